@@ -18,7 +18,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 # Stable constraint names so migrations are the same on every dialect.
 NAMING = {
@@ -101,6 +101,8 @@ class MessageLog(Base):
     received_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
+    outbox: Mapped["Outbox | None"] = relationship(back_populates="message", lazy="raise_on_sql")
+
 
 class Outbox(Base):
     """Replies waiting to be delivered; written in the same transaction as the state change."""
@@ -122,6 +124,8 @@ class Outbox(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     sent_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+    message: Mapped[MessageLog] = relationship(back_populates="outbox", lazy="raise_on_sql")
 
 
 class Dossier(Base):

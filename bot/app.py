@@ -1,0 +1,39 @@
+"""The aiohttp application factory: routes of every channel and the runtime's lifecycle."""
+
+from __future__ import annotations
+
+import logging
+
+from aiohttp import web
+
+from bot.runtime import RUNTIME, Runtime
+from bot.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+def create_app(settings: Settings, *, role: str = "all", workers: int = 1) -> web.Application:
+    """`role`: "web" (HTTP only), "worker" (no HTTP routes but health), or "all"."""
+    from handlers import health, webchat
+
+    runtime = Runtime(settings)
+    runtime.add_channel(webchat.WebChannel())
+    app = web.Application(client_max_size=settings.max_upload_bytes + 1_000_000)
+    app[RUNTIME] = runtime
+    app.add_routes(health.routes)
+    if role in {"web", "all"}:
+        app.add_routes(webchat.routes)
+        app.router.add_get("/", _index)
+
+    async def lifecycle(app: web.Application):
+        if role in {"worker", "all"}:
+            await runtime.start(workers=workers, sender=True)
+        yield
+        await runtime.stop()
+
+    app.cleanup_ctx.append(lifecycle)
+    return app
+
+
+async def _index(request: web.Request) -> web.Response:
+    raise web.HTTPFound("/chat")

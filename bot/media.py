@@ -1,0 +1,49 @@
+"""Media storage under MEDIA_DIR: content-addressed, so storing the same bytes twice is harmless."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import ocr
+
+EXTENSIONS = {"jpeg": "jpg", "png": "png", "webp": "webp", "heif": "heic", "pdf": "pdf", "gif": "gif"}
+CONTENT_TYPES = {"jpeg": "image/jpeg", "png": "image/png", "webp": "image/webp", "heif": "image/heif",
+                 "pdf": "application/pdf", "gif": "image/gif"}
+
+
+@dataclass(frozen=True)
+class Stored:
+    path: str  # relative to MEDIA_DIR
+    sha256: str
+    size: int
+    kind: str | None  # sniffed format, None when unknown
+    content_type: str
+
+
+class MediaStore:
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def full_path(self, relative: str) -> Path:
+        path = (self.root / relative).resolve()
+        if self.root.resolve() not in path.parents:
+            raise ValueError("path outside MEDIA_DIR")
+        return path
+
+    def store(self, data: bytes, channel: str) -> Stored:
+        digest = hashlib.sha256(data).hexdigest()
+        kind = ocr.sniff(data[:64])
+        ext = EXTENSIONS.get(kind or "", "bin")
+        month = dt.date.today().strftime("%Y-%m")
+        relative = f"{channel}/{month}/{digest[:2]}/{digest}.{ext}"
+        target = self.root / relative
+        if not target.exists():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            tmp = target.with_suffix(target.suffix + f".{os.getpid()}.tmp")
+            tmp.write_bytes(data)
+            os.replace(tmp, target)  # atomic: a reader never sees half a file
+        return Stored(relative, digest, len(data), kind, CONTENT_TYPES.get(kind or "", "application/octet-stream"))

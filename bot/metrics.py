@@ -1,0 +1,18 @@
+"""Prometheus metrics (served at /metrics from the default registry)."""
+
+from prometheus_client import Counter, Gauge, Histogram
+
+INBOUND = Counter("motcua_inbound_events_total", "Inbound events accepted by channel", ["channel"])
+DUPLICATES = Counter("motcua_inbound_duplicates_total", "Inbound events dropped as repeats", ["channel"])
+APPLIED = Counter("motcua_events_applied_total", "Inbound events applied by the dialogue", ["channel"])
+DIALOGUE_ERRORS = Counter("motcua_dialogue_errors_total", "Events the dialogue failed on (apology sent)")
+JOB_FAILURES = Counter("motcua_job_failures_total", "Jobs released for a retry after an error")
+TURN_SECONDS = Histogram(
+    "motcua_turn_seconds", "Time to apply one inbound event (dialogue + transaction)",
+    buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
+)
+OUTBOX_SENT = Counter("motcua_outbox_sent_total", "Replies delivered", ["channel"])
+OUTBOX_RETRIES = Counter("motcua_outbox_retries_total", "Reply deliveries that will be retried", ["channel"])
+OUTBOX_FAILED = Counter("motcua_outbox_failed_total", "Replies given up on", ["channel"])
+DOSSIERS = Counter("motcua_dossiers_submitted_total", "Dossiers submitted", ["procedure"])
+WORKERS_BUSY = Gauge("motcua_worker_jobs_in_progress", "Jobs being worked on in this process")

@@ -1,0 +1,68 @@
+"""Officer accounts: argon2 password hashes; the demo officer for `make run`."""
+
+from __future__ import annotations
+
+import secrets
+
+from argon2 import PasswordHasher
+from argon2.exceptions import VerificationError
+from sqlalchemy import select
+
+from bot.db import Database, Officer
+from bot.settings import Settings, ensure_secret_key
+
+_hasher = PasswordHasher()
+ROLES = ("officer", "supervisor", "analyst", "admin")
+DEMO_USERNAME = "demo"
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def verify_password(password_hash: str, password: str) -> bool:
+    try:
+        return _hasher.verify(password_hash, password)
+    except VerificationError:
+        return False
+    except Exception:
+        return False
+
+
+async def add(settings: Settings, username: str, password: str, agency: str, role: str) -> int:
+    if role not in ROLES:
+        raise ValueError(f"role must be one of {ROLES}")
+    db = Database(settings.resolved_database_url)
+    try:
+        async with db.session() as s, s.begin():
+            officer = Officer(username=username, password_hash=hash_password(password), agency=agency, role=role)
+            s.add(officer)
+            await s.flush()
+            return officer.id
+    finally:
+        await db.close()
+
+
+async def seed_demo(settings: Settings) -> tuple[str, str, bool]:
+    """Create the demo officer once; its password is kept in var/demo_officer.txt (mode 600)."""
+    settings = ensure_secret_key(settings)
+    path = settings.var_path / "demo_officer.txt"
+    db = Database(settings.resolved_database_url)
+    try:
+        async with db.session() as s, s.begin():
+            exists = (await s.execute(select(Officer.id).where(Officer.username == DEMO_USERNAME))).scalar()
+            if exists and path.exists():
+                return DEMO_USERNAME, path.read_text().strip(), False
+            password = secrets.token_urlsafe(12)
+            if exists:
+                officer = await s.get(Officer, exists)
+                officer.password_hash = hash_password(password)
+            else:
+                s.add(Officer(username=DEMO_USERNAME, password_hash=hash_password(password),
+                              agency=settings.agency_code, role="supervisor"))
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(password + "\n")
+        path.chmod(0o600)
+        return DEMO_USERNAME, password, True
+    finally:
+        await db.close()

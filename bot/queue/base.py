@@ -1,0 +1,85 @@
+"""The queue interface.
+
+How a message travels:
+
+1. ``submit(event)`` de-duplicates on (channel, message id) and, in the same atomic step, appends
+   the event to its conversation's ordered log and adds a *job* naming the conversation.
+2. A worker ``fetch``es jobs, takes the conversation's ``lock``, reads the conversation's
+   ``entries`` after the cursor stored with the dialogue state, applies them in order, then
+   ``ack``s the job. Jobs of a worker that died are handed to another by ``fetch`` after
+   ``claim_idle_ms``.
+
+Ordering per citizen comes from the per-conversation log, not from job order: whichever worker
+holds the lock drains every entry in log order. Exactly-once effects come from the cursor being
+committed in the same database transaction as the dialogue state and the outbox.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from contextlib import AbstractAsyncContextManager
+from dataclasses import dataclass
+
+from bot.events import InboundEvent
+
+
+@dataclass(frozen=True)
+class Job:
+    id: str
+    conversation_key: str
+    deliveries: int = 1  # how many times this job has been handed out
+
+
+@dataclass(frozen=True)
+class Entry:
+    cursor: str  # "ms-seq", increasing within a conversation
+    event: InboundEvent
+
+
+class LockLost(RuntimeError):
+    """The per-conversation lock expired while it was held."""
+
+
+def cursor_key(cursor: str) -> tuple[int, int]:
+    ms, _, seq = cursor.partition("-")
+    return int(ms), int(seq or 0)
+
+
+class MessageQueue(ABC):
+    @abstractmethod
+    async def submit(self, event: InboundEvent) -> bool:
+        """Accept an event once. False if this (channel, message id) was already accepted."""
+
+    @abstractmethod
+    async def fetch(self, consumer: str, count: int, block_ms: int) -> list[Job]:
+        """Up to `count` jobs: ones abandoned by dead consumers first, then new ones."""
+
+    @abstractmethod
+    async def ack(self, job: Job) -> None:
+        """The job's conversation has been drained; forget the job."""
+
+    @abstractmethod
+    async def release(self, job: Job) -> None:
+        """The worker could not finish the job: hand it out again."""
+
+    @abstractmethod
+    async def touch(self, job: Job, consumer: str) -> None:
+        """Tell the queue the job is still being worked on (so it is not handed to another)."""
+
+    @abstractmethod
+    async def entries(self, conversation_key: str, after: str, limit: int = 100) -> list[Entry]:
+        """The conversation's events with a cursor greater than `after`, oldest first."""
+
+    @abstractmethod
+    async def trim(self, conversation_key: str, upto: str) -> None:
+        """Drop the conversation's events up to and including `upto` (they are applied)."""
+
+    @abstractmethod
+    def lock(self, conversation_key: str, ttl_s: float) -> AbstractAsyncContextManager[None]:
+        """Hold the conversation exclusively (renewed while held; raises LockLost if lost)."""
+
+    @abstractmethod
+    async def ping(self) -> None: ...
+
+    @abstractmethod
+    async def close(self) -> None: ...

@@ -1,0 +1,179 @@
+"""Redis implementation: Streams with a consumer group for jobs, one stream per conversation.
+
+Keys (all under ``prefix``):
+- ``dedupe:{channel}:{message id}`` — set once, expires after DEDUPE_TTL_S;
+- ``conv:{conversation key}`` — the conversation's ordered events (a stream, trimmed once applied);
+- ``jobs`` — a stream read through the consumer group ``workers``; a job names a conversation;
+- ``lock:{conversation key}`` — the per-conversation lock (redis-py's Lock, renewed while held).
+
+De-duplication and both appends happen in one Lua script, so an event is either accepted whole or
+not at all. Jobs left pending by a dead consumer are taken over with XAUTOCLAIM.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from typing import AsyncIterator
+
+import redis.asyncio as aioredis
+from redis.exceptions import LockError, ResponseError
+
+from bot.events import InboundEvent
+
+from .base import Entry, Job, LockLost, MessageQueue
+
+log = logging.getLogger(__name__)
+
+GROUP = "workers"
+
+_SUBMIT = """
+if redis.call('SET', KEYS[1], '1', 'NX', 'EX', ARGV[1]) then
+  local id = redis.call('XADD', KEYS[2], '*', 'e', ARGV[2])
+  redis.call('EXPIRE', KEYS[2], ARGV[4])
+  redis.call('XADD', KEYS[3], '*', 'c', ARGV[3])
+  return id
+end
+return false
+"""
+
+
+class RedisQueue(MessageQueue):
+    def __init__(
+        self,
+        client: aioredis.Redis,
+        *,
+        prefix: str = "motcua:",
+        dedupe_ttl_s: int = 604800,
+        claim_idle_ms: int = 60000,
+        conversation_ttl_s: int = 30 * 86400,
+    ) -> None:
+        self.r = client
+        self.prefix = prefix
+        self.dedupe_ttl_s = dedupe_ttl_s
+        self.claim_idle_ms = claim_idle_ms
+        self.conversation_ttl_s = conversation_ttl_s
+        self.jobs_key = prefix + "jobs"
+        self._submit = self.r.register_script(_SUBMIT)
+        self._group_ready = False
+        self._last_claim = 0.0
+
+    @classmethod
+    def from_settings(cls, settings) -> "RedisQueue":
+        client = aioredis.Redis.from_url(settings.redis_url, decode_responses=True)
+        return cls(
+            client,
+            prefix=settings.extra.get("redis_prefix", "motcua:"),
+            dedupe_ttl_s=settings.dedupe_ttl_s,
+            claim_idle_ms=settings.claim_idle_ms,
+        )
+
+    def _conv(self, key: str) -> str:
+        return f"{self.prefix}conv:{key}"
+
+    async def _ensure_group(self) -> None:
+        if self._group_ready:
+            return
+        try:
+            await self.r.xgroup_create(self.jobs_key, GROUP, id="0", mkstream=True)
+        except ResponseError as exc:
+            if "BUSYGROUP" not in str(exc):
+                raise
+        self._group_ready = True
+
+    async def submit(self, event: InboundEvent) -> bool:
+        await self._ensure_group()
+        result = await self._submit(
+            keys=[
+                f"{self.prefix}dedupe:{event.dedupe_key}",
+                self._conv(event.conversation_key),
+                self.jobs_key,
+            ],
+            args=[self.dedupe_ttl_s, event.to_json(), event.conversation_key, self.conversation_ttl_s],
+        )
+        return bool(result)
+
+    async def fetch(self, consumer: str, count: int, block_ms: int) -> list[Job]:
+        await self._ensure_group()
+        jobs: list[Job] = []
+        loop = asyncio.get_running_loop()
+        # Look for abandoned jobs at most every half idle period.
+        if loop.time() - self._last_claim >= self.claim_idle_ms / 2000:
+            self._last_claim = loop.time()
+            _next, claimed, *_deleted = await self.r.xautoclaim(
+                self.jobs_key, GROUP, consumer, min_idle_time=self.claim_idle_ms, start_id="0-0", count=count
+            )
+            for job_id, fields in claimed:
+                if fields and "c" in fields:
+                    jobs.append(Job(job_id, fields["c"], deliveries=2))
+                    log.warning("took over job %s of %s from a dead worker", job_id, fields["c"])
+                else:  # the entry was deleted under us: nothing to do
+                    await self.r.xack(self.jobs_key, GROUP, job_id)
+        if len(jobs) < count:
+            answer = await self.r.xreadgroup(
+                GROUP, consumer, {self.jobs_key: ">"}, count=count - len(jobs), block=block_ms
+            )
+            for _stream, items in answer or ():
+                for job_id, fields in items:
+                    jobs.append(Job(job_id, fields["c"]))
+        return jobs
+
+    async def ack(self, job: Job) -> None:
+        async with self.r.pipeline(transaction=True) as p:
+            p.xack(self.jobs_key, GROUP, job.id)
+            p.xdel(self.jobs_key, job.id)
+            await p.execute()
+
+    async def release(self, job: Job) -> None:
+        async with self.r.pipeline(transaction=True) as p:
+            p.xadd(self.jobs_key, {"c": job.conversation_key})
+            p.xack(self.jobs_key, GROUP, job.id)
+            p.xdel(self.jobs_key, job.id)
+            await p.execute()
+
+    async def touch(self, job: Job, consumer: str) -> None:
+        # Re-claiming our own job resets its idle time, so nobody takes it over while we work.
+        await self.r.xclaim(self.jobs_key, GROUP, consumer, min_idle_time=0, message_ids=[job.id], justid=True)
+
+    async def entries(self, conversation_key: str, after: str, limit: int = 100) -> list[Entry]:
+        items = await self.r.xrange(self._conv(conversation_key), min=f"({after}", max="+", count=limit)
+        return [Entry(entry_id, InboundEvent.from_json(fields["e"])) for entry_id, fields in items]
+
+    async def trim(self, conversation_key: str, upto: str) -> None:
+        ms, _, seq = upto.partition("-")
+        # MINID keeps entries >= the id given: keep everything after `upto`.
+        await self.r.xtrim(self._conv(conversation_key), minid=f"{ms}-{int(seq or 0) + 1}")
+
+    @contextlib.asynccontextmanager
+    async def lock(self, conversation_key: str, ttl_s: float) -> AsyncIterator[None]:
+        lock = self.r.lock(f"{self.prefix}lock:{conversation_key}", timeout=ttl_s, sleep=0.02)
+        await lock.acquire()
+        lost = asyncio.Event()
+
+        async def keep() -> None:
+            while True:
+                await asyncio.sleep(ttl_s / 3)
+                try:
+                    await lock.reacquire()
+                except LockError:
+                    lost.set()
+                    return
+
+        keeper = asyncio.create_task(keep())
+        try:
+            yield
+            if lost.is_set():
+                raise LockLost(conversation_key)
+        finally:
+            keeper.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await keeper
+            with contextlib.suppress(LockError):
+                await lock.release()
+
+    async def ping(self) -> None:
+        await self.r.ping()
+
+    async def close(self) -> None:
+        await self.r.aclose()

@@ -1,0 +1,140 @@
+"""The sender: delivers the outbox, in order per conversation, with retries and backoff.
+
+A row goes pending -> sending -> sent, or back to pending with a later `next_attempt_at` after a
+transient failure, or to failed (permanent error, or too many attempts). A row of a conversation
+is only taken when no earlier row of the same conversation is still waiting, so replies arrive in
+the order the dialogue wrote them. A sender that dies mid-send leaves its rows in `sending` with
+`claimed_until` in the past; they are taken again (at-least-once at the platform boundary: the
+window for a repeat is the few milliseconds between the platform's answer and our commit).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+import random
+from collections import defaultdict
+from typing import Mapping
+
+from sqlalchemy import and_, exists, or_, select, update
+from sqlalchemy.orm import aliased
+
+from bot import metrics
+from bot.db import Database, Outbox
+from bot.db.models import utcnow
+from bot.settings import Settings
+from handlers.base import Channel, PermanentSendError
+
+log = logging.getLogger(__name__)
+
+CLAIM_SECONDS = 60
+
+
+class Sender:
+    def __init__(self, settings: Settings, db: Database, channels: Mapping[str, Channel]) -> None:
+        self.settings = settings
+        self.db = db
+        self.channels = channels
+        self.wake = asyncio.Event()
+        self.delivered = asyncio.Condition()
+
+    def nudge(self) -> None:
+        self.wake.set()
+
+    async def run(self, stop: asyncio.Event) -> None:
+        while not stop.is_set():
+            try:
+                busy = await self.deliver_due()
+            except Exception:
+                log.exception("outbox pass failed")
+                busy = False
+            if busy:
+                continue
+            self.wake.clear()
+            try:
+                await asyncio.wait_for(self.wake.wait(), timeout=self.settings.sender_poll_s)
+            except asyncio.TimeoutError:
+                pass
+
+    async def _claim(self) -> list[Outbox]:
+        now = utcnow()
+        earlier = aliased(Outbox)
+        blocked = exists().where(
+            earlier.conversation_id == Outbox.conversation_id,
+            earlier.id < Outbox.id,
+            or_(
+                and_(earlier.status == "sending", earlier.claimed_until > now),
+                and_(earlier.status == "pending", earlier.next_attempt_at > now),
+                earlier.status == "held",
+            ),
+        )
+        due = or_(
+            and_(Outbox.status == "pending", Outbox.next_attempt_at <= now),
+            and_(Outbox.status == "sending", Outbox.claimed_until <= now),
+        )
+        async with self.db.session() as s, s.begin():
+            query = select(Outbox).where(due, ~blocked).order_by(Outbox.id).limit(100)
+            if not self.db.is_sqlite:
+                query = query.with_for_update(skip_locked=True)
+            rows = list((await s.execute(query)).scalars())
+            if rows:
+                await s.execute(
+                    update(Outbox).where(Outbox.id.in_([r.id for r in rows]))
+                    .values(status="sending", claimed_until=now + dt.timedelta(seconds=CLAIM_SECONDS))
+                )
+        return rows
+
+    async def deliver_due(self) -> bool:
+        rows = await self._claim()
+        if not rows:
+            return False
+        by_conversation: dict[int, list[Outbox]] = defaultdict(list)
+        for row in rows:
+            by_conversation[row.conversation_id].append(row)
+        await asyncio.gather(*(self._deliver_in_order(group) for group in by_conversation.values()))
+        async with self.delivered:
+            self.delivered.notify_all()
+        return True
+
+    async def _deliver_in_order(self, rows: list[Outbox]) -> None:
+        for i, row in enumerate(rows):
+            if not await self._deliver(row):
+                # keep order: give the rest back untouched, to go after this one
+                async with self.db.session() as s, s.begin():
+                    await s.execute(update(Outbox).where(Outbox.id.in_([r.id for r in rows[i + 1:]]))
+                                    .values(status="pending", claimed_until=None))
+                return
+
+    async def _deliver(self, row: Outbox) -> bool:
+        channel = self.channels.get(row.channel)
+        values: dict
+        ok = False
+        if channel is None:
+            values = {"status": "failed", "last_error": f"no channel '{row.channel}' configured"}
+            metrics.OUTBOX_FAILED.labels(row.channel).inc()
+        else:
+            try:
+                await channel.send(row.recipient, row.payload)
+            except PermanentSendError as exc:
+                values = {"status": "failed", "attempts": row.attempts + 1, "last_error": str(exc)[:2000]}
+                metrics.OUTBOX_FAILED.labels(row.channel).inc()
+            except Exception as exc:  # transient: network, 5xx, rate limits
+                attempts = row.attempts + 1
+                if attempts >= self.settings.sender_max_attempts:
+                    values = {"status": "failed", "attempts": attempts, "last_error": repr(exc)[:2000]}
+                    metrics.OUTBOX_FAILED.labels(row.channel).inc()
+                else:
+                    delay = self.settings.sender_backoff_base_s * 2 ** (attempts - 1)
+                    delay *= random.uniform(0.5, 1.5)  # jitter
+                    values = {"status": "pending", "attempts": attempts, "last_error": repr(exc)[:2000],
+                              "next_attempt_at": utcnow() + dt.timedelta(seconds=delay)}
+                    metrics.OUTBOX_RETRIES.labels(row.channel).inc()
+                log.warning("sending outbox %s failed (%s attempt(s)): %r", row.id, attempts, exc)
+            else:
+                values = {"status": "sent", "attempts": row.attempts + 1, "sent_at": utcnow(), "last_error": None}
+                metrics.OUTBOX_SENT.labels(row.channel).inc()
+                ok = True
+        async with self.db.session() as s, s.begin():
+            await s.execute(update(Outbox).where(Outbox.id == row.id).values(claimed_until=None, **values))
+        return ok

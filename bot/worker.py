@@ -1,0 +1,240 @@
+"""The worker: takes jobs, drains each conversation in order under its lock, applies every event
+in one transaction with the dialogue state, the message log and the outbox."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import dataclasses
+import datetime as dt
+import logging
+import os
+import random
+import socket
+import time
+from typing import Any, Awaitable, Callable
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+
+import ocr
+from bot import metrics, store
+from bot.db import Database, Dossier, DossierDocument, MessageLog
+from bot.db.models import utcnow
+from bot.events import Attachment, InboundEvent, Reply
+from bot.media import MediaStore
+from bot.queue import Entry, Job, MessageQueue, cursor_key
+from bot.settings import Settings
+from flows.engine import Engine, Outcome
+
+log = logging.getLogger(__name__)
+
+# Test hook for crash tests: pause inside the transaction, before commit (seconds).
+_PAUSE_BEFORE_COMMIT = float(os.environ.get("MOTCUA_TEST_PAUSE_BEFORE_COMMIT_S", "0") or 0)
+
+Prepare = Callable[[InboundEvent], Awaitable[InboundEvent]]
+
+
+class CursorConflict(RuntimeError):
+    """Another worker applied the event first (a lock expired): this transaction is dropped."""
+
+
+class TurnContext:
+    """The engine's window on the world for one event, bound to the worker's transaction."""
+
+    def __init__(self, session, conv, settings: Settings, media: MediaStore, now: dt.datetime) -> None:
+        self.session = session
+        self.conv = conv
+        self.settings = settings
+        self.media = media
+        self.now = now
+        self.agency_name = settings.agency_name
+        self.agency_code = settings.agency_code
+
+    async def create_dossier(self, procedure: str) -> int:
+        dossier = Dossier(conversation_id=self.conv.id, citizen_id=self.conv.citizen_id,
+                          agency=self.settings.agency_code, procedure=procedure, status="draft", fields={})
+        self.session.add(dossier)
+        await self.session.flush()
+        return dossier.id
+
+    async def add_document(self, dossier_id: int, doc_key: str, attachment: Attachment, quality: dict) -> None:
+        self.session.add(DossierDocument(
+            dossier_id=dossier_id, doc_key=doc_key, file_path=attachment.path or "",
+            content_type=attachment.content_type or "application/octet-stream", size=attachment.size or 0,
+            sha256=attachment.sha256 or "", quality=quality,
+        ))
+
+    async def submit_dossier(self, dossier_id: int, fields: dict[str, Any], due: dt.date) -> str:
+        dossier = await self.session.get(Dossier, dossier_id)
+        assert dossier is not None
+        code = await store.assign_dossier_code(self.session, self.settings.agency_code, self.now.date())
+        dossier.code = code
+        dossier.fields = fields
+        dossier.status = "submitted"
+        dossier.submitted_at = utcnow()
+        dossier.due_date = due
+        store.audit(self.session, f"citizen:{self.conv.citizen_id}", "submitted", {"code": code}, dossier_id)
+        metrics.DOSSIERS.labels(dossier.procedure).inc()
+        return code
+
+    async def dossier_status(self, code: str) -> tuple[str, str] | None:
+        dossier = await store.dossier_by_code(self.session, code)
+        if dossier is None or dossier.citizen_id != self.conv.citizen_id:
+            return None  # a citizen sees only their own dossiers
+        return dossier.procedure, dossier.status
+
+    async def check_photo(self, attachment: Attachment, expect: str) -> dict[str, Any]:
+        if not attachment.path:
+            return {"quality": {"ok": False, "problems": ["unreadable_file"]}}
+        path = self.media.full_path(attachment.path)
+        return await asyncio.to_thread(ocr.analyze, path, expect)
+
+    async def audit(self, action: str, data: dict[str, Any], dossier_id: int | None = None) -> None:
+        store.audit(self.session, f"citizen:{self.conv.citizen_id}", action, data, dossier_id)
+
+
+class Worker:
+    def __init__(
+        self,
+        settings: Settings,
+        db: Database,
+        queue: MessageQueue,
+        engine: Engine,
+        media: MediaStore,
+        *,
+        on_committed: Callable[[], None] = lambda: None,
+        prepare: dict[str, Prepare] | None = None,
+        consumer: str | None = None,
+    ) -> None:
+        self.settings = settings
+        self.db = db
+        self.queue = queue
+        self.engine = engine
+        self.media = media
+        self.on_committed = on_committed
+        self.prepare = prepare or {}
+        self.consumer = consumer or f"{socket.gethostname()}-{os.getpid()}-{random.randrange(1 << 30):x}"
+        self.tz = ZoneInfo(settings.timezone)
+        self._tasks: set[asyncio.Task] = set()
+
+    async def run(self, stop: asyncio.Event) -> None:
+        limit = self.settings.worker_concurrency
+        log.info("worker %s started (%d jobs at once)", self.consumer, limit)
+        while not stop.is_set():
+            free = limit - len(self._tasks)
+            if free <= 0:
+                await asyncio.wait(self._tasks, return_when=asyncio.FIRST_COMPLETED)
+                continue
+            try:
+                jobs = await self.queue.fetch(self.consumer, count=free, block_ms=500)
+            except Exception:
+                if stop.is_set():
+                    break
+                log.exception("fetching jobs failed; retrying")
+                await asyncio.sleep(1)
+                continue
+            for job in jobs:
+                task = asyncio.create_task(self._run_job(job))
+                self._tasks.add(task)
+                task.add_done_callback(self._tasks.discard)
+        if self._tasks:
+            await asyncio.gather(*self._tasks, return_exceptions=True)
+
+    async def _run_job(self, job: Job) -> None:
+        metrics.WORKERS_BUSY.inc()
+        try:
+            await self.handle_job(job)
+        finally:
+            metrics.WORKERS_BUSY.dec()
+
+    async def handle_job(self, job: Job) -> None:
+        keeper = asyncio.create_task(self._keep_claimed(job))
+        try:
+            async with self.queue.lock(job.conversation_key, self.settings.lock_ttl_s):
+                await self.drain(job.conversation_key)
+            await self.queue.ack(job)
+        except Exception:
+            metrics.JOB_FAILURES.inc()
+            log.exception("job %s (%s) failed; it will be retried", job.id, job.conversation_key)
+            await asyncio.sleep(min(5.0, 0.2 * job.deliveries))
+            with contextlib.suppress(Exception):
+                await self.queue.release(job)
+        finally:
+            keeper.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await keeper
+
+    async def _keep_claimed(self, job: Job) -> None:
+        period = max(0.05, self.settings.claim_idle_ms / 3000)
+        while True:
+            await asyncio.sleep(period)
+            with contextlib.suppress(Exception):
+                await self.queue.touch(job, self.consumer)
+
+    async def drain(self, key: str) -> None:
+        applied_upto: str | None = None
+        while True:
+            async with self.db.session() as s:
+                cursor = await store.conversation_cursor(s, key)
+            entries = await self.queue.entries(key, after=cursor)
+            if not entries:
+                break
+            for entry in entries:
+                await self.apply(entry)
+                applied_upto = entry.cursor
+        if applied_upto:
+            await self.queue.trim(key, applied_upto)
+
+    async def apply(self, entry: Entry) -> None:
+        started = time.perf_counter()
+        event = entry.event
+        prepare = self.prepare.get(event.channel)
+        if prepare is not None:
+            event = await prepare(event)  # e.g. download platform media before the transaction
+        async with self.db.session() as s:
+            async with s.begin():
+                conv = await store.get_or_create_conversation(s, event.channel, event.user_id)
+                old = conv.inbound_cursor
+                if cursor_key(entry.cursor) <= cursor_key(old):
+                    return  # applied already
+                state = dict(conv.state or {})
+                repeated = (await s.execute(select(MessageLog.id).where(
+                    MessageLog.channel == event.channel, MessageLog.direction == "in",
+                    MessageLog.external_id == event.message_id))).first()
+                if repeated:
+                    outcome = Outcome(state)  # delivered again after the queue forgot it: skip
+                else:
+                    outcome = await self._turn(s, conv, state, event)
+                ok = await store.advance_conversation(
+                    s, conv, old_cursor=old, new_cursor=entry.cursor, state=outcome.state,
+                    step=outcome.state.get("step"), last_inbound_at=utcnow(),
+                )
+                if not ok:
+                    raise CursorConflict(event.conversation_key)
+                if _PAUSE_BEFORE_COMMIT:
+                    await asyncio.sleep(_PAUSE_BEFORE_COMMIT)
+        metrics.APPLIED.labels(event.channel).inc()
+        metrics.TURN_SECONDS.observe(time.perf_counter() - started)
+        self.on_committed()
+
+    async def _turn(self, s, conv, state: dict, event: InboundEvent) -> Outcome:
+        inbound = MessageLog(
+            conversation_id=conv.id, direction="in", author="citizen", channel=event.channel,
+            external_id=event.message_id, kind=event.kind, text=event.text if event.text else event.payload,
+            attachments=[dataclasses.asdict(a) for a in event.attachments], step=state.get("step"),
+            received_at=dt.datetime.fromtimestamp(event.timestamp_ms / 1000, dt.timezone.utc),
+        )
+        s.add(inbound)
+        ctx = TurnContext(s, conv, self.settings, self.media, dt.datetime.now(self.tz))
+        try:
+            async with s.begin_nested():  # a failing dialogue leaves no half-made rows behind
+                outcome = await self.engine.handle(ctx, state, event)
+        except Exception:
+            metrics.DIALOGUE_ERRORS.inc()
+            log.exception("dialogue failed on %s; apologising", event.dedupe_key)
+            outcome = Outcome(state, [Reply(self.engine.m["error"])])
+        inbound.intent = outcome.intent
+        for reply in outcome.replies:
+            store.add_outbound(s, conv, event.user_id, reply, step=outcome.state.get("step"))
+        return outcome

@@ -1,0 +1,199 @@
+"""The web chat channel: a page at /chat and a small JSON API under /webchat/api.
+
+The browser is identified by a random cookie (128 bits); its thread is the conversation
+`web:{cookie}`. Messages and uploads are accepted into the queue and answered 202 at once; the
+page long-polls for the thread (the citizen's own turns and every reply the sender delivered).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import secrets
+import uuid
+from pathlib import Path
+from typing import Any
+
+from aiohttp import web
+from sqlalchemy import or_, select
+
+from bot.db import Conversation, MessageLog, Outbox
+from bot.events import Attachment, InboundEvent
+from bot.runtime import RUNTIME
+from handlers.base import Channel
+
+STATIC = Path(__file__).resolve().parent / "static"
+COOKIE = "motcua_web"
+_TOKEN = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
+_CLIENT_ID = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
+POLL_SECONDS = 20.0
+
+routes = web.RouteTableDef()
+
+
+class WebChannel(Channel):
+    """Delivery to the browser is the browser fetching: sending marks the reply deliverable."""
+
+    name = "web"
+
+    async def send(self, recipient: str, payload: dict[str, Any]) -> None:
+        return None
+
+
+def _visitor(request: web.Request) -> str | None:
+    token = request.cookies.get(COOKIE)
+    return token if token and _TOKEN.match(token) else None
+
+
+def _with_cookie(response: web.StreamResponse, token: str) -> web.StreamResponse:
+    response.set_cookie(COOKIE, token, max_age=180 * 86400, httponly=True, samesite="Lax", path="/")
+    return response
+
+
+def _message_id(value: Any) -> str:
+    if isinstance(value, str) and _CLIENT_ID.match(value):
+        return value
+    return uuid.uuid4().hex
+
+
+@routes.get("/chat")
+async def chat_page(request: web.Request) -> web.StreamResponse:
+    response = web.FileResponse(STATIC / "chat.html")
+    return _with_cookie(response, _visitor(request) or secrets.token_urlsafe(16))
+
+
+@routes.get("/webchat/static/{name}")
+async def static(request: web.Request) -> web.StreamResponse:
+    name = request.match_info["name"]
+    path = STATIC / name
+    if "/" in name or name.startswith(".") or not path.is_file():
+        raise web.HTTPNotFound()
+    return web.FileResponse(path)
+
+
+@routes.post("/webchat/api/messages")
+async def post_message(request: web.Request) -> web.Response:
+    token = _visitor(request)
+    if token is None:
+        return web.json_response({"error": "no_session", "message": "Mở lại trang /chat để bắt đầu."}, status=401)
+    try:
+        body = await request.json()
+    except ValueError:
+        return web.json_response({"error": "malformed_json"}, status=400)
+    if not isinstance(body, dict):
+        return web.json_response({"error": "malformed_json"}, status=400)
+    text = body.get("text")
+    payload = body.get("payload")
+    if not isinstance(text, str) and not isinstance(payload, str):
+        return web.json_response({"error": "text_or_payload_required"}, status=400)
+    text = (text or "")[:4000] if isinstance(text, str) else None
+    payload = payload[:200] if isinstance(payload, str) else None
+    if not (text or "").strip() and not payload:
+        return web.json_response({"error": "empty"}, status=400)
+    event = InboundEvent(
+        channel="web", user_id=token, message_id=_message_id(body.get("client_message_id")),
+        kind="payload" if payload else "text", text=text if text else None, payload=payload,
+    )
+    accepted = await request.app[RUNTIME].submit(event)
+    return web.json_response({"accepted": True, "duplicate": not accepted}, status=202)
+
+
+@routes.post("/webchat/api/upload")
+async def upload(request: web.Request) -> web.Response:
+    token = _visitor(request)
+    if token is None:
+        return web.json_response({"error": "no_session"}, status=401)
+    rt = request.app[RUNTIME]
+    limit = rt.settings.max_upload_bytes
+    try:
+        reader = await request.multipart()
+    except (AssertionError, ValueError, KeyError):
+        return web.json_response({"error": "multipart_required"}, status=400)
+    client_id = None
+    data = bytearray()
+    name = None
+    too_large = False
+    while (part := await reader.next()) is not None:
+        if part.name == "client_message_id":
+            client_id = (await part.text())[:64]
+        elif part.name == "file":
+            name = part.filename
+            while chunk := await part.read_chunk(256 * 1024):
+                if len(data) + len(chunk) > limit:
+                    too_large = True
+                    while await part.read_chunk(256 * 1024):  # drain, keep nothing
+                        pass
+                    break
+                data.extend(chunk)
+    if name is None and not data and not too_large:
+        return web.json_response({"error": "file_required"}, status=400)
+    safe_name = (name or "anh")[-120:]
+    if too_large:
+        attachment = Attachment(type="file", name=safe_name, problem="too_large")
+    else:
+        stored = await asyncio.to_thread(rt.media.store, bytes(data), "web") if data else None
+        if stored is None or stored.kind is None or stored.kind == "gif":
+            attachment = Attachment(type="file", name=safe_name, problem="not_image", size=len(data))
+        else:
+            attachment = Attachment(type="image", path=stored.path, name=safe_name, size=stored.size,
+                                    content_type=stored.content_type, sha256=stored.sha256)
+    event = InboundEvent(channel="web", user_id=token, message_id=_message_id(client_id),
+                         kind="image" if attachment.type == "image" else "file", attachments=(attachment,))
+    accepted = await rt.submit(event)
+    return web.json_response({"accepted": True, "duplicate": not accepted}, status=202)
+
+
+async def _thread(rt, token: str, after: int) -> list[dict[str, Any]]:
+    async with rt.db.session() as s:
+        conv_id = (await s.execute(select(Conversation.id).where(Conversation.key == f"web:{token}"))).scalar()
+        if conv_id is None:
+            return []
+        rows = (await s.execute(
+            select(MessageLog).outerjoin(Outbox, Outbox.message_id == MessageLog.id)
+            .where(MessageLog.conversation_id == conv_id, MessageLog.id > after,
+                   or_(MessageLog.direction == "in", Outbox.status == "sent"))
+            .order_by(MessageLog.id).limit(200)
+        )).scalars().all()
+        # A reply is visible once delivered; stop before any reply still waiting so that the
+        # browser's `after` cursor never jumps over it.
+        waiting = (await s.execute(
+            select(MessageLog.id).join(Outbox, Outbox.message_id == MessageLog.id)
+            .where(MessageLog.conversation_id == conv_id, MessageLog.id > after,
+                   Outbox.status.in_(("pending", "sending")))
+            .order_by(MessageLog.id).limit(1)
+        )).scalar()
+    if waiting is not None:
+        rows = [m for m in rows if m.id < waiting]
+    out = []
+    for m in rows:
+        if m.direction == "in":
+            text = m.text or ("📷 Ảnh" if m.kind == "image" else "📎 Tệp" if m.kind == "file" else "")
+        else:
+            text = m.text or ""
+        out.append({"id": m.id, "author": m.author, "text": text, "quick_replies": m.quick_replies or [],
+                    "at": m.created_at.isoformat() if m.created_at else None})
+    return out
+
+
+@routes.get("/webchat/api/messages")
+async def get_messages(request: web.Request) -> web.Response:
+    token = _visitor(request)
+    if token is None:
+        return web.json_response({"messages": []})
+    try:
+        after = int(request.query.get("after", "0"))
+        wait = min(float(request.query.get("wait", str(POLL_SECONDS))), POLL_SECONDS)
+    except ValueError:
+        return web.json_response({"error": "bad_query"}, status=400)
+    rt = request.app[RUNTIME]
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + wait
+    while True:
+        messages = await _thread(rt, token, after)
+        if messages or loop.time() >= deadline:
+            return web.json_response({"messages": messages})
+        try:
+            async with rt.sender.delivered:
+                await asyncio.wait_for(rt.sender.delivered.wait(), timeout=min(0.3, deadline - loop.time()))
+        except asyncio.TimeoutError:
+            pass
