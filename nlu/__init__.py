@@ -1,56 +1,60 @@
-"""Vietnamese understanding. Placeholder keyword matcher until the embedded classifier lands.
+"""Vietnamese understanding for MotCua: intents and entities of citizens' chat messages.
 
-Interface kept stable for the dialogue: ``NLU.from_settings(settings)`` and
-``await nlu.parse(text) -> {"text", "intent": {"name", "confidence"}, "intent_ranking", "entities"}``.
+Interface used by the dialogue::
+
+    nlu = NLU.from_settings(settings)
+    await nlu.parse(text) -> {"text", "intent": {"name", "confidence"},
+                              "intent_ranking": [{"name", "confidence"}...],
+                              "entities": [{"entity", "value", "start", "end"}...]}
+
+``settings.nlu_backend`` chooses ``embedded`` (in-process classifier, the default) or ``rasa``
+(HTTP to ``settings.rasa_url``, falling back to the embedded classifier). See nlu/README.md.
 """
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from typing import Any
 
+from .embedded import EmbeddedNLU
+from .text import strip_diacritics
 
-def strip_diacritics(text: str) -> str:
-    text = text.replace("đ", "d").replace("Đ", "D")
-    return "".join(c for c in unicodedata.normalize("NFD", text) if unicodedata.category(c) != "Mn")
-
-
-_RULES: list[tuple[str, str, str | None]] = [
-    (r"\b(khai sinh|ks|co em be|vo moi sinh|moi sinh)\b", "start_procedure", "khai_sinh"),
-    (r"\b(huy|cancel|thoi)\b", "cancel", None),
-    (r"\b(can bo|nguoi that|nhan vien)\b", "request_human", None),
-    (r"\b(xin chao|chao|hello|hi|alo)\b", "greet", None),
-    (r"\b(giup|help|huong dan)\b", "help", None),
-    (r"\b(cam on|thanks|tks)\b", "thank", None),
-]
+__all__ = ["NLU", "EmbeddedNLU", "strip_diacritics"]
 
 
 class NLU:
-    def __init__(self) -> None:
-        self._rules = [(re.compile(p), i, v) for p, i, v in _RULES]
+    def __init__(self, embedded: EmbeddedNLU, rasa: Any = None) -> None:
+        self.embedded = embedded
+        self.rasa = rasa  # nlu.rasa_backend.RasaNLU when NLU_BACKEND=rasa
+        self.backend = "rasa" if rasa is not None else "embedded"
 
     @classmethod
-    def from_settings(cls, settings: Any) -> "NLU":
-        return cls()
+    def from_settings(cls, settings: Any = None) -> "NLU":
+        if settings is None:
+            from bot.settings import load_settings
+
+            settings = load_settings()
+        embedded = EmbeddedNLU.load(
+            var_path=getattr(settings, "var_path", None),
+            agency_code=getattr(settings, "agency_code", None),
+        )
+        backend = str(getattr(settings, "nlu_backend", "embedded") or "embedded").lower()
+        if backend == "rasa":
+            from .rasa_backend import RasaNLU
+
+            return cls(embedded, RasaNLU(settings.rasa_url, float(settings.rasa_timeout_s), embedded))
+        if backend != "embedded":
+            raise ValueError(f"NLU_BACKEND must be 'embedded' or 'rasa', not {backend!r}")
+        return cls(embedded)
 
     async def parse(self, text: str) -> dict[str, Any]:
-        plain = strip_diacritics(text.lower())
-        for rx, intent, value in self._rules:
-            m = rx.search(plain)
-            if m:
-                entities = []
-                if value:
-                    entities.append({"entity": "procedure", "value": value, "start": m.start(), "end": m.end()})
-                return {
-                    "text": text,
-                    "intent": {"name": intent, "confidence": 0.9},
-                    "intent_ranking": [{"name": intent, "confidence": 0.9}],
-                    "entities": entities,
-                }
-        return {
-            "text": text,
-            "intent": {"name": "out_of_scope", "confidence": 0.0},
-            "intent_ranking": [],
-            "entities": [],
-        }
+        if self.rasa is not None:
+            return await self.rasa.parse(text)
+        return self.embedded.parse_sync(text)
+
+    def parse_sync(self, text: str) -> dict[str, Any]:
+        """Always the embedded backend (for the CLI and the benchmark)."""
+        return self.embedded.parse_sync(text)
+
+    async def close(self) -> None:
+        if self.rasa is not None:
+            await self.rasa.close()

@@ -1,0 +1,232 @@
+"""The embedded intent classifier: char n-gram + word n-gram TF-IDF and a multinomial logistic
+regression, trained from ``nlu/data/nlu.yml`` (the same file Rasa trains from).
+
+Training uses scikit-learn; prediction does not: the learned vocabulary, IDF weights and
+coefficients are kept as numpy arrays and a message is scored with a sparse dot product
+(tens of microseconds). The arrays are cached in ``{var_path}/nlu/embedded-{hash}.npz``, where
+the hash covers the data file, ``nlu/embedded.yml`` and the feature code version, so a change
+to any of them retrains.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import math
+import os
+import tempfile
+import threading
+import time
+from collections import Counter as _Counter
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import yaml
+
+from .data import NLUData, load_nlu_data
+from .entities import ProcedureMatcher, extract_entities
+from .text import normalize
+
+log = logging.getLogger(__name__)
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+DATA_FILE = PACKAGE_DIR / "data" / "nlu.yml"
+CONFIG_FILE = PACKAGE_DIR / "embedded.yml"
+FALLBACK_INTENT = "out_of_scope"
+FEATURE_VERSION = "3"  # bump when features() changes
+
+
+def features(norm: str, char_min: int = 2, char_max: int = 5) -> list[str]:
+    """Feature strings of a normalised message: word unigrams and bigrams, and char n-grams
+    inside each word padded with spaces (like scikit-learn's ``char_wb``)."""
+    words = norm.split()
+    feats = ["w:" + w for w in words]
+    feats += ["b:" + a + "_" + b for a, b in zip(words, words[1:])]
+    for w in words:
+        padded = " " + w + " "
+        L = len(padded)
+        for n in range(char_min, char_max + 1):
+            if n > L:
+                break
+            for i in range(L - n + 1):
+                feats.append(padded[i : i + n])
+    if not words:
+        feats.append("w:<empty>")
+    return feats
+
+
+def load_config(path: Path = CONFIG_FILE) -> dict[str, Any]:
+    return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+
+
+def data_hash(data_file: Path, config_file: Path) -> str:
+    h = hashlib.sha256()
+    h.update(FEATURE_VERSION.encode())
+    for p in (data_file, config_file):
+        h.update(b"\0" + p.read_bytes())
+    return h.hexdigest()[:20]
+
+
+class IntentModel:
+    """Vocabulary + IDF + linear weights, scored without scikit-learn."""
+
+    def __init__(self, vocab: list[str], idf: np.ndarray, coef: np.ndarray, intercept: np.ndarray,
+                 classes: list[str], char_range: tuple[int, int]) -> None:
+        self.vocab_list = vocab
+        self.vocab = {f: i for i, f in enumerate(vocab)}
+        self.idf = idf.astype(np.float64)
+        self.coef_t = np.ascontiguousarray(coef.T.astype(np.float64))  # (n_features, n_classes)
+        self.intercept = intercept.astype(np.float64)
+        self.classes = list(classes)
+        self.char_range = char_range
+
+    # -- training ---------------------------------------------------------------------
+    @classmethod
+    def train(cls, texts: list[str], labels: list[str], cfg: dict[str, Any]) -> "IntentModel":
+        from scipy.sparse import csr_matrix
+        from sklearn.linear_model import LogisticRegression
+
+        char_range = (int(cfg.get("char_min", 2)), int(cfg.get("char_max", 5)))
+        docs = [_Counter(features(normalize(t), *char_range)) for t in texts]
+        df: _Counter[str] = _Counter()
+        for d in docs:
+            df.update(d.keys())
+        vocab = sorted(f for f, c in df.items() if c >= int(cfg.get("min_df", 1)))
+        index = {f: i for i, f in enumerate(vocab)}
+        n = len(docs)
+        idf = np.array([math.log((1 + n) / (1 + df[f])) + 1.0 for f in vocab])
+        rows, cols, vals = [], [], []
+        for r, d in enumerate(docs):
+            idx = [index[f] for f in d if f in index]
+            w = np.array([(1.0 + math.log(d[vocab[i]])) * idf[i] for i in idx])
+            norm = float(np.sqrt((w * w).sum())) or 1.0
+            rows += [r] * len(idx)
+            cols += idx
+            vals += list(w / norm)
+        X = csr_matrix((vals, (rows, cols)), shape=(n, len(vocab)))
+        clf = LogisticRegression(C=float(cfg.get("C", 20.0)), max_iter=3000)
+        clf.fit(X, labels)
+        return cls(vocab, idf, clf.coef_, clf.intercept_, [str(c) for c in clf.classes_], char_range)
+
+    # -- persistence --------------------------------------------------------------------
+    def save(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp.npz")
+        os.close(fd)
+        np.savez(
+            tmp, vocab=np.array(self.vocab_list), idf=self.idf, coef_t=self.coef_t,
+            intercept=self.intercept, classes=np.array(self.classes), char_range=np.array(self.char_range),
+        )
+        os.replace(tmp, path)
+
+    @classmethod
+    def load(cls, path: Path) -> "IntentModel":
+        with np.load(path, allow_pickle=False) as z:
+            return cls(
+                [str(v) for v in z["vocab"].tolist()], z["idf"], z["coef_t"].T, z["intercept"],
+                [str(c) for c in z["classes"].tolist()], tuple(int(x) for x in z["char_range"]),
+            )
+
+    # -- prediction ---------------------------------------------------------------------
+    def predict(self, text: str) -> tuple[list[tuple[str, float]], int]:
+        """Intent ranking (name, probability), best first, and the number of known features."""
+        counts = _Counter(features(normalize(text), *self.char_range))
+        idx = [self.vocab[f] for f in counts if f in self.vocab]
+        if not idx:
+            return [], 0
+        ia = np.fromiter(idx, dtype=np.int64, count=len(idx))
+        tf = 1.0 + np.log(np.fromiter((counts[self.vocab_list[i]] for i in idx), dtype=np.float64, count=len(idx)))
+        w = tf * self.idf[ia]
+        w /= math.sqrt(float(w @ w))
+        scores = w @ self.coef_t[ia] + self.intercept
+        scores -= scores.max()
+        p = np.exp(scores)
+        p /= p.sum()
+        order = np.argsort(-p)
+        return [(self.classes[i], float(p[i])) for i in order], len(idx)
+
+
+_CACHE: dict[str, "EmbeddedNLU"] = {}
+_CACHE_LOCK = threading.Lock()
+
+
+class EmbeddedNLU:
+    """In-process NLU: intent classifier + rule/synonym entity extractors."""
+
+    def __init__(self, model: IntentModel, procedures: ProcedureMatcher, cfg: dict[str, Any],
+                 agency_code: str | None = None, train_seconds: float | None = None,
+                 source: str = "trained") -> None:
+        self.model = model
+        self.procedures = procedures
+        self.cfg = cfg
+        self.threshold = float(cfg.get("threshold", 0.3))
+        self.ranking_size = int(cfg.get("ranking_size", 10))
+        self.agency_code = agency_code
+        self.train_seconds = train_seconds
+        self.source = source  # "trained", "artefact" or "memory"
+
+    @classmethod
+    def load(cls, var_path: Path | str | None = None, data_file: Path = DATA_FILE,
+             config_file: Path = CONFIG_FILE, agency_code: str | None = None,
+             use_cache: bool = True, use_artefact: bool = True) -> "EmbeddedNLU":
+        """Build from the cached artefact when the data and config are unchanged, else train
+        (and write the artefact). Also memoised per process (``use_cache``)."""
+        digest = data_hash(data_file, config_file)
+        with _CACHE_LOCK:
+            if use_cache and digest in _CACHE:
+                base = _CACHE[digest]
+                return cls(base.model, base.procedures, base.cfg, agency_code, base.train_seconds, "memory")
+            cfg = load_config(config_file)
+            data = load_nlu_data(data_file)
+            procedures = ProcedureMatcher.from_config(data.synonyms, cfg)
+            artefact = Path(var_path) / "nlu" / f"embedded-{digest}.npz" if var_path is not None else None
+            model = None
+            source = "trained"
+            train_seconds = None
+            if use_artefact and artefact is not None and artefact.exists():
+                try:
+                    model = IntentModel.load(artefact)
+                    source = "artefact"
+                except Exception:  # a corrupt or foreign file: retrain
+                    log.warning("nlu: unreadable artefact %s, retraining", artefact, exc_info=True)
+            if model is None:
+                t0 = time.perf_counter()
+                model = train_model(data, cfg)
+                train_seconds = time.perf_counter() - t0
+                log.info("nlu: trained embedded classifier on %d examples in %.2f s",
+                         len(data.examples), train_seconds)
+                if use_artefact and artefact is not None:
+                    try:
+                        model.save(artefact)
+                    except OSError:
+                        log.warning("nlu: cannot write artefact %s", artefact, exc_info=True)
+            inst = cls(model, procedures, cfg, agency_code, train_seconds, source)
+            if use_cache:
+                _CACHE[digest] = inst
+            return inst
+
+    def classify(self, text: str) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+        ranking, known = self.model.predict(text)
+        ranked = [{"name": n, "confidence": round(c, 4)} for n, c in ranking[: self.ranking_size]]
+        if not ranking:
+            return {"name": FALLBACK_INTENT, "confidence": 1.0}, []
+        name, conf = ranking[0]
+        if conf < self.threshold:
+            # Like Rasa's FallbackClassifier: the fallback leads the ranking with the threshold
+            # as its confidence; the model's own guesses follow.
+            fb = {"name": FALLBACK_INTENT, "confidence": self.threshold}
+            return fb, [fb] + [r for r in ranked if r["name"] != FALLBACK_INTENT]
+        return {"name": name, "confidence": round(conf, 4)}, ranked
+
+    def parse_sync(self, text: str) -> dict[str, Any]:
+        intent, ranking = self.classify(text)
+        entities = extract_entities(text, self.procedures, self.agency_code)
+        return {"text": text, "intent": intent, "intent_ranking": ranking, "entities": entities}
+
+    async def parse(self, text: str) -> dict[str, Any]:
+        return self.parse_sync(text)
+
+
+def train_model(data: NLUData, cfg: dict[str, Any]) -> IntentModel:
+    return IntentModel.train([e.text for e in data.examples], [e.intent for e in data.examples], cfg)
