@@ -1,58 +1,107 @@
-"""Photos: intake and quality checks. Placeholder (format sniffing only) until the OCR issue lands.
+"""Photos: intake, on-the-spot quality verdicts and ID-card reading (QR, MRZ, OCR, cross-checked).
 
 Stable interface for the dialogue and the CLI:
-``sniff(head: bytes) -> str | None`` and ``analyze(path) -> dict`` (the contract's `ocr --json` object).
+
+- ``sniff(head: bytes) -> str | None`` — the format from the first bytes.
+- ``analyze(path, expect=None) -> dict`` — the contract's ``ocr --json`` object. Synchronous and
+  CPU-bound (call it via ``asyncio.to_thread``); never raises on bad input.
+- ``hint(code) -> str`` — the Vietnamese retake hint of a quality problem code.
+- ``verdict_text(result) -> str`` — one short message for the citizen.
 """
 
 from __future__ import annotations
 
+import logging
 import time
 from pathlib import Path
 from typing import Any
 
-_MAGIC = [
-    (b"\xff\xd8\xff", "jpeg"),
-    (b"\x89PNG\r\n\x1a\n", "png"),
-    (b"%PDF-", "pdf"),
-    (b"GIF8", "gif"),
-]
+from .intake import IntakeError, sniff
+
+__all__ = ["sniff", "analyze", "hint", "verdict_text"]
+
+log = logging.getLogger(__name__)
 
 
-def sniff(head: bytes) -> str | None:
-    """The file format from its first bytes (never from a name or a declared type)."""
-    for magic, kind in _MAGIC:
-        if head.startswith(magic):
-            return kind
-    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
-        return "webp"
-    if head[4:8] == b"ftyp" and head[8:12] in {b"heic", b"heix", b"mif1", b"msf1", b"heim", b"heis"}:
-        return "heif"
-    return None
+def hint(code: str) -> str:
+    """The Vietnamese retake hint for a quality problem code ('' for an unknown code)."""
+    from .quality import hints
+
+    return hints().get(code, "")
 
 
-def analyze(path: str | Path, expect: str | None = None) -> dict[str, Any]:
+def verdict_text(result: dict) -> str:
+    """One short, friendly Vietnamese message about a photo: all problems' hints, most important first."""
+    from .quality import PRIORITY
+
+    q = (result or {}).get("quality") or {}
+    problems = [p for p in q.get("problems", []) if p]
+    if q.get("ok") and not problems:
+        doc = (result or {}).get("document") or {}
+        kind = {"cccd_front": "mặt trước căn cước công dân", "cccd_back": "mặt sau căn cước công dân",
+                "cancuoc_front": "mặt trước thẻ căn cước", "cancuoc_back": "mặt sau thẻ căn cước",
+                "cmnd_front": "chứng minh nhân dân"}.get(doc.get("type", ""), "")
+        return f"Ảnh {kind} rõ nét, đã nhận." if kind else "Ảnh rõ nét, đã nhận."
+    problems.sort(key=lambda p: PRIORITY.index(p) if p in PRIORITY else len(PRIORITY))
+    texts = [hint(p) for p in problems if hint(p)]
+    if not texts:
+        return "Ảnh chưa dùng được, anh/chị vui lòng chụp lại."
+    if len(texts) == 1:
+        return "Ảnh chưa dùng được. " + texts[0] + "."
+    return "Ảnh chưa dùng được:\n" + "\n".join(f"• {t}." for t in texts)
+
+
+def _failed(path, code: str, t0: float, fmt: str | None = None, detail: str = "") -> dict:
+    m: dict[str, Any] = {"format": fmt}
+    if detail:
+        m["detail"] = detail[:200]
+    return {"file": str(path), "quality": {"ok": False, "problems": [code], "metrics": m},
+            "document": None, "timings_ms": {"verdict": round((time.perf_counter() - t0) * 1000, 1),
+                                              "total": round((time.perf_counter() - t0) * 1000, 1)}}
+
+
+def analyze(path: str | Path, expect: str | None = None, read: bool = True) -> dict[str, Any]:
+    """Quality verdict and, for an ID card, the fields read from it (the contract's object).
+
+    expect: "id_card", "paper" or None (a hint from the dialogue). read=False skips reading.
+    """
     t0 = time.perf_counter()
-    p = Path(path)
-    problems: list[str] = []
     try:
-        head = p.read_bytes()[:32]
-    except OSError:
-        head = b""
-        problems.append("unreadable_file")
-    kind = sniff(head) if head else None
-    if not problems and kind is None:
-        problems.append("unsupported_format")
-    if not problems and kind in {"jpeg", "png", "webp", "gif"}:
-        from PIL import Image
+        from . import intake, quality
 
         try:
-            with Image.open(p) as im:
-                im.verify()
-        except Exception:
-            problems.append("unreadable_file")
-    return {
-        "file": str(path),
-        "quality": {"ok": not problems, "problems": problems, "metrics": {"format": kind}},
-        "document": None,
-        "timings_ms": {"total": round((time.perf_counter() - t0) * 1000, 2)},
-    }
+            img, info = intake.load(path)
+        except IntakeError as e:
+            return _failed(path, e.code, t0, detail=e.detail)
+        t_dec = time.perf_counter()
+        import numpy as np
+
+        rgb = np.asarray(img)
+        q = quality.assess(rgb, info, expect)
+        t_q = time.perf_counter()
+        metrics = {"format": info["format"], **q["metrics"]}
+        if "pages" in info:
+            metrics["pages"] = info["pages"]
+        doc = None
+        timings = {"decode": round((t_dec - t0) * 1000, 1), "quality": round((t_q - t_dec) * 1000, 1),
+                   "verdict": round((t_q - t0) * 1000, 1)}
+        if read and q["quad"] is not None and not (set(q["problems"]) & {"not_document", "cropped"}):
+            if q["doc_kind"] == "card" and expect != "paper":
+                from . import read as reader
+
+                doc, rt = reader.read_card(rgb, q["quad"], q["problems"])
+                timings.update(rt)
+            else:
+                doc = {"type": "other", "fields": {}, "sources": {}, "confidence": {}, "checks": {}}
+        elif q["doc_kind"] == "paper" and "not_document" not in q["problems"]:
+            doc = {"type": "other", "fields": {}, "sources": {}, "confidence": {}, "checks": {}}
+        if doc is not None and "pages" in info:
+            doc["pages"] = info["pages"]
+        timings["total"] = round((time.perf_counter() - t0) * 1000, 1)
+        return {"file": str(path), "quality": {"ok": q["ok"], "problems": q["problems"], "metrics": metrics},
+                "document": doc, "timings_ms": timings}
+    except MemoryError:
+        return _failed(path, "too_large", t0)
+    except Exception as e:  # never raise on bad input
+        log.exception("ocr.analyze failed on %s", path)
+        return _failed(path, "unreadable_file", t0, detail=f"{type(e).__name__}: {e}")

@@ -1,0 +1,208 @@
+"""Find the card (or page) in a photo and correct its perspective."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from .layout import CARD_H, CARD_W
+
+
+def order_quad(pts: np.ndarray) -> np.ndarray:
+    """Corners as top-left, top-right, bottom-right, bottom-left (landscape: long side on top)."""
+    pts = np.asarray(pts, np.float32).reshape(4, 2)
+    c = pts.mean(0)
+    ang = np.arctan2(pts[:, 1] - c[1], pts[:, 0] - c[0])
+    pts = pts[np.argsort(ang)]  # clockwise in image coords starting near -pi (left)
+    # start from the corner with the smallest x+y
+    i = int(np.argmin(pts.sum(1)))
+    pts = np.roll(pts, -i, 0)
+    top = np.linalg.norm(pts[1] - pts[0]) + np.linalg.norm(pts[2] - pts[3])
+    side = np.linalg.norm(pts[3] - pts[0]) + np.linalg.norm(pts[2] - pts[1])
+    if side > top * 1.05:  # portrait in the photo: rotate so the long side is on top
+        pts = np.roll(pts, -1, 0)
+    return pts
+
+
+def _sides(q: np.ndarray) -> tuple[float, float]:
+    a = (np.linalg.norm(q[1] - q[0]) + np.linalg.norm(q[2] - q[3])) / 2
+    b = (np.linalg.norm(q[3] - q[0]) + np.linalg.norm(q[2] - q[1])) / 2
+    return max(a, b), min(a, b)
+
+
+def _refine(q: np.ndarray, contour: np.ndarray) -> np.ndarray:
+    """Fit a line to each side's contour points (skipping rounded corners) and intersect."""
+    q = order_quad(q)
+    pts = contour.reshape(-1, 2).astype(np.float32)
+    lines = []
+    for i in range(4):
+        a, b = q[i], q[(i + 1) % 4]
+        d = b - a
+        L = float(np.linalg.norm(d))
+        if L < 5:
+            return q
+        u = d / L
+        n = np.array([-u[1], u[0]])
+        rel = pts - a
+        t = rel @ u
+        dist = np.abs(rel @ n)
+        sel = (t > 0.12 * L) & (t < 0.88 * L) & (dist < 0.04 * L + 3)
+        if sel.sum() < 5:
+            return q
+        vx, vy, x0, y0 = cv2.fitLine(pts[sel], cv2.DIST_HUBER, 0, 0.01, 0.01).ravel()
+        lines.append((np.array([x0, y0]), np.array([vx, vy])))
+    out = []
+    for i in range(4):
+        (p1, d1), (p2, d2) = lines[i - 1], lines[i]
+        A = np.array([d1, -d2]).T
+        if abs(np.linalg.det(A)) < 1e-6:
+            return q
+        s_, _ = np.linalg.solve(A, p2 - p1)
+        out.append(p1 + s_ * d1)
+    out = np.array(out, np.float32)
+    if np.abs(out - q).max() > 0.15 * _sides(q)[0]:
+        return q
+    return out
+
+
+def _edge_support(smooth: np.ndarray, q: np.ndarray) -> float:
+    """Share of the quad's outline with a clear brightness step across it."""
+    h, w = smooth.shape
+    c = q.mean(0)
+    hits = tot = 0
+    for i in range(4):
+        a, b = q[i], q[(i + 1) % 4]
+        d = b - a
+        L = float(np.linalg.norm(d))
+        if L < 4:
+            return 0.0
+        n = np.array([-d[1], d[0]]) / L
+        if np.dot(c - a, n) < 0:
+            n = -n  # pointing inside
+        k = max(2.0, 0.008 * max(w, h))
+        for t in np.linspace(0.1, 0.9, max(4, int(L / 4))):
+            p = a + d * t
+            xi, yi = (p + n * k).astype(int)
+            xo, yo = (p - n * k).astype(int)
+            if 0 <= xi < w and 0 <= yi < h and 0 <= xo < w and 0 <= yo < h:
+                tot += 1
+                hits += abs(int(smooth[yi, xi]) - int(smooth[yo, xo])) > 14
+            else:
+                tot += 1  # the frame edge: no evidence
+    return hits / tot if tot else 0.0
+
+
+def _candidates(gray: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
+    h, w = gray.shape
+    blur = cv2.GaussianBlur(gray, (5, 5), 0)
+    masks = []
+    med = float(np.median(blur))
+    for lo, hi in ((0.4 * med, 1.0 * med), (20, 60)):
+        e = cv2.Canny(blur, max(5, lo), max(15, hi))
+        e = cv2.dilate(e, np.ones((3, 3), np.uint8), iterations=1)
+        masks.append(e)
+    _, th = cv2.threshold(blur, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    th = cv2.morphologyEx(th, cv2.MORPH_CLOSE, np.ones((9, 9), np.uint8))
+    masks.append(th)
+    out = []
+    for i, m in enumerate(masks):
+        mode = cv2.RETR_LIST if i < 2 else cv2.RETR_EXTERNAL
+        cnts, _ = cv2.findContours(m, mode, cv2.CHAIN_APPROX_SIMPLE)
+        for c in cnts:
+            if cv2.contourArea(c) < 0.015 * w * h:
+                continue
+            hull = cv2.convexHull(c)
+            peri = cv2.arcLength(hull, True)
+            for eps in (0.02, 0.035, 0.05):
+                ap = cv2.approxPolyDP(hull, eps * peri, True)
+                if len(ap) == 4:
+                    out.append((ap.reshape(4, 2).astype(np.float32), c))
+                    break
+            else:
+                # rounded corners / noise: fall back to the min-area rectangle if it fits well
+                rect = cv2.minAreaRect(hull)
+                box = cv2.boxPoints(rect)
+                if cv2.contourArea(hull) > 0.9 * rect[1][0] * rect[1][1]:
+                    out.append((box.astype(np.float32), c))
+    return out
+
+
+def find_quad(gray: np.ndarray, aspect: tuple[float, float] = (1.35, 1.9)) -> tuple[np.ndarray | None, dict]:
+    """The most card-like quadrilateral in a grey image (pixel coords), and notes.
+
+    notes: {"touches_border": bool, "area_frac": float}
+    """
+    h, w = gray.shape
+    best, best_score, best_frac = None, 0.0, 0.0
+    edges = cv2.GaussianBlur(gray, (0, 0), 1.5)
+    for q, cnt in _candidates(gray):
+        if not cv2.isContourConvex(q.reshape(4, 1, 2).astype(np.int32)):
+            continue
+        long, short = _sides(q)
+        if short < 10:
+            continue
+        r = long / short
+        if not (aspect[0] <= r <= aspect[1]):
+            continue
+        area = cv2.contourArea(q)
+        frac = area / (w * h)
+        if frac > 0.985:
+            continue
+        rq = order_quad(_refine(q, cnt))
+        corners = np.float32([[0, 0], [w, 0], [w, h], [0, h]])
+        if np.abs(rq - corners).max() < 0.04 * max(w, h):  # the frame itself
+            continue
+        support = _edge_support(edges, rq)
+        if support < 0.5:
+            continue
+        score = frac * support ** 2
+        m = 0.006 * max(w, h)
+        if (rq[:, 0] <= m).any() or (rq[:, 1] <= m).any() or (rq[:, 0] >= w - 1 - m).any() or (rq[:, 1] >= h - 1 - m).any():
+            score *= 0.3
+        if score > best_score:
+            best, best_score, best_frac = rq, score, frac
+    if best is None:
+        return None, {"area_frac": 0.0, "touches_border": False}
+    best_score = best_frac
+    q = order_quad(best)
+    m = 0.006 * max(w, h)
+    touches = bool((q[:, 0] <= m).any() or (q[:, 1] <= m).any() or (q[:, 0] >= w - 1 - m).any()
+                   or (q[:, 1] >= h - 1 - m).any())
+    return q, {"area_frac": float(best_score), "touches_border": touches}
+
+
+def warp(img: np.ndarray, quad: np.ndarray, size: tuple[int, int] = (CARD_W, CARD_H)) -> np.ndarray:
+    w, h = size
+    M = cv2.getPerspectiveTransform(np.float32(quad), np.float32([[0, 0], [w, 0], [w, h], [0, h]]))
+    return cv2.warpPerspective(img, M, (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+
+
+def border_region(gray: np.ndarray) -> dict:
+    """For a photo with no whole card: the largest bright, text-bearing region cut by the frame."""
+    h, w = gray.shape
+    blur = cv2.GaussianBlur(gray, (5, 5), 0)
+    _, th = cv2.threshold(blur, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    th = cv2.morphologyEx(th, cv2.MORPH_CLOSE, np.ones((9, 9), np.uint8))
+    n, lab, stats, _ = cv2.connectedComponentsWithStats(th)
+    best = None
+    for i in range(1, n):
+        x, y, bw, bh, a = stats[i]
+        if a < 0.08 * w * h:
+            continue
+        touches = x <= 1 or y <= 1 or x + bw >= w - 1 or y + bh >= h - 1
+        if best is None or a > best[0]:
+            best = (a, touches, i)
+    if best is None:
+        return {"area_frac": 0.0, "touches_border": False}
+    return {"area_frac": best[0] / (w * h), "touches_border": bool(best[1]),
+            "mask": lab == best[2]}
+
+
+def text_density(gray: np.ndarray, mask: np.ndarray | None = None) -> float:
+    """Share of pixels in thin dark strokes on a lighter ground (print-like texture)."""
+    k = max(7, int(round(min(gray.shape) / 60)) | 1)
+    bh = cv2.morphologyEx(gray, cv2.MORPH_BLACKHAT, cv2.getStructuringElement(cv2.MORPH_RECT, (k, k)))
+    strokes = bh > 35
+    if mask is not None:
+        return float(strokes[mask].mean()) if mask.any() else 0.0
+    return float(strokes.mean())

@@ -1,0 +1,112 @@
+"""Rules of the Vietnamese 12-digit personal identification number and of card expiry.
+
+Decree 137/2015/ND-CP art. 13 and Circular 07/2016/TT-BCA: digits 1-3 the province code of
+birth registration, digit 4 sex + century, digits 5-6 the last two digits of the birth year,
+digits 7-12 random (no check digit).
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+
+PROVINCES: dict[str, str] = {
+    "001": "Hà Nội", "002": "Hà Giang", "004": "Cao Bằng", "006": "Bắc Kạn", "008": "Tuyên Quang",
+    "010": "Lào Cai", "011": "Điện Biên", "012": "Lai Châu", "014": "Sơn La", "015": "Yên Bái",
+    "017": "Hòa Bình", "019": "Thái Nguyên", "020": "Lạng Sơn", "022": "Quảng Ninh",
+    "024": "Bắc Giang", "025": "Phú Thọ", "026": "Vĩnh Phúc", "027": "Bắc Ninh",
+    "030": "Hải Dương", "031": "Hải Phòng", "033": "Hưng Yên", "034": "Thái Bình",
+    "035": "Hà Nam", "036": "Nam Định", "037": "Ninh Bình", "038": "Thanh Hóa", "040": "Nghệ An",
+    "042": "Hà Tĩnh", "044": "Quảng Bình", "045": "Quảng Trị", "046": "Thừa Thiên Huế",
+    "048": "Đà Nẵng", "049": "Quảng Nam", "051": "Quảng Ngãi", "052": "Bình Định",
+    "054": "Phú Yên", "056": "Khánh Hòa", "058": "Ninh Thuận", "060": "Bình Thuận",
+    "062": "Kon Tum", "064": "Gia Lai", "066": "Đắk Lắk", "067": "Đắk Nông", "068": "Lâm Đồng",
+    "070": "Bình Phước", "072": "Tây Ninh", "074": "Bình Dương", "075": "Đồng Nai",
+    "077": "Bà Rịa - Vũng Tàu", "079": "Hồ Chí Minh", "080": "Long An", "082": "Tiền Giang",
+    "083": "Bến Tre", "084": "Trà Vinh", "086": "Vĩnh Long", "087": "Đồng Tháp",
+    "089": "An Giang", "091": "Kiên Giang", "092": "Cần Thơ", "093": "Hậu Giang",
+    "094": "Sóc Trăng", "095": "Bạc Liêu", "096": "Cà Mau",
+}
+
+
+def century_sex_digit(year: int, sex: str) -> str:
+    """Digit 4: 0/1 male/female born 1900-1999, 2/3 for 2000-2099, 4/5 for 2100s, ..."""
+    base = 2 * ((year // 100) - 19)
+    return str(base + (1 if sex == "Nữ" else 0))
+
+
+def decode(number: str) -> dict:
+    """What a 12-digit number says: province, sex, birth year. Empty dict if malformed."""
+    if len(number) != 12 or not number.isdigit():
+        return {}
+    d4 = int(number[3])
+    century = 1900 + 100 * (d4 // 2)
+    return {
+        "province_code": number[:3],
+        "province": PROVINCES.get(number[:3]),
+        "sex": "Nữ" if d4 % 2 else "Nam",
+        "birth_year": century + int(number[4:6]),
+    }
+
+
+def check_number(number: str | None, dob: str | None = None, sex: str | None = None) -> dict:
+    """Check a 12-digit number on its own and against the date of birth (YYYY-MM-DD) and sex."""
+    out: dict = {}
+    if not number:
+        return out
+    if len(number) == 9 and number.isdigit():
+        out["format"] = "cmnd9"
+        return out
+    info = decode(number)
+    out["format"] = "ok" if info else "bad"
+    if not info:
+        return out
+    out["province_code"] = "ok" if info["province"] else "unknown"
+    if dob and len(dob) >= 4 and dob[:4].isdigit():
+        out["birth_year"] = "ok" if int(dob[:4]) == info["birth_year"] else "mismatch"
+    if sex in ("Nam", "Nữ"):
+        out["sex"] = "ok" if sex == info["sex"] else "mismatch"
+    return out
+
+
+def _birthday_at(dob: _dt.date, age: int) -> _dt.date:
+    try:
+        return dob.replace(year=dob.year + age)
+    except ValueError:  # 29 Feb
+        return dob.replace(year=dob.year + age, day=28)
+
+
+def expected_expiry(dob: str, issue: str | None) -> list[str]:
+    """Expiry dates allowed by the age rule (birthday at 14, 25, 40, 60; none from 58).
+
+    Returns the candidates as YYYY-MM-DD (or "Không thời hạn"). Without an issue date all
+    milestones are plausible.
+    """
+    try:
+        b = _dt.date.fromisoformat(dob)
+    except (TypeError, ValueError):
+        return []
+    milestones = [14, 25, 40, 60]
+    if issue:
+        try:
+            i = _dt.date.fromisoformat(issue)
+        except ValueError:
+            i = None
+        if i is not None:
+            age = i.year - b.year - ((i.month, i.day) < (b.month, b.day))
+            if age >= 58:
+                return ["Không thời hạn"]
+            # the next milestone after the issue date; a card issued within two years before a
+            # milestone keeps the following one (Law on Identity 2023, art. 21)
+            nxt = [m for m in milestones if _birthday_at(b, m) > i]
+            out = [_birthday_at(b, m).isoformat() for m in nxt[:2]]
+            return out or ["Không thời hạn"]
+    return [_birthday_at(b, m).isoformat() for m in milestones] + ["Không thời hạn"]
+
+
+def check_expiry(dob: str | None, issue: str | None, expiry: str | None) -> str | None:
+    if not dob or not expiry:
+        return None
+    cands = expected_expiry(dob, issue)
+    if not cands:
+        return None
+    return "ok" if expiry in cands else "mismatch"

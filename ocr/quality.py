@@ -1,0 +1,159 @@
+"""Photo quality verdict: metrics on the located card (or page) and the contract's problem codes."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+import cv2
+import numpy as np
+import yaml
+
+from . import card as cardmod
+
+HERE = Path(__file__).parent
+# most important first: the order of hints in a verdict message
+PRIORITY = ["unreadable_file", "unsupported_format", "too_large", "not_document", "too_small",
+            "cropped", "too_dark", "too_bright", "blurry", "glare"]
+CHECK_SIDE = 800  # the frame is examined at this size
+
+
+@lru_cache(maxsize=1)
+def thresholds() -> dict:
+    return yaml.safe_load((HERE / "thresholds.yml").read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=1)
+def hints() -> dict:
+    return yaml.safe_load((HERE / "hints.yml").read_text(encoding="utf-8"))
+
+
+_DIRS = [np.array([[-1, 1]], np.float32), np.array([[-1], [1]], np.float32),
+         np.array([[-1, 0], [0, 1]], np.float32), np.array([[0, -1], [1, 0]], np.float32)]
+
+
+def sharpness(gray: np.ndarray, ignore_clipped: bool = False) -> float:
+    """Gradient energy in the weakest of four directions, normalised by the squared contrast.
+
+    Taking the weakest direction catches motion blur (sharp across, smeared along the shake);
+    the normalisation makes it robust to exposure.
+    """
+    g = gray.astype(np.float32)
+    p5, p95 = np.percentile(g, (5, 95))
+    c = max(20.0, float(p95 - p5)) / 255.0
+    if ignore_clipped:
+        keep = cv2.erode((g < 240).astype(np.uint8), np.ones((7, 7), np.uint8)).astype(bool)
+        if keep.mean() < 0.3:
+            keep = np.ones_like(keep)
+        p5, p95 = np.percentile(g[keep], (5, 95))
+        c = max(20.0, float(p95 - p5)) / 255.0
+        e = min(float((cv2.filter2D(g, -1, k) ** 2)[keep].mean()) for k in _DIRS)
+    else:
+        e = min(float((cv2.filter2D(g, -1, k) ** 2).mean()) for k in _DIRS)
+    return e / (c * c)
+
+
+def _quad_mask(shape, quad: np.ndarray) -> np.ndarray:
+    m = np.zeros(shape, np.uint8)
+    cv2.fillConvexPoly(m, quad.astype(np.int32), 1)
+    return m.astype(bool)
+
+
+def assess(rgb: np.ndarray, info: dict, expect: str | None = None) -> dict:
+    """Quality of one decoded photo. rgb: HxWx3 uint8 (work size). info: from intake.load.
+
+    Returns {"ok", "problems", "metrics", "quad" (in rgb pixel coords or None), "doc_kind"}.
+    """
+    T = thresholds()
+    H, W = rgb.shape[:2]
+    k = min(1.0, CHECK_SIDE / max(H, W))
+    small = cv2.resize(rgb, (max(1, round(W * k)), max(1, round(H * k))), interpolation=cv2.INTER_AREA) if k < 1 else rgb
+    gray = cv2.cvtColor(small, cv2.COLOR_RGB2GRAY)
+    problems: list[str] = []
+    m: dict = {"width": info.get("width", W), "height": info.get("height", H)}
+    short, long = sorted((m["width"], m["height"]))
+    if short < T["min_short_side"] or long < T["min_long_side"]:
+        problems.append("too_small")
+    quad, notes, doc_kind = None, {"area_frac": 0.0, "touches_border": False}, None
+    if min(gray.shape) >= 32:
+        order = [("card", (1.35, 1.9)), ("paper", (1.2, 1.6))]
+        if expect == "paper":
+            order = order[::-1]
+        elif expect == "id_card":
+            order = order[:1]
+        for kind, asp in order:
+            quad, notes = cardmod.find_quad(gray, asp)
+            if quad is not None:
+                doc_kind = kind
+                break
+    m["card_found"] = quad is not None
+    m["card_area_frac"] = round(notes["area_frac"], 4)
+    if quad is not None:
+        region = _quad_mask(gray.shape, quad)
+    else:
+        region = np.ones(gray.shape, bool)
+    vals = gray[region]
+    lum = float(vals.mean()) / 255 if vals.size else 0.0
+    p5, p95 = (np.percentile(vals, (5, 95)) / 255) if vals.size else (0.0, 0.0)
+    m.update(lum_mean=round(lum, 3), lum_p5=round(float(p5), 3), lum_p95=round(float(p95), 3))
+    too_dark = lum < T["dark_mean"] if quad is not None else float(p95) < T["dark_p95_frame"]
+    too_bright = quad is not None and (lum > T["bright_mean"] or p5 > T["bright_p5"])
+    if quad is None and lum > T["bright_mean"] + 0.04:
+        too_bright = True
+    # glare: a blob of clipped pixels on the card
+    clipped = (gray >= T["glare_level"]) & region
+    gb = 0.0
+    if clipped.any() and quad is not None:
+        n, lab, stats, _ = cv2.connectedComponentsWithStats(clipped.astype(np.uint8), connectivity=8)
+        if n > 1:
+            gb = float(stats[1:, cv2.CC_STAT_AREA].max()) / max(1, int(region.sum()))
+    m["glare_blob_frac"] = round(gb, 4)
+    td = cardmod.text_density(gray, region if quad is not None else None)
+    m["text_density"] = round(td, 4)
+    # sharpness on the perspective-corrected card (from the work image, fixed 640 px width)
+    if quad is not None:
+        q_full = quad / k
+        if doc_kind == "card":
+            crop = cardmod.warp(rgb, q_full, (640, 404))
+        else:
+            crop = cardmod.warp(rgb, q_full, (640, 452))
+        sharp = sharpness(cv2.cvtColor(crop, cv2.COLOR_RGB2GRAY), ignore_clipped=gb > 0.002)
+        blur_t = T["blur_sharpness"]
+    else:
+        g2 = cv2.cvtColor(cv2.resize(rgb, (640, max(1, round(640 * H / W))), interpolation=cv2.INTER_AREA), cv2.COLOR_RGB2GRAY)
+        sharp = sharpness(g2)
+        blur_t = T["blur_sharpness_frame"]
+        q_full = None
+    m["sharpness"] = round(sharp, 1)
+    if "too_small" in problems:
+        pass  # too few pixels to judge the rest
+    elif too_dark:
+        problems.append("too_dark")
+    elif quad is None:
+        br = cardmod.border_region(gray)
+        m["partial_area_frac"] = round(br["area_frac"], 4)
+        if too_bright:
+            problems.append("too_bright")
+        elif br["touches_border"] and br["area_frac"] > 0.08 and cardmod.text_density(gray, br.get("mask")) >= T["min_text_density"]:
+            problems.append("cropped")
+        elif expect == "paper" and td >= T["min_text_density"] and lum > 0.45:
+            doc_kind = "paper"  # a page filling the frame
+            if sharp < blur_t:
+                problems.append("blurry")
+        else:
+            problems.append("not_document")
+    else:
+        min_area = T["min_card_area_frac"] if doc_kind == "card" else T["min_page_area_frac"]
+        if notes["touches_border"]:
+            problems.append("cropped")
+        elif notes["area_frac"] < min_area:
+            problems.append("too_small")
+        if too_bright:
+            problems.append("too_bright")
+        if sharp < blur_t and not too_bright and "too_small" not in problems:
+            problems.append("blurry")
+        if gb >= T["glare_blob_frac"] and not too_bright:
+            problems.append("glare")
+    problems = sorted(set(problems), key=PRIORITY.index)
+    return {"ok": not problems, "problems": problems, "metrics": m,
+            "quad": None if q_full is None else q_full.tolist(), "doc_kind": doc_kind}
