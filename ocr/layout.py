@@ -22,7 +22,7 @@ FIELDS: dict[str, dict[str, tuple[int, int, int, int]]] = {
         "date_of_expiry": (22, 538, 246, 574),
     },
     "cccd_back": {
-        "date_of_issue": (548, 120, 800, 158),
+        "date_of_issue": (350, 120, 580, 158),
     },
     "cancuoc_front": {
         "id_number": (262, 200, 700, 250),

@@ -255,7 +255,7 @@ def render(ident: dict, kind: str, rng: random.Random, scale: float = 1.0) -> Im
             c.text(28, 26, "Đặc điểm nhân dạng / Personal identification:", 17, "", lab)
             c.text(28, 54, rng.choice(["Sẹo chấm C:1cm trên trước mày phải", "Nốt ruồi C:2cm dưới sau mép trái",
                                         "Sẹo chấm C:3cm trên trước đuôi mắt trái"]), 17, "", (20, 20, 20))
-            c.text(28, 130, "Ngày, tháng, năm / Date, month, year:", 17, "", lab)
+            c.text(28, 131, "Ngày, tháng, năm / Date, month, year:", 15, "", lab)
             c.value(F["date_of_issue"], _fmt(ident["date_of_issue"]), "")
             c.text(60, 180, "CỤC TRƯỞNG CỤC CẢNH SÁT", 17, "b")
             c.text(30, 204, "QUẢN LÝ HÀNH CHÍNH VỀ TRẬT TỰ XÃ HỘI", 17, "b")

@@ -1,0 +1,338 @@
+"""Read an ID card: side and type, QR (exact), MRZ (check digits), OCR of each field, cross-checks."""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import os
+import re
+import time
+import unicodedata
+from concurrent.futures import ThreadPoolExecutor
+from functools import lru_cache
+
+import cv2
+import numpy as np
+
+from . import card as cardmod
+from . import idnum, mrz, tess
+from .layout import CARD_H, CARD_W, CMND_TITLE_BOX, DIGIT_FIELDS, FIELDS, MRZ_BOX, TITLE_BOX
+
+S = 1.6  # reading scale: the card is warped to CARD_W*S x CARD_H*S pixels
+_pool: ThreadPoolExecutor | None = None
+
+
+def pool() -> ThreadPoolExecutor:
+    global _pool
+    if _pool is None:
+        _pool = ThreadPoolExecutor(max_workers=max(1, min(4, os.cpu_count() or 1)), thread_name_prefix="ocr")
+    return _pool
+
+
+# ---------------------------------------------------------------- lexicon (names, places)
+@lru_cache(maxsize=1)
+def lexicon() -> dict[str, set[str]]:
+    from .synth import names as N
+
+    name_words = set()
+    for lst in (N.SURNAMES, N.MIDDLE_M, N.MIDDLE_F, N.GIVEN_M, N.GIVEN_F):
+        name_words.update(w.upper() for w in lst)
+    places = set(idnum.PROVINCES.values()) | set(N.COMMUNES) | {d for d, _ in N.DISTRICTS}
+    streets = set(N.STREETS)
+    return {"name": name_words, "place": places, "street": streets}
+
+
+def _fold(s: str) -> str:
+    s = unicodedata.normalize("NFD", s.replace("Đ", "D").replace("đ", "d"))
+    return "".join(c for c in s if unicodedata.category(c) != "Mn")
+
+
+def _best(word: str, vocab: set[str], cutoff: float) -> str | None:
+    if word in vocab:
+        return word
+    m = difflib.get_close_matches(word, list(vocab), n=1, cutoff=cutoff)
+    return m[0] if m else None
+
+
+def fix_name(text: str) -> tuple[str, float]:
+    words = re.sub(r"[^A-ZÀ-Ỹa-zà-ỹĐđ ]", " ", unicodedata.normalize("NFC", text)).upper().split()
+    vocab = lexicon()["name"]
+    out, hits = [], 0
+    for w in words:
+        b = _best(w, vocab, 0.6)
+        if b is None and len(w) <= 1:
+            continue  # specks read as a letter
+        hits += b is not None
+        out.append(b or w)
+    return " ".join(out), (hits / len(out) if out else 0.0)
+
+
+def fix_place(text: str) -> tuple[str, float]:
+    text = unicodedata.normalize("NFC", text).strip(" .,:;-_|")
+    parts = [p.strip() for p in re.split(r"[,.]", text) if p.strip()]
+    lx = lexicon()
+    out, hits = [], 0
+    for p in parts:
+        m = re.match(r"^(S[ốoó0]\s*)?(\d+)\s+(.*)$", p)
+        if m:  # house number + street
+            st = _best(m.group(3), lx["street"], 0.7)
+            hits += st is not None
+            out.append(f"Số {m.group(2)} {st or m.group(3)}")
+            continue
+        b = _best(p, lx["place"], 0.7)
+        hits += b is not None
+        out.append(b or p)
+    return ", ".join(out), (hits / len(parts) if parts else 0.0)
+
+
+def parse_date(text: str) -> str | None:
+    d = re.sub(r"\D", "", text)
+    if len(d) >= 8:
+        for cand in (d[:8], d[-8:]):
+            try:
+                return dt.date(int(cand[4:8]), int(cand[2:4]), int(cand[0:2])).isoformat()
+            except ValueError:
+                continue
+    return None
+
+
+def _sex(text: str) -> str | None:
+    t = _fold(text).lower()
+    if re.search(r"n[uư]|nu|n[uúùủũụ]", text.lower()) or "nu" in t:
+        return "Nữ"
+    if "nam" in t or "am" in t:
+        return "Nam"
+    return None
+
+
+# ---------------------------------------------------------------- crops
+def _crop(cardimg: np.ndarray, box, pad=(6, 4)) -> np.ndarray:
+    x0, y0, x1, y1 = box
+    H, W = cardimg.shape[:2]
+    a = max(0, int((y0 - pad[1]) * S)), min(H, int((y1 + pad[1]) * S))
+    b = max(0, int((x0 - pad[0]) * S)), min(W, int((x1 + pad[0]) * S))
+    return cardimg[a[0]:a[1], b[0]:b[1]]
+
+
+def _prep(g: np.ndarray) -> np.ndarray:
+    """Normalise contrast of a field crop and add a white border for Tesseract."""
+    g = g.astype(np.float32)
+    lo, hi = np.percentile(g, (2, 98))
+    g = np.clip((g - lo) * (255.0 / max(16.0, hi - lo)), 0, 255).astype(np.uint8)
+    return cv2.copyMakeBorder(g, 10, 10, 10, 10, cv2.BORDER_CONSTANT, value=255)
+
+
+def _field_ocr(gray_card: np.ndarray, kind: str, field: str) -> tuple[str, float]:
+    g = _prep(_crop(gray_card, FIELDS[kind][field]))
+    wl = "0123456789/" if field in DIGIT_FIELDS else ""
+    text, conf = tess.ocr(g, 7, wl)
+    if field == "date_of_expiry" and len(re.sub(r"\D", "", text)) < 8:
+        text, conf = tess.ocr(g, 7, "")  # "Không thời hạn"
+    return text, conf
+
+
+# ---------------------------------------------------------------- QR
+def read_qr(gray: np.ndarray):
+    import zxingcpp
+
+    try:
+        res = zxingcpp.read_barcodes(gray, formats=zxingcpp.BarcodeFormat.QRCode)
+    except Exception:
+        return None
+    for r in res:
+        if r.valid and r.text:
+            p = r.position
+            cx = (p.top_left.x + p.top_right.x + p.bottom_left.x + p.bottom_right.x) / 4
+            cy = (p.top_left.y + p.top_right.y + p.bottom_left.y + p.bottom_right.y) / 4
+            return r.text, (cx, cy)
+    return None
+
+
+def parse_qr(text: str) -> tuple[dict, dict]:
+    """The 2021 chip card's QR: id12|old9|name|ddmmyyyy|sex|address|ddmmyyyy (extra fields ignored)."""
+    parts = text.split("|")
+    checks: dict = {"fields": len(parts)}
+    f: dict = {}
+    if len(parts) < 7:
+        checks["format"] = "unknown"
+        return f, checks
+    ok = True
+    if re.fullmatch(r"\d{12}", parts[0]):
+        f["id_number"] = parts[0]
+    else:
+        ok = False
+    if re.fullmatch(r"\d{9}(\d{3})?", parts[1]):
+        f["old_id_number"] = parts[1]
+    if parts[2].strip():
+        f["full_name"] = unicodedata.normalize("NFC", parts[2]).strip().upper()
+    d = parse_date(parts[3])
+    if d:
+        f["date_of_birth"] = d
+    else:
+        ok = False
+    if parts[4] in ("Nam", "Nữ"):
+        f["sex"] = parts[4]
+    else:
+        ok = False
+    if parts[5].strip():
+        f["place_of_residence"] = unicodedata.normalize("NFC", parts[5]).strip()
+    d = parse_date(parts[6])
+    if d:
+        f["date_of_issue"] = d
+    checks["format"] = "ok" if ok else "unexpected"
+    return f, checks
+
+
+# ---------------------------------------------------------------- MRZ
+def read_mrz(gray_card: np.ndarray) -> dict | None:
+    g = _prep(_crop(gray_card, MRZ_BOX, pad=(10, 0)))
+    text, conf = tess.ocr(g, 6, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789<", lang="eng")
+    lines = [ln for ln in text.splitlines() if ln.strip()]
+    res = mrz.parse(lines)
+    if res is not None:
+        res["conf"] = conf
+    return res
+
+
+def _title(gray_card: np.ndarray) -> str | None:
+    box = (min(TITLE_BOX[0], CMND_TITLE_BOX[0]), TITLE_BOX[1], CMND_TITLE_BOX[2], TITLE_BOX[3])
+    text, _ = tess.ocr(_prep(_crop(gray_card, box, pad=(0, 2))), 7)
+    t = _fold(text).upper()
+    if "CHUNG MINH" in t or "MINH NHAN" in t:
+        return "cmnd_front"
+    if "CONG DAN" in t or "DAN" in t.replace("CAN", ""):
+        return "cccd_front"
+    if "CAN CUOC" in t or "CUOC" in t:
+        return "cancuoc_front"
+    return None
+
+
+# ---------------------------------------------------------------- the card
+def classify(gray_card: np.ndarray):
+    """(type, rotated180, qr_text, mrz_result)."""
+    H, W = gray_card.shape
+    qr = read_qr(gray_card)
+    if qr is not None:
+        text, (cx, cy) = qr
+        top = cy < H / 2
+        right = cx > W / 2
+        if top and right:
+            return "cccd_front", False, text, None
+        if not top and not right:
+            return "cccd_front", True, text, None
+        return "cancuoc_back", (not top), text, None
+    for rot in (False, True):
+        g = gray_card[::-1, ::-1] if rot else gray_card
+        t = _title(g)
+        if t:
+            return t, rot, None, None
+        m = read_mrz(g)
+        if m is not None and (m["checks"]["id_number"] or m["checks"]["composite"]):
+            return "cccd_back", rot, None, m
+    return "other", False, None, None
+
+
+def read_card(rgb: np.ndarray, quad, problems: list[str]) -> tuple[dict, dict]:
+    t0 = time.perf_counter()
+    gray = cv2.cvtColor(cardmod.warp(rgb, np.asarray(quad, np.float32), (int(CARD_W * S), int(CARD_H * S))),
+                        cv2.COLOR_RGB2GRAY)
+    kind, rot, qr_text, mrz_res = classify(gray)
+    if rot:
+        gray = np.ascontiguousarray(gray[::-1, ::-1])
+    t_cls = time.perf_counter()
+    doc = {"type": kind, "fields": {}, "sources": {}, "confidence": {}, "checks": {}}
+    if kind == "other":
+        return doc, {"classify": round((t_cls - t0) * 1000, 1), "read": round((t_cls - t0) * 1000, 1)}
+    futs = {f: pool().submit(_field_ocr, gray, kind, f) for f in FIELDS[kind]}
+    if kind in ("cccd_back", "cancuoc_back") and mrz_res is None:
+        mrz_res = read_mrz(gray)
+    ocr_raw = {f: fu.result() for f, fu in futs.items()}
+    t_ocr = time.perf_counter()
+
+    cand: dict[str, list[tuple[str, str, float]]] = {}  # field -> [(value, source, conf)]
+
+    def add(f, v, src, c):
+        if v:
+            cand.setdefault(f, []).append((v, src, round(float(c), 3)))
+
+    checks = doc["checks"]
+    if qr_text is not None:
+        qf, qc = parse_qr(qr_text)
+        checks["qr"] = qc.get("format", "unknown")
+        for f, v in qf.items():
+            add(f, v, "qr", 1.0)
+    elif kind in ("cccd_front", "cancuoc_back"):
+        checks["qr"] = "unreadable"
+    if mrz_res is not None:
+        checks["mrz"] = mrz_res["checks"]
+        mf = mrz_res["fields"]
+        ok = mrz_res["checks"]
+        for f, key in (("id_number", "id_number"), ("date_of_birth", "date_of_birth"),
+                       ("date_of_expiry", "date_of_expiry")):
+            if f in mf:
+                add(f, mf[f], "mrz", 0.99 if ok.get(key) else 0.4)
+        if "sex" in mf:
+            add("sex", mf["sex"], "mrz", 0.99 if ok.get("composite") else 0.6)
+    elif kind in ("cccd_back", "cancuoc_back"):
+        checks["mrz"] = "unreadable"
+    for f, (text, conf) in ocr_raw.items():
+        if f == "id_number":
+            v = re.sub(r"\D", "", text)
+            good_len = 9 if kind == "cmnd_front" else 12
+            add(f, v, "ocr", conf if len(v) == good_len else conf * 0.3)
+        elif f in DIGIT_FIELDS:
+            v = parse_date(text)
+            if v is None and f == "date_of_expiry" and "thoi han" in _fold(text).lower():
+                v = "Không thời hạn"
+            add(f, v, "ocr", conf)
+        elif f == "full_name":
+            v, lx = fix_name(text)
+            add(f, v, "ocr", conf * (0.6 + 0.4 * lx))
+        elif f == "sex":
+            add(f, _sex(text), "ocr", conf)
+        elif f == "nationality":
+            v = "Việt Nam" if difflib.SequenceMatcher(None, _fold(text).lower(), "viet nam").ratio() > 0.6 else text
+            add(f, v, "ocr", conf)
+        else:
+            v, lx = fix_place(text)
+            add(f, v, "ocr", conf * (0.6 + 0.4 * lx))
+    # MRZ name (no diacritics) agrees with the OCR'd name?
+    if mrz_res is not None and mrz_res["fields"].get("name_ascii"):
+        na = mrz_res["fields"]["name_ascii"]
+        if "full_name" in cand:
+            o = cand["full_name"][0][0]
+            checks["full_name_mrz"] = "ok" if _fold(o).upper() == na else "mismatch"
+        elif kind == "cccd_back":
+            doc["name_ascii"] = na
+    rank = {"qr": 0, "mrz": 1, "ocr": 2}
+    agree = {}
+    for f, lst in cand.items():
+        lst.sort(key=lambda x: (rank[x[1]], -x[2]))
+        v, src, c = lst[0]
+        others = {s: val for val, s, _ in lst[1:]}
+        if others:
+            same = all(val == v for val in others.values())
+            agree[f] = "ok" if same else {src: v, **others}
+            if same:
+                c = min(1.0, max(c, 0.9) + 0.05)
+            elif src == "mrz" and c < 0.9:  # an MRZ with bad check digits loses to a clean OCR
+                alt = [x for x in lst[1:] if x[2] > 0.85]
+                if alt:
+                    v, src, c = alt[0]
+        doc["fields"][f] = v
+        doc["sources"][f] = src
+        doc["confidence"][f] = round(c, 3)
+    if agree:
+        checks["sources_agree"] = agree
+    F = doc["fields"]
+    num = F.get("id_number")
+    if num:
+        checks["id_number"] = idnum.check_number(num, F.get("date_of_birth"), F.get("sex"))
+    exp = idnum.check_expiry(F.get("date_of_birth"), F.get("date_of_issue"), F.get("date_of_expiry"))
+    if exp:
+        checks["expiry_rule"] = exp
+    if F.get("date_of_expiry", "")[:1].isdigit():
+        checks["expired"] = F["date_of_expiry"] < dt.date.today().isoformat()
+    t1 = time.perf_counter()
+    return doc, {"classify": round((t_cls - t0) * 1000, 1), "ocr": round((t_ocr - t_cls) * 1000, 1),
+                 "read": round((t1 - t0) * 1000, 1)}
