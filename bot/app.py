@@ -31,6 +31,10 @@ def create_app(settings: Settings, *, role: str = "all", workers: int = 1) -> we
         yield
         await runtime.stop()
 
+    async def closing(app: web.Application) -> None:
+        runtime.closing.set()
+
+    app.on_shutdown.append(closing)
     app.cleanup_ctx.append(lifecycle)
     return app
 

@@ -36,6 +36,7 @@ class Runtime:
         self.sender = Sender(self.settings, self.db, self.channels)
         self.workers: list[Worker] = []
         self._stop = asyncio.Event()
+        self.closing = asyncio.Event()  # set when the server shuts down: long polls return at once
         self._tasks: list[asyncio.Task] = []
 
     def add_channel(self, channel: Channel) -> None:

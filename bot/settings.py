@@ -38,6 +38,7 @@ SECRETS = frozenset(
 class Settings:
     database_url: str = "sqlite+aiosqlite:///var/motcua.db"
     redis_url: str = ""
+    redis_prefix: str = "motcua:"
     media_dir: str = "var/media"
     var_dir: str = "var"
 

@@ -29,8 +29,10 @@ from flows.engine import Engine, Outcome
 
 log = logging.getLogger(__name__)
 
-# Test hook for crash tests: pause inside the transaction, before commit (seconds).
+# Hooks for the crash tests (a worker is killed while paused): seconds to pause inside the
+# transaction before its commit, and after the commit before the job is acknowledged.
 _PAUSE_BEFORE_COMMIT = float(os.environ.get("MOTCUA_TEST_PAUSE_BEFORE_COMMIT_S", "0") or 0)
+_PAUSE_AFTER_COMMIT = float(os.environ.get("MOTCUA_TEST_PAUSE_AFTER_COMMIT_S", "0") or 0)
 
 Prepare = Callable[[InboundEvent], Awaitable[InboundEvent]]
 
@@ -217,6 +219,8 @@ class Worker:
         metrics.APPLIED.labels(event.channel).inc()
         metrics.TURN_SECONDS.observe(time.perf_counter() - started)
         self.on_committed()
+        if _PAUSE_AFTER_COMMIT:
+            await asyncio.sleep(_PAUSE_AFTER_COMMIT)
 
     async def _turn(self, s, conv, state: dict, event: InboundEvent) -> Outcome:
         inbound = MessageLog(

@@ -190,7 +190,7 @@ async def get_messages(request: web.Request) -> web.Response:
     deadline = loop.time() + wait
     while True:
         messages = await _thread(rt, token, after)
-        if messages or loop.time() >= deadline:
+        if messages or loop.time() >= deadline or rt.closing.is_set():
             return web.json_response({"messages": messages})
         try:
             async with rt.sender.delivered:

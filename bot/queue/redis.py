@@ -64,7 +64,7 @@ class RedisQueue(MessageQueue):
         client = aioredis.Redis.from_url(settings.redis_url, decode_responses=True)
         return cls(
             client,
-            prefix=settings.extra.get("redis_prefix", "motcua:"),
+            prefix=settings.redis_prefix,
             dedupe_ttl_s=settings.dedupe_ttl_s,
             claim_idle_ms=settings.claim_idle_ms,
         )
@@ -143,7 +143,7 @@ class RedisQueue(MessageQueue):
     async def trim(self, conversation_key: str, upto: str) -> None:
         ms, _, seq = upto.partition("-")
         # MINID keeps entries >= the id given: keep everything after `upto`.
-        await self.r.xtrim(self._conv(conversation_key), minid=f"{ms}-{int(seq or 0) + 1}")
+        await self.r.xtrim(self._conv(conversation_key), minid=f"{ms}-{int(seq or 0) + 1}", approximate=False)
 
     @contextlib.asynccontextmanager
     async def lock(self, conversation_key: str, ttl_s: float) -> AsyncIterator[None]:

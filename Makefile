@@ -1,0 +1,49 @@
+# MotCua — the two commands: `make run` (serve on http://127.0.0.1:8080) and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
+
+.PHONY: run test install system-deps test-deps db clean
+
+$(STAMP): pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[test]'
+	@rm -f $(VENV)/.installed-*; touch $@
+
+install: $(STAMP)
+
+# Tesseract with Vietnamese data (photo checks and ID reading). Installed with apt when root.
+system-deps:
+	@if command -v tesseract >/dev/null && tesseract --list-langs 2>/dev/null | grep -qx vie; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  echo "installing tesseract-ocr tesseract-ocr-vie"; \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -q tesseract-ocr tesseract-ocr-vie >/dev/null \
+	  || { apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q tesseract-ocr tesseract-ocr-vie >/dev/null; }; \
+	else echo "Tesseract with Vietnamese is missing. Install it with:"; \
+	  echo "  sudo apt-get install -y tesseract-ocr tesseract-ocr-vie"; exit 1; fi
+
+# Headless Chromium for the browser tests (Debian's package; never a downloaded browser).
+test-deps: system-deps
+	@if command -v chromium >/dev/null; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  echo "installing chromium"; \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium >/dev/null \
+	  || { apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium >/dev/null; }; \
+	else echo "Chromium is missing (browser tests). Install it with:"; \
+	  echo "  sudo apt-get install -y chromium"; exit 1; fi
+
+db: $(STAMP)
+	$(PY) -m bot db upgrade
+
+run: $(STAMP) system-deps db
+	$(PY) -m bot officer seed-demo
+	$(PY) -m bot serve
+
+test: $(STAMP) test-deps
+	$(PY) -m pytest -q $(PYTEST_ARGS)
+
+clean:
+	rm -rf $(VENV) var .pytest_cache

@@ -1,0 +1,113 @@
+"""The queue interface on both implementations: in-process and Redis Streams (real Redis)."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+import redis.asyncio as aioredis
+
+from bot.events import InboundEvent
+from bot.queue.memory import MemoryQueue
+from bot.queue.redis import RedisQueue
+from conftest import REDIS, _need, fresh_redis_prefix
+
+
+@pytest.fixture(params=["memory", "redis"])
+async def queue(request):
+    if request.param == "memory":
+        q = MemoryQueue()
+        yield q
+        await q.close()
+        return
+    _need(REDIS, 6379, "Redis")
+    async with fresh_redis_prefix() as prefix:
+        q = RedisQueue(aioredis.Redis.from_url(REDIS, decode_responses=True), prefix=prefix, claim_idle_ms=300)
+        yield q
+        await q.close()
+
+
+def ev(user: str, mid: str, text: str = "x") -> InboundEvent:
+    return InboundEvent(channel="zalo", user_id=user, message_id=mid, text=text)
+
+
+async def test_submit_is_once_per_channel_and_message_id(queue):
+    assert await queue.submit(ev("u1", "m1"))
+    assert not await queue.submit(ev("u1", "m1", "again"))
+    assert await queue.submit(InboundEvent(channel="messenger", user_id="u1", message_id="m1"))
+    results = await asyncio.gather(*(queue.submit(ev("u2", "m2")) for _ in range(5)))
+    assert results.count(True) == 1
+
+
+async def test_entries_come_in_order_after_a_cursor_and_trim_drops_applied(queue):
+    for i in range(5):
+        await queue.submit(ev("u1", f"m{i}", f"t{i}"))
+    entries = await queue.entries("zalo:u1", after="0-0")
+    assert [e.event.text for e in entries] == [f"t{i}" for i in range(5)]
+    later = await queue.entries("zalo:u1", after=entries[1].cursor)
+    assert [e.event.text for e in later] == ["t2", "t3", "t4"]
+    await queue.trim("zalo:u1", entries[2].cursor)
+    rest = await queue.entries("zalo:u1", after="0-0")
+    assert [e.event.text for e in rest] == ["t3", "t4"]
+
+
+async def test_events_survive_the_round_trip_with_attachments(queue):
+    from bot.events import Attachment
+
+    e = InboundEvent(channel="zalo", user_id="u", message_id="a", kind="image", text="ảnh giấy chứng sinh",
+                     attachments=(Attachment(type="image", url="https://x/1.jpg"), Attachment(type="image", path="p")),
+                     meta={"k": [1, 2]})
+    await queue.submit(e)
+    [entry] = await queue.entries("zalo:u", after="0-0")
+    assert entry.event == e
+
+
+async def test_every_submit_makes_a_job_naming_its_conversation(queue):
+    await queue.submit(ev("u1", "a"))
+    await queue.submit(ev("u2", "b"))
+    jobs = await queue.fetch("c1", count=10, block_ms=200)
+    assert sorted(j.conversation_key for j in jobs) == ["zalo:u1", "zalo:u2"]
+    for j in jobs:
+        await queue.ack(j)
+    assert await queue.fetch("c1", count=10, block_ms=100) == []
+
+
+async def test_the_lock_is_exclusive(queue):
+    order: list[str] = []
+
+    async def hold(name: str) -> None:
+        async with queue.lock("zalo:u1", ttl_s=5):
+            order.append(f"{name}+")
+            await asyncio.sleep(0.1)
+            order.append(f"{name}-")
+
+    await asyncio.gather(hold("a"), hold("b"))
+    assert order in (["a+", "a-", "b+", "b-"], ["b+", "b-", "a+", "a-"])
+
+
+async def test_a_released_job_is_handed_out_again(queue):
+    await queue.submit(ev("u1", "a"))
+    [job] = await queue.fetch("c1", count=1, block_ms=200)
+    await queue.release(job)
+    [again] = await queue.fetch("c2", count=1, block_ms=500)
+    assert again.conversation_key == "zalo:u1"
+
+
+async def test_redis_takes_over_the_job_of_a_silent_consumer():
+    _need(REDIS, 6379, "Redis")
+    async with fresh_redis_prefix() as prefix:
+        q = RedisQueue(aioredis.Redis.from_url(REDIS, decode_responses=True), prefix=prefix, claim_idle_ms=300)
+        try:
+            await q.submit(ev("u1", "a"))
+            [job] = await q.fetch("dead", count=1, block_ms=200)  # taken, never acked
+            assert await q.fetch("alive", count=1, block_ms=100) == []  # not idle long enough yet
+            await asyncio.sleep(0.4)
+            q._last_claim = 0  # look for abandoned jobs now
+            [taken] = await q.fetch("alive", count=1, block_ms=100)
+            assert taken.id == job.id and taken.conversation_key == "zalo:u1"
+            # a consumer that keeps touching its job keeps it
+            await q.touch(taken, "alive")
+            q._last_claim = 0
+            assert await q.fetch("third", count=1, block_ms=50) == []
+        finally:
+            await q.close()

@@ -1,0 +1,89 @@
+"""A worker killed with SIGKILL mid-job: another worker redoes the job; nothing is lost and no
+reply is written twice. The killed worker is a real subprocess (`python -m bot serve --role worker`)."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import redis.asyncio as aioredis
+from sqlalchemy import func, select
+
+from bot.db import MessageLog, Outbox
+from bot.queue.redis import GROUP
+from bot.runtime import Runtime
+from conftest import REDIS, make_settings, wait_for
+from handlers.webchat import WebChannel
+from helpers import Citizen
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+async def _pending(prefix: str) -> list:
+    r = aioredis.Redis.from_url(REDIS, decode_responses=True)
+    try:
+        return await r.xpending_range(prefix + "jobs", GROUP, min="-", max="+", count=10)
+    finally:
+        await r.aclose()
+
+
+async def _counts(rt: Runtime) -> tuple[int, int, int]:
+    async with rt.db.session() as s:
+        inbound = (await s.execute(select(func.count()).select_from(MessageLog).where(MessageLog.direction == "in"))).scalar()
+        outbound = (await s.execute(select(func.count()).select_from(Outbox))).scalar()
+        sent = (await s.execute(select(func.count()).select_from(Outbox).where(Outbox.status == "sent"))).scalar()
+    return inbound, outbound, sent
+
+
+@pytest.mark.parametrize("moment", ["before_commit", "after_commit"])
+async def test_killed_worker_job_is_redone_once(moment, production_settings):
+    # Only with Redis: the in-process queue dies with its process (README says so).
+    s = production_settings.with_overrides(claim_idle_ms=1500, lock_ttl_s=2.0)
+    env = dict(os.environ, DATABASE_URL=s.database_url, REDIS_URL=s.redis_url, REDIS_PREFIX=s.redis_prefix,
+               MEDIA_DIR=s.media_dir, VAR_DIR=s.var_dir, SECRET_KEY=s.secret_key, CLAIM_IDLE_MS="1500",
+               LOCK_TTL_S="2", LOG_LEVEL="WARNING")
+    env["MOTCUA_TEST_PAUSE_BEFORE_COMMIT_S" if moment == "before_commit" else "MOTCUA_TEST_PAUSE_AFTER_COMMIT_S"] = "60"
+    proc = subprocess.Popen([sys.executable, "-m", "bot", "serve", "--role", "worker", "--port", str(_free_port())],
+                            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    rt = Runtime(s)  # used first only to submit and read; its worker starts after the kill
+    rt.add_channel(WebChannel())
+    try:
+        citizen = Citizen(rt)
+        event = await citizen.send("Xin chào", message_id="crash-1")
+        await wait_for(lambda: _pending(s.redis_prefix), timeout=30)  # the subprocess took the job
+        if moment == "after_commit":
+            await wait_for(lambda: citizen.processed("crash-1"), timeout=30)  # committed, not yet acked
+        else:
+            await asyncio.sleep(1.0)  # inside the transaction, paused before its commit
+            assert (await _counts(rt))[0] == 0
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=10)
+        assert len(await _pending(s.redis_prefix)) == 1  # the job is still owed
+
+        await rt.start(workers=1)
+        await wait_for(lambda: citizen.processed(event.message_id), timeout=30)
+        await wait_for(lambda: _no_pending(s.redis_prefix), timeout=30)  # acknowledged
+        inbound, outbound, sent = await _counts(rt)
+        assert inbound == 1
+        assert outbound == 1 and sent == 1  # the greeting with the menu, once
+        assert "Có em bé" in (await citizen.outbound())[0]
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        await rt.stop()
+
+
+async def _no_pending(prefix: str) -> bool:
+    return not await _pending(prefix)
