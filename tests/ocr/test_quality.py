@@ -1,0 +1,69 @@
+"""Quality verdicts on generated photos of every bad class, hints and the citizen message."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+import ocr
+from ocr.quality import PRIORITY, thresholds
+from ocr.synth import BAD_CLASSES, EXPECTED, KINDS
+
+CODES = ["unreadable_file", "unsupported_format", "too_large", "too_small", "blurry", "too_dark",
+         "too_bright", "glare", "cropped", "not_document"]
+
+
+def test_every_code_has_a_vietnamese_hint():
+    for code in CODES:
+        h = ocr.hint(code)
+        assert h and re.search(r"[ạảãàáâậầấẩẫăắằẳẵặđêếềểễệôốồổỗộơớờởỡợưứừửữựỳýỷỹỵíìỉĩịóòỏõọúùủũụé]", h), code
+    assert ocr.hint("blurry") == "Ảnh bị mờ — giữ chắc tay, chạm vào màn hình để lấy nét rồi chụp lại"
+    assert ocr.hint("no_such_code") == ""
+    assert set(CODES) == set(PRIORITY)
+    assert thresholds()["min_short_side"] > 0
+
+
+def test_verdict_text_orders_problems():
+    r = {"quality": {"ok": False, "problems": ["glare", "cropped"]}, "document": None}
+    t = ocr.verdict_text(r)
+    assert t.index(ocr.hint("cropped")) < t.index(ocr.hint("glare"))
+    ok = ocr.verdict_text({"quality": {"ok": True, "problems": []}, "document": {"type": "cccd_front"}})
+    assert "rõ" in ok
+    assert ocr.verdict_text({"quality": {"ok": False, "problems": ["blurry"]}}).count("mờ") == 1
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_good_photos_pass(sample, seed):
+    p, _ = sample(100 + seed, KINDS[seed % 5], "good")
+    r = ocr.analyze(p, expect="id_card", read=False)
+    assert r["quality"]["ok"], r["quality"]
+    assert r["timings_ms"]["verdict"] < 2000
+
+
+@pytest.mark.parametrize("cls", BAD_CLASSES)
+def test_bad_classes_are_caught(sample, cls):
+    """Each bad class is caught on at least 3 of 4 generated photos (the bench measures recall)."""
+    caught = []
+    for seed in range(4):
+        p, truth = sample(200 + seed, KINDS[(seed + 2) % 5], cls)
+        r = ocr.analyze(p, expect="id_card", read=False)
+        caught.append(EXPECTED[cls] <= set(r["quality"]["problems"]) and not r["quality"]["ok"])
+    assert sum(caught) >= 3, (cls, caught)
+
+
+def test_paper_page(sample):
+    p, _ = sample(300, "paper", "good")
+    r = ocr.analyze(p, expect="paper")
+    assert r["quality"]["ok"], r["quality"]
+    assert r["document"]["type"] == "other"
+    p, _ = sample(301, "paper", "not_document")
+    r = ocr.analyze(p, expect="paper")
+    assert r["quality"]["problems"] == ["not_document"]
+
+
+def test_tiny_resolution(sample):
+    p, _ = sample(302, "cccd_front", "too_small_image")
+    r = ocr.analyze(p)
+    assert "too_small" in r["quality"]["problems"]
+    assert r["quality"]["metrics"]["width"] < 640
