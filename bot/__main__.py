@@ -83,7 +83,7 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         username, password, created = asyncio.run(officers.seed_demo(settings))
         state = "created" if created else "exists"
-        print(f"demo officer {state}: login {username} / password {password}  (http://{settings.host}:{settings.port}/officer)")
+        print(f"demo officer {state}: login {username} / password {password}")
         return 0
     return 1
 

@@ -1,0 +1,64 @@
+"""Working days (weekends, holidays, the 15:00 cut-off) and form-field validators."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from flows import calendar
+from flows.validators import date_past, person_name, vn_phone
+
+D = dt.date
+
+
+def test_weekends_and_holidays_are_not_working_days():
+    assert calendar.is_working_day(D(2026, 11, 23))  # Monday
+    assert not calendar.is_working_day(D(2026, 11, 28))  # Saturday
+    assert not calendar.is_working_day(D(2026, 2, 17))  # Tết
+    assert not calendar.is_working_day(D(2026, 9, 2))
+
+
+@pytest.mark.parametrize("received, days, due", [
+    (dt.datetime(2026, 11, 23, 10, 0), 1, D(2026, 11, 23)),   # Monday morning: same day
+    (dt.datetime(2026, 11, 23, 15, 0), 1, D(2026, 11, 24)),   # at 15:00: from the next working day
+    (dt.datetime(2026, 11, 27, 16, 0), 1, D(2026, 11, 30)),   # Friday afternoon: Monday
+    (dt.datetime(2026, 11, 28, 9, 0), 1, D(2026, 11, 30)),    # Saturday: Monday
+    (dt.datetime(2026, 2, 13, 14, 0), 3, D(2026, 2, 24)),     # Friday before Tết (14–22/2 off)
+    (dt.datetime(2026, 2, 13, 15, 30), 1, D(2026, 2, 23)),    # after the cut-off, Tết in between
+    (dt.datetime(2026, 11, 23, 9, 0), 7, D(2026, 12, 1)),     # 7 working days
+])
+def test_due_dates(received, days, due):
+    assert calendar.due_date(received, days, cutoff_hour=15) == due
+
+
+@pytest.mark.parametrize("text, value", [
+    ("0912345678", "0912345678"), ("0912 345 678", "0912345678"), ("+84 912-345-678", "0912345678"),
+    ("84912345678", "0912345678"), ("0386.123.456", "0386123456"),
+])
+def test_phone_numbers(text, value):
+    assert vn_phone(text) == (value, None)
+
+
+@pytest.mark.parametrize("text", ["12345", "0212345678", "09123456789", "abc", ""])
+def test_bad_phone_numbers(text):
+    value, problem = vn_phone(text)
+    assert value is None and "10 số" in problem
+
+
+def test_names_are_normalised_and_checked():
+    assert person_name("  nguyễn   minh an ") == ("NGUYỄN MINH AN", None)
+    assert person_name("An")[0] is None
+    assert person_name("Nguyen 3 An")[0] is None
+    # composed and decomposed Vietnamese compare equal after normalisation
+    assert person_name("Nguye\u0302\u0303n An")[0] == "NGUYỄN AN"
+
+
+def test_dates():
+    today = D(2026, 11, 23)
+    assert date_past("05/03/2026", today) == ("2026-03-05", None)
+    assert date_past("5-3-26", today) == ("2026-03-05", None)
+    assert date_past("5.3.1990", today) == ("1990-03-05", None)
+    assert date_past("31/02/2026", today)[0] is None
+    assert date_past("24/11/2026", today)[0] is None
+    assert date_past("hôm qua", today)[0] is None
