@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import photo
+from citizen import photo
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"

@@ -10,9 +10,9 @@ from sqlalchemy import func, select
 
 from bot.db import Dossier, DossierDocument, MessageLog, Outbox
 from bot.runtime import Runtime
-from conftest import wait_for
+from support import wait_for
 from handlers.webchat import WebChannel
-from helpers import Citizen, file_birth_registration, photo
+from citizen import Citizen, file_birth_registration, photo
 
 CODE = re.compile(r"DEMO-\d{6}-\d{4}")
 

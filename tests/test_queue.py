@@ -10,7 +10,7 @@ import redis.asyncio as aioredis
 from bot.events import InboundEvent
 from bot.queue.memory import MemoryQueue
 from bot.queue.redis import RedisQueue
-from conftest import REDIS, _need, fresh_redis_prefix
+from support import REDIS, fresh_redis_prefix, need
 
 
 @pytest.fixture(params=["memory", "redis"])
@@ -20,7 +20,7 @@ async def queue(request):
         yield q
         await q.close()
         return
-    _need(REDIS, 6379, "Redis")
+    need(REDIS, 6379, "Redis")
     async with fresh_redis_prefix() as prefix:
         q = RedisQueue(aioredis.Redis.from_url(REDIS, decode_responses=True), prefix=prefix, claim_idle_ms=300)
         yield q
@@ -94,7 +94,7 @@ async def test_a_released_job_is_handed_out_again(queue):
 
 
 async def test_redis_takes_over_the_job_of_a_silent_consumer():
-    _need(REDIS, 6379, "Redis")
+    need(REDIS, 6379, "Redis")
     async with fresh_redis_prefix() as prefix:
         q = RedisQueue(aioredis.Redis.from_url(REDIS, decode_responses=True), prefix=prefix, claim_idle_ms=300)
         try:

@@ -17,7 +17,7 @@ from bot.db import (AuditEvent, Base, Citizen, Conversation, Database, Dossier, 
                     Officer, Outbox)
 from bot.db.migrate import upgrade_async
 from bot.events import Reply
-from conftest import PG_ADMIN, _need, fresh_pg_database, make_settings
+from support import PG_ADMIN, fresh_pg_database, make_settings, need
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
@@ -29,7 +29,7 @@ async def db(request, tmp_path):
         yield database
         await database.close()
     else:
-        _need(PG_ADMIN, 5432, "PostgreSQL")
+        need(PG_ADMIN, 5432, "PostgreSQL")
         async with fresh_pg_database(PG_ADMIN) as url:
             await upgrade_async(url)
             database = Database(url)

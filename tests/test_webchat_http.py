@@ -10,7 +10,7 @@ import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
 from bot.app import create_app
-from helpers import photo
+from citizen import photo
 
 
 @pytest.fixture
@@ -122,7 +122,7 @@ async def test_health_readiness_and_metrics(client, backend):
 
 
 async def test_readiness_fails_when_the_database_is_gone(tmp_path):
-    from conftest import make_settings
+    from support import make_settings
 
     settings = make_settings(tmp_path, database_url="postgresql+asyncpg://nobody@127.0.0.1:1/none")
     async with TestClient(TestServer(create_app(settings, role="web"))) as c:

@@ -18,9 +18,9 @@ from sqlalchemy import func, select
 from bot.db import MessageLog, Outbox
 from bot.queue.redis import GROUP
 from bot.runtime import Runtime
-from conftest import REDIS, make_settings, wait_for
+from support import REDIS, make_settings, wait_for
 from handlers.webchat import WebChannel
-from helpers import Citizen
+from citizen import Citizen
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from bot.db import Conversation, MessageLog, Outbox
 from bot.events import Attachment, InboundEvent
 from bot.runtime import Runtime
-from conftest import wait_for
+from support import wait_for
 
 
 def photo(kind: str = "paper", seed: int = 1, cls: str = "good") -> bytes:
