@@ -50,8 +50,81 @@ def vn_phone(text: str) -> Result:
     return "0" + m.group(1) + m.group(2), None
 
 
-VALIDATORS: dict[str, Callable[[str], Result]] = {
+def date_any(text: str, today: dt.date | None = None) -> Result:
+    """A date in the past or the future (e.g. a planned date), within a sane range."""
+    today = today or dt.date.today()
+    m = _DATE.match(text.strip())
+    if not m:
+        return None, "Ngày chưa đúng dạng ngày/tháng/năm, ví dụ"
+    d, mth, y = (int(g) for g in m.groups())
+    if y < 100:
+        y += 2000
+    try:
+        value = dt.date(y, mth, d)
+    except ValueError:
+        return None, "Ngày này không có trên lịch, bạn xem lại giúp mình, ví dụ"
+    if abs(value.year - today.year) > 120:
+        return None, "Năm này quá xa, bạn xem lại giúp mình, ví dụ"
+    return value.isoformat(), None
+
+
+def id_number(text: str) -> Result:
+    digits = re.sub(r"[\s.\-]", "", text.strip())
+    if not re.fullmatch(r"\d{9}|\d{12}", digits):
+        return None, "Số căn cước có 12 chữ số (chứng minh nhân dân cũ có 9 số), ví dụ"
+    return digits, None
+
+
+def address(text: str) -> Result:
+    value = " ".join(unicodedata.normalize("NFC", text).split())
+    if len(value.split()) < 3 or len(value) > 300:
+        return None, "Địa chỉ cần ghi rõ số nhà (nếu có), đường/thôn/tổ, xã/phường, tỉnh/thành phố, ví dụ"
+    return value, None
+
+
+def text(value: str) -> Result:
+    value = " ".join(unicodedata.normalize("NFC", value).split())
+    if not 1 <= len(value) <= 500:
+        return None, "Nội dung cần từ 1 đến 500 ký tự, ví dụ"
+    return value, None
+
+
+def positive_int(value: str) -> Result:
+    digits = value.strip().replace(".", "").replace(",", "")
+    if not digits.isdigit() or not 0 < int(digits) < 1_000_000:
+        return None, "Bạn nhập một số lớn hơn 0, ví dụ"
+    return str(int(digits)), None
+
+
+def choice(value: str, options: list[str]) -> Result:
+    """One of `options`, by its number or its text (with or without diacritics)."""
+    from nlu import strip_diacritics
+
+    raw = value.strip().rstrip(".")
+    if raw.isdigit() and 1 <= int(raw) <= len(options):
+        return options[int(raw) - 1], None
+    plain = " ".join(strip_diacritics(raw.lower()).split())
+    for option in options:
+        if plain == " ".join(strip_diacritics(option.lower()).split()):
+            return option, None
+    listed = "; ".join(f"{i}. {o}" for i, o in enumerate(options, 1))
+    return None, f"Bạn chọn một trong các lựa chọn ({listed}), ví dụ"
+
+
+VALIDATORS: dict[str, Callable[..., Result]] = {
     "person_name": person_name,
     "date_past": date_past,
+    "date_any": date_any,
     "vn_phone": vn_phone,
+    "id_number": id_number,
+    "address": address,
+    "text": text,
+    "positive_int": positive_int,
+    "choice": choice,
 }
+
+
+def validate(validator: str, value: str, options: list[str] | None = None) -> Result:
+    if validator == "choice":
+        return choice(value, options or [])
+    return VALIDATORS[validator](value)
