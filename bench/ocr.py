@@ -1,0 +1,201 @@
+"""Benchmark of ocr/: quality verdicts, field reading and timings on generated photos.
+
+    .venv/bin/python bench/ocr.py                 # 200 photos at 1600x1200 + 30 at 12 MP + baseline on 20
+    .venv/bin/python bench/ocr.py --good 24 --bad 10 --big 30 --baseline 20 --json out.json
+
+Baseline: plain `tesseract IMAGE - -l vie` on the same good photos; a field counts as read by the
+baseline when its value, written as on the card, appears in the text it printed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import ocr  # noqa: E402
+from ocr.synth import BAD_CLASSES, EXPECTED, KINDS, make_sample  # noqa: E402
+
+
+def pct(v, p):
+    v = sorted(v)
+    if not v:
+        return float("nan")
+    k = (len(v) - 1) * p / 100
+    lo = int(k)
+    hi = min(lo + 1, len(v) - 1)
+    return v[lo] + (v[hi] - v[lo]) * (k - lo)
+
+
+def gen(tasks, outdir: Path):
+    """tasks: [(seed, kind, cls, size)] -> [(path, truth)] (generated in 2 processes)."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    def name(t):
+        return outdir / f"{t[1]}-{t[2]}-{t[0]}-{t[3][0]}.jpg"
+
+    todo = [t for t in tasks if not name(t).exists()]
+    with ProcessPoolExecutor(max_workers=os.cpu_count() or 2) as ex:
+        for t, (data, truth) in zip(todo, ex.map(_make, todo, chunksize=4)):
+            name(t).write_bytes(data)
+            name(t).with_suffix(".json").write_text(json.dumps(truth, ensure_ascii=False))
+    return [(name(t), json.loads(name(t).with_suffix(".json").read_text())) for t in tasks]
+
+
+def _make(t):
+    return make_sample(t[0], t[1], t[2], t[3])
+
+
+def as_printed(field, v):
+    if field.startswith("date_") and v[:1].isdigit():
+        return f"{v[8:10]}/{v[5:7]}/{v[0:4]}"
+    return v
+
+
+def baseline(path):
+    t0 = time.perf_counter()
+    out = subprocess.run(["tesseract", str(path), "-", "-l", "vie"], capture_output=True, text=True).stdout
+    return out, time.perf_counter() - t0
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--good", type=int, default=24, help="good photos per card type (5 types)")
+    ap.add_argument("--bad", type=int, default=10, help="photos per bad class (8 classes)")
+    ap.add_argument("--big", type=int, default=30, help="good 12 MP photos for timing")
+    ap.add_argument("--baseline", type=int, default=20, help="good photos also read by plain tesseract")
+    ap.add_argument("--size", default="1600x1200")
+    ap.add_argument("--dir", default=str(Path(tempfile.gettempdir()) / "motcua-ocr-bench"))
+    ap.add_argument("--json", default=None)
+    a = ap.parse_args(argv)
+    W, H = map(int, a.size.split("x"))
+    outdir = Path(a.dir)
+    outdir.mkdir(parents=True, exist_ok=True)
+    tasks = [(10_000 + i, KINDS[i % 5], "good", (W, H)) for i in range(a.good * 5)]
+    tasks += [(20_000 + 100 * j + i, KINDS[i % 5], c, (W, H)) for j, c in enumerate(BAD_CLASSES) for i in range(a.bad)]
+    big = [(30_000 + i, KINDS[i % 5], "good", (4000, 3000)) for i in range(a.big)]
+    t0 = time.time()
+    items = gen(tasks, outdir)
+    big_items = gen(big, outdir)
+    print(f"generated {len(items)} + {len(big_items)} photos in {time.time() - t0:.0f} s", file=sys.stderr)
+    ocr.analyze(items[0][0], expect="id_card")  # warm up (loads the model in the pool threads)
+
+    rows = []
+    for path, truth in items + big_items:
+        r = ocr.analyze(path, expect="id_card")
+        rows.append((path, truth, r))
+    n_main = len(items)
+
+    # ---- verdicts
+    res = {"photos": n_main, "photos_12mp": len(big_items), "size": a.size}
+    good = [x for x in rows[:n_main] if x[1]["cls"] == "good"]
+    bad = [x for x in rows[:n_main] if x[1]["cls"] != "good"]
+    frr = sum(not r["quality"]["ok"] for _, _, r in good) / len(good)
+    correct = 0
+    exact = 0
+    recall = {}
+    for p, t, r in rows[:n_main]:
+        probs = set(r["quality"]["problems"])
+        exp = EXPECTED[t["cls"]]
+        ok = (r["quality"]["ok"] and not exp) or (exp and exp <= probs)
+        correct += bool(ok)
+        exact += probs == exp
+    for c in BAD_CLASSES:
+        xs = [r for _, t, r in bad if t["cls"] == c]
+        recall[c] = sum(EXPECTED[c] <= set(r["quality"]["problems"]) for r in xs) / len(xs)
+    res["verdict_accuracy"] = correct / n_main
+    res["verdict_exact_set_accuracy"] = exact / n_main
+    res["false_rejection_good"] = frr
+    res["recall"] = recall
+    rej = {}
+    for _, t, r in good:
+        for pr in r["quality"]["problems"]:
+            rej[pr] = rej.get(pr, 0) + 1
+    res["good_rejected_by"] = rej
+
+    # ---- reading (all good photos, both sizes)
+    fields_tot, fields_ok, cards_ok, ids_ok, type_ok = {}, {}, 0, 0, 0
+    reads = [x for x in rows if x[1]["cls"] == "good"]
+    per_kind = {}
+    for p, t, r in reads:
+        doc = r["document"] or {}
+        F = doc.get("fields", {})
+        type_ok += doc.get("type") == t["kind"]
+        allok = True
+        for f, v in t["fields"].items():
+            fields_tot[f] = fields_tot.get(f, 0) + 1
+            hit = F.get(f) == v
+            fields_ok[f] = fields_ok.get(f, 0) + hit
+            allok &= hit
+        cards_ok += allok
+        ids_ok += F.get("id_number") == t["fields"]["id_number"]
+        k = per_kind.setdefault(t["kind"], [0, 0])
+        k[0] += 1
+        k[1] += allok
+    res["read_photos"] = len(reads)
+    res["type_accuracy"] = type_ok / len(reads)
+    res["field_accuracy"] = {f: fields_ok[f] / fields_tot[f] for f in fields_tot}
+    res["field_accuracy_all"] = sum(fields_ok.values()) / sum(fields_tot.values())
+    res["card_all_fields_correct"] = cards_ok / len(reads)
+    res["card_all_fields_correct_by_type"] = {k: v[1] / v[0] for k, v in per_kind.items()}
+    res["id_number_accuracy"] = ids_ok / len(reads)
+
+    # ---- timings
+    def tm(sel, key):
+        v = [r["timings_ms"].get(key) for _, _, r in sel if r["timings_ms"].get(key) is not None]
+        return {"p50": round(pct(v, 50), 1), "p90": round(pct(v, 90), 1), "n": len(v)}
+
+    res["timings_ms"] = {
+        f"verdict_{a.size}": tm(rows[:n_main], "verdict"),
+        "verdict_12mp": tm(rows[n_main:], "verdict"),
+        f"full_read_{a.size}_good": tm(good, "total"),
+        "full_read_12mp_good": tm(rows[n_main:], "total"),
+    }
+
+    # ---- baseline: plain tesseract on the same photos (2 at a time: one per core)
+    bl = good[: a.baseline]
+    if bl:
+        with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as ex:
+            outs = list(ex.map(lambda x: baseline(x[0]), bl))
+        tot = hit = idh = allh = 0
+        for (p, t, r), (text, sec) in zip(bl, outs):
+            flat = " ".join(text.split())
+            ok_all = True
+            for f, v in t["fields"].items():
+                tot += 1
+                h = as_printed(f, v) in flat
+                hit += h
+                ok_all &= h
+            idh += t["fields"]["id_number"] in flat.replace(" ", "")
+            allh += ok_all
+        secs = [s for _, s in outs]
+        res["baseline_tesseract_cli"] = {
+            "photos": len(bl), "field_found_rate": hit / tot, "id_number_found_rate": idh / len(bl),
+            "card_all_fields_found": allh / len(bl),
+            "seconds_p50": round(pct(secs, 50), 2), "seconds_p90": round(pct(secs, 90), 2),
+            "ours_on_same_photos": {
+                "card_all_fields_correct": sum(all((r["document"] or {}).get("fields", {}).get(f) == v
+                                                   for f, v in t["fields"].items()) for _, t, r in bl) / len(bl),
+                "total_ms_p50": round(pct([r["timings_ms"]["total"] for _, _, r in bl], 50), 1)},
+        }
+    print(json.dumps(res, ensure_ascii=False, indent=2))
+    if a.json:
+        Path(a.json).write_text(json.dumps(res, ensure_ascii=False, indent=2))
+    fails = [(str(p.name), r["quality"]["problems"], {f: ((r["document"] or {}).get("fields", {}).get(f), v)
+             for f, v in t["fields"].items() if (r["document"] or {}).get("fields", {}).get(f) != v})
+             for p, t, r in reads if not r["quality"]["ok"] or any((r["document"] or {}).get("fields", {}).get(f) != v for f, v in t["fields"].items())]
+    for f in fails[:40]:
+        print("MISS", f, file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
