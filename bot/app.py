@@ -14,15 +14,24 @@ log = logging.getLogger(__name__)
 
 def create_app(settings: Settings, *, role: str = "all", workers: int = 1) -> web.Application:
     """`role`: "web" (HTTP only), "worker" (no HTTP routes but health), or "all"."""
-    from handlers import health, webchat
+    from handlers import health, messenger, platform, webchat, zalo
 
     runtime = Runtime(settings)
     runtime.add_channel(webchat.WebChannel())
+    if zalo.configured(runtime.settings):
+        runtime.add_channel(zalo.ZaloChannel(runtime))
+    if messenger.configured(runtime.settings):
+        runtime.add_channel(messenger.MessengerChannel(runtime))
     app = web.Application(client_max_size=settings.max_upload_bytes + 1_000_000)
     app[RUNTIME] = runtime
     app.add_routes(health.routes)
     if role in {"web", "all"}:
         app.add_routes(webchat.routes)
+        app.add_routes(platform.routes)  # signed /media links sent to the platforms
+        if "zalo" in runtime.channels:
+            app.add_routes(zalo.routes)
+        if "messenger" in runtime.channels:
+            app.add_routes(messenger.routes)
         app.router.add_get("/", _index)
 
     async def lifecycle(app: web.Application):

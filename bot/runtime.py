@@ -16,7 +16,7 @@ from bot.media import MediaStore
 from bot.queue import create_queue
 from bot.sender import Sender
 from bot.settings import Settings, ensure_secret_key
-from bot.worker import Worker
+from bot.worker import Prepare, Worker
 from flows.engine import Engine
 from handlers.base import Channel
 from nlu import NLU
@@ -35,12 +35,16 @@ class Runtime:
         self.channels: dict[str, Channel] = {}
         self.sender = Sender(self.settings, self.db, self.channels)
         self.workers: list[Worker] = []
+        # per channel: run by the worker before each event's transaction (e.g. media download)
+        self.prepare: dict[str, Prepare] = {}
         self._stop = asyncio.Event()
         self.closing = asyncio.Event()  # set when the server shuts down: long polls return at once
         self._tasks: list[asyncio.Task] = []
 
     def add_channel(self, channel: Channel) -> None:
         self.channels[channel.name] = channel
+        if channel.prepare is not None:
+            self.prepare[channel.name] = channel.prepare
 
     async def submit(self, event: InboundEvent) -> bool:
         """Accept an inbound event once (durably when Redis is used). False for a repeat."""
@@ -52,7 +56,7 @@ class Runtime:
         self._stop.clear()
         for _ in range(workers):
             worker = Worker(self.settings, self.db, self.queue, self.engine, self.media,
-                            on_committed=self.sender.nudge)
+                            on_committed=self.sender.nudge, prepare=self.prepare)
             self.workers.append(worker)
             self._tasks.append(asyncio.create_task(worker.run(self._stop), name=f"worker-{worker.consumer}"))
         if sender:

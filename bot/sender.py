@@ -21,10 +21,10 @@ from sqlalchemy import and_, exists, or_, select, update
 from sqlalchemy.orm import aliased
 
 from bot import metrics
-from bot.db import Database, Outbox
+from bot.db import Conversation, Database, MessageLog, Outbox
 from bot.db.models import utcnow
 from bot.settings import Settings
-from handlers.base import Channel, PermanentSendError
+from handlers.base import DELIVERY, Channel, Delivery, OutsideWindow, PermanentSendError, RetryLater
 
 log = logging.getLogger(__name__)
 
@@ -85,7 +85,21 @@ class Sender:
                 )
         return rows
 
+    async def release_held(self) -> int:
+        """Held rows (outside a reply window) become due again once the citizen wrote after they
+        were held (`next_attempt_at` of a held row is when it was held); order is kept by `_claim`."""
+        now = utcnow()
+        wrote_since = exists().where(Conversation.id == Outbox.conversation_id,
+                                     Conversation.last_inbound_at > Outbox.next_attempt_at)
+        async with self.db.session() as s, s.begin():
+            result = await s.execute(
+                update(Outbox).where(Outbox.status == "held", wrote_since)
+                .values(status="pending", next_attempt_at=now, claimed_until=None)
+                .execution_options(synchronize_session=False))
+        return result.rowcount or 0
+
     async def deliver_due(self) -> bool:
+        await self.release_held()
         rows = await self._claim()
         if not rows:
             return False
@@ -115,7 +129,21 @@ class Sender:
             metrics.OUTBOX_FAILED.labels(row.channel).inc()
         else:
             try:
-                await channel.send(row.recipient, row.payload)
+                delivery = await self._delivery(channel, row)
+                window = channel.reply_window(delivery.author)
+                last = delivery.last_inbound_at
+                if window is not None and (last is None or utcnow() - last > window):
+                    raise OutsideWindow(f"outside the {window} reply window for a {delivery.author} message")
+                token = DELIVERY.set(delivery)
+                try:
+                    await channel.send(row.recipient, row.payload)
+                finally:
+                    DELIVERY.reset(token)
+            except OutsideWindow as exc:
+                # held until the citizen writes again; later rows of the conversation wait behind it
+                values = {"status": "held", "attempts": row.attempts, "last_error": f"held: {exc}"[:2000],
+                          "next_attempt_at": utcnow()}
+                log.info("outbox %s held: %s", row.id, exc)
             except PermanentSendError as exc:
                 values = {"status": "failed", "attempts": row.attempts + 1, "last_error": str(exc)[:2000]}
                 metrics.OUTBOX_FAILED.labels(row.channel).inc()
@@ -127,6 +155,8 @@ class Sender:
                 else:
                     delay = self.settings.sender_backoff_base_s * 2 ** (attempts - 1)
                     delay *= random.uniform(0.5, 1.5)  # jitter
+                    if isinstance(exc, RetryLater) and exc.after_s:
+                        delay = max(delay, exc.after_s)  # the platform's Retry-After
                     values = {"status": "pending", "attempts": attempts, "last_error": repr(exc)[:2000],
                               "next_attempt_at": utcnow() + dt.timedelta(seconds=delay)}
                     metrics.OUTBOX_RETRIES.labels(row.channel).inc()
@@ -138,3 +168,18 @@ class Sender:
         async with self.db.session() as s, s.begin():
             await s.execute(update(Outbox).where(Outbox.id == row.id).values(claimed_until=None, **values))
         return ok
+
+    async def _delivery(self, channel: Channel, row: Outbox) -> Delivery:
+        """Who wrote the row and when the citizen last wrote (only looked up for channels with a
+        reply window)."""
+        if channel.reply_window("bot") is None and channel.reply_window("officer") is None:
+            return Delivery(row.id, "bot", None)
+        async with self.db.session() as s:
+            found = (await s.execute(
+                select(MessageLog.author, Conversation.last_inbound_at)
+                .join(Conversation, Conversation.id == MessageLog.conversation_id)
+                .where(MessageLog.id == row.message_id))).first()
+        author, last = (found[0], found[1]) if found else ("bot", None)
+        if last is not None and last.tzinfo is None:
+            last = last.replace(tzinfo=dt.timezone.utc)  # SQLite returns naive UTC
+        return Delivery(row.id, author, last)

@@ -70,11 +70,28 @@ class Settings:
     zalo_refresh_token: str = ""
     zalo_api_base: str = "https://openapi.zalo.me"
     zalo_oauth_base: str = "https://oauth.zaloapp.com"
+    zalo_max_text: int = 2000
+    zalo_max_buttons: int = 5
+    zalo_button_type: str = "oa.query.hide"
+    zalo_button_prefix: str = "#mc:"
+    zalo_image_mode: str = "upload"
+    zalo_bot_window_h: float = 48.0
+    zalo_officer_window_h: float = 168.0
+    zalo_token_refresh_margin_s: int = 3600
 
     messenger_app_secret: str = ""
     messenger_verify_token: str = ""
     messenger_page_token: str = ""
     graph_api_base: str = "https://graph.facebook.com/v21.0"
+    messenger_max_text: int = 2000
+    messenger_bot_window_h: float = 24.0
+    messenger_officer_window_h: float = 168.0
+
+    # Zalo OA / Messenger, shared (issue 3)
+    webhook_max_body_bytes: int = 1_000_000
+    platform_timeout_s: float = 10.0
+    media_download_timeout_s: float = 20.0
+    media_link_ttl_s: int = 604800
 
     log_level: str = "INFO"
 

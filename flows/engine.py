@@ -242,7 +242,8 @@ class Engine:
                 break  # more photos than documents asked: keep them out of the dossier
             doc = proc.documents[state["doc"]]
             if att.problem:
-                key = "photo_too_large" if att.problem == "too_large" else "photo_not_image"
+                key = {"too_large": "photo_too_large", "download_failed": "photo_download_failed"}.get(
+                    att.problem, "photo_not_image")
                 replies.append(Reply(self.say(key, document=doc.name)))
                 continue
             result = await ctx.check_photo(att, doc.photo)

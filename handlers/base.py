@@ -2,16 +2,50 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from abc import ABC, abstractmethod
-from typing import Any
+from contextvars import ContextVar
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Awaitable, Callable
+
+if TYPE_CHECKING:
+    from bot.events import InboundEvent
 
 
 class PermanentSendError(Exception):
     """The platform refused the message in a way a retry cannot fix (bad recipient, 4xx)."""
 
 
+class OutsideWindow(PermanentSendError):
+    """The platform refuses because the reply window is closed: the sender holds the message until
+    the citizen writes again (outbox status `held`)."""
+
+
+class RetryLater(Exception):
+    """A transient refusal (rate limit, 5xx, timeout); `after_s` is the platform's hint, if any."""
+
+    def __init__(self, message: str, after_s: float | None = None) -> None:
+        super().__init__(message)
+        self.after_s = after_s
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """What the sender knows about the outbox row being delivered (set around `Channel.send`)."""
+
+    outbox_id: int
+    author: str  # "bot" | "officer"
+    last_inbound_at: dt.datetime | None
+
+
+DELIVERY: ContextVar[Delivery | None] = ContextVar("motcua_delivery", default=None)
+
+
 class Channel(ABC):
     name: str
+
+    #: Optional worker hook, run before each event's transaction (e.g. download platform media).
+    prepare: Callable[["InboundEvent"], Awaitable["InboundEvent"]] | None = None
 
     @abstractmethod
     async def send(self, recipient: str, payload: dict[str, Any]) -> None:
@@ -19,6 +53,11 @@ class Channel(ABC):
 
         Raise PermanentSendError when retrying cannot help; any other exception is retried.
         """
+
+    def reply_window(self, author: str) -> dt.timedelta | None:
+        """How long after the citizen's last message a message by `author` ("bot" | "officer")
+        may be sent; None when the channel has no window."""
+        return None
 
     async def close(self) -> None:
         return None

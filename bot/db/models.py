@@ -192,3 +192,16 @@ class DailyCounter(Base):
 
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     value: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class PlatformToken(Base):
+    """A platform's current OAuth pair (Zalo OA: the refresh token is single-use, so the newest
+    pair must survive restarts and be shared by every process)."""
+
+    __tablename__ = "platform_token"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)  # e.g. "zalo:{app_id}"
+    access_token: Mapped[str] = mapped_column(Text)
+    refresh_token: Mapped[str] = mapped_column(Text)
+    expires_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -1,0 +1,111 @@
+"""Download platform media at once, in the worker (the `prepare` hook, before the transaction).
+
+Platform URLs expire, so every attachment of an event is fetched together, with a size cap
+(MAX_UPLOAD_BYTES), a timeout (MEDIA_DOWNLOAD_TIMEOUT_S) and content sniffing (the declared type
+is never trusted). The bytes go under MEDIA_DIR; the attachment then carries `path`, or a
+`problem` ("too_large", "not_image", "download_failed") the dialogue answers in Vietnamese.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import logging
+from typing import Any
+
+import aiohttp
+
+import ocr
+from bot.events import Attachment, InboundEvent
+
+log = logging.getLogger(__name__)
+
+DOWNLOADABLE = {"image", "file"}
+IMAGE_KINDS = {"jpeg", "png", "webp", "heif", "pdf"}  # what the photo check can read (as the web chat)
+
+
+class _TooLarge(Exception):
+    pass
+
+
+class MediaFetcher:
+    def __init__(self, settings, media, channel: str, *, attempts: int = 2) -> None:
+        self.settings = settings
+        self.media = media
+        self.channel = channel
+        self.attempts = attempts
+        self._session: aiohttp.ClientSession | None = None
+
+    def _http(self) -> aiohttp.ClientSession:
+        if self._session is None or self._session.closed:
+            timeout = aiohttp.ClientTimeout(total=self.settings.media_download_timeout_s,
+                                            sock_connect=min(10.0, self.settings.media_download_timeout_s))
+            self._session = aiohttp.ClientSession(timeout=timeout)
+        return self._session
+
+    async def close(self) -> None:
+        if self._session is not None:
+            await self._session.close()
+
+    async def prepare(self, event: InboundEvent) -> InboundEvent:
+        """The event with every remote attachment downloaded (all at once) and stored."""
+        todo = [i for i, a in enumerate(event.attachments) if a.type in DOWNLOADABLE and a.url and not a.path
+                and not a.problem]
+        if not todo:
+            return event
+        results = await asyncio.gather(*(self.fetch(event.attachments[i]) for i in todo))
+        attachments = list(event.attachments)
+        for i, att in zip(todo, results):
+            attachments[i] = att
+        kind = event.kind
+        if kind in DOWNLOADABLE:
+            kind = "image" if any(a.type == "image" for a in attachments) else "file"
+        return dataclasses.replace(event, attachments=tuple(attachments), kind=kind)
+
+    async def fetch(self, att: Attachment) -> Attachment:
+        url = att.url or ""
+        if not url.startswith(("https://", "http://")):
+            return dataclasses.replace(att, problem="download_failed")
+        limit = self.settings.max_upload_bytes
+        if att.size and att.size > limit:
+            return dataclasses.replace(att, problem="too_large")
+        last: Any = None
+        for attempt in range(self.attempts):
+            try:
+                data = await self._download(url, limit)
+                break
+            except _TooLarge:
+                return dataclasses.replace(att, problem="too_large")
+            except (aiohttp.ClientError, asyncio.TimeoutError, OSError) as exc:
+                last = exc
+                if attempt + 1 < self.attempts:
+                    await asyncio.sleep(0.3 * (attempt + 1))
+        else:
+            log.warning("download of a %s attachment failed: %r", self.channel, last)
+            return dataclasses.replace(att, problem="download_failed")
+        if not data:
+            return dataclasses.replace(att, problem="download_failed")
+        stored = await asyncio.to_thread(self.media.store, data, self.channel)
+        if stored.kind not in IMAGE_KINDS:  # sniffed from the bytes, not the declared type
+            return dataclasses.replace(att, type="file", problem="not_image", size=stored.size,
+                                       sha256=stored.sha256)
+        return dataclasses.replace(att, type="image", path=stored.path, size=stored.size,
+                                   content_type=stored.content_type, sha256=stored.sha256)
+
+    async def _download(self, url: str, limit: int) -> bytes:
+        async with self._http().get(url, allow_redirects=True) as resp:
+            if resp.status != 200:
+                raise aiohttp.ClientResponseError(resp.request_info, resp.history, status=resp.status,
+                                                  message=f"HTTP {resp.status}")
+            if resp.content_length is not None and resp.content_length > limit:
+                raise _TooLarge()
+            data = bytearray()
+            async for chunk in resp.content.iter_chunked(256 * 1024):
+                data.extend(chunk)
+                if len(data) > limit:
+                    raise _TooLarge()
+            return bytes(data)
+
+
+def sniff(head: bytes) -> str | None:  # re-exported for tests
+    return ocr.sniff(head)

@@ -1,0 +1,430 @@
+"""Zalo Official Account: webhook (verify, de-duplicate, enqueue, answer) and sending.
+
+The webhook does only cheap work before its 200: read the body (bounded), check
+`X-ZEvent-Signature`, normalise the event and hand it to `runtime.submit` (atomic de-duplication
+on `message.msg_id` + durable enqueue). Media are downloaded later by the worker (`prepare`).
+
+Sending goes through the outbox (bot/sender.py); errors are classified here: transient ones
+(HTTP 5xx, timeouts, -32 rate limit, -211 quota) are retried by the sender with backoff and
+jitter, -216/-220 refresh the token once and retry at once, -230 (no interaction for 7 days) holds
+the message until the citizen writes again, the rest fail for good.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import hashlib
+import hmac
+import json
+import logging
+from typing import Any
+
+import aiohttp
+from aiohttp import web
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+
+from bot.db.models import PlatformToken, utcnow
+from bot.events import Attachment, InboundEvent
+from bot.runtime import RUNTIME
+from handlers.base import DELIVERY, Channel, OutsideWindow, PermanentSendError, RetryLater
+from handlers.media_fetch import MediaFetcher
+from handlers.platform import BodyTooLarge, cut_title, numbered_list, read_body, signed_media_url, split_text
+
+log = logging.getLogger(__name__)
+
+# user_send_* events and the kind they normalise to. Anything else a user sends is answered with
+# the "what I can take" message (kind "link" is one of the engine's unsupported kinds).
+USER_KINDS = {
+    "user_send_text": "text",
+    "user_send_image": "image",
+    "user_send_file": "file",
+    "user_send_sticker": "sticker",
+    "user_send_gif": "sticker",
+    "user_send_location": "location",
+    "user_send_link": "link",
+    "user_send_audio": "audio",
+    "user_send_voice": "audio",
+    "user_send_video": "video",
+    "user_send_business_card": "link",
+}
+RECEIPTS = {"user_received_message": "delivery", "user_seen_message": "seen"}
+NOT_QUEUED = {"delivery", "seen"}  # receipts: acknowledged, counted, not part of the dialogue
+
+TOKEN_ERRORS = {-216, -220}
+TRANSIENT_ERRORS = {-32, -211}
+WINDOW_ERRORS = {-230}
+
+_OK = b'{"ok":true}'
+
+
+class Malformed(ValueError):
+    pass
+
+
+# ---- signature ------------------------------------------------------------------------------
+def signature(app_id: str, raw: bytes, timestamp: str, oa_secret: str) -> str:
+    """hex sha256(app_id + raw body + timestamp + OA secret key): a plain hash, not an HMAC."""
+    h = hashlib.sha256()
+    h.update(app_id.encode())
+    h.update(raw)
+    h.update(timestamp.encode())
+    h.update(oa_secret.encode())
+    return h.hexdigest()
+
+
+def verify(raw: bytes, body: dict[str, Any], header: str | None, oa_secret: str) -> bool:
+    if not header or not oa_secret:
+        return False
+    given = header.strip()
+    if given[:4].lower() == "mac=":
+        given = given[4:]
+    expected = signature(_str(body.get("app_id")), raw, _str(body.get("timestamp")), oa_secret)
+    return hmac.compare_digest(given.strip().lower().encode(), expected.encode())
+
+
+def _str(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        raise Malformed("boolean where a string was expected")
+    return str(value)
+
+
+# ---- normalisation ----------------------------------------------------------------------------
+def parse(body: dict[str, Any], *, button_prefix: str = "#mc:") -> InboundEvent | None:
+    """The normalised event, or None for events the bot ignores (the OA's own echoes, ...)."""
+    name = body.get("event_name")
+    if not isinstance(name, str) or not name:
+        raise Malformed("event_name missing")
+    try:
+        ts = int(_str(body.get("timestamp")) or 0)
+    except ValueError as exc:
+        raise Malformed("timestamp is not a number") from exc
+    meta: dict[str, Any] = {"event_name": name}
+    if body.get("user_id_by_app"):
+        meta["user_id_by_app"] = _str(body["user_id_by_app"])
+    if name.startswith("oa_send_"):
+        return None  # an echo of the OA's own message (bot or a human in Zalo's own tool)
+    if name in {"follow", "unfollow"}:
+        follower = _id(body.get("follower")) or _id(body.get("sender"))
+        if not follower:
+            raise Malformed("follower.id missing")
+        return InboundEvent("zalo", follower, f"{name}:{follower}:{ts}", kind=name, timestamp_ms=ts or _now_ms(),
+                            meta=meta)
+    message = body.get("message") if isinstance(body.get("message"), dict) else {}
+    if name in RECEIPTS:
+        user = _id(body.get("recipient"))  # in a receipt the sender is the OA
+        if not user:
+            raise Malformed("recipient.id missing")
+        ids = message.get("msg_ids") if isinstance(message.get("msg_ids"), list) else []
+        meta["msg_ids"] = [str(i) for i in ids]
+        key = message.get("msg_id") or ",".join(meta["msg_ids"]) or str(ts)
+        return InboundEvent("zalo", user, f"{name}:{user}:{key}", kind=RECEIPTS[name], timestamp_ms=ts or _now_ms(),
+                            meta=meta)
+    if not name.startswith("user_send_"):
+        return None  # other OA events (tags, shop orders, reactions, ...) are not for the dialogue
+    user = _id(body.get("sender"))
+    if not user:
+        raise Malformed("sender.id missing")
+    kind = USER_KINDS.get(name, "link")
+    msg_id = _str(message.get("msg_id")) or f"{name}:{user}:{ts}"
+    text = message.get("text") if isinstance(message.get("text"), str) else None
+    payload = None
+    if kind == "text" and text is not None and button_prefix and text.startswith(button_prefix):
+        kind, payload, text = "payload", text[len(button_prefix):], None  # a button tap
+    attachments: list[Attachment] = []
+    raw_atts = message.get("attachments") if isinstance(message.get("attachments"), list) else []
+    for a in raw_atts:
+        if not isinstance(a, dict):
+            continue
+        p = a.get("payload") if isinstance(a.get("payload"), dict) else {}
+        if kind == "location" and isinstance(p.get("coordinates"), dict):
+            meta["coordinates"] = p["coordinates"]
+        if kind not in {"image", "file"}:
+            if kind == "link" and p.get("url"):
+                meta.setdefault("urls", []).append(_str(p.get("url")))
+            continue
+        url = p.get("url") or p.get("thumbnail")
+        size = p.get("size")
+        try:
+            size = int(size) if size not in (None, "") else None
+        except (TypeError, ValueError):
+            size = None
+        attachments.append(Attachment(
+            type="image" if kind == "image" else "file", url=_str(url) or None,
+            name=_str(p.get("name")) or None, content_type=_str(p.get("type")) or None, size=size,
+        ))
+    if kind in {"image", "file"} and not attachments:
+        raise Malformed("media event without attachments")
+    return InboundEvent("zalo", user, msg_id, kind=kind, text=text, payload=payload,
+                        attachments=tuple(attachments), timestamp_ms=ts or _now_ms(), meta=meta)
+
+
+def _id(obj: Any) -> str:
+    if isinstance(obj, dict) and obj.get("id") not in (None, ""):
+        return _str(obj["id"])
+    return ""
+
+
+def _now_ms() -> int:
+    import time
+
+    return int(time.time() * 1000)
+
+
+# ---- webhook ----------------------------------------------------------------------------------
+routes = web.RouteTableDef()
+
+
+@routes.post("/webhooks/zalo")
+async def webhook(request: web.Request) -> web.Response:
+    rt = request.app[RUNTIME]
+    settings = rt.settings
+    header = request.headers.get("X-ZEvent-Signature")
+    if not header:
+        return web.Response(status=401, text="missing signature")
+    try:
+        raw = await read_body(request, settings.webhook_max_body_bytes)
+    except BodyTooLarge:
+        return web.Response(status=413, text="too large")
+    try:
+        body = json.loads(raw)
+        if not isinstance(body, dict):
+            raise Malformed("not an object")
+        ok = verify(raw, body, header, settings.zalo_oa_secret_key)
+    except (ValueError, Malformed):
+        return web.Response(status=400, text="malformed")
+    if not ok:
+        return web.Response(status=401, text="bad signature")
+    try:
+        event = parse(body, button_prefix=settings.zalo_button_prefix)
+    except Malformed as exc:
+        return web.Response(status=400, text=f"malformed: {exc}")
+    if event is not None and event.kind not in NOT_QUEUED:
+        await rt.submit(event)
+    return web.Response(body=_OK, content_type="application/json")
+
+
+# ---- tokens -----------------------------------------------------------------------------------
+class TokenError(Exception):
+    pass
+
+
+class ZaloTokens:
+    """The OA access token: cached in-process, persisted in `platform_token`, refreshed under a
+    lock (Redis lock with REDIS_URL, asyncio lock otherwise) so two workers never both spend the
+    single-use refresh token."""
+
+    def __init__(self, settings, db, queue, http) -> None:
+        self.settings = settings
+        self.db = db
+        self.queue = queue
+        self._http = http
+        self.key = f"zalo:{settings.zalo_app_id}"
+        self.access: str | None = None
+        self.expires_at: dt.datetime | None = None
+        self.refreshes = 0  # refresh calls made by this process (observability, tests)
+
+    def _expiring(self) -> bool:
+        if self.expires_at is None:
+            return False
+        margin = dt.timedelta(seconds=self.settings.zalo_token_refresh_margin_s)
+        return utcnow() + margin >= self.expires_at
+
+    async def get(self) -> str:
+        if self.access is None:
+            await self._load()
+        if self._expiring() or not self.access:
+            await self.refresh(self.access)
+        if not self.access:
+            raise TokenError("no Zalo access token configured")
+        return self.access
+
+    async def _load(self) -> PlatformToken | None:
+        async with self.db.session() as s:
+            row = await s.get(PlatformToken, self.key)
+        if row is None and (self.settings.zalo_access_token or self.settings.zalo_refresh_token):
+            try:
+                async with self.db.session() as s, s.begin():
+                    s.add(PlatformToken(key=self.key, access_token=self.settings.zalo_access_token,
+                                        refresh_token=self.settings.zalo_refresh_token, expires_at=None))
+            except IntegrityError:
+                pass  # another process seeded it first
+            async with self.db.session() as s:
+                row = await s.get(PlatformToken, self.key)
+        if row is not None:
+            self.access = row.access_token
+            self.expires_at = _aware(row.expires_at)
+        return row
+
+    async def refresh(self, stale: str | None) -> str:
+        """A fresh access token. `stale` is the one that was refused (or is expiring): if another
+        worker already replaced it, that new one is used and no refresh call is made."""
+        async with self.queue.lock(f"token:{self.key}", 30.0):
+            row = await self._load()
+            if self.access and self.access != stale and not self._expiring():
+                return self.access
+            if row is None or not row.refresh_token:
+                raise TokenError("no Zalo refresh token")
+            url = f"{self.settings.zalo_oauth_base.rstrip('/')}/v4/oa/access_token"
+            form = {"refresh_token": row.refresh_token, "app_id": self.settings.zalo_app_id,
+                    "grant_type": "refresh_token"}
+            self.refreshes += 1
+            async with self._http().post(url, data=form, headers={"secret_key": self.settings.zalo_app_secret}) as r:
+                text = await r.text()
+            try:
+                answer = json.loads(text)
+            except ValueError:
+                answer = {}
+            access, refresh = answer.get("access_token"), answer.get("refresh_token")
+            if r.status != 200 or not access or not refresh:
+                log.error("Zalo token refresh failed: HTTP %s %s", r.status, text[:300])
+                raise TokenError(f"token refresh failed: HTTP {r.status} {text[:200]}")
+            try:
+                expires = utcnow() + dt.timedelta(seconds=int(str(answer.get("expires_in") or "90000")))
+            except ValueError:
+                expires = utcnow() + dt.timedelta(hours=25)
+            async with self.db.session() as s, s.begin():
+                await s.execute(update(PlatformToken).where(PlatformToken.key == self.key).values(
+                    access_token=access, refresh_token=refresh, expires_at=expires, updated_at=utcnow()))
+            self.access, self.expires_at = access, expires
+            log.info("Zalo access token refreshed (valid until %s)", expires.isoformat())
+            return access
+
+
+def _aware(value: dt.datetime | None) -> dt.datetime | None:
+    if value is not None and value.tzinfo is None:
+        return value.replace(tzinfo=dt.timezone.utc)  # SQLite gives naive datetimes back
+    return value
+
+
+# ---- the channel ------------------------------------------------------------------------------
+class ZaloChannel(Channel):
+    name = "zalo"
+
+    def __init__(self, rt) -> None:
+        self.settings = rt.settings
+        self.rt = rt
+        self._session: aiohttp.ClientSession | None = None
+        self.fetcher = MediaFetcher(rt.settings, rt.media, "zalo")
+        self.tokens = ZaloTokens(rt.settings, rt.db, rt.queue, self._http)
+        self._progress: dict[int, int] = {}  # outbox id -> parts already delivered
+        self.prepare = self.fetcher.prepare
+
+    def _http(self) -> aiohttp.ClientSession:
+        if self._session is None or self._session.closed:
+            self._session = aiohttp.ClientSession(
+                timeout=aiohttp.ClientTimeout(total=self.settings.platform_timeout_s))
+        return self._session
+
+    async def close(self) -> None:
+        await self.fetcher.close()
+        if self._session is not None:
+            await self._session.close()
+
+    def reply_window(self, author: str) -> dt.timedelta | None:
+        hours = self.settings.zalo_officer_window_h if author == "officer" else self.settings.zalo_bot_window_h
+        return dt.timedelta(hours=hours)
+
+    # -- rendering
+    def render(self, payload: dict[str, Any]) -> list[dict[str, Any]]:
+        """The outbox payload as the list of Zalo messages to send, in order."""
+        s = self.settings
+        text = payload.get("text") or ""
+        qrs = list(payload.get("quick_replies") or [])
+        buttons = None
+        if qrs:
+            if len(qrs) <= s.zalo_max_buttons:
+                buttons = [{"title": cut_title(q["title"], 100), "type": s.zalo_button_type,
+                            "payload": f"{s.zalo_button_prefix}{q['payload']}"} for q in qrs]
+            else:
+                text = numbered_list(text, qrs)
+        messages: list[dict[str, Any]] = [{"text": part} for part in split_text(text, s.zalo_max_text)]
+        if buttons:
+            if not messages:
+                messages.append({"text": "…"})
+            messages[-1]["attachment"] = {"type": "template", "payload": {"buttons": buttons}}
+        if payload.get("image_path"):
+            messages.append({"image_path": payload["image_path"]})
+        return messages
+
+    async def send(self, recipient: str, payload: dict[str, Any]) -> None:
+        delivery = DELIVERY.get()
+        key = delivery.outbox_id if delivery else None
+        done = self._progress.get(key, 0) if key is not None else 0
+        for i, message in enumerate(self.render(payload)):
+            if i < done:
+                continue  # delivered by an earlier attempt of this row
+            if "image_path" in message:
+                message = await self._image_message(message["image_path"])
+            await self.call("POST", "/v3.0/oa/message/cs",
+                            json={"recipient": {"user_id": recipient}, "message": message})
+            if key is not None:
+                self._progress[key] = i + 1
+        if key is not None:
+            self._progress.pop(key, None)
+
+    async def _image_message(self, path: str) -> dict[str, Any]:
+        element: dict[str, Any] = {"media_type": "image"}
+        if self.settings.zalo_image_mode == "upload":
+            data = await asyncio.to_thread(self.rt.media.full_path(path).read_bytes)
+            form = aiohttp.FormData()
+            form.add_field("file", data, filename=path.rsplit("/", 1)[-1])
+            answer = await self.call("POST", "/v2.0/oa/upload/image", data=form)
+            element["attachment_id"] = (answer.get("data") or {}).get("attachment_id")
+            if not element["attachment_id"]:
+                raise PermanentSendError(f"Zalo upload answered no attachment_id: {answer}")
+        else:
+            element["url"] = signed_media_url(self.settings, path)
+        return {"attachment": {"type": "template", "payload": {"template_type": "media", "elements": [element]}}}
+
+    async def typing(self, user_id: str) -> None:
+        return None  # the OA API offers no typing indicator we could confirm
+
+    async def call(self, method: str, path: str, **kw: Any) -> dict[str, Any]:
+        """One OpenAPI call with the access token; refreshes the token once on -216/-220."""
+        url = f"{self.settings.zalo_api_base.rstrip('/')}{path}"
+        for attempt in (1, 2):
+            try:
+                token = await self.tokens.get()
+            except TokenError as exc:
+                raise RetryLater(str(exc)) from exc
+            try:
+                async with self._http().request(method, url, headers={"access_token": token}, **kw) as r:
+                    status, text = r.status, await r.text()
+            except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
+                raise RetryLater(f"Zalo {path}: {exc!r}") from exc
+            if status == 429 or status >= 500:
+                raise RetryLater(f"Zalo {path}: HTTP {status} {text[:200]}")
+            if status >= 400:
+                raise PermanentSendError(f"Zalo {path}: HTTP {status} {text[:200]}")
+            try:
+                answer = json.loads(text)
+            except ValueError as exc:
+                raise RetryLater(f"Zalo {path}: not JSON: {text[:200]}") from exc
+            code = answer.get("error", 0)
+            try:
+                code = int(code or 0)
+            except (TypeError, ValueError):
+                code = -1
+            if code == 0:
+                return answer
+            message = f"Zalo {path}: error {code} {answer.get('message', '')}"
+            if code in TOKEN_ERRORS and attempt == 1:
+                try:
+                    await self.tokens.refresh(token)
+                except TokenError as exc:
+                    raise RetryLater(str(exc)) from exc
+                continue
+            if code in WINDOW_ERRORS:
+                raise OutsideWindow(message)
+            if code in TRANSIENT_ERRORS or code in TOKEN_ERRORS:
+                raise RetryLater(message)
+            raise PermanentSendError(message)
+        raise RetryLater(f"Zalo {path}: token refused twice")
+
+
+def configured(settings) -> bool:
+    return bool(settings.zalo_app_id and settings.zalo_oa_secret_key)
