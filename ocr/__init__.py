@@ -70,7 +70,7 @@ def analyze(path: str | Path, expect: str | None = None, read: bool = True) -> d
         from . import intake, quality
 
         try:
-            img, info = intake.load(path)
+            img, info = intake.load(path, max_side=intake.CHECK_MAX_SIDE)
         except IntakeError as e:
             return _failed(path, e.code, t0, detail=e.detail)
         t_dec = time.perf_counter()
@@ -89,7 +89,16 @@ def analyze(path: str | Path, expect: str | None = None, read: bool = True) -> d
             if q["doc_kind"] == "card" and expect != "paper":
                 from . import read as reader
 
-                doc, rt = reader.read_card(rgb, q["quad"], q["problems"])
+                quad = q["quad"]
+                full = max(info["width"], info["height"])
+                if info["format"] == "jpeg" and max(rgb.shape[:2]) < min(full, intake.WORK_MAX_SIDE) * 0.9:
+                    # the verdict used a reduced decode: decode again at reading resolution
+                    img2, _ = intake.load(path, max_side=intake.WORK_MAX_SIDE, draft_min=1400)
+                    k = img2.width / rgb.shape[1]
+                    rgb = np.asarray(img2)
+                    quad = (np.asarray(quad) * k).tolist()
+                    timings["decode_read"] = round((time.perf_counter() - t_q) * 1000, 1)
+                doc, rt = reader.read_card(rgb, quad, q["problems"])
                 timings.update(rt)
             else:
                 doc = {"type": "other", "fields": {}, "sources": {}, "confidence": {}, "checks": {}}

@@ -69,7 +69,8 @@ def _edge_support(smooth: np.ndarray, q: np.ndarray) -> float:
     """Share of the quad's outline with a clear brightness step across it."""
     h, w = smooth.shape
     c = q.mean(0)
-    hits = tot = 0
+    k = max(2.0, 0.008 * max(w, h))
+    ins, outs = [], []
     for i in range(4):
         a, b = q[i], q[(i + 1) % 4]
         d = b - a
@@ -79,17 +80,19 @@ def _edge_support(smooth: np.ndarray, q: np.ndarray) -> float:
         n = np.array([-d[1], d[0]]) / L
         if np.dot(c - a, n) < 0:
             n = -n  # pointing inside
-        k = max(2.0, 0.008 * max(w, h))
-        for t in np.linspace(0.1, 0.9, max(4, int(L / 4))):
-            p = a + d * t
-            xi, yi = (p + n * k).astype(int)
-            xo, yo = (p - n * k).astype(int)
-            if 0 <= xi < w and 0 <= yi < h and 0 <= xo < w and 0 <= yo < h:
-                tot += 1
-                hits += abs(int(smooth[yi, xi]) - int(smooth[yo, xo])) > 14
-            else:
-                tot += 1  # the frame edge: no evidence
-    return hits / tot if tot else 0.0
+        t = np.linspace(0.1, 0.9, max(4, int(L / 4)))[:, None]
+        p = a + d * t
+        ins.append(p + n * k)
+        outs.append(p - n * k)
+    pi = np.concatenate(ins).astype(int)
+    po = np.concatenate(outs).astype(int)
+    valid = ((pi[:, 0] >= 0) & (pi[:, 0] < w) & (pi[:, 1] >= 0) & (pi[:, 1] < h)
+             & (po[:, 0] >= 0) & (po[:, 0] < w) & (po[:, 1] >= 0) & (po[:, 1] < h))
+    if not len(pi):
+        return 0.0
+    vi = smooth[pi[valid, 1], pi[valid, 0]].astype(int)
+    vo = smooth[po[valid, 1], po[valid, 0]].astype(int)
+    return float((np.abs(vi - vo) > 14).sum()) / len(pi)  # points off the frame count as misses
 
 
 def _candidates(gray: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:

@@ -10,7 +10,8 @@ from PIL import Image, ImageOps
 MAX_BYTES = 30_000_000        # bigger files are refused unread
 MAX_PIXELS = 60_000_000       # declared width*height above this is refused before decoding
 MAX_PDF_PAGES = 200
-WORK_MAX_SIDE = 2048          # decode/render to about this size for the checks and the read
+WORK_MAX_SIDE = 2048          # decode/render to about this size for reading the card
+CHECK_MAX_SIDE = 1000         # big JPEGs are decoded at 1/2, 1/4 or 1/8 scale to about this for the verdict
 
 _MAGIC = [
     (b"\xff\xd8\xff", "jpeg"),
@@ -68,10 +69,11 @@ def _to_rgb(im: Image.Image) -> Image.Image:
     return im.convert("RGB")
 
 
-def load(path: str | Path, max_side: int = WORK_MAX_SIDE) -> tuple[Image.Image, dict]:
+def load(path: str | Path, max_side: int = WORK_MAX_SIDE, draft_min: int | None = None) -> tuple[Image.Image, dict]:
     """Decode `path` into an RGB image whose longer side is about `max_side` or less.
 
-    Returns (image, info) where info has format, width/height of the full oriented image and,
+    A JPEG is decoded at the smallest 1/2, 1/4, 1/8 scale whose longer side stays >= draft_min
+    (default: max_side). Returns (image, info) where info has format, width/height of the full oriented image and,
     for a PDF, pages. Raises IntakeError(code) with a contract problem code.
     """
     p = Path(path)
@@ -112,8 +114,8 @@ def load(path: str | Path, max_side: int = WORK_MAX_SIDE) -> tuple[Image.Image, 
             raise IntakeError("too_large", f"{w}x{h} pixels")
         if getattr(im, "n_frames", 1) > 1:
             im.seek(0)
-        if kind == "jpeg" and max(w, h) > max_side:
-            k = max_side / max(w, h)
+        if kind == "jpeg" and max(w, h) > (draft_min or max_side):
+            k = (draft_min or max_side) / max(w, h)
             im.draft("RGB", (max(1, int(w * k)), max(1, int(h * k))))
         try:
             orientation = im.getexif().get(0x0112, 1)
@@ -134,7 +136,7 @@ def load(path: str | Path, max_side: int = WORK_MAX_SIDE) -> tuple[Image.Image, 
         raise IntakeError("unreadable_file", f"{type(e).__name__}: {e}") from None
     if orientation in (5, 6, 7, 8):
         w, h = h, w
-    if max(im.size) > max_side * 1.5:
+    if max(im.size) > max(max_side * 1.5, WORK_MAX_SIDE):
         k = max_side / max(im.size)
         im = im.resize((max(1, round(im.width * k)), max(1, round(im.height * k))), Image.BILINEAR)
     info = {"format": kind, "width": w, "height": h, "decoded": list(drafted), "orientation": orientation}
