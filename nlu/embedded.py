@@ -14,6 +14,7 @@ import hashlib
 import logging
 import math
 import os
+import re
 import tempfile
 import threading
 import time
@@ -26,7 +27,7 @@ import yaml
 
 from .data import NLUData, load_nlu_data
 from .entities import ProcedureMatcher, extract_entities
-from .text import normalize
+from .text import FILLERS, normalize
 
 log = logging.getLogger(__name__)
 
@@ -34,13 +35,13 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 DATA_FILE = PACKAGE_DIR / "data" / "nlu.yml"
 CONFIG_FILE = PACKAGE_DIR / "embedded.yml"
 FALLBACK_INTENT = "out_of_scope"
-FEATURE_VERSION = "3"  # bump when features() changes
+FEATURE_VERSION = "4"  # bump when features() changes
 
 
 def features(norm: str, char_min: int = 2, char_max: int = 5) -> list[str]:
     """Feature strings of a normalised message: word unigrams and bigrams, and char n-grams
     inside each word padded with spaces (like scikit-learn's ``char_wb``)."""
-    words = norm.split()
+    words = [w for w in norm.split() if w not in FILLERS] or norm.split()
     feats = ["w:" + w for w in words]
     feats += ["b:" + a + "_" + b for a, b in zip(words, words[1:])]
     for w in words:
@@ -105,7 +106,8 @@ class IntentModel:
             cols += idx
             vals += list(w / norm)
         X = csr_matrix((vals, (rows, cols)), shape=(n, len(vocab)))
-        clf = LogisticRegression(C=float(cfg.get("C", 20.0)), max_iter=3000)
+        clf = LogisticRegression(C=float(cfg.get("C", 20.0)), max_iter=int(cfg.get("max_iter", 500)),
+                                 tol=float(cfg.get("tol", 1e-3)))
         clf.fit(X, labels)
         return cls(vocab, idf, clf.coef_, clf.intercept_, [str(c) for c in clf.classes_], char_range)
 
@@ -147,6 +149,7 @@ class IntentModel:
         return [(self.classes[i], float(p[i])) for i in order], len(idx)
 
 
+_HAS_LETTER = re.compile(r"[^\W\d_]")
 _CACHE: dict[str, "EmbeddedNLU"] = {}
 _CACHE_LOCK = threading.Lock()
 
@@ -209,7 +212,8 @@ class EmbeddedNLU:
     def classify(self, text: str) -> tuple[dict[str, Any], list[dict[str, Any]]]:
         ranking, known = self.model.predict(text)
         ranked = [{"name": n, "confidence": round(c, 4)} for n, c in ranking[: self.ranking_size]]
-        if not ranking:
+        if not ranking or not _HAS_LETTER.search(text):
+            # nothing the model knows, or no word at all (digits, punctuation, emoji)
             return {"name": FALLBACK_INTENT, "confidence": 1.0}, []
         name, conf = ranking[0]
         if conf < self.threshold:

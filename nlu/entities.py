@@ -96,12 +96,14 @@ class ProcedureMatcher:
                 cands.append((m.start(), m.end(), value, False))
         if not cands:
             cands = self._fuzzy_find(toks, words)
-        if any(not c[3] for c in cands):
-            cands = [c for c in cands if not c[3]]
         chosen: list[tuple[int, int, str, bool]] = []
         for c in sorted(cands, key=lambda c: (-(c[1] - c[0]), c[0])):
             if all(c[1] <= o[0] or c[0] >= o[1] for o in chosen):
                 chosen.append(c)
+        # a document noun ("giấy khai sinh") yields to any real procedure mention; a strong
+        # synonym inside it ("khai sinh") was already absorbed by the longer span above
+        if any(not c[3] for c in chosen):
+            chosen = [c for c in chosen if not c[3]]
         out = []
         for fs, fe, value, _ in sorted(chosen):
             s, e = span_to_original(text, index, fs, fe)
@@ -228,7 +230,8 @@ def find_dates(text: str, folded: str, index: list[int], today: _dt.date | None 
         v = _mkdate(m.group(1), m.group(2), m.group(3), today)
         if v:
             s, e = span_to_original(text, index, m.start(), m.end())
-            out.append({"entity": "date", "value": v, "start": s, "end": e})
+            if all(e <= o["start"] or s >= o["end"] for o in out):  # "ngày 05/03/2024"
+                out.append({"entity": "date", "value": v, "start": s, "end": e})
     return out
 
 

@@ -91,6 +91,11 @@ TEENCODE: dict[str, str] = {
     "vsattp": "ve sinh an toan thuc pham", "ubnd": "uy ban", "ct01": "to khai cu tru",
 }
 
+# Politeness particles and vocatives ("ạ", "nhé", "ad ơi", "bạn"): they say who is addressed,
+# not what is wanted, and would otherwise tie short replies to greetings. Dropped from the
+# classifier's features unless nothing else is left.
+FILLERS = frozenset({"a", "ad", "admin", "nhe", "nha", "oi", "ban", "ah", "ak", "nhi", "ha", "hen"})
+
 _TOKEN = re.compile(r"[a-z0-9]+")
 _REPEAT = re.compile(r"([a-z])\1{2,}")
 _DOSSIER = re.compile(r"\b[a-z][a-z0-9]{1,11}\s*[-_ ]\s*\d{6}\s*[-_ ]\s*\d{4}\b")
