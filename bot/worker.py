@@ -44,12 +44,14 @@ class CursorConflict(RuntimeError):
 class TurnContext:
     """The engine's window on the world for one event, bound to the worker's transaction."""
 
-    def __init__(self, session, conv, settings: Settings, media: MediaStore, now: dt.datetime) -> None:
+    def __init__(self, session, conv, settings: Settings, media: MediaStore, now: dt.datetime,
+                 idle_seconds: float | None = None) -> None:
         self.session = session
         self.conv = conv
         self.settings = settings
         self.media = media
         self.now = now
+        self.idle_seconds = idle_seconds
         self.agency_name = settings.agency_name
         self.agency_code = settings.agency_code
 
@@ -60,12 +62,46 @@ class TurnContext:
         await self.session.flush()
         return dossier.id
 
-    async def add_document(self, dossier_id: int, doc_key: str, attachment: Attachment, quality: dict) -> None:
+    async def add_document(self, dossier_id: int, doc_key: str, attachment: Attachment, quality: dict,
+                           reading: dict | None = None) -> None:
         self.session.add(DossierDocument(
             dossier_id=dossier_id, doc_key=doc_key, file_path=attachment.path or "",
             content_type=attachment.content_type or "application/octet-stream", size=attachment.size or 0,
-            sha256=attachment.sha256 or "", quality=quality,
+            sha256=attachment.sha256 or "", quality=quality, reading=reading,
         ))
+        await self.session.flush()
+
+    async def confirm_reading(self, dossier_id: int, doc_key: str, fields: dict[str, str]) -> None:
+        doc = (await self.session.execute(
+            select(DossierDocument).where(DossierDocument.dossier_id == dossier_id, DossierDocument.doc_key == doc_key)
+            .order_by(DossierDocument.id.desc()).limit(1))).scalar_one_or_none()
+        if doc is not None:
+            doc.confirmed = dict(fields)
+
+    async def previous_id_card(self) -> dict[str, Any] | None:
+        """The newest ID card this citizen confirmed in an earlier dossier ("only once")."""
+        row = (await self.session.execute(
+            select(DossierDocument).join(Dossier, Dossier.id == DossierDocument.dossier_id)
+            .where(Dossier.citizen_id == self.conv.citizen_id, DossierDocument.confirmed.is_not(None),
+                   Dossier.status != "draft")
+            .order_by(DossierDocument.id.desc()).limit(1))).scalar_one_or_none()
+        if row is None or not (row.confirmed or {}).get("id_number"):
+            return None
+        return {**row.confirmed, "path": row.file_path, "content_type": row.content_type, "size": row.size,
+                "sha256": row.sha256, "document_id": row.id}
+
+    async def my_dossiers(self) -> list[tuple[str, str, str]]:
+        rows = (await self.session.execute(
+            select(Dossier.code, Dossier.procedure, Dossier.status)
+            .where(Dossier.citizen_id == self.conv.citizen_id, Dossier.code.is_not(None))
+            .order_by(Dossier.id.desc()).limit(20))).all()
+        return [tuple(r) for r in rows]
+
+    async def make_receipt(self, code: str, lines: list[str]) -> str | None:
+        from flows.receipt import render_receipt
+
+        png = await asyncio.to_thread(render_receipt, code, lines)
+        return (await asyncio.to_thread(self.media.store, png, "receipts")).path
 
     async def submit_dossier(self, dossier_id: int, fields: dict[str, Any], due: dt.date) -> str:
         dossier = await self.session.get(Dossier, dossier_id)
@@ -230,7 +266,13 @@ class Worker:
             received_at=dt.datetime.fromtimestamp(event.timestamp_ms / 1000, dt.timezone.utc),
         )
         s.add(inbound)
-        ctx = TurnContext(s, conv, self.settings, self.media, dt.datetime.now(self.tz))
+        idle = None
+        if conv.last_inbound_at is not None:
+            last = conv.last_inbound_at
+            if last.tzinfo is None:  # SQLite returns naive datetimes
+                last = last.replace(tzinfo=dt.timezone.utc)
+            idle = (utcnow() - last).total_seconds()
+        ctx = TurnContext(s, conv, self.settings, self.media, dt.datetime.now(self.tz), idle)
         try:
             async with s.begin_nested():  # a failing dialogue leaves no half-made rows behind
                 outcome = await self.engine.handle(ctx, state, event)

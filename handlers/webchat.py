@@ -170,8 +170,11 @@ async def _thread(rt, token: str, after: int) -> list[dict[str, Any]]:
             text = m.text or ("📷 Ảnh" if m.kind == "image" else "📎 Tệp" if m.kind == "file" else "")
         else:
             text = m.text or ""
-        out.append({"id": m.id, "author": m.author, "text": text, "quick_replies": m.quick_replies or [],
-                    "at": m.created_at.isoformat() if m.created_at else None})
+        item = {"id": m.id, "author": m.author, "text": text, "quick_replies": m.quick_replies or [],
+                "at": m.created_at.isoformat() if m.created_at else None}
+        if any(a.get("path") and a.get("type") == "image" for a in m.attachments or []):
+            item["image"] = f"/webchat/media/{m.id}"
+        out.append(item)
     return out
 
 
@@ -197,3 +200,33 @@ async def get_messages(request: web.Request) -> web.Response:
                 await asyncio.wait_for(rt.sender.delivered.wait(), timeout=min(0.3, deadline - loop.time()))
         except asyncio.TimeoutError:
             pass
+
+
+@routes.get("/webchat/media/{message_id}")
+async def media(request: web.Request) -> web.StreamResponse:
+    """A photo of the visitor's own thread (their upload, or a receipt sent to them) — never another's."""
+    token = _visitor(request)
+    try:
+        message_id = int(request.match_info["message_id"])
+    except ValueError:
+        raise web.HTTPNotFound()
+    if token is None:
+        raise web.HTTPNotFound()
+    rt = request.app[RUNTIME]
+    async with rt.db.session() as s:
+        row = (await s.execute(
+            select(MessageLog.attachments).join(Conversation, Conversation.id == MessageLog.conversation_id)
+            .where(MessageLog.id == message_id, Conversation.key == f"web:{token}"))).scalar()
+    paths = [a["path"] for a in row or [] if a.get("path") and a.get("type") == "image"]
+    if not paths:
+        raise web.HTTPNotFound()
+    path = rt.media.full_path(paths[0])
+    if not path.is_file():
+        raise web.HTTPNotFound()
+    from bot.media import CONTENT_TYPES
+    import ocr
+
+    kind = ocr.sniff(path.open("rb").read(64))
+    return web.FileResponse(path, headers={"Content-Type": CONTENT_TYPES.get(kind or "", "application/octet-stream"),
+                                           "Cache-Control": "private, max-age=3600",
+                                           "X-Content-Type-Options": "nosniff"})

@@ -83,13 +83,19 @@ class Citizen:
 
 
 async def file_birth_registration(citizen: Citizen) -> str:
-    """The whole thin journey; returns the final reply (with the dossier code)."""
+    """The whole birth-registration journey from the greeting; returns the reply with the code."""
     assert "Có em bé" in await citizen.say("Xin chào")
-    assert "đồng ý" in (await citizen.say("1")).lower()
-    assert "Bước 1/2" in await citizen.say(payload="yes")
+    assert "trọn gói" in await citizen.say("1")  # the life event offers the bundle or birth alone
+    assert "đồng ý" in (await citizen.say("2")).lower()
+    assert "Bạn là bố hoặc mẹ của bé" in await citizen.say(payload="yes")
+    assert "Bước 1/2" in await citizen.say("2")  # I am the parent: no authorisation needed
     assert "Bước 2/2" in await citizen.say(photo=photo("paper", seed=11))
-    assert "Họ và tên" in await citizen.say(photo=photo("cccd_front", seed=12))
-    assert "sinh ngày" in await citizen.say("Nguyễn Minh An")
+    reply = await citizen.say(photo=photo("cccd_front", seed=12))
+    if "Mình đọc được trên thẻ" in reply:
+        reply = await citizen.say("1")  # all read right
+    assert "Họ và tên" in reply
+    assert "bé trai hay bé gái" in await citizen.say("Nguyễn Minh An")
+    assert "sinh ngày" in await citizen.say("1")
     assert "điện thoại" in await citizen.say("05/03/2026")
     assert "tóm tắt" in await citizen.say("0912 345 678")
     return await citizen.say("1")

@@ -12,6 +12,15 @@ from flows.validators import date_past, person_name, vn_phone
 D = dt.date
 
 
+# The arithmetic is tested on a fixed set of days off; the data file is checked separately.
+OFF = frozenset({D(2026, 2, d) for d in range(14, 23)} | {D(2026, 9, 1), D(2026, 9, 2)})
+
+
+def test_the_holidays_file_holds_tet_and_national_day():
+    off = calendar.holidays()
+    assert {D(2026, 2, 17), D(2026, 9, 2), D(2027, 1, 1)} <= off
+
+
 def test_weekends_and_holidays_are_not_working_days():
     assert calendar.is_working_day(D(2026, 11, 23))  # Monday
     assert not calendar.is_working_day(D(2026, 11, 28))  # Saturday
@@ -29,7 +38,7 @@ def test_weekends_and_holidays_are_not_working_days():
     (dt.datetime(2026, 11, 23, 9, 0), 7, D(2026, 12, 1)),     # 7 working days
 ])
 def test_due_dates(received, days, due):
-    assert calendar.due_date(received, days, cutoff_hour=15) == due
+    assert calendar.due_date(received, days, cutoff_hour=15, off=OFF) == due
 
 
 @pytest.mark.parametrize("text, value", [

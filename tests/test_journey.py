@@ -37,7 +37,7 @@ async def test_birth_registration_reaches_a_dossier(backend_settings):
                                     .order_by(DossierDocument.id))).scalars().all()
         assert dossier.status == "submitted"
         assert dossier.procedure == "khai_sinh"
-        assert dossier.fields == {"child_name": "NGUYỄN MINH AN", "child_dob": "2026-03-05",
+        assert dossier.fields == {"child_name": "NGUYỄN MINH AN", "child_sex": "Nam", "child_dob": "2026-03-05",
                                   "parent_phone": "0912345678"}
         assert dossier.due_date is not None and dossier.submitted_at is not None
         assert [d.doc_key for d in docs] == ["giay_chung_sinh", "cccd_nguoi_khai"]
@@ -54,15 +54,20 @@ async def test_invalid_inputs_are_explained_and_asked_again(backend_settings):
         c = Citizen(rt)
         await c.say("chào")
         await c.say("1")
+        await c.say("2")
         await c.say("đồng ý")
-        assert "ảnh" in (await c.say("mình chưa có ảnh")).lower()
+        await c.say("2")
+        assert "ảnh" in (await c.say("để mình chụp")).lower()
         not_image = await c.say(photo=b"%NOT-AN-IMAGE" * 100)
         assert "không phải là ảnh" in not_image
         await c.say(photo=b"\xff\xd8\xff\xe0" + b"\x00" * 200)  # a truncated JPEG: unreadable
         await c.say(photo=photo("paper", seed=3))
-        await c.say(photo=photo("cccd_front", seed=4))
+        if "Mình đọc được trên thẻ" in await c.say(photo=photo("cccd_front", seed=4)):
+            await c.say("1")
         assert "chỉ gồm chữ cái" in await c.say("b3 123")
         await c.say("Trần Thị Bình")
+        assert "Bạn chọn một trong các lựa chọn" in await c.say("không biết")
+        await c.say("nữ")
         assert "tương lai" in await c.say("01/01/2099")
         assert "không có trên lịch" in await c.say("31/02/2026")
         await c.say("1/2/2026")

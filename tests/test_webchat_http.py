@@ -53,10 +53,10 @@ async def test_text_and_quick_reply_round_trip(client):
     assert messages[0]["author"] == "citizen" and messages[0]["text"] == "xin chào"
     menu = messages[-1]
     assert menu["author"] == "bot" and "1. Có em bé" in menu["text"]
-    assert menu["quick_replies"][0]["payload"] == "menu:0"
-    await client.post("/webchat/api/messages", json={"payload": "menu:0", "text": "1. Khai sinh cho bé"})
+    assert menu["quick_replies"][0]["payload"] == "event:co_em_be"
+    await client.post("/webchat/api/messages", json={"payload": "event:co_em_be", "text": "1. Có em bé"})
     messages, after = await converse(client, after)
-    assert "Bạn đồng ý không?" in messages[-1]["text"]
+    assert "trọn gói" in messages[-1]["text"]
     # exactly one greeting despite the repeated delivery
     r = await client.get("/webchat/api/messages?after=0&wait=0")
     assert sum(1 for m in (await r.json())["messages"] if "Xin chào! Mình là MotCua" in m["text"]) == 1
@@ -77,9 +77,10 @@ async def test_bad_requests_get_clear_errors(client):
 async def _to_photo_step(client) -> int:
     await client.get("/chat")
     after = 0
-    for body in ({"text": "chào"}, {"text": "1"}, {"payload": "yes", "text": "Đồng ý"}):
+    for body, want in (({"text": "chào"}, 1), ({"text": "1"}, 1), ({"text": "2"}, 1),
+                       ({"payload": "yes", "text": "Đồng ý"}, 2), ({"text": "2"}, 1)):
         await client.post("/webchat/api/messages", json=body)
-        _, after = await converse(client, after, want=1 if body.get("payload") != "yes" else 2)
+        _, after = await converse(client, after, want=want)
     return after
 
 

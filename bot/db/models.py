@@ -159,6 +159,10 @@ class DossierDocument(Base):
     size: Mapped[int] = mapped_column(BigInteger)
     sha256: Mapped[str] = mapped_column(String(64))
     quality: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # the photo check's reading of an ID card: {"type", "fields", "sources", "confidence", "checks"}
+    reading: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # the fields as the citizen confirmed or corrected them
+    confirmed: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 

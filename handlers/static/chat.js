@@ -21,6 +21,13 @@
     who.textContent = WHO[message.author] || message.author;
     li.appendChild(who);
     li.appendChild(document.createTextNode(message.text));  // text only: never HTML
+    if (message.image) {
+      const img = document.createElement("img");
+      img.src = message.image;
+      img.alt = message.author === "citizen" ? "Ảnh bạn đã gửi" : message.text;
+      img.loading = "lazy";
+      li.appendChild(img);
+    }
     thread.appendChild(li);
     if (message.author !== "citizen") renderChoices(message.quick_replies || []);
     li.scrollIntoView({ block: "end" });
