@@ -107,12 +107,17 @@ def _candidates(gray: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
     _, th = cv2.threshold(blur, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
     th = cv2.morphologyEx(th, cv2.MORPH_CLOSE, np.ones((9, 9), np.uint8))
     masks.append(th)
+    # bright-object masks at several levels: a light card on a textured/tiled light surface
+    k5 = np.ones((5, 5), np.uint8)
+    for lv in np.percentile(blur[::4, ::4], (45, 60, 75, 88)):
+        m = cv2.morphologyEx((blur > lv).astype(np.uint8) * 255, cv2.MORPH_OPEN, k5)
+        masks.append(cv2.morphologyEx(m, cv2.MORPH_CLOSE, k5))
     out = []
     for i, m in enumerate(masks):
         mode = cv2.RETR_LIST if i < 2 else cv2.RETR_EXTERNAL
         cnts, _ = cv2.findContours(m, mode, cv2.CHAIN_APPROX_SIMPLE)
         for c in cnts:
-            if cv2.contourArea(c) < 0.015 * w * h:
+            if cv2.contourArea(c) < 0.008 * w * h:
                 continue
             hull = cv2.convexHull(c)
             peri = cv2.arcLength(hull, True)
@@ -180,32 +185,55 @@ def warp(img: np.ndarray, quad: np.ndarray, size: tuple[int, int] = (CARD_W, CAR
     return cv2.warpPerspective(img, M, (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
 
 
-def border_region(gray: np.ndarray) -> dict:
-    """For a photo with no whole card: the largest bright, text-bearing region cut by the frame."""
+def border_region(gray: np.ndarray, max_frac: float = 0.8) -> dict:
+    """For a photo with no whole card: the best bright, print-bearing region cut by the frame.
+
+    Returns {"area_frac", "touches_border", "text_density", "mask"} (mask None if none found).
+    """
     h, w = gray.shape
     blur = cv2.GaussianBlur(gray, (5, 5), 0)
-    _, th = cv2.threshold(blur, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
-    th = cv2.morphologyEx(th, cv2.MORPH_CLOSE, np.ones((9, 9), np.uint8))
-    n, lab, stats, _ = cv2.connectedComponentsWithStats(th)
-    best = None
-    for i in range(1, n):
-        x, y, bw, bh, a = stats[i]
-        if a < 0.08 * w * h:
-            continue
-        touches = x <= 1 or y <= 1 or x + bw >= w - 1 or y + bh >= h - 1
-        if best is None or a > best[0]:
-            best = (a, touches, i)
-    if best is None:
-        return {"area_frac": 0.0, "touches_border": False}
-    return {"area_frac": best[0] / (w * h), "touches_border": bool(best[1]),
-            "mask": lab == best[2]}
+    k = np.ones((5, 5), np.uint8)
+    _, otsu = cv2.threshold(blur, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    masks = [cv2.morphologyEx(otsu, cv2.MORPH_CLOSE, np.ones((9, 9), np.uint8))]
+    for lv in np.percentile(blur[::4, ::4], (45, 60, 75, 88)):
+        m = cv2.morphologyEx((blur > lv).astype(np.uint8) * 255, cv2.MORPH_OPEN, k)
+        masks.append(cv2.morphologyEx(m, cv2.MORPH_CLOSE, k))
+    best = {"area_frac": 0.0, "touches_border": False, "text_density": 0.0, "mask": None}
+    best_score = 0.0
+    for m in masks:
+        n, lab, stats, _ = cv2.connectedComponentsWithStats(m)
+        for i in range(1, n):
+            x, y, bw, bh, a = stats[i]
+            frac = a / (w * h)
+            if frac < 0.06 or frac > max_frac:
+                continue
+            touches = x <= 1 or y <= 1 or x + bw >= w - 1 or y + bh >= h - 1
+            if not touches:
+                continue
+            comp = (lab[y:y + bh, x:x + bw] == i).astype(np.uint8)
+            cnts, _ = cv2.findContours(comp, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+            cv2.drawContours(comp, cnts, -1, 1, thickness=cv2.FILLED)  # print inside is part of it
+            mask = np.zeros((h, w), bool)
+            mask[y:y + bh, x:x + bw] = comp > 0
+            td = text_density(gray, mask)
+            score = frac * min(td, 0.08)
+            if score > best_score:
+                best_score = score
+                best = {"area_frac": float(frac), "touches_border": True, "text_density": td, "mask": mask}
+    return best
 
 
 def text_density(gray: np.ndarray, mask: np.ndarray | None = None) -> float:
     """Share of pixels in thin dark strokes on a lighter ground (print-like texture)."""
     k = max(7, int(round(min(gray.shape) / 60)) | 1)
     bh = cv2.morphologyEx(gray, cv2.MORPH_BLACKHAT, cv2.getStructuringElement(cv2.MORPH_RECT, (k, k)))
-    strokes = bh > 35
+    strokes = (bh > 35).astype(np.uint8)
+    # long straight lines (tile joints, table edges, ruled lines) are not print
+    L = max(25, max(gray.shape) // 20)
+    lines = cv2.morphologyEx(strokes, cv2.MORPH_OPEN, np.ones((1, L), np.uint8)) | \
+        cv2.morphologyEx(strokes, cv2.MORPH_OPEN, np.ones((L, 1), np.uint8))
+    lines = cv2.dilate(lines, np.ones((3, 3), np.uint8))
+    strokes = (strokes > 0) & (lines == 0)
     if mask is not None:
         return float(strokes[mask].mean()) if mask.any() else 0.0
     return float(strokes.mean())
