@@ -35,7 +35,7 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 DATA_FILE = PACKAGE_DIR / "data" / "nlu.yml"
 CONFIG_FILE = PACKAGE_DIR / "embedded.yml"
 FALLBACK_INTENT = "out_of_scope"
-FEATURE_VERSION = "4"  # bump when features() changes
+FEATURE_VERSION = "5"  # bump when features() changes
 
 
 def features(norm: str, char_min: int = 2, char_max: int = 5) -> list[str]:
@@ -94,17 +94,22 @@ class IntentModel:
         for d in docs:
             df.update(d.keys())
         vocab = sorted(f for f, c in df.items() if c >= int(cfg.get("min_df", 1)))
+        oov_weight = float(cfg.get("oov_weight", 0.0))
+        # Unknown words are a sign of an out-of-scope message. At training time every word is
+        # known, so a word seen in only one example stands in for an unknown one.
+        oov_train = [_oov_share(d, lambda w: df[w] <= 1) for d in docs]
+        vocab.append(OOV_FEATURE)
         index = {f: i for i, f in enumerate(vocab)}
         n = len(docs)
-        idf = np.array([math.log((1 + n) / (1 + df[f])) + 1.0 for f in vocab])
+        idf = np.array([math.log((1 + n) / (1 + df[f])) + 1.0 for f in vocab[:-1]] + [oov_weight])
         rows, cols, vals = [], [], []
         for r, d in enumerate(docs):
             idx = [index[f] for f in d if f in index]
             w = np.array([(1.0 + math.log(d[vocab[i]])) * idf[i] for i in idx])
             norm = float(np.sqrt((w * w).sum())) or 1.0
-            rows += [r] * len(idx)
-            cols += idx
-            vals += list(w / norm)
+            rows += [r] * len(idx) + [r]
+            cols += idx + [index[OOV_FEATURE]]
+            vals += list(w / norm) + [oov_weight * oov_train[r]]
         X = csr_matrix((vals, (rows, cols)), shape=(n, len(vocab)))
         clf = LogisticRegression(C=float(cfg.get("C", 20.0)), max_iter=int(cfg.get("max_iter", 500)),
                                  tol=float(cfg.get("tol", 1e-3)))
@@ -142,11 +147,24 @@ class IntentModel:
         w = tf * self.idf[ia]
         w /= math.sqrt(float(w @ w))
         scores = w @ self.coef_t[ia] + self.intercept
+        oov = self.vocab.get(OOV_FEATURE)
+        if oov is not None:
+            share = _oov_share(counts, lambda f: f not in self.vocab)
+            scores = scores + (self.idf[oov] * share) * self.coef_t[oov]
         scores -= scores.max()
         p = np.exp(scores)
         p /= p.sum()
         order = np.argsort(-p)
         return [(self.classes[i], float(p[i])) for i in order], len(idx)
+
+
+OOV_FEATURE = "x:oov"
+
+
+def _oov_share(counts: Any, unknown: Any) -> float:
+    """Share of the word unigrams of a message that are unknown."""
+    words = [f for f in counts if f.startswith("w:")]
+    return sum(1 for f in words if unknown(f)) / len(words) if words else 0.0
 
 
 _HAS_LETTER = re.compile(r"[^\W\d_]")
