@@ -130,7 +130,8 @@ class Engine:
         state["options"] = [payload for _t, payload in items]
         shown = titles or [t for t, _p in items]
         text = "\n".join([lead] + [f"{i}. {t}" for i, t in enumerate(shown, 1)])
-        return Reply(text, tuple(QuickReply(f"{i}. {t}"[:20], p) for i, (t, p) in enumerate(items, 1)))
+        # Titles are full here; a channel with a length limit (Messenger: 20) shortens them.
+        return Reply(text, tuple(QuickReply(f"{i}. {t}", p) for i, (t, p) in enumerate(items, 1)))
 
     @staticmethod
     def _choice(state: dict, event: InboundEvent, text: str) -> str | None:
@@ -304,17 +305,18 @@ class Engine:
             return Outcome(new, [self._menu(new, self.say("welcome", agency=ctx.agency_name))], intent)
         return None
 
+    def _offer_reply(self, state: dict, lead: str) -> Reply:
+        first, second = self.catalog[state["bundle"]], self.catalog[state["single"]]
+        items = [(first.short_name[:1].upper() + first.short_name[1:], "bundle"),
+                 (second.short_name[:1].upper() + second.short_name[1:], "single")]
+        return self._numbered(state, lead, items, [first.name, second.name])
+
     def _start_life_event(self, ctx, life_event: LifeEvent) -> Outcome:
         if not life_event.single:
             return self._start_procedure(ctx, life_event.procedure)
-        bundle, single = self.catalog[life_event.procedure], self.catalog[life_event.single]
-        new: dict[str, Any] = {"step": "offer_bundle", "bundle": bundle.key, "single": single.key}
-        offer = life_event.offer or bundle.name
-        reply = self._numbered(new, self.say("offer_bundle", offer=offer),
-                               [(self.m["choose_bundle"], "bundle"),
-                                (self.say("choose_single", name=single.short_name), "single")],
-                               [bundle.name, single.name])
-        return Outcome(new, [reply], "start_procedure")
+        new: dict[str, Any] = {"step": "offer_bundle", "bundle": life_event.procedure, "single": life_event.single}
+        offer = life_event.offer or self.catalog[life_event.procedure].name
+        return Outcome(new, [self._offer_reply(new, self.say("offer_bundle", offer=offer))], "start_procedure")
 
     async def _on_offer(self, ctx, state, event, text, parse) -> Outcome:
         choice = self._choice(state, event, text)
@@ -325,12 +327,7 @@ class Engine:
         procs = self._procedures_in(parse, self.catalog)
         if procs and procs[0] in {state["bundle"], state["single"]}:
             return self._start_procedure(ctx, procs[0])
-        bundle, single = self.catalog[state["bundle"]], self.catalog[state["single"]]
-        reply = self._numbered(state, self.m["not_understood"],
-                               [(self.m["choose_bundle"], "bundle"),
-                                (self.say("choose_single", name=single.short_name), "single")],
-                               [bundle.name, single.name])
-        return Outcome(state, [reply])
+        return Outcome(state, [self._offer_reply(state, self.m["not_understood"])])
 
     async def _answer(self, ctx, state, text, parse, intent, keep_step: bool) -> Outcome | None:
         if intent == "check_status":
@@ -491,6 +488,8 @@ class Engine:
                                           "at": ctx.now.isoformat()}, dossier_id)
         new = {"step": "question", "procedure": proc.key, "dossier_id": dossier_id, "answers": {},
                "doc": 0, "retakes": 0, "fields": {}, "documents": [], "flags": [], "alt": {}, "id_cards": {}}
+        if any(d.photo == "id_card" for d in proc.documents):
+            new["reusable"] = await ctx.previous_id_card()  # "only once": offer a card already confirmed
         lines = [self.say("intro", procedure=proc.short_name)] + self._document_lines(proc)
         if proc.fields:
             lines.append(self.say("intro_fields", fields=", ".join(f.label.lower() for f in proc.fields)))
@@ -546,12 +545,6 @@ class Engine:
 
     async def _on_document(self, ctx, state, event, text, parse) -> Outcome:
         doc = self._current_doc(state)
-        if doc.photo == "id_card" and "reusable" not in state:
-            state["reusable"] = await ctx.previous_id_card()
-            if state["reusable"]:
-                replies = self._enter_document(state)
-                if state["step"] == "reuse":
-                    return Outcome(state, replies)
         if not event.attachments:
             intent = parse["intent"]["name"] if parse and parse["intent"]["confidence"] >= CONFIDENT else None
             if intent == "lack_document" or any(w in _plain(text) for w in LACK_WORDS):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import uuid
 from pathlib import Path
 
@@ -99,3 +100,64 @@ async def file_birth_registration(citizen: Citizen) -> str:
     assert "điện thoại" in await citizen.say("05/03/2026")
     assert "tóm tắt" in await citizen.say("0912 345 678")
     return await citizen.say("1")
+
+
+def value_for(field) -> str:
+    """A valid answer for a catalog form field: its own example (checked by the catalog tests)."""
+    return "1" if field.validator == "choice" else field.example
+
+
+async def start_procedure(citizen: Citizen, key: str) -> str:
+    """From the greeting menu (life events) to the consent question of procedure `key`."""
+    from flows.catalog import load_life_events
+
+    events = load_life_events()
+    number, event = next((i, e) for i, e in enumerate(events, 1) if key in (e.procedure, e.single))
+    reply = await citizen.say("Xin chào")
+    assert f"{number}. {event.title}" in reply
+    reply = await citizen.say(str(number))
+    if event.single:
+        reply = await citizen.say("1" if key == event.procedure else "2")
+    assert "Bạn đồng ý không?" in reply, reply
+    return reply
+
+
+async def file_procedure(citizen: Citizen, key: str, *, on_behalf: bool = False) -> tuple[str, list[str]]:
+    """Walk procedure `key` of the catalog to the end, answering as a careful citizen would:
+    consent, the yes/no questions, a generated photo of the right kind for each document asked,
+    a valid value for each field. Returns the dossier code and every reply received."""
+    from flows.catalog import load_catalog
+
+    proc = load_catalog()[key]
+    replies = [await start_procedure(citizen, key)]
+    reply = await citizen.say("1")  # consent
+    replies.append(reply)
+    seed = 100
+    asked_docs: list[str] = []
+    for _ in range(40):
+        if "Mã hồ sơ của bạn" in reply:
+            break
+        seed += 1
+        question = next((q for q in proc.questions.values() if q.ask in reply), None)
+        doc = next((d for d in proc.documents if d.ask in reply.split("\n")[-1] or f": {d.ask}" in reply), None)
+        if question:
+            reply = await citizen.say("1" if on_behalf else "2")
+        elif "Mình đọc được trên thẻ" in reply:
+            reply = await citizen.say("1")
+        elif doc and "Bước" in reply:
+            asked_docs.append(doc.key)
+            reply = await citizen.say(**_photo_kw(doc, seed))
+        elif "tóm tắt" in reply:
+            reply = await citizen.say("1")
+        else:
+            field = next((f for f in proc.fields if f.ask in reply), None)
+            assert field is not None, f"{key}: unexpected reply: {reply}"
+            reply = await citizen.say(value_for(field))
+        replies.append(reply)
+    m = re.search(r"Mã hồ sơ của bạn: (\S+-\d{6}-\d{4})", reply)
+    assert m, f"{key}: no dossier code in {reply}"
+    return m.group(1), replies
+
+
+def _photo_kw(doc, seed: int) -> dict:
+    return {"photo": photo("paper" if doc.photo == "paper" else "cccd_front", seed=seed)}

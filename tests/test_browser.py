@@ -75,16 +75,25 @@ async def test_citizen_files_a_birth_registration_in_the_browser(server, tmp_pat
             page = await browser.new_page()
             await page.goto(base + "/chat")
             thread = page.locator("#thread")
-            await expect(thread).to_contain_text("1. Có em bé — đăng ký khai sinh", timeout=20000)
-            await page.get_by_role("button", name="1. Khai sinh cho bé").click()
+            await expect(thread).to_contain_text("1. Có em bé", timeout=20000)
+            await page.get_by_role("button", name="1. Có em bé").click()
+            await expect(thread).to_contain_text("trọn gói", timeout=20000)
+            await page.get_by_role("button", name="2. Khai sinh", exact=True).click()
             await expect(thread).to_contain_text("Bạn đồng ý không?", timeout=20000)
             await page.get_by_role("button", name="1. Đồng ý").click()
+            await expect(thread).to_contain_text("Bạn là bố hoặc mẹ của bé", timeout=20000)
+            await page.get_by_role("button", name="2. Tôi là bố/mẹ bé").click()
             await expect(thread).to_contain_text("Bước 1/2", timeout=20000)
             await page.set_input_files("#photo", str(paper))
             await expect(thread).to_contain_text("Bước 2/2", timeout=30000)
             await page.set_input_files("#photo", str(card))
-            await expect(thread).to_contain_text("Họ và tên dự kiến của bé", timeout=30000)
-            for text, next_prompt in (("Nguyễn Minh An", "Bé sinh ngày nào"),
+            asked = page.locator("#thread li", has_text="Họ và tên dự kiến của bé")
+            read = page.locator("#thread li", has_text="Mình đọc được trên thẻ")
+            await expect(asked.or_(read)).to_be_visible(timeout=30000)
+            if await read.count():
+                await page.get_by_role("button", name="1. Đúng hết").click()
+                await expect(asked).to_be_visible(timeout=20000)
+            for text, next_prompt in (("Nguyễn Minh An", "bé trai hay bé gái"), ("1", "Bé sinh ngày nào"),
                                       ("05/03/2026", "Số điện thoại"),
                                       ("0912345678", "Thông tin đã đúng chưa?")):
                 await page.fill("#text", text)
@@ -92,6 +101,9 @@ async def test_citizen_files_a_birth_registration_in_the_browser(server, tmp_pat
                 await expect(thread).to_contain_text(next_prompt, timeout=20000)
             await page.get_by_role("button", name="1. Nộp hồ sơ").click()
             await expect(thread).to_contain_text("Mã hồ sơ của bạn", timeout=20000)
+            receipt = page.locator("#thread li.bot img").last
+            await expect(receipt).to_be_visible(timeout=20000)
+            assert await receipt.evaluate("img => img.complete && img.naturalWidth > 300")
             text = await thread.inner_text()
         finally:
             await browser.close()

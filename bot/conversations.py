@@ -1,0 +1,47 @@
+"""Actions on a conversation from outside the citizen's turn (officers, operators): hand-over.
+
+Each runs in one transaction under the conversation's lock, like a worker turn, and writes its
+replies to the outbox."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from bot import store
+from bot.db import Conversation
+from bot.events import Reply
+
+
+async def take_over(runtime, conversation_key: str, officer_id: int | None = None) -> None:
+    """An officer takes the thread: the bot stays quiet until it is handed back."""
+    async with runtime.queue.lock(conversation_key, runtime.settings.lock_ttl_s):
+        async with runtime.db.session() as s, s.begin():
+            conv = (await s.execute(select(Conversation).where(Conversation.key == conversation_key))).scalar_one()
+            state = dict(conv.state or {})
+            if state.get("step") != "human":
+                paused = {k: v for k, v in state.items() if k not in {"options", "paused"}}
+                conv.state = {"step": "human", "paused": paused}
+                conv.step = "human"
+            conv.handled_by = officer_id
+            store.audit(s, f"officer:{officer_id}" if officer_id else "system", "take_over",
+                        {"conversation": conversation_key}, state.get("dossier_id"))
+
+
+async def hand_back(runtime, conversation_key: str, officer_id: int | None = None) -> list[Reply]:
+    """The officer hands the thread back: the bot says so and asks again what it was waiting for."""
+    async with runtime.queue.lock(conversation_key, runtime.settings.lock_ttl_s):
+        async with runtime.db.session() as s, s.begin():
+            conv = (await s.execute(select(Conversation).where(Conversation.key == conversation_key))).scalar_one()
+            if (conv.state or {}).get("step") != "human":
+                return []
+            state, replies = runtime.engine.hand_back(conv.state)
+            conv.state = state
+            conv.step = state.get("step")
+            conv.handled_by = None
+            recipient = conversation_key.split(":", 1)[1]
+            for reply in replies:
+                store.add_outbound(s, conv, recipient, reply, step=conv.step)
+            store.audit(s, f"officer:{officer_id}" if officer_id else "system", "hand_back",
+                        {"conversation": conversation_key}, state.get("dossier_id"))
+    runtime.sender.nudge()
+    return replies
