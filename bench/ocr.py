@@ -75,13 +75,16 @@ def main(argv=None):
     ap.add_argument("--size", default="1600x1200")
     ap.add_argument("--dir", default=str(Path(tempfile.gettempdir()) / "motcua-ocr-bench"))
     ap.add_argument("--json", default=None)
+    ap.add_argument("--seed-offset", type=int, default=0, help="another set of photos (held out from calibration)")
+    ap.add_argument("--calibrate", action="store_true", help="print per-class percentiles of the quality metrics")
     a = ap.parse_args(argv)
     W, H = map(int, a.size.split("x"))
     outdir = Path(a.dir)
     outdir.mkdir(parents=True, exist_ok=True)
-    tasks = [(10_000 + i, KINDS[i % 5], "good", (W, H)) for i in range(a.good * 5)]
-    tasks += [(20_000 + 100 * j + i, KINDS[i % 5], c, (W, H)) for j, c in enumerate(BAD_CLASSES) for i in range(a.bad)]
-    big = [(30_000 + i, KINDS[i % 5], "good", (4000, 3000)) for i in range(a.big)]
+    o = a.seed_offset
+    tasks = [(o + 10_000 + i, KINDS[i % 5], "good", (W, H)) for i in range(a.good * 5)]
+    tasks += [(o + 20_000 + 100 * j + i, KINDS[i % 5], c, (W, H)) for j, c in enumerate(BAD_CLASSES) for i in range(a.bad)]
+    big = [(o + 30_000 + i, KINDS[i % 5], "good", (4000, 3000)) for i in range(a.big)]
     t0 = time.time()
     items = gen(tasks, outdir)
     big_items = gen(big, outdir)
@@ -93,6 +96,11 @@ def main(argv=None):
         r = ocr.analyze(path, expect="id_card")
         rows.append((path, truth, r))
     n_main = len(items)
+    if a.calibrate:
+        keys = ["sharpness", "lum_mean", "lum_p5", "lum_p95", "glare_blob_frac", "card_area_frac", "text_density"]
+        for c in ["good"] + BAD_CLASSES:
+            ms = [r["quality"]["metrics"] for _, t, r in rows[:n_main] if t["cls"] == c]
+            print(f"{c:16s}", "  ".join(f"{k}=" + "/".join(f"{pct([m.get(k) or 0 for m in ms], p):.3g}" for p in (0, 10, 50, 90, 100)) for k in keys), file=sys.stderr)
 
     # ---- verdicts
     res = {"photos": n_main, "photos_12mp": len(big_items), "size": a.size}

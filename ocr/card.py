@@ -95,44 +95,45 @@ def _edge_support(smooth: np.ndarray, q: np.ndarray) -> float:
     return float((np.abs(vi - vo) > 14).sum()) / len(pi)  # points off the frame count as misses
 
 
-def _candidates(gray: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
-    h, w = gray.shape
+def _masks(gray: np.ndarray):
+    """Binary images whose contours may outline the card, cheapest and most telling first."""
     blur = cv2.GaussianBlur(gray, (5, 5), 0)
-    masks = []
-    med = float(np.median(blur))
+    med = float(np.median(blur[::2, ::2]))
     for lo, hi in ((0.4 * med, 1.0 * med), (20, 60)):
         e = cv2.Canny(blur, max(5, lo), max(15, hi))
-        e = cv2.dilate(e, np.ones((3, 3), np.uint8), iterations=1)
-        masks.append(e)
+        yield cv2.dilate(e, np.ones((3, 3), np.uint8), iterations=1), cv2.RETR_LIST
     _, th = cv2.threshold(blur, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
-    th = cv2.morphologyEx(th, cv2.MORPH_CLOSE, np.ones((9, 9), np.uint8))
-    masks.append(th)
+    yield cv2.morphologyEx(th, cv2.MORPH_CLOSE, np.ones((9, 9), np.uint8)), cv2.RETR_EXTERNAL
     # bright-object masks at several levels: a light card on a textured/tiled light surface
     k5 = np.ones((5, 5), np.uint8)
     for lv in np.percentile(blur[::4, ::4], (45, 60, 75, 88)):
         m = cv2.morphologyEx((blur > lv).astype(np.uint8) * 255, cv2.MORPH_OPEN, k5)
-        masks.append(cv2.morphologyEx(m, cv2.MORPH_CLOSE, k5))
-    out = []
-    for i, m in enumerate(masks):
-        mode = cv2.RETR_LIST if i < 2 else cv2.RETR_EXTERNAL
-        cnts, _ = cv2.findContours(m, mode, cv2.CHAIN_APPROX_SIMPLE)
-        for c in cnts:
-            if cv2.contourArea(c) < 0.008 * w * h:
-                continue
-            hull = cv2.convexHull(c)
-            peri = cv2.arcLength(hull, True)
-            for eps in (0.02, 0.035, 0.05):
-                ap = cv2.approxPolyDP(hull, eps * peri, True)
-                if len(ap) == 4:
-                    out.append((ap.reshape(4, 2).astype(np.float32), c))
-                    break
-            else:
-                # rounded corners / noise: fall back to the min-area rectangle if it fits well
-                rect = cv2.minAreaRect(hull)
-                box = cv2.boxPoints(rect)
-                if cv2.contourArea(hull) > 0.9 * rect[1][0] * rect[1][1]:
-                    out.append((box.astype(np.float32), c))
-    return out
+        yield cv2.morphologyEx(m, cv2.MORPH_CLOSE, k5), cv2.RETR_EXTERNAL
+
+
+def _quads(mask: np.ndarray, mode: int, min_area: float):
+    cnts, _ = cv2.findContours(mask, mode, cv2.CHAIN_APPROX_SIMPLE)
+    for c in cnts:
+        if len(c) < 4 or cv2.contourArea(c) < min_area:
+            continue
+        hull = cv2.convexHull(c)
+        peri = cv2.arcLength(hull, True)
+        for eps in (0.02, 0.035, 0.05):
+            ap = cv2.approxPolyDP(hull, eps * peri, True)
+            if len(ap) == 4:
+                yield ap.reshape(4, 2).astype(np.float32), c
+                break
+        else:
+            # rounded corners / noise: fall back to the min-area rectangle if it fits well
+            rect = cv2.minAreaRect(hull)
+            if cv2.contourArea(hull) > 0.9 * rect[1][0] * rect[1][1]:
+                yield cv2.boxPoints(rect).astype(np.float32), c
+
+
+def _candidates(gray: np.ndarray):
+    h, w = gray.shape
+    for mask, mode in _masks(gray):
+        yield from _quads(mask, mode, 0.008 * w * h)
 
 
 def find_quad(gray: np.ndarray, aspect: tuple[float, float] = (1.35, 1.9)) -> tuple[np.ndarray | None, dict]:
@@ -143,40 +144,39 @@ def find_quad(gray: np.ndarray, aspect: tuple[float, float] = (1.35, 1.9)) -> tu
     h, w = gray.shape
     best, best_score, best_frac = None, 0.0, 0.0
     edges = cv2.GaussianBlur(gray, (0, 0), 1.5)
-    for q, cnt in _candidates(gray):
-        if not cv2.isContourConvex(q.reshape(4, 1, 2).astype(np.int32)):
-            continue
-        long, short = _sides(q)
-        if short < 10:
-            continue
-        r = long / short
-        if not (aspect[0] <= r <= aspect[1]):
-            continue
-        area = cv2.contourArea(q)
-        frac = area / (w * h)
-        if frac > 0.985:
-            continue
-        rq = order_quad(_refine(q, cnt))
-        corners = np.float32([[0, 0], [w, 0], [w, h], [0, h]])
-        if np.abs(rq - corners).max() < 0.04 * max(w, h):  # the frame itself
-            continue
-        support = _edge_support(edges, rq)
-        if support < 0.5:
-            continue
-        score = frac * support ** 2
-        m = 0.006 * max(w, h)
-        if (rq[:, 0] <= m).any() or (rq[:, 1] <= m).any() or (rq[:, 0] >= w - 1 - m).any() or (rq[:, 1] >= h - 1 - m).any():
-            score *= 0.3
-        if score > best_score:
-            best, best_score, best_frac = rq, score, frac
+    m = 0.006 * max(w, h)
+    corners = np.float32([[0, 0], [w, 0], [w, h], [0, h]])
+
+    def at_border(q):
+        return bool((q[:, 0] <= m).any() or (q[:, 1] <= m).any() or (q[:, 0] >= w - 1 - m).any()
+                    or (q[:, 1] >= h - 1 - m).any())
+
+    for mask, mode in _masks(gray):
+        for q, cnt in _quads(mask, mode, 0.008 * w * h):
+            if not cv2.isContourConvex(q.reshape(4, 1, 2).astype(np.int32)):
+                continue
+            long, short = _sides(q)
+            if short < 10 or not (aspect[0] <= long / short <= aspect[1]):
+                continue
+            frac = cv2.contourArea(q) / (w * h)
+            if frac > 0.985:
+                continue
+            rq = order_quad(_refine(q, cnt))
+            if np.abs(rq - corners).max() < 0.04 * max(w, h):  # the frame itself
+                continue
+            support = _edge_support(edges, rq)
+            if support < 0.5:
+                continue
+            score = frac * support ** 2 * (0.3 if at_border(rq) else 1.0)
+            if score > best_score:
+                best, best_score, best_frac, best_support = rq, score, frac, support
+        # a clear, whole card of a good size: the remaining (costlier) masks cannot do better
+        if best is not None and best_support >= 0.9 and best_frac >= 0.15 and not at_border(best):
+            break
     if best is None:
         return None, {"area_frac": 0.0, "touches_border": False}
-    best_score = best_frac
     q = order_quad(best)
-    m = 0.006 * max(w, h)
-    touches = bool((q[:, 0] <= m).any() or (q[:, 1] <= m).any() or (q[:, 0] >= w - 1 - m).any()
-                   or (q[:, 1] >= h - 1 - m).any())
-    return q, {"area_frac": float(best_score), "touches_border": touches}
+    return q, {"area_frac": float(best_frac), "touches_border": at_border(q)}
 
 
 def warp(img: np.ndarray, quad: np.ndarray, size: tuple[int, int] = (CARD_W, CARD_H)) -> np.ndarray:
@@ -215,6 +215,8 @@ def border_region(gray: np.ndarray, max_frac: float = 0.8) -> dict:
             cv2.drawContours(comp, cnts, -1, 1, thickness=cv2.FILLED)  # print inside is part of it
             mask = np.zeros((h, w), bool)
             mask[y:y + bh, x:x + bw] = comp > 0
+            if float(blur[mask].mean()) - float(blur[~mask].mean()) < 25:
+                continue  # not clearly brighter than its surroundings: background, not a card
             td = text_density(gray, mask)
             score = frac * min(td, 0.08)
             if score > best_score:
