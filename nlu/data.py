@@ -16,6 +16,7 @@ from typing import Any
 
 import yaml
 
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _ANNOTATION = re.compile(r"\[(?P<text>[^\]]+)\](?:\((?P<short>[^)]+)\)|(?P<json>\{[^}]*\}))")
 
 
@@ -79,7 +80,7 @@ def load_nlu_data(*paths: Path | str) -> NLUData:
     examples: list[Example] = []
     synonyms: dict[str, str] = {}
     for path in paths:
-        doc = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+        doc = yaml.load(Path(path).read_text(encoding="utf-8"), Loader=_Loader) or {}
         for item in doc.get("nlu") or []:
             if "intent" in item:
                 for line in _lines(item.get("examples", "")):

@@ -62,10 +62,10 @@ class ProcedureMatcher:
         self.weak = {_key(w) for w in self.weak}
         self._ns = sorted({len(k.split()) for k in self.synonyms}, reverse=True)
         self._max_n = self._ns[0] if self._ns else 0
-        self._fuzzy: dict[tuple[int, str], list[tuple[str, str]]] = {}
+        self._fuzzy: dict[tuple[int, str], list[tuple[str, list[str], str]]] = {}
         for k, v in self.synonyms.items():
             if len(k) >= self.fuzzy_min_len and k not in self.weak:
-                self._fuzzy.setdefault((len(k.split()), k[0]), []).append((k, v))
+                self._fuzzy.setdefault((len(k.split()), k[0]), []).append((k, k.split(), v))
 
     @classmethod
     def from_config(cls, synonyms: dict[str, str], cfg: dict[str, Any]) -> "ProcedureMatcher":
@@ -120,7 +120,11 @@ class ProcedureMatcher:
                 if len(window) < self.fuzzy_min_len:
                     continue
                 limit = 2 if len(window) >= 14 else 1
-                for key, value in self._fuzzy.get((n, window[0]), ()):
+                wtoks = words[i : i + n]
+                for key, ktoks, value in self._fuzzy.get((n, window[0]), ()):
+                    # each differing word costs at least one edit: a cheap filter first
+                    if sum(a != b for a, b in zip(wtoks, ktoks)) > limit:
+                        continue
                     if levenshtein(window, key, limit) <= limit:
                         found.append((toks[i][0], toks[i + n - 1][1], value, False))
                         break
