@@ -97,6 +97,11 @@ class TurnContext:
             .order_by(Dossier.id.desc()).limit(20))).all()
         return [tuple(r) for r in rows]
 
+    async def supplement_received(self, dossier_id: int, documents: list[str]) -> str | None:
+        from bot.actions import supplement_received
+
+        return await supplement_received(self.session, dossier_id, documents)
+
     async def make_receipt(self, code: str, lines: list[str]) -> str | None:
         from flows.receipt import render_receipt
 

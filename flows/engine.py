@@ -70,6 +70,7 @@ class Context(Protocol):
     async def my_dossiers(self) -> list[tuple[str, str, str]]: ...
     async def check_photo(self, attachment: Attachment, expect: str) -> dict[str, Any]: ...
     async def make_receipt(self, code: str, lines: list[str]) -> str | None: ...
+    async def supplement_received(self, dossier_id: int, documents: list[str]) -> str | None: ...
     async def audit(self, action: str, data: dict[str, Any], dossier_id: int | None = None) -> None: ...
 
 
@@ -152,8 +153,29 @@ class Engine:
 
     def _plan(self, state: dict) -> list[Document]:
         proc = self._proc(state)
+        if state.get("mode") == "supplement":
+            return [self._document(proc, key) for key in state["supplement"]]
         answers = state.get("answers", {})
         return [d for d in proc.documents if d.photo != "none" and (not d.condition or answers.get(d.condition))]
+
+    @staticmethod
+    def _document(proc: Procedure, key: str) -> Document:
+        """A document of the procedure by key; an alternative is asked for as a document of its own."""
+        for d in proc.documents:
+            if d.key == key:
+                return d
+            for a in d.alternatives:
+                if a.key == key:
+                    return Document(key=a.key, name=a.name, photo=a.photo, required=True, ask=a.ask)
+        raise KeyError(key)
+
+    def reopen_for_supplement(self, state: dict, procedure: str, dossier_id: int,
+                              keys: list[str]) -> tuple[dict, list[Reply]]:
+        """An officer asked for these documents: collect exactly them, then report back."""
+        new: dict[str, Any] = {"step": "doc", "mode": "supplement", "procedure": procedure, "dossier_id": dossier_id,
+                               "supplement": list(keys), "doc": 0, "retakes": 0, "documents": [], "flags": [],
+                               "alt": {}, "id_cards": {}, "fields": {}}
+        return new, self._enter_document(new)
 
     def _current_doc(self, state: dict) -> Document:
         return self._plan(state)[state["doc"]]
@@ -218,6 +240,11 @@ class Engine:
         }.get(step, self._on_start)
         outcome = await handler(ctx, state, event, text, parse)
         outcome.intent = outcome.intent or (parse["intent"]["name"] if parse else None)
+        done = outcome.state.pop("supplement_done", None)
+        if done:
+            code = await ctx.supplement_received(done["dossier_id"], done["documents"])
+            outcome.replies.append(Reply(self.m["notices"]["supplement_done"].format(code=code or "")))
+            outcome.replies.append(self._menu(outcome.state, self.m["menu_again"]))
         return outcome
 
     async def _cancel(self, ctx: Context, state: dict) -> Outcome:
@@ -448,6 +475,11 @@ class Engine:
         if choice == "continue" or (choice is None and intent == "affirm"):
             restored = dict(paused)
             return Outcome(restored, [Reply(self.m["continue_prompt"])] + self._reprompt(restored))
+        if choice == "restart" and paused.get("mode") == "supplement":
+            choice = "continue"  # a supplement is for a filed dossier: there is nothing to restart
+        if choice == "continue":
+            restored = dict(paused)
+            return Outcome(restored, [Reply(self.m["continue_prompt"])] + self._reprompt(restored))
         if choice == "restart":
             if paused.get("dossier_id"):
                 await ctx.audit("restarted", {"step": paused.get("step")}, paused["dossier_id"])
@@ -672,6 +704,11 @@ class Engine:
 
     # ---- form fields, summary, submit ----------------------------------------------------
     def _next_after_documents(self, state) -> list[Reply]:
+        if state.get("mode") == "supplement":
+            done = {"dossier_id": state["dossier_id"], "documents": list(state["documents"])}
+            state.clear()
+            state.update(step="menu", supplement_done=done)  # finished by handle(): needs the context
+            return []
         proc = self._proc(state)
         if proc.fields and state.get("field", 0) < len(proc.fields):
             state.update(step="field", field=state.get("field", 0))

@@ -142,6 +142,7 @@ class Dossier(Base):
     fields: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     submitted_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     due_date: Mapped[dt.date | None] = mapped_column(Date)
+    supplemented_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))  # "đã bổ sung"
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(
         DateTime(timezone=True), default=utcnow, onupdate=utcnow

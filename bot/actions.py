@@ -1,0 +1,243 @@
+"""What an officer does to a dossier (console and API call these; nothing else changes a
+dossier's status on an officer's behalf).
+
+Each action runs in one transaction under the conversation's lock (so it never interleaves with
+a worker applying the citizen's message), checks the dossier's status, changes it, writes an
+audit event, and writes its message into the citizen's own thread through the outbox, with the
+officer as author. The forms follow TT 03/2025/TT-VPCP: Mẫu 01 (receipt), 02 (supplement request,
+everything at once), 03 (refusal), 04 (apology for a late result).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+from typing import Any, AsyncIterator
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+
+from bot import store
+from bot.db import Conversation, Dossier, MessageLog
+from bot.db.models import utcnow
+from bot.events import Reply
+from flows import calendar
+
+OPEN = ("submitted", "in_review", "needs_supplement")
+
+
+class ActionError(Exception):
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code  # not_found | bad_status | unknown_document | empty
+
+
+class _Turn:
+    """The open transaction of one action: the dossier, its conversation, helpers to reply."""
+
+    def __init__(self, rt, session, dossier: Dossier, conv: Conversation, officer_id: int | None) -> None:
+        self.rt, self.s, self.dossier, self.conv, self.officer_id = rt, session, dossier, conv, officer_id
+        self.proc = rt.engine.catalog.get(dossier.procedure)
+        self.notices: dict[str, str] = rt.engine.m["notices"]
+        self.out: list[MessageLog] = []
+
+    @property
+    def actor(self) -> str:
+        return f"officer:{self.officer_id}" if self.officer_id else "system"
+
+    def need_status(self, *allowed: str) -> None:
+        if self.dossier.status not in allowed:
+            raise ActionError("bad_status", f"dossier {self.dossier.code} is {self.dossier.status}, "
+                                            f"expected one of {', '.join(allowed)}")
+
+    def reply(self, text: str, *, author: str = "officer", image_path: str | None = None) -> MessageLog:
+        recipient = self.conv.key.split(":", 1)[1]
+        msg = store.add_outbound(self.s, self.conv, recipient, Reply(text, image_path=image_path), author=author,
+                                 step=(self.conv.state or {}).get("step"),
+                                 officer_id=self.officer_id if author == "officer" else None)
+        self.out.append(msg)
+        return msg
+
+    def audit(self, action: str, data: dict[str, Any]) -> None:
+        store.audit(self.s, self.actor, action, data, self.dossier.id)
+
+    def notice(self, key: str, **kw: Any) -> str:
+        return self.notices[key].format(code=self.dossier.code, agency=self.rt.settings.agency_name,
+                                        procedure=self.proc.name if self.proc else self.dossier.procedure, **kw)
+
+    def local_now(self) -> dt.datetime:
+        return dt.datetime.now(ZoneInfo(self.rt.settings.timezone))
+
+
+@contextlib.asynccontextmanager
+async def _action(rt, code: str, officer_id: int | None) -> AsyncIterator[_Turn]:
+    async with rt.db.session() as s:
+        found = (await s.execute(select(Dossier.conversation_id).where(Dossier.code == code))).scalar()
+        key = (await s.execute(select(Conversation.key).where(Conversation.id == found))).scalar() if found else None
+    if key is None:
+        raise ActionError("not_found", f"no dossier {code}")
+    async with rt.queue.lock(key, rt.settings.lock_ttl_s):
+        async with rt.db.session() as s:
+            async with s.begin():
+                dossier = (await s.execute(select(Dossier).where(Dossier.code == code))).scalar_one()
+                conv = await s.get(Conversation, dossier.conversation_id)
+                turn = _Turn(rt, s, dossier, conv, officer_id)
+                yield turn
+                await s.flush()
+    rt.sender.nudge()
+
+
+def _text(value: str, what: str) -> str:
+    value = " ".join((value or "").split())
+    if not value:
+        raise ActionError("empty", f"{what} must not be empty")
+    return value[:2000]
+
+
+async def send_officer_message(rt, code: str, officer_id: int, text: str) -> int:
+    text = _text(text, "text")
+    async with _action(rt, code, officer_id) as t:
+        msg = t.reply(text)
+        t.audit("officer_message", {"length": len(text)})
+    return msg.id
+
+
+async def start_review(rt, code: str, officer_id: int) -> None:
+    async with _action(rt, code, officer_id) as t:
+        if t.dossier.status == "submitted":
+            t.dossier.status = "in_review"
+            t.audit("review_started", {})
+
+
+async def request_supplement(rt, code: str, officer_id: int, items: list[dict], note: str = "") -> int:
+    if not items:
+        raise ActionError("empty", "at least one document is needed")
+    async with _action(rt, code, officer_id) as t:
+        t.need_status(*OPEN)
+        names = _document_names(t.proc)
+        keys: list[str] = []
+        lines = []
+        for i, item in enumerate(items, 1):
+            key = str(item.get("document", ""))
+            if key not in names:
+                raise ActionError("unknown_document", f"'{key}' is not a document of {t.dossier.procedure}")
+            if key in keys:
+                continue
+            reason = _text(str(item.get("reason", "")), f"the reason for {key}")
+            keys.append(key)
+            lines.append(f"{len(keys)}. {names[key]}: {reason}")
+        text = t.notice("supplement", items="\n".join(lines))
+        if note and note.strip():
+            text += "\n" + t.notices["supplement_note"].format(note=" ".join(note.split())[:1000])
+        text += "\n" + t.notices["supplement_how"]
+        msg = t.reply(text)
+        t.dossier.status = "needs_supplement"
+        t.audit("supplement_requested", {"items": [dict(document=k, reason=l.split(": ", 1)[1])
+                                                   for k, l in zip(keys, lines)], "note": note or ""})
+        # the bot reopens collection of exactly these documents, in this thread
+        state, replies = rt.engine.reopen_for_supplement(t.conv.state or {}, t.dossier.procedure, t.dossier.id, keys)
+        t.conv.state = state
+        t.conv.step = state.get("step")
+        t.conv.handled_by = None
+        for reply in replies:
+            t.reply(reply.text, author="bot")
+    return msg.id
+
+
+async def accept(rt, code: str, officer_id: int) -> int:
+    async with _action(rt, code, officer_id) as t:
+        t.need_status("submitted", "in_review")
+        now = t.local_now()
+        days = t.proc.processing_days if t.proc else 1
+        due = calendar.due_date(now.replace(tzinfo=None), days, t.proc.cutoff_hour if t.proc else 15)
+        t.dossier.status = "accepted"
+        t.dossier.due_date = due
+        msg = t.reply(t.notice("accepted", received=now.strftime("%d/%m/%Y %H:%M"), due=due.strftime("%d/%m/%Y"),
+                               where=t.proc.where if t.proc else rt.settings.agency_name))
+        t.audit("accepted", {"due_date": due.isoformat()})
+    return msg.id
+
+
+async def reject(rt, code: str, officer_id: int, reason: str) -> int:
+    reason = _text(reason, "reason")
+    async with _action(rt, code, officer_id) as t:
+        t.need_status(*OPEN)
+        t.dossier.status = "rejected"
+        msg = t.reply(t.notice("rejected", reason=reason))
+        t.audit("rejected", {"reason": reason})
+        if (t.conv.state or {}).get("dossier_id") == t.dossier.id:
+            t.conv.state = {"step": "menu"}
+            t.conv.step = "menu"
+    return msg.id
+
+
+async def result_ready(rt, code: str, officer_id: int, note: str = "") -> int:
+    async with _action(rt, code, officer_id) as t:
+        t.need_status("accepted")
+        t.dossier.status = "result_ready"
+        text = t.notice("result_ready", where=t.proc.where if t.proc else rt.settings.agency_name)
+        if note and note.strip():
+            text += "\n" + t.notices["result_note"].format(note=" ".join(note.split())[:1000])
+        msg = t.reply(text)
+        t.audit("result_ready", {"note": note or ""})
+    return msg.id
+
+
+async def apologise_late(rt, code: str, officer_id: int, reason: str, new_date: dt.date) -> int:
+    reason = _text(reason, "reason")
+    async with _action(rt, code, officer_id) as t:
+        t.need_status("accepted", "in_review", "submitted")
+        if new_date <= t.local_now().date():
+            raise ActionError("bad_date", "the new date must be in the future")
+        old = t.dossier.due_date
+        t.dossier.due_date = new_date
+        msg = t.reply(t.notice("late", reason=reason, due=new_date.strftime("%d/%m/%Y")))
+        t.audit("late_apology", {"reason": reason, "old_due_date": old.isoformat() if old else None,
+                                 "new_due_date": new_date.isoformat()})
+    return msg.id
+
+
+async def take_over(rt, code: str, officer_id: int) -> None:
+    from bot.conversations import take_over as take
+
+    key = await _conversation_key(rt, code)
+    await take(rt, key, officer_id)
+
+
+async def hand_back(rt, code: str, officer_id: int) -> None:
+    from bot.conversations import hand_back as give
+
+    key = await _conversation_key(rt, code)
+    await give(rt, key, officer_id)
+
+
+async def _conversation_key(rt, code: str) -> str:
+    async with rt.db.session() as s:
+        key = (await s.execute(select(Conversation.key).join(Dossier, Dossier.conversation_id == Conversation.id)
+                               .where(Dossier.code == code))).scalar()
+    if key is None:
+        raise ActionError("not_found", f"no dossier {code}")
+    return key
+
+
+def _document_names(proc) -> dict[str, str]:
+    """Every document an officer may ask for: the procedure's, their alternatives included."""
+    if proc is None:
+        return {}
+    names = {}
+    for d in proc.documents:
+        names[d.key] = d.name
+        for a in d.alternatives:
+            names[a.key] = a.name
+    return names
+
+
+async def supplement_received(session, dossier_id: int, keys: list[str]) -> str | None:
+    """Called by the worker's context when the citizen has sent everything asked for."""
+    dossier = await session.get(Dossier, dossier_id)
+    if dossier is None or dossier.status != "needs_supplement":
+        return None
+    dossier.status = "submitted"
+    dossier.supplemented_at = utcnow()
+    store.audit(session, f"citizen:{dossier.citizen_id}", "supplemented", {"documents": keys}, dossier_id)
+    return dossier.code
