@@ -13,10 +13,14 @@ from pathlib import Path
 from typing import Any
 
 from aiohttp.test_utils import TestClient
+from sqlalchemy import select
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # tests/ (for `fakes`, `support`)
 
 from fakes import FakeGraph, FakeZalo  # noqa: E402
+from bot import store  # noqa: E402
+from bot.db import Conversation, Outbox  # noqa: E402
+from bot.events import Reply  # noqa: E402
 
 try:  # the shared helpers moved from conftest.py to support.py
     from support import wait_for  # noqa: F401
@@ -99,3 +103,27 @@ async def post_zalo(client: TestClient, body: dict | bytes):
 async def post_messenger(client: TestClient, body: dict | bytes):
     raw, headers = messenger_signed(body)
     return await client.post("/webhooks/messenger", data=raw, headers=headers)
+
+
+# ---- the outbox ------------------------------------------------------------------------------
+async def reply(rt, key: str, message: Reply, author: str = "bot") -> int:
+    """Put a reply into a conversation's outbox, as the dialogue or an officer does; its outbox id."""
+    async with rt.db.session() as s, s.begin():
+        conv = (await s.execute(select(Conversation).where(Conversation.key == key))).scalar_one()
+        msg = store.add_outbound(s, conv, key.split(":", 1)[1], message, author=author)
+        await s.flush()
+        outbox_id = msg.outbox.id
+    rt.sender.nudge()
+    return outbox_id
+
+
+async def row(rt, outbox_id: int) -> Outbox:
+    async with rt.db.session() as s:
+        return await s.get(Outbox, outbox_id)
+
+
+async def settled(rt, outbox_id: int, status: str = "sent") -> Outbox:
+    async def check():
+        found = await row(rt, outbox_id)
+        return found if found.status == status else None
+    return await wait_for(check, timeout=20)

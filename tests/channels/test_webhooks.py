@@ -20,21 +20,50 @@ async def _count(rt, model, *where) -> int:
         return (await s.execute(select(func.count()).select_from(model).where(*where))).scalar()
 
 
-async def test_zalo_text_gets_the_menu_with_buttons(client, fake_zalo):
+async def test_zalo_text_gets_the_menu_and_a_button_tap_comes_back_as_payload(client, fake_zalo):
+    rt = runtime_of(client)
     user = "8" + uuid.uuid4().hex[:15]
-    r = await post_zalo(client, zalo_event("user_send_text", user, text="Xin chào, cho mình hỏi thủ tục ạ"))
+    r = await post_zalo(client, zalo_event("user_send_text", user, text="Xin chào"))
     assert r.status == 200
     await wait_for(lambda: fake_zalo.texts(user))
-    first = fake_zalo.sent[0]
-    assert first["recipient"] == {"user_id": user}
-    assert "Xin chào! Mình là MotCua" in first["message"]["text"]
-    buttons = first["message"]["attachment"]["payload"]["buttons"]
-    assert buttons[0]["type"] == "oa.query.hide" and buttons[0]["payload"] == "#mc:menu:0"
+    assert fake_zalo.sent[0]["recipient"] == {"user_id": user}
+    assert "MotCua" in fake_zalo.texts(user)[0]
     assert fake_zalo.calls("/v3.0/oa/message/cs")[0].headers["access_token"] == "zalo-at-0"
-    # the tap comes back as user_send_text carrying the payload: the consent question follows
-    r = await post_zalo(client, zalo_event("user_send_text", user, text="#mc:menu:0"))
+    async with rt.db.session() as s:
+        options = (await s.execute(select(MessageLog.quick_replies).where(MessageLog.direction == "out")
+                                   .order_by(MessageLog.id.desc()).limit(1))).scalar_one()
+    menu = fake_zalo.sent[-1]["message"]
+    if len(options) <= rt.settings.zalo_max_buttons:  # buttons carry the payload behind the prefix
+        assert [b["payload"] for b in menu["attachment"]["payload"]["buttons"]] == [
+            "#mc:" + o["payload"] for o in options]
+    else:  # too many for buttons: a numbered list in the text
+        assert "attachment" not in menu and all(o["title"] in menu["text"] for o in options)
+    # a tap comes back as user_send_text carrying the payload
+    before = len(fake_zalo.texts(user))
+    r = await post_zalo(client, zalo_event("user_send_text", user, text="#mc:" + options[0]["payload"]))
     assert r.status == 200
-    await wait_for(lambda: any("Bạn đồng ý không?" in t for t in fake_zalo.texts(user)))
+    await wait_for(lambda: len(fake_zalo.texts(user)) > before)
+    async with rt.db.session() as s:
+        tap = (await s.execute(select(MessageLog).where(MessageLog.direction == "in")
+                               .order_by(MessageLog.id.desc()).limit(1))).scalar_one()
+    assert tap.kind == "payload" and tap.text == options[0]["payload"]
+
+
+async def test_zalo_buttons_when_they_fit(client, fake_zalo):
+    from bot.events import QuickReply, Reply
+    from channel_kit import reply, settled
+
+    rt = runtime_of(client)
+    user = "8" + uuid.uuid4().hex[:15]
+    await post_zalo(client, zalo_event("user_send_text", user, text="Xin chào"))
+    await wait_for(lambda: fake_zalo.texts(user))
+    await settled(rt, await reply(rt, f"zalo:{user}", Reply("Bạn đồng ý không?", (
+        QuickReply("1. Đồng ý", "yes"), QuickReply("2. Không đồng ý", "no")))))
+    last = fake_zalo.sent[-1]["message"]
+    assert last["text"] == "Bạn đồng ý không?"
+    assert last["attachment"] == {"type": "template", "payload": {"buttons": [
+        {"title": "1. Đồng ý", "type": "oa.query.hide", "payload": "#mc:yes"},
+        {"title": "2. Không đồng ý", "type": "oa.query.hide", "payload": "#mc:no"}]}}
 
 
 async def test_zalo_answers_per_the_contract(client, fake_zalo):

@@ -1,0 +1,135 @@
+"""Zalo token refresh (single-use refresh token, one refresh for racing workers, persisted pair)
+and reply windows (held messages released when the citizen writes again)."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import uuid
+
+from sqlalchemy import select, update
+
+from bot.db import Conversation, Outbox
+from bot.db.models import PlatformToken, utcnow
+from bot.events import Reply
+from bot.runtime import Runtime
+from channel_kit import (messenger_body, messenger_text, post_messenger, post_zalo, reply as _reply, row as _row,
+                         runtime_of, settled as _settled, wait_for, zalo_event)
+from handlers.zalo import ZaloChannel
+
+
+async def test_token_refresh_racing_between_two_workers(channel_settings, fake_zalo):
+    """Both workers are refused with -216 at once; exactly one refresh call reaches Zalo."""
+    first = Runtime(channel_settings)
+    # production: a second process (own Redis client, own pool); embedded: the same process
+    second = Runtime(channel_settings) if channel_settings.redis_url else first
+    a, b = ZaloChannel(first), ZaloChannel(second)
+    try:
+        await a.tokens.get(), await b.tokens.get()  # both start with the configured token
+        fake_zalo.revoke_all_tokens()  # e.g. revoked, or expired early (-216)
+        fake_zalo.refresh_delay_s = 0.3  # a slow OAuth server widens the race
+        await asyncio.gather(a.send("u-1", {"text": "Tin thứ nhất"}), b.send("u-2", {"text": "Tin thứ hai"}))
+        assert len(fake_zalo.calls("/v4/oa/access_token")) == 1
+        refresh = fake_zalo.calls("/v4/oa/access_token")[0]
+        assert refresh.headers["secret_key"] == "zalo-app-secret"
+        assert refresh.body == {"refresh_token": "zalo-rt-0", "app_id": channel_settings.zalo_app_id,
+                                "grant_type": "refresh_token"}
+        assert sorted(fake_zalo.texts()) == ["Tin thứ hai", "Tin thứ nhất"]
+        async with first.db.session() as s:
+            row = await s.get(PlatformToken, f"zalo:{channel_settings.zalo_app_id}")
+        assert (row.access_token, row.refresh_token) == ("zalo-at-1", "zalo-rt-1")  # the new pair persisted
+        expires = row.expires_at if row.expires_at.tzinfo else row.expires_at.replace(tzinfo=dt.timezone.utc)
+        assert dt.timedelta(hours=24) < expires - utcnow() <= dt.timedelta(seconds=90000)
+        # a restarted process uses the persisted pair, not the spent one from the environment
+        fresh = ZaloChannel(Runtime(channel_settings))
+        try:
+            await fresh.send("u-3", {"text": "Sau khi khởi động lại"})
+        finally:
+            await fresh.close()
+            await fresh.rt.stop()
+        assert len(fake_zalo.calls("/v4/oa/access_token")) == 1
+        # close to expiry: refreshed before use, with the newest refresh token
+        async with first.db.session() as s, s.begin():
+            await s.execute(update(PlatformToken).values(expires_at=utcnow() + dt.timedelta(minutes=5)))
+        a.tokens.access = None
+        await a.send("u-1", {"text": "Gần hết hạn"})
+        calls = fake_zalo.calls("/v4/oa/access_token")
+        assert len(calls) == 2 and calls[1].body["refresh_token"] == "zalo-rt-1"
+    finally:
+        await a.close(), await b.close()
+        await first.stop()
+        if second is not first:
+            await second.stop()
+
+
+async def _age(rt, key: str, hours: float) -> None:
+    async with rt.db.session() as s, s.begin():
+        await s.execute(update(Conversation).where(Conversation.key == key)
+                        .values(last_inbound_at=utcnow() - dt.timedelta(hours=hours)))
+
+
+async def test_held_outside_the_window_and_released_when_the_citizen_writes(client, fake_zalo):
+    rt = runtime_of(client)
+    user = "2" + uuid.uuid4().hex[:15]
+    await post_zalo(client, zalo_event("user_send_text", user, text="Xin chào"))
+    await wait_for(lambda: fake_zalo.texts(user), timeout=20)
+    await _age(rt, f"zalo:{user}", 72)  # the citizen's last message: 3 days ago
+    held = await _reply(rt, f"zalo:{user}", Reply("Hồ sơ của bạn cần bổ sung giấy tờ."))
+    later = await _reply(rt, f"zalo:{user}", Reply("Bạn gửi ảnh giấy tờ bổ sung tại đây nhé."))
+    row = await _settled(rt, held, "held")  # a bot message outside 48 h: held, visible as such
+    assert row.attempts == 0 and row.last_error.startswith("held:")
+    await asyncio.sleep(0.3)
+    assert (await _row(rt, later)).status == "pending"  # waits behind the held one
+    assert not any("bổ sung" in t for t in fake_zalo.texts(user))
+    # the citizen writes again: held messages go first, oldest first, then the new reply
+    before = len(fake_zalo.texts(user))
+    await post_zalo(client, zalo_event("user_send_text", user, text="Mình đây ạ"))
+    await _settled(rt, later)
+    await wait_for(lambda: len(fake_zalo.texts(user)) >= before + 3, timeout=20)
+    new = fake_zalo.texts(user)[before:]
+    assert new[:2] == ["Hồ sơ của bạn cần bổ sung giấy tờ.", "Bạn gửi ảnh giấy tờ bổ sung tại đây nhé."]
+    assert (await _row(rt, held)).status == "sent"
+
+
+async def test_platform_window_refusal_is_held_too(client, fake_zalo):
+    rt = runtime_of(client)
+    user = "1" + uuid.uuid4().hex[:15]
+    await post_zalo(client, zalo_event("user_send_text", user, text="Xin chào"))
+    await wait_for(lambda: fake_zalo.texts(user), timeout=20)
+    fake_zalo.outside_window.add(user)  # Zalo says -230 although our clock says inside
+    officer = await _reply(rt, f"zalo:{user}", Reply("Cán bộ: hồ sơ đã có kết quả."), author="officer")
+    row = await _settled(rt, officer, "held")
+    assert "-230" in row.last_error
+    fake_zalo.outside_window.clear()
+    await post_zalo(client, zalo_event("user_send_text", user, text="Cảm ơn ạ"))
+    await _settled(rt, officer)
+    assert "Cán bộ: hồ sơ đã có kết quả." in fake_zalo.texts(user)
+
+
+async def test_messenger_human_agent_only_for_officers(client, fake_graph):
+    rt = runtime_of(client)
+    psid = "P" + uuid.uuid4().hex[:12]
+    await post_messenger(client, messenger_body([messenger_text(psid, "Xin chào")]))
+    await wait_for(lambda: fake_graph.texts(psid), timeout=20)
+    await _age(rt, f"messenger:{psid}", 30)  # past 24 h, within 7 days
+    fake_graph.outside_24h.add(psid)
+    officer = await _reply(rt, f"messenger:{psid}", Reply("Chào anh, hồ sơ của anh đã được tiếp nhận."),
+                           author="officer")
+    await _settled(rt, officer)
+    tagged = fake_graph.sent[-1]
+    assert tagged["messaging_type"] == "MESSAGE_TAG" and tagged["tag"] == "HUMAN_AGENT"
+    bot = await _reply(rt, f"messenger:{psid}", Reply("Tin tự động của trợ lý."))
+    await _settled(rt, bot, "held")  # never HUMAN_AGENT for the bot
+    assert all(b.get("tag") != "HUMAN_AGENT" for b in fake_graph.sent if "trợ lý" in b["message"].get("text", ""))
+    await _age(rt, f"messenger:{psid}", 8 * 24)
+    late = await _reply(rt, f"messenger:{psid}", Reply("Cán bộ nhắn sau 8 ngày."), author="officer")
+    await asyncio.sleep(0.5)
+    assert (await _row(rt, late)).status == "pending"  # behind the held bot message; outside 7 days anyway
+    fake_graph.outside_24h.discard(psid)
+    await post_messenger(client, messenger_body([messenger_text(psid, "Tôi cần hỏi thêm")]))
+    await _settled(rt, late)
+    texts = fake_graph.texts(psid)
+    assert texts.index("Tin tự động của trợ lý.") < texts.index("Cán bộ nhắn sau 8 ngày.")
+    async with rt.db.session() as s:
+        statuses = (await s.execute(select(Outbox.status).where(Outbox.id.in_([officer, bot, late])))).scalars().all()
+    assert set(statuses) == {"sent"}
