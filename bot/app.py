@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 
 from aiohttp import web
@@ -32,11 +33,18 @@ def create_app(settings: Settings, *, role: str = "all", workers: int = 1) -> we
             app.add_routes(zalo.routes)
         if "messenger" in runtime.channels:
             app.add_routes(messenger.routes)
+        from handlers import api
+
+        api.setup(app)  # officer console (/officer) and API v1 (/api/v1)
         app.router.add_get("/", _index)
 
     async def lifecycle(app: web.Application):
         if role in {"worker", "all"}:
             await runtime.start(workers=workers, sender=True)
+        # Everything loaded so far (NLU model, libraries) lives as long as the process: keep it out
+        # of the garbage collector's full passes, which otherwise pause the loop for tens of ms.
+        gc.collect()
+        gc.freeze()
         yield
         await runtime.stop()
 

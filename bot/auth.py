@@ -1,0 +1,260 @@
+"""Officer authentication and authorisation: signed console sessions (cookie) with CSRF tokens,
+signed API bearer tokens, login throttling and the role rules.
+
+Tokens are `base64url(json).base64url(hmac-sha256)`, the HMAC keyed with SECRET_KEY and a purpose
+("session", "api", "media", "login"), so a token of one kind is never accepted as another. Every
+token also carries a fingerprint of the officer's password hash: changing the password ends every
+session and token. The officer row is read again on each request (deactivation is immediate).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import secrets
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+
+from bot.db import Officer
+
+SESSION_COOKIE = "motcua_officer"
+LOGIN_COOKIE = "motcua_login"
+SESSION_TTL_S = 8 * 3600
+API_TOKEN_TTL_S = 3600
+MEDIA_LINK_TTL_S = 600
+
+ROLES = ("officer", "supervisor", "analyst", "admin")
+ACTING_ROLES = frozenset({"officer", "supervisor", "admin"})  # may act on dossiers, read personal data
+SUPERVISING_ROLES = frozenset({"supervisor", "admin"})  # also reassign, overdue reports
+
+THROTTLE_MAX_FAILURES = 5
+THROTTLE_WINDOW_S = 900
+
+
+# ---- signing ---------------------------------------------------------------------------------
+def _b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+def _unb64(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+def _mac(secret: str, purpose: str, body: str) -> str:
+    return _b64(hmac.new(secret.encode(), f"{purpose}\n{body}".encode(), hashlib.sha256).digest())
+
+
+def sign(secret: str, purpose: str, payload: dict[str, Any]) -> str:
+    body = _b64(json.dumps(payload, separators=(",", ":"), sort_keys=True).encode())
+    return f"{body}.{_mac(secret, purpose, body)}"
+
+
+def unsign(secret: str, purpose: str, token: str | None, now: float | None = None) -> dict[str, Any] | None:
+    """The payload of a valid, unexpired token of this purpose; None otherwise."""
+    if not token or not isinstance(token, str) or len(token) > 2000 or token.count(".") != 1:
+        return None
+    body, mac = token.split(".")
+    if not hmac.compare_digest(mac, _mac(secret, purpose, body)):
+        return None
+    try:
+        payload = json.loads(_unb64(body))
+    except (ValueError, UnicodeDecodeError):
+        return None
+    if not isinstance(payload, dict):
+        return None
+    exp = payload.get("exp")
+    if not isinstance(exp, (int, float)) or exp < (time.time() if now is None else now):
+        return None
+    return payload
+
+
+def password_fingerprint(password_hash: str) -> str:
+    return hashlib.sha256(password_hash.encode()).hexdigest()[:16]
+
+
+# ---- principals --------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Principal:
+    id: int
+    username: str
+    agency: str
+    role: str
+    nonce: str = ""  # the session's nonce (CSRF tokens are derived from it); "" for API tokens
+
+    @property
+    def can_act(self) -> bool:
+        return self.role in ACTING_ROLES
+
+    @property
+    def can_read_personal(self) -> bool:
+        return self.role in ACTING_ROLES
+
+    @property
+    def supervises(self) -> bool:
+        return self.role in SUPERVISING_ROLES
+
+    @property
+    def actor(self) -> str:
+        return f"officer:{self.id}"
+
+
+def _principal(officer: Officer, nonce: str = "") -> Principal:
+    return Principal(officer.id, officer.username, officer.agency, officer.role, nonce)
+
+
+async def authenticate(db, username: str, password: str) -> Officer | None:
+    """The active officer with these credentials (the hash is verified even for unknown names, so
+    that timing does not tell which usernames exist)."""
+    from bot.officers import hash_password, verify_password
+
+    async with db.session() as s:
+        officer = (await s.execute(select(Officer).where(Officer.username == username))).scalar_one_or_none()
+    if officer is None or not officer.active:
+        verify_password(_dummy_hash(), password)
+        return None
+    if not verify_password(officer.password_hash, password):
+        return None
+    return officer
+
+
+_DUMMY: list[str] = []
+
+
+def _dummy_hash() -> str:
+    from bot.officers import hash_password
+
+    if not _DUMMY:
+        _DUMMY.append(hash_password(secrets.token_urlsafe(16)))
+    return _DUMMY[0]
+
+
+def issue(secret: str, purpose: str, officer: Officer, ttl_s: int, **extra: Any) -> str:
+    payload = {"oid": officer.id, "pw": password_fingerprint(officer.password_hash),
+               "exp": int(time.time()) + ttl_s, **extra}
+    return sign(secret, purpose, payload)
+
+
+async def resolve(db, secret: str, purpose: str, token: str | None) -> Principal | None:
+    payload = unsign(secret, purpose, token)
+    if payload is None or not isinstance(payload.get("oid"), int):
+        return None
+    async with db.session() as s:
+        officer = await s.get(Officer, payload["oid"])
+    if officer is None or not officer.active or payload.get("pw") != password_fingerprint(officer.password_hash):
+        return None
+    return _principal(officer, str(payload.get("n", "")))
+
+
+def new_session(secret: str, officer: Officer) -> str:
+    return issue(secret, "session", officer, SESSION_TTL_S, n=secrets.token_urlsafe(16))
+
+
+def new_api_token(secret: str, officer: Officer) -> str:
+    return issue(secret, "api", officer, API_TOKEN_TTL_S)
+
+
+# ---- CSRF -----------------------------------------------------------------------------------
+def csrf_token(secret: str, nonce: str) -> str:
+    """The form token of a session (or of the pre-login cookie): derived, so nothing is stored."""
+    return _mac(secret, "csrf", nonce)
+
+
+def csrf_ok(secret: str, nonce: str, token: str | None) -> bool:
+    return bool(nonce) and isinstance(token, str) and hmac.compare_digest(token, csrf_token(secret, nonce))
+
+
+# ---- media links ------------------------------------------------------------------------------
+def media_signature(secret: str, document_id: str, officer_id: int, exp: int) -> str:
+    return _mac(secret, "media", f"{document_id}\n{officer_id}\n{exp}")
+
+
+def media_query(secret: str, document_id: str, officer_id: int, ttl_s: int = MEDIA_LINK_TTL_S) -> str:
+    exp = int(time.time()) + ttl_s
+    return f"exp={exp}&sig={media_signature(secret, document_id, officer_id, exp)}"
+
+
+def media_ok(secret: str, document_id: str, officer_id: int, exp: str | None, sig: str | None) -> bool:
+    try:
+        exp_i = int(exp or "")
+    except ValueError:
+        return False
+    if exp_i < time.time() or not isinstance(sig, str):
+        return False
+    return hmac.compare_digest(sig, media_signature(secret, document_id, officer_id, exp_i))
+
+
+# ---- login throttling ---------------------------------------------------------------------------
+class Throttle:
+    """Failed logins counted per (username, IP) in a sliding window; in Redis when REDIS_URL is set
+    (shared by every web process), in the process otherwise."""
+
+    def __init__(self, settings, max_failures: int = THROTTLE_MAX_FAILURES,
+                 window_s: int = THROTTLE_WINDOW_S) -> None:
+        self.max_failures = max_failures
+        self.window_s = window_s
+        self.prefix = f"{settings.redis_prefix}login-fail:"
+        self._redis = None
+        self._url = settings.redis_url
+        self._local: dict[str, list[float]] = {}
+
+    def _key(self, username: str, ip: str) -> str:
+        return hashlib.sha256(f"{username.strip().lower()}\n{ip}".encode()).hexdigest()[:32]
+
+    def _client(self):
+        if self._redis is None and self._url:
+            import redis.asyncio as aioredis
+
+            self._redis = aioredis.Redis.from_url(self._url)
+        return self._redis
+
+    async def retry_after(self, username: str, ip: str) -> int:
+        """Seconds until another attempt is allowed (0: allowed now)."""
+        key = self._key(username, ip)
+        r = self._client()
+        if r is not None:
+            count = int(await r.get(self.prefix + key) or 0)
+            if count < self.max_failures:
+                return 0
+            return max(int(await r.ttl(self.prefix + key)), 1)
+        now = time.monotonic()
+        stamps = [t for t in self._local.get(key, []) if t > now - self.window_s]
+        self._local[key] = stamps
+        if len(stamps) < self.max_failures:
+            return 0
+        return max(int(stamps[0] + self.window_s - now), 1)
+
+    async def failed(self, username: str, ip: str) -> None:
+        key = self._key(username, ip)
+        r = self._client()
+        if r is not None:
+            async with r.pipeline(transaction=True) as p:
+                p.incr(self.prefix + key)
+                p.expire(self.prefix + key, self.window_s)
+                await p.execute()
+            return
+        self._local.setdefault(key, []).append(time.monotonic())
+        if len(self._local) > 100_000:  # bound memory under a spray of names
+            self._local.clear()
+
+    async def succeeded(self, username: str, ip: str) -> None:
+        key = self._key(username, ip)
+        r = self._client()
+        if r is not None:
+            await r.delete(self.prefix + key)
+        else:
+            self._local.pop(key, None)
+
+    async def close(self) -> None:
+        if self._redis is not None:
+            await self._redis.aclose()
+            self._redis = None
+
+
+def client_ip(request) -> str:
+    peer = request.transport.get_extra_info("peername") if request.transport else None
+    return str(peer[0]) if peer else "?"

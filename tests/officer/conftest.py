@@ -1,0 +1,26 @@
+"""Fixtures of the officer tests: the real application on either backend pair, with officers of
+two agencies and every role."""
+
+from __future__ import annotations
+
+from typing import AsyncIterator
+
+import pytest
+from aiohttp.test_utils import TestClient, TestServer
+
+from bot.app import create_app
+from bot.runtime import RUNTIME
+from officer_kit import make_officers
+
+
+@pytest.fixture
+async def client(backend_settings) -> AsyncIterator[TestClient]:
+    await make_officers(backend_settings)
+    app = create_app(backend_settings, role="all")
+    async with TestClient(TestServer(app)) as c:
+        yield c
+
+
+@pytest.fixture
+def rt(client):
+    return client.server.app[RUNTIME]
