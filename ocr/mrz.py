@@ -74,6 +74,46 @@ def _date(yymmdd: str, future: bool) -> str | None:
         return None
 
 
+def _l1_ok(l1: str) -> int:
+    d = l1[5:15].translate(_FIX_DIGIT), l1[15:27].translate(_FIX_DIGIT), l1[29:30].translate(_FIX_DIGIT)
+    return (check_digit(d[0][:9]) == d[0][9:10]) + (check_digit(d[1]) == d[2]) + (d[0][:9] == d[1][3:])
+
+
+def _fit_line1(l1: str) -> str:
+    """Line 1 with spurious characters (OCR noise) removed: the variant whose check digits hold."""
+    if len(l1) <= 30:
+        return (l1 + "<" * 30)[:30]
+    best, best_ok = l1[:30], _l1_ok(l1[:30])
+    extra = len(l1) - 30
+    if extra <= 2:
+        import itertools
+
+        for idx in itertools.combinations(range(5, len(l1)), extra):
+            cand = "".join(c for k, c in enumerate(l1) if k not in idx)
+            ok = _l1_ok(cand)
+            if ok > best_ok:
+                best, best_ok = cand, ok
+                if ok == 3:
+                    break
+    return best
+
+
+def _fit_line2(l2: str) -> str:
+    if len(l2) <= 30:
+        return (l2 + "<" * 30)[:30]
+    extra = len(l2) - 30
+    best = l2[:30]
+    if extra <= 2:
+        import itertools
+
+        for idx in itertools.combinations(range(len(l2)), extra):
+            cand = "".join(c for k, c in enumerate(l2) if k not in idx)
+            d = cand[0:7].translate(_FIX_DIGIT)
+            if check_digit(d[:6]) == d[6] and cand[15:18] == "VNM":
+                return cand
+    return best
+
+
 def parse(lines: list[str]) -> dict | None:
     """Parse OCR'd MRZ lines; fix the usual letter/digit confusions in numeric positions.
 
@@ -89,8 +129,10 @@ def parse(lines: list[str]) -> dict | None:
     i = clean.index(l1)
     l2 = clean[i + 1] if i + 1 < len(clean) else ""
     l3 = clean[i + 2] if i + 2 < len(clean) else ""
-    l1 = (l1 + "<" * 30)[:30]
+    l1 = _fit_line1(l1)
     l2 = (l2 + "<" * 30)[:30]
+    if len(clean[i + 1] if i + 1 < len(clean) else "") > 30:
+        l2 = _fit_line2(clean[i + 1])
     l1 = "IDVNM" + _digits(l1[5:15]) + _digits(l1[15:27]) + l1[27:29] + _digits(l1[29])
     l2 = (_digits(l2[0:7]) + l2[7] + _digits(l2[8:15]) + "VNM" + l2[18:29] + _digits(l2[29]))
     l2 = l2[:7] + {"H": "M", "N": "M", "E": "F", "P": "F"}.get(l2[7], l2[7]) + l2[8:]

@@ -122,10 +122,63 @@ def _prep(g: np.ndarray) -> np.ndarray:
     return cv2.copyMakeBorder(g, 10, 10, 10, 10, cv2.BORDER_CONSTANT, value=255)
 
 
+def _line_crop(gray_card: np.ndarray, box) -> np.ndarray:
+    """Crop the value line of `box`, re-centred on the actual ink (the warp may be a few px off)."""
+    x0, y0, x1, y1 = box
+    bh = (y1 - y0) * S
+    H, W = gray_card.shape[:2]
+    top = max(0, int(y0 * S - 0.5 * bh))
+    bot = min(H, int(y1 * S + 0.5 * bh))
+    left, right = max(0, int((x0 - 6) * S)), min(W, int((x1 + 6) * S))
+    reg = gray_card[top:bot, left:right]
+    if reg.size == 0 or min(reg.shape) < 8:
+        return reg
+    _, ink = cv2.threshold(reg, 0, 1, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    prof = ink.mean(1)
+    rows = prof > max(0.01, 0.15 * float(prof.max()))
+    segs, start = [], None
+    for i, r in enumerate(list(rows) + [False]):
+        if r and start is None:
+            start = i
+        elif not r and start is not None:
+            segs.append([start, i])
+            start = None
+    merged: list[list[int]] = []
+    for sg in segs:  # join diacritics and descenders to their line
+        if merged and sg[0] - merged[-1][1] <= 0.12 * bh:
+            merged[-1][1] = sg[1]
+        else:
+            merged.append(sg)
+    c0, c1 = y0 * S - top, y1 * S - top
+    best, best_score = None, 0.0
+    for a, b in merged:
+        if b - a < 0.3 * bh:
+            continue
+        overlap = max(0.0, min(b, c1) - max(a, c0)) / (b - a)
+        score = overlap * float(prof[a:b].sum())
+        if score > best_score:
+            best, best_score = (a, b), score
+    if best is None:
+        return _crop(gray_card, box)
+    a, b = best
+    pad = int(0.12 * bh) + 2
+    return reg[max(0, a - pad):min(reg.shape[0], b + pad)]
+
+
 def _field_ocr(gray_card: np.ndarray, kind: str, field: str) -> tuple[str, float]:
-    g = _prep(_crop(gray_card, FIELDS[kind][field]))
+    crop = _line_crop(gray_card, FIELDS[kind][field])
+    if crop.size == 0 or min(crop.shape) < 8:
+        return "", 0.0
+    g = _prep(crop)
     wl = "0123456789/" if field in DIGIT_FIELDS else ""
     text, conf = tess.ocr(g, 7, wl)
+    if field == "id_number" and len(re.sub(r"\D", "", text)) not in (9, 12):
+        # second opinion on an enlarged, binarised crop
+        big = cv2.resize(crop, None, fx=1.5, fy=1.5, interpolation=cv2.INTER_CUBIC)
+        _, bw = cv2.threshold(big, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+        t2, c2 = tess.ocr(_prep(bw), 7, wl)
+        if len(re.sub(r"\D", "", t2)) in (9, 12):
+            text, conf = t2, c2 * 0.9
     if field == "date_of_expiry" and len(re.sub(r"\D", "", text)) < 8:
         text, conf = tess.ocr(g, 7, "")  # "Không thời hạn"
     return text, conf
@@ -282,7 +335,8 @@ def read_card(rgb: np.ndarray, quad, problems: list[str]) -> tuple[dict, dict]:
             add(f, v, "ocr", conf if len(v) == good_len else conf * 0.3)
         elif f in DIGIT_FIELDS:
             v = parse_date(text)
-            if v is None and f == "date_of_expiry" and "thoi han" in _fold(text).lower():
+            ft = _fold(text).lower()
+            if v is None and f == "date_of_expiry" and ("thoi han" in ft or "khong" in ft or ft.endswith("han")):
                 v = "Không thời hạn"
             add(f, v, "ocr", conf)
         elif f == "full_name":
