@@ -28,6 +28,7 @@ from sqlalchemy.exc import IntegrityError
 from bot.db.models import PlatformToken, utcnow
 from bot.events import Attachment, InboundEvent
 from bot.runtime import RUNTIME
+from handlers.ingest import ingest_for
 from handlers.base import DELIVERY, Channel, OutsideWindow, PermanentSendError, RetryLater
 from handlers.media_fetch import MediaFetcher
 from handlers.platform import BodyTooLarge, cut_title, numbered_list, read_body, signed_media_url, split_text
@@ -203,7 +204,7 @@ async def webhook(request: web.Request) -> web.Response:
     except Malformed as exc:
         return web.Response(status=400, text=f"malformed: {exc}")
     if event is not None and event.kind not in NOT_QUEUED:
-        await rt.submit(event)
+        await ingest_for(rt).submit(event)
     return web.Response(body=_OK, content_type="application/json")
 
 
