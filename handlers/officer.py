@@ -28,7 +28,7 @@ STATIC = HERE / "static"
 TEMPLATES = HERE / "templates"
 
 ENV = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True,
-                         trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined)
+                         trim_blocks=True, lstrip_blocks=True)
 
 STATUS_LABELS = {
     "draft": "Nháp", "submitted": "Mới nộp", "in_review": "Đang xem xét", "needs_supplement": "Chờ bổ sung",
@@ -53,7 +53,7 @@ ACTION_LABELS = {
 PROBLEM_LABELS = {
     "blurry": "mờ", "too_dark": "tối", "too_bright": "chói sáng", "glare": "lóa", "cropped": "bị cắt mép",
     "not_document": "không phải giấy tờ", "too_small": "quá nhỏ", "too_large": "quá lớn",
-    "unreadable_file": "không đọc được tệp", "unsupported_format": "định dạng không hỗ trợ",
+    "unreadable_file": "không đọc được tệp", "not_image": "không phải ảnh", "unsupported_format": "định dạng không hỗ trợ",
 }
 FLASH = {
     "supplement": "Đã gửi yêu cầu bổ sung (Mẫu 02) vào cuộc trò chuyện của người dân.",
@@ -79,14 +79,14 @@ CSP = ("default-src 'self'; img-src 'self'; style-src 'self'; script-src 'self';
 routes = web.RouteTableDef()
 
 
-def _render(name: str, status: int = 200, **context: Any) -> web.Response:
+def _render(name: str, http_status: int = 200, **context: Any) -> web.Response:
     context.setdefault("who", None)
     context.setdefault("csrf", "")
     html = ENV.get_template(name).render(
         status_labels=STATUS_LABELS, delivery_labels=DELIVERY_LABELS, author_labels=AUTHOR_LABELS,
         due_labels=DUE_LABELS, field_labels=FIELD_LABELS, source_labels=SOURCE_LABELS,
         action_labels=ACTION_LABELS, problem_labels=PROBLEM_LABELS, **context)
-    return web.Response(text=html, status=status, content_type="text/html", charset="utf-8", headers=_headers())
+    return web.Response(text=html, status=http_status, content_type="text/html", charset="utf-8", headers=_headers())
 
 
 def _headers() -> dict[str, str]:
@@ -151,7 +151,7 @@ def _login_form(request: web.Request, error: str | None = None, status: int = 20
     nonce = request.cookies.get(auth.LOGIN_COOKIE) or ""
     if len(nonce) < 16 or len(nonce) > 64:
         nonce = secrets.token_urlsafe(16)
-    response = _render("login.html", status=status, error=error, username=username,
+    response = _render("login.html", http_status=status, error=error, username=username,
                        next=_safe_next(request.query.get("next")),
                        csrf=auth.csrf_token(rt.settings.secret_key, "login:" + nonce))
     response.set_cookie(auth.LOGIN_COOKIE, nonce, max_age=3600, httponly=True, samesite="Strict",
