@@ -32,14 +32,19 @@ def pool() -> ThreadPoolExecutor:
 # ---------------------------------------------------------------- lexicon (names, places)
 @lru_cache(maxsize=1)
 def lexicon() -> dict[str, set[str]]:
+    """Vocabularies for post-correction: name syllables by position, place and street names.
+
+    NOTE: these are the same word lists the synthetic generator draws from (plus the 63
+    provinces), so on generated cards the correction is optimistic; for real cards they must be
+    replaced by full lists (surnames, given-name syllables, the 2025 administrative units).
+    """
     from .synth import names as N
 
-    name_words = set()
-    for lst in (N.SURNAMES, N.MIDDLE_M, N.MIDDLE_F, N.GIVEN_M, N.GIVEN_F):
-        name_words.update(w.upper() for w in lst)
+    up = lambda lst: {w.upper() for w in lst}  # noqa: E731
+    middle = up(N.MIDDLE_M) | up(N.MIDDLE_F) | up(N.GIVEN_M) | up(N.GIVEN_F)
     places = set(idnum.PROVINCES.values()) | set(N.COMMUNES) | {d for d, _ in N.DISTRICTS}
-    streets = set(N.STREETS)
-    return {"name": name_words, "place": places, "street": streets}
+    return {"surname": up(N.SURNAMES), "middle": middle, "given": up(N.GIVEN_M) | up(N.GIVEN_F),
+            "name": up(N.SURNAMES) | middle, "place": places, "street": set(N.STREETS)}
 
 
 def _fold(s: str) -> str:
@@ -48,18 +53,25 @@ def _fold(s: str) -> str:
 
 
 def _best(word: str, vocab: set[str], cutoff: float) -> str | None:
+    """The closest vocabulary word: letters first (diacritics folded), then the marks."""
     if word in vocab:
         return word
-    m = difflib.get_close_matches(word, list(vocab), n=1, cutoff=cutoff)
-    return m[0] if m else None
+    fw = _fold(word)
+    best, best_s = None, 0.0
+    for v in vocab:
+        sc = 0.7 * difflib.SequenceMatcher(None, fw, _fold(v)).ratio() + 0.3 * difflib.SequenceMatcher(None, word, v).ratio()
+        if sc > best_s:
+            best, best_s = v, sc
+    return best if best_s >= cutoff else None
 
 
 def fix_name(text: str) -> tuple[str, float]:
     words = re.sub(r"[^A-ZÀ-Ỹa-zà-ỹĐđ ]", " ", unicodedata.normalize("NFC", text)).upper().split()
-    vocab = lexicon()["name"]
+    lx = lexicon()
     out, hits = [], 0
-    for w in words:
-        b = _best(w, vocab, 0.6)
+    for i, w in enumerate(words):
+        vocab = lx["surname"] if i == 0 else lx["given"] if i == len(words) - 1 else lx["middle"]
+        b = _best(w, vocab, 0.6) or _best(w, lx["name"], 0.75)
         if b is None and len(w) <= 1:
             continue  # specks read as a letter
         hits += b is not None
@@ -161,8 +173,14 @@ def _line_crop(gray_card: np.ndarray, box) -> np.ndarray:
     if best is None:
         return _crop(gray_card, box)
     a, b = best
-    pad = int(0.12 * bh) + 2
-    return reg[max(0, a - pad):min(reg.shape[0], b + pad)]
+    hgt = b - a
+    # room above for stacked diacritics (capital Ễ, Ồ ...) but not up into the label line above
+    top = a - int(0.6 * hgt) - 2
+    for c, d in merged:
+        if d <= a and (d - c) >= 0.55 * hgt:
+            top = max(top, d + 1)
+    bottom = b + int(0.25 * hgt) + 2
+    return reg[max(0, top):min(reg.shape[0], bottom)]
 
 
 def _field_ocr(gray_card: np.ndarray, kind: str, field: str) -> tuple[str, float]:
