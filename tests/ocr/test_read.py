@@ -82,3 +82,50 @@ def test_cli_json_and_text(sample, capsys):
     assert main([str(q)]) == 0
     text = capsys.readouterr().out
     assert "mờ" in text
+
+
+@pytest.mark.parametrize("kind", ["cccd_front", "cmnd_front"])
+def test_upside_down_card(tmp_path, sample, kind):
+    from PIL import Image
+
+    p, truth = sample(420 + KINDS.index(kind), kind, "good")
+    q = tmp_path / "upside_down.jpg"
+    Image.open(p).rotate(180).save(q, "JPEG", quality=92)
+    r = ocr.analyze(q, expect="id_card")
+    assert r["document"]["type"] == kind
+    assert r["document"]["fields"]["id_number"] == truth["fields"]["id_number"]
+
+
+def test_qr_and_printed_text_disagree(tmp_path, monkeypatch):
+    """A card whose QR says another name: the QR wins and the disagreement is reported."""
+    import random
+
+    from ocr.synth import cards, photo
+
+    orig = cards.qr_payload
+
+    def forged(ident, kind):
+        return orig(dict(ident, full_name="Lê Văn Khác"), kind)
+
+    monkeypatch.setattr(cards, "qr_payload", forged)
+    rng = random.Random(7)
+    ident = cards.identity(rng, "cccd_front")
+    flat = cards.render(ident, "cccd_front", rng, scale=1.12)
+    img, _ = photo.photograph(flat, rng, "good", (1600, 1200))
+    p = tmp_path / "forged.jpg"
+    img.save(p, "JPEG", quality=92)
+    r = ocr.analyze(p, expect="id_card")
+    doc = r["document"]
+    assert doc["fields"]["full_name"] == "LÊ VĂN KHÁC"
+    assert doc["sources"]["full_name"] == "qr"
+    agree = doc["checks"]["sources_agree"]["full_name"]
+    assert agree["qr"] == "LÊ VĂN KHÁC" and agree["ocr"] == ident["full_name"]
+    assert doc["checks"]["sources_agree"]["id_number"] == "ok"
+
+
+def test_expiry_rule_and_number_checks_are_reported(sample):
+    p, truth = sample(430, "cancuoc_back", "good")
+    doc = ocr.analyze(p, expect="id_card")["document"]
+    assert doc["checks"]["expiry_rule"] == "ok"
+    assert doc["checks"]["id_number"]["birth_year"] == "ok"
+    assert doc["sources"]["id_number"] in ("qr", "mrz")
