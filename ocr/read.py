@@ -294,10 +294,11 @@ def classify(gray_card: np.ndarray):
         return "cancuoc_back", (not top), text, None
     for rot in (False, True):
         g = gray_card[::-1, ::-1] if rot else gray_card
-        t = _title(g)
+        # all Tesseract calls run on the pool's threads: the engines live there only
+        t = pool().submit(_title, g).result()
         if t:
             return t, rot, None, None
-        m = read_mrz(g)
+        m = pool().submit(read_mrz, g).result()
         if m is not None and (m["checks"]["id_number"] or m["checks"]["composite"]):
             return "cccd_back", rot, None, m
     return "other", False, None, None
@@ -314,9 +315,12 @@ def read_card(rgb: np.ndarray, quad, problems: list[str]) -> tuple[dict, dict]:
     doc = {"type": kind, "fields": {}, "sources": {}, "confidence": {}, "checks": {}}
     if kind == "other":
         return doc, {"classify": round((t_cls - t0) * 1000, 1), "read": round((t_cls - t0) * 1000, 1)}
-    futs = {f: pool().submit(_field_ocr, gray, kind, f) for f in FIELDS[kind]}
+    mrz_fut = None
     if kind in ("cccd_back", "cancuoc_back") and mrz_res is None:
-        mrz_res = read_mrz(gray)
+        mrz_fut = pool().submit(read_mrz, gray)
+    futs = {f: pool().submit(_field_ocr, gray, kind, f) for f in FIELDS[kind]}
+    if mrz_fut is not None:
+        mrz_res = mrz_fut.result()
     ocr_raw = {f: fu.result() for f, fu in futs.items()}
     t_ocr = time.perf_counter()
 
