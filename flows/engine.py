@@ -35,6 +35,7 @@ SILENT_KINDS = {"delivery", "seen", "unfollow"}
 UNSUPPORTED_KINDS = {"sticker", "audio", "video", "location", "link"}
 CODE_RX = re.compile(r"\b([A-Za-z0-9]{2,12})\s*-\s*(\d{6})\s*-\s*(\d{4})\b")
 COLLECTING = {"consent", "question", "doc", "reuse", "id_confirm", "id_fix", "field", "summary", "edit"}
+ID_CARD_TYPES = {"cccd_front", "cccd_back", "cancuoc_front", "cancuoc_back", "cmnd_front"}
 ANSWER_INTENTS = {"ask_requirements", "ask_fee", "ask_processing_time", "ask_location_hours"}
 
 # How to check a corrected ID field, and how to ask for it.
@@ -613,7 +614,11 @@ class Engine:
             return [Reply(self.say(key, document=doc.name))]
         result = await ctx.check_photo(att, doc.photo)
         quality = result.get("quality", {})
-        problems = quality.get("problems", [])
+        problems = list(quality.get("problems", []))
+        kind = (result.get("document") or {}).get("type")
+        if doc.photo == "id_card" and not problems and kind not in ID_CARD_TYPES:
+            problems.append("not_id_card")  # a clear photo, but of something else
+            result = {**result, "quality": {**quality, "problems": problems}}
         if set(problems) & {"unreadable_file", "unsupported_format"}:
             return [Reply(self.say("photo_not_image", document=doc.name))]
         if problems and state["retakes"] < MAX_RETAKES:
@@ -622,7 +627,8 @@ class Engine:
         flagged = bool(problems)
         reading = result.get("document")
         await ctx.add_document(state["dossier_id"], alt_key or doc.key, att,
-                               {**quality, "accepted_with_warning": flagged, "retakes": state["retakes"]}, reading)
+                               {**quality, "problems": problems, "accepted_with_warning": flagged,
+                                "retakes": state["retakes"]}, reading)
         state["documents"].append(doc.key)
         if flagged:
             state["flags"].append(doc.key)
@@ -805,6 +811,8 @@ class Engine:
 
 
 def _hint(result: dict[str, Any]) -> str:
+    if "not_id_card" in result.get("quality", {}).get("problems", []):
+        return "Ảnh này không phải thẻ căn cước — bạn chụp mặt có ảnh chân dung của thẻ, đặt thẻ trên nền tối, đủ 4 góc."
     try:
         import ocr
 

@@ -190,3 +190,20 @@ async def test_questions_are_answered_from_the_catalog_and_status_is_found(rt):
     mine = await c.say("hồ sơ của tôi")
     assert code in mine
     assert "không tìm thấy" in await c.say("tra cứu hồ sơ DEMO-200101-9999")
+
+
+async def test_a_paper_sent_for_the_id_card_is_asked_again_then_flagged(rt):
+    c = Citizen(rt)
+    await start_procedure(c, "khai_sinh")
+    await c.say("1")
+    await c.say("2")
+    await c.say(photo=photo("paper", seed=81))
+    for attempt in range(2):
+        again = await c.say(photo=photo("paper", seed=82 + attempt))
+        assert "không phải thẻ căn cước" in again
+    accepted = await c.say(photo=photo("paper", seed=84))  # third time: taken, flagged for the officer
+    assert "vẫn nhận và ghi chú cho cán bộ" in accepted
+    async with rt.db.session() as s:
+        doc = (await s.execute(select(DossierDocument).where(DossierDocument.doc_key == "cccd_nguoi_khai"))).scalar_one()
+    assert doc.quality["accepted_with_warning"] is True and doc.quality["retakes"] == 2
+    assert "not_id_card" in doc.quality["problems"]
