@@ -1,0 +1,104 @@
+"""The outbox sender on both databases: retries with backoff after transient failures, no retry
+after a permanent one, order kept per conversation, rows of a dead sender taken again."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+
+from sqlalchemy import select, update
+
+from bot import store
+from bot.db import Database, Outbox
+from bot.db.models import utcnow
+from bot.events import Reply
+from bot.sender import Sender
+from handlers.base import Channel, PermanentSendError
+from support import wait_for
+
+
+class Scripted(Channel):
+    """Fails as told per text, records what was delivered, in order."""
+
+    name = "test"
+
+    def __init__(self, plan: dict[str, list[Exception]] | None = None) -> None:
+        self.plan = {k: list(v) for k, v in (plan or {}).items()}
+        self.delivered: list[str] = []
+        self.attempts: list[str] = []
+
+    async def send(self, recipient: str, payload: dict) -> None:
+        text = payload["text"]
+        self.attempts.append(text)
+        failures = self.plan.get(text)
+        if failures:
+            raise failures.pop(0)
+        self.delivered.append(text)
+
+
+async def _queue_replies(db: Database, user: str, texts: list[str]) -> None:
+    async with db.session() as s, s.begin():
+        conv = await store.get_or_create_conversation(s, "test", user)
+        for t in texts:
+            store.add_outbound(s, conv, user, Reply(t))
+
+
+async def _rows(db: Database) -> dict[str, Outbox]:
+    async with db.session() as s:
+        return {r.payload["text"]: r for r in (await s.execute(select(Outbox))).scalars()}
+
+
+async def _run(backend_settings, channel: Scripted):
+    db = Database(backend_settings.resolved_database_url)
+    sender = Sender(backend_settings.with_overrides(sender_backoff_base_s=0.05, sender_max_attempts=4), db,
+                    {"test": channel})
+    stop = asyncio.Event()
+    task = asyncio.create_task(sender.run(stop))
+    return db, sender, stop, task
+
+
+async def test_transient_failures_are_retried_in_order_and_permanent_ones_are_not(backend_settings):
+    channel = Scripted({"a2": [ConnectionError("reset"), TimeoutError()], "b1": [PermanentSendError("400 bad user")],
+                        "c1": [ConnectionError()] * 9})
+    db, sender, stop, task = await _run(backend_settings, channel)
+    try:
+        await _queue_replies(db, "a", ["a1", "a2", "a3"])
+        await _queue_replies(db, "b", ["b1", "b2"])
+        await _queue_replies(db, "c", ["c1"])
+        sender.nudge()
+
+        async def settled():
+            rows = await _rows(db)
+            return len(rows) == 6 and all(r.status in {"sent", "failed"} for r in rows.values())
+
+        await wait_for(settled, timeout=20)
+        rows = await _rows(db)
+        assert [t for t in channel.delivered if t.startswith("a")] == ["a1", "a2", "a3"]  # order kept
+        assert rows["a2"].status == "sent" and rows["a2"].attempts == 3 and rows["a2"].last_error is None
+        assert rows["b1"].status == "failed" and rows["b1"].attempts == 1 and "400" in rows["b1"].last_error
+        assert rows["b2"].status == "sent"  # a permanent failure does not block what follows
+        assert rows["c1"].status == "failed" and rows["c1"].attempts == 4  # gave up after SENDER_MAX_ATTEMPTS
+        assert channel.attempts.count("c1") == 4
+    finally:
+        stop.set()
+        await task
+        await db.close()
+
+
+async def test_rows_left_sending_by_a_dead_sender_are_sent_again(backend_settings):
+    channel = Scripted()
+    db = Database(backend_settings.resolved_database_url)
+    try:
+        await _queue_replies(db, "d", ["d1", "d2"])
+        async with db.session() as s, s.begin():  # a sender claimed d1 and died
+            await s.execute(update(Outbox).where(Outbox.payload["text"].as_string() == "d1").values(
+                status="sending", claimed_until=utcnow() + dt.timedelta(seconds=60)))
+        sender = Sender(backend_settings, db, {"test": channel})
+        assert await sender.deliver_due() is False  # d1 still claimed; d2 waits behind it
+        async with db.session() as s, s.begin():
+            await s.execute(update(Outbox).where(Outbox.status == "sending").values(
+                claimed_until=utcnow() - dt.timedelta(seconds=1)))
+        assert await sender.deliver_due() is True
+        assert channel.delivered == ["d1", "d2"]
+    finally:
+        await db.close()
