@@ -58,7 +58,7 @@ def features(norm: str, char_min: int = 2, char_max: int = 5) -> list[str]:
 
 
 def load_config(path: Path = CONFIG_FILE) -> dict[str, Any]:
-    return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    return yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) or {}
 
 
 def data_hash(data_file: Path, config_file: Path) -> str:

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
-from .text import TEENCODE, fold, span_to_original
+from .text import TEENCODE, fold, span_to_original, strip_diacritics
 
 Entity = dict[str, Any]
 
@@ -22,8 +22,7 @@ _TOKEN = re.compile(r"[a-z0-9]+")
 
 
 def _key(phrase: str) -> str:
-    folded, _ = fold(phrase)
-    return " ".join(_TOKEN.findall(folded))
+    return " ".join(_TOKEN.findall(strip_diacritics(phrase).lower()))
 
 
 def levenshtein(a: str, b: str, limit: int) -> int:
@@ -58,7 +57,8 @@ class ProcedureMatcher:
     fuzzy_min_len: int = 7
 
     def __post_init__(self) -> None:
-        self.synonyms = {_key(k): v for k, v in self.synonyms.items() if _key(k)}
+        keyed = ((_key(k), v) for k, v in self.synonyms.items())
+        self.synonyms = {k: v for k, v in keyed if k}
         self.weak = {_key(w) for w in self.weak}
         self._ns = sorted({len(k.split()) for k in self.synonyms}, reverse=True)
         self._max_n = self._ns[0] if self._ns else 0

@@ -107,9 +107,11 @@ def test_cache_key_follows_the_data(tmp_path: Path) -> None:
     h1 = data_hash(data, cfg)
     with data.open("a", encoding="utf-8") as fh:
         fh.write("\n- intent: thank\n  examples: |\n    - đa tạ đa tạ\n")
-    assert data_hash(data, cfg) != h1
-    inst = EmbeddedNLU.load(var_path=tmp_path, data_file=data, config_file=cfg, use_cache=False)
-    assert inst.source == "trained"
+    h2 = data_hash(data, cfg)
+    assert h2 != h1
+    with cfg.open("a", encoding="utf-8") as fh:
+        fh.write("\nthreshold: 0.5\n")
+    assert data_hash(data, cfg) not in (h1, h2)
 
 
 def test_construction_is_cheap(nlu_settings) -> None:

@@ -120,13 +120,13 @@ async def test_rule_entities_are_added_and_normalised(fake_rasa, rasa_nlu: NLU) 
 
 async def test_timeout_falls_back_to_embedded(fake_rasa, rasa_nlu: NLU) -> None:
     fake, _ = fake_rasa
-    fake.delay = 2.0  # the client waits 0.3 s
+    fake.delay = 1.0  # the client waits 0.3 s
     fake.intent = "complain"
     before = fallbacks("timeout")
     loop = asyncio.get_running_loop()
     t0 = loop.time()
     r = await rasa_nlu.parse("tôi muốn đăng ký kết hôn")
-    assert loop.time() - t0 < 1.5
+    assert loop.time() - t0 < 0.9
     assert r["intent"]["name"] == "start_procedure"  # the embedded classifier's answer
     assert [e["value"] for e in r["entities"] if e["entity"] == "procedure"] == ["ket_hon"]
     assert fallbacks("timeout") == before + 1
