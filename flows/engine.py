@@ -297,6 +297,8 @@ class Engine:
 
     async def _on_menu(self, ctx, state, event, text, parse) -> Outcome:
         choice = self._choice(state, event, text)
+        if choice == "event:human":
+            return await self._to_human(ctx, state)
         if choice and choice.startswith("event:"):
             life_event = next(e for e in self.events if e.key == choice.split(":", 1)[1])
             return self._start_life_event(ctx, life_event)
@@ -328,9 +330,17 @@ class Engine:
             return await self._to_human(ctx, state)
         if intent == "help":
             return Outcome(state, [Reply(self.m["help"]), self._menu(state, self.m["menu_again"])], "help")
-        if intent in {"greet", "thank"}:
+        if intent == "greet":
             new = {"step": "menu"}
             return Outcome(new, [self._menu(new, self.say("welcome", agency=ctx.agency_name))], intent)
+        if intent in {"thank", "goodbye"}:
+            return Outcome({"step": "menu"}, [Reply(self.m[intent])], intent)
+        if intent == "complain":
+            await ctx.audit("complaint", {"text": text[:2000]})
+            new = {"step": "menu"}
+            reply = self._numbered(new, self.m["complain"], [(self.m["human_button"], "human")])
+            new["options"] = ["event:human"]
+            return Outcome(new, [reply], intent)
         return None
 
     def _offer_reply(self, state: dict, lead: str) -> Reply:

@@ -207,3 +207,15 @@ async def test_a_paper_sent_for_the_id_card_is_asked_again_then_flagged(rt):
         doc = (await s.execute(select(DossierDocument).where(DossierDocument.doc_key == "cccd_nguoi_khai"))).scalar_one()
     assert doc.quality["accepted_with_warning"] is True and doc.quality["retakes"] == 2
     assert "not_id_card" in doc.quality["problems"]
+
+
+async def test_small_talk_and_complaints(rt):
+    c = Citizen(rt)
+    assert "Không có gì" in await c.say("cảm ơn bạn nhiều nha")
+    assert "tạm biệt" not in (bye := await c.say("bye nha")) and "chúc bạn" in bye
+    complaint = await c.say("làm ăn kiểu gì mà chờ cả tuần không ai trả lời, bực mình quá")
+    assert "chưa hài lòng" in complaint and "1. Gặp cán bộ" in complaint
+    assert "chuyển tin nhắn của bạn tới cán bộ" in await c.say("1")
+    async with rt.db.session() as s:
+        actions = (await s.execute(select(AuditEvent.action).order_by(AuditEvent.id))).scalars().all()
+    assert actions == ["complaint", "request_human"]
