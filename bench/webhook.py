@@ -190,6 +190,8 @@ def main() -> int:
     ap.add_argument("--rates", default="250,500,1000,2000")
     ap.add_argument("--duration", type=float, default=5.0)
     ap.add_argument("--connections", type=int, default=64)
+    ap.add_argument("--pin", action="store_true",
+                    help="pin the server to CPU 0 and the load generator to CPU 1")
     ap.add_argument("--bare-server", type=int, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.bare_server:
@@ -226,6 +228,10 @@ def main() -> int:
             port = free_port()
             cmd = ([sys.executable, "-m", "bot", "serve", "--role", "web", "--port", str(port)] if name == "ingest"
                    else [sys.executable, str(Path(__file__).resolve()), "--bare-server", str(port)])
+            pin = args.pin and (os.cpu_count() or 1) >= 2
+            if pin:  # the server on CPU 0, this generator on CPU 1: they do not steal each other's core
+                cmd = ["taskset", "-c", "0", *cmd]
+                os.sched_setaffinity(0, {1})
             proc = subprocess.Popen(cmd, env=env, cwd=ROOT, stdout=subprocess.DEVNULL)
             try:
                 wait_http(port, proc)
@@ -235,8 +241,11 @@ def main() -> int:
                 for rate in rates:
                     results[name][f"{rate:.0f}/s"] = asyncio.run(
                         fixed_rate(port, rate, args.duration, args.connections, f"{run}r{rate:.0f}"))
-                results[name]["saturation"] = asyncio.run(
-                    saturation(port, args.duration, args.connections, run + "s"))
+                cpu0, redis0 = _cpu(proc.pid), _redis_cpu(args.redis)
+                sat = asyncio.run(saturation(port, args.duration, args.connections, run + "s"))
+                sat["server_cpu_us"] = (_cpu(proc.pid) - cpu0) / sat["n"] * 1e6
+                sat["redis_cpu_us"] = (_redis_cpu(args.redis) - redis0) / sat["n"] * 1e6
+                results[name]["saturation"] = sat
             finally:
                 proc.terminate()
                 proc.wait(10)
@@ -244,7 +253,8 @@ def main() -> int:
     finally:
         _cleanup(args, prefix, db_name)
     print(f"\nwebhook ingest benchmark: {args.duration:.0f} s per step, {args.connections} keep-alive connections, "
-          f"DB {args.db}, REDIS_URL set, {os.cpu_count()} CPUs")
+          f"DB {args.db}, REDIS_URL set, {os.cpu_count()} CPUs{', server pinned to CPU 0' if args.pin else ''}, "
+          f"load average {os.getloadavg()[0]:.1f} at the end")
     print(f"{'target':>12} {'step':>11} {'events/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'max ms':>8}  statuses")
     for name, steps in results.items():
         for step, r in steps.items():
@@ -252,7 +262,30 @@ def main() -> int:
                   f"{r['max_ms']:8.1f}  {r['statuses']}")
     ratio = results["ingest"]["saturation"]["events_s"] / results["bare"]["saturation"]["events_s"]
     print(f"\ningest/bare at saturation: {ratio:.2f}x   events enqueued in Redis by the ingest runs: {accepted}")
+    for name, steps in results.items():
+        sat = steps["saturation"]
+        print(f"CPU per event at saturation, {name}: server {sat['server_cpu_us']:.0f} us"
+              + (f", Redis {sat['redis_cpu_us']:.0f} us" if name == "ingest" else ""))
+    cost = results["bare"]["saturation"]["server_cpu_us"] / results["ingest"]["saturation"]["server_cpu_us"]
+    print(f"server CPU ratio bare/ingest (what ingest/bare events/s would be with a core each): {cost:.2f}x")
     return 0
+
+
+def _cpu(pid: int) -> float:
+    """User + system CPU seconds of a process so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _redis_cpu(url: str) -> float:
+    import redis
+
+    r = redis.Redis.from_url(url)
+    try:
+        info = r.info("cpu")
+        return float(info["used_cpu_user"]) + float(info["used_cpu_sys"])
+    finally:
+        r.close()
 
 
 def _redis_jobs(url: str, prefix: str) -> int:

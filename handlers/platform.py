@@ -21,8 +21,10 @@ class BodyTooLarge(Exception):
 
 async def read_body(request: web.Request, limit: int) -> bytes:
     """The raw body, at most `limit` bytes (BodyTooLarge beyond: answered 413)."""
-    if request.content_length is not None and request.content_length > limit:
-        raise BodyTooLarge()
+    if request.content_length is not None:
+        if request.content_length > limit:
+            raise BodyTooLarge()
+        return await request.read()  # the length is known and within the limit
     data = bytearray()
     while True:
         chunk = await request.content.read(65536)

@@ -373,10 +373,14 @@ class ZaloChannel(Channel):
             data = await asyncio.to_thread(self.rt.media.full_path(path).read_bytes)
             form = aiohttp.FormData()
             form.add_field("file", data, filename=path.rsplit("/", 1)[-1])
-            answer = await self.call("POST", "/v2.0/oa/upload/image", data=form)
-            element["attachment_id"] = (answer.get("data") or {}).get("attachment_id")
-            if not element["attachment_id"]:
-                raise PermanentSendError(f"Zalo upload answered no attachment_id: {answer}")
+            try:
+                answer = await self.call("POST", "/v2.0/oa/upload/image", data=form)
+                element["attachment_id"] = (answer.get("data") or {}).get("attachment_id")
+            except PermanentSendError as exc:  # e.g. over the upload size limit: send a link instead
+                log.warning("Zalo image upload refused (%s); sending a signed link", exc)
+            if not element.get("attachment_id"):
+                element.pop("attachment_id", None)
+                element["url"] = signed_media_url(self.settings, path)
         else:
             element["url"] = signed_media_url(self.settings, path)
         return {"attachment": {"type": "template", "payload": {"template_type": "media", "elements": [element]}}}

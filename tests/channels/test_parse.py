@@ -147,3 +147,12 @@ def test_text_splitting():
     assert " ".join(parts) == long.strip()
     assert split_text("a" * 4500, 2000) == ["a" * 2000, "a" * 2000, "a" * 500]
     assert split_text("", 10) == []
+
+
+def test_the_ingest_serialisation_is_the_events_own():
+    from bot.events import Attachment, InboundEvent
+    from handlers.ingest import event_json
+
+    e = InboundEvent("zalo", "u1", "m1", kind="image", text="Ảnh giấy chứng sinh",
+                     attachments=(Attachment(type="image", url="https://z/1.jpg", size=3),), meta={"k": ["ư", 1]})
+    assert event_json(e) == e.to_json() and InboundEvent.from_json(event_json(e)) == e

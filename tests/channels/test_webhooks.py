@@ -180,3 +180,22 @@ async def test_unsupported_kinds_get_a_short_vietnamese_answer(client, fake_zalo
     await wait_for(lambda: fake_zalo.texts(user))
     assert "Mình chỉ đọc được tin nhắn chữ, ảnh" in fake_zalo.texts(user)[0]
     assert not fake_zalo.file_hits  # a sticker is never downloaded
+
+
+async def test_a_burst_is_accepted_once_each_even_after_redis_lost_its_scripts(client, fake_zalo):
+    """Concurrent webhooks share one Redis round trip; a NOSCRIPT (Redis restarted) is recovered."""
+    rt = runtime_of(client)
+    if rt.settings.redis_url:
+        await rt.queue.r.script_flush()
+    users = ["b" + uuid.uuid4().hex[:12] for _ in range(20)]
+    bodies = [zalo_event("user_send_text", u, text="Xin chào", msg_id=f"burst-{u}") for u in users]
+    answers = await asyncio.gather(*(post_zalo(client, b) for b in bodies + bodies))  # each one twice
+    assert {a.status for a in answers} == {200}
+    await wait_for(lambda: all(fake_zalo.texts(u) for u in users), timeout=30)
+    await asyncio.sleep(0.3)
+    assert all(len(fake_zalo.texts(u)) == len(fake_zalo.texts(users[0])) for u in users)
+    assert await _count(rt, MessageLog, MessageLog.direction == "in") == 20
+    if rt.settings.redis_url:
+        from handlers.ingest import ingest_for
+
+        assert ingest_for(rt)._raw  # the packed batches worked with this redis-py
