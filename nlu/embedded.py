@@ -113,7 +113,13 @@ class IntentModel:
         X = csr_matrix((vals, (rows, cols)), shape=(n, len(vocab)))
         clf = LogisticRegression(C=float(cfg.get("C", 20.0)), max_iter=int(cfg.get("max_iter", 500)),
                                  tol=float(cfg.get("tol", 1e-3)))
-        clf.fit(X, labels)
+        try:  # a small problem: BLAS threads only contend (5x slower on a busy 2-CPU machine)
+            from threadpoolctl import threadpool_limits
+        except ImportError:  # pragma: no cover - threadpoolctl comes with scikit-learn
+            clf.fit(X, labels)
+        else:
+            with threadpool_limits(1):
+                clf.fit(X, labels)
         return cls(vocab, idf, clf.coef_, clf.intercept_, [str(c) for c in clf.classes_], char_range)
 
     # -- persistence --------------------------------------------------------------------
