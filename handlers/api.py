@@ -17,9 +17,11 @@ from zoneinfo import ZoneInfo
 
 from aiohttp import web
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from bot import auth
 from bot.db import AuditEvent, Conversation, Dossier, DossierDocument, MessageLog, Officer, Outbox
+from bot.db.models import DossierAssignment, utcnow
 from bot.runtime import RUNTIME
 from flows import calendar
 
@@ -121,10 +123,12 @@ def due_state(d: Dossier, today: dt.date) -> str | None:
 
 
 async def list_dossiers(rt, who: auth.Principal, *, status: str | None = None, procedure: str | None = None,
-                        overdue: bool = False, due_soon: bool = False, limit: int = 100,
+                        overdue: bool = False, due_soon: bool = False, mine: bool = False, limit: int = 100,
                         offset: int = 0) -> dict[str, Any]:
     today = local_today(rt.settings)
     q = select(Dossier).where(Dossier.agency == who.agency, Dossier.code.is_not(None), Dossier.status != "draft")
+    if mine:
+        q = q.where(Dossier.id.in_(select(DossierAssignment.dossier_id).where(DossierAssignment.officer_id == who.id)))
     if status:
         q = q.where(Dossier.status == status)
     if procedure:
@@ -145,6 +149,7 @@ async def list_dossiers(rt, who: auth.Principal, *, status: str | None = None, p
         overdue_n = (await s.execute(select(func.count()).select_from(Dossier).where(
             Dossier.agency == who.agency, Dossier.code.is_not(None), Dossier.status.in_(PENDING),
             Dossier.due_date < today))).scalar_one()
+        assignees = await assignee_names(s, [d.id for d in rows])
     catalog = rt.engine.catalog
     items = [{
         "code": d.code, "procedure": d.procedure,
@@ -153,9 +158,60 @@ async def list_dossiers(rt, who: auth.Principal, *, status: str | None = None, p
         "submitted_at": d.submitted_at.isoformat() if d.submitted_at else None,
         "due_date": d.due_date.isoformat() if d.due_date else None,
         "due_state": due_state(d, today),
+        "assignee": assignees.get(d.id),
     } for d in rows]
     return {"items": items, "total": total, "counts": {k: int(counts.get(k, 0)) for k in VISIBLE},
             "overdue": int(overdue_n)}
+
+
+async def assignee_names(session, dossier_ids: list[int]) -> dict[int, str]:
+    if not dossier_ids:
+        return {}
+    rows = (await session.execute(
+        select(DossierAssignment.dossier_id, Officer.username).join(Officer, Officer.id == DossierAssignment.officer_id)
+        .where(DossierAssignment.dossier_id.in_(dossier_ids)))).all()
+    return dict(rows)
+
+
+async def assign(rt, who: auth.Principal, d: Dossier, username: str | None = None) -> str:
+    """Assign the dossier: to `username` (a supervisor reassigning; same agency, an acting role)
+    or, with no username, to the viewer when nobody has it yet. Returns the assignee's username."""
+    try:
+        return await _assign(rt, who, d, username)
+    except IntegrityError:  # two officers opened it at the same moment: the first one has it
+        async with rt.db.session() as s:
+            return (await assignee_names(s, [d.id])).get(d.id) or ""
+
+
+async def _assign(rt, who: auth.Principal, d: Dossier, username: str | None) -> str:
+    async with rt.db.session() as s, s.begin():
+        current = await s.get(DossierAssignment, d.id)
+        if username is None:
+            if current is not None:
+                return (await s.get(Officer, current.officer_id)).username
+            target = await s.get(Officer, who.id)
+        else:
+            if not who.supervises:
+                raise ApiError(403, "forbidden_role", "Chỉ lãnh đạo (supervisor) được phân công lại hồ sơ.")
+            target = (await s.execute(select(Officer).where(Officer.username == username))).scalar_one_or_none()
+            if target is None or target.agency != who.agency or not target.active \
+                    or target.role not in auth.ACTING_ROLES:
+                raise ApiError(422, "unknown_officer", "Không có cán bộ này trong cơ quan (hoặc không được xử lý hồ sơ).")
+        if current is None:
+            s.add(DossierAssignment(dossier_id=d.id, officer_id=target.id,
+                                    assigned_by=who.id if username else None))
+        else:
+            current.officer_id, current.assigned_by, current.assigned_at = target.id, who.id, utcnow()
+        s.add(AuditEvent(actor=who.actor, action="assigned", dossier_id=d.id,
+                         data={"officer": target.username, "by": who.username}))
+        return target.username
+
+
+async def agency_officers(rt, who: auth.Principal) -> list[str]:
+    async with rt.db.session() as s:
+        return list((await s.execute(select(Officer.username).where(
+            Officer.agency == who.agency, Officer.active.is_(True), Officer.role.in_(sorted(auth.ACTING_ROLES)))
+            .order_by(Officer.username))).scalars())
 
 
 async def find_dossier(rt, who: auth.Principal, code: str) -> Dossier | None:
@@ -221,6 +277,7 @@ async def dossier_detail(rt, who: auth.Principal, d: Dossier, media_base: str = 
                    and e.actor.split(":", 1)[1].isdigit() else None) for e in audit_rows]
         conv = await s.get(Conversation, d.conversation_id)
         handler = (await s.get(Officer, conv.handled_by)) if conv and conv.handled_by else None
+        assignee = (await assignee_names(s, [d.id])).get(d.id)
     names: dict[str, str] = {}
     plan: list[dict[str, Any]] = []
     if proc is not None:
@@ -266,7 +323,7 @@ async def dossier_detail(rt, who: auth.Principal, d: Dossier, media_base: str = 
         "supplemented_at": _iso(getattr(d, "supplemented_at", None)),
         "due_date": d.due_date.isoformat() if d.due_date else None, "due_state": due_state(d, today),
         "channel": conv.channel if conv else None,
-        "handled_by": handler.username if handler else None,
+        "handled_by": handler.username if handler else None, "assignee": assignee,
         "taken_over": bool(conv and (conv.state or {}).get("step") == "human"),
         "documents": documents, "required_documents": plan,
         "audit": [{"at": e.created_at.isoformat() if e.created_at else None, "actor": e.actor,
@@ -337,6 +394,9 @@ async def run_action(rt, who: auth.Principal, code: str, name: str, body: dict[s
             mid = await actions.apologise_late(rt, code, who.id, _str(body, "reason"), new_date)
         elif name == "review":
             mid = await actions.start_review(rt, code, who.id)
+            d = await find_dossier(rt, who, code)
+            if d is not None:
+                await assign(rt, who, d)
         elif name == "take_over":
             mid = await actions.take_over(rt, code, who.id)
         elif name == "hand_back":
@@ -436,6 +496,7 @@ async def dossiers(request: web.Request) -> web.Response:
         raise ApiError(400, "bad_query", "procedure: quá dài.")
     result = await list_dossiers(request.app[RUNTIME], who, status=status, procedure=procedure,
                                  overdue=_flag(request, "overdue"), due_soon=_flag(request, "due_soon"),
+                                 mine=_flag(request, "mine"),
                                  limit=_int(request, "limit", 100, 1, MAX_PAGE),
                                  offset=_int(request, "offset", 0, 0, 10_000_000))
     return web.json_response(result)
@@ -506,6 +567,17 @@ async def overdue_report(request: web.Request) -> web.Response:
     return web.json_response({"as_of": today.isoformat(), "items": result["items"], "total": result["total"]})
 
 
+@routes.post("/api/v1/dossiers/{code}/assign")
+async def reassign(request: web.Request) -> web.Response:
+    who, d = await _visible(request)
+    if not who.supervises:
+        raise ApiError(403, "forbidden_role", "Chỉ lãnh đạo (supervisor) được phân công lại hồ sơ.")
+    body = await _body(request)
+    username = _str(body, "officer", limit=64)
+    assignee = await assign(request.app[RUNTIME], who, d, username.strip())
+    return web.json_response({"code": d.code, "assignee": assignee})
+
+
 @routes.get("/api/v1/openapi.json")
 async def openapi(request: web.Request) -> web.Response:
     return web.json_response(openapi_spec(request.app[RUNTIME].settings.public_base_url))
@@ -544,6 +616,7 @@ def openapi_spec(server: str = "/") -> dict[str, Any]:
                 {"name": "procedure", "in": "query", "schema": {"type": "string", "maxLength": 40}},
                 {"name": "overdue", "in": "query", "schema": {"type": "boolean"}},
                 {"name": "due_soon", "in": "query", "schema": {"type": "boolean"}},
+                {"name": "mine", "in": "query", "schema": {"type": "boolean"}, "description": "assigned to me"},
                 {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE}},
                 {"name": "offset", "in": "query", "schema": {"type": "integer", "minimum": 0, "maximum": 10_000_000}},
             ],
@@ -561,6 +634,12 @@ def openapi_spec(server: str = "/") -> dict[str, Any]:
                     "responses": {"200": _json("Thread", "Tin nhắn"), "400": _err("Tham số sai"), **common,
                                   "404": _err("Không có hồ sơ")}},
         },
+        "/api/v1/dossiers/{code}/assign": {"post": {
+            "summary": "Phân công lại hồ sơ cho cán bộ khác cùng cơ quan (supervisor, admin)",
+            "operationId": "assignDossier", "security": secured, "parameters": [CODE_PARAM],
+            "requestBody": {"required": True, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/AssignIn"}}}},
+            "responses": {"200": _json("Assignment", "Đã phân công"), "400": _err("Nội dung sai"), **common,
+                          "404": _err("Không có hồ sơ"), "422": _err("Không có cán bộ này trong cơ quan")}}},
         "/api/v1/reports/overdue": {"get": {
             "summary": "Báo cáo hồ sơ quá hạn (supervisor, admin)", "operationId": "overdueReport",
             "security": secured, "responses": {"200": _json("OverdueReport", "Hồ sơ quá hạn"), **common}}},
@@ -585,7 +664,7 @@ def openapi_spec(server: str = "/") -> dict[str, Any]:
         "Error": {"type": "object", "required": ["error", "message"],
                   "properties": {"error": {"type": "string", "description": "unauthenticated, invalid_token, "
                                            "bad_credentials, too_many_attempts, forbidden_role, not_found, "
-                                           "bad_status, unknown_document, empty, bad_date, invalid_body, "
+                                           "bad_status, unknown_document, unknown_officer, empty, bad_date, invalid_body, "
                                            "malformed_json, bad_query, method_not_allowed, internal"},
                                  "message": {"type": "string"}}},
         "Credentials": {"type": "object", "required": ["username", "password"],
@@ -600,7 +679,8 @@ def openapi_spec(server: str = "/") -> dict[str, Any]:
         "DossierSummary": {"type": "object", "required": ["code", "procedure", "status"], "properties": {
             "code": {"type": "string"}, "procedure": {"type": "string"}, "procedure_name": {"type": "string"},
             "status": {"type": "string", "enum": list(VISIBLE)}, "submitted_at": nullable_str,
-            "due_date": nullable_str, "due_state": {"type": ["string", "null"], "enum": ["overdue", "due_soon", "on_time", None]}}},
+            "due_date": nullable_str, "due_state": {"type": ["string", "null"], "enum": ["overdue", "due_soon", "on_time", None]},
+            "assignee": nullable_str}},
         "DossierList": {"type": "object", "required": ["items", "total", "counts"], "properties": {
             "items": {"type": "array", "items": {"$ref": "#/components/schemas/DossierSummary"}},
             "total": {"type": "integer"}, "overdue": {"type": "integer"},
@@ -622,6 +702,7 @@ def openapi_spec(server: str = "/") -> dict[str, Any]:
             "status": {"type": "string", "enum": list(VISIBLE)}, "fields": {"type": "object"},
             "submitted_at": nullable_str, "supplemented_at": nullable_str, "due_date": nullable_str,
             "due_state": {"type": ["string", "null"]}, "channel": nullable_str, "handled_by": nullable_str,
+            "assignee": nullable_str,
             "taken_over": {"type": "boolean"},
             "documents": {"type": "array", "items": {"type": "object", "properties": {
                 "id": {"type": "integer"}, "document": {"type": "string"}, "name": {"type": "string"},
@@ -639,6 +720,8 @@ def openapi_spec(server: str = "/") -> dict[str, Any]:
         "NoteIn": {"type": "object", "properties": {"note": {"type": "string", "maxLength": 4000}}},
         "LateIn": {"type": "object", "required": ["reason", "new_date"], "properties": {
             "reason": {"type": "string", "minLength": 1, "maxLength": 4000}, "new_date": {"type": "string", "format": "date"}}},
+        "AssignIn": {"type": "object", "required": ["officer"], "properties": {"officer": {"type": "string", "minLength": 1, "maxLength": 64}}},
+        "Assignment": {"type": "object", "properties": {"code": {"type": "string"}, "assignee": {"type": "string"}}},
         "ActionResult": {"type": "object", "required": ["code"], "properties": {
             "code": {"type": "string"}, "status": {"type": ["string", "null"]},
             "message_id": {"type": ["integer", "null"], "description": "the officer's message in the citizen's thread"}}},

@@ -9,10 +9,12 @@ Photos are served through signed, expiring links that are also checked against t
 from __future__ import annotations
 
 import datetime as dt
+import json
 import secrets
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
 
 import jinja2
 from aiohttp import web
@@ -48,7 +50,7 @@ ACTION_LABELS = {
     "submitted": "Người dân nộp hồ sơ", "review_started": "Bắt đầu xem xét", "supplement_requested": "Yêu cầu bổ sung",
     "supplemented": "Người dân đã bổ sung", "accepted": "Tiếp nhận (Mẫu 01)", "rejected": "Từ chối (Mẫu 03)",
     "result_ready": "Báo có kết quả", "late_apology": "Xin lỗi trễ hẹn (Mẫu 04)", "officer_message": "Cán bộ nhắn",
-    "take_over": "Cán bộ nhận trò chuyện", "hand_back": "Trả lại cho bot",
+    "take_over": "Cán bộ nhận trò chuyện", "hand_back": "Trả lại cho bot", "assigned": "Phân công",
 }
 PROBLEM_LABELS = {
     "blurry": "mờ", "too_dark": "tối", "too_bright": "chói sáng", "glare": "lóa", "cropped": "bị cắt mép",
@@ -60,7 +62,7 @@ FLASH = {
     "message": "Đã gửi tin nhắn.", "accept": "Đã tiếp nhận hồ sơ và gửi giấy hẹn (Mẫu 01).",
     "reject": "Đã từ chối hồ sơ (Mẫu 03).", "result_ready": "Đã báo có kết quả.",
     "late": "Đã gửi thư xin lỗi và hẹn lại ngày (Mẫu 04).", "take_over": "Bạn đang trực tiếp trò chuyện; bot tạm dừng.",
-    "hand_back": "Đã trả trò chuyện lại cho bot.",
+    "hand_back": "Đã trả trò chuyện lại cho bot.", "assign": "Đã phân công lại hồ sơ.",
 }
 ERRORS = {
     "bad_status": "Trạng thái hồ sơ hiện tại không cho phép thao tác này.",
@@ -69,9 +71,39 @@ ERRORS = {
     "forbidden_role": "Vai trò của bạn không được thực hiện thao tác này.", "not_found": "Không tìm thấy hồ sơ.",
     "csrf": "Phiên làm việc đã hết hạn hoặc biểu mẫu không hợp lệ; vui lòng thử lại.",
     "no_documents": "Hãy chọn ít nhất một giấy tờ cần bổ sung, kèm lý do.",
+    "unknown_officer": "Không có cán bộ này trong cơ quan.",
 }
 FORM_ACTIONS = {"supplement": "supplement", "message": "message", "accept": "accept", "reject": "reject",
                 "result-ready": "result_ready", "late": "late", "take-over": "take_over", "hand-back": "hand_back"}
+
+def local_time(value: str | None, tz: str = "Asia/Ho_Chi_Minh") -> str:
+    """An ISO timestamp as the office reads it: local time, "dd/mm/yyyy HH:MM"."""
+    if not value:
+        return ""
+    try:
+        moment = dt.datetime.fromisoformat(value)
+    except ValueError:
+        return value
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.timezone.utc)
+    return moment.astimezone(ZoneInfo(tz)).strftime("%d/%m/%Y %H:%M")
+
+
+def short(value: Any, limit: int = 300) -> str:
+    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def vn_date(value: str | None) -> str:
+    try:
+        return dt.date.fromisoformat(value).strftime("%d/%m/%Y") if value else ""
+    except ValueError:
+        return value or ""
+
+
+ENV.filters["local"] = local_time
+ENV.filters["vndate"] = vn_date
+ENV.filters["short"] = short
 
 CSP = ("default-src 'self'; img-src 'self'; style-src 'self'; script-src 'self'; object-src 'none'; "
        "base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
@@ -79,13 +111,13 @@ CSP = ("default-src 'self'; img-src 'self'; style-src 'self'; script-src 'self';
 routes = web.RouteTableDef()
 
 
-def _render(name: str, http_status: int = 200, **context: Any) -> web.Response:
+def _render(name: str, http_status: int = 200, tz: str = "Asia/Ho_Chi_Minh", **context: Any) -> web.Response:
     context.setdefault("who", None)
     context.setdefault("csrf", "")
     html = ENV.get_template(name).render(
         status_labels=STATUS_LABELS, delivery_labels=DELIVERY_LABELS, author_labels=AUTHOR_LABELS,
         due_labels=DUE_LABELS, field_labels=FIELD_LABELS, source_labels=SOURCE_LABELS,
-        action_labels=ACTION_LABELS, problem_labels=PROBLEM_LABELS, **context)
+        action_labels=ACTION_LABELS, problem_labels=PROBLEM_LABELS, tz=tz, **context)
     return web.Response(text=html, status=http_status, content_type="text/html", charset="utf-8", headers=_headers())
 
 
@@ -151,7 +183,7 @@ def _login_form(request: web.Request, error: str | None = None, status: int = 20
     nonce = request.cookies.get(auth.LOGIN_COOKIE) or ""
     if len(nonce) < 16 or len(nonce) > 64:
         nonce = secrets.token_urlsafe(16)
-    response = _render("login.html", http_status=status, error=error, username=username,
+    response = _render("login.html", tz=rt.settings.timezone, http_status=status, error=error, username=username,
                        next=_safe_next(request.query.get("next")),
                        csrf=auth.csrf_token(rt.settings.secret_key, "login:" + nonce))
     response.set_cookie(auth.LOGIN_COOKIE, nonce, max_age=3600, httponly=True, samesite="Strict",
@@ -213,11 +245,12 @@ async def queue(request: web.Request) -> web.Response:
     due = request.query.get("due") or None
     if due not in ("soon", "overdue"):
         due = None
+    mine = request.query.get("mine") == "1"
     result = await api.list_dossiers(rt, who, status=status, procedure=procedure, overdue=due == "overdue",
-                                     due_soon=due == "soon", limit=api.MAX_PAGE)
+                                     due_soon=due == "soon", mine=mine, limit=api.MAX_PAGE)
     procedures = [(p.key, p.name) for p in rt.engine.catalog.values()]
-    return _render("queue.html", who=who, csrf=_csrf(request, who), result=result, status=status,
-                   procedure=procedure, due=due, procedures=procedures, statuses=api.VISIBLE)
+    return _render("queue.html", tz=rt.settings.timezone, who=who, csrf=_csrf(request, who), result=result, status=status,
+                   procedure=procedure, due=due, mine=mine, procedures=procedures, statuses=api.VISIBLE)
 
 
 # ---- dossier ---------------------------------------------------------------------------------------
@@ -258,6 +291,8 @@ async def dossier_page(request: web.Request) -> web.Response:
             d = await api.find_dossier(rt, who, d.code) or d
         except actions.ActionError:
             pass
+    if who.role == "officer":
+        await api.assign(rt, who, d)
     detail = await api.dossier_detail(rt, who, d)
     messages = await api.thread(rt, who, d.conversation_id)
     proc = rt.engine.catalog.get(d.procedure)
@@ -265,10 +300,11 @@ async def dossier_page(request: web.Request) -> web.Response:
     ok = request.query.get("ok")
     err = request.query.get("err")
     tomorrow = api.local_today(rt.settings) + dt.timedelta(days=1)
-    return _render("dossier.html", who=who, csrf=_csrf(request, who), d=detail, messages=messages,
+    return _render("dossier.html", tz=rt.settings.timezone, who=who, csrf=_csrf(request, who), d=detail, messages=messages,
                    form_labels=field_labels, supplement_rows=_supplement_rows(detail),
                    flash=FLASH.get(ok or ""), error=ERRORS.get(err or ""),
-                   last_id=messages[-1]["id"] if messages else 0, min_date=tomorrow.isoformat())
+                   last_id=messages[-1]["id"] if messages else 0, min_date=tomorrow.isoformat(),
+                   colleagues=await api.agency_officers(rt, who) if who.supervises else [])
 
 
 @routes.get("/officer/dossiers/{code}/thread")
@@ -290,6 +326,7 @@ async def thread_json(request: web.Request) -> web.Response:
     recent = await api.thread(rt, who, d.conversation_id, 0) if after else messages
     delivery = {str(m["id"]): m["delivery"] for m in recent[-200:] if m["delivery"]}
     for m in messages:
+        m["at_local"] = local_time(m["at"], rt.settings.timezone)
         m["author_label"] = AUTHOR_LABELS.get(m["author"], m["author"])
         m["delivery_label"] = DELIVERY_LABELS.get(m["delivery"] or "", "")
     return web.json_response({"messages": messages, "delivery": delivery,
@@ -303,7 +340,7 @@ async def act(request: web.Request) -> web.Response:
     who = await require(request)
     name = FORM_ACTIONS.get(request.match_info["action"])
     code = request.match_info["code"]
-    if name is None:
+    if name is None and request.match_info["action"] != "assign":
         raise _not_found()
     form = await _form(request, who)
     rt = request.app[RUNTIME]
@@ -311,6 +348,14 @@ async def act(request: web.Request) -> web.Response:
         raise _not_found()
     if not who.can_act:
         raise _forbidden("forbidden_role")
+    if name is None:  # assign: supervisors only
+        if not who.supervises:
+            raise _forbidden("forbidden_role")
+        try:
+            await api.assign(rt, who, await api.find_dossier(rt, who, code), str(form.get("officer", "")).strip())
+        except api.ApiError as exc:
+            raise web.HTTPSeeOther(f"/officer/dossiers/{code}?{urlencode({'err': json.loads(exc.text)['error']})}")
+        raise web.HTTPSeeOther(f"/officer/dossiers/{code}?ok=assign")
     body: dict[str, Any] = {}
     if name == "supplement":
         docs = [str(k) for k in form.getall("doc", [])]
@@ -330,10 +375,7 @@ async def act(request: web.Request) -> web.Response:
     try:
         await api.run_action(rt, who, code, name, body)
     except api.ApiError as exc:
-        payload = exc.text or "{}"
-        import json
-
-        err = json.loads(payload).get("error", "invalid_body")
+        err = json.loads(exc.text or "{}").get("error", "invalid_body")
         raise web.HTTPSeeOther(f"/officer/dossiers/{code}?{urlencode({'err': err})}")
     raise web.HTTPSeeOther(f"/officer/dossiers/{code}?ok={name}#thread")
 

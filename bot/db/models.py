@@ -210,3 +210,15 @@ class PlatformToken(Base):
     refresh_token: Mapped[str] = mapped_column(Text)
     expires_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class DossierAssignment(Base):
+    """Which officer handles a dossier (officer console, issue 6): set when an officer first opens
+    it; a supervisor may reassign it to another officer of the same agency."""
+
+    __tablename__ = "dossier_assignment"
+
+    dossier_id: Mapped[int] = mapped_column(ForeignKey("dossier.id"), primary_key=True)
+    officer_id: Mapped[int] = mapped_column(ForeignKey("officer.id"), index=True)
+    assigned_by: Mapped[int | None] = mapped_column(ForeignKey("officer.id"))
+    assigned_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

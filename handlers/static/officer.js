@@ -15,7 +15,7 @@
     li.setAttribute("data-id", String(m.id));
     var meta = el("div", "meta");
     meta.appendChild(el("span", "author", m.author_label + (m.officer ? " (" + m.officer + ")" : "")));
-    var t = el("time", null, (m.at || "").slice(0, 16).replace("T", " "));
+    var t = el("time", null, m.at_local || "");
     t.setAttribute("datetime", m.at || "");
     meta.appendChild(t);
     if (m.delivery) {
