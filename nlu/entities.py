@@ -62,10 +62,20 @@ class ProcedureMatcher:
         self.weak = {_key(w) for w in self.weak}
         self._ns = sorted({len(k.split()) for k in self.synonyms}, reverse=True)
         self._max_n = self._ns[0] if self._ns else 0
-        self._fuzzy: dict[tuple[int, str], list[tuple[str, list[str], str]]] = {}
+        # Fuzzy candidates. A window of n words within `limit` edits of a synonym differs from
+        # it in at most `limit` words, so when n > limit some word matches exactly at the same
+        # position: index synonyms by (n, position, word). Short windows (n <= 2) are also
+        # bucketed by first letter, for typos in every word.
+        self._fuzzy_pos: dict[tuple[int, int, str], list[tuple[str, list[str], str]]] = {}
+        self._fuzzy_short: dict[tuple[int, str], list[tuple[str, list[str], str]]] = {}
         for k, v in self.synonyms.items():
             if len(k) >= self.fuzzy_min_len and k not in self.weak:
-                self._fuzzy.setdefault((len(k.split()), k[0]), []).append((k, k.split(), v))
+                toks = k.split()
+                entry = (k, toks, v)
+                for p, t in enumerate(toks):
+                    self._fuzzy_pos.setdefault((len(toks), p, t), []).append(entry)
+                if len(toks) <= 2:
+                    self._fuzzy_short.setdefault((len(toks), k[0]), []).append(entry)
 
     @classmethod
     def from_config(cls, synonyms: dict[str, str], cfg: dict[str, Any]) -> "ProcedureMatcher":
@@ -110,18 +120,28 @@ class ProcedureMatcher:
             out.append({"entity": "procedure", "value": value, "start": s, "end": e})
         return out
 
+    FUZZY_MAX_WORDS = 120  # typos are looked for in the first words of a long message only
+
     def _fuzzy_find(self, toks: list[tuple[int, int, str]], words: list[str]) -> list[tuple[int, int, str, bool]]:
         found: list[tuple[int, int, str, bool]] = []
-        for i in range(len(toks)):
+        count = min(len(toks), self.FUZZY_MAX_WORDS)
+        for i in range(count):
             for n in self._ns:
-                if i + n > len(toks):
+                if i + n > count:
                     continue
-                window = " ".join(words[i : i + n])
+                wtoks = words[i : i + n]
+                window = " ".join(wtoks)
                 if len(window) < self.fuzzy_min_len:
                     continue
                 limit = 2 if len(window) >= 14 else 1
-                wtoks = words[i : i + n]
-                for key, ktoks, value in self._fuzzy.get((n, window[0]), ()):
+                seen: set[str] = set()
+                cands = [c for p, t in enumerate(wtoks) for c in self._fuzzy_pos.get((n, p, t), ())]
+                if n <= 2:
+                    cands += self._fuzzy_short.get((n, window[0]), [])
+                for key, ktoks, value in cands:
+                    if key in seen:
+                        continue
+                    seen.add(key)
                     # each differing word costs at least one edit: a cheap filter first
                     if sum(a != b for a, b in zip(wtoks, ktoks)) > limit:
                         continue
@@ -209,9 +229,10 @@ _DATE_WORDS = re.compile(
 )
 
 
-def _mkdate(d: str, m: str, y: str, today: _dt.date) -> str | None:
+def _mkdate(d: str, m: str, y: str, today: _dt.date | None) -> str | None:
     year = int(y)
     if len(y) == 2:
+        today = today or _dt.date.today()
         year += 2000 if year <= (today.year % 100) + 1 else 1900
     try:
         return _dt.date(year, int(m), int(d)).isoformat()
@@ -222,7 +243,6 @@ def _mkdate(d: str, m: str, y: str, today: _dt.date) -> str | None:
 def find_dates(text: str, folded: str, index: list[int], today: _dt.date | None = None) -> list[Entity]:
     """dd/mm/yyyy, dd-mm-yy, dd.mm.yyyy and "ngày 5 tháng 3 năm 2024"; value YYYY-MM-DD.
     Two-digit years up to next year are 20xx, the others 19xx."""
-    today = today or _dt.date.today()
     out = []
     for m in _DATE_NUM.finditer(text):
         v = _mkdate(m.group(1), m.group(3), m.group(4), today)

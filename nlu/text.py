@@ -36,6 +36,9 @@ def _fold_char(c: str) -> str:
 def fold(text: str) -> tuple[str, list[int]]:
     """Lower-cased, diacritic-free text and, for each of its characters, the index of the
     original character it came from. Combining marks (NFD input) vanish; offsets stay exact."""
+    fast = strip_diacritics(text.lower())
+    if len(fast) == len(text) and unicodedata.is_normalized("NFC", text):
+        return fast, list(range(len(text)))  # one character per character: the usual case
     out: list[str] = []
     index: list[int] = []
     for i, c in enumerate(text):
