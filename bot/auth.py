@@ -110,7 +110,7 @@ def _principal(officer: Officer, nonce: str = "") -> Principal:
 async def authenticate(db, username: str, password: str) -> Officer | None:
     """The active officer with these credentials (the hash is verified even for unknown names, so
     that timing does not tell which usernames exist)."""
-    from bot.officers import hash_password, verify_password
+    from bot.officers import verify_password
 
     async with db.session() as s:
         officer = (await s.execute(select(Officer).where(Officer.username == username))).scalar_one_or_none()

@@ -20,7 +20,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from bot import auth
-from bot.db import AuditEvent, Conversation, Dossier, DossierDocument, MessageLog, Officer, Outbox
+from bot.db import AuditEvent, Citizen, Conversation, Dossier, DossierDocument, MessageLog, Officer, Outbox
 from bot.db.models import DossierAssignment, utcnow
 from bot.runtime import RUNTIME
 from flows import calendar
@@ -278,6 +278,7 @@ async def dossier_detail(rt, who: auth.Principal, d: Dossier, media_base: str = 
         conv = await s.get(Conversation, d.conversation_id)
         handler = (await s.get(Officer, conv.handled_by)) if conv and conv.handled_by else None
         assignee = (await assignee_names(s, [d.id])).get(d.id)
+        citizen = await s.get(Citizen, d.citizen_id)
     names: dict[str, str] = {}
     plan: list[dict[str, Any]] = []
     if proc is not None:
@@ -323,6 +324,7 @@ async def dossier_detail(rt, who: auth.Principal, d: Dossier, media_base: str = 
         "supplemented_at": _iso(getattr(d, "supplemented_at", None)),
         "due_date": d.due_date.isoformat() if d.due_date else None, "due_state": due_state(d, today),
         "channel": conv.channel if conv else None,
+        "citizen_name": citizen.display_name if citizen else None,
         "handled_by": handler.username if handler else None, "assignee": assignee,
         "taken_over": bool(conv and (conv.state or {}).get("step") == "human"),
         "documents": documents, "required_documents": plan,
@@ -702,6 +704,7 @@ def openapi_spec(server: str = "/") -> dict[str, Any]:
             "status": {"type": "string", "enum": list(VISIBLE)}, "fields": {"type": "object"},
             "submitted_at": nullable_str, "supplemented_at": nullable_str, "due_date": nullable_str,
             "due_state": {"type": ["string", "null"]}, "channel": nullable_str, "handled_by": nullable_str,
+            "citizen_name": nullable_str,
             "assignee": nullable_str,
             "taken_over": {"type": "boolean"},
             "documents": {"type": "array", "items": {"type": "object", "properties": {

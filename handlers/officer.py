@@ -21,7 +21,7 @@ from aiohttp import web
 from sqlalchemy import select
 
 from bot import auth
-from bot.db import Conversation, Dossier, DossierDocument, MessageLog
+from bot.db import Dossier, DossierDocument, MessageLog
 from bot.runtime import RUNTIME
 from handlers import api
 

@@ -3,10 +3,6 @@ the actions through bot/actions.py, and the OpenAPI description of every route."
 
 from __future__ import annotations
 
-import re
-
-import pytest
-
 from bot import auth
 from officer_kit import PASSWORD, api_token, bearer, seed_dossier
 

@@ -14,7 +14,7 @@ from bot.app import create_app
 from bot.runtime import RUNTIME
 
 from bot import auth
-from bot.db import MessageLog, Officer, Outbox
+from bot.db import Officer, Outbox
 from officer_kit import PASSWORD, api_token, bearer, console_login, csrf_of, make_officers, seed_dossier
 
 

@@ -3,11 +3,11 @@ CSRF-less posts refused, roles and agencies, signed photo links, the live thread
 
 from __future__ import annotations
 
+import re
 import time
 from urllib.parse import parse_qs, urlparse
 
 import aiohttp
-import pytest
 
 from bot import auth
 from citizen import photo
@@ -56,7 +56,8 @@ async def test_hostile_strings_are_escaped_on_every_page(client, rt):
     html = await (await client.get(f"/officer/dossiers/{code}")).text()
     assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in html  # the names, texts, readings
     assert f"giay{EVIL}.pdf" not in html and "giay&lt;script&gt;" in html  # the file name
-    assert html.count("&lt;svg onload=alert(2)&gt;") >= 6
+    assert html.count("&lt;svg onload=alert(2)&gt;") >= 7
+    assert '<span class="citizen-name">Nguyễn Văn A &lt;script&gt;' in html  # the name on the channel
     # the live thread is JSON, rendered by the page with textContent
     thread = await client.get(f"/officer/dossiers/{code}/thread?after=0")
     assert thread.content_type == "application/json"
@@ -113,8 +114,6 @@ async def test_photos_only_through_signed_expiring_checked_links(client, rt, bac
     code = await seed_dossier(rt, photo_path=await _stored_photo(rt))
     await console_login(client, "lan")
     html = await (await client.get(f"/officer/dossiers/{code}")).text()
-    import re
-
     src = re.search(r'<img src="(/officer/media/d\d+\?[^"]+)"', html).group(1).replace("&amp;", "&")
     ok = await client.get(src)
     assert ok.status == 200 and ok.headers["Content-Type"] == "image/jpeg"
@@ -185,5 +184,3 @@ async def test_new_citizen_messages_reach_the_open_page_without_reload(client, r
     assert later["messages"][0]["author_label"] == "Người dân"
     assert all(v in {"sending", "sent", "failed", "held"} for v in later["delivery"].values())
 
-
-import re  # noqa: E402
