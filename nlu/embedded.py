@@ -228,6 +228,10 @@ class EmbeddedNLU:
                         model.save(artefact)
                     except OSError:
                         log.warning("nlu: cannot write artefact %s", artefact, exc_info=True)
+                    else:
+                        for old in artefact.parent.glob("embedded-*.npz"):
+                            if old != artefact:  # artefacts of earlier data versions
+                                old.unlink(missing_ok=True)
             inst = cls(model, procedures, cfg, agency_code, train_seconds, source)
             if use_cache:
                 _CACHE[digest] = inst

@@ -78,7 +78,11 @@ def test_test_command_text_and_errors(tmp_path: Path, capsys: pytest.CaptureFixt
 
 
 def test_artefact_is_written_and_reused(tmp_path: Path) -> None:
+    stale = tmp_path / "nlu" / "embedded-0123456789abcdef0123.npz"  # of an older data version
+    stale.parent.mkdir(parents=True)
+    stale.write_bytes(b"old")
     first = EmbeddedNLU.load(var_path=tmp_path, use_cache=False)
+    assert not stale.exists()
     assert first.source == "trained"
     art = tmp_path / "nlu" / f"embedded-{data_hash(DATA_FILE, CONFIG_FILE)}.npz"
     assert art.exists()
