@@ -65,6 +65,58 @@ def _refine(q: np.ndarray, contour: np.ndarray) -> np.ndarray:
     return out
 
 
+def _intersect(lines):
+    out = []
+    for i in range(4):
+        (p1, d1), (p2, d2) = lines[i - 1], lines[i]
+        A = np.array([d1, -d2]).T
+        if abs(np.linalg.det(A)) < 1e-6:
+            return None
+        s_, _ = np.linalg.solve(A, p2 - p1)
+        out.append(p1 + s_ * d1)
+    return np.array(out, np.float32)
+
+
+def snap(smooth: np.ndarray, q: np.ndarray, radius: float) -> np.ndarray:
+    """Move each side of `q` onto the strongest edge within `radius` px along its normal."""
+    h, w = smooth.shape
+    gx = cv2.Sobel(smooth, cv2.CV_32F, 1, 0, ksize=3)
+    gy = cv2.Sobel(smooth, cv2.CV_32F, 0, 1, ksize=3)
+    c = q.mean(0)
+    offs = np.arange(-radius, radius + 1, 1.0, dtype=np.float32)
+    lines = []
+    for i in range(4):
+        a, b = q[i], q[(i + 1) % 4]
+        d = b - a
+        L = float(np.linalg.norm(d))
+        if L < 8:
+            return q
+        u = d / L
+        n = np.array([-u[1], u[0]], np.float32)
+        if np.dot(c - a, n) < 0:
+            n = -n
+        t = np.linspace(0.08, 0.92, max(12, int(L / 6)), dtype=np.float32)
+        base = a[None, :] + t[:, None] * d[None, :]                      # (T, 2)
+        pts = base[:, None, :] + offs[None, :, None] * n[None, None, :]   # (T, O, 2)
+        xs = np.clip(pts[..., 0], 0, w - 1).astype(np.float32)
+        ys = np.clip(pts[..., 1], 0, h - 1).astype(np.float32)
+        gn = np.abs(cv2.remap(gx, xs, ys, cv2.INTER_LINEAR) * n[0] + cv2.remap(gy, xs, ys, cv2.INTER_LINEAR) * n[1])
+        inside = (pts[..., 0] >= 0) & (pts[..., 0] < w) & (pts[..., 1] >= 0) & (pts[..., 1] < h)
+        gn = np.where(inside, gn, 0)
+        k = gn.argmax(1)
+        strong = gn[np.arange(len(k)), k] > 8
+        if strong.sum() < 6:
+            lines.append((a.astype(np.float64), u.astype(np.float64)))
+            continue
+        sel = pts[np.arange(len(k)), k][strong]
+        vx, vy, x0, y0 = cv2.fitLine(sel, cv2.DIST_HUBER, 0, 0.01, 0.01).ravel()
+        lines.append((np.array([x0, y0]), np.array([vx, vy])))
+    out = _intersect(lines)
+    if out is None or np.abs(out - q).max() > 2.5 * radius:
+        return q
+    return out
+
+
 def _edge_support(smooth: np.ndarray, q: np.ndarray) -> float:
     """Share of the quad's outline with a clear brightness step across it."""
     h, w = smooth.shape
@@ -176,6 +228,14 @@ def find_quad(gray: np.ndarray, aspect: tuple[float, float] = (1.35, 1.9)) -> tu
     if best is None:
         return None, {"area_frac": 0.0, "touches_border": False}
     q = order_quad(best)
+    if best_support < 0.97:  # snap the sides onto the strongest nearby edges
+        r = 0.05 * max(w, h)
+        for rad in (r, r / 3, r / 6):
+            q2 = order_quad(snap(edges, q, rad))
+            s2 = _edge_support(edges, q2)
+            if s2 >= best_support:
+                q, best_support = q2, s2
+        best_frac = cv2.contourArea(q) / (w * h)
     return q, {"area_frac": float(best_frac), "touches_border": at_border(q)}
 
 

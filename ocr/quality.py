@@ -28,26 +28,37 @@ def hints() -> dict:
     return yaml.safe_load((HERE / "hints.yml").read_text(encoding="utf-8"))
 
 
-def sharpness(gray: np.ndarray, ignore_clipped: bool = False) -> float:
-    """Gradient energy in the weakest direction, normalised by the squared contrast.
+def _lam_min(gx: np.ndarray, gy: np.ndarray) -> float:
+    exx, eyy, exy = float((gx * gx).mean()), float((gy * gy).mean()), float((gx * gy).mean())
+    return (exx + eyy) / 2 - ((((exx - eyy) / 2) ** 2 + exy * exy) ** 0.5)
 
-    The weakest direction (smallest eigenvalue of the mean gradient structure tensor) catches
-    motion blur at any angle: sharp across the shake, smeared along it. The normalisation makes
-    it robust to exposure.
+
+def sharpness(gray: np.ndarray, ignore_clipped: bool = False) -> tuple[float, float]:
+    """(energy, ratio) of the gradients in the weakest direction.
+
+    The weakest direction is the smallest eigenvalue of the mean gradient structure tensor: it
+    catches motion blur at any angle (sharp across the shake, smeared along it).
+    energy: normalised by the squared contrast (robust to exposure), but it grows with the
+    amount of print. ratio: energy / energy after a further Gaussian blur (sigma 1.5) — a
+    sharp image loses much of it, an already blurred one little; independent of the content.
     """
     g = gray.astype(np.float32)
-    gx = cv2.Sobel(g, cv2.CV_32F, 1, 0, ksize=1)
-    gy = cv2.Sobel(g, cv2.CV_32F, 0, 1, ksize=1)
+    gb = cv2.GaussianBlur(g, (0, 0), 1.5)
+    grads = []
+    for img in (g, gb):
+        grads.append((cv2.Sobel(img, cv2.CV_32F, 1, 0, ksize=1), cv2.Sobel(img, cv2.CV_32F, 0, 1, ksize=1)))
+    keep = None
     if ignore_clipped:
         keep = cv2.erode((g < 240).astype(np.uint8), np.ones((7, 7), np.uint8)).astype(bool)
         if keep.mean() < 0.3:
-            keep = np.ones_like(keep)
-        g, gx, gy = g[keep], gx[keep], gy[keep]
+            keep = None
+    if keep is not None:
+        g = g[keep]
+        grads = [(gx[keep], gy[keep]) for gx, gy in grads]
     p5, p95 = np.percentile(g[::3], (5, 95)) if g.ndim == 1 else np.percentile(g[::3, ::3], (5, 95))
     c = max(20.0, float(p95 - p5)) / 255.0
-    exx, eyy, exy = float((gx * gx).mean()), float((gy * gy).mean()), float((gx * gy).mean())
-    lam = (exx + eyy) / 2 - ((((exx - eyy) / 2) ** 2 + exy * exy) ** 0.5)
-    return lam / (c * c) / 4.0
+    lam, lam_b = _lam_min(*grads[0]), _lam_min(*grads[1])
+    return lam / (c * c) / 4.0, lam / max(1e-6, lam_b)
 
 
 def _quad_mask(shape, quad: np.ndarray) -> np.ndarray:
@@ -111,6 +122,9 @@ def assess(rgb: np.ndarray, info: dict, expect: str | None = None) -> dict:
         if n > 1:
             gb = float(stats[1:, cv2.CC_STAT_AREA].max()) / max(1, int(region.sum()))
     m["glare_blob_frac"] = round(gb, 4)
+    if too_bright and quad is not None and p5 <= T["bright_p5"] and lum <= T["bright_mean_glare"] \
+            and gb >= T["glare_blob_frac"]:
+        too_bright = False  # bright because of one big reflection, the rest is fine: glare
     td = cardmod.text_density(gray, region if quad is not None else None)
     m["text_density"] = round(td, 4)
     # sharpness on the perspective-corrected card (from the work image, fixed 640 px width)
@@ -120,11 +134,12 @@ def assess(rgb: np.ndarray, info: dict, expect: str | None = None) -> dict:
             crop = cardmod.warp(rgb, q_full, (640, 404))
         else:
             crop = cardmod.warp(rgb, q_full, (640, 452))
-        sharp = sharpness(cv2.cvtColor(crop, cv2.COLOR_RGB2GRAY), ignore_clipped=gb > 0.002)
+        sharp, ratio = sharpness(cv2.cvtColor(crop, cv2.COLOR_RGB2GRAY), ignore_clipped=gb > 0.002)
         blur_t = T["blur_sharpness"]
+        m["blur_ratio"] = round(ratio, 3)
     else:
         g2 = cv2.cvtColor(cv2.resize(rgb, (640, max(1, round(640 * H / W))), interpolation=cv2.INTER_AREA), cv2.COLOR_RGB2GRAY)
-        sharp = sharpness(g2)
+        sharp, ratio = sharpness(g2)
         blur_t = T["blur_sharpness_frame"]
         q_full = None
     m["sharpness"] = round(sharp, 1)
@@ -153,7 +168,7 @@ def assess(rgb: np.ndarray, info: dict, expect: str | None = None) -> dict:
             problems.append("too_small")
         if too_bright:
             problems.append("too_bright")
-        if sharp < blur_t and not too_bright and "too_small" not in problems:
+        if (sharp < blur_t or ratio < T["blur_ratio"]) and not too_bright and "too_small" not in problems:
             problems.append("blurry")
         if gb >= T["glare_blob_frac"] and not too_bright:
             problems.append("glare")

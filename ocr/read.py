@@ -190,12 +190,13 @@ def _field_ocr(gray_card: np.ndarray, kind: str, field: str) -> tuple[str, float
     g = _prep(crop)
     wl = "0123456789/" if field in DIGIT_FIELDS else ""
     text, conf = tess.ocr(g, 7, wl)
-    if field == "id_number" and len(re.sub(r"\D", "", text)) not in (9, 12):
+    want = 9 if kind == "cmnd_front" else 12
+    if field == "id_number" and len(re.sub(r"\D", "", text)) != want:
         # second opinion on an enlarged, binarised crop
         big = cv2.resize(crop, None, fx=1.5, fy=1.5, interpolation=cv2.INTER_CUBIC)
         _, bw = cv2.threshold(big, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
         t2, c2 = tess.ocr(_prep(bw), 7, wl)
-        if len(re.sub(r"\D", "", t2)) in (9, 12):
+        if len(re.sub(r"\D", "", t2)) == want:
             text, conf = t2, c2 * 0.9
     if field == "date_of_expiry" and len(re.sub(r"\D", "", text)) < 8:
         text, conf = tess.ocr(g, 7, "")  # "Không thời hạn"
@@ -266,14 +267,20 @@ def read_mrz(gray_card: np.ndarray) -> dict | None:
 
 
 def _title(gray_card: np.ndarray) -> str | None:
-    box = (min(TITLE_BOX[0], CMND_TITLE_BOX[0]), TITLE_BOX[1], CMND_TITLE_BOX[2], TITLE_BOX[3])
-    text, _ = tess.ocr(_prep(_crop(gray_card, box, pad=(0, 2))), 7)
-    t = _fold(text).upper()
+    texts = []
+    for box in (TITLE_BOX, CMND_TITLE_BOX):
+        crop = _line_crop(gray_card, box)
+        if crop.size and min(crop.shape) >= 8:
+            texts.append(tess.ocr(_prep(crop), 7)[0])
+        t = _fold(" ".join(texts)).upper()
+        if "CUOC" in t or "MINH" in t or "CHUNG" in t:
+            break
+    t = _fold(" ".join(texts)).upper()
     if "CHUNG MINH" in t or "MINH NHAN" in t:
         return "cmnd_front"
-    if "CONG DAN" in t or "DAN" in t.replace("CAN", ""):
+    if "CONG DAN" in t or "CONGDAN" in t or ("CUOC" in t and "DAN" in t):
         return "cccd_front"
-    if "CAN CUOC" in t or "CUOC" in t:
+    if "CAN CUOC" in t or "CUOC" in t or "IDENTITY" in t:
         return "cancuoc_front"
     return None
 
@@ -401,7 +408,28 @@ def read_card(rgb: np.ndarray, quad, problems: list[str]) -> tuple[dict, dict]:
     if agree:
         checks["sources_agree"] = agree
     F = doc["fields"]
+    # an OCR'd expiry one digit away from what the age rule allows is taken as misread
+    if doc["sources"].get("date_of_expiry", "ocr") == "ocr" and F.get("date_of_birth"):
+        cands = idnum.expected_expiry(F["date_of_birth"], F.get("date_of_issue"))
+        raw = re.sub(r"\D", "", ocr_raw.get("date_of_expiry", ("", 0))[0])
+        cur = F.get("date_of_expiry")
+        if cur not in cands and len(raw) == 8:
+            for cnd in cands:
+                if cnd[:1].isdigit():
+                    digits = cnd[8:10] + cnd[5:7] + cnd[0:4]
+                    if sum(x != y for x, y in zip(digits, raw)) == 1:
+                        F["date_of_expiry"], doc["sources"]["date_of_expiry"] = cnd, "ocr"
+                        doc["confidence"]["date_of_expiry"] = 0.7
+                        checks["date_of_expiry_corrected"] = {"ocr": raw, "by": "age_rule"}
+                        break
     num = F.get("id_number")
+    if num and doc["sources"].get("id_number") == "ocr" and kind != "cmnd_front" and len(num) == 11 and num[0] != "0":
+        fixed = "0" + num  # a dropped leading zero: every province code starts with 0
+        chk = idnum.check_number(fixed, F.get("date_of_birth"), F.get("sex"))
+        if chk.get("province_code") == "ok" and chk.get("birth_year", "ok") == "ok" and chk.get("sex", "ok") == "ok":
+            F["id_number"] = num = fixed
+            doc["confidence"]["id_number"] = 0.8
+            checks["id_number_corrected"] = {"ocr": fixed[1:], "by": "leading_zero"}
     if num:
         checks["id_number"] = idnum.check_number(num, F.get("date_of_birth"), F.get("sex"))
     exp = idnum.check_expiry(F.get("date_of_birth"), F.get("date_of_issue"), F.get("date_of_expiry"))

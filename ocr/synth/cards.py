@@ -7,9 +7,8 @@ import math
 import random
 from functools import lru_cache
 
-import numpy as np
 import qrcode
-from PIL import Image, ImageDraw, ImageFilter, ImageFont
+from PIL import Image, ImageDraw, ImageFont
 
 from .. import idnum, mrz
 from ..layout import CARD_H, CARD_W, FIELDS, QR_BOX

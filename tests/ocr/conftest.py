@@ -10,7 +10,18 @@ import pytest
 
 from ocr.synth import make_sample
 
-CACHE = Path(os.environ.get("OCR_TEST_CACHE", Path(tempfile.gettempdir()) / "motcua-ocr-tests-v1"))
+def _generator_version() -> str:
+    """A hash of the generator's sources: cached photos are regenerated when it changes."""
+    import hashlib
+
+    root = Path(__file__).resolve().parents[2] / "ocr"
+    h = hashlib.sha1()
+    for f in sorted(list((root / "synth").glob("*.py")) + [root / "layout.py"]):
+        h.update(f.read_bytes())
+    return h.hexdigest()[:10]
+
+
+CACHE = Path(os.environ.get("OCR_TEST_CACHE", Path(tempfile.gettempdir()) / f"motcua-ocr-tests-{_generator_version()}"))
 
 
 @pytest.fixture(scope="session")
