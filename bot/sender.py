@@ -74,6 +74,7 @@ class Sender:
             and_(Outbox.status == "sending", Outbox.claimed_until <= now),
         )
         async with self.db.session() as s, s.begin():
+            await self._release_held(s, now)
             query = select(Outbox).where(due, ~blocked).order_by(Outbox.id).limit(100)
             if not self.db.is_sqlite:
                 query = query.with_for_update(skip_locked=True)
@@ -85,21 +86,18 @@ class Sender:
                 )
         return rows
 
-    async def release_held(self) -> int:
+    @staticmethod
+    async def _release_held(s, now: dt.datetime) -> None:
         """Held rows (outside a reply window) become due again once the citizen wrote after they
-        were held (`next_attempt_at` of a held row is when it was held); order is kept by `_claim`."""
-        now = utcnow()
+        were held (`next_attempt_at` of a held row is when it was held); `_claim` keeps the order."""
         wrote_since = exists().where(Conversation.id == Outbox.conversation_id,
                                      Conversation.last_inbound_at > Outbox.next_attempt_at)
-        async with self.db.session() as s, s.begin():
-            result = await s.execute(
-                update(Outbox).where(Outbox.status == "held", wrote_since)
-                .values(status="pending", next_attempt_at=now, claimed_until=None)
-                .execution_options(synchronize_session=False))
-        return result.rowcount or 0
+        await s.execute(
+            update(Outbox).where(Outbox.status == "held", wrote_since)
+            .values(status="pending", next_attempt_at=now, claimed_until=None)
+            .execution_options(synchronize_session=False))
 
     async def deliver_due(self) -> bool:
-        await self.release_held()
         rows = await self._claim()
         if not rows:
             return False
