@@ -35,6 +35,15 @@ async def test_send_failing_twice_then_succeeding(client, fake_zalo):
                 if r.body["recipient"]["user_id"] == user]) == 1 + 3
 
 
+async def test_a_throttled_send_is_retried_on_messenger(client, fake_graph):
+    rt = runtime_of(client)
+    psid = "P" + uuid.uuid4().hex[:12]
+    await _citizen_writes_messenger(client, fake_graph, psid)
+    fake_graph.throttle(1)
+    row = await _settled(rt, await _reply(rt, f"messenger:{psid}", Reply("Cảm ơn bạn đã chờ.")))
+    assert row.attempts == 2 and fake_graph.texts(psid)[-1] == "Cảm ơn bạn đã chờ."
+
+
 async def test_a_refusal_that_cannot_succeed_is_not_retried(client, fake_zalo, fake_graph):
     rt = runtime_of(client)
     psid = "P" + uuid.uuid4().hex[:12]

@@ -7,7 +7,7 @@ import uuid
 
 from aiohttp import web
 
-from .base import FakeServer
+from .base import Failure, FakeServer
 
 OUTSIDE = {"error": {"message": "(#10) This message is sent outside of allowed window.", "type": "OAuthException",
                      "code": 10, "error_subcode": 2018278, "fbtrace_id": "Afake"}}
@@ -20,6 +20,12 @@ class FakeGraph(FakeServer):
         self.outside_24h: set[str] = set()  # PSIDs whose last message is older than 24 h
         self.outside_7d: set[str] = set()  # ... older than 7 days (HUMAN_AGENT refused too)
         self.app.router.add_post("/me/messages", self._messages)
+
+    def throttle(self, times: int = 1) -> None:
+        """The next `times` calls are refused with the page rate limit (code 613)."""
+        self.fail_next(*[Failure(status=400, body={"error": {"message": "(#613) Calls to this api have exceeded "
+                                                              "the rate limit.", "type": "OAuthException",
+                                                              "code": 613}}) for _ in range(times)])
 
     @property
     def sent(self) -> list[dict]:

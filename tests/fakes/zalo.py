@@ -7,7 +7,7 @@ import uuid
 
 from aiohttp import web
 
-from .base import FakeServer
+from .base import Failure, FakeServer
 
 
 class FakeZalo(FakeServer):
@@ -24,6 +24,10 @@ class FakeZalo(FakeServer):
         self.app.router.add_post("/v3.0/oa/message/transaction", self._message)
         self.app.router.add_post("/v2.0/oa/upload/image", self._upload)
         self.app.router.add_post("/v4/oa/access_token", self._refresh)
+
+    def throttle(self, times: int = 1) -> None:
+        """The next `times` calls are refused with Zalo's rate limit (-32, as HTTP 200)."""
+        self.fail_next(*[Failure(body={"error": -32, "message": "Request rate limit exceeded"}) for _ in range(times)])
 
     @property
     def sent(self) -> list[dict]:
