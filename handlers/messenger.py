@@ -189,7 +189,11 @@ async def webhook(request: web.Request) -> web.Response:
         return web.Response(status=400, text="malformed")
     queued = [e for e in events if e.kind not in NOT_QUEUED]
     if queued:  # every item of the batch at once, in one Redis round trip
-        await asyncio.gather(*(ingest_for(rt).submit(e) for e in queued))
+        try:
+            await asyncio.gather(*(ingest_for(rt).submit(e) for e in queued))
+        except Exception:  # not (all) accepted: Meta sends the batch again; accepted items are repeats
+            log.exception("could not enqueue Messenger events")
+            return web.Response(status=503, text="try again")
     return web.Response(body=_OK)
 
 

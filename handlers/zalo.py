@@ -204,7 +204,11 @@ async def webhook(request: web.Request) -> web.Response:
     except Malformed as exc:
         return web.Response(status=400, text=f"malformed: {exc}")
     if event is not None and event.kind not in NOT_QUEUED:
-        await ingest_for(rt).submit(event)
+        try:
+            await ingest_for(rt).submit(event)
+        except Exception:  # the queue is unreachable: not accepted, Zalo sends it again
+            log.exception("could not enqueue Zalo event %s", event.dedupe_key)
+            return web.Response(status=503, text="try again")
     return web.Response(body=_OK, content_type="application/json")
 
 
