@@ -101,9 +101,15 @@ def analyze(path: str | Path, expect: str | None = None, read: bool = True) -> d
                 doc, rt = reader.read_card(rgb, quad, q["problems"])
                 timings.update(rt)
             else:
-                doc = {"type": "other", "fields": {}, "sources": {}, "confidence": {}, "checks": {}}
-        elif q["doc_kind"] == "paper" and "not_document" not in q["problems"]:
-            doc = {"type": "other", "fields": {}, "sources": {}, "confidence": {}, "checks": {}}
+                from . import read as reader
+
+                doc, rt = reader.read_paper(rgb, q["quad"])
+                timings.update(rt)
+        elif read and q["doc_kind"] == "paper" and not (set(q["problems"]) & {"not_document", "too_small"}):
+            from . import read as reader
+
+            doc, rt = reader.read_paper(rgb, None)  # a page filling the frame
+            timings.update(rt)
         if doc is not None and "pages" in info:
             doc["pages"] = info["pages"]
         timings["total"] = round((time.perf_counter() - t0) * 1000, 1)

@@ -40,6 +40,7 @@ def make_sample(seed: int, kind: str = "cccd_front", cls: str = "good",
         data = buf.getvalue()
     truth = {
         "kind": kind if cls != "not_document" else None,
+        "doc_type": flat.info.get("doc_type") if kind == "paper" and cls != "not_document" else None,
         "cls": cls,
         "expect_problems": sorted(EXPECTED[cls]),
         "fields": cards.truth_fields(ident, kind) if ident and cls != "not_document" else {},

@@ -121,14 +121,20 @@ def _not_document(rng: random.Random, w: int, h: int) -> np.ndarray:
     return cv2.GaussianBlur(arr, (0, 0), max(0.8, w / 800))
 
 
+PAPER_TITLES = [("TỜ KHAI ĐĂNG KÝ KHAI SINH", "to_khai_khai_sinh"), ("GIẤY ỦY QUYỀN", "giay_uy_quyen"),
+                ("HỢP ĐỒNG THUÊ NHÀ Ở", "hop_dong_thue_nha"), ("TỜ KHAI ĐĂNG KÝ KẾT HÔN", "to_khai_ket_hon"),
+                ("TỜ KHAI THAY ĐỔI THÔNG TIN CƯ TRÚ", "to_khai_cu_tru"), ("GIẤY CHỨNG SINH", "giay_chung_sinh"),
+                ("GIẤY BÁO TỬ", "giay_bao_tu")]
+
+
 def paper_page(rng: random.Random, scale: float = 1.0) -> Image.Image:
     """An A4 form-like page with a Vietnamese title and body text."""
     from .cards import font
     W, H = int(1240 * scale), int(1754 * scale)
     pg = Image.new("RGB", (W, H), (rng.randint(240, 252),) * 3)
     d = ImageDraw.Draw(pg)
-    title = rng.choice(["TỜ KHAI ĐĂNG KÝ KHAI SINH", "GIẤY ỦY QUYỀN", "HỢP ĐỒNG THUÊ NHÀ",
-                        "TỜ KHAI THAY ĐỔI THÔNG TIN CƯ TRÚ", "GIẤY CHỨNG SINH"])
+    title, kind = rng.choice(PAPER_TITLES)
+    pg.info["doc_type"] = kind
     d.text((W / 2, 60 * scale), "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", font=font(34 * scale, "b"), fill=(10, 10, 10), anchor="mt")
     d.text((W / 2, 110 * scale), "Độc lập - Tự do - Hạnh phúc", font=font(30 * scale, "b"), fill=(10, 10, 10), anchor="mt")
     d.text((W / 2, 220 * scale), title, font=font(44 * scale, "b"), fill=(10, 10, 10), anchor="mt")

@@ -53,10 +53,10 @@ def test_bad_classes_are_caught(sample, cls):
 
 
 def test_paper_page(sample):
-    p, _ = sample(300, "paper", "good")
+    p, truth = sample(300, "paper", "good")
     r = ocr.analyze(p, expect="paper")
     assert r["quality"]["ok"], r["quality"]
-    assert r["document"]["type"] == "other"
+    assert r["document"]["type"] == truth["doc_type"]
     p, _ = sample(301, "paper", "not_document")
     r = ocr.analyze(p, expect="paper")
     assert r["quality"]["problems"] == ["not_document"]
@@ -67,3 +67,19 @@ def test_tiny_resolution(sample):
     r = ocr.analyze(p)
     assert "too_small" in r["quality"]["problems"]
     assert r["quality"]["metrics"]["width"] < 640
+
+
+def test_scanned_pdf_paper(tmp_path):
+    """A scanned form as a PDF: the page fills the frame; its title gives the type."""
+    import random
+
+    from ocr.synth import photo
+
+    page = photo.paper_page(random.Random(5), 0.8)
+    q = tmp_path / "form.pdf"
+    page.save(q, "PDF", resolution=100)
+    r = ocr.analyze(q, expect="paper")
+    assert r["quality"]["ok"], r["quality"]
+    assert r["quality"]["metrics"]["pages"] == 1
+    assert r["document"]["type"] == page.info["doc_type"]
+    assert r["document"]["pages"] == 1
