@@ -85,7 +85,9 @@ def analyze(path: str | Path, expect: str | None = None, read: bool = True) -> d
         doc = None
         timings = {"decode": round((t_dec - t0) * 1000, 1), "quality": round((t_q - t_dec) * 1000, 1),
                    "verdict": round((t_q - t0) * 1000, 1)}
-        if read and q["quad"] is not None and not (set(q["problems"]) & {"not_document", "cropped"}):
+        # read only what can be read: a retake is asked for anyway when the photo is blurry,
+        # too dark/bright, cut off or too small (glare may leave most fields, and the QR, readable)
+        if read and q["quad"] is not None and set(q["problems"]) <= {"glare"}:
             if q["doc_kind"] == "card" and expect != "paper":
                 from . import read as reader
 
@@ -105,7 +107,7 @@ def analyze(path: str | Path, expect: str | None = None, read: bool = True) -> d
 
                 doc, rt = reader.read_paper(rgb, q["quad"])
                 timings.update(rt)
-        elif read and q["doc_kind"] == "paper" and not (set(q["problems"]) & {"not_document", "too_small"}):
+        elif read and q["doc_kind"] == "paper" and not q["problems"]:
             from . import read as reader
 
             doc, rt = reader.read_paper(rgb, None)  # a page filling the frame
