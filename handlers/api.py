@@ -159,6 +159,7 @@ async def list_dossiers(rt, who: auth.Principal, *, status: str | None = None, p
         "due_date": d.due_date.isoformat() if d.due_date else None,
         "due_state": due_state(d, today),
         "assignee": assignees.get(d.id),
+        "days_late": (today - d.due_date).days if due_state(d, today) == "overdue" else None,
     } for d in rows]
     return {"items": items, "total": total, "counts": {k: int(counts.get(k, 0)) for k in VISIBLE},
             "overdue": int(overdue_n)}
@@ -563,9 +564,6 @@ async def overdue_report(request: web.Request) -> web.Response:
     rt = request.app[RUNTIME]
     result = await list_dossiers(rt, who, overdue=True, limit=MAX_PAGE)
     today = local_today(rt.settings)
-    for item in result["items"]:
-        due = dt.date.fromisoformat(item["due_date"])
-        item["days_late"] = (today - due).days
     return web.json_response({"as_of": today.isoformat(), "items": result["items"], "total": result["total"]})
 
 
@@ -682,7 +680,7 @@ def openapi_spec(server: str = "/") -> dict[str, Any]:
             "code": {"type": "string"}, "procedure": {"type": "string"}, "procedure_name": {"type": "string"},
             "status": {"type": "string", "enum": list(VISIBLE)}, "submitted_at": nullable_str,
             "due_date": nullable_str, "due_state": {"type": ["string", "null"], "enum": ["overdue", "due_soon", "on_time", None]},
-            "assignee": nullable_str}},
+            "assignee": nullable_str, "days_late": {"type": ["integer", "null"], "description": "calendar days"}}},
         "DossierList": {"type": "object", "required": ["items", "total", "counts"], "properties": {
             "items": {"type": "array", "items": {"$ref": "#/components/schemas/DossierSummary"}},
             "total": {"type": "integer"}, "overdue": {"type": "integer"},

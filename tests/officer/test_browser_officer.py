@@ -169,6 +169,17 @@ async def test_officer_asks_for_two_documents_then_accepts_in_the_browser(server
 
             await expect(cthread).to_contain_text("GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ", timeout=20000)
             await expect(cthread).to_contain_text(code)
-            assert errors == []
+
+            # markup typed by a citizen reaches the open page as text (the live path, not a reload)
+            dialogs: list[str] = []
+            officer.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+            hostile = '<img src=x onerror=alert(1)><script>alert(2)</script> cảm ơn'
+            await citizen.fill("#text", hostile)
+            await citizen.keyboard.press("Enter")
+            live = officer_thread.locator("li.citizen").last
+            await expect(live).to_contain_text(hostile, timeout=15000)
+            assert await officer_thread.locator("img[src='x'], script").count() == 0
+            await officer.wait_for_timeout(300)
+            assert dialogs == [] and errors == []
         finally:
             await browser.close()

@@ -184,3 +184,23 @@ async def test_new_citizen_messages_reach_the_open_page_without_reload(client, r
     assert later["messages"][0]["author_label"] == "Người dân"
     assert all(v in {"sending", "sent", "failed", "held"} for v in later["delivery"].values())
 
+
+
+async def test_queue_filters_and_counts(client, rt):
+    import datetime as dt
+
+    late = await seed_dossier(rt, due=dt.date.today() - dt.timedelta(days=3))
+    later = await seed_dossier(rt, status="accepted", due=dt.date.today() + dt.timedelta(days=60))
+    other_proc = await seed_dossier(rt, procedure="khai_tu")
+    await console_login(client, "lan")
+    page = await (await client.get("/officer")).text()
+    assert all(c in page for c in (late, later, other_proc))
+    assert re.search(r'data-status="submitted">2<', page) and re.search(r'data-status="accepted">1<', page)
+    overdue = await (await client.get("/officer?due=overdue")).text()
+    assert late in overdue and later not in overdue and "Quá hạn 3 ngày" in overdue
+    accepted = await (await client.get("/officer?status=accepted")).text()
+    assert later in accepted and late not in accepted
+    by_proc = await (await client.get("/officer?procedure=khai_tu")).text()
+    assert other_proc in by_proc and late not in by_proc
+    junk = await client.get("/officer?status=%3Cscript%3E&procedure=%22%3E&due=x")
+    assert junk.status == 200 and "<script>" not in await junk.text()
