@@ -46,7 +46,7 @@ async def _seed(url: str) -> list[str]:
 
 @pytest.fixture(scope="module")
 def api_server(tmp_path_factory):
-    from test_browser_officer import _free_port
+    from test_officer_browser import _free_port
 
     tmp = tmp_path_factory.mktemp("schemathesis")
     port = _free_port()
