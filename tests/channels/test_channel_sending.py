@@ -7,7 +7,7 @@ import uuid
 
 from bot.events import QuickReply, Reply
 from channel_kit import (messenger_body, messenger_text, post_messenger, post_zalo, reply as _reply,
-                         row as _row, runtime_of, settled as _settled, wait_for, zalo_event)
+                         runtime_of, settled as _settled, wait_for, zalo_event)
 from fakes.base import Failure
 
 

@@ -10,7 +10,7 @@ import uuid
 
 from sqlalchemy import func, select
 
-from bot.db import Conversation, MessageLog, Outbox
+from bot.db import Conversation, MessageLog
 from channel_kit import (messenger_body, messenger_signed, messenger_text, now_ms, post_messenger, post_zalo,
                          runtime_of, wait_for, zalo_event, zalo_image, zalo_signed)
 
