@@ -31,7 +31,7 @@ class Runtime:
         self.queue = create_queue(self.settings)
         self.media = MediaStore(self.settings.media_path)
         self.nlu = NLU.from_settings(self.settings)
-        self.engine = Engine(self.nlu)
+        self.engine = Engine(self.nlu, agency_name=self.settings.agency_name)
         self.channels: dict[str, Channel] = {}
         self.sender = Sender(self.settings, self.db, self.channels)
         self.workers: list[Worker] = []
