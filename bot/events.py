@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from typing import Any, Literal
 
 EventKind = Literal[
@@ -38,6 +38,9 @@ class Attachment:
     problem: str | None = None  # why it could not be taken (e.g. "not_image", "too_large")
 
 
+_ATTACHMENT_FIELDS = tuple(f.name for f in fields(Attachment))
+
+
 @dataclass(frozen=True)
 class InboundEvent:
     channel: str  # "web" | "cli" | "zalo" | "messenger"
@@ -59,7 +62,13 @@ class InboundEvent:
         return f"{self.channel}:{self.message_id}"
 
     def to_json(self) -> str:
-        return json.dumps(asdict(self), ensure_ascii=False, separators=(",", ":"))
+        # Built by hand: `dataclasses.asdict` deep-copies and costs a third of the ingest CPU.
+        return json.dumps({
+            "channel": self.channel, "user_id": self.user_id, "message_id": self.message_id, "kind": self.kind,
+            "text": self.text, "payload": self.payload,
+            "attachments": [{f: getattr(a, f) for f in _ATTACHMENT_FIELDS} for a in self.attachments],
+            "timestamp_ms": self.timestamp_ms, "meta": self.meta,
+        }, ensure_ascii=False, separators=(",", ":"))
 
     @classmethod
     def from_json(cls, raw: str | bytes) -> "InboundEvent":

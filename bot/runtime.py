@@ -40,6 +40,8 @@ class Runtime:
         self._stop = asyncio.Event()
         self.closing = asyncio.Event()  # set when the server shuts down: long polls return at once
         self._tasks: list[asyncio.Task] = []
+        self._batch: list[tuple[InboundEvent, asyncio.Future]] = []
+        self._submitting: set[asyncio.Task] = set()
 
     def add_channel(self, channel: Channel) -> None:
         self.channels[channel.name] = channel
@@ -47,10 +49,37 @@ class Runtime:
             self.prepare[channel.name] = channel.prepare
 
     async def submit(self, event: InboundEvent) -> bool:
-        """Accept an inbound event once (durably when Redis is used). False for a repeat."""
-        accepted = await self.queue.submit(event)
-        (metrics.INBOUND if accepted else metrics.DUPLICATES).labels(event.channel).inc()
-        return accepted
+        """Accept an inbound event once (durably when Redis is used). False for a repeat.
+
+        Events submitted in the same event-loop turn (many webhook requests under load, or the
+        items of one Messenger batch) go to the queue together in one `submit_many`; at low load
+        a batch holds one event and nothing waits (the flush is scheduled with `call_soon`)."""
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[bool] = loop.create_future()
+        self._batch.append((event, future))
+        if len(self._batch) == 1:
+            loop.call_soon(self._flush_batch)
+        return await future
+
+    def _flush_batch(self) -> None:
+        batch, self._batch = self._batch, []
+        task = asyncio.get_running_loop().create_task(self._submit_batch(batch))
+        self._submitting.add(task)
+        task.add_done_callback(self._submitting.discard)
+
+    async def _submit_batch(self, batch: list[tuple[InboundEvent, asyncio.Future]]) -> None:
+        try:
+            results = await self.queue.submit_many([event for event, _ in batch])
+        except Exception as exc:  # the queue is unreachable: every caller sees the error
+            results = [exc] * len(batch)
+        for (event, future), result in zip(batch, results):
+            if future.done():
+                continue
+            if isinstance(result, BaseException):
+                future.set_exception(result)
+            else:
+                (metrics.INBOUND if result else metrics.DUPLICATES).labels(event.channel).inc()
+                future.set_result(result)
 
     async def start(self, *, workers: int = 1, sender: bool = True) -> None:
         self._stop.clear()

@@ -22,7 +22,6 @@ from aiohttp import web
 from bot.db.models import utcnow
 from bot.events import Attachment, InboundEvent
 from bot.runtime import RUNTIME
-from handlers.ingest import ingest_for
 from handlers.base import DELIVERY, Channel, OutsideWindow, PermanentSendError, RetryLater
 from handlers.media_fetch import MediaFetcher
 from handlers.platform import BodyTooLarge, cut_title, numbered_list, read_body, signed_media_url, split_text
@@ -190,7 +189,7 @@ async def webhook(request: web.Request) -> web.Response:
     queued = [e for e in events if e.kind not in NOT_QUEUED]
     if queued:  # every item of the batch at once, in one Redis round trip
         try:
-            await asyncio.gather(*(ingest_for(rt).submit(e) for e in queued))
+            await asyncio.gather(*(rt.submit(e) for e in queued))
         except Exception:  # not (all) accepted: Meta sends the batch again; accepted items are repeats
             log.exception("could not enqueue Messenger events")
             return web.Response(status=503, text="try again")

@@ -28,7 +28,6 @@ from sqlalchemy.exc import IntegrityError
 from bot.db.models import PlatformToken, utcnow
 from bot.events import Attachment, InboundEvent
 from bot.runtime import RUNTIME
-from handlers.ingest import ingest_for
 from handlers.base import DELIVERY, Channel, OutsideWindow, PermanentSendError, RetryLater
 from handlers.media_fetch import MediaFetcher
 from handlers.platform import BodyTooLarge, cut_title, numbered_list, read_body, signed_media_url, split_text
@@ -205,7 +204,7 @@ async def webhook(request: web.Request) -> web.Response:
         return web.Response(status=400, text=f"malformed: {exc}")
     if event is not None and event.kind not in NOT_QUEUED:
         try:
-            await ingest_for(rt).submit(event)
+            await rt.submit(event)
         except Exception:  # the queue is unreachable: not accepted, Zalo sends it again
             log.exception("could not enqueue Zalo event %s", event.dedupe_key)
             return web.Response(status=503, text="try again")

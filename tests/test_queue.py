@@ -111,3 +111,35 @@ async def test_redis_takes_over_the_job_of_a_silent_consumer():
             assert await q.fetch("third", count=1, block_ms=50) == []
         finally:
             await q.close()
+
+
+async def test_submit_many_is_submit_for_each_event_in_one_go(queue):
+    events = [ev(f"u{i % 3}", f"m{i}", f"t{i}") for i in range(12)] + [ev("u0", "m0", "repeat")]
+    results = await queue.submit_many(events)
+    assert results == [True] * 12 + [False]
+    for user in ("u0", "u1", "u2"):
+        entries = await queue.entries(f"zalo:{user}", after="0-0")
+        assert [e.event.text for e in entries] == [f"t{i}" for i in range(12) if f"u{i % 3}" == user]
+    jobs = await queue.fetch("c", count=50, block_ms=200)
+    assert len(jobs) == 12
+
+
+async def test_runtime_submissions_in_one_loop_turn_share_one_batch(backend_settings):
+    from bot.runtime import Runtime
+
+    rt = Runtime(backend_settings)
+    calls = []
+    original = rt.queue.submit_many
+
+    async def counting(events):
+        calls.append(len(events))
+        return await original(events)
+
+    rt.queue.submit_many = counting
+    try:
+        results = await asyncio.gather(*(rt.submit(ev(f"u{i}", f"x{i}")) for i in range(20)),
+                                       rt.submit(ev("u0", "x0")))
+        assert results == [True] * 20 + [False] and calls == [21]
+        assert await rt.submit(ev("u1", "y1")) is True and calls == [21, 1]
+    finally:
+        await rt.stop()

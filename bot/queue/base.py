@@ -50,6 +50,17 @@ class MessageQueue(ABC):
     async def submit(self, event: InboundEvent) -> bool:
         """Accept an event once. False if this (channel, message id) was already accepted."""
 
+    async def submit_many(self, events: list[InboundEvent]) -> list[bool | BaseException]:
+        """`submit` for several events at once (one round trip where the backend allows it).
+        One result per event, in order: accepted, repeat, or the error of that event alone."""
+        results: list[bool | BaseException] = []
+        for event in events:
+            try:
+                results.append(await self.submit(event))
+            except Exception as exc:
+                results.append(exc)
+        return results
+
     @abstractmethod
     async def fetch(self, consumer: str, count: int, block_ms: int) -> list[Job]:
         """Up to `count` jobs: ones abandoned by dead consumers first, then new ones."""
