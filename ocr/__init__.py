@@ -70,7 +70,7 @@ def analyze(path: str | Path, expect: str | None = None, read: bool = True) -> d
         from . import intake, quality
 
         try:
-            img, info = intake.load(path, max_side=intake.CHECK_MAX_SIDE)
+            img, info = intake.load(path, max_side=intake.CHECK_MAX_SIDE, gray_if_reduced=True)
         except IntakeError as e:
             return _failed(path, e.code, t0, detail=e.detail)
         t_dec = time.perf_counter()
@@ -93,7 +93,7 @@ def analyze(path: str | Path, expect: str | None = None, read: bool = True) -> d
 
                 quad = q["quad"]
                 full = max(info["width"], info["height"])
-                if info["format"] == "jpeg" and max(rgb.shape[:2]) < min(full, intake.WORK_MAX_SIDE) * 0.9:
+                if rgb.ndim == 2 or (info["format"] == "jpeg" and max(rgb.shape[:2]) < min(full, intake.WORK_MAX_SIDE) * 0.9):
                     # the verdict used a reduced decode: decode again at reading resolution
                     img2, _ = intake.load(path, max_side=intake.WORK_MAX_SIDE, draft_min=1400)
                     k = img2.width / rgb.shape[1]
@@ -105,11 +105,17 @@ def analyze(path: str | Path, expect: str | None = None, read: bool = True) -> d
             else:
                 from . import read as reader
 
+                if rgb.ndim == 2:
+                    img2, _ = intake.load(path, max_side=intake.WORK_MAX_SIDE, draft_min=1400)
+                    q["quad"] = (np.asarray(q["quad"]) * (img2.width / rgb.shape[1])).tolist()
+                    rgb = np.asarray(img2)
                 doc, rt = reader.read_paper(rgb, q["quad"])
                 timings.update(rt)
         elif read and q["doc_kind"] == "paper" and not q["problems"]:
             from . import read as reader
 
+            if rgb.ndim == 2:
+                rgb = np.asarray(intake.load(path, max_side=intake.WORK_MAX_SIDE, draft_min=1400)[0])
             doc, rt = reader.read_paper(rgb, None)  # a page filling the frame
             timings.update(rt)
         if doc is not None and "pages" in info:

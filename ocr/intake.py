@@ -69,11 +69,13 @@ def _to_rgb(im: Image.Image) -> Image.Image:
     return im.convert("RGB")
 
 
-def load(path: str | Path, max_side: int = WORK_MAX_SIDE, draft_min: int | None = None) -> tuple[Image.Image, dict]:
+def load(path: str | Path, max_side: int = WORK_MAX_SIDE, draft_min: int | None = None,
+         gray_if_reduced: bool = False) -> tuple[Image.Image, dict]:
     """Decode `path` into an RGB image whose longer side is about `max_side` or less.
 
     A JPEG is decoded at the smallest 1/2, 1/4, 1/8 scale whose longer side stays >= draft_min
-    (default: max_side). Returns (image, info) where info has format, width/height of the full oriented image and,
+    (default: max_side); with gray_if_reduced such a reduced JPEG is decoded as luminance only
+    (mode "L": no chroma work, for the quality verdict). Returns (image, info) where info has format, width/height of the full oriented image and,
     for a PDF, pages. Raises IntakeError(code) with a contract problem code.
     """
     p = Path(path)
@@ -116,7 +118,10 @@ def load(path: str | Path, max_side: int = WORK_MAX_SIDE, draft_min: int | None 
             im.seek(0)
         if kind == "jpeg" and max(w, h) > (draft_min or max_side):
             k = (draft_min or max_side) / max(w, h)
-            im.draft("RGB", (max(1, int(w * k)), max(1, int(h * k))))
+            if gray_if_reduced and k <= 0.5:
+                im.draft("L", (max(1, int(w * k)), max(1, int(h * k))))
+            else:
+                im.draft("RGB", (max(1, int(w * k)), max(1, int(h * k))))
         try:
             orientation = im.getexif().get(0x0112, 1)
         except Exception:
@@ -124,7 +129,8 @@ def load(path: str | Path, max_side: int = WORK_MAX_SIDE, draft_min: int | None 
         im.load()
         drafted = im.size
         im = ImageOps.exif_transpose(im) if orientation not in (1, None) else im
-        im = _to_rgb(im)
+        if im.mode != "L" or not gray_if_reduced:
+            im = _to_rgb(im)
     except IntakeError:
         im.close()
         raise

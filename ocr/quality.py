@@ -68,7 +68,7 @@ def _quad_mask(shape, quad: np.ndarray) -> np.ndarray:
 
 
 def assess(rgb: np.ndarray, info: dict, expect: str | None = None) -> dict:
-    """Quality of one decoded photo. rgb: HxWx3 uint8 (work size). info: from intake.load.
+    """Quality of one decoded photo. rgb: HxWx3 (or HxW grey) uint8. info: from intake.load.
 
     Returns {"ok", "problems", "metrics", "quad" (in rgb pixel coords or None), "doc_kind"}.
     """
@@ -76,7 +76,7 @@ def assess(rgb: np.ndarray, info: dict, expect: str | None = None) -> dict:
     H, W = rgb.shape[:2]
     k = min(1.0, CHECK_SIDE / max(H, W))
     small = cv2.resize(rgb, (max(1, round(W * k)), max(1, round(H * k))), interpolation=cv2.INTER_AREA) if k < 1 else rgb
-    gray = cv2.cvtColor(small, cv2.COLOR_RGB2GRAY)
+    gray = small if small.ndim == 2 else cv2.cvtColor(small, cv2.COLOR_RGB2GRAY)
     problems: list[str] = []
     m: dict = {"width": info.get("width", W), "height": info.get("height", H)}
     short, long = sorted((m["width"], m["height"]))
@@ -134,11 +134,13 @@ def assess(rgb: np.ndarray, info: dict, expect: str | None = None) -> dict:
             crop = cardmod.warp(rgb, q_full, (640, 404))
         else:
             crop = cardmod.warp(rgb, q_full, (640, 452))
-        sharp, ratio = sharpness(cv2.cvtColor(crop, cv2.COLOR_RGB2GRAY), ignore_clipped=gb > 0.002)
+        crop = crop if crop.ndim == 2 else cv2.cvtColor(crop, cv2.COLOR_RGB2GRAY)
+        sharp, ratio = sharpness(crop, ignore_clipped=gb > 0.002)
         blur_t = T["blur_sharpness"]
         m["blur_ratio"] = round(ratio, 3)
     else:
-        g2 = cv2.cvtColor(cv2.resize(rgb, (640, max(1, round(640 * H / W))), interpolation=cv2.INTER_AREA), cv2.COLOR_RGB2GRAY)
+        g2 = cv2.resize(rgb, (640, max(1, round(640 * H / W))), interpolation=cv2.INTER_AREA)
+        g2 = g2 if g2.ndim == 2 else cv2.cvtColor(g2, cv2.COLOR_RGB2GRAY)
         sharp, ratio = sharpness(g2)
         blur_t = T["blur_sharpness_frame"]
         q_full = None
