@@ -15,7 +15,10 @@ from typing import Any, Mapping
 
 import yaml
 
-ROOT = Path(__file__).resolve().parent.parent
+# The project root: the source tree when run from it, else the working directory (an installed
+# package, e.g. the Docker image, runs from the folder that holds config.yml and var/).
+_SOURCE_ROOT = Path(__file__).resolve().parent.parent
+ROOT = _SOURCE_ROOT if (_SOURCE_ROOT / "config.yml").exists() else Path.cwd()
 CONFIG_FILE = ROOT / "config.yml"
 
 # Settings that must never be read from config.yml in a real deployment (they still may be
