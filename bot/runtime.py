@@ -102,6 +102,9 @@ class Runtime:
         self._tasks.clear()
         for channel in self.channels.values():
             await channel.close()
+        close_nlu = getattr(self.nlu, "close", None)
+        if close_nlu is not None:
+            await close_nlu()  # the Rasa backend's HTTP session
         await self.queue.close()
         await self.db.close()
 
