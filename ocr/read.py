@@ -425,6 +425,11 @@ def read_card(rgb: np.ndarray, quad, problems: list[str]) -> tuple[dict, dict]:
                         checks["date_of_expiry_corrected"] = {"ocr": raw, "by": "age_rule"}
                         break
     num = F.get("id_number")
+    if num and doc["sources"].get("id_number") == "ocr" and kind == "cmnd_front" and len(num) == 8:
+        # 9-digit CMND read with 8 digits: most often a dropped leading 0 (flagged, low confidence)
+        F["id_number"] = num = "0" + num
+        doc["confidence"]["id_number"] = 0.6
+        checks["id_number_corrected"] = {"ocr": num[1:], "by": "leading_zero_guess"}
     if num and doc["sources"].get("id_number") == "ocr" and kind != "cmnd_front" and len(num) == 11 and num[0] != "0":
         fixed = "0" + num  # a dropped leading zero: every province code starts with 0
         chk = idnum.check_number(fixed, F.get("date_of_birth"), F.get("sex"))
