@@ -10,10 +10,16 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
+import re
+import shutil
 import socket
+import subprocess
+import sys
+import time
+import urllib.request
 import uuid
 from pathlib import Path
-from typing import AsyncIterator, Callable
+from typing import AsyncIterator, Callable, Iterator
 from urllib.parse import urlparse
 
 import pytest
@@ -117,3 +123,115 @@ async def wait_for(predicate: Callable[[], "asyncio.Future | bool"], timeout: fl
         if loop.time() > deadline:
             raise AssertionError(f"condition not met within {timeout}s")
         await asyncio.sleep(every)
+
+
+# ---- a real server process and headless Chromium (browser and property-based tests) -------------
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+# As root, in a closed network: no sandbox, and nothing that phones home at start-up.
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                 "--disable-dev-shm-usage"]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextlib.contextmanager
+def served(tmp: Path, officers: tuple[tuple[str, str, str, str], ...] = (),
+           before_start: Callable[[str], None] | None = None) -> Iterator[str]:
+    """`python -m bot serve` as `make run` starts it (SQLite and the in-process queue under `tmp`),
+    migrated, with the given officers (username, agency, role, password); yields the base URL.
+    `before_start(database_url)` may seed the database before the server starts."""
+    port = free_port()
+    database_url = f"sqlite+aiosqlite:///{tmp}/motcua.db"
+    env = dict(os.environ, DATABASE_URL=database_url, REDIS_URL="", MEDIA_DIR=str(tmp / "media"),
+               VAR_DIR=str(tmp / "var"), LOG_LEVEL="WARNING", PUBLIC_BASE_URL=f"http://127.0.0.1:{port}")
+    subprocess.run([sys.executable, "-m", "bot", "db", "upgrade"], cwd=ROOT, env=env, check=True, capture_output=True)
+    for username, agency, role, password in officers:
+        subprocess.run([sys.executable, "-m", "bot", "officer", "add", "--username", username, "--agency", agency,
+                        "--role", role], cwd=ROOT, env=env, check=True, capture_output=True,
+                       input=(password + "\n").encode())
+    if before_start is not None:
+        before_start(database_url)
+    log_path = tmp / "server.log"
+    with open(log_path, "wb") as log:
+        proc = subprocess.Popen([sys.executable, "-m", "bot", "serve", "--port", str(port)], cwd=ROOT, env=env,
+                                stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(300):
+            try:
+                urllib.request.urlopen(base + "/healthz", timeout=1)
+                break
+            except OSError:
+                if proc.poll() is not None:
+                    raise AssertionError(log_path.read_text(errors="replace"))
+                time.sleep(0.1)
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+@contextlib.asynccontextmanager
+async def chromium():
+    """Debian's Chromium, headless, driven by Playwright (never a downloaded browser)."""
+    if not Path(CHROMIUM).exists():
+        pytest.fail("chromium is not installed (make test installs it as root: apt-get install chromium)")
+    from playwright.async_api import async_playwright
+
+    async with async_playwright() as pw:
+        browser = await pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            await browser.close()
+
+
+async def file_birth_registration_in_browser(page, base: str, tmp: Path) -> str:
+    """A citizen files a birth registration through /chat, by clicks and typing; returns the code."""
+    from playwright.async_api import expect
+
+    from citizen import photo
+
+    paper = tmp / "giay_chung_sinh.jpg"
+    paper.write_bytes(photo("paper", seed=21))
+    card = tmp / "can_cuoc.jpg"
+    card.write_bytes(photo("cccd_front", seed=22))
+    await page.goto(base + "/chat")
+    thread = page.locator("#thread")
+    await expect(thread).to_contain_text("1. Có em bé", timeout=20000)
+    await page.get_by_role("button", name="1. Có em bé").click()
+    await expect(thread).to_contain_text("trọn gói", timeout=20000)
+    await page.get_by_role("button", name="2. Khai sinh", exact=True).click()
+    await expect(thread).to_contain_text("Bạn đồng ý không?", timeout=20000)
+    await page.get_by_role("button", name="1. Đồng ý").click()
+    await expect(thread).to_contain_text("Bạn là bố hoặc mẹ của bé", timeout=20000)
+    await page.get_by_role("button", name="2. Tôi là bố/mẹ bé").click()
+    await expect(thread).to_contain_text("Bước 1/2", timeout=20000)
+    await page.set_input_files("#photo", str(paper))
+    await expect(thread).to_contain_text("Bước 2/2", timeout=30000)
+    await page.set_input_files("#photo", str(card))
+    asked = page.locator("#thread li", has_text="Họ và tên dự kiến của bé")
+    read = page.locator("#thread li", has_text="Mình đọc được trên thẻ")
+    await expect(asked.or_(read)).to_be_visible(timeout=30000)
+    if await read.count():
+        await page.get_by_role("button", name="1. Đúng hết").click()
+        await expect(asked).to_be_visible(timeout=20000)
+    for text, next_prompt in (("Nguyễn Minh An", "bé trai hay bé gái"), ("1", "Bé sinh ngày nào"),
+                              ("05/03/2026", "Số điện thoại"), ("0912345678", "Thông tin đã đúng chưa?")):
+        await page.fill("#text", text)
+        await page.keyboard.press("Enter")
+        await expect(thread).to_contain_text(next_prompt, timeout=20000)
+    await page.get_by_role("button", name="1. Nộp hồ sơ").click()
+    await expect(thread).to_contain_text("Mã hồ sơ của bạn", timeout=20000)
+    return re.search(r"Mã hồ sơ của bạn: (DEMO-\d{6}-\d{4})", await thread.inner_text()).group(1)

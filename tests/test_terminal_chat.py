@@ -7,11 +7,8 @@ import asyncio
 import os
 import re
 import sys
-from pathlib import Path
-
 from citizen import photo
-
-ROOT = Path(__file__).resolve().parent.parent
+from support import ROOT
 
 
 async def test_a_birth_registration_in_the_terminal(tmp_path):

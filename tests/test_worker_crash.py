@@ -6,10 +6,8 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-import socket
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 import redis.asyncio as aioredis
@@ -18,18 +16,9 @@ from sqlalchemy import func, select
 from bot.db import MessageLog, Outbox
 from bot.queue.redis import GROUP
 from bot.runtime import Runtime
-from support import REDIS, make_settings, wait_for
+from support import REDIS, ROOT, free_port, wait_for
 from handlers.webchat import WebChannel
 from citizen import Citizen
-
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
 
 async def _pending(prefix: str) -> list:
     r = aioredis.Redis.from_url(REDIS, decode_responses=True)
@@ -55,7 +44,7 @@ async def test_killed_worker_job_is_redone_once(moment, production_settings):
                MEDIA_DIR=s.media_dir, VAR_DIR=s.var_dir, SECRET_KEY=s.secret_key, CLAIM_IDLE_MS="1500",
                LOCK_TTL_S="2", LOG_LEVEL="WARNING")
     env["MOTCUA_TEST_PAUSE_BEFORE_COMMIT_S" if moment == "before_commit" else "MOTCUA_TEST_PAUSE_AFTER_COMMIT_S"] = "60"
-    proc = subprocess.Popen([sys.executable, "-m", "bot", "serve", "--role", "worker", "--port", str(_free_port())],
+    proc = subprocess.Popen([sys.executable, "-m", "bot", "serve", "--role", "worker", "--port", str(free_port())],
                             cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     rt = Runtime(s)  # used first only to submit and read; its worker starts after the kill
     rt.add_channel(WebChannel())

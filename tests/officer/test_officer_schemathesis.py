@@ -9,11 +9,7 @@ import asyncio
 import itertools
 import json
 import os
-import subprocess
-import sys
-import time
 import urllib.request
-from pathlib import Path
 
 import hypothesis
 import hypothesis.errors
@@ -21,8 +17,8 @@ import pytest
 import schemathesis
 
 from officer_kit import seed_dossier
+from support import served
 
-ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "mat-khau-schemathesis-1"
 STATS: dict[str, int] = {}
 COUNTER = itertools.count()
@@ -46,37 +42,15 @@ async def _seed(url: str) -> list[str]:
 
 @pytest.fixture(scope="module")
 def api_server(tmp_path_factory):
-    from test_officer_browser import _free_port
-
     tmp = tmp_path_factory.mktemp("schemathesis")
-    port = _free_port()
-    db_url = f"sqlite+aiosqlite:///{tmp}/motcua.db"
-    env = dict(os.environ, DATABASE_URL=db_url, REDIS_URL="", MEDIA_DIR=str(tmp / "media"), VAR_DIR=str(tmp / "var"),
-               LOG_LEVEL="WARNING", PUBLIC_BASE_URL=f"http://127.0.0.1:{port}")
-    subprocess.run([sys.executable, "-m", "bot", "db", "upgrade"], cwd=ROOT, env=env, check=True, capture_output=True)
-    subprocess.run([sys.executable, "-m", "bot", "officer", "add", "--username", "lan", "--agency", "DEMO",
-                    "--role", "officer"], cwd=ROOT, env=env, check=True, capture_output=True,
-                   input=(PASSWORD + "\n").encode())
-    codes = asyncio.run(_seed(db_url))
-    log = open(tmp / "server.log", "wb")
-    proc = subprocess.Popen([sys.executable, "-m", "bot", "serve", "--port", str(port)], cwd=ROOT, env=env,
-                            stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(200):
-        try:
-            urllib.request.urlopen(base + "/healthz", timeout=1)
-            break
-        except OSError:
-            if proc.poll() is not None:
-                raise AssertionError((tmp / "server.log").read_text())
-            time.sleep(0.1)
-    req = urllib.request.Request(base + "/api/v1/auth/token", method="POST",
-                                 data=json.dumps({"username": "lan", "password": PASSWORD}).encode(),
-                                 headers={"Content-Type": "application/json"})
-    token = json.loads(urllib.request.urlopen(req, timeout=10).read())["access_token"]
-    yield base, token, codes
-    proc.terminate()
-    proc.wait(timeout=10)
+    codes: list[str] = []
+    with served(tmp, officers=(("lan", "DEMO", "officer", PASSWORD),),
+                before_start=lambda url: codes.extend(asyncio.run(_seed(url)))) as base:
+        req = urllib.request.Request(base + "/api/v1/auth/token", method="POST",
+                                     data=json.dumps({"username": "lan", "password": PASSWORD}).encode(),
+                                     headers={"Content-Type": "application/json"})
+        token = json.loads(urllib.request.urlopen(req, timeout=10).read())["access_token"]
+        yield base, token, codes
     server_log = (tmp / "server.log").read_text(errors="replace")
     assert "Traceback" not in server_log, server_log[-4000:]
 
