@@ -37,6 +37,9 @@ _PAUSE_AFTER_COMMIT = float(os.environ.get("MOTCUA_TEST_PAUSE_AFTER_COMMIT_S", "
 Prepare = Callable[[InboundEvent], Awaitable[InboundEvent]]
 
 
+NOT_A_MESSAGE = {"unfollow", "delivery", "seen"}
+
+
 class CursorConflict(RuntimeError):
     """Another worker applied the event first (a lock expired): this transaction is dropped."""
 
@@ -251,7 +254,9 @@ class Worker:
                     outcome = await self._turn(s, conv, state, event)
                 ok = await store.advance_conversation(
                     s, conv, old_cursor=old, new_cursor=entry.cursor, state=outcome.state,
-                    step=outcome.state.get("step"), last_inbound_at=utcnow(),
+                    step=outcome.state.get("step"),
+                    # the reply windows run from the citizen's last message, not from an unfollow
+                    last_inbound_at=conv.last_inbound_at if event.kind in NOT_A_MESSAGE else utcnow(),
                 )
                 if not ok:
                     raise CursorConflict(event.conversation_key)

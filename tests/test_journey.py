@@ -118,3 +118,22 @@ async def test_order_is_kept_per_citizen_with_two_workers(backend_settings):
                 assert rows == [f"{c.user}-{i:02d}" for i in range(n)]
     finally:
         await rt.stop()
+
+
+async def test_an_unfollow_does_not_reopen_the_reply_window(backend_settings):
+    from bot.db import Conversation
+    from bot.events import InboundEvent
+
+    rt = await start(backend_settings)
+    try:
+        c = Citizen(rt)
+        await c.say("Xin chào")
+        async with rt.db.session() as s:
+            before = (await s.execute(select(Conversation.last_inbound_at).where(Conversation.key == c.key))).scalar()
+        await rt.submit(InboundEvent(c.channel, c.user, "unf-1", kind="unfollow"))
+        await wait_for(lambda: c.processed("unf-1"))
+        async with rt.db.session() as s:
+            after = (await s.execute(select(Conversation.last_inbound_at).where(Conversation.key == c.key))).scalar()
+        assert after == before
+    finally:
+        await rt.stop()
