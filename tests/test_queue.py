@@ -90,7 +90,7 @@ async def test_a_released_job_is_handed_out_again(queue):
     [job] = await queue.fetch("c1", count=1, block_ms=200)
     await queue.release(job)
     [again] = await queue.fetch("c2", count=1, block_ms=500)
-    assert again.conversation_key == "zalo:u1"
+    assert again.conversation_key == "zalo:u1" and again.deliveries == 2  # (the worker backs off by it)
 
 
 async def test_redis_takes_over_the_job_of_a_silent_consumer():

@@ -161,7 +161,7 @@ class RedisQueue(MessageQueue):
             )
             for job_id, fields in claimed:
                 if fields and "c" in fields:
-                    jobs.append(Job(job_id, fields["c"], deliveries=2))
+                    jobs.append(Job(job_id, fields["c"], deliveries=int(fields.get("d", 1)) + 1))
                     log.warning("took over job %s of %s from a dead worker", job_id, fields["c"])
                 else:  # the entry was deleted under us: nothing to do
                     await self.r.xack(self.jobs_key, GROUP, job_id)
@@ -171,7 +171,7 @@ class RedisQueue(MessageQueue):
             )
             for _stream, items in answer or ():
                 for job_id, fields in items:
-                    jobs.append(Job(job_id, fields["c"]))
+                    jobs.append(Job(job_id, fields["c"], deliveries=int(fields.get("d", 1))))
         return jobs
 
     async def ack(self, job: Job) -> None:
@@ -182,7 +182,7 @@ class RedisQueue(MessageQueue):
 
     async def release(self, job: Job) -> None:
         async with self.r.pipeline(transaction=True) as p:
-            p.xadd(self.jobs_key, {"c": job.conversation_key})
+            p.xadd(self.jobs_key, {"c": job.conversation_key, "d": job.deliveries + 1})
             p.xack(self.jobs_key, GROUP, job.id)
             p.xdel(self.jobs_key, job.id)
             await p.execute()
