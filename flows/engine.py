@@ -538,6 +538,8 @@ class Engine:
             lines.append(self.say("intro_fields", fields=", ".join(f.label.lower() for f in proc.fields)))
         if proc.in_person:
             lines.append(self.say("in_person_note", where=proc.where))
+        if proc.online_only:
+            lines.append(self.m["online_only_note"])
         replies = [Reply("\n".join(lines))]
         return Outcome(new, replies + self._next_question(new), "affirm")
 
