@@ -710,7 +710,7 @@ class Engine:
 
     async def _on_id_fix(self, ctx, state, event, text, parse) -> Outcome:
         label, validator, example, options = ID_FIELD_RULES[state["fixing"]]
-        value, problem = validate(validator, text, list(options))
+        value, problem = validate(validator, text, list(options), ctx.now.date())
         if problem:
             return Outcome(state, [Reply(self.say("field_invalid", problem=problem, example=example))])
         await ctx.audit("id_field_corrected", {"document": state["id_doc"], "field": state["fixing"],
@@ -745,7 +745,7 @@ class Engine:
         raw = event.payload or text
         if not raw:
             return Outcome(state, [self._ask_field(state)])
-        value, problem = validate(f.validator, raw, list(f.options))
+        value, problem = validate(f.validator, raw, list(f.options), ctx.now.date())
         if problem:
             return Outcome(state, [Reply(self.say("field_invalid", problem=problem, example=f.example))])
         state["fields"][f.key] = value

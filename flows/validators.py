@@ -124,7 +124,10 @@ VALIDATORS: dict[str, Callable[..., Result]] = {
 }
 
 
-def validate(validator: str, value: str, options: list[str] | None = None) -> Result:
+def validate(validator: str, value: str, options: list[str] | None = None, today: dt.date | None = None) -> Result:
+    """`today` is the agency's date (the machine's may be a day behind Viet Nam's)."""
     if validator == "choice":
         return choice(value, options or [])
+    if validator in {"date_past", "date_any"}:
+        return VALIDATORS[validator](value, today)
     return VALIDATORS[validator](value)

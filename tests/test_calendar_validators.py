@@ -71,3 +71,11 @@ def test_dates():
     assert date_past("31/02/2026", today)[0] is None
     assert date_past("24/11/2026", today)[0] is None
     assert date_past("hôm qua", today)[0] is None
+
+
+def test_dates_are_judged_on_the_agencys_day():
+    from flows.validators import validate
+
+    # 06:30 on 24/11 in Hà Nội is still 23/11 on a UTC machine: a birth that morning is not "future"
+    assert validate("date_past", "24/11/2026", today=D(2026, 11, 24)) == ("2026-11-24", None)
+    assert validate("date_past", "24/11/2026", today=D(2026, 11, 23))[0] is None

@@ -173,8 +173,11 @@ async def test_accept_reject_result_and_late(client, rt):
 async def test_filters_counts_and_overdue_report(client, rt):
     import datetime as dt
 
-    late = await seed_dossier(rt, due=dt.date.today() - dt.timedelta(days=3))
-    fine = await seed_dossier(rt, due=dt.date.today() + dt.timedelta(days=30), status="accepted")
+    from handlers.api import local_today
+
+    today = local_today(rt.settings)  # the agency's date (Asia/Ho_Chi_Minh), not the machine's
+    late = await seed_dossier(rt, due=today - dt.timedelta(days=3))
+    fine = await seed_dossier(rt, due=today + dt.timedelta(days=30), status="accepted")
     h = bearer(await api_token(client, "lan"))
     over = await (await client.get("/api/v1/dossiers?overdue=true", headers=h)).json()
     assert [i["code"] for i in over["items"]] == [late] and over["items"][0]["due_state"] == "overdue"

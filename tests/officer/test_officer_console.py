@@ -189,8 +189,11 @@ async def test_new_citizen_messages_reach_the_open_page_without_reload(client, r
 async def test_queue_filters_and_counts(client, rt):
     import datetime as dt
 
-    late = await seed_dossier(rt, due=dt.date.today() - dt.timedelta(days=3))
-    later = await seed_dossier(rt, status="accepted", due=dt.date.today() + dt.timedelta(days=60))
+    from handlers.api import local_today
+
+    today = local_today(rt.settings)  # the agency's date (Asia/Ho_Chi_Minh), not the machine's
+    late = await seed_dossier(rt, due=today - dt.timedelta(days=3))
+    later = await seed_dossier(rt, status="accepted", due=today + dt.timedelta(days=60))
     other_proc = await seed_dossier(rt, procedure="khai_tu")
     await console_login(client, "lan")
     page = await (await client.get("/officer")).text()
