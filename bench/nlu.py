@@ -26,7 +26,7 @@ sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"
 sys.path.insert(0, str(ROOT))
 
 from nlu.data import load_nlu_data  # noqa: E402
-from nlu.embedded import DATA_FILE, EmbeddedNLU, IntentModel, load_config, train_model  # noqa: E402
+from nlu.embedded import DATA_FILE, EmbeddedNLU, load_config, train_model  # noqa: E402
 
 HELDOUT = ROOT / "nlu" / "tests" / "test_nlu.yml"
 

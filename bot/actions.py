@@ -116,8 +116,9 @@ async def request_supplement(rt, code: str, officer_id: int, items: list[dict], 
         t.need_status(*OPEN)
         names = _document_names(t.proc)
         keys: list[str] = []
+        reasons: list[str] = []
         lines = []
-        for i, item in enumerate(items, 1):
+        for item in items:
             key = str(item.get("document", ""))
             if key not in names:
                 raise ActionError("unknown_document", f"'{key}' is not a document of {t.dossier.procedure}")
@@ -125,6 +126,7 @@ async def request_supplement(rt, code: str, officer_id: int, items: list[dict], 
                 continue
             reason = _text(str(item.get("reason", "")), f"the reason for {key}")
             keys.append(key)
+            reasons.append(reason)
             lines.append(f"{len(keys)}. {names[key]}: {reason}")
         text = t.notice("supplement", items="\n".join(lines))
         if note and note.strip():
@@ -132,8 +134,8 @@ async def request_supplement(rt, code: str, officer_id: int, items: list[dict], 
         text += "\n" + t.notices["supplement_how"]
         msg = t.reply(text)
         t.dossier.status = "needs_supplement"
-        t.audit("supplement_requested", {"items": [dict(document=k, reason=l.split(": ", 1)[1])
-                                                   for k, l in zip(keys, lines)], "note": note or ""})
+        t.audit("supplement_requested", {"items": [{"document": k, "reason": r} for k, r in zip(keys, reasons)],
+                                         "note": note or ""})
         # the bot reopens collection of exactly these documents, in this thread
         state, replies = rt.engine.reopen_for_supplement(t.conv.state or {}, t.dossier.procedure, t.dossier.id, keys)
         t.conv.state = state

@@ -15,6 +15,9 @@ CONTENT_TYPES = {"jpeg": "image/jpeg", "png": "image/png", "webp": "image/webp",
                  "pdf": "application/pdf", "gif": "image/gif"}
 
 
+_TYPE_BY_EXTENSION = {ext: CONTENT_TYPES[kind] for kind, ext in EXTENSIONS.items()}
+
+
 @dataclass(frozen=True)
 class Stored:
     path: str  # relative to MEDIA_DIR
@@ -27,6 +30,11 @@ class Stored:
 class MediaStore:
     def __init__(self, root: Path) -> None:
         self.root = root
+
+    @staticmethod
+    def content_type(relative: str) -> str:
+        """The type of a stored file: its extension was chosen from its sniffed content."""
+        return _TYPE_BY_EXTENSION.get(Path(relative).suffix.lstrip("."), "application/octet-stream")
 
     def full_path(self, relative: str) -> Path:
         path = (self.root / relative).resolve()

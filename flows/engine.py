@@ -412,15 +412,14 @@ class Engine:
             lines.append(self.m["answer_unconfirmed"])
         return lines
 
-    def _document_lines(self, proc: Procedure, answers: dict | None = None) -> list[str]:
+    def _document_lines(self, proc: Procedure) -> list[str]:
+        """The documents, numbered; a conditional one says when it is needed."""
         lines = []
         for i, d in enumerate([d for d in proc.documents if d.photo != "none"], 1):
             line = f"{i}. {d.name}"
-            if d.condition and answers is None:
-                q = proc.questions[d.condition]
-                line += " " + self.say("intro_conditional", question=q.yes.lower())
-            if not (d.condition and answers is not None and not answers.get(d.condition)):
-                lines.append(line)
+            if d.condition:
+                line += " " + self.say("intro_conditional", question=proc.questions[d.condition].yes.lower())
+            lines.append(line)
         shown = [d.name for d in proc.documents if d.photo == "none"]
         if shown:
             lines.append(self.say("intro_none", docs="; ".join(shown)))
@@ -649,8 +648,7 @@ class Engine:
         if doc.photo == "id_card" and doc.read_fields:
             fields = {k: str(v) for k, v in ((reading or {}).get("fields") or {}).items() if k in doc.read_fields and v}
             if fields:
-                state.update(step="id_confirm", id_doc=doc.key, id_read=fields,
-                             id_sources=(reading or {}).get("sources") or {})
+                state.update(step="id_confirm", id_doc=doc.key, id_read=fields)
                 replies.append(self._id_confirm_reply(state))
                 return replies
             replies.append(Reply(self.m["id_not_read"]))
@@ -698,7 +696,7 @@ class Engine:
         if choice == "ok" or (choice is None and (intent == "affirm" or _plain(text) in YES_WORDS)):
             await ctx.confirm_reading(state["dossier_id"], state["id_doc"], state["id_read"])
             state["id_cards"][state["id_doc"]] = dict(state["id_read"])
-            for k in ("id_doc", "id_read", "id_sources"):
+            for k in ("id_doc", "id_read"):
                 state.pop(k, None)
             state["doc"] += 1
             return Outcome(state, self._enter_document(state), "affirm")

@@ -422,13 +422,8 @@ async def media(request: web.Request) -> web.StreamResponse:
         raise web.HTTPNotFound()
     if not full.is_file():
         raise web.HTTPNotFound()
-    from bot.media import CONTENT_TYPES
-    import ocr
-
-    with full.open("rb") as fh:
-        kind = ocr.sniff(fh.read(64))
     return web.FileResponse(full, headers={
-        "Content-Type": CONTENT_TYPES.get(kind or "", "application/octet-stream"),
+        "Content-Type": rt.media.content_type(path),
         "Cache-Control": "private, no-store", "X-Content-Type-Options": "nosniff",
         "Content-Security-Policy": "default-src 'none'; sandbox"})
 

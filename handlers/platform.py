@@ -125,4 +125,5 @@ async def media(request: web.Request) -> web.StreamResponse:
         raise web.HTTPForbidden()
     if not full.is_file():
         raise web.HTTPNotFound()
-    return web.FileResponse(full, headers={"Cache-Control": "private, max-age=300"})
+    return web.FileResponse(full, headers={"Content-Type": rt.media.content_type(path),
+                                           "Cache-Control": "private, max-age=300", "X-Content-Type-Options": "nosniff"})

@@ -223,10 +223,6 @@ async def media(request: web.Request) -> web.StreamResponse:
     path = rt.media.full_path(paths[0])
     if not path.is_file():
         raise web.HTTPNotFound()
-    from bot.media import CONTENT_TYPES
-    import ocr
-
-    kind = ocr.sniff(path.open("rb").read(64))
-    return web.FileResponse(path, headers={"Content-Type": CONTENT_TYPES.get(kind or "", "application/octet-stream"),
+    return web.FileResponse(path, headers={"Content-Type": rt.media.content_type(paths[0]),
                                            "Cache-Control": "private, max-age=3600",
                                            "X-Content-Type-Options": "nosniff"})

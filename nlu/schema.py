@@ -12,7 +12,6 @@ the empty string) and ``range`` (min/max). Other keys are ignored.
 from __future__ import annotations
 
 import re
-import sys
 from pathlib import Path
 from typing import Any
 

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import io
 import re
 import uuid
-from pathlib import Path
 
 from sqlalchemy import func, select
 

@@ -26,7 +26,7 @@ class MemoryQueue(MessageQueue):
         self._logs: dict[str, list[Entry]] = defaultdict(list)
         self._jobs: asyncio.Queue[Job] = asyncio.Queue()
         self._job_ids = itertools.count(1)
-        self._locks: dict[str, asyncio.Lock] = {}
+        self._locks: dict[str, tuple[asyncio.Lock, list[int]]] = {}  # lock, [holders + waiters]
         self._last = (0, 0)
 
     def _next_cursor(self) -> str:
@@ -90,11 +90,15 @@ class MemoryQueue(MessageQueue):
 
     @asynccontextmanager
     async def lock(self, conversation_key: str, ttl_s: float) -> AsyncIterator[None]:
-        lock = self._locks.setdefault(conversation_key, asyncio.Lock())
-        async with lock:
-            yield
-        if not lock.locked() and not lock._waiters:  # type: ignore[attr-defined]
-            self._locks.pop(conversation_key, None)
+        lock, users = self._locks.setdefault(conversation_key, (asyncio.Lock(), [0]))
+        users[0] += 1
+        try:
+            async with lock:
+                yield
+        finally:
+            users[0] -= 1
+            if users[0] == 0:  # nobody holds or waits: forget the lock
+                del self._locks[conversation_key]
 
     async def ping(self) -> None:
         return None
