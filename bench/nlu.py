@@ -28,7 +28,7 @@ sys.path.insert(0, str(ROOT))
 from nlu.data import load_nlu_data  # noqa: E402
 from nlu.embedded import DATA_FILE, EmbeddedNLU, load_config, train_model  # noqa: E402
 
-HELDOUT = ROOT / "nlu" / "tests" / "test_nlu.yml"
+HELDOUT = ROOT / "nlu" / "tests" / "heldout.yml"
 
 
 def pct(values: list[float], p: float) -> float:

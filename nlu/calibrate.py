@@ -5,8 +5,8 @@
 Prints cross-validated accuracy / macro F1 for the configured settings (or a small grid of
 C and char n-gram ranges with --grid) and, for a range of thresholds, the macro F1 obtained
 when every prediction under the threshold becomes ``out_of_scope``. The chosen threshold is
-then written by hand into nlu/embedded.yml. The held-out file nlu/tests/test_nlu.yml is never
-read here.
+then written by hand into nlu/embedded.yml. The evaluation files nlu/tests/heldout.yml and
+dev.yml are never read here.
 """
 
 from __future__ import annotations

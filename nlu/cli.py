@@ -2,9 +2,12 @@
 ``python -m nlu.cli ...``.
 
     parse TEXT [--json] [--strip]   one parse
-    test FILE [--json] [--strip]    evaluate on a Rasa-format NLU YAML file
+    test FILE [--json] [--strip] [--unseen]
+                                    evaluate on a Rasa-format NLU YAML file
 
 ``--strip`` removes all diacritics from the input first (to measure diacritic-insensitivity).
+``--unseen`` leaves out the examples that equal a training example once normalised (short
+replies such as "ok" or "xin chào", which any independent set shares with the training data).
 Always the embedded classifier, so results do not depend on a running Rasa server.
 """
 
@@ -99,6 +102,8 @@ def main(argv: list[str]) -> int:
     t.add_argument("file")
     t.add_argument("--json", action="store_true")
     t.add_argument("--strip", action="store_true", help="remove diacritics from every example first")
+    t.add_argument("--unseen", action="store_true",
+                   help="leave out examples equal to a training example after normalisation")
     try:
         args = ap.parse_args(argv)
     except SystemExit as exc:
@@ -130,11 +135,21 @@ def main(argv: list[str]) -> int:
     if not data.examples:
         print(f"no intent examples in {path}", file=sys.stderr)
         return 2
-    report = evaluate(nlu.parse_sync, data.examples, strip=args.strip)
+    examples = data.examples
+    if args.unseen:
+        from .embedded import DATA_FILE
+        from .text import normalize
+
+        seen = {normalize(e.text) for e in load_nlu_data(DATA_FILE).examples}
+        examples = [e for e in examples if normalize(e.text) not in seen]
+    report = evaluate(nlu.parse_sync, examples, strip=args.strip)
     if args.json:
         print(json.dumps(report, ensure_ascii=False))
     else:
-        _print_report(report, sys.stdout)
+        try:
+            _print_report(report, sys.stdout)
+        except BrokenPipeError:  # `... | head`
+            sys.stderr.close()
     return 0
 
 

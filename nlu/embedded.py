@@ -35,7 +35,7 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 DATA_FILE = PACKAGE_DIR / "data" / "nlu.yml"
 CONFIG_FILE = PACKAGE_DIR / "embedded.yml"
 FALLBACK_INTENT = "out_of_scope"
-FEATURE_VERSION = "5"  # bump when features() changes
+FEATURE_VERSION = "6"  # bump when features() changes
 
 
 def features(norm: str, char_min: int = 2, char_max: int = 5) -> list[str]:

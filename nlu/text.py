@@ -101,6 +101,7 @@ FILLERS = frozenset({"a", "ad", "admin", "nhe", "nha", "oi", "ban", "ah", "ak", 
 
 _TOKEN = re.compile(r"[a-z0-9]+")
 _REPEAT = re.compile(r"([a-z])\1{2,}")
+_LAUGH = re.compile(r"\bk{2,}\b")  # "kkk" is laughter, not a run of "k" (= không)
 _DOSSIER = re.compile(r"\b[a-z][a-z0-9]{1,11}\s*[-_ ]\s*\d{6}\s*[-_ ]\s*\d{4}\b")
 _DIGITS = re.compile(r"\d+")
 
@@ -109,6 +110,7 @@ def normalize(text: str) -> str:
     """The classifier's view of a message (see module doc)."""
     folded, _ = fold(unicodedata.normalize("NFC", text))
     folded = _DOSSIER.sub(" mahoso ", folded)
+    folded = _LAUGH.sub("haha", folded)
     folded = _REPEAT.sub(r"\1", folded)
     words: list[str] = []
     for tok in _TOKEN.findall(folded):
