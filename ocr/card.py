@@ -77,8 +77,13 @@ def _intersect(lines):
     return np.array(out, np.float32)
 
 
-def snap(smooth: np.ndarray, q: np.ndarray, radius: float) -> np.ndarray:
-    """Move each side of `q` onto the strongest edge within `radius` px along its normal."""
+def snap(smooth: np.ndarray, q: np.ndarray, radius: float, one_polarity: bool = False) -> np.ndarray:
+    """Move each side of `q` onto the strongest edge within `radius` px along its normal.
+
+    one_polarity: per side, keep only the edges that step the same way across it (darker to
+    lighter going inward, or the reverse) — whichever way is stronger along the side. A card's
+    outline steps the same way all along; the print inside it (a QR code, a title) mostly steps
+    the other way at its near edge and covers only part of the side."""
     h, w = smooth.shape
     gx = cv2.Sobel(smooth, cv2.CV_32F, 1, 0, ksize=3)
     gy = cv2.Sobel(smooth, cv2.CV_32F, 0, 1, ksize=3)
@@ -100,9 +105,14 @@ def snap(smooth: np.ndarray, q: np.ndarray, radius: float) -> np.ndarray:
         pts = base[:, None, :] + offs[None, :, None] * n[None, None, :]   # (T, O, 2)
         xs = np.clip(pts[..., 0], 0, w - 1).astype(np.float32)
         ys = np.clip(pts[..., 1], 0, h - 1).astype(np.float32)
-        gn = np.abs(cv2.remap(gx, xs, ys, cv2.INTER_LINEAR) * n[0] + cv2.remap(gy, xs, ys, cv2.INTER_LINEAR) * n[1])
+        gn = cv2.remap(gx, xs, ys, cv2.INTER_LINEAR) * n[0] + cv2.remap(gy, xs, ys, cv2.INTER_LINEAR) * n[1]
         inside = (pts[..., 0] >= 0) & (pts[..., 0] < w) & (pts[..., 1] >= 0) & (pts[..., 1] < h)
         gn = np.where(inside, gn, 0)
+        if one_polarity:
+            pos, neg = np.maximum(gn, 0), np.maximum(-gn, 0)
+            gn = pos if pos.max(1).sum() >= neg.max(1).sum() else neg
+        else:
+            gn = np.abs(gn)
         k = gn.argmax(1)
         strong = gn[np.arange(len(k)), k] > 8
         if strong.sum() < 6:
@@ -217,6 +227,13 @@ def find_quad(gray: np.ndarray, aspect: tuple[float, float] = (1.35, 1.9)) -> tu
             if np.abs(rq - corners).max() < 0.04 * max(w, h):  # the frame itself
                 continue
             support = _edge_support(edges, rq)
+            if 0.25 <= support < 0.5 and frac >= 0.15:
+                # a big outline whose corners the polygon fit cut off (rounded corners, tile
+                # joints touching the card): let each side find the card's own edge
+                q2 = order_quad(snap(edges, rq, 0.025 * max(w, h), one_polarity=True))
+                s2 = _edge_support(edges, q2)
+                if s2 > support:
+                    rq, support, frac = q2, s2, cv2.contourArea(q2) / (w * h)
             if support < 0.5:
                 continue
             score = frac * support ** 2 * (0.3 if at_border(rq) else 1.0)

@@ -52,6 +52,29 @@ def test_bad_classes_are_caught(sample, cls):
     assert sum(caught) >= 3, (cls, caught)
 
 
+def test_blur_edge_cases(sample):
+    """Photos that once got the wrong verdict: a sharp 12 MP card filling few pixels of the
+    1/4-scale decode (upsampled, it looked blurred) and a motion-blurred card under strong
+    sensor noise (the noise looked like detail)."""
+    p, _ = sample(900034, "cmnd_front", "good", size=(4000, 3000))
+    r = ocr.analyze(p, expect="id_card", read=False)
+    assert r["quality"]["ok"], r["quality"]
+    p, _ = sample(922006, "cccd_back", "blurry")
+    r = ocr.analyze(p, expect="id_card", read=False)
+    assert "blurry" in r["quality"]["problems"], r["quality"]
+
+
+def test_card_outline_next_to_a_qr_code(sample):
+    """A card on tiles whose first outline cut its corners: the sides are snapped onto the card's
+    own edges (not onto the QR code's), so the QR is read whole."""
+    p, truth = sample(710010, "cccd_front", "good")
+    r = ocr.analyze(p)
+    assert r["quality"]["ok"], r["quality"]
+    assert r["document"]["type"] == "cccd_front"
+    assert r["document"]["checks"]["qr"] == "ok"
+    assert r["document"]["fields"]["id_number"] == truth["fields"]["id_number"]
+
+
 def test_paper_page(sample):
     p, truth = sample(300, "paper", "good")
     r = ocr.analyze(p, expect="paper")
