@@ -28,6 +28,7 @@ from sqlalchemy.exc import IntegrityError
 from bot.db.models import PlatformToken, utcnow
 from bot.events import Attachment, InboundEvent
 from bot.runtime import RUNTIME
+from bot.sealing import SealError, seal, unseal
 from handlers.base import DELIVERY, Channel, OutsideWindow, PermanentSendError, RetryLater
 from handlers.media_fetch import MediaFetcher
 from handlers.platform import BodyTooLarge, cut_title, numbered_list, read_body, signed_media_url, split_text
@@ -252,16 +253,27 @@ class ZaloTokens:
         if row is None and (self.settings.zalo_access_token or self.settings.zalo_refresh_token):
             try:
                 async with self.db.session() as s, s.begin():
-                    s.add(PlatformToken(key=self.key, access_token=self.settings.zalo_access_token,
-                                        refresh_token=self.settings.zalo_refresh_token, expires_at=None))
+                    s.add(PlatformToken(key=self.key, access_token=self._seal(self.settings.zalo_access_token),
+                                        refresh_token=self._seal(self.settings.zalo_refresh_token),
+                                        expires_at=None))
             except IntegrityError:
                 pass  # another process seeded it first
             async with self.db.session() as s:
                 row = await s.get(PlatformToken, self.key)
         if row is not None:
-            self.access = row.access_token
+            self.access = self._unseal(row.access_token)
             self.expires_at = _aware(row.expires_at)
         return row
+
+    def _seal(self, value: str) -> str:
+        return seal(self.settings.secret_key, value) if value else ""
+
+    def _unseal(self, stored: str) -> str:
+        try:
+            return unseal(self.settings.secret_key, stored)
+        except SealError as e:
+            raise TokenError(f"stored Zalo token unreadable ({e}): set ZALO_REFRESH_TOKEN and clear "
+                             f"the platform_token row {self.key!r}") from None
 
     async def refresh(self, stale: str | None) -> str:
         """A fresh access token. `stale` is the one that was refused (or is expiring): if another
@@ -273,7 +285,7 @@ class ZaloTokens:
             if row is None or not row.refresh_token:
                 raise TokenError("no Zalo refresh token")
             url = f"{self.settings.zalo_oauth_base.rstrip('/')}/v4/oa/access_token"
-            form = {"refresh_token": row.refresh_token, "app_id": self.settings.zalo_app_id,
+            form = {"refresh_token": self._unseal(row.refresh_token), "app_id": self.settings.zalo_app_id,
                     "grant_type": "refresh_token"}
             self.refreshes += 1
             async with self._http().post(url, data=form, headers={"secret_key": self.settings.zalo_app_secret}) as r:
@@ -292,7 +304,8 @@ class ZaloTokens:
                 expires = utcnow() + dt.timedelta(hours=25)
             async with self.db.session() as s, s.begin():
                 await s.execute(update(PlatformToken).where(PlatformToken.key == self.key).values(
-                    access_token=access, refresh_token=refresh, expires_at=expires, updated_at=utcnow()))
+                    access_token=self._seal(access), refresh_token=self._seal(refresh), expires_at=expires,
+                    updated_at=utcnow()))
             self.access, self.expires_at = access, expires
             log.info("Zalo access token refreshed (valid until %s)", expires.isoformat())
             return access

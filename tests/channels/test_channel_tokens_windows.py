@@ -7,15 +7,17 @@ import asyncio
 import datetime as dt
 import uuid
 
+import pytest
 from sqlalchemy import select, update
 
 from bot.db import Conversation, Outbox
 from bot.db.models import PlatformToken, utcnow
 from bot.events import Reply
 from bot.runtime import Runtime
+from bot.sealing import SealError, is_sealed, seal, unseal
 from channel_kit import (messenger_body, messenger_text, post_messenger, post_zalo, reply as _reply, row as _row,
                          runtime_of, settled as _settled, wait_for, zalo_event)
-from handlers.zalo import ZaloChannel
+from handlers.zalo import TokenError, ZaloChannel
 
 
 async def test_token_refresh_racing_between_two_workers(channel_settings, fake_zalo):
@@ -37,7 +39,11 @@ async def test_token_refresh_racing_between_two_workers(channel_settings, fake_z
         assert sorted(fake_zalo.texts()) == ["Tin thứ hai", "Tin thứ nhất"]
         async with first.db.session() as s:
             row = await s.get(PlatformToken, f"zalo:{channel_settings.zalo_app_id}")
-        assert (row.access_token, row.refresh_token) == ("zalo-at-1", "zalo-rt-1")  # the new pair persisted
+        # the new pair persisted, sealed: a dump of the database does not give the OA away
+        assert is_sealed(row.access_token) and is_sealed(row.refresh_token)
+        assert "zalo-rt-1" not in row.refresh_token
+        secret = first.settings.secret_key
+        assert (unseal(secret, row.access_token), unseal(secret, row.refresh_token)) == ("zalo-at-1", "zalo-rt-1")
         expires = row.expires_at if row.expires_at.tzinfo else row.expires_at.replace(tzinfo=dt.timezone.utc)
         assert dt.timedelta(hours=24) < expires - utcnow() <= dt.timedelta(seconds=90000)
         # a restarted process uses the persisted pair, not the spent one from the environment
@@ -60,6 +66,37 @@ async def test_token_refresh_racing_between_two_workers(channel_settings, fake_z
         await first.stop()
         if second is not first:
             await second.stop()
+
+
+async def test_token_row_written_before_sealing_or_under_another_key(channel_settings, fake_zalo):
+    """A plain-text row (from before sealing) is still used and sealed at the next refresh; a row
+    sealed under another SECRET_KEY fails with a message that says what to do."""
+    rt = Runtime(channel_settings)
+    ch = ZaloChannel(rt)
+    key = f"zalo:{channel_settings.zalo_app_id}"
+    try:
+        await ch.tokens.get()  # seeds the row from the settings
+        async with rt.db.session() as s, s.begin():
+            await s.execute(update(PlatformToken).where(PlatformToken.key == key)
+                            .values(access_token="zalo-at-0", refresh_token="zalo-rt-0"))
+        ch.tokens.access = None
+        assert await ch.tokens.get() == "zalo-at-0"
+        fake_zalo.revoke_all_tokens()
+        await ch.send("u-1", {"text": "Xin chào"})
+        async with rt.db.session() as s:
+            row = await s.get(PlatformToken, key)
+        assert is_sealed(row.refresh_token) and unseal(rt.settings.secret_key, row.refresh_token) == "zalo-rt-1"
+        async with rt.db.session() as s, s.begin():
+            await s.execute(update(PlatformToken).where(PlatformToken.key == key)
+                            .values(access_token=seal("another key", "x"), refresh_token=seal("another key", "y")))
+        ch.tokens.access = None
+        with pytest.raises(TokenError, match="ZALO_REFRESH_TOKEN"):
+            await ch.tokens.get()
+        with pytest.raises(SealError):
+            unseal(rt.settings.secret_key, seal("another key", "y"))
+    finally:
+        await ch.close()
+        await rt.stop()
 
 
 async def _age(rt, key: str, hours: float) -> None:
