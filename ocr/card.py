@@ -229,10 +229,11 @@ def find_quad(gray: np.ndarray, aspect: tuple[float, float] = (1.35, 1.9)) -> tu
             support = _edge_support(edges, rq)
             if 0.25 <= support < 0.5 and frac >= 0.15:
                 # a big outline whose corners the polygon fit cut off (rounded corners, tile
-                # joints touching the card): let each side find the card's own edge
+                # joints touching the card): let each side find the card's own edge. Only a
+                # clear outline is taken (a textured background also has edges everywhere).
                 q2 = order_quad(snap(edges, rq, 0.025 * max(w, h), one_polarity=True))
                 s2 = _edge_support(edges, q2)
-                if s2 > support:
+                if s2 >= 0.8:
                     rq, support, frac = q2, s2, cv2.contourArea(q2) / (w * h)
             if support < 0.5:
                 continue
