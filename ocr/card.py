@@ -204,7 +204,7 @@ def find_quad(gray: np.ndarray, aspect: tuple[float, float] = (1.35, 1.9)) -> tu
     notes: {"touches_border": bool, "area_frac": float}
     """
     h, w = gray.shape
-    best, best_score, best_frac = None, 0.0, 0.0
+    best, best_score, best_frac, best_snapped = None, 0.0, 0.0, False
     edges = cv2.GaussianBlur(gray, (0, 0), 1.5)
     m = 0.006 * max(w, h)
     corners = np.float32([[0, 0], [w, 0], [w, h], [0, h]])
@@ -227,6 +227,7 @@ def find_quad(gray: np.ndarray, aspect: tuple[float, float] = (1.35, 1.9)) -> tu
             if np.abs(rq - corners).max() < 0.04 * max(w, h):  # the frame itself
                 continue
             support = _edge_support(edges, rq)
+            snapped = False
             if 0.25 <= support < 0.5 and frac >= 0.15:
                 # a big outline whose corners the polygon fit cut off (rounded corners, tile
                 # joints touching the card): let each side find the card's own edge. Only a
@@ -234,14 +235,16 @@ def find_quad(gray: np.ndarray, aspect: tuple[float, float] = (1.35, 1.9)) -> tu
                 q2 = order_quad(snap(edges, rq, 0.025 * max(w, h), one_polarity=True))
                 s2 = _edge_support(edges, q2)
                 if s2 >= 0.8:
-                    rq, support, frac = q2, s2, cv2.contourArea(q2) / (w * h)
+                    rq, support, frac, snapped = q2, s2, cv2.contourArea(q2) / (w * h), True
             if support < 0.5:
                 continue
             score = frac * support ** 2 * (0.3 if at_border(rq) else 1.0)
             if score > best_score:
-                best, best_score, best_frac, best_support = rq, score, frac, support
-        # a clear, whole card of a good size: the remaining (costlier) masks cannot do better
-        if best is not None and best_support >= 0.9 and best_frac >= 0.15 and not at_border(best):
+                best, best_score, best_frac, best_support, best_snapped = rq, score, frac, support, snapped
+        # a clear, whole card of a good size, outlined as found: the remaining (costlier) masks
+        # cannot do better (a snapped outline is a guess: the other masks may find the real one)
+        if best is not None and best_support >= 0.9 and best_frac >= 0.15 and not at_border(best) \
+                and not best_snapped:
             break
     if best is None:
         return None, {"area_frac": 0.0, "touches_border": False}
