@@ -185,6 +185,19 @@ async def result_ready(rt, code: str, officer_id: int, note: str = "") -> int:
     return msg.id
 
 
+async def complete(rt, code: str, officer_id: int, note: str = "") -> int:
+    """The citizen has collected the result: the dossier is closed."""
+    async with _action(rt, code, officer_id) as t:
+        t.need_status("result_ready")
+        t.dossier.status = "completed"
+        text = t.notice("completed")
+        if note and note.strip():
+            text += "\n" + t.notices["result_note"].format(note=" ".join(note.split())[:1000])
+        msg = t.reply(text)
+        t.audit("completed", {"note": note or ""})
+    return msg.id
+
+
 async def apologise_late(rt, code: str, officer_id: int, reason: str, new_date: dt.date) -> int:
     reason = _text(reason, "reason")
     async with _action(rt, code, officer_id) as t:

@@ -388,6 +388,8 @@ async def run_action(rt, who: auth.Principal, code: str, name: str, body: dict[s
             mid = await actions.reject(rt, code, who.id, _str(body, "reason"))
         elif name == "result_ready":
             mid = await actions.result_ready(rt, code, who.id, _str(body, "note", required=False))
+        elif name == "complete":
+            mid = await actions.complete(rt, code, who.id, _str(body, "note", required=False))
         elif name == "late":
             raw = _str(body, "new_date")
             try:
@@ -547,6 +549,7 @@ ACTION_ROUTES = {
     "accept": ("accept", "Tiếp nhận hồ sơ và gửi giấy hẹn (Mẫu 01)", None, 200),
     "reject": ("reject", "Từ chối hồ sơ (Mẫu 03)", "RejectIn", 200),
     "result-ready": ("result_ready", "Báo có kết quả", "NoteIn", 200),
+    "complete": ("complete", "Đã trả kết quả cho người dân: hồ sơ hoàn thành (result_ready → completed)", "NoteIn", 200),
     "late-apology": ("late", "Xin lỗi và hẹn lại ngày trả kết quả (Mẫu 04)", "LateIn", 200),
     "review": ("review", "Bắt đầu xem xét hồ sơ (submitted → in_review)", None, 200),
     "take-over": ("take_over", "Cán bộ nhận trò chuyện (bot tạm dừng)", None, 200),

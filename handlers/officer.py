@@ -49,7 +49,8 @@ SOURCE_LABELS = {"qr": "mã QR", "mrz": "vùng MRZ", "ocr": "nhận dạng chữ
 ACTION_LABELS = {
     "submitted": "Người dân nộp hồ sơ", "review_started": "Bắt đầu xem xét", "supplement_requested": "Yêu cầu bổ sung",
     "supplemented": "Người dân đã bổ sung", "accepted": "Tiếp nhận (Mẫu 01)", "rejected": "Từ chối (Mẫu 03)",
-    "result_ready": "Báo có kết quả", "late_apology": "Xin lỗi trễ hẹn (Mẫu 04)", "officer_message": "Cán bộ nhắn",
+    "result_ready": "Báo có kết quả", "completed": "Đã trả kết quả", "late_apology": "Xin lỗi trễ hẹn (Mẫu 04)",
+    "officer_message": "Cán bộ nhắn",
     "take_over": "Cán bộ nhận trò chuyện", "hand_back": "Trả lại cho bot", "assigned": "Phân công",
 }
 PROBLEM_LABELS = {
@@ -61,6 +62,7 @@ FLASH = {
     "supplement": "Đã gửi yêu cầu bổ sung (Mẫu 02) vào cuộc trò chuyện của người dân.",
     "message": "Đã gửi tin nhắn.", "accept": "Đã tiếp nhận hồ sơ và gửi giấy hẹn (Mẫu 01).",
     "reject": "Đã từ chối hồ sơ (Mẫu 03).", "result_ready": "Đã báo có kết quả.",
+    "complete": "Đã ghi nhận trả kết quả; hồ sơ hoàn thành.",
     "late": "Đã gửi thư xin lỗi và hẹn lại ngày (Mẫu 04).", "take_over": "Bạn đang trực tiếp trò chuyện; bot tạm dừng.",
     "hand_back": "Đã trả trò chuyện lại cho bot.", "assign": "Đã phân công lại hồ sơ.",
 }
@@ -74,7 +76,7 @@ ERRORS = {
     "unknown_officer": "Không có cán bộ này trong cơ quan.",
 }
 FORM_ACTIONS = {"supplement": "supplement", "message": "message", "accept": "accept", "reject": "reject",
-                "result-ready": "result_ready", "late": "late", "take-over": "take_over", "hand-back": "hand_back"}
+                "result-ready": "result_ready", "complete": "complete", "late": "late", "take-over": "take_over", "hand-back": "hand_back"}
 
 def local_time(value: str | None, tz: str = "Asia/Ho_Chi_Minh") -> str:
     """An ISO timestamp as the office reads it: local time, "dd/mm/yyyy HH:MM"."""
@@ -367,7 +369,7 @@ async def act(request: web.Request) -> web.Response:
         body["text"] = str(form.get("text", ""))
     elif name == "reject":
         body["reason"] = str(form.get("reason", ""))
-    elif name == "result_ready":
+    elif name in ("result_ready", "complete"):
         body["note"] = str(form.get("note", ""))
     elif name == "late":
         body["reason"] = str(form.get("reason", ""))

@@ -6,7 +6,7 @@ from __future__ import annotations
 from bot import auth
 from officer_kit import PASSWORD, api_token, bearer, seed_dossier
 
-ACTIONS = ["supplement-request", "messages", "accept", "reject", "result-ready", "late-apology", "review",
+ACTIONS = ["supplement-request", "messages", "accept", "reject", "result-ready", "complete", "late-apology", "review",
            "take-over", "hand-back"]
 
 
@@ -163,6 +163,14 @@ async def test_accept_reject_result_and_late(client, rt):
                               json={"reason": "x", "new_date": "31/12/2099"})).status == 400
     ready = await client.post(f"/api/v1/dossiers/{code}/result-ready", headers=h, json={"note": "Mang CCCD"})
     assert ready.status == 200 and (await ready.json())["status"] == "result_ready"
+    done = await client.post(f"/api/v1/dossiers/{code}/complete", headers=h)
+    assert done.status == 200 and (await done.json())["status"] == "completed"
+    again = await client.post(f"/api/v1/dossiers/{code}/complete", headers=h)
+    assert again.status == 409 and (await again.json())["error"] == "bad_status"
+    thread = (await (await client.get(f"/api/v1/dossiers/{code}/messages", headers=h)).json())["messages"]
+    assert "đã hoàn thành" in thread[-1]["text"] and thread[-1]["author"] == "officer"
+    audit = (await (await client.get(f"/api/v1/dossiers/{code}", headers=h)).json())["audit"]
+    assert [e["action"] for e in audit][-2:] == ["result_ready", "completed"]
     code2 = await seed_dossier(rt)
     rej = await client.post(f"/api/v1/dossiers/{code2}/reject", headers=h, json={"reason": "Không thuộc thẩm quyền"})
     assert rej.status == 200 and (await rej.json())["status"] == "rejected"
