@@ -45,7 +45,11 @@ async def test_officer_asks_for_two_documents_then_accepts_in_the_browser(server
         await expect(officer.locator("#status")).to_have_text("Đang xem xét")
         thumbs = officer.locator("img.thumb")
         await expect(thumbs).to_have_count(2)
-        assert await thumbs.first.evaluate("img => img.complete && img.naturalWidth > 100")
+        # the photo is served through its signed link and decodes (waits for the load, which
+        # may finish after the element appears)
+        await officer.wait_for_function(
+            "() => { const i = document.querySelector('img.thumb'); return i && i.complete && i.naturalWidth > 100; }",
+            timeout=10000)
 
         form = officer.locator("#supplement")
         for box in await form.locator('input[type="checkbox"]').all():
