@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import functools
 import hashlib
 import hmac
+import ipaddress
 import json
 import secrets
 import time
@@ -257,6 +259,31 @@ class Throttle:
             self._redis = None
 
 
-def client_ip(request) -> str:
+def client_ip(request, trusted_proxies: str = "") -> str:
+    """The client's address: the TCP peer, or — when the peer is a trusted reverse proxy — the
+    last address of X-Forwarded-For that is not itself a trusted proxy (each proxy appends the
+    address it received from, so only the right-hand part of the header is vouched for)."""
     peer = request.transport.get_extra_info("peername") if request.transport else None
-    return str(peer[0]) if peer else "?"
+    ip = str(peer[0]) if peer else "?"
+    nets = _networks(trusted_proxies)
+    if not nets or not _in(ip, nets):
+        return ip
+    hops = [h.strip() for v in request.headers.getall("X-Forwarded-For", []) for h in v.split(",")]
+    for hop in reversed([h for h in hops if h]):
+        if not _in(hop, nets):
+            return hop if _in(hop, None) else ip  # a malformed hop: keep the proxy's address
+    return ip
+
+
+@functools.lru_cache(maxsize=8)
+def _networks(spec: str) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+    return tuple(ipaddress.ip_network(p.strip(), strict=False) for p in spec.split(",") if p.strip())
+
+
+def _in(address: str, nets) -> bool:
+    """Whether `address` is in one of `nets` (with nets None: whether it is an address at all)."""
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return nets is None or any(ip.version == n.version and ip in n for n in nets)

@@ -52,6 +52,7 @@ class Settings:
     agency_code: str = "DEMO"
     agency_name: str = "UBND phường Mẫu (demo)"
     timezone: str = "Asia/Ho_Chi_Minh"
+    trusted_proxies: str = ""  # comma-separated addresses/networks whose X-Forwarded-For is believed
 
     worker_concurrency: int = 8
     lock_ttl_s: float = 30.0

@@ -467,7 +467,7 @@ async def token(request: web.Request) -> web.Response:
         raise ApiError(400, "invalid_body", "Cần username và password.")
     rt = request.app[RUNTIME]
     th = throttle(request.app)
-    ip = auth.client_ip(request)
+    ip = auth.client_ip(request, rt.settings.trusted_proxies)
     wait = await th.retry_after(username, ip)
     if wait:
         raise ApiError(429, "too_many_attempts", "Đăng nhập sai quá nhiều lần; vui lòng thử lại sau.",

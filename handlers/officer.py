@@ -203,7 +203,7 @@ async def login(request: web.Request) -> web.Response:
     username = str(form.get("username", ""))[:64].strip()
     password = str(form.get("password", ""))[:1024]
     th = api.throttle(request.app)
-    ip = auth.client_ip(request)
+    ip = auth.client_ip(request, rt.settings.trusted_proxies)
     wait = await th.retry_after(username, ip)
     if wait:
         minutes = max(1, (wait + 59) // 60)

@@ -225,3 +225,32 @@ async def test_openapi_describes_every_v1_route(client):
                  "/api/v1/dossiers/{code}/messages", "/api/v1/dossiers/{code}/accept",
                  "/api/v1/dossiers/{code}/reject", "/api/v1/dossiers/{code}/result-ready"):
         assert path in spec["paths"]
+
+
+async def test_throttling_behind_a_trusted_proxy(backend_settings):
+    """Behind a proxy listed in TRUSTED_PROXIES each client is counted by its X-Forwarded-For
+    address; from anyone else the header is ignored (it could be forged)."""
+    from aiohttp.test_utils import TestClient, TestServer
+
+    from bot.app import create_app
+    from officer_kit import make_officers
+
+    await make_officers(backend_settings)
+    wrong = {"username": "lan", "password": "sai-mat-khau-000"}
+    right = {"username": "lan", "password": PASSWORD}
+    via = lambda addr: {"X-Forwarded-For": addr}  # noqa: E731
+    proxied = create_app(backend_settings.with_overrides(trusted_proxies="127.0.0.0/8, ::1"), role="web")
+    async with TestClient(TestServer(proxied)) as c:
+        for _ in range(auth.THROTTLE_MAX_FAILURES):
+            await c.post("/api/v1/auth/token", json=wrong, headers=via("203.0.113.5"))
+        assert (await c.post("/api/v1/auth/token", json=right, headers=via("203.0.113.5"))).status == 429
+        # a client prepending an address cannot escape: only the proxy's own hop is believed
+        spoof = via("198.51.100.9, 203.0.113.5")
+        assert (await c.post("/api/v1/auth/token", json=right, headers=spoof)).status == 429
+        assert (await c.post("/api/v1/auth/token", json=right, headers=via("203.0.113.6"))).status == 200
+    direct = create_app(backend_settings.with_overrides(redis_prefix=backend_settings.redis_prefix + "d:"), role="web")
+    async with TestClient(TestServer(direct)) as c:
+        for _ in range(auth.THROTTLE_MAX_FAILURES):
+            await c.post("/api/v1/auth/token", json=wrong, headers=via("203.0.113.7"))
+        # without a trusted proxy the header means nothing: the peer (127.0.0.1) is locked out
+        assert (await c.post("/api/v1/auth/token", json=right, headers=via("203.0.113.8"))).status == 429
