@@ -167,11 +167,17 @@ class Sender:
             await s.execute(update(Outbox).where(Outbox.id == row.id).values(claimed_until=None, **values))
         return ok
 
+    async def _record_parts(self, outbox_id: int, n: int) -> None:
+        async with self.db.session() as s, s.begin():
+            await s.execute(update(Outbox).where(Outbox.id == outbox_id).values(parts_sent=n))
+
     async def _delivery(self, channel: Channel, row: Outbox) -> Delivery:
         """Who wrote the row and when the citizen last wrote (only looked up for channels with a
-        reply window)."""
+        reply window), and how many of its parts were already accepted."""
+        progress = {"parts_sent": row.parts_sent or 0,
+                    "record_parts": lambda n: self._record_parts(row.id, n)}
         if channel.reply_window("bot") is None and channel.reply_window("officer") is None:
-            return Delivery(row.id, "bot", None)
+            return Delivery(row.id, "bot", None, **progress)
         async with self.db.session() as s:
             found = (await s.execute(
                 select(MessageLog.author, Conversation.last_inbound_at)
@@ -180,4 +186,4 @@ class Sender:
         author, last = (found[0], found[1]) if found else ("bot", None)
         if last is not None and last.tzinfo is None:
             last = last.replace(tzinfo=dt.timezone.utc)  # SQLite returns naive UTC
-        return Delivery(row.id, author, last)
+        return Delivery(row.id, author, last, **progress)

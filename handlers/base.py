@@ -31,14 +31,33 @@ class RetryLater(Exception):
 
 @dataclass(frozen=True)
 class Delivery:
-    """What the sender knows about the outbox row being delivered (set around `Channel.send`)."""
+    """What the sender knows about the outbox row being delivered (set around `Channel.send`).
+
+    `parts_sent` and `record_parts` serve `send_in_parts`."""
 
     outbox_id: int
     author: str  # "bot" | "officer"
     last_inbound_at: dt.datetime | None
+    parts_sent: int = 0  # parts of this row the platform accepted in earlier attempts
+    record_parts: Callable[[int], Awaitable[None]] | None = None  # stores a new parts_sent on the row
 
 
 DELIVERY: ContextVar[Delivery | None] = ContextVar("motcua_delivery", default=None)
+
+
+async def send_in_parts(messages: list[Any], send_one: Callable[[Any], Awaitable[Any]]) -> None:
+    """Send a reply rendered as several platform messages, in order. Parts accepted by an earlier
+    attempt of the same outbox row (in this process or another) are skipped, and each part is
+    recorded on the row before the next goes out: a retry after an error or a crash resumes
+    where delivery stopped (at worst the one part in flight at the crash is sent twice)."""
+    delivery = DELIVERY.get()
+    done = delivery.parts_sent if delivery is not None else 0
+    for i, message in enumerate(messages):
+        if i < done:
+            continue
+        await send_one(message)
+        if delivery is not None and delivery.record_parts is not None and i + 1 < len(messages):
+            await delivery.record_parts(i + 1)
 
 
 class Channel(ABC):

@@ -22,7 +22,7 @@ from aiohttp import web
 from bot.db.models import utcnow
 from bot.events import Attachment, InboundEvent
 from bot.runtime import RUNTIME
-from handlers.base import DELIVERY, Channel, OutsideWindow, PermanentSendError, RetryLater
+from handlers.base import DELIVERY, Channel, OutsideWindow, PermanentSendError, RetryLater, send_in_parts
 from handlers.media_fetch import MediaFetcher
 from handlers.platform import BodyTooLarge, cut_title, numbered_list, read_body, signed_media_url, split_text
 
@@ -205,7 +205,6 @@ class MessengerChannel(Channel):
         self.rt = rt
         self._session: aiohttp.ClientSession | None = None
         self.fetcher = MediaFetcher(rt.settings, rt.media, "messenger")
-        self._progress: dict[int, int] = {}
         self._typing: set[asyncio.Task] = set()
 
     def _http(self) -> aiohttp.ClientSession:
@@ -266,17 +265,8 @@ class MessengerChannel(Channel):
         return body
 
     async def send(self, recipient: str, payload: dict[str, Any]) -> None:
-        delivery = DELIVERY.get()
-        key = delivery.outbox_id if delivery else None
-        done = self._progress.get(key, 0) if key is not None else 0
-        for i, message in enumerate(self.render(payload)):
-            if i < done:
-                continue
-            await self.call({**self._envelope(recipient), "message": message})
-            if key is not None:
-                self._progress[key] = i + 1
-        if key is not None:
-            self._progress.pop(key, None)
+        await send_in_parts(self.render(payload),
+                            lambda message: self.call({**self._envelope(recipient), "message": message}))
 
     async def typing(self, user_id: str) -> None:
         try:

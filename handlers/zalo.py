@@ -29,7 +29,7 @@ from bot.db.models import PlatformToken, utcnow
 from bot.events import Attachment, InboundEvent
 from bot.runtime import RUNTIME
 from bot.sealing import SealError, seal, unseal
-from handlers.base import DELIVERY, Channel, OutsideWindow, PermanentSendError, RetryLater
+from handlers.base import Channel, OutsideWindow, PermanentSendError, RetryLater, send_in_parts
 from handlers.media_fetch import MediaFetcher
 from handlers.platform import BodyTooLarge, cut_title, numbered_list, read_body, signed_media_url, split_text
 
@@ -327,7 +327,6 @@ class ZaloChannel(Channel):
         self._session: aiohttp.ClientSession | None = None
         self.fetcher = MediaFetcher(rt.settings, rt.media, "zalo")
         self.tokens = ZaloTokens(rt.settings, rt.db, rt.queue, self._http)
-        self._progress: dict[int, int] = {}  # outbox id -> parts already delivered
         self.prepare = self.fetcher.prepare
 
     def _http(self) -> aiohttp.ClientSession:
@@ -368,20 +367,13 @@ class ZaloChannel(Channel):
         return messages
 
     async def send(self, recipient: str, payload: dict[str, Any]) -> None:
-        delivery = DELIVERY.get()
-        key = delivery.outbox_id if delivery else None
-        done = self._progress.get(key, 0) if key is not None else 0
-        for i, message in enumerate(self.render(payload)):
-            if i < done:
-                continue  # delivered by an earlier attempt of this row
+        async def one(message: dict[str, Any]) -> None:
             if "image_path" in message:
                 message = await self._image_message(message["image_path"])
             await self.call("POST", "/v3.0/oa/message/cs",
                             json={"recipient": {"user_id": recipient}, "message": message})
-            if key is not None:
-                self._progress[key] = i + 1
-        if key is not None:
-            self._progress.pop(key, None)
+
+        await send_in_parts(self.render(payload), one)
 
     async def _image_message(self, path: str) -> dict[str, Any]:
         element: dict[str, Any] = {"media_type": "image"}

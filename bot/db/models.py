@@ -119,6 +119,8 @@ class Outbox(Base):
     # pending -> sending -> sent | failed ; held (outside a reply window, issue 3)
     status: Mapped[str] = mapped_column(String(12), default="pending")
     attempts: Mapped[int] = mapped_column(Integer, default=0)
+    # parts of a split reply the platform has accepted: a retry resumes after them
+    parts_sent: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     next_attempt_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     claimed_until: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     last_error: Mapped[str | None] = mapped_column(Text)

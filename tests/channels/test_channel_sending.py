@@ -35,6 +35,21 @@ async def test_send_failing_twice_then_succeeding(client, fake_zalo):
                 if r.body["recipient"]["user_id"] == user]) == 1 + 3
 
 
+async def test_a_split_reply_resumes_after_the_parts_already_sent(client, fake_zalo):
+    """A 3-part reply whose second part fails: the retry sends parts 2 and 3 only. The progress
+    is kept on the outbox row, so another sender process would resume the same way."""
+    rt = runtime_of(client)
+    user = "6" + uuid.uuid4().hex[:15]
+    await _citizen_writes_zalo(client, fake_zalo, user)
+    long = "Bạn mang theo bản chính giấy tờ để đối chiếu. " * 90  # ~4,200 characters: 3 parts
+    fake_zalo.fail_next(Failure(), Failure(status=502, body={"message": "bad gateway"}))
+    before = len(fake_zalo.sent)
+    row = await _settled(rt, await _reply(rt, f"zalo:{user}", Reply(long)))
+    texts = [b["message"]["text"] for b in fake_zalo.sent[before:]]
+    assert len(texts) == 3 and " ".join(t.strip() for t in texts) == long.strip()
+    assert row.attempts == 2 and row.parts_sent == 2
+
+
 async def test_a_throttled_send_is_retried_on_messenger(client, fake_graph):
     rt = runtime_of(client)
     psid = "P" + uuid.uuid4().hex[:12]
