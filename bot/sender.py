@@ -31,6 +31,10 @@ log = logging.getLogger(__name__)
 CLAIM_SECONDS = 60
 
 
+class ClaimLost(Exception):
+    """The row's claim ran out mid-delivery and another sender took it over."""
+
+
 class Sender:
     def __init__(self, settings: Settings, db: Database, channels: Mapping[str, Channel]) -> None:
         self.settings = settings
@@ -80,10 +84,13 @@ class Sender:
                 query = query.with_for_update(skip_locked=True)
             rows = list((await s.execute(query)).scalars())
             if rows:
+                until = now + dt.timedelta(seconds=CLAIM_SECONDS)
                 await s.execute(
                     update(Outbox).where(Outbox.id.in_([r.id for r in rows]))
-                    .values(status="sending", claimed_until=now + dt.timedelta(seconds=CLAIM_SECONDS))
+                    .values(status="sending", claimed_until=until)
                 )
+        for row in rows:
+            row.claimed_until = until  # this sender's claim: later writes to the row check it
         return rows
 
     @staticmethod
@@ -137,6 +144,9 @@ class Sender:
                     await channel.send(row.recipient, row.payload)
                 finally:
                     DELIVERY.reset(token)
+            except ClaimLost:
+                log.warning("outbox %s: claim lost mid-delivery; another sender continues it", row.id)
+                return False
             except OutsideWindow as exc:
                 # held until the citizen writes again; later rows of the conversation wait behind it
                 values = {"status": "held", "attempts": row.attempts, "last_error": f"held: {exc}"[:2000],
@@ -164,18 +174,26 @@ class Sender:
                 metrics.OUTBOX_SENT.labels(row.channel).inc()
                 ok = True
         async with self.db.session() as s, s.begin():
-            await s.execute(update(Outbox).where(Outbox.id == row.id).values(claimed_until=None, **values))
+            await s.execute(update(Outbox).where(Outbox.id == row.id, Outbox.claimed_until == row.claimed_until)
+                            .values(claimed_until=None, **values))
         return ok
 
-    async def _record_parts(self, outbox_id: int, n: int) -> None:
+    async def _record_parts(self, row: Outbox, n: int) -> None:
+        """Record `n` parts as accepted and renew the claim, unless another sender has taken the
+        row over (its claim ran out): then stop, and leave the row to that sender."""
+        until = utcnow() + dt.timedelta(seconds=CLAIM_SECONDS)
         async with self.db.session() as s, s.begin():
-            await s.execute(update(Outbox).where(Outbox.id == outbox_id).values(parts_sent=n))
+            done = await s.execute(update(Outbox).where(Outbox.id == row.id, Outbox.claimed_until == row.claimed_until)
+                                   .values(parts_sent=n, claimed_until=until))
+        if done.rowcount != 1:
+            raise ClaimLost(f"outbox {row.id}")
+        row.claimed_until = until
 
     async def _delivery(self, channel: Channel, row: Outbox) -> Delivery:
         """Who wrote the row and when the citizen last wrote (only looked up for channels with a
         reply window), and how many of its parts were already accepted."""
         progress = {"parts_sent": row.parts_sent or 0,
-                    "record_parts": lambda n: self._record_parts(row.id, n)}
+                    "record_parts": lambda n: self._record_parts(row, n)}
         if channel.reply_window("bot") is None and channel.reply_window("officer") is None:
             return Delivery(row.id, "bot", None, **progress)
         async with self.db.session() as s:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from abc import ABC, abstractmethod
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -43,6 +44,7 @@ class Delivery:
 
 
 DELIVERY: ContextVar[Delivery | None] = ContextVar("motcua_delivery", default=None)
+log = logging.getLogger(__name__)
 
 
 async def send_in_parts(messages: list[Any], send_one: Callable[[Any], Awaitable[Any]]) -> None:
@@ -52,6 +54,9 @@ async def send_in_parts(messages: list[Any], send_one: Callable[[Any], Awaitable
     where delivery stopped (at worst the one part in flight at the crash is sent twice)."""
     delivery = DELIVERY.get()
     done = delivery.parts_sent if delivery is not None else 0
+    if done >= len(messages) > 0:  # rendered into fewer parts since (a changed limit): send the last
+        log.warning("outbox %s: %d parts recorded, %d rendered", delivery.outbox_id, done, len(messages))
+        done = len(messages) - 1
     for i, message in enumerate(messages):
         if i < done:
             continue

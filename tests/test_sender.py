@@ -102,3 +102,49 @@ async def test_rows_left_sending_by_a_dead_sender_are_sent_again(backend_setting
         assert channel.delivered == ["d1", "d2"]
     finally:
         await db.close()
+
+
+class Parts(Channel):
+    """Sends each reply as three parts through send_in_parts; a hook runs after each part."""
+
+    name = "test"
+
+    def __init__(self, after_part=None) -> None:
+        self.sent: list[str] = []
+        self.after_part = after_part
+
+    async def send(self, recipient: str, payload: dict) -> None:
+        from handlers.base import send_in_parts
+
+        async def one(part: str) -> None:
+            self.sent.append(part)
+            if self.after_part is not None:
+                await self.after_part(part)
+
+        await send_in_parts([f"{payload['text']}/{i}" for i in (1, 2, 3)], one)
+
+
+async def test_split_reply_progress_is_on_the_row_and_a_lost_claim_stops_the_sender(backend_settings):
+    db = Database(backend_settings.resolved_database_url)
+    try:
+        await _queue_replies(db, "p", ["p"])
+
+        async def taken_over(part: str) -> None:
+            if part == "p/1":  # the claim ran out and another sender took the row
+                async with db.session() as s, s.begin():
+                    await s.execute(update(Outbox).values(claimed_until=utcnow() + dt.timedelta(seconds=30)))
+
+        slow = Parts(taken_over)
+        assert await Sender(backend_settings, db, {"test": slow}).deliver_due() is True
+        assert slow.sent == ["p/1"]  # stopped: the row is no longer its own
+        row = (await _rows(db))["p"]
+        assert row.status == "sending" and row.parts_sent == 0  # untouched by the stale sender
+        async with db.session() as s, s.begin():  # the other sender got part 1 through, then died
+            await s.execute(update(Outbox).values(parts_sent=1, claimed_until=utcnow() - dt.timedelta(seconds=1)))
+        fresh = Parts()
+        assert await Sender(backend_settings, db, {"test": fresh}).deliver_due() is True
+        assert fresh.sent == ["p/2", "p/3"]  # resumes after the recorded part, in a new sender
+        row = (await _rows(db))["p"]
+        assert row.status == "sent" and row.parts_sent == 2
+    finally:
+        await db.close()
