@@ -17,6 +17,9 @@ def create_app(settings: Settings, *, role: str = "all", workers: int = 1) -> we
     """`role`: "web" (HTTP only), "worker" (no HTTP routes but health), or "all"."""
     from handlers import health, messenger, platform, webchat, zalo
 
+    from bot.auth import trusted_networks
+
+    trusted_networks(settings.trusted_proxies)  # a malformed TRUSTED_PROXIES stops the start here
     runtime = Runtime(settings)
     runtime.add_channel(webchat.WebChannel())
     if zalo.configured(runtime.settings):

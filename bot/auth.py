@@ -264,26 +264,52 @@ def client_ip(request, trusted_proxies: str = "") -> str:
     last address of X-Forwarded-For that is not itself a trusted proxy (each proxy appends the
     address it received from, so only the right-hand part of the header is vouched for)."""
     peer = request.transport.get_extra_info("peername") if request.transport else None
-    ip = str(peer[0]) if peer else "?"
-    nets = _networks(trusted_proxies)
-    if not nets or not _in(ip, nets):
-        return ip
-    hops = [h.strip() for v in request.headers.getall("X-Forwarded-For", []) for h in v.split(",")]
-    for hop in reversed([h for h in hops if h]):
-        if not _in(hop, nets):
-            return hop if _in(hop, None) else ip  # a malformed hop: keep the proxy's address
-    return ip
+    ip = _address(str(peer[0])) if peer else None
+    if ip is None:
+        return "?"
+    nets = trusted_networks(trusted_proxies)
+    if not _trusted(ip, nets):
+        return str(ip)
+    hops = [h for v in request.headers.getall("X-Forwarded-For", []) for h in v.split(",") if h.strip()]
+    for hop in reversed(hops):
+        addr = _address(hop)
+        if addr is None:
+            return str(ip)  # a malformed hop: nothing left of it can be vouched for
+        if not _trusted(addr, nets):
+            return str(addr)
+    return str(ip)
 
 
 @functools.lru_cache(maxsize=8)
-def _networks(spec: str) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
-    return tuple(ipaddress.ip_network(p.strip(), strict=False) for p in spec.split(",") if p.strip())
+def trusted_networks(spec: str) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+    """TRUSTED_PROXIES parsed; a ValueError names the entry that is not an address or network
+    (checked at start-up, so a typo cannot turn every login into an error)."""
+    nets = []
+    for part in (p.strip() for p in spec.split(",")):
+        if not part:
+            continue
+        try:
+            nets.append(ipaddress.ip_network(part, strict=False))
+        except ValueError:
+            raise ValueError(f"TRUSTED_PROXIES: {part!r} is not an IP address or network "
+                             f"(write e.g. 10.0.0.5 or 10.0.0.0/24, no host names or ports)") from None
+    return tuple(nets)
 
 
-def _in(address: str, nets) -> bool:
-    """Whether `address` is in one of `nets` (with nets None: whether it is an address at all)."""
+def _address(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    """An address as a proxy or socket gives it: "1.2.3.4", "1.2.3.4:5678", "[::1]:80",
+    "::ffff:1.2.3.4" (IPv4 on a dual-stack socket); None if it is none of these."""
+    text = text.strip()
+    if text.startswith("["):
+        text = text[1:].split("]", 1)[0]
+    elif text.count(":") == 1:
+        text = text.split(":", 1)[0]
     try:
-        ip = ipaddress.ip_address(address)
+        ip = ipaddress.ip_address(text)
     except ValueError:
-        return False
-    return nets is None or any(ip.version == n.version and ip in n for n in nets)
+        return None
+    return ip.ipv4_mapped or ip if ip.version == 6 else ip
+
+
+def _trusted(ip, nets) -> bool:
+    return any(ip.version == n.version and ip in n for n in nets)

@@ -248,9 +248,43 @@ async def test_throttling_behind_a_trusted_proxy(backend_settings):
         spoof = via("198.51.100.9, 203.0.113.5")
         assert (await c.post("/api/v1/auth/token", json=right, headers=spoof)).status == 429
         assert (await c.post("/api/v1/auth/token", json=right, headers=via("203.0.113.6"))).status == 200
+    import pytest
+
+    with pytest.raises(ValueError, match="TRUSTED_PROXIES: 'proxy.local'"):
+        create_app(backend_settings.with_overrides(trusted_proxies="127.0.0.1, proxy.local"), role="web")
     direct = create_app(backend_settings.with_overrides(redis_prefix=backend_settings.redis_prefix + "d:"), role="web")
     async with TestClient(TestServer(direct)) as c:
         for _ in range(auth.THROTTLE_MAX_FAILURES):
             await c.post("/api/v1/auth/token", json=wrong, headers=via("203.0.113.7"))
         # without a trusted proxy the header means nothing: the peer (127.0.0.1) is locked out
         assert (await c.post("/api/v1/auth/token", json=right, headers=via("203.0.113.8"))).status == 429
+
+
+def test_client_address_from_forwarded_headers():
+    """Which address login throttling counts, for the proxy set-ups an agency may have."""
+    from aiohttp.test_utils import make_mocked_request
+    from multidict import CIMultiDict
+
+    class Peer:
+        def __init__(self, addr: str) -> None:
+            self.addr = addr
+
+        def get_extra_info(self, name: str, default=None):
+            return (self.addr, 40000) if name == "peername" else default
+
+    def ip(peer: str, xff: list[str] | None = None, trusted: str = "10.0.0.5, 10.1.0.0/16, ::1") -> str:
+        headers = CIMultiDict(("X-Forwarded-For", v) for v in (xff or []))
+        return auth.client_ip(make_mocked_request("POST", "/", headers=headers, transport=Peer(peer)), trusted)
+
+    assert ip("192.0.2.1", ["203.0.113.1"]) == "192.0.2.1"  # not a proxy: the header is ignored
+    assert ip("10.0.0.5", ["203.0.113.1"]) == "203.0.113.1"
+    assert ip("10.0.0.5", ["198.51.100.7, 203.0.113.1, 10.1.2.3"]) == "203.0.113.1"  # two proxies
+    assert ip("10.0.0.5", ["198.51.100.7", "203.0.113.1"]) == "203.0.113.1"  # header given twice
+    assert ip("10.0.0.5", ["203.0.113.1:5555"]) == "203.0.113.1"  # a hop with its port
+    assert ip("10.0.0.5", ["[2001:db8::0:1]:443"]) == "2001:db8::1"  # IPv6, normalised
+    assert ip("10.0.0.5", ["not-an-address, 203.0.113.1"]) == "203.0.113.1"
+    assert ip("10.0.0.5", ["203.0.113.1, garbage"]) == "10.0.0.5"  # nothing past a bad hop is believed
+    assert ip("::ffff:10.0.0.5", ["203.0.113.1"]) == "203.0.113.1"  # IPv4 on a dual-stack socket
+    assert ip("::1", ["10.1.9.9"]) == "::1"  # only trusted hops: the last proxy it came through
+    assert ip("10.0.0.5", []) == "10.0.0.5"
+    assert ip("10.0.0.5", ["203.0.113.1"], trusted="") == "10.0.0.5"
