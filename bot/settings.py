@@ -26,6 +26,7 @@ CONFIG_FILE = ROOT / "config.yml"
 SECRETS = frozenset(
     {
         "secret_key",
+        "secret_key_previous",
         "zalo_oa_secret_key",
         "zalo_app_secret",
         "zalo_access_token",
@@ -49,6 +50,7 @@ class Settings:
     port: int = 8080
     public_base_url: str = "http://127.0.0.1:8080"
     secret_key: str = ""
+    secret_key_previous: str = ""  # earlier SECRET_KEYs, comma-separated: sealed tokens still open
     agency_code: str = "DEMO"
     agency_name: str = "UBND phường Mẫu (demo)"
     timezone: str = "Asia/Ho_Chi_Minh"

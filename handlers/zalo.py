@@ -28,7 +28,7 @@ from sqlalchemy.exc import IntegrityError
 from bot.db.models import PlatformToken, utcnow
 from bot.events import Attachment, InboundEvent
 from bot.runtime import RUNTIME
-from bot.sealing import SealError, seal, unseal
+from bot.sealing import SealError, needs_reseal, seal, unseal
 from handlers.base import Channel, OutsideWindow, PermanentSendError, RetryLater, send_in_parts
 from handlers.media_fetch import MediaFetcher
 from handlers.platform import BodyTooLarge, cut_title, numbered_list, read_body, signed_media_url, split_text
@@ -263,6 +263,16 @@ class ZaloTokens:
         if row is not None:
             self.access = self._unseal(row.access_token)
             self.expires_at = _aware(row.expires_at)
+            secret = self.settings.secret_key
+            if needs_reseal(secret, row.access_token) or needs_reseal(secret, row.refresh_token):
+                # plain text from before sealing, or sealed under a previous key: seal it now
+                # (only if the row is still what was read, so a concurrent refresh wins)
+                async with self.db.session() as s, s.begin():
+                    await s.execute(update(PlatformToken).where(
+                        PlatformToken.key == self.key, PlatformToken.access_token == row.access_token,
+                        PlatformToken.refresh_token == row.refresh_token).values(
+                        access_token=self._seal(self.access),
+                        refresh_token=self._seal(self._unseal(row.refresh_token))))
         return row
 
     def _seal(self, value: str) -> str:
@@ -270,10 +280,10 @@ class ZaloTokens:
 
     def _unseal(self, stored: str) -> str:
         try:
-            return unseal(self.settings.secret_key, stored)
+            return unseal(self.settings.secret_key, stored, self.settings.secret_key_previous)
         except SealError as e:
-            raise TokenError(f"stored Zalo token unreadable ({e}): set ZALO_REFRESH_TOKEN and clear "
-                             f"the platform_token row {self.key!r}") from None
+            raise TokenError(f"stored Zalo token unreadable ({e}): put the old key in SECRET_KEY_PREVIOUS, "
+                             f"or set ZALO_REFRESH_TOKEN and delete the platform_token row {self.key!r}") from None
 
     async def refresh(self, stale: str | None) -> str:
         """A fresh access token. `stale` is the one that was refused (or is expiring): if another

@@ -90,13 +90,30 @@ async def test_token_row_written_before_sealing_or_under_another_key(channel_set
             await s.execute(update(PlatformToken).where(PlatformToken.key == key)
                             .values(access_token=seal("another key", "x"), refresh_token=seal("another key", "y")))
         ch.tokens.access = None
-        with pytest.raises(TokenError, match="ZALO_REFRESH_TOKEN"):
+        with pytest.raises(TokenError, match="SECRET_KEY_PREVIOUS"):
             await ch.tokens.get()
         with pytest.raises(SealError):
             unseal(rt.settings.secret_key, seal("another key", "y"))
     finally:
         await ch.close()
         await rt.stop()
+    # SECRET_KEY changed, the old one given as previous: the tokens open and are sealed anew
+    rotated = Runtime(channel_settings.with_overrides(secret_key="the new key",
+                                                      secret_key_previous=f"older, {rt.settings.secret_key}"))
+    ch = ZaloChannel(rotated)
+    try:
+        async with rotated.db.session() as s, s.begin():
+            await s.execute(update(PlatformToken).where(PlatformToken.key == key).values(
+                access_token=seal(rt.settings.secret_key, "zalo-at-7"),
+                refresh_token=seal(rt.settings.secret_key, "zalo-rt-7")))
+        assert await ch.tokens.get() == "zalo-at-7"
+        async with rotated.db.session() as s:
+            row = await s.get(PlatformToken, key)
+        assert unseal("the new key", row.refresh_token) == "zalo-rt-7"  # no previous key needed any more
+        assert unseal("the new key", row.access_token) == "zalo-at-7"
+    finally:
+        await ch.close()
+        await rotated.stop()
 
 
 async def _age(rt, key: str, hours: float) -> None:
