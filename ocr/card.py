@@ -198,6 +198,14 @@ def _candidates(gray: np.ndarray):
         yield from _quads(mask, mode, 0.008 * w * h)
 
 
+def _card_like(q: np.ndarray, aspect: tuple[float, float]) -> bool:
+    """Convex, with sides in the expected proportion."""
+    if not cv2.isContourConvex(q.reshape(4, 1, 2).astype(np.int32)):
+        return False
+    long, short = _sides(q)
+    return short >= 10 and aspect[0] <= long / short <= aspect[1]
+
+
 def find_quad(gray: np.ndarray, aspect: tuple[float, float] = (1.35, 1.9)) -> tuple[np.ndarray | None, dict]:
     """The most card-like quadrilateral in a grey image (pixel coords), and notes.
 
@@ -215,10 +223,7 @@ def find_quad(gray: np.ndarray, aspect: tuple[float, float] = (1.35, 1.9)) -> tu
 
     for mask, mode in _masks(gray):
         for q, cnt in _quads(mask, mode, 0.008 * w * h):
-            if not cv2.isContourConvex(q.reshape(4, 1, 2).astype(np.int32)):
-                continue
-            long, short = _sides(q)
-            if short < 10 or not (aspect[0] <= long / short <= aspect[1]):
+            if not _card_like(q, aspect):
                 continue
             frac = cv2.contourArea(q) / (w * h)
             if frac > 0.985:
@@ -234,7 +239,7 @@ def find_quad(gray: np.ndarray, aspect: tuple[float, float] = (1.35, 1.9)) -> tu
                 # clear outline is taken (a textured background also has edges everywhere).
                 q2 = order_quad(snap(edges, rq, 0.025 * max(w, h), one_polarity=True))
                 s2 = _edge_support(edges, q2)
-                if s2 >= 0.8:
+                if s2 >= 0.8 and _card_like(q2, aspect):
                     rq, support, frac, snapped = q2, s2, cv2.contourArea(q2) / (w * h), True
             if support < 0.5:
                 continue
@@ -252,7 +257,8 @@ def find_quad(gray: np.ndarray, aspect: tuple[float, float] = (1.35, 1.9)) -> tu
     if best_support < 0.97:  # snap the sides onto the strongest nearby edges
         r = 0.05 * max(w, h)
         for rad in (r, r / 3, r / 6):
-            q2 = order_quad(snap(edges, q, rad))
+            # a snapped outline keeps to one step direction per side (see above)
+            q2 = order_quad(snap(edges, q, rad, one_polarity=best_snapped))
             s2 = _edge_support(edges, q2)
             if s2 >= best_support:
                 q, best_support = q2, s2

@@ -134,8 +134,9 @@ def assess(rgb: np.ndarray, info: dict, expect: str | None = None) -> dict:
     # sharpness on the perspective-corrected card (from the work image, at most 640 px wide)
     if quad is not None:
         q_full = quad / k
-        # never upsample: interpolation would soften a sharp card that fills few pixels
-        # (a 12 MP photo is decoded at 1/4 for the verdict), and read as blur
+        # not upsampled (interpolation would soften a sharp card that fills few pixels, as on a
+        # 12 MP photo decoded at 1/4 for the verdict, and read as blur), except a tiny card
+        # (under 160 px, which the size checks refuse anyway)
         native = float(max(np.linalg.norm(q_full[1] - q_full[0]), np.linalg.norm(q_full[2] - q_full[3])))
         cw = int(min(640, max(160, native)))
         crop = cardmod.warp(rgb, q_full, (cw, round(cw * (404 if doc_kind == "card" else 452) / 640)))
