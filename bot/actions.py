@@ -65,6 +65,11 @@ class _Turn:
         return self.notices[key].format(code=self.dossier.code, agency=self.rt.settings.agency_name,
                                         procedure=self.proc.name if self.proc else self.dossier.procedure, **kw)
 
+    def with_note(self, text: str, note: str, key: str = "result_note") -> str:
+        """`text`, then the officer's note (one line, at most 1,000 characters) if there is one."""
+        note = " ".join((note or "").split())[:1000]
+        return text + "\n" + self.notices[key].format(note=note) if note else text
+
     def local_now(self) -> dt.datetime:
         return dt.datetime.now(ZoneInfo(self.rt.settings.timezone))
 
@@ -128,9 +133,7 @@ async def request_supplement(rt, code: str, officer_id: int, items: list[dict], 
             keys.append(key)
             reasons.append(reason)
             lines.append(f"{len(keys)}. {names[key]}: {reason}")
-        text = t.notice("supplement", items="\n".join(lines))
-        if note and note.strip():
-            text += "\n" + t.notices["supplement_note"].format(note=" ".join(note.split())[:1000])
+        text = t.with_note(t.notice("supplement", items="\n".join(lines)), note, "supplement_note")
         text += "\n" + t.notices["supplement_how"]
         msg = t.reply(text)
         t.dossier.status = "needs_supplement"
@@ -177,10 +180,8 @@ async def result_ready(rt, code: str, officer_id: int, note: str = "") -> int:
     async with _action(rt, code, officer_id) as t:
         t.need_status("accepted")
         t.dossier.status = "result_ready"
-        text = t.notice("result_ready", where=t.proc.where if t.proc else rt.settings.agency_name)
-        if note and note.strip():
-            text += "\n" + t.notices["result_note"].format(note=" ".join(note.split())[:1000])
-        msg = t.reply(text)
+        msg = t.reply(t.with_note(t.notice("result_ready", where=t.proc.where if t.proc else rt.settings.agency_name),
+                                  note))
         t.audit("result_ready", {"note": note or ""})
     return msg.id
 
@@ -190,10 +191,7 @@ async def complete(rt, code: str, officer_id: int, note: str = "") -> int:
     async with _action(rt, code, officer_id) as t:
         t.need_status("result_ready")
         t.dossier.status = "completed"
-        text = t.notice("completed")
-        if note and note.strip():
-            text += "\n" + t.notices["result_note"].format(note=" ".join(note.split())[:1000])
-        msg = t.reply(text)
+        msg = t.reply(t.with_note(t.notice("completed"), note))
         t.audit("completed", {"note": note or ""})
     return msg.id
 
