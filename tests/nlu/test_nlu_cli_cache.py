@@ -59,18 +59,20 @@ def test_test_command_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -
     assert r["confusions"] == [{"intent": "greet", "predicted": "thank", "count": 1}]
 
 
-def test_test_command_on_heldout(capsys: pytest.CaptureFixture[str]) -> None:
-    """The figures of nlu/README.md: the independent held-out set, as written and without
-    diacritics (the goal: >= 0.95, diacritic-free within 3 points)."""
-    assert cli.main(["test", str(NLU_DIR / "tests" / "heldout.yml"), "--json"]) == 0
-    plain = json.loads(capsys.readouterr().out)
-    assert cli.main(["test", str(NLU_DIR / "tests" / "heldout.yml"), "--json", "--strip"]) == 0
-    stripped = json.loads(capsys.readouterr().out)
-    assert plain["accuracy"] >= 0.95
-    assert cli.main(["test", str(NLU_DIR / "tests" / "heldout.yml"), "--json", "--unseen"]) == 0
-    unseen = json.loads(capsys.readouterr().out)
-    assert 0.5 * plain["examples"] < unseen["examples"] < plain["examples"]  # short replies left out
-    assert stripped["accuracy"] >= plain["accuracy"] - 0.03
+def test_test_command_on_the_evaluation_sets(capsys: pytest.CaptureFixture[str]) -> None:
+    """The regression guard is the development set (>= 0.95, diacritic-free within 3 points).
+    The independent held-out set gets only a loose floor: a tight bound there would make every
+    data author tune against it (nlu/README.md has its figures)."""
+    def run(name: str, *flags: str) -> dict:
+        assert cli.main(["test", str(NLU_DIR / "tests" / name), "--json", *flags]) == 0
+        return json.loads(capsys.readouterr().out)
+
+    dev, dev_stripped = run("dev.yml"), run("dev.yml", "--strip")
+    assert dev["accuracy"] >= 0.95 and dev_stripped["accuracy"] >= dev["accuracy"] - 0.03
+    held, held_stripped = run("heldout.yml"), run("heldout.yml", "--strip")
+    assert held["accuracy"] >= 0.85 and held_stripped["accuracy"] >= held["accuracy"] - 0.03
+    unseen = run("heldout.yml", "--unseen")
+    assert 0.5 * held["examples"] < unseen["examples"] < held["examples"]  # short replies left out
 
 
 def test_test_command_text_and_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -123,3 +123,20 @@ async def test_login_redirects_only_inside_the_console(client):
     assert r.status == 303 and r.headers["Location"] == "/officer"
     cookie = r.cookies[auth.SESSION_COOKIE]
     assert cookie["httponly"] and cookie["samesite"] == "Lax" and cookie["path"] == "/officer"
+
+
+async def test_result_collected_closes_the_dossier_from_the_console(client, rt):
+    code = await seed_dossier(rt, status="result_ready")
+    csrf = await console_login(client, "lan")
+    page = await (await client.get(f"/officer/dossiers/{code}")).text()
+    assert 'action="/officer/dossiers/' + code + '/complete"' in page
+    r = await client.post(f"/officer/dossiers/{code}/complete",
+                          data={"csrf": csrf, "note": "Người dân đã nhận bản chính lúc 9 giờ"}, allow_redirects=False)
+    assert r.status == 303 and "ok=complete" in r.headers["Location"]
+    page = await (await client.get(r.headers["Location"])).text()
+    assert re.search(r'id="status">Đã trả kết quả<', page) and "hồ sơ hoàn thành" in page
+    thread = (await (await client.get(f"/api/v1/dossiers/{code}/messages",
+                                      headers=bearer(await api_token(client, "lan")))).json())["messages"]
+    assert "đã hoàn thành" in thread[-1]["text"] and "nhận bản chính lúc 9 giờ" in thread[-1]["text"]
+    again = await client.post(f"/officer/dossiers/{code}/complete", data={"csrf": csrf}, allow_redirects=False)
+    assert "err=bad_status" in again.headers["Location"]
