@@ -99,9 +99,19 @@ def assess(rgb: np.ndarray, info: dict, expect: str | None = None) -> dict:
                 doc_kind = kind
                 break
     if quad is not None and notes["area_frac"] < T["min_card_area_frac"]:
-        # a small quad: a card far away, or just a box inside a cut-off card / a scene
-        td_q = cardmod.text_density(gray, _quad_mask(gray.shape, quad))
-        if td_q < T["min_text_density"]:
+        # a small quad: a card far away, or just a box inside a cut-off card (the chip, the
+        # photo) or in a scene. Surrounded on all sides by a bright, printed region cut by the
+        # frame, it is a box inside a cut-off card.
+        qmask = _quad_mask(gray.shape, quad)
+        td_q = cardmod.text_density(gray, qmask)
+        inner = False
+        if td_q >= T["min_text_density"]:
+            br = cardmod.border_region(gray, T["max_partial_area_frac"])
+            if br["mask"] is not None and br["text_density"] >= T["min_text_density"]:
+                r = max(3, round(0.015 * max(gray.shape)))
+                ring = cv2.dilate(qmask.astype(np.uint8), np.ones((2 * r + 1, 2 * r + 1), np.uint8)).astype(bool) & ~qmask
+                inner = bool(ring.any()) and float(br["mask"][ring].mean()) >= 0.8
+        if td_q < T["min_text_density"] or inner:
             quad, doc_kind = None, None
             notes = {"area_frac": 0.0, "touches_border": False}
     m["card_found"] = quad is not None
