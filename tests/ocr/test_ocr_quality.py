@@ -64,6 +64,17 @@ def test_blur_edge_cases(sample):
     assert "blurry" in r["quality"]["problems"], r["quality"]
 
 
+@pytest.mark.parametrize("seed, kind, cls, expected", [
+    (420407, "cancuoc_front", "cropped", ["cropped"]),  # the chip alone looked like a far card
+    (520404, "cmnd_front", "cropped", ["cropped"]),  # print darkened the cut card's mean brightness
+    (720500, "cccd_front", "too_small_card", ["too_small"]),  # a far card on wood is not cut off
+    (810004, "cmnd_front", "good", []),  # a good photo with a blur ratio of 2.97
+])
+def test_cut_off_cards_and_far_cards(sample, seed, kind, cls, expected):
+    p, _ = sample(seed, kind, cls)
+    assert ocr.analyze(p, expect="id_card", read=False)["quality"]["problems"] == expected
+
+
 def test_card_outline_next_to_a_qr_code(sample):
     """A card on tiles whose first outline cut its corners: the sides are snapped onto the card's
     own edges (not onto the QR code's), so the QR is read whole."""
