@@ -51,16 +51,8 @@ def _refine(q: np.ndarray, contour: np.ndarray) -> np.ndarray:
             return q
         vx, vy, x0, y0 = cv2.fitLine(pts[sel], cv2.DIST_HUBER, 0, 0.01, 0.01).ravel()
         lines.append((np.array([x0, y0]), np.array([vx, vy])))
-    out = []
-    for i in range(4):
-        (p1, d1), (p2, d2) = lines[i - 1], lines[i]
-        A = np.array([d1, -d2]).T
-        if abs(np.linalg.det(A)) < 1e-6:
-            return q
-        s_, _ = np.linalg.solve(A, p2 - p1)
-        out.append(p1 + s_ * d1)
-    out = np.array(out, np.float32)
-    if np.abs(out - q).max() > 0.15 * _sides(q)[0]:
+    out = _intersect(lines)
+    if out is None or np.abs(out - q).max() > 0.15 * _sides(q)[0]:
         return q
     return out
 
