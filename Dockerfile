@@ -5,6 +5,8 @@ RUN apt-get update \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY pyproject.toml README.md ./
+COPY core ./core
+COPY services ./services
 COPY bot ./bot
 COPY handlers ./handlers
 COPY flows ./flows

@@ -8,7 +8,7 @@ import getpass
 import logging
 import sys
 
-from bot.settings import load_settings
+from core.settings import load_settings
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -65,13 +65,13 @@ def main(argv: list[str] | None = None) -> int:
 
         return asyncio.run(run_chat(settings, args.user or getpass.getuser()))
     if args.command == "db":
-        from bot.db.migrate import upgrade
+        from core.db.migrate import upgrade
 
         upgrade(settings.resolved_database_url)
         print("database is up to date")
         return 0
     if args.command == "officer":
-        from bot import officers
+        from services import officers
 
         if args.officer_command == "add":
             password = sys.stdin.readline().rstrip("\n")

@@ -7,8 +7,9 @@ import logging
 
 from aiohttp import web
 
-from bot.runtime import RUNTIME, Runtime
-from bot.settings import Settings
+from bot.runtime import Runtime
+from core.hub import RUNTIME
+from core.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -17,7 +18,7 @@ def create_app(settings: Settings, *, role: str = "all", workers: int = 1) -> we
     """`role`: "web" (HTTP only), "worker" (no HTTP routes but health), or "all"."""
     from handlers import health, messenger, platform, webchat, zalo
 
-    from bot.auth import trusted_networks
+    from handlers.auth import trusted_networks
 
     trusted_networks(settings.trusted_proxies)  # a malformed TRUSTED_PROXIES stops the start here
     runtime = Runtime(settings)

@@ -7,18 +7,16 @@ import asyncio
 import contextlib
 import logging
 
-from aiohttp import web
-
-from bot import metrics
-from bot.db import Database
-from bot.events import InboundEvent
-from bot.media import MediaStore
-from bot.queue import create_queue
+from core import metrics
+from core.db import Database
+from core.events import InboundEvent
+from core.media import MediaStore
+from core.queue import create_queue
 from bot.sender import Sender
-from bot.settings import Settings, ensure_secret_key
+from core.settings import Settings, ensure_secret_key
 from bot.worker import Prepare, Worker
 from flows.engine import Engine
-from handlers.base import Channel
+from core.channel import Channel
 from nlu import NLU
 
 log = logging.getLogger(__name__)
@@ -108,5 +106,3 @@ class Runtime:
         await self.queue.close()
         await self.db.close()
 
-
-RUNTIME = web.AppKey("runtime", Runtime)

@@ -20,11 +20,11 @@ from typing import Mapping
 from sqlalchemy import and_, exists, or_, select, update
 from sqlalchemy.orm import aliased
 
-from bot import metrics
-from bot.db import Conversation, Database, MessageLog, Outbox
-from bot.db.models import utcnow
-from bot.settings import Settings
-from handlers.base import DELIVERY, Channel, Delivery, OutsideWindow, PermanentSendError, RetryLater
+from core import metrics
+from core.db import Conversation, Database, MessageLog, Outbox
+from core.db.models import utcnow
+from core.settings import Settings
+from core.channel import DELIVERY, Channel, Delivery, OutsideWindow, PermanentSendError, RetryLater
 
 log = logging.getLogger(__name__)
 

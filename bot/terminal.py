@@ -8,9 +8,9 @@ import sys
 import uuid
 from pathlib import Path
 
-from bot.events import Attachment, InboundEvent
+from core.events import Attachment, InboundEvent
 from bot.runtime import Runtime
-from bot.settings import Settings
+from core.settings import Settings
 from handlers.cli import CliChannel
 
 HELP = "Gõ tin nhắn rồi Enter. Gửi ảnh: /anh ĐƯỜNG_DẪN_TỆP. Thoát: /thoat hoặc Ctrl-D."
@@ -45,7 +45,7 @@ def _event_for(line: str, user: str, runtime: Runtime) -> InboundEvent | None:
 
 
 async def run_chat(settings: Settings, user: str) -> int:
-    from bot.db.migrate import upgrade_async
+    from core.db.migrate import upgrade_async
 
     await upgrade_async(settings.resolved_database_url)
     runtime = Runtime(settings)

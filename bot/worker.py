@@ -18,13 +18,13 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 
 import ocr
-from bot import metrics, store
-from bot.db import Database, Dossier, DossierDocument, MessageLog
-from bot.db.models import utcnow
-from bot.events import Attachment, InboundEvent, Reply
-from bot.media import MediaStore
-from bot.queue import Entry, Job, MessageQueue, cursor_key
-from bot.settings import Settings
+from core import metrics, store
+from core.db import Database, Dossier, DossierDocument, MessageLog
+from core.db.models import utcnow
+from core.events import Attachment, InboundEvent, Reply
+from core.media import MediaStore
+from core.queue import Entry, Job, MessageQueue, cursor_key
+from core.settings import Settings
 from flows.engine import Engine, Outcome
 
 log = logging.getLogger(__name__)
@@ -101,7 +101,7 @@ class TurnContext:
         return [tuple(r) for r in rows]
 
     async def supplement_received(self, dossier_id: int, documents: list[str]) -> str | None:
-        from bot.actions import supplement_received
+        from services.actions import supplement_received
 
         return await supplement_received(self.session, dossier_id, documents)
 

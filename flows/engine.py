@@ -21,7 +21,7 @@ from typing import Any, Protocol
 
 import yaml
 
-from bot.events import Attachment, InboundEvent, QuickReply, Reply
+from core.events import Attachment, InboundEvent, QuickReply, Reply
 
 from . import calendar
 from .catalog import Document, LifeEvent, Procedure, load_catalog, load_life_events

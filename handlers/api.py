@@ -19,10 +19,11 @@ from aiohttp import web
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from bot import auth
-from bot.db import AuditEvent, Citizen, Conversation, Dossier, DossierDocument, MessageLog, Officer, Outbox
-from bot.db.models import DossierAssignment, utcnow
-from bot.runtime import RUNTIME
+from handlers import auth
+from services import conversations
+from core.db import AuditEvent, Citizen, Conversation, Dossier, DossierDocument, MessageLog, Officer, Outbox
+from core.db.models import DossierAssignment, utcnow
+from core.hub import RUNTIME
 from flows import calendar
 
 log = logging.getLogger(__name__)
@@ -327,7 +328,7 @@ async def dossier_detail(rt, who: auth.Principal, d: Dossier, media_base: str = 
         "channel": conv.channel if conv else None,
         "citizen_name": citizen.display_name if citizen else None,
         "handled_by": handler.username if handler else None, "assignee": assignee,
-        "taken_over": bool(conv and (conv.state or {}).get("step") == "human"),
+        "taken_over": bool(conv and conversations.is_taken_over(conv.state)),
         "documents": documents, "required_documents": plan,
         "audit": [{"at": e.created_at.isoformat() if e.created_at else None, "actor": e.actor,
                    "officer": username, "action": e.action, "data": e.data or {}} for e, username in events],
@@ -364,7 +365,7 @@ def check_warnings(reading: dict, confirmed: dict | None) -> list[str]:
 
 async def run_action(rt, who: auth.Principal, code: str, name: str, body: dict[str, Any]) -> dict[str, Any]:
     """Call bot/actions.py for `name` with a validated body; ActionError becomes ApiError."""
-    from bot import actions
+    from services import actions
 
     if await find_dossier(rt, who, code) is None:
         raise ApiError(404, "not_found", "Không tìm thấy hồ sơ.")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from .base import Channel
+from core.channel import Channel
 
 
 def render(payload: dict[str, Any]) -> str:

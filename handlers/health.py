@@ -7,7 +7,7 @@ import asyncio
 from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
-from bot.runtime import RUNTIME
+from core.hub import RUNTIME
 
 routes = web.RouteTableDef()
 

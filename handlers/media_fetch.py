@@ -16,7 +16,7 @@ from typing import Any
 import aiohttp
 
 import ocr
-from bot.events import Attachment, InboundEvent
+from core.events import Attachment, InboundEvent
 
 log = logging.getLogger(__name__)
 

@@ -19,10 +19,10 @@ from typing import Any
 import aiohttp
 from aiohttp import web
 
-from bot.db.models import utcnow
-from bot.events import Attachment, InboundEvent
-from bot.runtime import RUNTIME
-from handlers.base import DELIVERY, Channel, OutsideWindow, PermanentSendError, RetryLater, send_in_parts
+from core.db.models import utcnow
+from core.events import Attachment, InboundEvent
+from core.hub import RUNTIME
+from core.channel import DELIVERY, Channel, OutsideWindow, PermanentSendError, RetryLater, send_in_parts
 from handlers.media_fetch import MediaFetcher
 from handlers.platform import BodyTooLarge, cut_title, numbered_list, read_body, signed_media_url, split_text
 

@@ -20,9 +20,9 @@ import jinja2
 from aiohttp import web
 from sqlalchemy import select
 
-from bot import auth
-from bot.db import Dossier, DossierDocument, MessageLog
-from bot.runtime import RUNTIME
+from handlers import auth
+from core.db import Dossier, DossierDocument, MessageLog
+from core.hub import RUNTIME
 from handlers import api
 
 HERE = Path(__file__).resolve().parent
@@ -286,7 +286,7 @@ async def dossier_page(request: web.Request) -> web.Response:
     rt = request.app[RUNTIME]
     d = await _dossier_for(request, who)
     if d.status == "submitted" and who.can_act:
-        from bot import actions
+        from services import actions
 
         try:
             await actions.start_review(rt, d.code, who.id)

@@ -12,7 +12,7 @@ from urllib.parse import quote, urlencode
 
 from aiohttp import web
 
-from bot.runtime import RUNTIME
+from core.hub import RUNTIME
 
 
 class BodyTooLarge(Exception):

@@ -17,10 +17,10 @@ from typing import Any
 from aiohttp import web
 from sqlalchemy import or_, select
 
-from bot.db import Conversation, MessageLog, Outbox
-from bot.events import Attachment, InboundEvent
-from bot.runtime import RUNTIME
-from handlers.base import Channel
+from core.db import Conversation, MessageLog, Outbox
+from core.events import Attachment, InboundEvent
+from core.hub import RUNTIME
+from core.channel import Channel
 
 STATIC = Path(__file__).resolve().parent / "static"
 COOKIE = "motcua_web"

@@ -25,11 +25,11 @@ from aiohttp import web
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 
-from bot.db.models import PlatformToken, utcnow
-from bot.events import Attachment, InboundEvent
-from bot.runtime import RUNTIME
-from bot.sealing import SealError, needs_reseal, seal, unseal
-from handlers.base import Channel, OutsideWindow, PermanentSendError, RetryLater, send_in_parts
+from core.db.models import PlatformToken, utcnow
+from core.events import Attachment, InboundEvent
+from core.hub import RUNTIME
+from core.sealing import SealError, needs_reseal, seal, unseal
+from core.channel import Channel, OutsideWindow, PermanentSendError, RetryLater, send_in_parts
 from handlers.media_fetch import MediaFetcher
 from handlers.platform import BodyTooLarge, cut_title, numbered_list, read_body, signed_media_url, split_text
 

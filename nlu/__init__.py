@@ -30,7 +30,7 @@ class NLU:
     @classmethod
     def from_settings(cls, settings: Any = None) -> "NLU":
         if settings is None:
-            from bot.settings import load_settings
+            from core.settings import load_settings
 
             settings = load_settings()
         embedded = EmbeddedNLU.load(

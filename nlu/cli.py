@@ -30,7 +30,7 @@ def _embedded() -> Any:
     var_path = None
     agency = None
     try:
-        from bot.settings import load_settings
+        from core.settings import load_settings
 
         settings = load_settings()
         var_path, agency = settings.var_path, settings.agency_code

@@ -16,7 +16,9 @@ import time
 from pathlib import Path
 from typing import Any
 
-from .intake import IntakeError, sniff
+from core.sniff import sniff
+
+from .intake import IntakeError
 
 __all__ = ["sniff", "analyze", "hint", "verdict_text"]
 

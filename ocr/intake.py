@@ -7,41 +7,19 @@ from pathlib import Path
 
 from PIL import Image, ImageOps
 
+from core.sniff import sniff
+
 MAX_BYTES = 30_000_000        # bigger files are refused unread
 MAX_PIXELS = 60_000_000       # declared width*height above this is refused before decoding
 MAX_PDF_PAGES = 200
 WORK_MAX_SIDE = 2048          # decode/render to about this size for reading the card
 CHECK_MAX_SIDE = 1000         # big JPEGs are decoded at 1/2, 1/4 or 1/8 scale to about this for the verdict
 
-_MAGIC = [
-    (b"\xff\xd8\xff", "jpeg"),
-    (b"\x89PNG\r\n\x1a\n", "png"),
-    (b"%PDF-", "pdf"),
-    (b"GIF8", "gif"),
-]
-_HEIF_BRANDS = {b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"mif1", b"msf1", b"avif"}
-
-
 class IntakeError(Exception):
     def __init__(self, code: str, detail: str = "") -> None:
         super().__init__(f"{code}: {detail}")
         self.code = code
         self.detail = detail
-
-
-def sniff(head: bytes) -> str | None:
-    """The file format from its first bytes (never from a name or a declared type)."""
-    for magic, kind in _MAGIC:
-        if head.startswith(magic):
-            return kind
-    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
-        return "webp"
-    if head[4:8] == b"ftyp" and head[8:12] in _HEIF_BRANDS:
-        return "heif"
-    # a PDF may carry a few junk bytes before its header (allowed within the first 1024)
-    if b"%PDF-" in head[:1024]:
-        return "pdf"
-    return None
 
 
 _heif_registered = False

@@ -7,8 +7,8 @@ import uuid
 
 from sqlalchemy import func, select
 
-from bot.db import Conversation, MessageLog, Outbox
-from bot.events import Attachment, InboundEvent
+from core.db import Conversation, MessageLog, Outbox
+from core.events import Attachment, InboundEvent
 from bot.runtime import Runtime
 from support import wait_for
 

@@ -8,7 +8,7 @@ from typing import AsyncIterator
 
 import pytest
 
-from bot.settings import Settings
+from core.settings import Settings
 from support import PG_ADMIN, REDIS, _migrate, fresh_pg_database, fresh_redis_prefix, make_settings, need
 
 @pytest.fixture

@@ -24,7 +24,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from bot.settings import Settings, load_settings
+from core.settings import Settings, load_settings
 
 PG_ADMIN = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 REDIS = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
@@ -105,7 +105,7 @@ async def fresh_redis_prefix() -> AsyncIterator[str]:
 
 
 async def _migrate(url: str) -> None:
-    from bot.db.migrate import upgrade_async
+    from core.db.migrate import upgrade_async
 
     await upgrade_async(url)
 

@@ -9,10 +9,10 @@ import datetime as dt
 import pytest
 from sqlalchemy import select
 
-from bot import actions
-from bot.actions import ActionError
-from bot.db import AuditEvent, Dossier, DossierDocument, MessageLog, Officer
-from bot.officers import hash_password
+from services import actions
+from services.actions import ActionError
+from core.db import AuditEvent, Dossier, DossierDocument, MessageLog, Officer
+from services.officers import hash_password
 from bot.runtime import Runtime
 from citizen import Citizen, file_procedure, photo
 from handlers.webchat import WebChannel

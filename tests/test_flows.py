@@ -10,8 +10,8 @@ import datetime as dt
 import pytest
 from sqlalchemy import select, update
 
-from bot.conversations import hand_back
-from bot.db import AuditEvent, Conversation, Dossier, DossierDocument, MessageLog
+from services.conversations import hand_back
+from core.db import AuditEvent, Conversation, Dossier, DossierDocument, MessageLog
 from bot.runtime import Runtime
 from citizen import Citizen, file_procedure, photo, start_procedure
 from flows.catalog import load_catalog

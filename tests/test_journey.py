@@ -8,7 +8,7 @@ import re
 
 from sqlalchemy import func, select
 
-from bot.db import Dossier, DossierDocument, MessageLog, Outbox
+from core.db import Dossier, DossierDocument, MessageLog, Outbox
 from bot.runtime import Runtime
 from support import wait_for
 from handlers.webchat import WebChannel
@@ -121,8 +121,8 @@ async def test_order_is_kept_per_citizen_with_two_workers(backend_settings):
 
 
 async def test_an_unfollow_does_not_reopen_the_reply_window(backend_settings):
-    from bot.db import Conversation
-    from bot.events import InboundEvent
+    from core.db import Conversation
+    from core.events import InboundEvent
 
     rt = await start(backend_settings)
     try:

@@ -7,9 +7,9 @@ import asyncio
 import pytest
 import redis.asyncio as aioredis
 
-from bot.events import InboundEvent
-from bot.queue.memory import MemoryQueue
-from bot.queue.redis import RedisQueue
+from core.events import InboundEvent
+from core.queue.memory import MemoryQueue
+from core.queue.redis import RedisQueue
 from support import REDIS, fresh_redis_prefix, need
 
 
@@ -52,7 +52,7 @@ async def test_entries_come_in_order_after_a_cursor_and_trim_drops_applied(queue
 
 
 async def test_events_survive_the_round_trip_with_attachments(queue):
-    from bot.events import Attachment
+    from core.events import Attachment
 
     e = InboundEvent(channel="zalo", user_id="u", message_id="a", kind="image", text="ảnh giấy chứng sinh",
                      attachments=(Attachment(type="image", url="https://x/1.jpg"), Attachment(type="image", path="p")),

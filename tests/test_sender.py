@@ -8,12 +8,12 @@ import datetime as dt
 
 from sqlalchemy import select, update
 
-from bot import store
-from bot.db import Database, Outbox
-from bot.db.models import utcnow
-from bot.events import Reply
+from core import store
+from core.db import Database, Outbox
+from core.db.models import utcnow
+from core.events import Reply
 from bot.sender import Sender
-from handlers.base import Channel, PermanentSendError
+from core.channel import Channel, PermanentSendError
 from support import wait_for
 
 
@@ -114,7 +114,7 @@ class Parts(Channel):
         self.after_part = after_part
 
     async def send(self, recipient: str, payload: dict) -> None:
-        from handlers.base import send_in_parts
+        from core.channel import send_in_parts
 
         async def one(part: str) -> None:
             self.sent.append(part)

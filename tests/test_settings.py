@@ -6,7 +6,7 @@ import dataclasses
 
 import yaml
 
-from bot.settings import CONFIG_FILE, ROOT, Settings, ensure_secret_key, load_settings
+from core.settings import CONFIG_FILE, ROOT, Settings, ensure_secret_key, load_settings
 
 
 def test_config_yml_holds_every_setting_with_the_code_default():

@@ -12,11 +12,11 @@ from alembic.migration import MigrationContext
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from bot import store
-from bot.db import (AuditEvent, Base, Citizen, Conversation, Database, Dossier, DossierDocument, MessageLog,
+from core import store
+from core.db import (AuditEvent, Base, Citizen, Conversation, Database, Dossier, DossierDocument, MessageLog,
                     Officer, Outbox)
-from bot.db.migrate import upgrade_async
-from bot.events import Reply
+from core.db.migrate import upgrade_async
+from core.events import Reply
 from support import PG_ADMIN, fresh_pg_database, make_settings, need
 
 

@@ -13,8 +13,8 @@ import pytest
 import redis.asyncio as aioredis
 from sqlalchemy import func, select
 
-from bot.db import MessageLog, Outbox
-from bot.queue.redis import GROUP
+from core.db import MessageLog, Outbox
+from core.queue.redis import GROUP
 from bot.runtime import Runtime
 from support import REDIS, ROOT, free_port, wait_for
 from handlers.webchat import WebChannel

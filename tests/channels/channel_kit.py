@@ -18,9 +18,9 @@ from sqlalchemy import select
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # tests/ (for `fakes`, `support`)
 
 from fakes import FakeGraph, FakeZalo  # noqa: E402
-from bot import store  # noqa: E402
-from bot.db import Conversation, Outbox  # noqa: E402
-from bot.events import Reply  # noqa: E402
+from core import store  # noqa: E402
+from core.db import Conversation, Outbox  # noqa: E402
+from core.events import Reply  # noqa: E402
 
 try:  # the shared helpers moved from conftest.py to support.py
     from support import wait_for  # noqa: F401
@@ -47,7 +47,7 @@ def platform_overrides(fake_zalo: FakeZalo, fake_graph: FakeGraph) -> dict[str, 
 
 
 def runtime_of(client: TestClient):
-    from bot.runtime import RUNTIME
+    from core.hub import RUNTIME
 
     return client.server.app[RUNTIME]
 

@@ -11,7 +11,7 @@ import pytest
 from aiohttp.test_utils import TestClient, TestServer
 from sqlalchemy import select
 
-from bot.db import Conversation, DossierDocument, MessageLog
+from core.db import Conversation, DossierDocument, MessageLog
 from channel_kit import post_zalo, runtime_of, wait_for, zalo_event, zalo_image
 
 

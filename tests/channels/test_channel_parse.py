@@ -153,7 +153,7 @@ def test_the_event_serialisation_is_complete_and_round_trips():
     import dataclasses
     import json
 
-    from bot.events import Attachment, InboundEvent
+    from core.events import Attachment, InboundEvent
 
     e = InboundEvent("zalo", "u1", "m1", kind="image", text="Ảnh giấy chứng sinh",
                      attachments=(Attachment(type="image", url="https://z/1.jpg", size=3),), meta={"k": ["ư", 1]})

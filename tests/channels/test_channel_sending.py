@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import uuid
 
-from bot.events import QuickReply, Reply
+from core.events import QuickReply, Reply
 from channel_kit import (messenger_body, messenger_text, post_messenger, post_zalo, reply as _reply,
                          runtime_of, settled as _settled, wait_for, zalo_event)
 from fakes.base import Failure

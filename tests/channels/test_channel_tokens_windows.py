@@ -10,11 +10,11 @@ import uuid
 import pytest
 from sqlalchemy import select, update
 
-from bot.db import Conversation, Outbox
-from bot.db.models import PlatformToken, utcnow
-from bot.events import Reply
+from core.db import Conversation, Outbox
+from core.db.models import PlatformToken, utcnow
+from core.events import Reply
 from bot.runtime import Runtime
-from bot.sealing import SealError, is_sealed, seal, unseal
+from core.sealing import SealError, is_sealed, seal, unseal
 from channel_kit import (messenger_body, messenger_text, post_messenger, post_zalo, reply as _reply, row as _row,
                          runtime_of, settled as _settled, wait_for, zalo_event)
 from handlers.zalo import TokenError, ZaloChannel

@@ -10,7 +10,7 @@ import uuid
 
 from sqlalchemy import func, select
 
-from bot.db import Conversation, MessageLog
+from core.db import Conversation, MessageLog
 from channel_kit import (messenger_body, messenger_signed, messenger_text, now_ms, post_messenger, post_zalo,
                          runtime_of, wait_for, zalo_event, zalo_image, zalo_signed)
 
@@ -50,7 +50,7 @@ async def test_zalo_text_gets_the_menu_and_a_button_tap_comes_back_as_payload(cl
 
 
 async def test_zalo_buttons_when_they_fit(client, fake_zalo):
-    from bot.events import QuickReply, Reply
+    from core.events import QuickReply, Reply
     from channel_kit import reply, settled
 
     rt = runtime_of(client)

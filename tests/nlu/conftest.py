@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.settings import load_settings
+from core.settings import load_settings
 from nlu import NLU
 from nlu.embedded import EmbeddedNLU
 

@@ -9,7 +9,7 @@ import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
 from bot.app import create_app
-from bot.runtime import RUNTIME
+from core.hub import RUNTIME
 from officer_kit import make_officers
 
 

@@ -10,9 +10,9 @@ from html.parser import HTMLParser
 
 from aiohttp.test_utils import TestClient
 
-from bot import officers
-from bot.db import AuditEvent, Citizen, Conversation, Dossier, DossierDocument, MessageLog, Outbox
-from bot.db.models import utcnow
+from services import officers
+from core.db import AuditEvent, Citizen, Conversation, Dossier, DossierDocument, MessageLog, Outbox
+from core.db.models import utcnow
 
 PASSWORD = "mat-khau-rat-dai-123"
 EVIL = '<script>alert("x")</script><img src=x onerror=alert(1)>"\'><svg onload=alert(2)>'

@@ -3,7 +3,7 @@ the actions through bot/actions.py, and the OpenAPI description of every route."
 
 from __future__ import annotations
 
-from bot import auth
+from handlers import auth
 from officer_kit import PASSWORD, api_token, bearer, seed_dossier
 
 ACTIONS = ["supplement-request", "messages", "accept", "reject", "result-ready", "complete", "late-apology", "review",
@@ -32,7 +32,7 @@ async def test_every_v1_route_needs_a_token(client, rt):
 async def test_token_kinds_are_not_interchangeable_and_expire(client, rt, backend_settings):
     from sqlalchemy import select
 
-    from bot.db import Officer
+    from core.db import Officer
 
     async with rt.db.session() as s:
         lan = (await s.execute(select(Officer).where(Officer.username == "lan"))).scalar_one()

@@ -11,10 +11,10 @@ from aiohttp.test_utils import TestClient, TestServer
 from sqlalchemy import select, update
 
 from bot.app import create_app
-from bot.runtime import RUNTIME
+from core.hub import RUNTIME
 
-from bot import auth
-from bot.db import Officer, Outbox
+from handlers import auth
+from core.db import Officer, Outbox
 from officer_kit import PASSWORD, api_token, bearer, console_login, csrf_of, make_officers, seed_dossier
 
 
@@ -99,7 +99,7 @@ async def test_sessions_and_tokens_end(client, rt, backend_settings):
     await console_login(client, "lan")
     assert (await client.get("/officer")).status == 200
     # a new password ends every session and token issued before
-    from bot.officers import hash_password
+    from services.officers import hash_password
 
     async with rt.db.session() as s, s.begin():
         await s.execute(update(Officer).where(Officer.id == lan.id).values(password_hash=hash_password("mat-khau-moi-456")))

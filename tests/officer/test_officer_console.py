@@ -9,7 +9,7 @@ from urllib.parse import parse_qs, urlparse
 
 import aiohttp
 
-from bot import auth
+from handlers import auth
 from citizen import photo
 from officer_kit import EVIL, PASSWORD, assert_inert, console_login, csrf_of, seed_dossier
 
@@ -129,7 +129,7 @@ async def test_photos_only_through_signed_expiring_checked_links(client, rt, bac
     ref = path.rsplit("/", 1)[1]
     from sqlalchemy import select
 
-    from bot.db import Officer
+    from core.db import Officer
 
     async with rt.db.session() as s:
         ids = dict((await s.execute(select(Officer.username, Officer.id))).all())
@@ -152,7 +152,7 @@ async def test_photos_only_through_signed_expiring_checked_links(client, rt, bac
 async def _officer(rt, username):
     from sqlalchemy import select
 
-    from bot.db import Officer
+    from core.db import Officer
 
     async with rt.db.session() as s:
         return (await s.execute(select(Officer).where(Officer.username == username))).scalar_one()
@@ -166,7 +166,7 @@ async def test_new_citizen_messages_reach_the_open_page_without_reload(client, r
     # file a dossier from this conversation, written straight away
     from sqlalchemy import select
 
-    from bot.db import Conversation, Dossier
+    from core.db import Conversation, Dossier
 
     code = await seed_dossier(rt)
     async with rt.db.session() as s, s.begin():

@@ -31,7 +31,7 @@ class _Rt:
 
 
 async def _seed(url: str) -> list[str]:
-    from bot.db import Database
+    from core.db import Database
 
     db = Database(url)
     try:

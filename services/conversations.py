@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from bot import store
-from bot.db import Conversation
-from bot.events import Reply
+from core import store
+from core.db import Conversation
+from core.events import Reply
 
 
 async def take_over(runtime, conversation_key: str, officer_id: int | None = None) -> None:
@@ -45,3 +45,14 @@ async def hand_back(runtime, conversation_key: str, officer_id: int | None = Non
                         {"conversation": conversation_key}, state.get("dossier_id"))
     runtime.sender.nudge()
     return replies
+
+
+def is_taken_over(state: dict | None) -> bool:
+    """Whether an officer holds the thread (the bot stays quiet)."""
+    return (state or {}).get("step") == "human"
+
+
+def reset_to_menu(conv: Conversation) -> None:
+    """Forget the dialogue's progress: the citizen's next message starts at the menu."""
+    conv.state = {"step": "menu"}
+    conv.step = "menu"

@@ -8,7 +8,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-import ocr
+from core.sniff import sniff
 
 EXTENSIONS = {"jpeg": "jpg", "png": "png", "webp": "webp", "heif": "heic", "pdf": "pdf", "gif": "gif"}
 CONTENT_TYPES = {"jpeg": "image/jpeg", "png": "image/png", "webp": "image/webp", "heif": "image/heif",
@@ -44,7 +44,7 @@ class MediaStore:
 
     def store(self, data: bytes, channel: str) -> Stored:
         digest = hashlib.sha256(data).hexdigest()
-        kind = ocr.sniff(data[:64])
+        kind = sniff(data[:64])
         ext = EXTENSIONS.get(kind or "", "bin")
         month = dt.date.today().strftime("%Y-%m")
         relative = f"{channel}/{month}/{digest[:2]}/{digest}.{ext}"

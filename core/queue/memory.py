@@ -13,7 +13,7 @@ from collections import OrderedDict, defaultdict
 from contextlib import asynccontextmanager
 from typing import AsyncIterator
 
-from bot.events import InboundEvent
+from core.events import InboundEvent
 
 from .base import Entry, Job, MessageQueue, cursor_key
 

@@ -17,11 +17,12 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from bot import store
-from bot.db import Conversation, Dossier, MessageLog
-from bot.db.models import utcnow
-from bot.events import Reply
+from core import store
+from core.db import Conversation, Dossier, MessageLog
+from core.db.models import utcnow
+from core.events import Reply
 from flows import calendar
+from services import conversations
 
 OPEN = ("submitted", "in_review", "needs_supplement")
 
@@ -171,8 +172,7 @@ async def reject(rt, code: str, officer_id: int, reason: str) -> int:
         msg = t.reply(t.notice("rejected", reason=reason))
         t.audit("rejected", {"reason": reason})
         if (t.conv.state or {}).get("dossier_id") == t.dossier.id:
-            t.conv.state = {"step": "menu"}
-            t.conv.step = "menu"
+            conversations.reset_to_menu(t.conv)
     return msg.id
 
 
@@ -211,17 +211,11 @@ async def apologise_late(rt, code: str, officer_id: int, reason: str, new_date: 
 
 
 async def take_over(rt, code: str, officer_id: int) -> None:
-    from bot.conversations import take_over as take
-
-    key = await _conversation_key(rt, code)
-    await take(rt, key, officer_id)
+    await conversations.take_over(rt, await _conversation_key(rt, code), officer_id)
 
 
 async def hand_back(rt, code: str, officer_id: int) -> None:
-    from bot.conversations import hand_back as give
-
-    key = await _conversation_key(rt, code)
-    await give(rt, key, officer_id)
+    await conversations.hand_back(rt, await _conversation_key(rt, code), officer_id)
 
 
 async def _conversation_key(rt, code: str) -> str:

@@ -23,7 +23,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from bot.db import Officer
+from core.db import Officer
 
 SESSION_COOKIE = "motcua_officer"
 LOGIN_COOKIE = "motcua_login"
@@ -113,7 +113,7 @@ def _principal(officer: Officer, nonce: str = "") -> Principal:
 async def authenticate(db, username: str, password: str) -> Officer | None:
     """The active officer with these credentials (the hash is verified even for unknown names, so
     that timing does not tell which usernames exist)."""
-    from bot.officers import verify_password
+    from services.officers import verify_password
 
     async with db.session() as s:
         officer = (await s.execute(select(Officer).where(Officer.username == username))).scalar_one_or_none()
@@ -130,7 +130,7 @@ _DUMMY: list[str] = []
 
 
 def _dummy_hash() -> str:
-    from bot.officers import hash_password
+    from services.officers import hash_password
 
     if not _DUMMY:
         _DUMMY.append(hash_password(secrets.token_urlsafe(16)))

@@ -21,7 +21,7 @@ from typing import AsyncIterator
 import redis.asyncio as aioredis
 from redis.exceptions import LockError, NoScriptError, ResponseError
 
-from bot.events import InboundEvent
+from core.events import InboundEvent
 
 from .base import Entry, Job, LockLost, MessageQueue
 

@@ -18,6 +18,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
+from sqlalchemy.types import TypeDecorator
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 # Stable constraint names so migrations are the same on every dialect.
@@ -37,6 +38,19 @@ def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc)
 
 
+class UTCDateTime(TypeDecorator):
+    """A timestamp that always comes back aware, in UTC. PostgreSQL keeps the zone; SQLite drops
+    it and returns naive values, which are UTC because only aware UTC values are written."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_result_value(self, value: dt.datetime | None, dialect: Any) -> dt.datetime | None:
+        if value is not None and value.tzinfo is None:
+            return value.replace(tzinfo=dt.timezone.utc)
+        return value
+
+
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
     type_annotation_map = {dict[str, Any]: JSON, list[Any]: JSON}
@@ -52,7 +66,7 @@ class Citizen(Base):
     channel: Mapped[str] = mapped_column(String(16))
     external_id: Mapped[str] = mapped_column(String(128))
     display_name: Mapped[str | None] = mapped_column(String(200))
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
 class Conversation(Base):
@@ -69,10 +83,10 @@ class Conversation(Base):
     # Position of the last inbound event applied, in the queue's own order ("ms-seq").
     inbound_cursor: Mapped[str] = mapped_column(String(40), default="0-0")
     handled_by: Mapped[int | None] = mapped_column(ForeignKey("officer.id"))
-    last_inbound_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    last_inbound_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(
-        DateTime(timezone=True), default=utcnow, onupdate=utcnow
+        UTCDateTime(), default=utcnow, onupdate=utcnow
     )
 
 
@@ -98,8 +112,8 @@ class MessageLog(Base):
     quick_replies: Mapped[list[Any]] = mapped_column(JSON, default=list)
     intent: Mapped[str | None] = mapped_column(String(40))
     step: Mapped[str | None] = mapped_column(String(64))
-    received_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    received_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     outbox: Mapped["Outbox | None"] = relationship(back_populates="message", lazy="raise_on_sql")
 
@@ -121,11 +135,11 @@ class Outbox(Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     # parts of a split reply the platform has accepted: a retry resumes after them
     parts_sent: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
-    next_attempt_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    claimed_until: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    next_attempt_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    claimed_until: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     last_error: Mapped[str | None] = mapped_column(Text)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    sent_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    sent_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
 
     message: Mapped[MessageLog] = relationship(back_populates="outbox", lazy="raise_on_sql")
 
@@ -142,12 +156,12 @@ class Dossier(Base):
     procedure: Mapped[str] = mapped_column(String(40))
     status: Mapped[str] = mapped_column(String(20), default="draft")
     fields: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-    submitted_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    submitted_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     due_date: Mapped[dt.date | None] = mapped_column(Date)
-    supplemented_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))  # "đã bổ sung"
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    supplemented_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())  # "đã bổ sung"
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(
-        DateTime(timezone=True), default=utcnow, onupdate=utcnow
+        UTCDateTime(), default=utcnow, onupdate=utcnow
     )
 
 
@@ -166,7 +180,7 @@ class DossierDocument(Base):
     reading: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     # the fields as the citizen confirmed or corrected them
     confirmed: Mapped[dict[str, Any] | None] = mapped_column(JSON)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
 class Officer(Base):
@@ -178,7 +192,7 @@ class Officer(Base):
     agency: Mapped[str] = mapped_column(String(32))
     role: Mapped[str] = mapped_column(String(16))  # officer | supervisor | analyst | admin
     active: Mapped[bool] = mapped_column(default=True)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
 class AuditEvent(Base):
@@ -189,7 +203,7 @@ class AuditEvent(Base):
     action: Mapped[str] = mapped_column(String(40))
     dossier_id: Mapped[int | None] = mapped_column(ForeignKey("dossier.id"), index=True)
     data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
 class DailyCounter(Base):
@@ -210,8 +224,8 @@ class PlatformToken(Base):
     key: Mapped[str] = mapped_column(String(64), primary_key=True)  # e.g. "zalo:{app_id}"
     access_token: Mapped[str] = mapped_column(Text)
     refresh_token: Mapped[str] = mapped_column(Text)
-    expires_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
-    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    expires_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
 class DossierAssignment(Base):
@@ -223,4 +237,4 @@ class DossierAssignment(Base):
     dossier_id: Mapped[int] = mapped_column(ForeignKey("dossier.id"), primary_key=True)
     officer_id: Mapped[int] = mapped_column(ForeignKey("officer.id"), index=True)
     assigned_by: Mapped[int | None] = mapped_column(ForeignKey("officer.id"))
-    assigned_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    assigned_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)

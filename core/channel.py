@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Awaitable, Callable
 
 if TYPE_CHECKING:
-    from bot.events import InboundEvent
+    from core.events import InboundEvent
 
 
 class PermanentSendError(Exception):

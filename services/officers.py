@@ -8,8 +8,8 @@ from argon2 import PasswordHasher
 from argon2.exceptions import VerificationError
 from sqlalchemy import select
 
-from bot.db import Database, Officer
-from bot.settings import Settings, ensure_secret_key
+from core.db import Database, Officer
+from core.settings import Settings, ensure_secret_key
 
 _hasher = PasswordHasher()
 ROLES = ("officer", "supervisor", "analyst", "admin")

@@ -9,8 +9,8 @@ from sqlalchemy import select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.models import AuditEvent, Citizen, Conversation, DailyCounter, Dossier, MessageLog, Outbox, utcnow
-from bot.events import Reply
+from core.db.models import AuditEvent, Citizen, Conversation, DailyCounter, Dossier, MessageLog, Outbox, utcnow
+from core.events import Reply
 
 
 async def get_or_create_conversation(session: AsyncSession, channel: str, user_id: str) -> Conversation:

@@ -20,7 +20,7 @@ from abc import ABC, abstractmethod
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 
-from bot.events import InboundEvent
+from core.events import InboundEvent
 
 
 @dataclass(frozen=True)
