@@ -1,7 +1,9 @@
 """Settings: `config.yml` holds every setting and its default; environment variables override.
 
 The environment variable of a setting is its name in upper case (``database_url`` ->
-``DATABASE_URL``). Values from the environment are converted to the type of the default.
+``DATABASE_URL``). Values are validated and converted to the setting's type by pydantic; an
+unknown key, a wrong type or a secret written into a file stops the start with a message that
+names the file (or variable) and the key.
 """
 
 from __future__ import annotations
@@ -9,11 +11,13 @@ from __future__ import annotations
 import dataclasses
 import os
 import secrets
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import Any, Mapping
 
 import yaml
+from pydantic import ConfigDict, ValidationError
+from pydantic.dataclasses import dataclass
 
 # The project root: the source tree when run from it, else the working directory (an installed
 # package, e.g. the Docker image, runs from the folder that holds config.yml and var/).
@@ -21,24 +25,15 @@ _SOURCE_ROOT = Path(__file__).resolve().parent.parent
 ROOT = _SOURCE_ROOT if (_SOURCE_ROOT / "config.yml").exists() else Path.cwd()
 CONFIG_FILE = ROOT / "config.yml"
 
-# Settings that must never be read from config.yml in a real deployment (they still may be
-# empty there). They are listed so the README and `config.yml` can say so.
-SECRETS = frozenset(
-    {
-        "secret_key",
-        "secret_key_previous",
-        "zalo_oa_secret_key",
-        "zalo_app_secret",
-        "zalo_access_token",
-        "zalo_refresh_token",
-        "messenger_app_secret",
-        "messenger_verify_token",
-        "messenger_page_token",
-    }
-)
+# A secret setting is taken only from the environment (or from code); in a file it must stay empty.
+SECRET: dict[str, Any] = {"secret": True}
 
 
-@dataclass(frozen=True)
+class SettingsError(ValueError):
+    """A setting that cannot be used; the message names where it came from and the key."""
+
+
+@dataclass(frozen=True, config=ConfigDict(extra="forbid", coerce_numbers_to_str=True))
 class Settings:
     database_url: str = "sqlite+aiosqlite:///var/motcua.db"
     redis_url: str = ""
@@ -49,8 +44,8 @@ class Settings:
     host: str = "127.0.0.1"
     port: int = 8080
     public_base_url: str = "http://127.0.0.1:8080"
-    secret_key: str = ""
-    secret_key_previous: str = ""  # earlier SECRET_KEYs, comma-separated: sealed tokens still open
+    secret_key: str = field(default="", metadata=SECRET)
+    secret_key_previous: str = field(default="", metadata=SECRET)  # earlier SECRET_KEYs, comma-separated: sealed tokens still open
     agency_code: str = "DEMO"
     agency_name: str = "UBND phường Mẫu (demo)"
     timezone: str = "Asia/Ho_Chi_Minh"
@@ -70,10 +65,10 @@ class Settings:
     rasa_timeout_s: float = 2.0
 
     zalo_app_id: str = ""
-    zalo_oa_secret_key: str = ""
-    zalo_app_secret: str = ""
-    zalo_access_token: str = ""
-    zalo_refresh_token: str = ""
+    zalo_oa_secret_key: str = field(default="", metadata=SECRET)
+    zalo_app_secret: str = field(default="", metadata=SECRET)
+    zalo_access_token: str = field(default="", metadata=SECRET)
+    zalo_refresh_token: str = field(default="", metadata=SECRET)
     zalo_api_base: str = "https://openapi.zalo.me"
     zalo_oauth_base: str = "https://oauth.zaloapp.com"
     zalo_max_text: int = 2000
@@ -85,9 +80,9 @@ class Settings:
     zalo_officer_window_h: float = 168.0
     zalo_token_refresh_margin_s: int = 3600
 
-    messenger_app_secret: str = ""
-    messenger_verify_token: str = ""
-    messenger_page_token: str = ""
+    messenger_app_secret: str = field(default="", metadata=SECRET)
+    messenger_verify_token: str = field(default="", metadata=SECRET)
+    messenger_page_token: str = field(default="", metadata=SECRET)
     graph_api_base: str = "https://graph.facebook.com/v21.0"
     messenger_max_text: int = 2000
     messenger_bot_window_h: float = 24.0
@@ -100,8 +95,6 @@ class Settings:
     media_link_ttl_s: int = 604800
 
     log_level: str = "INFO"
-
-    extra: Mapping[str, Any] = field(default_factory=dict)
 
     # ---- derived paths -------------------------------------------------------------
     def path(self, value: str) -> Path:
@@ -130,14 +123,7 @@ class Settings:
         return dataclasses.replace(self, **values)
 
 
-def _convert(name: str, raw: str, default: Any) -> Any:
-    if isinstance(default, bool):
-        return raw.strip().lower() in {"1", "true", "yes", "on"}
-    if isinstance(default, int):
-        return int(raw)
-    if isinstance(default, float):
-        return float(raw)
-    return raw
+SECRETS = frozenset(f.name for f in dataclasses.fields(Settings) if f.metadata.get("secret"))
 
 
 def load_settings(
@@ -146,30 +132,33 @@ def load_settings(
     """Read config.yml, then apply environment overrides, then explicit keyword overrides."""
     environ = os.environ if environ is None else environ
     config_file = config_file or Path(environ.get("MOTCUA_CONFIG", CONFIG_FILE))
-    data: dict[str, Any] = {}
+    data: Any = {}
     if config_file.exists():
         data = yaml.safe_load(config_file.read_text(encoding="utf-8")) or {}
-    known = {f.name: f for f in dataclasses.fields(Settings) if f.name != "extra"}
-    defaults = Settings()
-    values: dict[str, Any] = {}
-    extra: dict[str, Any] = {}
-    for key, value in data.items():
-        if key in known:
-            values[key] = value if value is not None else ""
-        else:
-            extra[key] = value
-    for name in known:
+    if not isinstance(data, dict):
+        raise SettingsError(f"{config_file}: expected a mapping of settings")
+    names = [f.name for f in dataclasses.fields(Settings)]
+    unknown = sorted(set(data) - set(names))
+    if unknown:
+        raise SettingsError(f"{config_file}: unknown setting {', '.join(map(repr, unknown))}")
+    leaked = sorted(name for name in SECRETS if data.get(name))
+    if leaked:
+        raise SettingsError(f"{config_file}: {', '.join(leaked)} must come from the environment "
+                            f"({', '.join(n.upper() for n in leaked)}), never from a file")
+    values = {key: "" if value is None else value for key, value in data.items()}
+    sources = dict.fromkeys(values, str(config_file))
+    for name in names:
         env = environ.get(name.upper())
         if env is not None:
-            values[name] = _convert(name, env, getattr(defaults, name))
-    for name, value in list(values.items()):
-        default = getattr(defaults, name)
-        if isinstance(default, float) and isinstance(value, int):
-            values[name] = float(value)
-        if isinstance(default, str) and not isinstance(value, str):
-            values[name] = str(value)
+            values[name] = env
+            sources[name] = f"environment variable {name.upper()}"
     values.update(overrides)
-    return Settings(**values, extra=extra)
+    try:
+        return Settings(**values)
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        key = str(error["loc"][0]) if error["loc"] else "?"
+        raise SettingsError(f"{sources.get(key, 'argument')}: {key}: {error['msg']}") from None
 
 
 def ensure_secret_key(settings: Settings) -> Settings:

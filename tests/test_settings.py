@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import dataclasses
 
+import pytest
 import yaml
 
-from core.settings import CONFIG_FILE, ROOT, Settings, ensure_secret_key, load_settings
+from core.settings import CONFIG_FILE, ROOT, SECRETS, Settings, SettingsError, ensure_secret_key, load_settings
 
 
 def test_config_yml_holds_every_setting_with_the_code_default():
@@ -46,3 +47,29 @@ def test_docker_compose_describes_the_production_shape():
     assert {"web", "worker", "redis", "postgres", "rasa", "migrate"} <= set(compose["services"])
     assert compose["services"]["rasa"]["profiles"] == ["rasa"]
     assert compose["services"]["rasa"]["image"].startswith("rasa/rasa:3.6")
+
+
+def test_a_misspelt_key_stops_the_start_naming_file_and_key(tmp_path):
+    config = tmp_path / "config.yml"
+    config.write_text("prot: 9090\n", encoding="utf-8")
+    with pytest.raises(SettingsError, match=r"config\.yml: unknown setting 'prot'"):
+        load_settings(config_file=config, environ={})
+
+
+def test_a_secret_in_a_file_is_refused_but_an_empty_one_is_fine(tmp_path):
+    config = tmp_path / "config.yml"
+    config.write_text('secret_key: ""\nmessenger_page_token:\n', encoding="utf-8")
+    assert load_settings(config_file=config, environ={"SECRET_KEY": "from-env"}).secret_key == "from-env"
+    config.write_text("secret_key: a-key-written-in-a-file\n", encoding="utf-8")
+    with pytest.raises(SettingsError, match=r"secret_key must come from the environment \(SECRET_KEY\)"):
+        load_settings(config_file=config, environ={})
+    assert "secret_key" in SECRETS and "zalo_app_secret" in SECRETS and "port" not in SECRETS
+
+
+def test_a_wrong_type_names_its_source(tmp_path):
+    with pytest.raises(SettingsError, match="environment variable PORT: port"):
+        load_settings(environ={"PORT": "eighty"})
+    config = tmp_path / "config.yml"
+    config.write_text("lock_ttl_s: soon\n", encoding="utf-8")
+    with pytest.raises(SettingsError, match=r"config\.yml: lock_ttl_s"):
+        load_settings(config_file=config, environ={})
