@@ -1,213 +1,224 @@
 """The procedure catalog (catalog/*.yml, schema in catalog/SCHEMA.md) and the life events
-(life_events.yml), checked on load: an error names the file and the field."""
+(life_events.yml), validated on load by pydantic models: an unknown or misspelt key, a missing
+field or a wrong type is an error that names the file, the place and the field."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import yaml
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr, ValidationError
+from pydantic import field_validator, model_validator
 
 from .validators import VALIDATORS
 
 HERE = Path(__file__).resolve().parent
 CATALOG_DIR = HERE / "catalog"
 LIFE_EVENTS_FILE = HERE / "life_events.yml"
-PHOTO_KINDS = {"id_card", "paper", "none"}
+PHOTO_KINDS = ("id_card", "paper", "none")
 ID_FIELDS = {"id_number", "old_id_number", "full_name", "date_of_birth", "sex", "nationality",
              "place_of_origin", "place_of_residence", "date_of_issue", "date_of_expiry"}
+Photo = Literal["id_card", "paper", "none"]
+_TYPE_NAMES = {"int": "int", "string": "str", "bool": "bool", "list": "list", "dict": "dict", "tuple": "list"}
 
 
 class CatalogError(ValueError):
     pass
 
 
-@dataclass(frozen=True)
-class Alternative:
-    key: str
-    name: str
-    photo: str
-    ask: str
+class _Entry(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-@dataclass(frozen=True)
-class Document:
-    key: str
-    name: str
-    photo: str
-    required: bool
-    ask: str
-    doc_type: str | None = None
-    condition: str | None = None
-    read_fields: tuple[str, ...] = ()
+class Alternative(_Entry):
+    key: StrictStr
+    name: StrictStr
+    photo: Photo
+    ask: StrictStr
+
+
+class Document(_Entry):
+    key: StrictStr
+    name: StrictStr
+    photo: Photo
+    ask: StrictStr
+    required: StrictBool = True
+    doc_type: StrictStr | None = None
+    condition: StrictStr | None = None
+    read_fields: tuple[StrictStr, ...] = ()
     alternatives: tuple[Alternative, ...] = ()
 
+    @field_validator("read_fields")
+    @classmethod
+    def _known_fields(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        unknown = set(value) - ID_FIELDS
+        if unknown:
+            raise ValueError(f"has unknown names {sorted(unknown)}")
+        return value
 
-@dataclass(frozen=True)
-class Question:
-    key: str
-    ask: str
-    yes: str
-    no: str
+    @model_validator(mode="after")
+    def _read_only_cards(self) -> "Document":
+        if self.read_fields and self.photo != "id_card":
+            raise ValueError("field 'read_fields' is only for photo: id_card")
+        return self
 
 
-@dataclass(frozen=True)
-class FormField:
-    key: str
-    label: str
-    ask: str
-    validator: str
+class Question(_Entry):
+    key: StrictStr
+    ask: StrictStr
+    yes: StrictStr
+    no: StrictStr
+
+    @model_validator(mode="before")
+    @classmethod
+    def _yaml_booleans(cls, data: Any) -> Any:
+        # YAML 1.1 reads a bare yes/no key as a boolean: accept both spellings.
+        if isinstance(data, dict):
+            data = {{True: "yes", False: "no"}.get(k, k) if isinstance(k, bool) else k: v for k, v in data.items()}
+        return data
+
+
+class FormField(_Entry):
+    key: StrictStr
+    label: StrictStr
+    ask: StrictStr
+    validator: StrictStr
     example: str
     options: tuple[str, ...] = ()
 
+    @field_validator("example", mode="before")
+    @classmethod
+    def _example_text(cls, value: Any) -> Any:
+        return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
 
-@dataclass(frozen=True)
-class Procedure:
-    key: str
-    name: str
-    short_name: str
+    @field_validator("options", mode="before")
+    @classmethod
+    def _options_text(cls, value: Any) -> Any:
+        return [str(o) for o in value] if isinstance(value, list) else value
+
+    @field_validator("validator")
+    @classmethod
+    def _known_validator(cls, value: str) -> str:
+        if value not in VALIDATORS:
+            raise ValueError(f"unknown validator '{value}' (known: {', '.join(sorted(VALIDATORS))})")
+        return value
+
+    @model_validator(mode="after")
+    def _choices(self) -> "FormField":
+        if self.validator == "choice" and len(self.options) < 2:
+            raise ValueError("validator 'choice' needs 'options' (at least two)")
+        return self
+
+
+class Procedure(_Entry):
+    key: StrictStr
+    name: StrictStr
+    short_name: StrictStr
     code: str
-    authority: str
-    where: str
-    hours: str
-    processing_days: int
-    cutoff_hour: int
-    fee: str
-    source_url: str
+    authority: StrictStr
+    where: StrictStr
+    hours: StrictStr
+    processing_days: StrictInt = Field(ge=0)
+    cutoff_hour: StrictInt = 15
+    fee: StrictStr
+    source_url: StrictStr
     documents: tuple[Document, ...]
-    fields: tuple[FormField, ...]
-    questions: dict[str, Question] = field(default_factory=dict)
-    legal_basis: tuple[str, ...] = ()
-    unconfirmed: tuple[str, ...] = ()
-    processing_note: str = ""
-    in_person: bool = False
-    online_only: bool = False
+    fields: tuple[FormField, ...] = ()
+    questions: dict[str, Question] = {}
+    legal_basis: tuple[StrictStr, ...]
+    unconfirmed: tuple[StrictStr, ...]
+    sources: tuple[StrictStr, ...] = ()
+    processing_note: StrictStr = ""
+    in_person: StrictBool = False
+    online_only: StrictBool = False
+
+    @model_validator(mode="before")
+    @classmethod
+    def _prepare(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            return data
+        data = {k: v for k, v in data.items() if v is not None or k in {"key", "name"}}
+        if isinstance(data.get("code"), (int, float)) and not isinstance(data["code"], bool):
+            data["code"] = str(data["code"])
+        questions = data.get("questions")
+        if isinstance(questions, dict):  # a question's key is its key in the mapping
+            data["questions"] = {k: {**q, "key": k} if isinstance(q, dict) else q for k, q in questions.items()}
+        return data
+
+    @model_validator(mode="after")
+    def _consistent(self) -> "Procedure":
+        seen: set[str] = set()
+        for i, doc in enumerate(self.documents):
+            if doc.key in seen:
+                raise ValueError(f"documents[{i}]: duplicate document key '{doc.key}'")
+            seen.add(doc.key)
+            if doc.condition and doc.condition not in self.questions:
+                raise ValueError(f"documents[{i}]: field 'condition' names unknown question '{doc.condition}'")
+        return self
 
 
-@dataclass(frozen=True)
-class LifeEvent:
-    key: str
-    title: str
-    button: str
-    procedure: str
-    single: str | None = None
-    offer: str | None = None
+class LifeEvent(_Entry):
+    key: StrictStr
+    title: StrictStr
+    button: StrictStr = Field(max_length=20)
+    procedure: StrictStr
+    single: StrictStr | None = None
+    offer: StrictStr | None = None
     phrases: tuple[str, ...] = ()
 
-
-def _need(data: dict, name: str, kind: type | tuple, where: str) -> Any:
-    if not isinstance(data, dict):
-        raise CatalogError(f"{where}: must be a mapping")
-    if name not in data or data[name] is None:
-        raise CatalogError(f"{where}: missing field '{name}'")
-    value = data[name]
-    if not isinstance(value, kind) or isinstance(value, bool) and kind is int:
-        names = kind.__name__ if isinstance(kind, type) else "/".join(k.__name__ for k in kind)
-        raise CatalogError(f"{where}: field '{name}' must be {names}, got {type(value).__name__}")
-    return value
+    @field_validator("phrases", mode="before")
+    @classmethod
+    def _phrases_text(cls, value: Any) -> Any:
+        return [str(p) for p in value] if isinstance(value, list) else value
 
 
-def _opt(data: dict, name: str, kind: type | tuple, where: str, default: Any) -> Any:
-    return default if data.get(name) is None else _need(data, name, kind, where)
+def _place(loc: tuple[Any, ...]) -> tuple[str, str | None]:
+    """('documents', 1, 'photo') -> ('documents[1]', 'photo'): where, and the field named."""
+    parts = [p for p in loc if not (isinstance(p, str) and ("[" in p or p.startswith("function-")))]
+    if parts and isinstance(parts[-1], str):
+        where, name = parts[:-1], parts[-1]
+    else:
+        where, name = parts, None
+    text = ""
+    for p in where:
+        text += f"[{p}]" if isinstance(p, int) else (f".{p}" if text else str(p))
+    return text, name
 
 
-def _photo(data: dict, where: str) -> str:
-    photo = _need(data, "photo", str, where)
-    if photo not in PHOTO_KINDS:
-        raise CatalogError(f"{where}: field 'photo' must be one of {sorted(PHOTO_KINDS)}, got '{photo}'")
-    return photo
-
-
-def _bool_key(data: dict, name: str) -> Any:
-    # YAML 1.1 reads a bare yes/no key as a boolean: accept both spellings.
-    for key in (name, name == "yes"):
-        if key in data:
-            return data[key]
-    return None
+def _message(error: dict[str, Any], source: str) -> str:
+    where, name = _place(tuple(error["loc"]))
+    prefix = f"{source}: {where}: " if where else f"{source}: "
+    kind, given = error["type"], error.get("input")
+    if kind == "missing":
+        return f"{prefix}missing field '{name}'"
+    if kind == "extra_forbidden":
+        return f"{prefix}unknown field '{name}' (a misspelt key?)"
+    if kind == "literal_error":
+        return f"{prefix}field '{name}' must be one of {sorted(PHOTO_KINDS)}, got '{given}'"
+    if kind.endswith("_type") or kind.endswith("_parsing"):
+        expected = _TYPE_NAMES.get(kind.split("_")[0], kind.split("_")[0])
+        return f"{prefix}field '{name}' must be {expected}, got {type(given).__name__}"
+    if kind == "greater_than_equal":
+        return f"{prefix}field '{name}' must not be negative"
+    if kind == "string_too_long":
+        return f"{prefix}field '{name}' is longer than {error['ctx']['max_length']} characters"
+    text = str(error.get("ctx", {}).get("error", error["msg"]))
+    if where and text.startswith(("documents[",)):  # a procedure-wide check names its own place
+        prefix = f"{source}: "
+    if name and text.startswith("has "):  # a field validator's finding about its own field
+        return f"{prefix}field '{name}' {text}"
+    return f"{prefix}{text}"
 
 
 def parse_procedure(data: Any, source: str) -> Procedure:
     if not isinstance(data, dict):
         raise CatalogError(f"{source}: the file must hold a mapping")
-    questions: dict[str, Question] = {}
-    for qkey, q in (_opt(data, "questions", dict, source, {}) or {}).items():
-        where = f"{source}: questions.{qkey}"
-        if not isinstance(q, dict):
-            raise CatalogError(f"{where}: must be a mapping")
-        yes, no = _bool_key(q, "yes"), _bool_key(q, "no")
-        if not isinstance(yes, str) or not isinstance(no, str):
-            raise CatalogError(f"{where}: needs text fields 'yes' and 'no' (quote them: \"yes\":)")
-        questions[qkey] = Question(qkey, _need(q, "ask", str, where), yes, no)
-
-    docs = []
-    seen: set[str] = set()
-    for i, d in enumerate(_need(data, "documents", list, source)):
-        where = f"{source}: documents[{i}]"
-        key = _need(d, "key", str, where)
-        if key in seen:
-            raise CatalogError(f"{where}: duplicate document key '{key}'")
-        seen.add(key)
-        photo = _photo(d, where)
-        condition = _opt(d, "condition", str, where, None)
-        if condition and condition not in questions:
-            raise CatalogError(f"{where}: field 'condition' names unknown question '{condition}'")
-        read_fields = tuple(_opt(d, "read_fields", list, where, []))
-        unknown = set(read_fields) - ID_FIELDS
-        if unknown:
-            raise CatalogError(f"{where}: field 'read_fields' has unknown names {sorted(unknown)}")
-        if read_fields and photo != "id_card":
-            raise CatalogError(f"{where}: field 'read_fields' is only for photo: id_card")
-        alternatives = []
-        for j, a in enumerate(_opt(d, "alternatives", list, where, [])):
-            awhere = f"{where}.alternatives[{j}]"
-            alternatives.append(Alternative(_need(a, "key", str, awhere), _need(a, "name", str, awhere),
-                                            _photo(a, awhere), _need(a, "ask", str, awhere)))
-        docs.append(Document(
-            key=key, name=_need(d, "name", str, where), photo=photo,
-            required=bool(_opt(d, "required", bool, where, True)), ask=_need(d, "ask", str, where),
-            doc_type=_opt(d, "doc_type", str, where, None), condition=condition, read_fields=read_fields,
-            alternatives=tuple(alternatives),
-        ))
-
-    fields = []
-    for i, f in enumerate(_opt(data, "fields", list, source, [])):
-        where = f"{source}: fields[{i}]"
-        validator = _need(f, "validator", str, where)
-        if validator not in VALIDATORS:
-            raise CatalogError(f"{where}: unknown validator '{validator}' (known: {', '.join(sorted(VALIDATORS))})")
-        options = tuple(str(o) for o in _opt(f, "options", list, where, []))
-        if validator == "choice" and len(options) < 2:
-            raise CatalogError(f"{where}: validator 'choice' needs 'options' (at least two)")
-        fields.append(FormField(_need(f, "key", str, where), _need(f, "label", str, where),
-                                _need(f, "ask", str, where), validator,
-                                str(_need(f, "example", (str, int), where)), options))
-
-    processing_days = _need(data, "processing_days", int, source)
-    if processing_days < 0:
-        raise CatalogError(f"{source}: field 'processing_days' must not be negative")
-    return Procedure(
-        key=_need(data, "key", str, source),
-        name=_need(data, "name", str, source),
-        short_name=_need(data, "short_name", str, source),
-        code=str(_need(data, "code", (str, int, float), source)),
-        authority=_need(data, "authority", str, source),
-        where=_need(data, "where", str, source),
-        hours=_need(data, "hours", str, source),
-        processing_days=processing_days,
-        cutoff_hour=_opt(data, "cutoff_hour", int, source, 15),
-        fee=_need(data, "fee", str, source),
-        source_url=_need(data, "source_url", str, source),
-        documents=tuple(docs),
-        fields=tuple(fields),
-        questions=questions,
-        legal_basis=tuple(_need(data, "legal_basis", list, source)),
-        unconfirmed=tuple(_need(data, "unconfirmed", list, source)),
-        processing_note=_opt(data, "processing_note", str, source, ""),
-        in_person=_opt(data, "in_person", bool, source, False),
-        online_only=_opt(data, "online_only", bool, source, False),
-    )
+    try:
+        return Procedure.model_validate(data)
+    except ValidationError as exc:
+        raise CatalogError(_message(exc.errors()[0], source)) from None
 
 
 def load_file(path: Path) -> Procedure:
@@ -230,19 +241,16 @@ def parse_life_events(data: Any, catalog: dict[str, Procedure], source: str) -> 
     if not isinstance(data, list) or not data:
         raise CatalogError(f"{source}: the file must hold a non-empty list")
     events = []
-    for i, e in enumerate(data):
-        where = f"{source}: [{i}]"
-        proc = _need(e, "procedure", str, where)
-        single = _opt(e, "single", str, where, None)
-        for name, key in (("procedure", proc), ("single", single)):
+    for i, entry in enumerate(data):
+        try:
+            event = LifeEvent.model_validate(entry)
+        except ValidationError as exc:
+            raise CatalogError(_message({**exc.errors()[0], "loc": (i, *exc.errors()[0]["loc"])}, source)) from None
+        for name in ("procedure", "single"):
+            key = getattr(event, name)
             if key is not None and key not in catalog:
-                raise CatalogError(f"{where}: field '{name}' names unknown procedure '{key}'")
-        button = _need(e, "button", str, where)
-        if len(button) > 20:
-            raise CatalogError(f"{where}: field 'button' is longer than 20 characters")
-        events.append(LifeEvent(_need(e, "key", str, where), _need(e, "title", str, where), button, proc, single,
-                                _opt(e, "offer", str, where, None),
-                                tuple(str(p) for p in _opt(e, "phrases", list, where, []))))
+                raise CatalogError(f"{source}: [{i}]: field '{name}' names unknown procedure '{key}'")
+        events.append(event)
     return events
 
 

@@ -70,3 +70,12 @@ def test_malformed_files_are_rejected_naming_file_and_field(tmp_path):
     bad.write_text("key: [unclosed", encoding="utf-8")
     with pytest.raises(CatalogError, match=r"^x\.yml: not valid YAML"):
         load_file(bad)
+
+
+def test_a_misspelt_key_is_rejected_not_ignored(tmp_path):
+    msg = _broken(tmp_path, lambda d: d["documents"][0].update(requried=False))
+    assert msg == "khai_sinh.yml: documents[0]: unknown field 'requried' (a misspelt key?)"
+    msg = _broken(tmp_path, lambda d: d.update(fees="miễn phí"))
+    assert msg == "khai_sinh.yml: unknown field 'fees' (a misspelt key?)"
+    msg = _broken(tmp_path, lambda d: d["fields"][1].update(optoins=["Nam", "Nữ"]))
+    assert msg == "khai_sinh.yml: fields[1]: unknown field 'optoins' (a misspelt key?)"
