@@ -16,6 +16,8 @@ from typing import Any
 import aiohttp
 from prometheus_client import Counter
 
+from core.http import LazySession
+
 from .embedded import FALLBACK_INTENT, EmbeddedNLU
 
 log = logging.getLogger(__name__)
@@ -47,23 +49,13 @@ class RasaNLU:
         self.url = url.rstrip("/") + "/model/parse"
         self.timeout = aiohttp.ClientTimeout(total=timeout_s)
         self.embedded = embedded
-        self._session: aiohttp.ClientSession | None = None
-        self._loop: asyncio.AbstractEventLoop | None = None
-
-    def _get_session(self) -> aiohttp.ClientSession:
-        loop = asyncio.get_running_loop()
-        if self._session is None or self._session.closed or self._loop is not loop:
-            self._session = aiohttp.ClientSession(timeout=self.timeout)
-            self._loop = loop
-        return self._session
+        self._http = LazySession(self.timeout)
 
     async def close(self) -> None:
-        if self._session is not None and not self._session.closed:
-            await self._session.close()
-        self._session = None
+        await self._http.close()
 
     async def _ask(self, text: str) -> dict[str, Any]:
-        session = self._get_session()
+        session = self._http()
         try:
             async with session.post(self.url, json={"text": text}) as resp:
                 if resp.status != 200:

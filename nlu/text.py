@@ -17,16 +17,9 @@ from __future__ import annotations
 import re
 import unicodedata
 
-_D_MAP = str.maketrans({"đ": "d", "Đ": "D", "ð": "d", "Ð": "D"})
+from core.vietnamese import _D_MAP, strip_diacritics
 
-
-def strip_diacritics(text: str) -> str:
-    """Remove Vietnamese diacritics (tones and vowel marks; đ -> d). Keeps case."""
-    text = text.translate(_D_MAP)
-    return unicodedata.normalize(
-        "NFC", "".join(c for c in unicodedata.normalize("NFD", text) if unicodedata.category(c) != "Mn")
-    )
-
+__all__ = ["strip_diacritics", "fold"]
 
 def _fold_char(c: str) -> str:
     low = c.lower().translate(_D_MAP)

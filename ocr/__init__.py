@@ -19,6 +19,7 @@ from typing import Any
 from core.sniff import sniff
 
 from .intake import IntakeError
+from .texts import TEXTS
 
 __all__ = ["sniff", "analyze", "hint", "verdict_text"]
 
@@ -27,9 +28,7 @@ log = logging.getLogger(__name__)
 
 def hint(code: str) -> str:
     """The Vietnamese retake hint for a quality problem code ('' for an unknown code)."""
-    from .quality import hints
-
-    return hints().get(code, "")
+    return TEXTS.get("problems").get(code, "")
 
 
 def verdict_text(result: dict) -> str:
@@ -40,17 +39,15 @@ def verdict_text(result: dict) -> str:
     problems = [p for p in q.get("problems", []) if p]
     if q.get("ok") and not problems:
         doc = (result or {}).get("document") or {}
-        kind = {"cccd_front": "mặt trước căn cước công dân", "cccd_back": "mặt sau căn cước công dân",
-                "cancuoc_front": "mặt trước thẻ căn cước", "cancuoc_back": "mặt sau thẻ căn cước",
-                "cmnd_front": "chứng minh nhân dân"}.get(doc.get("type", ""), "")
-        return f"Ảnh {kind} rõ nét, đã nhận." if kind else "Ảnh rõ nét, đã nhận."
+        kind = TEXTS.get("kinds").get(doc.get("type", ""))
+        return TEXTS("verdict.good_kind", kind=kind) if kind else TEXTS("verdict.good")
     problems.sort(key=lambda p: PRIORITY.index(p) if p in PRIORITY else len(PRIORITY))
     texts = [hint(p) for p in problems if hint(p)]
     if not texts:
-        return "Ảnh chưa dùng được, anh/chị vui lòng chụp lại."
+        return TEXTS("verdict.retake")
     if len(texts) == 1:
-        return "Ảnh chưa dùng được. " + texts[0] + "."
-    return "Ảnh chưa dùng được:\n" + "\n".join(f"• {t}." for t in texts)
+        return TEXTS("verdict.one_problem", hint=texts[0])
+    return TEXTS("verdict.many_problems") + "\n" + "\n".join(f"• {t}." for t in texts)
 
 
 def _failed(path, code: str, t0: float, fmt: str | None = None, detail: str = "") -> dict:

@@ -184,12 +184,6 @@ def _quads(mask: np.ndarray, mode: int, min_area: float):
                 yield cv2.boxPoints(rect).astype(np.float32), c
 
 
-def _candidates(gray: np.ndarray):
-    h, w = gray.shape
-    for mask, mode in _masks(gray):
-        yield from _quads(mask, mode, 0.008 * w * h)
-
-
 def _card_like(q: np.ndarray, aspect: tuple[float, float]) -> bool:
     """Convex, with sides in the expected proportion."""
     if not cv2.isContourConvex(q.reshape(4, 1, 2).astype(np.int32)):

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
-import unicodedata
+
+from core.vietnamese import strip_diacritics
 
 _W = (7, 3, 1)
 
@@ -24,9 +25,7 @@ def check_digit(s: str) -> str:
 
 
 def ascii_name(name: str) -> str:
-    s = unicodedata.normalize("NFD", name.replace("Đ", "D").replace("đ", "d"))
-    s = "".join(c for c in s if unicodedata.category(c) != "Mn")
-    return s.upper()
+    return strip_diacritics(name).upper()
 
 
 def _yymmdd(iso: str) -> str:

@@ -10,6 +10,7 @@ import numpy as np
 import yaml
 
 from . import card as cardmod
+from .texts import TEXTS
 
 HERE = Path(__file__).parent
 # most important first: the order of hints in a verdict message
@@ -25,7 +26,7 @@ def thresholds() -> dict:
 
 @lru_cache(maxsize=1)
 def hints() -> dict:
-    return yaml.safe_load((HERE / "hints.yml").read_text(encoding="utf-8"))
+    return TEXTS.get("problems")
 
 
 def _lam_min(gx: np.ndarray, gy: np.ndarray) -> float:

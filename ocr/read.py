@@ -14,6 +14,8 @@ from functools import lru_cache
 import cv2
 import numpy as np
 
+from core.vietnamese import strip_diacritics
+
 from . import card as cardmod
 from . import idnum, mrz, tess
 from .layout import CARD_H, CARD_W, CMND_TITLE_BOX, DIGIT_FIELDS, FIELDS, MRZ_BOX, TITLE_BOX
@@ -47,9 +49,7 @@ def lexicon() -> dict[str, set[str]]:
             "name": up(N.SURNAMES) | middle, "place": places, "street": set(N.STREETS)}
 
 
-def _fold(s: str) -> str:
-    s = unicodedata.normalize("NFD", s.replace("Đ", "D").replace("đ", "d"))
-    return "".join(c for c in s if unicodedata.category(c) != "Mn")
+_fold = strip_diacritics
 
 
 def _best(word: str, vocab: set[str], cutoff: float) -> str | None:

@@ -89,10 +89,6 @@ def _shutdown() -> None:  # free the engines so tesseract does not warn about le
     _all_apis.clear()
 
 
-def available() -> bool:
-    return _load() is not None
-
-
 def ocr(gray: np.ndarray, psm: int = 7, whitelist: str = "", lang: str = LANG) -> tuple[str, float]:
     """Text and mean confidence (0..1) of a grey uint8 image."""
     gray = np.ascontiguousarray(gray, dtype=np.uint8)
