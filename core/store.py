@@ -9,7 +9,16 @@ from sqlalchemy import select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core.db.models import AuditEvent, Citizen, Conversation, DailyCounter, Dossier, MessageLog, Outbox, utcnow
+from core.db.models import (
+    AuditEvent,
+    Citizen,
+    Conversation,
+    DailyCounter,
+    Dossier,
+    MessageLog,
+    Outbox,
+    utcnow,
+)
 from core.events import Reply
 
 

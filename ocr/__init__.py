@@ -102,20 +102,20 @@ def analyze(path: str | Path, expect: str | None = None, read: bool = True) -> d
                 doc, rt = reader.read_card(rgb, quad, q["problems"])
                 timings.update(rt)
             else:
-                from . import read as reader
+                from .paper import read_paper
 
                 if rgb.ndim == 2:
                     img2, _ = intake.load(path, max_side=intake.WORK_MAX_SIDE, draft_min=1400)
                     q["quad"] = (np.asarray(q["quad"]) * (img2.width / rgb.shape[1])).tolist()
                     rgb = np.asarray(img2)
-                doc, rt = reader.read_paper(rgb, q["quad"])
+                doc, rt = read_paper(rgb, q["quad"])
                 timings.update(rt)
         elif read and q["doc_kind"] == "paper" and not q["problems"]:
-            from . import read as reader
+            from .paper import read_paper
 
             if rgb.ndim == 2:
                 rgb = np.asarray(intake.load(path, max_side=intake.WORK_MAX_SIDE, draft_min=1400)[0])
-            doc, rt = reader.read_paper(rgb, None)  # a page filling the frame
+            doc, rt = read_paper(rgb, None)  # a page filling the frame
             timings.update(rt)
         if doc is not None and "pages" in info:
             doc["pages"] = info["pages"]

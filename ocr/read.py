@@ -9,16 +9,22 @@ import re
 import time
 import unicodedata
 from concurrent.futures import ThreadPoolExecutor
-from functools import lru_cache
 
 import cv2
 import numpy as np
 
-from core.vietnamese import strip_diacritics
-
 from . import card as cardmod
 from . import idnum, mrz, tess
-from .layout import CARD_H, CARD_W, CMND_TITLE_BOX, DIGIT_FIELDS, FIELDS, MRZ_BOX, TITLE_BOX
+from .layout import (
+    CARD_H,
+    CARD_W,
+    CMND_TITLE_BOX,
+    DIGIT_FIELDS,
+    FIELDS,
+    MRZ_BOX,
+    TITLE_BOX,
+)
+from .values import _fold, _sex, fix_name, fix_place, parse_date
 
 S = 1.6  # reading scale: the card is warped to CARD_W*S x CARD_H*S pixels
 _pool: ThreadPoolExecutor | None = None
@@ -31,95 +37,6 @@ def pool() -> ThreadPoolExecutor:
     return _pool
 
 
-# ---------------------------------------------------------------- lexicon (names, places)
-@lru_cache(maxsize=1)
-def lexicon() -> dict[str, set[str]]:
-    """Vocabularies for post-correction: name syllables by position, place and street names.
-
-    NOTE: these are the same word lists the synthetic generator draws from (plus the 63
-    provinces), so on generated cards the correction is optimistic; for real cards they must be
-    replaced by full lists (surnames, given-name syllables, the 2025 administrative units).
-    """
-    from .synth import names as N
-
-    up = lambda lst: {w.upper() for w in lst}  # noqa: E731
-    middle = up(N.MIDDLE_M) | up(N.MIDDLE_F) | up(N.GIVEN_M) | up(N.GIVEN_F)
-    places = set(idnum.PROVINCES.values()) | set(N.COMMUNES) | {d for d, _ in N.DISTRICTS}
-    return {"surname": up(N.SURNAMES), "middle": middle, "given": up(N.GIVEN_M) | up(N.GIVEN_F),
-            "name": up(N.SURNAMES) | middle, "place": places, "street": set(N.STREETS)}
-
-
-_fold = strip_diacritics
-
-
-def _best(word: str, vocab: set[str], cutoff: float) -> str | None:
-    """The closest vocabulary word: letters first (diacritics folded), then the marks."""
-    if word in vocab:
-        return word
-    fw = _fold(word)
-    best, best_s = None, 0.0
-    for v in vocab:
-        sc = 0.7 * difflib.SequenceMatcher(None, fw, _fold(v)).ratio() + 0.3 * difflib.SequenceMatcher(None, word, v).ratio()
-        if sc > best_s:
-            best, best_s = v, sc
-    return best if best_s >= cutoff else None
-
-
-def fix_name(text: str) -> tuple[str, float]:
-    words = re.sub(r"[^A-ZÀ-Ỹa-zà-ỹĐđ ]", " ", unicodedata.normalize("NFC", text)).upper().split()
-    lx = lexicon()
-    out, hits = [], 0
-    for i, w in enumerate(words):
-        vocab = lx["surname"] if i == 0 else lx["given"] if i == len(words) - 1 else lx["middle"]
-        b = _best(w, vocab, 0.6) or _best(w, lx["name"], 0.75)
-        if b is None and len(w) <= 1:
-            continue  # specks read as a letter
-        hits += b is not None
-        out.append(b or w)
-    return " ".join(out), (hits / len(out) if out else 0.0)
-
-
-def fix_place(text: str) -> tuple[str, float]:
-    text = unicodedata.normalize("NFC", text).strip(" .,:;-_|")
-    parts = [p.strip() for p in re.split(r"[,.]", text) if p.strip()]
-    lx = lexicon()
-    out, hits = [], 0
-    for p in parts:
-        m = re.match(r"^(S[ốoó0]\s*)?(\d+)\s+(.*)$", p)
-        if m:  # house number + street
-            st = _best(m.group(3), lx["street"], 0.7)
-            hits += st is not None
-            out.append(f"Số {m.group(2)} {st or m.group(3)}")
-            continue
-        b = _best(p, lx["place"], 0.7)
-        if b is None and len(p) <= 2:
-            continue  # specks read as a letter or two
-        hits += b is not None
-        out.append(b or p)
-    return ", ".join(out), (hits / len(parts) if parts else 0.0)
-
-
-def parse_date(text: str) -> str | None:
-    d = re.sub(r"\D", "", text)
-    if len(d) >= 8:
-        for cand in (d[:8], d[-8:]):
-            try:
-                return dt.date(int(cand[4:8]), int(cand[2:4]), int(cand[0:2])).isoformat()
-            except ValueError:
-                continue
-    return None
-
-
-def _sex(text: str) -> str | None:
-    t = _fold(text).lower()
-    if re.search(r"n[uư]|nu|n[uúùủũụ]", text.lower()) or "nu" in t:
-        return "Nữ"
-    if "nam" in t or "am" in t:
-        return "Nam"
-    return None
-
-
-# ---------------------------------------------------------------- crops
 def _crop(cardimg: np.ndarray, box, pad=(6, 4)) -> np.ndarray:
     x0, y0, x1, y1 = box
     H, W = cardimg.shape[:2]
@@ -447,67 +364,3 @@ def read_card(rgb: np.ndarray, quad, problems: list[str]) -> tuple[dict, dict]:
     t1 = time.perf_counter()
     return doc, {"classify": round((t_cls - t0) * 1000, 1), "ocr": round((t_ocr - t_cls) * 1000, 1),
                  "read": round((t1 - t0) * 1000, 1)}
-
-
-# ---------------------------------------------------------------- paper documents
-# (folded title keywords, type) — most specific first
-PAPER_TYPES = [
-    (("TO KHAI", "KHAI SINH"), "to_khai_khai_sinh"),
-    (("TO KHAI", "KHAI TU"), "to_khai_khai_tu"),
-    (("TO KHAI", "KET HON"), "to_khai_ket_hon"),
-    (("CU TRU",), "to_khai_cu_tru"),
-    (("CT01",), "to_khai_cu_tru"),
-    (("CHUNG NHAN KET HON",), "giay_chung_nhan_ket_hon"),
-    (("CHUNG SINH",), "giay_chung_sinh"),
-    (("BAO TU",), "giay_bao_tu"),
-    (("UY QUYEN",), "giay_uy_quyen"),
-    (("HOP DONG", "THUE"), "hop_dong_thue_nha"),
-    (("HO KINH DOANH",), "giay_de_nghi_ho_kinh_doanh"),
-    (("GIAY KHAI SINH",), "giay_khai_sinh"),
-]
-
-
-def paper_type(text: str) -> str:
-    t = re.sub(r"\s+", " ", _fold(text).upper())
-    for keys, kind in PAPER_TYPES:
-        if all(k in t for k in keys):
-            return kind
-    return "other"
-
-
-def _text_axis_ok(gray: np.ndarray) -> bool:
-    """True when the text lines run horizontally (rows vary more than columns)."""
-    _, ink = cv2.threshold(gray, 0, 1, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
-    return float(ink.mean(1).std()) >= float(ink.mean(0).std())
-
-
-def read_paper(rgb: np.ndarray, quad) -> tuple[dict, dict]:
-    """Type of a paper document from its title (the top of the upright page)."""
-    t0 = time.perf_counter()
-    if quad is not None:
-        page = cardmod.warp(rgb, np.asarray(quad, np.float32), (1414, 1000))  # landscape as found
-    else:
-        page = rgb
-    g = cv2.cvtColor(page, cv2.COLOR_RGB2GRAY)
-    small = cv2.resize(g, (400, max(1, int(400 * g.shape[0] / g.shape[1]))), interpolation=cv2.INTER_AREA)
-    if not _text_axis_ok(small):
-        g = np.ascontiguousarray(np.rot90(g))
-    H, W = g.shape
-    k = 1000 / W
-    g = cv2.resize(g, (1000, max(1, int(H * k))), interpolation=cv2.INTER_AREA)
-    H = g.shape[0]
-    kind = "other"
-    texts = []
-    for flip in (False, True):
-        gg = g[::-1, ::-1] if flip else g
-        band = np.ascontiguousarray(gg[: int(H * 0.22)])
-        text, _ = pool().submit(tess.ocr, _prep(band), 6).result()
-        texts.append(text)
-        kind = paper_type(text)
-        if kind != "other":
-            break
-    doc = {"type": kind, "fields": {}, "sources": {}, "confidence": {}, "checks": {}}
-    if kind != "other":
-        doc["confidence"]["type"] = 0.9
-    return doc, {"read": round((time.perf_counter() - t0) * 1000, 1)}
-
