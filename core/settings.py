@@ -145,7 +145,7 @@ def load_settings(
     if leaked:
         raise SettingsError(f"{config_file}: {', '.join(leaked)} must come from the environment "
                             f"({', '.join(n.upper() for n in leaked)}), never from a file")
-    values = {key: "" if value is None else value for key, value in data.items()}
+    values: dict[str, Any] = {key: "" if value is None else value for key, value in data.items()}
     sources = dict.fromkeys(values, str(config_file))
     for name in names:
         env = environ.get(name.upper())

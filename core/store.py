@@ -57,7 +57,7 @@ async def advance_conversation(
                 updated_at=utcnow())
         .execution_options(synchronize_session=False)
     )
-    return result.rowcount == 1
+    return getattr(result, "rowcount", 0) == 1  # a CursorResult for an UPDATE
 
 
 def add_outbound(

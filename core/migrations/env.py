@@ -25,7 +25,7 @@ def _run(connection) -> None:
 
 
 async def _main() -> None:
-    engine = create_async_engine(config.get_main_option("sqlalchemy.url"))
+    engine = create_async_engine(config.get_main_option("sqlalchemy.url") or "")
     try:
         async with engine.begin() as conn:
             await conn.run_sync(_run)

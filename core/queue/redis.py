@@ -16,7 +16,7 @@ import asyncio
 import contextlib
 import logging
 import math
-from typing import AsyncIterator
+from typing import Any, AsyncIterator
 
 import redis.asyncio as aioredis
 from redis.exceptions import LockError, NoScriptError, ResponseError
@@ -173,7 +173,7 @@ class RedisQueue(MessageQueue):
                 else:  # the entry was deleted under us: nothing to do
                     await self.r.xack(self.jobs_key, GROUP, job_id)
         if len(jobs) < count:
-            answer = await self.r.xreadgroup(
+            answer: Any = await self.r.xreadgroup(
                 GROUP, consumer, {self.jobs_key: ">"}, count=count - len(jobs), block=block_ms
             )
             for _stream, items in answer or ():
@@ -199,7 +199,7 @@ class RedisQueue(MessageQueue):
         await self.r.xclaim(self.jobs_key, GROUP, consumer, min_idle_time=0, message_ids=[job.id], justid=True)
 
     async def entries(self, conversation_key: str, after: str, limit: int = 100) -> list[Entry]:
-        items = await self.r.xrange(self._conv(conversation_key), min=f"({after}", max="+", count=limit)
+        items: Any = await self.r.xrange(self._conv(conversation_key), min=f"({after}", max="+", count=limit)
         return [Entry(entry_id, InboundEvent.from_json(fields["e"])) for entry_id, fields in items]
 
     async def trim(self, conversation_key: str, upto: str) -> None:
