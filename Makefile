@@ -25,8 +25,14 @@ system-deps:
 	else echo "Tesseract with Vietnamese is missing. Install it with:"; \
 	  echo "  sudo apt-get install -y tesseract-ocr tesseract-ocr-vie"; exit 1; fi
 
-# Headless Chromium for the browser tests (Debian's package; never a downloaded browser).
+# Headless Chromium for the browser tests (Debian's package; never a downloaded browser), and the
+# fonts the independent photo generator (ocr/synth/gen_b) draws cards with.
+FONT_PKGS := fonts-noto-core fonts-liberation2 fonts-roboto-unhinted fonts-open-sans
 test-deps: system-deps
+	@if dpkg -s $(FONT_PKGS) >/dev/null 2>&1 || [ "$$(id -u)" != 0 ]; then :; \
+	else echo "installing $(FONT_PKGS)"; \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -q $(FONT_PKGS) >/dev/null \
+	  || { apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q $(FONT_PKGS) >/dev/null; }; fi
 	@if command -v chromium >/dev/null; then :; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	  echo "installing chromium"; \
