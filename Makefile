@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
 
-.PHONY: run test install system-deps test-deps db clean
+.PHONY: run test lint install system-deps test-deps db clean
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -48,7 +48,13 @@ run: $(STAMP) system-deps db
 	$(PY) -m bot officer seed-demo
 	$(PY) -m bot serve
 
-test: $(STAMP) test-deps
+# Lint and types first (seconds): ruff check, ruff format --check, mypy on the core.
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
+
+test: $(STAMP) test-deps lint
 	$(PY) -m pytest -q $(PYTEST_ARGS)
 
 clean:

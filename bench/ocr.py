@@ -108,7 +108,7 @@ def main(argv=None):
         rows.append((path, truth, r))
     n_main = len(items)
     if a.calibrate:
-        keys = ["sharpness", "blur_ratio", "lum_mean", "lum_p5", "lum_p95", "glare_blob_frac", "card_area_frac", "text_density"]
+        keys = ["sharpness", "blur_ratio", "lum_mean", "lum_p1", "lum_p5", "lum_p95", "clipped_frac", "glare_blob_frac", "card_area_frac", "text_density"]
         for c in ["good"] + BAD_CLASSES:
             ms = [r["quality"]["metrics"] for _, t, r in rows[:n_main] if t["cls"] == c]
             print(f"{c:16s}", "  ".join(f"{k}=" + "/".join(f"{pct([m.get(k) or 0 for m in ms], p):.3g}" for p in (0, 10, 50, 90, 100)) for k in keys), file=sys.stderr)

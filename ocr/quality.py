@@ -123,12 +123,14 @@ def assess(rgb: np.ndarray, info: dict, expect: str | None = None) -> dict:
         region = np.ones(gray.shape, bool)
     vals = gray[::2, ::2][region[::2, ::2]]
     lum = float(vals.mean()) / 255 if vals.size else 0.0
-    p5, p95 = (np.percentile(vals, (5, 95)) / 255) if vals.size else (0.0, 0.0)
-    m.update(lum_mean=round(lum, 3), lum_p5=round(float(p5), 3), lum_p95=round(float(p95), 3))
+    p1, p5, p95 = (np.percentile(vals, (1, 5, 95)) / 255) if vals.size else (0.0, 0.0, 0.0)
+    clip = float((vals >= T["glare_level"]).mean()) if vals.size else 0.0
+    m.update(lum_mean=round(lum, 3), lum_p1=round(float(p1), 3), lum_p5=round(float(p5), 3),
+             lum_p95=round(float(p95), 3), clipped_frac=round(clip, 4))
     too_dark = lum < T["dark_mean"] if quad is not None else float(p95) < T["dark_p95_frame"]
-    too_bright = quad is not None and (lum > T["bright_mean"] or p5 > T["bright_p5"])
-    if quad is None and lum > T["bright_mean"] + 0.04:
-        too_bright = True
+    # Too bright means blown out: much of the document clipped to white AND its print washed out
+    # (even the darkest pixels are light). A bright mean alone is not a fault: white paper is bright.
+    too_bright = clip >= T["bright_clip_frac"] and p1 >= T["bright_ink_p1"]
     # glare: a blob of clipped pixels on the card
     clipped = (gray >= T["glare_level"]) & region
     gb = 0.0
@@ -137,9 +139,6 @@ def assess(rgb: np.ndarray, info: dict, expect: str | None = None) -> dict:
         if n > 1:
             gb = float(stats[1:, cv2.CC_STAT_AREA].max()) / max(1, int(region.sum()))
     m["glare_blob_frac"] = round(gb, 4)
-    if too_bright and quad is not None and p5 <= T["bright_p5"] and lum <= T["bright_mean_glare"] \
-            and gb >= T["glare_blob_frac"]:
-        too_bright = False  # bright because of one big reflection, the rest is fine: glare
     td = cardmod.text_density(gray, region if quad is not None else None)
     m["text_density"] = round(td, 4)
     # sharpness on the perspective-corrected card (from the work image, at most 640 px wide)

@@ -126,3 +126,35 @@ def test_scanned_pdf_paper(tmp_path):
     assert r["quality"]["metrics"]["pages"] == 1
     assert r["document"]["type"] == page.info["doc_type"]
     assert r["document"]["pages"] == 1
+
+
+def _white_page_photo(path, paper: int, fill: float, frame=(1600, 1200)) -> None:
+    """A well-lit A4 letter on a desk: white paper, crisp dark print, nothing clipped."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    W, H = frame
+    photo = Image.new("RGB", frame, (118, 96, 74))
+    ph = int(H * fill)
+    pw = min(int(W * fill), int(ph / 1.414))
+    page = Image.new("RGB", (pw, ph), (paper,) * 3)
+    draw = ImageDraw.Draw(page)
+    font = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", max(12, ph // 45))
+    words = "tôi là người ủy quyền cho ông bà được thay mặt nộp hồ sơ đăng ký khai sinh".split()
+    draw.text((pw // 2, ph // 14), "GIẤY ỦY QUYỀN", font=font, fill=(15, 15, 15), anchor="mt")
+    for i, y in enumerate(range(ph // 6, ph - ph // 10, ph // 28)):
+        draw.text((pw // 12, y), " ".join(words[(i + j) % len(words)] for j in range(9)), font=font,
+                  fill=(25, 25, 25))
+    photo.paste(page, ((W - pw) // 2, (H - ph) // 2))
+    photo.save(path, quality=90)
+
+
+@pytest.mark.parametrize("paper,fill", [(225, 0.95), (235, 0.95), (245, 0.95), (235, 0.85), (245, 0.85)])
+def test_a_clean_white_page_is_not_too_bright(tmp_path, paper, fill):
+    path = tmp_path / "letter.jpg"
+    _white_page_photo(path, paper, fill)
+    r = ocr.analyze(path, expect="paper")
+    m = r["quality"]["metrics"]
+    assert m["clipped_frac"] == 0.0
+    assert 0.80 <= m["lum_mean"] <= 0.95  # bright, as white paper is
+    assert "too_bright" not in r["quality"]["problems"], m
+    assert r["quality"]["ok"], r["quality"]
