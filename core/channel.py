@@ -106,10 +106,11 @@ class Channel(ABC):
         """Whether the request's signature matches its raw body; True for channels without one."""
         return True
 
-    @abstractmethod
     def parse(self, body: Any, *, user: str = "") -> list[InboundEvent]:
-        """What arrived (a decoded webhook body, a browser's message, a terminal line), normalised;
-        `user` when the transport, not the body, identifies the citizen. Raise Malformed."""
+        """What arrived (a webhook's raw body, a browser's message, a terminal line), normalised;
+        `user` when the transport, not the body, identifies the citizen. Raise Malformed.
+        A send-only channel (no inbound path) receives nothing."""
+        return []
 
     # ---- outbound
     async def prepare(self, event: InboundEvent) -> InboundEvent:

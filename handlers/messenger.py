@@ -27,7 +27,7 @@ from core.events import Attachment, InboundEvent
 from core.http import LazySession
 from core.hub import Hub
 from handlers.media_fetch import MediaFetcher
-from handlers.platform import BodyTooLarge, cut_title, numbered_list, read_body, signed_media_url, split_text
+from handlers.platform import cut_title, numbered_list, signed_media_url, split_text, webhook_body
 
 log = logging.getLogger(__name__)
 
@@ -186,12 +186,9 @@ class MessengerChannel(Channel):
         return web.Response(status=403, text="forbidden")
 
     async def webhook(self, request: web.Request) -> web.Response:
-        if not request.headers.get("X-Hub-Signature-256"):
-            return web.Response(status=403, text="missing signature")
-        try:
-            raw = await read_body(request, self.settings.webhook_max_body_bytes)
-        except BodyTooLarge:
-            return web.Response(status=413, text="too large")
+        raw = await webhook_body(request, "X-Hub-Signature-256", 403, self.settings.webhook_max_body_bytes)
+        if isinstance(raw, web.Response):
+            return raw
         if not self.verify(request, raw):
             return web.Response(status=403, text="bad signature")
         try:

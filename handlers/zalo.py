@@ -29,7 +29,7 @@ from core.events import Attachment, InboundEvent
 from core.http import LazySession
 from core.hub import Hub
 from handlers.media_fetch import MediaFetcher
-from handlers.platform import BodyTooLarge, cut_title, numbered_list, read_body, signed_media_url, split_text
+from handlers.platform import cut_title, numbered_list, signed_media_url, split_text, webhook_body
 from handlers.zalo_tokens import TokenError, ZaloTokens
 
 __all__ = ["Malformed", "TokenError", "ZaloChannel", "ZaloTokens", "parse", "signature", "verify"]
@@ -222,12 +222,9 @@ class ZaloChannel(Channel):
         return decoded
 
     async def webhook(self, request: web.Request) -> web.Response:
-        if not request.headers.get("X-ZEvent-Signature"):
-            return web.Response(status=401, text="missing signature")
-        try:
-            raw = await read_body(request, self.settings.webhook_max_body_bytes)
-        except BodyTooLarge:
-            return web.Response(status=413, text="too large")
+        raw = await webhook_body(request, "X-ZEvent-Signature", 401, self.settings.webhook_max_body_bytes)
+        if isinstance(raw, web.Response):
+            return raw
         try:
             ok = self.verify(request, raw)
         except Malformed:
