@@ -28,12 +28,13 @@ import time
 import uuid
 from pathlib import Path
 
+import yaml
+
 ROOT = Path(__file__).resolve().parent.parent
 APP_ID = "3141592653589793238"
 OA_SECRET = "bench-oa-secret"
 OA_ID = "579745863508352884"
-TEXTS = ["Xin chào, tôi muốn đăng ký khai sinh cho con", "Cho mình hỏi làm căn cước cần giấy tờ gì ạ?",
-         "Hồ sơ DEMO-261123-0001 của tôi đến đâu rồi?", "Tôi muốn đăng ký tạm trú ở phường này"]
+TEXTS: list[str] = yaml.safe_load((Path(__file__).resolve().with_name("webhook_texts.yml")).read_text(encoding="utf-8"))
 
 
 # ---- the bare ceiling ----------------------------------------------------------------------------

@@ -1,4 +1,5 @@
-"""The aiohttp application factory: routes of every channel and the runtime's lifecycle."""
+"""The aiohttp application factory: every configured channel, the officer side, and the
+runtime's lifecycle."""
 
 from __future__ import annotations
 
@@ -16,27 +17,21 @@ log = logging.getLogger(__name__)
 
 def create_app(settings: Settings, *, role: str = "all", workers: int = 1) -> web.Application:
     """`role`: "web" (HTTP only), "worker" (no HTTP routes but health), or "all"."""
-    from handlers import health, messenger, platform, webchat, zalo
-
+    from handlers import health, platform, registry
     from handlers.auth import trusted_networks
 
     trusted_networks(settings.trusted_proxies)  # a malformed TRUSTED_PROXIES stops the start here
     runtime = Runtime(settings)
-    runtime.add_channel(webchat.WebChannel())
-    if zalo.configured(runtime.settings):
-        runtime.add_channel(zalo.ZaloChannel(runtime))
-    if messenger.configured(runtime.settings):
-        runtime.add_channel(messenger.MessengerChannel(runtime))
+    for channel_class in registry.CHANNELS:  # in every role: the sender needs them
+        if channel_class.configured(runtime.settings):
+            runtime.add_channel(channel_class(runtime))
     app = web.Application(client_max_size=settings.max_upload_bytes + 1_000_000)
     app[RUNTIME] = runtime
     app.add_routes(health.routes)
     if role in {"web", "all"}:
-        app.add_routes(webchat.routes)
+        for channel in runtime.channels.values():
+            channel.setup(app)
         app.add_routes(platform.routes)  # signed /media links sent to the platforms
-        if "zalo" in runtime.channels:
-            app.add_routes(zalo.routes)
-        if "messenger" in runtime.channels:
-            app.add_routes(messenger.routes)
         from handlers import api
 
         api.setup(app)  # officer console (/officer) and API v1 (/api/v1)

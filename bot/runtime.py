@@ -43,7 +43,7 @@ class Runtime:
 
     def add_channel(self, channel: Channel) -> None:
         self.channels[channel.name] = channel
-        if channel.prepare is not None:
+        if channel.prepares():
             self.prepare[channel.name] = channel.prepare
 
     async def submit(self, event: InboundEvent) -> bool:

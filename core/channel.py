@@ -1,4 +1,13 @@
-"""The channel interface every connector implements (web chat, terminal, Zalo OA, Messenger)."""
+"""The channel interface every connector implements (web chat, terminal, Zalo OA, Messenger).
+
+A channel has both directions, like a Rasa channel connector:
+- inbound: `routes()` (mounted by `setup(app)` in the web roles), `verify(request, body)` for the
+  platform's signature over the raw body, `parse(...)` normalising what arrived to `InboundEvent`s;
+- outbound: `prepare(event)` (run by the worker before the event's transaction, e.g. to download
+  platform media), `send(recipient, payload)`, `reply_window(author)`, `close()`.
+
+A channel class says whether the settings enable it (`configured`) and is built from the runtime
+hub (`Channel(hub)`); the app mounts every configured class of `handlers.registry.CHANNELS`."""
 
 from __future__ import annotations
 
@@ -7,10 +16,18 @@ import logging
 from abc import ABC, abstractmethod
 from contextvars import ContextVar
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Awaitable, Callable
+from typing import TYPE_CHECKING, Any, Awaitable, Callable, ClassVar
+
+from aiohttp import web
 
 if TYPE_CHECKING:
     from core.events import InboundEvent
+    from core.hub import Hub
+    from core.settings import Settings
+
+
+class Malformed(ValueError):
+    """An inbound body the channel cannot read (answered 400)."""
 
 
 class PermanentSendError(Exception):
@@ -66,10 +83,39 @@ async def send_in_parts(messages: list[Any], send_one: Callable[[Any], Awaitable
 
 
 class Channel(ABC):
-    name: str
+    name: ClassVar[str]
 
-    #: Optional worker hook, run before each event's transaction (e.g. download platform media).
-    prepare: Callable[["InboundEvent"], Awaitable["InboundEvent"]] | None = None
+    def __init__(self, hub: Hub | None = None) -> None:
+        self.hub = hub
+
+    @classmethod
+    def configured(cls, settings: Settings) -> bool:
+        """Whether the settings enable this channel (credentials present); the app adds only those."""
+        return True
+
+    # ---- inbound
+    def routes(self) -> list[web.RouteDef]:
+        """The HTTP routes of the channel (none for the terminal)."""
+        return []
+
+    def setup(self, app: web.Application) -> None:
+        """Mount the channel on the application (its routes)."""
+        app.add_routes(self.routes())
+
+    def verify(self, request: web.Request, body: bytes) -> bool:
+        """Whether the request's signature matches its raw body; True for channels without one."""
+        return True
+
+    def parse(self, body: Any, *, user: str = "") -> list[InboundEvent]:
+        """What arrived (a webhook's raw body, a browser's message, a terminal line), normalised;
+        `user` when the transport, not the body, identifies the citizen. Raise Malformed.
+        A send-only channel (no inbound path) receives nothing."""
+        return []
+
+    # ---- outbound
+    async def prepare(self, event: InboundEvent) -> InboundEvent:
+        """Run by the worker before each event's transaction (e.g. download platform media)."""
+        return event
 
     @abstractmethod
     async def send(self, recipient: str, payload: dict[str, Any]) -> None:
@@ -85,3 +131,8 @@ class Channel(ABC):
 
     async def close(self) -> None:
         return None
+
+    @classmethod
+    def prepares(cls) -> bool:
+        """Whether the channel has a `prepare` step of its own (the worker skips the others)."""
+        return cls.prepare is not Channel.prepare

@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from core.events import Attachment
 from core.sniff import sniff
 
 EXTENSIONS = {"jpeg": "jpg", "png": "png", "webp": "webp", "heif": "heic", "pdf": "pdf", "gif": "gif"}
 CONTENT_TYPES = {"jpeg": "image/jpeg", "png": "image/png", "webp": "image/webp", "heif": "image/heif",
                  "pdf": "application/pdf", "gif": "image/gif"}
 
+
+#: Formats the photo check can read: anything else received is a file with problem "not_image".
+IMAGE_KINDS = frozenset({"jpeg", "png", "webp", "heif", "pdf"})
 
 _TYPE_BY_EXTENSION = {ext: CONTENT_TYPES[kind] for kind, ext in EXTENSIONS.items()}
 
@@ -55,3 +60,24 @@ class MediaStore:
             tmp.write_bytes(data)
             os.replace(tmp, target)  # atomic: a reader never sees half a file
         return Stored(relative, digest, len(data), kind, CONTENT_TYPES.get(kind or "", "application/octet-stream"))
+
+    def attachment(self, data: bytes, channel: str, *, name: str | None = None,
+                   received: Attachment | None = None) -> Attachment:
+        """Store received bytes and describe them, with one rule for every channel: an image
+        (type "image", `path` set) when the sniffed format is in IMAGE_KINDS, else a file with
+        problem "not_image". `received` is the attachment as announced (a platform's url, name),
+        kept apart from what the bytes say (the declared type is never trusted)."""
+        base = received if received is not None else Attachment(type="file", name=name)
+        if not data:
+            return dataclasses.replace(base, type="file", problem="not_image", size=0)
+        stored = self.store(data, channel)
+        if stored.kind not in IMAGE_KINDS:  # sniffed from the bytes
+            return dataclasses.replace(base, type="file", problem="not_image", size=stored.size,
+                                       sha256=stored.sha256)
+        return dataclasses.replace(base, type="image", path=stored.path, size=stored.size,
+                                   content_type=stored.content_type, sha256=stored.sha256)
+
+    @staticmethod
+    def too_large(name: str | None = None) -> Attachment:
+        """A file refused for its size before being stored (over MAX_UPLOAD_BYTES)."""
+        return Attachment(type="file", name=name, problem="too_large")

@@ -15,13 +15,12 @@ from typing import Any
 
 import aiohttp
 
-import ocr
 from core.events import Attachment, InboundEvent
+from core.http import LazySession
 
 log = logging.getLogger(__name__)
 
 DOWNLOADABLE = {"image", "file"}
-IMAGE_KINDS = {"jpeg", "png", "webp", "heif", "pdf"}  # what the photo check can read (as the web chat)
 
 
 class _TooLarge(Exception):
@@ -34,18 +33,11 @@ class MediaFetcher:
         self.media = media
         self.channel = channel
         self.attempts = attempts
-        self._session: aiohttp.ClientSession | None = None
-
-    def _http(self) -> aiohttp.ClientSession:
-        if self._session is None or self._session.closed:
-            timeout = aiohttp.ClientTimeout(total=self.settings.media_download_timeout_s,
-                                            sock_connect=min(10.0, self.settings.media_download_timeout_s))
-            self._session = aiohttp.ClientSession(timeout=timeout)
-        return self._session
+        self._http = LazySession(lambda: aiohttp.ClientTimeout(
+            total=settings.media_download_timeout_s, sock_connect=min(10.0, settings.media_download_timeout_s)))
 
     async def close(self) -> None:
-        if self._session is not None:
-            await self._session.close()
+        await self._http.close()
 
     async def prepare(self, event: InboundEvent) -> InboundEvent:
         """The event with every remote attachment downloaded (all at once) and stored."""
@@ -85,12 +77,7 @@ class MediaFetcher:
             return dataclasses.replace(att, problem="download_failed")
         if not data:
             return dataclasses.replace(att, problem="download_failed")
-        stored = await asyncio.to_thread(self.media.store, data, self.channel)
-        if stored.kind not in IMAGE_KINDS:  # sniffed from the bytes, not the declared type
-            return dataclasses.replace(att, type="file", problem="not_image", size=stored.size,
-                                       sha256=stored.sha256)
-        return dataclasses.replace(att, type="image", path=stored.path, size=stored.size,
-                                   content_type=stored.content_type, sha256=stored.sha256)
+        return await asyncio.to_thread(self.media.attachment, data, self.channel, received=att)
 
     async def _download(self, url: str, limit: int) -> bytes:
         async with self._http().get(url, allow_redirects=True) as resp:
@@ -105,7 +92,3 @@ class MediaFetcher:
                 if len(data) > limit:
                     raise _TooLarge()
             return bytes(data)
-
-
-def sniff(head: bytes) -> str | None:  # re-exported for tests
-    return ocr.sniff(head)

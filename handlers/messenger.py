@@ -14,17 +14,20 @@ import hashlib
 import hmac
 import json
 import logging
+import time
 from typing import Any
 
 import aiohttp
 from aiohttp import web
 
+from core.channel import (DELIVERY, Channel, Malformed, OutsideWindow, PermanentSendError, RetryLater,
+                          send_in_parts)
 from core.db.models import utcnow
 from core.events import Attachment, InboundEvent
-from core.hub import RUNTIME
-from core.channel import DELIVERY, Channel, OutsideWindow, PermanentSendError, RetryLater, send_in_parts
+from core.http import LazySession
+from core.hub import Hub
 from handlers.media_fetch import MediaFetcher
-from handlers.platform import BodyTooLarge, cut_title, numbered_list, read_body, signed_media_url, split_text
+from handlers.platform import cut_title, numbered_list, signed_media_url, split_text, webhook_body
 
 log = logging.getLogger(__name__)
 
@@ -37,10 +40,6 @@ MAX_QUICK_REPLIES = 13
 QUICK_REPLY_TITLE = 20
 
 _OK = b"EVENT_RECEIVED"
-
-
-class Malformed(ValueError):
-    pass
 
 
 # ---- signature ------------------------------------------------------------------------------
@@ -146,85 +145,77 @@ def parse_item(item: dict[str, Any], page_id: str = "") -> InboundEvent | None:
 
 
 def _now_ms() -> int:
-    import time
-
     return int(time.time() * 1000)
-
-
-# ---- webhook ----------------------------------------------------------------------------------
-routes = web.RouteTableDef()
-
-
-@routes.get("/webhooks/messenger")
-async def verification(request: web.Request) -> web.Response:
-    settings = request.app[RUNTIME].settings
-    q = request.query
-    token = q.get("hub.verify_token", "")
-    if (q.get("hub.mode") == "subscribe" and settings.messenger_verify_token
-            and hmac.compare_digest(token.encode(), settings.messenger_verify_token.encode())):
-        return web.Response(text=q.get("hub.challenge", ""))
-    return web.Response(status=403, text="forbidden")
-
-
-@routes.post("/webhooks/messenger")
-async def webhook(request: web.Request) -> web.Response:
-    rt = request.app[RUNTIME]
-    settings = rt.settings
-    header = request.headers.get("X-Hub-Signature-256")
-    if not header:
-        return web.Response(status=403, text="missing signature")
-    try:
-        raw = await read_body(request, settings.webhook_max_body_bytes)
-    except BodyTooLarge:
-        return web.Response(status=413, text="too large")
-    if not verify(raw, header, settings.messenger_app_secret):
-        return web.Response(status=403, text="bad signature")
-    try:
-        body = json.loads(raw)
-        if not isinstance(body, dict):
-            raise Malformed("not an object")
-        events = parse(body)
-    except (ValueError, Malformed):
-        return web.Response(status=400, text="malformed")
-    queued = [e for e in events if e.kind not in NOT_QUEUED]
-    if queued:  # every item of the batch at once, in one Redis round trip
-        try:
-            await asyncio.gather(*(rt.submit(e) for e in queued))
-        except Exception:  # not (all) accepted: Meta sends the batch again; accepted items are repeats
-            log.exception("could not enqueue Messenger events")
-            return web.Response(status=503, text="try again")
-    return web.Response(body=_OK)
 
 
 # ---- the channel ------------------------------------------------------------------------------
 class MessengerChannel(Channel):
     name = "messenger"
 
-    def __init__(self, rt) -> None:
-        self.settings = rt.settings
-        self.rt = rt
-        self._session: aiohttp.ClientSession | None = None
-        self.fetcher = MediaFetcher(rt.settings, rt.media, "messenger")
+    def __init__(self, hub: Hub) -> None:
+        super().__init__(hub)
+        self.settings = hub.settings
+        self._http = LazySession(lambda: aiohttp.ClientTimeout(total=self.settings.platform_timeout_s))
+        self.fetcher = MediaFetcher(hub.settings, hub.media, self.name)
         self._typing: set[asyncio.Task] = set()
 
-    def _http(self) -> aiohttp.ClientSession:
-        if self._session is None or self._session.closed:
-            self._session = aiohttp.ClientSession(
-                timeout=aiohttp.ClientTimeout(total=self.settings.platform_timeout_s))
-        return self._session
+    @classmethod
+    def configured(cls, settings) -> bool:
+        return bool(settings.messenger_app_secret)
 
+    # -- inbound
+    def routes(self) -> list[web.RouteDef]:
+        return [web.get("/webhooks/messenger", self.verification), web.post("/webhooks/messenger", self.webhook)]
+
+    def verify(self, request: web.Request, body: bytes) -> bool:
+        return verify(body, request.headers.get("X-Hub-Signature-256"), self.settings.messenger_app_secret)
+
+    def parse(self, body: Any, *, user: str = "") -> list[InboundEvent]:
+        """Every event of one webhook POST's raw body (verified first)."""
+        decoded = json.loads(body)
+        if not isinstance(decoded, dict):
+            raise Malformed("not an object")
+        return parse(decoded)
+
+    async def verification(self, request: web.Request) -> web.Response:
+        q = request.query
+        token = q.get("hub.verify_token", "")
+        expected = self.settings.messenger_verify_token
+        if q.get("hub.mode") == "subscribe" and expected and hmac.compare_digest(token.encode(), expected.encode()):
+            return web.Response(text=q.get("hub.challenge", ""))
+        return web.Response(status=403, text="forbidden")
+
+    async def webhook(self, request: web.Request) -> web.Response:
+        raw = await webhook_body(request, "X-Hub-Signature-256", 403, self.settings.webhook_max_body_bytes)
+        if isinstance(raw, web.Response):
+            return raw
+        if not self.verify(request, raw):
+            return web.Response(status=403, text="bad signature")
+        try:
+            events = self.parse(raw)
+        except ValueError:  # Malformed included
+            return web.Response(status=400, text="malformed")
+        queued = [e for e in events if e.kind not in NOT_QUEUED]
+        if queued:  # every item of the batch at once, in one Redis round trip
+            try:
+                await asyncio.gather(*(self.hub.submit(e) for e in queued))
+            except Exception:  # not (all) accepted: Meta sends the batch again; accepted items are repeats
+                log.exception("could not enqueue Messenger events")
+                return web.Response(status=503, text="try again")
+        return web.Response(body=_OK)
+
+    # -- outbound
     async def close(self) -> None:
         for task in list(self._typing):
             task.cancel()
         await self.fetcher.close()
-        if self._session is not None:
-            await self._session.close()
+        await self._http.close()
 
     def reply_window(self, author: str) -> dt.timedelta | None:
         hours = self.settings.messenger_officer_window_h if author == "officer" else self.settings.messenger_bot_window_h
         return dt.timedelta(hours=hours)
 
-    async def prepare(self, event: InboundEvent) -> InboundEvent:  # type: ignore[override]
+    async def prepare(self, event: InboundEvent) -> InboundEvent:
         if any(a.url and not a.path for a in event.attachments):
             task = asyncio.create_task(self.typing(event.user_id))  # the photo is being read
             self._typing.add(task)
@@ -257,8 +248,6 @@ class MessengerChannel(Channel):
         body: dict[str, Any] = {"recipient": {"id": recipient}, "messaging_type": "RESPONSE"}
         if delivery is not None and delivery.author == "officer":
             last = delivery.last_inbound_at
-            if last is not None and last.tzinfo is None:
-                last = last.replace(tzinfo=dt.timezone.utc)
             standard = dt.timedelta(hours=self.settings.messenger_bot_window_h)
             if last is None or utcnow() - last > standard:
                 body.update(messaging_type="MESSAGE_TAG", tag="HUMAN_AGENT")  # a human only, up to 7 days
@@ -300,6 +289,3 @@ class MessengerChannel(Channel):
             raise RetryLater(message)
         raise PermanentSendError(message)  # 190 invalid token, 551 unavailable, 100 bad parameter, ...
 
-
-def configured(settings) -> bool:
-    return bool(settings.messenger_app_secret)

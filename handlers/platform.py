@@ -35,6 +35,17 @@ async def read_body(request: web.Request, limit: int) -> bytes:
             raise BodyTooLarge()
 
 
+async def webhook_body(request: web.Request, header: str, refused: int, limit: int) -> bytes | web.Response:
+    """The raw body of a platform's webhook POST, or the answer when there is none to verify:
+    `refused` (the platform's 401 or 403) when the signature header is missing, 413 over `limit`."""
+    if not request.headers.get(header):
+        return web.Response(status=refused, text="missing signature")
+    try:
+        return await read_body(request, limit)
+    except BodyTooLarge:
+        return web.Response(status=413, text="too large")
+
+
 # ---- text ---------------------------------------------------------------------------------
 _SENTENCE_END = re.compile(r"(?<=[.!?…:;])\s+")
 

@@ -18,9 +18,10 @@ from aiohttp import web
 from sqlalchemy import or_, select
 
 from core.db import Conversation, MessageLog, Outbox
-from core.events import Attachment, InboundEvent
+from core.channel import Channel, Malformed
+from core.events import InboundEvent
 from core.hub import RUNTIME
-from core.channel import Channel
+from handlers.channel_texts import TEXTS
 
 STATIC = Path(__file__).resolve().parent / "static"
 COOKIE = "motcua_web"
@@ -28,16 +29,79 @@ _TOKEN = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
 _CLIENT_ID = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 POLL_SECONDS = 20.0
 
-routes = web.RouteTableDef()
-
 
 class WebChannel(Channel):
     """Delivery to the browser is the browser fetching: sending marks the reply deliverable."""
 
     name = "web"
 
+    def routes(self) -> list[web.RouteDef]:
+        return [
+            web.get("/chat", chat_page),
+            web.get("/webchat/static/{name}", static),
+            web.post("/webchat/api/messages", self.post_message),
+            web.post("/webchat/api/upload", self.upload),
+            web.get("/webchat/api/messages", get_messages),
+            web.get("/webchat/media/{message_id}", media),
+        ]
+
+    def parse(self, body: Any, *, user: str = "") -> list[InboundEvent]:
+        """The event of a message the browser posted ({"text"} or a quick reply's {"payload"},
+        and its own `client_message_id`); Malformed with the error code otherwise."""
+        if not isinstance(body, dict):
+            raise Malformed("malformed_json")
+        text = body.get("text")
+        payload = body.get("payload")
+        if not isinstance(text, str) and not isinstance(payload, str):
+            raise Malformed("text_or_payload_required")
+        text = (text or "")[:4000] if isinstance(text, str) else None
+        payload = payload[:200] if isinstance(payload, str) else None
+        if not (text or "").strip() and not payload:
+            raise Malformed("empty")
+        return [InboundEvent(
+            channel=self.name, user_id=user, message_id=_message_id(body.get("client_message_id")),
+            kind="payload" if payload else "text", text=text if text else None, payload=payload,
+        )]
+
     async def send(self, recipient: str, payload: dict[str, Any]) -> None:
         return None
+
+    async def post_message(self, request: web.Request) -> web.Response:
+        token = _visitor(request)
+        if token is None:
+            return web.json_response({"error": "no_session", "message": TEXTS("webchat.no_session")}, status=401)
+        try:
+            body = await request.json()
+        except ValueError:
+            return web.json_response({"error": "malformed_json"}, status=400)
+        try:
+            (event,) = self.parse(body, user=token)
+        except Malformed as exc:
+            return web.json_response({"error": str(exc)}, status=400)
+        accepted = await request.app[RUNTIME].submit(event)
+        return web.json_response({"accepted": True, "duplicate": not accepted}, status=202)
+
+    async def upload(self, request: web.Request) -> web.Response:
+        token = _visitor(request)
+        if token is None:
+            return web.json_response({"error": "no_session"}, status=401)
+        rt = request.app[RUNTIME]
+        try:
+            reader = await request.multipart()
+        except (AssertionError, ValueError, KeyError):
+            return web.json_response({"error": "multipart_required"}, status=400)
+        client_id, name, data, too_large = await _read_upload(reader, rt.settings.max_upload_bytes)
+        if name is None and not data and not too_large:
+            return web.json_response({"error": "file_required"}, status=400)
+        safe_name = (name or TEXTS("webchat.upload_name"))[-120:]
+        if too_large:
+            attachment = rt.media.too_large(safe_name)
+        else:
+            attachment = await asyncio.to_thread(rt.media.attachment, data, self.name, name=safe_name)
+        event = InboundEvent(channel=self.name, user_id=token, message_id=_message_id(client_id),
+                             kind="image" if attachment.type == "image" else "file", attachments=(attachment,))
+        accepted = await rt.submit(event)
+        return web.json_response({"accepted": True, "duplicate": not accepted}, status=202)
 
 
 def _visitor(request: web.Request) -> str | None:
@@ -56,59 +120,9 @@ def _message_id(value: Any) -> str:
     return uuid.uuid4().hex
 
 
-@routes.get("/chat")
-async def chat_page(request: web.Request) -> web.StreamResponse:
-    response = web.FileResponse(STATIC / "chat.html")
-    return _with_cookie(response, _visitor(request) or secrets.token_urlsafe(16))
-
-
-@routes.get("/webchat/static/{name}")
-async def static(request: web.Request) -> web.StreamResponse:
-    name = request.match_info["name"]
-    path = STATIC / name
-    if "/" in name or name.startswith(".") or not path.is_file():
-        raise web.HTTPNotFound()
-    return web.FileResponse(path)
-
-
-@routes.post("/webchat/api/messages")
-async def post_message(request: web.Request) -> web.Response:
-    token = _visitor(request)
-    if token is None:
-        return web.json_response({"error": "no_session", "message": "Mở lại trang /chat để bắt đầu."}, status=401)
-    try:
-        body = await request.json()
-    except ValueError:
-        return web.json_response({"error": "malformed_json"}, status=400)
-    if not isinstance(body, dict):
-        return web.json_response({"error": "malformed_json"}, status=400)
-    text = body.get("text")
-    payload = body.get("payload")
-    if not isinstance(text, str) and not isinstance(payload, str):
-        return web.json_response({"error": "text_or_payload_required"}, status=400)
-    text = (text or "")[:4000] if isinstance(text, str) else None
-    payload = payload[:200] if isinstance(payload, str) else None
-    if not (text or "").strip() and not payload:
-        return web.json_response({"error": "empty"}, status=400)
-    event = InboundEvent(
-        channel="web", user_id=token, message_id=_message_id(body.get("client_message_id")),
-        kind="payload" if payload else "text", text=text if text else None, payload=payload,
-    )
-    accepted = await request.app[RUNTIME].submit(event)
-    return web.json_response({"accepted": True, "duplicate": not accepted}, status=202)
-
-
-@routes.post("/webchat/api/upload")
-async def upload(request: web.Request) -> web.Response:
-    token = _visitor(request)
-    if token is None:
-        return web.json_response({"error": "no_session"}, status=401)
-    rt = request.app[RUNTIME]
-    limit = rt.settings.max_upload_bytes
-    try:
-        reader = await request.multipart()
-    except (AssertionError, ValueError, KeyError):
-        return web.json_response({"error": "multipart_required"}, status=400)
+async def _read_upload(reader, limit: int) -> tuple[str | None, str | None, bytes, bool]:
+    """(client message id, file name, bytes, too large) of an upload form; a file over `limit`
+    is drained and nothing of it kept."""
     client_id = None
     data = bytearray()
     name = None
@@ -125,22 +139,20 @@ async def upload(request: web.Request) -> web.Response:
                         pass
                     break
                 data.extend(chunk)
-    if name is None and not data and not too_large:
-        return web.json_response({"error": "file_required"}, status=400)
-    safe_name = (name or "anh")[-120:]
-    if too_large:
-        attachment = Attachment(type="file", name=safe_name, problem="too_large")
-    else:
-        stored = await asyncio.to_thread(rt.media.store, bytes(data), "web") if data else None
-        if stored is None or stored.kind is None or stored.kind == "gif":
-            attachment = Attachment(type="file", name=safe_name, problem="not_image", size=len(data))
-        else:
-            attachment = Attachment(type="image", path=stored.path, name=safe_name, size=stored.size,
-                                    content_type=stored.content_type, sha256=stored.sha256)
-    event = InboundEvent(channel="web", user_id=token, message_id=_message_id(client_id),
-                         kind="image" if attachment.type == "image" else "file", attachments=(attachment,))
-    accepted = await rt.submit(event)
-    return web.json_response({"accepted": True, "duplicate": not accepted}, status=202)
+    return client_id, name, bytes(data), too_large
+
+
+async def chat_page(request: web.Request) -> web.StreamResponse:
+    response = web.FileResponse(STATIC / "chat.html")
+    return _with_cookie(response, _visitor(request) or secrets.token_urlsafe(16))
+
+
+async def static(request: web.Request) -> web.StreamResponse:
+    name = request.match_info["name"]
+    path = STATIC / name
+    if "/" in name or name.startswith(".") or not path.is_file():
+        raise web.HTTPNotFound()
+    return web.FileResponse(path)
 
 
 async def _thread(rt, token: str, after: int) -> list[dict[str, Any]]:
@@ -167,7 +179,8 @@ async def _thread(rt, token: str, after: int) -> list[dict[str, Any]]:
     out = []
     for m in rows:
         if m.direction == "in":
-            text = m.text or ("📷 Ảnh" if m.kind == "image" else "📎 Tệp" if m.kind == "file" else "")
+            text = m.text or (TEXTS("webchat.image_turn") if m.kind == "image"
+                              else TEXTS("webchat.file_turn") if m.kind == "file" else "")
         else:
             text = m.text or ""
         item = {"id": m.id, "author": m.author, "text": text, "quick_replies": m.quick_replies or [],
@@ -178,7 +191,6 @@ async def _thread(rt, token: str, after: int) -> list[dict[str, Any]]:
     return out
 
 
-@routes.get("/webchat/api/messages")
 async def get_messages(request: web.Request) -> web.Response:
     token = _visitor(request)
     if token is None:
@@ -202,7 +214,6 @@ async def get_messages(request: web.Request) -> web.Response:
             pass
 
 
-@routes.get("/webchat/media/{message_id}")
 async def media(request: web.Request) -> web.StreamResponse:
     """A photo of the visitor's own thread (their upload, or a receipt sent to them) — never another's."""
     token = _visitor(request)

@@ -18,20 +18,21 @@ import hashlib
 import hmac
 import json
 import logging
+import time
 from typing import Any
 
 import aiohttp
 from aiohttp import web
-from sqlalchemy import update
-from sqlalchemy.exc import IntegrityError
 
-from core.db.models import PlatformToken, utcnow
+from core.channel import Channel, Malformed, OutsideWindow, PermanentSendError, RetryLater, send_in_parts
 from core.events import Attachment, InboundEvent
-from core.hub import RUNTIME
-from core.sealing import SealError, needs_reseal, seal, unseal
-from core.channel import Channel, OutsideWindow, PermanentSendError, RetryLater, send_in_parts
+from core.http import LazySession
+from core.hub import Hub
 from handlers.media_fetch import MediaFetcher
-from handlers.platform import BodyTooLarge, cut_title, numbered_list, read_body, signed_media_url, split_text
+from handlers.platform import cut_title, numbered_list, signed_media_url, split_text, webhook_body
+from handlers.zalo_tokens import TokenError, ZaloTokens
+
+__all__ = ["Malformed", "TokenError", "ZaloChannel", "ZaloTokens", "parse", "signature", "verify"]
 
 log = logging.getLogger(__name__)
 
@@ -60,10 +61,6 @@ WINDOW_ERRORS = {-230}
 _OK = b'{"ok":true}'
 
 
-class Malformed(ValueError):
-    pass
-
-
 # ---- signature ------------------------------------------------------------------------------
 def signature(app_id: str, raw: bytes, timestamp: str, oa_secret: str) -> str:
     """hex sha256(app_id + raw body + timestamp + OA secret key): a plain hash, not an HMAC."""
@@ -83,6 +80,16 @@ def verify(raw: bytes, body: dict[str, Any], header: str | None, oa_secret: str)
         given = given[4:]
     expected = signature(_str(body.get("app_id")), raw, _str(body.get("timestamp")), oa_secret)
     return hmac.compare_digest(given.strip().lower().encode(), expected.encode())
+
+
+def _object(raw: bytes) -> dict[str, Any]:
+    try:
+        body = json.loads(raw)
+    except ValueError as exc:
+        raise Malformed("not JSON") from exc
+    if not isinstance(body, dict):
+        raise Malformed("not an object")
+    return body
 
 
 def _str(value: Any) -> str:
@@ -170,185 +177,81 @@ def _id(obj: Any) -> str:
 
 
 def _now_ms() -> int:
-    import time
-
     return int(time.time() * 1000)
-
-
-# ---- webhook ----------------------------------------------------------------------------------
-routes = web.RouteTableDef()
-
-
-@routes.post("/webhooks/zalo")
-async def webhook(request: web.Request) -> web.Response:
-    rt = request.app[RUNTIME]
-    settings = rt.settings
-    header = request.headers.get("X-ZEvent-Signature")
-    if not header:
-        return web.Response(status=401, text="missing signature")
-    try:
-        raw = await read_body(request, settings.webhook_max_body_bytes)
-    except BodyTooLarge:
-        return web.Response(status=413, text="too large")
-    try:
-        body = json.loads(raw)
-        if not isinstance(body, dict):
-            raise Malformed("not an object")
-        ok = verify(raw, body, header, settings.zalo_oa_secret_key)
-    except (ValueError, Malformed):
-        return web.Response(status=400, text="malformed")
-    if not ok:
-        return web.Response(status=401, text="bad signature")
-    try:
-        event = parse(body, button_prefix=settings.zalo_button_prefix)
-    except Malformed as exc:
-        return web.Response(status=400, text=f"malformed: {exc}")
-    if event is not None and event.kind not in NOT_QUEUED:
-        try:
-            await rt.submit(event)
-        except Exception:  # the queue is unreachable: not accepted, Zalo sends it again
-            log.exception("could not enqueue Zalo event %s", event.dedupe_key)
-            return web.Response(status=503, text="try again")
-    return web.Response(body=_OK, content_type="application/json")
-
-
-# ---- tokens -----------------------------------------------------------------------------------
-class TokenError(Exception):
-    pass
-
-
-class ZaloTokens:
-    """The OA access token: cached in-process, persisted in `platform_token`, refreshed under a
-    lock (Redis lock with REDIS_URL, asyncio lock otherwise) so two workers never both spend the
-    single-use refresh token."""
-
-    def __init__(self, settings, db, queue, http) -> None:
-        self.settings = settings
-        self.db = db
-        self.queue = queue
-        self._http = http
-        self.key = f"zalo:{settings.zalo_app_id}"
-        self.access: str | None = None
-        self.expires_at: dt.datetime | None = None
-        self.refreshes = 0  # refresh calls made by this process (observability, tests)
-
-    def _expiring(self) -> bool:
-        if self.expires_at is None:
-            return False
-        margin = dt.timedelta(seconds=self.settings.zalo_token_refresh_margin_s)
-        return utcnow() + margin >= self.expires_at
-
-    async def get(self) -> str:
-        if self.access is None:
-            await self._load()
-        if self._expiring() or not self.access:
-            await self.refresh(self.access)
-        if not self.access:
-            raise TokenError("no Zalo access token configured")
-        return self.access
-
-    async def _load(self) -> PlatformToken | None:
-        async with self.db.session() as s:
-            row = await s.get(PlatformToken, self.key)
-        if row is None and (self.settings.zalo_access_token or self.settings.zalo_refresh_token):
-            try:
-                async with self.db.session() as s, s.begin():
-                    s.add(PlatformToken(key=self.key, access_token=self._seal(self.settings.zalo_access_token),
-                                        refresh_token=self._seal(self.settings.zalo_refresh_token),
-                                        expires_at=None))
-            except IntegrityError:
-                pass  # another process seeded it first
-            async with self.db.session() as s:
-                row = await s.get(PlatformToken, self.key)
-        if row is not None:
-            self.access = self._unseal(row.access_token)
-            self.expires_at = _aware(row.expires_at)
-            secret = self.settings.secret_key
-            if needs_reseal(secret, row.access_token) or needs_reseal(secret, row.refresh_token):
-                # plain text from before sealing, or sealed under a previous key: seal it now
-                # (only if the row is still what was read, so a concurrent refresh wins)
-                async with self.db.session() as s, s.begin():
-                    await s.execute(update(PlatformToken).where(
-                        PlatformToken.key == self.key, PlatformToken.access_token == row.access_token,
-                        PlatformToken.refresh_token == row.refresh_token).values(
-                        access_token=self._seal(self.access),
-                        refresh_token=self._seal(self._unseal(row.refresh_token))))
-        return row
-
-    def _seal(self, value: str) -> str:
-        return seal(self.settings.secret_key, value) if value else ""
-
-    def _unseal(self, stored: str) -> str:
-        try:
-            return unseal(self.settings.secret_key, stored, self.settings.secret_key_previous)
-        except SealError as e:
-            raise TokenError(f"stored Zalo token unreadable ({e}): put the old key in SECRET_KEY_PREVIOUS, "
-                             f"or set ZALO_REFRESH_TOKEN and delete the platform_token row {self.key!r}") from None
-
-    async def refresh(self, stale: str | None) -> str:
-        """A fresh access token. `stale` is the one that was refused (or is expiring): if another
-        worker already replaced it, that new one is used and no refresh call is made."""
-        async with self.queue.lock(f"token:{self.key}", 30.0):
-            row = await self._load()
-            if self.access and self.access != stale and not self._expiring():
-                return self.access
-            if row is None or not row.refresh_token:
-                raise TokenError("no Zalo refresh token")
-            url = f"{self.settings.zalo_oauth_base.rstrip('/')}/v4/oa/access_token"
-            form = {"refresh_token": self._unseal(row.refresh_token), "app_id": self.settings.zalo_app_id,
-                    "grant_type": "refresh_token"}
-            self.refreshes += 1
-            async with self._http().post(url, data=form, headers={"secret_key": self.settings.zalo_app_secret}) as r:
-                text = await r.text()
-            try:
-                answer = json.loads(text)
-            except ValueError:
-                answer = {}
-            access, refresh = answer.get("access_token"), answer.get("refresh_token")
-            if r.status != 200 or not access or not refresh:
-                log.error("Zalo token refresh failed: HTTP %s %s", r.status, text[:300])
-                raise TokenError(f"token refresh failed: HTTP {r.status} {text[:200]}")
-            try:
-                expires = utcnow() + dt.timedelta(seconds=int(str(answer.get("expires_in") or "90000")))
-            except ValueError:
-                expires = utcnow() + dt.timedelta(hours=25)
-            async with self.db.session() as s, s.begin():
-                await s.execute(update(PlatformToken).where(PlatformToken.key == self.key).values(
-                    access_token=self._seal(access), refresh_token=self._seal(refresh), expires_at=expires,
-                    updated_at=utcnow()))
-            self.access, self.expires_at = access, expires
-            log.info("Zalo access token refreshed (valid until %s)", expires.isoformat())
-            return access
-
-
-def _aware(value: dt.datetime | None) -> dt.datetime | None:
-    if value is not None and value.tzinfo is None:
-        return value.replace(tzinfo=dt.timezone.utc)  # SQLite gives naive datetimes back
-    return value
 
 
 # ---- the channel ------------------------------------------------------------------------------
 class ZaloChannel(Channel):
     name = "zalo"
 
-    def __init__(self, rt) -> None:
-        self.settings = rt.settings
-        self.rt = rt
-        self._session: aiohttp.ClientSession | None = None
-        self.fetcher = MediaFetcher(rt.settings, rt.media, "zalo")
-        self.tokens = ZaloTokens(rt.settings, rt.db, rt.queue, self._http)
-        self.prepare = self.fetcher.prepare
+    def __init__(self, hub: Hub) -> None:
+        super().__init__(hub)
+        self.settings = hub.settings
+        self.media = hub.media
+        self._http = LazySession(lambda: aiohttp.ClientTimeout(total=self.settings.platform_timeout_s))
+        self.fetcher = MediaFetcher(hub.settings, hub.media, self.name)
+        self.tokens = ZaloTokens(hub.settings, hub.db, hub.queue, self._http)
+        self._decoded: tuple[bytes, dict[str, Any]] | None = None  # the last body decoded
 
-    def _http(self) -> aiohttp.ClientSession:
-        if self._session is None or self._session.closed:
-            self._session = aiohttp.ClientSession(
-                timeout=aiohttp.ClientTimeout(total=self.settings.platform_timeout_s))
-        return self._session
+    @classmethod
+    def configured(cls, settings) -> bool:
+        return bool(settings.zalo_app_id and settings.zalo_oa_secret_key)
+
+    # -- inbound
+    def routes(self) -> list[web.RouteDef]:
+        return [web.post("/webhooks/zalo", self.webhook)]
+
+    def verify(self, request: web.Request, body: bytes) -> bool:
+        """`X-ZEvent-Signature` over the raw body. The signed app_id and timestamp are inside the
+        body: Malformed when it is no JSON object."""
+        return verify(body, self._decode(body), request.headers.get("X-ZEvent-Signature"),
+                      self.settings.zalo_oa_secret_key)
+
+    def parse(self, body: Any, *, user: str = "") -> list[InboundEvent]:
+        """The event of one webhook POST's raw body: none for echoes and ignored types."""
+        event = parse(self._decode(body), button_prefix=self.settings.zalo_button_prefix)
+        return [] if event is None else [event]
+
+    def _decode(self, raw: bytes) -> dict[str, Any]:
+        """The body as a JSON object. `verify` and `parse` of one request share one decoding (the
+        webhook calls them without an await between them, so the slot cannot change hands)."""
+        if self._decoded is not None and self._decoded[0] is raw:
+            return self._decoded[1]
+        decoded = _object(raw)
+        self._decoded = (raw, decoded)
+        return decoded
+
+    async def webhook(self, request: web.Request) -> web.Response:
+        raw = await webhook_body(request, "X-ZEvent-Signature", 401, self.settings.webhook_max_body_bytes)
+        if isinstance(raw, web.Response):
+            return raw
+        try:
+            ok = self.verify(request, raw)
+        except Malformed:
+            return web.Response(status=400, text="malformed")
+        if not ok:
+            return web.Response(status=401, text="bad signature")
+        try:
+            events = self.parse(raw)
+        except Malformed as exc:
+            return web.Response(status=400, text=f"malformed: {exc}")
+        for event in events:
+            if event.kind in NOT_QUEUED:
+                continue
+            try:
+                await self.hub.submit(event)
+            except Exception:  # the queue is unreachable: not accepted, Zalo sends it again
+                log.exception("could not enqueue Zalo event %s", event.dedupe_key)
+                return web.Response(status=503, text="try again")
+        return web.Response(body=_OK, content_type="application/json")
+
+    # -- outbound
+    async def prepare(self, event: InboundEvent) -> InboundEvent:
+        return await self.fetcher.prepare(event)
 
     async def close(self) -> None:
         await self.fetcher.close()
-        if self._session is not None:
-            await self._session.close()
+        await self._http.close()
 
     def reply_window(self, author: str) -> dt.timedelta | None:
         hours = self.settings.zalo_officer_window_h if author == "officer" else self.settings.zalo_bot_window_h
@@ -388,7 +291,7 @@ class ZaloChannel(Channel):
     async def _image_message(self, path: str) -> dict[str, Any]:
         element: dict[str, Any] = {"media_type": "image"}
         if self.settings.zalo_image_mode == "upload":
-            data = await asyncio.to_thread(self.rt.media.full_path(path).read_bytes)
+            data = await asyncio.to_thread(self.media.full_path(path).read_bytes)
             form = aiohttp.FormData()
             form.add_field("file", data, filename=path.rsplit("/", 1)[-1])
             try:
@@ -402,9 +305,6 @@ class ZaloChannel(Channel):
         else:
             element["url"] = signed_media_url(self.settings, path)
         return {"attachment": {"type": "template", "payload": {"template_type": "media", "elements": [element]}}}
-
-    async def typing(self, user_id: str) -> None:
-        return None  # the OA API offers no typing indicator we could confirm
 
     async def call(self, method: str, path: str, **kw: Any) -> dict[str, Any]:
         """One OpenAPI call with the access token; refreshes the token once on -216/-220."""
@@ -448,6 +348,3 @@ class ZaloChannel(Channel):
             raise PermanentSendError(message)
         raise RetryLater(f"Zalo {path}: token refused twice")
 
-
-def configured(settings) -> bool:
-    return bool(settings.zalo_app_id and settings.zalo_oa_secret_key)

@@ -52,7 +52,7 @@ async def test_token_refresh_racing_between_two_workers(channel_settings, fake_z
             await fresh.send("u-3", {"text": "Sau khi khởi động lại"})
         finally:
             await fresh.close()
-            await fresh.rt.stop()
+            await fresh.hub.stop()
         assert len(fake_zalo.calls("/v4/oa/access_token")) == 1
         # close to expiry: refreshed before use, with the newest refresh token
         async with first.db.session() as s, s.begin():
