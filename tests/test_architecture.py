@@ -126,8 +126,9 @@ def _docstrings(tree: ast.Module) -> set[int]:
             and isinstance(node.body[0].value, ast.Constant)}
 
 
-# Values the outside contract spells in Vietnamese (field values of the `ocr --json` object).
-CONTRACT_VALUES = {"Không thời hạn", "Việt Nam", "Nam", "Nữ"}
+# Values the outside contract spells in Vietnamese (field values of the `ocr --json` object), and
+# the demo agency's name: a setting's default, written again in config.yml (a deployment sets it).
+CONTRACT_VALUES = {"Không thời hạn", "Việt Nam", "Nam", "Nữ", "UBND phường Mẫu (demo)"}
 
 
 def is_sentence(text: str) -> bool:
