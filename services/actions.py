@@ -23,14 +23,10 @@ from core.db.models import utcnow
 from core.events import Reply
 from flows import calendar
 from services import conversations
+from services.dossiers import LATE_APOLOGY_FROM, DossierError, DossierNotFound, InvalidInput, S, Status, \
+    TransitionNotAllowed, check_move
 
-OPEN = ("submitted", "in_review", "needs_supplement")
-
-
-class ActionError(Exception):
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code  # not_found | bad_status | unknown_document | empty
+ActionError = DossierError  # what every action raises: DossierNotFound, TransitionNotAllowed, InvalidInput
 
 
 class _Turn:
@@ -46,10 +42,13 @@ class _Turn:
     def actor(self) -> str:
         return f"officer:{self.officer_id}" if self.officer_id else "system"
 
-    def need_status(self, *allowed: str) -> None:
-        if self.dossier.status not in allowed:
-            raise ActionError("bad_status", f"dossier {self.dossier.code} is {self.dossier.status}, "
-                                            f"expected one of {', '.join(allowed)}")
+    def check(self, target: Status) -> None:
+        """Refuse (TransitionNotAllowed) unless the dossier may become `target`."""
+        check_move(self.dossier, target)
+
+    def move(self, target: Status) -> None:
+        self.check(target)
+        self.dossier.status = target
 
     def reply(self, text: str, *, author: str = "officer", image_path: str | None = None) -> MessageLog:
         recipient = self.conv.key.split(":", 1)[1]
@@ -81,7 +80,7 @@ async def _action(rt, code: str, officer_id: int | None) -> AsyncIterator[_Turn]
         found = (await s.execute(select(Dossier.conversation_id).where(Dossier.code == code))).scalar()
         key = (await s.execute(select(Conversation.key).where(Conversation.id == found))).scalar() if found else None
     if key is None:
-        raise ActionError("not_found", f"no dossier {code}")
+        raise DossierNotFound(f"no dossier {code}")
     async with rt.queue.lock(key, rt.settings.lock_ttl_s):
         async with rt.db.session() as s:
             async with s.begin():
@@ -96,7 +95,7 @@ async def _action(rt, code: str, officer_id: int | None) -> AsyncIterator[_Turn]
 def _text(value: str, what: str) -> str:
     value = " ".join((value or "").split())
     if not value:
-        raise ActionError("empty", f"{what} must not be empty")
+        raise InvalidInput("empty", f"{what} must not be empty")
     return value[:2000]
 
 
@@ -110,16 +109,16 @@ async def send_officer_message(rt, code: str, officer_id: int, text: str) -> int
 
 async def start_review(rt, code: str, officer_id: int) -> None:
     async with _action(rt, code, officer_id) as t:
-        if t.dossier.status == "submitted":
-            t.dossier.status = "in_review"
+        if t.dossier.status == S.SUBMITTED:
+            t.move(S.IN_REVIEW)
             t.audit("review_started", {})
 
 
 async def request_supplement(rt, code: str, officer_id: int, items: list[dict], note: str = "") -> int:
     if not items:
-        raise ActionError("empty", "at least one document is needed")
+        raise InvalidInput("empty", "at least one document is needed")
     async with _action(rt, code, officer_id) as t:
-        t.need_status(*OPEN)
+        t.check(S.NEEDS_SUPPLEMENT)
         names = _document_names(t.proc)
         keys: list[str] = []
         reasons: list[str] = []
@@ -127,7 +126,7 @@ async def request_supplement(rt, code: str, officer_id: int, items: list[dict], 
         for item in items:
             key = str(item.get("document", ""))
             if key not in names:
-                raise ActionError("unknown_document", f"'{key}' is not a document of {t.dossier.procedure}")
+                raise InvalidInput("unknown_document", f"'{key}' is not a document of {t.dossier.procedure}")
             if key in keys:
                 continue
             reason = _text(str(item.get("reason", "")), f"the reason for {key}")
@@ -137,7 +136,7 @@ async def request_supplement(rt, code: str, officer_id: int, items: list[dict], 
         text = t.with_note(t.notice("supplement", items="\n".join(lines)), note, "supplement_note")
         text += "\n" + t.notices["supplement_how"]
         msg = t.reply(text)
-        t.dossier.status = "needs_supplement"
+        t.move(S.NEEDS_SUPPLEMENT)
         t.audit("supplement_requested", {"items": [{"document": k, "reason": r} for k, r in zip(keys, reasons)],
                                          "note": note or ""})
         # the bot reopens collection of exactly these documents, in this thread
@@ -152,11 +151,11 @@ async def request_supplement(rt, code: str, officer_id: int, items: list[dict], 
 
 async def accept(rt, code: str, officer_id: int) -> int:
     async with _action(rt, code, officer_id) as t:
-        t.need_status("submitted", "in_review")
+        t.check(S.ACCEPTED)
         now = t.local_now()
         days = t.proc.processing_days if t.proc else 1
         due = calendar.due_date(now.replace(tzinfo=None), days, t.proc.cutoff_hour if t.proc else 15)
-        t.dossier.status = "accepted"
+        t.move(S.ACCEPTED)
         t.dossier.due_date = due
         msg = t.reply(t.notice("accepted", received=now.strftime("%d/%m/%Y %H:%M"), due=due.strftime("%d/%m/%Y"),
                                where=t.proc.where if t.proc else rt.settings.agency_name))
@@ -167,8 +166,7 @@ async def accept(rt, code: str, officer_id: int) -> int:
 async def reject(rt, code: str, officer_id: int, reason: str) -> int:
     reason = _text(reason, "reason")
     async with _action(rt, code, officer_id) as t:
-        t.need_status(*OPEN)
-        t.dossier.status = "rejected"
+        t.move(S.REJECTED)
         msg = t.reply(t.notice("rejected", reason=reason))
         t.audit("rejected", {"reason": reason})
         if (t.conv.state or {}).get("dossier_id") == t.dossier.id:
@@ -178,8 +176,7 @@ async def reject(rt, code: str, officer_id: int, reason: str) -> int:
 
 async def result_ready(rt, code: str, officer_id: int, note: str = "") -> int:
     async with _action(rt, code, officer_id) as t:
-        t.need_status("accepted")
-        t.dossier.status = "result_ready"
+        t.move(S.RESULT_READY)
         msg = t.reply(t.with_note(t.notice("result_ready", where=t.proc.where if t.proc else rt.settings.agency_name),
                                   note))
         t.audit("result_ready", {"note": note or ""})
@@ -189,8 +186,7 @@ async def result_ready(rt, code: str, officer_id: int, note: str = "") -> int:
 async def complete(rt, code: str, officer_id: int, note: str = "") -> int:
     """The citizen has collected the result: the dossier is closed."""
     async with _action(rt, code, officer_id) as t:
-        t.need_status("result_ready")
-        t.dossier.status = "completed"
+        t.move(S.COMPLETED)
         msg = t.reply(t.with_note(t.notice("completed"), note))
         t.audit("completed", {"note": note or ""})
     return msg.id
@@ -199,9 +195,10 @@ async def complete(rt, code: str, officer_id: int, note: str = "") -> int:
 async def apologise_late(rt, code: str, officer_id: int, reason: str, new_date: dt.date) -> int:
     reason = _text(reason, "reason")
     async with _action(rt, code, officer_id) as t:
-        t.need_status("accepted", "in_review", "submitted")
+        if t.dossier.status not in LATE_APOLOGY_FROM:
+            raise TransitionNotAllowed(f"dossier {code} is {t.dossier.status}: no result is owed")
         if new_date <= t.local_now().date():
-            raise ActionError("bad_date", "the new date must be in the future")
+            raise InvalidInput("bad_date", "the new date must be in the future")
         old = t.dossier.due_date
         t.dossier.due_date = new_date
         msg = t.reply(t.notice("late", reason=reason, due=new_date.strftime("%d/%m/%Y")))
@@ -223,7 +220,7 @@ async def _conversation_key(rt, code: str) -> str:
         key = (await s.execute(select(Conversation.key).join(Dossier, Dossier.conversation_id == Conversation.id)
                                .where(Dossier.code == code))).scalar()
     if key is None:
-        raise ActionError("not_found", f"no dossier {code}")
+        raise DossierNotFound(f"no dossier {code}")
     return key
 
 
@@ -242,9 +239,9 @@ def _document_names(proc) -> dict[str, str]:
 async def supplement_received(session, dossier_id: int, keys: list[str]) -> str | None:
     """Called by the worker's context when the citizen has sent everything asked for."""
     dossier = await session.get(Dossier, dossier_id)
-    if dossier is None or dossier.status != "needs_supplement":
+    if dossier is None or dossier.status != S.NEEDS_SUPPLEMENT:
         return None
-    dossier.status = "submitted"
+    dossier.status = S.SUBMITTED
     dossier.supplemented_at = utcnow()
     store.audit(session, f"citizen:{dossier.citizen_id}", "supplemented", {"documents": keys}, dossier_id)
     return dossier.code

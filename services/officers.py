@@ -1,8 +1,10 @@
-"""Officer accounts: argon2 password hashes; the demo officer for `make run`."""
+"""Officer accounts and roles: who may do what, argon2 password hashes, the demo officer for
+`make run`."""
 
 from __future__ import annotations
 
 import secrets
+from dataclasses import dataclass
 
 from argon2 import PasswordHasher
 from argon2.exceptions import VerificationError
@@ -12,8 +14,37 @@ from core.db import Database, Officer
 from core.settings import Settings, ensure_secret_key
 
 _hasher = PasswordHasher()
-ROLES = ("officer", "supervisor", "analyst", "admin")
+ROLES = ("officer", "supervisor", "analyst", "admin")  # the one list of roles
+ACTING_ROLES = frozenset({"officer", "supervisor", "admin"})  # may act on dossiers, read personal data
+SUPERVISING_ROLES = frozenset({"supervisor", "admin"})  # also reassign, overdue reports
 DEMO_USERNAME = "demo"
+
+
+@dataclass(frozen=True)
+class Principal:
+    """The signed-in officer as every rule sees them (console session or API token)."""
+
+    id: int
+    username: str
+    agency: str
+    role: str
+    nonce: str = ""  # the session's nonce (CSRF tokens are derived from it); "" for API tokens
+
+    @property
+    def can_act(self) -> bool:
+        return self.role in ACTING_ROLES
+
+    @property
+    def can_read_personal(self) -> bool:
+        return self.role in ACTING_ROLES
+
+    @property
+    def supervises(self) -> bool:
+        return self.role in SUPERVISING_ROLES
+
+    @property
+    def actor(self) -> str:
+        return f"officer:{self.id}"
 
 
 def hash_password(password: str) -> str:
