@@ -25,6 +25,7 @@ from handlers.officer_session import csrf, current, require
 from services import actions, desk, dossier_views
 from services.assignments import agency_officers, assign
 from services.dossiers import MAX_PAGE, VISIBLE, DossierError, InvalidInput, S, find_dossier, local_today
+from services.officers import Role
 
 routes = web.RouteTableDef()
 
@@ -105,7 +106,7 @@ async def dossier_page(request: web.Request) -> web.Response:
             d = await find_dossier(rt, who, d.code) or d
         except DossierError:
             pass
-    if who.role == "officer":
+    if who.role == Role.OFFICER:  # the first officer to open it handles it
         await assign(rt, who, d)
     link = _link(request, who)
     detail = await dossier_views.dossier_detail(rt, d, link)

@@ -53,7 +53,7 @@ class _Turn:
     def reply(self, text: str, *, author: str = "officer", image_path: str | None = None) -> MessageLog:
         recipient = self.conv.key.split(":", 1)[1]
         msg = store.add_outbound(self.s, self.conv, recipient, Reply(text, image_path=image_path), author=author,
-                                 step=(self.conv.state or {}).get("step"),
+                                 step=self.conv.step,
                                  officer_id=self.officer_id if author == "officer" else None)
         self.out.append(msg)
         return msg

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
+from enum import StrEnum
 
 from argon2 import PasswordHasher
 from argon2.exceptions import VerificationError
@@ -14,9 +15,20 @@ from core.db import Database, Officer
 from core.settings import Settings, ensure_secret_key
 
 _hasher = PasswordHasher()
-ROLES = ("officer", "supervisor", "analyst", "admin")  # the one list of roles
-ACTING_ROLES = frozenset({"officer", "supervisor", "admin"})  # may act on dossiers, read personal data
-SUPERVISING_ROLES = frozenset({"supervisor", "admin"})  # also reassign, overdue reports
+
+
+class Role(StrEnum):
+    """The one list of officer roles (the CLI, the API's description and the rules use it)."""
+
+    OFFICER = "officer"
+    SUPERVISOR = "supervisor"
+    ANALYST = "analyst"  # the queue without personal data; no actions
+    ADMIN = "admin"
+
+
+ROLES = tuple(str(r) for r in Role)
+ACTING_ROLES = frozenset({Role.OFFICER, Role.SUPERVISOR, Role.ADMIN})  # may act on dossiers, read personal data
+SUPERVISING_ROLES = frozenset({Role.SUPERVISOR, Role.ADMIN})  # also reassign, overdue reports
 DEMO_USERNAME = "demo"
 
 
@@ -90,7 +102,7 @@ async def seed_demo(settings: Settings) -> tuple[str, str, bool]:
                 officer.password_hash = hash_password(password)
             else:
                 s.add(Officer(username=DEMO_USERNAME, password_hash=hash_password(password),
-                              agency=settings.agency_code, role="supervisor"))
+                              agency=settings.agency_code, role=Role.SUPERVISOR))
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(password + "\n")
         path.chmod(0o600)

@@ -16,7 +16,7 @@ from handlers.api.errors import TEXTS, ApiError
 from handlers.api.security import bearer
 from services import desk, dossier_views
 from services.assignments import assign
-from services.dossiers import MAX_PAGE, VISIBLE, Forbidden, local_today, need_personal, need_supervisor, visible
+from services.dossiers import MAX_PAGE, VISIBLE, local_today, need_personal, need_supervisor, visible
 
 routes = web.RouteTableDef()
 
@@ -133,8 +133,7 @@ async def overdue_report(request: web.Request) -> web.Response:
 async def reassign(request: web.Request) -> web.Response:
     who = await bearer(request)
     d = await visible(request.app[RUNTIME], who, request.match_info["code"])
-    if not who.supervises:
-        raise Forbidden("assign")
+    need_supervisor(who, "assign")
     body = bodies.validate(bodies.AssignIn, await bodies.read_json(request))
     assignee = await assign(request.app[RUNTIME], who, d, body.officer.strip())
     return web.json_response({"code": d.code, "assignee": assignee})
