@@ -22,7 +22,7 @@ from handlers import auth, officer_media, officer_session
 from handlers.officer_render import (AUTHOR_LABELS, DELIVERY_LABELS, ERRORS, FLASH, STATUS_LABELS, TEXTS, forbidden,
                                      local_time, not_found, render)
 from handlers.officer_session import csrf, current, require
-from services import actions, desk, dossier_views
+from services import actions, dossier_views
 from services.assignments import agency_officers, assign
 from services.dossiers import MAX_PAGE, VISIBLE, DossierError, InvalidInput, S, find_dossier, local_today
 from services.officers import Role
@@ -197,7 +197,7 @@ async def act(request: web.Request) -> web.Response:
         if name is None:  # assign: supervisors only
             await assign(rt, who, d, str(posted.get("officer", "")).strip())
         else:
-            await desk.run(rt, who, code, name, **_inputs(name, posted))
+            await actions.perform(rt, who, code, name, **_inputs(name, posted))
     except DossierError as exc:
         raise web.HTTPSeeOther(f"{page}?{urlencode({'err': exc.code})}")
     if name is None:

@@ -6,13 +6,16 @@ a worker applying the citizen's message), checks the dossier's status, changes i
 audit event, and writes its message into the citizen's own thread through the outbox, with the
 officer as author. The forms follow TT 03/2025/TT-VPCP: Mẫu 01 (receipt), 02 (supplement request,
 everything at once), 03 (refusal), 04 (apology for a late result).
+
+`perform` is what the console and the API call: it first checks that the officer sees the
+dossier (else DossierNotFound) and that their role acts (else Forbidden).
 """
 
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
-from typing import Any, AsyncIterator
+from typing import TYPE_CHECKING, Any, AsyncIterator, Sequence
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -23,12 +26,65 @@ from core.db.models import utcnow
 from core.events import Reply
 from flows import calendar
 from services import conversations
+from services.assignments import assign
 from services.dossiers import LATE_APOLOGY_FROM, DossierError, DossierNotFound, InvalidInput, S, Status, \
-    TransitionNotAllowed, check_move
+    TransitionNotAllowed, check_move, find_dossier, need_act, visible
+
+if TYPE_CHECKING:
+    from services.officers import Principal
 
 ActionError = DossierError  # what every action raises: DossierNotFound, TransitionNotAllowed, InvalidInput
 
 
+# ---- an officer's request, as the console and the API both make it -------------------------------
+ACTIONS = ("supplement", "message", "accept", "reject", "result_ready", "complete", "late", "review", "take_over",
+           "hand_back")
+
+
+async def actionable(rt, who: Principal, code: str) -> None:
+    """Raise unless `who` may act on dossier `code` (not found first: another agency's is not told)."""
+    await visible(rt, who, code)
+    need_act(who)
+
+
+async def perform(rt, who: Principal, code: str, name: str, *, text: str = "", reason: str = "", note: str = "",
+                  items: Sequence[dict[str, Any]] = (), new_date: dt.date | None = None) -> dict[str, Any]:
+    """Do action `name` (one of ACTIONS); returns {code, status, message_id} (message_id: the
+    officer's message in the citizen's thread, None for actions that send none)."""
+    await actionable(rt, who, code)
+    mid: int | None
+    if name == "supplement":
+        mid = await request_supplement(rt, code, who.id, list(items), note)
+    elif name == "message":
+        mid = await send_officer_message(rt, code, who.id, text)
+    elif name == "accept":
+        mid = await accept(rt, code, who.id)
+    elif name == "reject":
+        mid = await reject(rt, code, who.id, reason)
+    elif name == "result_ready":
+        mid = await result_ready(rt, code, who.id, note)
+    elif name == "complete":
+        mid = await complete(rt, code, who.id, note)
+    elif name == "late":
+        if new_date is None:
+            raise InvalidInput("invalid_body", "new_date is needed")
+        mid = await apologise_late(rt, code, who.id, reason, new_date)
+    elif name == "review":
+        mid = await start_review(rt, code, who.id)
+        d = await find_dossier(rt, who, code)
+        if d is not None:
+            await assign(rt, who, d)
+    elif name == "take_over":
+        mid = await take_over(rt, code, who.id)
+    elif name == "hand_back":
+        mid = await hand_back(rt, code, who.id)
+    else:
+        raise ValueError(f"no action {name!r}")
+    d = await find_dossier(rt, who, code)
+    return {"code": code, "status": d.status if d else None, "message_id": mid}
+
+
+# ---- the actions ------------------------------------------------------------------------------------
 class _Turn:
     """The open transaction of one action: the dossier, its conversation, helpers to reply."""
 

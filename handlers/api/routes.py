@@ -14,7 +14,7 @@ from handlers import auth
 from handlers.api import bodies
 from handlers.api.errors import TEXTS, ApiError
 from handlers.api.security import bearer
-from services import desk, dossier_views
+from services import actions, dossier_views
 from services.assignments import assign
 from services.dossiers import MAX_PAGE, VISIBLE, local_today, need_personal, need_supervisor, visible
 
@@ -106,9 +106,9 @@ def _action_route(path: str, name: str, model: type[BaseModel] | None, status: i
         who = await bearer(request)
         body = await bodies.read_json(request)
         rt, code = request.app[RUNTIME], request.match_info["code"]
-        await desk.actionable(rt, who, code)  # 404, then 403, before the body is judged
+        await actions.actionable(rt, who, code)  # 404, then 403, before the body is judged
         args: dict[str, Any] = bodies.validate(model, body).model_dump() if model else {}
-        result = await desk.run(rt, who, code, name, **args)
+        result = await actions.perform(rt, who, code, name, **args)
         return web.json_response(result, status=status)
 
     handler.__name__ = f"action_{name}"

@@ -9,7 +9,7 @@ import itertools
 import pytest
 
 from officer_kit import make_officers, seed_dossier
-from services import desk, dossier_views
+from services import actions, dossier_views
 from services.assignments import assign
 from services.dossiers import (TRANSITIONS, VISIBLE, DossierNotFound, Forbidden, InvalidInput, Status,
                                TransitionNotAllowed, can_move, check_move, sources_of, visible)
@@ -89,9 +89,9 @@ async def test_queries_actions_and_typed_errors_without_http(service):
     with pytest.raises(DossierNotFound):
         await visible(rt, khac, code)  # another agency's dossier does not exist for them
     with pytest.raises(DossierNotFound):
-        await desk.run(rt, lan, other, "accept")
+        await actions.perform(rt, lan, other, "accept")
     with pytest.raises(Forbidden) as forbidden:
-        await desk.run(rt, minh, code, "accept")
+        await actions.perform(rt, minh, code, "accept")
     assert forbidden.value.code == "forbidden_role" and forbidden.value.what == "act"
 
     d = await visible(rt, lan, code)
@@ -100,14 +100,14 @@ async def test_queries_actions_and_typed_errors_without_http(service):
     assert any(w.startswith("full_name: ") for w in detail["documents"][0]["reading"]["warnings"])
 
     with pytest.raises(InvalidInput) as empty:
-        await desk.run(rt, lan, code, "message", text="   ")
+        await actions.perform(rt, lan, code, "message", text="   ")
     assert empty.value.code == "empty"
-    result = await desk.run(rt, lan, code, "accept")
+    result = await actions.perform(rt, lan, code, "accept")
     assert result["status"] == "accepted" and isinstance(result["message_id"], int)
-    assert (await desk.run(rt, lan, code, "result_ready", note="Mang CCCD"))["status"] == "result_ready"
-    assert (await desk.run(rt, lan, code, "complete"))["status"] == "completed"
+    assert (await actions.perform(rt, lan, code, "result_ready", note="Mang CCCD"))["status"] == "result_ready"
+    assert (await actions.perform(rt, lan, code, "complete"))["status"] == "completed"
     with pytest.raises(TransitionNotAllowed):
-        await desk.run(rt, lan, code, "complete")
+        await actions.perform(rt, lan, code, "complete")
 
     with pytest.raises(Forbidden):
         await assign(rt, lan, d, "hoa")  # only a supervisor reassigns
