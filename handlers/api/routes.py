@@ -11,7 +11,8 @@ from pydantic import BaseModel
 
 from core.hub import RUNTIME
 from handlers import auth
-from handlers.api import bodies
+from handlers.api.bodies import (AssignIn, Credentials, LateIn, MessageIn, NoteIn, RejectIn, SupplementRequest, flag,
+                                 integer, read_json, validate)
 from handlers.api.errors import TEXTS, ApiError
 from handlers.api.security import bearer
 from services import actions, dossier_views
@@ -22,13 +23,13 @@ routes = web.RouteTableDef()
 
 # path under /api/v1/dossiers/{code}/: (service action, body model or None, success status)
 ACTION_ROUTES: dict[str, tuple[str, type[BaseModel] | None, int]] = {
-    "supplement-request": ("supplement", bodies.SupplementRequest, 201),
-    "messages": ("message", bodies.MessageIn, 201),
+    "supplement-request": ("supplement", SupplementRequest, 201),
+    "messages": ("message", MessageIn, 201),
     "accept": ("accept", None, 200),
-    "reject": ("reject", bodies.RejectIn, 200),
-    "result-ready": ("result_ready", bodies.NoteIn, 200),
-    "complete": ("complete", bodies.NoteIn, 200),
-    "late-apology": ("late", bodies.LateIn, 200),
+    "reject": ("reject", RejectIn, 200),
+    "result-ready": ("result_ready", NoteIn, 200),
+    "complete": ("complete", NoteIn, 200),
+    "late-apology": ("late", LateIn, 200),
     "review": ("review", None, 200),
     "take-over": ("take_over", None, 200),
     "hand-back": ("hand_back", None, 200),
@@ -41,7 +42,7 @@ def _link(request: web.Request, who: auth.Principal):
 
 @routes.post("/api/v1/auth/token")
 async def token(request: web.Request) -> web.Response:
-    creds = bodies.validate(bodies.Credentials, await bodies.read_json(request))
+    creds = validate(Credentials, await read_json(request))
     rt = request.app[RUNTIME]
     th = request.app[auth.THROTTLE]
     ip = auth.client_ip(request, rt.settings.trusted_proxies)
@@ -77,9 +78,9 @@ async def dossiers(request: web.Request) -> web.Response:
         raise ApiError(400, "bad_query", TEXTS("query.too_long", name="procedure"))
     result = await dossier_views.list_dossiers(
         request.app[RUNTIME], who, status=status, procedure=procedure,
-        overdue=bodies.flag(request, "overdue"), due_soon=bodies.flag(request, "due_soon"),
-        mine=bodies.flag(request, "mine"), limit=bodies.integer(request, "limit", 100, 1, MAX_PAGE),
-        offset=bodies.integer(request, "offset", 0, 0, 10_000_000))
+        overdue=flag(request, "overdue"), due_soon=flag(request, "due_soon"),
+        mine=flag(request, "mine"), limit=integer(request, "limit", 100, 1, MAX_PAGE),
+        offset=integer(request, "offset", 0, 0, 10_000_000))
     return web.json_response(result)
 
 
@@ -96,7 +97,7 @@ async def messages(request: web.Request) -> web.Response:
     who = await bearer(request)
     d = await visible(request.app[RUNTIME], who, request.match_info["code"])
     need_personal(who)
-    after = bodies.integer(request, "after", 0, 0, 2**62)
+    after = integer(request, "after", 0, 0, 2**62)
     return web.json_response({"messages": await dossier_views.thread(request.app[RUNTIME], d.conversation_id,
                                                                      _link(request, who), after)})
 
@@ -104,10 +105,10 @@ async def messages(request: web.Request) -> web.Response:
 def _action_route(path: str, name: str, model: type[BaseModel] | None, status: int) -> None:
     async def handler(request: web.Request) -> web.Response:
         who = await bearer(request)
-        body = await bodies.read_json(request)
+        body = await read_json(request)
         rt, code = request.app[RUNTIME], request.match_info["code"]
         await actions.actionable(rt, who, code)  # 404, then 403, before the body is judged
-        args: dict[str, Any] = bodies.validate(model, body).model_dump() if model else {}
+        args: dict[str, Any] = validate(model, body).model_dump() if model else {}
         result = await actions.perform(rt, who, code, name, **args)
         return web.json_response(result, status=status)
 
@@ -134,6 +135,6 @@ async def reassign(request: web.Request) -> web.Response:
     who = await bearer(request)
     d = await visible(request.app[RUNTIME], who, request.match_info["code"])
     need_supervisor(who, "assign")
-    body = bodies.validate(bodies.AssignIn, await bodies.read_json(request))
+    body = validate(AssignIn, await read_json(request))
     assignee = await assign(request.app[RUNTIME], who, d, body.officer.strip())
     return web.json_response({"code": d.code, "assignee": assignee})
