@@ -117,3 +117,12 @@ async def test_queries_actions_and_typed_errors_without_http(service):
     assert await assign(rt, hoa, d, "tuan") == "tuan"
     thread = await dossier_views.thread(rt, d.conversation_id, lambda ref: ref)
     assert thread[-1]["author"] == "officer" and thread[-1]["officer"] == "lan"
+
+
+def test_both_adapters_offer_the_services_actions():
+    from handlers.api.routes import ACTION_ROUTES
+    from handlers.officer import FORM_ACTIONS
+    from services.actions import ACTIONS
+
+    assert {name for name, _, _ in ACTION_ROUTES.values()} == set(ACTIONS)
+    assert set(FORM_ACTIONS.values()) | {"review"} == set(ACTIONS)  # the console reviews on opening
