@@ -18,7 +18,7 @@ import ipaddress
 import json
 import secrets
 import time
-from typing import Any
+from typing import Any, Callable
 
 from aiohttp import web
 from sqlalchemy import select
@@ -162,7 +162,7 @@ def media_query(secret: str, document_id: str, officer_id: int, ttl_s: int = MED
     return f"exp={exp}&sig={media_signature(secret, document_id, officer_id, exp)}"
 
 
-def media_link(secret: str, officer_id: int, base: str = "/officer"):
+def media_link(secret: str, officer_id: int, base: str = "/officer") -> Callable[[str], str]:
     """What the dossier views call to link a photo ("d12", "m7.0"): a signed URL for this officer."""
     return lambda ref: f"{base}/media/{ref}?" + media_query(secret, ref, officer_id)
 

@@ -11,7 +11,7 @@ Photos are served through signed, expiring links that are also checked against t
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, Callable
 from urllib.parse import urlencode
 
 from aiohttp import web
@@ -43,7 +43,7 @@ def setup(app: web.Application) -> None:
     app.add_routes(officer_media.routes)
 
 
-def _link(request: web.Request, who: auth.Principal):
+def _link(request: web.Request, who: auth.Principal) -> Callable[[str], str]:
     return auth.media_link(request.app[RUNTIME].settings.secret_key, who.id)
 
 

@@ -4,7 +4,7 @@ handlers/api/errors.py's middleware."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Callable
 
 from aiohttp import web
 from pydantic import BaseModel
@@ -36,7 +36,7 @@ ACTION_ROUTES: dict[str, tuple[str, type[BaseModel] | None, int]] = {
 }
 
 
-def _link(request: web.Request, who: auth.Principal):
+def _link(request: web.Request, who: auth.Principal) -> Callable[[str], str]:
     return auth.media_link(request.app[RUNTIME].settings.secret_key, who.id)
 
 
