@@ -18,22 +18,19 @@ import ipaddress
 import json
 import secrets
 import time
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, Callable
 
+from aiohttp import web
 from sqlalchemy import select
 
 from core.db import Officer
+from services.officers import Principal
 
 SESSION_COOKIE = "motcua_officer"
 LOGIN_COOKIE = "motcua_login"
 SESSION_TTL_S = 8 * 3600
 API_TOKEN_TTL_S = 3600
 MEDIA_LINK_TTL_S = 600
-
-ROLES = ("officer", "supervisor", "analyst", "admin")
-ACTING_ROLES = frozenset({"officer", "supervisor", "admin"})  # may act on dossiers, read personal data
-SUPERVISING_ROLES = frozenset({"supervisor", "admin"})  # also reassign, overdue reports
 
 THROTTLE_MAX_FAILURES = 5
 THROTTLE_WINDOW_S = 900
@@ -81,31 +78,6 @@ def password_fingerprint(password_hash: str) -> str:
 
 
 # ---- principals --------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class Principal:
-    id: int
-    username: str
-    agency: str
-    role: str
-    nonce: str = ""  # the session's nonce (CSRF tokens are derived from it); "" for API tokens
-
-    @property
-    def can_act(self) -> bool:
-        return self.role in ACTING_ROLES
-
-    @property
-    def can_read_personal(self) -> bool:
-        return self.role in ACTING_ROLES
-
-    @property
-    def supervises(self) -> bool:
-        return self.role in SUPERVISING_ROLES
-
-    @property
-    def actor(self) -> str:
-        return f"officer:{self.id}"
-
-
 def _principal(officer: Officer, nonce: str = "") -> Principal:
     return Principal(officer.id, officer.username, officer.agency, officer.role, nonce)
 
@@ -154,6 +126,14 @@ async def resolve(db, secret: str, purpose: str, token: str | None) -> Principal
     return _principal(officer, str(payload.get("n", "")))
 
 
+def bearer_token(request: web.Request) -> str | None:
+    """The token of an `Authorization: Bearer …` header, None without one."""
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        return None
+    return token.strip()
+
+
 def new_session(secret: str, officer: Officer) -> str:
     return issue(secret, "session", officer, SESSION_TTL_S, n=secrets.token_urlsafe(16))
 
@@ -180,6 +160,11 @@ def media_signature(secret: str, document_id: str, officer_id: int, exp: int) ->
 def media_query(secret: str, document_id: str, officer_id: int, ttl_s: int = MEDIA_LINK_TTL_S) -> str:
     exp = int(time.time()) + ttl_s
     return f"exp={exp}&sig={media_signature(secret, document_id, officer_id, exp)}"
+
+
+def media_link(secret: str, officer_id: int, base: str = "/officer") -> Callable[[str], str]:
+    """What the dossier views call to link a photo ("d12", "m7.0"): a signed URL for this officer."""
+    return lambda ref: f"{base}/media/{ref}?" + media_query(secret, ref, officer_id)
 
 
 def media_ok(secret: str, document_id: str, officer_id: int, exp: str | None, sig: str | None) -> bool:
@@ -257,6 +242,21 @@ class Throttle:
         if self._redis is not None:
             await self._redis.aclose()
             self._redis = None
+
+
+THROTTLE = web.AppKey("officer_throttle", Throttle)
+
+
+def install_throttle(app: web.Application, settings) -> Throttle:
+    """The one login throttle of the app, shared by the console and the API (created once)."""
+    if THROTTLE not in app:
+        app[THROTTLE] = Throttle(settings)
+
+        async def close(app: web.Application) -> None:
+            await app[THROTTLE].close()
+
+        app.on_cleanup.append(close)
+    return app[THROTTLE]
 
 
 def client_ip(request, trusted_proxies: str = "") -> str:

@@ -6,13 +6,16 @@ a worker applying the citizen's message), checks the dossier's status, changes i
 audit event, and writes its message into the citizen's own thread through the outbox, with the
 officer as author. The forms follow TT 03/2025/TT-VPCP: Mẫu 01 (receipt), 02 (supplement request,
 everything at once), 03 (refusal), 04 (apology for a late result).
+
+`perform` is what the console and the API call: it first checks that the officer sees the
+dossier (else DossierNotFound) and that their role acts (else Forbidden).
 """
 
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
-from typing import Any, AsyncIterator
+from typing import TYPE_CHECKING, Any, AsyncIterator, Sequence
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -23,16 +26,65 @@ from core.db.models import utcnow
 from core.events import Reply
 from flows import calendar
 from services import conversations
+from services.assignments import assign
+from services.dossiers import LATE_APOLOGY_FROM, DossierError, DossierNotFound, InvalidInput, S, Status, \
+    TransitionNotAllowed, check_move, find_dossier, need_act, visible
 
-OPEN = ("submitted", "in_review", "needs_supplement")
+if TYPE_CHECKING:
+    from services.officers import Principal
+
+ActionError = DossierError  # what every action raises: DossierNotFound, TransitionNotAllowed, InvalidInput
 
 
-class ActionError(Exception):
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code  # not_found | bad_status | unknown_document | empty
+# ---- an officer's request, as the console and the API both make it -------------------------------
+ACTIONS = ("supplement", "message", "accept", "reject", "result_ready", "complete", "late", "review", "take_over",
+           "hand_back")
 
 
+async def actionable(rt, who: Principal, code: str) -> None:
+    """Raise unless `who` may act on dossier `code` (not found first: another agency's is not told)."""
+    await visible(rt, who, code)
+    need_act(who)
+
+
+async def perform(rt, who: Principal, code: str, name: str, *, text: str = "", reason: str = "", note: str = "",
+                  items: Sequence[dict[str, Any]] = (), new_date: dt.date | None = None) -> dict[str, Any]:
+    """Do action `name` (one of ACTIONS); returns {code, status, message_id} (message_id: the
+    officer's message in the citizen's thread, None for actions that send none)."""
+    await actionable(rt, who, code)
+    mid: int | None
+    if name == "supplement":
+        mid = await request_supplement(rt, code, who.id, list(items), note)
+    elif name == "message":
+        mid = await send_officer_message(rt, code, who.id, text)
+    elif name == "accept":
+        mid = await accept(rt, code, who.id)
+    elif name == "reject":
+        mid = await reject(rt, code, who.id, reason)
+    elif name == "result_ready":
+        mid = await result_ready(rt, code, who.id, note)
+    elif name == "complete":
+        mid = await complete(rt, code, who.id, note)
+    elif name == "late":
+        if new_date is None:
+            raise InvalidInput("invalid_body", "new_date is needed")
+        mid = await apologise_late(rt, code, who.id, reason, new_date)
+    elif name == "review":
+        mid = await start_review(rt, code, who.id)
+        d = await find_dossier(rt, who, code)
+        if d is not None:
+            await assign(rt, who, d)
+    elif name == "take_over":
+        mid = await take_over(rt, code, who.id)
+    elif name == "hand_back":
+        mid = await hand_back(rt, code, who.id)
+    else:
+        raise ValueError(f"no action {name!r}")
+    d = await find_dossier(rt, who, code)
+    return {"code": code, "status": d.status if d else None, "message_id": mid}
+
+
+# ---- the actions ------------------------------------------------------------------------------------
 class _Turn:
     """The open transaction of one action: the dossier, its conversation, helpers to reply."""
 
@@ -46,15 +98,18 @@ class _Turn:
     def actor(self) -> str:
         return f"officer:{self.officer_id}" if self.officer_id else "system"
 
-    def need_status(self, *allowed: str) -> None:
-        if self.dossier.status not in allowed:
-            raise ActionError("bad_status", f"dossier {self.dossier.code} is {self.dossier.status}, "
-                                            f"expected one of {', '.join(allowed)}")
+    def check(self, target: Status) -> None:
+        """Refuse (TransitionNotAllowed) unless the dossier may become `target`."""
+        check_move(self.dossier, target)
+
+    def move(self, target: Status) -> None:
+        self.check(target)
+        self.dossier.status = target
 
     def reply(self, text: str, *, author: str = "officer", image_path: str | None = None) -> MessageLog:
         recipient = self.conv.key.split(":", 1)[1]
         msg = store.add_outbound(self.s, self.conv, recipient, Reply(text, image_path=image_path), author=author,
-                                 step=(self.conv.state or {}).get("step"),
+                                 step=self.conv.step,
                                  officer_id=self.officer_id if author == "officer" else None)
         self.out.append(msg)
         return msg
@@ -81,7 +136,7 @@ async def _action(rt, code: str, officer_id: int | None) -> AsyncIterator[_Turn]
         found = (await s.execute(select(Dossier.conversation_id).where(Dossier.code == code))).scalar()
         key = (await s.execute(select(Conversation.key).where(Conversation.id == found))).scalar() if found else None
     if key is None:
-        raise ActionError("not_found", f"no dossier {code}")
+        raise DossierNotFound(f"no dossier {code}")
     async with rt.queue.lock(key, rt.settings.lock_ttl_s):
         async with rt.db.session() as s:
             async with s.begin():
@@ -96,7 +151,7 @@ async def _action(rt, code: str, officer_id: int | None) -> AsyncIterator[_Turn]
 def _text(value: str, what: str) -> str:
     value = " ".join((value or "").split())
     if not value:
-        raise ActionError("empty", f"{what} must not be empty")
+        raise InvalidInput("empty", f"{what} must not be empty")
     return value[:2000]
 
 
@@ -110,16 +165,16 @@ async def send_officer_message(rt, code: str, officer_id: int, text: str) -> int
 
 async def start_review(rt, code: str, officer_id: int) -> None:
     async with _action(rt, code, officer_id) as t:
-        if t.dossier.status == "submitted":
-            t.dossier.status = "in_review"
+        if t.dossier.status == S.SUBMITTED:
+            t.move(S.IN_REVIEW)
             t.audit("review_started", {})
 
 
 async def request_supplement(rt, code: str, officer_id: int, items: list[dict], note: str = "") -> int:
     if not items:
-        raise ActionError("empty", "at least one document is needed")
+        raise InvalidInput("empty", "at least one document is needed")
     async with _action(rt, code, officer_id) as t:
-        t.need_status(*OPEN)
+        t.check(S.NEEDS_SUPPLEMENT)
         names = _document_names(t.proc)
         keys: list[str] = []
         reasons: list[str] = []
@@ -127,7 +182,7 @@ async def request_supplement(rt, code: str, officer_id: int, items: list[dict], 
         for item in items:
             key = str(item.get("document", ""))
             if key not in names:
-                raise ActionError("unknown_document", f"'{key}' is not a document of {t.dossier.procedure}")
+                raise InvalidInput("unknown_document", f"'{key}' is not a document of {t.dossier.procedure}")
             if key in keys:
                 continue
             reason = _text(str(item.get("reason", "")), f"the reason for {key}")
@@ -137,7 +192,7 @@ async def request_supplement(rt, code: str, officer_id: int, items: list[dict], 
         text = t.with_note(t.notice("supplement", items="\n".join(lines)), note, "supplement_note")
         text += "\n" + t.notices["supplement_how"]
         msg = t.reply(text)
-        t.dossier.status = "needs_supplement"
+        t.move(S.NEEDS_SUPPLEMENT)
         t.audit("supplement_requested", {"items": [{"document": k, "reason": r} for k, r in zip(keys, reasons)],
                                          "note": note or ""})
         # the bot reopens collection of exactly these documents, in this thread
@@ -152,11 +207,11 @@ async def request_supplement(rt, code: str, officer_id: int, items: list[dict], 
 
 async def accept(rt, code: str, officer_id: int) -> int:
     async with _action(rt, code, officer_id) as t:
-        t.need_status("submitted", "in_review")
+        t.check(S.ACCEPTED)
         now = t.local_now()
         days = t.proc.processing_days if t.proc else 1
         due = calendar.due_date(now.replace(tzinfo=None), days, t.proc.cutoff_hour if t.proc else 15)
-        t.dossier.status = "accepted"
+        t.move(S.ACCEPTED)
         t.dossier.due_date = due
         msg = t.reply(t.notice("accepted", received=now.strftime("%d/%m/%Y %H:%M"), due=due.strftime("%d/%m/%Y"),
                                where=t.proc.where if t.proc else rt.settings.agency_name))
@@ -167,8 +222,7 @@ async def accept(rt, code: str, officer_id: int) -> int:
 async def reject(rt, code: str, officer_id: int, reason: str) -> int:
     reason = _text(reason, "reason")
     async with _action(rt, code, officer_id) as t:
-        t.need_status(*OPEN)
-        t.dossier.status = "rejected"
+        t.move(S.REJECTED)
         msg = t.reply(t.notice("rejected", reason=reason))
         t.audit("rejected", {"reason": reason})
         if (t.conv.state or {}).get("dossier_id") == t.dossier.id:
@@ -178,8 +232,7 @@ async def reject(rt, code: str, officer_id: int, reason: str) -> int:
 
 async def result_ready(rt, code: str, officer_id: int, note: str = "") -> int:
     async with _action(rt, code, officer_id) as t:
-        t.need_status("accepted")
-        t.dossier.status = "result_ready"
+        t.move(S.RESULT_READY)
         msg = t.reply(t.with_note(t.notice("result_ready", where=t.proc.where if t.proc else rt.settings.agency_name),
                                   note))
         t.audit("result_ready", {"note": note or ""})
@@ -189,8 +242,7 @@ async def result_ready(rt, code: str, officer_id: int, note: str = "") -> int:
 async def complete(rt, code: str, officer_id: int, note: str = "") -> int:
     """The citizen has collected the result: the dossier is closed."""
     async with _action(rt, code, officer_id) as t:
-        t.need_status("result_ready")
-        t.dossier.status = "completed"
+        t.move(S.COMPLETED)
         msg = t.reply(t.with_note(t.notice("completed"), note))
         t.audit("completed", {"note": note or ""})
     return msg.id
@@ -199,9 +251,10 @@ async def complete(rt, code: str, officer_id: int, note: str = "") -> int:
 async def apologise_late(rt, code: str, officer_id: int, reason: str, new_date: dt.date) -> int:
     reason = _text(reason, "reason")
     async with _action(rt, code, officer_id) as t:
-        t.need_status("accepted", "in_review", "submitted")
+        if t.dossier.status not in LATE_APOLOGY_FROM:
+            raise TransitionNotAllowed(f"dossier {code} is {t.dossier.status}: no result is owed")
         if new_date <= t.local_now().date():
-            raise ActionError("bad_date", "the new date must be in the future")
+            raise InvalidInput("bad_date", "the new date must be in the future")
         old = t.dossier.due_date
         t.dossier.due_date = new_date
         msg = t.reply(t.notice("late", reason=reason, due=new_date.strftime("%d/%m/%Y")))
@@ -223,7 +276,7 @@ async def _conversation_key(rt, code: str) -> str:
         key = (await s.execute(select(Conversation.key).join(Dossier, Dossier.conversation_id == Conversation.id)
                                .where(Dossier.code == code))).scalar()
     if key is None:
-        raise ActionError("not_found", f"no dossier {code}")
+        raise DossierNotFound(f"no dossier {code}")
     return key
 
 
@@ -242,9 +295,9 @@ def _document_names(proc) -> dict[str, str]:
 async def supplement_received(session, dossier_id: int, keys: list[str]) -> str | None:
     """Called by the worker's context when the citizen has sent everything asked for."""
     dossier = await session.get(Dossier, dossier_id)
-    if dossier is None or dossier.status != "needs_supplement":
+    if dossier is None or dossier.status != S.NEEDS_SUPPLEMENT:
         return None
-    dossier.status = "submitted"
+    dossier.status = S.SUBMITTED
     dossier.supplemented_at = utcnow()
     store.audit(session, f"citizen:{dossier.citizen_id}", "supplemented", {"documents": keys}, dossier_id)
     return dossier.code

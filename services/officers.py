@@ -1,8 +1,11 @@
-"""Officer accounts: argon2 password hashes; the demo officer for `make run`."""
+"""Officer accounts and roles: who may do what, argon2 password hashes, the demo officer for
+`make run`."""
 
 from __future__ import annotations
 
 import secrets
+from dataclasses import dataclass
+from enum import StrEnum
 
 from argon2 import PasswordHasher
 from argon2.exceptions import VerificationError
@@ -12,8 +15,48 @@ from core.db import Database, Officer
 from core.settings import Settings, ensure_secret_key
 
 _hasher = PasswordHasher()
-ROLES = ("officer", "supervisor", "analyst", "admin")
+
+
+class Role(StrEnum):
+    """The one list of officer roles (the CLI, the API's description and the rules use it)."""
+
+    OFFICER = "officer"
+    SUPERVISOR = "supervisor"
+    ANALYST = "analyst"  # the queue without personal data; no actions
+    ADMIN = "admin"
+
+
+ROLES = tuple(str(r) for r in Role)
+ACTING_ROLES = frozenset({Role.OFFICER, Role.SUPERVISOR, Role.ADMIN})  # may act on dossiers, read personal data
+SUPERVISING_ROLES = frozenset({Role.SUPERVISOR, Role.ADMIN})  # also reassign, overdue reports
 DEMO_USERNAME = "demo"
+
+
+@dataclass(frozen=True)
+class Principal:
+    """The signed-in officer as every rule sees them (console session or API token)."""
+
+    id: int
+    username: str
+    agency: str
+    role: str
+    nonce: str = ""  # the session's nonce (CSRF tokens are derived from it); "" for API tokens
+
+    @property
+    def can_act(self) -> bool:
+        return self.role in ACTING_ROLES
+
+    @property
+    def can_read_personal(self) -> bool:
+        return self.role in ACTING_ROLES
+
+    @property
+    def supervises(self) -> bool:
+        return self.role in SUPERVISING_ROLES
+
+    @property
+    def actor(self) -> str:
+        return f"officer:{self.id}"
 
 
 def hash_password(password: str) -> str:
@@ -59,7 +102,7 @@ async def seed_demo(settings: Settings) -> tuple[str, str, bool]:
                 officer.password_hash = hash_password(password)
             else:
                 s.add(Officer(username=DEMO_USERNAME, password_hash=hash_password(password),
-                              agency=settings.agency_code, role="supervisor"))
+                              agency=settings.agency_code, role=Role.SUPERVISOR))
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(password + "\n")
         path.chmod(0o600)

@@ -181,7 +181,7 @@ async def test_accept_reject_result_and_late(client, rt):
 async def test_filters_counts_and_overdue_report(client, rt):
     import datetime as dt
 
-    from handlers.api import local_today
+    from services.dossiers import local_today
 
     today = local_today(rt.settings)  # the agency's date (Asia/Ho_Chi_Minh), not the machine's
     late = await seed_dossier(rt, due=today - dt.timedelta(days=3))

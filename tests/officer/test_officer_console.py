@@ -190,7 +190,7 @@ async def test_new_citizen_messages_reach_the_open_page_without_reload(client, r
 async def test_queue_filters_and_counts(client, rt):
     import datetime as dt
 
-    from handlers.api import local_today
+    from services.dossiers import local_today
 
     today = local_today(rt.settings)  # the agency's date (Asia/Ho_Chi_Minh), not the machine's
     late = await seed_dossier(rt, due=today - dt.timedelta(days=3))
