@@ -9,6 +9,7 @@ import logging
 import sys
 
 from core.settings import load_settings
+from services.officers import ROLES
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -39,7 +40,7 @@ def main(argv: list[str] | None = None) -> int:
     add = osub.add_parser("add", help="create an officer (password on stdin)")
     add.add_argument("--username", required=True)
     add.add_argument("--agency", required=True)
-    add.add_argument("--role", required=True, choices=["officer", "supervisor", "analyst", "admin"])
+    add.add_argument("--role", required=True, choices=ROLES)
     osub.add_parser("seed-demo", help="create the demo officer if missing and print its login")
     db = sub.add_parser("db", help="database")
     dsub = db.add_subparsers(dest="db_command", required=True)

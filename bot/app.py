@@ -32,9 +32,10 @@ def create_app(settings: Settings, *, role: str = "all", workers: int = 1) -> we
         for channel in runtime.channels.values():
             channel.setup(app)
         app.add_routes(platform.routes)  # signed /media links sent to the platforms
-        from handlers import api
+        from handlers import api, officer
 
-        api.setup(app)  # officer console (/officer) and API v1 (/api/v1)
+        api.setup(app)  # API v1 (/api/v1)
+        officer.setup(app)  # officer console (/officer)
         app.router.add_get("/", _index)
 
     async def lifecycle(app: web.Application):

@@ -18,15 +18,14 @@ from __future__ import annotations
 from aiohttp import web
 
 from core.hub import RUNTIME
-from handlers import auth, officer
+from handlers import auth
 from handlers.api import openapi, routes
 from handlers.api.errors import json_errors
 
 
 def setup(app: web.Application) -> None:
-    """Register the API (JSON errors under /api/) and, beside it, the officer console."""
+    """Register the API (JSON errors under /api/); the console is mounted beside it by the app."""
     auth.install_throttle(app, app[RUNTIME].settings)
     app.middlewares.append(json_errors)
     app.add_routes(routes.routes)
     app.add_routes(openapi.routes)
-    officer.setup(app)
