@@ -201,3 +201,18 @@ async def test_a_conversation_stored_in_the_old_shape_continues(engine):
     chat.state = dict(OLD_SHAPE)
     assert "Họ và tên dự kiến của bé" in await chat.send("1")
     assert chat.ctx.confirmed[(7, "cccd_nguoi_khai")]["full_name"] == "TRẦN THỊ MAI"
+
+
+async def test_a_supplement_collects_exactly_the_documents_asked_then_reports(engine):
+    chat = Chat(engine)
+    dossier_id = await chat.ctx.create_dossier("khai_sinh")
+    chat.ctx.dossiers[dossier_id].update(code="DEMO-261123-0001", status="needs_supplement")
+    chat.state, replies = engine.reopen_for_supplement({"step": "menu"}, "khai_sinh", dossier_id,
+                                                       ["giay_cam_doan_sinh"])
+    assert chat.state["step"] == "doc" and "Bước 1/1" in replies[0].text
+    assert "Bạn chụp lại" in await chat.send(photo="blurry.jpg") and chat.state["retakes"] == 1
+    done = await chat.send(photo="paper.jpg")
+    assert "Đã nhận đủ giấy tờ bổ sung" in done and "DEMO-261123-0001" in done
+    assert chat.state == {"step": "menu", "options": chat.state["options"]}
+    assert chat.ctx.dossiers[dossier_id]["status"] == "submitted"
+    assert [key for _d, key, _q in chat.ctx.documents] == ["giay_cam_doan_sinh"]
