@@ -109,6 +109,12 @@ class State:
         """The step as stored (None for a conversation not started)."""
         return None if self.step is Step.START else self.step.value
 
+    def clear(self, step: Step) -> None:
+        """Forget everything, in place: this object becomes a fresh state at `step`."""
+        fresh = State(step=step)
+        for f in dataclasses.fields(self):
+            setattr(self, f.name, getattr(fresh, f.name))
+
     def copy(self) -> State:
         return State.from_dict(self.to_dict())
 

@@ -8,7 +8,7 @@ from typing import Any
 from core.events import Attachment, Reply
 
 from ..catalog import Document
-from ..state import State, Step, menu
+from ..state import State, Step
 from ..turn import Outcome, Turn
 from .base import LACK_WORDS, Dialogue, handles, mask, prompts
 
@@ -33,9 +33,8 @@ def enter_document(d: Dialogue, state: State) -> list[Reply]:
 def next_after_documents(d: Dialogue, state: State) -> list[Reply]:
     if state.mode == "supplement":
         done = {"dossier_id": state.dossier_id, "documents": list(state.documents or [])}
-        finished = menu()
-        vars(state).update(vars(finished))  # reported by the engine: it needs the context
-        state.supplement_done = done
+        state.clear(Step.MENU)
+        state.supplement_done = done  # reported by the engine: it needs the context
         return []
     proc = d.proc(state)
     if proc.fields and (state.field or 0) < len(proc.fields):

@@ -10,7 +10,7 @@ import pytest
 
 from flows.engine import Engine, State, Step
 from flows.steps.base import HANDLERS
-from dialogue_kit import Chat, FakeContext, ScriptedNLU
+from dialogue_kit import Chat, ScriptedNLU
 
 SCRIPT = {
     "giúp mình với": ("help", 0.95),
