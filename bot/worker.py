@@ -25,14 +25,9 @@ from core.events import Attachment, InboundEvent, Reply
 from core.media import MediaStore
 from core.queue import Entry, Job, MessageQueue, cursor_key
 from core.settings import Settings
-from flows.engine import Engine, Outcome
+from flows.engine import Engine, Outcome, State
 
 log = logging.getLogger(__name__)
-
-# Hooks for the crash tests (a worker is killed while paused): seconds to pause inside the
-# transaction before its commit, and after the commit before the job is acknowledged.
-_PAUSE_BEFORE_COMMIT = float(os.environ.get("MOTCUA_TEST_PAUSE_BEFORE_COMMIT_S", "0") or 0)
-_PAUSE_AFTER_COMMIT = float(os.environ.get("MOTCUA_TEST_PAUSE_AFTER_COMMIT_S", "0") or 0)
 
 Prepare = Callable[[InboundEvent], Awaitable[InboundEvent]]
 
@@ -249,39 +244,30 @@ class Worker:
                     MessageLog.channel == event.channel, MessageLog.direction == "in",
                     MessageLog.external_id == event.message_id))).first()
                 if repeated:
-                    outcome = Outcome(state)  # delivered again after the queue forgot it: skip
+                    outcome = Outcome(State.from_dict(state))  # delivered again after the queue forgot it
                 else:
                     outcome = await self._turn(s, conv, state, event)
                 ok = await store.advance_conversation(
-                    s, conv, old_cursor=old, new_cursor=entry.cursor, state=outcome.state,
-                    step=outcome.state.get("step"),
+                    s, conv, old_cursor=old, new_cursor=entry.cursor, state=outcome.state.to_dict(),
+                    step=outcome.state.saved_step,
                     # the reply windows run from the citizen's last message, not from an unfollow
                     last_inbound_at=conv.last_inbound_at if event.kind in NOT_A_MESSAGE else utcnow(),
                 )
                 if not ok:
                     raise CursorConflict(event.conversation_key)
-                if _PAUSE_BEFORE_COMMIT:
-                    await asyncio.sleep(_PAUSE_BEFORE_COMMIT)
         metrics.APPLIED.labels(event.channel).inc()
         metrics.TURN_SECONDS.observe(time.perf_counter() - started)
         self.on_committed()
-        if _PAUSE_AFTER_COMMIT:
-            await asyncio.sleep(_PAUSE_AFTER_COMMIT)
 
     async def _turn(self, s, conv, state: dict, event: InboundEvent) -> Outcome:
         inbound = MessageLog(
             conversation_id=conv.id, direction="in", author="citizen", channel=event.channel,
             external_id=event.message_id, kind=event.kind, text=event.text if event.text else event.payload,
-            attachments=[dataclasses.asdict(a) for a in event.attachments], step=state.get("step"),
+            attachments=[dataclasses.asdict(a) for a in event.attachments], step=self.engine.step_of(state),
             received_at=dt.datetime.fromtimestamp(event.timestamp_ms / 1000, dt.timezone.utc),
         )
         s.add(inbound)
-        idle = None
-        if conv.last_inbound_at is not None:
-            last = conv.last_inbound_at
-            if last.tzinfo is None:  # SQLite returns naive datetimes
-                last = last.replace(tzinfo=dt.timezone.utc)
-            idle = (utcnow() - last).total_seconds()
+        idle = (utcnow() - conv.last_inbound_at).total_seconds() if conv.last_inbound_at is not None else None
         ctx = TurnContext(s, conv, self.settings, self.media, dt.datetime.now(self.tz), idle)
         try:
             async with s.begin_nested():  # a failing dialogue leaves no half-made rows behind
@@ -289,8 +275,8 @@ class Worker:
         except Exception:
             metrics.DIALOGUE_ERRORS.inc()
             log.exception("dialogue failed on %s; apologising", event.dedupe_key)
-            outcome = Outcome(state, [Reply(self.engine.m["error"])])
+            outcome = Outcome(State.from_dict(state), [Reply(self.engine.text("error"))])
         inbound.intent = outcome.intent
         for reply in outcome.replies:
-            store.add_outbound(s, conv, event.user_id, reply, step=outcome.state.get("step"))
+            store.add_outbound(s, conv, event.user_id, reply, step=outcome.state.saved_step)
         return outcome

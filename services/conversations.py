@@ -1,7 +1,7 @@
 """Actions on a conversation from outside the citizen's turn (officers, operators): hand-over.
 
 Each runs in one transaction under the conversation's lock, like a worker turn, and writes its
-replies to the outbox."""
+replies to the outbox. The dialogue's state changes only through the engine's methods."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from sqlalchemy import select
 from core import store
 from core.db import Conversation
 from core.events import Reply
+from flows.engine import Engine
 
 
 async def take_over(runtime, conversation_key: str, officer_id: int | None = None) -> None:
@@ -17,14 +18,13 @@ async def take_over(runtime, conversation_key: str, officer_id: int | None = Non
     async with runtime.queue.lock(conversation_key, runtime.settings.lock_ttl_s):
         async with runtime.db.session() as s, s.begin():
             conv = (await s.execute(select(Conversation).where(Conversation.key == conversation_key))).scalar_one()
-            state = dict(conv.state or {})
-            if state.get("step") != "human":
-                paused = {k: v for k, v in state.items() if k not in {"options", "paused"}}
-                conv.state = {"step": "human", "paused": paused}
-                conv.step = "human"
+            before = conv.state
+            if not Engine.is_taken_over(before):
+                conv.state = runtime.engine.take_over(before)
+                conv.step = Engine.step_of(conv.state)
             conv.handled_by = officer_id
             store.audit(s, f"officer:{officer_id}" if officer_id else "system", "take_over",
-                        {"conversation": conversation_key}, state.get("dossier_id"))
+                        {"conversation": conversation_key}, (before or {}).get("dossier_id"))
 
 
 async def hand_back(runtime, conversation_key: str, officer_id: int | None = None) -> list[Reply]:
@@ -32,11 +32,11 @@ async def hand_back(runtime, conversation_key: str, officer_id: int | None = Non
     async with runtime.queue.lock(conversation_key, runtime.settings.lock_ttl_s):
         async with runtime.db.session() as s, s.begin():
             conv = (await s.execute(select(Conversation).where(Conversation.key == conversation_key))).scalar_one()
-            if (conv.state or {}).get("step") != "human":
+            if not Engine.is_taken_over(conv.state):
                 return []
             state, replies = runtime.engine.hand_back(conv.state)
             conv.state = state
-            conv.step = state.get("step")
+            conv.step = Engine.step_of(state)
             conv.handled_by = None
             recipient = conversation_key.split(":", 1)[1]
             for reply in replies:
@@ -49,10 +49,10 @@ async def hand_back(runtime, conversation_key: str, officer_id: int | None = Non
 
 def is_taken_over(state: dict | None) -> bool:
     """Whether an officer holds the thread (the bot stays quiet)."""
-    return (state or {}).get("step") == "human"
+    return Engine.is_taken_over(state)
 
 
 def reset_to_menu(conv: Conversation) -> None:
     """Forget the dialogue's progress: the citizen's next message starts at the menu."""
-    conv.state = {"step": "menu"}
-    conv.step = "menu"
+    conv.state = Engine.reset()
+    conv.step = Engine.step_of(conv.state)

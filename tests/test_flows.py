@@ -89,11 +89,11 @@ async def test_a_misread_id_field_is_corrected_by_the_citizen(rt):
     await c.say(photo=photo("paper", seed=31))
     read = await c.say(photo=photo("cccd_front", seed=32))
     assert "Mình đọc được trên thẻ" in read, read
-    fix_number = next(line.split(".")[0] for line in read.splitlines() if line.endswith("Sửa họ tên"))
-    assert "Bạn nhập họ tên đúng" in await c.say(fix_number)
+    fix_number = next(line.split(".")[0] for line in read.splitlines() if line.endswith("Sửa họ và tên"))
+    assert "Bạn nhập họ và tên đúng" in await c.say(fix_number)
     assert "chỉ gồm chữ cái" in await c.say("Ng0yễn Văn")
     again = await c.say("Phạm Thị Hồng Nhung")
-    assert "Họ tên: PHẠM THỊ HỒNG NHUNG" in again
+    assert "Họ và tên: PHẠM THỊ HỒNG NHUNG" in again
     assert "Họ và tên dự kiến của bé" in await c.say("1")
     async with rt.db.session() as s:
         doc = (await s.execute(select(DossierDocument).where(DossierDocument.doc_key == "cccd_nguoi_khai"))).scalar_one()

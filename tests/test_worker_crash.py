@@ -1,5 +1,7 @@
 """A worker killed with SIGKILL mid-job: another worker redoes the job; nothing is lost and no
-reply is written twice. The killed worker is a real subprocess (`python -m bot serve --role worker`)."""
+reply is written twice. The killed worker is a real subprocess: this file run as a script, which
+serves the runtime's sender and a `PausingWorker` (a worker that pauses inside the transaction
+before its commit, or after the commit before the job is acknowledged)."""
 
 from __future__ import annotations
 
@@ -16,7 +18,8 @@ from sqlalchemy import func, select
 from core.db import MessageLog, Outbox
 from core.queue.redis import GROUP
 from bot.runtime import Runtime
-from support import REDIS, ROOT, free_port, wait_for
+from bot.worker import Worker
+from support import REDIS, ROOT, wait_for
 from handlers.webchat import WebChannel
 from citizen import Citizen
 
@@ -43,8 +46,8 @@ async def test_killed_worker_job_is_redone_once(moment, production_settings):
     env = dict(os.environ, DATABASE_URL=s.database_url, REDIS_URL=s.redis_url, REDIS_PREFIX=s.redis_prefix,
                MEDIA_DIR=s.media_dir, VAR_DIR=s.var_dir, SECRET_KEY=s.secret_key, CLAIM_IDLE_MS="1500",
                LOCK_TTL_S="2", LOG_LEVEL="WARNING")
-    env["MOTCUA_TEST_PAUSE_BEFORE_COMMIT_S" if moment == "before_commit" else "MOTCUA_TEST_PAUSE_AFTER_COMMIT_S"] = "60"
-    proc = subprocess.Popen([sys.executable, "-m", "bot", "serve", "--role", "worker", "--port", str(free_port())],
+    env["PYTHONPATH"] = os.pathsep.join([str(ROOT), str(ROOT / "tests")])
+    proc = subprocess.Popen([sys.executable, __file__, moment],
                             cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     rt = Runtime(s)  # used first only to submit and read; its worker starts after the kill
     rt.add_channel(WebChannel())
@@ -76,3 +79,37 @@ async def test_killed_worker_job_is_redone_once(moment, production_settings):
 
 async def _no_pending(prefix: str) -> bool:
     return not await _pending(prefix)
+
+
+class PausingWorker(Worker):
+    """A worker that stops for a minute at `moment` of its first job, to be killed there."""
+
+    def __init__(self, *args, moment: str, **kw) -> None:
+        super().__init__(*args, **kw)
+        self.moment = moment
+
+    async def _turn(self, s, conv, state, event):
+        outcome = await super()._turn(s, conv, state, event)
+        if self.moment == "before_commit":
+            await asyncio.sleep(60)  # inside the transaction
+        return outcome
+
+    async def apply(self, entry) -> None:
+        await super().apply(entry)
+        if self.moment == "after_commit":
+            await asyncio.sleep(60)  # committed, the job not yet acknowledged
+
+
+async def _serve_pausing_worker(moment: str) -> None:
+    from core.settings import load_settings
+
+    rt = Runtime(load_settings())
+    rt.add_channel(WebChannel())
+    await rt.start(workers=0, sender=True)
+    worker = PausingWorker(rt.settings, rt.db, rt.queue, rt.engine, rt.media, on_committed=rt.sender.nudge,
+                           prepare=rt.prepare, moment=moment)
+    await worker.run(asyncio.Event())
+
+
+if __name__ == "__main__":
+    asyncio.run(_serve_pausing_worker(sys.argv[1]))

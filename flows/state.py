@@ -1,0 +1,148 @@
+"""The dialogue's state, typed. It is stored as JSON with the conversation (conversation.state):
+`State.from_dict` reads the stored shape and `to_dict` writes it back with the same keys, so a
+conversation in progress survives a deploy. A key absent from the stored dict is None here and is
+left out again when written."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+
+class Step(StrEnum):
+    """Where a conversation is; the value is what the database stores (conversation.step)."""
+
+    START = "start"  # nothing stored yet (a new conversation): stored as no step at all
+    MENU = "menu"
+    OFFER_BUNDLE = "offer_bundle"
+    ANSWER_OFFER = "answer_offer"
+    PICK_PROCEDURE = "pick_procedure"
+    ASK_CODE = "ask_code"
+    CONSENT = "consent"
+    QUESTION = "question"
+    DOC = "doc"
+    REUSE = "reuse"
+    ID_CONFIRM = "id_confirm"
+    ID_FIX = "id_fix"
+    FIELD = "field"
+    SUMMARY = "summary"
+    EDIT = "edit"
+    RESUME = "resume"
+    HUMAN = "human"
+
+
+#: The steps of a dossier being collected (a long pause there asks: continue or restart?).
+COLLECTING = frozenset({Step.CONSENT, Step.QUESTION, Step.DOC, Step.REUSE, Step.ID_CONFIRM, Step.ID_FIX,
+                        Step.FIELD, Step.SUMMARY, Step.EDIT})
+#: The steps that wait for free text (an intent found in it must not hijack the answer).
+FREE_TEXT = frozenset({Step.FIELD, Step.ID_FIX})
+
+
+@dataclass
+class State:
+    step: Step = Step.START
+    options: list[str] | None = None  # payloads of the numbered options last shown
+    paused: State | None = None  # where the dialogue was (resume, officer holding the thread)
+    # the procedure and its dossier
+    procedure: str | None = None
+    dossier_id: int | None = None
+    mode: str | None = None  # "supplement": collect exactly the documents an officer asked for
+    supplement: list[str] | None = None
+    # progress through the documents
+    answers: dict[str, bool] | None = None
+    doc: int | None = None
+    retakes: int | None = None
+    documents: list[str] | None = None
+    flags: list[str] | None = None
+    alt: dict[str, str] | None = None
+    reusable: dict[str, Any] | None = None
+    declined_reuse: list[str] | None = None
+    id_cards: dict[str, dict[str, str]] | None = None
+    id_doc: str | None = None
+    id_read: dict[str, str] | None = None
+    fixing: str | None = None
+    # the form fields
+    fields: dict[str, Any] | None = None
+    field: int | None = None
+    editing: bool | None = None
+    # offers and answers
+    bundle: str | None = None
+    single: str | None = None
+    asked: str | None = None
+    last_code: str | None = None
+    extra: dict[str, Any] = dataclasses.field(default_factory=dict)  # keys this version does not know
+    # not stored: the documents of a finished supplement, reported by the engine at the turn's end
+    supplement_done: dict[str, Any] | None = None
+    nulls: set[str] = dataclasses.field(default_factory=set, repr=False)  # keys stored as null
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any] | None) -> State:
+        raw, data = data, dict(data or {})
+        known = {f.name for f in dataclasses.fields(cls)} - {"extra", "nulls", "step", "paused", "supplement_done"}
+        state = cls(**{k: data.pop(k) for k in list(data) if k in known})
+        step = data.pop("step", None)
+        state.step = Step(step) if step in Step._value2member_map_ else Step.START
+        paused = data.pop("paused", None)
+        state.paused = cls.from_dict(paused) if paused else None
+        state.extra = data
+        state.nulls = {k for k, v in (raw or {}).items() if v is None and k in known}
+        return state
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {} if self.step is Step.START else {"step": self.step.value}
+        for f in dataclasses.fields(self):
+            if f.name in {"step", "extra", "nulls", "supplement_done"}:
+                continue
+            value = getattr(self, f.name)
+            if value is None:
+                if f.name in self.nulls:
+                    out[f.name] = None
+                continue
+            out[f.name] = value.to_dict() if isinstance(value, State) else _copy(value)
+        out.update(_copy(self.extra))
+        return out
+
+    @property
+    def saved_step(self) -> str | None:
+        """The step as stored (None for a conversation not started)."""
+        return None if self.step is Step.START else self.step.value
+
+    def clear(self, step: Step) -> None:
+        """Forget everything, in place: this object becomes a fresh state at `step`."""
+        fresh = State(step=step)
+        for f in dataclasses.fields(self):
+            setattr(self, f.name, getattr(fresh, f.name))
+
+    def copy(self) -> State:
+        return State.from_dict(self.to_dict())
+
+    def without_options(self) -> State:
+        """This state as the place to come back to (the options shown belong to that moment)."""
+        kept = self.copy()
+        kept.options = None
+        kept.paused = None
+        return kept
+
+
+def _copy(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _copy(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_copy(v) for v in value]
+    return value
+
+
+def menu() -> State:
+    return State(step=Step.MENU)
+
+
+def collecting(procedure: str, dossier_id: int) -> State:
+    """A fresh dossier: nothing collected yet."""
+    return State(step=Step.QUESTION, procedure=procedure, dossier_id=dossier_id, answers={}, doc=0, retakes=0,
+                 fields={}, documents=[], flags=[], alt={}, id_cards={})
+
+
+def step_of(data: dict[str, Any] | None) -> Step:
+    return State.from_dict(data).step

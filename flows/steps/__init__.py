@@ -1,0 +1,6 @@
+"""The steps of the dialogue, one module each; importing this package registers them all."""
+
+from . import answers, consent, document, field, human, id_card, menu, offer, question, status, summary
+
+__all__ = ["answers", "consent", "document", "field", "human", "id_card", "menu", "offer", "question",
+           "status", "summary"]

@@ -1,0 +1,72 @@
+"""Questions about a procedure answered from the catalog: documents, fee, time, place and hours.
+Asked in the middle of a dossier, the answer comes and the step stays."""
+
+from __future__ import annotations
+
+from core.events import Reply
+
+from ..catalog import Procedure
+from ..state import State, Step, menu
+from ..turn import Outcome, Turn
+from .base import Dialogue, handles
+from .offer import answer_offer
+from .status import status
+
+ANSWER_INTENTS = frozenset({"ask_requirements", "ask_fee", "ask_processing_time", "ask_location_hours"})
+
+
+async def answer(d: Dialogue, turn: Turn, state: State, keep_step: bool) -> Outcome | None:
+    intent = turn.intent
+    if intent == "check_status":
+        return await status(d, turn, state, keep_step)
+    assert intent is not None
+    procs = list(turn.procedures)
+    if not procs:
+        life_event = d.life_event_for(turn.text)
+        if life_event:
+            procs = [life_event.procedure]
+    key = procs[0] if procs else state.procedure
+    if key is None:
+        new = State(step=Step.PICK_PROCEDURE, asked=intent)
+        items = [(p.short_name[:20], f"proc:{p.key}") for p in d.catalog.values()]
+        return Outcome(new, [d.numbered(new, d.say("which_procedure"), items,
+                                        [p.name for p in d.catalog.values()])], intent)
+    lines = facts(d, d.catalog[key], intent)
+    if keep_step:
+        return Outcome(state, [Reply("\n".join(lines)), Reply(d.say("continue_prompt"))] + d.prompt(state), intent)
+    new, offer = answer_offer(d, key)
+    return Outcome(new, [Reply("\n".join(lines)), offer], intent)
+
+
+def facts(d: Dialogue, proc: Procedure, intent: str) -> list[str]:
+    unconfirmed = set(proc.unconfirmed)
+    if intent == "ask_fee":
+        lines = [d.say("answer_fee", procedure=proc.short_name, fee=proc.fee)]
+        flagged = "fee" in unconfirmed
+    elif intent == "ask_processing_time":
+        lines = [d.say("answer_time", procedure=proc.short_name, days=proc.processing_days,
+                       note=proc.processing_note).strip()]
+        flagged = "processing_days" in unconfirmed
+    elif intent == "ask_location_hours":
+        lines = [d.say("answer_where", procedure=proc.short_name, where=proc.where, hours=proc.hours)]
+        flagged = bool({"where", "hours"} & unconfirmed)
+    else:
+        lines = [d.say("answer_requirements", procedure=proc.short_name)]
+        lines += d.document_lines(proc)
+        flagged = "documents" in unconfirmed
+    if flagged:
+        lines.append(d.say("answer_unconfirmed"))
+    return lines
+
+
+@handles(Step.PICK_PROCEDURE)
+async def on_pick_procedure(d: Dialogue, turn: Turn, state: State) -> Outcome:
+    choice = d.choice(state, turn)
+    procs = [choice.split(":", 1)[1]] if choice else turn.procedures
+    if not procs:
+        return await d.dispatch(turn, State(step=Step.MENU, options=[]))
+    # the question asked before the procedure was picked, about the procedure picked now
+    asked = Turn(turn.ctx, turn.event, turn.text, turn.plain, state.asked, procs[:1])
+    outcome = await answer(d, asked, menu(), keep_step=False)
+    assert outcome is not None
+    return outcome

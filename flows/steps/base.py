@@ -1,0 +1,205 @@
+"""The registry of step handlers and prompts, and what every step module shares (`Dialogue`).
+
+A step module registers, for its `Step` members, a handler (what an inbound message does there)
+and a prompt (how to ask again what the step waits for: after help, an answer, a resume or a hand
+back). Steps reach each other's prompts and handlers through the registry, not by import."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any, Awaitable, Callable
+
+from core.events import QuickReply, Reply
+from core.texts import LABELS, Texts
+
+from ..catalog import Document, LifeEvent, Procedure
+from ..state import State, Step, menu
+from ..turn import Outcome, Turn
+from ..validators import plain
+
+Handler = Callable[["Dialogue", Turn, State], Awaitable[Outcome]]
+Prompt = Callable[["Dialogue", State], list[Reply]]
+HANDLERS: dict[Step, Handler] = {}
+PROMPTS: dict[Step, Prompt] = {}
+
+CANCEL_WORDS = {"huy", "cancel", "huy bo", "huy ho so", "dung lai", "thoi huy"}
+MENU_WORDS = {"menu", "bat dau lai", "quay lai", "bat dau", "trang chu"}
+HUMAN_WORDS = {"gap can bo", "noi chuyen voi can bo", "can bo", "gap nguoi that"}
+YES_WORDS = {"dong y", "co", "ok", "oke", "yes", "u", "uh", "dung", "dung roi", "chinh xac", "vang", "da"}
+NO_WORDS = {"khong", "khong dong y", "ko", "k", "no", "sai", "chua dung", "khong phai"}
+LACK_WORDS = ("khong co", "chua co", "ko co", "k co", "mat roi", "bi mat", "khong tim thay")
+
+
+def handles(*steps: Step) -> Callable[[Handler], Handler]:
+    def register(fn: Handler) -> Handler:
+        for step in steps:
+            assert step not in HANDLERS, f"two handlers for {step}"
+            HANDLERS[step] = fn
+        return fn
+    return register
+
+
+def prompts(*steps: Step) -> Callable[[Prompt], Prompt]:
+    def register(fn: Prompt) -> Prompt:
+        for step in steps:
+            PROMPTS[step] = fn
+        return fn
+    return register
+
+
+def field_label(name: str) -> str:
+    """The one wording of an ID-card field (shared with the officer console)."""
+    return LABELS.get("fields").get(name, name)
+
+
+def mask(number: str) -> str:
+    return "•" * max(0, len(number) - 4) + number[-4:] if number else "?"
+
+
+def show_date(value: str) -> str:
+    try:
+        return dt.date.fromisoformat(value).strftime("%d/%m/%Y")
+    except (TypeError, ValueError):
+        return value
+
+
+def capitalised(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+class Dialogue:
+    """The catalog, the life events and the sentences, with the helpers every step uses."""
+
+    def __init__(self, catalog: dict[str, Procedure], events: list[LifeEvent], texts: Texts,
+                 consent_version: str, agency_name: str) -> None:
+        self.catalog = catalog
+        self.events = events
+        self.texts = texts
+        self.consent_version = consent_version
+        self.agency_name = agency_name
+
+    def say(self, key: str, **kw: Any) -> str:
+        return self.texts(key, **kw)
+
+    def invalid(self, code: str, example: str, options: list[str] | None = None) -> str:
+        """A validator's problem code as the sentence that asks again."""
+        listed = "; ".join(f"{i}. {o}" for i, o in enumerate(options or [], 1))
+        return self.say("field_invalid", problem=self.say(f"invalid.{code}", options=listed), example=example)
+
+    # ---- the registry --------------------------------------------------------------------
+    async def dispatch(self, turn: Turn, state: State) -> Outcome:
+        return await HANDLERS.get(state.step, HANDLERS[Step.START])(self, turn, state)
+
+    def prompt(self, state: State) -> list[Reply]:
+        """Ask again what the current step waits for."""
+        ask = PROMPTS.get(state.step)
+        return ask(self, state) if ask else []
+
+    def enter(self, state: State, step: Step) -> list[Reply]:
+        state.step = step
+        return self.prompt(state)
+
+    # ---- numbered options ----------------------------------------------------------------
+    def numbered(self, state: State, lead: str, items: list[tuple[str, str]], titles: list[str] | None = None) -> Reply:
+        """A message with numbered options; the numbers, the button taps and (for yes/no) words
+        all answer it. `items` are (button title, payload); `titles` the longer lines shown."""
+        state.options = [payload for _t, payload in items]
+        shown = titles or [t for t, _p in items]
+        text = "\n".join([lead] + [f"{i}. {t}" for i, t in enumerate(shown, 1)])
+        # Titles are full here; a channel with a length limit (Messenger: 20) shortens them.
+        return Reply(text, tuple(QuickReply(f"{i}. {t}", p) for i, (t, p) in enumerate(items, 1)))
+
+    @staticmethod
+    def choice(state: State, turn: Turn) -> str | None:
+        options = state.options or []
+        if turn.event.payload and turn.event.payload in options:
+            return turn.event.payload
+        m = re.fullmatch(r"(?:so\s*)?(\d{1,2})\s*[.)]?(?:\s.*)?", turn.plain)
+        if m and 1 <= int(m.group(1)) <= len(options):
+            return options[int(m.group(1)) - 1]
+        return None
+
+    def yes_no(self, state: State, turn: Turn, yes: str = "yes", no: str | None = "no") -> str | None:
+        """A numbered choice, else a confident affirm/deny, else a plain yes or no word."""
+        choice = self.choice(state, turn)
+        if choice is not None:
+            return choice
+        if turn.intent == "affirm" or turn.plain in YES_WORDS:
+            return yes
+        if no is not None and (turn.intent == "deny" or turn.plain in NO_WORDS):
+            return no
+        return None
+
+    def menu(self, state: State, lead: str) -> Reply:
+        return self.numbered(state, lead, [(e.button, f"event:{e.key}") for e in self.events],
+                             [e.title for e in self.events])
+
+    def to_menu(self, lead_key: str = "menu_again", replies: list[Reply] | None = None, **kw: Any) -> Outcome:
+        new = menu()
+        return Outcome(new, (replies or []) + [self.menu(new, self.say(lead_key, **kw))])
+
+    # ---- the procedure of a state ----------------------------------------------------------
+    def proc(self, state: State) -> Procedure:
+        assert state.procedure is not None
+        return self.catalog[state.procedure]
+
+    def plan(self, state: State) -> list[Document]:
+        """The documents to photograph, in order."""
+        proc = self.proc(state)
+        if state.mode == "supplement":
+            return [self.document(proc, key) for key in state.supplement or []]
+        answers = state.answers or {}
+        return [d for d in proc.documents if d.photo != "none" and (not d.condition or answers.get(d.condition))]
+
+    def current_doc(self, state: State) -> Document:
+        return self.plan(state)[state.doc or 0]
+
+    @staticmethod
+    def document(proc: Procedure, key: str) -> Document:
+        """A document of the procedure by key; an alternative is asked for as a document of its own."""
+        for d in proc.documents:
+            if d.key == key:
+                return d
+            for a in d.alternatives:
+                if a.key == key:
+                    return Document(key=a.key, name=a.name, photo=a.photo, required=True, ask=a.ask)
+        raise KeyError(key)
+
+    def life_event_for(self, text: str) -> LifeEvent | None:
+        said = plain(text)
+        for e in self.events:
+            if any(plain(p) in said for p in e.phrases if p):
+                return e
+        return None
+
+    def document_lines(self, proc: Procedure) -> list[str]:
+        """The documents, numbered; a conditional one says when it is needed."""
+        lines = []
+        for i, d in enumerate([d for d in proc.documents if d.photo != "none"], 1):
+            line = f"{i}. {d.name}"
+            if d.condition:
+                line += " " + self.say("intro_conditional", question=proc.questions[d.condition].yes.lower())
+            lines.append(line)
+        shown = [d.name for d in proc.documents if d.photo == "none"]
+        if shown:
+            lines.append(self.say("intro_none", docs="; ".join(shown)))
+        return lines
+
+    # ---- leaving a step ------------------------------------------------------------------
+    async def cancel(self, turn: Turn, state: State) -> Outcome:
+        if state.dossier_id:
+            await turn.ctx.audit("cancelled", {"step": state.saved_step}, state.dossier_id)
+        outcome = self.to_menu(replies=[Reply(self.say("cancelled"))])
+        outcome.intent = "cancel"
+        return outcome
+
+    @staticmethod
+    def pause(state: State, step: Step) -> State:
+        """Leave the dialogue where it is for `step` (an officer, a resume question); the place
+        to come back to is kept in `paused`."""
+        return State(step=step, paused=state.without_options())
+
+    async def to_human(self, turn: Turn, state: State) -> Outcome:
+        await turn.ctx.audit("request_human", {"step": state.saved_step}, state.dossier_id)
+        return Outcome(self.pause(state, Step.HUMAN), [Reply(self.say("human"))], "request_human")

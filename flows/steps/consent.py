@@ -1,0 +1,59 @@
+"""Consent before any document is taken, and the start of a dossier."""
+
+from __future__ import annotations
+
+from core.events import Reply
+
+from ..state import State, Step, collecting, menu
+from ..turn import Outcome, Turn
+from .base import Dialogue, handles, prompts
+from .question import next_question
+
+
+@prompts(Step.CONSENT)
+def ask_consent(d: Dialogue, state: State) -> list[Reply]:
+    return [consent_reply(d, state)]
+
+
+def consent_reply(d: Dialogue, state: State) -> Reply:
+    text = d.say("consent", procedure=d.proc(state).short_name, agency=d.agency_name)
+    return d.numbered(state, text, [(d.say("choice_yes"), "yes"), (d.say("choice_no"), "no")])
+
+
+def start_procedure(d: Dialogue, key: str) -> Outcome:
+    new = State(step=Step.CONSENT, procedure=key)
+    return Outcome(new, [consent_reply(d, new)], "start_procedure")
+
+
+@handles(Step.CONSENT)
+async def on_consent(d: Dialogue, turn: Turn, state: State) -> Outcome:
+    answer = d.yes_no(state, turn)
+    if answer == "yes":
+        return await begin_collection(d, turn, state)
+    if answer == "no":
+        await turn.ctx.audit("consent_refused", {"procedure": state.procedure, "version": d.consent_version,
+                                                 "at": turn.ctx.now.isoformat()})
+        return Outcome(menu(), [Reply(d.say("consent_refused", agency=turn.ctx.agency_name))], "deny")
+    return Outcome(state, [consent_reply(d, state)])
+
+
+async def begin_collection(d: Dialogue, turn: Turn, state: State) -> Outcome:
+    proc = d.proc(state)
+    ctx = turn.ctx
+    dossier_id = await ctx.create_dossier(proc.key)
+    await ctx.audit("consent_given", {"procedure": proc.key, "version": d.consent_version,
+                                      "text": d.say("consent", procedure=proc.short_name, agency=ctx.agency_name),
+                                      "at": ctx.now.isoformat()}, dossier_id)
+    new = collecting(proc.key, dossier_id)
+    if any(doc.photo == "id_card" for doc in proc.documents):
+        new.reusable = await ctx.previous_id_card()  # "only once": offer a card already confirmed
+        if new.reusable is None:
+            new.nulls.add("reusable")
+    lines = [d.say("intro", procedure=proc.short_name)] + d.document_lines(proc)
+    if proc.fields:
+        lines.append(d.say("intro_fields", fields=", ".join(f.label.lower() for f in proc.fields)))
+    if proc.in_person:
+        lines.append(d.say("in_person_note", where=proc.where))
+    if proc.online_only:
+        lines.append(d.say("online_only_note"))
+    return Outcome(new, [Reply("\n".join(lines))] + next_question(d, new), "affirm")

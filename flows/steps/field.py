@@ -1,0 +1,56 @@
+"""The procedure's form fields, asked one by one and checked by their validators."""
+
+from __future__ import annotations
+
+from core.events import Reply
+
+from ..state import State, Step
+from ..turn import Outcome, Turn
+from ..validators import validate
+from .base import Dialogue, handles, prompts
+
+
+@prompts(Step.FIELD)
+def ask_field(d: Dialogue, state: State) -> list[Reply]:
+    f = d.proc(state).fields[state.field or 0]
+    if f.validator == "choice":
+        return [d.numbered(state, f.ask, [(o, o) for o in f.options])]
+    return [Reply(d.say("ask_field", ask=f.ask, example=f.example))]
+
+
+@handles(Step.FIELD)
+async def on_field(d: Dialogue, turn: Turn, state: State) -> Outcome:
+    proc = d.proc(state)
+    index = state.field or 0
+    f = proc.fields[index]
+    raw = turn.event.payload or turn.text
+    if not raw:
+        return Outcome(state, ask_field(d, state))
+    value, problem = validate(f.validator, raw, list(f.options), turn.ctx.now.date())
+    if problem:
+        return Outcome(state, [Reply(d.invalid(problem, f.example, list(f.options)))])
+    state.fields = {**(state.fields or {}), f.key: value}
+    if state.editing:
+        state.editing = None
+        state.field = len(proc.fields)
+        return Outcome(state, d.enter(state, Step.SUMMARY))
+    state.field = index + 1
+    if state.field < len(proc.fields):
+        return Outcome(state, ask_field(d, state))
+    return Outcome(state, d.enter(state, Step.SUMMARY))
+
+
+@prompts(Step.EDIT)
+def ask_edit(d: Dialogue, state: State) -> list[Reply]:
+    fields = d.proc(state).fields
+    return [d.numbered(state, d.say("edit_pick"), [(f.label[:20], f"edit:{i}") for i, f in enumerate(fields)],
+                       [f.label for f in fields])]
+
+
+@handles(Step.EDIT)
+async def on_edit(d: Dialogue, turn: Turn, state: State) -> Outcome:
+    choice = d.choice(state, turn)
+    if not choice:
+        return Outcome(state, d.enter(state, Step.SUMMARY))
+    state.field, state.editing = int(choice.split(":", 1)[1]), True
+    return Outcome(state, d.enter(state, Step.FIELD))

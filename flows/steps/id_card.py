@@ -1,0 +1,99 @@
+"""ID cards: reuse of a card confirmed in an earlier dossier, confirmation of what was read from a
+new one, and the correction of a misread field."""
+
+from __future__ import annotations
+
+from core.events import Attachment, Reply
+
+from ..state import State, Step
+from ..turn import Outcome, Turn
+from ..validators import validate
+from .base import Dialogue, field_label, handles, prompts, show_date
+from .document import enter_document, on_document
+
+# How a corrected ID field is checked (examples and options: id_fields in messages.yml).
+ID_FIELD_VALIDATORS = {
+    "id_number": "id_number", "old_id_number": "id_number", "full_name": "person_name",
+    "date_of_birth": "date_past", "sex": "choice", "nationality": "text", "place_of_origin": "address",
+    "place_of_residence": "address", "date_of_issue": "date_past", "date_of_expiry": "text",
+}
+
+
+@handles(Step.REUSE)
+async def on_reuse(d: Dialogue, turn: Turn, state: State) -> Outcome:
+    choice = d.choice(state, turn)
+    doc = d.current_doc(state)
+    if choice == "reuse" and state.reusable:
+        prev = state.reusable
+        assert state.dossier_id is not None and state.documents is not None and state.id_cards is not None
+        att = Attachment(type="image", path=prev.get("path"), content_type=prev.get("content_type"),
+                         size=prev.get("size"), sha256=prev.get("sha256"))
+        fields = {k: v for k, v in prev.items() if k in doc.read_fields}
+        await turn.ctx.add_document(state.dossier_id, doc.key, att, {"ok": True, "reused": True},
+                                    {"fields": fields, "reused_from": prev.get("document_id")})
+        await turn.ctx.confirm_reading(state.dossier_id, doc.key, fields)
+        state.documents.append(doc.key)
+        state.id_cards[doc.key] = fields
+        state.doc = (state.doc or 0) + 1
+        return Outcome(state, [Reply(d.say("reused"))] + enter_document(d, state))
+    if choice == "new" or turn.event.attachments:
+        state.declined_reuse = (state.declined_reuse or []) + [doc.key]
+        state.step = Step.DOC
+        if turn.event.attachments:
+            return await on_document(d, turn, state)
+        return Outcome(state, d.prompt(state))
+    return Outcome(state, enter_document(d, state))
+
+
+@prompts(Step.ID_CONFIRM)
+def id_confirm_reply(d: Dialogue, state: State) -> list[Reply]:
+    read = state.id_read or {}
+    lines = [d.say("id_read")]
+    for name, value in read.items():
+        lines.append(f"- {field_label(name)}: {show_date(value) if name.startswith('date_') else value}")
+    lines.append(d.say("id_confirm"))
+    items = [(d.say("id_all_right"), "ok")] + [
+        (d.say("id_fix_title", label=field_label(n).lower()), f"fix:{n}") for n in read]
+    return [d.numbered(state, "\n".join(lines), items)]
+
+
+@handles(Step.ID_CONFIRM)
+async def on_id_confirm(d: Dialogue, turn: Turn, state: State) -> Outcome:
+    choice = d.yes_no(state, turn, yes="ok", no=None)
+    if choice == "ok":
+        assert state.dossier_id is not None and state.id_doc and state.id_read is not None
+        await turn.ctx.confirm_reading(state.dossier_id, state.id_doc, state.id_read)
+        state.id_cards = {**(state.id_cards or {}), state.id_doc: dict(state.id_read)}
+        state.id_doc = state.id_read = None
+        state.nulls -= {"id_doc", "id_read"}
+        state.doc = (state.doc or 0) + 1
+        return Outcome(state, enter_document(d, state), "affirm")
+    if choice and choice.startswith("fix:"):
+        state.fixing = choice.split(":", 1)[1]
+        return Outcome(state, d.enter(state, Step.ID_FIX))
+    return Outcome(state, id_confirm_reply(d, state))
+
+
+@prompts(Step.ID_FIX)
+def ask_id_fix(d: Dialogue, state: State) -> list[Reply]:
+    assert state.fixing
+    return [Reply(d.say("id_fix_ask", label=field_label(state.fixing).lower(), example=_example(d, state.fixing)))]
+
+
+def _example(d: Dialogue, name: str) -> str:
+    return d.texts.get("id_fields.examples")[name]
+
+
+@handles(Step.ID_FIX)
+async def on_id_fix(d: Dialogue, turn: Turn, state: State) -> Outcome:
+    name = state.fixing
+    assert name and state.id_read is not None and state.dossier_id is not None
+    options = list(d.texts.get("id_fields.options").get(name, []))
+    value, problem = validate(ID_FIELD_VALIDATORS[name], turn.text, options, turn.ctx.now.date())
+    if problem:
+        return Outcome(state, [Reply(d.invalid(problem, _example(d, name), options))])
+    await turn.ctx.audit("id_field_corrected", {"document": state.id_doc, "field": name,
+                                                "read": state.id_read.get(name)}, state.dossier_id)
+    state.id_read[name] = value or ""
+    state.fixing = None
+    return Outcome(state, d.enter(state, Step.ID_CONFIRM))

@@ -1,0 +1,81 @@
+"""The menu of life events, free text at the menu (intents), small talk and complaints."""
+
+from __future__ import annotations
+
+from core.events import Reply
+
+from ..catalog import LifeEvent
+from ..state import State, Step, menu
+from ..turn import Outcome, Turn
+from .base import Dialogue, handles, prompts
+from .answers import ANSWER_INTENTS, answer
+from .consent import start_procedure
+from .offer import offer_reply
+
+
+@prompts(Step.START, Step.MENU)
+def ask_menu(d: Dialogue, state: State) -> list[Reply]:
+    return [d.menu(state, d.say("menu_again"))]
+
+
+def welcome(d: Dialogue, turn: Turn, intent: str | None) -> Outcome:
+    new = menu()
+    return Outcome(new, [d.menu(new, d.say("welcome", agency=turn.ctx.agency_name))], intent)
+
+
+@handles(Step.START)
+async def on_start(d: Dialogue, turn: Turn, state: State) -> Outcome:
+    routed = await route_free_text(d, turn, menu())
+    return routed or welcome(d, turn, "greet")
+
+
+@handles(Step.MENU)
+async def on_menu(d: Dialogue, turn: Turn, state: State) -> Outcome:
+    choice = d.choice(state, turn)
+    if choice == "event:human":
+        return await d.to_human(turn, state)
+    if choice and choice.startswith("event:"):
+        life_event = next(e for e in d.events if e.key == choice.split(":", 1)[1])
+        return start_life_event(d, life_event)
+    routed = await route_free_text(d, turn, state)
+    if routed:
+        return routed
+    return Outcome(state, [d.menu(state, d.say("not_understood"))])
+
+
+async def route_free_text(d: Dialogue, turn: Turn, state: State) -> Outcome | None:
+    """What a message typed at the menu asks for, by its (confident) intent."""
+    intent = turn.intent
+    if intent == "start_procedure":
+        if turn.procedures:
+            key = turn.procedures[0]
+            event = next((e for e in d.events if e.procedure == key and e.single), None)
+            return start_life_event(d, event) if event else start_procedure(d, key)
+        life_event = d.life_event_for(turn.text)
+        if life_event:
+            return start_life_event(d, life_event)
+    if intent in ANSWER_INTENTS or intent == "check_status":
+        return await answer(d, turn, state, keep_step=False)
+    if intent == "request_human":
+        return await d.to_human(turn, state)
+    if intent == "help":
+        return Outcome(state, [Reply(d.say("help")), d.menu(state, d.say("menu_again"))], "help")
+    if intent == "greet":
+        return welcome(d, turn, intent)
+    if intent in {"thank", "goodbye"}:
+        return Outcome(menu(), [Reply(d.say(intent))], intent)
+    if intent == "complain":
+        await turn.ctx.audit("complaint", {"text": turn.text[:2000]})
+        new = menu()
+        reply = d.numbered(new, d.say("complain"), [(d.say("human_button"), "human")])
+        new.options = ["event:human"]
+        return Outcome(new, [reply], intent)
+    return None
+
+
+def start_life_event(d: Dialogue, life_event: LifeEvent) -> Outcome:
+    if not life_event.single:
+        return start_procedure(d, life_event.procedure)
+    new = State(step=Step.OFFER_BUNDLE, bundle=life_event.procedure, single=life_event.single)
+    offer = life_event.offer or d.catalog[life_event.procedure].name
+    return Outcome(new, [offer_reply(d, new, d.say("offer_bundle", offer=offer))], "start_procedure")

@@ -1,0 +1,39 @@
+"""The procedure's yes/no questions, which decide the conditional documents."""
+
+from __future__ import annotations
+
+from core.events import Reply
+
+from ..state import State, Step
+from ..turn import Outcome, Turn
+from .base import Dialogue, handles, prompts
+from .document import enter_document
+
+
+def pending_questions(d: Dialogue, state: State) -> list[str]:
+    proc = d.proc(state)
+    used = [doc.condition for doc in proc.documents if doc.condition]
+    return [q for q in dict.fromkeys(used) if q not in (state.answers or {})]
+
+
+def next_question(d: Dialogue, state: State) -> list[Reply]:
+    if pending_questions(d, state):
+        return d.enter(state, Step.QUESTION)
+    state.step, state.doc, state.retakes = Step.DOC, 0, 0
+    return enter_document(d, state)
+
+
+@prompts(Step.QUESTION)
+def ask_question(d: Dialogue, state: State) -> list[Reply]:
+    q = d.proc(state).questions[pending_questions(d, state)[0]]
+    return [d.numbered(state, d.say("ask_question", ask=q.ask), [(q.yes, "yes"), (q.no, "no")])]
+
+
+@handles(Step.QUESTION)
+async def on_question(d: Dialogue, turn: Turn, state: State) -> Outcome:
+    choice = d.choice(state, turn)
+    if choice is None:
+        return Outcome(state, ask_question(d, state))
+    assert state.answers is not None
+    state.answers[pending_questions(d, state)[0]] = choice == "yes"
+    return Outcome(state, next_question(d, state))

@@ -1,0 +1,68 @@
+"""The summary of the dossier, its submission and the receipt."""
+
+from __future__ import annotations
+
+from core.events import Reply
+
+from .. import calendar
+from ..state import State, Step, menu
+from ..turn import Outcome, Turn
+from .base import Dialogue, field_label, handles, prompts, show_date
+
+
+@prompts(Step.SUMMARY)
+def summary(d: Dialogue, state: State) -> list[Reply]:
+    proc = d.proc(state)
+    state.step = Step.SUMMARY
+    values = state.fields or {}
+    lines = [d.say("summary", procedure=proc.short_name)]
+    for f in proc.fields:
+        value = values.get(f.key, "")
+        lines.append(f"- {f.label}: {show_date(value) if f.validator.startswith('date') else value}")
+    for fields in (state.id_cards or {}).values():
+        if fields.get("full_name"):
+            lines.append(d.say("summary_id_name", label=field_label("full_name"), name=fields["full_name"]))
+    names = [doc.name for doc in proc.documents if doc.key in (state.documents or [])]
+    lines.append(d.say("summary_docs", docs="; ".join(names) or d.say("summary_no_docs")))
+    lines.append(d.say("summary_confirm"))
+    items = [(d.say("choice_submit"), "submit"), (d.say("choice_redo"), "edit"), (d.say("choice_cancel"), "cancel")]
+    return [d.numbered(state, "\n".join(lines), items)]
+
+
+@handles(Step.SUMMARY)
+async def on_summary(d: Dialogue, turn: Turn, state: State) -> Outcome:
+    choice = d.choice(state, turn)
+    if choice == "submit" or (choice is None and turn.intent == "affirm"):
+        return await submit(d, turn, state)
+    if choice == "edit":
+        if not d.proc(state).fields:
+            return Outcome(state, summary(d, state))
+        return Outcome(state, d.enter(state, Step.EDIT))
+    if choice == "cancel":
+        return await d.cancel(turn, state)
+    return Outcome(state, summary(d, state))
+
+
+async def submit(d: Dialogue, turn: Turn, state: State) -> Outcome:
+    proc = d.proc(state)
+    ctx = turn.ctx
+    assert state.dossier_id is not None
+    due = calendar.due_date(ctx.now.replace(tzinfo=None), proc.processing_days, proc.cutoff_hour)
+    code = await ctx.submit_dossier(state.dossier_id, dict(state.fields or {}), due)
+    received = "; ".join(doc.name for doc in proc.documents if doc.key in (state.documents or [])) or "—"
+    shown_due = due.strftime("%d/%m/%Y")
+    receipt_lines = [
+        d.say("receipt_caption", code=code), proc.name, d.say("receipt_docs", docs=received),
+        d.say("receipt_due", due=shown_due), d.say("receipt_where", where=proc.where),
+    ]
+    image = await ctx.make_receipt(code, receipt_lines)
+    msg = d.say("submitted", procedure=proc.short_name, code=code, due=shown_due, authority=ctx.agency_name)
+    msg += "\n" + d.say("receipt_docs", docs=received)
+    msg += "\n" + d.say("receipt_where", where=proc.where)
+    new = menu()
+    new.last_code = code
+    replies = [Reply(msg)]
+    if image:
+        replies.append(Reply(d.say("receipt_caption", code=code), image_path=image))
+    replies.append(d.menu(new, d.say("menu_again")))
+    return Outcome(new, replies, "affirm")

@@ -1,0 +1,64 @@
+"""What one turn of the dialogue works with: the `Context` (the world outside the engine, given by
+the worker inside its transaction), the inbound message as understood, and the `Outcome`."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from core.events import Attachment, InboundEvent, Reply
+
+from .state import State
+
+#: The NLU's intent is acted on only from this confidence up (applied once, in `Turn.understood`).
+CONFIDENT = 0.6
+
+
+class Context(Protocol):
+    """What the engine may do outside its own state; implemented by the worker."""
+
+    now: dt.datetime  # aware, local time of the agency
+    agency_name: str
+    agency_code: str
+    idle_seconds: float | None  # since the citizen's previous message (None: first message)
+
+    async def create_dossier(self, procedure: str) -> int: ...
+    async def add_document(self, dossier_id: int, doc_key: str, attachment: Attachment, quality: dict,
+                           reading: dict | None = None) -> None: ...
+    async def confirm_reading(self, dossier_id: int, doc_key: str, fields: dict[str, str]) -> None: ...
+    async def previous_id_card(self) -> dict[str, Any] | None: ...
+    async def submit_dossier(self, dossier_id: int, fields: dict[str, Any], due: dt.date) -> str: ...
+    async def dossier_status(self, code: str) -> tuple[str, str] | None: ...
+    async def my_dossiers(self) -> list[tuple[str, str, str]]: ...
+    async def check_photo(self, attachment: Attachment, expect: str) -> dict[str, Any]: ...
+    async def make_receipt(self, code: str, lines: list[str]) -> str | None: ...
+    async def supplement_received(self, dossier_id: int, documents: list[str]) -> str | None: ...
+    async def audit(self, action: str, data: dict[str, Any], dossier_id: int | None = None) -> None: ...
+
+
+@dataclass
+class Outcome:
+    state: State
+    replies: list[Reply] = field(default_factory=list)
+    intent: str | None = None
+
+
+@dataclass
+class Turn:
+    """One inbound event as the dialogue understands it."""
+
+    ctx: Context
+    event: InboundEvent
+    text: str  # stripped
+    plain: str  # lower case, no diacritics, single spaces
+    intent: str | None  # the NLU's intent when confident enough, else None
+    procedures: list[str]  # procedure keys named in the text (entities), catalog keys only
+    supplement_done: dict[str, Any] | None = None  # set by the last document of a supplement
+
+    @staticmethod
+    def understood(parse: dict[str, Any] | None) -> str | None:
+        """The one place where the confidence threshold is applied."""
+        if not parse or parse["intent"]["confidence"] < CONFIDENT:
+            return None
+        return parse["intent"]["name"]

@@ -1,0 +1,118 @@
+"""An in-memory world for the dialogue engine: a scripted NLU and a `Context` that keeps dossiers,
+documents and audit events in lists. No database, no queue, no workers: a journey in milliseconds."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from dataclasses import dataclass, field
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from core.events import Attachment, InboundEvent
+from flows.engine import Engine
+from flows.validators import plain
+
+TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+class ScriptedNLU:
+    """Intents by the exact (diacritic-free) text; anything else is not understood."""
+
+    def __init__(self, script: dict[str, tuple[str, float]] | None = None) -> None:
+        self.script = {plain(k): v for k, v in (script or {}).items()}
+        self.entities: dict[str, list[dict[str, Any]]] = {}
+
+    async def parse(self, text: str) -> dict[str, Any]:
+        name, confidence = self.script.get(plain(text), ("nlu_fallback", 0.3))
+        return {"text": text, "intent": {"name": name, "confidence": confidence},
+                "entities": self.entities.get(plain(text), [])}
+
+
+@dataclass
+class FakeContext:
+    now: dt.datetime = field(default_factory=lambda: dt.datetime(2026, 11, 23, 9, 30, tzinfo=TZ))
+    agency_name: str = "UBND phường Thử Nghiệm"
+    agency_code: str = "DEMO"
+    idle_seconds: float | None = None
+    dossiers: dict[int, dict[str, Any]] = field(default_factory=dict)
+    documents: list[tuple[int, str, dict]] = field(default_factory=list)
+    confirmed: dict[tuple[int, str], dict[str, str]] = field(default_factory=dict)
+    audits: list[tuple[str, dict, int | None]] = field(default_factory=list)
+    receipts: list[str] = field(default_factory=list)
+    previous_card: dict[str, Any] | None = None
+    ids: Any = field(default_factory=lambda: itertools.count(1))
+
+    async def create_dossier(self, procedure: str) -> int:
+        dossier_id = next(self.ids)
+        self.dossiers[dossier_id] = {"procedure": procedure, "status": "draft"}
+        return dossier_id
+
+    async def add_document(self, dossier_id, doc_key, attachment, quality, reading=None) -> None:
+        self.documents.append((dossier_id, doc_key, quality))
+
+    async def confirm_reading(self, dossier_id, doc_key, fields) -> None:
+        self.confirmed[(dossier_id, doc_key)] = dict(fields)
+
+    async def previous_id_card(self):
+        return self.previous_card
+
+    async def submit_dossier(self, dossier_id, fields, due) -> str:
+        code = f"{self.agency_code}-261123-{dossier_id:04d}"
+        self.dossiers[dossier_id].update(status="submitted", fields=fields, due=due, code=code)
+        return code
+
+    async def dossier_status(self, code):
+        found = [d for d in self.dossiers.values() if d.get("code") == code]
+        return (found[0]["procedure"], found[0]["status"]) if found else None
+
+    async def my_dossiers(self):
+        return [(d["code"], d["procedure"], d["status"]) for d in self.dossiers.values() if d.get("code")]
+
+    async def check_photo(self, attachment: Attachment, expect: str) -> dict[str, Any]:
+        if attachment.path and attachment.path.startswith("card"):
+            return {"quality": {"ok": True, "problems": []},
+                    "document": {"type": "cccd_front", "fields": {
+                        "id_number": "001099012345", "full_name": "TRẦN THỊ MAI", "date_of_birth": "1990-10-20"}}}
+        if attachment.path and attachment.path.startswith("blurry"):
+            return {"quality": {"ok": False, "problems": ["blurry"]}}
+        return {"quality": {"ok": True, "problems": []}, "document": {"type": "paper"}}
+
+    async def make_receipt(self, code, lines) -> str | None:
+        self.receipts.append(code)
+        return f"receipts/{code}.png"
+
+    async def supplement_received(self, dossier_id, documents) -> str | None:
+        self.dossiers[dossier_id]["status"] = "submitted"
+        return self.dossiers[dossier_id].get("code")
+
+    async def audit(self, action, data, dossier_id=None) -> None:
+        self.audits.append((action, data, dossier_id))
+
+
+class Chat:
+    """One citizen talking to the engine; the state is kept as the database would keep it (a dict)."""
+
+    def __init__(self, engine: Engine, ctx: FakeContext | None = None) -> None:
+        self.engine = engine
+        self.ctx = ctx or FakeContext()
+        self.state: dict[str, Any] = {}
+        self.n = 0
+        self.intents: list[str | None] = []
+
+    async def send(self, text: str | None = None, *, payload: str | None = None, photo: str | None = None) -> str:
+        self.n += 1
+        if photo:
+            event = InboundEvent("web", "u1", f"m{self.n}", kind="image",
+                                 attachments=(Attachment(type="image", path=photo, content_type="image/jpeg"),))
+        else:
+            event = InboundEvent("web", "u1", f"m{self.n}", kind="payload" if payload else "text",
+                                 text=text, payload=payload)
+        outcome = await self.engine.handle(self.ctx, self.state, event)
+        self.state = outcome.state.to_dict()
+        self.intents.append(outcome.intent)
+        return "\n".join(r.text for r in outcome.replies)
+
+    @property
+    def step(self) -> str | None:
+        return self.engine.step_of(self.state)
