@@ -141,8 +141,3 @@ class Engine(Dialogue):
     def text(self, key: str, **values: Any) -> str:
         """A sentence of messages.yml by dotted key (e.g. "notices.accepted")."""
         return self.texts(key, **values)
-
-    @property
-    def m(self) -> Any:
-        """The raw sentences; kept only until services.actions reads `texts`/`text()` instead."""
-        return self.texts.data

@@ -91,7 +91,6 @@ class _Turn:
     def __init__(self, rt, session, dossier: Dossier, conv: Conversation, officer_id: int | None) -> None:
         self.rt, self.s, self.dossier, self.conv, self.officer_id = rt, session, dossier, conv, officer_id
         self.proc = rt.engine.catalog.get(dossier.procedure)
-        self.notices: dict[str, str] = rt.engine.m["notices"]
         self.out: list[MessageLog] = []
 
     @property
@@ -118,13 +117,13 @@ class _Turn:
         store.audit(self.s, self.actor, action, data, self.dossier.id)
 
     def notice(self, key: str, **kw: Any) -> str:
-        return self.notices[key].format(code=self.dossier.code, agency=self.rt.settings.agency_name,
-                                        procedure=self.proc.name if self.proc else self.dossier.procedure, **kw)
+        return self.rt.engine.text(f"notices.{key}", code=self.dossier.code, agency=self.rt.settings.agency_name,
+                                   procedure=self.proc.name if self.proc else self.dossier.procedure, **kw)
 
     def with_note(self, text: str, note: str, key: str = "result_note") -> str:
         """`text`, then the officer's note (one line, at most 1,000 characters) if there is one."""
         note = " ".join((note or "").split())[:1000]
-        return text + "\n" + self.notices[key].format(note=note) if note else text
+        return text + "\n" + self.rt.engine.text(f"notices.{key}", note=note) if note else text
 
     def local_now(self) -> dt.datetime:
         return dt.datetime.now(ZoneInfo(self.rt.settings.timezone))
@@ -190,7 +189,7 @@ async def request_supplement(rt, code: str, officer_id: int, items: list[dict], 
             reasons.append(reason)
             lines.append(f"{len(keys)}. {names[key]}: {reason}")
         text = t.with_note(t.notice("supplement", items="\n".join(lines)), note, "supplement_note")
-        text += "\n" + t.notices["supplement_how"]
+        text += "\n" + t.rt.engine.text("notices.supplement_how")
         msg = t.reply(text)
         t.move(S.NEEDS_SUPPLEMENT)
         t.audit("supplement_requested", {"items": [{"document": k, "reason": r} for k, r in zip(keys, reasons)],
@@ -198,7 +197,7 @@ async def request_supplement(rt, code: str, officer_id: int, items: list[dict], 
         # the bot reopens collection of exactly these documents, in this thread
         state, replies = rt.engine.reopen_for_supplement(t.conv.state or {}, t.dossier.procedure, t.dossier.id, keys)
         t.conv.state = state
-        t.conv.step = state.get("step")
+        t.conv.step = rt.engine.step_of(state)
         t.conv.handled_by = None
         for reply in replies:
             t.reply(reply.text, author="bot")
