@@ -88,9 +88,11 @@ def main(argv: list[str]) -> int:
 
     nlu = EmbeddedNLU.load(var_path=None, agency_code="DEMO")
     texts = [e.text for e in load_nlu_data(HELDOUT).examples] + [e.text for e in data.examples]
-    texts.append("Dạ em chào anh chị, em tên Lan ở tổ 5, vợ chồng em vừa sinh bé thứ hai hôm 05/03/2026 "
-                 "tại bệnh viện huyện, sđt em 0912 345 678, cccd 001099012345, giờ em muốn làm khai sinh "
-                 "và bảo hiểm y tế cho bé luôn thì cần chuẩn bị những giấy tờ gì ạ, hồ sơ cũ DEMO-261120-0001")
+    texts.append(
+        "Dạ em chào anh chị, em tên Lan ở tổ 5, vợ chồng em vừa sinh bé thứ hai hôm 05/03/2026 "
+        "tại bệnh viện huyện, sđt em 0912 345 678, cccd 001099012345, giờ em muốn làm khai sinh "
+        "và bảo hiểm y tế cho bé luôn thì cần chuẩn bị những giấy tờ gì ạ, hồ sơ cũ DEMO-261120-0001"
+    )
     for t in texts[:200]:
         nlu.parse_sync(t)  # warm-up
     lat = []

@@ -83,18 +83,29 @@ def main(argv=None):
     ap.add_argument("--size", default="1600x1200")
     ap.add_argument("--dir", default=str(Path(tempfile.gettempdir()) / "motcua-ocr-bench"))
     ap.add_argument("--json", default=None)
-    ap.add_argument("--seed-offset", type=int, default=0, help="another set of photos (held out from calibration)")
-    ap.add_argument("--generator", choices=sorted(GENERATORS), default="a",
-                    help="a: the development generator; b: the independent one (report only)")
-    ap.add_argument("--calibrate", action="store_true", help="print per-class percentiles of the quality metrics")
+    ap.add_argument(
+        "--seed-offset", type=int, default=0, help="another set of photos (held out from calibration)"
+    )
+    ap.add_argument(
+        "--generator",
+        choices=sorted(GENERATORS),
+        default="a",
+        help="a: the development generator; b: the independent one (report only)",
+    )
+    ap.add_argument(
+        "--calibrate", action="store_true", help="print per-class percentiles of the quality metrics"
+    )
     a = ap.parse_args(argv)
     W, H = map(int, a.size.split("x"))
     outdir = Path(a.dir)
     outdir.mkdir(parents=True, exist_ok=True)
     o, g = a.seed_offset, a.generator
     tasks = [(o + 10_000 + i, KINDS[i % 5], "good", (W, H), g) for i in range(a.good * 5)]
-    tasks += [(o + 20_000 + 100 * j + i, KINDS[i % 5], c, (W, H), g)
-              for j, c in enumerate(BAD_CLASSES) for i in range(a.bad)]
+    tasks += [
+        (o + 20_000 + 100 * j + i, KINDS[i % 5], c, (W, H), g)
+        for j, c in enumerate(BAD_CLASSES)
+        for i in range(a.bad)
+    ]
     big = [(o + 30_000 + i, KINDS[i % 5], "good", (4000, 3000), g) for i in range(a.big)]
     t0 = time.time()
     items = gen(tasks, outdir)
@@ -108,10 +119,29 @@ def main(argv=None):
         rows.append((path, truth, r))
     n_main = len(items)
     if a.calibrate:
-        keys = ["sharpness", "blur_ratio", "lum_mean", "lum_p1", "lum_p5", "lum_p95", "clipped_frac", "glare_blob_frac", "card_area_frac", "text_density"]
+        keys = [
+            "sharpness",
+            "blur_ratio",
+            "lum_mean",
+            "lum_p1",
+            "lum_p5",
+            "lum_p95",
+            "clipped_frac",
+            "glare_blob_frac",
+            "card_area_frac",
+            "text_density",
+        ]
         for c in ["good"] + BAD_CLASSES:
             ms = [r["quality"]["metrics"] for _, t, r in rows[:n_main] if t["cls"] == c]
-            print(f"{c:16s}", "  ".join(f"{k}=" + "/".join(f"{pct([m.get(k) or 0 for m in ms], p):.3g}" for p in (0, 10, 50, 90, 100)) for k in keys), file=sys.stderr)
+            print(
+                f"{c:16s}",
+                "  ".join(
+                    f"{k}="
+                    + "/".join(f"{pct([m.get(k) or 0 for m in ms], p):.3g}" for p in (0, 10, 50, 90, 100))
+                    for k in keys
+                ),
+                file=sys.stderr,
+            )
 
     # ---- verdicts
     res = {"photos": n_main, "photos_12mp": len(big_items), "size": a.size}
@@ -121,7 +151,7 @@ def main(argv=None):
     correct = 0
     exact = 0
     recall = {}
-    for p, t, r in rows[:n_main]:
+    for _p, t, r in rows[:n_main]:
         probs = set(r["quality"]["problems"])
         exp = EXPECTED[t["cls"]]
         ok = (r["quality"]["ok"] and not exp) or (exp and exp <= probs)
@@ -135,7 +165,7 @@ def main(argv=None):
     res["false_rejection_good"] = frr
     res["recall"] = recall
     rej = {}
-    for _, t, r in good:
+    for _, _t, r in good:
         for pr in r["quality"]["problems"]:
             rej[pr] = rej.get(pr, 0) + 1
     res["good_rejected_by"] = rej
@@ -144,7 +174,7 @@ def main(argv=None):
     fields_tot, fields_ok, cards_ok, ids_ok, type_ok = {}, {}, 0, 0, 0
     reads = [x for x in rows if x[1]["cls"] == "good"]
     per_kind = {}
-    for p, t, r in reads:
+    for _p, t, r in reads:
         doc = r["document"] or {}
         F = doc.get("fields", {})
         type_ok += doc.get("type") == t["kind"]
@@ -185,7 +215,7 @@ def main(argv=None):
         with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as ex:
             outs = list(ex.map(lambda x: baseline(x[0]), bl))
         tot = hit = idh = allh = 0
-        for (p, t, r), (text, sec) in zip(bl, outs):
+        for (_p, t, _r), (text, _sec) in zip(bl, outs):
             flat = " ".join(text.split())
             ok_all = True
             for f, v in t["fields"].items():
@@ -197,20 +227,38 @@ def main(argv=None):
             allh += ok_all
         secs = [s for _, s in outs]
         res["baseline_tesseract_cli"] = {
-            "photos": len(bl), "field_found_rate": hit / tot, "id_number_found_rate": idh / len(bl),
+            "photos": len(bl),
+            "field_found_rate": hit / tot,
+            "id_number_found_rate": idh / len(bl),
             "card_all_fields_found": allh / len(bl),
-            "seconds_p50": round(pct(secs, 50), 2), "seconds_p90": round(pct(secs, 90), 2),
+            "seconds_p50": round(pct(secs, 50), 2),
+            "seconds_p90": round(pct(secs, 90), 2),
             "ours_on_same_photos": {
-                "card_all_fields_correct": sum(all((r["document"] or {}).get("fields", {}).get(f) == v
-                                                   for f, v in t["fields"].items()) for _, t, r in bl) / len(bl),
-                "total_ms_p50": round(pct([r["timings_ms"]["total"] for _, _, r in bl], 50), 1)},
+                "card_all_fields_correct": sum(
+                    all((r["document"] or {}).get("fields", {}).get(f) == v for f, v in t["fields"].items())
+                    for _, t, r in bl
+                )
+                / len(bl),
+                "total_ms_p50": round(pct([r["timings_ms"]["total"] for _, _, r in bl], 50), 1),
+            },
         }
     print(json.dumps(res, ensure_ascii=False, indent=2))
     if a.json:
         Path(a.json).write_text(json.dumps(res, ensure_ascii=False, indent=2))
-    fails = [(str(p.name), r["quality"]["problems"], {f: ((r["document"] or {}).get("fields", {}).get(f), v)
-             for f, v in t["fields"].items() if (r["document"] or {}).get("fields", {}).get(f) != v})
-             for p, t, r in reads if not r["quality"]["ok"] or any((r["document"] or {}).get("fields", {}).get(f) != v for f, v in t["fields"].items())]
+    fails = [
+        (
+            str(p.name),
+            r["quality"]["problems"],
+            {
+                f: ((r["document"] or {}).get("fields", {}).get(f), v)
+                for f, v in t["fields"].items()
+                if (r["document"] or {}).get("fields", {}).get(f) != v
+            },
+        )
+        for p, t, r in reads
+        if not r["quality"]["ok"]
+        or any((r["document"] or {}).get("fields", {}).get(f) != v for f, v in t["fields"].items())
+    ]
     for f in fails[:40]:
         print("MISS", f, file=sys.stderr)
     return 0

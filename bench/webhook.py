@@ -34,7 +34,9 @@ ROOT = Path(__file__).resolve().parent.parent
 APP_ID = "3141592653589793238"
 OA_SECRET = "bench-oa-secret"
 OA_ID = "579745863508352884"
-TEXTS: list[str] = yaml.safe_load((Path(__file__).resolve().with_name("webhook_texts.yml")).read_text(encoding="utf-8"))
+TEXTS: list[str] = yaml.safe_load(
+    (Path(__file__).resolve().with_name("webhook_texts.yml")).read_text(encoding="utf-8")
+)
 
 
 # ---- the bare ceiling ----------------------------------------------------------------------------
@@ -55,13 +57,21 @@ def bare_server(port: int) -> None:
 def signed_request(port: int, i: int, run: str) -> bytes:
     ts = str(int(time.time() * 1000))
     user = f"{run}{i % 5000:05d}"  # 5,000 citizens
-    body = {"event_name": "user_send_text", "app_id": APP_ID, "sender": {"id": user}, "recipient": {"id": OA_ID},
-            "message": {"text": TEXTS[i % len(TEXTS)], "msg_id": f"{run}-{i}"}, "timestamp": ts,
-            "user_id_by_app": "55" + user}
+    body = {
+        "event_name": "user_send_text",
+        "app_id": APP_ID,
+        "sender": {"id": user},
+        "recipient": {"id": OA_ID},
+        "message": {"text": TEXTS[i % len(TEXTS)], "msg_id": f"{run}-{i}"},
+        "timestamp": ts,
+        "user_id_by_app": "55" + user,
+    }
     raw = json.dumps(body, ensure_ascii=False).encode()
     mac = hashlib.sha256(APP_ID.encode() + raw + ts.encode() + OA_SECRET.encode()).hexdigest()
-    head = (f"POST /webhooks/zalo HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Type: application/json\r\n"
-            f"X-ZEvent-Signature: mac={mac}\r\nContent-Length: {len(raw)}\r\n\r\n").encode()
+    head = (
+        f"POST /webhooks/zalo HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Type: application/json\r\n"
+        f"X-ZEvent-Signature: mac={mac}\r\nContent-Length: {len(raw)}\r\n\r\n"
+    ).encode()
     return head + raw
 
 
@@ -155,8 +165,14 @@ async def saturation(port: int, duration: float, connections: int, run: str) -> 
 def _summary(lat: list[float], statuses: dict[int, int], elapsed: float) -> dict:
     lat = sorted(lat)
     q = lambda p: lat[min(len(lat) - 1, int(p * len(lat)))] * 1000 if lat else float("nan")  # noqa: E731
-    return {"n": len(lat), "events_s": len(lat) / elapsed, "p50_ms": q(0.50), "p99_ms": q(0.99),
-            "max_ms": lat[-1] * 1000 if lat else float("nan"), "statuses": statuses}
+    return {
+        "n": len(lat),
+        "events_s": len(lat) / elapsed,
+        "p50_ms": q(0.50),
+        "p99_ms": q(0.99),
+        "max_ms": lat[-1] * 1000 if lat else float("nan"),
+        "statuses": statuses,
+    }
 
 
 # ---- orchestration ------------------------------------------------------------------------------
@@ -190,8 +206,9 @@ def main() -> int:
     ap.add_argument("--rates", default="250,500,1000,2000")
     ap.add_argument("--duration", type=float, default=5.0)
     ap.add_argument("--connections", type=int, default=64)
-    ap.add_argument("--pin", action="store_true",
-                    help="pin the server to CPU 0 and the load generator to CPU 1")
+    ap.add_argument(
+        "--pin", action="store_true", help="pin the server to CPU 0 and the load generator to CPU 1"
+    )
     ap.add_argument("--bare-server", type=int, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.bare_server:
@@ -216,18 +233,36 @@ def main() -> int:
         database_url = f"postgresql+asyncpg://postgres@{host}/{db_name}"
     else:
         database_url = f"sqlite+aiosqlite:///{tmp}/bench.db"
-    env = dict(os.environ, DATABASE_URL=database_url, REDIS_URL=args.redis, REDIS_PREFIX=prefix,
-               MEDIA_DIR=str(tmp / "media"), VAR_DIR=str(tmp / "var"), LOG_LEVEL="WARNING",
-               ZALO_APP_ID=APP_ID, ZALO_OA_SECRET_KEY=OA_SECRET, ZALO_ACCESS_TOKEN="bench", PYTHONPATH=str(ROOT))
-    subprocess.run([sys.executable, "-m", "bot", "db", "upgrade"], env=env, cwd=ROOT, check=True,
-                   stdout=subprocess.DEVNULL)
+    env = dict(
+        os.environ,
+        DATABASE_URL=database_url,
+        REDIS_URL=args.redis,
+        REDIS_PREFIX=prefix,
+        MEDIA_DIR=str(tmp / "media"),
+        VAR_DIR=str(tmp / "var"),
+        LOG_LEVEL="WARNING",
+        ZALO_APP_ID=APP_ID,
+        ZALO_OA_SECRET_KEY=OA_SECRET,
+        ZALO_ACCESS_TOKEN="bench",
+        PYTHONPATH=str(ROOT),
+    )
+    subprocess.run(
+        [sys.executable, "-m", "bot", "db", "upgrade"],
+        env=env,
+        cwd=ROOT,
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
     rates = [float(r) for r in args.rates.split(",") if r]
     results: dict[str, dict[str, dict]] = {}
     try:
         for name in ("ingest", "bare"):
             port = free_port()
-            cmd = ([sys.executable, "-m", "bot", "serve", "--role", "web", "--port", str(port)] if name == "ingest"
-                   else [sys.executable, str(Path(__file__).resolve()), "--bare-server", str(port)])
+            cmd = (
+                [sys.executable, "-m", "bot", "serve", "--role", "web", "--port", str(port)]
+                if name == "ingest"
+                else [sys.executable, str(Path(__file__).resolve()), "--bare-server", str(port)]
+            )
             pin = args.pin and (os.cpu_count() or 1) >= 2
             if pin:  # the server on CPU 0, this generator on CPU 1: they do not steal each other's core
                 cmd = ["taskset", "-c", "0", *cmd]
@@ -240,7 +275,8 @@ def main() -> int:
                 results[name] = {}
                 for rate in rates:
                     results[name][f"{rate:.0f}/s"] = asyncio.run(
-                        fixed_rate(port, rate, args.duration, args.connections, f"{run}r{rate:.0f}"))
+                        fixed_rate(port, rate, args.duration, args.connections, f"{run}r{rate:.0f}")
+                    )
                 cpu0, redis0 = _cpu(proc.pid), _redis_cpu(args.redis)
                 sat = asyncio.run(saturation(port, args.duration, args.connections, run + "s"))
                 sat["server_cpu_us"] = (_cpu(proc.pid) - cpu0) / sat["n"] * 1e6
@@ -252,20 +288,28 @@ def main() -> int:
         accepted = _redis_jobs(args.redis, prefix)
     finally:
         _cleanup(args, prefix, db_name)
-    print(f"\nwebhook ingest benchmark: {args.duration:.0f} s per step, {args.connections} keep-alive connections, "
-          f"DB {args.db}, REDIS_URL set, {os.cpu_count()} CPUs{', server pinned to CPU 0' if args.pin else ''}, "
-          f"load average {os.getloadavg()[0]:.1f} at the end")
+    print(
+        f"\nwebhook ingest benchmark: {args.duration:.0f} s per step, {args.connections} keep-alive connections, "
+        f"DB {args.db}, REDIS_URL set, {os.cpu_count()} CPUs{', server pinned to CPU 0' if args.pin else ''}, "
+        f"load average {os.getloadavg()[0]:.1f} at the end"
+    )
     print(f"{'target':>12} {'step':>11} {'events/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'max ms':>8}  statuses")
     for name, steps in results.items():
         for step, r in steps.items():
-            print(f"{name:>12} {step:>11} {r['events_s']:9.0f} {r['p50_ms']:8.2f} {r['p99_ms']:8.2f} "
-                  f"{r['max_ms']:8.1f}  {r['statuses']}")
+            print(
+                f"{name:>12} {step:>11} {r['events_s']:9.0f} {r['p50_ms']:8.2f} {r['p99_ms']:8.2f} "
+                f"{r['max_ms']:8.1f}  {r['statuses']}"
+            )
     ratio = results["ingest"]["saturation"]["events_s"] / results["bare"]["saturation"]["events_s"]
-    print(f"\ningest/bare at saturation: {ratio:.2f}x   events enqueued in Redis by the ingest runs: {accepted}")
+    print(
+        f"\ningest/bare at saturation: {ratio:.2f}x   events enqueued in Redis by the ingest runs: {accepted}"
+    )
     for name, steps in results.items():
         sat = steps["saturation"]
-        print(f"CPU per event at saturation, {name}: server {sat['server_cpu_us']:.0f} us"
-              + (f", Redis {sat['redis_cpu_us']:.0f} us" if name == "ingest" else ""))
+        print(
+            f"CPU per event at saturation, {name}: server {sat['server_cpu_us']:.0f} us"
+            + (f", Redis {sat['redis_cpu_us']:.0f} us" if name == "ingest" else "")
+        )
     cost = results["bare"]["saturation"]["server_cpu_us"] / results["ingest"]["saturation"]["server_cpu_us"]
     print(f"server CPU ratio bare/ingest (what ingest/bare events/s would be with a core each): {cost:.2f}x")
     return 0
@@ -304,7 +348,7 @@ def _cleanup(args, prefix: str, db_name: str | None) -> None:
     r = redis.Redis.from_url(args.redis)
     keys = list(r.scan_iter(match=prefix + "*", count=5000))
     for i in range(0, len(keys), 1000):
-        r.delete(*keys[i:i + 1000])
+        r.delete(*keys[i : i + 1000])
     r.close()
     if db_name:
         import asyncpg

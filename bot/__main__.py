@@ -58,7 +58,9 @@ def main(argv: list[str] | None = None) -> int:
         host = args.host or settings.host
         port = args.port or settings.port
         app = create_app(settings, role=args.role, workers=args.workers)
-        print(f"MotCua ({args.role}) on http://{host}:{port}  — web chat: http://{host}:{port}/chat", flush=True)
+        print(
+            f"MotCua ({args.role}) on http://{host}:{port}  — web chat: http://{host}:{port}/chat", flush=True
+        )
         web.run_app(app, host=host, port=port, print=None, access_log=None, shutdown_timeout=5)
         return 0
     if args.command == "chat":

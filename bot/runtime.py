@@ -7,16 +7,16 @@ import asyncio
 import contextlib
 import logging
 
+from bot.sender import Sender
+from bot.worker import Prepare, Worker
 from core import metrics
+from core.channel import Channel
 from core.db import Database
 from core.events import InboundEvent
 from core.media import MediaStore
 from core.queue import create_queue
-from bot.sender import Sender
 from core.settings import Settings, ensure_secret_key
-from bot.worker import Prepare, Worker
 from flows.engine import Engine
-from core.channel import Channel
 from nlu import NLU
 
 log = logging.getLogger(__name__)
@@ -82,8 +82,15 @@ class Runtime:
     async def start(self, *, workers: int = 1, sender: bool = True) -> None:
         self._stop.clear()
         for _ in range(workers):
-            worker = Worker(self.settings, self.db, self.queue, self.engine, self.media,
-                            on_committed=self.sender.nudge, prepare=self.prepare)
+            worker = Worker(
+                self.settings,
+                self.db,
+                self.queue,
+                self.engine,
+                self.media,
+                on_committed=self.sender.nudge,
+                prepare=self.prepare,
+            )
             self.workers.append(worker)
             self._tasks.append(asyncio.create_task(worker.run(self._stop), name=f"worker-{worker.consumer}"))
         if sender:
@@ -105,4 +112,3 @@ class Runtime:
             await close_nlu()  # the Rasa backend's HTTP session
         await self.queue.close()
         await self.db.close()
-

@@ -15,16 +15,16 @@ import datetime as dt
 import logging
 import random
 from collections import defaultdict
-from typing import Mapping
+from collections.abc import Mapping
 
 from sqlalchemy import and_, exists, or_, select, update
 from sqlalchemy.orm import aliased
 
 from core import metrics
+from core.channel import DELIVERY, Channel, Delivery, OutsideWindow, PermanentSendError, RetryLater
 from core.db import Conversation, Database, MessageLog, Outbox
 from core.db.models import utcnow
 from core.settings import Settings
-from core.channel import DELIVERY, Channel, Delivery, OutsideWindow, PermanentSendError, RetryLater
 
 log = logging.getLogger(__name__)
 
@@ -58,7 +58,7 @@ class Sender:
             self.wake.clear()
             try:
                 await asyncio.wait_for(self.wake.wait(), timeout=self.settings.sender_poll_s)
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 pass
 
     async def _claim(self) -> list[Outbox]:
@@ -86,7 +86,8 @@ class Sender:
             if rows:
                 until = now + dt.timedelta(seconds=CLAIM_SECONDS)
                 await s.execute(
-                    update(Outbox).where(Outbox.id.in_([r.id for r in rows]))
+                    update(Outbox)
+                    .where(Outbox.id.in_([r.id for r in rows]))
                     .values(status="sending", claimed_until=until)
                 )
         for row in rows:
@@ -97,12 +98,15 @@ class Sender:
     async def _release_held(s, now: dt.datetime) -> None:
         """Held rows (outside a reply window) become due again once the citizen wrote after they
         were held (`next_attempt_at` of a held row is when it was held); `_claim` keeps the order."""
-        wrote_since = exists().where(Conversation.id == Outbox.conversation_id,
-                                     Conversation.last_inbound_at > Outbox.next_attempt_at)
+        wrote_since = exists().where(
+            Conversation.id == Outbox.conversation_id, Conversation.last_inbound_at > Outbox.next_attempt_at
+        )
         await s.execute(
-            update(Outbox).where(Outbox.status == "held", wrote_since)
+            update(Outbox)
+            .where(Outbox.status == "held", wrote_since)
             .values(status="pending", next_attempt_at=now, claimed_until=None)
-            .execution_options(synchronize_session=False))
+            .execution_options(synchronize_session=False)
+        )
 
     async def deliver_due(self) -> bool:
         rows = await self._claim()
@@ -121,8 +125,11 @@ class Sender:
             if not await self._deliver(row):
                 # keep order: give the rest back untouched, to go after this one
                 async with self.db.session() as s, s.begin():
-                    await s.execute(update(Outbox).where(Outbox.id.in_([r.id for r in rows[i + 1:]]))
-                                    .values(status="pending", claimed_until=None))
+                    await s.execute(
+                        update(Outbox)
+                        .where(Outbox.id.in_([r.id for r in rows[i + 1 :]]))
+                        .values(status="pending", claimed_until=None)
+                    )
                 return
 
     async def _deliver(self, row: Outbox) -> bool:
@@ -149,8 +156,12 @@ class Sender:
                 return False
             except OutsideWindow as exc:
                 # held until the citizen writes again; later rows of the conversation wait behind it
-                values = {"status": "held", "attempts": row.attempts, "last_error": f"held: {exc}"[:2000],
-                          "next_attempt_at": utcnow()}
+                values = {
+                    "status": "held",
+                    "attempts": row.attempts,
+                    "last_error": f"held: {exc}"[:2000],
+                    "next_attempt_at": utcnow(),
+                }
                 log.info("outbox %s held: %s", row.id, exc)
             except PermanentSendError as exc:
                 values = {"status": "failed", "attempts": row.attempts + 1, "last_error": str(exc)[:2000]}
@@ -165,17 +176,29 @@ class Sender:
                     delay *= random.uniform(0.5, 1.5)  # jitter
                     if isinstance(exc, RetryLater) and exc.after_s:
                         delay = max(delay, exc.after_s)  # the platform's Retry-After
-                    values = {"status": "pending", "attempts": attempts, "last_error": repr(exc)[:2000],
-                              "next_attempt_at": utcnow() + dt.timedelta(seconds=delay)}
+                    values = {
+                        "status": "pending",
+                        "attempts": attempts,
+                        "last_error": repr(exc)[:2000],
+                        "next_attempt_at": utcnow() + dt.timedelta(seconds=delay),
+                    }
                     metrics.OUTBOX_RETRIES.labels(row.channel).inc()
                 log.warning("sending outbox %s failed (%s attempt(s)): %r", row.id, attempts, exc)
             else:
-                values = {"status": "sent", "attempts": row.attempts + 1, "sent_at": utcnow(), "last_error": None}
+                values = {
+                    "status": "sent",
+                    "attempts": row.attempts + 1,
+                    "sent_at": utcnow(),
+                    "last_error": None,
+                }
                 metrics.OUTBOX_SENT.labels(row.channel).inc()
                 ok = True
         async with self.db.session() as s, s.begin():
-            await s.execute(update(Outbox).where(Outbox.id == row.id, Outbox.claimed_until == row.claimed_until)
-                            .values(claimed_until=None, **values))
+            await s.execute(
+                update(Outbox)
+                .where(Outbox.id == row.id, Outbox.claimed_until == row.claimed_until)
+                .values(claimed_until=None, **values)
+            )
         return ok
 
     async def _record_parts(self, row: Outbox, n: int) -> None:
@@ -183,8 +206,11 @@ class Sender:
         row over (its claim ran out): then stop, and leave the row to that sender."""
         until = utcnow() + dt.timedelta(seconds=CLAIM_SECONDS)
         async with self.db.session() as s, s.begin():
-            done = await s.execute(update(Outbox).where(Outbox.id == row.id, Outbox.claimed_until == row.claimed_until)
-                                   .values(parts_sent=n, claimed_until=until))
+            done = await s.execute(
+                update(Outbox)
+                .where(Outbox.id == row.id, Outbox.claimed_until == row.claimed_until)
+                .values(parts_sent=n, claimed_until=until)
+            )
         if done.rowcount != 1:
             raise ClaimLost(f"outbox {row.id}")
         row.claimed_until = until
@@ -192,16 +218,18 @@ class Sender:
     async def _delivery(self, channel: Channel, row: Outbox) -> Delivery:
         """Who wrote the row and when the citizen last wrote (only looked up for channels with a
         reply window), and how many of its parts were already accepted."""
-        progress = {"parts_sent": row.parts_sent or 0,
-                    "record_parts": lambda n: self._record_parts(row, n)}
+        progress = {"parts_sent": row.parts_sent or 0, "record_parts": lambda n: self._record_parts(row, n)}
         if channel.reply_window("bot") is None and channel.reply_window("officer") is None:
             return Delivery(row.id, "bot", None, **progress)
         async with self.db.session() as s:
-            found = (await s.execute(
-                select(MessageLog.author, Conversation.last_inbound_at)
-                .join(Conversation, Conversation.id == MessageLog.conversation_id)
-                .where(MessageLog.id == row.message_id))).first()
+            found = (
+                await s.execute(
+                    select(MessageLog.author, Conversation.last_inbound_at)
+                    .join(Conversation, Conversation.id == MessageLog.conversation_id)
+                    .where(MessageLog.id == row.message_id)
+                )
+            ).first()
         author, last = (found[0], found[1]) if found else ("bot", None)
         if last is not None and last.tzinfo is None:
-            last = last.replace(tzinfo=dt.timezone.utc)  # SQLite returns naive UTC
+            last = last.replace(tzinfo=dt.UTC)  # SQLite returns naive UTC
         return Delivery(row.id, author, last, **progress)

@@ -12,7 +12,8 @@ import os
 import random
 import socket
 import time
-from typing import Any, Awaitable, Callable
+from collections.abc import Awaitable, Callable
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -42,8 +43,15 @@ class CursorConflict(RuntimeError):
 class TurnContext:
     """The engine's window on the world for one event, bound to the worker's transaction."""
 
-    def __init__(self, session, conv, settings: Settings, media: MediaStore, now: dt.datetime,
-                 idle_seconds: float | None = None) -> None:
+    def __init__(
+        self,
+        session,
+        conv,
+        settings: Settings,
+        media: MediaStore,
+        now: dt.datetime,
+        idle_seconds: float | None = None,
+    ) -> None:
         self.session = session
         self.conv = conv
         self.settings = settings
@@ -54,45 +62,87 @@ class TurnContext:
         self.agency_code = settings.agency_code
 
     async def create_dossier(self, procedure: str) -> int:
-        dossier = Dossier(conversation_id=self.conv.id, citizen_id=self.conv.citizen_id,
-                          agency=self.settings.agency_code, procedure=procedure, status="draft", fields={})
+        dossier = Dossier(
+            conversation_id=self.conv.id,
+            citizen_id=self.conv.citizen_id,
+            agency=self.settings.agency_code,
+            procedure=procedure,
+            status="draft",
+            fields={},
+        )
         self.session.add(dossier)
         await self.session.flush()
         return dossier.id
 
-    async def add_document(self, dossier_id: int, doc_key: str, attachment: Attachment, quality: dict,
-                           reading: dict | None = None) -> None:
-        self.session.add(DossierDocument(
-            dossier_id=dossier_id, doc_key=doc_key, file_path=attachment.path or "",
-            content_type=attachment.content_type or "application/octet-stream", size=attachment.size or 0,
-            sha256=attachment.sha256 or "", quality=quality, reading=reading,
-        ))
+    async def add_document(
+        self,
+        dossier_id: int,
+        doc_key: str,
+        attachment: Attachment,
+        quality: dict,
+        reading: dict | None = None,
+    ) -> None:
+        self.session.add(
+            DossierDocument(
+                dossier_id=dossier_id,
+                doc_key=doc_key,
+                file_path=attachment.path or "",
+                content_type=attachment.content_type or "application/octet-stream",
+                size=attachment.size or 0,
+                sha256=attachment.sha256 or "",
+                quality=quality,
+                reading=reading,
+            )
+        )
         await self.session.flush()
 
     async def confirm_reading(self, dossier_id: int, doc_key: str, fields: dict[str, str]) -> None:
-        doc = (await self.session.execute(
-            select(DossierDocument).where(DossierDocument.dossier_id == dossier_id, DossierDocument.doc_key == doc_key)
-            .order_by(DossierDocument.id.desc()).limit(1))).scalar_one_or_none()
+        doc = (
+            await self.session.execute(
+                select(DossierDocument)
+                .where(DossierDocument.dossier_id == dossier_id, DossierDocument.doc_key == doc_key)
+                .order_by(DossierDocument.id.desc())
+                .limit(1)
+            )
+        ).scalar_one_or_none()
         if doc is not None:
             doc.confirmed = dict(fields)
 
     async def previous_id_card(self) -> dict[str, Any] | None:
         """The newest ID card this citizen confirmed in an earlier dossier ("only once")."""
-        row = (await self.session.execute(
-            select(DossierDocument).join(Dossier, Dossier.id == DossierDocument.dossier_id)
-            .where(Dossier.citizen_id == self.conv.citizen_id, DossierDocument.confirmed.is_not(None),
-                   Dossier.status != "draft")
-            .order_by(DossierDocument.id.desc()).limit(1))).scalar_one_or_none()
+        row = (
+            await self.session.execute(
+                select(DossierDocument)
+                .join(Dossier, Dossier.id == DossierDocument.dossier_id)
+                .where(
+                    Dossier.citizen_id == self.conv.citizen_id,
+                    DossierDocument.confirmed.is_not(None),
+                    Dossier.status != "draft",
+                )
+                .order_by(DossierDocument.id.desc())
+                .limit(1)
+            )
+        ).scalar_one_or_none()
         if row is None or not (row.confirmed or {}).get("id_number"):
             return None
-        return {**row.confirmed, "path": row.file_path, "content_type": row.content_type, "size": row.size,
-                "sha256": row.sha256, "document_id": row.id}
+        return {
+            **row.confirmed,
+            "path": row.file_path,
+            "content_type": row.content_type,
+            "size": row.size,
+            "sha256": row.sha256,
+            "document_id": row.id,
+        }
 
     async def my_dossiers(self) -> list[tuple[str, str, str]]:
-        rows = (await self.session.execute(
-            select(Dossier.code, Dossier.procedure, Dossier.status)
-            .where(Dossier.citizen_id == self.conv.citizen_id, Dossier.code.is_not(None))
-            .order_by(Dossier.id.desc()).limit(20))).all()
+        rows = (
+            await self.session.execute(
+                select(Dossier.code, Dossier.procedure, Dossier.status)
+                .where(Dossier.citizen_id == self.conv.citizen_id, Dossier.code.is_not(None))
+                .order_by(Dossier.id.desc())
+                .limit(20)
+            )
+        ).all()
         return [tuple(r) for r in rows]
 
     async def supplement_received(self, dossier_id: int, documents: list[str]) -> str | None:
@@ -240,15 +290,25 @@ class Worker:
                 if cursor_key(entry.cursor) <= cursor_key(old):
                     return  # applied already
                 state = dict(conv.state or {})
-                repeated = (await s.execute(select(MessageLog.id).where(
-                    MessageLog.channel == event.channel, MessageLog.direction == "in",
-                    MessageLog.external_id == event.message_id))).first()
+                repeated = (
+                    await s.execute(
+                        select(MessageLog.id).where(
+                            MessageLog.channel == event.channel,
+                            MessageLog.direction == "in",
+                            MessageLog.external_id == event.message_id,
+                        )
+                    )
+                ).first()
                 if repeated:
                     outcome = Outcome(State.from_dict(state))  # delivered again after the queue forgot it
                 else:
                     outcome = await self._turn(s, conv, state, event)
                 ok = await store.advance_conversation(
-                    s, conv, old_cursor=old, new_cursor=entry.cursor, state=outcome.state.to_dict(),
+                    s,
+                    conv,
+                    old_cursor=old,
+                    new_cursor=entry.cursor,
+                    state=outcome.state.to_dict(),
                     step=outcome.state.saved_step,
                     # the reply windows run from the citizen's last message, not from an unfollow
                     last_inbound_at=conv.last_inbound_at if event.kind in NOT_A_MESSAGE else utcnow(),
@@ -261,10 +321,16 @@ class Worker:
 
     async def _turn(self, s, conv, state: dict, event: InboundEvent) -> Outcome:
         inbound = MessageLog(
-            conversation_id=conv.id, direction="in", author="citizen", channel=event.channel,
-            external_id=event.message_id, kind=event.kind, text=event.text if event.text else event.payload,
-            attachments=[dataclasses.asdict(a) for a in event.attachments], step=self.engine.step_of(state),
-            received_at=dt.datetime.fromtimestamp(event.timestamp_ms / 1000, dt.timezone.utc),
+            conversation_id=conv.id,
+            direction="in",
+            author="citizen",
+            channel=event.channel,
+            external_id=event.message_id,
+            kind=event.kind,
+            text=event.text if event.text else event.payload,
+            attachments=[dataclasses.asdict(a) for a in event.attachments],
+            step=self.engine.step_of(state),
+            received_at=dt.datetime.fromtimestamp(event.timestamp_ms / 1000, dt.UTC),
         )
         s.add(inbound)
         idle = (utcnow() - conv.last_inbound_at).total_seconds() if conv.last_inbound_at is not None else None

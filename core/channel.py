@@ -14,9 +14,10 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from abc import ABC, abstractmethod
+from collections.abc import Awaitable, Callable
 from contextvars import ContextVar
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Awaitable, Callable, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from aiohttp import web
 
@@ -71,7 +72,9 @@ async def send_in_parts(messages: list[Any], send_one: Callable[[Any], Awaitable
     where delivery stopped (at worst the one part in flight at the crash is sent twice)."""
     delivery = DELIVERY.get()
     done = delivery.parts_sent if delivery is not None else 0
-    if done >= len(messages) > 0:  # rendered into fewer parts since (a changed limit): send the last
+    if (
+        delivery is not None and done >= len(messages) > 0
+    ):  # fewer parts since (a changed limit): send the last
         log.warning("outbox %s: %d parts recorded, %d rendered", delivery.outbox_id, done, len(messages))
         done = len(messages) - 1
     for i, message in enumerate(messages):

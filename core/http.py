@@ -4,7 +4,7 @@ another event loop (tests run several loops in one process)."""
 from __future__ import annotations
 
 import asyncio
-from typing import Callable
+from collections.abc import Callable
 
 import aiohttp
 

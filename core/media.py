@@ -13,8 +13,14 @@ from core.events import Attachment
 from core.sniff import sniff
 
 EXTENSIONS = {"jpeg": "jpg", "png": "png", "webp": "webp", "heif": "heic", "pdf": "pdf", "gif": "gif"}
-CONTENT_TYPES = {"jpeg": "image/jpeg", "png": "image/png", "webp": "image/webp", "heif": "image/heif",
-                 "pdf": "application/pdf", "gif": "image/gif"}
+CONTENT_TYPES = {
+    "jpeg": "image/jpeg",
+    "png": "image/png",
+    "webp": "image/webp",
+    "heif": "image/heif",
+    "pdf": "application/pdf",
+    "gif": "image/gif",
+}
 
 
 #: Formats the photo check can read: anything else received is a file with problem "not_image".
@@ -59,10 +65,13 @@ class MediaStore:
             tmp = target.with_suffix(target.suffix + f".{os.getpid()}.tmp")
             tmp.write_bytes(data)
             os.replace(tmp, target)  # atomic: a reader never sees half a file
-        return Stored(relative, digest, len(data), kind, CONTENT_TYPES.get(kind or "", "application/octet-stream"))
+        return Stored(
+            relative, digest, len(data), kind, CONTENT_TYPES.get(kind or "", "application/octet-stream")
+        )
 
-    def attachment(self, data: bytes, channel: str, *, name: str | None = None,
-                   received: Attachment | None = None) -> Attachment:
+    def attachment(
+        self, data: bytes, channel: str, *, name: str | None = None, received: Attachment | None = None
+    ) -> Attachment:
         """Store received bytes and describe them, with one rule for every channel: an image
         (type "image", `path` set) when the sniffed format is in IMAGE_KINDS, else a file with
         problem "not_image". `received` is the attachment as announced (a platform's url, name),
@@ -72,10 +81,17 @@ class MediaStore:
             return dataclasses.replace(base, type="file", problem="not_image", size=0)
         stored = self.store(data, channel)
         if stored.kind not in IMAGE_KINDS:  # sniffed from the bytes
-            return dataclasses.replace(base, type="file", problem="not_image", size=stored.size,
-                                       sha256=stored.sha256)
-        return dataclasses.replace(base, type="image", path=stored.path, size=stored.size,
-                                   content_type=stored.content_type, sha256=stored.sha256)
+            return dataclasses.replace(
+                base, type="file", problem="not_image", size=stored.size, sha256=stored.sha256
+            )
+        return dataclasses.replace(
+            base,
+            type="image",
+            path=stored.path,
+            size=stored.size,
+            content_type=stored.content_type,
+            sha256=stored.sha256,
+        )
 
     @staticmethod
     def too_large(name: str | None = None) -> Attachment:

@@ -8,7 +8,8 @@ APPLIED = Counter("motcua_events_applied_total", "Inbound events applied by the 
 DIALOGUE_ERRORS = Counter("motcua_dialogue_errors_total", "Events the dialogue failed on (apology sent)")
 JOB_FAILURES = Counter("motcua_job_failures_total", "Jobs released for a retry after an error")
 TURN_SECONDS = Histogram(
-    "motcua_turn_seconds", "Time to apply one inbound event (dialogue + transaction)",
+    "motcua_turn_seconds",
+    "Time to apply one inbound event (dialogue + transaction)",
     buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
 )
 OUTBOX_SENT = Counter("motcua_outbox_sent_total", "Replies delivered", ["channel"])

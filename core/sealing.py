@@ -29,8 +29,9 @@ class SealError(Exception):
 def _fernet(secret: str) -> Fernet:
     if not secret:
         raise SealError("no SECRET_KEY to seal with")
-    key = HKDF(algorithm=hashes.SHA256(), length=32, salt=None,
-               info=b"motcua: secrets at rest v1").derive(secret.encode())
+    key = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"motcua: secrets at rest v1").derive(
+        secret.encode()
+    )
     return Fernet(base64.urlsafe_b64encode(key))
 
 
@@ -46,12 +47,13 @@ def unseal(secret: str, stored: str, previous: str = "") -> str:
     """The plain value; `previous`: earlier SECRET_KEYs (comma-separated) also tried."""
     if not stored.startswith(PREFIX):
         return stored  # written before sealing
-    token = stored[len(PREFIX):].encode("ascii")
+    token = stored[len(PREFIX) :].encode("ascii")
     try:
         return MultiFernet([_fernet(k) for k in [secret, *_keys(previous)]]).decrypt(token).decode()
     except (InvalidToken, ValueError) as e:
-        raise SealError("sealed under a SECRET_KEY that is neither the current one nor in "
-                        "SECRET_KEY_PREVIOUS, or damaged") from e
+        raise SealError(
+            "sealed under a SECRET_KEY that is neither the current one nor in SECRET_KEY_PREVIOUS, or damaged"
+        ) from e
 
 
 def needs_reseal(secret: str, stored: str) -> bool:
@@ -60,7 +62,7 @@ def needs_reseal(secret: str, stored: str) -> bool:
     if not stored or not stored.startswith(PREFIX):
         return bool(stored)
     try:
-        _fernet(secret).decrypt(stored[len(PREFIX):].encode("ascii"))
+        _fernet(secret).decrypt(stored[len(PREFIX) :].encode("ascii"))
     except (InvalidToken, ValueError):
         return True
     return False

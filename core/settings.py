@@ -11,9 +11,10 @@ from __future__ import annotations
 import dataclasses
 import os
 import secrets
+from collections.abc import Mapping
 from dataclasses import field
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 import yaml
 from pydantic import ConfigDict, ValidationError
@@ -45,7 +46,9 @@ class Settings:
     port: int = 8080
     public_base_url: str = "http://127.0.0.1:8080"
     secret_key: str = field(default="", metadata=SECRET)
-    secret_key_previous: str = field(default="", metadata=SECRET)  # earlier SECRET_KEYs, comma-separated: sealed tokens still open
+    secret_key_previous: str = field(
+        default="", metadata=SECRET
+    )  # earlier SECRET_KEYs, comma-separated: sealed tokens still open
     agency_code: str = "DEMO"
     agency_name: str = "UBND phường Mẫu (demo)"
     timezone: str = "Asia/Ho_Chi_Minh"
@@ -116,10 +119,10 @@ class Settings:
         url = self.database_url
         prefix = "sqlite+aiosqlite:///"
         if url.startswith(prefix) and not url.startswith(prefix + "/") and ":memory:" not in url:
-            return prefix + str(self.path(url[len(prefix):]))
+            return prefix + str(self.path(url[len(prefix) :]))
         return url
 
-    def with_overrides(self, **values: Any) -> "Settings":
+    def with_overrides(self, **values: Any) -> Settings:
         return dataclasses.replace(self, **values)
 
 
@@ -143,8 +146,10 @@ def load_settings(
         raise SettingsError(f"{config_file}: unknown setting {', '.join(map(repr, unknown))}")
     leaked = sorted(name for name in SECRETS if data.get(name))
     if leaked:
-        raise SettingsError(f"{config_file}: {', '.join(leaked)} must come from the environment "
-                            f"({', '.join(n.upper() for n in leaked)}), never from a file")
+        raise SettingsError(
+            f"{config_file}: {', '.join(leaked)} must come from the environment "
+            f"({', '.join(n.upper() for n in leaked)}), never from a file"
+        )
     values: dict[str, Any] = {key: "" if value is None else value for key, value in data.items()}
     sources = dict.fromkeys(values, str(config_file))
     for name in names:

@@ -11,7 +11,6 @@ _MAGIC = [
 _HEIF_BRANDS = {b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"mif1", b"msf1", b"avif"}
 
 
-
 def sniff(head: bytes) -> str | None:
     """The file format from its first bytes (never from a name or a declared type)."""
     for magic, kind in _MAGIC:

@@ -28,7 +28,9 @@ async def get_or_create_conversation(session: AsyncSession, channel: str, user_i
     if conv is not None:
         return conv
     citizen = (
-        await session.execute(select(Citizen).where(Citizen.channel == channel, Citizen.external_id == user_id))
+        await session.execute(
+            select(Citizen).where(Citizen.channel == channel, Citizen.external_id == user_id)
+        )
     ).scalar_one_or_none()
     if citizen is None:
         citizen = Citizen(channel=channel, external_id=user_id)
@@ -41,37 +43,64 @@ async def get_or_create_conversation(session: AsyncSession, channel: str, user_i
 
 
 async def conversation_cursor(session: AsyncSession, key: str) -> str:
-    cursor = (await session.execute(select(Conversation.inbound_cursor).where(Conversation.key == key))).scalar()
+    cursor = (
+        await session.execute(select(Conversation.inbound_cursor).where(Conversation.key == key))
+    ).scalar()
     return cursor or "0-0"
 
 
 async def advance_conversation(
-    session: AsyncSession, conv: Conversation, *, old_cursor: str, new_cursor: str, state: dict, step: str | None,
+    session: AsyncSession,
+    conv: Conversation,
+    *,
+    old_cursor: str,
+    new_cursor: str,
+    state: dict,
+    step: str | None,
     last_inbound_at: dt.datetime,
 ) -> bool:
     """Compare-and-set on the cursor: False if another worker applied this event first."""
     result = await session.execute(
         update(Conversation)
         .where(Conversation.id == conv.id, Conversation.inbound_cursor == old_cursor)
-        .values(inbound_cursor=new_cursor, state=state, step=step, last_inbound_at=last_inbound_at,
-                updated_at=utcnow())
+        .values(
+            inbound_cursor=new_cursor,
+            state=state,
+            step=step,
+            last_inbound_at=last_inbound_at,
+            updated_at=utcnow(),
+        )
         .execution_options(synchronize_session=False)
     )
     return getattr(result, "rowcount", 0) == 1  # a CursorResult for an UPDATE
 
 
 def add_outbound(
-    session: AsyncSession, conv: Conversation, recipient: str, reply: Reply, *, author: str = "bot",
-    step: str | None = None, officer_id: int | None = None,
+    session: AsyncSession,
+    conv: Conversation,
+    recipient: str,
+    reply: Reply,
+    *,
+    author: str = "bot",
+    step: str | None = None,
+    officer_id: int | None = None,
 ) -> MessageLog:
     """A reply in the log and in the outbox, in the caller's transaction."""
     msg = MessageLog(
-        conversation_id=conv.id, direction="out", author=author, officer_id=officer_id, channel=conv.channel,
-        kind="image" if reply.image_path else "text", text=reply.text,
+        conversation_id=conv.id,
+        direction="out",
+        author=author,
+        officer_id=officer_id,
+        channel=conv.channel,
+        kind="image" if reply.image_path else "text",
+        text=reply.text,
         attachments=[{"type": "image", "path": reply.image_path}] if reply.image_path else [],
-        quick_replies=[{"title": q.title, "payload": q.payload} for q in reply.quick_replies], step=step,
+        quick_replies=[{"title": q.title, "payload": q.payload} for q in reply.quick_replies],
+        step=step,
     )
-    msg.outbox = Outbox(conversation_id=conv.id, channel=conv.channel, recipient=recipient, payload=reply.to_payload())
+    msg.outbox = Outbox(
+        conversation_id=conv.id, channel=conv.channel, recipient=recipient, payload=reply.to_payload()
+    )
     session.add(msg)
     return msg
 
@@ -82,7 +111,9 @@ async def next_daily_sequence(session: AsyncSession, key: str) -> int:
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     await session.execute(insert(DailyCounter).values(key=key, value=0).on_conflict_do_nothing())
     result = await session.execute(
-        update(DailyCounter).where(DailyCounter.key == key).values(value=DailyCounter.value + 1)
+        update(DailyCounter)
+        .where(DailyCounter.key == key)
+        .values(value=DailyCounter.value + 1)
         .returning(DailyCounter.value)
     )
     return int(result.scalar_one())
@@ -98,5 +129,7 @@ async def dossier_by_code(session: AsyncSession, code: str) -> Dossier | None:
     return (await session.execute(select(Dossier).where(Dossier.code == code))).scalar_one_or_none()
 
 
-def audit(session: AsyncSession, actor: str, action: str, data: dict[str, Any], dossier_id: int | None = None) -> None:
+def audit(
+    session: AsyncSession, actor: str, action: str, data: dict[str, Any], dossier_id: int | None = None
+) -> None:
     session.add(AuditEvent(actor=actor, action=action, data=data, dossier_id=dossier_id))

@@ -8,8 +8,9 @@ A missing key is a programming error and raises KeyError at once (tests catch it
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 import yaml
 
@@ -21,7 +22,7 @@ class Texts:
         self.data = data
 
     @classmethod
-    def load(cls, *paths: Path) -> "Texts":
+    def load(cls, *paths: Path) -> Texts:
         """Later files extend earlier ones (top-level keys only; a repeated key is an error)."""
         data: dict[str, Any] = {}
         for path in paths:

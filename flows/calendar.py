@@ -38,8 +38,9 @@ def next_working_day(day: dt.date, off: frozenset[dt.date] | None = None) -> dt.
     return day
 
 
-def due_date(received: dt.datetime, working_days: int, cutoff_hour: int = 15,
-             off: frozenset[dt.date] | None = None) -> dt.date:
+def due_date(
+    received: dt.datetime, working_days: int, cutoff_hour: int = 15, off: frozenset[dt.date] | None = None
+) -> dt.date:
     """The date a result is due.
 
     `received` is local time. The first counted day is the day of receipt when it is a working day

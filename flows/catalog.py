@@ -9,8 +9,17 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr, ValidationError
-from pydantic import field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictInt,
+    StrictStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from .validators import VALIDATORS
 
@@ -18,8 +27,18 @@ HERE = Path(__file__).resolve().parent
 CATALOG_DIR = HERE / "catalog"
 LIFE_EVENTS_FILE = HERE / "life_events.yml"
 PHOTO_KINDS = ("id_card", "paper", "none")
-ID_FIELDS = {"id_number", "old_id_number", "full_name", "date_of_birth", "sex", "nationality",
-             "place_of_origin", "place_of_residence", "date_of_issue", "date_of_expiry"}
+ID_FIELDS = {
+    "id_number",
+    "old_id_number",
+    "full_name",
+    "date_of_birth",
+    "sex",
+    "nationality",
+    "place_of_origin",
+    "place_of_residence",
+    "date_of_issue",
+    "date_of_expiry",
+}
 Photo = Literal["id_card", "paper", "none"]
 _TYPE_NAMES = {"int": "int", "string": "str", "bool": "bool", "list": "list", "dict": "dict", "tuple": "list"}
 
@@ -59,7 +78,7 @@ class Document(_Entry):
         return value
 
     @model_validator(mode="after")
-    def _read_only_cards(self) -> "Document":
+    def _read_only_cards(self) -> Document:
         if self.read_fields and self.photo != "id_card":
             raise ValueError("field 'read_fields' is only for photo: id_card")
         return self
@@ -76,7 +95,9 @@ class Question(_Entry):
     def _yaml_booleans(cls, data: Any) -> Any:
         # YAML 1.1 reads a bare yes/no key as a boolean: accept both spellings.
         if isinstance(data, dict):
-            data = {{True: "yes", False: "no"}.get(k, k) if isinstance(k, bool) else k: v for k, v in data.items()}
+            data = {
+                {True: "yes", False: "no"}.get(k, k) if isinstance(k, bool) else k: v for k, v in data.items()
+            }
         return data
 
 
@@ -106,7 +127,7 @@ class FormField(_Entry):
         return value
 
     @model_validator(mode="after")
-    def _choices(self) -> "FormField":
+    def _choices(self) -> FormField:
         if self.validator == "choice" and len(self.options) < 2:
             raise ValueError("validator 'choice' needs 'options' (at least two)")
         return self
@@ -144,18 +165,22 @@ class Procedure(_Entry):
             data["code"] = str(data["code"])
         questions = data.get("questions")
         if isinstance(questions, dict):  # a question's key is its key in the mapping
-            data["questions"] = {k: {**q, "key": k} if isinstance(q, dict) else q for k, q in questions.items()}
+            data["questions"] = {
+                k: {**q, "key": k} if isinstance(q, dict) else q for k, q in questions.items()
+            }
         return data
 
     @model_validator(mode="after")
-    def _consistent(self) -> "Procedure":
+    def _consistent(self) -> Procedure:
         seen: set[str] = set()
         for i, doc in enumerate(self.documents):
             if doc.key in seen:
                 raise ValueError(f"documents[{i}]: duplicate document key '{doc.key}'")
             seen.add(doc.key)
             if doc.condition and doc.condition not in self.questions:
-                raise ValueError(f"documents[{i}]: field 'condition' names unknown question '{doc.condition}'")
+                raise ValueError(
+                    f"documents[{i}]: field 'condition' names unknown question '{doc.condition}'"
+                )
         return self
 
 
@@ -245,7 +270,9 @@ def parse_life_events(data: Any, catalog: dict[str, Procedure], source: str) -> 
         try:
             event = LifeEvent.model_validate(entry)
         except ValidationError as exc:
-            raise CatalogError(_message({**exc.errors()[0], "loc": (i, *exc.errors()[0]["loc"])}, source)) from None
+            raise CatalogError(
+                _message({**exc.errors()[0], "loc": (i, *exc.errors()[0]["loc"])}, source)
+            ) from None
         for name in ("procedure", "single"):
             key = getattr(event, name)
             if key is not None and key not in catalog:

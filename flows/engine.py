@@ -44,13 +44,23 @@ def load_messages(path: Path = HERE / "messages.yml") -> Texts:
 
 
 class Engine(Dialogue):
-    def __init__(self, nlu: Any, catalog: dict[str, Procedure] | None = None,
-                 messages: Texts | dict[str, Any] | None = None, life_events: list[LifeEvent] | None = None,
-                 consent_version: str = "2026-11-v1", agency_name: str = "") -> None:
+    def __init__(
+        self,
+        nlu: Any,
+        catalog: dict[str, Procedure] | None = None,
+        messages: Texts | dict[str, Any] | None = None,
+        life_events: list[LifeEvent] | None = None,
+        consent_version: str = "2026-11-v1",
+        agency_name: str = "",
+    ) -> None:
         texts = messages if isinstance(messages, Texts) else Texts(messages) if messages else load_messages()
-        super().__init__(catalog if catalog is not None else load_catalog(),
-                         life_events if life_events is not None else load_life_events(),
-                         texts, consent_version, agency_name)
+        super().__init__(
+            catalog if catalog is not None else load_catalog(),
+            life_events if life_events is not None else load_life_events(),
+            texts,
+            consent_version,
+            agency_name,
+        )
         self.nlu = nlu
 
     # ---- one inbound event -----------------------------------------------------------------
@@ -77,8 +87,11 @@ class Engine(Dialogue):
     async def _understand(self, ctx: Context, event: InboundEvent) -> Turn:
         text = (event.text or "").strip()
         parse = await self.nlu.parse(text) if text and not event.payload else None
-        procedures = [e["value"] for e in (parse or {}).get("entities", [])
-                      if e["entity"] == "procedure" and e["value"] in self.catalog]
+        procedures = [
+            e["value"]
+            for e in (parse or {}).get("entities", [])
+            if e["entity"] == "procedure" and e["value"] in self.catalog
+        ]
         return Turn(ctx, event, text, plain(text), Turn.understood(parse), procedures)
 
     async def _anywhere(self, turn: Turn, state: State) -> Outcome | None:
@@ -89,7 +102,9 @@ class Engine(Dialogue):
         if step in COLLECTING and idle is not None and idle > RESUME_AFTER_S and not turn.event.payload:
             return human.ask_resume(self, turn, state)
         free_text = step in FREE_TEXT
-        if step not in {Step.START, Step.MENU} and (words in CANCEL_WORDS or (intent == "cancel" and not free_text)):
+        if step not in {Step.START, Step.MENU} and (
+            words in CANCEL_WORDS or (intent == "cancel" and not free_text)
+        ):
             return await self.cancel(turn, state)
         if words in MENU_WORDS:
             outcome = self.to_menu()
@@ -130,11 +145,24 @@ class Engine(Dialogue):
         state, replies = human.hand_back(self, State.from_dict(data))
         return state.to_dict(), replies
 
-    def reopen_for_supplement(self, data: dict[str, Any] | None, procedure: str, dossier_id: int,
-                              keys: list[str]) -> tuple[dict[str, Any], list[Reply]]:
+    def reopen_for_supplement(
+        self, data: dict[str, Any] | None, procedure: str, dossier_id: int, keys: list[str]
+    ) -> tuple[dict[str, Any], list[Reply]]:
         """An officer asked for these documents: collect exactly them, then report back."""
-        new = State(step=Step.DOC, mode="supplement", procedure=procedure, dossier_id=dossier_id,
-                    supplement=list(keys), doc=0, retakes=0, documents=[], flags=[], alt={}, id_cards={}, fields={})
+        new = State(
+            step=Step.DOC,
+            mode="supplement",
+            procedure=procedure,
+            dossier_id=dossier_id,
+            supplement=list(keys),
+            doc=0,
+            retakes=0,
+            documents=[],
+            flags=[],
+            alt={},
+            id_cards={},
+            fields={},
+        )
         replies = enter_document(self, new)
         return new.to_dict(), replies
 

@@ -34,8 +34,19 @@ class Step(StrEnum):
 
 
 #: The steps of a dossier being collected (a long pause there asks: continue or restart?).
-COLLECTING = frozenset({Step.CONSENT, Step.QUESTION, Step.DOC, Step.REUSE, Step.ID_CONFIRM, Step.ID_FIX,
-                        Step.FIELD, Step.SUMMARY, Step.EDIT})
+COLLECTING = frozenset(
+    {
+        Step.CONSENT,
+        Step.QUESTION,
+        Step.DOC,
+        Step.REUSE,
+        Step.ID_CONFIRM,
+        Step.ID_FIX,
+        Step.FIELD,
+        Step.SUMMARY,
+        Step.EDIT,
+    }
+)
 #: The steps that wait for free text (an intent found in it must not hijack the answer).
 FREE_TEXT = frozenset({Step.FIELD, Step.ID_FIX})
 
@@ -80,7 +91,13 @@ class State:
     @classmethod
     def from_dict(cls, data: dict[str, Any] | None) -> State:
         raw, data = data, dict(data or {})
-        known = {f.name for f in dataclasses.fields(cls)} - {"extra", "nulls", "step", "paused", "supplement_done"}
+        known = {f.name for f in dataclasses.fields(cls)} - {
+            "extra",
+            "nulls",
+            "step",
+            "paused",
+            "supplement_done",
+        }
         state = cls(**{k: data.pop(k) for k in list(data) if k in known})
         step = data.pop("step", None)
         state.step = Step(step) if step in Step._value2member_map_ else Step.START
@@ -140,8 +157,19 @@ def menu() -> State:
 
 def collecting(procedure: str, dossier_id: int) -> State:
     """A fresh dossier: nothing collected yet."""
-    return State(step=Step.QUESTION, procedure=procedure, dossier_id=dossier_id, answers={}, doc=0, retakes=0,
-                 fields={}, documents=[], flags=[], alt={}, id_cards={})
+    return State(
+        step=Step.QUESTION,
+        procedure=procedure,
+        dossier_id=dossier_id,
+        answers={},
+        doc=0,
+        retakes=0,
+        fields={},
+        documents=[],
+        flags=[],
+        alt={},
+        id_cards={},
+    )
 
 
 def step_of(data: dict[str, Any] | None) -> Step:

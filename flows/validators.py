@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from typing import Callable
+from collections.abc import Callable
 
 from nlu.text import fold
 
@@ -129,7 +129,9 @@ VALIDATORS: dict[str, Callable[..., Result]] = {
 }
 
 
-def validate(validator: str, value: str, options: list[str] | None = None, today: dt.date | None = None) -> Result:
+def validate(
+    validator: str, value: str, options: list[str] | None = None, today: dt.date | None = None
+) -> Result:
     """`today` is the agency's date (the machine's may be a day behind Viet Nam's)."""
     if validator == "choice":
         return choice(value, options or [])

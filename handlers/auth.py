@@ -18,7 +18,8 @@ import ipaddress
 import json
 import secrets
 import time
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from aiohttp import web
 from sqlalchemy import select
@@ -110,8 +111,12 @@ def _dummy_hash() -> str:
 
 
 def issue(secret: str, purpose: str, officer: Officer, ttl_s: int, **extra: Any) -> str:
-    payload = {"oid": officer.id, "pw": password_fingerprint(officer.password_hash),
-               "exp": int(time.time()) + ttl_s, **extra}
+    payload = {
+        "oid": officer.id,
+        "pw": password_fingerprint(officer.password_hash),
+        "exp": int(time.time()) + ttl_s,
+        **extra,
+    }
     return sign(secret, purpose, payload)
 
 
@@ -121,7 +126,11 @@ async def resolve(db, secret: str, purpose: str, token: str | None) -> Principal
         return None
     async with db.session() as s:
         officer = await s.get(Officer, payload["oid"])
-    if officer is None or not officer.active or payload.get("pw") != password_fingerprint(officer.password_hash):
+    if (
+        officer is None
+        or not officer.active
+        or payload.get("pw") != password_fingerprint(officer.password_hash)
+    ):
         return None
     return _principal(officer, str(payload.get("n", "")))
 
@@ -182,8 +191,9 @@ class Throttle:
     """Failed logins counted per (username, IP) in a sliding window; in Redis when REDIS_URL is set
     (shared by every web process), in the process otherwise."""
 
-    def __init__(self, settings, max_failures: int = THROTTLE_MAX_FAILURES,
-                 window_s: int = THROTTLE_WINDOW_S) -> None:
+    def __init__(
+        self, settings, max_failures: int = THROTTLE_MAX_FAILURES, window_s: int = THROTTLE_WINDOW_S
+    ) -> None:
         self.max_failures = max_failures
         self.window_s = window_s
         self.prefix = f"{settings.redis_prefix}login-fail:"
@@ -291,8 +301,10 @@ def trusted_networks(spec: str) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6N
         try:
             nets.append(ipaddress.ip_network(part, strict=False))
         except ValueError:
-            raise ValueError(f"TRUSTED_PROXIES: {part!r} is not an IP address or network "
-                             f"(write e.g. 10.0.0.5 or 10.0.0.0/24, no host names or ports)") from None
+            raise ValueError(
+                f"TRUSTED_PROXIES: {part!r} is not an IP address or network "
+                f"(write e.g. 10.0.0.5 or 10.0.0.0/24, no host names or ports)"
+            ) from None
     return tuple(nets)
 
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import shlex
 import uuid
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from core.channel import Channel
 from core.events import Attachment, InboundEvent
@@ -26,8 +27,12 @@ def render(payload: dict[str, Any]) -> str:
 class CliChannel(Channel):
     name = "cli"
 
-    def __init__(self, hub: Hub | None = None, write: Callable[[str], None] = print,
-                 notice: Callable[[str], None] = print) -> None:
+    def __init__(
+        self,
+        hub: Hub | None = None,
+        write: Callable[[str], None] = print,
+        notice: Callable[[str], None] = print,
+    ) -> None:
         """`write` shows a delivered reply; `notice` tells the person at the terminal about a line
         that could not be sent (a missing file)."""
         super().__init__(hub)
@@ -40,7 +45,9 @@ class CliChannel(Channel):
 
     def hello(self, user: str) -> InboundEvent:
         """The citizen's first turn, sent when the chat starts."""
-        return InboundEvent(channel=self.name, user_id=user, message_id=uuid.uuid4().hex, text=TEXTS("cli.hello"))
+        return InboundEvent(
+            channel=self.name, user_id=user, message_id=uuid.uuid4().hex, text=TEXTS("cli.hello")
+        )
 
     def parse(self, body: Any, *, user: str = "") -> list[InboundEvent]:
         """The event of one typed line; none (and a notice) when a photo command names no file."""
@@ -52,8 +59,11 @@ class CliChannel(Channel):
         if attachments is None:
             return []
         kind = "image" if all(a.type == "image" for a in attachments) else "file"
-        return [InboundEvent(channel=self.name, user_id=user, message_id=mid, kind=kind,
-                             attachments=tuple(attachments))]
+        return [
+            InboundEvent(
+                channel=self.name, user_id=user, message_id=mid, kind=kind, attachments=tuple(attachments)
+            )
+        ]
 
     def _photos(self, raw_paths: list[str]) -> list[Attachment] | None:
         if not raw_paths:

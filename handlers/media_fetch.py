@@ -33,16 +33,23 @@ class MediaFetcher:
         self.media = media
         self.channel = channel
         self.attempts = attempts
-        self._http = LazySession(lambda: aiohttp.ClientTimeout(
-            total=settings.media_download_timeout_s, sock_connect=min(10.0, settings.media_download_timeout_s)))
+        self._http = LazySession(
+            lambda: aiohttp.ClientTimeout(
+                total=settings.media_download_timeout_s,
+                sock_connect=min(10.0, settings.media_download_timeout_s),
+            )
+        )
 
     async def close(self) -> None:
         await self._http.close()
 
     async def prepare(self, event: InboundEvent) -> InboundEvent:
         """The event with every remote attachment downloaded (all at once) and stored."""
-        todo = [i for i, a in enumerate(event.attachments) if a.type in DOWNLOADABLE and a.url and not a.path
-                and not a.problem]
+        todo = [
+            i
+            for i, a in enumerate(event.attachments)
+            if a.type in DOWNLOADABLE and a.url and not a.path and not a.problem
+        ]
         if not todo:
             return event
         results = await asyncio.gather(*(self.fetch(event.attachments[i]) for i in todo))
@@ -68,7 +75,7 @@ class MediaFetcher:
                 break
             except _TooLarge:
                 return dataclasses.replace(att, problem="too_large")
-            except (aiohttp.ClientError, asyncio.TimeoutError, OSError) as exc:
+            except (TimeoutError, aiohttp.ClientError, OSError) as exc:
                 last = exc
                 if attempt + 1 < self.attempts:
                     await asyncio.sleep(0.3 * (attempt + 1))
@@ -82,8 +89,9 @@ class MediaFetcher:
     async def _download(self, url: str, limit: int) -> bytes:
         async with self._http().get(url, allow_redirects=True) as resp:
             if resp.status != 200:
-                raise aiohttp.ClientResponseError(resp.request_info, resp.history, status=resp.status,
-                                                  message=f"HTTP {resp.status}")
+                raise aiohttp.ClientResponseError(
+                    resp.request_info, resp.history, status=resp.status, message=f"HTTP {resp.status}"
+                )
             if resp.content_length is not None and resp.content_length > limit:
                 raise _TooLarge()
             data = bytearray()

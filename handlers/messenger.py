@@ -20,8 +20,15 @@ from typing import Any
 import aiohttp
 from aiohttp import web
 
-from core.channel import (DELIVERY, Channel, Malformed, OutsideWindow, PermanentSendError, RetryLater,
-                          send_in_parts)
+from core.channel import (
+    DELIVERY,
+    Channel,
+    Malformed,
+    OutsideWindow,
+    PermanentSendError,
+    RetryLater,
+    send_in_parts,
+)
 from core.db.models import utcnow
 from core.events import Attachment, InboundEvent
 from core.http import LazySession
@@ -31,8 +38,15 @@ from handlers.platform import cut_title, numbered_list, signed_media_url, split_
 
 log = logging.getLogger(__name__)
 
-ATTACHMENT_KINDS = {"image": "image", "file": "file", "audio": "audio", "video": "video", "location": "location",
-                    "fallback": "link", "template": "link"}
+ATTACHMENT_KINDS = {
+    "image": "image",
+    "file": "file",
+    "audio": "audio",
+    "video": "video",
+    "location": "location",
+    "fallback": "link",
+    "template": "link",
+}
 NOT_QUEUED = {"delivery", "seen"}
 RATE_LIMIT_CODES = {4, 17, 32, 613}
 TRANSIENT_CODES = {1, 2}
@@ -95,12 +109,22 @@ def parse_item(item: dict[str, Any], page_id: str = "") -> InboundEvent | None:
         text = message.get("text") if isinstance(message.get("text"), str) else None
         qr = message.get("quick_reply")
         if isinstance(qr, dict) and qr.get("payload") is not None:
-            return InboundEvent("messenger", user, mid, kind="payload", text=text, payload=str(qr["payload"]),
-                                timestamp_ms=ts or _now_ms(), meta=meta)
+            return InboundEvent(
+                "messenger",
+                user,
+                mid,
+                kind="payload",
+                text=text,
+                payload=str(qr["payload"]),
+                timestamp_ms=ts or _now_ms(),
+                meta=meta,
+            )
         raw_atts = message.get("attachments") if isinstance(message.get("attachments"), list) else []
         if message.get("sticker_id") is not None:
             meta["sticker_id"] = message["sticker_id"]
-            return InboundEvent("messenger", user, mid, kind="sticker", timestamp_ms=ts or _now_ms(), meta=meta)
+            return InboundEvent(
+                "messenger", user, mid, kind="sticker", timestamp_ms=ts or _now_ms(), meta=meta
+            )
         attachments: list[Attachment] = []
         kinds: list[str] = []
         for a in raw_atts:
@@ -112,35 +136,63 @@ def parse_item(item: dict[str, Any], page_id: str = "") -> InboundEvent | None:
                 kind = "sticker"
             kinds.append(kind)
             if kind in {"image", "file"} and p.get("url"):
-                attachments.append(Attachment(type=kind, url=str(p["url"]), name=p.get("name") or a.get("name")))
+                attachments.append(
+                    Attachment(type=kind, url=str(p["url"]), name=p.get("name") or a.get("name"))
+                )
             elif kind == "location" and isinstance(p.get("coordinates"), dict):
                 meta["coordinates"] = p["coordinates"]
             elif kind == "link" and (p.get("url") or a.get("url")):
                 meta.setdefault("urls", []).append(str(p.get("url") or a.get("url")))
         if attachments:
             kind = "image" if any(a.type == "image" for a in attachments) else "file"
-            return InboundEvent("messenger", user, mid, kind=kind, text=text, attachments=tuple(attachments),
-                                timestamp_ms=ts or _now_ms(), meta=meta)
+            return InboundEvent(
+                "messenger",
+                user,
+                mid,
+                kind=kind,
+                text=text,
+                attachments=tuple(attachments),
+                timestamp_ms=ts or _now_ms(),
+                meta=meta,
+            )
         if kinds and not text:
-            return InboundEvent("messenger", user, mid, kind=kinds[0], timestamp_ms=ts or _now_ms(), meta=meta)  # type: ignore[arg-type]
+            return InboundEvent(
+                "messenger", user, mid, kind=kinds[0], timestamp_ms=ts or _now_ms(), meta=meta
+            )  # type: ignore[arg-type]
         if text is None:
             return None  # nothing the dialogue could use (e.g. an unsupported message type)
-        return InboundEvent("messenger", user, mid, kind="text", text=text, timestamp_ms=ts or _now_ms(), meta=meta)
+        return InboundEvent(
+            "messenger", user, mid, kind="text", text=text, timestamp_ms=ts or _now_ms(), meta=meta
+        )
     postback = item.get("postback")
     if isinstance(postback, dict):
         if not user:
             raise Malformed("sender.id missing")
         mid = str(postback.get("mid") or f"postback:{user}:{ts}")
-        return InboundEvent("messenger", user, mid, kind="payload", text=postback.get("title"),
-                            payload=str(postback.get("payload") or ""), timestamp_ms=ts or _now_ms(), meta=meta)
+        return InboundEvent(
+            "messenger",
+            user,
+            mid,
+            kind="payload",
+            text=postback.get("title"),
+            payload=str(postback.get("payload") or ""),
+            timestamp_ms=ts or _now_ms(),
+            meta=meta,
+        )
     for key, kind in (("delivery", "delivery"), ("read", "seen")):
         receipt = item.get(key)
         if isinstance(receipt, dict) and user:
             meta["watermark"] = receipt.get("watermark")
             if isinstance(receipt.get("mids"), list):
                 meta["mids"] = receipt["mids"]
-            return InboundEvent("messenger", user, f"{key}:{user}:{receipt.get('watermark') or ts}", kind=kind,
-                                timestamp_ms=ts or _now_ms(), meta=meta)
+            return InboundEvent(
+                "messenger",
+                user,
+                f"{key}:{user}:{receipt.get('watermark') or ts}",
+                kind=kind,
+                timestamp_ms=ts or _now_ms(),
+                meta=meta,
+            )
     return None  # reactions, referrals, opt-ins, handover: not for the dialogue
 
 
@@ -165,7 +217,10 @@ class MessengerChannel(Channel):
 
     # -- inbound
     def routes(self) -> list[web.RouteDef]:
-        return [web.get("/webhooks/messenger", self.verification), web.post("/webhooks/messenger", self.webhook)]
+        return [
+            web.get("/webhooks/messenger", self.verification),
+            web.post("/webhooks/messenger", self.webhook),
+        ]
 
     def verify(self, request: web.Request, body: bytes) -> bool:
         return verify(body, request.headers.get("X-Hub-Signature-256"), self.settings.messenger_app_secret)
@@ -181,7 +236,11 @@ class MessengerChannel(Channel):
         q = request.query
         token = q.get("hub.verify_token", "")
         expected = self.settings.messenger_verify_token
-        if q.get("hub.mode") == "subscribe" and expected and hmac.compare_digest(token.encode(), expected.encode()):
+        if (
+            q.get("hub.mode") == "subscribe"
+            and expected
+            and hmac.compare_digest(token.encode(), expected.encode())
+        ):
             return web.Response(text=q.get("hub.challenge", ""))
         return web.Response(status=403, text="forbidden")
 
@@ -212,7 +271,11 @@ class MessengerChannel(Channel):
         await self._http.close()
 
     def reply_window(self, author: str) -> dt.timedelta | None:
-        hours = self.settings.messenger_officer_window_h if author == "officer" else self.settings.messenger_bot_window_h
+        hours = (
+            self.settings.messenger_officer_window_h
+            if author == "officer"
+            else self.settings.messenger_bot_window_h
+        )
         return dt.timedelta(hours=hours)
 
     async def prepare(self, event: InboundEvent) -> InboundEvent:
@@ -231,12 +294,29 @@ class MessengerChannel(Channel):
             if len(qrs) > MAX_QUICK_REPLIES:
                 text = numbered_list(text, qrs)
                 qrs = []
-            quick = [{"content_type": "text", "title": cut_title(q["title"], QUICK_REPLY_TITLE),
-                      "payload": str(q["payload"])[:1000]} for q in qrs] or None
-        messages: list[dict[str, Any]] = [{"text": p} for p in split_text(text, self.settings.messenger_max_text)]
+            quick = [
+                {
+                    "content_type": "text",
+                    "title": cut_title(q["title"], QUICK_REPLY_TITLE),
+                    "payload": str(q["payload"])[:1000],
+                }
+                for q in qrs
+            ] or None
+        messages: list[dict[str, Any]] = [
+            {"text": p} for p in split_text(text, self.settings.messenger_max_text)
+        ]
         if payload.get("image_path"):
-            messages.append({"attachment": {"type": "image", "payload": {
-                "url": signed_media_url(self.settings, payload["image_path"]), "is_reusable": True}}})
+            messages.append(
+                {
+                    "attachment": {
+                        "type": "image",
+                        "payload": {
+                            "url": signed_media_url(self.settings, payload["image_path"]),
+                            "is_reusable": True,
+                        },
+                    }
+                }
+            )
         if quick:
             if not messages:
                 messages.append({"text": "…"})
@@ -254,8 +334,9 @@ class MessengerChannel(Channel):
         return body
 
     async def send(self, recipient: str, payload: dict[str, Any]) -> None:
-        await send_in_parts(self.render(payload),
-                            lambda message: self.call({**self._envelope(recipient), "message": message}))
+        await send_in_parts(
+            self.render(payload), lambda message: self.call({**self._envelope(recipient), "message": message})
+        )
 
     async def typing(self, user_id: str) -> None:
         try:
@@ -266,11 +347,12 @@ class MessengerChannel(Channel):
     async def call(self, body: dict[str, Any]) -> dict[str, Any]:
         url = f"{self.settings.graph_api_base.rstrip('/')}/me/messages"
         try:
-            async with self._http().post(url, params={"access_token": self.settings.messenger_page_token},
-                                         json=body) as r:
+            async with self._http().post(
+                url, params={"access_token": self.settings.messenger_page_token}, json=body
+            ) as r:
                 status, text = r.status, await r.text()
                 retry_after = r.headers.get("Retry-After")
-        except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
+        except (TimeoutError, aiohttp.ClientError) as exc:
             raise RetryLater(f"Graph API: {exc!r}") from exc
         try:
             answer = json.loads(text) if text else {}
@@ -280,7 +362,9 @@ class MessengerChannel(Channel):
             return answer
         error = answer.get("error") if isinstance(answer.get("error"), dict) else {}
         code, sub = error.get("code"), error.get("error_subcode")
-        message = f"Graph API: HTTP {status} code {code} subcode {sub}: {str(error.get('message') or text)[:200]}"
+        message = (
+            f"Graph API: HTTP {status} code {code} subcode {sub}: {str(error.get('message') or text)[:200]}"
+        )
         if code == 10 and sub == 2018278 or sub == 2018278:
             raise OutsideWindow(message)
         if code in RATE_LIMIT_CODES or status == 429:
@@ -288,4 +372,3 @@ class MessengerChannel(Channel):
         if status >= 500 or code in TRANSIENT_CODES or error.get("is_transient"):
             raise RetryLater(message)
         raise PermanentSendError(message)  # 190 invalid token, 551 unavailable, 100 bad parameter, ...
-

@@ -11,7 +11,8 @@ Photos are served through signed, expiring links that are also checked against t
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 from urllib.parse import urlencode
 
 from aiohttp import web
@@ -19,8 +20,18 @@ from aiohttp import web
 from core.db import Dossier
 from core.hub import RUNTIME
 from handlers import auth, officer_media, officer_session
-from handlers.officer_render import (AUTHOR_LABELS, DELIVERY_LABELS, ERRORS, FLASH, STATUS_LABELS, TEXTS, forbidden,
-                                     local_time, not_found, render)
+from handlers.officer_render import (
+    AUTHOR_LABELS,
+    DELIVERY_LABELS,
+    ERRORS,
+    FLASH,
+    STATUS_LABELS,
+    TEXTS,
+    forbidden,
+    local_time,
+    not_found,
+    render,
+)
 from handlers.officer_session import csrf, current, require
 from services import actions, dossier_views
 from services.assignments import agency_officers, assign
@@ -30,9 +41,17 @@ from services.officers import Role
 routes = web.RouteTableDef()
 
 # the form's path segment → the service's action
-FORM_ACTIONS = {"supplement": "supplement", "message": "message", "accept": "accept", "reject": "reject",
-                "result-ready": "result_ready", "complete": "complete", "late": "late", "take-over": "take_over",
-                "hand-back": "hand_back"}
+FORM_ACTIONS = {
+    "supplement": "supplement",
+    "message": "message",
+    "accept": "accept",
+    "reject": "reject",
+    "result-ready": "result_ready",
+    "complete": "complete",
+    "late": "late",
+    "take-over": "take_over",
+    "hand-back": "hand_back",
+}
 
 
 def setup(app: web.Application) -> None:
@@ -62,12 +81,30 @@ async def queue(request: web.Request) -> web.Response:
     if due not in ("soon", "overdue"):
         due = None
     mine = request.query.get("mine") == "1"
-    result = await dossier_views.list_dossiers(rt, who, status=status, procedure=procedure, overdue=due == "overdue",
-                                               due_soon=due == "soon", mine=mine, limit=MAX_PAGE)
+    result = await dossier_views.list_dossiers(
+        rt,
+        who,
+        status=status,
+        procedure=procedure,
+        overdue=due == "overdue",
+        due_soon=due == "soon",
+        mine=mine,
+        limit=MAX_PAGE,
+    )
     procedures = [(p.key, p.name) for p in rt.engine.catalog.values()]
-    return render("queue.html", tz=rt.settings.timezone, who=who, csrf=csrf(request, who), result=result,
-                  status=status, procedure=procedure, due=due, mine=mine, procedures=procedures,
-                  statuses=[str(s) for s in VISIBLE])
+    return render(
+        "queue.html",
+        tz=rt.settings.timezone,
+        who=who,
+        csrf=csrf(request, who),
+        result=result,
+        status=status,
+        procedure=procedure,
+        due=due,
+        mine=mine,
+        procedures=procedures,
+        statuses=[str(s) for s in VISIBLE],
+    )
 
 
 # ---- dossier ---------------------------------------------------------------------------------------
@@ -116,11 +153,21 @@ async def dossier_page(request: web.Request) -> web.Response:
     ok = request.query.get("ok")
     err = request.query.get("err")
     tomorrow = local_today(rt.settings) + dt.timedelta(days=1)
-    return render("dossier.html", tz=rt.settings.timezone, who=who, csrf=csrf(request, who), d=detail,
-                  messages=messages, form_labels=field_labels, supplement_rows=_supplement_rows(detail),
-                  flash=FLASH.get(ok or ""), error=ERRORS.get(err or ""),
-                  last_id=messages[-1]["id"] if messages else 0, min_date=tomorrow.isoformat(),
-                  colleagues=await agency_officers(rt, who) if who.supervises else [])
+    return render(
+        "dossier.html",
+        tz=rt.settings.timezone,
+        who=who,
+        csrf=csrf(request, who),
+        d=detail,
+        messages=messages,
+        form_labels=field_labels,
+        supplement_rows=_supplement_rows(detail),
+        flash=FLASH.get(ok or ""),
+        error=ERRORS.get(err or ""),
+        last_id=messages[-1]["id"] if messages else 0,
+        min_date=tomorrow.isoformat(),
+        colleagues=await agency_officers(rt, who) if who.supervises else [],
+    )
 
 
 @routes.get("/officer/dossiers/{code}/thread")
@@ -146,10 +193,16 @@ async def thread_json(request: web.Request) -> web.Response:
         m["at_local"] = local_time(m["at"], rt.settings.timezone)
         m["author_label"] = AUTHOR_LABELS.get(m["author"], m["author"])
         m["delivery_label"] = DELIVERY_LABELS.get(m["delivery"] or "", "")
-    return web.json_response({"messages": messages, "delivery": delivery,
-                              "delivery_labels": DELIVERY_LABELS, "status": d.status,
-                              "status_label": STATUS_LABELS.get(d.status, d.status)},
-                             headers={"Cache-Control": "no-store"})
+    return web.json_response(
+        {
+            "messages": messages,
+            "delivery": delivery,
+            "delivery_labels": DELIVERY_LABELS,
+            "status": d.status,
+            "status_label": STATUS_LABELS.get(d.status, d.status),
+        },
+        headers={"Cache-Control": "no-store"},
+    )
 
 
 def _date(value: str) -> dt.date:
@@ -163,8 +216,10 @@ def _inputs(name: str, posted: Any) -> dict[str, Any]:
     """The service's inputs of action `name`, from the posted form."""
     if name == "supplement":
         docs = [str(k) for k in posted.getall("doc", [])]
-        return {"items": [{"document": k, "reason": str(posted.get(f"reason:{k}", "")).strip()} for k in docs],
-                "note": str(posted.get("note", ""))}
+        return {
+            "items": [{"document": k, "reason": str(posted.get(f"reason:{k}", "")).strip()} for k in docs],
+            "note": str(posted.get("note", "")),
+        }
     if name == "message":
         return {"text": str(posted.get("text", ""))}
     if name == "reject":
@@ -199,7 +254,7 @@ async def act(request: web.Request) -> web.Response:
         else:
             await actions.perform(rt, who, code, name, **_inputs(name, posted))
     except DossierError as exc:
-        raise web.HTTPSeeOther(f"{page}?{urlencode({'err': exc.code})}")
+        raise web.HTTPSeeOther(f"{page}?{urlencode({'err': exc.code})}") from None
     if name is None:
         raise web.HTTPSeeOther(f"{page}?ok=assign")
     raise web.HTTPSeeOther(f"{page}?ok={name}#thread")

@@ -31,9 +31,13 @@ async def _path(rt, who: auth.Principal, ref: str) -> str | None:
     """The stored path of a photo (d{id}) or attachment (m{message}.{i}) of the viewer's agency."""
     async with rt.db.session() as s:
         if ref.startswith("d") and ref[1:].isdigit():
-            row = (await s.execute(select(DossierDocument.file_path, Dossier.agency)
-                                   .join(Dossier, Dossier.id == DossierDocument.dossier_id)
-                                   .where(DossierDocument.id == int(ref[1:])))).first()
+            row = (
+                await s.execute(
+                    select(DossierDocument.file_path, Dossier.agency)
+                    .join(Dossier, Dossier.id == DossierDocument.dossier_id)
+                    .where(DossierDocument.id == int(ref[1:]))
+                )
+            ).first()
             return row.file_path if row and row.agency == who.agency else None
         mid, _, idx = ref[1:].partition(".")
         if not (ref.startswith("m") and mid.isdigit() and idx.isdigit()):
@@ -41,8 +45,11 @@ async def _path(rt, who: auth.Principal, ref: str) -> str | None:
         msg = await s.get(MessageLog, int(mid))
         if msg is None:
             return None
-        agencies = set((await s.execute(select(Dossier.agency).where(
-            Dossier.conversation_id == msg.conversation_id))).scalars())
+        agencies = set(
+            (
+                await s.execute(select(Dossier.agency).where(Dossier.conversation_id == msg.conversation_id))
+            ).scalars()
+        )
         atts = msg.attachments or []
         if who.agency in agencies and int(idx) < len(atts):
             return atts[int(idx)].get("path")
@@ -56,8 +63,13 @@ async def media(request: web.Request) -> web.StreamResponse:
     rt = request.app[RUNTIME]
     who = await _viewer(request)
     ref = request.match_info["ref"]
-    if who is None or not who.can_read_personal or not auth.media_ok(
-            rt.settings.secret_key, ref, who.id, request.query.get("exp"), request.query.get("sig")):
+    if (
+        who is None
+        or not who.can_read_personal
+        or not auth.media_ok(
+            rt.settings.secret_key, ref, who.id, request.query.get("exp"), request.query.get("sig")
+        )
+    ):
         raise web.HTTPForbidden()
     path = await _path(rt, who, ref)
     if not path:
@@ -65,13 +77,18 @@ async def media(request: web.Request) -> web.StreamResponse:
     try:
         full = rt.media.full_path(path)
     except ValueError:
-        raise web.HTTPNotFound()
+        raise web.HTTPNotFound() from None
     if not full.is_file():
         raise web.HTTPNotFound()
-    return web.FileResponse(full, headers={
-        "Content-Type": rt.media.content_type(path),
-        "Cache-Control": "private, no-store", "X-Content-Type-Options": "nosniff",
-        "Content-Security-Policy": "default-src 'none'; sandbox"})
+    return web.FileResponse(
+        full,
+        headers={
+            "Content-Type": rt.media.content_type(path),
+            "Cache-Control": "private, no-store",
+            "X-Content-Type-Options": "nosniff",
+            "Content-Security-Policy": "default-src 'none'; sandbox",
+        },
+    )
 
 
 @routes.get("/officer/static/{name}")

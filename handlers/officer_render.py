@@ -26,10 +26,13 @@ AUTHOR_LABELS: dict[str, str] = TEXTS.get("labels.author")
 FLASH: dict[str, str] = TEXTS.get("flash")
 ERRORS: dict[str, str] = TEXTS.get("errors")
 
-ENV = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True,
-                         trim_blocks=True, lstrip_blocks=True)
-CSP = ("default-src 'self'; img-src 'self'; style-src 'self'; script-src 'self'; object-src 'none'; "
-       "base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+ENV = jinja2.Environment(
+    loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True, trim_blocks=True, lstrip_blocks=True
+)
+CSP = (
+    "default-src 'self'; img-src 'self'; style-src 'self'; script-src 'self'; object-src 'none'; "
+    "base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
 
 
 def local_time(value: str | None, tz: str = "Asia/Ho_Chi_Minh") -> str:
@@ -61,18 +64,33 @@ ENV.filters["short"] = short
 
 
 def headers() -> dict[str, str]:
-    return {"Content-Security-Policy": CSP, "X-Content-Type-Options": "nosniff", "X-Frame-Options": "DENY",
-            "Referrer-Policy": "no-referrer", "Cache-Control": "no-store"}
+    return {
+        "Content-Security-Policy": CSP,
+        "X-Content-Type-Options": "nosniff",
+        "X-Frame-Options": "DENY",
+        "Referrer-Policy": "no-referrer",
+        "Cache-Control": "no-store",
+    }
 
 
 def render(name: str, http_status: int = 200, tz: str = "Asia/Ho_Chi_Minh", **context: Any) -> web.Response:
     context.setdefault("who", None)
     context.setdefault("csrf", "")
     html = ENV.get_template(name).render(
-        status_labels=STATUS_LABELS, delivery_labels=DELIVERY_LABELS, author_labels=AUTHOR_LABELS,
-        due_labels=TEXTS.get("labels.due"), field_labels=FIELD_LABELS, source_labels=TEXTS.get("labels.source"),
-        action_labels=TEXTS.get("labels.action"), problem_labels=TEXTS.get("labels.problem"), tz=tz, **context)
-    return web.Response(text=html, status=http_status, content_type="text/html", charset="utf-8", headers=headers())
+        status_labels=STATUS_LABELS,
+        delivery_labels=DELIVERY_LABELS,
+        author_labels=AUTHOR_LABELS,
+        due_labels=TEXTS.get("labels.due"),
+        field_labels=FIELD_LABELS,
+        source_labels=TEXTS.get("labels.source"),
+        action_labels=TEXTS.get("labels.action"),
+        problem_labels=TEXTS.get("labels.problem"),
+        tz=tz,
+        **context,
+    )
+    return web.Response(
+        text=html, status=http_status, content_type="text/html", charset="utf-8", headers=headers()
+    )
 
 
 def forbidden(code: str) -> web.HTTPForbidden:

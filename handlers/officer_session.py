@@ -22,7 +22,9 @@ def secure(request: web.Request) -> bool:
 
 async def current(request: web.Request) -> auth.Principal | None:
     rt = request.app[RUNTIME]
-    return await auth.resolve(rt.db, rt.settings.secret_key, "session", request.cookies.get(auth.SESSION_COOKIE))
+    return await auth.resolve(
+        rt.db, rt.settings.secret_key, "session", request.cookies.get(auth.SESSION_COOKIE)
+    )
 
 
 async def require(request: web.Request) -> auth.Principal:
@@ -56,17 +58,31 @@ async def login_page(request: web.Request) -> web.Response:
     return _login_form(request)
 
 
-def _login_form(request: web.Request, error: str | None = None, status: int = 200,
-                username: str = "") -> web.Response:
+def _login_form(
+    request: web.Request, error: str | None = None, status: int = 200, username: str = ""
+) -> web.Response:
     rt = request.app[RUNTIME]
     nonce = request.cookies.get(auth.LOGIN_COOKIE) or ""
     if len(nonce) < 16 or len(nonce) > 64:
         nonce = secrets.token_urlsafe(16)
-    response = render("login.html", tz=rt.settings.timezone, http_status=status, error=error, username=username,
-                      next=safe_next(request.query.get("next")),
-                      csrf=auth.csrf_token(rt.settings.secret_key, "login:" + nonce))
-    response.set_cookie(auth.LOGIN_COOKIE, nonce, max_age=3600, httponly=True, samesite="Strict",
-                        path="/officer", secure=secure(request))
+    response = render(
+        "login.html",
+        tz=rt.settings.timezone,
+        http_status=status,
+        error=error,
+        username=username,
+        next=safe_next(request.query.get("next")),
+        csrf=auth.csrf_token(rt.settings.secret_key, "login:" + nonce),
+    )
+    response.set_cookie(
+        auth.LOGIN_COOKIE,
+        nonce,
+        max_age=3600,
+        httponly=True,
+        samesite="Strict",
+        path="/officer",
+        secure=secure(request),
+    )
     return response
 
 
@@ -84,7 +100,9 @@ async def login(request: web.Request) -> web.Response:
     wait = await th.retry_after(username, ip)
     if wait:
         minutes = max(1, (wait + 59) // 60)
-        response = _login_form(request, TEXTS("login.throttled", minutes=minutes), status=429, username=username)
+        response = _login_form(
+            request, TEXTS("login.throttled", minutes=minutes), status=429, username=username
+        )
         response.headers["Retry-After"] = str(wait)
         return response
     officer = await auth.authenticate(rt.db, username, password) if username and password else None
@@ -93,9 +111,15 @@ async def login(request: web.Request) -> web.Response:
         return _login_form(request, TEXTS("login.bad_credentials"), status=401, username=username)
     await th.succeeded(username, ip)
     response = web.HTTPSeeOther(safe_next(str(posted.get("next", ""))))
-    response.set_cookie(auth.SESSION_COOKIE, auth.new_session(rt.settings.secret_key, officer),
-                        max_age=auth.SESSION_TTL_S, httponly=True, samesite="Lax", path="/officer",
-                        secure=secure(request))
+    response.set_cookie(
+        auth.SESSION_COOKIE,
+        auth.new_session(rt.settings.secret_key, officer),
+        max_age=auth.SESSION_TTL_S,
+        httponly=True,
+        samesite="Lax",
+        path="/officer",
+        secure=secure(request),
+    )
     response.del_cookie(auth.LOGIN_COOKIE, path="/officer")
     raise response
 

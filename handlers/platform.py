@@ -126,15 +126,21 @@ async def media(request: web.Request) -> web.StreamResponse:
     try:
         exp = int(request.query.get("exp", "0"))
     except ValueError:
-        raise web.HTTPForbidden()
+        raise web.HTTPForbidden() from None
     sig = request.query.get("sig", "")
     if exp < time.time() or not hmac.compare_digest(sig, _media_sig(rt.settings.secret_key, path, exp)):
         raise web.HTTPForbidden()
     try:
         full = rt.media.full_path(path)
     except ValueError:
-        raise web.HTTPForbidden()
+        raise web.HTTPForbidden() from None
     if not full.is_file():
         raise web.HTTPNotFound()
-    return web.FileResponse(full, headers={"Content-Type": rt.media.content_type(path),
-                                           "Cache-Control": "private, max-age=300", "X-Content-Type-Options": "nosniff"})
+    return web.FileResponse(
+        full,
+        headers={
+            "Content-Type": rt.media.content_type(path),
+            "Cache-Control": "private, max-age=300",
+            "X-Content-Type-Options": "nosniff",
+        },
+    )

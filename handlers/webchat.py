@@ -17,8 +17,8 @@ from typing import Any
 from aiohttp import web
 from sqlalchemy import or_, select
 
-from core.db import Conversation, MessageLog, Outbox
 from core.channel import Channel, Malformed
+from core.db import Conversation, MessageLog, Outbox
 from core.events import InboundEvent
 from core.hub import RUNTIME
 from handlers.channel_texts import TEXTS
@@ -58,10 +58,16 @@ class WebChannel(Channel):
         payload = payload[:200] if isinstance(payload, str) else None
         if not (text or "").strip() and not payload:
             raise Malformed("empty")
-        return [InboundEvent(
-            channel=self.name, user_id=user, message_id=_message_id(body.get("client_message_id")),
-            kind="payload" if payload else "text", text=text if text else None, payload=payload,
-        )]
+        return [
+            InboundEvent(
+                channel=self.name,
+                user_id=user,
+                message_id=_message_id(body.get("client_message_id")),
+                kind="payload" if payload else "text",
+                text=text if text else None,
+                payload=payload,
+            )
+        ]
 
     async def send(self, recipient: str, payload: dict[str, Any]) -> None:
         return None
@@ -69,7 +75,9 @@ class WebChannel(Channel):
     async def post_message(self, request: web.Request) -> web.Response:
         token = _visitor(request)
         if token is None:
-            return web.json_response({"error": "no_session", "message": TEXTS("webchat.no_session")}, status=401)
+            return web.json_response(
+                {"error": "no_session", "message": TEXTS("webchat.no_session")}, status=401
+            )
         try:
             body = await request.json()
         except ValueError:
@@ -98,8 +106,13 @@ class WebChannel(Channel):
             attachment = rt.media.too_large(safe_name)
         else:
             attachment = await asyncio.to_thread(rt.media.attachment, data, self.name, name=safe_name)
-        event = InboundEvent(channel=self.name, user_id=token, message_id=_message_id(client_id),
-                             kind="image" if attachment.type == "image" else "file", attachments=(attachment,))
+        event = InboundEvent(
+            channel=self.name,
+            user_id=token,
+            message_id=_message_id(client_id),
+            kind="image" if attachment.type == "image" else "file",
+            attachments=(attachment,),
+        )
         accepted = await rt.submit(event)
         return web.json_response({"accepted": True, "duplicate": not accepted}, status=202)
 
@@ -157,34 +170,64 @@ async def static(request: web.Request) -> web.StreamResponse:
 
 async def _thread(rt, token: str, after: int) -> list[dict[str, Any]]:
     async with rt.db.session() as s:
-        conv_id = (await s.execute(select(Conversation.id).where(Conversation.key == f"web:{token}"))).scalar()
+        conv_id = (
+            await s.execute(select(Conversation.id).where(Conversation.key == f"web:{token}"))
+        ).scalar()
         if conv_id is None:
             return []
-        rows = (await s.execute(
-            select(MessageLog).outerjoin(Outbox, Outbox.message_id == MessageLog.id)
-            .where(MessageLog.conversation_id == conv_id, MessageLog.id > after,
-                   or_(MessageLog.direction == "in", Outbox.status == "sent"))
-            .order_by(MessageLog.id).limit(200)
-        )).scalars().all()
+        rows = (
+            (
+                await s.execute(
+                    select(MessageLog)
+                    .outerjoin(Outbox, Outbox.message_id == MessageLog.id)
+                    .where(
+                        MessageLog.conversation_id == conv_id,
+                        MessageLog.id > after,
+                        or_(MessageLog.direction == "in", Outbox.status == "sent"),
+                    )
+                    .order_by(MessageLog.id)
+                    .limit(200)
+                )
+            )
+            .scalars()
+            .all()
+        )
         # A reply is visible once delivered; stop before any reply still waiting so that the
         # browser's `after` cursor never jumps over it.
-        waiting = (await s.execute(
-            select(MessageLog.id).join(Outbox, Outbox.message_id == MessageLog.id)
-            .where(MessageLog.conversation_id == conv_id, MessageLog.id > after,
-                   Outbox.status.in_(("pending", "sending")))
-            .order_by(MessageLog.id).limit(1)
-        )).scalar()
+        waiting = (
+            await s.execute(
+                select(MessageLog.id)
+                .join(Outbox, Outbox.message_id == MessageLog.id)
+                .where(
+                    MessageLog.conversation_id == conv_id,
+                    MessageLog.id > after,
+                    Outbox.status.in_(("pending", "sending")),
+                )
+                .order_by(MessageLog.id)
+                .limit(1)
+            )
+        ).scalar()
     if waiting is not None:
         rows = [m for m in rows if m.id < waiting]
     out = []
     for m in rows:
         if m.direction == "in":
-            text = m.text or (TEXTS("webchat.image_turn") if m.kind == "image"
-                              else TEXTS("webchat.file_turn") if m.kind == "file" else "")
+            text = m.text or (
+                TEXTS("webchat.image_turn")
+                if m.kind == "image"
+                else TEXTS("webchat.file_turn")
+                if m.kind == "file"
+                else ""
+            )
         else:
             text = m.text or ""
-        item = {"id": m.id, "author": m.author, "text": text, "quick_replies": m.quick_replies or [],
-                "at": m.created_at.isoformat() if m.created_at else None}
+        item = {
+            "id": m.id,
+            "author": m.author,
+            "text": text,
+            "quick_replies": m.quick_replies or [],
+            "at": m.created_at.isoformat() if m.created_at else None,
+        }
         if any(a.get("path") and a.get("type") == "image" for a in m.attachments or []):
             item["image"] = f"/webchat/media/{m.id}"
         out.append(item)
@@ -210,7 +253,7 @@ async def get_messages(request: web.Request) -> web.Response:
         try:
             async with rt.sender.delivered:
                 await asyncio.wait_for(rt.sender.delivered.wait(), timeout=min(0.3, deadline - loop.time()))
-        except asyncio.TimeoutError:
+        except TimeoutError:
             pass
 
 
@@ -220,20 +263,29 @@ async def media(request: web.Request) -> web.StreamResponse:
     try:
         message_id = int(request.match_info["message_id"])
     except ValueError:
-        raise web.HTTPNotFound()
+        raise web.HTTPNotFound() from None
     if token is None:
         raise web.HTTPNotFound()
     rt = request.app[RUNTIME]
     async with rt.db.session() as s:
-        row = (await s.execute(
-            select(MessageLog.attachments).join(Conversation, Conversation.id == MessageLog.conversation_id)
-            .where(MessageLog.id == message_id, Conversation.key == f"web:{token}"))).scalar()
+        row = (
+            await s.execute(
+                select(MessageLog.attachments)
+                .join(Conversation, Conversation.id == MessageLog.conversation_id)
+                .where(MessageLog.id == message_id, Conversation.key == f"web:{token}")
+            )
+        ).scalar()
     paths = [a["path"] for a in row or [] if a.get("path") and a.get("type") == "image"]
     if not paths:
         raise web.HTTPNotFound()
     path = rt.media.full_path(paths[0])
     if not path.is_file():
         raise web.HTTPNotFound()
-    return web.FileResponse(path, headers={"Content-Type": rt.media.content_type(paths[0]),
-                                           "Cache-Control": "private, max-age=3600",
-                                           "X-Content-Type-Options": "nosniff"})
+    return web.FileResponse(
+        path,
+        headers={
+            "Content-Type": rt.media.content_type(paths[0]),
+            "Cache-Control": "private, max-age=3600",
+            "X-Content-Type-Options": "nosniff",
+        },
+    )

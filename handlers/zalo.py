@@ -119,8 +119,9 @@ def parse(body: dict[str, Any], *, button_prefix: str = "#mc:") -> InboundEvent 
         follower = _id(body.get("follower")) or _id(body.get("sender"))
         if not follower:
             raise Malformed("follower.id missing")
-        return InboundEvent("zalo", follower, f"{name}:{follower}:{ts}", kind=name, timestamp_ms=ts or _now_ms(),
-                            meta=meta)
+        return InboundEvent(
+            "zalo", follower, f"{name}:{follower}:{ts}", kind=name, timestamp_ms=ts or _now_ms(), meta=meta
+        )
     message = body.get("message") if isinstance(body.get("message"), dict) else {}
     if name in RECEIPTS:
         user = _id(body.get("recipient"))  # in a receipt the sender is the OA
@@ -129,8 +130,9 @@ def parse(body: dict[str, Any], *, button_prefix: str = "#mc:") -> InboundEvent 
         ids = message.get("msg_ids") if isinstance(message.get("msg_ids"), list) else []
         meta["msg_ids"] = [str(i) for i in ids]
         key = message.get("msg_id") or ",".join(meta["msg_ids"]) or str(ts)
-        return InboundEvent("zalo", user, f"{name}:{user}:{key}", kind=RECEIPTS[name], timestamp_ms=ts or _now_ms(),
-                            meta=meta)
+        return InboundEvent(
+            "zalo", user, f"{name}:{user}:{key}", kind=RECEIPTS[name], timestamp_ms=ts or _now_ms(), meta=meta
+        )
     if not name.startswith("user_send_"):
         return None  # other OA events (tags, shop orders, reactions, ...) are not for the dialogue
     user = _id(body.get("sender"))
@@ -141,7 +143,7 @@ def parse(body: dict[str, Any], *, button_prefix: str = "#mc:") -> InboundEvent 
     text = message.get("text") if isinstance(message.get("text"), str) else None
     payload = None
     if kind == "text" and text is not None and button_prefix and text.startswith(button_prefix):
-        kind, payload, text = "payload", text[len(button_prefix):], None  # a button tap
+        kind, payload, text = "payload", text[len(button_prefix) :], None  # a button tap
     attachments: list[Attachment] = []
     raw_atts = message.get("attachments") if isinstance(message.get("attachments"), list) else []
     for a in raw_atts:
@@ -160,14 +162,28 @@ def parse(body: dict[str, Any], *, button_prefix: str = "#mc:") -> InboundEvent 
             size = int(size) if size not in (None, "") else None
         except (TypeError, ValueError):
             size = None
-        attachments.append(Attachment(
-            type="image" if kind == "image" else "file", url=_str(url) or None,
-            name=_str(p.get("name")) or None, content_type=_str(p.get("type")) or None, size=size,
-        ))
+        attachments.append(
+            Attachment(
+                type="image" if kind == "image" else "file",
+                url=_str(url) or None,
+                name=_str(p.get("name")) or None,
+                content_type=_str(p.get("type")) or None,
+                size=size,
+            )
+        )
     if kind in {"image", "file"} and not attachments:
         raise Malformed("media event without attachments")
-    return InboundEvent("zalo", user, msg_id, kind=kind, text=text, payload=payload,
-                        attachments=tuple(attachments), timestamp_ms=ts or _now_ms(), meta=meta)
+    return InboundEvent(
+        "zalo",
+        user,
+        msg_id,
+        kind=kind,
+        text=text,
+        payload=payload,
+        attachments=tuple(attachments),
+        timestamp_ms=ts or _now_ms(),
+        meta=meta,
+    )
 
 
 def _id(obj: Any) -> str:
@@ -204,8 +220,12 @@ class ZaloChannel(Channel):
     def verify(self, request: web.Request, body: bytes) -> bool:
         """`X-ZEvent-Signature` over the raw body. The signed app_id and timestamp are inside the
         body: Malformed when it is no JSON object."""
-        return verify(body, self._decode(body), request.headers.get("X-ZEvent-Signature"),
-                      self.settings.zalo_oa_secret_key)
+        return verify(
+            body,
+            self._decode(body),
+            request.headers.get("X-ZEvent-Signature"),
+            self.settings.zalo_oa_secret_key,
+        )
 
     def parse(self, body: Any, *, user: str = "") -> list[InboundEvent]:
         """The event of one webhook POST's raw body: none for echoes and ignored types."""
@@ -254,7 +274,9 @@ class ZaloChannel(Channel):
         await self._http.close()
 
     def reply_window(self, author: str) -> dt.timedelta | None:
-        hours = self.settings.zalo_officer_window_h if author == "officer" else self.settings.zalo_bot_window_h
+        hours = (
+            self.settings.zalo_officer_window_h if author == "officer" else self.settings.zalo_bot_window_h
+        )
         return dt.timedelta(hours=hours)
 
     # -- rendering
@@ -266,8 +288,14 @@ class ZaloChannel(Channel):
         buttons = None
         if qrs:
             if len(qrs) <= s.zalo_max_buttons:
-                buttons = [{"title": cut_title(q["title"], 100), "type": s.zalo_button_type,
-                            "payload": f"{s.zalo_button_prefix}{q['payload']}"} for q in qrs]
+                buttons = [
+                    {
+                        "title": cut_title(q["title"], 100),
+                        "type": s.zalo_button_type,
+                        "payload": f"{s.zalo_button_prefix}{q['payload']}",
+                    }
+                    for q in qrs
+                ]
             else:
                 text = numbered_list(text, qrs)
         messages: list[dict[str, Any]] = [{"text": part} for part in split_text(text, s.zalo_max_text)]
@@ -283,8 +311,9 @@ class ZaloChannel(Channel):
         async def one(message: dict[str, Any]) -> None:
             if "image_path" in message:
                 message = await self._image_message(message["image_path"])
-            await self.call("POST", "/v3.0/oa/message/cs",
-                            json={"recipient": {"user_id": recipient}, "message": message})
+            await self.call(
+                "POST", "/v3.0/oa/message/cs", json={"recipient": {"user_id": recipient}, "message": message}
+            )
 
         await send_in_parts(self.render(payload), one)
 
@@ -304,7 +333,9 @@ class ZaloChannel(Channel):
                 element["url"] = signed_media_url(self.settings, path)
         else:
             element["url"] = signed_media_url(self.settings, path)
-        return {"attachment": {"type": "template", "payload": {"template_type": "media", "elements": [element]}}}
+        return {
+            "attachment": {"type": "template", "payload": {"template_type": "media", "elements": [element]}}
+        }
 
     async def call(self, method: str, path: str, **kw: Any) -> dict[str, Any]:
         """One OpenAPI call with the access token; refreshes the token once on -216/-220."""
@@ -317,7 +348,7 @@ class ZaloChannel(Channel):
             try:
                 async with self._http().request(method, url, headers={"access_token": token}, **kw) as r:
                     status, text = r.status, await r.text()
-            except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
+            except (TimeoutError, aiohttp.ClientError) as exc:
                 raise RetryLater(f"Zalo {path}: {exc!r}") from exc
             if status == 429 or status >= 500:
                 raise RetryLater(f"Zalo {path}: HTTP {status} {text[:200]}")
@@ -347,4 +378,3 @@ class ZaloChannel(Channel):
                 raise RetryLater(message)
             raise PermanentSendError(message)
         raise RetryLater(f"Zalo {path}: token refused twice")
-

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
-from typing import Callable
+from collections.abc import Callable
 
 import aiohttp
 from sqlalchemy import update
@@ -57,9 +57,14 @@ class ZaloTokens:
         if row is None and (self.settings.zalo_access_token or self.settings.zalo_refresh_token):
             try:
                 async with self.db.session() as s, s.begin():
-                    s.add(PlatformToken(key=self.key, access_token=self._seal(self.settings.zalo_access_token),
-                                        refresh_token=self._seal(self.settings.zalo_refresh_token),
-                                        expires_at=None))
+                    s.add(
+                        PlatformToken(
+                            key=self.key,
+                            access_token=self._seal(self.settings.zalo_access_token),
+                            refresh_token=self._seal(self.settings.zalo_refresh_token),
+                            expires_at=None,
+                        )
+                    )
             except IntegrityError:
                 pass  # another process seeded it first
             async with self.db.session() as s:
@@ -72,11 +77,18 @@ class ZaloTokens:
                 # plain text from before sealing, or sealed under a previous key: seal it now
                 # (only if the row is still what was read, so a concurrent refresh wins)
                 async with self.db.session() as s, s.begin():
-                    await s.execute(update(PlatformToken).where(
-                        PlatformToken.key == self.key, PlatformToken.access_token == row.access_token,
-                        PlatformToken.refresh_token == row.refresh_token).values(
-                        access_token=self._seal(self.access),
-                        refresh_token=self._seal(self._unseal(row.refresh_token))))
+                    await s.execute(
+                        update(PlatformToken)
+                        .where(
+                            PlatformToken.key == self.key,
+                            PlatformToken.access_token == row.access_token,
+                            PlatformToken.refresh_token == row.refresh_token,
+                        )
+                        .values(
+                            access_token=self._seal(self.access),
+                            refresh_token=self._seal(self._unseal(row.refresh_token)),
+                        )
+                    )
         return row
 
     def _seal(self, value: str) -> str:
@@ -86,8 +98,10 @@ class ZaloTokens:
         try:
             return unseal(self.settings.secret_key, stored, self.settings.secret_key_previous)
         except SealError as e:
-            raise TokenError(f"stored Zalo token unreadable ({e}): put the old key in SECRET_KEY_PREVIOUS, "
-                             f"or set ZALO_REFRESH_TOKEN and delete the platform_token row {self.key!r}") from None
+            raise TokenError(
+                f"stored Zalo token unreadable ({e}): put the old key in SECRET_KEY_PREVIOUS, "
+                f"or set ZALO_REFRESH_TOKEN and delete the platform_token row {self.key!r}"
+            ) from None
 
     async def refresh(self, stale: str | None) -> str:
         """A fresh access token. `stale` is the one that was refused (or is expiring): if another
@@ -99,9 +113,14 @@ class ZaloTokens:
             if row is None or not row.refresh_token:
                 raise TokenError("no Zalo refresh token")
             url = f"{self.settings.zalo_oauth_base.rstrip('/')}/v4/oa/access_token"
-            form = {"refresh_token": self._unseal(row.refresh_token), "app_id": self.settings.zalo_app_id,
-                    "grant_type": "refresh_token"}
-            async with self._http().post(url, data=form, headers={"secret_key": self.settings.zalo_app_secret}) as r:
+            form = {
+                "refresh_token": self._unseal(row.refresh_token),
+                "app_id": self.settings.zalo_app_id,
+                "grant_type": "refresh_token",
+            }
+            async with self._http().post(
+                url, data=form, headers={"secret_key": self.settings.zalo_app_secret}
+            ) as r:
                 text = await r.text()
             try:
                 answer = json.loads(text)
@@ -116,9 +135,16 @@ class ZaloTokens:
             except ValueError:
                 expires = utcnow() + dt.timedelta(hours=25)
             async with self.db.session() as s, s.begin():
-                await s.execute(update(PlatformToken).where(PlatformToken.key == self.key).values(
-                    access_token=self._seal(access), refresh_token=self._seal(refresh), expires_at=expires,
-                    updated_at=utcnow()))
+                await s.execute(
+                    update(PlatformToken)
+                    .where(PlatformToken.key == self.key)
+                    .values(
+                        access_token=self._seal(access),
+                        refresh_token=self._seal(refresh),
+                        expires_at=expires,
+                        updated_at=utcnow(),
+                    )
+                )
             self.access, self.expires_at = access, expires
             log.info("Zalo access token refreshed (valid until %s)", expires.isoformat())
             return access

@@ -28,7 +28,7 @@ class NLU:
         self.backend = "rasa" if rasa is not None else "embedded"
 
     @classmethod
-    def from_settings(cls, settings: Any = None) -> "NLU":
+    def from_settings(cls, settings: Any = None) -> NLU:
         if settings is None:
             from core.settings import load_settings
 

@@ -17,8 +17,9 @@ import argparse
 import json
 import sys
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from .data import load_nlu_data
 from .text import strip_diacritics
@@ -39,7 +40,9 @@ def _embedded() -> Any:
     return EmbeddedNLU.load(var_path=var_path, agency_code=agency)
 
 
-def evaluate(parse: Callable[[str], dict[str, Any]], examples: list[Any], strip: bool = False) -> dict[str, Any]:
+def evaluate(
+    parse: Callable[[str], dict[str, Any]], examples: list[Any], strip: bool = False
+) -> dict[str, Any]:
     """Accuracy, macro F1 (over the gold intents), per-intent P/R/F1 and the top confusions."""
     gold: list[str] = []
     pred: list[str] = []
@@ -60,8 +63,12 @@ def evaluate(parse: Callable[[str], dict[str, Any]], examples: list[Any], strip:
         prec = tp / (tp + fp) if tp + fp else 0.0
         rec = tp / (tp + fn) if tp + fn else 0.0
         f1 = 2 * prec * rec / (prec + rec) if prec + rec else 0.0
-        per[lab] = {"precision": round(prec, 4), "recall": round(rec, 4), "f1": round(f1, 4),
-                    "support": tp + fn}
+        per[lab] = {
+            "precision": round(prec, 4),
+            "recall": round(rec, 4),
+            "f1": round(f1, 4),
+            "support": tp + fn,
+        }
     n = len(gold)
     accuracy = sum(1 for g, p in zip(gold, pred) if g == p) / n if n else 0.0
     macro = sum(v["f1"] for v in per.values()) / len(per) if per else 0.0
@@ -77,10 +84,14 @@ def evaluate(parse: Callable[[str], dict[str, Any]], examples: list[Any], strip:
 
 
 def _print_report(r: dict[str, Any], out: Any) -> None:
-    print(f"examples: {r['examples']}   accuracy: {r['accuracy']:.4f}   macro F1: {r['macro_f1']:.4f}", file=out)
+    print(
+        f"examples: {r['examples']}   accuracy: {r['accuracy']:.4f}   macro F1: {r['macro_f1']:.4f}", file=out
+    )
     print(f"\n{'intent':<22}{'precision':>10}{'recall':>10}{'f1':>10}{'support':>9}", file=out)
     for lab, v in r["per_intent"].items():
-        print(f"{lab:<22}{v['precision']:>10.3f}{v['recall']:>10.3f}{v['f1']:>10.3f}{v['support']:>9}", file=out)
+        print(
+            f"{lab:<22}{v['precision']:>10.3f}{v['recall']:>10.3f}{v['f1']:>10.3f}{v['support']:>9}", file=out
+        )
     if r["confusions"]:
         print("\ntop confusions (intent -> predicted: count)", file=out)
         for c in r["confusions"]:
@@ -102,8 +113,11 @@ def main(argv: list[str]) -> int:
     t.add_argument("file")
     t.add_argument("--json", action="store_true")
     t.add_argument("--strip", action="store_true", help="remove diacritics from every example first")
-    t.add_argument("--unseen", action="store_true",
-                   help="leave out examples equal to a training example after normalisation")
+    t.add_argument(
+        "--unseen",
+        action="store_true",
+        help="leave out examples equal to a training example after normalisation",
+    )
     try:
         args = ap.parse_args(argv)
     except SystemExit as exc:
@@ -125,7 +139,9 @@ def main(argv: list[str]) -> int:
             for alt in r["intent_ranking"][1:4]:
                 print(f"   also: {alt['name']} ({alt['confidence']:.3f})")
             for e in r["entities"]:
-                print(f"entity: {e['entity']} = {e['value']}   [{e['start']}:{e['end']}] {text[e['start']:e['end']]!r}")
+                print(
+                    f"entity: {e['entity']} = {e['value']}   [{e['start']}:{e['end']}] {text[e['start'] : e['end']]!r}"
+                )
         return 0
     path = Path(args.file)
     if not path.exists():

@@ -58,7 +58,10 @@ def features(norm: str, char_min: int = 2, char_max: int = 5) -> list[str]:
 
 
 def load_config(path: Path = CONFIG_FILE) -> dict[str, Any]:
-    return yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) or {}
+    return (
+        yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        or {}
+    )
 
 
 def data_hash(data_file: Path, config_file: Path) -> str:
@@ -72,8 +75,15 @@ def data_hash(data_file: Path, config_file: Path) -> str:
 class IntentModel:
     """Vocabulary + IDF + linear weights, scored without scikit-learn."""
 
-    def __init__(self, vocab: list[str], idf: np.ndarray, coef: np.ndarray, intercept: np.ndarray,
-                 classes: list[str], char_range: tuple[int, int]) -> None:
+    def __init__(
+        self,
+        vocab: list[str],
+        idf: np.ndarray,
+        coef: np.ndarray,
+        intercept: np.ndarray,
+        classes: list[str],
+        char_range: tuple[int, int],
+    ) -> None:
         self.vocab_list = vocab
         self.vocab = {f: i for i, f in enumerate(vocab)}
         self.idf = idf.astype(np.float64)
@@ -84,7 +94,7 @@ class IntentModel:
 
     # -- training ---------------------------------------------------------------------
     @classmethod
-    def train(cls, texts: list[str], labels: list[str], cfg: dict[str, Any]) -> "IntentModel":
+    def train(cls, texts: list[str], labels: list[str], cfg: dict[str, Any]) -> IntentModel:
         from scipy.sparse import csr_matrix
         from sklearn.linear_model import LogisticRegression
 
@@ -111,8 +121,11 @@ class IntentModel:
             cols += idx + [index[OOV_FEATURE]]
             vals += list(w / norm) + [oov_weight * oov_train[r]]
         X = csr_matrix((vals, (rows, cols)), shape=(n, len(vocab)))
-        clf = LogisticRegression(C=float(cfg.get("C", 20.0)), max_iter=int(cfg.get("max_iter", 500)),
-                                 tol=float(cfg.get("tol", 1e-3)))
+        clf = LogisticRegression(
+            C=float(cfg.get("C", 20.0)),
+            max_iter=int(cfg.get("max_iter", 500)),
+            tol=float(cfg.get("tol", 1e-3)),
+        )
         try:  # a small problem: BLAS threads only contend (5x slower on a busy 2-CPU machine)
             from threadpoolctl import threadpool_limits
         except ImportError:  # pragma: no cover - threadpoolctl comes with scikit-learn
@@ -128,17 +141,26 @@ class IntentModel:
         fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp.npz")
         os.close(fd)
         np.savez(
-            tmp, vocab=np.array(self.vocab_list), idf=self.idf, coef_t=self.coef_t,
-            intercept=self.intercept, classes=np.array(self.classes), char_range=np.array(self.char_range),
+            tmp,
+            vocab=np.array(self.vocab_list),
+            idf=self.idf,
+            coef_t=self.coef_t,
+            intercept=self.intercept,
+            classes=np.array(self.classes),
+            char_range=np.array(self.char_range),
         )
         os.replace(tmp, path)
 
     @classmethod
-    def load(cls, path: Path) -> "IntentModel":
+    def load(cls, path: Path) -> IntentModel:
         with np.load(path, allow_pickle=False) as z:
             return cls(
-                [str(v) for v in z["vocab"].tolist()], z["idf"], z["coef_t"].T, z["intercept"],
-                [str(c) for c in z["classes"].tolist()], tuple(int(x) for x in z["char_range"]),
+                [str(v) for v in z["vocab"].tolist()],
+                z["idf"],
+                z["coef_t"].T,
+                z["intercept"],
+                [str(c) for c in z["classes"].tolist()],
+                tuple(int(x) for x in z["char_range"]),
             )
 
     # -- prediction ---------------------------------------------------------------------
@@ -149,7 +171,9 @@ class IntentModel:
         if not idx:
             return [], 0
         ia = np.fromiter(idx, dtype=np.int64, count=len(idx))
-        tf = 1.0 + np.log(np.fromiter((counts[self.vocab_list[i]] for i in idx), dtype=np.float64, count=len(idx)))
+        tf = 1.0 + np.log(
+            np.fromiter((counts[self.vocab_list[i]] for i in idx), dtype=np.float64, count=len(idx))
+        )
         w = tf * self.idf[ia]
         w /= math.sqrt(float(w @ w))
         scores = w @ self.coef_t[ia] + self.intercept
@@ -174,16 +198,22 @@ def _oov_share(counts: Any, unknown: Any) -> float:
 
 
 _HAS_LETTER = re.compile(r"[^\W\d_]")
-_CACHE: dict[str, "EmbeddedNLU"] = {}
+_CACHE: dict[str, EmbeddedNLU] = {}
 _CACHE_LOCK = threading.Lock()
 
 
 class EmbeddedNLU:
     """In-process NLU: intent classifier + rule/synonym entity extractors."""
 
-    def __init__(self, model: IntentModel, procedures: ProcedureMatcher, cfg: dict[str, Any],
-                 agency_code: str | None = None, train_seconds: float | None = None,
-                 source: str = "trained") -> None:
+    def __init__(
+        self,
+        model: IntentModel,
+        procedures: ProcedureMatcher,
+        cfg: dict[str, Any],
+        agency_code: str | None = None,
+        train_seconds: float | None = None,
+        source: str = "trained",
+    ) -> None:
         self.model = model
         self.procedures = procedures
         self.cfg = cfg
@@ -194,9 +224,15 @@ class EmbeddedNLU:
         self.source = source  # "trained", "artefact" or "memory"
 
     @classmethod
-    def load(cls, var_path: Path | str | None = None, data_file: Path = DATA_FILE,
-             config_file: Path = CONFIG_FILE, agency_code: str | None = None,
-             use_cache: bool = True, use_artefact: bool = True) -> "EmbeddedNLU":
+    def load(
+        cls,
+        var_path: Path | str | None = None,
+        data_file: Path = DATA_FILE,
+        config_file: Path = CONFIG_FILE,
+        agency_code: str | None = None,
+        use_cache: bool = True,
+        use_artefact: bool = True,
+    ) -> EmbeddedNLU:
         """Build from the cached artefact when the data and config are unchanged, else train
         (and write the artefact). Also memoised per process (``use_cache``)."""
         digest = data_hash(data_file, config_file)
@@ -221,8 +257,11 @@ class EmbeddedNLU:
                 t0 = time.perf_counter()
                 model = train_model(data, cfg)
                 train_seconds = time.perf_counter() - t0
-                log.info("nlu: trained embedded classifier on %d examples in %.2f s",
-                         len(data.examples), train_seconds)
+                log.info(
+                    "nlu: trained embedded classifier on %d examples in %.2f s",
+                    len(data.examples),
+                    train_seconds,
+                )
                 if use_artefact and artefact is not None:
                     try:
                         model.save(artefact)

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from typing import Any
 
 from .text import TEENCODE, fold, span_to_original, strip_diacritics
 
@@ -78,7 +79,7 @@ class ProcedureMatcher:
                     self._fuzzy_short.setdefault((len(toks), k[0]), []).append(entry)
 
     @classmethod
-    def from_config(cls, synonyms: dict[str, str], cfg: dict[str, Any]) -> "ProcedureMatcher":
+    def from_config(cls, synonyms: dict[str, str], cfg: dict[str, Any]) -> ProcedureMatcher:
         life = [(re.compile(item["pattern"]), item["value"]) for item in cfg.get("life_events", [])]
         return cls(
             synonyms=synonyms,
@@ -122,7 +123,9 @@ class ProcedureMatcher:
 
     FUZZY_MAX_WORDS = 120  # typos are looked for in the first words of a long message only
 
-    def _fuzzy_find(self, toks: list[tuple[int, int, str]], words: list[str]) -> list[tuple[int, int, str, bool]]:
+    def _fuzzy_find(
+        self, toks: list[tuple[int, int, str]], words: list[str]
+    ) -> list[tuple[int, int, str, bool]]:
         found: list[tuple[int, int, str, bool]] = []
         count = min(len(toks), self.FUZZY_MAX_WORDS)
         for i in range(count):
@@ -173,24 +176,48 @@ def find_dossier_codes(text: str, agency_code: str | None = None) -> list[Entity
     for m in _DOSSIER.finditer(text):
         agency, sep1, ymd, sep2, seq = m.groups()
         dashed = "-" in sep1 or "_" in sep1
-        if not (
-            (agency_code and agency.upper() == agency_code.upper())
-            or agency.isupper()
-            or dashed
-        ):
+        if not ((agency_code and agency.upper() == agency_code.upper()) or agency.isupper() or dashed):
             continue
         if agency.lower() in _KNOWN_WORDS or not _valid_yymmdd(ymd):
             continue
         out.append(
-            {"entity": "dossier_code", "value": f"{agency.upper()}-{ymd}-{seq}", "start": m.start(), "end": m.end()}
+            {
+                "entity": "dossier_code",
+                "value": f"{agency.upper()}-{ymd}-{seq}",
+                "start": m.start(),
+                "end": m.end(),
+            }
         )
     return out
 
 
 # Short Vietnamese words that could sit before a number ("số 261123-0001", "mã 261123 0001").
 _KNOWN_WORDS = {
-    "so", "ma", "la", "hs", "ho", "code", "sdt", "cmnd", "cccd", "ngay", "nam", "thang", "toi",
-    "em", "anh", "chi", "ban", "va", "voi", "cua", "sđt", "mã", "số", "là", "sô",
+    "so",
+    "ma",
+    "la",
+    "hs",
+    "ho",
+    "code",
+    "sdt",
+    "cmnd",
+    "cccd",
+    "ngay",
+    "nam",
+    "thang",
+    "toi",
+    "em",
+    "anh",
+    "chi",
+    "ban",
+    "va",
+    "voi",
+    "cua",
+    "sđt",
+    "mã",
+    "số",
+    "là",
+    "sô",
 }
 
 # ---- phone numbers ---------------------------------------------------------------------

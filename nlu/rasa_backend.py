@@ -9,7 +9,6 @@ is reported as ``out_of_scope``.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from typing import Any
 
@@ -30,9 +29,18 @@ RASA_FALLBACK = Counter(
 
 PROCEDURES = frozenset(
     {
-        "khai_sinh", "lien_thong_khai_sinh", "thuong_tru", "tam_tru", "ket_hon", "khai_tu",
-        "lien_thong_khai_tu", "trich_luc_ho_tich", "chung_thuc_ban_sao", "ho_kinh_doanh",
-        "can_cuoc", "xac_nhan_attp",
+        "khai_sinh",
+        "lien_thong_khai_sinh",
+        "thuong_tru",
+        "tam_tru",
+        "ket_hon",
+        "khai_tu",
+        "lien_thong_khai_tu",
+        "trich_luc_ho_tich",
+        "chung_thuc_ban_sao",
+        "ho_kinh_doanh",
+        "can_cuoc",
+        "xac_nhan_attp",
     }
 )
 _RULE_ENTITIES = ("dossier_code", "id_number", "phone", "date")
@@ -61,7 +69,7 @@ class RasaNLU:
                 if resp.status != 200:
                     raise RasaUnavailable("status", str(resp.status))
                 body = await resp.json(content_type=None)
-        except asyncio.TimeoutError as exc:
+        except TimeoutError as exc:
             raise RasaUnavailable("timeout", repr(exc)) from exc
         except aiohttp.ClientError as exc:
             raise RasaUnavailable("connection", repr(exc)) from exc
@@ -97,8 +105,14 @@ class RasaNLU:
         for e in body.get("entities") or []:
             try:
                 if e.get("entity") == "procedure" and e.get("value") in PROCEDURES:
-                    procs.append({"entity": "procedure", "value": e["value"],
-                                  "start": int(e["start"]), "end": int(e["end"])})
+                    procs.append(
+                        {
+                            "entity": "procedure",
+                            "value": e["value"],
+                            "start": int(e["start"]),
+                            "end": int(e["end"]),
+                        }
+                    )
             except (AttributeError, KeyError, TypeError, ValueError):
                 continue
         if not procs:

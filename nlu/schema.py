@@ -59,7 +59,7 @@ def validate(value: Any, schema: dict[str, Any], path: str = "") -> list[str]:
     if kind == "map":
         mapping: dict[str, Any] = schema.get("mapping") or {}
         plain = {k: v for k, v in mapping.items() if not k.startswith("regex;")}
-        patterns = [(re.compile(k[len("regex;"):]), v) for k, v in mapping.items() if k.startswith("regex;")]
+        patterns = [(re.compile(k[len("regex;") :]), v) for k, v in mapping.items() if k.startswith("regex;")]
         for key, sub in plain.items():
             if sub.get("required") and (key not in value or value[key] is None):
                 errors.append(f"{path}/{key}: required")

@@ -54,9 +54,15 @@ def _failed(path, code: str, t0: float, fmt: str | None = None, detail: str = ""
     m: dict[str, Any] = {"format": fmt}
     if detail:
         m["detail"] = detail[:200]
-    return {"file": str(path), "quality": {"ok": False, "problems": [code], "metrics": m},
-            "document": None, "timings_ms": {"verdict": round((time.perf_counter() - t0) * 1000, 1),
-                                              "total": round((time.perf_counter() - t0) * 1000, 1)}}
+    return {
+        "file": str(path),
+        "quality": {"ok": False, "problems": [code], "metrics": m},
+        "document": None,
+        "timings_ms": {
+            "verdict": round((time.perf_counter() - t0) * 1000, 1),
+            "total": round((time.perf_counter() - t0) * 1000, 1),
+        },
+    }
 
 
 def analyze(path: str | Path, expect: str | None = None, read: bool = True) -> dict[str, Any]:
@@ -82,8 +88,11 @@ def analyze(path: str | Path, expect: str | None = None, read: bool = True) -> d
         if "pages" in info:
             metrics["pages"] = info["pages"]
         doc = None
-        timings = {"decode": round((t_dec - t0) * 1000, 1), "quality": round((t_q - t_dec) * 1000, 1),
-                   "verdict": round((t_q - t0) * 1000, 1)}
+        timings = {
+            "decode": round((t_dec - t0) * 1000, 1),
+            "quality": round((t_q - t_dec) * 1000, 1),
+            "verdict": round((t_q - t0) * 1000, 1),
+        }
         # read only what can be read: a retake is asked for anyway when the photo is blurry,
         # too dark/bright, cut off or too small (glare may leave most fields, and the QR, readable)
         if read and q["quad"] is not None and set(q["problems"]) <= {"glare"}:
@@ -92,7 +101,9 @@ def analyze(path: str | Path, expect: str | None = None, read: bool = True) -> d
 
                 quad = q["quad"]
                 full = max(info["width"], info["height"])
-                if rgb.ndim == 2 or (info["format"] == "jpeg" and max(rgb.shape[:2]) < min(full, intake.WORK_MAX_SIDE) * 0.9):
+                if rgb.ndim == 2 or (
+                    info["format"] == "jpeg" and max(rgb.shape[:2]) < min(full, intake.WORK_MAX_SIDE) * 0.9
+                ):
                     # the verdict used a reduced decode: decode again at reading resolution
                     img2, _ = intake.load(path, max_side=intake.WORK_MAX_SIDE, draft_min=1400)
                     k = img2.width / rgb.shape[1]
@@ -120,8 +131,12 @@ def analyze(path: str | Path, expect: str | None = None, read: bool = True) -> d
         if doc is not None and "pages" in info:
             doc["pages"] = info["pages"]
         timings["total"] = round((time.perf_counter() - t0) * 1000, 1)
-        return {"file": str(path), "quality": {"ok": q["ok"], "problems": q["problems"], "metrics": metrics},
-                "document": doc, "timings_ms": timings}
+        return {
+            "file": str(path),
+            "quality": {"ok": q["ok"], "problems": q["problems"], "metrics": metrics},
+            "document": doc,
+            "timings_ms": timings,
+        }
     except MemoryError:
         return _failed(path, "too_large", t0)
     except Exception as e:  # never raise on bad input

@@ -93,8 +93,8 @@ def snap(smooth: np.ndarray, q: np.ndarray, radius: float, one_polarity: bool = 
         if np.dot(c - a, n) < 0:
             n = -n
         t = np.linspace(0.08, 0.92, max(12, int(L / 6)), dtype=np.float32)
-        base = a[None, :] + t[:, None] * d[None, :]                      # (T, 2)
-        pts = base[:, None, :] + offs[None, :, None] * n[None, None, :]   # (T, O, 2)
+        base = a[None, :] + t[:, None] * d[None, :]  # (T, 2)
+        pts = base[:, None, :] + offs[None, :, None] * n[None, None, :]  # (T, O, 2)
         xs = np.clip(pts[..., 0], 0, w - 1).astype(np.float32)
         ys = np.clip(pts[..., 1], 0, h - 1).astype(np.float32)
         gn = cv2.remap(gx, xs, ys, cv2.INTER_LINEAR) * n[0] + cv2.remap(gy, xs, ys, cv2.INTER_LINEAR) * n[1]
@@ -140,8 +140,16 @@ def _edge_support(smooth: np.ndarray, q: np.ndarray) -> float:
         outs.append(p - n * k)
     pi = np.concatenate(ins).astype(int)
     po = np.concatenate(outs).astype(int)
-    valid = ((pi[:, 0] >= 0) & (pi[:, 0] < w) & (pi[:, 1] >= 0) & (pi[:, 1] < h)
-             & (po[:, 0] >= 0) & (po[:, 0] < w) & (po[:, 1] >= 0) & (po[:, 1] < h))
+    valid = (
+        (pi[:, 0] >= 0)
+        & (pi[:, 0] < w)
+        & (pi[:, 1] >= 0)
+        & (pi[:, 1] < h)
+        & (po[:, 0] >= 0)
+        & (po[:, 0] < w)
+        & (po[:, 1] >= 0)
+        & (po[:, 1] < h)
+    )
     if not len(pi):
         return 0.0
     vi = smooth[pi[valid, 1], pi[valid, 0]].astype(int)
@@ -204,8 +212,12 @@ def find_quad(gray: np.ndarray, aspect: tuple[float, float] = (1.35, 1.9)) -> tu
     corners = np.float32([[0, 0], [w, 0], [w, h], [0, h]])
 
     def at_border(q):
-        return bool((q[:, 0] <= m).any() or (q[:, 1] <= m).any() or (q[:, 0] >= w - 1 - m).any()
-                    or (q[:, 1] >= h - 1 - m).any())
+        return bool(
+            (q[:, 0] <= m).any()
+            or (q[:, 1] <= m).any()
+            or (q[:, 0] >= w - 1 - m).any()
+            or (q[:, 1] >= h - 1 - m).any()
+        )
 
     for mask, mode in _masks(gray):
         for q, cnt in _quads(mask, mode, 0.008 * w * h):
@@ -229,13 +241,18 @@ def find_quad(gray: np.ndarray, aspect: tuple[float, float] = (1.35, 1.9)) -> tu
                     rq, support, frac, snapped = q2, s2, cv2.contourArea(q2) / (w * h), True
             if support < 0.5:
                 continue
-            score = frac * support ** 2 * (0.3 if at_border(rq) else 1.0)
+            score = frac * support**2 * (0.3 if at_border(rq) else 1.0)
             if score > best_score:
                 best, best_score, best_frac, best_support, best_snapped = rq, score, frac, support, snapped
         # a clear, whole card of a good size, outlined as found: the remaining (costlier) masks
         # cannot do better (a snapped outline is a guess: the other masks may find the real one)
-        if best is not None and best_support >= 0.9 and best_frac >= 0.15 and not at_border(best) \
-                and not best_snapped:
+        if (
+            best is not None
+            and best_support >= 0.9
+            and best_frac >= 0.15
+            and not at_border(best)
+            and not best_snapped
+        ):
             break
     if best is None:
         return None, {"area_frac": 0.0, "touches_border": False}
@@ -283,11 +300,11 @@ def border_region(gray: np.ndarray, max_frac: float = 0.8) -> dict:
             touches = x <= 1 or y <= 1 or x + bw >= w - 1 or y + bh >= h - 1
             if not touches:
                 continue
-            comp = (lab[y:y + bh, x:x + bw] == i).astype(np.uint8)
+            comp = (lab[y : y + bh, x : x + bw] == i).astype(np.uint8)
             cnts, _ = cv2.findContours(comp, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
             cv2.drawContours(comp, cnts, -1, 1, thickness=cv2.FILLED)  # print inside is part of it
             mask = np.zeros((h, w), bool)
-            mask[y:y + bh, x:x + bw] = comp > 0
+            mask[y : y + bh, x : x + bw] = comp > 0
             # medians: the print, photo and emblem inside a card darken its mean, not its median
             if float(np.median(blur[mask][::4])) - float(np.median(blur[~mask][::4])) < 25:
                 continue  # not clearly brighter than its surroundings: background, not a card
@@ -306,8 +323,9 @@ def text_density(gray: np.ndarray, mask: np.ndarray | None = None) -> float:
     strokes = (bh > 35).astype(np.uint8)
     # long straight lines (tile joints, table edges, ruled lines) are not print
     L = max(25, max(gray.shape) // 20)
-    lines = cv2.morphologyEx(strokes, cv2.MORPH_OPEN, np.ones((1, L), np.uint8)) | \
-        cv2.morphologyEx(strokes, cv2.MORPH_OPEN, np.ones((L, 1), np.uint8))
+    lines = cv2.morphologyEx(strokes, cv2.MORPH_OPEN, np.ones((1, L), np.uint8)) | cv2.morphologyEx(
+        strokes, cv2.MORPH_OPEN, np.ones((L, 1), np.uint8)
+    )
     lines = cv2.dilate(lines, np.ones((3, 3), np.uint8))
     strokes = (strokes > 0) & (lines == 0)
     if mask is not None:

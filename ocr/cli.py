@@ -8,7 +8,9 @@ import sys
 
 
 def main(argv: list[str]) -> int:
-    ap = argparse.ArgumentParser(prog="python -m bot ocr", description="Check photo quality and read ID cards.")
+    ap = argparse.ArgumentParser(
+        prog="python -m bot ocr", description="Check photo quality and read ID cards."
+    )
     ap.add_argument("files", nargs="+", metavar="FILE")
     ap.add_argument("--json", action="store_true", help="one JSON object per file (one per line)")
     ap.add_argument("--expect", choices=["id_card", "paper"], default=None, help="what the photo should show")
@@ -24,7 +26,9 @@ def main(argv: list[str]) -> int:
             sys.stdout.write(json.dumps(r, ensure_ascii=False) + "\n")
             continue
         q = r["quality"]
-        print(f"{f}: {'OK' if q['ok'] else 'RETAKE: ' + ', '.join(q['problems'])}  ({r['timings_ms'].get('total')} ms)")
+        print(
+            f"{f}: {'OK' if q['ok'] else 'RETAKE: ' + ', '.join(q['problems'])}  ({r['timings_ms'].get('total')} ms)"
+        )
         print(f"  {verdict_text(r)}")
         doc = r.get("document")
         if doc:

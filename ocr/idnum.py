@@ -13,7 +13,8 @@ from pathlib import Path
 import yaml
 
 PROVINCES: dict[str, str] = yaml.safe_load(
-    (Path(__file__).resolve().parent / "id_provinces.yml").read_text(encoding="utf-8"))["provinces"]
+    (Path(__file__).resolve().parent / "id_provinces.yml").read_text(encoding="utf-8")
+)["provinces"]
 
 
 def century_sex_digit(year: int, sex: str) -> str:

@@ -9,11 +9,12 @@ from PIL import Image, ImageOps
 
 from core.sniff import sniff
 
-MAX_BYTES = 30_000_000        # bigger files are refused unread
-MAX_PIXELS = 60_000_000       # declared width*height above this is refused before decoding
+MAX_BYTES = 30_000_000  # bigger files are refused unread
+MAX_PIXELS = 60_000_000  # declared width*height above this is refused before decoding
 MAX_PDF_PAGES = 200
-WORK_MAX_SIDE = 2048          # decode/render to about this size for reading the card
-CHECK_MAX_SIDE = 1000         # big JPEGs are decoded at 1/2, 1/4 or 1/8 scale to about this for the verdict
+WORK_MAX_SIDE = 2048  # decode/render to about this size for reading the card
+CHECK_MAX_SIDE = 1000  # big JPEGs are decoded at 1/2, 1/4 or 1/8 scale to about this for the verdict
+
 
 class IntakeError(Exception):
     def __init__(self, code: str, detail: str = "") -> None:
@@ -47,8 +48,12 @@ def _to_rgb(im: Image.Image) -> Image.Image:
     return im.convert("RGB")
 
 
-def load(path: str | Path, max_side: int = WORK_MAX_SIDE, draft_min: int | None = None,
-         gray_if_reduced: bool = False) -> tuple[Image.Image, dict]:
+def load(
+    path: str | Path,
+    max_side: int = WORK_MAX_SIDE,
+    draft_min: int | None = None,
+    gray_if_reduced: bool = False,
+) -> tuple[Image.Image, dict]:
     """Decode `path` into an RGB image whose longer side is about `max_side` or less.
 
     A JPEG is decoded at the smallest 1/2, 1/4, 1/8 scale whose longer side stays >= draft_min

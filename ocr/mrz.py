@@ -50,8 +50,9 @@ def build(id12: str, dob: str, sex: str, expiry: str, name: str) -> list[str]:
     return [l1, l2, l3]
 
 
-_FIX_DIGIT = str.maketrans({"O": "0", "Q": "0", "D": "0", "I": "1", "L": "1", "Z": "2", "S": "5",
-                            "B": "8", "G": "6", "T": "7"})
+_FIX_DIGIT = str.maketrans(
+    {"O": "0", "Q": "0", "D": "0", "I": "1", "L": "1", "Z": "2", "S": "5", "B": "8", "G": "6", "T": "7"}
+)
 
 
 def _digits(s: str) -> str:
@@ -133,7 +134,7 @@ def parse(lines: list[str]) -> dict | None:
     if len(clean[i + 1] if i + 1 < len(clean) else "") > 30:
         l2 = _fit_line2(clean[i + 1])
     l1 = "IDVNM" + _digits(l1[5:15]) + _digits(l1[15:27]) + l1[27:29] + _digits(l1[29])
-    l2 = (_digits(l2[0:7]) + l2[7] + _digits(l2[8:15]) + "VNM" + l2[18:29] + _digits(l2[29]))
+    l2 = _digits(l2[0:7]) + l2[7] + _digits(l2[8:15]) + "VNM" + l2[18:29] + _digits(l2[29])
     l2 = l2[:7] + {"H": "M", "N": "M", "E": "F", "P": "F"}.get(l2[7], l2[7]) + l2[8:]
     doc9, cd9, id12, cd12 = l1[5:14], l1[14], l1[15:27], l1[29]
     dob, cd_dob, sex, exp, cd_exp = l2[0:6], l2[6], l2[7], l2[8:14], l2[14]

@@ -73,4 +73,3 @@ def read_paper(rgb: np.ndarray, quad) -> tuple[dict, dict]:
     if kind != "other":
         doc["confidence"]["type"] = 0.9
     return doc, {"read": round((time.perf_counter() - t0) * 1000, 1)}
-

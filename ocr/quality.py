@@ -14,8 +14,18 @@ from .texts import TEXTS
 
 HERE = Path(__file__).parent
 # most important first: the order of hints in a verdict message
-PRIORITY = ["unreadable_file", "unsupported_format", "too_large", "not_document", "too_small",
-            "cropped", "too_dark", "too_bright", "blurry", "glare"]
+PRIORITY = [
+    "unreadable_file",
+    "unsupported_format",
+    "too_large",
+    "not_document",
+    "too_small",
+    "cropped",
+    "too_dark",
+    "too_bright",
+    "blurry",
+    "glare",
+]
 CHECK_SIDE = 720  # the frame is examined at this size
 
 
@@ -80,7 +90,11 @@ def assess(rgb: np.ndarray, info: dict, expect: str | None = None) -> dict:
     T = thresholds()
     H, W = rgb.shape[:2]
     k = min(1.0, CHECK_SIDE / max(H, W))
-    small = cv2.resize(rgb, (max(1, round(W * k)), max(1, round(H * k))), interpolation=cv2.INTER_AREA) if k < 1 else rgb
+    small = (
+        cv2.resize(rgb, (max(1, round(W * k)), max(1, round(H * k))), interpolation=cv2.INTER_AREA)
+        if k < 1
+        else rgb
+    )
     gray = small if small.ndim == 2 else cv2.cvtColor(small, cv2.COLOR_RGB2GRAY)
     problems: list[str] = []
     m: dict = {"width": info.get("width", W), "height": info.get("height", H)}
@@ -110,7 +124,10 @@ def assess(rgb: np.ndarray, info: dict, expect: str | None = None) -> dict:
             br = cardmod.border_region(gray, T["max_partial_area_frac"])
             if br["mask"] is not None and br["text_density"] >= T["min_text_density"]:
                 r = max(3, round(0.015 * max(gray.shape)))
-                ring = cv2.dilate(qmask.astype(np.uint8), np.ones((2 * r + 1, 2 * r + 1), np.uint8)).astype(bool) & ~qmask
+                ring = (
+                    cv2.dilate(qmask.astype(np.uint8), np.ones((2 * r + 1, 2 * r + 1), np.uint8)).astype(bool)
+                    & ~qmask
+                )
                 inner = bool(ring.any()) and float(br["mask"][ring].mean()) >= 0.8
         if td_q < T["min_text_density"] or inner:
             quad, doc_kind = None, None
@@ -125,8 +142,13 @@ def assess(rgb: np.ndarray, info: dict, expect: str | None = None) -> dict:
     lum = float(vals.mean()) / 255 if vals.size else 0.0
     p1, p5, p95 = (np.percentile(vals, (1, 5, 95)) / 255) if vals.size else (0.0, 0.0, 0.0)
     clip = float((vals >= T["glare_level"]).mean()) if vals.size else 0.0
-    m.update(lum_mean=round(lum, 3), lum_p1=round(float(p1), 3), lum_p5=round(float(p5), 3),
-             lum_p95=round(float(p95), 3), clipped_frac=round(clip, 4))
+    m.update(
+        lum_mean=round(lum, 3),
+        lum_p1=round(float(p1), 3),
+        lum_p5=round(float(p5), 3),
+        lum_p95=round(float(p95), 3),
+        clipped_frac=round(clip, 4),
+    )
     too_dark = lum < T["dark_mean"] if quad is not None else float(p95) < T["dark_p95_frame"]
     # Too bright means blown out: much of the document clipped to white AND its print washed out
     # (even the darkest pixels are light). A bright mean alone is not a fault: white paper is bright.
@@ -191,5 +213,10 @@ def assess(rgb: np.ndarray, info: dict, expect: str | None = None) -> dict:
         if gb >= T["glare_blob_frac"] and not too_bright:
             problems.append("glare")
     problems = sorted(set(problems), key=PRIORITY.index)
-    return {"ok": not problems, "problems": problems, "metrics": m,
-            "quad": None if q_full is None else q_full.tolist(), "doc_kind": doc_kind}
+    return {
+        "ok": not problems,
+        "problems": problems,
+        "metrics": m,
+        "quad": None if q_full is None else q_full.tolist(),
+        "doc_kind": doc_kind,
+    }

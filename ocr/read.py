@@ -42,7 +42,7 @@ def _crop(cardimg: np.ndarray, box, pad=(6, 4)) -> np.ndarray:
     H, W = cardimg.shape[:2]
     a = max(0, int((y0 - pad[1]) * S)), min(H, int((y1 + pad[1]) * S))
     b = max(0, int((x0 - pad[0]) * S)), min(W, int((x1 + pad[0]) * S))
-    return cardimg[a[0]:a[1], b[0]:b[1]]
+    return cardimg[a[0] : a[1], b[0] : b[1]]
 
 
 def _prep(g: np.ndarray) -> np.ndarray:
@@ -99,7 +99,7 @@ def _line_crop(gray_card: np.ndarray, box) -> np.ndarray:
         if d <= a and (d - c) >= 0.55 * hgt:
             top = max(top, d + 1)
     bottom = b + int(0.25 * hgt) + 2
-    return reg[max(0, top):min(reg.shape[0], bottom)]
+    return reg[max(0, top) : min(reg.shape[0], bottom)]
 
 
 def _field_ocr(gray_card: np.ndarray, kind: str, field: str) -> tuple[str, float]:
@@ -232,8 +232,10 @@ def classify(gray_card: np.ndarray):
 
 def read_card(rgb: np.ndarray, quad, problems: list[str]) -> tuple[dict, dict]:
     t0 = time.perf_counter()
-    gray = cv2.cvtColor(cardmod.warp(rgb, np.asarray(quad, np.float32), (int(CARD_W * S), int(CARD_H * S))),
-                        cv2.COLOR_RGB2GRAY)
+    gray = cv2.cvtColor(
+        cardmod.warp(rgb, np.asarray(quad, np.float32), (int(CARD_W * S), int(CARD_H * S))),
+        cv2.COLOR_RGB2GRAY,
+    )
     kind, rot, qr_text, mrz_res = classify(gray)
     if rot:
         gray = np.ascontiguousarray(gray[::-1, ::-1])
@@ -268,8 +270,11 @@ def read_card(rgb: np.ndarray, quad, problems: list[str]) -> tuple[dict, dict]:
         checks["mrz"] = mrz_res["checks"]
         mf = mrz_res["fields"]
         ok = mrz_res["checks"]
-        for f, key in (("id_number", "id_number"), ("date_of_birth", "date_of_birth"),
-                       ("date_of_expiry", "date_of_expiry")):
+        for f, key in (
+            ("id_number", "id_number"),
+            ("date_of_birth", "date_of_birth"),
+            ("date_of_expiry", "date_of_expiry"),
+        ):
             if f in mf:
                 add(f, mf[f], "mrz", 0.99 if ok.get(key) else 0.4)
         if "sex" in mf:
@@ -284,7 +289,11 @@ def read_card(rgb: np.ndarray, quad, problems: list[str]) -> tuple[dict, dict]:
         elif f in DIGIT_FIELDS:
             v = parse_date(text)
             ft = _fold(text).lower()
-            if v is None and f == "date_of_expiry" and ("thoi han" in ft or "khong" in ft or ft.endswith("han")):
+            if (
+                v is None
+                and f == "date_of_expiry"
+                and ("thoi han" in ft or "khong" in ft or ft.endswith("han"))
+            ):
                 v = "Không thời hạn"
             add(f, v, "ocr", conf)
         elif f == "full_name":
@@ -293,7 +302,11 @@ def read_card(rgb: np.ndarray, quad, problems: list[str]) -> tuple[dict, dict]:
         elif f == "sex":
             add(f, _sex(text), "ocr", conf)
         elif f == "nationality":
-            v = "Việt Nam" if difflib.SequenceMatcher(None, _fold(text).lower(), "viet nam").ratio() > 0.6 else text
+            v = (
+                "Việt Nam"
+                if difflib.SequenceMatcher(None, _fold(text).lower(), "viet nam").ratio() > 0.6
+                else text
+            )
             add(f, v, "ocr", conf)
         else:
             v, lx = fix_place(text)
@@ -347,10 +360,20 @@ def read_card(rgb: np.ndarray, quad, problems: list[str]) -> tuple[dict, dict]:
         F["id_number"] = num = "0" + num
         doc["confidence"]["id_number"] = 0.6
         checks["id_number_corrected"] = {"ocr": num[1:], "by": "leading_zero_guess"}
-    if num and doc["sources"].get("id_number") == "ocr" and kind != "cmnd_front" and len(num) == 11 and num[0] != "0":
+    if (
+        num
+        and doc["sources"].get("id_number") == "ocr"
+        and kind != "cmnd_front"
+        and len(num) == 11
+        and num[0] != "0"
+    ):
         fixed = "0" + num  # a dropped leading zero: every province code starts with 0
         chk = idnum.check_number(fixed, F.get("date_of_birth"), F.get("sex"))
-        if chk.get("province_code") == "ok" and chk.get("birth_year", "ok") == "ok" and chk.get("sex", "ok") == "ok":
+        if (
+            chk.get("province_code") == "ok"
+            and chk.get("birth_year", "ok") == "ok"
+            and chk.get("sex", "ok") == "ok"
+        ):
             F["id_number"] = num = fixed
             doc["confidence"]["id_number"] = 0.8
             checks["id_number_corrected"] = {"ocr": fixed[1:], "by": "leading_zero"}
@@ -362,5 +385,8 @@ def read_card(rgb: np.ndarray, quad, problems: list[str]) -> tuple[dict, dict]:
     if F.get("date_of_expiry", "")[:1].isdigit():
         checks["expired"] = F["date_of_expiry"] < dt.date.today().isoformat()
     t1 = time.perf_counter()
-    return doc, {"classify": round((t_cls - t0) * 1000, 1), "ocr": round((t_ocr - t_cls) * 1000, 1),
-                 "read": round((t1 - t0) * 1000, 1)}
+    return doc, {
+        "classify": round((t_cls - t0) * 1000, 1),
+        "ocr": round((t_ocr - t_cls) * 1000, 1),
+        "read": round((t1 - t0) * 1000, 1),
+    }

@@ -47,8 +47,14 @@ def _load():
         lib.TessBaseAPISetPageSegMode.argtypes = [ctypes.c_void_p, ctypes.c_int]
         lib.TessBaseAPISetVariable.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_char_p]
         lib.TessBaseAPISetVariable.restype = ctypes.c_int
-        lib.TessBaseAPISetImage.argtypes = [ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int, ctypes.c_int,
-                                            ctypes.c_int, ctypes.c_int]
+        lib.TessBaseAPISetImage.argtypes = [
+            ctypes.c_void_p,
+            ctypes.c_void_p,
+            ctypes.c_int,
+            ctypes.c_int,
+            ctypes.c_int,
+            ctypes.c_int,
+        ]
         lib.TessBaseAPISetSourceResolution.argtypes = [ctypes.c_void_p, ctypes.c_int]
         lib.TessBaseAPIGetUTF8Text.argtypes = [ctypes.c_void_p]
         lib.TessBaseAPIGetUTF8Text.restype = ctypes.c_void_p
@@ -115,7 +121,9 @@ def _ocr_cli(gray: np.ndarray, psm: int, whitelist: str, lang: str) -> tuple[str
     from PIL import Image
 
     cfg = f"--psm {psm}" + (f" -c tessedit_char_whitelist={whitelist}" if whitelist else "")
-    d = pytesseract.image_to_data(Image.fromarray(gray), lang=lang, config=cfg, output_type=pytesseract.Output.DICT)
+    d = pytesseract.image_to_data(
+        Image.fromarray(gray), lang=lang, config=cfg, output_type=pytesseract.Output.DICT
+    )
     words = [(w, float(c)) for w, c in zip(d["text"], d["conf"]) if str(w).strip()]
     if not words:
         return "", 0.0

@@ -27,8 +27,14 @@ def lexicon() -> dict[str, set[str]]:
     up = lambda lst: {w.upper() for w in lst}  # noqa: E731
     middle = up(N.MIDDLE_M) | up(N.MIDDLE_F) | up(N.GIVEN_M) | up(N.GIVEN_F)
     places = set(idnum.PROVINCES.values()) | set(N.COMMUNES) | {d for d, _ in N.DISTRICTS}
-    return {"surname": up(N.SURNAMES), "middle": middle, "given": up(N.GIVEN_M) | up(N.GIVEN_F),
-            "name": up(N.SURNAMES) | middle, "place": places, "street": set(N.STREETS)}
+    return {
+        "surname": up(N.SURNAMES),
+        "middle": middle,
+        "given": up(N.GIVEN_M) | up(N.GIVEN_F),
+        "name": up(N.SURNAMES) | middle,
+        "place": places,
+        "street": set(N.STREETS),
+    }
 
 
 _fold = strip_diacritics
@@ -41,7 +47,10 @@ def _best(word: str, vocab: set[str], cutoff: float) -> str | None:
     fw = _fold(word)
     best, best_s = None, 0.0
     for v in vocab:
-        sc = 0.7 * difflib.SequenceMatcher(None, fw, _fold(v)).ratio() + 0.3 * difflib.SequenceMatcher(None, word, v).ratio()
+        sc = (
+            0.7 * difflib.SequenceMatcher(None, fw, _fold(v)).ratio()
+            + 0.3 * difflib.SequenceMatcher(None, word, v).ratio()
+        )
         if sc > best_s:
             best, best_s = v, sc
     return best if best_s >= cutoff else None

@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-from typing import TYPE_CHECKING, Any, AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Sequence
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -27,8 +28,19 @@ from core.events import Reply
 from flows import calendar
 from services import conversations
 from services.assignments import assign
-from services.dossiers import LATE_APOLOGY_FROM, DossierError, DossierNotFound, InvalidInput, S, Status, \
-    TransitionNotAllowed, check_move, find_dossier, need_act, visible
+from services.dossiers import (
+    LATE_APOLOGY_FROM,
+    DossierError,
+    DossierNotFound,
+    InvalidInput,
+    S,
+    Status,
+    TransitionNotAllowed,
+    check_move,
+    find_dossier,
+    need_act,
+    visible,
+)
 
 if TYPE_CHECKING:
     from services.officers import Principal
@@ -37,8 +49,18 @@ ActionError = DossierError  # what every action raises: DossierNotFound, Transit
 
 
 # ---- an officer's request, as the console and the API both make it -------------------------------
-ACTIONS = ("supplement", "message", "accept", "reject", "result_ready", "complete", "late", "review", "take_over",
-           "hand_back")
+ACTIONS = (
+    "supplement",
+    "message",
+    "accept",
+    "reject",
+    "result_ready",
+    "complete",
+    "late",
+    "review",
+    "take_over",
+    "hand_back",
+)
 
 
 async def actionable(rt, who: Principal, code: str) -> None:
@@ -47,8 +69,18 @@ async def actionable(rt, who: Principal, code: str) -> None:
     need_act(who)
 
 
-async def perform(rt, who: Principal, code: str, name: str, *, text: str = "", reason: str = "", note: str = "",
-                  items: Sequence[dict[str, Any]] = (), new_date: dt.date | None = None) -> dict[str, Any]:
+async def perform(
+    rt,
+    who: Principal,
+    code: str,
+    name: str,
+    *,
+    text: str = "",
+    reason: str = "",
+    note: str = "",
+    items: Sequence[dict[str, Any]] = (),
+    new_date: dt.date | None = None,
+) -> dict[str, Any]:
     """Do action `name` (one of ACTIONS); returns {code, status, message_id} (message_id: the
     officer's message in the citizen's thread, None for actions that send none)."""
     await actionable(rt, who, code)
@@ -107,9 +139,15 @@ class _Turn:
 
     def reply(self, text: str, *, author: str = "officer", image_path: str | None = None) -> MessageLog:
         recipient = self.conv.key.split(":", 1)[1]
-        msg = store.add_outbound(self.s, self.conv, recipient, Reply(text, image_path=image_path), author=author,
-                                 step=self.conv.step,
-                                 officer_id=self.officer_id if author == "officer" else None)
+        msg = store.add_outbound(
+            self.s,
+            self.conv,
+            recipient,
+            Reply(text, image_path=image_path),
+            author=author,
+            step=self.conv.step,
+            officer_id=self.officer_id if author == "officer" else None,
+        )
         self.out.append(msg)
         return msg
 
@@ -117,8 +155,13 @@ class _Turn:
         store.audit(self.s, self.actor, action, data, self.dossier.id)
 
     def notice(self, key: str, **kw: Any) -> str:
-        return self.rt.engine.text(f"notices.{key}", code=self.dossier.code, agency=self.rt.settings.agency_name,
-                                   procedure=self.proc.name if self.proc else self.dossier.procedure, **kw)
+        return self.rt.engine.text(
+            f"notices.{key}",
+            code=self.dossier.code,
+            agency=self.rt.settings.agency_name,
+            procedure=self.proc.name if self.proc else self.dossier.procedure,
+            **kw,
+        )
 
     def with_note(self, text: str, note: str, key: str = "result_note") -> str:
         """`text`, then the officer's note (one line, at most 1,000 characters) if there is one."""
@@ -133,7 +176,11 @@ class _Turn:
 async def _action(rt, code: str, officer_id: int | None) -> AsyncIterator[_Turn]:
     async with rt.db.session() as s:
         found = (await s.execute(select(Dossier.conversation_id).where(Dossier.code == code))).scalar()
-        key = (await s.execute(select(Conversation.key).where(Conversation.id == found))).scalar() if found else None
+        key = (
+            (await s.execute(select(Conversation.key).where(Conversation.id == found))).scalar()
+            if found
+            else None
+        )
     if key is None:
         raise DossierNotFound(f"no dossier {code}")
     async with rt.queue.lock(key, rt.settings.lock_ttl_s):
@@ -192,10 +239,14 @@ async def request_supplement(rt, code: str, officer_id: int, items: list[dict], 
         text += "\n" + t.rt.engine.text("notices.supplement_how")
         msg = t.reply(text)
         t.move(S.NEEDS_SUPPLEMENT)
-        t.audit("supplement_requested", {"items": [{"document": k, "reason": r} for k, r in zip(keys, reasons)],
-                                         "note": note or ""})
+        t.audit(
+            "supplement_requested",
+            {"items": [{"document": k, "reason": r} for k, r in zip(keys, reasons)], "note": note or ""},
+        )
         # the bot reopens collection of exactly these documents, in this thread
-        state, replies = rt.engine.reopen_for_supplement(t.conv.state or {}, t.dossier.procedure, t.dossier.id, keys)
+        state, replies = rt.engine.reopen_for_supplement(
+            t.conv.state or {}, t.dossier.procedure, t.dossier.id, keys
+        )
         t.conv.state = state
         t.conv.step = rt.engine.step_of(state)
         t.conv.handled_by = None
@@ -212,8 +263,14 @@ async def accept(rt, code: str, officer_id: int) -> int:
         due = calendar.due_date(now.replace(tzinfo=None), days, t.proc.cutoff_hour if t.proc else 15)
         t.move(S.ACCEPTED)
         t.dossier.due_date = due
-        msg = t.reply(t.notice("accepted", received=now.strftime("%d/%m/%Y %H:%M"), due=due.strftime("%d/%m/%Y"),
-                               where=t.proc.where if t.proc else rt.settings.agency_name))
+        msg = t.reply(
+            t.notice(
+                "accepted",
+                received=now.strftime("%d/%m/%Y %H:%M"),
+                due=due.strftime("%d/%m/%Y"),
+                where=t.proc.where if t.proc else rt.settings.agency_name,
+            )
+        )
         t.audit("accepted", {"due_date": due.isoformat()})
     return msg.id
 
@@ -232,8 +289,11 @@ async def reject(rt, code: str, officer_id: int, reason: str) -> int:
 async def result_ready(rt, code: str, officer_id: int, note: str = "") -> int:
     async with _action(rt, code, officer_id) as t:
         t.move(S.RESULT_READY)
-        msg = t.reply(t.with_note(t.notice("result_ready", where=t.proc.where if t.proc else rt.settings.agency_name),
-                                  note))
+        msg = t.reply(
+            t.with_note(
+                t.notice("result_ready", where=t.proc.where if t.proc else rt.settings.agency_name), note
+            )
+        )
         t.audit("result_ready", {"note": note or ""})
     return msg.id
 
@@ -257,8 +317,14 @@ async def apologise_late(rt, code: str, officer_id: int, reason: str, new_date: 
         old = t.dossier.due_date
         t.dossier.due_date = new_date
         msg = t.reply(t.notice("late", reason=reason, due=new_date.strftime("%d/%m/%Y")))
-        t.audit("late_apology", {"reason": reason, "old_due_date": old.isoformat() if old else None,
-                                 "new_due_date": new_date.isoformat()})
+        t.audit(
+            "late_apology",
+            {
+                "reason": reason,
+                "old_due_date": old.isoformat() if old else None,
+                "new_due_date": new_date.isoformat(),
+            },
+        )
     return msg.id
 
 
@@ -272,8 +338,13 @@ async def hand_back(rt, code: str, officer_id: int) -> None:
 
 async def _conversation_key(rt, code: str) -> str:
     async with rt.db.session() as s:
-        key = (await s.execute(select(Conversation.key).join(Dossier, Dossier.conversation_id == Conversation.id)
-                               .where(Dossier.code == code))).scalar()
+        key = (
+            await s.execute(
+                select(Conversation.key)
+                .join(Dossier, Dossier.conversation_id == Conversation.id)
+                .where(Dossier.code == code)
+            )
+        ).scalar()
     if key is None:
         raise DossierNotFound(f"no dossier {code}")
     return key

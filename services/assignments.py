@@ -37,23 +37,48 @@ async def _assign(rt, who: Principal, d: Dossier, username: str | None) -> str:
             target = await s.get(Officer, who.id)
         else:
             need_supervisor(who, "assign")
-            target = (await s.execute(select(Officer).where(Officer.username == username))).scalar_one_or_none()
-            if target is None or target.agency != who.agency or not target.active \
-                    or target.role not in ACTING_ROLES:
+            target = (
+                await s.execute(select(Officer).where(Officer.username == username))
+            ).scalar_one_or_none()
+            if (
+                target is None
+                or target.agency != who.agency
+                or not target.active
+                or target.role not in ACTING_ROLES
+            ):
                 raise InvalidInput("unknown_officer", f"no acting officer {username!r} in {who.agency}")
         if current is None:
-            s.add(DossierAssignment(dossier_id=d.id, officer_id=target.id,
-                                    assigned_by=who.id if username else None))
+            s.add(
+                DossierAssignment(
+                    dossier_id=d.id, officer_id=target.id, assigned_by=who.id if username else None
+                )
+            )
         else:
             current.officer_id, current.assigned_by, current.assigned_at = target.id, who.id, utcnow()
-        s.add(AuditEvent(actor=who.actor, action="assigned", dossier_id=d.id,
-                         data={"officer": target.username, "by": who.username}))
+        s.add(
+            AuditEvent(
+                actor=who.actor,
+                action="assigned",
+                dossier_id=d.id,
+                data={"officer": target.username, "by": who.username},
+            )
+        )
         return target.username
 
 
 async def agency_officers(rt, who: Principal) -> list[str]:
     """The usernames a supervisor may assign a dossier to."""
     async with rt.db.session() as s:
-        return list((await s.execute(select(Officer.username).where(
-            Officer.agency == who.agency, Officer.active.is_(True), Officer.role.in_(sorted(ACTING_ROLES)))
-            .order_by(Officer.username))).scalars())
+        return list(
+            (
+                await s.execute(
+                    select(Officer.username)
+                    .where(
+                        Officer.agency == who.agency,
+                        Officer.active.is_(True),
+                        Officer.role.in_(sorted(ACTING_ROLES)),
+                    )
+                    .order_by(Officer.username)
+                )
+            ).scalars()
+        )

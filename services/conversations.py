@@ -17,21 +17,30 @@ async def take_over(runtime, conversation_key: str, officer_id: int | None = Non
     """An officer takes the thread: the bot stays quiet until it is handed back."""
     async with runtime.queue.lock(conversation_key, runtime.settings.lock_ttl_s):
         async with runtime.db.session() as s, s.begin():
-            conv = (await s.execute(select(Conversation).where(Conversation.key == conversation_key))).scalar_one()
+            conv = (
+                await s.execute(select(Conversation).where(Conversation.key == conversation_key))
+            ).scalar_one()
             before = conv.state
             if not Engine.is_taken_over(before):
                 conv.state = runtime.engine.take_over(before)
                 conv.step = Engine.step_of(conv.state)
             conv.handled_by = officer_id
-            store.audit(s, f"officer:{officer_id}" if officer_id else "system", "take_over",
-                        {"conversation": conversation_key}, (before or {}).get("dossier_id"))
+            store.audit(
+                s,
+                f"officer:{officer_id}" if officer_id else "system",
+                "take_over",
+                {"conversation": conversation_key},
+                (before or {}).get("dossier_id"),
+            )
 
 
 async def hand_back(runtime, conversation_key: str, officer_id: int | None = None) -> list[Reply]:
     """The officer hands the thread back: the bot says so and asks again what it was waiting for."""
     async with runtime.queue.lock(conversation_key, runtime.settings.lock_ttl_s):
         async with runtime.db.session() as s, s.begin():
-            conv = (await s.execute(select(Conversation).where(Conversation.key == conversation_key))).scalar_one()
+            conv = (
+                await s.execute(select(Conversation).where(Conversation.key == conversation_key))
+            ).scalar_one()
             if not Engine.is_taken_over(conv.state):
                 return []
             state, replies = runtime.engine.hand_back(conv.state)
@@ -41,8 +50,13 @@ async def hand_back(runtime, conversation_key: str, officer_id: int | None = Non
             recipient = conversation_key.split(":", 1)[1]
             for reply in replies:
                 store.add_outbound(s, conv, recipient, reply, step=conv.step)
-            store.audit(s, f"officer:{officer_id}" if officer_id else "system", "hand_back",
-                        {"conversation": conversation_key}, state.get("dossier_id"))
+            store.audit(
+                s,
+                f"officer:{officer_id}" if officer_id else "system",
+                "hand_back",
+                {"conversation": conversation_key},
+                state.get("dossier_id"),
+            )
     runtime.sender.nudge()
     return replies
 

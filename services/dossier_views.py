@@ -6,8 +6,9 @@ signed URL for this viewer), so no HTTP or signing lives here."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select
 
@@ -29,14 +30,25 @@ def _iso(value) -> str | None:
     return value.isoformat() if value is not None else None
 
 
-async def list_dossiers(rt, who: Principal, *, status: str | None = None, procedure: str | None = None,
-                        overdue: bool = False, due_soon: bool = False, mine: bool = False, limit: int = 100,
-                        offset: int = 0) -> dict[str, Any]:
+async def list_dossiers(
+    rt,
+    who: Principal,
+    *,
+    status: str | None = None,
+    procedure: str | None = None,
+    overdue: bool = False,
+    due_soon: bool = False,
+    mine: bool = False,
+    limit: int = 100,
+    offset: int = 0,
+) -> dict[str, Any]:
     today = local_today(rt.settings)
     shown = (Dossier.agency == who.agency, Dossier.code.is_not(None), Dossier.status != S.DRAFT)
     q = select(Dossier).where(*shown)
     if mine:
-        q = q.where(Dossier.id.in_(select(DossierAssignment.dossier_id).where(DossierAssignment.officer_id == who.id)))
+        q = q.where(
+            Dossier.id.in_(select(DossierAssignment.dossier_id).where(DossierAssignment.officer_id == who.id))
+        )
     if status:
         q = q.where(Dossier.status == status)
     if procedure:
@@ -44,39 +56,73 @@ async def list_dossiers(rt, who: Principal, *, status: str | None = None, proced
     if overdue:
         q = q.where(Dossier.status.in_(PENDING), Dossier.due_date < today)
     if due_soon:
-        q = q.where(Dossier.status.in_(PENDING), Dossier.due_date >= today,
-                    Dossier.due_date <= due_soon_limit(today))
+        q = q.where(
+            Dossier.status.in_(PENDING), Dossier.due_date >= today, Dossier.due_date <= due_soon_limit(today)
+        )
     async with rt.db.session() as s:
         total = (await s.execute(select(func.count()).select_from(q.subquery()))).scalar_one()
-        rows = (await s.execute(q.order_by(Dossier.due_date.is_(None), Dossier.due_date, Dossier.id)
-                                .limit(limit).offset(offset))).scalars().all()
-        counts = dict((await s.execute(
-            select(Dossier.status, func.count()).where(*shown).group_by(Dossier.status))).all())
-        overdue_n = (await s.execute(select(func.count()).select_from(Dossier).where(
-            Dossier.agency == who.agency, Dossier.code.is_not(None), Dossier.status.in_(PENDING),
-            Dossier.due_date < today))).scalar_one()
+        rows = (
+            (
+                await s.execute(
+                    q.order_by(Dossier.due_date.is_(None), Dossier.due_date, Dossier.id)
+                    .limit(limit)
+                    .offset(offset)
+                )
+            )
+            .scalars()
+            .all()
+        )
+        counts = dict(
+            (
+                await s.execute(select(Dossier.status, func.count()).where(*shown).group_by(Dossier.status))
+            ).all()
+        )
+        overdue_n = (
+            await s.execute(
+                select(func.count())
+                .select_from(Dossier)
+                .where(
+                    Dossier.agency == who.agency,
+                    Dossier.code.is_not(None),
+                    Dossier.status.in_(PENDING),
+                    Dossier.due_date < today,
+                )
+            )
+        ).scalar_one()
         assignees = await assignee_names(s, [d.id for d in rows])
     catalog = rt.engine.catalog
-    items = [{
-        "code": d.code, "procedure": d.procedure,
-        "procedure_name": catalog[d.procedure].name if d.procedure in catalog else d.procedure,
-        "status": d.status,
-        "submitted_at": _iso(d.submitted_at),
-        "due_date": _iso(d.due_date),
-        "due_state": due_state(d, today),
-        "assignee": assignees.get(d.id),
-        "days_late": (today - d.due_date).days if due_state(d, today) == "overdue" else None,
-    } for d in rows]
-    return {"items": items, "total": total, "counts": {str(k): int(counts.get(k, 0)) for k in VISIBLE},
-            "overdue": int(overdue_n)}
+    items = [
+        {
+            "code": d.code,
+            "procedure": d.procedure,
+            "procedure_name": catalog[d.procedure].name if d.procedure in catalog else d.procedure,
+            "status": d.status,
+            "submitted_at": _iso(d.submitted_at),
+            "due_date": _iso(d.due_date),
+            "due_state": due_state(d, today),
+            "assignee": assignees.get(d.id),
+            "days_late": (today - d.due_date).days if due_state(d, today) == "overdue" else None,
+        }
+        for d in rows
+    ]
+    return {
+        "items": items,
+        "total": total,
+        "counts": {str(k): int(counts.get(k, 0)) for k in VISIBLE},
+        "overdue": int(overdue_n),
+    }
 
 
 async def assignee_names(session, dossier_ids: list[int]) -> dict[int, str]:
     if not dossier_ids:
         return {}
-    rows = (await session.execute(
-        select(DossierAssignment.dossier_id, Officer.username).join(Officer, Officer.id == DossierAssignment.officer_id)
-        .where(DossierAssignment.dossier_id.in_(dossier_ids)))).all()
+    rows = (
+        await session.execute(
+            select(DossierAssignment.dossier_id, Officer.username)
+            .join(Officer, Officer.id == DossierAssignment.officer_id)
+            .where(DossierAssignment.dossier_id.in_(dossier_ids))
+        )
+    ).all()
     return dict(rows)
 
 
@@ -90,12 +136,16 @@ async def thread(rt, conversation_id: int, link: MediaLink, after: int = 0) -> l
     """The whole thread (citizen, bot and officer turns) with each outbound message's delivery
     state (sending | sent | failed | held)."""
     async with rt.db.session() as s:
-        rows = (await s.execute(
-            select(MessageLog, Outbox.status, Officer.username)
-            .outerjoin(Outbox, Outbox.message_id == MessageLog.id)
-            .outerjoin(Officer, Officer.id == MessageLog.officer_id)
-            .where(MessageLog.conversation_id == conversation_id, MessageLog.id > after)
-            .order_by(MessageLog.id).limit(1000))).all()
+        rows = (
+            await s.execute(
+                select(MessageLog, Outbox.status, Officer.username)
+                .outerjoin(Outbox, Outbox.message_id == MessageLog.id)
+                .outerjoin(Officer, Officer.id == MessageLog.officer_id)
+                .where(MessageLog.conversation_id == conversation_id, MessageLog.id > after)
+                .order_by(MessageLog.id)
+                .limit(1000)
+            )
+        ).all()
     out = []
     for m, status, username in rows:
         attachments = []
@@ -104,12 +154,19 @@ async def thread(rt, conversation_id: int, link: MediaLink, after: int = 0) -> l
             if a.get("path") and a.get("type") == "image":
                 item["url"] = link(f"m{m.id}.{i}")
             attachments.append(item)
-        out.append({
-            "id": m.id, "direction": m.direction, "author": m.author, "officer": username,
-            "kind": m.kind, "text": m.text or "", "attachments": attachments,
-            "at": _iso(m.created_at),
-            "delivery": _delivery(status) if m.direction == "out" else None,
-        })
+        out.append(
+            {
+                "id": m.id,
+                "direction": m.direction,
+                "author": m.author,
+                "officer": username,
+                "kind": m.kind,
+                "text": m.text or "",
+                "attachments": attachments,
+                "at": _iso(m.created_at),
+                "delivery": _delivery(status) if m.direction == "out" else None,
+            }
+        )
     return out
 
 
@@ -126,8 +183,15 @@ def _plan(proc) -> tuple[dict[str, str], list[dict[str, Any]]]:
         names[doc.key] = doc.name
         for alt in doc.alternatives:
             names[alt.key] = alt.name
-        plan.append({"key": doc.key, "name": doc.name, "required": doc.required, "condition": doc.condition,
-                     "alternatives": [{"key": a.key, "name": a.name} for a in doc.alternatives]})
+        plan.append(
+            {
+                "key": doc.key,
+                "name": doc.name,
+                "required": doc.required,
+                "condition": doc.condition,
+                "alternatives": [{"key": a.key, "name": a.name} for a in doc.alternatives],
+            }
+        )
     return names, plan
 
 
@@ -138,21 +202,41 @@ def _document(doc: DossierDocument, names: dict[str, str], link: MediaLink) -> d
     fields = []
     if reading:
         for name, value in (reading.get("fields") or {}).items():
-            fields.append({"name": name, "value": value, "source": (reading.get("sources") or {}).get(name),
-                           "confidence": (reading.get("confidence") or {}).get(name),
-                           "confirmed": confirmed.get(name)})
+            fields.append(
+                {
+                    "name": name,
+                    "value": value,
+                    "source": (reading.get("sources") or {}).get(name),
+                    "confidence": (reading.get("confidence") or {}).get(name),
+                    "confirmed": confirmed.get(name),
+                }
+            )
     for name, value in confirmed.items():
         if not any(f["name"] == name for f in fields):
-            fields.append({"name": name, "value": None, "source": None, "confidence": None, "confirmed": value})
+            fields.append(
+                {"name": name, "value": None, "source": None, "confidence": None, "confirmed": value}
+            )
     return {
-        "id": doc.id, "document": doc.doc_key, "name": names.get(doc.doc_key, doc.doc_key),
-        "content_type": doc.content_type, "size": doc.size, "url": link(f"d{doc.id}"),
-        "quality": {"ok": quality.get("ok"), "problems": list(quality.get("problems") or []),
-                    "accepted_with_warning": bool(quality.get("accepted_with_warning")),
-                    "retakes": quality.get("retakes")},
-        "reading": None if reading is None else {
-            "type": reading.get("type"), "fields": fields, "checks": reading.get("checks") or {},
-            "warnings": check_warnings(reading, doc.confirmed)},
+        "id": doc.id,
+        "document": doc.doc_key,
+        "name": names.get(doc.doc_key, doc.doc_key),
+        "content_type": doc.content_type,
+        "size": doc.size,
+        "url": link(f"d{doc.id}"),
+        "quality": {
+            "ok": quality.get("ok"),
+            "problems": list(quality.get("problems") or []),
+            "accepted_with_warning": bool(quality.get("accepted_with_warning")),
+            "retakes": quality.get("retakes"),
+        },
+        "reading": None
+        if reading is None
+        else {
+            "type": reading.get("type"),
+            "fields": fields,
+            "checks": reading.get("checks") or {},
+            "warnings": check_warnings(reading, doc.confirmed),
+        },
         "received_at": _iso(doc.created_at),
     }
 
@@ -161,13 +245,28 @@ async def dossier_detail(rt, d: Dossier, link: MediaLink) -> dict[str, Any]:
     proc = rt.engine.catalog.get(d.procedure)
     today = local_today(rt.settings)
     async with rt.db.session() as s:
-        docs = (await s.execute(select(DossierDocument).where(DossierDocument.dossier_id == d.id)
-                                .order_by(DossierDocument.id))).scalars().all()
-        audit_rows = (await s.execute(select(AuditEvent).where(AuditEvent.dossier_id == d.id)
-                                      .order_by(AuditEvent.id))).scalars().all()
+        docs = (
+            (
+                await s.execute(
+                    select(DossierDocument)
+                    .where(DossierDocument.dossier_id == d.id)
+                    .order_by(DossierDocument.id)
+                )
+            )
+            .scalars()
+            .all()
+        )
+        audit_rows = (
+            (await s.execute(select(AuditEvent).where(AuditEvent.dossier_id == d.id).order_by(AuditEvent.id)))
+            .scalars()
+            .all()
+        )
         ids = {i for i in (_officer_id(e.actor) for e in audit_rows) if i is not None}
-        usernames = dict((await s.execute(select(Officer.id, Officer.username).where(Officer.id.in_(ids)))).all()) \
-            if ids else {}
+        usernames = (
+            dict((await s.execute(select(Officer.id, Officer.username).where(Officer.id.in_(ids)))).all())
+            if ids
+            else {}
+        )
         conv = await s.get(Conversation, d.conversation_id)
         handler = (await s.get(Officer, conv.handled_by)) if conv and conv.handled_by else None
         assignee = (await assignee_names(s, [d.id])).get(d.id)
@@ -177,17 +276,32 @@ async def dossier_detail(rt, d: Dossier, link: MediaLink) -> dict[str, Any]:
     for item in plan:
         item["received"] = item["key"] in have or any(a["key"] in have for a in item["alternatives"])
     return {
-        "code": d.code, "procedure": d.procedure, "procedure_name": proc.name if proc else d.procedure,
-        "status": d.status, "fields": d.fields or {},
-        "submitted_at": _iso(d.submitted_at), "supplemented_at": _iso(d.supplemented_at),
-        "due_date": _iso(d.due_date), "due_state": due_state(d, today),
+        "code": d.code,
+        "procedure": d.procedure,
+        "procedure_name": proc.name if proc else d.procedure,
+        "status": d.status,
+        "fields": d.fields or {},
+        "submitted_at": _iso(d.submitted_at),
+        "supplemented_at": _iso(d.supplemented_at),
+        "due_date": _iso(d.due_date),
+        "due_state": due_state(d, today),
         "channel": conv.channel if conv else None,
         "citizen_name": citizen.display_name if citizen else None,
-        "handled_by": handler.username if handler else None, "assignee": assignee,
+        "handled_by": handler.username if handler else None,
+        "assignee": assignee,
         "taken_over": bool(conv and conversations.is_taken_over(conv.state)),
-        "documents": [_document(doc, names, link) for doc in docs], "required_documents": plan,
-        "audit": [{"at": _iso(e.created_at), "actor": e.actor, "officer": usernames.get(_officer_id(e.actor)),
-                   "action": e.action, "data": e.data or {}} for e in audit_rows],
+        "documents": [_document(doc, names, link) for doc in docs],
+        "required_documents": plan,
+        "audit": [
+            {
+                "at": _iso(e.created_at),
+                "actor": e.actor,
+                "officer": usernames.get(_officer_id(e.actor)),
+                "action": e.action,
+                "data": e.data or {},
+            }
+            for e in audit_rows
+        ],
     }
 
 

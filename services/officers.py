@@ -27,7 +27,9 @@ class Role(StrEnum):
 
 
 ROLES = tuple(str(r) for r in Role)
-ACTING_ROLES = frozenset({Role.OFFICER, Role.SUPERVISOR, Role.ADMIN})  # may act on dossiers, read personal data
+ACTING_ROLES = frozenset(
+    {Role.OFFICER, Role.SUPERVISOR, Role.ADMIN}
+)  # may act on dossiers, read personal data
 SUPERVISING_ROLES = frozenset({Role.SUPERVISOR, Role.ADMIN})  # also reassign, overdue reports
 DEMO_USERNAME = "demo"
 
@@ -78,7 +80,9 @@ async def add(settings: Settings, username: str, password: str, agency: str, rol
     db = Database(settings.resolved_database_url)
     try:
         async with db.session() as s, s.begin():
-            officer = Officer(username=username, password_hash=hash_password(password), agency=agency, role=role)
+            officer = Officer(
+                username=username, password_hash=hash_password(password), agency=agency, role=role
+            )
             s.add(officer)
             await s.flush()
             return officer.id
@@ -101,8 +105,14 @@ async def seed_demo(settings: Settings) -> tuple[str, str, bool]:
                 officer = await s.get(Officer, exists)
                 officer.password_hash = hash_password(password)
             else:
-                s.add(Officer(username=DEMO_USERNAME, password_hash=hash_password(password),
-                              agency=settings.agency_code, role=Role.SUPERVISOR))
+                s.add(
+                    Officer(
+                        username=DEMO_USERNAME,
+                        password_hash=hash_password(password),
+                        agency=settings.agency_code,
+                        role=Role.SUPERVISOR,
+                    )
+                )
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(password + "\n")
         path.chmod(0o600)

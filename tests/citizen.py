@@ -6,11 +6,11 @@ import re
 import uuid
 
 from sqlalchemy import func, select
+from support import wait_for
 
+from bot.runtime import Runtime
 from core.db import Conversation, MessageLog, Outbox
 from core.events import Attachment, InboundEvent
-from bot.runtime import Runtime
-from support import wait_for
 
 
 def photo(kind: str = "paper", seed: int = 1, cls: str = "good") -> bytes:
@@ -32,18 +32,34 @@ class Citizen:
     def key(self) -> str:
         return f"{self.channel}:{self.user}"
 
-    def event(self, text: str | None = None, *, payload: str | None = None, photo: bytes | None = None,
-              message_id: str | None = None) -> InboundEvent:
+    def event(
+        self,
+        text: str | None = None,
+        *,
+        payload: str | None = None,
+        photo: bytes | None = None,
+        message_id: str | None = None,
+    ) -> InboundEvent:
         mid = message_id or uuid.uuid4().hex
         if photo is not None:
             stored = self.rt.media.store(photo, self.channel)
-            att = (Attachment(type="image", path=stored.path, size=stored.size, content_type=stored.content_type,
-                              sha256=stored.sha256) if stored.kind
-                   else Attachment(type="file", problem="not_image", size=stored.size))
-            return InboundEvent(self.channel, self.user, mid, kind="image" if stored.kind else "file",
-                                attachments=(att,))
-        return InboundEvent(self.channel, self.user, mid, kind="payload" if payload else "text",
-                            text=text, payload=payload)
+            att = (
+                Attachment(
+                    type="image",
+                    path=stored.path,
+                    size=stored.size,
+                    content_type=stored.content_type,
+                    sha256=stored.sha256,
+                )
+                if stored.kind
+                else Attachment(type="file", problem="not_image", size=stored.size)
+            )
+            return InboundEvent(
+                self.channel, self.user, mid, kind="image" if stored.kind else "file", attachments=(att,)
+            )
+        return InboundEvent(
+            self.channel, self.user, mid, kind="payload" if payload else "text", text=text, payload=payload
+        )
 
     async def send(self, text: str | None = None, **kw) -> InboundEvent:
         event = self.event(text, **kw)
@@ -52,23 +68,46 @@ class Citizen:
 
     async def processed(self, message_id: str) -> bool:
         async with self.rt.db.session() as s:
-            found = (await s.execute(select(MessageLog.id).where(
-                MessageLog.channel == self.channel, MessageLog.direction == "in",
-                MessageLog.external_id == message_id))).first()
+            found = (
+                await s.execute(
+                    select(MessageLog.id).where(
+                        MessageLog.channel == self.channel,
+                        MessageLog.direction == "in",
+                        MessageLog.external_id == message_id,
+                    )
+                )
+            ).first()
             if not found:
                 return False
-            waiting = (await s.execute(
-                select(func.count()).select_from(Outbox).join(Conversation, Conversation.id == Outbox.conversation_id)
-                .where(Conversation.key == self.key, Outbox.status.in_(("pending", "sending"))))).scalar()
+            waiting = (
+                await s.execute(
+                    select(func.count())
+                    .select_from(Outbox)
+                    .join(Conversation, Conversation.id == Outbox.conversation_id)
+                    .where(Conversation.key == self.key, Outbox.status.in_(("pending", "sending")))
+                )
+            ).scalar()
             return waiting == 0
 
     async def outbound(self) -> list[str]:
         async with self.rt.db.session() as s:
-            rows = (await s.execute(
-                select(MessageLog.text).join(Conversation, Conversation.id == MessageLog.conversation_id)
-                .join(Outbox, Outbox.message_id == MessageLog.id)
-                .where(Conversation.key == self.key, MessageLog.direction == "out", Outbox.status == "sent")
-                .order_by(MessageLog.id))).scalars().all()
+            rows = (
+                (
+                    await s.execute(
+                        select(MessageLog.text)
+                        .join(Conversation, Conversation.id == MessageLog.conversation_id)
+                        .join(Outbox, Outbox.message_id == MessageLog.id)
+                        .where(
+                            Conversation.key == self.key,
+                            MessageLog.direction == "out",
+                            Outbox.status == "sent",
+                        )
+                        .order_by(MessageLog.id)
+                    )
+                )
+                .scalars()
+                .all()
+            )
         return list(rows)
 
     async def say(self, text: str | None = None, timeout: float = 20.0, **kw) -> str:
@@ -76,7 +115,7 @@ class Citizen:
         event = await self.send(text, **kw)
         await wait_for(lambda: self.processed(event.message_id), timeout=timeout)
         replies = await self.outbound()
-        new = replies[self.seen:]
+        new = replies[self.seen :]
         self.seen = len(replies)
         return "\n".join(new)
 
@@ -137,7 +176,9 @@ async def file_procedure(citizen: Citizen, key: str, *, on_behalf: bool = False)
             break
         seed += 1
         question = next((q for q in proc.questions.values() if q.ask in reply), None)
-        doc = next((d for d in proc.documents if d.ask in reply.split("\n")[-1] or f": {d.ask}" in reply), None)
+        doc = next(
+            (d for d in proc.documents if d.ask in reply.split("\n")[-1] or f": {d.ask}" in reply), None
+        )
         if question:
             reply = await citizen.say("1" if on_behalf else "2")
         elif "Mình đọc được trên thẻ" in reply:

@@ -3,13 +3,14 @@ of their own, and the two backend pairs (embedded and production). Helpers are i
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import AsyncIterator
 
 import pytest
+from support import PG_ADMIN, REDIS, _migrate, fresh_pg_database, fresh_redis_prefix, make_settings, need
 
 from core.settings import Settings
-from support import PG_ADMIN, REDIS, _migrate, fresh_pg_database, fresh_redis_prefix, make_settings, need
+
 
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
@@ -69,4 +70,3 @@ async def backend_settings(backend: str, tmp_path: Path) -> AsyncIterator[Settin
         s = make_settings(tmp_path, database_url=url, redis_url=REDIS, redis_prefix=prefix)
         await _migrate(url)
         yield s
-

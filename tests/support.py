@@ -18,8 +18,8 @@ import sys
 import time
 import urllib.request
 import uuid
+from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
-from typing import AsyncIterator, Callable, Iterator
 from urllib.parse import urlparse
 
 import pytest
@@ -110,7 +110,9 @@ async def _migrate(url: str) -> None:
     await upgrade_async(url)
 
 
-async def wait_for(predicate: Callable[[], "asyncio.Future | bool"], timeout: float = 15.0, every: float = 0.05):
+async def wait_for(
+    predicate: Callable[[], asyncio.Future | bool], timeout: float = 15.0, every: float = 0.05
+):
     """Await until `predicate()` (sync or async) returns a truthy value; return it."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
@@ -130,9 +132,16 @@ async def wait_for(predicate: Callable[[], "asyncio.Future | bool"], timeout: fl
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 # As root, in a closed network: no sandbox, and nothing that phones home at start-up.
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                 "--disable-dev-shm-usage"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
 
 
 def free_port() -> int:
@@ -142,26 +151,60 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def served(tmp: Path, officers: tuple[tuple[str, str, str, str], ...] = (),
-           before_start: Callable[[str], None] | None = None) -> Iterator[str]:
+def served(
+    tmp: Path,
+    officers: tuple[tuple[str, str, str, str], ...] = (),
+    before_start: Callable[[str], None] | None = None,
+) -> Iterator[str]:
     """`python -m bot serve` as `make run` starts it (SQLite and the in-process queue under `tmp`),
     migrated, with the given officers (username, agency, role, password); yields the base URL.
     `before_start(database_url)` may seed the database before the server starts."""
     port = free_port()
     database_url = f"sqlite+aiosqlite:///{tmp}/motcua.db"
-    env = dict(os.environ, DATABASE_URL=database_url, REDIS_URL="", MEDIA_DIR=str(tmp / "media"),
-               VAR_DIR=str(tmp / "var"), LOG_LEVEL="WARNING", PUBLIC_BASE_URL=f"http://127.0.0.1:{port}")
-    subprocess.run([sys.executable, "-m", "bot", "db", "upgrade"], cwd=ROOT, env=env, check=True, capture_output=True)
+    env = dict(
+        os.environ,
+        DATABASE_URL=database_url,
+        REDIS_URL="",
+        MEDIA_DIR=str(tmp / "media"),
+        VAR_DIR=str(tmp / "var"),
+        LOG_LEVEL="WARNING",
+        PUBLIC_BASE_URL=f"http://127.0.0.1:{port}",
+    )
+    subprocess.run(
+        [sys.executable, "-m", "bot", "db", "upgrade"], cwd=ROOT, env=env, check=True, capture_output=True
+    )
     for username, agency, role, password in officers:
-        subprocess.run([sys.executable, "-m", "bot", "officer", "add", "--username", username, "--agency", agency,
-                        "--role", role], cwd=ROOT, env=env, check=True, capture_output=True,
-                       input=(password + "\n").encode())
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "bot",
+                "officer",
+                "add",
+                "--username",
+                username,
+                "--agency",
+                agency,
+                "--role",
+                role,
+            ],
+            cwd=ROOT,
+            env=env,
+            check=True,
+            capture_output=True,
+            input=(password + "\n").encode(),
+        )
     if before_start is not None:
         before_start(database_url)
     log_path = tmp / "server.log"
     with open(log_path, "wb") as log:
-        proc = subprocess.Popen([sys.executable, "-m", "bot", "serve", "--port", str(port)], cwd=ROOT, env=env,
-                                stdout=log, stderr=subprocess.STDOUT)
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "bot", "serve", "--port", str(port)],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
     base = f"http://127.0.0.1:{port}"
     try:
         for _ in range(300):
@@ -170,7 +213,7 @@ def served(tmp: Path, officers: tuple[tuple[str, str, str, str], ...] = (),
                 break
             except OSError:
                 if proc.poll() is not None:
-                    raise AssertionError(log_path.read_text(errors="replace"))
+                    raise AssertionError(log_path.read_text(errors="replace")) from None
                 time.sleep(0.1)
         yield base
     finally:
@@ -199,9 +242,8 @@ async def chromium():
 
 async def file_birth_registration_in_browser(page, base: str, tmp: Path) -> str:
     """A citizen files a birth registration through /chat, by clicks and typing; returns the code."""
-    from playwright.async_api import expect
-
     from citizen import photo
+    from playwright.async_api import expect
 
     paper = tmp / "giay_chung_sinh.jpg"
     paper.write_bytes(photo("paper", seed=21))
@@ -227,8 +269,12 @@ async def file_birth_registration_in_browser(page, base: str, tmp: Path) -> str:
     if await read.count():
         await page.get_by_role("button", name="1. Đúng hết").click()
         await expect(asked).to_be_visible(timeout=20000)
-    for text, next_prompt in (("Nguyễn Minh An", "bé trai hay bé gái"), ("1", "Bé sinh ngày nào"),
-                              ("05/03/2026", "Số điện thoại"), ("0912345678", "Thông tin đã đúng chưa?")):
+    for text, next_prompt in (
+        ("Nguyễn Minh An", "bé trai hay bé gái"),
+        ("1", "Bé sinh ngày nào"),
+        ("05/03/2026", "Số điện thoại"),
+        ("0912345678", "Thông tin đã đúng chưa?"),
+    ):
         await page.fill("#text", text)
         await page.keyboard.press("Enter")
         await expect(thread).to_contain_text(next_prompt, timeout=20000)

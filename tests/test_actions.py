@@ -7,16 +7,16 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from citizen import Citizen, file_procedure, photo
 from sqlalchemy import select
+from support import wait_for
 
+from bot.runtime import Runtime
+from core.db import AuditEvent, Dossier, DossierDocument, MessageLog, Officer
+from handlers.webchat import WebChannel
 from services import actions
 from services.actions import ActionError
-from core.db import AuditEvent, Dossier, DossierDocument, MessageLog, Officer
 from services.officers import hash_password
-from bot.runtime import Runtime
-from citizen import Citizen, file_procedure, photo
-from handlers.webchat import WebChannel
-from support import wait_for
 
 
 @pytest.fixture
@@ -25,8 +25,14 @@ async def rt(backend_settings):
     runtime.add_channel(WebChannel())
     await runtime.start(workers=2)
     async with runtime.db.session() as s, s.begin():
-        s.add(Officer(username="can_bo_lan", password_hash=hash_password("mat-khau-thu-nghiem"), agency="DEMO",
-                      role="officer"))
+        s.add(
+            Officer(
+                username="can_bo_lan",
+                password_hash=hash_password("mat-khau-thu-nghiem"),
+                agency="DEMO",
+                role="officer",
+            )
+        )
     yield runtime
     await runtime.stop()
 
@@ -44,9 +50,10 @@ async def status_of(rt, code) -> Dossier:
 async def new_replies(c: Citizen, count: int) -> list[str]:
     async def enough():
         return len(await c.outbound()) >= c.seen + count
+
     await wait_for(enough)
     replies = await c.outbound()
-    new = replies[c.seen:]
+    new = replies[c.seen :]
     c.seen = len(replies)
     return new
 
@@ -57,10 +64,16 @@ async def test_supplement_request_collects_exactly_what_was_asked(rt):
     oid = await officer_id(rt)
     await actions.start_review(rt, code, oid)
     assert (await status_of(rt, code)).status == "in_review"
-    await actions.request_supplement(rt, code, oid, [
-        {"document": "giay_chung_sinh", "reason": "Ảnh bị mất góc dưới, không đọc được số"},
-        {"document": "van_ban_uy_quyen", "reason": "Người đi khai không phải bố mẹ của bé"},
-    ], note="Gửi trong tuần này giúp cán bộ")
+    await actions.request_supplement(
+        rt,
+        code,
+        oid,
+        [
+            {"document": "giay_chung_sinh", "reason": "Ảnh bị mất góc dưới, không đọc được số"},
+            {"document": "van_ban_uy_quyen", "reason": "Người đi khai không phải bố mẹ của bé"},
+        ],
+        note="Gửi trong tuần này giúp cán bộ",
+    )
     notice, first_ask = await new_replies(c, 2)
     assert notice.startswith("PHIẾU YÊU CẦU BỔ SUNG")
     assert "1. Giấy chứng sinh của bé: Ảnh bị mất góc dưới" in notice
@@ -73,10 +86,25 @@ async def test_supplement_request_collects_exactly_what_was_asked(rt):
     dossier = await status_of(rt, code)
     assert dossier.status == "submitted" and dossier.supplemented_at is not None
     async with rt.db.session() as s:
-        keys = (await s.execute(select(DossierDocument.doc_key).where(DossierDocument.dossier_id == dossier.id)
-                                .order_by(DossierDocument.id))).scalars().all()
-        supplemented = (await s.execute(select(AuditEvent).where(AuditEvent.action == "supplemented"))).scalar_one()
-        authors = (await s.execute(select(MessageLog.author).where(MessageLog.text.like("PHIẾU YÊU CẦU%")))).scalars().all()
+        keys = (
+            (
+                await s.execute(
+                    select(DossierDocument.doc_key)
+                    .where(DossierDocument.dossier_id == dossier.id)
+                    .order_by(DossierDocument.id)
+                )
+            )
+            .scalars()
+            .all()
+        )
+        supplemented = (
+            await s.execute(select(AuditEvent).where(AuditEvent.action == "supplemented"))
+        ).scalar_one()
+        authors = (
+            (await s.execute(select(MessageLog.author).where(MessageLog.text.like("PHIẾU YÊU CẦU%"))))
+            .scalars()
+            .all()
+        )
     assert keys[-2:] == ["giay_chung_sinh", "van_ban_uy_quyen"]
     assert supplemented.data["documents"] == ["giay_chung_sinh", "van_ban_uy_quyen"]
     assert authors == ["officer"]

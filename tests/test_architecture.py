@@ -12,7 +12,14 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 # Lowest first. A package may import its own modules and any package of a LOWER rank; packages
 # of the same rank (nlu and ocr) do not import each other.
-LAYERS: list[tuple[str, ...]] = [("core",), ("nlu", "ocr"), ("flows",), ("services",), ("handlers",), ("bot",)]
+LAYERS: list[tuple[str, ...]] = [
+    ("core",),
+    ("nlu", "ocr"),
+    ("flows",),
+    ("services",),
+    ("handlers",),
+    ("bot",),
+]
 RANK = {package: rank for rank, group in enumerate(LAYERS) for package in group}
 MAX_LINES = 400
 # Generated test material and migrations may be long; they are not read as architecture.
@@ -94,7 +101,7 @@ def test_no_module_imports_itself_back():
         stack.append(node)
         for nxt in sorted(graph.get(node, ())):
             if state.get(nxt) == 1:
-                cycles.append(stack[stack.index(nxt):] + [nxt])
+                cycles.append(stack[stack.index(nxt) :] + [nxt])
             elif nxt not in state:
                 visit(nxt)
         stack.pop()
@@ -104,13 +111,15 @@ def test_no_module_imports_itself_back():
         if node not in state:
             visit(node)
     # a package's __init__ that re-exports its own modules is not a cycle of meaning
-    real = [c for c in cycles if not any(a.startswith(b + ".") or b.startswith(a + ".") for a, b in zip(c, c[1:]))]
+    real = [
+        c for c in cycles if not any(a.startswith(b + ".") or b.startswith(a + ".") for a, b in zip(c, c[1:]))
+    ]
     assert not real, "import cycles:\n" + "\n".join(" -> ".join(c) for c in real)
 
 
 def test_modules_stay_small():
     long = []
-    for name, path in MODULES.items():
+    for _name, path in MODULES.items():
         if EXEMPT_PARTS & set(path.relative_to(ROOT).parts):
             continue
         lines = len(path.read_text(encoding="utf-8").splitlines())
@@ -121,9 +130,14 @@ def test_modules_stay_small():
 
 def _docstrings(tree: ast.Module) -> set[int]:
     kinds = (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)
-    return {id(node.body[0].value) for node in ast.walk(tree)
-            if isinstance(node, kinds) and node.body and isinstance(node.body[0], ast.Expr)
-            and isinstance(node.body[0].value, ast.Constant)}
+    return {
+        id(node.body[0].value)
+        for node in ast.walk(tree)
+        if isinstance(node, kinds)
+        and node.body
+        and isinstance(node.body[0], ast.Expr)
+        and isinstance(node.body[0].value, ast.Constant)
+    }
 
 
 # Values the outside contract spells in Vietnamese (field values of the `ocr --json` object), and
@@ -150,7 +164,7 @@ def test_is_sentence_tells_sentences_from_patterns_and_values():
 
 def test_sentences_live_in_data_files_not_in_python():
     found = []
-    for name, path in MODULES.items():
+    for _name, path in MODULES.items():
         if EXEMPT_PARTS & set(path.relative_to(ROOT).parts):
             continue
         tree = ast.parse(path.read_text(encoding="utf-8"))

@@ -25,8 +25,11 @@ async def test_citizen_files_a_birth_registration_in_the_browser(tmp_path):
 
     with sqlite3.connect(tmp_path / "motcua.db") as conn:
         status, procedure, fields = conn.execute(
-            "SELECT status, procedure, fields FROM dossier WHERE code = ?", (code,)).fetchone()
-        n_docs = conn.execute("SELECT count(*) FROM dossier_document d JOIN dossier x ON x.id = d.dossier_id "
-                              "WHERE x.code = ?", (code,)).fetchone()[0]
+            "SELECT status, procedure, fields FROM dossier WHERE code = ?", (code,)
+        ).fetchone()
+        n_docs = conn.execute(
+            "SELECT count(*) FROM dossier_document d JOIN dossier x ON x.id = d.dossier_id WHERE x.code = ?",
+            (code,),
+        ).fetchone()[0]
     assert (status, procedure, n_docs) == ("submitted", "khai_sinh", 2)
     assert '"child_name": "NGUYỄN MINH AN"' in fields or "NGUY\\u1ec4N MINH AN" in fields

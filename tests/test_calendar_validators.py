@@ -29,23 +29,32 @@ def test_weekends_and_holidays_are_not_working_days():
     assert not calendar.is_working_day(D(2026, 9, 2))
 
 
-@pytest.mark.parametrize("received, days, due", [
-    (dt.datetime(2026, 11, 23, 10, 0), 1, D(2026, 11, 23)),   # Monday morning: same day
-    (dt.datetime(2026, 11, 23, 15, 0), 1, D(2026, 11, 24)),   # at 15:00: from the next working day
-    (dt.datetime(2026, 11, 27, 16, 0), 1, D(2026, 11, 30)),   # Friday afternoon: Monday
-    (dt.datetime(2026, 11, 28, 9, 0), 1, D(2026, 11, 30)),    # Saturday: Monday
-    (dt.datetime(2026, 2, 13, 14, 0), 3, D(2026, 2, 24)),     # Friday before Tết (14–22/2 off)
-    (dt.datetime(2026, 2, 13, 15, 30), 1, D(2026, 2, 23)),    # after the cut-off, Tết in between
-    (dt.datetime(2026, 11, 23, 9, 0), 7, D(2026, 12, 1)),     # 7 working days
-])
+@pytest.mark.parametrize(
+    "received, days, due",
+    [
+        (dt.datetime(2026, 11, 23, 10, 0), 1, D(2026, 11, 23)),  # Monday morning: same day
+        (dt.datetime(2026, 11, 23, 15, 0), 1, D(2026, 11, 24)),  # at 15:00: from the next working day
+        (dt.datetime(2026, 11, 27, 16, 0), 1, D(2026, 11, 30)),  # Friday afternoon: Monday
+        (dt.datetime(2026, 11, 28, 9, 0), 1, D(2026, 11, 30)),  # Saturday: Monday
+        (dt.datetime(2026, 2, 13, 14, 0), 3, D(2026, 2, 24)),  # Friday before Tết (14–22/2 off)
+        (dt.datetime(2026, 2, 13, 15, 30), 1, D(2026, 2, 23)),  # after the cut-off, Tết in between
+        (dt.datetime(2026, 11, 23, 9, 0), 7, D(2026, 12, 1)),  # 7 working days
+    ],
+)
 def test_due_dates(received, days, due):
     assert calendar.due_date(received, days, cutoff_hour=15, off=OFF) == due
 
 
-@pytest.mark.parametrize("text, value", [
-    ("0912345678", "0912345678"), ("0912 345 678", "0912345678"), ("+84 912-345-678", "0912345678"),
-    ("84912345678", "0912345678"), ("0386.123.456", "0386123456"),
-])
+@pytest.mark.parametrize(
+    "text, value",
+    [
+        ("0912345678", "0912345678"),
+        ("0912 345 678", "0912345678"),
+        ("+84 912-345-678", "0912345678"),
+        ("84912345678", "0912345678"),
+        ("0386.123.456", "0386123456"),
+    ],
+)
 def test_phone_numbers(text, value):
     assert vn_phone(text) == (value, None)
 

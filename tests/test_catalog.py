@@ -9,11 +9,37 @@ import yaml
 from flows.catalog import CATALOG_DIR, CatalogError, load_catalog, load_file, load_life_events
 from flows.validators import validate
 
-CONTRACT_KEYS = {"khai_sinh", "lien_thong_khai_sinh", "thuong_tru", "tam_tru", "ket_hon", "khai_tu",
-                 "lien_thong_khai_tu", "trich_luc_ho_tich", "chung_thuc_ban_sao", "ho_kinh_doanh", "can_cuoc",
-                 "xac_nhan_attp"}
-KNOWN_FACTS = {"code", "authority", "where", "hours", "processing_days", "processing_note", "fee", "documents",
-               "fields", "legal_basis", "in_person", "online_only", "cutoff_hour", "source_url", "questions"}
+CONTRACT_KEYS = {
+    "khai_sinh",
+    "lien_thong_khai_sinh",
+    "thuong_tru",
+    "tam_tru",
+    "ket_hon",
+    "khai_tu",
+    "lien_thong_khai_tu",
+    "trich_luc_ho_tich",
+    "chung_thuc_ban_sao",
+    "ho_kinh_doanh",
+    "can_cuoc",
+    "xac_nhan_attp",
+}
+KNOWN_FACTS = {
+    "code",
+    "authority",
+    "where",
+    "hours",
+    "processing_days",
+    "processing_note",
+    "fee",
+    "documents",
+    "fields",
+    "legal_basis",
+    "in_person",
+    "online_only",
+    "cutoff_hour",
+    "source_url",
+    "questions",
+}
 
 
 def test_all_twelve_procedures_load():

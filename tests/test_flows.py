@@ -8,14 +8,14 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from citizen import Citizen, file_procedure, photo, start_procedure
 from sqlalchemy import select, update
 
-from services.conversations import hand_back
-from core.db import AuditEvent, Conversation, Dossier, DossierDocument, MessageLog
 from bot.runtime import Runtime
-from citizen import Citizen, file_procedure, photo, start_procedure
+from core.db import AuditEvent, Conversation, Dossier, DossierDocument, MessageLog
 from flows.catalog import load_catalog
 from handlers.webchat import WebChannel
+from services.conversations import hand_back
 
 CATALOG = load_catalog()
 
@@ -32,8 +32,17 @@ async def rt(backend_settings):
 async def dossier_of(rt, code):
     async with rt.db.session() as s:
         dossier = (await s.execute(select(Dossier).where(Dossier.code == code))).scalar_one()
-        docs = (await s.execute(select(DossierDocument).where(DossierDocument.dossier_id == dossier.id)
-                                .order_by(DossierDocument.id))).scalars().all()
+        docs = (
+            (
+                await s.execute(
+                    select(DossierDocument)
+                    .where(DossierDocument.dossier_id == dossier.id)
+                    .order_by(DossierDocument.id)
+                )
+            )
+            .scalars()
+            .all()
+        )
     return dossier, docs
 
 
@@ -52,8 +61,17 @@ async def test_every_procedure_can_be_filed(rt, key):
     assert proc.short_name in final and "Ngày hẹn trả kết quả" in final
     # the receipt also went out as an image with the code
     async with rt.db.session() as s:
-        images = (await s.execute(select(MessageLog.attachments).where(
-            MessageLog.direction == "out", MessageLog.kind == "image"))).scalars().all()
+        images = (
+            (
+                await s.execute(
+                    select(MessageLog.attachments).where(
+                        MessageLog.direction == "out", MessageLog.kind == "image"
+                    )
+                )
+            )
+            .scalars()
+            .all()
+        )
     assert any(a and a[0]["path"].startswith("receipts/") for a in images)
 
 
@@ -96,8 +114,12 @@ async def test_a_misread_id_field_is_corrected_by_the_citizen(rt):
     assert "Họ và tên: PHẠM THỊ HỒNG NHUNG" in again
     assert "Họ và tên dự kiến của bé" in await c.say("1")
     async with rt.db.session() as s:
-        doc = (await s.execute(select(DossierDocument).where(DossierDocument.doc_key == "cccd_nguoi_khai"))).scalar_one()
-        corrected = (await s.execute(select(AuditEvent).where(AuditEvent.action == "id_field_corrected"))).scalar_one()
+        doc = (
+            await s.execute(select(DossierDocument).where(DossierDocument.doc_key == "cccd_nguoi_khai"))
+        ).scalar_one()
+        corrected = (
+            await s.execute(select(AuditEvent).where(AuditEvent.action == "id_field_corrected"))
+        ).scalar_one()
     assert doc.confirmed["full_name"] == "PHẠM THỊ HỒNG NHUNG"
     assert doc.reading["fields"]["full_name"] != "PHẠM THỊ HỒNG NHUNG"  # what was read is kept too
     assert corrected.data["field"] == "full_name"
@@ -134,14 +156,20 @@ async def test_resume_after_three_days(rt):
     await c.say("2")
     await c.say(photo=photo("paper", seed=51))
     async with rt.db.session() as s, s.begin():
-        await s.execute(update(Conversation).where(Conversation.key == c.key).values(
-            last_inbound_at=dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=3)))
+        await s.execute(
+            update(Conversation)
+            .where(Conversation.key == c.key)
+            .values(last_inbound_at=dt.datetime.now(dt.UTC) - dt.timedelta(days=3))
+        )
     welcome_back = await c.say("alo")
     assert "Chào mừng bạn quay lại" in welcome_back and "khai sinh" in welcome_back
     assert "Bước 2/2" in await c.say("1")  # continue where it was
     async with rt.db.session() as s, s.begin():
-        await s.execute(update(Conversation).where(Conversation.key == c.key).values(
-            last_inbound_at=dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=3)))
+        await s.execute(
+            update(Conversation)
+            .where(Conversation.key == c.key)
+            .values(last_inbound_at=dt.datetime.now(dt.UTC) - dt.timedelta(days=3))
+        )
     await c.say("chào")
     assert "Bạn đồng ý không?" in await c.say("2")  # restart from the beginning
 
@@ -154,7 +182,9 @@ async def test_request_human_keeps_the_bot_quiet_until_handed_back(rt):
     assert "chuyển tin nhắn của bạn tới cán bộ" in await c.say("cho mình gặp cán bộ")
     assert await c.say("giấy chứng sinh bị rách thì sao ạ") == ""  # logged, not answered
     async with rt.db.session() as s:
-        logged = (await s.execute(select(MessageLog.text).where(MessageLog.direction == "in"))).scalars().all()
+        logged = (
+            (await s.execute(select(MessageLog.text).where(MessageLog.direction == "in"))).scalars().all()
+        )
     assert "giấy chứng sinh bị rách thì sao ạ" in logged
     replies = await hand_back(rt, c.key)
     assert "tiếp tục" in replies[0].text and "Bước 1/2" in replies[1].text
@@ -171,8 +201,17 @@ async def test_a_confirmed_id_card_is_offered_again_in_the_next_dossier(rt):
     assert "Dùng lại thẻ này" in offer
     assert "Họ và tên dự kiến" in await c.say("1")
     async with rt.db.session() as s:
-        docs = (await s.execute(select(DossierDocument).where(DossierDocument.doc_key == "cccd_nguoi_khai")
-                                .order_by(DossierDocument.id))).scalars().all()
+        docs = (
+            (
+                await s.execute(
+                    select(DossierDocument)
+                    .where(DossierDocument.doc_key == "cccd_nguoi_khai")
+                    .order_by(DossierDocument.id)
+                )
+            )
+            .scalars()
+            .all()
+        )
     assert len(docs) == 2 and docs[1].file_path == docs[0].file_path and docs[1].quality.get("reused")
 
 
@@ -204,7 +243,9 @@ async def test_a_paper_sent_for_the_id_card_is_asked_again_then_flagged(rt):
     accepted = await c.say(photo=photo("paper", seed=84))  # third time: taken, flagged for the officer
     assert "vẫn nhận và ghi chú cho cán bộ" in accepted
     async with rt.db.session() as s:
-        doc = (await s.execute(select(DossierDocument).where(DossierDocument.doc_key == "cccd_nguoi_khai"))).scalar_one()
+        doc = (
+            await s.execute(select(DossierDocument).where(DossierDocument.doc_key == "cccd_nguoi_khai"))
+        ).scalar_one()
     assert doc.quality["accepted_with_warning"] is True and doc.quality["retakes"] == 2
     assert "not_id_card" in doc.quality["problems"]
 

@@ -6,13 +6,13 @@ from __future__ import annotations
 import asyncio
 import re
 
-from sqlalchemy import func, select
-
-from core.db import Dossier, DossierDocument, MessageLog, Outbox
-from bot.runtime import Runtime
-from support import wait_for
-from handlers.webchat import WebChannel
 from citizen import Citizen, file_birth_registration, photo
+from sqlalchemy import func, select
+from support import wait_for
+
+from bot.runtime import Runtime
+from core.db import Dossier, DossierDocument, MessageLog, Outbox
+from handlers.webchat import WebChannel
 
 CODE = re.compile(r"DEMO-\d{6}-\d{4}")
 
@@ -33,12 +33,25 @@ async def test_birth_registration_reaches_a_dossier(backend_settings):
         assert "Ngày hẹn trả kết quả" in final
         async with rt.db.session() as s:
             dossier = (await s.execute(select(Dossier).where(Dossier.code == code))).scalar_one()
-            docs = (await s.execute(select(DossierDocument).where(DossierDocument.dossier_id == dossier.id)
-                                    .order_by(DossierDocument.id))).scalars().all()
+            docs = (
+                (
+                    await s.execute(
+                        select(DossierDocument)
+                        .where(DossierDocument.dossier_id == dossier.id)
+                        .order_by(DossierDocument.id)
+                    )
+                )
+                .scalars()
+                .all()
+            )
         assert dossier.status == "submitted"
         assert dossier.procedure == "khai_sinh"
-        assert dossier.fields == {"child_name": "NGUYỄN MINH AN", "child_sex": "Nam", "child_dob": "2026-03-05",
-                                  "parent_phone": "0912345678"}
+        assert dossier.fields == {
+            "child_name": "NGUYỄN MINH AN",
+            "child_sex": "Nam",
+            "child_dob": "2026-03-05",
+            "parent_phone": "0912345678",
+        }
         assert dossier.due_date is not None and dossier.submitted_at is not None
         assert [d.doc_key for d in docs] == ["giay_chung_sinh", "cccd_nguoi_khai"]
         for d in docs:
@@ -87,8 +100,11 @@ async def test_repeated_delivery_gets_one_reply(backend_settings):
         await wait_for(lambda: c.processed("dup-1"))
         await asyncio.sleep(0.3)
         async with rt.db.session() as s:
-            inbound = (await s.execute(select(func.count()).select_from(MessageLog)
-                                       .where(MessageLog.direction == "in"))).scalar()
+            inbound = (
+                await s.execute(
+                    select(func.count()).select_from(MessageLog).where(MessageLog.direction == "in")
+                )
+            ).scalar()
             outbound = (await s.execute(select(func.count()).select_from(Outbox))).scalar()
         assert inbound == 1 and outbound == 1
     finally:
@@ -112,9 +128,21 @@ async def test_order_is_kept_per_citizen_with_two_workers(backend_settings):
             await wait_for(lambda c=c: c.processed(f"{c.user}-{n - 1:02d}"), timeout=30)
         async with rt.db.session() as s:
             for c in citizens:
-                rows = (await s.execute(select(MessageLog.external_id).where(
-                    MessageLog.channel == "web", MessageLog.direction == "in",
-                    MessageLog.external_id.like(f"{c.user}-%")).order_by(MessageLog.id))).scalars().all()
+                rows = (
+                    (
+                        await s.execute(
+                            select(MessageLog.external_id)
+                            .where(
+                                MessageLog.channel == "web",
+                                MessageLog.direction == "in",
+                                MessageLog.external_id.like(f"{c.user}-%"),
+                            )
+                            .order_by(MessageLog.id)
+                        )
+                    )
+                    .scalars()
+                    .all()
+                )
                 assert rows == [f"{c.user}-{i:02d}" for i in range(n)]
     finally:
         await rt.stop()
@@ -129,11 +157,15 @@ async def test_an_unfollow_does_not_reopen_the_reply_window(backend_settings):
         c = Citizen(rt)
         await c.say("Xin chào")
         async with rt.db.session() as s:
-            before = (await s.execute(select(Conversation.last_inbound_at).where(Conversation.key == c.key))).scalar()
+            before = (
+                await s.execute(select(Conversation.last_inbound_at).where(Conversation.key == c.key))
+            ).scalar()
         await rt.submit(InboundEvent(c.channel, c.user, "unf-1", kind="unfollow"))
         await wait_for(lambda: c.processed("unf-1"))
         async with rt.db.session() as s:
-            after = (await s.execute(select(Conversation.last_inbound_at).where(Conversation.key == c.key))).scalar()
+            after = (
+                await s.execute(select(Conversation.last_inbound_at).where(Conversation.key == c.key))
+            ).scalar()
         assert after == before
     finally:
         await rt.stop()

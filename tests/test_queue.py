@@ -6,11 +6,11 @@ import asyncio
 
 import pytest
 import redis.asyncio as aioredis
+from support import REDIS, fresh_redis_prefix, need
 
 from core.events import InboundEvent
 from core.queue.memory import MemoryQueue
 from core.queue.redis import RedisQueue
-from support import REDIS, fresh_redis_prefix, need
 
 
 @pytest.fixture(params=["memory", "redis"])
@@ -22,7 +22,9 @@ async def queue(request):
         return
     need(REDIS, 6379, "Redis")
     async with fresh_redis_prefix() as prefix:
-        q = RedisQueue(aioredis.Redis.from_url(REDIS, decode_responses=True), prefix=prefix, claim_idle_ms=300)
+        q = RedisQueue(
+            aioredis.Redis.from_url(REDIS, decode_responses=True), prefix=prefix, claim_idle_ms=300
+        )
         yield q
         await q.close()
 
@@ -54,9 +56,15 @@ async def test_entries_come_in_order_after_a_cursor_and_trim_drops_applied(queue
 async def test_events_survive_the_round_trip_with_attachments(queue):
     from core.events import Attachment
 
-    e = InboundEvent(channel="zalo", user_id="u", message_id="a", kind="image", text="ảnh giấy chứng sinh",
-                     attachments=(Attachment(type="image", url="https://x/1.jpg"), Attachment(type="image", path="p")),
-                     meta={"k": [1, 2]})
+    e = InboundEvent(
+        channel="zalo",
+        user_id="u",
+        message_id="a",
+        kind="image",
+        text="ảnh giấy chứng sinh",
+        attachments=(Attachment(type="image", url="https://x/1.jpg"), Attachment(type="image", path="p")),
+        meta={"k": [1, 2]},
+    )
     await queue.submit(e)
     [entry] = await queue.entries("zalo:u", after="0-0")
     assert entry.event == e
@@ -96,7 +104,9 @@ async def test_a_released_job_is_handed_out_again(queue):
 async def test_redis_takes_over_the_job_of_a_silent_consumer():
     need(REDIS, 6379, "Redis")
     async with fresh_redis_prefix() as prefix:
-        q = RedisQueue(aioredis.Redis.from_url(REDIS, decode_responses=True), prefix=prefix, claim_idle_ms=300)
+        q = RedisQueue(
+            aioredis.Redis.from_url(REDIS, decode_responses=True), prefix=prefix, claim_idle_ms=300
+        )
         try:
             await q.submit(ev("u1", "a"))
             [job] = await q.fetch("dead", count=1, block_ms=200)  # taken, never acked
@@ -137,8 +147,9 @@ async def test_runtime_submissions_in_one_loop_turn_share_one_batch(backend_sett
 
     rt.queue.submit_many = counting
     try:
-        results = await asyncio.gather(*(rt.submit(ev(f"u{i}", f"x{i}")) for i in range(20)),
-                                       rt.submit(ev("u0", "x0")))
+        results = await asyncio.gather(
+            *(rt.submit(ev(f"u{i}", f"x{i}")) for i in range(20)), rt.submit(ev("u0", "x0"))
+        )
         assert results == [True] * 20 + [False] and calls == [21]
         assert await rt.submit(ev("u1", "y1")) is True and calls == [21, 1]
     finally:

@@ -7,14 +7,14 @@ import asyncio
 import datetime as dt
 
 from sqlalchemy import select, update
+from support import wait_for
 
+from bot.sender import Sender
 from core import store
+from core.channel import Channel, PermanentSendError
 from core.db import Database, Outbox
 from core.db.models import utcnow
 from core.events import Reply
-from bot.sender import Sender
-from core.channel import Channel, PermanentSendError
-from support import wait_for
 
 
 class Scripted(Channel):
@@ -50,16 +50,24 @@ async def _rows(db: Database) -> dict[str, Outbox]:
 
 async def _run(backend_settings, channel: Scripted):
     db = Database(backend_settings.resolved_database_url)
-    sender = Sender(backend_settings.with_overrides(sender_backoff_base_s=0.05, sender_max_attempts=4), db,
-                    {"test": channel})
+    sender = Sender(
+        backend_settings.with_overrides(sender_backoff_base_s=0.05, sender_max_attempts=4),
+        db,
+        {"test": channel},
+    )
     stop = asyncio.Event()
     task = asyncio.create_task(sender.run(stop))
     return db, sender, stop, task
 
 
 async def test_transient_failures_are_retried_in_order_and_permanent_ones_are_not(backend_settings):
-    channel = Scripted({"a2": [ConnectionError("reset"), TimeoutError()], "b1": [PermanentSendError("400 bad user")],
-                        "c1": [ConnectionError()] * 9})
+    channel = Scripted(
+        {
+            "a2": [ConnectionError("reset"), TimeoutError()],
+            "b1": [PermanentSendError("400 bad user")],
+            "c1": [ConnectionError()] * 9,
+        }
+    )
     db, sender, stop, task = await _run(backend_settings, channel)
     try:
         await _queue_replies(db, "a", ["a1", "a2", "a3"])
@@ -91,13 +99,19 @@ async def test_rows_left_sending_by_a_dead_sender_are_sent_again(backend_setting
     try:
         await _queue_replies(db, "d", ["d1", "d2"])
         async with db.session() as s, s.begin():  # a sender claimed d1 and died
-            await s.execute(update(Outbox).where(Outbox.payload["text"].as_string() == "d1").values(
-                status="sending", claimed_until=utcnow() + dt.timedelta(seconds=60)))
+            await s.execute(
+                update(Outbox)
+                .where(Outbox.payload["text"].as_string() == "d1")
+                .values(status="sending", claimed_until=utcnow() + dt.timedelta(seconds=60))
+            )
         sender = Sender(backend_settings, db, {"test": channel})
         assert await sender.deliver_due() is False  # d1 still claimed; d2 waits behind it
         async with db.session() as s, s.begin():
-            await s.execute(update(Outbox).where(Outbox.status == "sending").values(
-                claimed_until=utcnow() - dt.timedelta(seconds=1)))
+            await s.execute(
+                update(Outbox)
+                .where(Outbox.status == "sending")
+                .values(claimed_until=utcnow() - dt.timedelta(seconds=1))
+            )
         assert await sender.deliver_due() is True
         assert channel.delivered == ["d1", "d2"]
     finally:
@@ -140,7 +154,9 @@ async def test_split_reply_progress_is_on_the_row_and_a_lost_claim_stops_the_sen
         row = (await _rows(db))["p"]
         assert row.status == "sending" and row.parts_sent == 0  # untouched by the stale sender
         async with db.session() as s, s.begin():  # the other sender got part 1 through, then died
-            await s.execute(update(Outbox).values(parts_sent=1, claimed_until=utcnow() - dt.timedelta(seconds=1)))
+            await s.execute(
+                update(Outbox).values(parts_sent=1, claimed_until=utcnow() - dt.timedelta(seconds=1))
+            )
         fresh = Parts()
         assert await Sender(backend_settings, db, {"test": fresh}).deliver_due() is True
         assert fresh.sent == ["p/2", "p/3"]  # resumes after the recorded part, in a new sender

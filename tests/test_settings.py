@@ -7,7 +7,15 @@ import dataclasses
 import pytest
 import yaml
 
-from core.settings import CONFIG_FILE, ROOT, SECRETS, Settings, SettingsError, ensure_secret_key, load_settings
+from core.settings import (
+    CONFIG_FILE,
+    ROOT,
+    SECRETS,
+    Settings,
+    SettingsError,
+    ensure_secret_key,
+    load_settings,
+)
 
 
 def test_config_yml_holds_every_setting_with_the_code_default():
@@ -16,12 +24,20 @@ def test_config_yml_holds_every_setting_with_the_code_default():
     assert set(data) == fields
     defaults = Settings()
     for name in fields:
-        assert data[name] == getattr(defaults, name) or str(data[name] or "") == str(getattr(defaults, name)), name
+        assert data[name] == getattr(defaults, name) or str(data[name] or "") == str(
+            getattr(defaults, name)
+        ), name
 
 
 def test_environment_overrides_with_types():
-    s = load_settings(environ={"DATABASE_URL": "postgresql+asyncpg://x@h/db", "PORT": "9090",
-                               "LOCK_TTL_S": "2.5", "REDIS_URL": "redis://r:6379/1"})
+    s = load_settings(
+        environ={
+            "DATABASE_URL": "postgresql+asyncpg://x@h/db",
+            "PORT": "9090",
+            "LOCK_TTL_S": "2.5",
+            "REDIS_URL": "redis://r:6379/1",
+        }
+    )
     assert s.database_url == "postgresql+asyncpg://x@h/db"
     assert s.port == 9090 and s.lock_ttl_s == 2.5 and s.redis_url == "redis://r:6379/1"
     assert load_settings(environ={}).port == 8080

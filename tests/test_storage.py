@@ -11,13 +11,23 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from support import PG_ADMIN, fresh_pg_database, make_settings, need
 
 from core import store
-from core.db import (AuditEvent, Base, Citizen, Conversation, Database, Dossier, DossierDocument, MessageLog,
-                    Officer, Outbox)
+from core.db import (
+    AuditEvent,
+    Base,
+    Citizen,
+    Conversation,
+    Database,
+    Dossier,
+    DossierDocument,
+    MessageLog,
+    Officer,
+    Outbox,
+)
 from core.db.migrate import upgrade_async
 from core.events import Reply
-from support import PG_ADMIN, fresh_pg_database, make_settings, need
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
@@ -54,14 +64,37 @@ async def test_rows_of_every_table_round_trip(db):
         assert again.id == conv.id
         officer = Officer(username="can_bo_1", password_hash="x", agency="DEMO", role="officer")
         s.add(officer)
-        dossier = Dossier(conversation_id=conv.id, citizen_id=conv.citizen_id, agency="DEMO",
-                          procedure="khai_sinh", fields={"child_name": "NGUYỄN MINH AN"})
+        dossier = Dossier(
+            conversation_id=conv.id,
+            citizen_id=conv.citizen_id,
+            agency="DEMO",
+            procedure="khai_sinh",
+            fields={"child_name": "NGUYỄN MINH AN"},
+        )
         s.add(dossier)
         await s.flush()
-        s.add(DossierDocument(dossier_id=dossier.id, doc_key="giay_chung_sinh", file_path="web/x.jpg",
-                              content_type="image/jpeg", size=10, sha256="0" * 64, quality={"ok": True}))
-        s.add(MessageLog(conversation_id=conv.id, direction="in", author="citizen", channel="web",
-                         external_id="m1", text="Xin chào 👋", attachments=[{"type": "image"}]))
+        s.add(
+            DossierDocument(
+                dossier_id=dossier.id,
+                doc_key="giay_chung_sinh",
+                file_path="web/x.jpg",
+                content_type="image/jpeg",
+                size=10,
+                sha256="0" * 64,
+                quality={"ok": True},
+            )
+        )
+        s.add(
+            MessageLog(
+                conversation_id=conv.id,
+                direction="in",
+                author="citizen",
+                channel="web",
+                external_id="m1",
+                text="Xin chào 👋",
+                attachments=[{"type": "image"}],
+            )
+        )
         msg = store.add_outbound(s, conv, "u1", Reply("Chào bạn"))
         store.audit(s, "bot", "test", {"k": "v"}, dossier.id)
     async with db.session() as s:
@@ -80,21 +113,40 @@ async def test_rows_of_every_table_round_trip(db):
 async def test_an_inbound_message_id_is_stored_once(db):
     async with db.session() as s, s.begin():
         conv = await store.get_or_create_conversation(s, "zalo", "u2")
-        s.add(MessageLog(conversation_id=conv.id, direction="in", author="citizen", channel="zalo", external_id="same"))
+        s.add(
+            MessageLog(
+                conversation_id=conv.id, direction="in", author="citizen", channel="zalo", external_id="same"
+            )
+        )
     with pytest.raises(IntegrityError):
         async with db.session() as s, s.begin():
-            s.add(MessageLog(conversation_id=conv.id, direction="in", author="citizen", channel="zalo",
-                             external_id="same"))
+            s.add(
+                MessageLog(
+                    conversation_id=conv.id,
+                    direction="in",
+                    author="citizen",
+                    channel="zalo",
+                    external_id="same",
+                )
+            )
 
 
 async def test_cursor_compare_and_set(db):
     async with db.session() as s, s.begin():
         conv = await store.get_or_create_conversation(s, "web", "u3")
-        now = dt.datetime.now(dt.timezone.utc)
-        assert await store.advance_conversation(s, conv, old_cursor="0-0", new_cursor="5-0", state={"step": "menu"},
-                                                step="menu", last_inbound_at=now)
-        assert not await store.advance_conversation(s, conv, old_cursor="0-0", new_cursor="6-0", state={},
-                                                    step=None, last_inbound_at=now)
+        now = dt.datetime.now(dt.UTC)
+        assert await store.advance_conversation(
+            s,
+            conv,
+            old_cursor="0-0",
+            new_cursor="5-0",
+            state={"step": "menu"},
+            step="menu",
+            last_inbound_at=now,
+        )
+        assert not await store.advance_conversation(
+            s, conv, old_cursor="0-0", new_cursor="6-0", state={}, step=None, last_inbound_at=now
+        )
 
 
 async def test_dossier_codes_are_sequential_per_day_under_concurrency(db):

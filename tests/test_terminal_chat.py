@@ -7,6 +7,7 @@ import asyncio
 import os
 import re
 import sys
+
 from citizen import photo
 from support import ROOT
 
@@ -16,11 +17,27 @@ async def test_a_birth_registration_in_the_terminal(tmp_path):
     paper.write_bytes(photo("paper", seed=301))
     card = tmp_path / "can_cuoc.jpg"
     card.write_bytes(photo("cccd_front", seed=302))
-    env = dict(os.environ, DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path}/motcua.db", REDIS_URL="",
-               MEDIA_DIR=str(tmp_path / "media"), VAR_DIR=str(tmp_path / "var"), LOG_LEVEL="WARNING")
+    env = dict(
+        os.environ,
+        DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path}/motcua.db",
+        REDIS_URL="",
+        MEDIA_DIR=str(tmp_path / "media"),
+        VAR_DIR=str(tmp_path / "var"),
+        LOG_LEVEL="WARNING",
+    )
     proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", "chat", "--user", "nguoi_thu", cwd=ROOT, env=env,
-        stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT)
+        sys.executable,
+        "-m",
+        "bot",
+        "chat",
+        "--user",
+        "nguoi_thu",
+        cwd=ROOT,
+        env=env,
+        stdin=asyncio.subprocess.PIPE,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
+    )
     seen = ""
 
     async def until(text: str) -> str:
@@ -54,8 +71,12 @@ async def test_a_birth_registration_in_the_terminal(tmp_path):
         if "Mình đọc được trên thẻ" in read:
             await say("1")
         await until("Họ và tên dự kiến của bé")
-        for line, prompt in (("Nguyễn Minh An", "bé trai hay bé gái"), ("2", "Bé sinh ngày nào"),
-                             ("5/3/2026", "Số điện thoại"), ("0987654321", "Thông tin đã đúng chưa?")):
+        for line, prompt in (
+            ("Nguyễn Minh An", "bé trai hay bé gái"),
+            ("2", "Bé sinh ngày nào"),
+            ("5/3/2026", "Số điện thoại"),
+            ("0987654321", "Thông tin đã đúng chưa?"),
+        ):
             await say(line)
             await until(prompt)
         await say("1")

@@ -7,9 +7,9 @@ import io
 import aiohttp
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
+from citizen import photo
 
 from bot.app import create_app
-from citizen import photo
 
 
 @pytest.fixture
@@ -44,9 +44,13 @@ async def test_chat_page_sets_a_session_cookie(client):
 
 async def test_text_and_quick_reply_round_trip(client):
     await client.get("/chat")
-    r = await client.post("/webchat/api/messages", json={"text": "xin chào", "client_message_id": "abcdef0123"})
+    r = await client.post(
+        "/webchat/api/messages", json={"text": "xin chào", "client_message_id": "abcdef0123"}
+    )
     assert r.status == 202 and (await r.json()) == {"accepted": True, "duplicate": False}
-    again = await client.post("/webchat/api/messages", json={"text": "xin chào", "client_message_id": "abcdef0123"})
+    again = await client.post(
+        "/webchat/api/messages", json={"text": "xin chào", "client_message_id": "abcdef0123"}
+    )
     assert (await again.json())["duplicate"] is True
     messages, after = await converse(client)
     assert messages[0]["author"] == "citizen" and messages[0]["text"] == "xin chào"
@@ -64,7 +68,9 @@ async def test_text_and_quick_reply_round_trip(client):
 async def test_bad_requests_get_clear_errors(client):
     assert (await client.post("/webchat/api/messages", json={"text": "x"})).status == 401  # no session yet
     await client.get("/chat")
-    r = await client.post("/webchat/api/messages", data=b"{not json", headers={"Content-Type": "application/json"})
+    r = await client.post(
+        "/webchat/api/messages", data=b"{not json", headers={"Content-Type": "application/json"}
+    )
     assert r.status == 400 and (await r.json())["error"] == "malformed_json"
     assert (await client.post("/webchat/api/messages", json=["x"])).status == 400
     assert (await client.post("/webchat/api/messages", json={"text": "   "})).status == 400
@@ -76,8 +82,13 @@ async def test_bad_requests_get_clear_errors(client):
 async def _to_photo_step(client) -> int:
     await client.get("/chat")
     after = 0
-    for body, want in (({"text": "chào"}, 1), ({"text": "1"}, 1), ({"text": "2"}, 1),
-                       ({"payload": "yes", "text": "Đồng ý"}, 2), ({"text": "2"}, 1)):
+    for body, want in (
+        ({"text": "chào"}, 1),
+        ({"text": "1"}, 1),
+        ({"text": "2"}, 1),
+        ({"payload": "yes", "text": "Đồng ý"}, 2),
+        ({"text": "2"}, 1),
+    ):
         await client.post("/webchat/api/messages", json=body)
         _, after = await converse(client, after, want=want)
     return after

@@ -13,15 +13,16 @@ import sys
 
 import pytest
 import redis.asyncio as aioredis
+from citizen import Citizen
 from sqlalchemy import func, select
+from support import REDIS, ROOT, wait_for
 
-from core.db import MessageLog, Outbox
-from core.queue.redis import GROUP
 from bot.runtime import Runtime
 from bot.worker import Worker
-from support import REDIS, ROOT, wait_for
+from core.db import MessageLog, Outbox
+from core.queue.redis import GROUP
 from handlers.webchat import WebChannel
-from citizen import Citizen
+
 
 async def _pending(prefix: str) -> list:
     r = aioredis.Redis.from_url(REDIS, decode_responses=True)
@@ -33,9 +34,13 @@ async def _pending(prefix: str) -> list:
 
 async def _counts(rt: Runtime) -> tuple[int, int, int]:
     async with rt.db.session() as s:
-        inbound = (await s.execute(select(func.count()).select_from(MessageLog).where(MessageLog.direction == "in"))).scalar()
+        inbound = (
+            await s.execute(select(func.count()).select_from(MessageLog).where(MessageLog.direction == "in"))
+        ).scalar()
         outbound = (await s.execute(select(func.count()).select_from(Outbox))).scalar()
-        sent = (await s.execute(select(func.count()).select_from(Outbox).where(Outbox.status == "sent"))).scalar()
+        sent = (
+            await s.execute(select(func.count()).select_from(Outbox).where(Outbox.status == "sent"))
+        ).scalar()
     return inbound, outbound, sent
 
 
@@ -43,12 +48,26 @@ async def _counts(rt: Runtime) -> tuple[int, int, int]:
 async def test_killed_worker_job_is_redone_once(moment, production_settings):
     # Only with Redis: the in-process queue dies with its process (README says so).
     s = production_settings.with_overrides(claim_idle_ms=1500, lock_ttl_s=2.0)
-    env = dict(os.environ, DATABASE_URL=s.database_url, REDIS_URL=s.redis_url, REDIS_PREFIX=s.redis_prefix,
-               MEDIA_DIR=s.media_dir, VAR_DIR=s.var_dir, SECRET_KEY=s.secret_key, CLAIM_IDLE_MS="1500",
-               LOCK_TTL_S="2", LOG_LEVEL="WARNING")
+    env = dict(
+        os.environ,
+        DATABASE_URL=s.database_url,
+        REDIS_URL=s.redis_url,
+        REDIS_PREFIX=s.redis_prefix,
+        MEDIA_DIR=s.media_dir,
+        VAR_DIR=s.var_dir,
+        SECRET_KEY=s.secret_key,
+        CLAIM_IDLE_MS="1500",
+        LOCK_TTL_S="2",
+        LOG_LEVEL="WARNING",
+    )
     env["PYTHONPATH"] = os.pathsep.join([str(ROOT), str(ROOT / "tests")])
-    proc = subprocess.Popen([sys.executable, __file__, moment],
-                            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        [sys.executable, __file__, moment],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     rt = Runtime(s)  # used first only to submit and read; its worker starts after the kill
     rt.add_channel(WebChannel())
     try:
@@ -106,8 +125,16 @@ async def _serve_pausing_worker(moment: str) -> None:
     rt = Runtime(load_settings())
     rt.add_channel(WebChannel())
     await rt.start(workers=0, sender=True)
-    worker = PausingWorker(rt.settings, rt.db, rt.queue, rt.engine, rt.media, on_committed=rt.sender.nudge,
-                           prepare=rt.prepare, moment=moment)
+    worker = PausingWorker(
+        rt.settings,
+        rt.db,
+        rt.queue,
+        rt.engine,
+        rt.media,
+        on_committed=rt.sender.nudge,
+        prepare=rt.prepare,
+        moment=moment,
+    )
     await worker.run(asyncio.Event())
 
 

@@ -35,7 +35,7 @@ BigId = BigInteger().with_variant(Integer(), "sqlite")
 
 
 def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
+    return dt.datetime.now(dt.UTC)
 
 
 class UTCDateTime(TypeDecorator):
@@ -47,7 +47,7 @@ class UTCDateTime(TypeDecorator):
 
     def process_result_value(self, value: dt.datetime | None, dialect: Any) -> dt.datetime | None:
         if value is not None and value.tzinfo is None:
-            return value.replace(tzinfo=dt.timezone.utc)
+            return value.replace(tzinfo=dt.UTC)
         return value
 
 
@@ -85,9 +85,7 @@ class Conversation(Base):
     handled_by: Mapped[int | None] = mapped_column(ForeignKey("officer.id"))
     last_inbound_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    updated_at: Mapped[dt.datetime] = mapped_column(
-        UTCDateTime(), default=utcnow, onupdate=utcnow
-    )
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
 
 class MessageLog(Base):
@@ -115,7 +113,7 @@ class MessageLog(Base):
     received_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
-    outbox: Mapped["Outbox | None"] = relationship(back_populates="message", lazy="raise_on_sql")
+    outbox: Mapped[Outbox | None] = relationship(back_populates="message", lazy="raise_on_sql")
 
 
 class Outbox(Base):
@@ -160,9 +158,7 @@ class Dossier(Base):
     due_date: Mapped[dt.date | None] = mapped_column(Date)
     supplemented_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())  # "đã bổ sung"
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    updated_at: Mapped[dt.datetime] = mapped_column(
-        UTCDateTime(), default=utcnow, onupdate=utcnow
-    )
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
 
 class DossierDocument(Base):

@@ -10,8 +10,8 @@ import asyncio
 import itertools
 import time
 from collections import OrderedDict, defaultdict
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import AsyncIterator
 
 from core.events import InboundEvent
 
@@ -60,7 +60,7 @@ class MemoryQueue(MessageQueue):
         jobs: list[Job] = []
         try:
             jobs.append(await asyncio.wait_for(self._jobs.get(), timeout=block_ms / 1000))
-        except asyncio.TimeoutError:
+        except TimeoutError:
             return jobs
         while len(jobs) < count and not self._jobs.empty():
             jobs.append(self._jobs.get_nowait())

@@ -16,7 +16,8 @@ import asyncio
 import contextlib
 import logging
 import math
-from typing import Any, AsyncIterator
+from collections.abc import AsyncIterator
+from typing import Any
 
 import redis.asyncio as aioredis
 from redis.exceptions import LockError, NoScriptError, ResponseError
@@ -69,7 +70,7 @@ class RedisQueue(MessageQueue):
         self._last_claim = 0.0
 
     @classmethod
-    def from_settings(cls, settings) -> "RedisQueue":
+    def from_settings(cls, settings) -> RedisQueue:
         client = aioredis.Redis.from_url(settings.redis_url, decode_responses=True)
         return cls(
             client,
@@ -123,7 +124,9 @@ class RedisQueue(MessageQueue):
                 results = await p.execute(raise_on_error=False)
         out: list[bool | BaseException] = []
         for event, result in zip(events, results):
-            if isinstance(result, NoScriptError) or (isinstance(result, ResponseError) and "NOSCRIPT" in str(result)):
+            if isinstance(result, NoScriptError) or (
+                isinstance(result, ResponseError) and "NOSCRIPT" in str(result)
+            ):
                 try:  # Redis lost its scripts (restart, flush): submit loads it again
                     out.append(await self.submit(event))
                 except Exception as exc:
@@ -134,8 +137,10 @@ class RedisQueue(MessageQueue):
 
     async def _evalsha_packed(self, commands: list[tuple[list[str], list]]) -> list:
         sha = self._submit.sha.encode()
-        data = b"".join(_resp(b"EVALSHA", sha, str(len(keys)).encode(), *(str(a).encode() for a in (*keys, *args)))
-                        for keys, args in commands)
+        data = b"".join(
+            _resp(b"EVALSHA", sha, str(len(keys)).encode(), *(str(a).encode() for a in (*keys, *args)))
+            for keys, args in commands
+        )
         pool = self.r.connection_pool
         conn = await pool.get_connection()
         try:
@@ -196,7 +201,9 @@ class RedisQueue(MessageQueue):
 
     async def touch(self, job: Job, consumer: str) -> None:
         # Re-claiming our own job resets its idle time, so nobody takes it over while we work.
-        await self.r.xclaim(self.jobs_key, GROUP, consumer, min_idle_time=0, message_ids=[job.id], justid=True)
+        await self.r.xclaim(
+            self.jobs_key, GROUP, consumer, min_idle_time=0, message_ids=[job.id], justid=True
+        )
 
     async def entries(self, conversation_key: str, after: str, limit: int = 100) -> list[Entry]:
         items: Any = await self.r.xrange(self._conv(conversation_key), min=f"({after}", max="+", count=limit)

@@ -2,5 +2,16 @@
 
 from . import answers, consent, document, field, human, id_card, menu, offer, question, status, summary
 
-__all__ = ["answers", "consent", "document", "field", "human", "id_card", "menu", "offer", "question",
-           "status", "summary"]
+__all__ = [
+    "answers",
+    "consent",
+    "document",
+    "field",
+    "human",
+    "id_card",
+    "menu",
+    "offer",
+    "question",
+    "status",
+    "summary",
+]

@@ -29,11 +29,16 @@ async def answer(d: Dialogue, turn: Turn, state: State, keep_step: bool) -> Outc
     if key is None:
         new = State(step=Step.PICK_PROCEDURE, asked=intent)
         items = [(p.short_name[:20], f"proc:{p.key}") for p in d.catalog.values()]
-        return Outcome(new, [d.numbered(new, d.say("which_procedure"), items,
-                                        [p.name for p in d.catalog.values()])], intent)
+        return Outcome(
+            new,
+            [d.numbered(new, d.say("which_procedure"), items, [p.name for p in d.catalog.values()])],
+            intent,
+        )
     lines = facts(d, d.catalog[key], intent)
     if keep_step:
-        return Outcome(state, [Reply("\n".join(lines)), Reply(d.say("continue_prompt"))] + d.prompt(state), intent)
+        return Outcome(
+            state, [Reply("\n".join(lines)), Reply(d.say("continue_prompt"))] + d.prompt(state), intent
+        )
     new, offer = answer_offer(d, key)
     return Outcome(new, [Reply("\n".join(lines)), offer], intent)
 
@@ -44,8 +49,11 @@ def facts(d: Dialogue, proc: Procedure, intent: str) -> list[str]:
         lines = [d.say("answer_fee", procedure=proc.short_name, fee=proc.fee)]
         flagged = "fee" in unconfirmed
     elif intent == "ask_processing_time":
-        lines = [d.say("answer_time", procedure=proc.short_name, days=proc.processing_days,
-                       note=proc.processing_note).strip()]
+        lines = [
+            d.say(
+                "answer_time", procedure=proc.short_name, days=proc.processing_days, note=proc.processing_note
+            ).strip()
+        ]
         flagged = "processing_days" in unconfirmed
     elif intent == "ask_location_hours":
         lines = [d.say("answer_where", procedure=proc.short_name, where=proc.where, hours=proc.hours)]

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Any, Awaitable, Callable
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 from core.events import QuickReply, Reply
 from core.texts import LABELS, Texts
@@ -37,6 +38,7 @@ def handles(*steps: Step) -> Callable[[Handler], Handler]:
             assert step not in HANDLERS, f"two handlers for {step}"
             HANDLERS[step] = fn
         return fn
+
     return register
 
 
@@ -45,6 +47,7 @@ def prompts(*steps: Step) -> Callable[[Prompt], Prompt]:
         for step in steps:
             PROMPTS[step] = fn
         return fn
+
     return register
 
 
@@ -71,8 +74,14 @@ def capitalised(text: str) -> str:
 class Dialogue:
     """The catalog, the life events and the sentences, with the helpers every step uses."""
 
-    def __init__(self, catalog: dict[str, Procedure], events: list[LifeEvent], texts: Texts,
-                 consent_version: str, agency_name: str) -> None:
+    def __init__(
+        self,
+        catalog: dict[str, Procedure],
+        events: list[LifeEvent],
+        texts: Texts,
+        consent_version: str,
+        agency_name: str,
+    ) -> None:
         self.catalog = catalog
         self.events = events
         self.texts = texts
@@ -101,7 +110,9 @@ class Dialogue:
         return self.prompt(state)
 
     # ---- numbered options ----------------------------------------------------------------
-    def numbered(self, state: State, lead: str, items: list[tuple[str, str]], titles: list[str] | None = None) -> Reply:
+    def numbered(
+        self, state: State, lead: str, items: list[tuple[str, str]], titles: list[str] | None = None
+    ) -> Reply:
         """A message with numbered options; the numbers, the button taps and (for yes/no) words
         all answer it. `items` are (button title, payload); `titles` the longer lines shown."""
         state.options = [payload for _t, payload in items]
@@ -132,8 +143,9 @@ class Dialogue:
         return None
 
     def menu(self, state: State, lead: str) -> Reply:
-        return self.numbered(state, lead, [(e.button, f"event:{e.key}") for e in self.events],
-                             [e.title for e in self.events])
+        return self.numbered(
+            state, lead, [(e.button, f"event:{e.key}") for e in self.events], [e.title for e in self.events]
+        )
 
     def to_menu(self, lead_key: str = "menu_again", replies: list[Reply] | None = None, **kw: Any) -> Outcome:
         new = menu()
@@ -150,7 +162,9 @@ class Dialogue:
         if state.mode == "supplement":
             return [self.document(proc, key) for key in state.supplement or []]
         answers = state.answers or {}
-        return [d for d in proc.documents if d.photo != "none" and (not d.condition or answers.get(d.condition))]
+        return [
+            d for d in proc.documents if d.photo != "none" and (not d.condition or answers.get(d.condition))
+        ]
 
     def current_doc(self, state: State) -> Document:
         return self.plan(state)[state.doc or 0]

@@ -31,8 +31,10 @@ async def on_consent(d: Dialogue, turn: Turn, state: State) -> Outcome:
     if answer == "yes":
         return await begin_collection(d, turn, state)
     if answer == "no":
-        await turn.ctx.audit("consent_refused", {"procedure": state.procedure, "version": d.consent_version,
-                                                 "at": turn.ctx.now.isoformat()})
+        await turn.ctx.audit(
+            "consent_refused",
+            {"procedure": state.procedure, "version": d.consent_version, "at": turn.ctx.now.isoformat()},
+        )
         return Outcome(menu(), [Reply(d.say("consent_refused", agency=turn.ctx.agency_name))], "deny")
     return Outcome(state, [consent_reply(d, state)])
 
@@ -41,9 +43,16 @@ async def begin_collection(d: Dialogue, turn: Turn, state: State) -> Outcome:
     proc = d.proc(state)
     ctx = turn.ctx
     dossier_id = await ctx.create_dossier(proc.key)
-    await ctx.audit("consent_given", {"procedure": proc.key, "version": d.consent_version,
-                                      "text": d.say("consent", procedure=proc.short_name, agency=ctx.agency_name),
-                                      "at": ctx.now.isoformat()}, dossier_id)
+    await ctx.audit(
+        "consent_given",
+        {
+            "procedure": proc.key,
+            "version": d.consent_version,
+            "text": d.say("consent", procedure=proc.short_name, agency=ctx.agency_name),
+            "at": ctx.now.isoformat(),
+        },
+        dossier_id,
+    )
     new = collecting(proc.key, dossier_id)
     if any(doc.photo == "id_card" for doc in proc.documents):
         new.reusable = await ctx.previous_id_card()  # "only once": offer a card already confirmed

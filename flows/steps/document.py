@@ -24,8 +24,12 @@ def enter_document(d: Dialogue, state: State) -> list[Reply]:
     if doc.photo == "id_card" and state.reusable and doc.key not in (state.declined_reuse or []):
         prev = state.reusable
         state.step = Step.REUSE
-        lead = d.say("reuse_id", name=prev.get("full_name", "?"), masked=mask(prev.get("id_number", "")),
-                     document=doc.name)
+        lead = d.say(
+            "reuse_id",
+            name=prev.get("full_name", "?"),
+            masked=mask(prev.get("id_number", "")),
+            document=doc.name,
+        )
         return [d.numbered(state, lead, [(d.say("reuse_yes"), "reuse"), (d.say("reuse_no"), "new")])]
     return d.enter(state, Step.DOC)
 
@@ -80,8 +84,11 @@ def lack(d: Dialogue, state: State, doc: Document) -> Outcome:
     if not doc.required:
         state.doc = (state.doc or 0) + 1
         state.retakes = 0
-        return Outcome(state, [Reply(d.say("lack_optional", document=doc.name))] + enter_document(d, state),
-                       "lack_document")
+        return Outcome(
+            state,
+            [Reply(d.say("lack_optional", document=doc.name))] + enter_document(d, state),
+            "lack_document",
+        )
     return Outcome(state, [Reply(d.say("lack_required", document=doc.name))], "lack_document")
 
 
@@ -90,7 +97,8 @@ async def take_photo(d: Dialogue, turn: Turn, state: State, att: Attachment) -> 
     alt_key = (state.alt or {}).get(doc.key)
     if att.problem:
         key = {"too_large": "photo_too_large", "download_failed": "photo_download_failed"}.get(
-            att.problem, "photo_not_image")
+            att.problem, "photo_not_image"
+        )
         return [Reply(d.say(key, document=doc.name))]
     result = await turn.ctx.check_photo(att, doc.photo)
     quality = result.get("quality", {})
@@ -108,16 +116,22 @@ async def take_photo(d: Dialogue, turn: Turn, state: State, att: Attachment) -> 
     flagged = bool(problems)
     reading = result.get("document")
     assert state.dossier_id is not None and state.documents is not None and state.flags is not None
-    await turn.ctx.add_document(state.dossier_id, alt_key or doc.key, att,
-                                {**quality, "problems": problems, "accepted_with_warning": flagged,
-                                 "retakes": retakes}, reading)
+    await turn.ctx.add_document(
+        state.dossier_id,
+        alt_key or doc.key,
+        att,
+        {**quality, "problems": problems, "accepted_with_warning": flagged, "retakes": retakes},
+        reading,
+    )
     state.documents.append(doc.key)
     if flagged:
         state.flags.append(doc.key)
     replies = [Reply(d.say("photo_accepted_with_warning" if flagged else "photo_ok", document=doc.name))]
     state.retakes = 0
     if doc.photo == "id_card" and doc.read_fields:
-        fields = {k: str(v) for k, v in ((reading or {}).get("fields") or {}).items() if k in doc.read_fields and v}
+        fields = {
+            k: str(v) for k, v in ((reading or {}).get("fields") or {}).items() if k in doc.read_fields and v
+        }
         if fields:
             state.id_doc, state.id_read = doc.key, fields
             return replies + d.enter(state, Step.ID_CONFIRM)

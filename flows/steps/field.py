@@ -43,8 +43,14 @@ async def on_field(d: Dialogue, turn: Turn, state: State) -> Outcome:
 @prompts(Step.EDIT)
 def ask_edit(d: Dialogue, state: State) -> list[Reply]:
     fields = d.proc(state).fields
-    return [d.numbered(state, d.say("edit_pick"), [(f.label[:20], f"edit:{i}") for i, f in enumerate(fields)],
-                       [f.label for f in fields])]
+    return [
+        d.numbered(
+            state,
+            d.say("edit_pick"),
+            [(f.label[:20], f"edit:{i}") for i, f in enumerate(fields)],
+            [f.label for f in fields],
+        )
+    ]
 
 
 @handles(Step.EDIT)

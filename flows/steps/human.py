@@ -34,7 +34,9 @@ def ask_resume(d: Dialogue, turn: Turn, state: State) -> Outcome:
 
 
 def _resume_choice(d: Dialogue, state: State, lead: str) -> Reply:
-    return d.numbered(state, lead, [(d.say("resume_continue"), "continue"), (d.say("resume_restart"), "restart")])
+    return d.numbered(
+        state, lead, [(d.say("resume_continue"), "continue"), (d.say("resume_restart"), "restart")]
+    )
 
 
 @handles(Step.RESUME)

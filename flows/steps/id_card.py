@@ -13,9 +13,16 @@ from .document import enter_document, on_document
 
 # How a corrected ID field is checked (examples and options: id_fields in messages.yml).
 ID_FIELD_VALIDATORS = {
-    "id_number": "id_number", "old_id_number": "id_number", "full_name": "person_name",
-    "date_of_birth": "date_past", "sex": "choice", "nationality": "text", "place_of_origin": "address",
-    "place_of_residence": "address", "date_of_issue": "date_past", "date_of_expiry": "text",
+    "id_number": "id_number",
+    "old_id_number": "id_number",
+    "full_name": "person_name",
+    "date_of_birth": "date_past",
+    "sex": "choice",
+    "nationality": "text",
+    "place_of_origin": "address",
+    "place_of_residence": "address",
+    "date_of_issue": "date_past",
+    "date_of_expiry": "text",
 }
 
 
@@ -26,11 +33,21 @@ async def on_reuse(d: Dialogue, turn: Turn, state: State) -> Outcome:
     if choice == "reuse" and state.reusable:
         prev = state.reusable
         assert state.dossier_id is not None and state.documents is not None and state.id_cards is not None
-        att = Attachment(type="image", path=prev.get("path"), content_type=prev.get("content_type"),
-                         size=prev.get("size"), sha256=prev.get("sha256"))
+        att = Attachment(
+            type="image",
+            path=prev.get("path"),
+            content_type=prev.get("content_type"),
+            size=prev.get("size"),
+            sha256=prev.get("sha256"),
+        )
         fields = {k: v for k, v in prev.items() if k in doc.read_fields}
-        await turn.ctx.add_document(state.dossier_id, doc.key, att, {"ok": True, "reused": True},
-                                    {"fields": fields, "reused_from": prev.get("document_id")})
+        await turn.ctx.add_document(
+            state.dossier_id,
+            doc.key,
+            att,
+            {"ok": True, "reused": True},
+            {"fields": fields, "reused_from": prev.get("document_id")},
+        )
         await turn.ctx.confirm_reading(state.dossier_id, doc.key, fields)
         state.documents.append(doc.key)
         state.id_cards[doc.key] = fields
@@ -53,7 +70,8 @@ def id_confirm_reply(d: Dialogue, state: State) -> list[Reply]:
         lines.append(f"- {field_label(name)}: {show_date(value) if name.startswith('date_') else value}")
     lines.append(d.say("id_confirm"))
     items = [(d.say("id_all_right"), "ok")] + [
-        (d.say("id_fix_title", label=field_label(n).lower()), f"fix:{n}") for n in read]
+        (d.say("id_fix_title", label=field_label(n).lower()), f"fix:{n}") for n in read
+    ]
     return [d.numbered(state, "\n".join(lines), items)]
 
 
@@ -77,7 +95,9 @@ async def on_id_confirm(d: Dialogue, turn: Turn, state: State) -> Outcome:
 @prompts(Step.ID_FIX)
 def ask_id_fix(d: Dialogue, state: State) -> list[Reply]:
     assert state.fixing
-    return [Reply(d.say("id_fix_ask", label=field_label(state.fixing).lower(), example=_example(d, state.fixing)))]
+    return [
+        Reply(d.say("id_fix_ask", label=field_label(state.fixing).lower(), example=_example(d, state.fixing)))
+    ]
 
 
 def _example(d: Dialogue, name: str) -> str:
@@ -92,8 +112,11 @@ async def on_id_fix(d: Dialogue, turn: Turn, state: State) -> Outcome:
     value, problem = validate(ID_FIELD_VALIDATORS[name], turn.text, options, turn.ctx.now.date())
     if problem:
         return Outcome(state, [Reply(d.invalid(problem, _example(d, name), options))])
-    await turn.ctx.audit("id_field_corrected", {"document": state.id_doc, "field": name,
-                                                "read": state.id_read.get(name)}, state.dossier_id)
+    await turn.ctx.audit(
+        "id_field_corrected",
+        {"document": state.id_doc, "field": name, "read": state.id_read.get(name)},
+        state.dossier_id,
+    )
     state.id_read[name] = value or ""
     state.fixing = None
     return Outcome(state, d.enter(state, Step.ID_CONFIRM))

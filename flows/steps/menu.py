@@ -7,8 +7,8 @@ from core.events import Reply
 from ..catalog import LifeEvent
 from ..state import State, Step, menu
 from ..turn import Outcome, Turn
-from .base import Dialogue, handles, prompts
 from .answers import ANSWER_INTENTS, answer
+from .base import Dialogue, handles, prompts
 from .consent import start_procedure
 from .offer import offer_reply
 

@@ -43,7 +43,10 @@ def answer_offer(d: Dialogue, procedure: str) -> tuple[State, Reply]:
     """After an answer about a procedure: file it now, or back to the menu?"""
     new = State(step=Step.ANSWER_OFFER, procedure=procedure)
     start = d.say("answer_start_yes")
-    reply = d.numbered(new, d.say("answer_start", procedure=d.catalog[procedure].short_name),
-                       [(start, "start"), (d.say("menu_button"), "menu")], [start, d.say("back_to_menu")])
+    reply = d.numbered(
+        new,
+        d.say("answer_start", procedure=d.catalog[procedure].short_name),
+        [(start, "start"), (d.say("menu_button"), "menu")],
+        [start, d.say("back_to_menu")],
+    )
     return new, reply
-

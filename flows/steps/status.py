@@ -26,7 +26,9 @@ async def status(d: Dialogue, turn: Turn, state: State, keep_step: bool, text: s
         lines = [d.say("my_dossiers")]
         for code, procedure, status_key in mine[:10]:
             proc = d.catalog.get(procedure)
-            lines.append(f"- {code}: {proc.short_name if proc else procedure} — {_status_label(d, status_key)}")
+            lines.append(
+                f"- {code}: {proc.short_name if proc else procedure} — {_status_label(d, status_key)}"
+            )
         replies = [Reply("\n".join(lines))]
     return Outcome(back, replies + (d.prompt(back) if keep_step else []), "check_status")
 
@@ -53,6 +55,10 @@ async def by_code(d: Dialogue, turn: Turn, state: State) -> Outcome:
         return Outcome(back, [Reply(d.say("status_unknown", code=code))], "check_status")
     procedure, status_key = found
     proc = d.catalog.get(procedure)
-    msg = d.say("status", code=code, procedure=proc.short_name if proc else procedure,
-                status=_status_label(d, status_key))
+    msg = d.say(
+        "status",
+        code=code,
+        procedure=proc.short_name if proc else procedure,
+        status=_status_label(d, status_key),
+    )
     return Outcome(back, [Reply(msg)], "check_status")

@@ -25,7 +25,11 @@ def summary(d: Dialogue, state: State) -> list[Reply]:
     names = [doc.name for doc in proc.documents if doc.key in (state.documents or [])]
     lines.append(d.say("summary_docs", docs="; ".join(names) or d.say("summary_no_docs")))
     lines.append(d.say("summary_confirm"))
-    items = [(d.say("choice_submit"), "submit"), (d.say("choice_redo"), "edit"), (d.say("choice_cancel"), "cancel")]
+    items = [
+        (d.say("choice_submit"), "submit"),
+        (d.say("choice_redo"), "edit"),
+        (d.say("choice_cancel"), "cancel"),
+    ]
     return [d.numbered(state, "\n".join(lines), items)]
 
 
@@ -52,8 +56,11 @@ async def submit(d: Dialogue, turn: Turn, state: State) -> Outcome:
     received = "; ".join(doc.name for doc in proc.documents if doc.key in (state.documents or [])) or "—"
     shown_due = due.strftime("%d/%m/%Y")
     receipt_lines = [
-        d.say("receipt_caption", code=code), proc.name, d.say("receipt_docs", docs=received),
-        d.say("receipt_due", due=shown_due), d.say("receipt_where", where=proc.where),
+        d.say("receipt_caption", code=code),
+        proc.name,
+        d.say("receipt_docs", docs=received),
+        d.say("receipt_due", due=shown_due),
+        d.say("receipt_where", where=proc.where),
     ]
     image = await ctx.make_receipt(code, receipt_lines)
     msg = d.say("submitted", procedure=proc.short_name, code=code, due=shown_due, authority=ctx.agency_name)

@@ -64,8 +64,15 @@ class AssignIn(BaseModel):
     officer: Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=r"\S")]
 
 
-REQUEST_MODELS: tuple[type[BaseModel], ...] = (Credentials, SupplementRequest, MessageIn, RejectIn, NoteIn, LateIn,
-                                               AssignIn)
+REQUEST_MODELS: tuple[type[BaseModel], ...] = (
+    Credentials,
+    SupplementRequest,
+    MessageIn,
+    RejectIn,
+    NoteIn,
+    LateIn,
+    AssignIn,
+)
 M = TypeVar("M", bound=BaseModel)
 
 

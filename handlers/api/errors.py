@@ -25,12 +25,16 @@ ROUTER_CODES = {404: "not_found", 405: "method_not_allowed", 413: "too_large"}
 class ApiError(web.HTTPException):
     """An HTTP error with a JSON body {"error": code, "message": text}."""
 
-    def __init__(self, status: int, code: str, message: str | None = None, headers: dict | None = None,
-                 **extra: Any) -> None:
+    def __init__(
+        self, status: int, code: str, message: str | None = None, headers: dict | None = None, **extra: Any
+    ) -> None:
         self.status_code = status
         text = message if message is not None else TEXTS(f"errors.{code}")
-        super().__init__(text=json.dumps({"error": code, "message": text, **extra}, ensure_ascii=False),
-                         content_type="application/json", headers=headers)
+        super().__init__(
+            text=json.dumps({"error": code, "message": text, **extra}, ensure_ascii=False),
+            content_type="application/json",
+            headers=headers,
+        )
 
 
 def from_service(exc: DossierError) -> ApiError:
@@ -57,8 +61,12 @@ async def json_errors(request: web.Request, handler):
         if exc.status < 400:
             raise
         code = ROUTER_CODES.get(exc.status, "http_error")
-        raise ApiError(exc.status, code, exc.reason, headers={"Allow": exc.headers["Allow"]}
-                       if "Allow" in exc.headers else None) from None
+        raise ApiError(
+            exc.status,
+            code,
+            exc.reason,
+            headers={"Allow": exc.headers["Allow"]} if "Allow" in exc.headers else None,
+        ) from None
     except Exception:
         log.exception("API error on %s %s", request.method, request.path)
         raise ApiError(500, "internal") from None

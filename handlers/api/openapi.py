@@ -60,11 +60,22 @@ def _actions() -> dict[str, Any]:
     errors = DOC.get("errors")
     paths: dict[str, Any] = {}
     for path, (name, model, status) in ACTION_ROUTES.items():
-        responses = {str(status): ["ActionResult", said["done"]], "400": errors["bad_body"],
-                     "401": errors["unauthenticated"], "403": errors["forbidden"], "404": said["404"],
-                     "409": said["409"], "422": said["422"]}
-        spec = {"summary": summaries[path], "operationId": f"action_{name}", "code": True,
-                "body": model.__name__ if model else None, "responses": responses}
+        responses = {
+            str(status): ["ActionResult", said["done"]],
+            "400": errors["bad_body"],
+            "401": errors["unauthenticated"],
+            "403": errors["forbidden"],
+            "404": said["404"],
+            "409": said["409"],
+            "422": said["422"],
+        }
+        spec = {
+            "summary": summaries[path],
+            "operationId": f"action_{name}",
+            "code": True,
+            "body": model.__name__ if model else None,
+            "responses": responses,
+        }
         paths[f"/api/v1/dossiers/{{code}}/{path}"] = {"post": _operation(spec)}
     return paths
 
@@ -98,7 +109,10 @@ def _spec(server: str) -> dict[str, Any]:
         "info": dict(DOC.get("info")),
         "servers": [{"url": server}],
         "paths": paths,
-        "components": {"securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}, "schemas": _schemas()},
+        "components": {
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+            "schemas": _schemas(),
+        },
     }
 
 

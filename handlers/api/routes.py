@@ -4,15 +4,27 @@ handlers/api/errors.py's middleware."""
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from aiohttp import web
 from pydantic import BaseModel
 
 from core.hub import RUNTIME
 from handlers import auth
-from handlers.api.bodies import (AssignIn, Credentials, LateIn, MessageIn, NoteIn, RejectIn, SupplementRequest, flag,
-                                 integer, read_json, validate)
+from handlers.api.bodies import (
+    AssignIn,
+    Credentials,
+    LateIn,
+    MessageIn,
+    NoteIn,
+    RejectIn,
+    SupplementRequest,
+    flag,
+    integer,
+    read_json,
+    validate,
+)
 from handlers.api.errors import TEXTS, ApiError
 from handlers.api.security import bearer
 from services import actions, dossier_views
@@ -54,17 +66,22 @@ async def token(request: web.Request) -> web.Response:
         await th.failed(creds.username, ip)
         raise ApiError(401, "bad_credentials")
     await th.succeeded(creds.username, ip)
-    return web.json_response({"access_token": auth.new_api_token(rt.settings.secret_key, officer),
-                              "token_type": "Bearer", "expires_in": auth.API_TOKEN_TTL_S,
-                              "officer": {"username": officer.username, "agency": officer.agency,
-                                          "role": officer.role}})
+    return web.json_response(
+        {
+            "access_token": auth.new_api_token(rt.settings.secret_key, officer),
+            "token_type": "Bearer",
+            "expires_in": auth.API_TOKEN_TTL_S,
+            "officer": {"username": officer.username, "agency": officer.agency, "role": officer.role},
+        }
+    )
 
 
 @routes.get("/api/v1/me")
 async def me(request: web.Request) -> web.Response:
     who = await bearer(request)
-    return web.json_response({"username": who.username, "agency": who.agency, "role": who.role,
-                              "can_act": who.can_act})
+    return web.json_response(
+        {"username": who.username, "agency": who.agency, "role": who.role, "can_act": who.can_act}
+    )
 
 
 @routes.get("/api/v1/dossiers")
@@ -77,10 +94,16 @@ async def dossiers(request: web.Request) -> web.Response:
     if procedure is not None and len(procedure) > 40:
         raise ApiError(400, "bad_query", TEXTS("query.too_long", name="procedure"))
     result = await dossier_views.list_dossiers(
-        request.app[RUNTIME], who, status=status, procedure=procedure,
-        overdue=flag(request, "overdue"), due_soon=flag(request, "due_soon"),
-        mine=flag(request, "mine"), limit=integer(request, "limit", 100, 1, MAX_PAGE),
-        offset=integer(request, "offset", 0, 0, 10_000_000))
+        request.app[RUNTIME],
+        who,
+        status=status,
+        procedure=procedure,
+        overdue=flag(request, "overdue"),
+        due_soon=flag(request, "due_soon"),
+        mine=flag(request, "mine"),
+        limit=integer(request, "limit", 100, 1, MAX_PAGE),
+        offset=integer(request, "offset", 0, 0, 10_000_000),
+    )
     return web.json_response(result)
 
 
@@ -98,8 +121,13 @@ async def messages(request: web.Request) -> web.Response:
     d = await visible(request.app[RUNTIME], who, request.match_info["code"])
     need_personal(who)
     after = integer(request, "after", 0, 0, 2**62)
-    return web.json_response({"messages": await dossier_views.thread(request.app[RUNTIME], d.conversation_id,
-                                                                     _link(request, who), after)})
+    return web.json_response(
+        {
+            "messages": await dossier_views.thread(
+                request.app[RUNTIME], d.conversation_id, _link(request, who), after
+            )
+        }
+    )
 
 
 def _action_route(path: str, name: str, model: type[BaseModel] | None, status: int) -> None:
@@ -126,8 +154,9 @@ async def overdue_report(request: web.Request) -> web.Response:
     need_supervisor(who, "report")
     rt = request.app[RUNTIME]
     result = await dossier_views.list_dossiers(rt, who, overdue=True, limit=MAX_PAGE)
-    return web.json_response({"as_of": local_today(rt.settings).isoformat(), "items": result["items"],
-                              "total": result["total"]})
+    return web.json_response(
+        {"as_of": local_today(rt.settings).isoformat(), "items": result["items"], "total": result["total"]}
+    )
 
 
 @routes.post("/api/v1/dossiers/{code}/assign")

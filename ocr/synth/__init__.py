@@ -19,8 +19,13 @@ from .photo import BAD_CLASSES, EXPECTED
 __all__ = ["make_sample", "KINDS", "BAD_CLASSES", "EXPECTED", "cards", "photo"]
 
 
-def make_sample(seed: int, kind: str = "cccd_front", cls: str = "good",
-                size: tuple[int, int] = (1600, 1200), fmt: str = "jpeg") -> tuple[bytes, dict]:
+def make_sample(
+    seed: int,
+    kind: str = "cccd_front",
+    cls: str = "good",
+    size: tuple[int, int] = (1600, 1200),
+    fmt: str = "jpeg",
+) -> tuple[bytes, dict]:
     """One photo as encoded bytes plus its truth:
     {"kind", "cls", "expect_problems", "fields", "quad"}. kind may be "paper"."""
     rng = random.Random(seed)
@@ -35,6 +40,7 @@ def make_sample(seed: int, kind: str = "cccd_front", cls: str = "good",
         data = photo.to_jpeg(img, rng)
     else:
         import io
+
         buf = io.BytesIO()
         img.save(buf, {"png": "PNG", "webp": "WEBP"}[fmt])
         data = buf.getvalue()

@@ -20,9 +20,15 @@ KINDS = ["cccd_front", "cccd_back", "cancuoc_front", "cancuoc_back", "cmnd_front
 
 @lru_cache(maxsize=256)
 def font(size: int, style: str = "") -> ImageFont.FreeTypeFont:
-    name = {"": "DejaVuSans.ttf", "b": "DejaVuSans-Bold.ttf", "c": "DejaVuSansCondensed.ttf",
-            "cb": "DejaVuSansCondensed-Bold.ttf", "m": "DejaVuSansMono.ttf",
-            "s": "DejaVuSerif.ttf", "sb": "DejaVuSerif-Bold.ttf"}[style]
+    name = {
+        "": "DejaVuSans.ttf",
+        "b": "DejaVuSans-Bold.ttf",
+        "c": "DejaVuSansCondensed.ttf",
+        "cb": "DejaVuSansCondensed-Bold.ttf",
+        "m": "DejaVuSansMono.ttf",
+        "s": "DejaVuSerif.ttf",
+        "sb": "DejaVuSerif-Bold.ttf",
+    }[style]
     return ImageFont.truetype(FONT_DIR + name, max(6, int(size)))
 
 
@@ -40,7 +46,11 @@ def identity(rng: random.Random, kind: str = "cccd_front") -> dict:
         mid, giv = rng.choice(N.MIDDLE_M), rng.choice(N.GIVEN_M)
     else:
         mid, giv = rng.choice(N.MIDDLE_F), rng.choice(N.GIVEN_F)
-    parts = [sur, mid] + ([rng.choice(N.MIDDLE_M if sex == "Nam" else N.MIDDLE_F)] if rng.random() < 0.25 else []) + [giv]
+    parts = (
+        [sur, mid]
+        + ([rng.choice(N.MIDDLE_M if sex == "Nam" else N.MIDDLE_F)] if rng.random() < 0.25 else [])
+        + [giv]
+    )
     name = " ".join(parts).upper()
     year = rng.randint(1950, 2009)
     dob = dt.date(year, rng.randint(1, 12), rng.randint(1, 28))
@@ -79,9 +89,15 @@ def identity(rng: random.Random, kind: str = "cccd_front") -> dict:
 
 def qr_payload(ident: dict, kind: str) -> str:
     d = lambda iso: iso[8:10] + iso[5:7] + iso[0:4]  # noqa: E731
-    fields = [ident["id_number"], ident["old_id_number"], ident["full_name"].title(),
-              d(ident["date_of_birth"]), ident["sex"], ident["place_of_residence"],
-              d(ident["date_of_issue"])]
+    fields = [
+        ident["id_number"],
+        ident["old_id_number"],
+        ident["full_name"].title(),
+        d(ident["date_of_birth"]),
+        ident["sex"],
+        ident["place_of_residence"],
+        d(ident["date_of_issue"]),
+    ]
     if kind == "cancuoc_back":  # the 2024 QR carries more fields (order unconfirmed)
         fields += [ident["place_of_origin"], ""]
     return "|".join(fields)
@@ -90,14 +106,29 @@ def qr_payload(ident: dict, kind: str) -> str:
 def truth_fields(ident: dict, kind: str) -> dict:
     """The fields a perfect reader returns for this side of the card."""
     keys = {
-        "cccd_front": ["id_number", "full_name", "date_of_birth", "sex", "nationality",
-                       "place_of_origin", "place_of_residence", "date_of_expiry"],
+        "cccd_front": [
+            "id_number",
+            "full_name",
+            "date_of_birth",
+            "sex",
+            "nationality",
+            "place_of_origin",
+            "place_of_residence",
+            "date_of_expiry",
+        ],
         "cccd_back": ["id_number", "date_of_birth", "sex", "date_of_expiry", "date_of_issue"],
         "cancuoc_front": ["id_number", "full_name", "date_of_birth", "sex", "nationality"],
-        "cancuoc_back": ["id_number", "full_name", "date_of_birth", "sex", "place_of_residence",
-                         "place_of_origin", "date_of_issue", "date_of_expiry"],
-        "cmnd_front": ["id_number", "full_name", "date_of_birth", "place_of_origin",
-                       "place_of_residence"],
+        "cancuoc_back": [
+            "id_number",
+            "full_name",
+            "date_of_birth",
+            "sex",
+            "place_of_residence",
+            "place_of_origin",
+            "date_of_issue",
+            "date_of_expiry",
+        ],
+        "cmnd_front": ["id_number", "full_name", "date_of_birth", "place_of_origin", "place_of_residence"],
     }[kind]
     out = {k: ident[k] for k in keys}
     if kind in ("cccd_front", "cancuoc_back") and ident.get("old_id_number"):
@@ -120,14 +151,23 @@ class _Canvas:
         size = size or (y1 - y0) * 0.62
         while size > 8 and font(size * self.s, style).getlength(txt) > (x1 - x0 - 8) * self.s:
             size -= 1
-        self.d.text((x0 * self.s + 4 * self.s, (y0 + y1) / 2 * self.s), txt,
-                    font=font(size * self.s, style), fill=fill, anchor="lm")
+        self.d.text(
+            (x0 * self.s + 4 * self.s, (y0 + y1) / 2 * self.s),
+            txt,
+            font=font(size * self.s, style),
+            fill=fill,
+            anchor="lm",
+        )
 
     def rect(self, box, fill=None, outline=None, width=1):
-        self.d.rectangle([v * self.s for v in box], fill=fill, outline=outline, width=max(1, int(width * self.s)))
+        self.d.rectangle(
+            [v * self.s for v in box], fill=fill, outline=outline, width=max(1, int(width * self.s))
+        )
 
     def ellipse(self, box, fill=None, outline=None, width=1):
-        self.d.ellipse([v * self.s for v in box], fill=fill, outline=outline, width=max(1, int(width * self.s)))
+        self.d.ellipse(
+            [v * self.s for v in box], fill=fill, outline=outline, width=max(1, int(width * self.s))
+        )
 
     def paste(self, im: Image.Image, box):
         x0, y0, x1, y1 = [round(v * self.s) for v in box]
@@ -136,7 +176,7 @@ class _Canvas:
 
 def _guilloche(c: _Canvas, rng: random.Random, color) -> None:
     w, h = c.img.size
-    for k in range(14):
+    for _k in range(14):
         a, ph = rng.uniform(0.004, 0.02), rng.uniform(0, 6.28)
         amp, y0 = rng.uniform(10, 40) * c.s, rng.uniform(0, h)
         pts = [(x, y0 + amp * math.sin(a * x / c.s + ph)) for x in range(0, w, max(2, w // 200))]
@@ -216,7 +256,11 @@ def render(ident: dict, kind: str, rng: random.Random, scale: float = 1.0) -> Im
         _emblem(c, 125, 95, 62)
         _header(c, 525, "CĂN CƯỚC", "IDENTITY CARD")
         c.rect((840, 40, 960, 130), fill=(212, 175, 80), outline=(150, 120, 50), width=3)
-        c.d.line([(870 * scale, 40 * scale), (870 * scale, 130 * scale)], fill=(150, 120, 50), width=max(1, int(2 * scale)))
+        c.d.line(
+            [(870 * scale, 40 * scale), (870 * scale, 130 * scale)],
+            fill=(150, 120, 50),
+            width=max(1, int(2 * scale)),
+        )
         _photo(c, (30, 200, 230, 460), rng)
         c.text(262, 176, "Số định danh cá nhân / Personal identification number:", 17, "", lab)
         c.value(F["id_number"], ident["id_number"], "b", size=32)
@@ -245,26 +289,51 @@ def render(ident: dict, kind: str, rng: random.Random, scale: float = 1.0) -> Im
         c.text(280, 422, "Nơi ĐKHK thường trú:", 20, "", lab)
         c.value(F["place_of_residence"], ident["place_of_residence"], "")
     else:  # backs
-        lines = mrz.build(ident["id_number"], ident["date_of_birth"], ident["sex"],
-                          ident["date_of_expiry"], ident["full_name"])
+        lines = mrz.build(
+            ident["id_number"],
+            ident["date_of_birth"],
+            ident["sex"],
+            ident["date_of_expiry"],
+            ident["full_name"],
+        )
         c.rect((0, 410, CARD_W, CARD_H), fill=(250, 250, 250))
         for i, ln in enumerate(lines):
             c.text(38, 428 + i * 62, ln, 46, "m", (10, 10, 10))
         if kind == "cccd_back":
             c.text(28, 26, "Đặc điểm nhân dạng / Personal identification:", 17, "", lab)
-            c.text(28, 54, rng.choice(["Sẹo chấm C:1cm trên trước mày phải", "Nốt ruồi C:2cm dưới sau mép trái",
-                                        "Sẹo chấm C:3cm trên trước đuôi mắt trái"]), 17, "", (20, 20, 20))
+            c.text(
+                28,
+                54,
+                rng.choice(
+                    [
+                        "Sẹo chấm C:1cm trên trước mày phải",
+                        "Nốt ruồi C:2cm dưới sau mép trái",
+                        "Sẹo chấm C:3cm trên trước đuôi mắt trái",
+                    ]
+                ),
+                17,
+                "",
+                (20, 20, 20),
+            )
             c.text(28, 131, "Ngày, tháng, năm / Date, month, year:", 15, "", lab)
             c.value(F["date_of_issue"], _fmt(ident["date_of_issue"]), "")
             c.text(60, 180, "CỤC TRƯỞNG CỤC CẢNH SÁT", 17, "b")
             c.text(30, 204, "QUẢN LÝ HÀNH CHÍNH VỀ TRẬT TỰ XÃ HỘI", 17, "b")
             c.text(60, 330, "Tô Văn Huệ", 20, "b")
-            c.d.line([(80 * scale, 300 * scale), (220 * scale, 270 * scale), (260 * scale, 310 * scale)], fill=(30, 30, 140), width=max(1, int(3 * scale)))
+            c.d.line(
+                [(80 * scale, 300 * scale), (220 * scale, 270 * scale), (260 * scale, 310 * scale)],
+                fill=(30, 30, 140),
+                width=max(1, int(3 * scale)),
+            )
             c.rect((380, 230, 500, 320), fill=(212, 175, 80), outline=(150, 120, 50), width=3)
             for bx in (620, 810):
                 c.rect((bx, 170, bx + 170, 395), outline=(90, 90, 90), width=2)
                 for k in range(12):
-                    c.ellipse((bx + 85 - 6 * k, 290 - 8 * k, bx + 85 + 6 * k, 290 + 6 * k), outline=(110, 110, 110), width=2)
+                    c.ellipse(
+                        (bx + 85 - 6 * k, 290 - 8 * k, bx + 85 + 6 * k, 290 + 6 * k),
+                        outline=(110, 110, 110),
+                        width=2,
+                    )
             c.text(650, 140, "Ngón trỏ trái", 15, "", lab)
             c.text(840, 140, "Ngón trỏ phải", 15, "", lab)
         else:
@@ -279,7 +348,11 @@ def render(ident: dict, kind: str, rng: random.Random, scale: float = 1.0) -> Im
             c.value(F["date_of_expiry"], _fmt(ident["date_of_expiry"]), "")
             c.text(560, 300, "BỘ CÔNG AN", 20, "b", anchor="mt")
             c.text(560, 326, "MINISTRY OF PUBLIC SECURITY", 15, "", anchor="mt")
-            c.d.line([(480 * scale, 385 * scale), (560 * scale, 355 * scale), (640 * scale, 390 * scale)], fill=(30, 30, 140), width=max(1, int(3 * scale)))
+            c.d.line(
+                [(480 * scale, 385 * scale), (560 * scale, 355 * scale), (640 * scale, 390 * scale)],
+                fill=(30, 30, 140),
+                width=max(1, int(3 * scale)),
+            )
     return c.img
 
 

@@ -11,13 +11,28 @@ from PIL import Image, ImageDraw
 
 from . import cards
 
-BAD_CLASSES = ["blurry", "too_dark", "too_bright", "glare", "cropped", "too_small_card",
-               "too_small_image", "not_document"]
+BAD_CLASSES = [
+    "blurry",
+    "too_dark",
+    "too_bright",
+    "glare",
+    "cropped",
+    "too_small_card",
+    "too_small_image",
+    "not_document",
+]
 # what the verdict should say for each generated class
-EXPECTED = {"good": set(), "blurry": {"blurry"}, "too_dark": {"too_dark"},
-            "too_bright": {"too_bright"}, "glare": {"glare"}, "cropped": {"cropped"},
-            "too_small_card": {"too_small"}, "too_small_image": {"too_small"},
-            "not_document": {"not_document"}}
+EXPECTED = {
+    "good": set(),
+    "blurry": {"blurry"},
+    "too_dark": {"too_dark"},
+    "too_bright": {"too_bright"},
+    "glare": {"glare"},
+    "cropped": {"cropped"},
+    "too_small_card": {"too_small"},
+    "too_small_image": {"too_small"},
+    "not_document": {"not_document"},
+}
 
 
 def background(rng: random.Random, w: int, h: int) -> np.ndarray:
@@ -97,49 +112,106 @@ def _not_document(rng: random.Random, w: int, h: int) -> np.ndarray:
         sky = np.linspace([110, 160, 230], [200, 220, 245], horizon).astype(np.uint8)
         arr = np.array(pil)
         arr[:horizon] = sky[:, None, :]
-        arr[horizon:] = (np.array([rng.randint(40, 90), rng.randint(100, 150), rng.randint(30, 70)]))
+        arr[horizon:] = np.array([rng.randint(40, 90), rng.randint(100, 150), rng.randint(30, 70)])
         pil = Image.fromarray(arr)
         d = ImageDraw.Draw(pil)
         for _ in range(rng.randint(2, 6)):
             x = rng.uniform(0, w)
-            d.polygon([(x - w * 0.2, horizon), (x, horizon - h * rng.uniform(0.1, 0.3)), (x + w * 0.2, horizon)],
-                      fill=(rng.randint(60, 110), rng.randint(80, 120), rng.randint(60, 100)))
+            d.polygon(
+                [(x - w * 0.2, horizon), (x, horizon - h * rng.uniform(0.1, 0.3)), (x + w * 0.2, horizon)],
+                fill=(rng.randint(60, 110), rng.randint(80, 120), rng.randint(60, 100)),
+            )
     elif kind == "selfie":
-        d.ellipse((w * 0.3, h * 0.1, w * 0.7, h * 0.75), fill=(rng.randint(170, 225), rng.randint(130, 180), rng.randint(100, 150)))
-        d.ellipse((w * 0.15, h * 0.7, w * 0.85, h * 1.5), fill=(rng.randint(20, 200), rng.randint(20, 200), rng.randint(20, 200)))
+        d.ellipse(
+            (w * 0.3, h * 0.1, w * 0.7, h * 0.75),
+            fill=(rng.randint(170, 225), rng.randint(130, 180), rng.randint(100, 150)),
+        )
+        d.ellipse(
+            (w * 0.15, h * 0.7, w * 0.85, h * 1.5),
+            fill=(rng.randint(20, 200), rng.randint(20, 200), rng.randint(20, 200)),
+        )
         d.ellipse((w * 0.28, h * 0.05, w * 0.72, h * 0.3), fill=(30, 25, 20))
     elif kind == "plate":
         d.ellipse((w * 0.2, h * 0.1, w * 0.8, h * 0.9), fill=(235, 235, 230))
         for _ in range(rng.randint(5, 15)):
             x, y, r = rng.uniform(0.3, 0.7) * w, rng.uniform(0.25, 0.75) * h, rng.uniform(0.02, 0.08) * w
-            d.ellipse((x - r, y - r, x + r, y + r), fill=(rng.randint(100, 250), rng.randint(50, 200), rng.randint(0, 120)))
+            d.ellipse(
+                (x - r, y - r, x + r, y + r),
+                fill=(rng.randint(100, 250), rng.randint(50, 200), rng.randint(0, 120)),
+            )
     else:
         for _ in range(rng.randint(5, 12)):
             x, y, r = rng.uniform(0, w), rng.uniform(0, h), rng.uniform(0.05, 0.25) * w
-            d.ellipse((x - r, y - r, x + r, y + r), fill=(rng.randint(0, 255), rng.randint(0, 255), rng.randint(0, 255)))
+            d.ellipse(
+                (x - r, y - r, x + r, y + r),
+                fill=(rng.randint(0, 255), rng.randint(0, 255), rng.randint(0, 255)),
+            )
     arr = np.array(pil).astype(np.float32)
     return cv2.GaussianBlur(arr, (0, 0), max(0.8, w / 800))
 
 
-PAPER_TITLES = [("TỜ KHAI ĐĂNG KÝ KHAI SINH", "to_khai_khai_sinh"), ("GIẤY ỦY QUYỀN", "giay_uy_quyen"),
-                ("HỢP ĐỒNG THUÊ NHÀ Ở", "hop_dong_thue_nha"), ("TỜ KHAI ĐĂNG KÝ KẾT HÔN", "to_khai_ket_hon"),
-                ("TỜ KHAI THAY ĐỔI THÔNG TIN CƯ TRÚ", "to_khai_cu_tru"), ("GIẤY CHỨNG SINH", "giay_chung_sinh"),
-                ("GIẤY BÁO TỬ", "giay_bao_tu")]
+PAPER_TITLES = [
+    ("TỜ KHAI ĐĂNG KÝ KHAI SINH", "to_khai_khai_sinh"),
+    ("GIẤY ỦY QUYỀN", "giay_uy_quyen"),
+    ("HỢP ĐỒNG THUÊ NHÀ Ở", "hop_dong_thue_nha"),
+    ("TỜ KHAI ĐĂNG KÝ KẾT HÔN", "to_khai_ket_hon"),
+    ("TỜ KHAI THAY ĐỔI THÔNG TIN CƯ TRÚ", "to_khai_cu_tru"),
+    ("GIẤY CHỨNG SINH", "giay_chung_sinh"),
+    ("GIẤY BÁO TỬ", "giay_bao_tu"),
+]
 
 
 def paper_page(rng: random.Random, scale: float = 1.0) -> Image.Image:
     """An A4 form-like page with a Vietnamese title and body text."""
     from .cards import font
+
     W, H = int(1240 * scale), int(1754 * scale)
     pg = Image.new("RGB", (W, H), (rng.randint(240, 252),) * 3)
     d = ImageDraw.Draw(pg)
     title, kind = rng.choice(PAPER_TITLES)
     pg.info["doc_type"] = kind
-    d.text((W / 2, 60 * scale), "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", font=font(34 * scale, "b"), fill=(10, 10, 10), anchor="mt")
-    d.text((W / 2, 110 * scale), "Độc lập - Tự do - Hạnh phúc", font=font(30 * scale, "b"), fill=(10, 10, 10), anchor="mt")
+    d.text(
+        (W / 2, 60 * scale),
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        font=font(34 * scale, "b"),
+        fill=(10, 10, 10),
+        anchor="mt",
+    )
+    d.text(
+        (W / 2, 110 * scale),
+        "Độc lập - Tự do - Hạnh phúc",
+        font=font(30 * scale, "b"),
+        fill=(10, 10, 10),
+        anchor="mt",
+    )
     d.text((W / 2, 220 * scale), title, font=font(44 * scale, "b"), fill=(10, 10, 10), anchor="mt")
-    words = ["Họ", "tên", "người", "khai", "ngày", "sinh", "nơi", "cư", "trú", "số", "định", "danh",
-             "cá", "nhân", "quan", "hệ", "với", "người", "được", "đăng", "ký", "đề", "nghị", "cơ", "quan"]
+    words = [
+        "Họ",
+        "tên",
+        "người",
+        "khai",
+        "ngày",
+        "sinh",
+        "nơi",
+        "cư",
+        "trú",
+        "số",
+        "định",
+        "danh",
+        "cá",
+        "nhân",
+        "quan",
+        "hệ",
+        "với",
+        "người",
+        "được",
+        "đăng",
+        "ký",
+        "đề",
+        "nghị",
+        "cơ",
+        "quan",
+    ]
     y = 330 * scale
     while y < H - 150 * scale:
         line = " ".join(rng.choice(words) for _ in range(rng.randint(6, 12))) + ": ................"
@@ -148,8 +220,13 @@ def paper_page(rng: random.Random, scale: float = 1.0) -> Image.Image:
     return pg
 
 
-def photograph(flat: Image.Image | None, rng: random.Random, cls: str = "good",
-               size: tuple[int, int] = (1600, 1200), doc: str = "card") -> tuple[Image.Image, dict]:
+def photograph(
+    flat: Image.Image | None,
+    rng: random.Random,
+    cls: str = "good",
+    size: tuple[int, int] = (1600, 1200),
+    doc: str = "card",
+) -> tuple[Image.Image, dict]:
     """Photograph `flat` (a card or a page) onto a background with the defect of `cls`.
 
     Returns the photo and {"quad": 4x2 corners in photo pixels or None, "cls": cls}.
@@ -171,7 +248,8 @@ def photograph(flat: Image.Image | None, rng: random.Random, cls: str = "good",
             cw_frac = {"too_small_card": rng.uniform(0.12, 0.2)}.get(cls, rng.uniform(0.45, 0.6))
         else:
             cw_frac = {"too_small_card": rng.uniform(0.14, 0.27), "cropped": rng.uniform(0.55, 0.85)}.get(
-                cls, rng.uniform(0.5, 0.88))
+                cls, rng.uniform(0.5, 0.88)
+            )
         quad = _quad(rng, w, h, cw_frac, cls, aspect)
         # re-render so the card has about one source pixel per photo pixel
         src = flat
@@ -193,7 +271,9 @@ def photograph(flat: Image.Image | None, rng: random.Random, cls: str = "good",
     gx = np.linspace(rng.uniform(0.85, 1.0), rng.uniform(0.9, 1.0), w, dtype=np.float32)
     gy = np.linspace(rng.uniform(0.88, 1.0), rng.uniform(0.9, 1.0), h, dtype=np.float32)
     light = gy[:, None] * gx[None, :]
-    gain = {"too_dark": rng.uniform(0.1, 0.27), "too_bright": rng.uniform(1.9, 3.0)}.get(cls, rng.uniform(0.8, 1.02))
+    gain = {"too_dark": rng.uniform(0.1, 0.27), "too_bright": rng.uniform(1.9, 3.0)}.get(
+        cls, rng.uniform(0.8, 1.02)
+    )
     img = img * (light * gain)[..., None]
     if cls == "too_bright":
         img = img + rng.uniform(30, 80)
@@ -224,7 +304,9 @@ def photograph(flat: Image.Image | None, rng: random.Random, cls: str = "good",
     nrng = np.random.default_rng(rng.randrange(1 << 30))
     sigma = rng.uniform(1.5, 4.5) if cls != "too_dark" else rng.uniform(1, 3)
     noise = nrng.standard_normal((h // 2 + 1, w // 2 + 1, 1), dtype=np.float32) * sigma
-    noise = cv2.resize(noise, (w, h), interpolation=cv2.INTER_NEAREST)[..., None] if noise.ndim == 3 else noise
+    noise = (
+        cv2.resize(noise, (w, h), interpolation=cv2.INTER_NEAREST)[..., None] if noise.ndim == 3 else noise
+    )
     if noise.ndim == 2:
         noise = noise[..., None]
     img = img + noise

@@ -3,11 +3,10 @@ application (webhooks, queue, workers, sender) on either backend pair."""
 
 from __future__ import annotations
 
-from typing import AsyncIterator
+from collections.abc import AsyncIterator
 
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
-
 from channel_kit import ZALO_APP_SECRET, platform_overrides
 from fakes import FakeGraph, FakeZalo
 

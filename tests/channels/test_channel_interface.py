@@ -9,9 +9,9 @@ from typing import Any
 
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
-
 from channel_kit import runtime_of, wait_for
 from citizen import photo
+
 from core.channel import Channel, Malformed
 from core.events import InboundEvent
 from core.media import MediaStore
@@ -42,7 +42,9 @@ class DummyChannel(Channel):
         return [InboundEvent(self.name, str(data["from"]), str(data["id"]), text=str(data.get("text") or ""))]
 
     async def hello(self, request: web.Request) -> web.Response:
-        return web.json_response({"channel": self.name, "hub_is_runtime": self.hub is runtime_of_app(request)})
+        return web.json_response(
+            {"channel": self.name, "hub_is_runtime": self.hub is runtime_of_app(request)}
+        )
 
     async def webhook(self, request: web.Request) -> web.Response:
         raw = await request.read()
@@ -93,7 +95,9 @@ async def test_a_channel_added_to_the_list_is_mounted_and_sends(backend_settings
         assert (await client.get("/webhooks/silent")).status == 404
         body = json.dumps({"from": "d-1", "id": "m-1", "text": "xin chao"})
         assert (await client.post("/webhooks/dummy", data=body)).status == 401
-        assert (await client.post("/webhooks/dummy", data="{}", headers={"X-Dummy-Secret": "s3cret"})).status == 400
+        assert (
+            await client.post("/webhooks/dummy", data="{}", headers={"X-Dummy-Secret": "s3cret"})
+        ).status == 400
         r = await client.post("/webhooks/dummy", data=body, headers={"X-Dummy-Secret": "s3cret"})
         assert r.status == 200
         assert await wait_for(lambda: DummyChannel.sent or None, timeout=20)  # the bot answered through it
@@ -114,7 +118,12 @@ async def test_a_worker_role_builds_channels_but_mounts_no_routes(backend_settin
 def test_one_rule_turns_received_bytes_into_an_attachment(tmp_path):
     media = MediaStore(tmp_path)
     image = media.attachment(photo("cccd_front", seed=5), "web", name="the.jpg")
-    assert image.type == "image" and image.path and image.content_type == "image/jpeg" and image.name == "the.jpg"
+    assert (
+        image.type == "image"
+        and image.path
+        and image.content_type == "image/jpeg"
+        and image.name == "the.jpg"
+    )
     assert (tmp_path / image.path).is_file()
     for data in (b"GIF89a" + b"\0" * 64, b"<html>not a photo</html>", b""):
         refused = media.attachment(data, "cli", name="x")

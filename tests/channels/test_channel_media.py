@@ -9,10 +9,10 @@ import uuid
 
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
+from channel_kit import post_zalo, runtime_of, wait_for, zalo_event, zalo_image
 from sqlalchemy import select
 
 from core.db import Conversation, DossierDocument, MessageLog
-from channel_kit import post_zalo, runtime_of, wait_for, zalo_event, zalo_image
 
 
 def photo(kind: str = "paper", seed: int = 1) -> bytes:
@@ -27,7 +27,7 @@ async def to_photo_step(client, fake, user: str) -> None:
     await post_zalo(client, zalo_event("user_send_text", user, text="Xin chào"))
     seen = 0
     for _ in range(8):
-        await wait_for(lambda: len(fake.texts(user)) > seen, timeout=20)
+        await wait_for(lambda seen=seen: len(fake.texts(user)) > seen, timeout=20)
         await asyncio.sleep(0.2)  # all the replies of that turn
         texts = fake.texts(user)
         seen = len(texts)
@@ -54,8 +54,15 @@ async def test_three_photos_within_200ms_one_conversation_in_order(client, fake_
 
     async def applied():
         async with rt.db.session() as s:
-            rows = (await s.execute(select(MessageLog).where(MessageLog.external_id.in_(ids))
-                                    .order_by(MessageLog.id))).scalars().all()
+            rows = (
+                (
+                    await s.execute(
+                        select(MessageLog).where(MessageLog.external_id.in_(ids)).order_by(MessageLog.id)
+                    )
+                )
+                .scalars()
+                .all()
+            )
         return rows if len(rows) == 3 else None
 
     rows = await wait_for(applied, timeout=60)
@@ -65,7 +72,9 @@ async def test_three_photos_within_200ms_one_conversation_in_order(client, fake_
     assert all(r.attachments[0]["path"] and r.kind == "image" for r in rows)
     assert len({r.conversation_id for r in rows}) == 1
     async with rt.db.session() as s:
-        assert len((await s.execute(select(Conversation).where(Conversation.key == f"zalo:{user}"))).all()) == 1
+        assert (
+            len((await s.execute(select(Conversation).where(Conversation.key == f"zalo:{user}"))).all()) == 1
+        )
         docs = (await s.execute(select(DossierDocument.sha256).order_by(DossierDocument.id))).scalars().all()
     arrival = [r.attachments[0]["sha256"] for r in rows]
     assert docs == arrival[: len(docs)]  # what the dossier took, it took in order
@@ -103,7 +112,14 @@ async def test_failed_too_large_and_not_an_image(small_client, fake_zalo):
     await wait_for(lambda: len(fake_zalo.texts(user)) > before, timeout=20)
     assert "không phải là ảnh" in fake_zalo.texts(user)[-1]
     async with rt.db.session() as s:
-        problems = [a[0]["problem"] for a in (await s.execute(
-            select(MessageLog.attachments).where(MessageLog.direction == "in", MessageLog.kind != "text")
-            .order_by(MessageLog.id))).scalars()]
+        problems = [
+            a[0]["problem"]
+            for a in (
+                await s.execute(
+                    select(MessageLog.attachments)
+                    .where(MessageLog.direction == "in", MessageLog.kind != "text")
+                    .order_by(MessageLog.id)
+                )
+            ).scalars()
+        ]
     assert problems == ["download_failed", "too_large", "not_image"]

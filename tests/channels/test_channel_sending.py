@@ -5,10 +5,20 @@ from __future__ import annotations
 
 import uuid
 
-from core.events import QuickReply, Reply
-from channel_kit import (messenger_body, messenger_text, post_messenger, post_zalo, reply as _reply,
-                         runtime_of, settled as _settled, wait_for, zalo_event)
+from channel_kit import (
+    messenger_body,
+    messenger_text,
+    post_messenger,
+    post_zalo,
+    runtime_of,
+    wait_for,
+    zalo_event,
+)
+from channel_kit import reply as _reply
+from channel_kit import settled as _settled
 from fakes.base import Failure
+
+from core.events import QuickReply, Reply
 
 
 async def _citizen_writes_zalo(client, fake, user: str) -> None:
@@ -25,14 +35,18 @@ async def test_send_failing_twice_then_succeeding(client, fake_zalo):
     rt = runtime_of(client)
     user = "9" + uuid.uuid4().hex[:15]
     await _citizen_writes_zalo(client, fake_zalo, user)
-    fake_zalo.fail_next(Failure(status=502, body={"message": "bad gateway"}),
-                        Failure(body={"error": -32, "message": "Request rate limit exceeded"}))
+    fake_zalo.fail_next(
+        Failure(status=502, body={"message": "bad gateway"}),
+        Failure(body={"error": -32, "message": "Request rate limit exceeded"}),
+    )
     outbox_id = await _reply(rt, f"zalo:{user}", Reply("Hồ sơ của bạn đã được tiếp nhận."))
     row = await _settled(rt, outbox_id)
     assert row.attempts == 3 and row.sent_at is not None and row.last_error is None
     assert fake_zalo.texts(user)[-1] == "Hồ sơ của bạn đã được tiếp nhận."
-    assert len([r for r in fake_zalo.calls("/v3.0/oa/message/cs")
-                if r.body["recipient"]["user_id"] == user]) == 1 + 3
+    assert (
+        len([r for r in fake_zalo.calls("/v3.0/oa/message/cs") if r.body["recipient"]["user_id"] == user])
+        == 1 + 3
+    )
 
 
 async def test_a_split_reply_resumes_after_the_parts_already_sent(client, fake_zalo):
@@ -63,9 +77,19 @@ async def test_a_refusal_that_cannot_succeed_is_not_retried(client, fake_zalo, f
     rt = runtime_of(client)
     psid = "P" + uuid.uuid4().hex[:12]
     await _citizen_writes_messenger(client, fake_graph, psid)
-    fake_graph.fail_next(Failure(status=400, body={"error": {"message": "(#100) No matching user found",
-                                                             "type": "OAuthException", "code": 100,
-                                                             "error_subcode": 2018001}}))
+    fake_graph.fail_next(
+        Failure(
+            status=400,
+            body={
+                "error": {
+                    "message": "(#100) No matching user found",
+                    "type": "OAuthException",
+                    "code": 100,
+                    "error_subcode": 2018001,
+                }
+            },
+        )
+    )
     outbox_id = await _reply(rt, f"messenger:{psid}", Reply("Chào bạn"))
     row = await _settled(rt, outbox_id, "failed")
     assert row.attempts == 1 and "2018001" in row.last_error
@@ -90,7 +114,9 @@ async def test_long_text_buttons_and_images_on_zalo(client, fake_zalo):
     assert len(texts) == 3 and all(len(t) <= 2000 for t in texts)
     assert all(t.endswith(".") for t in texts[:-1])  # cut at sentence ends
     assert "6. Lựa chọn số 6" in texts[-1]  # 6 options > 5 buttons: a numbered list instead
-    assert not any("attachment" in b["message"] and "buttons" in b["message"]["attachment"]["payload"] for b in sent)
+    assert not any(
+        "attachment" in b["message"] and "buttons" in b["message"]["attachment"]["payload"] for b in sent
+    )
     image = sent[-1]["message"]["attachment"]["payload"]
     assert image["template_type"] == "media" and image["elements"][0]["attachment_id"].startswith("att-")
     assert fake_zalo.calls("/v2.0/oa/upload/image")[-1].body["file_size"] == 2008
@@ -103,13 +129,18 @@ async def test_quick_replies_image_links_and_typing_on_messenger(client, fake_gr
     stored = rt.media.store(b"\xff\xd8\xff\xe0" + b"1" * 3000, "messenger")
     options = tuple(QuickReply(f"{i}. Thủ tục hành chính số {i}", f"opt:{i}") for i in range(1, 4))
     before = len(fake_graph.sent)
-    await _settled(rt, await _reply(rt, f"messenger:{psid}", Reply("Bạn chọn thủ tục:", options,
-                                                                        image_path=stored.path)))
+    await _settled(
+        rt, await _reply(rt, f"messenger:{psid}", Reply("Bạn chọn thủ tục:", options, image_path=stored.path))
+    )
     sent = fake_graph.sent[before:]
     assert sent[0]["message"]["text"] == "Bạn chọn thủ tục:"
     url = sent[1]["message"]["attachment"]["payload"]["url"]
     qrs = sent[-1]["message"]["quick_replies"]
-    assert [q["title"] for q in qrs] == ["1. Thủ tục hành chí…", "2. Thủ tục hành chí…", "3. Thủ tục hành chí…"]
+    assert [q["title"] for q in qrs] == [
+        "1. Thủ tục hành chí…",
+        "2. Thủ tục hành chí…",
+        "3. Thủ tục hành chí…",
+    ]
     assert all(len(q["title"]) <= 20 for q in qrs) and qrs[0]["payload"] == "opt:1"
     path = url.split("/media/", 1)[1]
     got = await client.get("/media/" + path)  # the signed link serves the file
@@ -122,7 +153,14 @@ async def test_quick_replies_image_links_and_typing_on_messenger(client, fake_gr
     # a photo from the citizen: typing indicator while it is read
     url = fake_graph.host(b"\xff\xd8\xff\xe0" + b"2" * 3000)
     photo = messenger_text(psid, "")
-    photo["message"] = {"mid": "m_" + uuid.uuid4().hex, "attachments": [{"type": "image", "payload": {"url": url}}]}
+    photo["message"] = {
+        "mid": "m_" + uuid.uuid4().hex,
+        "attachments": [{"type": "image", "payload": {"url": url}}],
+    }
     await post_messenger(client, messenger_body([photo]))
-    await wait_for(lambda: any(a["recipient"]["id"] == psid and a["sender_action"] == "typing_on"
-                               for a in fake_graph.actions), timeout=20)
+    await wait_for(
+        lambda: any(
+            a["recipient"]["id"] == psid and a["sender_action"] == "typing_on" for a in fake_graph.actions
+        ),
+        timeout=20,
+    )

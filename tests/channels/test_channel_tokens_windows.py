@@ -8,15 +8,25 @@ import datetime as dt
 import uuid
 
 import pytest
+from channel_kit import (
+    messenger_body,
+    messenger_text,
+    post_messenger,
+    post_zalo,
+    runtime_of,
+    wait_for,
+    zalo_event,
+)
+from channel_kit import reply as _reply
+from channel_kit import row as _row
+from channel_kit import settled as _settled
 from sqlalchemy import select, update
 
+from bot.runtime import Runtime
 from core.db import Conversation, Outbox
 from core.db.models import PlatformToken, utcnow
 from core.events import Reply
-from bot.runtime import Runtime
 from core.sealing import SealError, is_sealed, seal, unseal
-from channel_kit import (messenger_body, messenger_text, post_messenger, post_zalo, reply as _reply, row as _row,
-                         runtime_of, settled as _settled, wait_for, zalo_event)
 from handlers.zalo import TokenError, ZaloChannel
 
 
@@ -34,8 +44,11 @@ async def test_token_refresh_racing_between_two_workers(channel_settings, fake_z
         assert len(fake_zalo.calls("/v4/oa/access_token")) == 1
         refresh = fake_zalo.calls("/v4/oa/access_token")[0]
         assert refresh.headers["secret_key"] == "zalo-app-secret"
-        assert refresh.body == {"refresh_token": "zalo-rt-0", "app_id": channel_settings.zalo_app_id,
-                                "grant_type": "refresh_token"}
+        assert refresh.body == {
+            "refresh_token": "zalo-rt-0",
+            "app_id": channel_settings.zalo_app_id,
+            "grant_type": "refresh_token",
+        }
         assert sorted(fake_zalo.texts()) == ["Tin thứ hai", "Tin thứ nhất"]
         async with first.db.session() as s:
             row = await s.get(PlatformToken, f"zalo:{channel_settings.zalo_app_id}")
@@ -43,8 +56,11 @@ async def test_token_refresh_racing_between_two_workers(channel_settings, fake_z
         assert is_sealed(row.access_token) and is_sealed(row.refresh_token)
         assert "zalo-rt-1" not in row.refresh_token
         secret = first.settings.secret_key
-        assert (unseal(secret, row.access_token), unseal(secret, row.refresh_token)) == ("zalo-at-1", "zalo-rt-1")
-        expires = row.expires_at if row.expires_at.tzinfo else row.expires_at.replace(tzinfo=dt.timezone.utc)
+        assert (unseal(secret, row.access_token), unseal(secret, row.refresh_token)) == (
+            "zalo-at-1",
+            "zalo-rt-1",
+        )
+        expires = row.expires_at if row.expires_at.tzinfo else row.expires_at.replace(tzinfo=dt.UTC)
         assert dt.timedelta(hours=24) < expires - utcnow() <= dt.timedelta(seconds=90000)
         # a restarted process uses the persisted pair, not the spent one from the environment
         fresh = ZaloChannel(Runtime(channel_settings))
@@ -77,18 +93,26 @@ async def test_token_row_written_before_sealing_or_under_another_key(channel_set
     try:
         await ch.tokens.get()  # seeds the row from the settings
         async with rt.db.session() as s, s.begin():
-            await s.execute(update(PlatformToken).where(PlatformToken.key == key)
-                            .values(access_token="zalo-at-0", refresh_token="zalo-rt-0"))
+            await s.execute(
+                update(PlatformToken)
+                .where(PlatformToken.key == key)
+                .values(access_token="zalo-at-0", refresh_token="zalo-rt-0")
+            )
         ch.tokens.access = None
         assert await ch.tokens.get() == "zalo-at-0"
         fake_zalo.revoke_all_tokens()
         await ch.send("u-1", {"text": "Xin chào"})
         async with rt.db.session() as s:
             row = await s.get(PlatformToken, key)
-        assert is_sealed(row.refresh_token) and unseal(rt.settings.secret_key, row.refresh_token) == "zalo-rt-1"
+        assert (
+            is_sealed(row.refresh_token) and unseal(rt.settings.secret_key, row.refresh_token) == "zalo-rt-1"
+        )
         async with rt.db.session() as s, s.begin():
-            await s.execute(update(PlatformToken).where(PlatformToken.key == key)
-                            .values(access_token=seal("another key", "x"), refresh_token=seal("another key", "y")))
+            await s.execute(
+                update(PlatformToken)
+                .where(PlatformToken.key == key)
+                .values(access_token=seal("another key", "x"), refresh_token=seal("another key", "y"))
+            )
         ch.tokens.access = None
         with pytest.raises(TokenError, match="SECRET_KEY_PREVIOUS"):
             await ch.tokens.get()
@@ -98,14 +122,22 @@ async def test_token_row_written_before_sealing_or_under_another_key(channel_set
         await ch.close()
         await rt.stop()
     # SECRET_KEY changed, the old one given as previous: the tokens open and are sealed anew
-    rotated = Runtime(channel_settings.with_overrides(secret_key="the new key",
-                                                      secret_key_previous=f"older, {rt.settings.secret_key}"))
+    rotated = Runtime(
+        channel_settings.with_overrides(
+            secret_key="the new key", secret_key_previous=f"older, {rt.settings.secret_key}"
+        )
+    )
     ch = ZaloChannel(rotated)
     try:
         async with rotated.db.session() as s, s.begin():
-            await s.execute(update(PlatformToken).where(PlatformToken.key == key).values(
-                access_token=seal(rt.settings.secret_key, "zalo-at-7"),
-                refresh_token=seal(rt.settings.secret_key, "zalo-rt-7")))
+            await s.execute(
+                update(PlatformToken)
+                .where(PlatformToken.key == key)
+                .values(
+                    access_token=seal(rt.settings.secret_key, "zalo-at-7"),
+                    refresh_token=seal(rt.settings.secret_key, "zalo-rt-7"),
+                )
+            )
         assert await ch.tokens.get() == "zalo-at-7"
         async with rotated.db.session() as s:
             row = await s.get(PlatformToken, key)
@@ -118,8 +150,11 @@ async def test_token_row_written_before_sealing_or_under_another_key(channel_set
 
 async def _age(rt, key: str, hours: float) -> None:
     async with rt.db.session() as s, s.begin():
-        await s.execute(update(Conversation).where(Conversation.key == key)
-                        .values(last_inbound_at=utcnow() - dt.timedelta(hours=hours)))
+        await s.execute(
+            update(Conversation)
+            .where(Conversation.key == key)
+            .values(last_inbound_at=utcnow() - dt.timedelta(hours=hours))
+        )
 
 
 async def test_held_outside_the_window_and_released_when_the_citizen_writes(client, fake_zalo):
@@ -167,14 +202,17 @@ async def test_messenger_human_agent_only_for_officers(client, fake_graph):
     await wait_for(lambda: fake_graph.texts(psid), timeout=20)
     await _age(rt, f"messenger:{psid}", 30)  # past 24 h, within 7 days
     fake_graph.outside_24h.add(psid)
-    officer = await _reply(rt, f"messenger:{psid}", Reply("Chào anh, hồ sơ của anh đã được tiếp nhận."),
-                           author="officer")
+    officer = await _reply(
+        rt, f"messenger:{psid}", Reply("Chào anh, hồ sơ của anh đã được tiếp nhận."), author="officer"
+    )
     await _settled(rt, officer)
     tagged = fake_graph.sent[-1]
     assert tagged["messaging_type"] == "MESSAGE_TAG" and tagged["tag"] == "HUMAN_AGENT"
     bot = await _reply(rt, f"messenger:{psid}", Reply("Tin tự động của trợ lý."))
     await _settled(rt, bot, "held")  # never HUMAN_AGENT for the bot
-    assert all(b.get("tag") != "HUMAN_AGENT" for b in fake_graph.sent if "trợ lý" in b["message"].get("text", ""))
+    assert all(
+        b.get("tag") != "HUMAN_AGENT" for b in fake_graph.sent if "trợ lý" in b["message"].get("text", "")
+    )
     await _age(rt, f"messenger:{psid}", 8 * 24)
     late = await _reply(rt, f"messenger:{psid}", Reply("Cán bộ nhắn sau 8 ngày."), author="officer")
     await asyncio.sleep(0.5)
@@ -185,5 +223,9 @@ async def test_messenger_human_agent_only_for_officers(client, fake_graph):
     texts = fake_graph.texts(psid)
     assert texts.index("Tin tự động của trợ lý.") < texts.index("Cán bộ nhắn sau 8 ngày.")
     async with rt.db.session() as s:
-        statuses = (await s.execute(select(Outbox.status).where(Outbox.id.in_([officer, bot, late])))).scalars().all()
+        statuses = (
+            (await s.execute(select(Outbox.status).where(Outbox.id.in_([officer, bot, late]))))
+            .scalars()
+            .all()
+        )
     assert set(statuses) == {"sent"}

@@ -45,7 +45,7 @@ class FakeServer:
         self._runner: web.AppRunner | None = None
         self.app.router.add_get("/cdn/{name}", self._file)
 
-    async def start(self) -> "FakeServer":
+    async def start(self) -> FakeServer:
         self._runner = web.AppRunner(self.app, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -73,8 +73,14 @@ class FakeServer:
         return None
 
     async def record(self, request: web.Request, body: Any) -> Recorded:
-        rec = Recorded(request.method, request.path, dict(request.query), dict(request.headers), body,
-                       asyncio.get_running_loop().time())
+        rec = Recorded(
+            request.method,
+            request.path,
+            dict(request.query),
+            dict(request.headers),
+            body,
+            asyncio.get_running_loop().time(),
+        )
         self.requests.append(rec)
         return rec
 

@@ -11,8 +11,13 @@ from .base import Failure, FakeServer
 
 
 class FakeZalo(FakeServer):
-    def __init__(self, *, access_token: str = "zalo-at-0", refresh_token: str = "zalo-rt-0",
-                 app_secret: str = "zalo-app-secret") -> None:
+    def __init__(
+        self,
+        *,
+        access_token: str = "zalo-at-0",
+        refresh_token: str = "zalo-rt-0",
+        app_secret: str = "zalo-app-secret",
+    ) -> None:
         super().__init__()
         self.valid_tokens = {access_token}
         self.refresh_token = refresh_token
@@ -27,7 +32,9 @@ class FakeZalo(FakeServer):
 
     def throttle(self, times: int = 1) -> None:
         """The next `times` calls are refused with Zalo's rate limit (-32, as HTTP 200)."""
-        self.fail_next(*[Failure(body={"error": -32, "message": "Request rate limit exceeded"}) for _ in range(times)])
+        self.fail_next(
+            *[Failure(body={"error": -32, "message": "Request rate limit exceeded"}) for _ in range(times)]
+        )
 
     @property
     def sent(self) -> list[dict]:
@@ -35,8 +42,11 @@ class FakeZalo(FakeServer):
         return [r.body for r in self.calls("/v3.0/oa/message/cs") if getattr(r, "ok", False)]
 
     def texts(self, user: str | None = None) -> list[str]:
-        return [b["message"].get("text", "") for b in self.sent
-                if user is None or b["recipient"]["user_id"] == user]
+        return [
+            b["message"].get("text", "")
+            for b in self.sent
+            if user is None or b["recipient"]["user_id"] == user
+        ]
 
     def revoke_all_tokens(self) -> None:
         self.valid_tokens.clear()
@@ -50,10 +60,17 @@ class FakeZalo(FakeServer):
         if request.headers.get("access_token") not in self.valid_tokens:
             return web.json_response({"error": -216, "message": "Access token is invalid"})
         if body.get("recipient", {}).get("user_id") in self.outside_window:
-            return web.json_response({"error": -230, "message": "User has not interacted with the OA in 7 days"})
+            return web.json_response(
+                {"error": -230, "message": "User has not interacted with the OA in 7 days"}
+            )
         rec.ok = True
-        return web.json_response({"error": 0, "message": "Success",
-                                  "data": {"message_id": uuid.uuid4().hex, "user_id": body["recipient"]["user_id"]}})
+        return web.json_response(
+            {
+                "error": 0,
+                "message": "Success",
+                "data": {"message_id": uuid.uuid4().hex, "user_id": body["recipient"]["user_id"]},
+            }
+        )
 
     async def _upload(self, request: web.Request) -> web.Response:
         form = await request.post()
@@ -62,7 +79,9 @@ class FakeZalo(FakeServer):
         await self.record(request, {"file_size": len(data)})
         if request.headers.get("access_token") not in self.valid_tokens:
             return web.json_response({"error": -216, "message": "Access token is invalid"})
-        return web.json_response({"error": 0, "message": "Success", "data": {"attachment_id": "att-" + uuid.uuid4().hex}})
+        return web.json_response(
+            {"error": 0, "message": "Success", "data": {"attachment_id": "att-" + uuid.uuid4().hex}}
+        )
 
     async def _refresh(self, request: web.Request) -> web.Response:
         form = dict(await request.post())
@@ -77,5 +96,6 @@ class FakeZalo(FakeServer):
         access = f"zalo-at-{self.generation}"
         self.refresh_token = f"zalo-rt-{self.generation}"  # single use: replaced each time
         self.valid_tokens = {access}
-        return web.json_response({"access_token": access, "refresh_token": self.refresh_token,
-                                  "expires_in": "90000"})
+        return web.json_response(
+            {"access_token": access, "refresh_token": self.refresh_token, "expires_in": "90000"}
+        )

@@ -25,8 +25,11 @@ class ScriptedNLU:
 
     async def parse(self, text: str) -> dict[str, Any]:
         name, confidence = self.script.get(plain(text), ("nlu_fallback", 0.3))
-        return {"text": text, "intent": {"name": name, "confidence": confidence},
-                "entities": self.entities.get(plain(text), [])}
+        return {
+            "text": text,
+            "intent": {"name": name, "confidence": confidence},
+            "entities": self.entities.get(plain(text), []),
+        }
 
 
 @dataclass
@@ -71,9 +74,17 @@ class FakeContext:
 
     async def check_photo(self, attachment: Attachment, expect: str) -> dict[str, Any]:
         if attachment.path and attachment.path.startswith("card"):
-            return {"quality": {"ok": True, "problems": []},
-                    "document": {"type": "cccd_front", "fields": {
-                        "id_number": "001099012345", "full_name": "TRẦN THỊ MAI", "date_of_birth": "1990-10-20"}}}
+            return {
+                "quality": {"ok": True, "problems": []},
+                "document": {
+                    "type": "cccd_front",
+                    "fields": {
+                        "id_number": "001099012345",
+                        "full_name": "TRẦN THỊ MAI",
+                        "date_of_birth": "1990-10-20",
+                    },
+                },
+            }
         if attachment.path and attachment.path.startswith("blurry"):
             return {"quality": {"ok": False, "problems": ["blurry"]}}
         return {"quality": {"ok": True, "problems": []}, "document": {"type": "paper"}}
@@ -100,14 +111,22 @@ class Chat:
         self.n = 0
         self.intents: list[str | None] = []
 
-    async def send(self, text: str | None = None, *, payload: str | None = None, photo: str | None = None) -> str:
+    async def send(
+        self, text: str | None = None, *, payload: str | None = None, photo: str | None = None
+    ) -> str:
         self.n += 1
         if photo:
-            event = InboundEvent("web", "u1", f"m{self.n}", kind="image",
-                                 attachments=(Attachment(type="image", path=photo, content_type="image/jpeg"),))
+            event = InboundEvent(
+                "web",
+                "u1",
+                f"m{self.n}",
+                kind="image",
+                attachments=(Attachment(type="image", path=photo, content_type="image/jpeg"),),
+            )
         else:
-            event = InboundEvent("web", "u1", f"m{self.n}", kind="payload" if payload else "text",
-                                 text=text, payload=payload)
+            event = InboundEvent(
+                "web", "u1", f"m{self.n}", kind="payload" if payload else "text", text=text, payload=payload
+            )
         outcome = await self.engine.handle(self.ctx, self.state, event)
         self.state = outcome.state.to_dict()
         self.intents.append(outcome.intent)

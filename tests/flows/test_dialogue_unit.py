@@ -7,10 +7,10 @@ from __future__ import annotations
 import time
 
 import pytest
+from dialogue_kit import Chat, ScriptedNLU
 
 from flows.engine import Engine, State, Step
 from flows.steps.base import HANDLERS
-from dialogue_kit import Chat, ScriptedNLU
 
 SCRIPT = {
     "giúp mình với": ("help", 0.95),
@@ -78,8 +78,12 @@ async def test_a_whole_birth_registration_in_milliseconds(engine):
     assert chat.step == "menu" and chat.state["last_code"] == "DEMO-261123-0001"
     dossier = chat.ctx.dossiers[dossier_id]
     assert dossier["status"] == "submitted"
-    assert dossier["fields"] == {"child_name": "NGUYỄN MINH AN", "child_sex": "Nam", "child_dob": "2026-03-05",
-                                 "parent_phone": "0912345678"}
+    assert dossier["fields"] == {
+        "child_name": "NGUYỄN MINH AN",
+        "child_sex": "Nam",
+        "child_dob": "2026-03-05",
+        "parent_phone": "0912345678",
+    }
     assert [key for _d, key, _q in chat.ctx.documents] == ["giay_chung_sinh", "cccd_nguoi_khai"]
     assert [a for a, _data, _d in chat.ctx.audits] == ["consent_given", "id_field_corrected"]
     assert chat.ctx.receipts == ["DEMO-261123-0001"]
@@ -179,10 +183,21 @@ def test_every_step_has_a_handler():
 
 
 OLD_SHAPE = {  # as stored by the engine before the typed state
-    "step": "id_confirm", "procedure": "khai_sinh", "dossier_id": 7, "answers": {"on_behalf": False},
-    "doc": 1, "retakes": 0, "fields": {}, "documents": ["giay_chung_sinh", "cccd_nguoi_khai"], "flags": [],
-    "alt": {}, "id_cards": {}, "reusable": None, "id_doc": "cccd_nguoi_khai",
-    "id_read": {"id_number": "001099012345", "full_name": "TRẦN THỊ MAI"}, "options": ["ok", "fix:id_number"],
+    "step": "id_confirm",
+    "procedure": "khai_sinh",
+    "dossier_id": 7,
+    "answers": {"on_behalf": False},
+    "doc": 1,
+    "retakes": 0,
+    "fields": {},
+    "documents": ["giay_chung_sinh", "cccd_nguoi_khai"],
+    "flags": [],
+    "alt": {},
+    "id_cards": {},
+    "reusable": None,
+    "id_doc": "cccd_nguoi_khai",
+    "id_read": {"id_number": "001099012345", "full_name": "TRẦN THỊ MAI"},
+    "options": ["ok", "fix:id_number"],
 }
 
 
@@ -193,7 +208,11 @@ def test_the_stored_state_keeps_its_shape():
     assert State.from_dict({}).to_dict() == {}
     assert State.from_dict({"step": "menu", "unknown_key": 1}).to_dict() == {"step": "menu", "unknown_key": 1}
     state = State.from_dict(OLD_SHAPE)
-    assert state.step is Step.ID_CONFIRM and state.paused is None and state.id_read["full_name"] == "TRẦN THỊ MAI"
+    assert (
+        state.step is Step.ID_CONFIRM
+        and state.paused is None
+        and state.id_read["full_name"] == "TRẦN THỊ MAI"
+    )
 
 
 async def test_a_conversation_stored_in_the_old_shape_continues(engine):
@@ -207,8 +226,9 @@ async def test_a_supplement_collects_exactly_the_documents_asked_then_reports(en
     chat = Chat(engine)
     dossier_id = await chat.ctx.create_dossier("khai_sinh")
     chat.ctx.dossiers[dossier_id].update(code="DEMO-261123-0001", status="needs_supplement")
-    chat.state, replies = engine.reopen_for_supplement({"step": "menu"}, "khai_sinh", dossier_id,
-                                                       ["giay_cam_doan_sinh"])
+    chat.state, replies = engine.reopen_for_supplement(
+        {"step": "menu"}, "khai_sinh", dossier_id, ["giay_cam_doan_sinh"]
+    )
     assert chat.state["step"] == "doc" and "Bước 1/1" in replies[0].text
     assert "Bạn chụp lại" in await chat.send(photo="blurry.jpg") and chat.state["retakes"] == 1
     done = await chat.send(photo="paper.jpg")

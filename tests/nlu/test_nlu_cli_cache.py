@@ -52,8 +52,12 @@ def test_test_command_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -
     r = json.loads(capsys.readouterr().out)
     assert r["examples"] == 4
     assert r["accuracy"] == 0.75
-    assert r["per_intent"]["thank"] == {"precision": pytest.approx(2 / 3, abs=1e-4), "recall": 1.0,
-                                        "f1": pytest.approx(0.8, abs=1e-4), "support": 2}
+    assert r["per_intent"]["thank"] == {
+        "precision": pytest.approx(2 / 3, abs=1e-4),
+        "recall": 1.0,
+        "f1": pytest.approx(0.8, abs=1e-4),
+        "support": 2,
+    }
     assert r["per_intent"]["greet"]["recall"] == 0.5
     assert r["macro_f1"] == pytest.approx((0.8 + 2 / 3) / 2, abs=1e-3)
     assert r["confusions"] == [{"intent": "greet", "predicted": "thank", "count": 1}]
@@ -63,6 +67,7 @@ def test_test_command_on_the_evaluation_sets(capsys: pytest.CaptureFixture[str])
     """The regression guard is the development set (>= 0.95, diacritic-free within 3 points).
     The independent held-out set gets only a loose floor: a tight bound there would make every
     data author tune against it (nlu/README.md has its figures)."""
+
     def run(name: str, *flags: str) -> dict:
         assert cli.main(["test", str(NLU_DIR / "tests" / name), "--json", *flags]) == 0
         return json.loads(capsys.readouterr().out)

@@ -62,13 +62,28 @@ def test_procedure(embedded: EmbeddedNLU, text: str, value: str, span: str) -> N
 
 def test_document_noun_yields_to_the_procedure(embedded: EmbeddedNLU) -> None:
     # "giấy khai sinh" and "cccd" are documents here, not the procedure asked about
-    assert [v for _, v, _ in ents(embedded, "đăng ký thường trú cho con cần giấy khai sinh không", "procedure")] == ["thuong_tru"]
-    assert [v for _, v, _ in ents(embedded, "em không mang cccd thì làm khai sinh được không", "procedure")] == ["khai_sinh"]
+    assert [
+        v for _, v, _ in ents(embedded, "đăng ký thường trú cho con cần giấy khai sinh không", "procedure")
+    ] == ["thuong_tru"]
+    assert [
+        v for _, v, _ in ents(embedded, "em không mang cccd thì làm khai sinh được không", "procedure")
+    ] == ["khai_sinh"]
     # alone, the noun answers "which procedure?"
     assert [v for _, v, _ in ents(embedded, "cccd", "procedure")] == ["can_cuoc"]
 
 
-@pytest.mark.parametrize("text", ["mẹ em mất ví rồi", "bố tôi mất giấy tờ rồi", "ông ngoại em mất giấy tờ", "xin chào", "trời mưa to quá", "kết quả thế nào", "trung thực"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "mẹ em mất ví rồi",
+        "bố tôi mất giấy tờ rồi",
+        "ông ngoại em mất giấy tờ",
+        "xin chào",
+        "trời mưa to quá",
+        "kết quả thế nào",
+        "trung thực",
+    ],
+)
 def test_no_procedure(embedded: EmbeddedNLU, text: str) -> None:
     assert ents(embedded, text, "procedure") == []
 
@@ -111,7 +126,9 @@ def test_dossier_code(text: str, value: str | None, span: str | None) -> None:
         assert [(e["value"], text[e["start"] : e["end"]]) for e in got] == [(value, span)]
 
 
-@pytest.mark.parametrize("text", ["hồ sơ 261123 0001", "ho so so 261123 0001", "DEMO-261399-0001", "ma 261123-0001"])
+@pytest.mark.parametrize(
+    "text", ["hồ sơ 261123 0001", "ho so so 261123 0001", "DEMO-261399-0001", "ma 261123-0001"]
+)
 def test_not_a_dossier_code(text: str) -> None:
     assert find_dossier_codes(text, agency_code="DEMO") == []
 

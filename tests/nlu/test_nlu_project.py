@@ -21,25 +21,67 @@ DEV = NLU_DIR / "tests" / "dev.yml"
 HELDOUT = NLU_DIR / "tests" / "heldout.yml"
 
 CONTRACT_INTENTS = {
-    "greet", "goodbye", "thank", "affirm", "deny", "ask_requirements", "start_procedure", "ask_fee",
-    "ask_processing_time", "ask_location_hours", "check_status", "lack_document", "cancel",
-    "request_human", "help", "complain", "out_of_scope",
+    "greet",
+    "goodbye",
+    "thank",
+    "affirm",
+    "deny",
+    "ask_requirements",
+    "start_procedure",
+    "ask_fee",
+    "ask_processing_time",
+    "ask_location_hours",
+    "check_status",
+    "lack_document",
+    "cancel",
+    "request_human",
+    "help",
+    "complain",
+    "out_of_scope",
 }
 CONTRACT_ENTITIES = {"procedure", "dossier_code", "id_number", "phone", "date"}
 PROCEDURES = {
-    "khai_sinh", "lien_thong_khai_sinh", "thuong_tru", "tam_tru", "ket_hon", "khai_tu",
-    "lien_thong_khai_tu", "trich_luc_ho_tich", "chung_thuc_ban_sao", "ho_kinh_doanh", "can_cuoc",
+    "khai_sinh",
+    "lien_thong_khai_sinh",
+    "thuong_tru",
+    "tam_tru",
+    "ket_hon",
+    "khai_tu",
+    "lien_thong_khai_tu",
+    "trich_luc_ho_tich",
+    "chung_thuc_ban_sao",
+    "ho_kinh_doanh",
+    "can_cuoc",
     "xac_nhan_attp",
 }
 # Components of Rasa Open Source 3.6 (rasa/engine/recipes/default_components.py)
 RASA_COMPONENTS = {
-    "WhitespaceTokenizer", "JiebaTokenizer", "MitieTokenizer", "SpacyTokenizer",
-    "RegexFeaturizer", "LexicalSyntacticFeaturizer", "CountVectorsFeaturizer",
-    "ConveRTFeaturizer", "LanguageModelFeaturizer", "MitieFeaturizer", "SpacyFeaturizer",
-    "DIETClassifier", "FallbackClassifier", "KeywordIntentClassifier", "MitieIntentClassifier",
-    "SklearnIntentClassifier", "LogisticRegressionClassifier", "CRFEntityExtractor",
-    "DucklingEntityExtractor", "EntitySynonymMapper", "MitieEntityExtractor",
-    "SpacyEntityExtractor", "RegexEntityExtractor", "ResponseSelector", "MitieNLP", "SpacyNLP",
+    "WhitespaceTokenizer",
+    "JiebaTokenizer",
+    "MitieTokenizer",
+    "SpacyTokenizer",
+    "RegexFeaturizer",
+    "LexicalSyntacticFeaturizer",
+    "CountVectorsFeaturizer",
+    "ConveRTFeaturizer",
+    "LanguageModelFeaturizer",
+    "MitieFeaturizer",
+    "SpacyFeaturizer",
+    "DIETClassifier",
+    "FallbackClassifier",
+    "KeywordIntentClassifier",
+    "MitieIntentClassifier",
+    "SklearnIntentClassifier",
+    "LogisticRegressionClassifier",
+    "CRFEntityExtractor",
+    "DucklingEntityExtractor",
+    "EntitySynonymMapper",
+    "MitieEntityExtractor",
+    "SpacyEntityExtractor",
+    "RegexEntityExtractor",
+    "ResponseSelector",
+    "MitieNLP",
+    "SpacyNLP",
 }
 
 
@@ -161,9 +203,16 @@ def test_no_normalised_example_has_two_labels() -> None:
     assert {n: s for n, s in labels.items() if len(s) > 1} == {}
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("kkk", "haha"), ("kkkkkk vui qua", "haha vui qua"), ("k", "khong"), ("ko dc", "khong duoc"),
-    ("Đăng kýyyy KS", "dang ky khai sinh"), ("hồ sơ DEMO-261120-0007", "ho so mahoso"),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("kkk", "haha"),
+        ("kkkkkk vui qua", "haha vui qua"),
+        ("k", "khong"),
+        ("ko dc", "khong duoc"),
+        ("Đăng kýyyy KS", "dang ky khai sinh"),
+        ("hồ sơ DEMO-261120-0007", "ho so mahoso"),
+    ],
+)
 def test_normalisation(text: str, expected: str) -> None:
     assert normalize(text) == expected

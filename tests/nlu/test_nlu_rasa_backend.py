@@ -10,8 +10,9 @@ from __future__ import annotations
 import asyncio
 import copy
 import json
+from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import Any, AsyncIterator
+from typing import Any
 
 import pytest
 from aiohttp import web
@@ -37,7 +38,9 @@ class FakeRasa:
         if self.delay:
             await asyncio.sleep(self.delay)
         if self.status != 200:
-            return web.json_response({"version": "3.6.21", "status": "failure", "message": "boom"}, status=self.status)
+            return web.json_response(
+                {"version": "3.6.21", "status": "failure", "message": "boom"}, status=self.status
+            )
         if self.raw is not None:
             return web.Response(text=self.raw, content_type="application/json")
         resp = copy.deepcopy(RECORDED)
@@ -157,7 +160,9 @@ async def test_no_server_falls_back(nlu_settings, embedded) -> None:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     nlu = NLU.from_settings(
-        nlu_settings.with_overrides(nlu_backend="rasa", rasa_url=f"http://127.0.0.1:{port}", rasa_timeout_s=0.5)
+        nlu_settings.with_overrides(
+            nlu_backend="rasa", rasa_url=f"http://127.0.0.1:{port}", rasa_timeout_s=0.5
+        )
     )
     before = fallbacks("connection")
     try:
@@ -169,8 +174,9 @@ async def test_no_server_falls_back(nlu_settings, embedded) -> None:
 
 
 def test_counter_is_in_the_default_registry() -> None:
-    import nlu.rasa_backend  # noqa: F401  (registers the counter)
     from prometheus_client import generate_latest
+
+    import nlu.rasa_backend  # noqa: F401  (registers the counter)
 
     assert b"motcua_nlu_rasa_fallback_total" in generate_latest(REGISTRY)
 

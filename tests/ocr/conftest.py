@@ -10,6 +10,7 @@ import pytest
 
 from ocr.synth import make_sample
 
+
 def _generator_version() -> str:
     """A hash of the generator's sources: cached photos are regenerated when it changes."""
     import hashlib
@@ -21,7 +22,9 @@ def _generator_version() -> str:
     return h.hexdigest()[:10]
 
 
-CACHE = Path(os.environ.get("OCR_TEST_CACHE", Path(tempfile.gettempdir()) / f"motcua-ocr-tests-{_generator_version()}"))
+CACHE = Path(
+    os.environ.get("OCR_TEST_CACHE", Path(tempfile.gettempdir()) / f"motcua-ocr-tests-{_generator_version()}")
+)
 
 
 @pytest.fixture(scope="session")

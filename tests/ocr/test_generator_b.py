@@ -13,12 +13,28 @@ from PIL import Image
 from ocr.synth import gen_b
 
 SIDE_FIELDS = {
-    "cccd_front": {"id_number", "full_name", "date_of_birth", "sex", "nationality", "place_of_origin",
-                   "place_of_residence", "date_of_expiry"},
+    "cccd_front": {
+        "id_number",
+        "full_name",
+        "date_of_birth",
+        "sex",
+        "nationality",
+        "place_of_origin",
+        "place_of_residence",
+        "date_of_expiry",
+    },
     "cccd_back": {"id_number", "date_of_birth", "sex", "date_of_expiry", "date_of_issue"},
     "cancuoc_front": {"id_number", "full_name", "date_of_birth", "sex", "nationality"},
-    "cancuoc_back": {"id_number", "full_name", "date_of_birth", "sex", "place_of_residence", "place_of_origin",
-                     "date_of_issue", "date_of_expiry"},
+    "cancuoc_back": {
+        "id_number",
+        "full_name",
+        "date_of_birth",
+        "sex",
+        "place_of_residence",
+        "place_of_origin",
+        "date_of_issue",
+        "date_of_expiry",
+    },
     "cmnd_front": {"id_number", "full_name", "date_of_birth", "place_of_origin", "place_of_residence"},
 }
 

@@ -41,14 +41,17 @@ def test_name_does_not_matter(tmp_path, sample):
     assert probs == []
 
 
-@pytest.mark.parametrize("content,code", [
-    (b"", "unreadable_file"),
-    (b"not an image at all, just text", "unsupported_format"),
-    (b"GIF89a\x01\x00\x01\x00\x00\x00\x00;", "unsupported_format"),
-    (b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 50, "unreadable_file"),
-    (b"%PDF-1.4\n garbage", "unreadable_file"),
-    (b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00garbage", "unreadable_file"),
-])
+@pytest.mark.parametrize(
+    "content,code",
+    [
+        (b"", "unreadable_file"),
+        (b"not an image at all, just text", "unsupported_format"),
+        (b"GIF89a\x01\x00\x01\x00\x00\x00\x00;", "unsupported_format"),
+        (b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 50, "unreadable_file"),
+        (b"%PDF-1.4\n garbage", "unreadable_file"),
+        (b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00garbage", "unreadable_file"),
+    ],
+)
 def test_bad_bytes(tmp_path, content, code):
     p = tmp_path / "x.bin"
     p.write_bytes(content)
@@ -72,14 +75,21 @@ def test_truncated_jpeg(tmp_path, sample):
 
 
 def _png_chunk(kind: bytes, data: bytes) -> bytes:
-    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+    return (
+        struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+    )
 
 
 def test_png_bomb_is_refused_before_decoding(tmp_path):
     # 100000 x 100000 RGB declared in the header; the data would be 30 GB
     ihdr = struct.pack(">IIBBBBB", 100_000, 100_000, 8, 2, 0, 0, 0)
     idat = zlib.compress(b"\x00" * 1000)
-    data = b"\x89PNG\r\n\x1a\n" + _png_chunk(b"IHDR", ihdr) + _png_chunk(b"IDAT", idat) + _png_chunk(b"IEND", b"")
+    data = (
+        b"\x89PNG\r\n\x1a\n"
+        + _png_chunk(b"IHDR", ihdr)
+        + _png_chunk(b"IDAT", idat)
+        + _png_chunk(b"IEND", b"")
+    )
     p = tmp_path / "bomb.png"
     p.write_bytes(data)
     probs, _ = _problems(p)
@@ -92,7 +102,7 @@ def test_jpeg_pixel_bomb(tmp_path):
     Image.new("RGB", (16, 16), "white").save(buf, "JPEG")
     data = bytearray(buf.getvalue())
     i = data.find(b"\xff\xc0")
-    data[i + 5:i + 9] = struct.pack(">HH", 60000, 60000)
+    data[i + 5 : i + 9] = struct.pack(">HH", 60000, 60000)
     p = tmp_path / "bomb.jpg"
     p.write_bytes(bytes(data))
     probs, _ = _problems(p)

@@ -10,8 +10,18 @@ import ocr
 from ocr.quality import PRIORITY, thresholds
 from ocr.synth import BAD_CLASSES, EXPECTED, KINDS
 
-CODES = ["unreadable_file", "unsupported_format", "too_large", "too_small", "blurry", "too_dark",
-         "too_bright", "glare", "cropped", "not_document"]
+CODES = [
+    "unreadable_file",
+    "unsupported_format",
+    "too_large",
+    "too_small",
+    "blurry",
+    "too_dark",
+    "too_bright",
+    "glare",
+    "cropped",
+    "not_document",
+]
 
 
 def test_every_code_has_a_vietnamese_hint():
@@ -64,12 +74,15 @@ def test_blur_edge_cases(sample):
     assert "blurry" in r["quality"]["problems"], r["quality"]
 
 
-@pytest.mark.parametrize("seed, kind, cls, expected", [
-    (420407, "cancuoc_front", "cropped", ["cropped"]),  # the chip alone looked like a far card
-    (520404, "cmnd_front", "cropped", ["cropped"]),  # print darkened the cut card's mean brightness
-    (720500, "cccd_front", "too_small_card", ["too_small"]),  # a far card on wood is not cut off
-    (810004, "cmnd_front", "good", []),  # a good photo with a blur ratio of 2.97
-])
+@pytest.mark.parametrize(
+    "seed, kind, cls, expected",
+    [
+        (420407, "cancuoc_front", "cropped", ["cropped"]),  # the chip alone looked like a far card
+        (520404, "cmnd_front", "cropped", ["cropped"]),  # print darkened the cut card's mean brightness
+        (720500, "cccd_front", "too_small_card", ["too_small"]),  # a far card on wood is not cut off
+        (810004, "cmnd_front", "good", []),  # a good photo with a blur ratio of 2.97
+    ],
+)
 def test_cut_off_cards_and_far_cards(sample, seed, kind, cls, expected):
     p, _ = sample(seed, kind, cls)
     assert ocr.analyze(p, expect="id_card", read=False)["quality"]["problems"] == expected
@@ -142,8 +155,12 @@ def _white_page_photo(path, paper: int, fill: float, frame=(1600, 1200)) -> None
     words = "tôi là người ủy quyền cho ông bà được thay mặt nộp hồ sơ đăng ký khai sinh".split()
     draw.text((pw // 2, ph // 14), "GIẤY ỦY QUYỀN", font=font, fill=(15, 15, 15), anchor="mt")
     for i, y in enumerate(range(ph // 6, ph - ph // 10, ph // 28)):
-        draw.text((pw // 12, y), " ".join(words[(i + j) % len(words)] for j in range(9)), font=font,
-                  fill=(25, 25, 25))
+        draw.text(
+            (pw // 12, y),
+            " ".join(words[(i + j) % len(words)] for j in range(9)),
+            font=font,
+            fill=(25, 25, 25),
+        )
     photo.paste(page, ((W - pw) // 2, (H - ph) // 2))
     photo.save(path, quality=90)
 

@@ -15,8 +15,11 @@ from ocr.synth import KINDS
 
 def test_mrz_matches_public_sample():
     lines = mrz.build("001093047064", "1993-01-05", "Nam", "2033-01-05", "Ưng Hoàng Hiệp")
-    assert lines == ["IDVNM0930470641001093047064<<2", "9301054M3301052VNM<<<<<<<<<<<8",
-                     "UNG<<HOANG<HIEP<<<<<<<<<<<<<<<"]
+    assert lines == [
+        "IDVNM0930470641001093047064<<2",
+        "9301054M3301052VNM<<<<<<<<<<<8",
+        "UNG<<HOANG<HIEP<<<<<<<<<<<<<<<",
+    ]
     res = mrz.parse(lines)
     assert res["valid"]
     assert res["fields"]["id_number"] == "001093047064"
@@ -29,8 +32,12 @@ def test_mrz_matches_public_sample():
 
 
 def test_id_number_rules():
-    assert idnum.decode("079203001234") == {"province_code": "079", "province": "Hồ Chí Minh",
-                                            "sex": "Nam", "birth_year": 2003}
+    assert idnum.decode("079203001234") == {
+        "province_code": "079",
+        "province": "Hồ Chí Minh",
+        "sex": "Nam",
+        "birth_year": 2003,
+    }
     c = idnum.check_number("001193012345", "1993-05-01", "Nữ")
     assert c == {"format": "ok", "province_code": "ok", "birth_year": "ok", "sex": "ok"}
     c = idnum.check_number("003093012345", "1994-05-01", "Nữ")
@@ -44,9 +51,15 @@ def test_id_number_rules():
 def test_qr_format():
     f, c = parse_qr("001093047064|123456789|Ưng Hoàng Hiệp|05011993|Nam|Số 1 Lê Lợi, Hà Nội|01022021")
     assert c["format"] == "ok"
-    assert f == {"id_number": "001093047064", "old_id_number": "123456789", "full_name": "ƯNG HOÀNG HIỆP",
-                 "date_of_birth": "1993-01-05", "sex": "Nam", "place_of_residence": "Số 1 Lê Lợi, Hà Nội",
-                 "date_of_issue": "2021-02-01"}
+    assert f == {
+        "id_number": "001093047064",
+        "old_id_number": "123456789",
+        "full_name": "ƯNG HOÀNG HIỆP",
+        "date_of_birth": "1993-01-05",
+        "sex": "Nam",
+        "place_of_residence": "Số 1 Lê Lợi, Hà Nội",
+        "date_of_issue": "2021-02-01",
+    }
     assert parse_qr("garbage")[1]["format"] == "unknown"
 
 

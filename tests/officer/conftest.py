@@ -3,14 +3,14 @@ two agencies and every role."""
 
 from __future__ import annotations
 
-from typing import AsyncIterator
+from collections.abc import AsyncIterator
 
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
+from officer_kit import make_officers
 
 from bot.app import create_app
 from core.hub import RUNTIME
-from officer_kit import make_officers
 
 
 @pytest.fixture

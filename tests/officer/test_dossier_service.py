@@ -7,29 +7,54 @@ from __future__ import annotations
 import itertools
 
 import pytest
-
 from officer_kit import make_officers, seed_dossier
+
 from services import actions, dossier_views
 from services.assignments import assign
-from services.dossiers import (TRANSITIONS, VISIBLE, DossierNotFound, Forbidden, InvalidInput, Status,
-                               TransitionNotAllowed, can_move, check_move, sources_of, visible)
+from services.dossiers import (
+    TRANSITIONS,
+    VISIBLE,
+    DossierNotFound,
+    Forbidden,
+    InvalidInput,
+    Status,
+    TransitionNotAllowed,
+    can_move,
+    check_move,
+    sources_of,
+    visible,
+)
 from services.officers import Principal
 
 # the contract's life of a dossier, written out once more on purpose: the table must equal it
 ALLOWED = {
     ("draft", "submitted"),
-    ("submitted", "in_review"), ("submitted", "needs_supplement"), ("submitted", "accepted"),
+    ("submitted", "in_review"),
+    ("submitted", "needs_supplement"),
+    ("submitted", "accepted"),
     ("submitted", "rejected"),
-    ("in_review", "needs_supplement"), ("in_review", "accepted"), ("in_review", "rejected"),
-    ("needs_supplement", "needs_supplement"), ("needs_supplement", "submitted"), ("needs_supplement", "rejected"),
+    ("in_review", "needs_supplement"),
+    ("in_review", "accepted"),
+    ("in_review", "rejected"),
+    ("needs_supplement", "needs_supplement"),
+    ("needs_supplement", "submitted"),
+    ("needs_supplement", "rejected"),
     ("accepted", "result_ready"),
     ("result_ready", "completed"),
 }
 
 
 def test_statuses_are_the_contracts():
-    assert [s.value for s in Status] == ["draft", "submitted", "in_review", "needs_supplement", "accepted",
-                                         "rejected", "result_ready", "completed"]
+    assert [s.value for s in Status] == [
+        "draft",
+        "submitted",
+        "in_review",
+        "needs_supplement",
+        "accepted",
+        "rejected",
+        "result_ready",
+        "completed",
+    ]
     assert set(TRANSITIONS) == set(Status)
     assert "draft" not in VISIBLE and len(VISIBLE) == 7
 
@@ -40,10 +65,20 @@ def test_every_allowed_change_is_allowed():
         assert can_move(current, target), (current, target)
 
 
-@pytest.mark.parametrize("current,target", [
-    ("completed", "submitted"), ("rejected", "accepted"), ("accepted", "rejected"), ("draft", "accepted"),
-    ("result_ready", "accepted"), ("needs_supplement", "accepted"), ("in_review", "submitted"),
-    ("accepted", "accepted"), ("completed", "completed")])
+@pytest.mark.parametrize(
+    "current,target",
+    [
+        ("completed", "submitted"),
+        ("rejected", "accepted"),
+        ("accepted", "rejected"),
+        ("draft", "accepted"),
+        ("result_ready", "accepted"),
+        ("needs_supplement", "accepted"),
+        ("in_review", "submitted"),
+        ("accepted", "accepted"),
+        ("completed", "completed"),
+    ],
+)
 def test_a_sample_of_forbidden_changes_is_refused(current, target):
     assert not can_move(current, target)
 
@@ -104,7 +139,9 @@ async def test_queries_actions_and_typed_errors_without_http(service):
     assert empty.value.code == "empty"
     result = await actions.perform(rt, lan, code, "accept")
     assert result["status"] == "accepted" and isinstance(result["message_id"], int)
-    assert (await actions.perform(rt, lan, code, "result_ready", note="Mang CCCD"))["status"] == "result_ready"
+    assert (await actions.perform(rt, lan, code, "result_ready", note="Mang CCCD"))[
+        "status"
+    ] == "result_ready"
     assert (await actions.perform(rt, lan, code, "complete"))["status"] == "completed"
     with pytest.raises(TransitionNotAllowed):
         await actions.perform(rt, lan, code, "complete")

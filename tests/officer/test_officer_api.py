@@ -3,11 +3,22 @@ the actions through bot/actions.py, and the OpenAPI description of every route."
 
 from __future__ import annotations
 
-from handlers import auth
 from officer_kit import PASSWORD, api_token, bearer, seed_dossier
 
-ACTIONS = ["supplement-request", "messages", "accept", "reject", "result-ready", "complete", "late-apology", "review",
-           "take-over", "hand-back"]
+from handlers import auth
+
+ACTIONS = [
+    "supplement-request",
+    "messages",
+    "accept",
+    "reject",
+    "result-ready",
+    "complete",
+    "late-apology",
+    "review",
+    "take-over",
+    "hand-back",
+]
 
 
 async def test_every_v1_route_needs_a_token(client, rt):
@@ -63,8 +74,12 @@ async def test_bad_credentials_and_throttling(client):
     assert locked.status == 429, await locked.text()
     assert (await locked.json())["error"] == "too_many_attempts" and int(locked.headers["Retry-After"]) > 0
     # another username from the same address is not locked out
-    assert (await client.post("/api/v1/auth/token", json={"username": "hoa", "password": PASSWORD})).status == 200
-    bad = await client.post("/api/v1/auth/token", data=b"{not json", headers={"Content-Type": "application/json"})
+    assert (
+        await client.post("/api/v1/auth/token", json={"username": "hoa", "password": PASSWORD})
+    ).status == 200
+    bad = await client.post(
+        "/api/v1/auth/token", data=b"{not json", headers={"Content-Type": "application/json"}
+    )
     assert bad.status == 400 and (await bad.json())["error"] == "malformed_json"
     missing = await client.post("/api/v1/auth/token", json={"username": "lan"})
     assert missing.status == 400 and (await missing.json())["error"] == "invalid_body"
@@ -78,9 +93,17 @@ async def test_another_agencys_dossier_is_invisible(client, rt):
     codes = {i["code"] for i in listed["items"]}
     assert mine in codes and other not in codes
     for method, path in [("GET", ""), ("GET", "/messages")] + [("POST", "/" + a) for a in ACTIONS]:
-        r = await client.request(method, f"/api/v1/dossiers/{other}{path}", headers=bearer(token),
-                                 json={"text": "x", "reason": "x", "items": [{"document": "cccd_nguoi_khai", "reason": "x"}],
-                                       "new_date": "2099-01-01"})
+        r = await client.request(
+            method,
+            f"/api/v1/dossiers/{other}{path}",
+            headers=bearer(token),
+            json={
+                "text": "x",
+                "reason": "x",
+                "items": [{"document": "cccd_nguoi_khai", "reason": "x"}],
+                "new_date": "2099-01-01",
+            },
+        )
         assert r.status in (403, 404), (method, path, r.status)
         assert (await r.json())["error"] in {"not_found", "forbidden_role"}
     # the other agency's officer sees theirs and not ours
@@ -100,9 +123,17 @@ async def test_analyst_sees_counts_but_no_personal_data_and_cannot_act(client, r
         r = await client.get(f"/api/v1/dossiers/{code}{path}", headers=bearer(token))
         assert r.status == 403 and (await r.json())["error"] == "forbidden_role"
     for action in ACTIONS:
-        r = await client.post(f"/api/v1/dossiers/{code}/{action}", headers=bearer(token),
-                              json={"text": "x", "reason": "x", "note": "x", "new_date": "2099-01-01",
-                                    "items": [{"document": "cccd_nguoi_khai", "reason": "x"}]})
+        r = await client.post(
+            f"/api/v1/dossiers/{code}/{action}",
+            headers=bearer(token),
+            json={
+                "text": "x",
+                "reason": "x",
+                "note": "x",
+                "new_date": "2099-01-01",
+                "items": [{"document": "cccd_nguoi_khai", "reason": "x"}],
+            },
+        )
         assert r.status == 403, (action, r.status)
     detail = await client.get(f"/api/v1/dossiers/{code}", headers=bearer(await api_token(client, "lan")))
     assert detail.status == 200
@@ -119,15 +150,25 @@ async def test_supplement_then_accept_through_the_api(client, rt):
     assert any("mrz.id_number" in w for w in warnings) and any("full_name" in w for w in warnings)
     keys = {d["key"] for d in detail["required_documents"]}
     assert {"giay_chung_sinh", "cccd_nguoi_khai"} <= keys
-    unknown = await client.post(f"/api/v1/dossiers/{code}/supplement-request", headers=h,
-                                json={"items": [{"document": "ho_chieu", "reason": "x"}], "note": ""})
+    unknown = await client.post(
+        f"/api/v1/dossiers/{code}/supplement-request",
+        headers=h,
+        json={"items": [{"document": "ho_chieu", "reason": "x"}], "note": ""},
+    )
     assert unknown.status == 422 and (await unknown.json())["error"] == "unknown_document"
     empty = await client.post(f"/api/v1/dossiers/{code}/supplement-request", headers=h, json={"items": []})
     assert empty.status == 400
-    r = await client.post(f"/api/v1/dossiers/{code}/supplement-request", headers=h, json={
-        "items": [{"document": "giay_chung_sinh", "reason": "Chưa có trong hồ sơ"},
-                  {"document": "cccd_nguoi_khai", "reason": "Ảnh mờ, chụp lại"}],
-        "note": "Gửi cả hai trong hôm nay"})
+    r = await client.post(
+        f"/api/v1/dossiers/{code}/supplement-request",
+        headers=h,
+        json={
+            "items": [
+                {"document": "giay_chung_sinh", "reason": "Chưa có trong hồ sơ"},
+                {"document": "cccd_nguoi_khai", "reason": "Ảnh mờ, chụp lại"},
+            ],
+            "note": "Gửi cả hai trong hôm nay",
+        },
+    )
     assert r.status == 201, await r.text()
     result = await r.json()
     assert result["status"] == "needs_supplement" and isinstance(result["message_id"], int)
@@ -145,7 +186,10 @@ async def test_supplement_then_accept_through_the_api(client, rt):
     blank = await client.post(f"/api/v1/dossiers/{code}/messages", headers=h, json={"text": "   "})
     assert blank.status == 400
     audit = (await (await client.get(f"/api/v1/dossiers/{code}", headers=h)).json())["audit"]
-    assert [e["action"] for e in audit if e["officer"] == "lan"][-2:] == ["supplement_requested", "officer_message"]
+    assert [e["action"] for e in audit if e["officer"] == "lan"][-2:] == [
+        "supplement_requested",
+        "officer_message",
+    ]
 
 
 async def test_accept_reject_result_and_late(client, rt):
@@ -153,14 +197,21 @@ async def test_accept_reject_result_and_late(client, rt):
     code = await seed_dossier(rt)
     r = await client.post(f"/api/v1/dossiers/{code}/accept", headers=h)
     assert r.status == 200 and (await r.json())["status"] == "accepted"
-    late = await client.post(f"/api/v1/dossiers/{code}/late-apology", headers=h,
-                             json={"reason": "Cần xác minh thêm", "new_date": "2099-12-31"})
+    late = await client.post(
+        f"/api/v1/dossiers/{code}/late-apology",
+        headers=h,
+        json={"reason": "Cần xác minh thêm", "new_date": "2099-12-31"},
+    )
     assert late.status == 200, await late.text()
-    past = await client.post(f"/api/v1/dossiers/{code}/late-apology", headers=h,
-                             json={"reason": "x", "new_date": "2000-01-01"})
+    past = await client.post(
+        f"/api/v1/dossiers/{code}/late-apology", headers=h, json={"reason": "x", "new_date": "2000-01-01"}
+    )
     assert past.status == 422
-    assert (await client.post(f"/api/v1/dossiers/{code}/late-apology", headers=h,
-                              json={"reason": "x", "new_date": "31/12/2099"})).status == 400
+    assert (
+        await client.post(
+            f"/api/v1/dossiers/{code}/late-apology", headers=h, json={"reason": "x", "new_date": "31/12/2099"}
+        )
+    ).status == 400
     ready = await client.post(f"/api/v1/dossiers/{code}/result-ready", headers=h, json={"note": "Mang CCCD"})
     assert ready.status == 200 and (await ready.json())["status"] == "result_ready"
     done = await client.post(f"/api/v1/dossiers/{code}/complete", headers=h)
@@ -172,7 +223,9 @@ async def test_accept_reject_result_and_late(client, rt):
     audit = (await (await client.get(f"/api/v1/dossiers/{code}", headers=h)).json())["audit"]
     assert [e["action"] for e in audit][-2:] == ["result_ready", "completed"]
     code2 = await seed_dossier(rt)
-    rej = await client.post(f"/api/v1/dossiers/{code2}/reject", headers=h, json={"reason": "Không thuộc thẩm quyền"})
+    rej = await client.post(
+        f"/api/v1/dossiers/{code2}/reject", headers=h, json={"reason": "Không thuộc thẩm quyền"}
+    )
     assert rej.status == 200 and (await rej.json())["status"] == "rejected"
     msgs = (await (await client.get(f"/api/v1/dossiers/{code2}/messages", headers=h)).json())["messages"]
     assert "Không thuộc thẩm quyền" in msgs[-1]["text"] and msgs[-1]["author"] == "officer"
@@ -221,9 +274,15 @@ async def test_openapi_describes_every_v1_route(client):
         if path and path.startswith("/api/v1") and route.method != "HEAD":
             served.add((route.method, path))
     assert served == described
-    for path in ("/api/v1/dossiers", "/api/v1/dossiers/{code}", "/api/v1/dossiers/{code}/supplement-request",
-                 "/api/v1/dossiers/{code}/messages", "/api/v1/dossiers/{code}/accept",
-                 "/api/v1/dossiers/{code}/reject", "/api/v1/dossiers/{code}/result-ready"):
+    for path in (
+        "/api/v1/dossiers",
+        "/api/v1/dossiers/{code}",
+        "/api/v1/dossiers/{code}/supplement-request",
+        "/api/v1/dossiers/{code}/messages",
+        "/api/v1/dossiers/{code}/accept",
+        "/api/v1/dossiers/{code}/reject",
+        "/api/v1/dossiers/{code}/result-ready",
+    ):
         assert path in spec["paths"]
 
 
@@ -231,9 +290,9 @@ async def test_throttling_behind_a_trusted_proxy(backend_settings):
     """Behind a proxy listed in TRUSTED_PROXIES each client is counted by its X-Forwarded-For
     address; from anyone else the header is ignored (it could be forged)."""
     from aiohttp.test_utils import TestClient, TestServer
+    from officer_kit import make_officers
 
     from bot.app import create_app
-    from officer_kit import make_officers
 
     await make_officers(backend_settings)
     wrong = {"username": "lan", "password": "sai-mat-khau-000"}
@@ -252,7 +311,9 @@ async def test_throttling_behind_a_trusted_proxy(backend_settings):
 
     with pytest.raises(ValueError, match="TRUSTED_PROXIES: 'proxy.local'"):
         create_app(backend_settings.with_overrides(trusted_proxies="127.0.0.1, proxy.local"), role="web")
-    direct = create_app(backend_settings.with_overrides(redis_prefix=backend_settings.redis_prefix + "d:"), role="web")
+    direct = create_app(
+        backend_settings.with_overrides(redis_prefix=backend_settings.redis_prefix + "d:"), role="web"
+    )
     async with TestClient(TestServer(direct)) as c:
         for _ in range(auth.THROTTLE_MAX_FAILURES):
             await c.post("/api/v1/auth/token", json=wrong, headers=via("203.0.113.7"))
@@ -274,7 +335,9 @@ def test_client_address_from_forwarded_headers():
 
     def ip(peer: str, xff: list[str] | None = None, trusted: str = "10.0.0.5, 10.1.0.0/16, ::1") -> str:
         headers = CIMultiDict(("X-Forwarded-For", v) for v in (xff or []))
-        return auth.client_ip(make_mocked_request("POST", "/", headers=headers, transport=Peer(peer)), trusted)
+        return auth.client_ip(
+            make_mocked_request("POST", "/", headers=headers, transport=Peer(peer)), trusted
+        )
 
     assert ip("192.0.2.1", ["203.0.113.1"]) == "192.0.2.1"  # not a proxy: the header is ignored
     assert ip("10.0.0.5", ["203.0.113.1"]) == "203.0.113.1"

@@ -8,14 +8,13 @@ import re
 
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
+from officer_kit import PASSWORD, api_token, bearer, console_login, csrf_of, make_officers, seed_dossier
 from sqlalchemy import select, update
 
 from bot.app import create_app
-from core.hub import RUNTIME
-
-from handlers import auth
 from core.db import Officer, Outbox
-from officer_kit import PASSWORD, api_token, bearer, console_login, csrf_of, make_officers, seed_dossier
+from core.hub import RUNTIME
+from handlers import auth
 
 
 async def test_opening_assigns_and_supervisors_reassign(client, rt):
@@ -24,13 +23,16 @@ async def test_opening_assigns_and_supervisors_reassign(client, rt):
     page = await (await client.get(f"/officer/dossiers/{code}")).text()
     assert re.search(r'id="assignee">lan<', page)
     assert "Phân công lại" not in page  # an officer cannot reassign
-    r = await client.post(f"/officer/dossiers/{code}/assign", data={"csrf": csrf, "officer": "tuan"},
-                          allow_redirects=False)
+    r = await client.post(
+        f"/officer/dossiers/{code}/assign", data={"csrf": csrf, "officer": "tuan"}, allow_redirects=False
+    )
     assert r.status == 403
     mine = await (await client.get("/officer?mine=1")).text()
     assert code in mine
     h_lan = bearer(await api_token(client, "lan"))
-    assert (await client.post(f"/api/v1/dossiers/{code}/assign", headers=h_lan, json={"officer": "tuan"})).status == 403
+    assert (
+        await client.post(f"/api/v1/dossiers/{code}/assign", headers=h_lan, json={"officer": "tuan"})
+    ).status == 403
 
     h_sup = bearer(await api_token(client, "hoa"))
     for target in ("minh", "khac", "nobody"):  # an analyst, another agency, nobody
@@ -49,8 +51,9 @@ async def test_opening_assigns_and_supervisors_reassign(client, rt):
     csrf = await console_login(client, "hoa")
     page = await (await client.get(f"/officer/dossiers/{code}")).text()
     assert "Phân công lại" in page and re.search(r'id="assignee">tuan<', page)
-    r = await client.post(f"/officer/dossiers/{code}/assign", data={"csrf": csrf, "officer": "lan"},
-                          allow_redirects=False)
+    r = await client.post(
+        f"/officer/dossiers/{code}/assign", data={"csrf": csrf, "officer": "lan"}, allow_redirects=False
+    )
     assert r.status == 303 and "ok=assign" in r.headers["Location"]
     assert re.search(r'id="assignee">lan<', await (await client.get(f"/officer/dossiers/{code}")).text())
 
@@ -92,7 +95,9 @@ async def test_sessions_and_tokens_end(client, rt, backend_settings):
     async with rt.db.session() as s:
         lan = (await s.execute(select(Officer).where(Officer.username == "lan"))).scalar_one()
     # an expired console session sends the officer to the login page
-    client.session.cookie_jar.update_cookies({auth.SESSION_COOKIE: auth.issue(secret, "session", lan, -1, n="abc")})
+    client.session.cookie_jar.update_cookies(
+        {auth.SESSION_COOKIE: auth.issue(secret, "session", lan, -1, n="abc")}
+    )
     r = await client.get("/officer", allow_redirects=False)
     assert r.status == 303 and "/officer/login" in r.headers["Location"]
     token = await api_token(client, "lan")
@@ -102,7 +107,11 @@ async def test_sessions_and_tokens_end(client, rt, backend_settings):
     from services.officers import hash_password
 
     async with rt.db.session() as s, s.begin():
-        await s.execute(update(Officer).where(Officer.id == lan.id).values(password_hash=hash_password("mat-khau-moi-456")))
+        await s.execute(
+            update(Officer)
+            .where(Officer.id == lan.id)
+            .values(password_hash=hash_password("mat-khau-moi-456"))
+        )
     assert (await client.get("/api/v1/me", headers=bearer(token))).status == 401
     assert (await client.get("/officer", allow_redirects=False)).status == 303
     token = await api_token(client, "lan", "mat-khau-moi-456")
@@ -118,8 +127,11 @@ async def test_login_redirects_only_inside_the_console(client):
     page = await client.get("/officer/login?next=https://evil.example/")
     html = await page.text()
     assert 'name="next" value="/officer"' in html
-    r = await client.post("/officer/login", data={"username": "lan", "password": PASSWORD, "csrf": csrf_of(html),
-                                                  "next": "//evil.example/"}, allow_redirects=False)
+    r = await client.post(
+        "/officer/login",
+        data={"username": "lan", "password": PASSWORD, "csrf": csrf_of(html), "next": "//evil.example/"},
+        allow_redirects=False,
+    )
     assert r.status == 303 and r.headers["Location"] == "/officer"
     cookie = r.cookies[auth.SESSION_COOKIE]
     assert cookie["httponly"] and cookie["samesite"] == "Lax" and cookie["path"] == "/officer"
@@ -130,13 +142,23 @@ async def test_result_collected_closes_the_dossier_from_the_console(client, rt):
     csrf = await console_login(client, "lan")
     page = await (await client.get(f"/officer/dossiers/{code}")).text()
     assert 'action="/officer/dossiers/' + code + '/complete"' in page
-    r = await client.post(f"/officer/dossiers/{code}/complete",
-                          data={"csrf": csrf, "note": "Người dân đã nhận bản chính lúc 9 giờ"}, allow_redirects=False)
+    r = await client.post(
+        f"/officer/dossiers/{code}/complete",
+        data={"csrf": csrf, "note": "Người dân đã nhận bản chính lúc 9 giờ"},
+        allow_redirects=False,
+    )
     assert r.status == 303 and "ok=complete" in r.headers["Location"]
     page = await (await client.get(r.headers["Location"])).text()
     assert re.search(r'id="status">Đã trả kết quả<', page) and "hồ sơ hoàn thành" in page
-    thread = (await (await client.get(f"/api/v1/dossiers/{code}/messages",
-                                      headers=bearer(await api_token(client, "lan")))).json())["messages"]
+    thread = (
+        await (
+            await client.get(
+                f"/api/v1/dossiers/{code}/messages", headers=bearer(await api_token(client, "lan"))
+            )
+        ).json()
+    )["messages"]
     assert "đã hoàn thành" in thread[-1]["text"] and "nhận bản chính lúc 9 giờ" in thread[-1]["text"]
-    again = await client.post(f"/officer/dossiers/{code}/complete", data={"csrf": csrf}, allow_redirects=False)
+    again = await client.post(
+        f"/officer/dossiers/{code}/complete", data={"csrf": csrf}, allow_redirects=False
+    )
     assert "err=bad_status" in again.headers["Location"]

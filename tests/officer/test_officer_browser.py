@@ -49,15 +49,20 @@ async def test_officer_asks_for_two_documents_then_accepts_in_the_browser(server
         # may finish after the element appears)
         await officer.wait_for_function(
             "() => { const i = document.querySelector('img.thumb'); return i && i.complete && i.naturalWidth > 100; }",
-            timeout=10000)
+            timeout=10000,
+        )
 
         form = officer.locator("#supplement")
         for box in await form.locator('input[type="checkbox"]').all():
             await box.uncheck()
         await form.get_by_label("Giấy chứng sinh", exact=False).first.check()
-        await form.locator('input[name="reason:giay_chung_sinh"]').fill("Ảnh bị lóa, không đọc được tên người mẹ")
+        await form.locator('input[name="reason:giay_chung_sinh"]').fill(
+            "Ảnh bị lóa, không đọc được tên người mẹ"
+        )
         await form.locator("#doc-van_ban_uy_quyen").check()
-        await form.locator('input[name="reason:van_ban_uy_quyen"]').fill("Cần văn bản ủy quyền của người đi nộp")
+        await form.locator('input[name="reason:van_ban_uy_quyen"]').fill(
+            "Cần văn bản ủy quyền của người đi nộp"
+        )
         await form.get_by_label("Ghi chú chung").fill("Bạn gửi cả hai giấy tờ giúp mình nhé.")
         await form.get_by_role("button", name="Gửi yêu cầu bổ sung").click()
         await expect(officer.locator(".flash")).to_contain_text("Đã gửi yêu cầu bổ sung")
@@ -97,7 +102,7 @@ async def test_officer_asks_for_two_documents_then_accepts_in_the_browser(server
         # markup typed by a citizen reaches the open page as text (the live path, not a reload)
         dialogs: list[str] = []
         officer.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-        hostile = '<img src=x onerror=alert(1)><script>alert(2)</script> cảm ơn'
+        hostile = "<img src=x onerror=alert(1)><script>alert(2)</script> cảm ơn"
         await citizen.fill("#text", hostile)
         await citizen.keyboard.press("Enter")
         live = officer_thread.locator("li.citizen").last

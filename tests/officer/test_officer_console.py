@@ -8,10 +8,10 @@ import time
 from urllib.parse import parse_qs, urlparse
 
 import aiohttp
-
-from handlers import auth
 from citizen import photo
 from officer_kit import EVIL, PASSWORD, assert_inert, console_login, csrf_of, seed_dossier
+
+from handlers import auth
 
 
 async def _stored_photo(rt) -> str:
@@ -24,15 +24,19 @@ async def test_login_needs_csrf_and_wrong_passwords_are_throttled(client):
     page = await client.get("/officer/login")
     assert page.status == 200 and "Đăng nhập cán bộ" in await page.text()
     assert "default-src 'self'" in page.headers["Content-Security-Policy"]
-    no_csrf = await client.post("/officer/login", data={"username": "lan", "password": PASSWORD},
-                                allow_redirects=False)
+    no_csrf = await client.post(
+        "/officer/login", data={"username": "lan", "password": PASSWORD}, allow_redirects=False
+    )
     assert no_csrf.status == 403
     token = csrf_of(await no_csrf.text())
     for _ in range(auth.THROTTLE_MAX_FAILURES):
-        bad = await client.post("/officer/login", data={"username": "lan", "password": "sai-roi-000", "csrf": token})
+        bad = await client.post(
+            "/officer/login", data={"username": "lan", "password": "sai-roi-000", "csrf": token}
+        )
         assert bad.status == 401 and "Sai tên đăng nhập hoặc mật khẩu" in await bad.text()
-    locked = await client.post("/officer/login", data={"username": "lan", "password": PASSWORD, "csrf": token},
-                               allow_redirects=False)
+    locked = await client.post(
+        "/officer/login", data={"username": "lan", "password": PASSWORD, "csrf": token}, allow_redirects=False
+    )
     assert locked.status == 429 and "quá nhiều lần" in await locked.text()
     # another officer on the same computer still logs in
     csrf = await console_login(client, "hoa")
@@ -43,11 +47,18 @@ async def test_hostile_strings_are_escaped_on_every_page(client, rt):
     code = await seed_dossier(rt, evil=EVIL, photo_path=await _stored_photo(rt))
     csrf = await console_login(client, "lan")
     # an officer's own message with markup is shown as text too
-    r = await client.post(f"/officer/dossiers/{code}/message", data={"csrf": csrf, "text": f"Trả lời {EVIL}"},
-                          allow_redirects=False)
+    r = await client.post(
+        f"/officer/dossiers/{code}/message",
+        data={"csrf": csrf, "text": f"Trả lời {EVIL}"},
+        allow_redirects=False,
+    )
     assert r.status == 303
-    for url in ("/officer", f"/officer/dossiers/{code}", "/officer?status=in_review",
-                f"/officer/login?next=/officer/{EVIL}"):
+    for url in (
+        "/officer",
+        f"/officer/dossiers/{code}",
+        "/officer?status=in_review",
+        f"/officer/login?next=/officer/{EVIL}",
+    ):
         page = await client.get(url)
         html = await page.text()
         assert page.status == 200, url
@@ -77,8 +88,10 @@ async def test_forms_without_a_valid_csrf_token_are_refused(client, rt):
     async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as other:
         base = str(client.make_url(""))
         page = await other.get(base + "/officer/login")
-        await other.post(base + "/officer/login", data={"username": "hoa", "password": PASSWORD,
-                                                        "csrf": csrf_of(await page.text())})
+        await other.post(
+            base + "/officer/login",
+            data={"username": "hoa", "password": PASSWORD, "csrf": csrf_of(await page.text())},
+        )
         foreign = csrf_of(await (await other.get(base + "/officer")).text())
     r = await client.post(f"/officer/dossiers/{code}/accept", data={"csrf": foreign}, allow_redirects=False)
     assert r.status == 403
@@ -96,8 +109,9 @@ async def test_agency_and_role_limits_in_the_console(client, rt):
     mine = await seed_dossier(rt)
     csrf = await console_login(client, "lan")
     assert (await client.get(f"/officer/dossiers/{other}")).status == 404
-    assert (await client.post(f"/officer/dossiers/{other}/accept", data={"csrf": csrf},
-                              allow_redirects=False)).status == 404
+    assert (
+        await client.post(f"/officer/dossiers/{other}/accept", data={"csrf": csrf}, allow_redirects=False)
+    ).status == 404
     assert (await client.get(f"/officer/dossiers/{other}/thread")).status == 404
     queue = await (await client.get("/officer")).text()
     assert mine in queue and other not in queue
@@ -184,7 +198,6 @@ async def test_new_citizen_messages_reach_the_open_page_without_reload(client, r
     assert "Tôi đã gửi đủ chưa ạ?" in texts
     assert later["messages"][0]["author_label"] == "Người dân"
     assert all(v in {"sending", "sent", "failed", "held"} for v in later["delivery"].values())
-
 
 
 async def test_queue_filters_and_counts(client, rt):

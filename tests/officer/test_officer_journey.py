@@ -18,10 +18,17 @@ async def test_supplement_loop_and_receipt_in_the_citizens_thread(client, rt):
     review = await client.post(f"/api/v1/dossiers/{code}/review", headers=h)
     assert review.status == 200 and (await review.json())["status"] == "in_review"
 
-    r = await client.post(f"/api/v1/dossiers/{code}/supplement-request", headers=h, json={
-        "items": [{"document": "giay_chung_sinh", "reason": "Ảnh bị lóa, không đọc được tên người mẹ"},
-                  {"document": "van_ban_uy_quyen", "reason": "Người đi nộp không phải bố mẹ của bé"}],
-        "note": "Bạn gửi lại cả hai giấy tờ giúp mình."})
+    r = await client.post(
+        f"/api/v1/dossiers/{code}/supplement-request",
+        headers=h,
+        json={
+            "items": [
+                {"document": "giay_chung_sinh", "reason": "Ảnh bị lóa, không đọc được tên người mẹ"},
+                {"document": "van_ban_uy_quyen", "reason": "Người đi nộp không phải bố mẹ của bé"},
+            ],
+            "note": "Bạn gửi lại cả hai giấy tờ giúp mình.",
+        },
+    )
     assert r.status == 201, await r.text()
     await wait_for(lambda: _delivered(citizen, "Người đi nộp không phải bố mẹ của bé"))
     notice = [t for t in await citizen.outbound() if "Ảnh bị lóa" in t]
@@ -30,6 +37,7 @@ async def test_supplement_loop_and_receipt_in_the_citizens_thread(client, rt):
 
     await citizen.say(photo=photo("paper", seed=301))
     await citizen.say(photo=photo("paper", seed=302))
+
     async def back_to_submitted():
         d = await (await client.get(f"/api/v1/dossiers/{code}", headers=h)).json()
         return d if d["status"] == "submitted" else None
@@ -37,7 +45,10 @@ async def test_supplement_loop_and_receipt_in_the_citizens_thread(client, rt):
     d = await wait_for(back_to_submitted)
     assert d["supplemented_at"]
     supplemented = [e for e in d["audit"] if e["action"] == "supplemented"]
-    assert supplemented and sorted(supplemented[-1]["data"]["documents"]) == ["giay_chung_sinh", "van_ban_uy_quyen"]
+    assert supplemented and sorted(supplemented[-1]["data"]["documents"]) == [
+        "giay_chung_sinh",
+        "van_ban_uy_quyen",
+    ]
     assert len(d["documents"]) == 4
 
     acc = await client.post(f"/api/v1/dossiers/{code}/accept", headers=h)

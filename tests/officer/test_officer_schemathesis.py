@@ -15,7 +15,6 @@ import hypothesis
 import hypothesis.errors
 import pytest
 import schemathesis
-
 from officer_kit import seed_dossier
 from support import served
 
@@ -44,11 +43,17 @@ async def _seed(url: str) -> list[str]:
 def api_server(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("schemathesis")
     codes: list[str] = []
-    with served(tmp, officers=(("lan", "DEMO", "officer", PASSWORD),),
-                before_start=lambda url: codes.extend(asyncio.run(_seed(url)))) as base:
-        req = urllib.request.Request(base + "/api/v1/auth/token", method="POST",
-                                     data=json.dumps({"username": "lan", "password": PASSWORD}).encode(),
-                                     headers={"Content-Type": "application/json"})
+    with served(
+        tmp,
+        officers=(("lan", "DEMO", "officer", PASSWORD),),
+        before_start=lambda url: codes.extend(asyncio.run(_seed(url))),
+    ) as base:
+        req = urllib.request.Request(
+            base + "/api/v1/auth/token",
+            method="POST",
+            data=json.dumps({"username": "lan", "password": PASSWORD}).encode(),
+            headers={"Content-Type": "application/json"},
+        )
         token = json.loads(urllib.request.urlopen(req, timeout=10).read())["access_token"]
         yield base, token, codes
     server_log = (tmp / "server.log").read_text(errors="replace")
@@ -61,11 +66,20 @@ def _check(case, token: str, codes: list[str]) -> None:
         case.path_parameters["code"] = codes[i % len(codes)]
     headers = {} if i % 7 == 6 else {"Authorization": f"Bearer {token}"}
     response = case.call(headers=headers, timeout=10)
-    STATS[f"{case.method} {case.path} {response.status_code}"] = STATS.get(f"{case.method} {case.path} {response.status_code}", 0) + 1
-    assert response.status_code < 500, (case.method, case.formatted_path, response.status_code, response.text[:500])
+    STATS[f"{case.method} {case.path} {response.status_code}"] = (
+        STATS.get(f"{case.method} {case.path} {response.status_code}", 0) + 1
+    )
+    assert response.status_code < 500, (
+        case.method,
+        case.formatted_path,
+        response.status_code,
+        response.text[:500],
+    )
     if response.status_code >= 400:
         body = response.json()
-        assert isinstance(body.get("error"), str) and isinstance(body.get("message"), str), response.text[:300]
+        assert isinstance(body.get("error"), str) and isinstance(body.get("message"), str), response.text[
+            :300
+        ]
 
 
 def test_no_server_error_whatever_the_request(api_server):
@@ -82,8 +96,13 @@ def test_no_server_error_whatever_the_request(api_server):
             except Exception:  # an operation with nothing to break (no parameters, no body)
                 continue
 
-            @hypothesis.settings(max_examples=EXAMPLES, deadline=None, derandomize=True, database=None,
-                                 suppress_health_check=list(hypothesis.HealthCheck))
+            @hypothesis.settings(
+                max_examples=EXAMPLES,
+                deadline=None,
+                derandomize=True,
+                database=None,
+                suppress_health_check=list(hypothesis.HealthCheck),
+            )
             @hypothesis.given(case=strategy)
             def run(case):
                 _check(case, token, codes)
@@ -94,4 +113,6 @@ def test_no_server_error_whatever_the_request(api_server):
                 continue
             ran.append(f"{operation.label} ({mode.value})")
     assert len(ran) >= 25, ran
-    print("\nschemathesis:", sum(STATS.values()), "requests;", json.dumps(dict(sorted(STATS.items())), indent=0))
+    print(
+        "\nschemathesis:", sum(STATS.values()), "requests;", json.dumps(dict(sorted(STATS.items())), indent=0)
+    )

@@ -2,6 +2,7 @@
 
 make_sample(seed, kind, cls, size, fmt) -> (encoded image bytes, truth dict)
 """
+
 from __future__ import annotations
 
 import random
@@ -17,11 +18,27 @@ from .drawing import CARD_PX
 from .identity import make_identity
 
 KINDS = ["cccd_front", "cccd_back", "cancuoc_front", "cancuoc_back", "cmnd_front"]
-BAD_CLASSES = ["blurry", "too_dark", "too_bright", "glare", "cropped", "too_small_card",
-               "too_small_image", "not_document"]
-EXPECTED = {"good": set(), "blurry": {"blurry"}, "too_dark": {"too_dark"}, "too_bright": {"too_bright"},
-            "glare": {"glare"}, "cropped": {"cropped"}, "too_small_card": {"too_small"},
-            "too_small_image": {"too_small"}, "not_document": {"not_document"}}
+BAD_CLASSES = [
+    "blurry",
+    "too_dark",
+    "too_bright",
+    "glare",
+    "cropped",
+    "too_small_card",
+    "too_small_image",
+    "not_document",
+]
+EXPECTED = {
+    "good": set(),
+    "blurry": {"blurry"},
+    "too_dark": {"too_dark"},
+    "too_bright": {"too_bright"},
+    "glare": {"glare"},
+    "cropped": {"cropped"},
+    "too_small_card": {"too_small"},
+    "too_small_image": {"too_small"},
+    "not_document": {"not_document"},
+}
 FORMATS = ("jpeg", "png", "webp")
 
 __all__ = ["KINDS", "BAD_CLASSES", "EXPECTED", "make_sample", "render_card"]
@@ -65,13 +82,24 @@ def _not_document(rng, cls, W, H, fmt):
     img = fx.optics(img, rng)
     img = fx.sensor_noise(img, rng, rng.uniform(1.5, 3.5))
     data, enc = fx.encode(img, fmt, rng)
-    truth = {"kind": None, "cls": cls, "expect_problems": sorted(EXPECTED[cls]), "fields": {},
-             "quad": None, "meta": {"scene": name, "size": [W, H], **enc}}
+    truth = {
+        "kind": None,
+        "cls": cls,
+        "expect_problems": sorted(EXPECTED[cls]),
+        "fields": {},
+        "quad": None,
+        "meta": {"scene": name, "size": [W, H], **enc},
+    }
     return data, truth
 
 
-def make_sample(seed: int, kind: str = "cccd_front", cls: str = "good",
-                size: tuple[int, int] = (1600, 1200), fmt: str = "jpeg") -> tuple[bytes, dict]:
+def make_sample(
+    seed: int,
+    kind: str = "cccd_front",
+    cls: str = "good",
+    size: tuple[int, int] = (1600, 1200),
+    fmt: str = "jpeg",
+) -> tuple[bytes, dict]:
     if kind not in KINDS and cls != "not_document":
         raise ValueError(f"unknown kind {kind!r}")
     if cls not in EXPECTED:
@@ -137,11 +165,19 @@ def make_sample(seed: int, kind: str = "cccd_front", cls: str = "good",
         out_size = [nw, nh]
     data, enc = fx.encode(img, fmt, rng)
     truth = {
-        "kind": kind, "cls": cls, "expect_problems": sorted(EXPECTED[cls]), "fields": fields,
+        "kind": kind,
+        "cls": cls,
+        "expect_problems": sorted(EXPECTED[cls]),
+        "fields": fields,
         "quad": [[round(float(x), 1), round(float(y), 1)] for x, y in quad],
         "extra": {k: v for k, v in extra.items()},
-        "meta": {"size": out_size, "background": bg_kind, "hand": hand,
-                 "card_width_frac": round(card_w / W, 3),
-                 "outside_fraction": round(float(outside), 3), **enc},
+        "meta": {
+            "size": out_size,
+            "background": bg_kind,
+            "hand": hand,
+            "card_width_frac": round(card_w / W, 3),
+            "outside_fraction": round(float(outside), 3),
+            **enc,
+        },
     }
     return data, truth

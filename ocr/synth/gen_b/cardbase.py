@@ -1,4 +1,5 @@
 """A card canvas with print-offset and per-line jitter, and bilingual label helpers."""
+
 from __future__ import annotations
 
 import random
@@ -63,8 +64,17 @@ class Card:
     def gap(self) -> int:
         return mm(self.rng.uniform(0.8, 1.6))
 
-    def wrapped_value(self, x_after: int, y: int, left: int, right: int, s: str, size: float,
-                      line_mm: float, force_next=False) -> int:
+    def wrapped_value(
+        self,
+        x_after: int,
+        y: int,
+        left: int,
+        right: int,
+        s: str,
+        size: float,
+        line_mm: float,
+        force_next=False,
+    ) -> int:
         """Value starting after a label (or on the next line), wrapped onto following lines.
         Returns the baseline y of the last line."""
         f = self.st.value(size)
@@ -83,14 +93,16 @@ class Card:
 
     def header(self, cx_mm: float, y_mm: float, english_first=False, size=1.75, lines=None):
         """National header lines, centred on cx_mm."""
-        rows = lines or [("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "b", size),
-                         ("Độc lập - Tự do - Hạnh phúc", "b", size * 0.95),
-                         ("SOCIALIST REPUBLIC OF VIET NAM", "b", size * 0.9),
-                         ("Independence - Freedom - Happiness", "r", size * 0.85)]
+        rows = lines or [
+            ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "b", size),
+            ("Độc lập - Tự do - Hạnh phúc", "b", size * 0.95),
+            ("SOCIALIST REPUBLIC OF VIET NAM", "b", size * 0.9),
+            ("Independence - Freedom - Happiness", "r", size * 0.85),
+        ]
         y = y_mm
         for text, w, s in rows:
             f = self.st.font(self.st.label_fam, w, s)
-            f = dr.fit_font(lambda z: self.st.font(self.st.label_fam, w, z), s, text, mm(52))
+            f = dr.fit_font(lambda z, w=w: self.st.font(self.st.label_fam, w, z), s, text, mm(52))
             cx, yy = self.px(cx_mm, y, jitter=False)
             self.put_center(cx, yy, text, f)
             y += s * 1.3

@@ -1,4 +1,5 @@
 """Back sides: 2021 chip CCCD and 2024 căn cước, both with a TD1 MRZ."""
+
 from __future__ import annotations
 
 import random
@@ -12,9 +13,13 @@ from .codes import ascii_upper, mrz_td1, qr_image, qr_payload
 from .drawing import mm
 from .identity import dmy, iso
 
-MARKS = ["Nốt ruồi C:1cm trên sau đầu mày trái", "Sẹo chấm C:2cm dưới trước cánh mũi phải",
-         "Nốt ruồi C:1,5cm dưới sau mép phải", "Sẹo chấm C:3cm trên trước đuôi mắt trái",
-         "Nốt ruồi cách 2cm trên đầu mày phải"]
+MARKS = [
+    "Nốt ruồi C:1cm trên sau đầu mày trái",
+    "Sẹo chấm C:2cm dưới trước cánh mũi phải",
+    "Nốt ruồi C:1,5cm dưới sau mép phải",
+    "Sẹo chấm C:3cm trên trước đuôi mắt trái",
+    "Nốt ruồi cách 2cm trên đầu mày phải",
+]
 OFFICERS = ["Nguyễn Văn Thành", "Trần Quốc Bảo", "Lê Minh Đức", "Phạm Hữu Nghĩa"]
 
 
@@ -42,8 +47,13 @@ def _fingerprint(c: Card, x: int, y: int, w: int, h: int, rng):
     cx, cy = x + w / 2 + rng.uniform(-5, 5), y + h * 0.55
     for k in range(3, 22):
         rx, ry = w * 0.022 * k, h * 0.019 * k
-        d.arc([cx - rx, cy - ry, cx + rx, cy + ry], 200 + rng.randint(-20, 10), 520 + rng.randint(-10, 20),
-              fill=(70, 70, 80), width=3)
+        d.arc(
+            [cx - rx, cy - ry, cx + rx, cy + ry],
+            200 + rng.randint(-20, 10),
+            520 + rng.randint(-10, 20),
+            fill=(70, 70, 80),
+            width=3,
+        )
 
 
 def cccd_back(ident: dict, rng: random.Random):
@@ -60,7 +70,9 @@ def cccd_back(ident: dict, rng: random.Random):
         x, y = c.px(3.0, 20.8 + i * 2.6)
         c.put(x, y, ln, f)
     # fingerprints on the right
-    for k, (vn, en) in enumerate([("Ngón trỏ trái", "Left index finger"), ("Ngón trỏ phải", "Right index finger")]):
+    for k, (vn, en) in enumerate(
+        [("Ngón trỏ trái", "Left index finger"), ("Ngón trỏ phải", "Right index finger")]
+    ):
         x0 = mm(52.0 + k * 16.5 + c.ox)
         fx, fy = x0, mm(2.0 + c.oy)
         _fingerprint(c, fx, fy + mm(5.2), mm(15), mm(19), rng)
@@ -72,18 +84,29 @@ def cccd_back(ident: dict, rng: random.Random):
     x, y = c.px(3.0, 27.8)
     xe = c.label(x, y, "Ngày, tháng, năm", "Date, month, year", size=1.6)
     c.value(xe + c.gap(), y, dmy(ident["issue"]), size=2.05)
-    rows = ["CỤC TRƯỞNG CỤC CẢNH SÁT", "QUẢN LÝ HÀNH CHÍNH VỀ TRẬT TỰ XÃ HỘI",
-            "DIRECTOR GENERAL OF THE POLICE DEPARTMENT", "FOR ADMINISTRATIVE MANAGEMENT OF SOCIAL ORDER"]
+    rows = [
+        "CỤC TRƯỞNG CỤC CẢNH SÁT",
+        "QUẢN LÝ HÀNH CHÍNH VỀ TRẬT TỰ XÃ HỘI",
+        "DIRECTOR GENERAL OF THE POLICE DEPARTMENT",
+        "FOR ADMINISTRATIVE MANAGEMENT OF SOCIAL ORDER",
+    ]
     for i, t in enumerate(rows):
         cx, y = c.px(27.0, 30.6 + i * 1.9)
         fw = "b" if i < 2 else "r"
-        c.put_center(cx, y, t, dr.fit_font(lambda z: c.st.font(c.st.label_fam, fw, z), 1.45, t, mm(48)))
+        c.put_center(
+            cx, y, t, dr.fit_font(lambda z, fw=fw: c.st.font(c.st.label_fam, fw, z), 1.45, t, mm(48))
+        )
     sx, sy = c.px(rng.uniform(16, 22), 37.0, jitter=False)
     dr.seal(c.img, sx, sy, mm(3.0), rng)
     dr.signature(c.img, sx + mm(4), sy - mm(2.8), mm(14), mm(3.5), rng)
     lines = _mrz(c, ident, rng, 41.3)
-    fields = {"id_number": ident["id12"], "date_of_birth": iso(ident["dob"]), "sex": _sex(ident),
-              "date_of_expiry": iso(ident["expiry"]), "date_of_issue": iso(ident["issue"])}
+    fields = {
+        "id_number": ident["id12"],
+        "date_of_birth": iso(ident["dob"]),
+        "sex": _sex(ident),
+        "date_of_expiry": iso(ident["expiry"]),
+        "date_of_issue": iso(ident["issue"]),
+    }
     extra = {"mrz": lines, "full_name_mrz": ascii_upper(ident["full_name"])}
     return c, fields, extra
 
@@ -116,9 +139,16 @@ def cancuoc_back(ident: dict, rng: random.Random):
     dr.signature(c.img, sx + mm(4), sy - mm(2.2), mm(13), mm(3), rng)
     lines = _mrz(c, ident, rng, 41.3)
     name = ident["full_name"].upper()
-    fields = {"id_number": ident["id12"], "full_name": name, "date_of_birth": iso(ident["dob"]),
-              "sex": _sex(ident), "place_of_residence": addr, "place_of_origin": ident["origin"],
-              "date_of_issue": iso(ident["issue"]), "date_of_expiry": iso(ident["expiry"])}
+    fields = {
+        "id_number": ident["id12"],
+        "full_name": name,
+        "date_of_birth": iso(ident["dob"]),
+        "sex": _sex(ident),
+        "place_of_residence": addr,
+        "place_of_origin": ident["origin"],
+        "date_of_issue": iso(ident["issue"]),
+        "date_of_expiry": iso(ident["expiry"]),
+    }
     if ident["old9"]:
         fields["old_id_number"] = ident["old9"]
     return c, fields, {"mrz": lines}
@@ -129,8 +159,16 @@ RENDERERS = {}
 
 def _register():
     from .cards_front import cancuoc_front, cccd_front, cmnd_front
-    RENDERERS.update({"cccd_front": cccd_front, "cccd_back": cccd_back, "cancuoc_front": cancuoc_front,
-                      "cancuoc_back": cancuoc_back, "cmnd_front": cmnd_front})
+
+    RENDERERS.update(
+        {
+            "cccd_front": cccd_front,
+            "cccd_back": cccd_back,
+            "cancuoc_front": cancuoc_front,
+            "cancuoc_back": cancuoc_back,
+            "cmnd_front": cmnd_front,
+        }
+    )
 
 
 _register()

@@ -1,4 +1,5 @@
 """Front sides: 2021 chip CCCD, 2024 căn cước, old CMND."""
+
 from __future__ import annotations
 
 import random
@@ -23,7 +24,6 @@ def _tint(rng, c, k=8):
 def cccd_front(ident: dict, rng: random.Random):
     c = Card(rng, _tint(rng, (234, 241, 236)), _tint(rng, (175, 205, 215), 12), 1.0, 2)
     dr.drum(c.img, (mm(52), mm(33)), mm(rng.uniform(15, 20)), _tint(rng, (214, 196, 178)), rng)
-    W = dr.CARD_PX[0]
     ex, ey = c.px(10, 10.5, jitter=False)
     dr.emblem(c.img, ex, ey, mm(7.2))
     c.header(44.5, 4.2)
@@ -76,9 +76,14 @@ def cccd_front(ident: dict, rng: random.Random):
     xe = c.label(x, y, "Nơi thường trú", "Place of residence")
     c.wrapped_value(xe, y, L, R, addr, 2.0, 2.75)
     fields = {
-        "id_number": ident["id12"], "full_name": name, "date_of_birth": iso(ident["dob"]),
-        "sex": _sex(ident), "nationality": "Việt Nam", "place_of_origin": ident["origin"],
-        "place_of_residence": addr, "date_of_expiry": iso(ident["expiry"]),
+        "id_number": ident["id12"],
+        "full_name": name,
+        "date_of_birth": iso(ident["dob"]),
+        "sex": _sex(ident),
+        "nationality": "Việt Nam",
+        "place_of_origin": ident["origin"],
+        "place_of_residence": addr,
+        "date_of_expiry": iso(ident["expiry"]),
     }
     if ident["old9"]:
         fields["old_id_number"] = ident["old9"]
@@ -88,13 +93,21 @@ def cccd_front(ident: dict, rng: random.Random):
 
 def cancuoc_front(ident: dict, rng: random.Random):
     c = Card(rng, _tint(rng, (236, 236, 246)), _tint(rng, (205, 200, 232), 12), 0.8, 1)
-    dr.drum(c.img, (mm(rng.uniform(55, 65)), mm(34)), mm(rng.uniform(16, 22)), _tint(rng, (230, 205, 215)), rng)
+    dr.drum(
+        c.img, (mm(rng.uniform(55, 65)), mm(34)), mm(rng.uniform(16, 22)), _tint(rng, (230, 205, 215)), rng
+    )
     ex, ey = c.px(9.5, 9.5, jitter=False)
     dr.emblem(c.img, ex, ey, mm(6.6))
-    c.header(44, 4.0, lines=[("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "b", 1.75),
-                             ("SOCIALIST REPUBLIC OF VIET NAM", "b", 1.55),
-                             ("Độc lập - Tự do - Hạnh phúc", "b", 1.6),
-                             ("Independence - Freedom - Happiness", "r", 1.45)])
+    c.header(
+        44,
+        4.0,
+        lines=[
+            ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "b", 1.75),
+            ("SOCIALIST REPUBLIC OF VIET NAM", "b", 1.55),
+            ("Độc lập - Tự do - Hạnh phúc", "b", 1.6),
+            ("Independence - Freedom - Happiness", "r", 1.45),
+        ],
+    )
     cx_, cy_ = c.px(72, 4.5, jitter=False)
     dr.chip(c.img, cx_, cy_, mm(11), mm(9))
     cx, y = c.px(47, 17.3)
@@ -108,7 +121,9 @@ def cancuoc_front(ident: dict, rng: random.Random):
     fl = dr.fit_font(lambda z: c.st.label(z), 1.6, lab, R - x)
     c.put(x, y, lab, fl)
     x, y = c.px(rng.uniform(30, 36), 28.9)
-    c.put(x, y, ident["id12"], c.st.font(c.st.value_fam, "b", rng.uniform(2.8, 3.2)), _tint(rng, (10, 10, 10)))
+    c.put(
+        x, y, ident["id12"], c.st.font(c.st.value_fam, "b", rng.uniform(2.8, 3.2)), _tint(rng, (10, 10, 10))
+    )
     x, y = c.px(24.5, 32.6)
     lab = "Họ, chữ đệm và tên khai sinh / Surname, middle name and given name:"
     c.put(x, y, lab, dr.fit_font(lambda z: c.st.label(z), 1.6, lab, R - x))
@@ -124,8 +139,13 @@ def cancuoc_front(ident: dict, rng: random.Random):
     xn = max(xe + mm(3), mm(rng.uniform(48, 54) + c.ox))
     xe = c.label(xn, y, "Quốc tịch", "Nationality")
     c.value(xe + c.gap(), y, "Việt Nam")
-    fields = {"id_number": ident["id12"], "full_name": name, "date_of_birth": iso(ident["dob"]),
-              "sex": _sex(ident), "nationality": "Việt Nam"}
+    fields = {
+        "id_number": ident["id12"],
+        "full_name": name,
+        "date_of_birth": iso(ident["dob"]),
+        "sex": _sex(ident),
+        "nationality": "Việt Nam",
+    }
     return c, fields, {}
 
 
@@ -145,14 +165,18 @@ def cmnd_front(ident: dict, rng: random.Random):
     number = ident["id12"] if twelve else (ident["old9"] or f"{rng.randint(10000000, 389999999):09d}")
     hand = rng.random() < 0.35  # values look hand-written (serif italic)
     serif = rng.choice([p for p in dr.SERIF_ITALIC if dr._covers_vi(p)])
-    vfont = (lambda z: dr.font_path(serif, mm(z * c.st.scale))) if hand \
-        else (lambda z: c.st.value(z))
+    vfont = (lambda z: dr.font_path(serif, mm(z * c.st.scale))) if hand else (lambda z: c.st.value(z))
     ink_v = (25, 35, 110) if hand else c.ink
-    c.header(54, 4.0, lines=[("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "b", 1.8),
-                             ("Độc lập - Tự do - Hạnh phúc", "b", 1.7)])
+    c.header(
+        54,
+        4.0,
+        lines=[("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "b", 1.8), ("Độc lập - Tự do - Hạnh phúc", "b", 1.7)],
+    )
     title = "CHỨNG MINH NHÂN DÂN" if twelve else "GIẤY CHỨNG MINH NHÂN DÂN"
     cx, y = c.px(54, 12.6)
-    c.put_center(cx, y, title, dr.fit_font(lambda z: c.st.font(c.st.value_fam, "b", z), 3.0, title, mm(56)), RED)
+    c.put_center(
+        cx, y, title, dr.fit_font(lambda z: c.st.font(c.st.value_fam, "b", z), 3.0, title, mm(56)), RED
+    )
     cx, y = c.px(54, 17.4)
     fnum = c.st.font(c.st.value_fam, "b", 3.2)
     pre = "Số: " if twelve else "SỐ "
@@ -162,6 +186,7 @@ def cmnd_front(ident: dict, rng: random.Random):
     L, R = mm(24.5 + c.ox), mm(84.0 + c.ox)
     place_style = "abbr" if rng.random() < 0.5 else ident["style"]
     from .identity import place
+
     origin = place(rng, ident["birth_prov"], street=False, style=place_style)
     resid = place(rng, ident["res_prov"], street=True, style=place_style)
 
@@ -192,7 +217,12 @@ def cmnd_front(ident: dict, rng: random.Random):
         row(27.0, "Sinh ngày", dob)
         y = row(31.4, "Nguyên quán", origin)
         row(y / dr.PX_PER_MM + 4.2 - c.oy, "Nơi ĐKHK thường trú", resid)
-    fields = {"id_number": number, "full_name": name, "date_of_birth": iso(ident["dob"]),
-              "place_of_origin": origin, "place_of_residence": resid}
+    fields = {
+        "id_number": number,
+        "full_name": name,
+        "date_of_birth": iso(ident["dob"]),
+        "place_of_origin": origin,
+        "place_of_residence": resid,
+    }
     extra = {"sex": _sex(ident)} if twelve else {}
     return c, fields, extra

@@ -1,4 +1,5 @@
 """Machine-readable parts: ICAO 9303 TD1 MRZ and the QR payloads."""
+
 from __future__ import annotations
 
 import unicodedata
@@ -66,10 +67,17 @@ def verify_mrz(lines: list[str]) -> bool:
 
 def qr_payload(ident: dict, address: str) -> str:
     """id12|old9|Full Name|ddmmyyyy|Nam/Nữ|address|issue ddmmyyyy."""
-    return "|".join([
-        ident["id12"], ident["old9"], ident["full_name"], dmy(ident["dob"], ""),
-        "Nam" if ident["male"] else "Nữ", address, dmy(ident["issue"], ""),
-    ])
+    return "|".join(
+        [
+            ident["id12"],
+            ident["old9"],
+            ident["full_name"],
+            dmy(ident["dob"], ""),
+            "Nam" if ident["male"] else "Nữ",
+            address,
+            dmy(ident["issue"], ""),
+        ]
+    )
 
 
 def qr_image(payload: str, px: int, border: int = 2) -> Image.Image:

@@ -1,4 +1,5 @@
 """Card drawing primitives: fonts, security backgrounds, emblem, portrait, chip, text."""
+
 from __future__ import annotations
 
 import math
@@ -18,23 +19,49 @@ _T = "/usr/share/fonts/truetype/"
 # Sans families with Vietnamese coverage; (regular, bold, italic).
 FAMILIES = {
     "dejavu": ("dejavu/DejaVuSans.ttf", "dejavu/DejaVuSans-Bold.ttf", "dejavu/DejaVuSans-Oblique.ttf"),
-    "dejavu_cond": ("dejavu/DejaVuSansCondensed.ttf", "dejavu/DejaVuSansCondensed-Bold.ttf",
-                    "dejavu/DejaVuSansCondensed-Oblique.ttf"),
-    "liberation": ("liberation2/LiberationSans-Regular.ttf", "liberation2/LiberationSans-Bold.ttf",
-                   "liberation2/LiberationSans-Italic.ttf"),
+    "dejavu_cond": (
+        "dejavu/DejaVuSansCondensed.ttf",
+        "dejavu/DejaVuSansCondensed-Bold.ttf",
+        "dejavu/DejaVuSansCondensed-Oblique.ttf",
+    ),
+    "liberation": (
+        "liberation2/LiberationSans-Regular.ttf",
+        "liberation2/LiberationSans-Bold.ttf",
+        "liberation2/LiberationSans-Italic.ttf",
+    ),
     "noto": ("noto/NotoSans-Regular.ttf", "noto/NotoSans-Bold.ttf", "noto/NotoSans-Italic.ttf"),
-    "noto_display": ("noto/NotoSansDisplay-Regular.ttf", "noto/NotoSansDisplay-Bold.ttf",
-                     "noto/NotoSansDisplay-Italic.ttf"),
-    "roboto": ("roboto/unhinted/RobotoTTF/Roboto-Regular.ttf", "roboto/unhinted/RobotoTTF/Roboto-Bold.ttf",
-               "roboto/unhinted/RobotoTTF/Roboto-Italic.ttf"),
-    "roboto_cond": ("roboto/unhinted/RobotoCondensed-Regular.ttf", "roboto/unhinted/RobotoCondensed-Bold.ttf",
-                    "roboto/unhinted/RobotoCondensed-Italic.ttf"),
-    "opensans": ("open-sans/OpenSans-Regular.ttf", "open-sans/OpenSans-Bold.ttf", "open-sans/OpenSans-Italic.ttf"),
+    "noto_display": (
+        "noto/NotoSansDisplay-Regular.ttf",
+        "noto/NotoSansDisplay-Bold.ttf",
+        "noto/NotoSansDisplay-Italic.ttf",
+    ),
+    "roboto": (
+        "roboto/unhinted/RobotoTTF/Roboto-Regular.ttf",
+        "roboto/unhinted/RobotoTTF/Roboto-Bold.ttf",
+        "roboto/unhinted/RobotoTTF/Roboto-Italic.ttf",
+    ),
+    "roboto_cond": (
+        "roboto/unhinted/RobotoCondensed-Regular.ttf",
+        "roboto/unhinted/RobotoCondensed-Bold.ttf",
+        "roboto/unhinted/RobotoCondensed-Italic.ttf",
+    ),
+    "opensans": (
+        "open-sans/OpenSans-Regular.ttf",
+        "open-sans/OpenSans-Bold.ttf",
+        "open-sans/OpenSans-Italic.ttf",
+    ),
 }
-MONO = ["dejavu/DejaVuSansMono.ttf", "liberation2/LiberationMono-Regular.ttf",
-        "liberation/LiberationMono-Regular.ttf", "dejavu/DejaVuSansMono-Bold.ttf"]
-SERIF_ITALIC = ["liberation2/LiberationSerif-Italic.ttf", "dejavu/DejaVuSerif-Italic.ttf",
-                "noto/NotoSerif-Italic.ttf"]
+MONO = [
+    "dejavu/DejaVuSansMono.ttf",
+    "liberation2/LiberationMono-Regular.ttf",
+    "liberation/LiberationMono-Regular.ttf",
+    "dejavu/DejaVuSansMono-Bold.ttf",
+]
+SERIF_ITALIC = [
+    "liberation2/LiberationSerif-Italic.ttf",
+    "dejavu/DejaVuSerif-Italic.ttf",
+    "noto/NotoSerif-Italic.ttf",
+]
 _VI_TEST = "ĐƯưƠơẮằẳẵặẤầẩẫậẾềểễệỐồổỗộỚờởỡợỨừửữựỲỷỹỵẢạẺẽẹỈĩịỎọỦũụ"
 
 
@@ -43,7 +70,7 @@ def _covers_vi(path: str) -> bool:
         f = ImageFont.truetype(_T + path, 30)
     except OSError:
         return False
-    nd = bytes(f.getmask("\uE000"))
+    nd = bytes(f.getmask("\ue000"))
     return all(bytes(f.getmask(ch)) != nd for ch in _VI_TEST)
 
 
@@ -123,7 +150,7 @@ def guilloche(size, base, ink, rng: random.Random, density=1.0, rosettes=2) -> I
     w, h = size
     yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
     a = rng.uniform(0, math.pi)
-    g = (np.cos(a) * xx / w + np.sin(a) * yy / h)
+    g = np.cos(a) * xx / w + np.sin(a) * yy / h
     arr = np.empty((h, w, 3), np.float32)
     for c in range(3):
         arr[..., c] = base[c] + (g - 0.5) * rng.uniform(-14, 14)
@@ -135,14 +162,16 @@ def guilloche(size, base, ink, rng: random.Random, density=1.0, rosettes=2) -> I
     img = Image.fromarray(np.clip(arr, 0, 255).astype(np.uint8), "RGB")
     d = ImageDraw.Draw(img)
     n_bands = int(rng.randint(8, 14) * density)
-    for k in range(n_bands):
+    for _k in range(n_bands):
         amp = rng.uniform(8, 30)
         per = rng.uniform(80, 260)
         y0 = rng.uniform(0, h)
         ph = rng.uniform(0, 6.3)
         col = tuple(int(ink[i] + rng.randint(-12, 12)) for i in range(3))
-        pts = [(x, y0 + amp * math.sin(x / per * 6.283 + ph) + 0.3 * amp * math.sin(x / per * 17 + ph))
-               for x in range(0, w + 8, 6)]
+        pts = [
+            (x, y0 + amp * math.sin(x / per * 6.283 + ph) + 0.3 * amp * math.sin(x / per * 17 + ph))
+            for x in range(0, w + 8, 6)
+        ]
         d.line(pts, fill=col, width=1)
     for _ in range(rosettes):
         cx, cy = rng.uniform(0.2, 0.8) * w, rng.uniform(0.2, 0.8) * h
@@ -168,8 +197,14 @@ def drum(img: Image.Image, center, radius, color, rng: random.Random):
     for i in range(rays):
         t = 2 * math.pi * i / rays
         t2 = t + math.pi / rays
-        d.polygon([(cx, cy), (cx + radius * 0.22 * math.cos(t - 0.12), cy + radius * 0.22 * math.sin(t - 0.12)),
-                   (cx + radius * 0.25 * math.cos(t2), cy + radius * 0.25 * math.sin(t2))], outline=color)
+        d.polygon(
+            [
+                (cx, cy),
+                (cx + radius * 0.22 * math.cos(t - 0.12), cy + radius * 0.22 * math.sin(t - 0.12)),
+                (cx + radius * 0.25 * math.cos(t2), cy + radius * 0.25 * math.sin(t2)),
+            ],
+            outline=color,
+        )
 
 
 def star(d: ImageDraw.ImageDraw, cx, cy, r, fill):
@@ -215,13 +250,17 @@ def signature(img: Image.Image, x, y, w, h, rng):
 
 def chip(img: Image.Image, x, y, w, h):
     d = ImageDraw.Draw(img)
-    d.rounded_rectangle([x, y, x + w, y + h], radius=w * 0.15, fill=(214, 178, 96), outline=(150, 115, 50), width=2)
+    d.rounded_rectangle(
+        [x, y, x + w, y + h], radius=w * 0.15, fill=(214, 178, 96), outline=(150, 115, 50), width=2
+    )
     for fx in (0.33, 0.67):
         d.line([(x + w * fx, y), (x + w * fx, y + h)], fill=(150, 115, 50), width=2)
     for fy in (0.33, 0.67):
         d.line([(x, y + h * fy), (x + w * 0.33, y + h * fy)], fill=(150, 115, 50), width=2)
         d.line([(x + w * 0.67, y + h * fy), (x + w, y + h * fy)], fill=(150, 115, 50), width=2)
-    d.rounded_rectangle([x + w * 0.33, y + h * 0.25, x + w * 0.67, y + h * 0.75], radius=6, outline=(150, 115, 50), width=2)
+    d.rounded_rectangle(
+        [x + w * 0.33, y + h * 0.25, x + w * 0.67, y + h * 0.75], radius=6, outline=(150, 115, 50), width=2
+    )
 
 
 # ---------------------------------------------------------------- portrait
@@ -251,9 +290,14 @@ def portrait(w: int, h: int, rng: random.Random, male: bool) -> Image.Image:
         d.ellipse([ex - hw * 0.13, hy - hh * 0.02, ex + hw * 0.13, hy + hh * 0.1], fill=(250, 250, 250))
         d.ellipse([ex - hw * 0.06, hy - hh * 0.0, ex + hw * 0.06, hy + hh * 0.09], fill=(30, 25, 20))
         d.line([(ex - hw * 0.16, hy - hh * 0.14), (ex + hw * 0.16, hy - hh * 0.16)], fill=hair, width=5)
-    d.line([(cx, hy + hh * 0.05), (cx - hw * 0.07, hy + hh * 0.35), (cx + hw * 0.05, hy + hh * 0.38)],
-           fill=tuple(int(c * 0.8) for c in skin), width=4)
-    d.arc([cx - hw * 0.3, hy + hh * 0.38, cx + hw * 0.3, hy + hh * 0.66], 20, 160, fill=(150, 70, 70), width=5)
+    d.line(
+        [(cx, hy + hh * 0.05), (cx - hw * 0.07, hy + hh * 0.35), (cx + hw * 0.05, hy + hh * 0.38)],
+        fill=tuple(int(c * 0.8) for c in skin),
+        width=4,
+    )
+    d.arc(
+        [cx - hw * 0.3, hy + hh * 0.38, cx + hw * 0.3, hy + hh * 0.66], 20, 160, fill=(150, 70, 70), width=5
+    )
     img = img.filter(ImageFilter.GaussianBlur(2.5)).resize((w, h), Image.LANCZOS)
     return img
 

@@ -1,4 +1,5 @@
 """Camera effects: optics, sensor noise, the bad-photo degradations, encoding."""
+
 from __future__ import annotations
 
 import io
@@ -48,8 +49,14 @@ def defocus(img: np.ndarray, rng: random.Random, card_w: float) -> np.ndarray:
     k = np.zeros((L, L), np.float32)
     a = rng.uniform(0, math.pi)
     c = (L - 1) / 2
-    cv2.line(k, (int(c - math.cos(a) * c), int(c - math.sin(a) * c)),
-             (int(c + math.cos(a) * c), int(c + math.sin(a) * c)), 1.0, 1, cv2.LINE_AA)
+    cv2.line(
+        k,
+        (int(c - math.cos(a) * c), int(c - math.sin(a) * c)),
+        (int(c + math.cos(a) * c), int(c + math.sin(a) * c)),
+        1.0,
+        1,
+        cv2.LINE_AA,
+    )
     k /= k.sum()
     out = cv2.filter2D(img, -1, k)
     return cv2.GaussianBlur(out, (0, 0), 1.0)

@@ -1,4 +1,5 @@
 """Photos that are not documents: street, landscape, face drawing, object on a table, room."""
+
 from __future__ import annotations
 
 import math
@@ -39,9 +40,16 @@ def street(rng, W, H):
     d.polygon([(W, horizon), (W * 0.62, horizon), (W, H)], fill=(150, 145, 135))
     for k in range(6):  # lane dashes
         t0, t1 = k / 6, k / 6 + 0.08
-        y0, y1 = horizon + (H - horizon) * t0 ** 1.5, horizon + (H - horizon) * t1 ** 1.5
-        d.polygon([(W / 2 - 2 - 10 * t0, y0), (W / 2 + 2 + 10 * t0, y0),
-                   (W / 2 + 2 + 10 * t1, y1), (W / 2 - 2 - 10 * t1, y1)], fill=(230, 230, 220))
+        y0, y1 = horizon + (H - horizon) * t0**1.5, horizon + (H - horizon) * t1**1.5
+        d.polygon(
+            [
+                (W / 2 - 2 - 10 * t0, y0),
+                (W / 2 + 2 + 10 * t0, y0),
+                (W / 2 + 2 + 10 * t1, y1),
+                (W / 2 - 2 - 10 * t1, y1),
+            ],
+            fill=(230, 230, 220),
+        )
     for _ in range(rng.randint(2, 6)):  # trees
         tx, ty = rng.uniform(0, W), horizon + rng.uniform(-0.05, 0.1) * H
         r = rng.uniform(0.04, 0.09) * W
@@ -61,7 +69,9 @@ def landscape(rng, W, H):
         base = H * (0.35 + 0.12 * layer)
         pts = [(0, H)]
         for x in range(0, W + 40, 40):
-            pts.append((x, base - H * 0.12 * abs(math.sin(x / W * rng.uniform(2, 6) + layer)) * rng.uniform(0.7, 1)))
+            pts.append(
+                (x, base - H * 0.12 * abs(math.sin(x / W * rng.uniform(2, 6) + layer)) * rng.uniform(0.7, 1))
+            )
         pts.append((W, H))
         g = 60 + layer * 35
         d.polygon(pts, fill=(g // 2, g + 20, g // 2 + 10 * layer))
@@ -77,7 +87,7 @@ def face(rng, W, H):
     p = np.asarray(portrait(fw, fh, rng, rng.random() < 0.5), np.float32)
     x = rng.randint(0, max(0, W - fw))
     y = rng.randint(0, max(0, H - fh))
-    bg[y:y + fh, x:x + fw] = p[: H - y, : W - x]
+    bg[y : y + fh, x : x + fw] = p[: H - y, : W - x]
     return bg
 
 
@@ -93,9 +103,11 @@ def table_object(rng, W, H):
         d.rectangle([cx - s, cy - s, cx + s, cy + s], fill=col)
         d.ellipse([cx - s, cy + s * 0.8, cx + s, cy + s * 1.2], fill=col)
         d.ellipse([cx - s, cy - s * 1.2, cx + s, cy - s * 0.8], fill=tuple(max(0, v - 50) for v in col))
-        d.arc([cx + s * 0.7, cy - s * 0.6, cx + s * 1.6, cy + s * 0.5], -90, 90, fill=col, width=int(s * 0.15))
+        d.arc(
+            [cx + s * 0.7, cy - s * 0.6, cx + s * 1.6, cy + s * 0.5], -90, 90, fill=col, width=int(s * 0.15)
+        )
     elif what == "fruit":
-        for k in range(rng.randint(2, 5)):
+        for _k in range(rng.randint(2, 5)):
             r = s * rng.uniform(0.4, 0.6)
             fx, fy = cx + rng.uniform(-s, s), cy + rng.uniform(-s * 0.6, s * 0.6)
             fc = rng.choice([(230, 140, 30), (200, 30, 30), (240, 210, 60), (120, 180, 60)])
@@ -103,15 +115,23 @@ def table_object(rng, W, H):
             d.ellipse([fx - r * 0.5, fy - r * 0.6, fx - r * 0.1, fy - r * 0.3], fill=(255, 240, 210))
     elif what == "phone":  # dark slab, a screen showing a gradient, no text
         d.rounded_rectangle([cx - s * 0.5, cy - s, cx + s * 0.5, cy + s], radius=s * 0.1, fill=(20, 20, 25))
-        d.rounded_rectangle([cx - s * 0.44, cy - s * 0.9, cx + s * 0.44, cy + s * 0.9], radius=s * 0.06,
-                            fill=(40, 60, 120))
+        d.rounded_rectangle(
+            [cx - s * 0.44, cy - s * 0.9, cx + s * 0.44, cy + s * 0.9], radius=s * 0.06, fill=(40, 60, 120)
+        )
     else:
-        d.ellipse([cx - s * 0.5, cy - s * 0.5, cx + s * 0.5, cy + s * 0.5], outline=(190, 190, 195), width=int(s * 0.08))
-        for k in range(3):
+        d.ellipse(
+            [cx - s * 0.5, cy - s * 0.5, cx + s * 0.5, cy + s * 0.5],
+            outline=(190, 190, 195),
+            width=int(s * 0.08),
+        )
+        for _k in range(3):
             a = rng.uniform(0, 6.28)
             x2, y2 = cx + math.cos(a) * s * 1.3, cy + math.sin(a) * s * 1.3
-            d.line([(cx + math.cos(a) * s * 0.5, cy + math.sin(a) * s * 0.5), (x2, y2)],
-                   fill=(200, 180, 90), width=int(s * 0.12))
+            d.line(
+                [(cx + math.cos(a) * s * 0.5, cy + math.sin(a) * s * 0.5), (x2, y2)],
+                fill=(200, 180, 90),
+                width=int(s * 0.12),
+            )
     return np.asarray(pil, np.float32)
 
 
@@ -126,9 +146,13 @@ def room(rng, W, H):
     d.rounded_rectangle([sx - 20, fy - H * 0.15, sx + 40, fy + H * 0.07], radius=20, fill=sc)
     px = rng.uniform(0.6, 0.9) * W  # potted plant
     d.rectangle([px - 30, fy - 80, px + 30, fy], fill=(150, 80, 50))
-    for k in range(9):
+    for _k in range(9):
         a = -math.pi / 2 + rng.uniform(-1.1, 1.1)
-        d.line([(px, fy - 80), (px + math.cos(a) * 150, fy - 80 + math.sin(a) * 150)], fill=(40, 120, 50), width=12)
+        d.line(
+            [(px, fy - 80), (px + math.cos(a) * 150, fy - 80 + math.sin(a) * 150)],
+            fill=(40, 120, 50),
+            width=12,
+        )
     arr = np.asarray(img, np.float32)
     return cv2.GaussianBlur(arr, (0, 0), 1.0) + _lowfreq(rng, W, H, 4, 15.0)[..., None]
 

@@ -1,4 +1,5 @@
 """Photo scene: surfaces, card placement with perspective, shadow, holding hand, lighting."""
+
 from __future__ import annotations
 
 import math
@@ -37,8 +38,10 @@ def surface(rng: random.Random, w: int, h: int, kind: str | None = None) -> np.n
         t += (np.sin(u * 0.004) * 4)[..., None]
         img = base + t * np.array([1.0, 0.8, 0.6], np.float32)
     elif kind == "fabric":
-        base = np.array(rng.choice([(60, 80, 130), (140, 40, 50), (90, 110, 90), (170, 160, 150), (50, 50, 55)]),
-                        np.float32)
+        base = np.array(
+            rng.choice([(60, 80, 130), (140, 40, 50), (90, 110, 90), (170, 160, 150), (50, 50, 55)]),
+            np.float32,
+        )
         p = rng.uniform(0.45, 1.1)
         weave = (np.sin(xx * p) * np.sin(yy * p))[..., None] * 10
         folds = _lowfreq(rng, w, h, 5, 30.0)[..., None]
@@ -56,13 +59,16 @@ def surface(rng: random.Random, w: int, h: int, kind: str | None = None) -> np.n
         speck = cv2.resize(speck, (w, h))[..., None]
         img = base + speck + _lowfreq(rng, w, h, 4, 12.0)[..., None]
     else:  # laminate desk
-        base = np.array(rng.choice([(225, 225, 220), (40, 42, 46), (110, 120, 130), (200, 190, 170)]), np.float32)
+        base = np.array(
+            rng.choice([(225, 225, 220), (40, 42, 46), (110, 120, 130), (200, 190, 170)]), np.float32
+        )
         img = base + _lowfreq(rng, w, h, 3, 10.0)[..., None] + nr.normal(0, 2.5, (h, w, 1)).astype(np.float32)
     return np.clip(img, 0, 255).astype(np.float32)
 
 
-def place_quad(rng: random.Random, W: int, H: int, frac: float, tilt: float, rot_max: float,
-               inside=True) -> np.ndarray:
+def place_quad(
+    rng: random.Random, W: int, H: int, frac: float, tilt: float, rot_max: float, inside=True
+) -> np.ndarray:
     """Card corners TL, TR, BR, BL in frame pixels; card width ~= frac * W."""
     asp = 53.98 / 85.6
     for _ in range(60):
@@ -73,9 +79,12 @@ def place_quad(rng: random.Random, W: int, H: int, frac: float, tilt: float, rot
         # perspective: shrink one side (keystone) and jitter corners
         k = rng.uniform(-tilt, tilt)
         kv = rng.uniform(-tilt, tilt) * 0.7
-        base[0, 0] += k * cw / 2; base[3, 0] += -k * cw / 2 * 0.2
-        base[1, 0] -= k * cw / 2; base[2, 0] -= -k * cw / 2 * 0.2
-        base[0, 1] += kv * ch / 2; base[3, 1] -= kv * ch / 2
+        base[0, 0] += k * cw / 2
+        base[3, 0] += -k * cw / 2 * 0.2
+        base[1, 0] -= k * cw / 2
+        base[2, 0] -= -k * cw / 2 * 0.2
+        base[0, 1] += kv * ch / 2
+        base[3, 1] -= kv * ch / 2
         base += np.array([[rng.uniform(-1, 1), rng.uniform(-1, 1)] for _ in range(4)]) * cw * tilt * 0.15
         R = np.array([[math.cos(ang), -math.sin(ang)], [math.sin(ang), math.cos(ang)]])
         q = base @ R.T
@@ -90,7 +99,10 @@ def place_quad(rng: random.Random, W: int, H: int, frac: float, tilt: float, rot
         lo, hi = -q.min(0) + [mx, my], [W, H] - q.max(0) - [mx, my]
         c = [rng.uniform(lo[0], hi[0]), rng.uniform(lo[1], hi[1])]
         # prefer roughly centred placements like a real photographer
-        c = [(c[0] + W / 2) / 2 if rng.random() < 0.7 else c[0], (c[1] + H / 2) / 2 if rng.random() < 0.7 else c[1]]
+        c = [
+            (c[0] + W / 2) / 2 if rng.random() < 0.7 else c[0],
+            (c[1] + H / 2) / 2 if rng.random() < 0.7 else c[1],
+        ]
         return q + c
     raise RuntimeError("cannot place card")
 
@@ -102,7 +114,7 @@ def outside_fraction(quad: np.ndarray, W: int, H: int) -> float:
     pts = np.round(quad / s + pad).astype(np.int32)
     cv2.fillPoly(m, [pts], 1)
     total = m.sum()
-    inside = m[pad:pad + int(H / s), pad:pad + int(W / s)].sum()
+    inside = m[pad : pad + int(H / s), pad : pad + int(W / s)].sum()
     return 1.0 - inside / max(total, 1)
 
 
@@ -113,10 +125,14 @@ def warp_card(card_rgba: np.ndarray, quad: np.ndarray, W: int, H: int):
     scale = min(1.0, 1.25 * target_w / cw)
     src = card_rgba
     if scale < 0.95:
-        src = cv2.resize(card_rgba, (max(8, int(cw * scale)), max(8, int(ch * scale))), interpolation=cv2.INTER_AREA)
+        src = cv2.resize(
+            card_rgba, (max(8, int(cw * scale)), max(8, int(ch * scale))), interpolation=cv2.INTER_AREA
+        )
     sh, sw = src.shape[:2]
     M = cv2.getPerspectiveTransform(np.float32([[0, 0], [sw, 0], [sw, sh], [0, sh]]), np.float32(quad))
-    out = cv2.warpPerspective(src, M, (W, H), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT, borderValue=0)
+    out = cv2.warpPerspective(
+        src, M, (W, H), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT, borderValue=0
+    )
     Mc = cv2.getPerspectiveTransform(np.float32([[0, 0], [cw, 0], [cw, ch], [0, ch]]), np.float32(quad))
     return out.astype(np.float32), Mc
 
@@ -181,6 +197,7 @@ def hand_layers(rng: random.Random, boxes, card_wh, Mc: np.ndarray, W: int, H: i
     palm = _ellipse_poly(pc[0], pc[1], tw * 2.3, tw * 1.9, math.atan2(n[1], n[0]))
     far = e + n * cw * 2.5
     arm = [pc + t * tw * 1.5, far + t * tw * 2.2, far - t * tw * 2.2, pc - t * tw * 1.7]
+
     def to_frame(p):
         p = np.asarray(p, np.float32).reshape(-1, 1, 2)
         return cv2.perspectiveTransform(p, Mc).reshape(-1, 2)
@@ -209,7 +226,7 @@ def lighting(img: np.ndarray, rng: random.Random, gain: float, spread=0.15) -> n
     yy, xx = np.mgrid[0:H, 0:W].astype(np.float32)
     a = rng.uniform(0, 2 * math.pi)
     lin = (np.cos(a) * (xx / W - 0.5) + np.sin(a) * (yy / H - 0.5)) * rng.uniform(0, spread * 2)
-    r2 = ((xx / W - 0.5) ** 2 + (yy / H - 0.5) ** 2)
+    r2 = (xx / W - 0.5) ** 2 + (yy / H - 0.5) ** 2
     vig = -r2 * rng.uniform(0.1, 0.5)
     field = gain * (1 + lin + vig)
     tint = np.array([rng.uniform(0.94, 1.06), 1.0, rng.uniform(0.92, 1.06)], np.float32)

@@ -2,6 +2,7 @@
 
 usage: python verify.py OUTDIR   (reads OUTDIR/truth.jsonl)
 """
+
 from __future__ import annotations
 
 import json
@@ -9,7 +10,9 @@ import os
 import sys
 from collections import Counter
 
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))))
+sys.path.insert(
+    0, os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
+)
 
 import zxingcpp  # noqa: E402
 from PIL import Image  # noqa: E402
