@@ -1,4 +1,4 @@
-"""Command line: `python -m bot serve|chat|ocr|nlu|officer|db ...` (see CONTRACT.md)."""
+"""Command line: `python -m bot serve|chat|ocr|nlu|officer|db ...` (the outside contract)."""
 
 from __future__ import annotations
 

@@ -91,7 +91,7 @@ class Settings:
     messenger_bot_window_h: float = 24.0
     messenger_officer_window_h: float = 168.0
 
-    # Zalo OA / Messenger, shared (issue 3)
+    # Zalo OA / Messenger, shared
     webhook_max_body_bytes: int = 1_000_000
     platform_timeout_s: float = 10.0
     media_download_timeout_s: float = 20.0

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from core.db import Dossier, DossierDocument, MessageLog
 from core.hub import RUNTIME
 from handlers import auth
+from handlers.files import stored_file
 from handlers.officer_session import current
 
 STATIC = Path(__file__).resolve().parent / "static"
@@ -74,20 +75,8 @@ async def media(request: web.Request) -> web.StreamResponse:
     path = await _path(rt, who, ref)
     if not path:
         raise web.HTTPNotFound()
-    try:
-        full = rt.media.full_path(path)
-    except ValueError:
-        raise web.HTTPNotFound() from None
-    if not full.is_file():
-        raise web.HTTPNotFound()
-    return web.FileResponse(
-        full,
-        headers={
-            "Content-Type": rt.media.content_type(path),
-            "Cache-Control": "private, no-store",
-            "X-Content-Type-Options": "nosniff",
-            "Content-Security-Policy": "default-src 'none'; sandbox",
-        },
+    return stored_file(
+        rt.media, path, "private, no-store", **{"Content-Security-Policy": "default-src 'none'; sandbox"}
     )
 
 

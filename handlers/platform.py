@@ -13,6 +13,7 @@ from urllib.parse import quote, urlencode
 from aiohttp import web
 
 from core.hub import RUNTIME
+from handlers.files import stored_file
 
 
 class BodyTooLarge(Exception):
@@ -130,17 +131,4 @@ async def media(request: web.Request) -> web.StreamResponse:
     sig = request.query.get("sig", "")
     if exp < time.time() or not hmac.compare_digest(sig, _media_sig(rt.settings.secret_key, path, exp)):
         raise web.HTTPForbidden()
-    try:
-        full = rt.media.full_path(path)
-    except ValueError:
-        raise web.HTTPForbidden() from None
-    if not full.is_file():
-        raise web.HTTPNotFound()
-    return web.FileResponse(
-        full,
-        headers={
-            "Content-Type": rt.media.content_type(path),
-            "Cache-Control": "private, max-age=300",
-            "X-Content-Type-Options": "nosniff",
-        },
-    )
+    return stored_file(rt.media, path, "private, max-age=300")

@@ -22,6 +22,7 @@ from core.db import Conversation, MessageLog, Outbox
 from core.events import InboundEvent
 from core.hub import RUNTIME
 from handlers.channel_texts import TEXTS
+from handlers.files import stored_file
 
 STATIC = Path(__file__).resolve().parent / "static"
 COOKIE = "motcua_web"
@@ -278,14 +279,4 @@ async def media(request: web.Request) -> web.StreamResponse:
     paths = [a["path"] for a in row or [] if a.get("path") and a.get("type") == "image"]
     if not paths:
         raise web.HTTPNotFound()
-    path = rt.media.full_path(paths[0])
-    if not path.is_file():
-        raise web.HTTPNotFound()
-    return web.FileResponse(
-        path,
-        headers={
-            "Content-Type": rt.media.content_type(paths[0]),
-            "Cache-Control": "private, max-age=3600",
-            "X-Content-Type-Options": "nosniff",
-        },
-    )
+    return stored_file(rt.media, paths[0], "private, max-age=3600")

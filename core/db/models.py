@@ -128,7 +128,7 @@ class Outbox(Base):
     channel: Mapped[str] = mapped_column(String(16))
     recipient: Mapped[str] = mapped_column(String(128))
     payload: Mapped[dict[str, Any]] = mapped_column(JSON)
-    # pending -> sending -> sent | failed ; held (outside a reply window, issue 3)
+    # pending -> sending -> sent | failed ; held (outside a reply window)
     status: Mapped[str] = mapped_column(String(12), default="pending")
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     # parts of a split reply the platform has accepted: a retry resumes after them
@@ -225,7 +225,7 @@ class PlatformToken(Base):
 
 
 class DossierAssignment(Base):
-    """Which officer handles a dossier (officer console, issue 6): set when an officer first opens
+    """Which officer handles a dossier (officer console): set when an officer first opens
     it; a supervisor may reassign it to another officer of the same agency."""
 
     __tablename__ = "dossier_assignment"
