@@ -29,7 +29,7 @@ from .steps.answers import ANSWER_INTENTS, answer
 from .steps.base import CANCEL_WORDS, HUMAN_WORDS, MENU_WORDS, Dialogue
 from .steps.document import enter_document
 from .turn import Context, Outcome, Turn
-from .validators import plain
+from .validators import ANSWERS, bare, has_phrase
 
 HERE = Path(__file__).resolve().parent
 RESUME_AFTER_S = 12 * 3600  # a citizen back after this long is asked: continue or restart?
@@ -92,7 +92,7 @@ class Engine(Dialogue):
             for e in (parse or {}).get("entities", [])
             if e["entity"] == "procedure" and e["value"] in self.catalog
         ]
-        return Turn(ctx, event, text, plain(text), Turn.understood(parse), procedures)
+        return Turn(ctx, event, text, bare(text), Turn.understood(parse), procedures)
 
     async def _anywhere(self, turn: Turn, state: State) -> Outcome | None:
         """What works at any step: resume after a long pause, cancel, menu, an officer, help, and
@@ -112,13 +112,35 @@ class Engine(Dialogue):
             return outcome
         if words in HUMAN_WORDS or (intent == "request_human" and not free_text):
             return await self.to_human(turn, state)
-        if free_text:
-            return None
-        if intent == "help":
+        if self._asks_help(turn, free_text):
             return Outcome(state, [Reply(self.say("help"))] + self.prompt(state), "help")
+        if free_text:
+            # a question typed where a name or an address is awaited is answered, never stored
+            if self._asks(turn):
+                if intent in ANSWER_INTENTS | {"check_status"}:
+                    return await answer(self, turn, state, keep_step=True)
+                return Outcome(state, [Reply(self.say("question_at_field"))] + self.prompt(state))
+            return None
         if step not in {Step.START, Step.MENU} and intent in ANSWER_INTENTS | {"check_status"}:
             return await answer(self, turn, state, keep_step=True)
         return None
+
+    @staticmethod
+    def _asks_help(turn: Turn, free_text: bool) -> bool:
+        """ "?" alone, or a help word; where free text is awaited (a name, an address) only a
+        message that is nothing but a help word, elsewhere one containing it or the help intent."""
+        if turn.event.payload:
+            return False
+        if turn.text and not turn.plain and "?" in turn.text:  # only question marks and dots
+            return True
+        if free_text:
+            return turn.plain in ANSWERS["help_words"]
+        return has_phrase(turn.plain, ANSWERS["help_words"]) or turn.intent == "help"
+
+    @staticmethod
+    def _asks(turn: Turn) -> bool:
+        """Whether a message is a question rather than an answer (a name has no question words)."""
+        return turn.text.rstrip().endswith("?") or has_phrase(turn.plain, ANSWERS["question_words"])
 
     # ---- what outside code may do to a conversation (stored dicts in, stored dicts out) -----
     @staticmethod

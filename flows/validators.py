@@ -8,10 +8,14 @@ import datetime as dt
 import re
 import unicodedata
 from collections.abc import Callable
+from pathlib import Path
+
+import yaml
 
 from nlu.text import fold
 
 Result = tuple[str | None, str | None]
+ANSWERS = yaml.safe_load((Path(__file__).resolve().parent / "answers.yml").read_text(encoding="utf-8"))
 
 _PHONE = re.compile(r"^(?:\+?84|0)(3|5|7|8|9)(\d{8})$")
 _DATE = re.compile(r"^(\d{1,2})[/.\-\s](\d{1,2})[/.\-\s](\d{2}|\d{4})$")
@@ -20,6 +24,58 @@ _DATE = re.compile(r"^(\d{1,2})[/.\-\s](\d{1,2})[/.\-\s](\d{2}|\d{4})$")
 def plain(text: str) -> str:
     """Lower case, no diacritics, single spaces: how typed words are compared."""
     return " ".join(fold(text)[0].split())
+
+
+def bare(text: str) -> str:
+    """`plain` without punctuation: the words alone ("Hủy!" -> "huy", "1." -> "1")."""
+    return " ".join(re.sub(r"[^\w\s]", " ", plain(text)).split())
+
+
+def has_phrase(words: str, phrases: list[str]) -> bool:
+    """Whether one of `phrases` occurs in `words` as whole words (both already `bare`)."""
+    padded = f" {words} "
+    return any(f" {p} " in padded for p in phrases)
+
+
+_DAY_MONTH = re.compile(r"^(\d{1,2})[/.\-\s](\d{1,2})$")
+
+
+def _spoken_date(text: str) -> tuple[int, int, int | None] | None:
+    """A date in words or without its year: "mùng 1 tháng 12 năm 2025", "1/12", "ngày 5 tháng 3"."""
+    words = bare(text)
+    m = _DAY_MONTH.match(text.strip())
+    if m:
+        return int(m.group(1)), int(m.group(2)), None
+    w = ANSWERS["date_words"]
+    day = "|".join(w["day"])
+    month = "|".join(w["month"])
+    year = "|".join(w["year"])
+    m = re.fullmatch(
+        rf"(?:(?:{day}) )?(\d{{1,2}}) (?:{month}) (\d{{1,2}})(?: (?:{year}) (\d{{2}}|\d{{4}}))?", words
+    )
+    if m:
+        return int(m.group(1)), int(m.group(2)), int(m.group(3)) if m.group(3) else None
+    return None
+
+
+def _date_parts(text: str, today: dt.date, past: bool) -> tuple[int, int, int] | None:
+    m = _DATE.match(text.strip())
+    if m:
+        d, mth, y = (int(g) for g in m.groups())
+        if y < 100:
+            y += 2000 if not past or 2000 + y <= today.year else 1900
+        return d, mth, y
+    spoken = _spoken_date(text)
+    if spoken is None:
+        return None
+    d, mth, year = spoken
+    if year is None:  # no year said: this year, or last year when that would be in the future
+        year = today.year
+        if past and (mth, d) > (today.month, today.day):
+            year -= 1
+    elif year < 100:
+        year += 2000 if not past or 2000 + year <= today.year else 1900
+    return d, mth, year
 
 
 def person_name(text: str) -> Result:
@@ -34,12 +90,10 @@ def person_name(text: str) -> Result:
 
 def date_past(text: str, today: dt.date | None = None) -> Result:
     today = today or dt.date.today()
-    m = _DATE.match(text.strip())
-    if not m:
+    parts = _date_parts(text, today, past=True)
+    if parts is None:
         return None, "date_format"
-    d, mth, y = (int(g) for g in m.groups())
-    if y < 100:
-        y += 2000 if 2000 + y <= today.year else 1900
+    d, mth, y = parts
     try:
         value = dt.date(y, mth, d)
     except ValueError:
@@ -62,12 +116,10 @@ def vn_phone(text: str) -> Result:
 def date_any(text: str, today: dt.date | None = None) -> Result:
     """A date in the past or the future (e.g. a planned date), within a sane range."""
     today = today or dt.date.today()
-    m = _DATE.match(text.strip())
-    if not m:
+    parts = _date_parts(text, today, past=False)
+    if parts is None:
         return None, "date_format"
-    d, mth, y = (int(g) for g in m.groups())
-    if y < 100:
-        y += 2000
+    d, mth, y = parts
     try:
         value = dt.date(y, mth, d)
     except ValueError:
@@ -110,8 +162,12 @@ def choice(value: str, options: list[str]) -> Result:
     raw = value.strip().rstrip(".")
     if raw.isdigit() and 1 <= int(raw) <= len(options):
         return options[int(raw) - 1], None
+    said = bare(raw)
     for option in options:
-        if plain(raw) == plain(option):
+        if said == bare(option):
+            return option, None
+    for option in options:  # the other ways to say it ("bé gái", "con gai" for Nữ)
+        if said in ANSWERS["choice_synonyms"].get(option, ()):
             return option, None
     return None, "not_an_option"  # the sentence lists the options
 

@@ -17,7 +17,7 @@ from core.texts import LABELS, Texts
 from ..catalog import Document, LifeEvent, Procedure
 from ..state import State, Step, menu
 from ..turn import Outcome, Turn
-from ..validators import plain
+from ..validators import bare
 
 Handler = Callable[["Dialogue", Turn, State], Awaitable[Outcome]]
 Prompt = Callable[["Dialogue", State], list[Reply]]
@@ -181,11 +181,28 @@ class Dialogue:
         raise KeyError(key)
 
     def life_event_for(self, text: str) -> LifeEvent | None:
-        said = plain(text)
+        """The life event a message names: one of its phrases, its button or title, or the short
+        name of its procedures, as whole words in any order, with or without diacritics. A short
+        message (up to four words: "khai sinh", "co em be") may also be part of a longer phrase."""
+        said = bare(text)
+        if not said:
+            return None
+        tokens = set(said.split())
+        # a whole phrase beats a part; then more words matched; then the shorter phrase
+        best: tuple[tuple[bool, int, int], LifeEvent] | None = None
         for e in self.events:
-            if any(plain(p) in said for p in e.phrases if p):
-                return e
-        return None
+            names = [self.catalog[k].short_name for k in (e.procedure, e.single) if k in self.catalog]
+            for phrase in [*e.phrases, e.button, *names]:
+                words = bare(phrase).split()
+                if not words:
+                    continue
+                whole = set(words) <= tokens  # every word of the phrase was said
+                part = len(tokens) <= 4 and tokens <= set(words) and len(tokens) >= min(2, len(words))
+                if whole or part:
+                    score = (whole, len(words) if whole else len(tokens), -len(words))
+                    if best is None or score > best[0]:
+                        best = (score, e)
+        return best[1] if best else None
 
     def document_lines(self, proc: Procedure) -> list[str]:
         """The documents, numbered; a conditional one says when it is needed."""

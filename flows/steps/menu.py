@@ -23,9 +23,24 @@ def welcome(d: Dialogue, turn: Turn, intent: str | None) -> Outcome:
     return Outcome(new, [d.menu(new, d.say("welcome", agency=turn.ctx.agency_name))], intent)
 
 
+# Intents that say what the message is even when it names a life event ("khai sinh cần gì?").
+ASKING = ANSWER_INTENTS | {"check_status", "request_human", "help", "complain"}
+
+
+async def _typed(d: Dialogue, turn: Turn, state: State) -> Outcome | None:
+    """A message typed at the menu: a question first, then a life event named in its words
+    (the menu's own words, with or without diacritics), then what its intent asks for."""
+    if turn.intent in ASKING:
+        return await route_free_text(d, turn, state)
+    life_event = d.life_event_for(turn.text)
+    if life_event:
+        return start_life_event(d, life_event)
+    return await route_free_text(d, turn, state)
+
+
 @handles(Step.START)
 async def on_start(d: Dialogue, turn: Turn, state: State) -> Outcome:
-    routed = await route_free_text(d, turn, menu())
+    routed = await _typed(d, turn, menu())
     return routed or welcome(d, turn, "greet")
 
 
@@ -37,7 +52,7 @@ async def on_menu(d: Dialogue, turn: Turn, state: State) -> Outcome:
     if choice and choice.startswith("event:"):
         life_event = next(e for e in d.events if e.key == choice.split(":", 1)[1])
         return start_life_event(d, life_event)
-    routed = await route_free_text(d, turn, state)
+    routed = await _typed(d, turn, state)
     if routed:
         return routed
     return Outcome(state, [d.menu(state, d.say("not_understood"))])

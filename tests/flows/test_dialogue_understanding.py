@@ -1,0 +1,125 @@
+"""Short and natural answers, as citizens type them: the menu's own words, "?" and help words,
+questions where a name is awaited (answered, never stored), and forgiving answers (sex in words,
+dates without a year or in words). The engine alone, with an in-memory Context."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from dialogue_kit import Chat, ScriptedNLU
+
+from flows.engine import Engine
+from flows.validators import validate
+
+SCRIPT = {"lam cai nay mat bao nhieu tien": ("ask_fee", 0.9)}
+
+
+@pytest.fixture(scope="module")
+def engine() -> Engine:
+    return Engine(ScriptedNLU(SCRIPT), agency_name="UBND phường Thử Nghiệm")
+
+
+@pytest.mark.parametrize(
+    "typed,expect",
+    [
+        ("có em bé", "trọn gói"),
+        ("co em be", "trọn gói"),
+        ("vo moi sinh", "trọn gói"),
+        ("con toi moi sinh", "trọn gói"),
+        ("khai sinh", "trọn gói"),
+        ("khai tu", "khai tử"),
+        ("bố tôi mới mất", "khai tử"),
+        ("tạm trú", "tạm trú"),
+        ("tôi mới chuyển nhà", "tạm trú"),
+        ("ket hon", "kết hôn"),
+        ("mat can cuoc", "căn cước"),
+    ],
+)
+async def test_the_menus_own_words_start_the_right_thing(engine, typed, expect):
+    chat = Chat(engine)
+    await chat.send("xin chào")
+    reply = await chat.send(typed)
+    assert "chưa hiểu" not in reply
+    assert expect in reply.lower() or expect in reply
+    assert chat.step in {"offer_bundle", "consent"}
+
+
+@pytest.mark.parametrize("typed", ["?", "??", "giúp", "huong dan", "Giúp với!"])
+async def test_question_marks_and_help_words_get_help_anywhere(engine, typed):
+    chat = Chat(engine)
+    await chat.send("xin chào")
+    assert "Mình giúp bạn chuẩn bị" in await chat.send(typed)
+    await chat.send("co em be")
+    reply = await chat.send(typed)
+    assert "Mình giúp bạn chuẩn bị" in reply and chat.step == "offer_bundle"
+
+
+@pytest.mark.parametrize("typed", ["hủy", "Hủy!", "huy.", "HUỶ"])
+async def test_cancel_with_punctuation_or_capitals(engine, typed):
+    chat = Chat(engine)
+    await chat.send("xin chào")
+    await chat.send("co em be")
+    assert "Đã hủy" in await chat.send(typed) and chat.step == "menu"
+
+
+async def to_child_name(chat: Chat) -> None:
+    await chat.send("xin chào")
+    await chat.send("1")
+    await chat.send("2")  # birth registration alone
+    await chat.send("đồng ý")
+    await chat.send("2")  # a parent files it
+    await chat.send(photo="paper.jpg")
+    await chat.send(photo="card.jpg")
+    assert "Họ và tên dự kiến của bé" in await chat.send("1")
+
+
+async def test_a_question_where_the_childs_name_is_asked_is_answered_not_stored(engine):
+    chat = Chat(engine)
+    await to_child_name(chat)
+    reply = await chat.send("lam cai nay mat bao nhieu tien")
+    assert "Lệ phí" in reply and chat.step == "field"
+    reply = await chat.send("giờ làm việc thế nào?")  # a question the NLU did not name
+    assert "chưa ghi tin nhắn này vào hồ sơ" in reply and "Họ và tên dự kiến của bé" in reply
+    assert "bé trai hay bé gái" in await chat.send("Nguyễn Minh An")
+    assert chat.state["fields"] == {"child_name": "NGUYỄN MINH AN"}
+
+
+async def test_natural_answers_for_sex_and_date(engine):
+    chat = Chat(engine)
+    await to_child_name(chat)
+    await chat.send("Nguyễn Minh Anh")
+    assert "sinh ngày" in await chat.send("bé gái")
+    assert "điện thoại" in await chat.send("mùng 1 tháng 11")
+    assert chat.state["fields"]["child_sex"] == "Nữ"
+    assert chat.state["fields"]["child_dob"] == "2026-11-01"  # the agency's today is 23/11/2026
+
+
+TODAY = dt.date(2026, 12, 6)
+
+
+@pytest.mark.parametrize(
+    "said,value",
+    [
+        ("1/12", "2026-12-01"),
+        ("10/12", "2025-12-10"),  # not yet come this year: a birth date is last year's
+        ("mung 1 thang 12", "2026-12-01"),
+        ("mùng 1 tháng 12 năm 2025", "2025-12-01"),
+        ("ngày 5 tháng 3", "2026-03-05"),
+        ("20/10/1990", "1990-10-20"),
+    ],
+)
+def test_dates_said_without_a_year_or_in_words(said, value):
+    assert validate("date_past", said, today=TODAY) == (value, None)
+
+
+@pytest.mark.parametrize(
+    "said,value",
+    [("bé gái", "Nữ"), ("gai", "Nữ"), ("con gai", "Nữ"), ("Trai", "Nam"), ("nữ", "Nữ"), ("2", "Nữ")],
+)
+def test_sex_said_in_words(said, value):
+    assert validate("choice", said, ["Nam", "Nữ"]) == (value, None)
+
+
+def test_an_unknown_choice_is_still_refused():
+    assert validate("choice", "không biết", ["Nam", "Nữ"]) == (None, "not_an_option")
