@@ -66,8 +66,14 @@ class Engine(Dialogue):
     # ---- one inbound event -----------------------------------------------------------------
     async def handle(self, ctx: Context, data: dict[str, Any] | None, event: InboundEvent) -> Outcome:
         state = State.from_dict(data)
-        if state.step is Step.HUMAN or event.kind in SILENT_KINDS:
-            return Outcome(state)  # an officer holds the thread / nothing was said
+        if event.kind in SILENT_KINDS:
+            return Outcome(state)  # nothing was said
+        if state.step is Step.HUMAN:
+            # an officer holds the thread; the citizen can still leave the queue ("menu", "hủy")
+            words = bare(event.text or "")
+            if words in MENU_WORDS or words in CANCEL_WORDS:
+                return self.to_menu(replies=[Reply(self.say("human_left"))])
+            return Outcome(state)
         if event.kind == "follow":
             new = menu()
             return Outcome(new, [self.menu(new, self.say("welcome", agency=ctx.agency_name))], "greet")

@@ -30,6 +30,7 @@ class Step(StrEnum):
     SUMMARY = "summary"
     EDIT = "edit"
     RESUME = "resume"
+    CONFIRM_CANCEL = "confirm_cancel"
     HUMAN = "human"
 
 

@@ -1,9 +1,23 @@
 """The steps of the dialogue, one module each; importing this package registers them all."""
 
-from . import answers, consent, document, field, human, id_card, menu, offer, question, status, summary
+from . import (
+    answers,
+    cancel,
+    consent,
+    document,
+    field,
+    human,
+    id_card,
+    menu,
+    offer,
+    question,
+    status,
+    summary,
+)
 
 __all__ = [
     "answers",
+    "cancel",
     "consent",
     "document",
     "field",

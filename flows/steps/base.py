@@ -15,7 +15,7 @@ from core.events import QuickReply, Reply
 from core.texts import LABELS, Texts
 
 from ..catalog import Document, LifeEvent, Procedure
-from ..state import State, Step, menu
+from ..state import COLLECTING, State, Step, menu
 from ..turn import Outcome, Turn
 from ..validators import bare
 
@@ -219,11 +219,22 @@ class Dialogue:
 
     # ---- leaving a step ------------------------------------------------------------------
     async def cancel(self, turn: Turn, state: State) -> Outcome:
-        if state.dossier_id:
-            await turn.ctx.audit("cancelled", {"step": state.saved_step}, state.dossier_id)
+        """Leave the procedure. A dossier already begun is dropped only once the citizen confirms."""
+        if state.step in COLLECTING and state.dossier_id:
+            new = self.pause(state, Step.CONFIRM_CANCEL)
+            lead = self.say("cancel_confirm", procedure=self.proc(state).short_name)
+            return Outcome(new, [self.confirm_cancel_reply(new, lead)], "cancel")
+        begun = state.paused if state.step is Step.CONFIRM_CANCEL and state.paused else state
+        if begun.dossier_id:
+            await turn.ctx.audit("cancelled", {"step": begun.saved_step}, begun.dossier_id)
         outcome = self.to_menu(replies=[Reply(self.say("cancelled"))])
         outcome.intent = "cancel"
         return outcome
+
+    def confirm_cancel_reply(self, state: State, lead: str) -> Reply:
+        return self.numbered(
+            state, lead, [(self.say("cancel_yes"), "cancel"), (self.say("cancel_no"), "continue")]
+        )
 
     @staticmethod
     def pause(state: State, step: Step) -> State:

@@ -95,13 +95,35 @@ def ctx_confirmed(chat: Chat) -> dict[str, str]:
 
 
 async def test_cancel_by_word_and_by_intent(engine):
+    """A dossier already begun is dropped only after the citizen confirms; "làm tiếp" resumes."""
     chat = Chat(engine)
     await to_first_document(chat)
     reply = await chat.send("hủy")
+    assert "Bạn muốn hủy hồ sơ khai sinh đang làm dở?" in reply and chat.step == "confirm_cancel"
+    assert "Bước 1/2" in await chat.send("2") and chat.step == "doc"  # carry on where it was
+    assert "Bạn muốn hủy" in await chat.send("hủy")
+    reply = await chat.send("1")
     assert "Đã hủy" in reply and chat.step == "menu"
     assert chat.ctx.audits[-1][0] == "cancelled"
     await to_first_document(chat)
-    assert "Đã hủy" in await chat.send("hủy bỏ đi")  # the intent, at a step that is not free text
+    assert "Bạn muốn hủy" in await chat.send("hủy bỏ đi")  # the intent, at a step that is not free text
+    assert "Đã hủy" in await chat.send("hủy")  # asked twice: cancelled
+
+
+async def test_cancel_before_anything_is_begun_needs_no_confirmation(engine):
+    chat = Chat(engine)
+    await chat.send("xin chào")
+    await chat.send("1")
+    assert "Đã hủy" in await chat.send("hủy") and chat.step == "menu"
+
+
+async def test_waiting_for_an_officer_is_no_dead_end(engine):
+    chat = Chat(engine)
+    await chat.send("xin chào")
+    assert "cán bộ" in await chat.send("gặp cán bộ") and chat.step == "human"
+    assert await chat.send("alo") == ""  # kept for the officer, the bot stays quiet
+    reply = await chat.send("menu")
+    assert "thôi chờ cán bộ" in reply and chat.step == "menu"
 
 
 async def test_an_intent_does_not_hijack_a_free_text_answer(engine):

@@ -1,0 +1,31 @@
+"""Cancelling a dossier already begun asks first: drop it, or carry on where it was."""
+
+from __future__ import annotations
+
+from core.events import Reply
+
+from ..state import State, Step, menu
+from ..turn import Outcome, Turn
+from .base import NO_WORDS, YES_WORDS, Dialogue, handles, prompts
+
+
+@prompts(Step.CONFIRM_CANCEL)
+def ask_confirm(d: Dialogue, state: State) -> list[Reply]:
+    paused = state.paused or menu()
+    lead = d.say("cancel_confirm", procedure=d.proc(paused).short_name if paused.procedure else "")
+    return [d.confirm_cancel_reply(state, lead)]
+
+
+@handles(Step.CONFIRM_CANCEL)
+async def on_confirm_cancel(d: Dialogue, turn: Turn, state: State) -> Outcome:
+    choice = d.choice(state, turn)
+    if choice is None and (turn.intent == "affirm" or turn.plain in YES_WORDS):
+        choice = "cancel"
+    if choice is None and (turn.intent == "deny" or turn.plain in NO_WORDS):
+        choice = "continue"
+    if choice == "cancel":
+        return await d.cancel(turn, state)
+    if choice == "continue":
+        restored = (state.paused or menu()).copy()
+        return Outcome(restored, [Reply(d.say("continue_prompt"))] + d.prompt(restored))
+    return Outcome(state, ask_confirm(d, state))
