@@ -58,8 +58,11 @@ async def submit(d: Dialogue, turn: Turn, state: State) -> Outcome:
     receipt_lines = [
         d.say("receipt_caption", code=code),
         proc.name,
+        *_people(d, state),
+        d.say("receipt_received", at=ctx.now.strftime("%H:%M %d/%m/%Y"), agency=ctx.agency_name),
         d.say("receipt_docs", docs=received),
         d.say("receipt_due", due=shown_due),
+        d.say("receipt_fee", fee=proc.fee),
         d.say("receipt_where", where=proc.where),
     ]
     image = await ctx.make_receipt(code, receipt_lines)
@@ -73,3 +76,19 @@ async def submit(d: Dialogue, turn: Turn, state: State) -> Outcome:
         replies.append(Reply(d.say("receipt_caption", code=code), image_path=image))
     replies.append(d.menu(new, d.say("menu_again")))
     return Outcome(new, replies, "affirm")
+
+
+def _people(d: Dialogue, state: State) -> list[str]:
+    """Who filed (the name confirmed from the ID card) and who the dossier is about (the names
+    asked in the form), so that the receipt stands alone."""
+    lines = []
+    applicant = next(
+        (f.get("full_name") for f in (state.id_cards or {}).values() if f.get("full_name")), None
+    )
+    if applicant:
+        lines.append(d.say("receipt_applicant", name=applicant))
+    for f in d.proc(state).fields:
+        value = (state.fields or {}).get(f.key)
+        if f.validator == "person_name" and value:
+            lines.append(f"{f.label}: {value}")
+    return lines

@@ -43,6 +43,7 @@ class FakeContext:
     confirmed: dict[tuple[int, str], dict[str, str]] = field(default_factory=dict)
     audits: list[tuple[str, dict, int | None]] = field(default_factory=list)
     receipts: list[str] = field(default_factory=list)
+    receipt_lines: dict[str, list[str]] = field(default_factory=dict)
     previous_card: dict[str, Any] | None = None
     ids: Any = field(default_factory=lambda: itertools.count(1))
 
@@ -91,6 +92,7 @@ class FakeContext:
 
     async def make_receipt(self, code, lines) -> str | None:
         self.receipts.append(code)
+        self.receipt_lines[code] = list(lines)
         return f"receipts/{code}.png"
 
     async def supplement_received(self, dossier_id, documents) -> str | None:

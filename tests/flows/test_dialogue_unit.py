@@ -87,6 +87,17 @@ async def test_a_whole_birth_registration_in_milliseconds(engine):
     assert [key for _d, key, _q in chat.ctx.documents] == ["giay_chung_sinh", "cccd_nguoi_khai"]
     assert [a for a, _data, _d in chat.ctx.audits] == ["consent_given", "id_field_corrected"]
     assert chat.ctx.receipts == ["DEMO-261123-0001"]
+    receipt = "\n".join(chat.ctx.receipt_lines["DEMO-261123-0001"])  # it stands alone
+    for part in (
+        "Đăng ký khai sinh",
+        "Người nộp: TRẦN THỊ HOA",
+        "Họ tên của bé: NGUYỄN MINH AN",
+        "Nhận hồ sơ lúc",
+        "UBND phường Thử Nghiệm",
+        "Ngày hẹn trả kết quả",
+        "Lệ phí: Miễn phí",
+    ):
+        assert part in receipt, part
     assert time.perf_counter() - started < 1.0
 
 
