@@ -198,6 +198,9 @@ def _oov_share(counts: Any, unknown: Any) -> float:
 
 
 _HAS_LETTER = re.compile(r"[^\W\d_]")
+# A bare "?", "??", "…" or "..." asks "what now?": help, not out of scope.
+_PUZZLED = re.compile(r"[\s?？.…!]*(?:[?？…]|\.\.)[\s?？.…!]*")
+HELP_INTENT = "help"
 _CACHE: dict[str, EmbeddedNLU] = {}
 _CACHE_LOCK = threading.Lock()
 
@@ -279,6 +282,8 @@ class EmbeddedNLU:
     def classify(self, text: str) -> tuple[dict[str, Any], list[dict[str, Any]]]:
         ranking, known = self.model.predict(text)
         ranked = [{"name": n, "confidence": round(c, 4)} for n, c in ranking[: self.ranking_size]]
+        if _PUZZLED.fullmatch(text):
+            return {"name": HELP_INTENT, "confidence": 1.0}, [{"name": HELP_INTENT, "confidence": 1.0}]
         if not ranking or not _HAS_LETTER.search(text):
             # nothing the model knows, or no word at all (digits, punctuation, emoji)
             return {"name": FALLBACK_INTENT, "confidence": 1.0}, []
