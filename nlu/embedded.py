@@ -11,6 +11,7 @@ to any of them retrains.
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import math
 import os
@@ -18,6 +19,7 @@ import re
 import tempfile
 import threading
 import time
+import unicodedata
 from collections import Counter as _Counter
 from pathlib import Path
 from typing import Any
@@ -35,7 +37,7 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 DATA_FILE = PACKAGE_DIR / "data" / "nlu.yml"
 CONFIG_FILE = PACKAGE_DIR / "embedded.yml"
 FALLBACK_INTENT = "out_of_scope"
-FEATURE_VERSION = "6"  # bump when features() changes
+FEATURE_VERSION = "7"  # bump when features() changes
 
 
 def features(norm: str, char_min: int = 2, char_max: int = 5) -> list[str]:
@@ -55,6 +57,32 @@ def features(norm: str, char_min: int = 2, char_max: int = 5) -> list[str]:
     if not words:
         feats.append("w:<empty>")
     return feats
+
+
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+def message_features(text: str, spec: dict[str, Any]) -> list[str]:
+    """All feature strings of a raw message: the folded features above and, when
+    ``spec["diacritics"]``, a second channel of the words written with diacritics as typed
+    ("d:"), so that "ủa" and "ừa", "bán" and "bạn" differ when the citizen typed the marks. A
+    message typed without diacritics adds nothing to that channel and is read by the folded
+    features alone."""
+    norm = normalize(text)
+    feats = features(norm, int(spec["char_min"]), int(spec["char_max"]))
+    if spec.get("diacritics"):
+        low = unicodedata.normalize("NFC", text).lower()
+        feats += ["d:" + w for w in _WORD.findall(low) if not w.isascii()]
+    return feats
+
+
+def feature_spec(cfg: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "char_min": int(cfg.get("char_min", 2)),
+        "char_max": int(cfg.get("char_max", 5)),
+        "diacritics": bool(cfg.get("diacritic_channel", False)),
+        "temperature": float(cfg.get("temperature", 1.0)),
+    }
 
 
 def load_config(path: Path = CONFIG_FILE) -> dict[str, Any]:
@@ -82,7 +110,7 @@ class IntentModel:
         coef: np.ndarray,
         intercept: np.ndarray,
         classes: list[str],
-        char_range: tuple[int, int],
+        spec: dict[str, Any],
     ) -> None:
         self.vocab_list = vocab
         self.vocab = {f: i for i, f in enumerate(vocab)}
@@ -90,7 +118,7 @@ class IntentModel:
         self.coef_t = np.ascontiguousarray(coef.T.astype(np.float64))  # (n_features, n_classes)
         self.intercept = intercept.astype(np.float64)
         self.classes = list(classes)
-        self.char_range = char_range
+        self.spec = dict(spec)  # feature settings (see message_features)
 
     # -- training ---------------------------------------------------------------------
     @classmethod
@@ -98,8 +126,8 @@ class IntentModel:
         from scipy.sparse import csr_matrix
         from sklearn.linear_model import LogisticRegression
 
-        char_range = (int(cfg.get("char_min", 2)), int(cfg.get("char_max", 5)))
-        docs = [_Counter(features(normalize(t), *char_range)) for t in texts]
+        spec = feature_spec(cfg)
+        docs = [_Counter(message_features(t, spec)) for t in texts]
         df: _Counter[str] = _Counter()
         for d in docs:
             df.update(d.keys())
@@ -111,7 +139,11 @@ class IntentModel:
         vocab.append(OOV_FEATURE)
         index = {f: i for i, f in enumerate(vocab)}
         n = len(docs)
-        idf = np.array([math.log((1 + n) / (1 + df[f])) + 1.0 for f in vocab[:-1]] + [oov_weight])
+        weights = {"d:": float(cfg.get("diacritic_weight", 1.0))}
+        idf = np.array(
+            [(math.log((1 + n) / (1 + df[f])) + 1.0) * weights.get(f[:2], 1.0) for f in vocab[:-1]]
+            + [oov_weight]
+        )
         rows, cols, vals = [], [], []
         for r, d in enumerate(docs):
             idx = [index[f] for f in d if f in index]
@@ -133,7 +165,7 @@ class IntentModel:
         else:
             with threadpool_limits(1):
                 clf.fit(X, labels)
-        return cls(vocab, idf, clf.coef_, clf.intercept_, [str(c) for c in clf.classes_], char_range)
+        return cls(vocab, idf, clf.coef_, clf.intercept_, [str(c) for c in clf.classes_], spec)
 
     # -- persistence --------------------------------------------------------------------
     def save(self, path: Path) -> None:
@@ -147,7 +179,7 @@ class IntentModel:
             coef_t=self.coef_t,
             intercept=self.intercept,
             classes=np.array(self.classes),
-            char_range=np.array(self.char_range),
+            spec=np.array(json.dumps(self.spec, sort_keys=True)),
         )
         os.replace(tmp, path)
 
@@ -160,13 +192,13 @@ class IntentModel:
                 z["coef_t"].T,
                 z["intercept"],
                 [str(c) for c in z["classes"].tolist()],
-                tuple(int(x) for x in z["char_range"]),
+                json.loads(str(z["spec"])),
             )
 
     # -- prediction ---------------------------------------------------------------------
     def predict(self, text: str) -> tuple[list[tuple[str, float]], int]:
         """Intent ranking (name, probability), best first, and the number of known features."""
-        counts = _Counter(features(normalize(text), *self.char_range))
+        counts = _Counter(message_features(text, self.spec))
         idx = [self.vocab[f] for f in counts if f in self.vocab]
         if not idx:
             return [], 0
@@ -181,6 +213,7 @@ class IntentModel:
         if oov is not None:
             share = _oov_share(counts, lambda f: f not in self.vocab)
             scores = scores + (self.idf[oov] * share) * self.coef_t[oov]
+        scores /= float(self.spec.get("temperature", 1.0))  # calibration (embedded.yml)
         scores -= scores.max()
         p = np.exp(scores)
         p /= p.sum()
@@ -198,6 +231,9 @@ def _oov_share(counts: Any, unknown: Any) -> float:
 
 
 _HAS_LETTER = re.compile(r"[^\W\d_]")
+# A bare "?", "??", "…" or "..." asks "what now?": help, not out of scope.
+_PUZZLED = re.compile(r"[\s?？.…!]*(?:[?？…]|\.\.)[\s?？.…!]*")
+HELP_INTENT = "help"
 _CACHE: dict[str, EmbeddedNLU] = {}
 _CACHE_LOCK = threading.Lock()
 
@@ -279,6 +315,8 @@ class EmbeddedNLU:
     def classify(self, text: str) -> tuple[dict[str, Any], list[dict[str, Any]]]:
         ranking, known = self.model.predict(text)
         ranked = [{"name": n, "confidence": round(c, 4)} for n, c in ranking[: self.ranking_size]]
+        if _PUZZLED.fullmatch(text):
+            return {"name": HELP_INTENT, "confidence": 1.0}, [{"name": HELP_INTENT, "confidence": 1.0}]
         if not ranking or not _HAS_LETTER.search(text):
             # nothing the model knows, or no word at all (digits, punctuation, emoji)
             return {"name": FALLBACK_INTENT, "confidence": 1.0}, []

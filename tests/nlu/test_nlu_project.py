@@ -216,3 +216,14 @@ def test_no_normalised_example_has_two_labels() -> None:
 )
 def test_normalisation(text: str, expected: str) -> None:
     assert normalize(text) == expected
+
+
+@pytest.mark.parametrize("name", ["own_split.yml", "own_split_b.yml"])
+def test_own_splits_are_not_in_training(name: str) -> None:
+    """The own held-out splits (tests/nlu/) share no example with training, not even after
+    normalisation, and cover the intents they were drawn for."""
+    train = {normalize(e.text) for e in load_nlu_data(TRAIN).examples}
+    split = load_nlu_data(Path(__file__).parent / name).examples
+    assert len(split) >= 80
+    assert [e.text for e in split if normalize(e.text) in train] == []
+    assert {e.intent for e in split} <= CONTRACT_INTENTS
