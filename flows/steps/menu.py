@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import yaml
+
 from core.events import Reply
 
 from ..catalog import LifeEvent
 from ..state import State, Step, menu
 from ..turn import Outcome, Turn
+from ..validators import has_phrase
 from .answers import ANSWER_INTENTS, answer
 from .base import Dialogue, handles, prompts
 from .consent import start_procedure
@@ -79,6 +84,8 @@ async def route_free_text(d: Dialogue, turn: Turn, state: State) -> Outcome | No
         return welcome(d, turn, intent)
     if intent in {"thank", "goodbye"}:
         return Outcome(menu(), [Reply(d.say(intent))], intent)
+    if intent == "out_of_scope":
+        return elsewhere(d, turn, intent)
     if intent == "complain":
         await turn.ctx.audit("complaint", {"text": turn.text[:2000]})
         new = menu()
@@ -94,3 +101,19 @@ def start_life_event(d: Dialogue, life_event: LifeEvent) -> Outcome:
     new = State(step=Step.OFFER_BUNDLE, bundle=life_event.procedure, single=life_event.single)
     offer = life_event.offer or d.catalog[life_event.procedure].name
     return Outcome(new, [offer_reply(d, new, d.say("offer_bundle", offer=offer))], "start_procedure")
+
+
+ELSEWHERE = yaml.safe_load(
+    (Path(__file__).resolve().parent.parent / "elsewhere.yml").read_text(encoding="utf-8")
+)
+
+
+def elsewhere(d: Dialogue, turn: Turn, intent: str | None) -> Outcome:
+    """A question this office does not handle: say so kindly, name where it goes when known,
+    and offer what can be done here."""
+    place = next((e["place"] for e in ELSEWHERE if has_phrase(turn.plain, e["words"])), None)
+    lead = d.say("elsewhere_place", place=place) if place else d.say("elsewhere")
+    new = menu()
+    return Outcome(
+        new, [Reply(lead), d.menu(new, d.say("elsewhere_menu", agency=turn.ctx.agency_name))], intent
+    )

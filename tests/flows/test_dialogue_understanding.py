@@ -12,7 +12,12 @@ from dialogue_kit import Chat, ScriptedNLU
 from flows.engine import Engine
 from flows.validators import validate
 
-SCRIPT = {"lam cai nay mat bao nhieu tien": ("ask_fee", 0.9)}
+SCRIPT = {
+    "lam cai nay mat bao nhieu tien": ("ask_fee", 0.9),
+    "nhà em bị mất điện từ sáng, gọi ai ạ": ("out_of_scope", 0.9),
+    "cho hoi diem tiem vacxin cho tre o dau": ("out_of_scope", 0.9),
+    "kể chuyện cười đi": ("out_of_scope", 0.9),
+}
 
 
 @pytest.fixture(scope="module")
@@ -123,3 +128,19 @@ def test_sex_said_in_words(said, value):
 
 def test_an_unknown_choice_is_still_refused():
     assert validate("choice", "không biết", ["Nam", "Nữ"]) == (None, "not_an_option")
+
+
+@pytest.mark.parametrize(
+    "typed,place",
+    [
+        ("nhà em bị mất điện từ sáng, gọi ai ạ", "điện lực"),
+        ("cho hoi diem tiem vacxin cho tre o dau", "trạm y tế"),
+        ("kể chuyện cười đi", None),
+    ],
+)
+async def test_out_of_scope_is_answered_kindly_with_where_to_go(engine, typed, place):
+    chat = Chat(engine)
+    await chat.send("xin chào")
+    reply = await chat.send(typed)
+    assert "chưa hiểu" not in reply and "Bạn cần làm gì?" in reply and chat.step == "menu"
+    assert (place in reply) if place else ("ngoài những việc mình hỗ trợ" in reply)
