@@ -347,6 +347,7 @@ async def axe_violations(page, impacts: tuple[str, ...] = ("serious", "critical"
     """axe-core (vendored, never fetched) run on the page: the violations of the given impacts."""
     await page.add_script_tag(path=str(AXE_JS))
     result = await page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    assert result["passes"], "axe-core did not run its rules"
     return [
         {"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]][:5]}
         for v in result["violations"]
