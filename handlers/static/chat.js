@@ -188,7 +188,9 @@
   photo.addEventListener("change", async () => {
     const files = Array.from(photo.files);
     photo.value = "";
-    input.focus({ preventScroll: true });
+    // Back to the text field, except on a touch screen (the photo button keeps focus there, so
+    // that the on-screen keyboard does not cover the verdict).
+    if (!matchMedia("(pointer: coarse)").matches) input.focus({ preventScroll: true });
     for (const f of files) await upload(f);  // one by one: the order is the order chosen
   });
   window.addEventListener("resize", () => anchor());
