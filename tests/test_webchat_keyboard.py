@@ -4,6 +4,7 @@ and Enter, typing and Enter in the composer, and the photos sent through the "G�
 
 from __future__ import annotations
 
+import asyncio
 import re
 
 import pytest
@@ -27,12 +28,13 @@ async def type_and_send(page, text: str) -> None:
     assert await focused_id(page) == "text"
 
 
-async def send_photo(page, path) -> None:
+async def send_photo(page, choosers: asyncio.Queue, path) -> None:
+    """Tab to "Gửi ảnh", Enter, and pick `path` in the file chooser it opens."""
     await tab_to(page, "📷 Gửi ảnh")
     assert await page.evaluate("() => document.activeElement.tagName") == "BUTTON"
-    async with page.expect_file_chooser() as chooser:
-        await page.keyboard.press("Enter")
-    await (await chooser.value).set_files(str(path))
+    await page.keyboard.press("Enter")
+    chooser = await asyncio.wait_for(choosers.get(), timeout=10)
+    await chooser.set_files(str(path))
 
 
 async def test_a_birth_registration_filed_with_the_keyboard_alone(tmp_path):
@@ -46,6 +48,9 @@ async def test_a_birth_registration_filed_with_the_keyboard_alone(tmp_path):
         async with chromium() as browser:
             page = await browser.new_page(viewport={"width": 1280, "height": 900})
             await record_pending(page)
+            # Listening from the start: Playwright intercepts the chooser before the first Enter.
+            choosers: asyncio.Queue = asyncio.Queue()
+            page.on("filechooser", choosers.put_nowait)
             await page.goto(base + "/chat")
             last = page.locator("#thread li.bot").last
             await expect(last).to_contain_text("1. Có em bé", timeout=20000)
@@ -60,11 +65,11 @@ async def test_a_birth_registration_filed_with_the_keyboard_alone(tmp_path):
             await choose(page, "2. Tôi là bố/mẹ bé")
             await expect(last).to_contain_text("Bước 1/2", timeout=20000)
 
-            await send_photo(page, paper)
+            await send_photo(page, choosers, paper)
             await expect(last).to_contain_text("Bước 2/2", timeout=30000)
             assert "Đang kiểm tra ảnh…" in await page.evaluate("window.__pending")
             assert await focused_id(page) == "text"
-            await send_photo(page, card)
+            await send_photo(page, choosers, card)
             asked = page.locator("#thread li.bot", has_text="Họ và tên dự kiến của bé")
             read = page.locator("#thread li.bot", has_text="Mình đọc được trên thẻ")
             await expect(asked.or_(read).last).to_be_visible(timeout=30000)
