@@ -18,7 +18,7 @@ from aiohttp import web
 from sqlalchemy import or_, select
 
 from core.channel import Channel, Malformed
-from core.db import Conversation, MessageLog, Outbox
+from core.db import Conversation, Dossier, MessageLog, Outbox
 from core.events import InboundEvent
 from core.hub import RUNTIME
 from handlers.channel_texts import TEXTS
@@ -29,6 +29,7 @@ COOKIE = "motcua_web"
 _TOKEN = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
 _CLIENT_ID = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 POLL_SECONDS = 20.0
+MAX_TEXT = 4000  # characters of one message kept; a longer one is cut and the browser told so
 
 
 class WebChannel(Channel):
@@ -55,7 +56,7 @@ class WebChannel(Channel):
         payload = body.get("payload")
         if not isinstance(text, str) and not isinstance(payload, str):
             raise Malformed("text_or_payload_required")
-        text = (text or "")[:4000] if isinstance(text, str) else None
+        text = (text or "")[:MAX_TEXT] if isinstance(text, str) else None
         payload = payload[:200] if isinstance(payload, str) else None
         if not (text or "").strip() and not payload:
             raise Malformed("empty")
@@ -88,7 +89,12 @@ class WebChannel(Channel):
         except Malformed as exc:
             return web.json_response({"error": str(exc)}, status=400)
         accepted = await request.app[RUNTIME].submit(event)
-        return web.json_response({"accepted": True, "duplicate": not accepted}, status=202)
+        answer: dict[str, Any] = {"accepted": True, "duplicate": not accepted}
+        text = body.get("text")
+        if isinstance(text, str) and len(text) > MAX_TEXT and not event.payload:
+            answer["cut"] = {"length": len(text), "kept": MAX_TEXT}
+            answer["notice"] = TEXTS("webchat.text_cut", length=_number(len(text)), kept=_number(MAX_TEXT))
+        return web.json_response(answer, status=202)
 
     async def upload(self, request: web.Request) -> web.Response:
         token = _visitor(request)
@@ -116,6 +122,11 @@ class WebChannel(Channel):
         )
         accepted = await rt.submit(event)
         return web.json_response({"accepted": True, "duplicate": not accepted}, status=202)
+
+
+def _number(n: int) -> str:
+    """4000 as Vietnamese writes it: 4.000."""
+    return f"{n:,}".replace(",", ".")
 
 
 def _visitor(request: web.Request) -> str | None:
@@ -157,7 +168,8 @@ async def _read_upload(reader, limit: int) -> tuple[str | None, str | None, byte
 
 
 async def chat_page(request: web.Request) -> web.StreamResponse:
-    response = web.FileResponse(STATIC / "chat.html")
+    html = (STATIC / "chat.html").read_text(encoding="utf-8").replace("{{MAX_TEXT}}", str(MAX_TEXT))
+    response = web.Response(text=html, content_type="text/html", headers={"Cache-Control": "no-store"})
     return _with_cookie(response, _visitor(request) or secrets.token_urlsafe(16))
 
 
@@ -235,6 +247,20 @@ async def _thread(rt, token: str, after: int) -> list[dict[str, Any]]:
     return out
 
 
+async def _latest_code(rt, token: str) -> str | None:
+    """The code of the visitor's latest submitted dossier: the page keeps it pinned in view."""
+    async with rt.db.session() as s:
+        return (
+            await s.execute(
+                select(Dossier.code)
+                .join(Conversation, Conversation.id == Dossier.conversation_id)
+                .where(Conversation.key == f"web:{token}", Dossier.code.is_not(None))
+                .order_by(Dossier.submitted_at.desc(), Dossier.id.desc())
+                .limit(1)
+            )
+        ).scalar()
+
+
 async def get_messages(request: web.Request) -> web.Response:
     token = _visitor(request)
     if token is None:
@@ -250,7 +276,10 @@ async def get_messages(request: web.Request) -> web.Response:
     while True:
         messages = await _thread(rt, token, after)
         if messages or loop.time() >= deadline or rt.closing.is_set():
-            return web.json_response({"messages": messages})
+            answer: dict[str, Any] = {"messages": messages}
+            if messages:
+                answer["dossier_code"] = await _latest_code(rt, token)
+            return web.json_response(answer)
         try:
             async with rt.sender.delivered:
                 await asyncio.wait_for(rt.sender.delivered.wait(), timeout=min(0.3, deadline - loop.time()))

@@ -281,3 +281,75 @@ async def file_birth_registration_in_browser(page, base: str, tmp: Path) -> str:
     await page.get_by_role("button", name="1. Nộp hồ sơ").click()
     await expect(thread).to_contain_text("Mã hồ sơ của bạn", timeout=20000)
     return re.search(r"Mã hồ sơ của bạn: (DEMO-\d{6}-\d{4})", await thread.inner_text()).group(1)
+
+
+# ---- web chat in the browser: geometry, keyboard, accessibility ------------------------------
+
+# True when the newest bot (or officer) message and every quick-reply button lie wholly between the
+# top of the scrolling thread and the top of the composer, inside the window.
+NEWEST_IN_VIEW_JS = """() => {
+  const bots = document.querySelectorAll('#thread li.bot, #thread li.officer');
+  const last = bots[bots.length - 1];
+  if (!last) return false;
+  const top = document.getElementById('scroller').getBoundingClientRect().top;
+  const bottom = Math.min(document.querySelector('footer').getBoundingClientRect().top, innerHeight);
+  const boxes = [last, ...document.querySelectorAll('#choices button')].map(e => e.getBoundingClientRect());
+  return boxes.every(b => b.height > 0 && b.top >= top - 1 && b.bottom <= bottom + 1);
+}"""
+
+
+async def assert_newest_in_view(page, timeout: float = 5000) -> None:
+    """Wait until the newest bot message and its buttons are in view; fail with their geometry."""
+    try:
+        await page.wait_for_function(NEWEST_IN_VIEW_JS, timeout=timeout)
+    except Exception:
+        geometry = await page.evaluate(
+            """() => [...document.querySelectorAll('#thread li.bot, #choices button, footer')]
+                 .slice(-8).map(e => [e.tagName, e.textContent.slice(0, 40),
+                 Math.round(e.getBoundingClientRect().top), Math.round(e.getBoundingClientRect().bottom)])"""
+        )
+        raise AssertionError(f"newest message or its buttons out of view: {geometry}") from None
+
+
+async def newest_bot_text(page) -> str:
+    return await page.locator("#thread li.bot").last.inner_text()
+
+
+async def tab_to(page, name: str, *, limit: int = 40) -> None:
+    """Press Tab until the focused element's accessible text starts with `name` (keyboard only)."""
+    for _ in range(limit):
+        await page.keyboard.press("Tab")
+        text = await page.evaluate("() => (document.activeElement.textContent || '').trim()")
+        if text.startswith(name):
+            return
+    raise AssertionError(f"{name!r} is not reachable with Tab")
+
+
+async def focused_id(page) -> str:
+    return await page.evaluate("() => document.activeElement ? document.activeElement.id : ''")
+
+
+async def record_pending(page) -> None:
+    """Record every text the page's pending indicator shows (it may be brief)."""
+    await page.add_init_script(
+        """window.__pending = [];
+        new MutationObserver(() => {
+          const p = document.getElementById('pending');
+          if (p && !p.hidden) window.__pending.push(p.textContent.trim());
+        }).observe(document, {subtree: true, childList: true, attributes: true, characterData: true});"""
+    )
+
+
+AXE_JS = ROOT / "tests" / "vendor" / "axe-core" / "axe.min.js"
+
+
+async def axe_violations(page, impacts: tuple[str, ...] = ("serious", "critical")) -> list[dict]:
+    """axe-core (vendored, never fetched) run on the page: the violations of the given impacts."""
+    await page.add_script_tag(path=str(AXE_JS))
+    result = await page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    assert result["passes"], "axe-core did not run its rules"
+    return [
+        {"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]][:5]}
+        for v in result["violations"]
+        if v["impact"] in impacts
+    ]
