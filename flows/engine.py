@@ -26,7 +26,7 @@ from .catalog import LifeEvent, Procedure, load_catalog, load_life_events
 from .state import COLLECTING, FREE_TEXT, State, Step, menu
 from .steps import human
 from .steps.answers import ANSWER_INTENTS, answer
-from .steps.base import CANCEL_WORDS, HUMAN_WORDS, MENU_WORDS, Dialogue
+from .steps.base import CANCEL_WORDS, HUMAN_WORDS, MENU_WORDS, SKIP_WORDS, Dialogue
 from .steps.document import enter_document
 from .turn import Context, Outcome, Turn
 from .validators import ANSWERS, bare, has_phrase
@@ -108,15 +108,22 @@ class Engine(Dialogue):
         if step in COLLECTING and idle is not None and idle > RESUME_AFTER_S and not turn.event.payload:
             return human.ask_resume(self, turn, state)
         free_text = step in FREE_TEXT
-        if step not in {Step.START, Step.MENU} and (
-            words in CANCEL_WORDS or (intent == "cancel" and not free_text)
+        skipping = step is Step.DOC and words in SKIP_WORDS  # "bỏ qua" an optional photo
+        if (
+            step not in {Step.START, Step.MENU}
+            and not skipping
+            and (words in CANCEL_WORDS or (intent == "cancel" and not free_text))
         ):
             return await self.cancel(turn, state)
         if words in MENU_WORDS:
             outcome = self.to_menu()
             outcome.intent = intent
             return outcome
-        if words in HUMAN_WORDS or (intent == "request_human" and not free_text):
+        if (
+            words in HUMAN_WORDS
+            or has_phrase(words, ANSWERS["human_words"])
+            or (intent == "request_human" and not free_text)
+        ):
             return await self.to_human(turn, state)
         if self._asks_help(turn, free_text):
             return Outcome(state, [Reply(self.say("help"))] + self.prompt(state), "help")
@@ -125,7 +132,8 @@ class Engine(Dialogue):
             if self._asks(turn):
                 if intent in ANSWER_INTENTS | {"check_status"}:
                     return await answer(self, turn, state, keep_step=True)
-                return Outcome(state, [Reply(self.say("question_at_field"))] + self.prompt(state))
+                key = "sorry_at_field" if intent == "complain" else "question_at_field"
+                return Outcome(state, [Reply(self.say(key))] + self.prompt(state), intent)
             return None
         if step not in {Step.START, Step.MENU} and intent in ANSWER_INTENTS | {"check_status"}:
             return await answer(self, turn, state, keep_step=True)
@@ -146,7 +154,13 @@ class Engine(Dialogue):
     @staticmethod
     def _asks(turn: Turn) -> bool:
         """Whether a message is a question rather than an answer (a name has no question words)."""
-        return turn.text.rstrip().endswith("?") or has_phrase(turn.plain, ANSWERS["question_words"])
+        words = turn.plain.split()
+        return (
+            turn.text.rstrip().endswith("?")
+            or has_phrase(turn.plain, ANSWERS["question_words"])
+            or (len(words) > 1 and words[-1] in ANSWERS["question_endings"])
+            or any(turn.plain.startswith(w + " ") for w in ANSWERS["question_openings"])
+        )
 
     # ---- what outside code may do to a conversation (stored dicts in, stored dicts out) -----
     @staticmethod

@@ -25,7 +25,7 @@ async def answer(d: Dialogue, turn: Turn, state: State, keep_step: bool) -> Outc
         life_event = d.life_event_for(turn.text)
         if life_event:
             procs = [life_event.procedure]
-    key = procs[0] if procs else state.procedure
+    key = procs[0] if procs else state.procedure or state.bundle
     if key is None:
         new = State(step=Step.PICK_PROCEDURE, asked=intent)
         items = [(p.short_name[:20], f"proc:{p.key}") for p in d.catalog.values()]
@@ -35,6 +35,8 @@ async def answer(d: Dialogue, turn: Turn, state: State, keep_step: bool) -> Outc
             intent,
         )
     lines = facts(d, d.catalog[key], intent)
+    if intent == "ask_location_hours" and state.procedure:  # filing now: here, in this chat
+        lines.insert(0, d.say("answer_here", agency=turn.ctx.agency_name))
     if keep_step:
         return Outcome(
             state, [Reply("\n".join(lines)), Reply(d.say("continue_prompt"))] + d.prompt(state), intent

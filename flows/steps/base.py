@@ -17,16 +17,17 @@ from core.texts import LABELS, Texts
 from ..catalog import Document, LifeEvent, Procedure
 from ..state import COLLECTING, State, Step, menu
 from ..turn import Outcome, Turn
-from ..validators import bare
+from ..validators import ANSWERS, bare, has_phrase
 
 Handler = Callable[["Dialogue", Turn, State], Awaitable[Outcome]]
 Prompt = Callable[["Dialogue", State], list[Reply]]
 HANDLERS: dict[Step, Handler] = {}
 PROMPTS: dict[Step, Prompt] = {}
 
-CANCEL_WORDS = {"huy", "cancel", "huy bo", "huy ho so", "dung lai", "thoi huy"}
+CANCEL_WORDS = set(ANSWERS["cancel_words"])
+SKIP_WORDS = set(ANSWERS["skip_words"])
 MENU_WORDS = {"menu", "bat dau lai", "quay lai", "bat dau", "trang chu"}
-HUMAN_WORDS = {"gap can bo", "noi chuyen voi can bo", "can bo", "gap nguoi that"}
+HUMAN_WORDS = {"can bo", *ANSWERS["human_words"]}
 YES_WORDS = {"dong y", "co", "ok", "oke", "yes", "u", "uh", "dung", "dung roi", "chinh xac", "vang", "da"}
 NO_WORDS = {"khong", "khong dong y", "ko", "k", "no", "sai", "chua dung", "khong phai"}
 LACK_WORDS = ("khong co", "chua co", "ko co", "k co", "mat roi", "bi mat", "khong tim thay")
@@ -130,6 +131,40 @@ class Dialogue:
         if m and 1 <= int(m.group(1)) <= len(options):
             return options[int(m.group(1)) - 1]
         return None
+
+    def choice_in_words(self, state: State, turn: Turn) -> str | None:
+        """A numbered choice, else an option answered in words: one of its synonyms
+        (answers.yml), or the words of its title ("tôi là mẹ bé" for "Tôi là bố/mẹ bé"), when
+        exactly one option fits."""
+        picked = self.choice(state, turn)
+        if picked is not None or turn.event.payload:
+            return picked
+        options, said = state.options or [], turn.plain
+        synonyms = ANSWERS["option_synonyms"]
+        hits = [o for o in options if has_phrase(said, synonyms.get(o, []))]
+        if len(hits) == 1:
+            return hits[0]
+        words = set(said.split())
+        if len(words) < 2:
+            return None
+        fits = [o for o in options if words <= set(bare(self.option_title(state, o)).split())]
+        return fits[0] if len(fits) == 1 else None
+
+    def option_title(self, state: State, payload: str) -> str:
+        """The words an option was shown with, found again from its payload."""
+        if payload.startswith("event:"):
+            event = next((e for e in self.events if e.key == payload[6:]), None)
+            return f"{event.button} {event.title}" if event else ""
+        if payload.startswith("proc:") and payload[5:] in self.catalog:
+            proc = self.catalog[payload[5:]]
+            return f"{proc.short_name} {proc.name}"
+        key = {"bundle": state.bundle, "single": state.single}.get(payload)
+        if key in self.catalog:
+            return f"{self.catalog[key].short_name} {self.catalog[key].name}"
+        if payload in {"yes", "no"} and state.step is Step.QUESTION and state.procedure:
+            asked = [q for q in self.proc(state).questions.values()]
+            return " ".join(getattr(q, payload) for q in asked)
+        return ""
 
     def yes_no(self, state: State, turn: Turn, yes: str = "yes", no: str | None = "no") -> str | None:
         """A numbered choice, else a confident affirm/deny, else a plain yes or no word."""

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from core.events import Attachment, Reply
+from core.events import Attachment, QuickReply, Reply
 
 from ..catalog import Document
 from ..state import State, Step
 from ..turn import Outcome, Turn
-from .base import LACK_WORDS, Dialogue, handles, mask, prompts
+from .base import LACK_WORDS, SKIP_WORDS, Dialogue, handles, mask, prompts
 
 MAX_RETAKES = 2  # after this many failed retakes a photo is accepted with a warning flag
 ID_CARD_TYPES = {"cccd_front", "cccd_back", "cancuoc_front", "cancuoc_back", "cmnd_front"}
@@ -53,14 +53,18 @@ def ask_document(d: Dialogue, state: State) -> list[Reply]:
     doc = plan[state.doc or 0]
     alt_key = (state.alt or {}).get(doc.key)
     ask = next((a.ask for a in doc.alternatives if a.key == alt_key), doc.ask) if alt_key else doc.ask
-    return [Reply(d.say("ask_document", n=(state.doc or 0) + 1, total=len(plan), ask=ask))]
+    text = d.say("ask_document", n=(state.doc or 0) + 1, total=len(plan), ask=ask)
+    if not doc.required:  # an optional photo can be skipped with a tap (or "bỏ qua")
+        return [Reply(text, (QuickReply(d.say("skip_button"), "skip"),))]
+    return [Reply(text)]
 
 
 @handles(Step.DOC)
 async def on_document(d: Dialogue, turn: Turn, state: State) -> Outcome:
     doc = d.current_doc(state)
     if not turn.event.attachments:
-        if turn.intent == "lack_document" or any(w in turn.plain for w in LACK_WORDS):
+        skip = turn.event.payload == "skip" or turn.plain in SKIP_WORDS
+        if skip or turn.intent == "lack_document" or any(w in turn.plain for w in LACK_WORDS):
             return lack(d, state, doc)
         return Outcome(state, [Reply(d.say("need_photo", document=doc.name))])
     replies: list[Reply] = []

@@ -29,7 +29,7 @@ def welcome(d: Dialogue, turn: Turn, intent: str | None) -> Outcome:
 
 
 # Intents that say what the message is even when it names a life event ("khai sinh cần gì?").
-ASKING = ANSWER_INTENTS | {"check_status", "request_human", "help", "complain"}
+ASKING = ANSWER_INTENTS | {"check_status", "request_human", "help"}
 
 
 async def _typed(d: Dialogue, turn: Turn, state: State) -> Outcome | None:

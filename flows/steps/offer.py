@@ -19,7 +19,7 @@ def offer_reply(d: Dialogue, state: State, lead: str) -> Reply:
 
 @handles(Step.OFFER_BUNDLE)
 async def on_offer(d: Dialogue, turn: Turn, state: State) -> Outcome:
-    choice = d.choice(state, turn)
+    choice = d.choice_in_words(state, turn)
     if choice == "bundle" and state.bundle:
         return start_procedure(d, state.bundle)
     if choice == "single" and state.single:

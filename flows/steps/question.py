@@ -31,7 +31,7 @@ def ask_question(d: Dialogue, state: State) -> list[Reply]:
 
 @handles(Step.QUESTION)
 async def on_question(d: Dialogue, turn: Turn, state: State) -> Outcome:
-    choice = d.choice(state, turn)
+    choice = d.choice_in_words(state, turn)
     if choice is None:
         return Outcome(state, ask_question(d, state))
     assert state.answers is not None

@@ -144,3 +144,20 @@ async def test_out_of_scope_is_answered_kindly_with_where_to_go(engine, typed, p
     reply = await chat.send(typed)
     assert "chưa hiểu" not in reply and "Bạn cần làm gì?" in reply and chat.step == "menu"
     assert (place in reply) if place else ("ngoài những việc mình hỗ trợ" in reply)
+
+
+async def test_options_answered_in_words(engine):
+    chat = Chat(engine)
+    await chat.send("xin chào")
+    await chat.send("1")
+    assert (
+        "Bạn đồng ý không?" in await chat.send("lam tron goi")
+        and chat.state["procedure"] == "lien_thong_khai_sinh"
+    )
+    chat = Chat(engine)
+    await chat.send("xin chào")
+    await chat.send("1")
+    await chat.send("2")
+    await chat.send("đồng ý")
+    assert "Bước 1/2" in await chat.send("tôi là mẹ bé")  # "Tôi là bố/mẹ bé": no authorisation needed
+    assert chat.state["answers"] == {"on_behalf": False}

@@ -110,14 +110,16 @@ async def test_cancel_by_word_and_by_intent(engine):
     chat = Chat(engine)
     await to_first_document(chat)
     reply = await chat.send("hủy")
-    assert "Bạn muốn hủy hồ sơ khai sinh đang làm dở?" in reply and chat.step == "confirm_cancel"
+    assert (
+        "Bạn có chắc muốn hủy hồ sơ khai sinh đang làm dở không?" in reply and chat.step == "confirm_cancel"
+    )
     assert "Bước 1/2" in await chat.send("2") and chat.step == "doc"  # carry on where it was
-    assert "Bạn muốn hủy" in await chat.send("hủy")
+    assert "muốn hủy hồ sơ" in await chat.send("hủy")
     reply = await chat.send("1")
     assert "Đã hủy" in reply and chat.step == "menu"
     assert chat.ctx.audits[-1][0] == "cancelled"
     await to_first_document(chat)
-    assert "Bạn muốn hủy" in await chat.send("hủy bỏ đi")  # the intent, at a step that is not free text
+    assert "muốn hủy hồ sơ" in await chat.send("hủy bỏ đi")  # the intent, at a step that is not free text
     assert "Đã hủy" in await chat.send("hủy")  # asked twice: cancelled
 
 
