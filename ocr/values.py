@@ -75,8 +75,10 @@ def fix_place(text: str) -> tuple[str, float]:
     parts = [p.strip() for p in re.split(r"[,.]", text) if p.strip()]
     lx = lexicon()
     out, hits = [], 0
-    for p in parts:
+    for i, p in enumerate(parts):
         m = re.match(r"^(S[ốoó0]\s*)?(\d+)\s+(.*)$", p)
+        if m and i > 0 and not m.group(1):  # a speck read as a digit: house numbers come first
+            p, m = m.group(3), None
         if m:  # house number + street
             st = _best(m.group(3), lx["street"], 0.7)
             hits += st is not None
