@@ -70,7 +70,6 @@ def parse_qr(text: str) -> tuple[dict, dict]:
             "full_name" not in f
             and re.fullmatch(r"[^\W\d_]+( [^\W\d_]+){1,6}", p)
             and strip_diacritics(p).replace(" ", "").isascii()
-            and not addresses
         ):
             f["full_name"] = p.upper()
             order.append("full_name")
