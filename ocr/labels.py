@@ -169,20 +169,6 @@ def _number_follows(rows: list[list[dict]], ri: int, rest: list[str]) -> bool:
     return len(re.sub(r"\D", "", after)) >= 8
 
 
-def _phrase(words: list[dict], x_from: float, h: float) -> list[dict]:
-    """Words of a row from x_from on, while the gaps stay word gaps."""
-    out: list[dict] = []
-    for w in words:
-        if w["x1"] <= x_from:
-            continue
-        if out and w["x0"] - out[-1]["x1"] > 3.0 * h:
-            break
-        if not out and w["x0"] - x_from > 12 * h:
-            break
-        out.append(w)
-    return out
-
-
 def _english(ws: list[dict]) -> bool:
     toks = [t for w in ws for t in tokens(w["text"])]
     s = " ".join(toks)
@@ -191,52 +177,80 @@ def _english(ws: list[dict]) -> bool:
     )
 
 
+def _cy(w: dict) -> float:
+    return (w["y0"] + w["y1"]) / 2
+
+
+def _run(band: list[dict], x_from: float, lh: float, label_words: set[int], reach: float = 12) -> list[dict]:
+    """Words of one line from x_from on, left to right, up to a wide gap or the next label."""
+    out: list[dict] = []
+    for w in sorted(band, key=lambda w: w["x0"]):
+        if w["x1"] <= x_from:
+            continue
+        if id(w) in label_words:
+            if out:
+                break
+            continue
+        if out and w["x0"] - out[-1]["x1"] > 3.0 * lh:
+            break
+        if not out and w["x0"] - x_from > reach * lh:
+            break
+        out.append(w)
+    return out
+
+
 def values(rows: list[list[dict]], hits: list[dict]) -> dict[str, dict]:
-    """{field: {"text", "conf", "words", "lines"}} from the label hits."""
+    """{field: {"text", "conf", "words", "lines"}} from the label hits, by geometry alone: the
+    words right of the label on its line, else the line(s) under it."""
+    words = [w for r in rows for w in r]
     label_words = {id(rows[h["row"]][i]) for h in hits for i in range(h["w0"], h["w1"])}
-    by_row: dict[int, list[dict]] = {}
-    for h in hits:
-        by_row.setdefault(h["row"], []).append(h)
     out: dict[str, dict] = {}
     for h in sorted(hits, key=lambda x: -x["score"]):
         f = h["field"]
         if f.startswith("_") or f in out:
             continue
-        row = rows[h["row"]]
-        lab = row[h["w0"] : h["w1"]]
+        lab = rows[h["row"]][h["w0"] : h["w1"]]
         lh = max(w["y1"] - w["y0"] for w in lab)
-        nxt = [o["w0"] for o in by_row[h["row"]] if o["w0"] >= h["w1"] and o is not h]
-        end = min(nxt) if nxt else len(row)
-        same = _phrase(row[h["w1"] : end], lab[-1]["x1"] - 1, lh)
+        lx0, lx1 = lab[0]["x0"], lab[-1]["x1"]
+        cy = sum(_cy(w) for w in lab) / len(lab)
+        band = [w for w in words if abs(_cy(w) - cy) < 0.5 * lh and w["x0"] >= lx1 - 2]
+        same = _run(band, lx1 - 1, lh, label_words, reach=6)
         same = [w for w in same if re.search(r"[0-9A-Za-zÀ-ỹ]", w["text"])]
         st = " ".join(w["text"] for w in same)
-        if (f in DATES or f == "id_number") and not re.search(r"\d", st) and "khong" not in fold(st):
+        need = 8 if f == "id_number" else 6 if f in DATES else 0
+        if need and len(re.sub(r"\D", "", st)) < need and "khong" not in fold(st):
             same = []
         if f in ADDRESS:  # specks read as a lone letter or digit
             same = [w for w in same if len(w["text"]) > 1 or w["conf"] > 0.8]
         parts = [same] if same else []
         want = 2 if f in ADDRESS else 1
         last_y = max(w["y1"] for w in lab)
-        for ri in range(h["row"] + 1, min(len(rows), h["row"] + 4)):
+        for _ in range(4):
             if len(parts) >= want:
                 break
-            under = _phrase(rows[ri], lab[0]["x0"] - 2 * lh, lh)
-            if not under:
-                continue
-            top = min(w["y0"] for w in under)
-            if top - last_y > (1.0 if parts else 2.2) * lh:
+            below = [
+                w
+                for w in words
+                if _cy(w) > last_y and w["x1"] > lx0 - 2 * lh and lx0 - 3 * lh <= w["x0"] <= lx0 + 12 * lh
+            ]
+            if not below:
                 break
-            if any(id(w) in label_words for w in under):
+            t = min(below, key=lambda w: w["y0"])
+            if t["y0"] - last_y > (1.0 if parts else 2.2) * lh:
+                break
+            line = [w for w in words if abs(_cy(w) - _cy(t)) < 0.45 * (t["y1"] - t["y0"])]
+            start = min(w["x0"] for w in below if abs(_cy(w) - _cy(t)) < 0.45 * (t["y1"] - t["y0"]))
+            if any(id(w) in label_words and w["x0"] >= start - 1 and w["x0"] < start + 6 * lh for w in line):
                 break  # the next label
-            if _english(under):
-                last_y = max(w["y1"] for w in under)
+            under = _run([w for w in line if id(w) not in label_words], start - 1, lh, label_words)
+            last_y = max(w["y1"] for w in under) if under else t["y1"]
+            if not under or _english(under):
                 continue
             if f in ADDRESS:
                 under = [w for w in under if len(w["text"]) > 1 or w["conf"] > 0.8]
                 if not under:
                     continue
             parts.append(under)
-            last_y = max(w["y1"] for w in under)
         ws = [w for p in parts for w in p]
         if not ws:
             continue

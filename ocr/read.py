@@ -179,15 +179,20 @@ def classify(gray: np.ndarray):
         top, right = cy < H / 2, cx > W / 2
         kind = "cccd_front" if top == right else "cancuoc_back"
         rot = not top
+    best = None
     for flip in (False, True) if qr is None else (rot,):
         g = np.ascontiguousarray(gray[::-1, ::-1]) if flip else gray
         rows = read_lines(g)
         hits = labels.find_labels(rows)
         found = {h["field"] for h in hits}
-        k = kind or labels.title(rows) or kind_from_labels(found, rows)
-        if k and (qr is not None or len(found) >= 2 or labels.title(rows)):
-            return k, flip, text, rows, hits
-    return kind or "other", rot, text, rows, hits
+        ttl = labels.title(rows)
+        k = kind or ttl or kind_from_labels(found, rows) or "other"
+        score = len(found) + 2 * bool(ttl) + 2 * (sum(_mrz_like(r) for r in rows) >= 2)
+        if best is None or score > best[0]:
+            best = (score, (k, flip, text, rows, hits))
+        if qr is not None or score >= 2:
+            break
+    return best[1]
 
 
 def _digits_again(gray: np.ndarray, ws: list[dict], want: int | None) -> tuple[str, float] | None:
