@@ -139,6 +139,8 @@ def find_labels(rows: list[list[dict]]) -> list[dict]:
                 for m in (n - 1, n, n + 1):
                     if m < 1 or i + m > len(toks):
                         continue
+                    if any(t.isdigit() for t in toks[i : i + m]):
+                        continue  # labels hold no numbers
                     s = " ".join(toks[i : i + m])
                     if len(target) <= 4:
                         sc = 1.0 if s == target and _number_follows(rows, ri, toks[i + m :]) else 0.0
@@ -181,6 +183,11 @@ def _cy(w: dict) -> float:
     return (w["y0"] + w["y1"]) / 2
 
 
+def _overlap(w: dict, y0: float, y1: float) -> float:
+    """Vertical overlap of a word with the span y0..y1, as a share of the smaller height."""
+    return max(0.0, min(w["y1"], y1) - max(w["y0"], y0)) / max(1.0, min(w["y1"] - w["y0"], y1 - y0))
+
+
 def _run(band: list[dict], x_from: float, lh: float, label_words: set[int], reach: float = 12) -> list[dict]:
     """Words of one line from x_from on, left to right, up to a wide gap or the next label."""
     out: list[dict] = []
@@ -212,8 +219,8 @@ def values(rows: list[list[dict]], hits: list[dict]) -> dict[str, dict]:
         lab = rows[h["row"]][h["w0"] : h["w1"]]
         lh = max(w["y1"] - w["y0"] for w in lab)
         lx0, lx1 = lab[0]["x0"], lab[-1]["x1"]
-        cy = sum(_cy(w) for w in lab) / len(lab)
-        band = [w for w in words if abs(_cy(w) - cy) < 0.5 * lh and w["x0"] >= lx1 - 2]
+        ly0, ly1 = min(w["y0"] for w in lab), max(w["y1"] for w in lab)
+        band = [w for w in words if w["x0"] >= lx1 - 2 and _overlap(w, ly0, ly1) >= 0.35]
         same = _run(band, lx1 - 1, lh, label_words, reach=6)
         same = [w for w in same if re.search(r"[0-9A-Za-zÀ-ỹ]", w["text"])]
         st = " ".join(w["text"] for w in same)
