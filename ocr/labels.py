@@ -160,7 +160,11 @@ def find_labels(rows: list[list[dict]]) -> list[dict]:
             hits.append(
                 {"field": field, "row": ri, "w0": idx[a], "w1": idx[b - 1] + 1, "score": sc, "t": (a, b)}
             )
-    return hits
+    best: dict[str, float] = {}
+    for h in hits:
+        best[h["field"]] = max(best.get(h["field"], 0.0), h["score"])
+    # one label per field: a weaker second hit is most likely a value that looks like a label
+    return [h for h in hits if h["field"].startswith("_") or h["score"] >= best[h["field"]]]
 
 
 def _number_follows(rows: list[list[dict]], ri: int, rest: list[str]) -> bool:
@@ -181,6 +185,12 @@ def _english(ws: list[dict]) -> bool:
 
 def _cy(w: dict) -> float:
     return (w["y0"] + w["y1"]) / 2
+
+
+def _fits(f: str, text: str) -> bool:
+    """A number or a date needs its digits (or "Không thời hạn" for an expiry)."""
+    need = 8 if f == "id_number" else 6 if f in DATES else 0
+    return len(re.sub(r"\D", "", text)) >= need or (f == "date_of_expiry" and "khong" in fold(text))
 
 
 def _overlap(w: dict, y0: float, y1: float) -> float:
@@ -224,8 +234,7 @@ def values(rows: list[list[dict]], hits: list[dict]) -> dict[str, dict]:
         same = _run(band, lx1 - 1, lh, label_words, reach=6)
         same = [w for w in same if re.search(r"[0-9A-Za-zÀ-ỹ]", w["text"])]
         st = " ".join(w["text"] for w in same)
-        need = 8 if f == "id_number" else 6 if f in DATES else 0
-        if need and len(re.sub(r"\D", "", st)) < need and "khong" not in fold(st):
+        if not _fits(f, st):
             same = []
         if f in ADDRESS:  # specks read as a lone letter or digit
             same = [w for w in same if len(w["text"]) > 1 or w["conf"] > 0.8]
@@ -251,7 +260,7 @@ def values(rows: list[list[dict]], hits: list[dict]) -> dict[str, dict]:
                 break  # the next label
             under = _run([w for w in line if id(w) not in label_words], start - 1, lh, label_words)
             last_y = max(w["y1"] for w in under) if under else t["y1"]
-            if not under or _english(under):
+            if not under or _english(under) or not _fits(f, " ".join(w["text"] for w in under)):
                 continue
             if f in ADDRESS:
                 under = [w for w in under if len(w["text"]) > 1 or w["conf"] > 0.8]
