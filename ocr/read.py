@@ -121,20 +121,24 @@ def _field_ocr(gray_card: np.ndarray, kind: str, field: str) -> tuple[str, float
 
 # ---------------------------------------------------------------- MRZ
 def read_mrz(gray_card: np.ndarray, rows: list | None = None) -> dict | None:
-    """The MRZ: located from the text lines that look like one (else the ICAO zone at the bottom)."""
-    box = MRZ_BOX
+    """The MRZ: located from the text lines that look like one, else the ICAO zone at the bottom."""
+    boxes = []
     zone = [r for r in (rows or []) if _mrz_like(r)]
-    if zone:
+    if len(zone) >= 2:
         y0 = min(w["y0"] for r in zone for w in r) / S
         y1 = max(w["y1"] for r in zone for w in r) / S
-        hgt = (y1 - y0) / max(1, len(zone))
-        box = (MRZ_BOX[0], max(0, y0 - 0.3 * hgt), MRZ_BOX[2], min(CARD_H, y1 + 0.3 * hgt))
-    g = _prep(_crop(gray_card, box, pad=(10, 0)))
-    text, conf = tess.ocr(g, 6, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789<", lang="eng")
-    lines = [ln for ln in text.splitlines() if ln.strip()]
-    res = mrz.parse(lines)
-    if res is not None:
-        res["conf"] = conf
+        hgt = (y1 - y0) / len(zone)
+        boxes.append((MRZ_BOX[0], max(0, y0 - 0.3 * hgt), MRZ_BOX[2], min(CARD_H, y1 + 0.3 * hgt)))
+    boxes.append(MRZ_BOX)
+    res = None
+    for box in boxes:
+        g = _prep(_crop(gray_card, box, pad=(10, 0)))
+        text, conf = tess.ocr(g, 6, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789<", lang="eng")
+        res = mrz.parse([ln for ln in text.splitlines() if ln.strip()])
+        if res is not None:
+            res["conf"] = conf
+            if res["valid"]:
+                break
     return res
 
 
@@ -146,8 +150,22 @@ def _mrz_like(row: list[dict]) -> bool:
 # ---------------------------------------------------------------- the card
 def read_lines(gray: np.ndarray) -> list[list[dict]]:
     """The card's text lines, read word by word (one Tesseract call per run of print, in parallel)."""
-    blobs = labels.find_blobs(gray)
-    words = [w for ws in pool().map(lambda b: labels.read_blob(gray, b), blobs) for w in ws]
+    H, W = gray.shape
+    # print touching the card's edge is a warp artefact, not a field
+    blobs = [b for b in labels.find_blobs(gray) if b[1] > 1 and b[3] < H - 1]
+    # two or more full-width lines in the lower half: the MRZ, read apart (see read_mrz)
+    zone = [b for b in blobs if b[2] - b[0] > 0.8 * W and b[1] > 0.5 * H]
+    if len(zone) < 2:
+        zone = []
+    words = [
+        w
+        for ws in pool().map(lambda b: labels.read_blob(gray, b), [b for b in blobs if b not in zone])
+        for w in ws
+    ]
+    words += [
+        {"text": "<" * 30, "conf": 0.0, "x0": b[0], "y0": b[1], "x1": b[2], "y1": b[3], "h": b[3] - b[1]}
+        for b in zone
+    ]
     return labels.rows_of(words)
 
 
