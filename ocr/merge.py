@@ -13,6 +13,7 @@ from .qr import assign_addresses, parse_qr
 from .values import _fold, _sex, fix_name, fix_place, parse_date
 
 NATIONALITY = "Việt Nam"
+OCR_ONLY_MAX = 0.85
 
 
 def merge(doc: dict, kind: str, qr_text: str | None, mrz_res: dict | None, ocr_raw: dict) -> None:
@@ -89,7 +90,8 @@ def merge(doc: dict, kind: str, qr_text: str | None, mrz_res: dict | None, ocr_r
         elif kind == "cccd_back":
             doc["name_ascii"] = na
     rank = {"qr": 0, "mrz": 1, "ocr": 2}
-    agree = {}
+    agree: dict = {}
+    confirmed: list[str] = []
     for f, lst in cand.items():
         lst.sort(key=lambda x: (rank[x[1]], -x[2]))
         v, src, c = lst[0]
@@ -103,11 +105,19 @@ def merge(doc: dict, kind: str, qr_text: str | None, mrz_res: dict | None, ocr_r
                 alt = [x for x in lst[1:] if x[2] > 0.85]
                 if alt:
                     v, src, c = alt[0]
+        # confirmed from the card: read from the QR, from an MRZ whose check digits hold, or
+        # OCR'd and agreeing with one of them; an OCR value on its own stays below OCR_ONLY_MAX
+        # so that the dialogue asks the citizen to check it
+        if (src == "qr") or (src == "mrz" and c >= 0.9) or agree.get(f) == "ok":
+            confirmed.append(f)
+        elif src == "ocr":
+            c = min(c, OCR_ONLY_MAX)
         doc["fields"][f] = v
         doc["sources"][f] = src
         doc["confidence"][f] = round(c, 3)
     if agree:
         checks["sources_agree"] = agree
+    checks["confirmed"] = sorted(confirmed)
     F = doc["fields"]
     # an OCR'd expiry one digit away from what the age rule allows is taken as misread
     if doc["sources"].get("date_of_expiry", "ocr") == "ocr" and F.get("date_of_birth"):
