@@ -28,7 +28,6 @@ def merge(doc: dict, kind: str, qr_text: str | None, mrz_res: dict | None, ocr_r
     if qr_text is not None:
         qf, qc = parse_qr(qr_text)
         checks["qr"] = qc.get("format", "unknown")
-        checks["qr_order"] = qc.get("order")
         if "addresses" in qf:
             printed = {f: t for f, (t, _) in ocr_raw.items()}
             qf.update(assign_addresses(qf.pop("addresses"), printed))
@@ -117,7 +116,7 @@ def merge(doc: dict, kind: str, qr_text: str | None, mrz_res: dict | None, ocr_r
         doc["confidence"][f] = round(c, 3)
     if agree:
         checks["sources_agree"] = agree
-    checks["confirmed"] = sorted(confirmed)
+    checks["confirmed"] = {f: True for f in sorted(confirmed)}  # True: no officer warning
     F = doc["fields"]
     # an OCR'd expiry one digit away from what the age rule allows is taken as misread
     if doc["sources"].get("date_of_expiry", "ocr") == "ocr" and F.get("date_of_birth"):
