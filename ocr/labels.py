@@ -94,22 +94,29 @@ def read_blob(gray: np.ndarray, box) -> list[dict]:
         w["y0"] += a - 10
         w["y1"] += a - 10
         w["h"] = h
+        w["blob"] = tuple(box)
     return ws
 
 
 def rows_of(words: list[dict]) -> list[list[dict]]:
-    """Words grouped into rows (vertical centres close), each sorted left to right."""
-    ws = sorted(words, key=lambda w: (w["y0"] + w["y1"]) / 2)
+    """Words grouped into rows, each sorted left to right. The words of one run of print stay
+    together (a label is never split between rows); runs join a row when their centres are close."""
+    units: dict = {}
+    for w in words:
+        units.setdefault(w.get("blob") or id(w), []).append(w)
+    groups = []
+    for ws in units.values():
+        y0, y1 = min(w["y0"] for w in ws), max(w["y1"] for w in ws)
+        groups.append(((y0 + y1) / 2, max(1, y1 - y0), ws))
+    groups.sort(key=lambda g: g[0])
     rows: list[list[dict]] = []
-    for w in ws:
-        cy = (w["y0"] + w["y1"]) / 2
-        if rows:
-            r = rows[-1]
-            rc = sum((v["y0"] + v["y1"]) / 2 for v in r) / len(r)
-            if abs(cy - rc) < 0.45 * min(w["h"], r[0]["h"]):
-                r.append(w)
-                continue
-        rows.append([w])
+    meta: list[tuple[float, float]] = []
+    for cy, h, ws in groups:
+        if rows and abs(cy - meta[-1][0]) < 0.45 * min(h, meta[-1][1]):
+            rows[-1].extend(ws)
+            continue
+        rows.append(list(ws))
+        meta.append((cy, h))
     for r in rows:
         r.sort(key=lambda w: w["x0"])
     return rows
@@ -198,6 +205,22 @@ def _overlap(w: dict, y0: float, y1: float) -> float:
     return max(0.0, min(w["y1"], y1) - max(w["y0"], y0)) / max(1.0, min(w["y1"] - w["y0"], y1 - y0))
 
 
+def _chain(cands: list[dict], y0: float, y1: float, x_from: float, lh: float, label_words: set[int]):
+    """Words right of a label on its line: the first overlaps the label vertically, each next one
+    the word before it (so a line printed or photographed a little askew is followed)."""
+    out: list[dict] = []
+    for w in sorted(cands, key=lambda w: w["x0"]):
+        if w["x1"] <= x_from or _overlap(w, y0, y1) < 0.35:
+            continue
+        if id(w) in label_words:
+            break
+        if w["x0"] - (out[-1]["x1"] if out else x_from) > (3.0 if out else 6.0) * lh:
+            break
+        out.append(w)
+        y0, y1 = w["y0"], w["y1"]
+    return out
+
+
 def _run(band: list[dict], x_from: float, lh: float, label_words: set[int], reach: float = 12) -> list[dict]:
     """Words of one line from x_from on, left to right, up to a wide gap or the next label."""
     out: list[dict] = []
@@ -230,8 +253,7 @@ def values(rows: list[list[dict]], hits: list[dict]) -> dict[str, dict]:
         lh = max(w["y1"] - w["y0"] for w in lab)
         lx0, lx1 = lab[0]["x0"], lab[-1]["x1"]
         ly0, ly1 = min(w["y0"] for w in lab), max(w["y1"] for w in lab)
-        band = [w for w in words if w["x0"] >= lx1 - 2 and _overlap(w, ly0, ly1) >= 0.35]
-        same = _run(band, lx1 - 1, lh, label_words, reach=6)
+        same = _chain([w for w in words if w["x0"] >= lx1 - 2], ly0, ly1, lx1 - 1, lh, label_words)
         same = [w for w in same if re.search(r"[0-9A-Za-zÀ-ỹ]", w["text"])]
         st = " ".join(w["text"] for w in same)
         if not _fits(f, st):

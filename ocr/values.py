@@ -110,7 +110,8 @@ def fix_place(text: str) -> tuple[str, float]:
             hits += ok
             out.append(f"Số {m.group(2)} {st}")
             continue
-        b = _best_cached(p, "place", 0.85)
+        p = " ".join(w for w in p.split() if re.search(r"\w", w))  # stray marks read as words
+        b = _best_cached(p, "place", 0.8)
         if b is None and len(p) <= 2:
             continue  # specks read as a letter or two
         if b is None:
