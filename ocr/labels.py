@@ -214,7 +214,7 @@ def _chain(cands: list[dict], y0: float, y1: float, x_from: float, lh: float, la
             continue
         if id(w) in label_words:
             break
-        if w["x0"] - (out[-1]["x1"] if out else x_from) > (3.0 if out else 6.0) * lh:
+        if w["x0"] - (max(v["x1"] for v in out) if out else x_from) > (3.0 if out else 6.0) * lh:
             break
         out.append(w)
         y0, y1 = w["y0"], w["y1"]
@@ -231,7 +231,7 @@ def _run(band: list[dict], x_from: float, lh: float, label_words: set[int], reac
             if out:
                 break
             continue
-        if out and w["x0"] - out[-1]["x1"] > 3.0 * lh:
+        if out and w["x0"] - max(v["x1"] for v in out) > 3.0 * lh:
             break
         if not out and w["x0"] - x_from > reach * lh:
             break

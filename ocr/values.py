@@ -111,7 +111,8 @@ def fix_place(text: str) -> tuple[str, float]:
             out.append(f"Số {m.group(2)} {st}")
             continue
         p = " ".join(w for w in p.split() if re.search(r"\w", w))  # stray marks read as words
-        b = _best_cached(p, "place", 0.8)
+        # the province is the last part; a district may look like another province (Hải Châu / Lai Châu)
+        b = _best_cached(p, "place", 0.8) if i == len(parts) - 1 else (p if p in lexicon()["place"] else None)
         if b is None and len(p) <= 2:
             continue  # specks read as a letter or two
         if b is None:
