@@ -185,7 +185,7 @@ class _Canvas:
         x = ox + (x - ox) * self.k + self.dx + (self.vdx if value else 0)
         y = oy + (y - oy) * self.k + self.dy + (self.vdy if value else 0)
         y += self.rng.uniform(-self.line, self.line)
-        return x * self.s, y * self.s
+        return max(x, 12.0) * self.s, y * self.s  # print stays on the card
 
     def _font(self, size, style):
         return font(size * self.s * self.k, style, self.family)
