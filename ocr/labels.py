@@ -262,7 +262,7 @@ def values(rows: list[list[dict]], hits: list[dict]) -> dict[str, dict]:
             same = [w for w in same if len(w["text"]) > 1 or w["conf"] > 0.8]
         parts = [same] if same else []
         want = 2 if f in ADDRESS else 1
-        last_y = max(w["y1"] for w in lab)
+        last_y = sorted(w["y1"] for w in lab)[len(lab) // 2]  # one mis-boxed word must not move it
         for _ in range(4):
             if len(parts) >= want:
                 break
@@ -277,7 +277,7 @@ def values(rows: list[list[dict]], hits: list[dict]) -> dict[str, dict]:
             if t["y0"] - last_y > (1.0 if parts else 2.2) * lh:
                 break
             line = [w for w in words if abs(_cy(w) - _cy(t)) < 0.45 * (t["y1"] - t["y0"])]
-            start = min(w["x0"] for w in below if abs(_cy(w) - _cy(t)) < 0.45 * (t["y1"] - t["y0"]))
+            start = min(w["x0"] for w in line if lx0 - 3 * lh <= w["x0"] <= lx0 + 12 * lh)
             if any(id(w) in label_words and w["x0"] >= start - 1 and w["x0"] < start + 6 * lh for w in line):
                 break  # the next label
             under = _run([w for w in line if id(w) not in label_words], start - 1, lh, label_words)
