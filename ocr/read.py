@@ -2,29 +2,26 @@
 
 from __future__ import annotations
 
-import datetime as dt
-import difflib
 import os
 import re
 import time
-import unicodedata
 from concurrent.futures import ThreadPoolExecutor
 
 import cv2
 import numpy as np
 
 from . import card as cardmod
-from . import idnum, mrz, tess
+from . import labels, mrz, tess
 from .layout import (
     CARD_H,
     CARD_W,
-    CMND_TITLE_BOX,
     DIGIT_FIELDS,
     FIELDS,
     MRZ_BOX,
-    TITLE_BOX,
 )
-from .values import _fold, _sex, fix_name, fix_place, parse_date
+from .merge import merge
+from .qr import read_qr
+from .values import parse_date
 
 S = 1.6  # reading scale: the card is warped to CARD_W*S x CARD_H*S pixels
 _pool: ThreadPoolExecutor | None = None
@@ -122,112 +119,120 @@ def _field_ocr(gray_card: np.ndarray, kind: str, field: str) -> tuple[str, float
     return text, conf
 
 
-# ---------------------------------------------------------------- QR
-def read_qr(gray: np.ndarray):
-    import zxingcpp
-
-    try:
-        res = zxingcpp.read_barcodes(gray, formats=zxingcpp.BarcodeFormat.QRCode)
-    except Exception:
-        return None
-    for r in res:
-        if r.valid and r.text:
-            p = r.position
-            cx = (p.top_left.x + p.top_right.x + p.bottom_left.x + p.bottom_right.x) / 4
-            cy = (p.top_left.y + p.top_right.y + p.bottom_left.y + p.bottom_right.y) / 4
-            return r.text, (cx, cy)
-    return None
-
-
-def parse_qr(text: str) -> tuple[dict, dict]:
-    """The 2021 chip card's QR: id12|old9|name|ddmmyyyy|sex|address|ddmmyyyy (extra fields ignored)."""
-    parts = text.split("|")
-    checks: dict = {"fields": len(parts)}
-    f: dict = {}
-    if len(parts) < 7:
-        checks["format"] = "unknown"
-        return f, checks
-    ok = True
-    if re.fullmatch(r"\d{12}", parts[0]):
-        f["id_number"] = parts[0]
-    else:
-        ok = False
-    if re.fullmatch(r"\d{9}(\d{3})?", parts[1]):
-        f["old_id_number"] = parts[1]
-    if parts[2].strip():
-        f["full_name"] = unicodedata.normalize("NFC", parts[2]).strip().upper()
-    d = parse_date(parts[3])
-    if d:
-        f["date_of_birth"] = d
-    else:
-        ok = False
-    if parts[4] in ("Nam", "Nữ"):
-        f["sex"] = parts[4]
-    else:
-        ok = False
-    if parts[5].strip():
-        f["place_of_residence"] = unicodedata.normalize("NFC", parts[5]).strip()
-    d = parse_date(parts[6])
-    if d:
-        f["date_of_issue"] = d
-    checks["format"] = "ok" if ok else "unexpected"
-    return f, checks
-
-
 # ---------------------------------------------------------------- MRZ
-def read_mrz(gray_card: np.ndarray) -> dict | None:
-    g = _prep(_crop(gray_card, MRZ_BOX, pad=(10, 0)))
-    text, conf = tess.ocr(g, 6, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789<", lang="eng")
-    lines = [ln for ln in text.splitlines() if ln.strip()]
-    res = mrz.parse(lines)
-    if res is not None:
-        res["conf"] = conf
+def read_mrz(gray_card: np.ndarray, rows: list | None = None) -> dict | None:
+    """The MRZ: located from the text lines that look like one, else the ICAO zone at the bottom."""
+    boxes = []
+    zone = [r for r in (rows or []) if _mrz_like(r)]
+    if len(zone) >= 2:
+        y0 = min(w["y0"] for r in zone for w in r) / S
+        y1 = max(w["y1"] for r in zone for w in r) / S
+        hgt = (y1 - y0) / len(zone)
+        boxes.append((MRZ_BOX[0], max(0, y0 - 0.3 * hgt), MRZ_BOX[2], min(CARD_H, y1 + 0.3 * hgt)))
+    boxes.append(MRZ_BOX)
+    res = None
+    for box in boxes:
+        g = _prep(_crop(gray_card, box, pad=(10, 0)))
+        text, conf = tess.ocr(g, 6, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789<", lang="eng")
+        res = mrz.parse([ln for ln in text.splitlines() if ln.strip()])
+        if res is not None:
+            res["conf"] = conf
+            if res["valid"]:
+                break
     return res
 
 
-def _title(gray_card: np.ndarray) -> str | None:
-    texts = []
-    for box in (TITLE_BOX, CMND_TITLE_BOX):
-        crop = _line_crop(gray_card, box)
-        if crop.size and min(crop.shape) >= 8:
-            texts.append(tess.ocr(_prep(crop), 7)[0])
-        t = _fold(" ".join(texts)).upper()
-        if "CUOC" in t or "MINH" in t or "CHUNG" in t:
-            break
-    t = _fold(" ".join(texts)).upper()
-    if "CHUNG MINH" in t or "MINH NHAN" in t:
-        return "cmnd_front"
-    if "CONG DAN" in t or "CONGDAN" in t or ("CUOC" in t and "DAN" in t):
-        return "cccd_front"
-    if "CAN CUOC" in t or "CUOC" in t or "IDENTITY" in t:
-        return "cancuoc_front"
-    return None
+def _mrz_like(row: list[dict]) -> bool:
+    t = "".join(w["text"] for w in row)
+    return len(t) >= 20 and (t.count("<") >= 3 or "VNM" in t.upper())
 
 
 # ---------------------------------------------------------------- the card
-def classify(gray_card: np.ndarray):
-    """(type, rotated180, qr_text, mrz_result)."""
-    H, W = gray_card.shape
-    qr = read_qr(gray_card)
+def read_lines(gray: np.ndarray) -> list[list[dict]]:
+    """The card's text lines, read word by word (one Tesseract call per run of print, in parallel)."""
+    H, W = gray.shape
+    # print touching the card's edge is a warp artefact, not a field
+    blobs = [b for b in labels.find_blobs(gray) if b[1] > 1 and b[3] < H - 1]
+    # two or more full-width lines in the lower half: the MRZ, read apart (see read_mrz)
+    zone = [b for b in blobs if b[2] - b[0] > 0.8 * W and b[1] > 0.5 * H]
+    if len(zone) < 2:
+        zone = []
+    words = [
+        w
+        for ws in pool().map(lambda b: labels.read_blob(gray, b), [b for b in blobs if b not in zone])
+        for w in ws
+    ]
+    words += [
+        {"text": "<" * 30, "conf": 0.0, "x0": b[0], "y0": b[1], "x1": b[2], "y1": b[3], "h": b[3] - b[1]}
+        for b in zone
+    ]
+    return labels.rows_of(words)
+
+
+def kind_from_labels(found: set[str], rows) -> str | None:
+    if "_features" in found:
+        return "cccd_back"
+    if (
+        "place_of_residence" in found
+        and found & {"date_of_issue", "date_of_expiry"}
+        and "full_name" not in found
+    ):
+        return "cancuoc_back"
+    if sum(_mrz_like(r) for r in rows) >= 2:
+        return "cccd_back"
+    if found & {"id_number", "full_name", "date_of_birth"}:
+        if found & {"sex", "nationality"}:
+            return "cccd_front" if found & {"place_of_origin", "place_of_residence"} else "cancuoc_front"
+        return "cmnd_front"
+    return None
+
+
+def classify(gray: np.ndarray):
+    """(type, rotated180, qr_text, rows, label hits) from the QR, the title and the labels."""
+    H, W = gray.shape
+    qr = read_qr(gray)
+    kind, rot, text = None, False, None
     if qr is not None:
         text, (cx, cy) = qr
-        top = cy < H / 2
-        right = cx > W / 2
-        if top and right:
-            return "cccd_front", False, text, None
-        if not top and not right:
-            return "cccd_front", True, text, None
-        return "cancuoc_back", (not top), text, None
-    for rot in (False, True):
-        g = gray_card[::-1, ::-1] if rot else gray_card
-        # all Tesseract calls run on the pool's threads: the engines live there only
-        t = pool().submit(_title, g).result()
-        if t:
-            return t, rot, None, None
-        m = pool().submit(read_mrz, g).result()
-        if m is not None and (m["checks"]["id_number"] or m["checks"]["composite"]):
-            return "cccd_back", rot, None, m
-    return "other", False, None, None
+        top, right = cy < H / 2, cx > W / 2
+        kind = "cccd_front" if top == right else "cancuoc_back"
+        rot = not top
+    best = None
+    for flip in (False, True) if qr is None else (rot,):
+        g = np.ascontiguousarray(gray[::-1, ::-1]) if flip else gray
+        rows = read_lines(g)
+        hits = labels.find_labels(rows)
+        found = {h["field"] for h in hits}
+        ttl = labels.title(rows)
+        k = kind or ttl or kind_from_labels(found, rows) or "other"
+        score = len(found) + 2 * bool(ttl) + 2 * (sum(_mrz_like(r) for r in rows) >= 2)
+        if best is None or score > best[0]:
+            best = (score, (k, flip, text, rows, hits))
+        if qr is not None or score >= 2:
+            break
+    return best[1]
+
+
+def _digits_again(gray: np.ndarray, ws: list[dict], want: int | None) -> tuple[str, float] | None:
+    crop = labels.value_crop(gray, ws)
+    if crop.size == 0 or min(crop.shape) < 8:
+        return None
+    t, c = tess.ocr(_prep(crop), 7, "0123456789/")
+    d = re.sub(r"\D", "", t)
+    if (want and len(d) == want) or (not want and parse_date(t)):
+        return t, c
+    return None
+
+
+def _value(gray: np.ndarray, kind: str, field: str, v: dict) -> tuple[str, float]:
+    text, conf = v["text"], v["conf"]
+    if field == "id_number":
+        want = 9 if kind == "cmnd_front" else 12
+        if len(re.sub(r"\D", "", text)) != want:
+            return _digits_again(gray, v["words"], want) or (text, conf * 0.5)
+    elif field in DIGIT_FIELDS and not parse_date(text) and re.search(r"\d", text):
+        return _digits_again(gray, v["words"], None) or (text, conf * 0.5)
+    return text, conf
 
 
 def read_card(rgb: np.ndarray, quad, problems: list[str]) -> tuple[dict, dict]:
@@ -236,154 +241,28 @@ def read_card(rgb: np.ndarray, quad, problems: list[str]) -> tuple[dict, dict]:
         cardmod.warp(rgb, np.asarray(quad, np.float32), (int(CARD_W * S), int(CARD_H * S))),
         cv2.COLOR_RGB2GRAY,
     )
-    kind, rot, qr_text, mrz_res = classify(gray)
+    kind, rot, qr_text, rows, hits = classify(gray)
     if rot:
         gray = np.ascontiguousarray(gray[::-1, ::-1])
     t_cls = time.perf_counter()
     doc = {"type": kind, "fields": {}, "sources": {}, "confidence": {}, "checks": {}}
     if kind == "other":
         return doc, {"classify": round((t_cls - t0) * 1000, 1), "read": round((t_cls - t0) * 1000, 1)}
-    mrz_fut = None
-    if kind in ("cccd_back", "cancuoc_back") and mrz_res is None:
-        mrz_fut = pool().submit(read_mrz, gray)
-    futs = {f: pool().submit(_field_ocr, gray, kind, f) for f in FIELDS[kind]}
-    if mrz_fut is not None:
-        mrz_res = mrz_fut.result()
+    mrz_fut = pool().submit(read_mrz, gray, rows) if kind in ("cccd_back", "cancuoc_back") else None
+    vals = labels.values(rows, hits)
+    wanted = set(FIELDS[kind])
+    futs = {f: pool().submit(_value, gray, kind, f, v) for f, v in vals.items() if f in wanted}
+    # a field whose label was not found: the fixed position of the one known layout, trusted less
+    fall = {f: pool().submit(_field_ocr, gray, kind, f) for f in wanted - set(futs)}
     ocr_raw = {f: fu.result() for f, fu in futs.items()}
+    for f, fu in fall.items():
+        t, c = fu.result()
+        ocr_raw[f] = (t, c * 0.5)
+    mrz_res = mrz_fut.result() if mrz_fut is not None else None
     t_ocr = time.perf_counter()
-
-    cand: dict[str, list[tuple[str, str, float]]] = {}  # field -> [(value, source, conf)]
-
-    def add(f, v, src, c):
-        if v:
-            cand.setdefault(f, []).append((v, src, round(float(c), 3)))
-
-    checks = doc["checks"]
-    if qr_text is not None:
-        qf, qc = parse_qr(qr_text)
-        checks["qr"] = qc.get("format", "unknown")
-        for f, v in qf.items():
-            add(f, v, "qr", 1.0)
-    elif kind in ("cccd_front", "cancuoc_back"):
-        checks["qr"] = "unreadable"
-    if mrz_res is not None:
-        checks["mrz"] = mrz_res["checks"]
-        mf = mrz_res["fields"]
-        ok = mrz_res["checks"]
-        for f, key in (
-            ("id_number", "id_number"),
-            ("date_of_birth", "date_of_birth"),
-            ("date_of_expiry", "date_of_expiry"),
-        ):
-            if f in mf:
-                add(f, mf[f], "mrz", 0.99 if ok.get(key) else 0.4)
-        if "sex" in mf:
-            add("sex", mf["sex"], "mrz", 0.99 if ok.get("composite") else 0.6)
-    elif kind in ("cccd_back", "cancuoc_back"):
-        checks["mrz"] = "unreadable"
-    for f, (text, conf) in ocr_raw.items():
-        if f == "id_number":
-            v = re.sub(r"\D", "", text)
-            good_len = 9 if kind == "cmnd_front" else 12
-            add(f, v, "ocr", conf if len(v) == good_len else conf * 0.3)
-        elif f in DIGIT_FIELDS:
-            v = parse_date(text)
-            ft = _fold(text).lower()
-            if (
-                v is None
-                and f == "date_of_expiry"
-                and ("thoi han" in ft or "khong" in ft or ft.endswith("han"))
-            ):
-                v = "Không thời hạn"
-            add(f, v, "ocr", conf)
-        elif f == "full_name":
-            v, lx = fix_name(text)
-            add(f, v, "ocr", conf * (0.6 + 0.4 * lx))
-        elif f == "sex":
-            add(f, _sex(text), "ocr", conf)
-        elif f == "nationality":
-            v = (
-                "Việt Nam"
-                if difflib.SequenceMatcher(None, _fold(text).lower(), "viet nam").ratio() > 0.6
-                else text
-            )
-            add(f, v, "ocr", conf)
-        else:
-            v, lx = fix_place(text)
-            add(f, v, "ocr", conf * (0.6 + 0.4 * lx))
-    # MRZ name (no diacritics) agrees with the OCR'd name?
-    if mrz_res is not None and mrz_res["fields"].get("name_ascii"):
-        na = mrz_res["fields"]["name_ascii"]
-        if "full_name" in cand:
-            o = cand["full_name"][0][0]
-            checks["full_name_mrz"] = "ok" if _fold(o).upper() == na else "mismatch"
-        elif kind == "cccd_back":
-            doc["name_ascii"] = na
-    rank = {"qr": 0, "mrz": 1, "ocr": 2}
-    agree = {}
-    for f, lst in cand.items():
-        lst.sort(key=lambda x: (rank[x[1]], -x[2]))
-        v, src, c = lst[0]
-        others = {s: val for val, s, _ in lst[1:]}
-        if others:
-            same = all(val == v for val in others.values())
-            agree[f] = "ok" if same else {src: v, **others}
-            if same:
-                c = min(1.0, max(c, 0.9) + 0.05)
-            elif src == "mrz" and c < 0.9:  # an MRZ with bad check digits loses to a clean OCR
-                alt = [x for x in lst[1:] if x[2] > 0.85]
-                if alt:
-                    v, src, c = alt[0]
-        doc["fields"][f] = v
-        doc["sources"][f] = src
-        doc["confidence"][f] = round(c, 3)
-    if agree:
-        checks["sources_agree"] = agree
-    F = doc["fields"]
-    # an OCR'd expiry one digit away from what the age rule allows is taken as misread
-    if doc["sources"].get("date_of_expiry", "ocr") == "ocr" and F.get("date_of_birth"):
-        cands = idnum.expected_expiry(F["date_of_birth"], F.get("date_of_issue"))
-        raw = re.sub(r"\D", "", ocr_raw.get("date_of_expiry", ("", 0))[0])
-        cur = F.get("date_of_expiry")
-        if cur not in cands and len(raw) == 8:
-            for cnd in cands:
-                if cnd[:1].isdigit():
-                    digits = cnd[8:10] + cnd[5:7] + cnd[0:4]
-                    if sum(x != y for x, y in zip(digits, raw)) == 1:
-                        F["date_of_expiry"], doc["sources"]["date_of_expiry"] = cnd, "ocr"
-                        doc["confidence"]["date_of_expiry"] = 0.7
-                        checks["date_of_expiry_corrected"] = {"ocr": raw, "by": "age_rule"}
-                        break
-    num = F.get("id_number")
-    if num and doc["sources"].get("id_number") == "ocr" and kind == "cmnd_front" and len(num) == 8:
-        # 9-digit CMND read with 8 digits: most often a dropped leading 0 (flagged, low confidence)
-        F["id_number"] = num = "0" + num
-        doc["confidence"]["id_number"] = 0.6
-        checks["id_number_corrected"] = {"ocr": num[1:], "by": "leading_zero_guess"}
-    if (
-        num
-        and doc["sources"].get("id_number") == "ocr"
-        and kind != "cmnd_front"
-        and len(num) == 11
-        and num[0] != "0"
-    ):
-        fixed = "0" + num  # a dropped leading zero: every province code starts with 0
-        chk = idnum.check_number(fixed, F.get("date_of_birth"), F.get("sex"))
-        if (
-            chk.get("province_code") == "ok"
-            and chk.get("birth_year", "ok") == "ok"
-            and chk.get("sex", "ok") == "ok"
-        ):
-            F["id_number"] = num = fixed
-            doc["confidence"]["id_number"] = 0.8
-            checks["id_number_corrected"] = {"ocr": fixed[1:], "by": "leading_zero"}
-    if num:
-        checks["id_number"] = idnum.check_number(num, F.get("date_of_birth"), F.get("sex"))
-    exp = idnum.check_expiry(F.get("date_of_birth"), F.get("date_of_issue"), F.get("date_of_expiry"))
-    if exp:
-        checks["expiry_rule"] = exp
-    if F.get("date_of_expiry", "")[:1].isdigit():
-        checks["expired"] = F["date_of_expiry"] < dt.date.today().isoformat()
+    merge(doc, kind, qr_text, mrz_res, ocr_raw)
+    if fall:
+        doc["checks"]["fixed_position"] = sorted(fall)
     t1 = time.perf_counter()
     return doc, {
         "classify": round((t_cls - t0) * 1000, 1),

@@ -62,6 +62,8 @@ def _load():
         lib.TessBaseAPIMeanTextConf.argtypes = [ctypes.c_void_p]
         lib.TessBaseAPIMeanTextConf.restype = ctypes.c_int
         lib.TessBaseAPIClear.argtypes = [ctypes.c_void_p]
+        lib.TessBaseAPIGetTsvText.argtypes = [ctypes.c_void_p, ctypes.c_int]
+        lib.TessBaseAPIGetTsvText.restype = ctypes.c_void_p
         _lib = lib
         return lib
 
@@ -114,6 +116,55 @@ def ocr(gray: np.ndarray, psm: int = 7, whitelist: str = "", lang: str = LANG) -
     conf = lib.TessBaseAPIMeanTextConf(h) / 100.0
     lib.TessBaseAPIClear(h)
     return text.strip(), max(0.0, conf)
+
+
+def words(gray: np.ndarray, psm: int = 7, whitelist: str = "", lang: str = LANG) -> list[dict]:
+    """Words with boxes (like pytesseract's image_to_data): [{"text", "conf", "x0", "y0", "x1", "y1"}]."""
+    gray = np.ascontiguousarray(gray, dtype=np.uint8)
+    lib = _load()
+    if lib is None:
+        return _words_cli(gray, psm, whitelist, lang)
+    h = _api(lang)
+    lib.TessBaseAPISetPageSegMode(h, psm)
+    lib.TessBaseAPISetVariable(h, b"tessedit_char_whitelist", whitelist.encode())
+    H, W = gray.shape
+    lib.TessBaseAPISetImage(h, gray.ctypes.data, W, H, 1, W)
+    lib.TessBaseAPISetSourceResolution(h, 300)
+    p = lib.TessBaseAPIGetTsvText(h, 0)
+    tsv = ctypes.string_at(p).decode("utf-8", "replace") if p else ""
+    if p:
+        lib.TessDeleteText(p)
+    lib.TessBaseAPIClear(h)
+    return _parse_tsv(tsv.splitlines())
+
+
+def _parse_tsv(rows) -> list[dict]:
+    out = []
+    for row in rows:
+        c = row.split("\t")
+        if len(c) < 12 or c[0] != "5" or not c[11].strip():
+            continue
+        x, y, w, h = (int(v) for v in c[6:10])
+        out.append(
+            {
+                "text": c[11].strip(),
+                "conf": max(0.0, float(c[10]) / 100),
+                "x0": x,
+                "y0": y,
+                "x1": x + w,
+                "y1": y + h,
+            }
+        )
+    return out
+
+
+def _words_cli(gray: np.ndarray, psm: int, whitelist: str, lang: str) -> list[dict]:
+    import pytesseract
+    from PIL import Image
+
+    cfg = f"--psm {psm}" + (f" -c tessedit_char_whitelist={whitelist}" if whitelist else "")
+    tsv = pytesseract.image_to_data(Image.fromarray(gray), lang=lang, config=cfg)
+    return _parse_tsv(tsv.splitlines()[1:])
 
 
 def _ocr_cli(gray: np.ndarray, psm: int, whitelist: str, lang: str) -> tuple[str, float]:

@@ -8,43 +8,52 @@ import difflib
 import re
 import unicodedata
 from functools import lru_cache
+from pathlib import Path
 
 from core.vietnamese import strip_diacritics
 
 from . import idnum
 
+LEXICON_DIR = Path(__file__).resolve().parent / "lexicon"
+
+
+def _words(name: str) -> list[str]:
+    lines = (LEXICON_DIR / name).read_text(encoding="utf-8").splitlines()
+    return [w for ln in lines if ln.strip() and not ln.startswith("#") for w in [ln.strip()]]
+
 
 @lru_cache(maxsize=1)
 def lexicon() -> dict[str, set[str]]:
-    """Vocabularies for post-correction: name syllables by position, place and street names.
-
-    NOTE: these are the same word lists the synthetic generator draws from (plus the 63
-    provinces), so on generated cards the correction is optimistic; for real cards they must be
-    replaced by full lists (surnames, given-name syllables, the 2025 administrative units).
-    """
-    from .synth import names as N
-
-    up = lambda lst: {w.upper() for w in lst}  # noqa: E731
-    middle = up(N.MIDDLE_M) | up(N.MIDDLE_F) | up(N.GIVEN_M) | up(N.GIVEN_F)
-    places = set(idnum.PROVINCES.values()) | set(N.COMMUNES) | {d for d, _ in N.DISTRICTS}
+    """Vocabularies for post-correction, shipped as data (ocr/lexicon/): family names and name
+    syllables from public statistics, the provinces (63 before and 34 after June 2025), syllables
+    of place names. Independent of the synthetic generators."""
+    up = lambda lst: {unicodedata.normalize("NFC", w).upper() for w in lst}  # noqa: E731
+    surnames, given = up(_words("surnames.txt")), up(_words("given.txt"))
+    places = set(_words("provinces.txt")) | set(idnum.PROVINCES.values())
+    syll = {w for ln in _words("place_syllables.txt") for w in ln.split()}
+    syll |= {w.title() for w in surnames | given} | {w for p in places for w in p.split()}
     return {
-        "surname": up(N.SURNAMES),
-        "middle": middle,
-        "given": up(N.GIVEN_M) | up(N.GIVEN_F),
-        "name": up(N.SURNAMES) | middle,
+        "surname": surnames,
+        "middle": given,
+        "given": given,
+        "name": surnames | given,
         "place": places,
-        "street": set(N.STREETS),
+        "syll": syll,
     }
 
 
 _fold = strip_diacritics
 
 
-def _best(word: str, vocab: set[str], cutoff: float) -> str | None:
-    """The closest vocabulary word: letters first (diacritics folded), then the marks."""
+@lru_cache(maxsize=8192)
+def _best_cached(word: str, key: str, cutoff: float) -> str | None:
+    vocab = lexicon()[key]
     if word in vocab:
         return word
     fw = _fold(word)
+    same = [v for v in vocab if _fold(v) == fw]  # only the marks differ: OCR's commonest slip
+    if same:
+        return max(same, key=lambda v: difflib.SequenceMatcher(None, word, v).ratio())
     best, best_s = None, 0.0
     for v in vocab:
         sc = (
@@ -56,13 +65,31 @@ def _best(word: str, vocab: set[str], cutoff: float) -> str | None:
     return best if best_s >= cutoff else None
 
 
+def _split_glued(word: str, vocab: set[str]) -> list[str] | None:
+    """A word read without its spaces ("BÍCHTHANHTÂM"): split into 2-3 vocabulary syllables."""
+    folded = {_fold(v) for v in vocab}
+    n = len(word)
+    for i in range(2, n - 1):
+        if _fold(word[:i]) in folded:
+            if _fold(word[i:]) in folded:
+                return [word[:i], word[i:]]
+            for j in range(i + 2, n - 1):
+                if _fold(word[i:j]) in folded and _fold(word[j:]) in folded:
+                    return [word[:i], word[i:j], word[j:]]
+    return None
+
+
 def fix_name(text: str) -> tuple[str, float]:
-    words = re.sub(r"[^A-ZÀ-Ỹa-zà-ỹĐđ ]", " ", unicodedata.normalize("NFC", text)).upper().split()
+    raw = re.sub(r"[^A-ZÀ-Ỹa-zà-ỹĐđ ]", " ", unicodedata.normalize("NFC", text)).upper().split()
     lx = lexicon()
+    words: list[str] = []
+    for w in raw:
+        parts = None if w in lx["name"] or len(w) < 6 else _split_glued(w, lx["name"])
+        words += parts or [w]
     out, hits = [], 0
     for i, w in enumerate(words):
-        vocab = lx["surname"] if i == 0 else lx["given"] if i == len(words) - 1 else lx["middle"]
-        b = _best(w, vocab, 0.6) or _best(w, lx["name"], 0.75)
+        key = "surname" if i == 0 else "given" if i == len(words) - 1 else "middle"
+        b = _best_cached(w, key, 0.8) or _best_cached(w, "name", 0.85)
         if b is None and len(w) <= 1:
             continue  # specks read as a letter
         hits += b is not None
@@ -73,21 +100,60 @@ def fix_name(text: str) -> tuple[str, float]:
 def fix_place(text: str) -> tuple[str, float]:
     text = unicodedata.normalize("NFC", text).strip(" .,:;-_|")
     parts = [p.strip() for p in re.split(r"[,.]", text) if p.strip()]
-    lx = lexicon()
     out, hits = [], 0
-    for p in parts:
+    for i, p in enumerate(parts):
         m = re.match(r"^(S[ốoó0]\s*)?(\d+)\s+(.*)$", p)
+        if m and i > 0 and not m.group(1):  # a speck read as a digit: house numbers come first
+            p, m = m.group(3), None
         if m:  # house number + street
-            st = _best(m.group(3), lx["street"], 0.7)
-            hits += st is not None
-            out.append(f"Số {m.group(2)} {st or m.group(3)}")
+            st, ok = _fix_words(m.group(3))
+            hits += ok
+            out.append(f"Số {m.group(2)} {st}")
             continue
-        b = _best(p, lx["place"], 0.7)
+        p = " ".join(w for w in p.split() if re.search(r"\w", w))  # stray marks read as words
+        # the province is the last part; a district may look like another province (Hải Châu / Lai Châu)
+        b = _best_cached(p, "place", 0.8) if i == len(parts) - 1 else (p if p in lexicon()["place"] else None)
         if b is None and len(p) <= 2:
             continue  # specks read as a letter or two
-        hits += b is not None
-        out.append(b or p)
+        if b is None:
+            b, ok = _fix_words(p)
+            hits += ok
+        else:
+            hits += 1
+        out.append(b)
     return ", ".join(out), (hits / len(parts) if parts else 0.0)
+
+
+UNIT_WORDS = {
+    "to",
+    "khom",
+    "ap",
+    "phuong",
+    "quan",
+    "khu",
+    "doi",
+    "xom",
+    "thon",
+    "so",
+    "ngo",
+    "ngach",
+    "hem",
+    "kiet",
+}
+
+
+def _fix_words(p: str) -> tuple[str, bool]:
+    """Word by word: True when every word is a known place syllable. Words are not replaced
+    (a correct syllable missing from the list would be spoiled); a lone character after a word
+    that takes no number ("Tiên 1 Du") is a speck and dropped."""
+    ws: list[str] = []
+    ok = True
+    for w in p.split():
+        if len(w) == 1 and ws and _fold(ws[-1]).lower() not in UNIT_WORDS:
+            continue
+        ok &= w in lexicon()["syll"]
+        ws.append(w)
+    return " ".join(ws), ok
 
 
 def parse_date(text: str) -> str | None:

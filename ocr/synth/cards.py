@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import os
 import random
 from functools import lru_cache
 
@@ -16,10 +17,35 @@ from . import names as N
 
 FONT_DIR = "/usr/share/fonts/truetype/dejavu/"
 KINDS = ["cccd_front", "cccd_back", "cancuoc_front", "cancuoc_back", "cmnd_front"]
+# sans families of Debian's font packages (fonts-dejavu, fonts-liberation2, fonts-noto-core,
+# fonts-roboto-unhinted, fonts-open-sans): regular and bold; a missing one falls back to DejaVu
+FAMILIES = {
+    "dejavu": (FONT_DIR + "DejaVuSans.ttf", FONT_DIR + "DejaVuSans-Bold.ttf"),
+    "liberation": (
+        "/usr/share/fonts/truetype/liberation2/LiberationSans-Regular.ttf",
+        "/usr/share/fonts/truetype/liberation2/LiberationSans-Bold.ttf",
+    ),
+    "noto": (
+        "/usr/share/fonts/truetype/noto/NotoSans-Regular.ttf",
+        "/usr/share/fonts/truetype/noto/NotoSans-Bold.ttf",
+    ),
+    "roboto": (
+        "/usr/share/fonts/truetype/roboto/unhinted/RobotoTTF/Roboto-Regular.ttf",
+        "/usr/share/fonts/truetype/roboto/unhinted/RobotoTTF/Roboto-Bold.ttf",
+    ),
+    "opensans": (
+        "/usr/share/fonts/truetype/open-sans/OpenSans-Regular.ttf",
+        "/usr/share/fonts/truetype/open-sans/OpenSans-Bold.ttf",
+    ),
+}
 
 
-@lru_cache(maxsize=256)
-def font(size: int, style: str = "") -> ImageFont.FreeTypeFont:
+@lru_cache(maxsize=512)
+def font(size: int, style: str = "", family: str = "dejavu") -> ImageFont.FreeTypeFont:
+    if family != "dejavu" and style in ("", "b"):
+        path = FAMILIES[family][style == "b"]
+        if os.path.exists(path):
+            return ImageFont.truetype(path, max(6, int(size)))
     name = {
         "": "DejaVuSans.ttf",
         "b": "DejaVuSans-Bold.ttf",
@@ -137,26 +163,44 @@ def truth_fields(ident: dict, kind: str) -> dict:
 
 
 class _Canvas:
-    def __init__(self, s: float, bg) -> None:
+    """The card at scale `s`. Text is drawn through a layout jitter: the whole print scaled by
+    `k` (±5 %) and shifted, the values shifted a little against the labels, each line a little
+    more; the font family is drawn per card."""
+
+    def __init__(self, s: float, bg, rng: random.Random | None = None) -> None:
         self.s = s
         self.img = Image.new("RGB", (round(CARD_W * s), round(CARD_H * s)), bg)
         self.d = ImageDraw.Draw(self.img)
+        r = rng or random.Random(0)
+        jit = rng is not None
+        self.rng = r
+        self.family = r.choice(sorted(FAMILIES)) if jit else "dejavu"
+        self.k = r.uniform(0.95, 1.05) if jit else 1.0
+        self.dx, self.dy = (r.uniform(-14, 14), r.uniform(-10, 10)) if jit else (0.0, 0.0)
+        self.vdx, self.vdy = (r.uniform(-6, 6), r.uniform(-4, 4)) if jit else (0.0, 0.0)
+        self.line = 3.0 if jit else 0.0
+
+    def _at(self, x, y, value: bool = False):
+        ox, oy = CARD_W / 2, CARD_H / 2
+        x = ox + (x - ox) * self.k + self.dx + (self.vdx if value else 0)
+        y = oy + (y - oy) * self.k + self.dy + (self.vdy if value else 0)
+        y += self.rng.uniform(-self.line, self.line)
+        return max(x, 12.0) * self.s, y * self.s  # print stays on the card
+
+    def _font(self, size, style):
+        return font(size * self.s * self.k, style, self.family)
 
     def text(self, x, y, txt, size, style="", fill=(20, 20, 20), anchor="la"):
-        self.d.text((x * self.s, y * self.s), txt, font=font(size * self.s, style), fill=fill, anchor=anchor)
+        self.d.text(self._at(x, y), txt, font=self._font(size, style), fill=fill, anchor=anchor)
 
     def value(self, box, txt, style="b", fill=(15, 15, 15), size=None):
         """Value text left-aligned in `box`, vertically centred, shrunk to fit the width."""
         x0, y0, x1, y1 = box
         size = size or (y1 - y0) * 0.62
-        while size > 8 and font(size * self.s, style).getlength(txt) > (x1 - x0 - 8) * self.s:
+        while size > 8 and self._font(size, style).getlength(txt) > (x1 - x0 - 8) * self.s * self.k:
             size -= 1
         self.d.text(
-            (x0 * self.s + 4 * self.s, (y0 + y1) / 2 * self.s),
-            txt,
-            font=font(size * self.s, style),
-            fill=fill,
-            anchor="lm",
+            self._at(x0 + 4, (y0 + y1) / 2, True), txt, font=self._font(size, style), fill=fill, anchor="lm"
         )
 
     def rect(self, box, fill=None, outline=None, width=1):
@@ -227,7 +271,7 @@ def render(ident: dict, kind: str, rng: random.Random, scale: float = 1.0) -> Im
         bg = (rng.randint(232, 242), rng.randint(236, 244), rng.randint(240, 248))
     else:
         bg = (rng.randint(238, 246), rng.randint(240, 247), rng.randint(236, 244))
-    c = _Canvas(scale, bg)
+    c = _Canvas(scale, bg, rng)
     _guilloche(c, rng, tuple(max(0, v - 22) for v in bg))
     lab = (60, 60, 70)
     if kind == "cccd_front":

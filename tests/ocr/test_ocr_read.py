@@ -9,7 +9,7 @@ import pytest
 import ocr
 from ocr import idnum, mrz
 from ocr.cli import main
-from ocr.read import parse_qr
+from ocr.qr import assign_addresses, parse_qr
 from ocr.synth import KINDS
 
 
@@ -142,3 +142,19 @@ def test_expiry_rule_and_number_checks_are_reported(sample):
     assert doc["checks"]["expiry_rule"] == "ok"
     assert doc["checks"]["id_number"]["birth_year"] == "ok"
     assert doc["sources"]["id_number"] in ("qr", "mrz")
+
+
+def test_qr_fields_told_by_shape_not_position():
+    # a 2024-style payload in another order: the number, the dates and the name are found by shape
+    payload = (
+        "Số 1 Lê Lợi, Hà Nội|01022025|001093047064|Nam|Ưng Hoàng Hiệp|05011993|Phú Mỹ, Tiên Du, Bắc Ninh"
+    )
+    f, c = parse_qr(payload)
+    assert c["format"] == "ok"
+    assert f["id_number"] == "001093047064"
+    assert f["date_of_birth"] == "1993-01-05" and f["date_of_issue"] == "2025-02-01"
+    assert f["full_name"] == "ƯNG HOÀNG HIỆP" and f["sex"] == "Nam"
+    # which address is which is settled by the printed text
+    printed = {"place_of_residence": "Số 1 Le Loi Ha Noi", "place_of_origin": "Phu My, Tien Du"}
+    got = assign_addresses(f["addresses"][::-1], printed)
+    assert got["place_of_residence"].startswith("Số 1") and got["place_of_origin"].startswith("Phú Mỹ")

@@ -1,0 +1,330 @@
+"""Layout-independent reading of a card: find its text lines, read them, find the printed labels
+by their text (diacritics folded, fuzzy) and take each value relative to its label: the rest of
+the label's line, or the line(s) under it.
+
+No field position is assumed: only that a value follows its label on the same line or below it.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from functools import lru_cache
+from pathlib import Path
+
+import cv2
+import numpy as np
+import yaml
+
+from core.vietnamese import strip_diacritics
+
+from . import tess
+
+ADDRESS = {"place_of_origin", "place_of_residence"}
+DATES = {"date_of_birth", "date_of_issue", "date_of_expiry"}
+
+
+@lru_cache(maxsize=1)
+def spec() -> dict:
+    data = yaml.safe_load((Path(__file__).resolve().parent / "card_labels.yml").read_text(encoding="utf-8"))
+    variants = []  # (field, tokens, full)
+    for field, labels in data["fields"].items():
+        for lab in labels:
+            vn = lab.split(" / ")[0]
+            variants.append((field, tokens(lab), True))
+            if vn != lab:
+                variants.append((field, tokens(vn), False))
+    data["variants"] = variants
+    data["english"] = [tokens(e) for e in data["english_only"]]
+    return data
+
+
+def fold(s: str) -> str:
+    return strip_diacritics(s).lower()
+
+
+def tokens(s: str) -> list[str]:
+    return re.findall(r"[a-z0-9]+", fold(s))
+
+
+# ---------------------------------------------------------------- lines
+def find_blobs(gray: np.ndarray) -> list[tuple[int, int, int, int]]:
+    """Boxes (x0, y0, x1, y1) of runs of print: words joined into phrases along a line."""
+    H, W = gray.shape
+    k = max(15, int(H / 30)) | 1
+    bh = cv2.morphologyEx(gray, cv2.MORPH_BLACKHAT, cv2.getStructuringElement(cv2.MORPH_RECT, (k, k)))
+    thr = max(30.0, 0.35 * float(np.percentile(bh, 99.5)))
+    ink = (bh > thr).astype(np.uint8)
+    n, lab, st, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    big = H * 0.1
+    keep = np.zeros(n, np.uint8)
+    for i in range(1, n):
+        x, y, w, h, a = st[i]
+        if h <= big and w <= W * 0.25 and a >= 3 and not (w > 12 * h and h < 5):
+            keep[i] = 1
+    ink = keep[lab]
+    gap = max(9, int(H * 0.022))
+    m = cv2.dilate(ink, cv2.getStructuringElement(cv2.MORPH_RECT, (gap, max(3, int(H * 0.006)))))
+    n, lab, st, _ = cv2.connectedComponentsWithStats(m, connectivity=8)
+    out = []
+    for i in range(1, n):
+        x, y, w, h, a = st[i]
+        if h < H * 0.012 or h > H * 0.12 or w < max(12, 0.8 * h):
+            continue
+        out.append((int(x), int(y), int(x + w), int(y + h)))
+    return out
+
+
+def read_blob(gray: np.ndarray, box) -> list[dict]:
+    x0, y0, x1, y1 = box
+    h = y1 - y0
+    H, W = gray.shape
+    a, b = max(0, y0 - h // 4), min(H, y1 + h // 4)
+    c, d = max(0, x0 - h // 3), min(W, x1 + h // 3)
+    g = gray[a:b, c:d].astype(np.float32)
+    if g.size == 0:
+        return []
+    lo, hi = np.percentile(g, (2, 98))
+    g = np.clip((g - lo) * (255.0 / max(16.0, hi - lo)), 0, 255).astype(np.uint8)
+    g = cv2.copyMakeBorder(g, 10, 10, 10, 10, cv2.BORDER_CONSTANT, value=255)
+    ws = tess.words(g, 7)
+    for w in ws:  # back to card coordinates
+        w["x0"] += c - 10
+        w["x1"] += c - 10
+        w["y0"] += a - 10
+        w["y1"] += a - 10
+        w["h"] = h
+        w["blob"] = tuple(box)
+    return ws
+
+
+def rows_of(words: list[dict]) -> list[list[dict]]:
+    """Words grouped into rows, each sorted left to right. The words of one run of print stay
+    together (a label is never split between rows); runs join a row when their centres are close."""
+    units: dict = {}
+    for w in words:
+        units.setdefault(w.get("blob") or id(w), []).append(w)
+    groups = []
+    for ws in units.values():
+        y0, y1 = min(w["y0"] for w in ws), max(w["y1"] for w in ws)
+        groups.append(((y0 + y1) / 2, max(1, y1 - y0), ws))
+    groups.sort(key=lambda g: g[0])
+    rows: list[list[dict]] = []
+    meta: list[tuple[float, float]] = []
+    for cy, h, ws in groups:
+        if rows and abs(cy - meta[-1][0]) < 0.45 * min(h, meta[-1][1]):
+            rows[-1].extend(ws)
+            continue
+        rows.append(list(ws))
+        meta.append((cy, h))
+    for r in rows:
+        r.sort(key=lambda w: w["x0"])
+    return rows
+
+
+# ---------------------------------------------------------------- labels
+def _tok_index(row: list[dict]) -> tuple[list[str], list[int]]:
+    toks, idx = [], []
+    for i, w in enumerate(row):
+        for t in tokens(w["text"]):
+            toks.append(t)
+            idx.append(i)
+    return toks, idx
+
+
+def find_labels(rows: list[list[dict]]) -> list[dict]:
+    """Label hits: {"field", "row", "w0", "w1" (word span, end exclusive), "score"}."""
+    sp = spec()
+    hits = []
+    for ri, row in enumerate(rows):
+        toks, idx = _tok_index(row)
+        cands = []
+        for field, vt, full in sp["variants"]:
+            target = " ".join(vt)
+            n = len(vt)
+            for i in range(len(toks)):
+                for m in (n - 1, n, n + 1):
+                    if m < 1 or i + m > len(toks):
+                        continue
+                    if any(t.isdigit() for t in toks[i : i + m]):
+                        continue  # labels hold no numbers
+                    s = " ".join(toks[i : i + m])
+                    if len(target) <= 4:
+                        sc = 1.0 if s == target and _number_follows(rows, ri, toks[i + m :]) else 0.0
+                    else:
+                        sc = difflib.SequenceMatcher(None, s, target).ratio()
+                    if sc >= 0.78:
+                        # longer labels win over their prefixes ("Ngày, tháng, năm sinh" > "Ngày")
+                        cands.append(
+                            (sc + 0.02 * len(target) ** 0.5 + (0.05 if full else 0), field, i, i + m)
+                        )
+        cands.sort(reverse=True)
+        used: set[int] = set()
+        for sc, field, a, b in cands:
+            if used & set(range(a, b)):
+                continue
+            used |= set(range(a, b))
+            hits.append(
+                {"field": field, "row": ri, "w0": idx[a], "w1": idx[b - 1] + 1, "score": sc, "t": (a, b)}
+            )
+    best: dict[str, float] = {}
+    for h in hits:
+        best[h["field"]] = max(best.get(h["field"], 0.0), h["score"])
+    # one label per field: a weaker second hit is most likely a value that looks like a label
+    return [h for h in hits if h["field"].startswith("_") or h["score"] >= best[h["field"]]]
+
+
+def _number_follows(rows: list[list[dict]], ri: int, rest: list[str]) -> bool:
+    """A bare "Số" is the number's label only when a long number follows it (not "Số 12 Lê Lợi")."""
+    after = "".join(rest)
+    if not rest and ri + 1 < len(rows):
+        after = "".join(w["text"] for w in rows[ri + 1])
+    return len(re.sub(r"\D", "", after)) >= 8
+
+
+def _english(ws: list[dict]) -> bool:
+    toks = [t for w in ws for t in tokens(w["text"])]
+    s = " ".join(toks)
+    return bool(toks) and any(
+        difflib.SequenceMatcher(None, s, " ".join(e)).ratio() >= 0.8 for e in spec()["english"]
+    )
+
+
+def _cy(w: dict) -> float:
+    return (w["y0"] + w["y1"]) / 2
+
+
+def _fits(f: str, text: str) -> bool:
+    """A number or a date needs its digits (or "Không thời hạn" for an expiry)."""
+    need = 8 if f == "id_number" else 6 if f in DATES else 0
+    return len(re.sub(r"\D", "", text)) >= need or (f == "date_of_expiry" and "khong" in fold(text))
+
+
+def _overlap(w: dict, y0: float, y1: float) -> float:
+    """Vertical overlap of a word with the span y0..y1, as a share of the smaller height."""
+    return max(0.0, min(w["y1"], y1) - max(w["y0"], y0)) / max(1.0, min(w["y1"] - w["y0"], y1 - y0))
+
+
+def _chain(cands: list[dict], y0: float, y1: float, x_from: float, lh: float, label_words: set[int]):
+    """Words right of a label on its line: the first overlaps the label vertically, each next one
+    the word before it (so a line printed or photographed a little askew is followed)."""
+    out: list[dict] = []
+    for w in sorted(cands, key=lambda w: w["x0"]):
+        if w["x1"] <= x_from or _overlap(w, y0, y1) < 0.35:
+            continue
+        if id(w) in label_words:
+            break
+        if w["x0"] - (max(v["x1"] for v in out) if out else x_from) > (3.0 if out else 6.0) * lh:
+            break
+        out.append(w)
+        y0, y1 = w["y0"], w["y1"]
+    return out
+
+
+def _run(band: list[dict], x_from: float, lh: float, label_words: set[int], reach: float = 12) -> list[dict]:
+    """Words of one line from x_from on, left to right, up to a wide gap or the next label."""
+    out: list[dict] = []
+    for w in sorted(band, key=lambda w: w["x0"]):
+        if w["x1"] <= x_from:
+            continue
+        if id(w) in label_words:
+            if out:
+                break
+            continue
+        if out and w["x0"] - max(v["x1"] for v in out) > 3.0 * lh:
+            break
+        if not out and w["x0"] - x_from > reach * lh:
+            break
+        out.append(w)
+    return out
+
+
+def values(rows: list[list[dict]], hits: list[dict]) -> dict[str, dict]:
+    """{field: {"text", "conf", "words", "lines"}} from the label hits, by geometry alone: the
+    words right of the label on its line, else the line(s) under it."""
+    words = [w for r in rows for w in r]
+    label_words = {id(rows[h["row"]][i]) for h in hits for i in range(h["w0"], h["w1"])}
+    out: dict[str, dict] = {}
+    for h in sorted(hits, key=lambda x: -x["score"]):
+        f = h["field"]
+        if f.startswith("_") or f in out:
+            continue
+        lab = rows[h["row"]][h["w0"] : h["w1"]]
+        lh = max(w["y1"] - w["y0"] for w in lab)
+        lx0, lx1 = lab[0]["x0"], lab[-1]["x1"]
+        ly0, ly1 = min(w["y0"] for w in lab), max(w["y1"] for w in lab)
+        same = _chain([w for w in words if w["x0"] >= lx1 - 2], ly0, ly1, lx1 - 1, lh, label_words)
+        same = [w for w in same if re.search(r"[0-9A-Za-zÀ-ỹ]", w["text"])]
+        st = " ".join(w["text"] for w in same)
+        if not _fits(f, st):
+            same = []
+        if f in ADDRESS:  # specks read as a lone letter or digit
+            same = [w for w in same if len(w["text"]) > 1 or w["conf"] > 0.8]
+        parts = [same] if same else []
+        want = 2 if f in ADDRESS else 1
+        last_y = sorted(w["y1"] for w in lab)[len(lab) // 2]  # one mis-boxed word must not move it
+        for _ in range(4):
+            if len(parts) >= want:
+                break
+            below = [
+                w
+                for w in words
+                if _cy(w) > last_y and w["x1"] > lx0 - 2 * lh and lx0 - 3 * lh <= w["x0"] <= lx0 + 12 * lh
+            ]
+            if not below:
+                break
+            t = min(below, key=lambda w: w["y0"])
+            if t["y0"] - last_y > (1.0 if parts else 2.2) * lh:
+                break
+            line = [w for w in words if abs(_cy(w) - _cy(t)) < 0.45 * (t["y1"] - t["y0"])]
+            start = min(w["x0"] for w in line if lx0 - 3 * lh <= w["x0"] <= lx0 + 12 * lh)
+            if any(id(w) in label_words and w["x0"] >= start - 1 and w["x0"] < start + 6 * lh for w in line):
+                break  # the next label
+            under = _run([w for w in line if id(w) not in label_words], start - 1, lh, label_words)
+            last_y = max(w["y1"] for w in under) if under else t["y1"]
+            if not under or _english(under) or not _fits(f, " ".join(w["text"] for w in under)):
+                continue
+            if f in ADDRESS:
+                under = [w for w in under if len(w["text"]) > 1 or w["conf"] > 0.8]
+                if not under:
+                    continue
+            parts.append(under)
+        ws = [w for p in parts for w in p]
+        if not ws:
+            continue
+        out[f] = {
+            "text": " ".join(w["text"] for w in ws),
+            "conf": sum(w["conf"] for w in ws) / len(ws),
+            "words": ws,
+            "lines": [" ".join(w["text"] for w in p) for p in parts],
+        }
+    if "id_number" not in out:  # label unread (e.g. printed in red): the card's lone long number
+        for row in rows:
+            for w in row:
+                d = re.sub(r"\D", "", w["text"])
+                if len(d) in (9, 12) and len(d) >= 0.8 * len(w["text"]) and "<" not in w["text"]:
+                    out["id_number"] = {"text": d, "conf": w["conf"] * 0.8, "words": [w], "lines": [d]}
+                    break
+            if "id_number" in out:
+                break
+    return out
+
+
+def title(rows: list[list[dict]]) -> str | None:
+    text = " ".join(fold(" ".join(w["text"] for w in r)).upper() for r in rows)
+    text = re.sub(r"[^A-Z ]", " ", text)
+    text = " ".join(text.split())
+    for t, kind in spec()["titles"]:
+        if t in text:
+            return kind
+    return None
+
+
+def value_crop(gray: np.ndarray, ws: list[dict]) -> np.ndarray:
+    x0 = min(w["x0"] for w in ws)
+    x1 = max(w["x1"] for w in ws)
+    y0 = min(w["y0"] for w in ws)
+    y1 = max(w["y1"] for w in ws)
+    h = y1 - y0
+    H, W = gray.shape
+    return gray[max(0, y0 - h // 3) : min(H, y1 + h // 4), max(0, x0 - h // 2) : min(W, x1 + h // 2)]

@@ -1,0 +1,164 @@
+"""Merge what was read off a card: QR (exact), MRZ (check digits) and OCR of each printed field,
+into one value per field with its source and confidence, plus the cross-checks."""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+
+from . import idnum
+from .layout import DIGIT_FIELDS
+from .qr import assign_addresses, parse_qr
+from .values import _fold, _sex, fix_name, fix_place, parse_date
+
+NATIONALITY = "Việt Nam"
+OCR_ONLY_MAX = 0.85
+
+
+def merge(doc: dict, kind: str, qr_text: str | None, mrz_res: dict | None, ocr_raw: dict) -> None:
+    """Fill doc["fields"], ["sources"], ["confidence"], ["checks"] (ocr_raw: {field: (text, conf)})."""
+    cand: dict[str, list[tuple[str, str, float]]] = {}  # field -> [(value, source, conf)]
+
+    def add(f, v, src, c):
+        if v:
+            cand.setdefault(f, []).append((v, src, round(float(c), 3)))
+
+    checks = doc["checks"]
+    if qr_text is not None:
+        qf, qc = parse_qr(qr_text)
+        checks["qr"] = qc.get("format", "unknown")
+        if "addresses" in qf:
+            printed = {f: t for f, (t, _) in ocr_raw.items()}
+            qf.update(assign_addresses(qf.pop("addresses"), printed))
+        for f, v in qf.items():
+            add(f, v, "qr", 1.0)
+    elif kind in ("cccd_front", "cancuoc_back"):
+        checks["qr"] = "unreadable"
+    if mrz_res is not None:
+        checks["mrz"] = mrz_res["checks"]
+        mf = mrz_res["fields"]
+        ok = mrz_res["checks"]
+        for f, key in (
+            ("id_number", "id_number"),
+            ("date_of_birth", "date_of_birth"),
+            ("date_of_expiry", "date_of_expiry"),
+        ):
+            if f in mf:
+                add(f, mf[f], "mrz", 0.99 if ok.get(key) else 0.4)
+        if "sex" in mf:
+            add("sex", mf["sex"], "mrz", 0.99 if ok.get("composite") else 0.6)
+    elif kind in ("cccd_back", "cancuoc_back"):
+        checks["mrz"] = "unreadable"
+    for f, (text, conf) in ocr_raw.items():
+        if f == "id_number":
+            v = re.sub(r"\D", "", text)
+            good_len = 9 if kind == "cmnd_front" else 12
+            add(f, v, "ocr", conf if len(v) == good_len else conf * 0.3)
+        elif f in DIGIT_FIELDS:
+            v = parse_date(text)
+            ft = _fold(text).lower()
+            if (
+                v is None
+                and f == "date_of_expiry"
+                and ("thoi han" in ft or "khong" in ft or ft.endswith("han"))
+            ):
+                v = "Không thời hạn"
+            add(f, v, "ocr", conf)
+        elif f == "full_name":
+            v, lx = fix_name(text)
+            add(f, v, "ocr", conf * (0.6 + 0.4 * lx))
+        elif f == "sex":
+            add(f, _sex(text), "ocr", conf)
+        elif f == "nationality":
+            v = (
+                NATIONALITY
+                if difflib.SequenceMatcher(None, _fold(text).lower(), "viet nam").ratio() > 0.6
+                else text
+            )
+            add(f, v, "ocr", conf)
+        else:
+            v, lx = fix_place(text)
+            add(f, v, "ocr", conf * (0.6 + 0.4 * lx))
+    # MRZ name (no diacritics) agrees with the OCR'd name?
+    if mrz_res is not None and mrz_res["fields"].get("name_ascii"):
+        na = mrz_res["fields"]["name_ascii"]
+        if "full_name" in cand:
+            o = cand["full_name"][0][0]
+            checks["full_name_mrz"] = "ok" if _fold(o).upper() == na else "mismatch"
+        elif kind == "cccd_back":
+            doc["name_ascii"] = na
+    rank = {"qr": 0, "mrz": 1, "ocr": 2}
+    agree: dict = {}
+    confirmed: list[str] = []
+    for f, lst in cand.items():
+        lst.sort(key=lambda x: (rank[x[1]], -x[2]))
+        v, src, c = lst[0]
+        others = {s: val for val, s, _ in lst[1:]}
+        if others:
+            same = all(val == v for val in others.values())
+            agree[f] = "ok" if same else {src: v, **others}
+            if same:
+                c = min(1.0, max(c, 0.9) + 0.05)
+            elif src == "mrz" and c < 0.9:  # an MRZ with bad check digits loses to a clean OCR
+                alt = [x for x in lst[1:] if x[2] > 0.85]
+                if alt:
+                    v, src, c = alt[0]
+        # confirmed from the card: read from the QR, from an MRZ whose check digits hold, or
+        # OCR'd and agreeing with one of them; an OCR value on its own stays below OCR_ONLY_MAX
+        # so that the dialogue asks the citizen to check it
+        if (src == "qr") or (src == "mrz" and c >= 0.9) or agree.get(f) == "ok":
+            confirmed.append(f)
+        elif src == "ocr":
+            c = min(c, OCR_ONLY_MAX)
+        doc["fields"][f] = v
+        doc["sources"][f] = src
+        doc["confidence"][f] = round(c, 3)
+    if agree:
+        checks["sources_agree"] = agree
+    checks["confirmed"] = {f: True for f in sorted(confirmed)}  # True: no officer warning
+    F = doc["fields"]
+    # an OCR'd expiry one digit away from what the age rule allows is taken as misread
+    if doc["sources"].get("date_of_expiry", "ocr") == "ocr" and F.get("date_of_birth"):
+        cands = idnum.expected_expiry(F["date_of_birth"], F.get("date_of_issue"))
+        raw = re.sub(r"\D", "", ocr_raw.get("date_of_expiry", ("", 0))[0])
+        cur = F.get("date_of_expiry")
+        if cur not in cands and len(raw) == 8:
+            for cnd in cands:
+                if cnd[:1].isdigit():
+                    digits = cnd[8:10] + cnd[5:7] + cnd[0:4]
+                    if sum(x != y for x, y in zip(digits, raw)) == 1:
+                        F["date_of_expiry"], doc["sources"]["date_of_expiry"] = cnd, "ocr"
+                        doc["confidence"]["date_of_expiry"] = 0.7
+                        checks["date_of_expiry_corrected"] = {"ocr": raw, "by": "age_rule"}
+                        break
+    num = F.get("id_number")
+    if num and doc["sources"].get("id_number") == "ocr" and kind == "cmnd_front" and len(num) == 8:
+        # 9-digit CMND read with 8 digits: most often a dropped leading 0 (flagged, low confidence)
+        F["id_number"] = num = "0" + num
+        doc["confidence"]["id_number"] = 0.6
+        checks["id_number_corrected"] = {"ocr": num[1:], "by": "leading_zero_guess"}
+    if (
+        num
+        and doc["sources"].get("id_number") == "ocr"
+        and kind != "cmnd_front"
+        and len(num) == 11
+        and num[0] != "0"
+    ):
+        fixed = "0" + num  # a dropped leading zero: every province code starts with 0
+        chk = idnum.check_number(fixed, F.get("date_of_birth"), F.get("sex"))
+        if (
+            chk.get("province_code") == "ok"
+            and chk.get("birth_year", "ok") == "ok"
+            and chk.get("sex", "ok") == "ok"
+        ):
+            F["id_number"] = num = fixed
+            doc["confidence"]["id_number"] = 0.8
+            checks["id_number_corrected"] = {"ocr": fixed[1:], "by": "leading_zero"}
+    if num:
+        checks["id_number"] = idnum.check_number(num, F.get("date_of_birth"), F.get("sex"))
+    exp = idnum.check_expiry(F.get("date_of_birth"), F.get("date_of_issue"), F.get("date_of_expiry"))
+    if exp:
+        checks["expiry_rule"] = exp
+    if F.get("date_of_expiry", "")[:1].isdigit():
+        checks["expired"] = F["date_of_expiry"] < dt.date.today().isoformat()
