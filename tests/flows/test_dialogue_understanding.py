@@ -161,3 +161,11 @@ async def test_options_answered_in_words(engine):
     await chat.send("đồng ý")
     assert "Bước 1/2" in await chat.send("tôi là mẹ bé")  # "Tôi là bố/mẹ bé": no authorisation needed
     assert chat.state["answers"] == {"on_behalf": False}
+
+
+async def test_names_that_fold_like_question_words_are_answers(engine):
+    """Hồng folds to "hong" like the particle "hông"; Lê Phi to "le phi" like "lệ phí"."""
+    chat = Chat(engine)
+    await to_child_name(chat)
+    assert "bé trai hay bé gái" in await chat.send("Nguyễn Lê Phi Hồng")
+    assert chat.state["fields"] == {"child_name": "NGUYỄN LÊ PHI HỒNG"}
