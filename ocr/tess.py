@@ -97,22 +97,32 @@ def _shutdown() -> None:  # free the engines so tesseract does not warn about le
     _all_apis.clear()
 
 
-def ocr(gray: np.ndarray, psm: int = 7, whitelist: str = "", lang: str = LANG) -> tuple[str, float]:
-    """Text and mean confidence (0..1) of a grey uint8 image."""
-    gray = np.ascontiguousarray(gray, dtype=np.uint8)
-    lib = _load()
-    if lib is None:
-        return _ocr_cli(gray, psm, whitelist, lang)
+def _recognise(lib, gray: np.ndarray, psm: int, whitelist: str, lang: str):
+    """Run the engine of this thread on a grey image; the caller reads the result, then clears."""
     h = _api(lang)
     lib.TessBaseAPISetPageSegMode(h, psm)
     lib.TessBaseAPISetVariable(h, b"tessedit_char_whitelist", whitelist.encode())
     H, W = gray.shape
     lib.TessBaseAPISetImage(h, gray.ctypes.data, W, H, 1, W)
     lib.TessBaseAPISetSourceResolution(h, 300)
-    p = lib.TessBaseAPIGetUTF8Text(h)
+    return h
+
+
+def _take_text(lib, p) -> str:
     text = ctypes.string_at(p).decode("utf-8", "replace") if p else ""
     if p:
         lib.TessDeleteText(p)
+    return text
+
+
+def ocr(gray: np.ndarray, psm: int = 7, whitelist: str = "", lang: str = LANG) -> tuple[str, float]:
+    """Text and mean confidence (0..1) of a grey uint8 image."""
+    gray = np.ascontiguousarray(gray, dtype=np.uint8)
+    lib = _load()
+    if lib is None:
+        return _ocr_cli(gray, psm, whitelist, lang)
+    h = _recognise(lib, gray, psm, whitelist, lang)
+    text = _take_text(lib, lib.TessBaseAPIGetUTF8Text(h))
     conf = lib.TessBaseAPIMeanTextConf(h) / 100.0
     lib.TessBaseAPIClear(h)
     return text.strip(), max(0.0, conf)
@@ -124,16 +134,8 @@ def words(gray: np.ndarray, psm: int = 7, whitelist: str = "", lang: str = LANG)
     lib = _load()
     if lib is None:
         return _words_cli(gray, psm, whitelist, lang)
-    h = _api(lang)
-    lib.TessBaseAPISetPageSegMode(h, psm)
-    lib.TessBaseAPISetVariable(h, b"tessedit_char_whitelist", whitelist.encode())
-    H, W = gray.shape
-    lib.TessBaseAPISetImage(h, gray.ctypes.data, W, H, 1, W)
-    lib.TessBaseAPISetSourceResolution(h, 300)
-    p = lib.TessBaseAPIGetTsvText(h, 0)
-    tsv = ctypes.string_at(p).decode("utf-8", "replace") if p else ""
-    if p:
-        lib.TessDeleteText(p)
+    h = _recognise(lib, gray, psm, whitelist, lang)
+    tsv = _take_text(lib, lib.TessBaseAPIGetTsvText(h, 0))
     lib.TessBaseAPIClear(h)
     return _parse_tsv(tsv.splitlines())
 
