@@ -33,8 +33,6 @@ KNOWN: dict[str, str] = {
     "date_hom_qua_for_death": "relative dates ('hôm qua') are not read",
     "summary_nop_luon": "'nộp luôn' at the summary is not read as submit",
     "pages_in_words": "numbers in words ('hai trang') are not read",
-    "retake_chup_lai_at_card_confirm": "no retake from the ID-card confirmation",
-    "retake_sai_mat_at_card_confirm": "no retake from the ID-card confirmation (wrong side)",
     "withdraw_huy_after_filing": "withdrawal after filing is not understood yet",
     "delete_data_after_filing": "a deletion request after filing is not understood yet",
     "withdraw_consent_after_filing": "withdrawing consent after filing is not understood yet",

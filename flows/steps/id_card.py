@@ -7,7 +7,7 @@ from core.events import Attachment, Reply
 
 from ..state import State, Step
 from ..turn import Outcome, Turn
-from ..validators import validate
+from ..validators import ANSWERS, has_phrase, validate
 from .base import Dialogue, field_label, handles, prompts, show_date
 from .document import enter_document, on_document
 
@@ -72,12 +72,21 @@ def id_confirm_reply(d: Dialogue, state: State) -> list[Reply]:
     items = [(d.say("id_all_right"), "ok")] + [
         (d.say("id_fix_title", label=field_label(n).lower()), f"fix:{n}") for n in read
     ]
+    items.append((d.say("id_retake"), "retake"))
     return [d.numbered(state, "\n".join(lines), items)]
 
 
 @handles(Step.ID_CONFIRM)
 async def on_id_confirm(d: Dialogue, turn: Turn, state: State) -> Outcome:
     choice = d.yes_no(state, turn, yes="ok", no=None)
+    if turn.event.attachments or choice == "retake" or has_phrase(turn.plain, ANSWERS["retake_words"]):
+        # another photo instead of this reading (a blurred line, the wrong side of the card)
+        state.id_doc = state.id_read = None
+        state.nulls -= {"id_doc", "id_read"}
+        state.step = Step.DOC
+        if turn.event.attachments:
+            return await on_document(d, turn, state)
+        return Outcome(state, [Reply(d.say("id_retake_ask"))] + d.prompt(state))
     if choice == "ok":
         assert state.dossier_id is not None and state.id_doc and state.id_read is not None
         await turn.ctx.confirm_reading(state.dossier_id, state.id_doc, state.id_read)

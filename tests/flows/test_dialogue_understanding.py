@@ -169,3 +169,26 @@ async def test_names_that_fold_like_question_words_are_answers(engine):
     await to_child_name(chat)
     assert "bé trai hay bé gái" in await chat.send("Nguyễn Lê Phi Hồng")
     assert chat.state["fields"] == {"child_name": "NGUYỄN LÊ PHI HỒNG"}
+
+
+@pytest.mark.parametrize("how", ["chụp lại", "sai rồi đây là mặt sau", "tap", "photo"])
+async def test_another_photo_from_the_card_confirmation(engine, how):
+    chat = Chat(engine)
+    await chat.send("xin chào")
+    await chat.send("1")
+    await chat.send("2")
+    await chat.send("đồng ý")
+    await chat.send("2")
+    await chat.send(photo="paper.jpg")
+    read = await chat.send(photo="card.jpg")
+    assert "Mình đọc được trên thẻ" in read and chat.step == "id_confirm"
+    if how == "tap":
+        reply = await chat.send(payload="retake")
+    elif how == "photo":
+        reply = await chat.send(photo="card.jpg")  # a new photo is read again at once
+        assert "Mình đọc được trên thẻ" in reply and chat.step == "id_confirm"
+        return
+    else:
+        reply = await chat.send(how)
+    assert "gửi lại ảnh" in reply and chat.step == "doc" and "Bước 2/2" in reply
+    assert "Mình đọc được trên thẻ" in await chat.send(photo="card.jpg")
