@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
+from support import wait_for
 
 from bot.app import create_app
 from handlers.channel_texts import TEXTS
@@ -41,9 +42,11 @@ async def test_the_page_carries_the_limit_and_a_longer_text_is_cut_with_a_notice
     answer = await r.json()
     assert r.status == 202 and "cut" not in answer and "notice" not in answer
 
-    for _ in range(40):
+    async def both_received() -> list[str] | None:
+        # after=0 answers at once with what is there: poll until the worker logged both texts
         r = await client.get("/webchat/api/messages?after=0&wait=1")
         mine = [m["text"] for m in (await r.json())["messages"] if m["author"] == "citizen"]
-        if len(mine) == 2:
-            break
+        return mine if len(mine) == 2 else None
+
+    mine = await wait_for(both_received, timeout=30, every=0.2)
     assert [len(t) for t in mine] == [MAX_TEXT, MAX_TEXT]
