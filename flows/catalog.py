@@ -21,24 +21,15 @@ from pydantic import (
     model_validator,
 )
 
+from core.texts import LABELS
+
 from .validators import VALIDATORS
 
 HERE = Path(__file__).resolve().parent
 CATALOG_DIR = HERE / "catalog"
 LIFE_EVENTS_FILE = HERE / "life_events.yml"
 PHOTO_KINDS = ("id_card", "paper", "none")
-ID_FIELDS = {
-    "id_number",
-    "old_id_number",
-    "full_name",
-    "date_of_birth",
-    "sex",
-    "nationality",
-    "place_of_origin",
-    "place_of_residence",
-    "date_of_issue",
-    "date_of_expiry",
-}
+ID_FIELDS = set(LABELS.get("fields"))  # the contract's ID-card field names (core/labels.yml)
 Photo = Literal["id_card", "paper", "none"]
 _TYPE_NAMES = {"int": "int", "string": "str", "bool": "bool", "list": "list", "dict": "dict", "tuple": "list"}
 

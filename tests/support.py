@@ -26,6 +26,15 @@ import pytest
 
 from core.settings import Settings, load_settings
 
+# The khai sinh form's answers in a browser journey, each with the prompt that follows it.
+BIRTH_FORM_ANSWERS = (
+    ("Nguyễn Minh An", "bé trai hay bé gái"),
+    ("1", "Bé sinh ngày nào"),
+    ("05/03/2026", "Số điện thoại"),
+    ("0912345678", "Thông tin đã đúng chưa?"),
+)
+
+
 PG_ADMIN = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 REDIS = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 SERVICES_OFF = os.environ.get("MOTCUA_TEST_SERVICES", "").lower() == "off"
@@ -269,12 +278,7 @@ async def file_birth_registration_in_browser(page, base: str, tmp: Path) -> str:
     if await read.count():
         await page.get_by_role("button", name="1. Đúng hết").click()
         await expect(asked).to_be_visible(timeout=20000)
-    for text, next_prompt in (
-        ("Nguyễn Minh An", "bé trai hay bé gái"),
-        ("1", "Bé sinh ngày nào"),
-        ("05/03/2026", "Số điện thoại"),
-        ("0912345678", "Thông tin đã đúng chưa?"),
-    ):
+    for text, next_prompt in BIRTH_FORM_ANSWERS:
         await page.fill("#text", text)
         await page.keyboard.press("Enter")
         await expect(thread).to_contain_text(next_prompt, timeout=20000)

@@ -9,7 +9,7 @@ import re
 
 import pytest
 from citizen import photo
-from support import chromium, focused_id, record_pending, served, tab_to
+from support import BIRTH_FORM_ANSWERS, chromium, focused_id, record_pending, served, tab_to
 
 pytestmark = pytest.mark.browser
 
@@ -77,12 +77,7 @@ async def test_a_birth_registration_filed_with_the_keyboard_alone(tmp_path):
                 await choose(page, "1. Đúng hết")
                 await expect(asked).to_be_visible(timeout=20000)
 
-            for text, next_prompt in (
-                ("Nguyễn Minh An", "bé trai hay bé gái"),
-                ("1", "Bé sinh ngày nào"),
-                ("05/03/2026", "Số điện thoại"),
-                ("0912345678", "Thông tin đã đúng chưa?"),
-            ):
+            for text, next_prompt in BIRTH_FORM_ANSWERS:
                 await type_and_send(page, text)
                 await expect(page.locator("#thread")).to_contain_text(next_prompt, timeout=20000)
             await choose(page, "1. Nộp hồ sơ")

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 from citizen import photo
-from support import assert_newest_in_view, chromium, record_pending, served
+from support import BIRTH_FORM_ANSWERS, assert_newest_in_view, chromium, record_pending, served
 
 pytestmark = pytest.mark.browser
 
@@ -56,12 +56,7 @@ async def test_the_newest_turn_stays_in_view_through_a_journey(tmp_path, viewpor
                 await page.get_by_role("button", name="1. Đúng hết").click()
                 await expect(asked).to_be_visible(timeout=20000)
                 await assert_newest_in_view(page)
-            for text, next_prompt in (
-                ("Nguyễn Minh An", "bé trai hay bé gái"),
-                ("1", "Bé sinh ngày nào"),
-                ("05/03/2026", "Số điện thoại"),
-                ("0912345678", "Thông tin đã đúng chưa?"),
-            ):
+            for text, next_prompt in BIRTH_FORM_ANSWERS:
                 await page.fill("#text", text)
                 await page.keyboard.press("Enter")
                 await expect(page.locator("#thread li.bot").last).to_contain_text(next_prompt, timeout=20000)
