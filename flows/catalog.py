@@ -23,7 +23,7 @@ from pydantic import (
 
 from core.texts import LABELS
 
-from .validators import VALIDATORS
+from .validators import VALIDATORS, bare
 
 HERE = Path(__file__).resolve().parent
 CATALOG_DIR = HERE / "catalog"
@@ -124,6 +124,19 @@ class FormField(_Entry):
         return self
 
 
+class Faq(_Entry):
+    """A question citizens ask about the procedure, found by its words, and its answer."""
+
+    words: tuple[StrictStr, ...] = Field(min_length=1)  # phrases, any of which names it
+    answer: StrictStr
+
+    @field_validator("words")
+    @classmethod
+    def _folded(cls, words: tuple[str, ...]) -> tuple[str, ...]:
+        """Compared the way typed words are: no diacritics, lower case, no punctuation."""
+        return tuple(bare(w) for w in words)
+
+
 class Procedure(_Entry):
     key: StrictStr
     name: StrictStr
@@ -144,6 +157,7 @@ class Procedure(_Entry):
     sources: tuple[StrictStr, ...] = ()
     processing_note: StrictStr = ""
     in_person: StrictBool = False
+    faq: tuple[Faq, ...] = ()
     online_only: StrictBool = False
 
     @model_validator(mode="before")

@@ -6,7 +6,7 @@ rows, photo checks, receipts) goes through the `Context` the worker passes in, i
 transaction. The steps live in `flows.steps`, one module each, behind a registry.
 
 Steps: menu → (offer_bundle) → consent → question* → doc* (reuse | retake loop | id_confirm →
-id_fix) → field* → summary (→ edit) → submitted. Anywhere: cancel, help, request_human (the bot
+id_fix) → field* → summary (→ edit) → submitted. Anywhere: "quay lại" (one step back while collecting), cancel, help, request_human (the bot
 goes quiet until an officer hands the thread back), check_status, and questions about documents,
 fees, times and places answered from the catalog without leaving the current step.
 
@@ -23,10 +23,10 @@ from core.events import InboundEvent, Reply
 from core.texts import Texts
 
 from .catalog import LifeEvent, Procedure, load_catalog, load_life_events
-from .state import COLLECTING, FREE_TEXT, State, Step, menu
+from .state import COLLECTING, FREE_TEXT, State, Step, menu, position, remember, step_back
 from .steps import human
 from .steps.answers import ANSWER_INTENTS, answer
-from .steps.base import CANCEL_WORDS, HUMAN_WORDS, MENU_WORDS, SKIP_WORDS, Dialogue
+from .steps.base import BACK_WORDS, CANCEL_WORDS, HUMAN_WORDS, MENU_WORDS, SKIP_WORDS, Dialogue
 from .steps.document import enter_document
 from .turn import Context, Outcome, Turn
 from .validators import ANSWERS, bare, has_phrase
@@ -80,7 +80,17 @@ class Engine(Dialogue):
         if event.kind in UNSUPPORTED_KINDS:
             return Outcome(state, [Reply(self.say("unsupported"))])
         turn = await self._understand(ctx, event)
+        before = state.to_dict()
         outcome = await self._anywhere(turn, state) or await self.dispatch(turn, state)
+        after = outcome.state
+        if (
+            outcome.intent != "back"
+            and state.step in COLLECTING
+            and after.step in COLLECTING
+            and after.procedure == before.get("procedure")
+            and position(after) != position(State.from_dict(before))
+        ):
+            remember(before, after)
         outcome.intent = outcome.intent or turn.intent
         done = outcome.state.supplement_done
         if done:
@@ -115,6 +125,10 @@ class Engine(Dialogue):
             and (words in CANCEL_WORDS or (intent == "cancel" and not free_text))
         ):
             return await self.cancel(turn, state)
+        if words in BACK_WORDS and step in COLLECTING:
+            previous = step_back(state)
+            if previous is not None:
+                return Outcome(previous, [Reply(self.say("went_back"))] + self.prompt(previous), "back")
         if words in MENU_WORDS:
             outcome = self.to_menu()
             outcome.intent = intent
@@ -127,6 +141,11 @@ class Engine(Dialogue):
             return await self.to_human(turn, state)
         if self._asks_help(turn, free_text):
             return Outcome(state, [Reply(self.say("help"))] + self.prompt(state), "help")
+        faq = self._faq(turn, state)
+        if faq is not None and (not free_text or self._asks(turn)):
+            return Outcome(
+                state, [Reply(faq), Reply(self.say("continue_prompt"))] + self.prompt(state), "faq"
+            )
         if free_text:
             # a question typed where a name or an address is awaited is answered, never stored
             if self._asks(turn):
@@ -150,6 +169,16 @@ class Engine(Dialogue):
         if free_text:
             return turn.plain in ANSWERS["help_words"]
         return has_phrase(turn.plain, ANSWERS["help_words"]) or turn.intent == "help"
+
+    def _faq(self, turn: Turn, state: State) -> str | None:
+        """The answer to a question citizens often ask about the procedure being filed (its
+        `faq` in the catalog), when the message names one."""
+        if state.procedure not in self.catalog or turn.event.payload:
+            return None
+        for faq in self.catalog[state.procedure].faq:
+            if has_phrase(turn.plain, list(faq.words)):
+                return faq.answer
+        return None
 
     @staticmethod
     def _asks(turn: Turn) -> bool:

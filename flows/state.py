@@ -84,6 +84,8 @@ class State:
     single: str | None = None
     asked: str | None = None
     last_code: str | None = None
+    # "quay lại": the states before the last steps forward of this dossier, newest last
+    back: list[dict[str, Any]] | None = None
     extra: dict[str, Any] = dataclasses.field(default_factory=dict)  # keys this version does not know
     # not stored: the documents of a finished supplement, reported by the engine at the turn's end
     supplement_done: dict[str, Any] | None = None
@@ -150,6 +152,40 @@ def _copy(value: Any) -> Any:
     if isinstance(value, list):
         return [_copy(v) for v in value]
     return value
+
+
+#: How many steps back "quay lại" can go.
+BACK_DEPTH = 6
+
+
+def position(state: State) -> tuple[Any, ...]:
+    """Where a dossier's collection stands: a change of it is a step forward (or back)."""
+    return (
+        state.step,
+        state.procedure,
+        state.doc,
+        state.field,
+        state.fixing,
+        len(state.answers or {}),
+        state.editing,
+    )
+
+
+def remember(before: dict[str, Any], after: State) -> None:
+    """`after` came from the stored state `before` by a step forward: keep `before` (without its
+    own history) on `after`'s back stack."""
+    history = list(before.get("back") or [])
+    snapshot = {k: v for k, v in before.items() if k not in {"back", "options"}}
+    after.back = (history + [snapshot])[-BACK_DEPTH:]
+
+
+def step_back(state: State) -> State | None:
+    """The state before the last step forward, with the rest of the history; None at the first."""
+    if not state.back:
+        return None
+    previous = State.from_dict(state.back[-1])
+    previous.back = state.back[:-1] or None
+    return previous
 
 
 def menu() -> State:

@@ -58,7 +58,46 @@ def _spoken_date(text: str) -> tuple[int, int, int | None] | None:
     return None
 
 
+def spoken_number(words: str) -> int | None:
+    """A whole number written in digits or in Vietnamese words, 1 to 99 for words ("hai" 2,
+    "mười lăm" 15, "hai mươi mốt" 21); `words` already `bare`. None if it is not one."""
+    if words.isdigit():
+        return int(words)
+    units: dict[str, int] = ANSWERS["number_words"]["units"]
+    tokens = words.split()
+    if not tokens or len(tokens) > 3:
+        return None
+    ten = ANSWERS["number_words"]["ten"]
+    tens_word = ANSWERS["number_words"]["tens"]
+    if tokens[0] in ten:  # mười, mười lăm
+        rest = tokens[1:]
+        if not rest:
+            return 10
+        return 10 + units[rest[0]] if len(rest) == 1 and rest[0] in units else None
+    if tokens[0] not in units:
+        return None
+    if len(tokens) == 1:
+        return units[tokens[0]]
+    if tokens[1] not in tens_word:
+        return None
+    value = 10 * units[tokens[0]]
+    if len(tokens) == 3:
+        if tokens[2] not in units:
+            return None
+        value += units[tokens[2]]
+    return value
+
+
+def relative_day(text: str, today: dt.date) -> dt.date | None:
+    """ "hôm nay", "hôm qua", "hôm kia", "ngày mai" as a date."""
+    delta = ANSWERS["relative_days"].get(bare(text))
+    return None if delta is None else today + dt.timedelta(days=int(delta))
+
+
 def _date_parts(text: str, today: dt.date, past: bool) -> tuple[int, int, int] | None:
+    relative = relative_day(text, today)
+    if relative is not None:
+        return relative.day, relative.month, relative.year
     m = _DATE.match(text.strip())
     if m:
         d, mth, y = (int(g) for g in m.groups())
@@ -151,7 +190,16 @@ def text(value: str) -> Result:
 
 
 def positive_int(value: str) -> Result:
+    """A count, in digits or words, with or without its unit ("2", "hai", "hai trang", "3 bản")."""
     digits = value.strip().replace(".", "").replace(",", "")
+    if not digits.isdigit():
+        said = bare(value)
+        for unit in sorted(ANSWERS["count_units"], key=len, reverse=True):
+            if said.endswith(" " + unit):
+                said = said[: -len(unit) - 1]
+                break
+        number = spoken_number(said)
+        digits = str(number) if number is not None else ""
     if not digits.isdigit() or not 0 < int(digits) < 1_000_000:
         return None, "not_positive_int"
     return str(int(digits)), None

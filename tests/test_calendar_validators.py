@@ -81,7 +81,8 @@ def test_dates():
     assert date_past("5.3.1990", today) == ("1990-03-05", None)
     assert date_past("31/02/2026", today)[0] is None
     assert date_past("24/11/2026", today)[0] is None
-    assert date_past("hôm qua", today)[0] is None
+    assert date_past("hôm qua", today) == ("2026-11-22", None)  # relative days are read (issue 14)
+    assert date_past("hôm qua nữa", today)[0] is None
 
 
 def test_dates_are_judged_on_the_agencys_day():
@@ -90,3 +91,37 @@ def test_dates_are_judged_on_the_agencys_day():
     # 06:30 on 24/11 in Hà Nội is still 23/11 on a UTC machine: a birth that morning is not "future"
     assert validate("date_past", "24/11/2026", today=D(2026, 11, 24)) == ("2026-11-24", None)
     assert validate("date_past", "24/11/2026", today=D(2026, 11, 23))[0] is None
+
+
+@pytest.mark.parametrize(
+    "text, value",
+    [
+        ("2", "2"),
+        ("hai", "2"),
+        ("hai trang", "2"),
+        ("3 bản", "3"),
+        ("mười lăm", "15"),
+        ("hai mươi mốt", "21"),
+        ("hai bản sao", "2"),
+        ("Năm", "5"),
+    ],
+)
+def test_counts_in_digits_or_words(text, value):
+    from flows.validators import positive_int
+
+    assert positive_int(text) == (value, None)
+
+
+@pytest.mark.parametrize("text", ["abc", "không", "0", "hai con mèo", "mười mười"])
+def test_not_counts(text):
+    from flows.validators import positive_int
+
+    assert positive_int(text) == (None, "not_positive_int")
+
+
+def test_relative_days_are_dates_on_the_agencys_day():
+    today = dt.date(2026, 3, 1)
+    assert date_past("hôm qua", today) == ("2026-02-28", None)
+    assert date_past("hom nay", today) == ("2026-03-01", None)
+    assert date_past("hôm kia", today) == ("2026-02-27", None)
+    assert date_past("ngày mai", today) == (None, "date_in_future")

@@ -24,15 +24,6 @@ PHOTOS = {"/tmp/card.jpg": ("cccd_front", 1), "/tmp/paper.jpg": ("paper", 2)}
 
 # What the bot does not do yet (the conversation issue stays open for them).
 KNOWN: dict[str, str] = {
-    "menu_vo_em_de_roi_teencode": "teencode 'vk e ms đẻ' is not in the life-event phrases nor understood",
-    "menu_chon_so_1_in_words": "a number written in words ('số một') is not read as a choice",
-    "quay_lai_at_sex_goes_one_step_back": "'quay lại' goes to the menu, not one step back",
-    "quay_lai_at_second_photo": "'quay lại' goes to the menu, not one step back",
-    "fee_question_at_deceased_name_step": "a question at a name step is kept out of the dossier, "
-    "but the funeral allowance is not answered",
-    "date_hom_qua_for_death": "relative dates ('hôm qua') are not read",
-    "summary_nop_luon": "'nộp luôn' at the summary is not read as submit",
-    "pages_in_words": "numbers in words ('hai trang') are not read",
     "withdraw_huy_after_filing": "withdrawal after filing is not understood yet",
     "delete_data_after_filing": "a deletion request after filing is not understood yet",
     "withdraw_consent_after_filing": "withdrawing consent after filing is not understood yet",

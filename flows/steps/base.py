@@ -17,7 +17,7 @@ from core.texts import LABELS, Texts
 from ..catalog import Document, LifeEvent, Procedure
 from ..state import COLLECTING, State, Step, menu
 from ..turn import Outcome, Turn
-from ..validators import ANSWERS, bare, has_phrase
+from ..validators import ANSWERS, bare, has_phrase, spoken_number
 
 Handler = Callable[["Dialogue", Turn, State], Awaitable[Outcome]]
 Prompt = Callable[["Dialogue", State], list[Reply]]
@@ -27,9 +27,11 @@ PROMPTS: dict[Step, Prompt] = {}
 CANCEL_WORDS = set(ANSWERS["cancel_words"])
 SKIP_WORDS = set(ANSWERS["skip_words"])
 MENU_WORDS = {"menu", "bat dau lai", "quay lai", "bat dau", "trang chu"}
+BACK_WORDS = set(ANSWERS["back_words"])  # while collecting a dossier: one step back
 HUMAN_WORDS = {"can bo", *ANSWERS["human_words"]}
 YES_WORDS = {"dong y", "co", "ok", "oke", "yes", "u", "uh", "dung", "dung roi", "chinh xac", "vang", "da"}
 NO_WORDS = {"khong", "khong dong y", "ko", "k", "no", "sai", "chua dung", "khong phai"}
+CHOICE_OPENINGS = sorted(ANSWERS["choice_openings"], key=len, reverse=True)
 LACK_WORDS = ("khong co", "chua co", "ko co", "k co", "mat roi", "bi mat", "khong tim thay")
 
 
@@ -127,9 +129,15 @@ class Dialogue:
         options = state.options or []
         if turn.event.payload and turn.event.payload in options:
             return turn.event.payload
-        m = re.fullmatch(r"(?:so\s*)?(\d{1,2})\s*[.)]?(?:\s.*)?", turn.plain)
-        if m and 1 <= int(m.group(1)) <= len(options):
-            return options[int(m.group(1)) - 1]
+        said, opened = turn.plain, False
+        for opening in CHOICE_OPENINGS:  # "chọn số 1", "cái thứ hai"
+            if said.startswith(opening + " "):
+                said, opened = said[len(opening) + 1 :], True
+                break
+        m = re.fullmatch(r"(?:so\s*)?(\d{1,2})\s*[.)]?(?:\s.*)?", said)
+        number = int(m.group(1)) if m else spoken_number(said) if opened else None
+        if number is not None and 1 <= number <= len(options):
+            return options[number - 1]
         return None
 
     def choice_in_words(self, state: State, turn: Turn) -> str | None:

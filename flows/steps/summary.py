@@ -35,7 +35,7 @@ def summary(d: Dialogue, state: State) -> list[Reply]:
 
 @handles(Step.SUMMARY)
 async def on_summary(d: Dialogue, turn: Turn, state: State) -> Outcome:
-    choice = d.choice(state, turn)
+    choice = d.choice_in_words(state, turn)
     if choice == "submit" or (choice is None and turn.intent == "affirm"):
         return await submit(d, turn, state)
     if choice == "edit":
