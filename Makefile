@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
 
-.PHONY: run test lint install system-deps test-deps db clean
+.PHONY: run test test-rasa lint install system-deps test-deps db clean
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -56,6 +56,14 @@ lint: $(STAMP)
 
 test: $(STAMP) test-deps lint
 	$(PY) -m pytest -q $(PYTEST_ARGS)
+
+# Real Rasa 3.6.21 in the loop: build (once) its venv, validate and train (once per version of
+# nlu/'s data and config; cached under ~/.cache/motcua), then run the NLU_BACKEND=rasa tests
+# against a live `rasa run --enable-api`. Cold: ~3 min install + the training; warm: ~2 min.
+test-rasa: $(STAMP)
+	@venv=$$(tools/rasa/venv.sh) && model=$$(tools/rasa/model.sh) && \
+	  echo "rasa model: $$model (trained in $$(cat $$(dirname $$model)/train_seconds) s)" && \
+	  MOTCUA_RASA_VENV=$$venv MOTCUA_RASA_MODEL=$$model $(PY) -m pytest -q -m rasa tests/nlu/test_rasa_live.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

@@ -4,11 +4,14 @@
     parse TEXT [--json] [--strip]   one parse
     test FILE [--json] [--strip] [--unseen]
                                     evaluate on a Rasa-format NLU YAML file
+    compare FILE [--json] [--rasa-url URL] [--rasa-train-seconds S|FILE]
+                                    the embedded classifier beside a live Rasa model
 
 ``--strip`` removes all diacritics from the input first (to measure diacritic-insensitivity).
 ``--unseen`` leaves out the examples that equal a training example once normalised (short
 replies such as "ok" or "xin chào", which any independent set shares with the training data).
-Always the embedded classifier, so results do not depend on a running Rasa server.
+`parse` and `test` always use the embedded classifier, so they do not depend on a running Rasa
+server; `compare` asks a live one as well.
 """
 
 from __future__ import annotations
@@ -16,12 +19,11 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections import Counter
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from .data import load_nlu_data
+from .evaluate import evaluate
 from .text import strip_diacritics
 
 
@@ -38,49 +40,6 @@ def _embedded() -> Any:
     except Exception:  # the CLI also works outside the app (no config.yml)
         pass
     return EmbeddedNLU.load(var_path=var_path, agency_code=agency)
-
-
-def evaluate(
-    parse: Callable[[str], dict[str, Any]], examples: list[Any], strip: bool = False
-) -> dict[str, Any]:
-    """Accuracy, macro F1 (over the gold intents), per-intent P/R/F1 and the top confusions."""
-    gold: list[str] = []
-    pred: list[str] = []
-    errors = []
-    for ex in examples:
-        text = strip_diacritics(ex.text) if strip else ex.text
-        got = parse(text)["intent"]["name"]
-        gold.append(ex.intent)
-        pred.append(got)
-        if got != ex.intent:
-            errors.append({"text": text, "intent": ex.intent, "predicted": got})
-    labels = sorted(set(gold))
-    per: dict[str, dict[str, float]] = {}
-    for lab in labels:
-        tp = sum(1 for g, p in zip(gold, pred) if g == lab and p == lab)
-        fp = sum(1 for g, p in zip(gold, pred) if g != lab and p == lab)
-        fn = sum(1 for g, p in zip(gold, pred) if g == lab and p != lab)
-        prec = tp / (tp + fp) if tp + fp else 0.0
-        rec = tp / (tp + fn) if tp + fn else 0.0
-        f1 = 2 * prec * rec / (prec + rec) if prec + rec else 0.0
-        per[lab] = {
-            "precision": round(prec, 4),
-            "recall": round(rec, 4),
-            "f1": round(f1, 4),
-            "support": tp + fn,
-        }
-    n = len(gold)
-    accuracy = sum(1 for g, p in zip(gold, pred) if g == p) / n if n else 0.0
-    macro = sum(v["f1"] for v in per.values()) / len(per) if per else 0.0
-    conf = Counter((g, p) for g, p in zip(gold, pred) if g != p)
-    return {
-        "examples": n,
-        "accuracy": round(accuracy, 4),
-        "macro_f1": round(macro, 4),
-        "per_intent": per,
-        "confusions": [{"intent": g, "predicted": p, "count": c} for (g, p), c in conf.most_common(10)],
-        "errors": errors,
-    }
 
 
 def _print_report(r: dict[str, Any], out: Any) -> None:
@@ -118,11 +77,22 @@ def main(argv: list[str]) -> int:
         action="store_true",
         help="leave out examples equal to a training example after normalisation",
     )
+    c = sub.add_parser("compare", help="the embedded classifier beside a live Rasa model, on one file")
+    c.add_argument("file")
+    c.add_argument("--json", action="store_true")
+    c.add_argument("--rasa-url", default=None, help="Rasa server (default: RASA_URL from the settings)")
+    c.add_argument(
+        "--rasa-train-seconds",
+        default=None,
+        help="Rasa's training time: a number, or a file holding it (tools/rasa/run.sh writes one)",
+    )
     try:
         args = ap.parse_args(argv)
     except SystemExit as exc:
         return int(exc.code or 0)
     nlu = _embedded()
+    if args.cmd == "compare":
+        return _compare(args, nlu)
     if args.cmd == "parse":
         text = " ".join(args.text)
         if args.strip:
@@ -167,6 +137,31 @@ def main(argv: list[str]) -> int:
         except BrokenPipeError:  # `... | head`
             sys.stderr.close()
     return 0
+
+
+def _compare(args: argparse.Namespace, nlu: Any) -> int:
+    from .compare import compare, format_table
+
+    path = Path(args.file)
+    if not path.exists():
+        print(f"no such file: {path}", file=sys.stderr)
+        return 2
+    url = args.rasa_url
+    if url is None:
+        try:
+            from core.settings import load_settings
+
+            url = load_settings().rasa_url
+        except Exception:
+            url = None
+    train_s = None
+    if args.rasa_train_seconds:
+        raw = args.rasa_train_seconds
+        p = Path(raw)
+        train_s = float(p.read_text().strip() if p.exists() else raw)
+    result = compare(path, nlu, url, train_s)
+    print(json.dumps(result, ensure_ascii=False) if args.json else format_table(result))
+    return 0 if "error" not in result["rasa"] else 3
 
 
 if __name__ == "__main__":  # pragma: no cover
