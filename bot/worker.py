@@ -145,6 +145,11 @@ class TurnContext:
         ).all()
         return [tuple(r) for r in rows]
 
+    async def withdraw_dossier(self, code: str) -> bool:
+        from services.actions import withdraw_by_citizen
+
+        return await withdraw_by_citizen(self.session, code, self.conv.citizen_id)
+
     async def supplement_received(self, dossier_id: int, documents: list[str]) -> str | None:
         from services.actions import supplement_received
 

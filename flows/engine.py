@@ -24,7 +24,7 @@ from core.texts import Texts
 
 from .catalog import LifeEvent, Procedure, load_catalog, load_life_events
 from .state import COLLECTING, FREE_TEXT, State, Step, menu, position, remember, step_back
-from .steps import human
+from .steps import human, withdraw
 from .steps.answers import ANSWER_INTENTS, answer
 from .steps.base import BACK_WORDS, CANCEL_WORDS, HUMAN_WORDS, MENU_WORDS, SKIP_WORDS, Dialogue
 from .steps.document import enter_document
@@ -33,6 +33,8 @@ from .validators import ANSWERS, bare, has_phrase
 
 HERE = Path(__file__).resolve().parent
 RESUME_AFTER_S = 12 * 3600  # a citizen back after this long is asked: continue or restart?
+#: Steps where a withdrawal request is not looked for (a question of their own is pending).
+QUIET = frozenset({Step.CONFIRM_CANCEL, Step.WITHDRAW, Step.RESUME, Step.HUMAN})
 SILENT_KINDS = {"delivery", "seen", "unfollow"}
 UNSUPPORTED_KINDS = {"sticker", "audio", "video", "location", "link"}
 
@@ -118,6 +120,8 @@ class Engine(Dialogue):
         if step in COLLECTING and idle is not None and idle > RESUME_AFTER_S and not turn.event.payload:
             return human.ask_resume(self, turn, state)
         free_text = step in FREE_TEXT
+        if step not in COLLECTING | QUIET and withdraw.asks_withdrawal(turn, state, CANCEL_WORDS):
+            return await withdraw.start_withdrawal(self, turn, state)
         skipping = step is Step.DOC and words in SKIP_WORDS  # "bỏ qua" an optional photo
         if (
             step not in {Step.START, Step.MENU}

@@ -31,6 +31,7 @@ class Step(StrEnum):
     EDIT = "edit"
     RESUME = "resume"
     CONFIRM_CANCEL = "confirm_cancel"
+    WITHDRAW = "withdraw"  # withdrawing a filed dossier: which one, and are you sure?
     HUMAN = "human"
 
 

@@ -371,3 +371,18 @@ async def supplement_received(session, dossier_id: int, keys: list[str]) -> str 
     dossier.supplemented_at = utcnow()
     store.audit(session, f"citizen:{dossier.citizen_id}", "supplemented", {"documents": keys}, dossier_id)
     return dossier.code
+
+
+#: Statuses a citizen may withdraw a dossier from: the office has not accepted it yet.
+WITHDRAWABLE = (S.SUBMITTED, S.IN_REVIEW, S.NEEDS_SUPPLEMENT)
+
+
+async def withdraw_by_citizen(session, code: str, citizen_id: int) -> bool:
+    """The citizen withdraws their own dossier before the office accepts it: it ends refused,
+    with the reason and an audit line saying it was the citizen's request."""
+    dossier = await store.dossier_by_code(session, code)
+    if dossier is None or dossier.citizen_id != citizen_id or dossier.status not in WITHDRAWABLE:
+        return False
+    dossier.status = S.REJECTED
+    store.audit(session, f"citizen:{citizen_id}", "withdrawn", {"reason": "citizen_request"}, dossier.id)
+    return True

@@ -24,9 +24,7 @@ PHOTOS = {"/tmp/card.jpg": ("cccd_front", 1), "/tmp/paper.jpg": ("paper", 2)}
 
 # What the bot does not do yet (the conversation issue stays open for them).
 KNOWN: dict[str, str] = {
-    "withdraw_huy_after_filing": "withdrawal after filing is not understood yet",
     "delete_data_after_filing": "a deletion request after filing is not understood yet",
-    "withdraw_consent_after_filing": "withdrawing consent after filing is not understood yet",
 }
 
 

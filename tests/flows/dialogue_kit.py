@@ -95,6 +95,13 @@ class FakeContext:
         self.receipt_lines[code] = list(lines)
         return f"receipts/{code}.png"
 
+    async def withdraw_dossier(self, code) -> bool:
+        found = [d for d in self.dossiers.values() if d.get("code") == code]
+        if not found or found[0]["status"] not in {"submitted", "in_review", "needs_supplement"}:
+            return False
+        found[0]["status"] = "rejected"
+        return True
+
     async def supplement_received(self, dossier_id, documents) -> str | None:
         self.dossiers[dossier_id]["status"] = "submitted"
         return self.dossiers[dossier_id].get("code")
