@@ -11,6 +11,7 @@ from . import (
     menu,
     offer,
     question,
+    route,
     status,
     summary,
 )
@@ -26,6 +27,7 @@ __all__ = [
     "menu",
     "offer",
     "question",
+    "route",
     "status",
     "summary",
 ]
