@@ -13,11 +13,12 @@ import argparse
 import statistics
 import time
 from pathlib import Path
+from typing import Any
 
 import yaml
 
-from places.resolver import Resolver
-from places.units import units
+from places.resolver import Resolution, Resolver
+from places.units import key, units
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -27,16 +28,62 @@ def _pct(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000
 
 
+class Alone:
+    """One package alone, its answer mapped to the official code by name (as ours does)."""
+
+    def __init__(self, package: str) -> None:
+        self.package = package
+
+    def warm(self) -> None:
+        if self.package == "vietnam-address-converter":
+            from vietnam_address_converter import create_converter
+
+            self.vac = create_converter()
+        self.resolve("phuong ben thanh, quan 1, ho chi minh")
+
+    def resolve(self, text: str) -> Resolution:
+        u = units()
+        code = None
+        try:
+            if self.package == "vietnamadminunits":
+                from vietnamadminunits import convert_address
+
+                code = u.package_code.get(convert_address(text).ward_code or "")
+            else:
+                new = self.vac.auto_convert_address(text).get("converted_new") or {}
+                ward, prov = (
+                    (new.get("ward") or {}).get("name_with_type"),
+                    (new.get("province") or {}).get("name"),
+                )
+                code = next(
+                    (
+                        c.code
+                        for c in u.communes.values()
+                        if ward and prov and key(c.name) == key(ward) and prov in c.province
+                    ),
+                    None,
+                )
+        except Exception:  # noqa: BLE001 - a package's failure is a miss
+            code = None
+        c = u.commune(code)
+        return Resolution(ward_code=c.code, ward=c.name, method=self.package) if c else Resolution()
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--set", default=str(ROOT / "tests" / "data" / "addresses_dev.yml"))
     ap.add_argument("--converter", action="store_true", help="add vietnam-address-converter as a fallback")
     ap.add_argument("--errors", action="store_true", help="list the misses")
+    ap.add_argument(
+        "--alone",
+        choices=["vietnamadminunits", "vietnam-address-converter"],
+        help="measure one package alone on the raw strings (no normalisation of ours, no fallback)",
+    )
     args = ap.parse_args()
     entries = yaml.safe_load(Path(args.set).read_text(encoding="utf-8"))
     t0 = time.perf_counter()
     units()
-    resolver = Resolver(converter=args.converter)
+    resolver: Any = Alone(args.alone) if args.alone else Resolver(converter=args.converter)
     resolver.warm()
     print(f"start-up (data read, first lookup): {time.perf_counter() - t0:.2f} s")
     by_style: dict[str, list[int]] = {}
