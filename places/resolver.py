@@ -159,7 +159,7 @@ class Resolver:
         if old is not None and old.district_key and not old.ward_key:
             # an old district named, its commune misspelt: look among that district's communes
             # first (the 2025 parser would take the district's name for a new commune's)
-            near = self._fuzzy(u, address, None)
+            near = self._fuzzy(u, address, None, district=True)
             if near.found:
                 return near, province
         if new is not None and new.ward_code:
@@ -193,11 +193,13 @@ class Resolver:
         return _of(u, [code], CONVERTER, "converter") if code else Resolution()
 
     # ---- our fuzzy match (typos) ---------------------------------------------------------------
-    def _fuzzy(self, u: Units, address: str, province: str | None) -> Resolution:
+    def _fuzzy(self, u: Units, address: str, province: str | None, district: bool = False) -> Resolution:
+        """`district`: among the communes of the old district found, its name left out of the
+        words; else among the old and new communes of the whole province (the district's name
+        may then be a new commune's: "Xã Sơn Hà, Quảng Ngãi")."""
         old, new = getattr(self, "_last", (None, None))
-        named = (
-            [key(str(x)) for x in (old.short_district, old.short_province) if x] if old is not None else []
-        )
+        parts = (old.short_district, old.short_province) if district else (old.short_province,)
+        named = [key(str(x)) for x in parts if x] if old is not None else []
         words = without(key_words(address), named)
         if not words:
             return Resolution()
@@ -206,13 +208,13 @@ class Resolver:
         choices: dict[str, list[str]] = {}  # a name's key -> 2025 codes
         if old is not None and old.province_key:
             districts = u.old_wards.get(old.province_key, {})
-            scope = [old.district_key] if old.district_key in districts else list(districts)
+            scope = [old.district_key] if district and old.district_key in districts else list(districts)
             for dkey in scope:
                 for wkey, (_name, short) in districts[dkey].items():
                     codes = u.old_to_new.get(f"{old.province_key}_{dkey}_{wkey}")
                     if codes and len(short) >= 4:
                         choices.setdefault(short, []).extend(codes)
-        if province and not (old is not None and old.district_key):
+        if province and not district:
             for c in u.in_province(province):
                 short = key(_short(c.name))
                 if len(short) >= 4:
