@@ -86,6 +86,17 @@ def main(argv: list[str] | None = None) -> int:
             if len(password) < 10:
                 print("password too short: at least 10 characters", file=sys.stderr)
                 return 2
+            from places.agencies import AgenciesError, load_directory
+
+            try:
+                known = load_directory(settings.agencies_path, settings.agency_code, settings.agency_name)
+            except AgenciesError as e:
+                print(e, file=sys.stderr)
+                return 2
+            if known.routed and known.by_code(args.agency) is None:
+                codes = ", ".join(a.code for a in known.agencies)
+                print(f"unknown agency {args.agency!r}: this deployment's are {codes}", file=sys.stderr)
+                return 2
             asyncio.run(officers.add(settings, args.username, password, args.agency, args.role))
             print(f"officer {args.username} created ({args.role}, {args.agency})")
             return 0

@@ -141,3 +141,28 @@ def test_command_line_resolve_import_list(tmp_path):
     bad.write_text("agencies: []", encoding="utf-8")
     failed = _bot("import", str(bad), var=tmp_path)
     assert failed.returncode == 2 and "bad.yml" in failed.stderr
+
+
+def test_an_officer_belongs_to_an_agency_of_the_deployment(tmp_path):
+    assert _bot("import", str(EXAMPLE), var=tmp_path).returncode == 0
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "VAR_DIR": str(tmp_path)}
+    env["DATABASE_URL"] = f"sqlite+aiosqlite:///{tmp_path}/t.db"
+    run = [sys.executable, "-m", "bot"]
+    assert subprocess.run([*run, "db", "upgrade"], env=env, capture_output=True, timeout=120).returncode == 0
+    add = [*run, "officer", "add", "--role", "officer", "--username"]
+    wrong = subprocess.run(
+        [*add, "an", "--agency", "DEMO"],
+        input="mat-khau-rat-dai-123\n",
+        text=True,
+        env=env,
+        capture_output=True,
+    )
+    assert wrong.returncode == 2 and "XOMCHIEU, BENTHANH" in wrong.stderr
+    right = subprocess.run(
+        [*add, "an", "--agency", "XOMCHIEU"],
+        input="mat-khau-rat-dai-123\n",
+        text=True,
+        env=env,
+        capture_output=True,
+    )
+    assert right.returncode == 0, right.stderr
