@@ -24,6 +24,7 @@ import logging
 import re
 import types
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from rapidfuzz import fuzz, process
@@ -125,6 +126,10 @@ class Resolver:
         found, province = self._parsers(u, address)
         if not found.found and not province and self.province_hint in u.provinces:
             found, province = self._parsers(u, f"{address}, {u.provinces[self.province_hint]}")
+        numbered = numbered_district_province()
+        if not found.found and not province and numbered and NUMBERED_DISTRICT.search(address):
+            # "Quận 1" … "Quận 12" were only Thành phố Hồ Chí Minh's
+            found, province = self._parsers(u, f"{address}, {u.provinces[numbered]}")
         if not found.found and self.use_converter:
             found = self._converter(u, address)
         if not found.found:
@@ -152,6 +157,14 @@ class Resolver:
             province = u.province_key_to_code.get(new.province_key)
         if old is not None and old.province_key and not province:
             province = u.province_key_to_code.get(u.old_province_to_new.get(old.province_key, ""))
+        placed = (old is not None and bool(old.district_key or old.ward_key)) or (
+            new is not None and bool(new.ward_key)
+        )
+        if province and not placed and not _names_province(address, old, new):
+            # the parsers match a province's keyword inside other words ("thahn" holds "hn"):
+            # a province neither written out nor implied by a district or commune is not believed
+            self._last = (None, None)
+            return Resolution(), None
         if old is not None and old.ward_key and old.district_key:
             codes = u.old_to_new.get(f"{old.province_key}_{old.district_key}_{old.ward_key}", [])
             if codes:
@@ -198,8 +211,14 @@ class Resolver:
         words; else among the old and new communes of the whole province (the district's name
         may then be a new commune's: "Xã Sơn Hà, Quảng Ngãi")."""
         old, new = getattr(self, "_last", (None, None))
-        parts = (old.short_district, old.short_province) if district else (old.short_province,)
-        named = [key(str(x)) for x in parts if x] if old is not None else []
+        parts = (
+            ()
+            if old is None
+            else (old.short_district, old.short_province)
+            if district
+            else (old.short_province,)
+        )
+        named = [key(str(x)) for x in parts if x]
         words = without(key_words(address), named)
         if not words:
             return Resolution()
@@ -257,6 +276,25 @@ def key_words(address: str) -> list[str]:
         "duong",
     }
     return [w for w in words if w and w not in skip]
+
+
+NUMBERED_DISTRICT = re.compile(r"\bquận \d{1,2}\b", re.IGNORECASE)
+
+
+@functools.lru_cache(maxsize=1)
+def numbered_district_province() -> str | None:
+    """The province whose districts were numbered (aliases.yml)."""
+    import yaml
+
+    data = yaml.safe_load((Path(__file__).resolve().parent / "aliases.yml").read_text(encoding="utf-8"))
+    return data.get("numbered_districts_province")
+
+
+def _names_province(address: str, old: Any, new: Any) -> bool:
+    """Whether the address writes out the province either parser found, as whole words."""
+    words = key_words(address)
+    names = [key(str(u.short_province)) for u in (old, new) if u is not None and u.short_province]
+    return bool(names) and len(without(words, names)) < len(words)
 
 
 def without(words: list[str], names: list[str]) -> list[str]:
