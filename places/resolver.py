@@ -123,17 +123,17 @@ class Resolver:
         address = normalise(text or "")
         if not address:
             return Resolution()
-        found, province = self._parsers(u, address)
+        found, province, old = self._parsers(u, address)
         if not found.found and not province and self.province_hint in u.provinces:
-            found, province = self._parsers(u, f"{address}, {u.provinces[self.province_hint]}")
+            found, province, old = self._parsers(u, f"{address}, {u.provinces[self.province_hint]}")
         numbered = numbered_district_province()
         if not found.found and not province and numbered and NUMBERED_DISTRICT.search(address):
             # "Quận 1" … "Quận 12" were only Thành phố Hồ Chí Minh's
-            found, province = self._parsers(u, f"{address}, {u.provinces[numbered]}")
+            found, province, old = self._parsers(u, f"{address}, {u.provinces[numbered]}")
         if not found.found and self.use_converter:
             found = self._converter(u, address)
         if not found.found:
-            found = self._fuzzy(u, address, province or self.province_hint)
+            found = self._fuzzy(u, address, old, province or self.province_hint)
         if not found.found and (province or self.province_hint) in u.provinces:
             pc = province or self.province_hint
             assert pc is not None
@@ -141,8 +141,9 @@ class Resolver:
         return found
 
     # ---- vietnamadminunits -----------------------------------------------------------------
-    def _parsers(self, u: Units, address: str) -> tuple[Resolution, str | None]:
-        """(the commune found, the 2025 province code found even without a commune)."""
+    def _parsers(self, u: Units, address: str) -> tuple[Resolution, str | None, Any]:
+        """(the commune found, the 2025 province code found even without a commune, the old
+        parser's reading for the fuzzy match)."""
         from vietnamadminunits import ParseMode
 
         parse_address = _parse_address()
@@ -151,7 +152,6 @@ class Resolver:
             old = parse_address(address, mode=ParseMode.LEGACY, keep_street=False, level=3)
         with contextlib.suppress(Exception):
             new = parse_address(address, mode=ParseMode.FROM_2025, keep_street=False, level=2)
-        self._last = (old, new)
         province = None
         if new is not None and new.province_key:
             province = u.province_key_to_code.get(new.province_key)
@@ -163,23 +163,22 @@ class Resolver:
         if province and not placed and not _names_province(address, old, new):
             # the parsers match a province's keyword inside other words ("thahn" holds "hn"):
             # a province neither written out nor implied by a district or commune is not believed
-            self._last = (None, None)
-            return Resolution(), None
+            return Resolution(), None, None
         if old is not None and old.ward_key and old.district_key:
             codes = u.old_to_new.get(f"{old.province_key}_{old.district_key}_{old.ward_key}", [])
             if codes:
-                return _of(u, codes, EXACT, "old"), province
+                return _of(u, codes, EXACT, "old"), province, old
         if old is not None and old.district_key and not old.ward_key:
             # an old district named, its commune misspelt: look among that district's communes
             # first (the 2025 parser would take the district's name for a new commune's)
-            near = self._fuzzy(u, address, None, district=True)
+            near = self._fuzzy(u, address, old, None, district=True)
             if near.found:
-                return near, province
+                return near, province, old
         if new is not None and new.ward_code:
             code = u.package_code.get(new.ward_code)
             if code:
-                return _of(u, [code], EXACT, "new"), province
-        return Resolution(), province
+                return _of(u, [code], EXACT, "new"), province, old
+        return Resolution(), province, old
 
     # ---- vietnam-address-converter ---------------------------------------------------------
     def _converter(self, u: Units, address: str) -> Resolution:
@@ -206,11 +205,12 @@ class Resolver:
         return _of(u, [code], CONVERTER, "converter") if code else Resolution()
 
     # ---- our fuzzy match (typos) ---------------------------------------------------------------
-    def _fuzzy(self, u: Units, address: str, province: str | None, district: bool = False) -> Resolution:
+    def _fuzzy(
+        self, u: Units, address: str, old: Any, province: str | None, district: bool = False
+    ) -> Resolution:
         """`district`: among the communes of the old district found, its name left out of the
         words; else among the old and new communes of the whole province (the district's name
         may then be a new commune's: "Xã Sơn Hà, Quảng Ngãi")."""
-        old, new = getattr(self, "_last", (None, None))
         parts = (
             ()
             if old is None
