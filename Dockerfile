@@ -12,6 +12,7 @@ COPY handlers ./handlers
 COPY flows ./flows
 COPY nlu ./nlu
 COPY ocr ./ocr
+COPY places ./places
 COPY config.yml ./
 RUN pip install --no-cache-dir .
 ENV OMP_THREAD_LIMIT=1

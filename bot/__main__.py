@@ -23,6 +23,10 @@ def main(argv: list[str] | None = None) -> int:
         from nlu.cli import main as nlu_main
 
         return nlu_main(argv[1:])
+    if argv and argv[0] == "agencies":
+        from places.cli import main as agencies_main
+
+        return agencies_main(argv[1:])
 
     parser = argparse.ArgumentParser(prog="python -m bot", description="MotCua chat intake assistant")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -35,6 +39,7 @@ def main(argv: list[str] | None = None) -> int:
     chat.add_argument("--user", default=None, help="who you are on the cli channel (default: your login)")
     sub.add_parser("ocr", help="quality check and ID reading: ocr FILE... [--json]")
     sub.add_parser("nlu", help="nlu parse TEXT | nlu test FILE")
+    sub.add_parser("agencies", help="agencies resolve ADDRESS [--json] | import FILE | list")
     officer = sub.add_parser("officer", help="manage officers")
     osub = officer.add_subparsers(dest="officer_command", required=True)
     add = osub.add_parser("add", help="create an officer (password on stdin)")
@@ -80,6 +85,17 @@ def main(argv: list[str] | None = None) -> int:
             password = sys.stdin.readline().rstrip("\n")
             if len(password) < 10:
                 print("password too short: at least 10 characters", file=sys.stderr)
+                return 2
+            from places.agencies import AgenciesError, load_directory
+
+            try:
+                known = load_directory(settings.agencies_path, settings.agency_code, settings.agency_name)
+            except AgenciesError as e:
+                print(e, file=sys.stderr)
+                return 2
+            if known.routed and known.by_code(args.agency) is None:
+                codes = ", ".join(a.code for a in known.agencies)
+                print(f"unknown agency {args.agency!r}: this deployment's are {codes}", file=sys.stderr)
                 return 2
             asyncio.run(officers.add(settings, args.username, password, args.agency, args.role))
             print(f"officer {args.username} created ({args.role}, {args.agency})")

@@ -18,6 +18,7 @@ from core.queue import create_queue
 from core.settings import Settings, ensure_secret_key
 from flows.engine import Engine
 from nlu import NLU
+from places.agencies import load_directory
 
 log = logging.getLogger(__name__)
 
@@ -29,7 +30,10 @@ class Runtime:
         self.queue = create_queue(self.settings)
         self.media = MediaStore(self.settings.media_path)
         self.nlu = NLU.from_settings(self.settings)
-        self.engine = Engine(self.nlu, agency_name=self.settings.agency_name)
+        self.agencies = load_directory(
+            self.settings.agencies_path, self.settings.agency_code, self.settings.agency_name
+        )
+        self.engine = Engine(self.nlu, agency_name=self.settings.agency_name, agencies=self.agencies)
         self.channels: dict[str, Channel] = {}
         self.sender = Sender(self.settings, self.db, self.channels)
         self.workers: list[Worker] = []
@@ -81,6 +85,9 @@ class Runtime:
 
     async def start(self, *, workers: int = 1, sender: bool = True) -> None:
         self._stop.clear()
+        if self.agencies.routed and workers:
+            # the communes' data (a few seconds) read now, not in the first citizen's turn
+            await asyncio.to_thread(self.agencies.resolver.warm)
         for _ in range(workers):
             worker = Worker(
                 self.settings,

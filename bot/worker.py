@@ -161,10 +161,16 @@ class TurnContext:
         png = await asyncio.to_thread(render_receipt, code, lines)
         return (await asyncio.to_thread(self.media.store, png, "receipts")).path
 
+    async def route_dossier(self, dossier_id: int, agency_code: str) -> None:
+        """The office that takes the dossier (its officers see it; its code prefixes the code)."""
+        dossier = await self.session.get(Dossier, dossier_id)
+        assert dossier is not None
+        dossier.agency = agency_code
+
     async def submit_dossier(self, dossier_id: int, fields: dict[str, Any], due: dt.date) -> str:
         dossier = await self.session.get(Dossier, dossier_id)
         assert dossier is not None
-        code = await store.assign_dossier_code(self.session, self.settings.agency_code, self.now.date())
+        code = await store.assign_dossier_code(self.session, dossier.agency, self.now.date())
         dossier.code = code
         dossier.fields = fields
         dossier.status = "submitted"

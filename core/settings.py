@@ -51,6 +51,7 @@ class Settings:
     )  # earlier SECRET_KEYs, comma-separated: sealed tokens still open
     agency_code: str = "DEMO"
     agency_name: str = "UBND phường Mẫu (demo)"
+    agencies_file: str = ""  # the agencies and the communes each serves; empty: VAR_DIR/agencies.yml if any
     timezone: str = "Asia/Ho_Chi_Minh"
     trusted_proxies: str = ""  # comma-separated addresses/networks whose X-Forwarded-For is believed
 
@@ -112,6 +113,11 @@ class Settings:
     @property
     def var_path(self) -> Path:
         return self.path(self.var_dir)
+
+    @property
+    def agencies_path(self) -> Path:
+        """Where the agencies file is (`agencies import` writes it there)."""
+        return self.path(self.agencies_file) if self.agencies_file else self.var_path / "agencies.yml"
 
     @property
     def resolved_database_url(self) -> str:

@@ -21,6 +21,7 @@ from typing import Any
 
 from core.events import InboundEvent, Reply
 from core.texts import Texts
+from places.agencies import Directory
 
 from .catalog import LifeEvent, Procedure, load_catalog, load_life_events
 from .state import COLLECTING, FREE_TEXT, State, Step, menu, position, remember, step_back
@@ -54,6 +55,7 @@ class Engine(Dialogue):
         life_events: list[LifeEvent] | None = None,
         consent_version: str = "2026-11-v1",
         agency_name: str = "",
+        agencies: Directory | None = None,
     ) -> None:
         texts = messages if isinstance(messages, Texts) else Texts(messages) if messages else load_messages()
         super().__init__(
@@ -64,6 +66,7 @@ class Engine(Dialogue):
             agency_name,
         )
         self.nlu = nlu
+        self.agencies = agencies
 
     # ---- one inbound event -----------------------------------------------------------------
     async def handle(self, ctx: Context, data: dict[str, Any] | None, event: InboundEvent) -> Outcome:

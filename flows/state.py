@@ -27,6 +27,7 @@ class Step(StrEnum):
     ID_CONFIRM = "id_confirm"
     ID_FIX = "id_fix"
     FIELD = "field"
+    ROUTE = "route"  # which commune's office takes the dossier (a deployment of several offices)
     SUMMARY = "summary"
     EDIT = "edit"
     RESUME = "resume"
@@ -45,12 +46,13 @@ COLLECTING = frozenset(
         Step.ID_CONFIRM,
         Step.ID_FIX,
         Step.FIELD,
+        Step.ROUTE,
         Step.SUMMARY,
         Step.EDIT,
     }
 )
 #: The steps that wait for free text (an intent found in it must not hijack the answer).
-FREE_TEXT = frozenset({Step.FIELD, Step.ID_FIX})
+FREE_TEXT = frozenset({Step.FIELD, Step.ID_FIX, Step.ROUTE})
 
 
 @dataclass
@@ -80,6 +82,10 @@ class State:
     fields: dict[str, Any] | None = None
     field: int | None = None
     editing: bool | None = None
+    # where the dossier is filed (a deployment of several offices): the 2025 commune, the agency
+    commune: str | None = None
+    agency: str | None = None
+    route: dict[str, Any] | None = None  # the question pending: candidates, or the anywhere choice
     # offers and answers
     bundle: str | None = None
     single: str | None = None

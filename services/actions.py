@@ -154,11 +154,18 @@ class _Turn:
     def audit(self, action: str, data: dict[str, Any]) -> None:
         store.audit(self.s, self.actor, action, data, self.dossier.id)
 
+    @property
+    def agency_name(self) -> str:
+        """The dossier's office (a deployment of several offices), else the settings' one."""
+        agencies = getattr(self.rt.engine, "agencies", None)
+        office = agencies.by_code(self.dossier.agency) if agencies is not None else None
+        return office.name if office is not None else self.rt.settings.agency_name
+
     def notice(self, key: str, **kw: Any) -> str:
         return self.rt.engine.text(
             f"notices.{key}",
             code=self.dossier.code,
-            agency=self.rt.settings.agency_name,
+            agency=self.agency_name,
             procedure=self.proc.name if self.proc else self.dossier.procedure,
             **kw,
         )

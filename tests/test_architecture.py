@@ -14,7 +14,7 @@ ROOT = Path(__file__).resolve().parent.parent
 # of the same rank (nlu and ocr) do not import each other.
 LAYERS: list[tuple[str, ...]] = [
     ("core",),
-    ("nlu", "ocr"),
+    ("nlu", "ocr", "places"),
     ("flows",),
     ("services",),
     ("handlers",),

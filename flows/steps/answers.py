@@ -10,6 +10,8 @@ from ..state import State, Step, menu
 from ..turn import Outcome, Turn
 from .base import Dialogue, handles
 from .offer import answer_offer
+from .route import office_of
+from .route import say as say_route
 from .status import status
 
 ANSWER_INTENTS = frozenset({"ask_requirements", "ask_fee", "ask_processing_time", "ask_location_hours"})
@@ -35,8 +37,11 @@ async def answer(d: Dialogue, turn: Turn, state: State, keep_step: bool) -> Outc
             intent,
         )
     lines = facts(d, d.catalog[key], intent)
+    if intent == "ask_location_hours":
+        lines = offices(d, state, d.catalog[key]) or lines
     if intent == "ask_location_hours" and state.procedure:  # filing now: here, in this chat
-        lines.insert(0, d.say("answer_here", agency=turn.ctx.agency_name))
+        office = office_of(d, state)
+        lines.insert(0, d.say("answer_here", agency=office.name if office else turn.ctx.agency_name))
     if keep_step:
         return Outcome(
             state, [Reply("\n".join(lines)), Reply(d.say("continue_prompt"))] + d.prompt(state), intent
@@ -66,6 +71,26 @@ def facts(d: Dialogue, proc: Procedure, intent: str) -> list[str]:
         flagged = "documents" in unconfirmed
     if flagged:
         lines.append(d.say("answer_unconfirmed"))
+    return lines
+
+
+def offices(d: Dialogue, state: State, proc: Procedure) -> list[str]:
+    """Where and when, from the agencies file: the dossier's office once routed, else every
+    office here that accepts the procedure (empty: no agency data, the catalog answers)."""
+    if d.agencies is None:
+        return []
+    chosen = office_of(d, state)
+    listed = [chosen] if chosen else [a for a in d.agencies.agencies if a.accepts(proc.key)]
+    listed = [a for a in listed if a.address]
+    lines = [say_route("agency_where_list", procedure=proc.short_name)] if len(listed) > 1 else []
+    for agency in listed[:5]:
+        lines.append(
+            say_route(
+                "agency_where", office=agency.name, address=agency.address, hours=agency.hours or proc.hours
+            )
+        )
+        if agency.phone:
+            lines.append(say_route("agency_phone", phone=agency.phone))
     return lines
 
 

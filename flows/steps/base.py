@@ -13,6 +13,7 @@ from typing import Any
 
 from core.events import QuickReply, Reply
 from core.texts import LABELS, Texts
+from places.agencies import Directory
 
 from ..catalog import Document, LifeEvent, Procedure
 from ..state import COLLECTING, State, Step, menu
@@ -76,6 +77,8 @@ def capitalised(text: str) -> str:
 
 class Dialogue:
     """The catalog, the life events and the sentences, with the helpers every step uses."""
+
+    agencies: Directory | None = None  # the deployment's offices (None: the one of the context)
 
     def __init__(
         self,

@@ -8,10 +8,14 @@ from .. import calendar
 from ..state import State, Step, menu
 from ..turn import Outcome, Turn
 from .base import Dialogue, field_label, handles, prompts, show_date
+from .route import enter_route, needs_route, office_of
+from .route import say as say_route
 
 
 @prompts(Step.SUMMARY)
 def summary(d: Dialogue, state: State) -> list[Reply]:
+    if needs_route(d, state):
+        return enter_route(d, state)
     proc = d.proc(state)
     state.step = Step.SUMMARY
     values = state.fields or {}
@@ -24,6 +28,9 @@ def summary(d: Dialogue, state: State) -> list[Reply]:
             lines.append(d.say("summary_id_name", label=field_label("full_name"), name=fields["full_name"]))
     names = [doc.name for doc in proc.documents if doc.key in (state.documents or [])]
     lines.append(d.say("summary_docs", docs="; ".join(names) or d.say("summary_no_docs")))
+    office = office_of(d, state)
+    if office is not None:
+        lines.append(say_route("summary_office", office=office.name))
     lines.append(d.say("summary_confirm"))
     items = [
         (d.say("choice_submit"), "submit"),
@@ -53,20 +60,22 @@ async def submit(d: Dialogue, turn: Turn, state: State) -> Outcome:
     assert state.dossier_id is not None
     due = calendar.due_date(ctx.now.replace(tzinfo=None), proc.processing_days, proc.cutoff_hour)
     code = await ctx.submit_dossier(state.dossier_id, dict(state.fields or {}), due)
+    office = office_of(d, state)
+    agency_name = office.name if office is not None else ctx.agency_name
     received = "; ".join(doc.name for doc in proc.documents if doc.key in (state.documents or [])) or "—"
     shown_due = due.strftime("%d/%m/%Y")
     receipt_lines = [
         d.say("receipt_caption", code=code),
         proc.name,
         *_people(d, state),
-        d.say("receipt_received", at=ctx.now.strftime("%H:%M %d/%m/%Y"), agency=ctx.agency_name),
+        d.say("receipt_received", at=ctx.now.strftime("%H:%M %d/%m/%Y"), agency=agency_name),
         d.say("receipt_docs", docs=received),
         d.say("receipt_due", due=shown_due),
         d.say("receipt_fee", fee=proc.fee),
         d.say("receipt_where", where=proc.where),
     ]
     image = await ctx.make_receipt(code, receipt_lines)
-    msg = d.say("submitted", procedure=proc.short_name, code=code, due=shown_due, authority=ctx.agency_name)
+    msg = d.say("submitted", procedure=proc.short_name, code=code, due=shown_due, authority=agency_name)
     msg += "\n" + d.say("receipt_docs", docs=received)
     msg += "\n" + d.say("receipt_where", where=proc.where)
     new = menu()
