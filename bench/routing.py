@@ -101,12 +101,13 @@ def main() -> None:
             if n:
                 continue
             ok = got.ward_code in {str(e["ward_code"]), *map(str, e.get("also", []))}
-            tally = by_style.setdefault(e.get("style", "-"), [0, 0])
-            tally[0] += ok
-            tally[1] += 1
+            for style in e.get("tags") or [e.get("style", "-")]:  # the independent set has tags
+                tally = by_style.setdefault(style, [0, 0])
+                tally[0] += ok
+                tally[1] += 1
             if not ok:
                 misses.append((e["text"], e["ward_code"], got.ward_code, got.ward, got.method))
-    right = sum(t[0] for t in by_style.values())
+    right = len(entries) - len(misses)
     print(f"accuracy: {right}/{len(entries)} = {100 * right / len(entries):.1f} %")
     for style, (ok, total) in sorted(by_style.items()):
         print(f"  {style:13s} {ok:3d}/{total:<3d} {100 * ok / total:5.1f} %")
