@@ -29,7 +29,14 @@ class Runtime:
         self.queue = create_queue(self.settings)
         self.media = MediaStore(self.settings.media_path)
         self.nlu = NLU.from_settings(self.settings)
-        self.engine = Engine(self.nlu, agency_name=self.settings.agency_name)
+        self.engine = Engine(
+            self.nlu,
+            agency_name=self.settings.agency_name,
+            survey_off=frozenset(
+                c.strip() for c in self.settings.survey_off_channels.split(",") if c.strip()
+            ),
+            survey_after_cancel=self.settings.survey_after_cancel,
+        )
         self.channels: dict[str, Channel] = {}
         self.sender = Sender(self.settings, self.db, self.channels)
         self.workers: list[Worker] = []

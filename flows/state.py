@@ -32,6 +32,7 @@ class Step(StrEnum):
     RESUME = "resume"
     CONFIRM_CANCEL = "confirm_cancel"
     HUMAN = "human"
+    SURVEY = "survey"  # a satisfaction survey (flows/steps/survey.py); `paused` is where to go back
 
 
 #: The steps of a dossier being collected (a long pause there asks: continue or restart?).
@@ -84,6 +85,7 @@ class State:
     single: str | None = None
     asked: str | None = None
     last_code: str | None = None
+    survey: dict[str, Any] | None = None  # {"key", "dossier_id", "q", "score", "answered"}
     extra: dict[str, Any] = dataclasses.field(default_factory=dict)  # keys this version does not know
     # not stored: the documents of a finished supplement, reported by the engine at the turn's end
     supplement_done: dict[str, Any] | None = None

@@ -26,7 +26,7 @@ from core.db import Conversation, Dossier, MessageLog
 from core.db.models import utcnow
 from core.events import Reply
 from flows import calendar
-from services import conversations
+from services import conversations, surveys
 from services.assignments import assign
 from services.dossiers import (
     LATE_APOLOGY_FROM,
@@ -60,6 +60,7 @@ ACTIONS = (
     "review",
     "take_over",
     "hand_back",
+    "survey",
 )
 
 
@@ -110,6 +111,8 @@ async def perform(
         mid = await take_over(rt, code, who.id)
     elif name == "hand_back":
         mid = await hand_back(rt, code, who.id)
+    elif name == "survey":
+        mid = await send_survey(rt, code, who.id)
     else:
         raise ValueError(f"no action {name!r}")
     d = await find_dossier(rt, who, code)
@@ -295,6 +298,7 @@ async def result_ready(rt, code: str, officer_id: int, note: str = "") -> int:
             )
         )
         t.audit("result_ready", {"note": note or ""})
+        await surveys.ask(rt, t.s, t.dossier, t.conv, t.actor)
     return msg.id
 
 
@@ -304,7 +308,14 @@ async def complete(rt, code: str, officer_id: int, note: str = "") -> int:
         t.move(S.COMPLETED)
         msg = t.reply(t.with_note(t.notice("completed"), note))
         t.audit("completed", {"note": note or ""})
+        await surveys.ask(rt, t.s, t.dossier, t.conv, t.actor)
     return msg.id
+
+
+async def send_survey(rt, code: str, officer_id: int) -> None:
+    """An officer sends the satisfaction survey by hand (services/surveys.py)."""
+    async with _action(rt, code, officer_id) as t:
+        await surveys.ask(rt, t.s, t.dossier, t.conv, t.actor, by_hand=True)
 
 
 async def apologise_late(rt, code: str, officer_id: int, reason: str, new_date: dt.date) -> int:

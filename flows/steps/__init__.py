@@ -13,6 +13,7 @@ from . import (
     question,
     status,
     summary,
+    survey,
 )
 
 __all__ = [
@@ -28,4 +29,5 @@ __all__ = [
     "question",
     "status",
     "summary",
+    "survey",
 ]
