@@ -46,7 +46,7 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("text", "string"),
     ("intent", "string"),
     ("confidence", "float64"),
-    ("fallback", "bool"),
+    ("fallback", "bool_"),
     ("latency_ms", "int64"),
     ("entities", "string"),  # JSON
     ("photos", "string"),  # JSON: [{document, verdict, problems, retake}]

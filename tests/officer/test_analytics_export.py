@@ -103,7 +103,8 @@ async def test_exports_hold_no_personal_data_yet_join_per_citizen(client, rt):
             r["text"] for r in rows if r["record"] == "message" and (r["text"] or "").startswith("toi la")
         ]
         assert said and "[name_" in said[0] and "[phone_" in said[0] and "[address_" in said[0]
-        assert not any((r["attachments"] or "").count("/") for r in rows)  # no media path
+        media = [a for r in rows for a in json.loads(r["attachments"] or "[]")]
+        assert media and all(a["path"].startswith("media_") and "name" not in a for a in media)
     assert pseudonyms["jsonl"] == pseudonyms["csv"] == pseudonyms["parquet"]
     again = await asyncio.to_thread(
         _run,
