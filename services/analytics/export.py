@@ -26,8 +26,8 @@ from services.analytics.period import Period
 from services.analytics.redact import CARD_KINDS, VALIDATOR_KINDS, Pseudonyms, Redactor
 
 FORMATS = ("jsonl", "csv", "parquet")
-BATCH = 5000
-CITIZEN_CACHE = 2000
+BATCH = 2000
+CITIZEN_CACHE = 4000  # at least two batches' worth
 # (column, parquet type): the one row shape of every format
 COLUMNS: tuple[tuple[str, str], ...] = (
     ("record", "string"),  # message | event | survey
@@ -60,6 +60,28 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("score", "int64"),
 )
 NAMES = tuple(name for name, _ in COLUMNS)
+# the turn log's columns read (plain rows: no ORM objects built per row)
+TURN_COLUMNS = tuple(
+    getattr(MessageLog, c)
+    for c in (
+        "id",
+        "created_at",
+        "channel",
+        "dossier_id",
+        "procedure",
+        "direction",
+        "author",
+        "step",
+        "kind",
+        "text",
+        "intent",
+        "confidence",
+        "fallback",
+        "latency_ms",
+        "details",
+        "attachments",
+    )
+)
 
 
 class _Citizens:
@@ -75,43 +97,87 @@ class _Citizens:
             if f.validator in VALIDATOR_KINDS
         }
 
+    async def prefetch(self, ids: set[int]) -> None:
+        """Load the citizens of a batch of rows at once (a few queries, not a few per citizen)."""
+        missing = sorted(i for i in ids if i is not None and i not in self.cache)
+        for n in range(0, len(missing), 500):
+            chunk = missing[n : n + 500]
+            people = {
+                c.id: c
+                for c in (await self.s.execute(select(Citizen).where(Citizen.id.in_(chunk)))).scalars()
+            }
+            known: dict[int, list[tuple[str, str]]] = {i: [] for i in chunk}
+            rows = await self.s.execute(
+                select(Dossier.citizen_id, Dossier.fields).where(Dossier.citizen_id.in_(chunk))
+            )
+            for citizen_id, fields in rows:
+                known[citizen_id] += self._fields(fields)
+            docs = await self.s.execute(
+                select(Dossier.citizen_id, DossierDocument.reading, DossierDocument.confirmed)
+                .join(Dossier, Dossier.id == DossierDocument.dossier_id)
+                .where(Dossier.citizen_id.in_(chunk))
+            )
+            for citizen_id, reading, confirmed in docs:
+                known[citizen_id] += self._card(reading, confirmed)
+            for i in chunk:
+                self._keep(i, people.get(i), known[i])
+
+    def _keep(
+        self, citizen_id: int, c: Citizen | None, known: list[tuple[str, str]]
+    ) -> tuple[str, Redactor | None]:
+        ident = f"{c.channel}:{c.external_id}" if c else f"citizen:{citizen_id}"
+        if self.pseudo is None:
+            found: tuple[str, Redactor | None] = (ident, None)
+        else:
+            if c is not None and c.display_name:
+                known = [("name", c.display_name), *known]
+            found = (self.pseudo("citizen", ident), Redactor(self.pseudo, known))
+        self.cache[citizen_id] = found
+        if len(self.cache) > CITIZEN_CACHE:
+            self.cache.popitem(last=False)
+        return found
+
+    def _fields(self, fields: dict[str, Any] | None) -> list[tuple[str, str]]:
+        return [
+            (self.kinds[k], v)
+            for k, v in (fields or {}).items()
+            if k in self.kinds and isinstance(v, str) and v.strip()
+        ]
+
+    @staticmethod
+    def _card(reading: dict[str, Any] | None, confirmed: dict[str, Any] | None) -> list[tuple[str, str]]:
+        return [
+            (CARD_KINDS[k], v)
+            for values in ((reading or {}).get("fields") or {}, confirmed or {})
+            for k, v in values.items()
+            if k in CARD_KINDS and isinstance(v, str) and v.strip()
+        ]
+
+    def cached(self, citizen_id: int | None) -> tuple[str | None, Redactor | None]:
+        """A citizen of the current batch (prefetched)."""
+        if citizen_id is None:
+            return None, None
+        return self.cache[citizen_id]
+
     async def get(self, citizen_id: int | None) -> tuple[str | None, Redactor | None]:
         if citizen_id is None:
             return None, None
         if citizen_id in self.cache:
             self.cache.move_to_end(citizen_id)
             return self.cache[citizen_id]
-        c = await self.s.get(Citizen, citizen_id)
-        ident = f"{c.channel}:{c.external_id}" if c else f"citizen:{citizen_id}"
-        if self.pseudo is None:
-            found: tuple[str, Redactor | None] = (ident, None)
-        else:
-            found = (self.pseudo("citizen", ident), Redactor(self.pseudo, await self._known(c, citizen_id)))
-        self.cache[citizen_id] = found
-        if len(self.cache) > CITIZEN_CACHE:
-            self.cache.popitem(last=False)
-        return found
+        await self.prefetch({citizen_id})
+        return self.cache[citizen_id]
 
-    async def _known(self, c: Citizen | None, citizen_id: int) -> list[tuple[str, str]]:
-        known: list[tuple[str, str]] = []
-        if c is not None and c.display_name:
-            known.append(("name", c.display_name))
-        rows = await self.s.execute(select(Dossier.fields).where(Dossier.citizen_id == citizen_id))
-        for (fields,) in rows:
-            for key, value in (fields or {}).items():
-                if key in self.kinds and isinstance(value, str) and value.strip():
-                    known.append((self.kinds[key], value))
-        docs = await self.s.execute(
-            select(DossierDocument.reading, DossierDocument.confirmed)
-            .join(Dossier, Dossier.id == DossierDocument.dossier_id)
-            .where(Dossier.citizen_id == citizen_id)
-        )
-        for reading, confirmed in docs:
-            for values in ((reading or {}).get("fields") or {}, confirmed or {}):
-                for key, value in values.items():
-                    if key in CARD_KINDS and isinstance(value, str) and value.strip():
-                        known.append((CARD_KINDS[key], value))
-        return known
+
+def _citizen_of(row: Any) -> int | None:
+    """The citizen a row is about: its conversation's, else an audit event's "citizen:ID" actor."""
+    m = row._mapping
+    if m.get("citizen_id") is not None:
+        return m["citizen_id"]
+    event = m.get(AuditEvent)
+    if event is not None and event.actor.startswith("citizen:") and event.actor[8:].isdigit():
+        return int(event.actor[8:])
+    return None
 
 
 def _json(value: Any) -> str | None:
@@ -147,21 +213,24 @@ class Rows:
         return out
 
     async def _stream(self, stmt) -> AsyncIterator[Any]:
+        """Rows in batches (one await per batch, not per row), their citizens loaded per batch."""
         result = await self.s.stream(stmt.execution_options(yield_per=BATCH))
-        async for row in result:
-            yield row
+        async for part in result.partitions(BATCH):
+            await self.citizens.prefetch({_citizen_of(row) for row in part} - {None})
+            for row in part:
+                yield row
 
     async def __aiter__(self) -> AsyncIterator[dict[str, Any]]:
         start, end = self.period.start, self.period.end
         turns = (
-            select(MessageLog, Conversation.key, Conversation.citizen_id, Dossier.code)
+            select(*TURN_COLUMNS, Conversation.key, Conversation.citizen_id, Dossier.code)
             .join(Conversation, Conversation.id == MessageLog.conversation_id)
             .outerjoin(Dossier, Dossier.id == MessageLog.dossier_id)
             .where(MessageLog.created_at >= start, MessageLog.created_at < end)
             .order_by(MessageLog.created_at, MessageLog.id)
         )
-        async for m, key, citizen_id, code in self._stream(turns):
-            yield await self._turn(m, key, citizen_id, code)
+        async for row in self._stream(turns):
+            yield self._turn(row)
         events = (
             select(
                 AuditEvent,
@@ -203,8 +272,9 @@ class Rows:
                 "text": red.text(a.comment) if red else a.comment,
             }
 
-    async def _turn(self, m: MessageLog, key: str, citizen_id: int, code: str | None) -> dict[str, Any]:
-        who, red = await self.citizens.get(citizen_id)
+    def _turn(self, m: Any) -> dict[str, Any]:
+        key, code = m.key, m.code
+        who, red = self.citizens.cached(m.citizen_id)
         details = m.details or {}
         entities = details.get("entities")
         return {

@@ -73,8 +73,19 @@ def _fold_char(c: str) -> str:
     return folded if len(folded) == 1 else c
 
 
+_VIETNAMESE = "àáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵđ"
+_FOLD = str.maketrans({c: _fold_char(c) for c in _VIETNAMESE})
+
+
 def fold(text: str) -> str:
     """Lower case without diacritics, one character for one (positions stay those of `text`)."""
+    lowered = text.lower()
+    if len(lowered) == len(text) and lowered.isascii():
+        return lowered
+    if len(lowered) == len(text):
+        folded = lowered.translate(_FOLD)
+        if folded.isascii():
+            return folded
     return "".join(_fold_char(c) for c in text)
 
 
@@ -89,8 +100,12 @@ def normal(kind: str, value: str) -> str:
 class Pseudonyms:
     def __init__(self, secret: bytes) -> None:
         self.secret = secret
+        self._cached = lru_cache(maxsize=65536)(self._compute)
 
     def __call__(self, kind: str, value: Any) -> str:
+        return self._cached(kind, value)
+
+    def _compute(self, kind: str, value: Any) -> str:
         key = normal(kind, str(value))
         digest = hmac.new(self.secret, f"{kind}:{key}".encode(), hashlib.sha256).hexdigest()
         return f"{kind}_{digest[:HEX]}"

@@ -64,6 +64,21 @@ def _run(settings, *args: str, stdin: str = "") -> subprocess.CompletedProcess:
     )
 
 
+def _readme_queries(parquet: str) -> None:
+    """The README's two DuckDB queries, run on this export."""
+    import duckdb
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("**Loading an export in DuckDB**") :]
+    queries = re.findall(r"```sql\n(.*?)```", section, re.S)[:2]
+    assert len(queries) == 2
+    con = duckdb.connect()
+    first = con.sql(queries[0].replace("var/exports/*.parquet", parquet)).fetchall()
+    assert first == [("lien_thong_khai_sinh", 1, 1, None)]
+    second = con.sql(queries[1].replace("var/exports/*.parquet", parquet)).fetchall()
+    assert all(isinstance(n, int) for _doc, _problem, n in second)
+
+
 def _rows(path: str) -> list[dict]:
     if path.endswith(".jsonl"):
         return [json.loads(line) for line in open(path, encoding="utf-8")]
@@ -105,6 +120,8 @@ async def test_exports_hold_no_personal_data_yet_join_per_citizen(client, rt):
         assert said and "[name_" in said[0] and "[phone_" in said[0] and "[address_" in said[0]
         media = [a for r in rows for a in json.loads(r["attachments"] or "[]")]
         assert media and all(a["path"].startswith("media_") and "name" not in a for a in media)
+        if fmt == "parquet":
+            _readme_queries(path)
     assert pseudonyms["jsonl"] == pseudonyms["csv"] == pseudonyms["parquet"]
     again = await asyncio.to_thread(
         _run,
