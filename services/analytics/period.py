@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 DEFAULT_DAYS = 30
+EARLIEST, LATEST = dt.date(2000, 1, 1), dt.date(2999, 12, 31)
 
 
 class BadPeriod(ValueError):
@@ -52,8 +53,11 @@ def _date(value: str | dt.date | None, name: str) -> dt.date | None:
     if value is None or value == "":
         return None
     if isinstance(value, dt.date):
-        return value
+        return value if EARLIEST <= value <= LATEST else _date(value.isoformat(), name)
     try:
-        return dt.date.fromisoformat(str(value))
+        day = dt.date.fromisoformat(str(value))
     except ValueError:
         raise BadPeriod(f"{name}: a date YYYY-MM-DD") from None
+    if not EARLIEST <= day <= LATEST:
+        raise BadPeriod(f"{name}: between {EARLIEST} and {LATEST}")
+    return day

@@ -5,8 +5,13 @@ dashboard all give the same numbers."""
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
+import json
+import os
 import statistics
+import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
@@ -14,11 +19,13 @@ from analytics_kit import build
 from citizen import photo
 from officer_kit import api_token, bearer
 from sqlalchemy import select
+from support import ROOT
 
 import ocr
 from core.db import AuditEvent, Dossier, MessageLog
 from services.analytics.metrics import summary
 from services.analytics.period import period
+from services.dossiers import local_today
 
 ID_TYPES = {"cccd_front", "cccd_back", "cancuoc_front", "cancuoc_back", "cmnd_front"}
 
@@ -34,6 +41,16 @@ def _expected_blurry_problems() -> list[str]:
         problems.append("not_id_card")
     assert problems, "the blurry photo must be refused for the test to mean anything"
     return problems
+
+
+def _report(settings, since: str, until: str, as_json: bool = True) -> str:
+    env = dict(os.environ, DATABASE_URL=settings.database_url, REDIS_URL="", VAR_DIR=settings.var_dir)
+    args = [sys.executable, "-m", "bot", "report", "--since", since, "--until", until]
+    done = subprocess.run(
+        args + (["--json"] if as_json else []), cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout
 
 
 def _plain(text: str) -> bool | None:
@@ -71,6 +88,7 @@ async def _times(rt, codes: dict[str, str]) -> dict[str, list[float]]:
 
 
 async def test_every_metric_of_a_known_history(client, rt):
+    started = local_today(rt.settings)
     h = await build(client, rt)
     problems = _expected_blurry_problems()
     texts = h.texts()
@@ -83,10 +101,11 @@ async def test_every_metric_of_a_known_history(client, rt):
             .scalars()
             .all()
         )
-    today = dt.datetime.now(dt.UTC).astimezone(__import__("zoneinfo").ZoneInfo(rt.settings.timezone)).date()
+    today = local_today(rt.settings)
+    since = min(started, today)  # a history built across local midnight still falls in the period
 
     r = await client.get(
-        f"/api/v1/metrics?since={today}&until={today}", headers=bearer(await api_token(client, "minh"))
+        f"/api/v1/metrics?since={since}&until={today}", headers=bearer(await api_token(client, "minh"))
     )
     assert r.status == 200, await r.text()
     m = await r.json()
@@ -138,7 +157,9 @@ async def test_every_metric_of_a_known_history(client, rt):
         "without": len(plain),
         "share": round(len(plain) / len(letters), 4),
     }
-    assert m["csat_by_day"] == [{"day": today.isoformat(), "answers": 2, "satisfied": 1, "share": 0.5}]
+    if since == today:
+        assert m["csat_by_day"] == [{"day": today.isoformat(), "answers": 2, "satisfied": 1, "share": 0.5}]
+    assert sum(d["answers"] for d in m["csat_by_day"]) == 2
     # one channel here: the web chat's block is the whole
     assert m["by_channel"] == {"web": o}
     # one procedure: its block has the dossier figures of the whole; its turns exclude the
@@ -159,10 +180,15 @@ async def test_every_metric_of_a_known_history(client, rt):
 
     # the same numbers for a supervisor, and from the one service module the report calls
     sup = await client.get(
-        f"/api/v1/metrics?since={today}&until={today}", headers=bearer(await api_token(client, "hoa"))
+        f"/api/v1/metrics?since={since}&until={today}", headers=bearer(await api_token(client, "hoa"))
     )
     assert await sup.json() == m
-    assert await summary(rt, period(today, today, rt.settings.timezone)) == m
+    assert await summary(rt, period(since, today, rt.settings.timezone)) == m
+    # and `python -m bot report --json` (a process of its own, the same database)
+    report = await asyncio.to_thread(_report, rt.settings, str(since), str(today))
+    assert json.loads(report) == m
+    text = await asyncio.to_thread(_report, rt.settings, str(since), str(today), False)
+    assert "Thống kê MotCua" in text and "Hồ sơ hoàn thành: 2" in text and "asdfgh qwerty" in text
     # a day without anything
     empty = await summary(
         rt, period(today - dt.timedelta(days=3), today - dt.timedelta(days=2), rt.settings.timezone)
@@ -188,7 +214,12 @@ async def test_metrics_roles_and_bad_periods(client, rt):
     assert r.status == 403 and (await r.json())["error"] == "forbidden_role"
     assert (await client.get("/api/v1/metrics")).status == 401
     admin = bearer(await api_token(client, "tuan"))
-    for query in ("since=2026-13-01", "since=2026-12-05&until=2026-12-01", "until=yesterday"):
+    for query in (
+        "since=2026-13-01",
+        "since=2026-12-05&until=2026-12-01",
+        "until=yesterday",
+        "until=9999-12-31",
+    ):
         r = await client.get(f"/api/v1/metrics?{query}", headers=admin)
         assert r.status == 400 and (await r.json())["error"] == "bad_query", query
     r = await client.get("/api/v1/metrics", headers=admin)  # the last 30 days by default
