@@ -30,8 +30,10 @@ def start(
         else State(step=Step.SURVEY, paused=(state.paused or menu()).without_options())
     )
     new.survey = {"key": key, "dossier_id": dossier_id, "q": 0}
-    replies = [Reply(survey.intro.format(**values))] if survey.intro else []
-    return new, replies + ask(d, new)
+    first = ask(d, new)
+    if survey.intro:  # one message: the intro, then the question with its buttons
+        first[0] = Reply(survey.intro.format(**values) + "\n" + first[0].text, first[0].quick_replies)
+    return new, first
 
 
 def _survey(state: State) -> tuple[Survey, Question]:
