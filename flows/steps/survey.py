@@ -44,7 +44,7 @@ def _survey(state: State) -> tuple[Survey, Question]:
 
 @prompts(Step.SURVEY)
 def ask(d: Dialogue, state: State) -> list[Reply]:
-    _survey_, question = _survey(state)
+    _survey_def, question = _survey(state)
     state.options = None
     if question.kind == "text":
         return [Reply(question.ask, (QuickReply(d.say("skip_button"), PAYLOAD + "skip"),))]

@@ -52,7 +52,7 @@ async def test_a_message_that_is_no_answer_leaves_the_survey(engine):
     chat = Chat(engine)
     await chat.send("xin chào")
     ask(chat)
-    reply = await chat.send("1")  # a score of 1? yes: numbers answer the scale
+    reply = await chat.send("1")  # a number answers the scale: a score of 1
     assert "chưa hài lòng" in reply
     reply = await chat.send("xin chào")  # not an answer: the menu handles it
     assert "Có em bé" in reply and chat.step == "menu"
