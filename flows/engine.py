@@ -87,6 +87,8 @@ class Engine(Dialogue):
         answered = await survey.take(self, turn, state) if state.step is Step.SURVEY else None
         if state.step is Step.SURVEY and answered is None:
             state = survey.restored(state)  # not an answer: the survey is left quietly
+            if state.step is Step.HUMAN:
+                return Outcome(state, intent=turn.intent)  # an officer holds the thread
         outcome = answered or await self._anywhere(turn, state) or await self.dispatch(turn, state)
         outcome.intent = outcome.intent or turn.intent
         self._facts(turn, outcome)

@@ -131,6 +131,6 @@ def _finish(d: Dialogue, state: State, survey: Survey, *, thanks: bool) -> Outco
     if back.step in (Step.START, Step.MENU):
         back = menu()
         replies.append(d.menu(back, d.say("menu_again")))
-    else:
+    elif back.step is not Step.HUMAN:  # an officer's thread: the officer goes on, not the bot
         replies += [Reply(d.say("continue_prompt"))] + d.prompt(back)
     return Outcome(back, replies)

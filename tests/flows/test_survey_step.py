@@ -79,3 +79,15 @@ def test_the_survey_file_is_validated(tmp_path):
     )
     with pytest.raises(ValueError, match="survey.yml"):
         load_surveys.__wrapped__(bad)
+
+
+async def test_a_survey_over_an_officers_thread_gives_it_back(engine):
+    chat = Chat(engine)
+    await chat.send("xin chào")
+    chat.state = engine.take_over(chat.state)
+    ask(chat)
+    assert await chat.send("alo cán bộ ơi") == "" and chat.step == "human"  # quiet: the officer's
+    ask(chat)
+    assert "góp ý" in await chat.send("4")
+    reply = await chat.send("Bỏ qua")
+    assert "Cảm ơn" in reply and "tiếp tục" not in reply and chat.step == "human"
