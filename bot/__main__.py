@@ -47,6 +47,9 @@ def main(argv: list[str] | None = None) -> int:
     add.add_argument("--agency", required=True)
     add.add_argument("--role", required=True, choices=ROLES)
     osub.add_parser("seed-demo", help="create the demo officer if missing and print its login")
+    from bot.analytics_cli import add_commands
+
+    add_commands(sub)
     db = sub.add_parser("db", help="database")
     dsub = db.add_subparsers(dest="db_command", required=True)
     dsub.add_parser("upgrade", help="apply migrations")
@@ -72,6 +75,10 @@ def main(argv: list[str] | None = None) -> int:
         from bot.terminal import run_chat
 
         return asyncio.run(run_chat(settings, args.user or getpass.getuser()))
+    if args.command in ("export", "report"):
+        from bot.analytics_cli import run
+
+        return run(args, settings)
     if args.command == "db":
         from core.db.migrate import upgrade
 

@@ -32,10 +32,11 @@ def create_app(settings: Settings, *, role: str = "all", workers: int = 1) -> we
         for channel in runtime.channels.values():
             channel.setup(app)
         app.add_routes(platform.routes)  # signed /media links sent to the platforms
-        from handlers import api, officer
+        from handlers import analytics, api, officer
 
         api.setup(app)  # API v1 (/api/v1)
         officer.setup(app)  # officer console (/officer)
+        analytics.setup(app)  # the console's analytics dashboard (/officer/analytics)
         app.router.add_get("/", _index)
 
     async def lifecycle(app: web.Application):

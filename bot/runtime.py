@@ -33,7 +33,15 @@ class Runtime:
         self.agencies = load_directory(
             self.settings.agencies_path, self.settings.agency_code, self.settings.agency_name
         )
-        self.engine = Engine(self.nlu, agency_name=self.settings.agency_name, agencies=self.agencies)
+        self.engine = Engine(
+            self.nlu,
+            agency_name=self.settings.agency_name,
+            agencies=self.agencies,
+            survey_off=frozenset(
+                c.strip() for c in self.settings.survey_off_channels.split(",") if c.strip()
+            ),
+            survey_after_cancel=self.settings.survey_after_cancel,
+        )
         self.channels: dict[str, Channel] = {}
         self.sender = Sender(self.settings, self.db, self.channels)
         self.workers: list[Worker] = []

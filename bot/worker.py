@@ -20,13 +20,14 @@ from sqlalchemy import select
 
 import ocr
 from core import metrics, store
-from core.db import Database, Dossier, DossierDocument, MessageLog
+from core.db import Database, Dossier, DossierDocument, MessageLog, SurveyAnswer
 from core.db.models import utcnow
 from core.events import Attachment, InboundEvent, Reply
 from core.media import MediaStore
 from core.queue import Entry, Job, MessageQueue, cursor_key
 from core.settings import Settings
 from flows.engine import Engine, Outcome, State
+from services import citizen_actions
 
 log = logging.getLogger(__name__)
 
@@ -146,14 +147,10 @@ class TurnContext:
         return [tuple(r) for r in rows]
 
     async def withdraw_dossier(self, code: str) -> bool:
-        from services.actions import withdraw_by_citizen
-
-        return await withdraw_by_citizen(self.session, code, self.conv.citizen_id)
+        return await citizen_actions.withdraw_by_citizen(self.session, code, self.conv.citizen_id)
 
     async def supplement_received(self, dossier_id: int, documents: list[str]) -> str | None:
-        from services.actions import supplement_received
-
-        return await supplement_received(self.session, dossier_id, documents)
+        return await citizen_actions.supplement_received(self.session, dossier_id, documents)
 
     async def make_receipt(self, code: str, lines: list[str]) -> str | None:
         from flows.receipt import render_receipt
@@ -194,6 +191,47 @@ class TurnContext:
 
     async def audit(self, action: str, data: dict[str, Any], dossier_id: int | None = None) -> None:
         store.audit(self.session, f"citizen:{self.conv.citizen_id}", action, data, dossier_id)
+
+    async def record_survey(
+        self,
+        dossier_id: int | None,
+        survey: str,
+        question: str,
+        answer: str | None,
+        score: int | None = None,
+        comment: str | None = None,
+    ) -> None:
+        self.session.add(
+            SurveyAnswer(
+                dossier_id=dossier_id,
+                conversation_id=self.conv.id,
+                channel=self.conv.channel,
+                survey=survey,
+                question=question,
+                answer=answer,
+                score=score,
+                comment=comment,
+            )
+        )
+
+
+def _log_facts(inbound: MessageLog, before: State, outcome: Outcome) -> None:
+    """What analytics reads from a citizen's turn (core/db/models.py MessageLog): the procedure
+    and dossier it was about, the NLU's confidence, a fallback, the photos, the bot's latency."""
+    after = outcome.state
+    places = [after, after.paused, before, before.paused]
+    inbound.procedure = next((p.procedure for p in places if p is not None and p.procedure), None)
+    inbound.dossier_id = next((p.dossier_id for p in places if p is not None and p.dossier_id), None)
+    inbound.confidence = outcome.confidence
+    inbound.fallback = outcome.fallback
+    if inbound.received_at is not None:
+        inbound.latency_ms = max(0, int((utcnow() - inbound.received_at).total_seconds() * 1000))
+    details: dict[str, Any] = {"step_after": after.saved_step}
+    if outcome.entities:
+        details["entities"] = outcome.entities
+    if outcome.photos:
+        details["photos"] = outcome.photos
+    inbound.details = details
 
 
 class Worker:
@@ -354,6 +392,7 @@ class Worker:
             log.exception("dialogue failed on %s; apologising", event.dedupe_key)
             outcome = Outcome(State.from_dict(state), [Reply(self.engine.text("error"))])
         inbound.intent = outcome.intent
+        _log_facts(inbound, State.from_dict(state), outcome)
         for reply in outcome.replies:
             store.add_outbound(s, conv, event.user_id, reply, step=outcome.state.saved_step)
         return outcome

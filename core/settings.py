@@ -98,6 +98,12 @@ class Settings:
     media_download_timeout_s: float = 20.0
     media_link_ttl_s: int = 604800
 
+    # analytics (issue 16)
+    survey_off_channels: str = ""  # comma-separated channels where no satisfaction survey is asked
+    survey_after_cancel: bool = True  # a soft "why did you stop?" after a begun dossier is cancelled
+    analytics_secret: str = field(default="", metadata=SECRET)  # keys the export's pseudonyms
+    export_dir: str = "var/exports"
+
     log_level: str = "INFO"
 
     # ---- derived paths -------------------------------------------------------------

@@ -25,7 +25,7 @@ from places.agencies import Directory
 
 from .catalog import LifeEvent, Procedure, load_catalog, load_life_events
 from .state import COLLECTING, FREE_TEXT, State, Step, menu, position, remember, step_back
-from .steps import human, withdraw
+from .steps import human, survey, withdraw
 from .steps.answers import ANSWER_INTENTS, answer
 from .steps.base import BACK_WORDS, CANCEL_WORDS, HUMAN_WORDS, MENU_WORDS, SKIP_WORDS, Dialogue
 from .steps.document import enter_document
@@ -56,6 +56,8 @@ class Engine(Dialogue):
         consent_version: str = "2026-11-v1",
         agency_name: str = "",
         agencies: Directory | None = None,
+        survey_off: frozenset[str] = frozenset(),
+        survey_after_cancel: bool = True,
     ) -> None:
         texts = messages if isinstance(messages, Texts) else Texts(messages) if messages else load_messages()
         super().__init__(
@@ -67,6 +69,8 @@ class Engine(Dialogue):
         )
         self.nlu = nlu
         self.agencies = agencies
+        self.survey_off = survey_off
+        self.survey_after_cancel = survey_after_cancel
 
     # ---- one inbound event -----------------------------------------------------------------
     async def handle(self, ctx: Context, data: dict[str, Any] | None, event: InboundEvent) -> Outcome:
@@ -85,8 +89,13 @@ class Engine(Dialogue):
         if event.kind in UNSUPPORTED_KINDS:
             return Outcome(state, [Reply(self.say("unsupported"))])
         turn = await self._understand(ctx, event)
+        answered = await survey.take(self, turn, state) if state.step is Step.SURVEY else None
+        if state.step is Step.SURVEY and answered is None:
+            state = survey.restored(state)  # not an answer: the survey is left quietly
+            if state.step is Step.HUMAN:
+                return Outcome(state, intent=turn.intent)  # an officer holds the thread
         before = state.to_dict()
-        outcome = await self._anywhere(turn, state) or await self.dispatch(turn, state)
+        outcome = answered or await self._anywhere(turn, state) or await self.dispatch(turn, state)
         after = outcome.state
         if (
             outcome.intent != "back"
@@ -97,6 +106,7 @@ class Engine(Dialogue):
         ):
             remember(before, after)
         outcome.intent = outcome.intent or turn.intent
+        self._facts(turn, outcome)
         done = outcome.state.supplement_done
         if done:
             outcome.state.supplement_done = None
@@ -104,6 +114,18 @@ class Engine(Dialogue):
             outcome.replies.append(Reply(self.say("notices.supplement_done", code=code or "")))
             outcome.replies.append(self.menu(outcome.state, self.say("menu_again")))
         return outcome
+
+    def _facts(self, turn: Turn, outcome: Outcome) -> None:
+        """What the turn log keeps: the NLU's confidence and entities, whether the bot had to say
+        it did not understand or cannot help with that (a fallback), the photos checked."""
+        if turn.parse:
+            outcome.confidence = float(turn.parse["intent"]["confidence"])
+            outcome.entities = [
+                {"entity": e["entity"], "value": e["value"]} for e in turn.parse.get("entities", [])
+            ]
+        lost, away = self.say("not_understood"), self.say("elsewhere")  # not understood; out of scope
+        outcome.fallback = any(r.text.startswith(lost) or r.text == away for r in outcome.replies)
+        outcome.photos = list(turn.photos)
 
     async def _understand(self, ctx: Context, event: InboundEvent) -> Turn:
         text = (event.text or "").strip()
@@ -113,7 +135,7 @@ class Engine(Dialogue):
             for e in (parse or {}).get("entities", [])
             if e["entity"] == "procedure" and e["value"] in self.catalog
         ]
-        return Turn(ctx, event, text, bare(text), Turn.understood(parse), procedures)
+        return Turn(ctx, event, text, bare(text), Turn.understood(parse), procedures, parse=parse)
 
     async def _anywhere(self, turn: Turn, state: State) -> Outcome | None:
         """What works at any step: resume after a long pause, cancel, menu, an officer, help, and
@@ -243,6 +265,14 @@ class Engine(Dialogue):
         )
         replies = enter_document(self, new)
         return new.to_dict(), replies
+
+    def start_survey(
+        self, data: dict[str, Any] | None, key: str, dossier_id: int | None, **values: Any
+    ) -> tuple[dict[str, Any], list[Reply]]:
+        """Ask survey `key` (flows/survey.yml) in this thread; the dialogue resumes where it was
+        once the survey is answered, skipped or left."""
+        state, replies = survey.start(self, State.from_dict(data), key, dossier_id, **values)
+        return state.to_dict(), replies
 
     def text(self, key: str, **values: Any) -> str:
         """A sentence of messages.yml by dotted key (e.g. "notices.accepted")."""

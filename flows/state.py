@@ -34,6 +34,7 @@ class Step(StrEnum):
     CONFIRM_CANCEL = "confirm_cancel"
     WITHDRAW = "withdraw"  # withdrawing a filed dossier: which one, and are you sure?
     HUMAN = "human"
+    SURVEY = "survey"  # a satisfaction survey (flows/steps/survey.py); `paused` is where to go back
 
 
 #: The steps of a dossier being collected (a long pause there asks: continue or restart?).
@@ -93,6 +94,7 @@ class State:
     last_code: str | None = None
     # "quay lại": the states before the last steps forward of this dossier, newest last
     back: list[dict[str, Any]] | None = None
+    survey: dict[str, Any] | None = None  # {"key", "dossier_id", "q", "score", "answered"}
     extra: dict[str, Any] = dataclasses.field(default_factory=dict)  # keys this version does not know
     # not stored: the documents of a finished supplement, reported by the engine at the turn's end
     supplement_done: dict[str, Any] | None = None

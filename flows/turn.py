@@ -43,6 +43,15 @@ class Context(Protocol):
     async def withdraw_dossier(self, code: str) -> bool: ...
     async def supplement_received(self, dossier_id: int, documents: list[str]) -> str | None: ...
     async def audit(self, action: str, data: dict[str, Any], dossier_id: int | None = None) -> None: ...
+    async def record_survey(
+        self,
+        dossier_id: int | None,
+        survey: str,
+        question: str,
+        answer: str | None,
+        score: int | None = None,
+        comment: str | None = None,
+    ) -> None: ...
 
 
 @dataclass
@@ -50,6 +59,11 @@ class Outcome:
     state: State
     replies: list[Reply] = field(default_factory=list)
     intent: str | None = None
+    # what the turn log keeps for analytics (set by the engine at the turn's end)
+    confidence: float | None = None
+    entities: list[dict[str, Any]] = field(default_factory=list)
+    fallback: bool = False
+    photos: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass
@@ -63,6 +77,10 @@ class Turn:
     intent: str | None  # the NLU's intent when confident enough, else None
     procedures: list[str]  # procedure keys named in the text (entities), catalog keys only
     supplement_done: dict[str, Any] | None = None  # set by the last document of a supplement
+    parse: dict[str, Any] | None = None  # the NLU's whole answer (confidence, entities) for the log
+    # each photo checked in this turn: {"document", "verdict": accepted|warning|retake|unreadable,
+    # "problems": [CODE…], "retake": how many retakes of this document came before}
+    photos: list[dict[str, Any]] = field(default_factory=list)
 
     @staticmethod
     def understood(parse: dict[str, Any] | None) -> str | None:

@@ -51,6 +51,7 @@ FORM_ACTIONS = {
     "late": "late",
     "take-over": "take_over",
     "hand-back": "hand_back",
+    "survey": "survey",
 }
 
 

@@ -23,10 +23,9 @@ from sqlalchemy import select
 
 from core import store
 from core.db import Conversation, Dossier, MessageLog
-from core.db.models import utcnow
 from core.events import Reply
 from flows import calendar
-from services import conversations
+from services import conversations, surveys
 from services.assignments import assign
 from services.dossiers import (
     LATE_APOLOGY_FROM,
@@ -60,6 +59,7 @@ ACTIONS = (
     "review",
     "take_over",
     "hand_back",
+    "survey",
 )
 
 
@@ -110,6 +110,8 @@ async def perform(
         mid = await take_over(rt, code, who.id)
     elif name == "hand_back":
         mid = await hand_back(rt, code, who.id)
+    elif name == "survey":
+        mid = await send_survey(rt, code, who.id)
     else:
         raise ValueError(f"no action {name!r}")
     d = await find_dossier(rt, who, code)
@@ -302,6 +304,7 @@ async def result_ready(rt, code: str, officer_id: int, note: str = "") -> int:
             )
         )
         t.audit("result_ready", {"note": note or ""})
+        await surveys.ask(rt, t.s, t.dossier, t.conv, t.actor)
     return msg.id
 
 
@@ -311,7 +314,14 @@ async def complete(rt, code: str, officer_id: int, note: str = "") -> int:
         t.move(S.COMPLETED)
         msg = t.reply(t.with_note(t.notice("completed"), note))
         t.audit("completed", {"note": note or ""})
+        await surveys.ask(rt, t.s, t.dossier, t.conv, t.actor)
     return msg.id
+
+
+async def send_survey(rt, code: str, officer_id: int) -> None:
+    """An officer sends the satisfaction survey by hand (services/surveys.py)."""
+    async with _action(rt, code, officer_id) as t:
+        await surveys.ask(rt, t.s, t.dossier, t.conv, t.actor, by_hand=True)
 
 
 async def apologise_late(rt, code: str, officer_id: int, reason: str, new_date: dt.date) -> int:
@@ -367,29 +377,3 @@ def _document_names(proc) -> dict[str, str]:
         for a in d.alternatives:
             names[a.key] = a.name
     return names
-
-
-async def supplement_received(session, dossier_id: int, keys: list[str]) -> str | None:
-    """Called by the worker's context when the citizen has sent everything asked for."""
-    dossier = await session.get(Dossier, dossier_id)
-    if dossier is None or dossier.status != S.NEEDS_SUPPLEMENT:
-        return None
-    dossier.status = S.SUBMITTED
-    dossier.supplemented_at = utcnow()
-    store.audit(session, f"citizen:{dossier.citizen_id}", "supplemented", {"documents": keys}, dossier_id)
-    return dossier.code
-
-
-#: Statuses a citizen may withdraw a dossier from: the office has not accepted it yet.
-WITHDRAWABLE = (S.SUBMITTED, S.IN_REVIEW, S.NEEDS_SUPPLEMENT)
-
-
-async def withdraw_by_citizen(session, code: str, citizen_id: int) -> bool:
-    """The citizen withdraws their own dossier before the office accepts it: it ends refused,
-    with the reason and an audit line saying it was the citizen's request."""
-    dossier = await store.dossier_by_code(session, code)
-    if dossier is None or dossier.citizen_id != citizen_id or dossier.status not in WITHDRAWABLE:
-        return False
-    dossier.status = S.REJECTED
-    store.audit(session, f"citizen:{citizen_id}", "withdrawn", {"reason": "citizen_request"}, dossier.id)
-    return True

@@ -118,8 +118,8 @@ async def test_supplement_request_collects_exactly_what_was_asked(rt):
     [late] = await new_replies(c, 1)
     assert "XIN LỖI" in late and new_date.strftime("%d/%m/%Y") in late
     await actions.result_ready(rt, code, oid, "Mang theo giấy hẹn")
-    [ready] = await new_replies(c, 1)
-    assert "đã có kết quả" in ready
+    ready, survey = await new_replies(c, 2)  # the notice, then the satisfaction survey
+    assert "đã có kết quả" in ready and "hài lòng thế nào" in survey
     with pytest.raises(ActionError) as err:
         await actions.accept(rt, code, oid)
     assert err.value.code == "bad_status"

@@ -12,6 +12,7 @@ from .models import (
     MessageLog,
     Officer,
     Outbox,
+    SurveyAnswer,
 )
 
 __all__ = [
@@ -26,4 +27,5 @@ __all__ = [
     "MessageLog",
     "Officer",
     "Outbox",
+    "SurveyAnswer",
 ]

@@ -8,8 +8,10 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     BigInteger,
+    Boolean,
     Date,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -95,6 +97,7 @@ class MessageLog(Base):
     __table_args__ = (
         UniqueConstraint("channel", "direction", "external_id", name="uq_message_log_external"),
         Index("ix_message_log_conversation_id_id", "conversation_id", "id"),
+        Index("ix_message_log_created_at", "created_at"),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
@@ -112,6 +115,15 @@ class MessageLog(Base):
     step: Mapped[str | None] = mapped_column(String(64))
     received_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # the analytics of a citizen's turn (inbound rows; migration 0009): what it was about and how
+    # the bot fared. details: {"entities": [...], "photos": [{document, verdict, problems, retake}],
+    # "step_after": STEP}
+    procedure: Mapped[str | None] = mapped_column(String(40))
+    dossier_id: Mapped[int | None] = mapped_column(BigInteger)
+    confidence: Mapped[float | None] = mapped_column(Float)
+    fallback: Mapped[bool | None] = mapped_column(Boolean)
+    latency_ms: Mapped[int | None] = mapped_column(Integer)
+    details: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
     outbox: Mapped[Outbox | None] = relationship(back_populates="message", lazy="raise_on_sql")
 
@@ -199,7 +211,24 @@ class AuditEvent(Base):
     action: Mapped[str] = mapped_column(String(40))
     dossier_id: Mapped[int | None] = mapped_column(ForeignKey("dossier.id"), index=True)
     data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+
+
+class SurveyAnswer(Base):
+    """One answer to one question of a satisfaction survey in the citizen's thread (flows/survey.yml)."""
+
+    __tablename__ = "survey_answer"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    dossier_id: Mapped[int | None] = mapped_column(ForeignKey("dossier.id"), index=True)
+    conversation_id: Mapped[int] = mapped_column(ForeignKey("conversation.id"))
+    channel: Mapped[str] = mapped_column(String(16))
+    survey: Mapped[str] = mapped_column(String(32))  # "dossier" | "cancelled"
+    question: Mapped[str] = mapped_column(String(32))
+    answer: Mapped[str | None] = mapped_column(String(64))  # the option's key
+    score: Mapped[int | None] = mapped_column(Integer)  # 1..5 for a scale question
+    comment: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
 
 
 class DailyCounter(Base):

@@ -14,6 +14,7 @@ from . import (
     route,
     status,
     summary,
+    survey,
     withdraw,
 )
 
@@ -32,4 +33,5 @@ __all__ = [
     "status",
     "summary",
     "withdraw",
+    "survey",
 ]

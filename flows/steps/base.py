@@ -79,6 +79,8 @@ class Dialogue:
     """The catalog, the life events and the sentences, with the helpers every step uses."""
 
     agencies: Directory | None = None  # the deployment's offices (None: the one of the context)
+    survey_off: frozenset[str] = frozenset()  # channels where no survey is asked
+    survey_after_cancel = True  # a soft "why did you stop?" after a begun dossier is cancelled
 
     def __init__(
         self,
@@ -273,6 +275,10 @@ class Dialogue:
         begun = state.paused if state.step is Step.CONFIRM_CANCEL and state.paused else state
         if begun.dossier_id:
             await turn.ctx.audit("cancelled", {"step": begun.saved_step}, begun.dossier_id)
+            if self.survey_after_cancel and turn.event.channel not in self.survey_off:
+                asked = State(step=Step.SURVEY, paused=menu())
+                asked.survey = {"key": "cancelled", "dossier_id": begun.dossier_id, "q": 0}
+                return Outcome(asked, [Reply(self.say("cancelled"))] + self.prompt(asked), "cancel")
         outcome = self.to_menu(replies=[Reply(self.say("cancelled"))])
         outcome.intent = "cancel"
         return outcome

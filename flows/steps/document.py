@@ -103,6 +103,14 @@ async def take_photo(d: Dialogue, turn: Turn, state: State, att: Attachment) -> 
         key = {"too_large": "photo_too_large", "download_failed": "photo_download_failed"}.get(
             att.problem, "photo_not_image"
         )
+        turn.photos.append(
+            {
+                "document": alt_key or doc.key,
+                "problems": [att.problem],
+                "retake": state.retakes or 0,
+                "verdict": "unreadable",
+            }
+        )
         return [Reply(d.say(key, document=doc.name))]
     result = await turn.ctx.check_photo(att, doc.photo)
     quality = result.get("quality", {})
@@ -111,13 +119,17 @@ async def take_photo(d: Dialogue, turn: Turn, state: State, att: Attachment) -> 
     if doc.photo == "id_card" and not problems and kind not in ID_CARD_TYPES:
         problems.append("not_id_card")  # a clear photo, but of something else
         result = {**result, "quality": {**quality, "problems": problems}}
-    if set(problems) & {"unreadable_file", "unsupported_format"}:
-        return [Reply(d.say("photo_not_image", document=doc.name))]
     retakes = state.retakes or 0
+    seen = {"document": alt_key or doc.key, "problems": problems, "retake": retakes}
+    if set(problems) & {"unreadable_file", "unsupported_format"}:
+        turn.photos.append({**seen, "verdict": "unreadable"})
+        return [Reply(d.say("photo_not_image", document=doc.name))]
     if problems and retakes < MAX_RETAKES:
         state.retakes = retakes + 1
+        turn.photos.append({**seen, "verdict": "retake"})
         return [Reply(d.say("photo_retake", document=doc.name, hint=hint(d, result)))]
     flagged = bool(problems)
+    turn.photos.append({**seen, "verdict": "warning" if flagged else "accepted"})
     reading = result.get("document")
     assert state.dossier_id is not None and state.documents is not None and state.flags is not None
     await turn.ctx.add_document(

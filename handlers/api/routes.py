@@ -45,6 +45,7 @@ ACTION_ROUTES: dict[str, tuple[str, type[BaseModel] | None, int]] = {
     "review": ("review", None, 200),
     "take-over": ("take_over", None, 200),
     "hand-back": ("hand_back", None, 200),
+    "survey": ("survey", None, 200),
 }
 
 

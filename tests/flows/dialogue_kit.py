@@ -43,6 +43,7 @@ class FakeContext:
     confirmed: dict[tuple[int, str], dict[str, str]] = field(default_factory=dict)
     audits: list[tuple[str, dict, int | None]] = field(default_factory=list)
     receipts: list[str] = field(default_factory=list)
+    surveys: list[tuple] = field(default_factory=list)
     receipt_lines: dict[str, list[str]] = field(default_factory=dict)
     previous_card: dict[str, Any] | None = None
     ids: Any = field(default_factory=lambda: itertools.count(1))
@@ -108,6 +109,9 @@ class FakeContext:
 
     async def audit(self, action, data, dossier_id=None) -> None:
         self.audits.append((action, data, dossier_id))
+
+    async def record_survey(self, dossier_id, survey, question, answer, score=None, comment=None) -> None:
+        self.surveys.append((dossier_id, survey, question, answer, score, comment))
 
 
 class Chat:

@@ -116,7 +116,8 @@ async def test_cancel_by_word_and_by_intent(engine):
     assert "Bước 1/2" in await chat.send("2") and chat.step == "doc"  # carry on where it was
     assert "muốn hủy hồ sơ" in await chat.send("hủy")
     reply = await chat.send("1")
-    assert "Đã hủy" in reply and chat.step == "menu"
+    # cancelled; then, softly, why (a survey a message that answers none of it leaves quietly)
+    assert "Đã hủy" in reply and "vì sao dừng lại" in reply and chat.step == "survey"
     assert chat.ctx.audits[-1][0] == "cancelled"
     await to_first_document(chat)
     assert "muốn hủy hồ sơ" in await chat.send("hủy bỏ đi")  # the intent, at a step that is not free text

@@ -221,7 +221,8 @@ async def test_accept_reject_result_and_late(client, rt):
     thread = (await (await client.get(f"/api/v1/dossiers/{code}/messages", headers=h)).json())["messages"]
     assert "đã hoàn thành" in thread[-1]["text"] and thread[-1]["author"] == "officer"
     audit = (await (await client.get(f"/api/v1/dossiers/{code}", headers=h)).json())["audit"]
-    assert [e["action"] for e in audit][-2:] == ["result_ready", "completed"]
+    # the satisfaction survey is asked once the result is ready (services/surveys.py)
+    assert [e["action"] for e in audit][-3:] == ["result_ready", "survey_sent", "completed"]
     code2 = await seed_dossier(rt)
     rej = await client.post(
         f"/api/v1/dossiers/{code2}/reject", headers=h, json={"reason": "Không thuộc thẩm quyền"}
