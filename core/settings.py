@@ -96,6 +96,12 @@ class Settings:
     platform_timeout_s: float = 10.0
     media_download_timeout_s: float = 20.0
     media_link_ttl_s: int = 604800
+    # where received media may be fetched from (handlers/safe_fetch.py)
+    media_hosts: str = "zdn.vn,zadn.vn,fbcdn.net,fbsbx.com"  # CDN host suffixes, comma-separated
+    media_local_hosts: str = ""  # exact hosts fetched over http and on private addresses (tests only)
+    # replay guard: a signed event older than this (by the platform's own timestamp) is dropped
+    replay_window_s: int = 600
+    replay_skew_s: int = 120  # how far in the future a platform timestamp may be (clock skew)
 
     log_level: str = "INFO"
 
