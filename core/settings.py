@@ -62,6 +62,11 @@ class Settings:
     sender_max_attempts: int = 8
     sender_backoff_base_s: float = 1.0
     max_upload_bytes: int = 15_000_000
+    # web chat limits (handlers/webchat_sessions.py)
+    webchat_session_ttl_s: int = 15_552_000  # a signed web chat session lasts 180 days
+    webchat_new_sessions_per_min: int = 30  # per client address (0: no cap)
+    webchat_messages_per_min: int = 60  # per session (0: no cap)
+    webchat_uploads_per_min: int = 20  # per session (0: no cap)
 
     nlu_backend: str = "embedded"
     rasa_url: str = "http://rasa:5005"
