@@ -44,6 +44,9 @@ class Settings:
 
     host: str = "127.0.0.1"
     port: int = 8080
+    http_header_timeout_s: float = 15.0  # a request head (or an idle keep-alive) longer than this: closed
+    http_body_timeout_s: float = 120.0  # a request body not complete by then: 408, connection closed
+    http_max_bodies_per_client: int = 20  # requests with a body in progress per client address (503 over)
     public_base_url: str = "http://127.0.0.1:8080"
     secret_key: str = field(default="", metadata=SECRET)
     secret_key_previous: str = field(
@@ -67,6 +70,10 @@ class Settings:
     webchat_new_sessions_per_min: int = 30  # per client address (0: no cap)
     webchat_messages_per_min: int = 60  # per session (0: no cap)
     webchat_uploads_per_min: int = 20  # per session (0: no cap)
+
+    ocr_processes: int = 1  # processes that check photos and PDFs (0: a thread of this process)
+    ocr_queue_max: int = 4  # photo checks running or waiting at once per worker process
+    ocr_timeout_s: float = 90.0  # a check running longer is stopped (unreadable_file)
 
     nlu_backend: str = "embedded"
     rasa_url: str = "http://rasa:5005"

@@ -164,11 +164,15 @@ def served(
     tmp: Path,
     officers: tuple[tuple[str, str, str, str], ...] = (),
     before_start: Callable[[str], None] | None = None,
+    env: dict[str, str] | None = None,
+    port: int | None = None,
 ) -> Iterator[str]:
     """`python -m bot serve` as `make run` starts it (SQLite and the in-process queue under `tmp`),
     migrated, with the given officers (username, agency, role, password); yields the base URL.
-    `before_start(database_url)` may seed the database before the server starts."""
-    port = free_port()
+    `before_start(database_url)` may seed the database before the server starts; `env` adds or
+    overrides settings of the server process."""
+    port = port or free_port()
+    extra_env = env or {}
     database_url = f"sqlite+aiosqlite:///{tmp}/motcua.db"
     env = dict(
         os.environ,
@@ -179,6 +183,7 @@ def served(
         LOG_LEVEL="WARNING",
         PUBLIC_BASE_URL=f"http://127.0.0.1:{port}",
     )
+    env.update(extra_env)
     subprocess.run(
         [sys.executable, "-m", "bot", "db", "upgrade"], cwd=ROOT, env=env, check=True, capture_output=True
     )
