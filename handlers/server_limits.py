@@ -5,7 +5,8 @@
   connection, and a connection whose head is still incomplete is idle (`bot/__main__.py` passes
   the setting as `keepalive_timeout`).
 - A request body must be complete within HTTP_BODY_TIMEOUT_S of the head: otherwise the handler
-  is stopped and the answer is 408 with the connection closed.
+  is stopped and the answer is 408 with the connection closed. A request answered before its body
+  was read (a missing signature, a login redirect) closes the connection too.
 - At most HTTP_MAX_BODIES_PER_CLIENT requests with a body are in progress per client address
   (the address as handlers/auth.client_ip sees it, TRUSTED_PROXIES included); more are answered
   503 at once.
@@ -51,7 +52,12 @@ def install(app: web.Application, settings) -> None:
 
         timer = loop.call_later(body_timeout, check)
         try:
-            return await task
+            response = await task
+            _close_if_unread(request, response)
+            return response
+        except web.HTTPException as exc:  # answered before the body was read (401, 303, ...)
+            _close_if_unread(request, exc)
+            raise
         except asyncio.CancelledError:
             if not timed_out:
                 raise
@@ -65,3 +71,10 @@ def install(app: web.Application, settings) -> None:
                 del in_progress[ip]
 
     app.middlewares.append(limits)
+
+
+def _close_if_unread(request: web.Request, response: web.StreamResponse) -> None:
+    """An answer given before the body was read closes the connection: no lingering read of
+    a slow body after the answer (aiohttp's default waits up to 10 s for it)."""
+    if not request.content.is_eof():
+        response.force_close()
