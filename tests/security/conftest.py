@@ -98,6 +98,7 @@ def server(tmp_path_factory, target) -> Iterator[dict]:
         "PLATFORM_TIMEOUT_S": "3",
         "HTTP_BODY_TIMEOUT_S": str(kit.BODY_TIMEOUT_S),
         "HTTP_HEADER_TIMEOUT_S": str(kit.HEADER_TIMEOUT_S),
+        "OCR_TIMEOUT_S": "8",  # a photo check running longer is stopped (the endless PDF bomb)
         "LOG_LEVEL": "WARNING",
     }
 
