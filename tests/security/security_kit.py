@@ -37,6 +37,16 @@ def client_address() -> str:
     return f"203.0.{n // 250}.{n % 250 + 1}"
 
 
+async def fresh_minute(needed_s: float = 30.0) -> None:
+    """Wait for the next minute when fewer than `needed_s` seconds are left of this one: the rate
+    limits count per clock minute, and a test must not straddle two windows."""
+    import asyncio
+
+    left = 60 - time.time() % 60
+    if left < needed_s:
+        await asyncio.sleep(left + 0.1)
+
+
 def via(ip: str) -> dict[str, str]:
     return {"X-Forwarded-For": ip}
 

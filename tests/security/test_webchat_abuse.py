@@ -58,6 +58,7 @@ async def test_new_sessions_are_capped_per_client_address(server):
     base = server["base"]
     ip, neighbour = kit.client_address(), kit.client_address()
     statuses = []
+    await kit.fresh_minute()
     async with aiohttp.ClientSession() as http:
         for _ in range(40):  # a client that drops its cookie every time
             r = await http.get(base + "/chat", headers=kit.via(ip))
@@ -76,6 +77,7 @@ async def test_messages_are_capped_per_session(server):
     async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as http:
         await _session(http, base, ip)
         statuses = []
+        await kit.fresh_minute()
         for i in range(70):
             r = await http.post(
                 base + "/webchat/api/messages",
@@ -95,6 +97,7 @@ async def test_uploads_are_capped_per_session_before_the_body_is_read(server):
     async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as http:
         await _session(http, base, ip)
         statuses = []
+        await kit.fresh_minute()
         for i in range(25):
             form = aiohttp.FormData()
             form.add_field("client_message_id", f"upload-{i:04d}")
