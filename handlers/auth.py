@@ -16,6 +16,7 @@ import hashlib
 import hmac
 import ipaddress
 import json
+import logging
 import secrets
 import time
 from collections.abc import Callable
@@ -26,6 +27,8 @@ from sqlalchemy import select
 
 from core.db import Officer
 from services.officers import Principal
+
+log = logging.getLogger(__name__)
 
 SESSION_COOKIE = "motcua_officer"
 LOGIN_COOKIE = "motcua_login"
@@ -219,12 +222,17 @@ class Throttle:
         key = self._key(username, ip)
         r = self._client()
         if r is not None:
-            wait = await r.eval(_ACQUIRE, 1, self.prefix + key, self.max_failures, self.window_s)
-            return int(wait)
+            wait = int(await r.eval(_ACQUIRE, 1, self.prefix + key, self.max_failures, self.window_s))
+            if wait:
+                log.warning(
+                    "login attempt refused (locked out): %r from %s, %d s left", username[:64], ip, wait
+                )
+            return wait
         now = time.monotonic()  # no await from here on: atomic within the event loop
         stamps = [t for t in self._local.get(key, []) if t > now - self.window_s]
         if len(stamps) >= self.max_failures:
             self._local[key] = stamps
+            log.warning("login attempt refused (locked out): %r from %s", username[:64], ip)
             return max(int(stamps[0] + self.window_s - now), 1)
         stamps.append(now)
         self._local[key] = stamps
