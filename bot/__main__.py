@@ -69,7 +69,17 @@ def main(argv: list[str] | None = None) -> int:
         print(
             f"MotCua ({args.role}) on http://{host}:{port}  — web chat: http://{host}:{port}/chat", flush=True
         )
-        web.run_app(app, host=host, port=port, print=None, access_log=None, shutdown_timeout=5)
+        web.run_app(
+            app,
+            host=host,
+            port=port,
+            print=None,
+            access_log=None,
+            shutdown_timeout=5,
+            keepalive_timeout=settings.http_header_timeout_s,  # also bounds a slow request head
+            # after an answer given before the body was read: wait 1 s (not 10) for its rest
+            lingering_time=1.0,
+        )
         return 0
     if args.command == "chat":
         from bot.terminal import run_chat

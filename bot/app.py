@@ -17,7 +17,7 @@ log = logging.getLogger(__name__)
 
 def create_app(settings: Settings, *, role: str = "all", workers: int = 1) -> web.Application:
     """`role`: "web" (HTTP only), "worker" (no HTTP routes but health), or "all"."""
-    from handlers import health, platform, registry
+    from handlers import health, platform, registry, security_headers, server_limits
     from handlers.auth import trusted_networks
 
     trusted_networks(settings.trusted_proxies)  # a malformed TRUSTED_PROXIES stops the start here
@@ -27,6 +27,8 @@ def create_app(settings: Settings, *, role: str = "all", workers: int = 1) -> we
             runtime.add_channel(channel_class(runtime))
     app = web.Application(client_max_size=settings.max_upload_bytes + 1_000_000)
     app[RUNTIME] = runtime
+    security_headers.install(app, settings.public_base_url)  # CSP, nosniff, ... on every response
+    server_limits.install(app, settings)  # slow bodies: 408; bodies in progress per client capped
     app.add_routes(health.routes)
     if role in {"web", "all"}:
         for channel in runtime.channels.values():

@@ -7,6 +7,7 @@ import asyncio
 import contextlib
 import logging
 
+from bot import ocr_pool
 from bot.sender import Sender
 from bot.worker import Prepare, Worker
 from core import metrics
@@ -26,6 +27,7 @@ log = logging.getLogger(__name__)
 class Runtime:
     def __init__(self, settings: Settings) -> None:
         self.settings = ensure_secret_key(settings)
+        ocr_pool.configure(self.settings)  # photo checks in worker processes
         self.db = Database(self.settings.resolved_database_url)
         self.queue = create_queue(self.settings)
         self.media = MediaStore(self.settings.media_path)

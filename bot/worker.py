@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-import ocr
+from bot import ocr_pool
 from core import metrics, store
 from core.db import Database, Dossier, DossierDocument, MessageLog, SurveyAnswer
 from core.db.models import utcnow
@@ -187,7 +187,7 @@ class TurnContext:
         if not attachment.path:
             return {"quality": {"ok": False, "problems": ["unreadable_file"]}}
         path = self.media.full_path(attachment.path)
-        return await asyncio.to_thread(ocr.analyze, path, expect)
+        return await ocr_pool.analyze(path, expect)  # in another process: the loop stays free
 
     async def audit(self, action: str, data: dict[str, Any], dossier_id: int | None = None) -> None:
         store.audit(self.session, f"citizen:{self.conv.citizen_id}", action, data, dossier_id)

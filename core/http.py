@@ -10,8 +10,13 @@ import aiohttp
 
 
 class LazySession:
-    def __init__(self, timeout: Callable[[], aiohttp.ClientTimeout] | aiohttp.ClientTimeout) -> None:
+    def __init__(
+        self,
+        timeout: Callable[[], aiohttp.ClientTimeout] | aiohttp.ClientTimeout,
+        factory: Callable[[aiohttp.ClientTimeout], aiohttp.ClientSession] | None = None,
+    ) -> None:
         self._timeout = timeout
+        self._factory = factory  # builds the session (e.g. with a connector of its own)
         self._session: aiohttp.ClientSession | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
 
@@ -19,7 +24,9 @@ class LazySession:
         loop = asyncio.get_running_loop()
         if self._session is None or self._session.closed or self._loop is not loop:
             timeout = self._timeout() if callable(self._timeout) else self._timeout
-            self._session = aiohttp.ClientSession(timeout=timeout)
+            self._session = (
+                self._factory(timeout) if self._factory else aiohttp.ClientSession(timeout=timeout)
+            )
             self._loop = loop
         return self._session
 

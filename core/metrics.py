@@ -17,3 +17,9 @@ OUTBOX_RETRIES = Counter("motcua_outbox_retries_total", "Reply deliveries that w
 OUTBOX_FAILED = Counter("motcua_outbox_failed_total", "Replies given up on", ["channel"])
 DOSSIERS = Counter("motcua_dossiers_submitted_total", "Dossiers submitted", ["procedure"])
 WORKERS_BUSY = Gauge("motcua_worker_jobs_in_progress", "Jobs being worked on in this process")
+MEDIA_REFUSED = Counter(
+    "motcua_media_refused_total", "Attachment URLs refused by the fetch rules (SSRF guard)", ["channel"]
+)
+STALE_EVENTS = Counter(
+    "motcua_stale_events_total", "Signed webhook events dropped as older than the replay window", ["channel"]
+)

@@ -44,6 +44,9 @@ class Settings:
 
     host: str = "127.0.0.1"
     port: int = 8080
+    http_header_timeout_s: float = 15.0  # a request head (or an idle keep-alive) longer than this: closed
+    http_body_timeout_s: float = 120.0  # a request body not complete by then: 408, connection closed
+    http_max_bodies_per_client: int = 20  # requests with a body in progress per client address (503 over)
     public_base_url: str = "http://127.0.0.1:8080"
     secret_key: str = field(default="", metadata=SECRET)
     secret_key_previous: str = field(
@@ -63,6 +66,15 @@ class Settings:
     sender_max_attempts: int = 8
     sender_backoff_base_s: float = 1.0
     max_upload_bytes: int = 15_000_000
+    # web chat limits (handlers/webchat_sessions.py)
+    webchat_session_ttl_s: int = 15_552_000  # a signed web chat session lasts 180 days
+    webchat_new_sessions_per_min: int = 30  # per client address (0: no cap)
+    webchat_messages_per_min: int = 60  # per session (0: no cap)
+    webchat_uploads_per_min: int = 20  # per session (0: no cap)
+
+    ocr_processes: int = 1  # processes that check photos and PDFs (0: a thread of this process)
+    ocr_queue_max: int = 4  # photo checks running or waiting at once per worker process
+    ocr_timeout_s: float = 90.0  # a check running longer is stopped (unreadable_file)
 
     nlu_backend: str = "embedded"
     rasa_url: str = "http://rasa:5005"
@@ -97,6 +109,12 @@ class Settings:
     platform_timeout_s: float = 10.0
     media_download_timeout_s: float = 20.0
     media_link_ttl_s: int = 604800
+    # where received media may be fetched from (handlers/safe_fetch.py)
+    media_hosts: str = "zdn.vn,zadn.vn,fbcdn.net,fbsbx.com"  # CDN host suffixes, comma-separated
+    media_local_hosts: str = ""  # exact hosts fetched over http and on private addresses (tests only)
+    # replay guard: a signed event older than this (by the platform's own timestamp) is dropped
+    replay_window_s: int = 600
+    replay_skew_s: int = 120  # how far in the future a platform timestamp may be (clock skew)
 
     # analytics (issue 16)
     survey_off_channels: str = ""  # comma-separated channels where no satisfaction survey is asked

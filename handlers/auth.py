@@ -16,6 +16,7 @@ import hashlib
 import hmac
 import ipaddress
 import json
+import logging
 import secrets
 import time
 from collections.abc import Callable
@@ -26,6 +27,8 @@ from sqlalchemy import select
 
 from core.db import Officer
 from services.officers import Principal
+
+log = logging.getLogger(__name__)
 
 SESSION_COOKIE = "motcua_officer"
 LOGIN_COOKIE = "motcua_login"
@@ -211,6 +214,32 @@ class Throttle:
             self._redis = aioredis.Redis.from_url(self._url)
         return self._redis
 
+    async def acquire(self, username: str, ip: str) -> int:
+        """Count one attempt before the password is checked, atomically: 0 when it may go on,
+        else the seconds until another attempt is allowed (nothing counted). Concurrent guesses
+        therefore cannot all pass a check made before any of them failed; a success clears the
+        count (`succeeded`), a failure simply leaves its attempt counted."""
+        key = self._key(username, ip)
+        r = self._client()
+        if r is not None:
+            wait = int(await r.eval(_ACQUIRE, 1, self.prefix + key, self.max_failures, self.window_s))
+            if wait:
+                log.warning(
+                    "login attempt refused (locked out): %r from %s, %d s left", username[:64], ip, wait
+                )
+            return wait
+        now = time.monotonic()  # no await from here on: atomic within the event loop
+        stamps = [t for t in self._local.get(key, []) if t > now - self.window_s]
+        if len(stamps) >= self.max_failures:
+            self._local[key] = stamps
+            log.warning("login attempt refused (locked out): %r from %s", username[:64], ip)
+            return max(int(stamps[0] + self.window_s - now), 1)
+        stamps.append(now)
+        self._local[key] = stamps
+        if len(self._local) > 100_000:  # bound memory under a spray of names
+            self._local.clear()
+        return 0
+
     async def retry_after(self, username: str, ip: str) -> int:
         """Seconds until another attempt is allowed (0: allowed now)."""
         key = self._key(username, ip)
@@ -253,6 +282,20 @@ class Throttle:
             await self._redis.aclose()
             self._redis = None
 
+
+# KEYS[1] the counter; ARGV max attempts, window. Counts the attempt and answers 0, or answers the
+# seconds left (>= 1) without counting when the limit is reached.
+_ACQUIRE = """
+local n = tonumber(redis.call('GET', KEYS[1]) or '0')
+if n >= tonumber(ARGV[1]) then
+  local ttl = redis.call('TTL', KEYS[1])
+  if ttl < 1 then ttl = 1 end
+  return ttl
+end
+redis.call('INCR', KEYS[1])
+redis.call('EXPIRE', KEYS[1], ARGV[2])
+return 0
+"""
 
 THROTTLE = web.AppKey("officer_throttle", Throttle)
 

@@ -1,5 +1,9 @@
 """Download platform media at once, in the worker (the `prepare` hook, before the transaction).
 
+Only URLs the fetch rules allow are fetched (handlers/safe_fetch.py: https, the platforms' CDN
+hosts, public addresses only, redirects on the same host); a refused URL is a "download_failed"
+problem, counted in motcua_media_refused_total, never a request.
+
 Platform URLs expire, so every attachment of an event is fetched together, with a size cap
 (MAX_UPLOAD_BYTES), a timeout (MEDIA_DOWNLOAD_TIMEOUT_S) and content sniffing (the declared type
 is never trusted). The bytes go under MEDIA_DIR; the attachment then carries `path`, or a
@@ -17,6 +21,8 @@ import aiohttp
 
 from core.events import Attachment, InboundEvent
 from core.http import LazySession
+from core.metrics import MEDIA_REFUSED
+from handlers import safe_fetch
 
 log = logging.getLogger(__name__)
 
@@ -33,11 +39,13 @@ class MediaFetcher:
         self.media = media
         self.channel = channel
         self.attempts = attempts
+        self.policy = safe_fetch.Policy.from_settings(settings)
         self._http = LazySession(
             lambda: aiohttp.ClientTimeout(
                 total=settings.media_download_timeout_s,
                 sock_connect=min(10.0, settings.media_download_timeout_s),
-            )
+            ),
+            factory=lambda timeout: safe_fetch.session(self.policy, timeout),
         )
 
     async def close(self) -> None:
@@ -63,8 +71,10 @@ class MediaFetcher:
 
     async def fetch(self, att: Attachment) -> Attachment:
         url = att.url or ""
-        if not url.startswith(("https://", "http://")):
-            return dataclasses.replace(att, problem="download_failed")
+        try:
+            self.policy.check(url)
+        except safe_fetch.Refused as exc:
+            return self._refused(att, exc)
         limit = self.settings.max_upload_bytes
         if att.size and att.size > limit:
             return dataclasses.replace(att, problem="too_large")
@@ -75,7 +85,11 @@ class MediaFetcher:
                 break
             except _TooLarge:
                 return dataclasses.replace(att, problem="too_large")
+            except safe_fetch.Refused as exc:
+                return self._refused(att, exc)
             except (TimeoutError, aiohttp.ClientError, OSError) as exc:
+                if safe_fetch.refused_connection(exc):
+                    return self._refused(att, exc)
                 last = exc
                 if attempt + 1 < self.attempts:
                     await asyncio.sleep(0.3 * (attempt + 1))
@@ -86,17 +100,10 @@ class MediaFetcher:
             return dataclasses.replace(att, problem="download_failed")
         return await asyncio.to_thread(self.media.attachment, data, self.channel, received=att)
 
+    def _refused(self, att: Attachment, exc: Exception) -> Attachment:
+        log.warning("refused to fetch a %s attachment: %s", self.channel, exc)
+        MEDIA_REFUSED.labels(self.channel).inc()
+        return dataclasses.replace(att, problem="download_failed")
+
     async def _download(self, url: str, limit: int) -> bytes:
-        async with self._http().get(url, allow_redirects=True) as resp:
-            if resp.status != 200:
-                raise aiohttp.ClientResponseError(
-                    resp.request_info, resp.history, status=resp.status, message=f"HTTP {resp.status}"
-                )
-            if resp.content_length is not None and resp.content_length > limit:
-                raise _TooLarge()
-            data = bytearray()
-            async for chunk in resp.content.iter_chunked(256 * 1024):
-                data.extend(chunk)
-                if len(data) > limit:
-                    raise _TooLarge()
-            return bytes(data)
+        return await safe_fetch.get(self._http(), self.policy, url, limit, _TooLarge)

@@ -35,6 +35,7 @@ from core.http import LazySession
 from core.hub import Hub
 from handlers.media_fetch import MediaFetcher
 from handlers.platform import cut_title, numbered_list, signed_media_url, split_text, webhook_body
+from handlers.replay import keep_fresh
 
 log = logging.getLogger(__name__)
 
@@ -254,7 +255,7 @@ class MessengerChannel(Channel):
             events = self.parse(raw)
         except ValueError:  # Malformed included
             return web.Response(status=400, text="malformed")
-        queued = [e for e in events if e.kind not in NOT_QUEUED]
+        queued = [e for e in keep_fresh(events, self.settings) if e.kind not in NOT_QUEUED]
         if queued:  # every item of the batch at once, in one Redis round trip
             try:
                 await asyncio.gather(*(self.hub.submit(e) for e in queued))

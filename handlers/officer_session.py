@@ -97,7 +97,7 @@ async def login(request: web.Request) -> web.Response:
     password = str(posted.get("password", ""))[:1024]
     th = request.app[auth.THROTTLE]
     ip = auth.client_ip(request, rt.settings.trusted_proxies)
-    wait = await th.retry_after(username, ip)
+    wait = await th.acquire(username, ip)  # counted before the password is checked (atomic)
     if wait:
         minutes = max(1, (wait + 59) // 60)
         response = _login_form(
@@ -106,8 +106,7 @@ async def login(request: web.Request) -> web.Response:
         response.headers["Retry-After"] = str(wait)
         return response
     officer = await auth.authenticate(rt.db, username, password) if username and password else None
-    if officer is None:
-        await th.failed(username, ip)
+    if officer is None:  # the attempt stays counted
         return _login_form(request, TEXTS("login.bad_credentials"), status=401, username=username)
     await th.succeeded(username, ip)
     response = web.HTTPSeeOther(safe_next(str(posted.get("next", ""))))

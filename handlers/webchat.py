@@ -1,7 +1,9 @@
 """The web chat channel: a page at /chat and a small JSON API under /webchat/api.
 
-The browser is identified by a random cookie (128 bits); its thread is the conversation
-`web:{cookie}`. Messages and uploads are accepted into the queue and answered 202 at once; the
+The browser is identified by a signed, expiring session cookie the page issues
+(handlers/webchat_sessions.py: 128 random bits, capped per client address per minute); its
+thread is the conversation `web:{session id}`. Messages and uploads are limited per session per
+minute (429 with a notice). Messages and uploads are accepted into the queue and answered 202 at once; the
 page long-polls for the thread (the citizen's own turns and every reply the sender delivered).
 """
 
@@ -9,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import re
-import secrets
 import uuid
 from pathlib import Path
 from typing import Any
@@ -21,12 +22,12 @@ from core.channel import Channel, Malformed
 from core.db import Conversation, Dossier, MessageLog, Outbox
 from core.events import InboundEvent
 from core.hub import RUNTIME
+from handlers import auth, rate_limit, webchat_sessions
 from handlers.channel_texts import TEXTS
 from handlers.files import stored_file
 
 STATIC = Path(__file__).resolve().parent / "static"
 COOKIE = "motcua_web"
-_TOKEN = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
 _CLIENT_ID = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 POLL_SECONDS = 20.0
 MAX_TEXT = 4000  # characters of one message kept; a longer one is cut and the browser told so
@@ -46,6 +47,10 @@ class WebChannel(Channel):
             web.get("/webchat/api/messages", get_messages),
             web.get("/webchat/media/{message_id}", media),
         ]
+
+    def setup(self, app: web.Application) -> None:
+        super().setup(app)
+        rate_limit.install(app, self.hub.settings)
 
     def parse(self, body: Any, *, user: str = "") -> list[InboundEvent]:
         """The event of a message the browser posted ({"text"} or a quick reply's {"payload"},
@@ -80,6 +85,8 @@ class WebChannel(Channel):
             return web.json_response(
                 {"error": "no_session", "message": TEXTS("webchat.no_session")}, status=401
             )
+        if not await _within(request, "m", token, request.app[RUNTIME].settings.webchat_messages_per_min):
+            return _rate_limited()
         try:
             body = await request.json()
         except ValueError:
@@ -101,6 +108,8 @@ class WebChannel(Channel):
         if token is None:
             return web.json_response({"error": "no_session"}, status=401)
         rt = request.app[RUNTIME]
+        if not await _within(request, "u", token, rt.settings.webchat_uploads_per_min):
+            return _rate_limited()  # before the body is read
         try:
             reader = await request.multipart()
         except (AssertionError, ValueError, KeyError):
@@ -130,13 +139,21 @@ def _number(n: int) -> str:
 
 
 def _visitor(request: web.Request) -> str | None:
-    token = request.cookies.get(COOKIE)
-    return token if token and _TOKEN.match(token) else None
+    """The session id of the request's cookie when the server issued it and it is unexpired."""
+    s = request.app[RUNTIME].settings
+    return webchat_sessions.session_id(s.secret_key, request.cookies.get(COOKIE), s.webchat_session_ttl_s)
 
 
-def _with_cookie(response: web.StreamResponse, token: str) -> web.StreamResponse:
-    response.set_cookie(COOKIE, token, max_age=180 * 86400, httponly=True, samesite="Lax", path="/")
-    return response
+async def _within(request: web.Request, kind: str, key: str, limit: int) -> bool:
+    return await request.app[rate_limit.LIMITER].hit(f"{kind}:{key}", limit)
+
+
+def _rate_limited() -> web.Response:
+    return web.json_response(
+        {"error": "rate_limited", "message": TEXTS("webchat.rate_limited")},
+        status=429,
+        headers={"Retry-After": "60"},
+    )
 
 
 def _message_id(value: Any) -> str:
@@ -168,9 +185,32 @@ async def _read_upload(reader, limit: int) -> tuple[str | None, str | None, byte
 
 
 async def chat_page(request: web.Request) -> web.StreamResponse:
+    """The page, with a new signed session unless the browser holds a valid one (new sessions
+    are capped per client address per minute: over the cap, 429 and a notice)."""
+    s = request.app[RUNTIME].settings
+    cookie = None
+    if _visitor(request) is None:
+        ip = auth.client_ip(request, s.trusted_proxies)
+        if not await _within(request, "s", ip, s.webchat_new_sessions_per_min):
+            return web.Response(
+                status=429,
+                text=TEXTS("webchat.too_many_sessions"),
+                headers={"Retry-After": "60", "Cache-Control": "no-store"},
+            )
+        cookie, _ = webchat_sessions.issue(s.secret_key)
     html = (STATIC / "chat.html").read_text(encoding="utf-8").replace("{{MAX_TEXT}}", str(MAX_TEXT))
     response = web.Response(text=html, content_type="text/html", headers={"Cache-Control": "no-store"})
-    return _with_cookie(response, _visitor(request) or secrets.token_urlsafe(16))
+    if cookie is not None:
+        response.set_cookie(
+            COOKIE,
+            cookie,
+            max_age=s.webchat_session_ttl_s,
+            httponly=True,
+            samesite="Lax",
+            path="/",
+            secure=s.public_base_url.startswith("https://"),
+        )
+    return response
 
 
 async def static(request: web.Request) -> web.StreamResponse:

@@ -30,6 +30,7 @@ from core.http import LazySession
 from core.hub import Hub
 from handlers.media_fetch import MediaFetcher
 from handlers.platform import cut_title, numbered_list, signed_media_url, split_text, webhook_body
+from handlers.replay import keep_fresh
 from handlers.zalo_tokens import TokenError, ZaloTokens
 
 __all__ = ["Malformed", "TokenError", "ZaloChannel", "ZaloTokens", "parse", "signature", "verify"]
@@ -255,7 +256,7 @@ class ZaloChannel(Channel):
             events = self.parse(raw)
         except Malformed as exc:
             return web.Response(status=400, text=f"malformed: {exc}")
-        for event in events:
+        for event in keep_fresh(events, self.settings):  # a stale (replayed) event: 200, dropped
             if event.kind in NOT_QUEUED:
                 continue
             try:

@@ -59,12 +59,11 @@ async def token(request: web.Request) -> web.Response:
     rt = request.app[RUNTIME]
     th = request.app[auth.THROTTLE]
     ip = auth.client_ip(request, rt.settings.trusted_proxies)
-    wait = await th.retry_after(creds.username, ip)
+    wait = await th.acquire(creds.username, ip)  # counted before the password is checked (atomic)
     if wait:
         raise ApiError(429, "too_many_attempts", headers={"Retry-After": str(wait)}, retry_after=wait)
     officer = await auth.authenticate(rt.db, creds.username, creds.password)
-    if officer is None:
-        await th.failed(creds.username, ip)
+    if officer is None:  # the attempt stays counted
         raise ApiError(401, "bad_credentials")
     await th.succeeded(creds.username, ip)
     return web.json_response(

@@ -110,7 +110,11 @@
           say(answer.notice || "", Boolean(answer.notice));
           return;
         }
-        if (r.status < 500) { say("Tin nhắn chưa gửi được. Bạn tải lại trang giúp mình.", true); return; }
+        if (r.status < 500) {
+          const answer = await r.json().catch(() => ({}));
+          say(answer.message || "Tin nhắn chưa gửi được. Bạn tải lại trang giúp mình.", true);
+          return;
+        }
       } catch (e) { /* network: retry */ }
       say("Mạng chập chờn, đang gửi lại…");
       await new Promise(res => setTimeout(res, 1000 * (attempt + 1)));
@@ -127,7 +131,8 @@
     try {
       const r = await fetch("/webchat/api/upload", { method: "POST", body: data });
       if (r.ok) { say(""); pendingOn("Đang kiểm tra ảnh…"); return; }
-      say("Ảnh chưa gửi được, bạn thử lại giúp mình.", true);
+      const answer = await r.json().catch(() => ({}));
+      say(answer.message || "Ảnh chưa gửi được, bạn thử lại giúp mình.", true);
     } catch (e) { say("Ảnh chưa gửi được, bạn kiểm tra mạng rồi thử lại.", true); }
     pendingOff();
   }

@@ -52,6 +52,7 @@ def platform_overrides(fake_zalo: FakeZalo, fake_graph: FakeGraph) -> dict[str, 
         graph_api_base=fake_graph.base_url,
         media_download_timeout_s=3.0,
         platform_timeout_s=3.0,
+        media_local_hosts="127.0.0.1",  # the fakes' CDN: plain http on loopback, for tests only
     )
 
 

@@ -1,6 +1,6 @@
 """Property-based run of the API against its own OpenAPI description (schemathesis + Hypothesis):
-whatever the generated requests, with and without a valid token, no answer is a 5xx and every
-error is JSON. A real server process (SQLite, in-process queue) with one filed dossier; half the
+whatever the generated requests, with a valid token of every role (officer, supervisor, analyst,
+admin) and without one, no answer is a 5xx and every error is JSON. A real server process (SQLite, in-process queue) with one filed dossier; half the
 generated requests aim at that dossier's code so the actions run for real."""
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from officer_kit import seed_dossier
 from support import served
 
 PASSWORD = "mat-khau-schemathesis-1"
+ROLE_USERS = {"officer": "lan", "supervisor": "hoa", "analyst": "minh", "admin": "tuan"}
 STATS: dict[str, int] = {}
 COUNTER = itertools.count()
 EXAMPLES = int(os.environ.get("MOTCUA_SCHEMATHESIS_EXAMPLES", "25"))
@@ -45,30 +46,33 @@ def api_server(tmp_path_factory):
     codes: list[str] = []
     with served(
         tmp,
-        officers=(("lan", "DEMO", "officer", PASSWORD),),
+        officers=tuple((name, "DEMO", role, PASSWORD) for role, name in ROLE_USERS.items()),
         before_start=lambda url: codes.extend(asyncio.run(_seed(url))),
     ) as base:
-        req = urllib.request.Request(
-            base + "/api/v1/auth/token",
-            method="POST",
-            data=json.dumps({"username": "lan", "password": PASSWORD}).encode(),
-            headers={"Content-Type": "application/json"},
-        )
-        token = json.loads(urllib.request.urlopen(req, timeout=10).read())["access_token"]
-        yield base, token, codes
+        tokens = []
+        for name in ROLE_USERS.values():
+            req = urllib.request.Request(
+                base + "/api/v1/auth/token",
+                method="POST",
+                data=json.dumps({"username": name, "password": PASSWORD}).encode(),
+                headers={"Content-Type": "application/json"},
+            )
+            tokens.append(json.loads(urllib.request.urlopen(req, timeout=10).read())["access_token"])
+        yield base, tokens, codes
     server_log = (tmp / "server.log").read_text(errors="replace")
     assert "Traceback" not in server_log, server_log[-4000:]
 
 
-def _check(case, token: str, codes: list[str]) -> None:
+def _check(case, tokens: list[str], codes: list[str]) -> None:
     i = next(COUNTER)
     if "code" in (case.path_parameters or {}) and i % 3:
         case.path_parameters["code"] = codes[i % len(codes)]
-    headers = {} if i % 7 == 6 else {"Authorization": f"Bearer {token}"}
+    role = i % len(tokens)  # every role in turn
+    headers = {} if i % 7 == 6 else {"Authorization": f"Bearer {tokens[role]}"}
     response = case.call(headers=headers, timeout=10)
-    STATS[f"{case.method} {case.path} {response.status_code}"] = (
-        STATS.get(f"{case.method} {case.path} {response.status_code}", 0) + 1
-    )
+    who = "none" if not headers else list(ROLE_USERS)[role]
+    key = f"{case.method} {case.path} {who} {response.status_code}"
+    STATS[key] = STATS.get(key, 0) + 1
     assert response.status_code < 500, (
         case.method,
         case.formatted_path,
@@ -85,7 +89,7 @@ def _check(case, token: str, codes: list[str]) -> None:
 def test_no_server_error_whatever_the_request(api_server):
     """(schemathesis' own pytest plugin does not run under pytest 9: the operations are walked here,
     each with Hypothesis' @given over the operation's case strategy.)"""
-    base, token, codes = api_server
+    base, tokens, codes = api_server
     schema = schemathesis.openapi.from_url(base + "/api/v1/openapi.json")
     ran = []
     for result in schema.get_all_operations():
@@ -105,7 +109,7 @@ def test_no_server_error_whatever_the_request(api_server):
             )
             @hypothesis.given(case=strategy)
             def run(case):
-                _check(case, token, codes)
+                _check(case, tokens, codes)
 
             try:
                 run()
@@ -113,6 +117,8 @@ def test_no_server_error_whatever_the_request(api_server):
                 continue
             ran.append(f"{operation.label} ({mode.value})")
     assert len(ran) >= 25, ran
+    for role in [*ROLE_USERS, "none"]:  # each role's token was really exercised
+        assert any(f" {role} " in key for key in STATS), role
     print(
         "\nschemathesis:", sum(STATS.values()), "requests;", json.dumps(dict(sorted(STATS.items())), indent=0)
     )

@@ -1,0 +1,89 @@
+"""Photo and PDF checks in worker processes, so that a hostile upload (a decompression bomb, a
+PDF of a thousand pages) costs a bounded number of other processes' CPU and never the event
+loop of the process that answers HTTP (logins, webhooks) — in the `all` role they share one.
+
+OCR_PROCESSES processes (spawned, not forked: the parent has threads) take the checks; at most
+OCR_QUEUE_MAX checks wait or run at once per event loop, further callers wait their turn (the
+bounded queue). A check that runs longer than OCR_TIMEOUT_S, or kills its process, ends with an
+"unreadable_file" verdict and a fresh pool. OCR_PROCESSES=0 runs the checks in a thread instead.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import multiprocessing
+import threading
+import weakref
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from pathlib import Path
+from typing import Any
+
+import ocr
+
+log = logging.getLogger(__name__)
+
+_lock = threading.Lock()
+_pool: ProcessPoolExecutor | None = None
+_config = {"processes": 1, "queue": 4, "timeout": 60.0}
+_gates: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Semaphore] = weakref.WeakKeyDictionary()
+
+
+def configure(settings) -> None:
+    _config.update(
+        processes=settings.ocr_processes, queue=max(1, settings.ocr_queue_max), timeout=settings.ocr_timeout_s
+    )
+
+
+def _executor() -> ProcessPoolExecutor:
+    global _pool
+    with _lock:
+        if _pool is None:
+            _pool = ProcessPoolExecutor(
+                max_workers=int(_config["processes"]), mp_context=multiprocessing.get_context("spawn")
+            )
+        return _pool
+
+
+def _reset(pool: ProcessPoolExecutor) -> None:
+    """Drop a pool that broke or hangs: kill its processes, the next check starts a new one."""
+    global _pool
+    with _lock:
+        if _pool is pool:
+            _pool = None
+    for process in list(getattr(pool, "_processes", {}).values()):  # no public way to kill
+        process.kill()
+    pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _gate() -> asyncio.Semaphore:
+    loop = asyncio.get_running_loop()
+    gate = _gates.get(loop)
+    if gate is None:
+        gate = _gates[loop] = asyncio.Semaphore(int(_config["queue"]))
+    return gate
+
+
+def _failed(detail: str) -> dict[str, Any]:
+    return {"file": "", "quality": {"ok": False, "problems": ["unreadable_file"], "metrics": {}},
+            "document": None, "timings_ms": {}, "detail": detail}  # fmt: skip
+
+
+async def analyze(path: str | Path, expect: str | None = None) -> dict[str, Any]:
+    """`ocr.analyze(path, expect)` off this process (or in a thread with OCR_PROCESSES=0)."""
+    if int(_config["processes"]) <= 0:
+        return await asyncio.to_thread(ocr.analyze, path, expect)
+    async with _gate():
+        pool = _executor()
+        try:
+            future = asyncio.wrap_future(pool.submit(ocr.analyze, str(path), expect))
+            return await asyncio.wait_for(future, timeout=float(_config["timeout"]))
+        except TimeoutError:
+            log.warning("photo check of %s took over %ss: stopped", path, _config["timeout"])
+            _reset(pool)
+            return _failed("timeout")
+        except BrokenProcessPool:
+            log.warning("photo check of %s ended its process: a new pool is started", path)
+            _reset(pool)
+            return _failed("crashed")

@@ -1,0 +1,107 @@
+"""Officer login under attack: concurrent guesses cannot get past the throttle (the attempt is
+counted before the password is checked), the locked-out officer is told in Vietnamese, each login
+rotates the session, and the cookies are HttpOnly and SameSite (Secure under https)."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+
+import aiohttp
+import pytest
+import security_kit as kit
+from aiohttp.test_utils import TestClient, TestServer
+
+from handlers import auth
+
+
+async def test_concurrent_api_guesses_cannot_pass_the_throttle(server):
+    base, ip = server["base"], kit.client_address()
+    async with aiohttp.ClientSession() as http:
+
+        async def guess(i: int) -> int:
+            body = {"username": "ghost", "password": f"doan-mat-khau-{i:04d}"}
+            r = await http.post(base + "/api/v1/auth/token", json=body, headers=kit.via(ip))
+            return r.status
+
+        statuses = await asyncio.gather(*(guess(i) for i in range(40)))
+        assert statuses.count(401) == auth.THROTTLE_MAX_FAILURES, statuses  # checked: exactly the limit
+        assert statuses.count(429) == 40 - auth.THROTTLE_MAX_FAILURES
+        right = {"username": "ghost", "password": kit.PASSWORD}
+        locked = await http.post(base + "/api/v1/auth/token", json=right, headers=kit.via(ip))
+        assert locked.status == 429 and int(locked.headers["Retry-After"]) > 0
+
+
+async def _login_form(http, base: str, ip: str) -> str:
+    page = await http.get(base + "/officer/login", headers=kit.via(ip))
+    return re.search(r'name="csrf" value="([^"]+)"', await page.text()).group(1)
+
+
+async def test_concurrent_console_guesses_cannot_pass_the_throttle_and_the_officer_is_told(server):
+    base, ip = server["base"], kit.client_address()
+    async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as http:
+        csrf = await _login_form(http, base, ip)
+
+        async def guess(i: int) -> int:
+            form = {"username": "ghost", "password": f"doan-{i:06d}", "csrf": csrf}
+            r = await http.post(
+                base + "/officer/login", data=form, headers=kit.via(ip), allow_redirects=False
+            )
+            return r.status
+
+        statuses = await asyncio.gather(*(guess(i) for i in range(30)))
+        assert statuses.count(401) == auth.THROTTLE_MAX_FAILURES and statuses.count(429) == 25, statuses
+        form = {"username": "ghost", "password": kit.PASSWORD, "csrf": csrf}
+        locked = await http.post(
+            base + "/officer/login", data=form, headers=kit.via(ip), allow_redirects=False
+        )
+        text = await locked.text()
+        assert locked.status == 429 and "quá nhiều lần" in text and "phút" in text
+
+
+async def test_each_login_rotates_the_session_and_cookies_are_guarded(server):
+    base = server["base"]
+    seen = []
+    for _ in range(2):
+        ip = kit.client_address()
+        async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as http:
+            csrf = await _login_form(http, base, ip)
+            planted = "planted-by-an-attacker"
+            http.cookie_jar.update_cookies({auth.SESSION_COOKIE: planted})
+            form = {"username": "lan", "password": kit.PASSWORD, "csrf": csrf, "next": "/officer"}
+            r = await http.post(
+                base + "/officer/login", data=form, headers=kit.via(ip), allow_redirects=False
+            )
+            assert r.status == 303
+            cookie = r.cookies[auth.SESSION_COOKIE]
+            assert cookie.value != planted and cookie["httponly"] and cookie["samesite"] in {"Lax", "Strict"}
+            assert not cookie["secure"]  # served over plain http in this suite
+            assert r.cookies[auth.LOGIN_COOKIE].value == ""  # the pre-login cookie is dropped
+            seen.append(cookie.value)
+    assert seen[0] != seen[1]
+
+
+@pytest.mark.parametrize("backend", ["embedded"], indirect=True)
+async def test_cookies_are_secure_when_served_over_https(backend_settings):
+    from bot.app import create_app
+
+    settings = backend_settings.with_overrides(public_base_url="https://motcua.example.gov.vn")
+    async with TestClient(TestServer(create_app(settings, role="web"))) as c:
+        chat = await c.get("/chat")
+        assert chat.cookies["motcua_web"]["secure"] and chat.cookies["motcua_web"]["httponly"]
+        assert "max-age=" in chat.headers["Strict-Transport-Security"]
+        login = await c.get("/officer/login")
+        assert login.cookies[auth.LOGIN_COOKIE]["secure"]
+
+
+async def test_the_redis_throttle_is_atomic_too(production_settings):
+    """The same race against the Redis counter shared by several web processes."""
+    throttles = [auth.Throttle(production_settings) for _ in range(3)]  # three web processes
+    try:
+        waits = await asyncio.gather(*(throttles[i % 3].acquire("lan", "198.51.100.7") for i in range(30)))
+        assert waits.count(0) == auth.THROTTLE_MAX_FAILURES and all(w > 0 for w in waits if w)
+        await throttles[0].succeeded("lan", "198.51.100.7")
+        assert await throttles[1].acquire("lan", "198.51.100.7") == 0
+    finally:
+        for t in throttles:
+            await t.close()
