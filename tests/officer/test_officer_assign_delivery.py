@@ -157,7 +157,9 @@ async def test_result_collected_closes_the_dossier_from_the_console(client, rt):
             )
         ).json()
     )["messages"]
-    assert "đã hoàn thành" in thread[-1]["text"] and "nhận bản chính lúc 9 giờ" in thread[-1]["text"]
+    done = [m["text"] for m in thread if "đã hoàn thành" in m["text"]]
+    assert done and "nhận bản chính lúc 9 giờ" in done[-1]
+    assert "đánh giá" in thread[-1]["text"]  # then the satisfaction survey, once per dossier (issue 16)
     again = await client.post(
         f"/officer/dossiers/{code}/complete", data={"csrf": csrf}, allow_redirects=False
     )
