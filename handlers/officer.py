@@ -34,9 +34,8 @@ from handlers.officer_render import (
 )
 from handlers.officer_session import csrf, current, require
 from services import actions, dossier_views
-from services.assignments import agency_officers, assign
+from services.assignments import agency_officers, assign, claim
 from services.dossiers import MAX_PAGE, VISIBLE, DossierError, InvalidInput, S, find_dossier, local_today
-from services.officers import Role
 
 routes = web.RouteTableDef()
 
@@ -143,8 +142,7 @@ async def dossier_page(request: web.Request) -> web.Response:
             d = await find_dossier(rt, who, d.code) or d
         except DossierError:
             pass
-    if who.role == Role.OFFICER:  # the first officer to open it handles it
-        await assign(rt, who, d)
+    await claim(rt, who, d)  # the first acting officer to open it handles it
     link = _link(request, who)
     detail = await dossier_views.dossier_detail(rt, d, link)
     messages = await dossier_views.thread(rt, d.conversation_id, link)
