@@ -244,6 +244,8 @@ async def act(request: web.Request) -> web.Response:
     if not who.can_act or (name is None and not who.supervises):
         raise forbidden("forbidden_role")
     page = f"/officer/dossiers/{code}"
+    if name == "reject" and posted.get("confirm") != "1":  # refusing needs an explicit confirmation
+        raise web.HTTPSeeOther(f"{page}?err=confirm_reject#reject")
     if name == "supplement" and not posted.getall("doc", []):
         raise web.HTTPSeeOther(f"{page}?err=no_documents#supplement")
     try:
