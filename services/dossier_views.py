@@ -18,8 +18,8 @@ from core.texts import Texts
 from services import conversations
 from services.applicants import applicants
 from services.audit_lines import actor_name, sentence
-from services.reading_notes import reading_notes
 from services.dossiers import PENDING, VISIBLE, S, allowed_actions, due_soon_limit, due_state, local_today
+from services.reading_notes import reading_notes
 
 if TYPE_CHECKING:
     from services.officers import Principal
