@@ -97,6 +97,9 @@ class Settings:
     media_download_timeout_s: float = 20.0
     media_link_ttl_s: int = 604800
 
+    # officer console: the conversation inbox
+    inbox_sla_minutes: float = 15.0
+
     log_level: str = "INFO"
 
     # ---- derived paths -------------------------------------------------------------

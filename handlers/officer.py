@@ -19,7 +19,7 @@ from aiohttp import web
 
 from core.db import Dossier
 from core.hub import RUNTIME
-from handlers import auth, officer_media, officer_session
+from handlers import auth, officer_inbox, officer_media, officer_session
 from handlers.officer_render import (
     AUTHOR_LABELS,
     DELIVERY_LABELS,
@@ -33,7 +33,7 @@ from handlers.officer_render import (
     render,
 )
 from handlers.officer_session import csrf, current, require
-from services import actions, dossier_views
+from services import actions, dossier_views, threads
 from services.assignments import agency_officers, assign, claim
 from services.dossiers import MAX_PAGE, VISIBLE, DossierError, InvalidInput, S, find_dossier, local_today
 
@@ -57,6 +57,7 @@ def setup(app: web.Application) -> None:
     """Register the console (its login shares the app's throttle with the API's token route)."""
     auth.install_throttle(app, app[RUNTIME].settings)
     app.add_routes(officer_session.routes)
+    app.add_routes(officer_inbox.routes)
     app.add_routes(routes)
     app.add_routes(officer_media.routes)
 
@@ -146,6 +147,7 @@ async def dossier_page(request: web.Request) -> web.Response:
     link = _link(request, who)
     detail = await dossier_views.dossier_detail(rt, d, link)
     messages = await dossier_views.thread(rt, d.conversation_id, link)
+    await threads.mark_read(rt, who, d.conversation_id)
     proc = rt.engine.catalog.get(d.procedure)
     field_labels = {f.key: f.label for f in proc.fields} if proc else {}
     ok = request.query.get("ok")
@@ -187,6 +189,8 @@ async def thread_json(request: web.Request) -> web.Response:
     messages = await dossier_views.thread(rt, d.conversation_id, link, after)
     recent = await dossier_views.thread(rt, d.conversation_id, link, 0) if after else messages
     delivery = {str(m["id"]): m["delivery"] for m in recent[-200:] if m["delivery"]}
+    if messages:
+        await threads.mark_read(rt, who, d.conversation_id, messages[-1]["id"])
     for m in messages:
         m["at_local"] = local_time(m["at"], rt.settings.timezone)
         m["author_label"] = AUTHOR_LABELS.get(m["author"], m["author"])

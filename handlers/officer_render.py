@@ -88,6 +88,7 @@ def render(name: str, http_status: int = 200, tz: str = "Asia/Ho_Chi_Minh", **co
         role_labels=TEXTS.get("roles"),
         channel_labels=TEXTS.get("channels"),
         doc_type_labels=TEXTS.get("doc_types"),
+        match_labels=TEXTS.get("search_match"),
         tz=tz,
         **context,
     )

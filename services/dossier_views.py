@@ -19,6 +19,7 @@ from services import conversations
 from services.applicants import applicants
 from services.audit_lines import actor_name, sentence
 from services.dossiers import PENDING, VISIBLE, S, allowed_actions, due_soon_limit, due_state, local_today
+from services.inbox import unread_counts
 from services.reading_notes import reading_notes
 
 if TYPE_CHECKING:
@@ -94,6 +95,9 @@ async def list_dossiers(
         ).scalar_one()
         assignees = await assignee_names(s, [d.id for d in rows])
         people = await applicants(s, list(rows))
+        unread = await unread_counts(
+            s, who.id, [d.conversation_id for d in rows], {d.conversation_id: d.submitted_at for d in rows}
+        )
     catalog = rt.engine.catalog
     items = [
         {
@@ -107,6 +111,7 @@ async def list_dossiers(
             "assignee": assignees.get(d.id),
             "applicant_name": people[d.id].name if who.can_read_personal else None,
             "supplemented_at": _iso(d.supplemented_at),
+            "unread": unread.get(d.conversation_id, 0),
             "days_late": (today - d.due_date).days if due_state(d, today) == "overdue" else None,
         }
         for d in rows

@@ -10,6 +10,7 @@ queue without personal data and cannot act. Errors are JSON: `{"error": CODE, "m
     security.py  the bearer token
     bodies.py    request bodies (pydantic models) and query parameters
     routes.py    the routes
+    inbox_routes.py  the conversation inbox and search
     openapi.py   the served description (openapi.yml + the models' schemas)
 """
 
@@ -19,7 +20,7 @@ from aiohttp import web
 
 from core.hub import RUNTIME
 from handlers import auth
-from handlers.api import openapi, routes
+from handlers.api import inbox_routes, openapi, routes
 from handlers.api.errors import json_errors
 
 
@@ -28,4 +29,5 @@ def setup(app: web.Application) -> None:
     auth.install_throttle(app, app[RUNTIME].settings)
     app.middlewares.append(json_errors)
     app.add_routes(routes.routes)
+    app.add_routes(inbox_routes.routes)
     app.add_routes(openapi.routes)
