@@ -19,7 +19,7 @@ from aiohttp import web
 
 from core.db import Dossier
 from core.hub import RUNTIME
-from handlers import auth, officer_inbox, officer_media, officer_session
+from handlers import auth, canned, officer_extras, officer_inbox, officer_media, officer_session
 from handlers.officer_render import (
     AUTHOR_LABELS,
     DELIVERY_LABELS,
@@ -33,7 +33,7 @@ from handlers.officer_render import (
     render,
 )
 from handlers.officer_session import csrf, current, require
-from services import actions, dossier_views, threads
+from services import actions, dossier_views, notes, threads
 from services.assignments import agency_officers, assign, claim
 from services.dossiers import MAX_PAGE, VISIBLE, DossierError, InvalidInput, S, find_dossier, local_today
 
@@ -58,6 +58,7 @@ def setup(app: web.Application) -> None:
     auth.install_throttle(app, app[RUNTIME].settings)
     app.add_routes(officer_session.routes)
     app.add_routes(officer_inbox.routes)
+    app.add_routes(officer_extras.routes)
     app.add_routes(routes)
     app.add_routes(officer_media.routes)
 
@@ -104,6 +105,9 @@ async def queue(request: web.Request) -> web.Response:
         mine=mine,
         procedures=procedures,
         statuses=[str(s) for s in VISIBLE],
+        flash=FLASH.get(request.query.get("ok") or ""),
+        bulk_done=request.query.get("done"),
+        bulk_failed=request.query.get("failed"),
     )
 
 
@@ -167,6 +171,16 @@ async def dossier_page(request: web.Request) -> web.Response:
         last_id=messages[-1]["id"] if messages else 0,
         min_date=tomorrow.isoformat(),
         colleagues=await agency_officers(rt, who) if who.supervises else [],
+        notes=await notes.list_notes(rt, who, d),
+        canned=canned.replies(
+            who.agency,
+            name=detail["applicant_name"],
+            code=d.code,
+            procedure=detail["procedure_name"],
+            due_date=detail["due_date"],
+            officer=who.username,
+            agency=rt.settings.agency_name,
+        ),
     )
 
 

@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 from aiohttp import web
 
 from core.hub import RUNTIME
-from handlers import auth, officer_session
+from handlers import auth, canned, officer_session
 from handlers.officer_render import (
     AUTHOR_LABELS,
     DELIVERY_LABELS,
@@ -78,6 +78,13 @@ async def thread_page(request: web.Request) -> web.Response:
         flash=FLASH.get(request.query.get("ok") or ""),
         error=ERRORS.get(request.query.get("err") or ""),
         colleagues=await agency_officers(rt, who) if who.supervises else [],
+        canned=canned.replies(
+            who.agency,
+            name=summary["citizen_name"],
+            code=summary["dossier_code"],
+            officer=who.username,
+            agency=rt.settings.agency_name,
+        ),
     )
 
 

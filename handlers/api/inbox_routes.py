@@ -1,4 +1,4 @@
-"""API v1 of the conversation inbox and search (the console's /officer/inbox and /officer/search
+"""API v1 of the conversation inbox, search and internal notes (the console's /officer/inbox and /officer/search
 as JSON): threads that want a human, one thread's messages, an answer into it, and search
 across dossiers and conversations of the officer's agency. Analysts: 403."""
 
@@ -11,7 +11,8 @@ from handlers import auth
 from handlers.api.bodies import MessageIn, flag, integer, read_json, validate
 from handlers.api.errors import ApiError
 from handlers.api.security import bearer
-from services import dossier_views, inbox, search, threads
+from services import dossier_views, inbox, notes, search, threads
+from services.dossiers import need_act, visible
 
 routes = web.RouteTableDef()
 
@@ -63,3 +64,22 @@ async def search_route(request: web.Request) -> web.Response:
     if len(q) > 100:
         raise ApiError(400, "bad_query")
     return web.json_response(await search.search(request.app[RUNTIME], who, q))
+
+
+@routes.get("/api/v1/dossiers/{code}/notes")
+async def list_notes(request: web.Request) -> web.Response:
+    who = await bearer(request)
+    rt = request.app[RUNTIME]
+    d = await visible(rt, who, request.match_info["code"])
+    return web.json_response({"notes": await notes.list_notes(rt, who, d)})
+
+
+@routes.post("/api/v1/dossiers/{code}/notes")
+async def add_note(request: web.Request) -> web.Response:
+    """An internal note: officers only, never sent to the citizen."""
+    who = await bearer(request)
+    rt = request.app[RUNTIME]
+    d = await visible(rt, who, request.match_info["code"])
+    need_act(who)
+    body = validate(MessageIn, await read_json(request))
+    return web.json_response(await notes.add_note(rt, who, d, body.text), status=201)
