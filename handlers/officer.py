@@ -35,6 +35,7 @@ from handlers.officer_render import (
 from handlers.officer_session import csrf, current, require
 from services import actions, dossier_views, notes, threads
 from services.assignments import agency_officers, assign, claim
+from services.attach import document_keys
 from services.dossiers import MAX_PAGE, VISIBLE, DossierError, InvalidInput, S, find_dossier, local_today
 
 routes = web.RouteTableDef()
@@ -172,6 +173,7 @@ async def dossier_page(request: web.Request) -> web.Response:
         min_date=tomorrow.isoformat(),
         colleagues=await agency_officers(rt, who) if who.supervises else [],
         notes=await notes.list_notes(rt, who, d),
+        attach_docs=list(document_keys(proc).items()) if who.can_act else [],
         canned=canned.replies(
             who.agency,
             name=detail["applicant_name"],

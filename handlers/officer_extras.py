@@ -1,5 +1,5 @@
 """More of the console's dossier routes, kept apart from handlers/officer.py: internal notes,
-bulk accept of supplemented dossiers, and the printed dossier sheet and receipt (PDF)."""
+a chat photo attached to a document, bulk accept of supplemented dossiers, and the printed dossier sheet and receipt (PDF)."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from handlers import auth, officer_print, officer_session
 from handlers.officer_render import TEXTS, forbidden, headers, not_found
 from handlers.officer_session import require
 from services import actions, dossier_views, notes
+from services.attach import attach_photo
 from services.dossiers import DossierError, S, find_dossier
 
 routes = web.RouteTableDef()
@@ -44,6 +45,25 @@ async def add_note(request: web.Request) -> web.Response:
     except DossierError as exc:
         raise web.HTTPSeeOther(f"{page}?{urlencode({'err': exc.code})}#notes-section") from None
     raise web.HTTPSeeOther(f"{page}?ok=note#notes-section")
+
+
+@routes.post("/officer/dossiers/{code}/attach")
+async def attach(request: web.Request) -> web.Response:
+    """A citizen's photo from the chat attached to a document of the dossier."""
+    who = await require(request)
+    posted = await officer_session.form(request, who)
+    d = await _dossier(request, who)
+    if not who.can_act:
+        raise forbidden("forbidden_role")
+    page = f"/officer/dossiers/{d.code}"
+    try:
+        message, index = int(str(posted.get("message", ""))), int(str(posted.get("index", "")))
+        await attach_photo(request.app[RUNTIME], who, d, message, index, str(posted.get("document", "")))
+    except ValueError:
+        raise web.HTTPSeeOther(f"{page}?err=no_photo#thread") from None
+    except DossierError as exc:
+        raise web.HTTPSeeOther(f"{page}?{urlencode({'err': exc.code})}#thread") from None
+    raise web.HTTPSeeOther(f"{page}?ok=attach#h-docs")
 
 
 @routes.post("/officer/bulk-accept")

@@ -9,7 +9,7 @@ from aiohttp import web
 from core.hub import RUNTIME
 from handlers import auth
 from handlers.api.bodies import MessageIn, flag, integer, read_json, validate
-from handlers.api.errors import ApiError
+from handlers.api.errors import TEXTS, ApiError
 from handlers.api.security import bearer
 from services import dossier_views, inbox, notes, search, threads
 from services.dossiers import need_act, visible
@@ -21,9 +21,9 @@ def _conv(request: web.Request) -> int:
     try:
         value = int(request.match_info["conversation"])
     except ValueError:
-        raise ApiError(404, "not_found") from None
+        raise ApiError(404, "not_found", TEXTS("errors.not_found")) from None
     if not 0 < value < 2**62:
-        raise ApiError(404, "not_found")
+        raise ApiError(404, "not_found", TEXTS("errors.not_found"))
     return value
 
 
@@ -62,7 +62,7 @@ async def search_route(request: web.Request) -> web.Response:
     who = await bearer(request)
     q = request.query.get("q", "")
     if len(q) > 100:
-        raise ApiError(400, "bad_query")
+        raise ApiError(400, "bad_query", TEXTS("query.too_long", name="q"))
     return web.json_response(await search.search(request.app[RUNTIME], who, q))
 
 

@@ -170,3 +170,53 @@ async def test_dossier_sheet_and_receipt_as_pdf(client, rt, backend_settings):
     await client.post("/officer/logout", data={"csrf": ""})
     await console_login(client, "khac")
     assert (await client.get(f"/officer/dossiers/{code}/print/sheet.pdf")).status == 404
+
+
+async def test_a_photo_from_the_chat_attached_to_a_document(client, rt, backend_settings):
+    import uuid
+
+    rel = "web/chat-photo.jpg"
+    path = backend_settings.media_path / rel
+    path.parent.mkdir(parents=True, exist_ok=True)
+    Image.new("RGB", (320, 200), (10, 200, 90)).save(path, "JPEG")
+    code = await seed_dossier(rt)
+    async with rt.db.session() as s, s.begin():
+        d = (await s.execute(select(Dossier).where(Dossier.code == code))).scalar_one()
+        msg = MessageLog(
+            conversation_id=d.conversation_id,
+            direction="in",
+            author="citizen",
+            channel="web",
+            external_id=uuid.uuid4().hex,
+            kind="image",
+            attachments=[{"type": "image", "path": rel, "content_type": "image/jpeg"}],
+        )
+        s.add(msg)
+        await s.flush()
+        mid = msg.id
+    csrf = await console_login(client, "lan")
+    page = await (await client.get(f"/officer/dossiers/{code}")).text()
+    assert f'id="attach-{mid}-0"' in page
+    r = await client.post(
+        f"/officer/dossiers/{code}/attach",
+        data={"csrf": csrf, "message": str(mid), "index": "0", "document": "giay_chung_sinh"},
+        allow_redirects=False,
+    )
+    assert "ok=attach" in r.headers["Location"], r.headers["Location"]
+    h = bearer(await api_token(client, "lan"))
+    detail = await (await client.get(f"/api/v1/dossiers/{code}", headers=h)).json()
+    attached = [doc for doc in detail["documents"] if doc["document"] == "giay_chung_sinh"]
+    assert len(attached) == 1 and (await client.get(attached[0]["url"])).status == 200
+    assert any(
+        "Đính kèm ảnh người dân gửi trong trò chuyện vào “Giấy chứng sinh" in e["text"]
+        for e in detail["audit"]
+    )
+    # a message of another thread, or a document of another procedure, is refused
+    for data in (
+        {"message": "1", "index": "0", "document": "giay_chung_sinh"},
+        {"message": str(mid), "index": "0", "document": "nope"},
+    ):
+        r = await client.post(
+            f"/officer/dossiers/{code}/attach", data={"csrf": csrf, **data}, allow_redirects=False
+        )
+        assert "err=" in r.headers["Location"]
