@@ -141,3 +141,40 @@ async def test_search_by_code_name_phone_and_id_number_folded(client, rt):
     assert code in {d["code"] for d in found["dossiers"]} and other not in {
         d["code"] for d in found["dossiers"]
     }
+
+
+async def test_supervisors_reassign_a_thread_and_the_queue_marks_new_messages(client, rt):
+    conv = await seed_thread(rt)
+    csrf = await console_login(client, "lan")
+    r = await client.post(
+        f"/officer/inbox/{conv}/assign", data={"csrf": csrf, "officer": "tuan"}, allow_redirects=False
+    )
+    assert r.status == 403
+    await client.post(f"/officer/inbox/{conv}/claim", data={"csrf": csrf})
+    assert re.search(r'id="assignee">lan<', await (await client.get(f"/officer/inbox/{conv}")).text())
+    await client.post("/officer/logout", data={"csrf": csrf})
+    csrf = await console_login(client, "hoa")
+    r = await client.post(
+        f"/officer/inbox/{conv}/assign", data={"csrf": csrf, "officer": "tuan"}, allow_redirects=False
+    )
+    assert "ok=assign" in r.headers["Location"]
+    h = bearer(await api_token(client, "tuan"))
+    mine = await (await client.get("/api/v1/inbox?mine=true", headers=h)).json()
+    assert [i["assignee"] for i in mine["items"]] == ["tuan"]
+
+    # a citizen writing after filing: the queue shows the new messages until the dossier is opened
+    code = await seed_dossier(rt)
+    async with rt.db.session() as s, s.begin():
+        from core.db import Dossier
+        from core.db.models import utcnow
+
+        d = (await s.execute(select(Dossier).where(Dossier.code == code))).scalar_one()
+        d.submitted_at = utcnow()  # the seeded thread's messages were written before filing
+    await citizen_writes(rt, d.conversation_id, "Tôi gửi thêm ảnh được không?")
+    queue = await (await client.get("/officer")).text()
+    row = re.search(rf"<tr[^>]*>\s*<td>[^<]*<a href=\"/officer/dossiers/{code}\">.*?</tr>", queue, re.S)
+    assert row and "1 tin mới" in row.group(0), row.group(0)
+    await client.get(f"/officer/dossiers/{code}")
+    queue = await (await client.get("/officer")).text()
+    row = re.search(rf"<tr[^>]*>\s*<td>[^<]*<a href=\"/officer/dossiers/{code}\">.*?</tr>", queue, re.S)
+    assert row and "tin mới" not in row.group(0)

@@ -7,6 +7,7 @@ and the dossier sheet downloaded as PDF and opened with pypdfium2."""
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import re
 
 import pypdfium2
@@ -39,6 +40,7 @@ async def _seed(url: str, media: str) -> dict:
         rt = _Rt(db)
         return {
             "thread": await seed_thread(rt, channel="web", name="Võ Thị Sáu"),
+            "late": await seed_thread(rt, channel="web", name="Lý Văn Chờ", ago=dt.timedelta(minutes=20)),
             "code": await seed_dossier(rt, photo_path=rel),
             "other": await seed_dossier(rt),
         }
@@ -94,8 +96,13 @@ async def test_inbox_hand_off_sla_timer_canned_reply_and_assignment(server):
         await expect(timer).to_have_text(re.compile(r"^\d+:\d\d$"))
         first = await timer.text_content()
         await expect(timer).not_to_have_text(first or "", timeout=5000)  # the clock moves
-        # 3 minutes waited of a 15-minute SLA: not late yet
+        # 3 minutes waited of a 15-minute SLA: not late yet; 20 minutes: late, and listed first
         assert "sla-breached" not in (await row.locator(".timer").get_attribute("class") or "")
+        late = page.locator(f'tr[data-thread="{seeded["late"]}"]')
+        await expect(late.locator(".timer")).to_have_class(re.compile(r"sla-breached"))
+        await expect(page.locator("#inbox tbody tr").first).to_have_attribute(
+            "data-thread", str(seeded["late"])
+        )
 
         await row.get_by_role("link", name="Võ Thị Sáu").click()
         await expect(page.locator("#thread")).to_contain_text("Tôi cần hỏi về giấy khai sinh")
