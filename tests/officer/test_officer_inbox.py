@@ -178,3 +178,20 @@ async def test_supervisors_reassign_a_thread_and_the_queue_marks_new_messages(cl
     queue = await (await client.get("/officer")).text()
     row = re.search(rf"<tr[^>]*>\s*<td>[^<]*<a href=\"/officer/dossiers/{code}\">.*?</tr>", queue, re.S)
     assert row and "tin mới" not in row.group(0)
+
+
+async def test_hostile_strings_stay_inert_in_the_inbox_thread_and_search(client, rt):
+    from officer_kit import EVIL, assert_inert
+
+    conv = await seed_thread(rt, name=f"Tên {EVIL}", texts=(f"Tin {EVIL}",))
+    code = await seed_dossier(rt, evil=EVIL)
+    await console_login(client, "lan")
+    for path in (
+        "/officer/inbox",
+        f"/officer/inbox/{conv}",
+        "/officer/search?q=ten",
+        f"/officer/dossiers/{code}",
+    ):
+        page = await (await client.get(path)).text()
+        assert "<script>alert" not in page, path
+        assert_inert(page)
