@@ -102,7 +102,7 @@
   document.addEventListener("DOMContentLoaded", function () {
     var thread = document.getElementById("thread");
     if (thread && thread.getAttribute("data-poll")) startPolling(thread);
-    var queue = document.getElementById("queue");
+    var queue = document.getElementById("queue") || document.getElementById("inbox");
     if (queue) queueKeys(queue);
   });
 })();

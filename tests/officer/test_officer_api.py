@@ -29,7 +29,7 @@ async def test_every_v1_route_needs_a_token(client, rt):
         for method, op in ops.items():
             if op.get("security") == []:
                 continue
-            url = path.replace("{code}", code)
+            url = path.replace("{code}", code).replace("{conversation}", "1")
             for headers in ({}, {"Authorization": "Bearer nope"}, {"Authorization": "Basic bGFuOng="}):
                 r = await client.request(method.upper(), url, headers=headers, json={})
                 assert r.status == 401, (method, url, headers, r.status)
