@@ -4,12 +4,13 @@ dossier header and search use it."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import select
 
-from core.db import Citizen, Dossier, DossierDocument
+from core.db import Citizen, DossierDocument
 
 
 @dataclass
@@ -19,7 +20,7 @@ class Applicant:
     phones: list[str] = field(default_factory=list)
 
 
-def _value(doc: DossierDocument, name: str) -> str | None:
+def _value(doc: Any, name: str) -> str | None:
     confirmed = doc.confirmed or {}
     reading = (doc.reading or {}).get("fields") or {}
     value = confirmed.get(name) or reading.get(name)
@@ -30,22 +31,19 @@ def _phones(fields: dict[str, Any]) -> list[str]:
     return [str(v).strip() for k, v in fields.items() if "phone" in k and v]
 
 
-async def applicants(session, dossiers: list[Dossier]) -> dict[int, Applicant]:
-    """Each dossier's applicant (keyed by dossier id), in two queries whatever the page size."""
+async def applicants(session, dossiers: Sequence[Any]) -> dict[int, Applicant]:
+    """Each dossier's applicant (keyed by dossier id), in two queries whatever the page size;
+    `dossiers`: Dossier rows or any rows with `id`, `citizen_id` and `fields`."""
     if not dossiers:
         return {}
     ids = [d.id for d in dossiers]
     docs = (
-        (
-            await session.execute(
-                select(DossierDocument)
-                .where(DossierDocument.dossier_id.in_(ids), DossierDocument.reading.is_not(None))
-                .order_by(DossierDocument.id)
-            )
+        await session.execute(
+            select(DossierDocument.dossier_id, DossierDocument.confirmed, DossierDocument.reading)
+            .where(DossierDocument.dossier_id.in_(ids), DossierDocument.reading.is_not(None))
+            .order_by(DossierDocument.id)
         )
-        .scalars()
-        .all()
-    )
+    ).all()
     names = dict(
         (
             await session.execute(

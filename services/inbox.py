@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, func, select
 from sqlalchemy.orm import aliased
 
 from core.db import Citizen, Conversation, Dossier, MessageLog, Officer
@@ -32,12 +32,9 @@ def _iso(value) -> str | None:
 
 
 def _latest_dossier():
-    later = aliased(Dossier)
-    return (
-        ~select(later.id)
-        .where(later.conversation_id == Dossier.conversation_id, later.id > Dossier.id)
-        .exists()
-    )
+    """Only each conversation's latest dossier (one grouped subquery, not one per row)."""
+    latest = select(func.max(Dossier.id)).group_by(Dossier.conversation_id)
+    return Dossier.id.in_(latest)
 
 
 async def agencies_of(session, settings, conv_ids: list[int]) -> dict[int, str]:
@@ -106,23 +103,40 @@ async def unread_counts(
 
 
 async def _candidates(session) -> list[Conversation]:
-    closed = (
-        select(Dossier.conversation_id)
-        .where(
-            Dossier.status.in_(CLOSED),
-            _latest_dossier(),
-            Dossier.conversation_id == Conversation.id,
-            Conversation.last_inbound_at > Dossier.updated_at,
+    """Held by or waiting for an officer (the bot is paused), or written to after the latest
+    dossier closed; two plain queries (a correlated one per conversation is quadratic)."""
+    limit = MAX_THREADS * 5
+    human = (
+        (
+            await session.execute(
+                select(Conversation)
+                .where(Conversation.step == HUMAN_STEP)
+                .order_by(Conversation.last_inbound_at.desc())
+                .limit(limit)
+            )
         )
-        .exists()
+        .scalars()
+        .all()
     )
-    q = (
-        select(Conversation)
-        .where(or_(Conversation.step == HUMAN_STEP, closed))
-        .order_by(Conversation.last_inbound_at.desc())
-        .limit(MAX_THREADS * 5)
+    closed = (
+        (
+            await session.execute(
+                select(Conversation)
+                .join(Dossier, Dossier.conversation_id == Conversation.id)
+                .where(
+                    Dossier.status.in_(CLOSED),
+                    _latest_dossier(),
+                    Conversation.last_inbound_at > Dossier.updated_at,
+                    Conversation.step.is_distinct_from(HUMAN_STEP),
+                )
+                .order_by(Conversation.last_inbound_at.desc())
+                .limit(limit)
+            )
+        )
+        .scalars()
+        .all()
     )
-    return list((await session.execute(q)).scalars().all())
+    return list(human) + list(closed)
 
 
 async def _summaries(

@@ -55,18 +55,22 @@ async def search(rt, who: Principal, query: str, limit: int = 50) -> dict[str, A
         return empty
     catalog = rt.engine.catalog
     async with rt.db.session() as s:
-        rows = list(
-            (
-                await s.execute(
-                    select(Dossier)
-                    .where(Dossier.agency == who.agency, Dossier.code.is_not(None), Dossier.status != S.DRAFT)
-                    .order_by(Dossier.id.desc())
-                    .limit(SCAN_LIMIT)
+        rows = (
+            await s.execute(
+                select(
+                    Dossier.id,
+                    Dossier.code,
+                    Dossier.procedure,
+                    Dossier.status,
+                    Dossier.conversation_id,
+                    Dossier.citizen_id,
+                    Dossier.fields,
                 )
+                .where(Dossier.agency == who.agency, Dossier.code.is_not(None), Dossier.status != S.DRAFT)
+                .order_by(Dossier.id.desc())
+                .limit(SCAN_LIMIT)
             )
-            .scalars()
-            .all()
-        )
+        ).all()
         people = await applicants(s, rows)
         convs = (
             await s.execute(

@@ -148,7 +148,7 @@ class Dossier(Base):
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     code: Mapped[str | None] = mapped_column(String(40), unique=True)  # set on submit
-    conversation_id: Mapped[int] = mapped_column(ForeignKey("conversation.id"))
+    conversation_id: Mapped[int] = mapped_column(ForeignKey("conversation.id"), index=True)
     citizen_id: Mapped[int] = mapped_column(ForeignKey("citizen.id"))
     agency: Mapped[str] = mapped_column(String(32))
     procedure: Mapped[str] = mapped_column(String(40))

@@ -1,5 +1,5 @@
 """officer inbox: read markers per officer and conversation, conversation assignment, internal
-notes on dossiers
+notes on dossiers, an index of a conversation's dossiers
 
 Revision ID: 0007
 Revises: 0006
@@ -18,6 +18,8 @@ BIG = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
 
 
 def upgrade() -> None:
+    with op.batch_alter_table("dossier", schema=None) as batch_op:  # a thread's dossiers (inbox, search)
+        batch_op.create_index(batch_op.f("ix_dossier_conversation_id"), ["conversation_id"], unique=False)
     op.create_table(
         "conversation_read",
         sa.Column("conversation_id", BIG, nullable=False),
@@ -84,3 +86,5 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_conversation_assignment_officer_id"))
     op.drop_table("conversation_assignment")
     op.drop_table("conversation_read")
+    with op.batch_alter_table("dossier", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_dossier_conversation_id"))
