@@ -58,6 +58,21 @@ async def inbox_page(request: web.Request) -> web.Response:
     )
 
 
+@routes.get("/officer/inbox/summary")
+async def inbox_summary(request: web.Request) -> web.Response:
+    """What the console's navigation polls: how many threads wait for an officer, unread."""
+    who = await current(request)
+    if who is None:
+        return web.json_response({"error": "unauthenticated"}, status=401)
+    if not who.can_read_personal:
+        return web.json_response({"error": "forbidden_role"}, status=403)
+    result = await inbox.list_threads(request.app[RUNTIME], who)
+    return web.json_response(
+        {"total": result["total"], "waiting": result["waiting"], "unread": result["unread"]},
+        headers={"Cache-Control": "no-store"},
+    )
+
+
 @routes.get("/officer/inbox/{conv}")
 async def thread_page(request: web.Request) -> web.Response:
     who = await require(request)

@@ -154,6 +154,19 @@
         canned.selectedIndex = 0;
       });
     }
+    var nav = document.getElementById("nav-inbox");
+    var badge = document.getElementById("nav-inbox-waiting");
+    if (nav && badge && nav.getAttribute("data-summary")) {
+      var refresh = function () {
+        if (document.hidden) return;
+        fetch(nav.getAttribute("data-summary"), { credentials: "same-origin", headers: { "Accept": "application/json" } })
+          .then(function (r) { return r.ok ? r.json() : null; })
+          .then(function (data) { if (data) badge.textContent = data.waiting ? String(data.waiting) : ""; })
+          .catch(function () {});
+      };
+      refresh();
+      setInterval(refresh, 15000);
+    }
     if (document.querySelector("[data-since]")) {
       tickTimers();
       setInterval(tickTimers, 1000);

@@ -120,6 +120,7 @@ async def test_inbox_and_search_never_cross_agencies_and_analysts_see_no_thread(
     await console_login(client, "minh")  # analyst
     for path in ("/officer/inbox", f"/officer/inbox/{ours}", "/officer/search?q=tam"):
         assert (await client.get(path)).status == 403, path
+    assert (await client.get("/officer/inbox/summary")).status == 403
     hm = bearer(await api_token(client, "minh"))
     for path in ("/api/v1/inbox", f"/api/v1/inbox/{ours}/messages", "/api/v1/search?q=tam"):
         assert (await client.get(path, headers=hm)).status == 403, path

@@ -87,7 +87,8 @@ async def test_inbox_hand_off_sla_timer_canned_reply_and_assignment(server):
         errors: list[str] = []
         page.on("pageerror", lambda e: errors.append(str(e)))
         await _login(page, base)
-        await page.get_by_role("link", name="Hộp thư").click()
+        await expect(page.locator("#nav-inbox-waiting")).to_have_text("2")  # two threads waiting
+        await page.locator("#nav-inbox").click()
         row = page.locator(f'tr[data-thread="{conv}"]')
         await expect(row).to_contain_text("Võ Thị Sáu")
         await expect(row).to_contain_text("Yêu cầu gặp cán bộ")
