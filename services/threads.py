@@ -102,10 +102,9 @@ async def send_message(rt, who: Principal, conv_id: int, text: str) -> int:
     """An officer's free answer into the thread; returns the message id."""
     need_act(who)
     conv = await find_thread(rt, who, conv_id)
-    text = " ".join((text or "").split()) if "\n" not in (text or "") else (text or "").strip()
+    text = (text or "").strip()[:2000]  # line breaks kept (a canned reply may have several lines)
     if not text:
         raise InvalidInput("empty", "text must not be empty")
-    text = text[:2000]
     async with rt.queue.lock(conv.key, rt.settings.lock_ttl_s):
         async with rt.db.session() as s, s.begin():
             conv = await s.get(Conversation, conv_id)
