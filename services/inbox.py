@@ -38,8 +38,10 @@ def _latest_dossier():
 
 
 async def agencies_of(session, settings, conv_ids: list[int]) -> dict[int, str]:
-    """Each conversation's agency: its latest dossier's, else the deployment's own."""
-    out = {cid: settings.agency_code for cid in conv_ids}
+    """Each conversation's agency: its latest dossier's; for a thread with no dossier yet, the
+    office its dialogue was routed to (state "agency", also while paused for an officer), else
+    the deployment's own (`agency_code`)."""
+    out: dict[int, str] = {}
     if conv_ids:
         rows = await session.execute(
             select(Dossier.conversation_id, Dossier.agency).where(
@@ -47,7 +49,17 @@ async def agencies_of(session, settings, conv_ids: list[int]) -> dict[int, str]:
             )
         )
         out.update(dict(rows.all()))
-    return out
+        rest = [cid for cid in conv_ids if cid not in out]
+        if rest:
+            states = await session.execute(
+                select(Conversation.id, Conversation.state).where(Conversation.id.in_(rest))
+            )
+            for cid, state in states.all():
+                state = state or {}
+                routed = state.get("agency") or (state.get("paused") or {}).get("agency")
+                if routed:
+                    out[cid] = str(routed)
+    return {cid: out.get(cid, settings.agency_code) for cid in conv_ids}
 
 
 def _last_officer_id():

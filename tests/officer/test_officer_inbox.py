@@ -101,12 +101,21 @@ async def test_the_reply_window_of_each_platform(client, rt):
 
 async def test_inbox_and_search_never_cross_agencies_and_analysts_see_no_thread(client, rt):
     ours = await seed_thread(rt, name="Lê Văn Tám")
+    routed = await seed_thread(
+        rt, name="Mai Văn Chuyển"
+    )  # routed to the other office, then asked for an officer
+    async with rt.db.session() as s, s.begin():
+        from core.db import Conversation
+
+        conv = await s.get(Conversation, routed)
+        conv.state = {"step": "human", "paused": {"step": "menu", "agency": "OTHER"}}
     code_other = await seed_dossier(rt, agency="OTHER")
     other_conv = await close_dossier(rt, code_other)
     await citizen_writes(rt, other_conv, "Xin hỏi")
     await console_login(client, "khac")
     page = await (await client.get("/officer/inbox")).text()
     assert f'data-thread="{ours}"' not in page and f'data-thread="{other_conv}"' in page
+    assert f'data-thread="{routed}"' in page
     assert (await client.get(f"/officer/inbox/{ours}")).status == 404
     found = await (await client.get("/officer/search?q=le van tam")).text()
     assert "Lê Văn Tám" not in found
