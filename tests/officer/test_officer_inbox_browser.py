@@ -177,6 +177,20 @@ async def test_dossier_assignment_search_note_refusal_and_pdf(server, tmp_path):
         await page.locator("#reject").get_by_role("button", name="Từ chối").click()
         await expect(page.locator("#status")).to_have_text("Đã từ chối")
         await expect(page.locator("#reject")).to_have_count(0)  # no refusing a refused dossier
+
+        # the receipt (Mẫu 01) of an accepted dossier
+        other = seeded["other"]
+        r = await page.request.post(f"{base}/api/v1/dossiers/{other}/accept", headers=h)
+        assert r.status == 200
+        await page.goto(f"{base}/officer/dossiers/{other}")
+        async with page.expect_download() as info:
+            await page.locator("#print-receipt").click()
+        target = tmp_path / "receipt.pdf"
+        await (await info.value).save_as(target)
+        pdf = pypdfium2.PdfDocument(str(target))
+        text = pdf[0].get_textpage().get_text_range()
+        assert "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ" in text and other in text and "Mẫu số 01" in text
+        pdf.close()
         assert not errors, errors
 
 
