@@ -26,8 +26,9 @@ system-deps:
 	  echo "  sudo apt-get install -y tesseract-ocr tesseract-ocr-vie"; exit 1; fi
 
 # Headless Chromium for the browser tests (Debian's package; never a downloaded browser), and the
-# fonts the independent photo generator (ocr/synth/gen_b) draws cards with.
-FONT_PKGS := fonts-noto-core fonts-liberation2 fonts-roboto-unhinted fonts-open-sans
+# fonts the independent photo generator (ocr/synth/gen_b) draws cards with (DejaVu/Noto also print
+# the console's PDFs).
+FONT_PKGS := fonts-noto-core fonts-liberation2 fonts-roboto-unhinted fonts-open-sans fonts-dejavu-core
 test-deps: system-deps
 	@if dpkg -s $(FONT_PKGS) >/dev/null 2>&1 || [ "$$(id -u)" != 0 ]; then :; \
 	else echo "installing $(FONT_PKGS)"; \

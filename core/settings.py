@@ -122,6 +122,9 @@ class Settings:
     analytics_secret: str = field(default="", metadata=SECRET)  # keys the export's pseudonyms
     export_dir: str = "var/exports"
 
+    # officer console: the conversation inbox
+    inbox_sla_minutes: float = 15.0
+
     log_level: str = "INFO"
 
     # ---- derived paths -------------------------------------------------------------

@@ -19,7 +19,7 @@ from aiohttp import web
 
 from core.db import Dossier
 from core.hub import RUNTIME
-from handlers import auth, officer_media, officer_session
+from handlers import auth, canned, officer_extras, officer_inbox, officer_media, officer_session
 from handlers.officer_render import (
     AUTHOR_LABELS,
     DELIVERY_LABELS,
@@ -33,10 +33,10 @@ from handlers.officer_render import (
     render,
 )
 from handlers.officer_session import csrf, current, require
-from services import actions, dossier_views
-from services.assignments import agency_officers, assign
+from services import actions, dossier_views, notes, threads
+from services.assignments import agency_officers, assign, claim
+from services.attach import document_keys
 from services.dossiers import MAX_PAGE, VISIBLE, DossierError, InvalidInput, S, find_dossier, local_today
-from services.officers import Role
 
 routes = web.RouteTableDef()
 
@@ -59,6 +59,8 @@ def setup(app: web.Application) -> None:
     """Register the console (its login shares the app's throttle with the API's token route)."""
     auth.install_throttle(app, app[RUNTIME].settings)
     app.add_routes(officer_session.routes)
+    app.add_routes(officer_inbox.routes)
+    app.add_routes(officer_extras.routes)
     app.add_routes(routes)
     app.add_routes(officer_media.routes)
 
@@ -105,6 +107,9 @@ async def queue(request: web.Request) -> web.Response:
         mine=mine,
         procedures=procedures,
         statuses=[str(s) for s in VISIBLE],
+        flash=FLASH.get(request.query.get("ok") or ""),
+        bulk_done=request.query.get("done"),
+        bulk_failed=request.query.get("failed"),
     )
 
 
@@ -144,11 +149,11 @@ async def dossier_page(request: web.Request) -> web.Response:
             d = await find_dossier(rt, who, d.code) or d
         except DossierError:
             pass
-    if who.role == Role.OFFICER:  # the first officer to open it handles it
-        await assign(rt, who, d)
+    await claim(rt, who, d)  # the first acting officer to open it handles it
     link = _link(request, who)
     detail = await dossier_views.dossier_detail(rt, d, link)
     messages = await dossier_views.thread(rt, d.conversation_id, link)
+    await threads.mark_read(rt, who, d.conversation_id)
     proc = rt.engine.catalog.get(d.procedure)
     field_labels = {f.key: f.label for f in proc.fields} if proc else {}
     ok = request.query.get("ok")
@@ -168,6 +173,17 @@ async def dossier_page(request: web.Request) -> web.Response:
         last_id=messages[-1]["id"] if messages else 0,
         min_date=tomorrow.isoformat(),
         colleagues=await agency_officers(rt, who) if who.supervises else [],
+        notes=await notes.list_notes(rt, who, d),
+        attach_docs=list(document_keys(proc).items()) if who.can_act else [],
+        canned=canned.replies(
+            who.agency,
+            name=detail["applicant_name"],
+            code=d.code,
+            procedure=detail["procedure_name"],
+            due_date=detail["due_date"],
+            officer=who.username,
+            agency=rt.settings.agency_name,
+        ),
     )
 
 
@@ -190,6 +206,8 @@ async def thread_json(request: web.Request) -> web.Response:
     messages = await dossier_views.thread(rt, d.conversation_id, link, after)
     recent = await dossier_views.thread(rt, d.conversation_id, link, 0) if after else messages
     delivery = {str(m["id"]): m["delivery"] for m in recent[-200:] if m["delivery"]}
+    if messages:
+        await threads.mark_read(rt, who, d.conversation_id, messages[-1]["id"])
     for m in messages:
         m["at_local"] = local_time(m["at"], rt.settings.timezone)
         m["author_label"] = AUTHOR_LABELS.get(m["author"], m["author"])
@@ -247,6 +265,8 @@ async def act(request: web.Request) -> web.Response:
     if not who.can_act or (name is None and not who.supervises):
         raise forbidden("forbidden_role")
     page = f"/officer/dossiers/{code}"
+    if name == "reject" and posted.get("confirm") != "1":  # refusing needs an explicit confirmation
+        raise web.HTTPSeeOther(f"{page}?err=confirm_reject#reject")
     if name == "supplement" and not posted.getall("doc", []):
         raise web.HTTPSeeOther(f"{page}?err=no_documents#supplement")
     try:

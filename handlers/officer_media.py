@@ -13,6 +13,7 @@ from core.hub import RUNTIME
 from handlers import auth
 from handlers.files import stored_file
 from handlers.officer_session import current
+from services.inbox import agencies_of
 
 STATIC = Path(__file__).resolve().parent / "static"
 routes = web.RouteTableDef()
@@ -46,13 +47,10 @@ async def _path(rt, who: auth.Principal, ref: str) -> str | None:
         msg = await s.get(MessageLog, int(mid))
         if msg is None:
             return None
-        agencies = set(
-            (
-                await s.execute(select(Dossier.agency).where(Dossier.conversation_id == msg.conversation_id))
-            ).scalars()
-        )
+        # the thread's agency (its latest dossier's; a thread with no dossier yet: this deployment's)
+        agency = (await agencies_of(s, rt.settings, [msg.conversation_id]))[msg.conversation_id]
         atts = msg.attachments or []
-        if who.agency in agencies and int(idx) < len(atts):
+        if who.agency == agency and int(idx) < len(atts):
             return atts[int(idx)].get("path")
     return None
 

@@ -17,7 +17,7 @@ from core.texts import LABELS, Texts
 
 HERE = Path(__file__).resolve().parent
 TEMPLATES = HERE / "templates"
-TEXTS = Texts.load(HERE / "officer.yml")
+TEXTS = Texts.load(HERE / "officer.yml", HERE / "officer_words.yml")
 
 STATUS_LABELS: dict[str, str] = LABELS.get("status")
 FIELD_LABELS: dict[str, str] = LABELS.get("fields")
@@ -85,6 +85,10 @@ def render(name: str, http_status: int = 200, tz: str = "Asia/Ho_Chi_Minh", **co
         source_labels=TEXTS.get("labels.source"),
         action_labels=TEXTS.get("labels.action"),
         problem_labels=TEXTS.get("labels.problem"),
+        role_labels=TEXTS.get("roles"),
+        channel_labels=TEXTS.get("channels"),
+        doc_type_labels=TEXTS.get("doc_types"),
+        match_labels=TEXTS.get("search_match"),
         tz=tz,
         **context,
     )

@@ -26,7 +26,7 @@ from core.db import Conversation, Dossier, MessageLog
 from core.events import Reply
 from flows import calendar
 from services import conversations, surveys
-from services.assignments import assign
+from services.assignments import claim
 from services.dossiers import (
     LATE_APOLOGY_FROM,
     DossierError,
@@ -103,9 +103,6 @@ async def perform(
         mid = await apologise_late(rt, code, who.id, reason, new_date)
     elif name == "review":
         mid = await start_review(rt, code, who.id)
-        d = await find_dossier(rt, who, code)
-        if d is not None:
-            await assign(rt, who, d)
     elif name == "take_over":
         mid = await take_over(rt, code, who.id)
     elif name == "hand_back":
@@ -115,6 +112,8 @@ async def perform(
     else:
         raise ValueError(f"no action {name!r}")
     d = await find_dossier(rt, who, code)
+    if d is not None:  # acting on an unassigned dossier makes the officer its handler
+        await claim(rt, who, d)
     return {"code": code, "status": d.status if d else None, "message_id": mid}
 
 

@@ -28,6 +28,14 @@ async def assign(rt, who: Principal, d: Dossier, username: str | None = None) ->
             return (await assignee_names(s, [d.id])).get(d.id) or ""
 
 
+async def claim(rt, who: Principal, d: Dossier) -> str | None:
+    """Opening or acting on an unassigned dossier makes an acting officer (any acting role) its
+    handler; an assigned dossier keeps its handler. Returns the assignee (None: may not act)."""
+    if not who.can_act:
+        return None
+    return await assign(rt, who, d)
+
+
 async def _assign(rt, who: Principal, d: Dossier, username: str | None) -> str:
     async with rt.db.session() as s, s.begin():
         current = await s.get(DossierAssignment, d.id)

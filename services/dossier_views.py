@@ -16,7 +16,11 @@ from core.db import AuditEvent, Citizen, Conversation, Dossier, DossierDocument,
 from core.db.models import DossierAssignment
 from core.texts import Texts
 from services import conversations
-from services.dossiers import PENDING, VISIBLE, S, due_soon_limit, due_state, local_today
+from services.applicants import applicants
+from services.audit_lines import actor_name, sentence
+from services.dossiers import PENDING, VISIBLE, S, allowed_actions, due_soon_limit, due_state, local_today
+from services.inbox import unread_counts
+from services.reading_notes import reading_notes
 
 if TYPE_CHECKING:
     from services.officers import Principal
@@ -90,6 +94,10 @@ async def list_dossiers(
             )
         ).scalar_one()
         assignees = await assignee_names(s, [d.id for d in rows])
+        people = await applicants(s, list(rows))
+        unread = await unread_counts(
+            s, who.id, [d.conversation_id for d in rows], {d.conversation_id: d.submitted_at for d in rows}
+        )
     catalog = rt.engine.catalog
     items = [
         {
@@ -101,6 +109,9 @@ async def list_dossiers(
             "due_date": _iso(d.due_date),
             "due_state": due_state(d, today),
             "assignee": assignees.get(d.id),
+            "applicant_name": people[d.id].name if who.can_read_personal else None,
+            "supplemented_at": _iso(d.supplemented_at),
+            "unread": unread.get(d.conversation_id, 0),
             "days_late": (today - d.due_date).days if due_state(d, today) == "overdue" else None,
         }
         for d in rows
@@ -236,6 +247,7 @@ def _document(doc: DossierDocument, names: dict[str, str], link: MediaLink) -> d
             "fields": fields,
             "checks": reading.get("checks") or {},
             "warnings": check_warnings(reading, doc.confirmed),
+            "notes": reading_notes(reading, doc.confirmed),
         },
         "received_at": _iso(doc.created_at),
     }
@@ -271,6 +283,7 @@ async def dossier_detail(rt, d: Dossier, link: MediaLink) -> dict[str, Any]:
         handler = (await s.get(Officer, conv.handled_by)) if conv and conv.handled_by else None
         assignee = (await assignee_names(s, [d.id])).get(d.id)
         citizen = await s.get(Citizen, d.citizen_id)
+        applicant = (await applicants(s, [d]))[d.id]
     names, plan = _plan(proc)
     have = {doc.doc_key for doc in docs}
     for item in plan:
@@ -280,6 +293,7 @@ async def dossier_detail(rt, d: Dossier, link: MediaLink) -> dict[str, Any]:
         "procedure": d.procedure,
         "procedure_name": proc.name if proc else d.procedure,
         "status": d.status,
+        "actions": allowed_actions(d.status),
         "fields": d.fields or {},
         "submitted_at": _iso(d.submitted_at),
         "supplemented_at": _iso(d.supplemented_at),
@@ -287,6 +301,9 @@ async def dossier_detail(rt, d: Dossier, link: MediaLink) -> dict[str, Any]:
         "due_state": due_state(d, today),
         "channel": conv.channel if conv else None,
         "citizen_name": citizen.display_name if citizen else None,
+        "applicant_name": applicant.name,
+        "applicant_phones": applicant.phones,
+        "applicant_id_numbers": applicant.id_numbers,
         "handled_by": handler.username if handler else None,
         "assignee": assignee,
         "taken_over": bool(conv and conversations.is_taken_over(conv.state)),
@@ -299,6 +316,8 @@ async def dossier_detail(rt, d: Dossier, link: MediaLink) -> dict[str, Any]:
                 "officer": usernames.get(_officer_id(e.actor)),
                 "action": e.action,
                 "data": e.data or {},
+                "who": actor_name(e.actor, usernames.get(_officer_id(e.actor))),
+                "text": sentence(e.action, e.data or {}, names),
             }
             for e in audit_rows
         ],
@@ -313,6 +332,8 @@ def check_warnings(reading: dict, confirmed: dict | None) -> list[str]:
         if isinstance(value, dict):
             for k, v in value.items():
                 walk(f"{prefix}.{k}" if prefix else str(k), v)
+        elif prefix == "expired" and value is False:  # not expired: nothing to warn about
+            return
         elif value in (True, "ok", None) or isinstance(value, (int, float)) and not isinstance(value, bool):
             return
         else:

@@ -62,6 +62,24 @@ def sources_of(target: Status) -> tuple[Status, ...]:
     return tuple(s for s in Status if target in TRANSITIONS[s])
 
 
+def allowed_actions(status: str) -> list[str]:
+    """The officer actions the dossier's status allows (TRANSITIONS is the truth); a message,
+    a note and take-over / hand-back are always possible on a visible dossier."""
+    out = ["message", "note", "take_over", "hand_back"]
+    for action, target in (
+        ("supplement", S.NEEDS_SUPPLEMENT),
+        ("accept", S.ACCEPTED),
+        ("reject", S.REJECTED),
+        ("result_ready", S.RESULT_READY),
+        ("complete", S.COMPLETED),
+    ):
+        if can_move(status, target):
+            out.append(action)
+    if status in LATE_APOLOGY_FROM:
+        out.append("late")
+    return out
+
+
 # ---- typed errors ---------------------------------------------------------------------------------
 class DossierError(Exception):
     """An officer's request that cannot be done; `code` is the contract's error code."""

@@ -160,7 +160,7 @@ class Dossier(Base):
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     code: Mapped[str | None] = mapped_column(String(40), unique=True)  # set on submit
-    conversation_id: Mapped[int] = mapped_column(ForeignKey("conversation.id"))
+    conversation_id: Mapped[int] = mapped_column(ForeignKey("conversation.id"), index=True)
     citizen_id: Mapped[int] = mapped_column(ForeignKey("citizen.id"))
     agency: Mapped[str] = mapped_column(String(32))
     procedure: Mapped[str] = mapped_column(String(40))
@@ -263,3 +263,37 @@ class DossierAssignment(Base):
     officer_id: Mapped[int] = mapped_column(ForeignKey("officer.id"), index=True)
     assigned_by: Mapped[int | None] = mapped_column(ForeignKey("officer.id"))
     assigned_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class ConversationRead(Base):
+    """How far an officer has read a conversation (unread counts in the inbox and the queue)."""
+
+    __tablename__ = "conversation_read"
+
+    conversation_id: Mapped[int] = mapped_column(ForeignKey("conversation.id"), primary_key=True)
+    officer_id: Mapped[int] = mapped_column(ForeignKey("officer.id"), primary_key=True)
+    last_read_id: Mapped[int] = mapped_column(BigInteger, default=0)
+    read_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class ConversationAssignment(Base):
+    """Which officer answers a conversation in the inbox (a thread may have no dossier)."""
+
+    __tablename__ = "conversation_assignment"
+
+    conversation_id: Mapped[int] = mapped_column(ForeignKey("conversation.id"), primary_key=True)
+    officer_id: Mapped[int] = mapped_column(ForeignKey("officer.id"), index=True)
+    assigned_by: Mapped[int | None] = mapped_column(ForeignKey("officer.id"))
+    assigned_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class DossierNote(Base):
+    """An officer's internal note on a dossier: never sent, never in the citizen's thread."""
+
+    __tablename__ = "dossier_note"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    dossier_id: Mapped[int] = mapped_column(ForeignKey("dossier.id"), index=True)
+    officer_id: Mapped[int] = mapped_column(ForeignKey("officer.id"))
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -11,6 +11,7 @@ queue without personal data and cannot act. Errors are JSON: `{"error": CODE, "m
     bodies.py    request bodies (pydantic models) and query parameters
     routes.py    the routes
     analytics.py GET /api/v1/metrics (the analytics summary)
+    inbox_routes.py  the conversation inbox and search
     openapi.py   the served description (openapi.yml + the models' schemas)
 """
 
@@ -20,7 +21,7 @@ from aiohttp import web
 
 from core.hub import RUNTIME
 from handlers import auth
-from handlers.api import analytics, openapi, routes
+from handlers.api import analytics, inbox_routes, openapi, routes
 from handlers.api.errors import json_errors
 
 
@@ -30,4 +31,5 @@ def setup(app: web.Application) -> None:
     app.middlewares.append(json_errors)
     app.add_routes(routes.routes)
     app.add_routes(analytics.routes)
+    app.add_routes(inbox_routes.routes)
     app.add_routes(openapi.routes)

@@ -102,7 +102,74 @@
   document.addEventListener("DOMContentLoaded", function () {
     var thread = document.getElementById("thread");
     if (thread && thread.getAttribute("data-poll")) startPolling(thread);
-    var queue = document.getElementById("queue");
+    var queue = document.getElementById("queue") || document.getElementById("inbox");
     if (queue) queueKeys(queue);
+  });
+})();
+
+// Confirmations (forms with data-confirm), canned replies inserted into the reply box, and the
+// inbox's waiting timers (elements with data-since and data-sla-s), refreshed every second.
+(function () {
+  "use strict";
+
+  function pad(n) { return (n < 10 ? "0" : "") + n; }
+
+  function waited(seconds) {
+    seconds = Math.max(0, Math.floor(seconds));
+    var h = Math.floor(seconds / 3600), m = Math.floor((seconds % 3600) / 60), s = seconds % 60;
+    return (h ? h + ":" + pad(m) : String(m)) + ":" + pad(s);
+  }
+
+  function tickTimers() {
+    var now = Date.now();
+    Array.prototype.forEach.call(document.querySelectorAll("[data-since]"), function (node) {
+      var since = Date.parse(node.getAttribute("data-since"));
+      if (isNaN(since)) return;
+      var seconds = (now - since) / 1000;
+      var sla = parseFloat(node.getAttribute("data-sla-s") || "0");
+      var label = node.querySelector(".elapsed") || node;
+      label.textContent = waited(seconds);
+      if (sla > 0) {
+        node.classList.toggle("sla-breached", seconds > sla);
+        node.classList.toggle("sla-near", seconds <= sla && seconds > sla * 0.75);
+      }
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    Array.prototype.forEach.call(document.querySelectorAll("form[data-confirm]"), function (form) {
+      form.addEventListener("submit", function (e) {
+        if (!window.confirm(form.getAttribute("data-confirm"))) e.preventDefault();
+      });
+    });
+    var canned = document.getElementById("canned");
+    var box = document.getElementById("reply-text");
+    if (canned && box) {
+      canned.addEventListener("change", function () {
+        var opt = canned.options[canned.selectedIndex];
+        var text = opt && opt.getAttribute("data-text");
+        if (!text) return;
+        box.value = box.value ? box.value.replace(/\s*$/, "") + "\n" + text : text;
+        box.focus();
+        canned.selectedIndex = 0;
+      });
+    }
+    var nav = document.getElementById("nav-inbox");
+    var badge = document.getElementById("nav-inbox-waiting");
+    if (nav && badge && nav.getAttribute("data-summary")) {
+      var refresh = function () {
+        if (document.hidden) return;
+        fetch(nav.getAttribute("data-summary"), { credentials: "same-origin", headers: { "Accept": "application/json" } })
+          .then(function (r) { return r.ok ? r.json() : null; })
+          .then(function (data) { if (data) badge.textContent = data.waiting ? String(data.waiting) : ""; })
+          .catch(function () {});
+      };
+      refresh();
+      setInterval(refresh, 15000);
+    }
+    if (document.querySelector("[data-since]")) {
+      tickTimers();
+      setInterval(tickTimers, 1000);
+    }
   });
 })();

@@ -29,7 +29,7 @@ async def test_every_v1_route_needs_a_token(client, rt):
         for method, op in ops.items():
             if op.get("security") == []:
                 continue
-            url = path.replace("{code}", code)
+            url = path.replace("{code}", code).replace("{conversation}", "1")
             for headers in ({}, {"Authorization": "Bearer nope"}, {"Authorization": "Basic bGFuOng="}):
                 r = await client.request(method.upper(), url, headers=headers, json={})
                 assert r.status == 401, (method, url, headers, r.status)
@@ -186,8 +186,10 @@ async def test_supplement_then_accept_through_the_api(client, rt):
     blank = await client.post(f"/api/v1/dossiers/{code}/messages", headers=h, json={"text": "   "})
     assert blank.status == 400
     audit = (await (await client.get(f"/api/v1/dossiers/{code}", headers=h)).json())["audit"]
-    assert [e["action"] for e in audit if e["officer"] == "lan"][-2:] == [
+    # acting on the unassigned dossier made lan its handler (audited once)
+    assert [e["action"] for e in audit if e["officer"] == "lan"][-3:] == [
         "supplement_requested",
+        "assigned",
         "officer_message",
     ]
 

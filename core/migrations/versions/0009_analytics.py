@@ -3,7 +3,7 @@ fallback, bot latency, and details: entities, photo verdicts, the step after); s
 answers in a table of their own; indexes for reading the log by time
 
 Revision ID: 0009
-Revises: 0006
+Revises: 0007
 Create Date: 2026-12-06 17:40:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0009"
-down_revision = "0006"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 
