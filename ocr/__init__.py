@@ -65,10 +65,13 @@ def _failed(path, code: str, t0: float, fmt: str | None = None, detail: str = ""
     }
 
 
-def analyze(path: str | Path, expect: str | None = None, read: bool = True) -> dict[str, Any]:
+def analyze(
+    path: str | Path, expect: str | None = None, read: bool = True, keep_page: bool = False
+) -> dict[str, Any]:
     """Quality verdict and, for an ID card, the fields read from it (the contract's object).
 
     expect: "id_card", "paper" or None (a hint from the dialogue). read=False skips reading.
+    keep_page: for a paper, add the cleaned page (RGB array) under "_page".
     """
     t0 = time.perf_counter()
     try:
@@ -130,13 +133,17 @@ def analyze(path: str | Path, expect: str | None = None, read: bool = True) -> d
             timings.update(rt)
         if doc is not None and "pages" in info:
             doc["pages"] = info["pages"]
+        page = doc.pop("_page", None) if doc is not None else None
         timings["total"] = round((time.perf_counter() - t0) * 1000, 1)
-        return {
+        out = {
             "file": str(path),
             "quality": {"ok": q["ok"], "problems": q["problems"], "metrics": metrics},
             "document": doc,
             "timings_ms": timings,
         }
+        if keep_page and page is not None:
+            out["_page"] = page  # the cleaned page (RGB array), not part of the contract's object
+        return out
     except MemoryError:
         return _failed(path, "too_large", t0)
     except Exception as e:  # never raise on bad input

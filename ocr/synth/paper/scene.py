@@ -84,6 +84,15 @@ def photograph(
     quad[e] += (quad[(e + 1) % 4] - quad[e]) * tilt
     quad[(e + 1) % 4] += (quad[e] - quad[(e + 1) % 4]) * tilt
     quad += np.array([[rng.uniform(-0.015, 0.015) * cw, rng.uniform(-0.015, 0.015) * ch] for _ in range(4)])
+    if cls != "cut_off":  # keep the whole page in the frame, with a small margin
+        m = 0.015 * min(w, h)
+        lo, hi = quad.min(0), quad.max(0)
+        span = hi - lo
+        k = min(1.0, (w - 2 * m) / span[0], (h - 2 * m) / span[1])
+        quad = (quad - quad.mean(0)) * k + quad.mean(0)
+        lo, hi = quad.min(0), quad.max(0)
+        quad += np.maximum(0, m - lo) - np.maximum(0, hi - np.array([w - m, h - m]))
+        cw, ch = cw * k, ch * k
     quad = quad.astype(np.float32)
     src = np.asarray(flat.resize((max(8, int(cw)), max(8, int(ch))), Image.LANCZOS), np.float32)
     if cls != "cut_off" and rng.random() < 0.45:

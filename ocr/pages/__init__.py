@@ -1,0 +1,84 @@
+"""Paper pages: find, flatten, turn upright, clean, and tell which paper it is.
+
+    from ocr import pages
+    page = pages.clean(rgb, quad)            # {"image": RGB array (clean), "turned", "osd_conf", ...}
+    kind = pages.identify(page["image"], page["sure"])   # {"type", "confidence", ...}
+
+The run-time reader never imports ocr.synth (the generators).
+"""
+
+from __future__ import annotations
+
+import time
+
+import cv2
+import numpy as np
+
+from .. import tess
+from . import classify as classify_mod
+from . import flatten, orient
+
+TITLE_BAND = 0.36  # the title is in the top third of an upright page (lower on a landscape one)
+READ_WIDTH = 1240  # px: the page is read at about 150 dpi
+
+
+def clean(rgb: np.ndarray, quad=None) -> dict:
+    """The page in `quad` (or the whole image when None: a scan or a page filling the frame),
+    flat, upright and evened out. Returns {"image", "turned", "osd_conf", "sure", "ms"}."""
+    t0 = time.perf_counter()
+    page = flatten.warp_page(rgb, quad) if quad is not None else rgb
+    page = flatten.trim_edges(page, 0.008 if quad is not None else 0.0) if quad is not None else page
+    even = flatten.even_out(page)
+    up, notes = orient.upright(even)
+    return {"image": up, **notes, "ms": round((time.perf_counter() - t0) * 1000, 1)}
+
+
+def _read(gray: np.ndarray, psm: int = 4) -> str:
+    g = cv2.copyMakeBorder(gray, 12, 12, 12, 12, cv2.BORDER_CONSTANT, value=255)
+    text, _ = tess.ocr(g, psm)
+    return text
+
+
+def _gray(img: np.ndarray) -> np.ndarray:
+    g = img if img.ndim == 2 else cv2.cvtColor(img, cv2.COLOR_RGB2GRAY)
+    h, w = g.shape
+    k = READ_WIDTH / w if w < h else READ_WIDTH * 1.41 / w
+    return cv2.resize(g, (int(w * k), int(h * k)), interpolation=cv2.INTER_AREA if k < 1 else cv2.INTER_CUBIC)
+
+
+def identify(img: np.ndarray, sure: bool = True) -> dict:
+    """Which paper an upright clean page is: its title first, then its key phrases.
+
+    sure=False (orientation unsure): a page whose title is not found is also tried upside down;
+    the result then has "flipped": True and the caller turns the page. Adds "text" (what was
+    read) and "ms"."""
+    t0 = time.perf_counter()
+    g = _gray(img)
+    H = g.shape[0]
+    top = _read(g[: int(H * TITLE_BAND)])
+    res = classify_mod.classify(top)
+    res["flipped"] = False
+    if res["by"] != "title" and not sure:
+        f = np.ascontiguousarray(g[::-1, ::-1])
+        top2 = _read(f[: int(H * TITLE_BAND)])
+        r2 = classify_mod.classify(top2)
+        if r2["by"] == "title":
+            res, top, g = {**r2, "flipped": True}, top2, f
+    body = ""
+    if res["by"] != "title" or res["confidence"] < 0.8:
+        body = _read(g[int(H * TITLE_BAND * 0.8) :])
+        r3 = classify_mod.classify(top, body)
+        res = {**r3, "flipped": res["flipped"]}
+    res["text"] = (top + "\n" + body).strip()
+    res["ms"] = round((time.perf_counter() - t0) * 1000, 1)
+    return res
+
+
+def names() -> dict[str, str]:
+    """{paper type: its name for citizens}."""
+    return {k: v["name"] for k, v in classify_mod.catalog().items()}
+
+
+def page_counts() -> dict[str, int | None]:
+    """{paper type: the page count the form has, or None}."""
+    return {k: v["pages"] for k, v in classify_mod.catalog().items()}
