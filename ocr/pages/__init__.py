@@ -82,3 +82,21 @@ def names() -> dict[str, str]:
 def page_counts() -> dict[str, int | None]:
     """{paper type: the page count the form has, or None}."""
     return {k: v["pages"] for k, v in classify_mod.catalog().items()}
+
+
+def other_paper(doc: dict | None, asked: str | None, min_conf: float | None = None) -> str | None:
+    """The type of paper a page clearly is when that is not the `asked` one, else None.
+
+    "Clearly": recognised (not "other") with a type confidence of at least `min_conf`
+    (thresholds.yml wrong_paper_min_conf). An unrecognised page is never called another paper."""
+    if not doc or not asked:
+        return None
+    kind = doc.get("type")
+    if not kind or kind == "other" or kind == asked or kind not in classify_mod.catalog():
+        return None
+    if min_conf is None:
+        from ..quality import thresholds
+
+        min_conf = float(thresholds()["wrong_paper_min_conf"])
+    conf = float((doc.get("confidence") or {}).get("type", 0.0))
+    return kind if conf >= min_conf else None

@@ -85,7 +85,14 @@ def classify(title_text: str, body_text: str = "") -> dict:
     """{"type", "confidence" 0..1, "by": "title"|"phrases"|None, "title", "phrases", "runner_up"}."""
     titles = match_title(title_text)
     hits = phrase_hits(title_text + "\n" + body_text)
-    res: dict = {"type": "other", "confidence": 0.0, "by": None, "title": None, "phrases": [], "runner_up": None}
+    res: dict = {
+        "type": "other",
+        "confidence": 0.0,
+        "by": None,
+        "title": None,
+        "phrases": [],
+        "runner_up": None,
+    }
     if titles and titles[0][0] >= TITLE_MIN:
         score, kind, title = titles[0]
         second = titles[1][0] if len(titles) > 1 else 0.0

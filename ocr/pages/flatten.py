@@ -37,7 +37,13 @@ def warp_page(rgb: np.ndarray, quad, dpi: int = DPI) -> np.ndarray:
     q = np.asarray(quad, np.float32)
     w, h = page_size(q, dpi)
     M = cv2.getPerspectiveTransform(q, np.float32([[0, 0], [w, 0], [w, h], [0, h]]))
-    return cv2.warpPerspective(rgb, M, (w, h), flags=cv2.INTER_AREA if w < 1500 else cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+    return cv2.warpPerspective(
+        rgb,
+        M,
+        (w, h),
+        flags=cv2.INTER_AREA if w < 1500 else cv2.INTER_LINEAR,
+        borderMode=cv2.BORDER_REPLICATE,
+    )
 
 
 def trim_edges(img: np.ndarray, frac: float = 0.008) -> np.ndarray:

@@ -137,5 +137,9 @@ def upright(img: np.ndarray) -> tuple[np.ndarray, dict]:
             sure = conf >= 2.0
     k %= 4
     out = np.ascontiguousarray(np.rot90(img, k)) if k else img
-    notes = {"turned": 90 * k, "up_score": round(score, 3), "osd_conf": None if conf is None else round(conf, 2)}
+    notes = {
+        "turned": 90 * k,
+        "up_score": round(score, 3),
+        "osd_conf": None if conf is None else round(conf, 2),
+    }
     return out, {**notes, "sure": sure}

@@ -30,7 +30,11 @@ def _jpeg(img: Image.Image, rng: random.Random) -> bytes:
 
 
 def make_document(
-    seed: int, doc_type: str, cls: str = "good", size: tuple[int, int] = (1200, 1600), hand: bool | None = None
+    seed: int,
+    doc_type: str,
+    cls: str = "good",
+    size: tuple[int, int] = (1200, 1600),
+    hand: bool | None = None,
 ) -> list[tuple[bytes, dict]]:
     """Photos of every page of one generated document, in page order."""
     rng = random.Random(seed)
@@ -68,7 +72,9 @@ def write_set(
         pick = photos[(i // len(TYPES)) % len(photos)]
         name = f"good_{i:03d}_{t}.jpg"
         (out / name).write_bytes(pick[0])
-        rows.append({"file": name, "type": t, "pages": 1, "good": True, "problem": None, "page": pick[1]["page"]})
+        rows.append(
+            {"file": name, "type": t, "pages": 1, "good": True, "problem": None, "page": pick[1]["page"]}
+        )
     classes = list(BAD)
     for i in range(bad):
         cls = classes[i % len(classes)]

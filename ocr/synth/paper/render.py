@@ -79,7 +79,9 @@ def value(kind: str, rng: random.Random) -> str:
         "name_upper": lambda: _name(rng).upper(),
         "year": lambda: str(rng.randint(1950, 2005)),
         "date": lambda: date.strftime("%d/%m/%Y"),
-        "date_words": lambda: " ".join(DIGITS[int(c)] for c in f"{date.day:02d}") + " tháng " + str(date.month),
+        "date_words": lambda: (
+            " ".join(DIGITS[int(c)] for c in f"{date.day:02d}") + " tháng " + str(date.month)
+        ),
         "time": lambda: f"{rng.randint(0, 23):02d} giờ {rng.randint(0, 59):02d} phút",
         "sex": lambda: rng.choice(["Nam", "Nữ"]),
         "ethnic": lambda: rng.choice(["Kinh", "Kinh", "Tày", "Mường", "Thái", "Khmer"]),
@@ -89,7 +91,9 @@ def value(kind: str, rng: random.Random) -> str:
         "address": lambda: f"Số {rng.randint(1, 199)} {rng.choice(N.STREETS)}, {d}, {p}",
         "hospital": lambda: f"ĐA KHOA {d.upper()}",
         "hospital_full": lambda: f"Bệnh viện Đa khoa {d}, {p}",
-        "id": lambda: f"0{rng.randint(1, 96):02d}{rng.randint(0, 3)}{rng.randint(0, 99):02d}{rng.randint(0, 999999):06d}",
+        "id": lambda: (
+            f"0{rng.randint(1, 96):02d}{rng.randint(0, 3)}{rng.randint(0, 99):02d}{rng.randint(0, 999999):06d}"
+        ),
         "num": lambda: str(rng.randint(1, 999)),
         "small": lambda: str(rng.randint(1, 3)),
         "weight": lambda: str(rng.randint(2500, 4000)),
@@ -99,7 +103,9 @@ def value(kind: str, rng: random.Random) -> str:
         "request": lambda: rng.choice(["Đăng ký thường trú", "Đăng ký tạm trú", "Tách hộ"]),
         "procedure": lambda: rng.choice(["đăng ký khai sinh", "đăng ký khai tử", "đăng ký thường trú"]),
         "money": lambda: f"{rng.randint(2, 90)}.000.000",
-        "shop": lambda: rng.choice(["TẠP HÓA", "PHỞ", "SỬA XE", "MAY MẶC"]) + " " + _name(rng).split()[-1].upper(),
+        "shop": lambda: (
+            rng.choice(["TẠP HÓA", "PHỞ", "SỬA XE", "MAY MẶC"]) + " " + _name(rng).split()[-1].upper()
+        ),
         "trade": lambda: rng.choice(["Bán lẻ hàng tạp hóa", "Dịch vụ ăn uống", "Sửa chữa xe máy"]),
     }
     return table.get(kind, lambda: "")()
@@ -217,7 +223,9 @@ class Pen:
         nrows = 1 + (len(row_labels) if row_labels else rows)
         top = self.y
         for i in range(nrows + 1):
-            self.d.line((xs[0], top + i * rh, xs[-1], top + i * rh), fill=(30, 30, 30), width=max(1, int(self.s * 2)))
+            self.d.line(
+                (xs[0], top + i * rh, xs[-1], top + i * rh), fill=(30, 30, 30), width=max(1, int(self.s * 2))
+            )
         for x in xs:
             self.d.line((x, top, x, top + nrows * rh), fill=(30, 30, 30), width=max(1, int(self.s * 2)))
         for j, c in enumerate(cols):
@@ -249,15 +257,22 @@ class Pen:
             y = self.y
             for j, t in enumerate(blk):
                 if t:
-                    self.text(cx, y + j * self.line_h * 0.8, t, self.f(j == 0, 0.8 if j else 0.85), anchor="ma")
+                    self.text(
+                        cx, y + j * self.line_h * 0.8, t, self.f(j == 0, 0.8 if j else 0.85), anchor="ma"
+                    )
             if self.hand:  # a scribbled signature
                 x0, y0 = cx - self.size * 2, y + self.line_h * 2.2
-                pts = [(x0 + k * self.size * 0.35, y0 + self.rng.uniform(-0.6, 0.6) * self.size) for k in range(12)]
+                pts = [
+                    (x0 + k * self.size * 0.35, y0 + self.rng.uniform(-0.6, 0.6) * self.size)
+                    for k in range(12)
+                ]
                 self.d.line(pts, fill=self.ink, width=max(1, int(self.s * 2)))
         self.y += self.line_h * 4
 
 
-def render(doc_type: str, rng: random.Random, scale: float = 1.0, hand: bool | None = None) -> list[Image.Image]:
+def render(
+    doc_type: str, rng: random.Random, scale: float = 1.0, hand: bool | None = None
+) -> list[Image.Image]:
     """The pages of one filled document, each about A4 at 150 dpi times `scale`."""
     spec = forms()[doc_type]
     land = bool(spec.get("landscape"))
@@ -273,11 +288,21 @@ def render(doc_type: str, rng: random.Random, scale: float = 1.0, hand: bool | N
             pen.text(lx, top + i * pen.line_h * 0.85, t, pen.f(i == 1, 0.82), anchor="ma")
         nat_cx = W * 0.68
     if spec.get("corner"):
-        pen.text(pen.margin_r, H * 0.025, spec["corner"], _font(pen.reg.replace("Regular", "Italic"), pen.size * 0.7), anchor="ra")
+        pen.text(
+            pen.margin_r,
+            H * 0.025,
+            spec["corner"],
+            _font(pen.reg.replace("Regular", "Italic"), pen.size * 0.7),
+            anchor="ra",
+        )
     pen.text(nat_cx, top, NATION, pen.f(True, 0.85 if left else 0.95), anchor="ma")
     pen.text(nat_cx, top + pen.line_h * 0.85, MOTTO, pen.f(True, 0.9), anchor="ma")
     wl = pen.f(True, 0.9).getlength(MOTTO)
-    pen.d.line((nat_cx - wl / 2, top + pen.line_h * 1.6, nat_cx + wl / 2, top + pen.line_h * 1.6), fill=(20, 20, 20), width=max(1, int(scale * 2)))
+    pen.d.line(
+        (nat_cx - wl / 2, top + pen.line_h * 1.6, nat_cx + wl / 2, top + pen.line_h * 1.6),
+        fill=(20, 20, 20),
+        width=max(1, int(scale * 2)),
+    )
     pen.y = top + pen.line_h * (2.6 if not left else 3.0)
     if spec.get("number"):
         pen.line(spec["number"])

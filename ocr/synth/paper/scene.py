@@ -12,7 +12,13 @@ from PIL import Image, ImageDraw
 from ..photo import background
 
 # bad class -> the contract's problem code the verdict should give
-BAD = {"blurry": "blurry", "too_dark": "too_dark", "cut_off": "cropped", "too_small": "too_small", "glare": "glare"}
+BAD = {
+    "blurry": "blurry",
+    "too_dark": "too_dark",
+    "cut_off": "cropped",
+    "too_small": "too_small",
+    "glare": "glare",
+}
 
 
 def _clutter(img: np.ndarray, rng: random.Random) -> np.ndarray:
@@ -65,7 +71,9 @@ def photograph(
         w, h = h, w  # hold the phone the way the page lies
     img = _clutter(background(rng, w, h), rng)
     aspect = pw / ph
-    fill = {"too_small": rng.uniform(0.2, 0.33), "cut_off": rng.uniform(0.95, 1.25)}.get(cls, rng.uniform(0.62, 0.88))
+    fill = {"too_small": rng.uniform(0.2, 0.33), "cut_off": rng.uniform(0.95, 1.25)}.get(
+        cls, rng.uniform(0.62, 0.88)
+    )
     ch = h * fill if aspect < w / h else w * fill / aspect
     cw = ch * aspect
     cx = w / 2 + rng.uniform(-1, 1) * max(0.0, (w - cw) / 2) * 0.8
@@ -115,7 +123,10 @@ def photograph(
         a = rng.uniform(0, 2 * np.pi)
         c = np.array([cx, cy]) + np.array([np.cos(a), np.sin(a)]) * rng.uniform(0.3, 0.6) * max(cw, ch)
         r = rng.uniform(0.25, 0.5) * max(cw, ch)
-        pts = [(c[0] + r * np.cos(t) * rng.uniform(0.7, 1.3), c[1] + r * np.sin(t)) for t in np.linspace(0, 2 * np.pi, 9)]
+        pts = [
+            (c[0] + r * np.cos(t) * rng.uniform(0.7, 1.3), c[1] + r * np.sin(t))
+            for t in np.linspace(0, 2 * np.pi, 9)
+        ]
         ImageDraw.Draw(sm).polygon(pts, fill=255)
         s = cv2.GaussianBlur(np.asarray(sm, np.float32) / 255, (0, 0), w * rng.uniform(0.02, 0.06))
         light = light * (1 - rng.uniform(0.25, 0.5) * s)
@@ -135,7 +146,9 @@ def photograph(
             L = max(3, int(rng.uniform(0.012, 0.025) * cw))
             kern = np.zeros((L, L), np.float32)
             kern[L // 2, :] = 1.0 / L
-            kern = cv2.warpAffine(kern, cv2.getRotationMatrix2D((L / 2 - 0.5, L / 2 - 0.5), rng.uniform(0, 180), 1), (L, L))
+            kern = cv2.warpAffine(
+                kern, cv2.getRotationMatrix2D((L / 2 - 0.5, L / 2 - 0.5), rng.uniform(0, 180), 1), (L, L)
+            )
             img = cv2.filter2D(img, -1, kern / kern.sum())
     else:
         img = cv2.GaussianBlur(img, (0, 0), rng.uniform(0.3, 0.8) * k)
