@@ -78,7 +78,8 @@ def analyze(
         from . import intake, quality
 
         try:
-            img, info = intake.load(path, max_side=intake.CHECK_MAX_SIDE, gray_if_reduced=True)
+            # a paper is checked in colour: its page is told from coloured things around it
+            img, info = intake.load(path, max_side=intake.CHECK_MAX_SIDE, gray_if_reduced=expect != "paper")
         except IntakeError as e:
             return _failed(path, e.code, t0, detail=e.detail)
         t_dec = time.perf_counter()

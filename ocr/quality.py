@@ -102,7 +102,14 @@ def assess(rgb: np.ndarray, info: dict, expect: str | None = None) -> dict:
     if short < T["min_short_side"] or long < T["min_long_side"]:
         problems.append("too_small")
     quad, notes, doc_kind = None, {"area_frac": 0.0, "touches_border": False}, None
-    if min(gray.shape) >= 32:
+    if min(gray.shape) >= 32 and expect == "paper":
+        from .pages.find import find_page
+
+        quad, notes = find_page(
+            gray, small if small.ndim == 3 else None
+        )  # the page finder first (bright, solid, four-cornered)
+        doc_kind = "paper" if quad is not None else None
+    if min(gray.shape) >= 32 and quad is None:
         order = [("card", (1.35, 1.9)), ("paper", (1.2, 1.6))]
         if expect == "paper":
             order = order[::-1]

@@ -10,9 +10,12 @@ The run-time reader never imports ocr.synth (the generators).
 from __future__ import annotations
 
 import time
+from functools import lru_cache
+from pathlib import Path
 
 import cv2
 import numpy as np
+import yaml
 
 from .. import tess
 from . import classify as classify_mod
@@ -74,6 +77,12 @@ def identify(img: np.ndarray, sure: bool = True) -> dict:
     return res
 
 
+@lru_cache(maxsize=1)
+def wrong_paper_min_conf() -> float:
+    path = Path(__file__).resolve().parent.parent / "thresholds.yml"
+    return float(yaml.safe_load(path.read_text(encoding="utf-8"))["wrong_paper_min_conf"])
+
+
 def names() -> dict[str, str]:
     """{paper type: its name for citizens}."""
     return {k: v["name"] for k, v in classify_mod.catalog().items()}
@@ -95,8 +104,6 @@ def other_paper(doc: dict | None, asked: str | None, min_conf: float | None = No
     if not kind or kind == "other" or kind == asked or kind not in classify_mod.catalog():
         return None
     if min_conf is None:
-        from ..quality import thresholds
-
-        min_conf = float(thresholds()["wrong_paper_min_conf"])
+        min_conf = wrong_paper_min_conf()
     conf = float((doc.get("confidence") or {}).get("type", 0.0))
     return kind if conf >= min_conf else None
