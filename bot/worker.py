@@ -82,6 +82,8 @@ class TurnContext:
         quality: dict,
         reading: dict | None = None,
     ) -> None:
+        if reading and reading.get("clean_pages"):  # a paper: its cleaned pages as one PDF
+            reading = {**reading, **await self._document_pdf(reading["clean_pages"])}
         self.session.add(
             DossierDocument(
                 dossier_id=dossier_id,
@@ -95,6 +97,20 @@ class TurnContext:
             )
         )
         await self.session.flush()
+
+    async def _document_pdf(self, pages: list[str]) -> dict[str, Any]:
+        from ocr.scan import document_pdf
+
+        def build() -> dict[str, Any]:
+            jpegs = [self.media.full_path(p).read_bytes() for p in pages]
+            pdf = document_pdf(jpegs)
+            return {"clean_pdf": self.media.store(pdf, "pages").path, "clean_pdf_size": len(pdf)}
+
+        try:
+            return await asyncio.to_thread(build)
+        except Exception:  # the original photos stay; the officer sees no cleaned copy
+            log.exception("building the document PDF failed")
+            return {}
 
     async def confirm_reading(self, dossier_id: int, doc_key: str, fields: dict[str, str]) -> None:
         doc = (
@@ -179,7 +195,20 @@ class TurnContext:
         if not attachment.path:
             return {"quality": {"ok": False, "problems": ["unreadable_file"]}}
         path = self.media.full_path(attachment.path)
-        return await asyncio.to_thread(ocr.analyze, path, expect)
+        if expect != "paper":
+            return await asyncio.to_thread(ocr.analyze, path, expect)
+        # a paper: every page (a photo, or each page of a PDF) checked, cleaned and typed; the
+        # cleaned pages are stored for the document's PDF (the original stays as received)
+        from ocr.scan import scan
+
+        done = await asyncio.to_thread(scan, path)
+        pages = []
+        for page in done["pages"]:
+            clean = None
+            if page["jpeg"]:
+                clean = (await asyncio.to_thread(self.media.store, page["jpeg"], "pages")).path
+            pages.append({k: v for k, v in page.items() if k != "jpeg"} | {"clean": clean})
+        return {**done["result"], "scan": {"page_count": done["page_count"], "pages": pages}}
 
     async def audit(self, action: str, data: dict[str, Any], dossier_id: int | None = None) -> None:
         store.audit(self.session, f"citizen:{self.conv.citizen_id}", action, data, dossier_id)
