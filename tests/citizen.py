@@ -12,7 +12,6 @@ from bot.runtime import Runtime
 from core.db import Conversation, MessageLog, Outbox
 from core.events import Attachment, InboundEvent
 
-
 #: The title of the generated paper the conversation tests send: a paper of no contract type, so
 #: that it is taken at any paper step (a photo that is clearly another contract paper gets the
 #: wrong-paper question: tests/test_paper_dialogue.py).

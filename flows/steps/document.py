@@ -196,7 +196,7 @@ def _page(att: Attachment, result: dict[str, Any], quality: dict[str, Any]) -> d
     return {
         "att": {k: getattr(att, k) for k in ("type", "path", "content_type", "size", "sha256")},
         "quality": quality,
-        "reading": {k: v for k, v in reading.items() if k in ("type", "confidence", "checks", "fields")},
+        "reading": {k: v for k, v in reading.items() if k in ("type", "confidence", "fields")},
         "clean": [p.get("clean") for p in pages],
         "types": [p.get("type") for p in pages],
         "count": int(scan.get("page_count") or len(pages)),
