@@ -107,6 +107,8 @@ class Engine(Dialogue):
         idle = turn.ctx.idle_seconds
         if step in COLLECTING and idle is not None and idle > RESUME_AFTER_S and not turn.event.payload:
             return human.ask_resume(self, turn, state)
+        if step is Step.DOC and state.pages and has_phrase(words, ANSWERS["done_words"]):
+            return None  # "xong" after the pages of a paper: the step finishes the document
         free_text = step in FREE_TEXT
         skipping = step is Step.DOC and words in SKIP_WORDS  # "bỏ qua" an optional photo
         if (

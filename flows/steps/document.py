@@ -54,6 +54,8 @@ def next_after_documents(d: Dialogue, state: State) -> list[Reply]:
 def ask_document(d: Dialogue, state: State) -> list[Reply]:
     plan = d.plan(state)
     doc = plan[state.doc or 0]
+    if state.pages:  # pages of this paper received: the next page, or "xong"
+        return [Reply(d.say("need_page", document=doc.name), (done_button(d),))]
     alt_key = (state.alt or {}).get(doc.key)
     ask = next((a.ask for a in doc.alternatives if a.key == alt_key), doc.ask) if alt_key else doc.ask
     text = d.say("ask_document", n=(state.doc or 0) + 1, total=len(plan), ask=ask)

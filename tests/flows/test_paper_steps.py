@@ -162,3 +162,13 @@ async def test_a_wrong_page_among_pages_is_asked_about(engine):
     await chat.send(photo="hd2.jpg")
     await chat.send("xong")
     assert chat.ctx.readings[-1]["originals"] == ["hd1.jpg", "hd2.jpg"]
+
+
+async def test_done_is_the_step_s_even_when_the_nlu_reads_an_intent_in_it():
+    """'xong' once went to a confident NLU intent (an answer, then the step asked for page 1
+    again): after pages of a paper it is the step's word."""
+    eng = Engine(ScriptedNLU({"xong": ("ask_requirements", 0.95)}), agency_name="UBND phường Thử Nghiệm")
+    chat = rental_step(eng)
+    await chat.send(photo="hd1.jpg")
+    assert "Đã nhận ảnh" in await chat.send("xong")
+    assert chat.ctx.readings[-1]["pages"] == 1
