@@ -78,15 +78,12 @@ def score(d: Path, verbose: bool = False) -> dict:
                 confusions[(r["type"], got)] += 1
             if q["problems"]:
                 rejected += 1
-            asked = (
-                types[(types.index(r["type"]) + 1 + i % (len(types) - 1)) % len(types)]
-                if r["type"] in types
-                else types[0]
-            )
-            wrong_n += 1
-            wrong_hit += other_paper(doc, asked) is not None
-            own_n += 1
-            own_alarm += other_paper(doc, r["type"]) is not None
+            if r["type"] in types:  # an "other" paper is never another contract paper
+                asked = types[(types.index(r["type"]) + 1 + i % (len(types) - 1)) % len(types)]
+                wrong_n += 1
+                wrong_hit += other_paper(doc, asked) is not None
+                own_n += 1
+                own_alarm += other_paper(doc, r["type"]) is not None
             if str(r["file"]).lower().endswith(".pdf"):
                 pdf_n += 1
                 pdf_pages_ok += doc.get("pages", q["metrics"].get("pages")) == r.get("pages")
