@@ -65,6 +65,15 @@ def _failed(path, code: str, t0: float, fmt: str | None = None, detail: str = ""
     }
 
 
+def _reduced(rgb, info: dict) -> bool:
+    """Whether the verdict's image is smaller than the reading resolution (a big JPEG decoded
+    at 1/4, a PDF rendered small, a grey decode)."""
+    from .intake import WORK_MAX_SIDE
+
+    full = max(info["width"], info["height"])
+    return rgb.ndim == 2 or info["format"] == "pdf" or max(rgb.shape[:2]) < min(full, WORK_MAX_SIDE) * 0.9
+
+
 def analyze(
     path: str | Path, expect: str | None = None, read: bool = True, keep_page: bool = False
 ) -> dict[str, Any]:
@@ -119,7 +128,7 @@ def analyze(
             else:
                 from .paper import read_paper
 
-                if rgb.ndim == 2:
+                if _reduced(rgb, info):  # the page is cleaned from the reading resolution
                     img2, _ = intake.load(path, max_side=intake.WORK_MAX_SIDE, draft_min=1400)
                     q["quad"] = (np.asarray(q["quad"]) * (img2.width / rgb.shape[1])).tolist()
                     rgb = np.asarray(img2)
@@ -128,7 +137,7 @@ def analyze(
         elif read and q["doc_kind"] == "paper" and not q["problems"]:
             from .paper import read_paper
 
-            if rgb.ndim == 2:
+            if _reduced(rgb, info):
                 rgb = np.asarray(intake.load(path, max_side=intake.WORK_MAX_SIDE, draft_min=1400)[0])
             doc, rt = read_paper(rgb, None)  # a page filling the frame
             timings.update(rt)
