@@ -181,7 +181,9 @@ def assess(rgb: np.ndarray, info: dict, expect: str | None = None) -> dict:
         crop = cardmod.warp(rgb, q_full, (cw, round(cw * (404 if doc_kind == "card" else 452) / 640)))
         crop = crop if crop.ndim == 2 else cv2.cvtColor(crop, cv2.COLOR_RGB2GRAY)
         sharp, ratio = sharpness(crop, ignore_clipped=gb > 0.002, presmooth=T["blur_presmooth"])
-        blur_t = T["blur_sharpness"]
+        # a page's energy grows with its amount of print (a sparse page 2 is low): the ratio
+        # carries the decision for pages, the energy only catches the blurriest
+        blur_t = T["blur_sharpness"] if doc_kind == "card" else T["blur_sharpness_page"]
         m["blur_ratio"] = round(ratio, 3)
     else:
         g2 = cv2.resize(rgb, (640, max(1, round(640 * H / W))), interpolation=cv2.INTER_AREA)

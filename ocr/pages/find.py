@@ -45,6 +45,25 @@ def find_page(gray: np.ndarray, rgb: np.ndarray | None = None) -> tuple[np.ndarr
     close_k = cv2.getStructuringElement(cv2.MORPH_RECT, (r, r))
     open_k = np.ones((5, 5), np.uint8)
     m_px = 0.006 * max(w, h)
+
+    def at_border(q: np.ndarray) -> bool:
+        return bool(
+            (q[:, 0] <= m_px).any()
+            or (q[:, 1] <= m_px).any()
+            or (q[:, 0] >= w - 1 - m_px).any()
+            or (q[:, 1] >= h - 1 - m_px).any()
+        )
+
+    def score(q: np.ndarray) -> tuple[float, float]:
+        """(score, area fraction): area × edge support³, a quad on the frame's edge discounted
+        (a page merged with a tile that reaches the frame must not beat the page alone)."""
+        support = cardmod._edge_support(edges, q)
+        border = at_border(q)
+        if support < (0.35 if border else 0.6):
+            return 0.0, 0.0
+        frac = cv2.contourArea(q) / (w * h)
+        return frac * support**3 * (0.4 if border else 1.0), frac
+
     best, best_score, best_frac = None, 0.0, 0.0
     for lv in levels:
         mask = (blur > lv).astype(np.uint8) * 255
@@ -69,25 +88,16 @@ def find_page(gray: np.ndarray, rgb: np.ndarray | None = None) -> tuple[np.ndarr
             q = cardmod.order_quad(cardmod._refine(q, c))
             if not cardmod._card_like(q, ASPECT):
                 continue
-            support = cardmod._edge_support(edges, q)
-            at_border = bool(
-                (q[:, 0] <= m_px).any()
-                or (q[:, 1] <= m_px).any()
-                or (q[:, 0] >= w - 1 - m_px).any()
-                or (q[:, 1] >= h - 1 - m_px).any()
-            )
-            if support < (0.35 if at_border else 0.6):
-                continue
-            frac = cv2.contourArea(q) / (w * h)
-            score = frac * support**3
-            if score > best_score:
-                best, best_score, best_frac = q, score, frac
+            sc, frac = score(q)
+            if sc > best_score:
+                best, best_score, best_frac = q, sc, frac
+    # the edge-based outline too: a strong shadow over part of the page splits it at every
+    # brightness level, while its outline still steps against the table all round
+    q2, _notes = cardmod.find_quad(gray, ASPECT)
+    if q2 is not None:
+        sc, frac = score(q2)
+        if sc > best_score * 1.1:
+            best, best_score, best_frac = q2, sc, frac
     if best is None:
         return None, {"area_frac": 0.0, "touches_border": False}
-    tb = bool(
-        (best[:, 0] <= m_px).any()
-        or (best[:, 1] <= m_px).any()
-        or (best[:, 0] >= w - 1 - m_px).any()
-        or (best[:, 1] >= h - 1 - m_px).any()
-    )
-    return best, {"area_frac": float(best_frac), "touches_border": tb}
+    return best, {"area_frac": float(best_frac), "touches_border": at_border(best)}
