@@ -217,7 +217,10 @@ def assess(rgb: np.ndarray, info: dict, expect: str | None = None) -> dict:
             problems.append("too_small")
         if too_bright:
             problems.append("too_bright")
-        if (sharp < blur_t or ratio < T["blur_ratio"]) and not too_bright and "too_small" not in problems:
+        blurred = sharp < blur_t or ratio < T["blur_ratio"]
+        if doc_kind != "card":  # a page: low energy counts only with a middling ratio too
+            blurred = blurred or (sharp < T["blur_sharpness"] and ratio < T["blur_ratio_sparse_page"])
+        if blurred and not too_bright and "too_small" not in problems:
             problems.append("blurry")
         if gb >= T["glare_blob_frac"] and not too_bright:
             problems.append("glare")
