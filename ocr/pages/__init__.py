@@ -60,6 +60,13 @@ def identify(img: np.ndarray, sure: bool = True) -> dict:
     H = g.shape[0]
     top = _read(g[: int(H * TITLE_BAND)])
     res = classify_mod.classify(top)
+    if res["by"] != "title":
+        # psm 4 sometimes drops a short centred title under a two-column header (seen on a
+        # giấy báo tử); psm 6 reads the band as one block and keeps it
+        top6 = _read(g[: int(H * TITLE_BAND)], 6)
+        r6 = classify_mod.classify(top6)
+        if r6["by"] == "title":
+            res, top = r6, top6
     res["flipped"] = False
     if res["by"] != "title" and not sure:
         f = np.ascontiguousarray(g[::-1, ::-1])
