@@ -160,6 +160,8 @@ def assess(rgb: np.ndarray, info: dict, expect: str | None = None) -> dict:
     # Too bright means blown out: much of the document clipped to white AND its print washed out
     # (even the darkest pixels are light). A bright mean alone is not a fault: white paper is bright.
     too_bright = clip >= T["bright_clip_frac"] and p1 >= T["bright_ink_p1"]
+    if info.get("format") == "pdf":
+        too_bright = False  # a PDF page is a scan or a born-digital page: white is its paper, not glare
     # glare: a blob of clipped pixels on the card
     clipped = (gray >= T["glare_level"]) & region
     gb = 0.0

@@ -240,3 +240,14 @@ def test_generator_set_labels_format(tmp_path):
         assert {"file", "type", "pages", "good", "problem"} <= set(r)
         assert (d / r["file"]).exists() and r["type"] in TYPES
     assert os.path.exists(d / rows[-1]["file"]) and rows[-1]["file"].endswith(".pdf")
+
+
+def test_a_scanned_pdf_page_is_never_too_bright(tmp_path):
+    """A flat PDF page is white paper clipped to 255 with thin print (its darkest 1 % light): a
+    photo with that would be blown out, a PDF is not (seen on a generated PDF: too_bright)."""
+    data, _ = make_pdf(117004, "giay_uy_quyen")
+    f = tmp_path / "uq.pdf"
+    f.write_bytes(data)
+    r = ocr.analyze(f, expect="paper")
+    assert r["quality"]["ok"], r["quality"]
+    assert r["document"]["type"] == "giay_uy_quyen"
