@@ -144,6 +144,8 @@ class Engine(Dialogue):
         idle = turn.ctx.idle_seconds
         if step in COLLECTING and idle is not None and idle > RESUME_AFTER_S and not turn.event.payload:
             return human.ask_resume(self, turn, state)
+        if step is Step.DOC and state.pages and has_phrase(words, ANSWERS["done_words"]):
+            return None  # "xong" after the pages of a paper: the step finishes the document
         free_text = step in FREE_TEXT
         if step not in COLLECTING | QUIET and withdraw.asks_withdrawal(turn, state, CANCEL_WORDS):
             return await withdraw.start_withdrawal(self, turn, state)

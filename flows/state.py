@@ -23,6 +23,7 @@ class Step(StrEnum):
     CONSENT = "consent"
     QUESTION = "question"
     DOC = "doc"
+    DOC_WRONG = "doc_wrong"  # a photo that looks like another paper: keep it or send another?
     REUSE = "reuse"
     ID_CONFIRM = "id_confirm"
     ID_FIX = "id_fix"
@@ -43,6 +44,7 @@ COLLECTING = frozenset(
         Step.CONSENT,
         Step.QUESTION,
         Step.DOC,
+        Step.DOC_WRONG,
         Step.REUSE,
         Step.ID_CONFIRM,
         Step.ID_FIX,
@@ -79,6 +81,8 @@ class State:
     id_doc: str | None = None
     id_read: dict[str, str] | None = None
     fixing: str | None = None
+    pages: list[dict[str, Any]] | None = None  # the pages of the current paper received so far
+    pending: dict[str, Any] | None = None  # a page that looks like another paper, awaiting an answer
     # the form fields
     fields: dict[str, Any] | None = None
     field: int | None = None
