@@ -17,6 +17,7 @@ from .base import LACK_WORDS, SKIP_WORDS, Dialogue, handles, mask, prompts
 
 MAX_RETAKES = 2  # after this many failed retakes a photo is accepted with a warning flag
 ID_CARD_TYPES = {"cccd_front", "cccd_back", "cancuoc_front", "cancuoc_back", "cmnd_front"}
+BACK_TYPES = {"cccd_back", "cancuoc_back"}
 
 
 def enter_document(d: Dialogue, state: State) -> list[Reply]:
@@ -127,6 +128,9 @@ async def take_photo(d: Dialogue, turn: Turn, state: State, att: Attachment) -> 
     kind = (result.get("document") or {}).get("type")
     if doc.photo == "id_card" and not problems and kind not in ID_CARD_TYPES:
         problems.append("not_id_card")  # a clear photo, but of something else
+        result = {**result, "quality": {**quality, "problems": problems}}
+    elif doc.photo == "id_card" and not problems and _surely_back(result):
+        problems.append("wrong_side")  # every ID-card step asks for the front (the portrait)
         result = {**result, "quality": {**quality, "problems": problems}}
     retakes = state.retakes or 0
     seen = {"document": alt_key or doc.key, "problems": problems, "retake": retakes}
@@ -295,10 +299,19 @@ async def on_wrong_paper(d: Dialogue, turn: Turn, state: State) -> Outcome:
     return Outcome(state, ask_wrong_paper(d, state))
 
 
+def _surely_back(result: dict[str, Any]) -> bool:
+    """The back of a card, known for sure: typed as a back and read from its machine-readable
+    zone, which only the back carries (a front mistyped as a back is never sent back)."""
+    reading = result.get("document") or {}
+    return reading.get("type") in BACK_TYPES and "mrz" in (reading.get("sources") or {}).values()
+
+
 def hint(d: Dialogue, result: dict[str, Any]) -> str:
     """What is wrong with a photo, in the citizen's words."""
     if "not_id_card" in result.get("quality", {}).get("problems", []):
         return d.say("hint_not_id_card")
+    if "wrong_side" in result.get("quality", {}).get("problems", []):
+        return d.say("hint_wrong_side")
     try:
         import ocr
 
