@@ -39,6 +39,7 @@ class Settings:
     database_url: str = "sqlite+aiosqlite:///var/motcua.db"
     redis_url: str = ""
     redis_prefix: str = "motcua:"
+    redis_queue_shards: int = 1  # queue shards (hash slots); several spread the queue over a Redis Cluster
     media_dir: str = "var/media"
     var_dir: str = "var"
 
