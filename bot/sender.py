@@ -28,7 +28,8 @@ from core.settings import Settings
 
 log = logging.getLogger(__name__)
 
-CLAIM_SECONDS = 60
+PASS_RETRY_FIRST_S = 0.25  # after a failed outbox pass (database unreachable): wait, doubling
+PASS_RETRY_MAX_S = 4.0
 
 
 class ClaimLost(Exception):
@@ -47,17 +48,23 @@ class Sender:
         self.wake.set()
 
     async def run(self, stop: asyncio.Event) -> None:
+        failures = 0
         while not stop.is_set():
             try:
                 busy = await self.deliver_due()
-            except Exception:
-                log.exception("outbox pass failed")
+                failures = 0
+            except Exception as exc:  # e.g. the database is unreachable: back off
+                failures += 1
+                (log.exception if failures == 1 else log.warning)("outbox pass failed: %r", exc)
                 busy = False
             if busy:
                 continue
             self.wake.clear()
+            pause = self.settings.sender_poll_s
+            if failures:
+                pause = max(pause, min(PASS_RETRY_MAX_S, PASS_RETRY_FIRST_S * 2 ** (failures - 1)))
             try:
-                await asyncio.wait_for(self.wake.wait(), timeout=self.settings.sender_poll_s)
+                await asyncio.wait_for(self.wake.wait(), timeout=pause)
             except TimeoutError:
                 pass
 
@@ -84,7 +91,7 @@ class Sender:
                 query = query.with_for_update(skip_locked=True)
             rows = list((await s.execute(query)).scalars())
             if rows:
-                until = now + dt.timedelta(seconds=CLAIM_SECONDS)
+                until = now + dt.timedelta(seconds=self.settings.sender_claim_s)
                 await s.execute(
                     update(Outbox)
                     .where(Outbox.id.in_([r.id for r in rows]))
@@ -193,18 +200,35 @@ class Sender:
                 }
                 metrics.OUTBOX_SENT.labels(row.channel).inc()
                 ok = True
-        async with self.db.session() as s, s.begin():
-            await s.execute(
-                update(Outbox)
-                .where(Outbox.id == row.id, Outbox.claimed_until == row.claimed_until)
-                .values(claimed_until=None, **values)
-            )
+        await self._record_outcome(row, values)
         return ok
+
+    async def _record_outcome(self, row: Outbox, values: dict) -> None:
+        """Write the delivery's outcome. If the database is unreachable right after a platform
+        accepted the message, keep trying while the row's claim lasts: giving up would leave the
+        row to be sent a second time when the claim runs out."""
+        delay = PASS_RETRY_FIRST_S
+        while True:
+            try:
+                async with self.db.session() as s, s.begin():
+                    await s.execute(
+                        update(Outbox)
+                        .where(Outbox.id == row.id, Outbox.claimed_until == row.claimed_until)
+                        .values(claimed_until=None, **values)
+                    )
+                return
+            except Exception as exc:
+                left = (row.claimed_until - utcnow()).total_seconds() if row.claimed_until else 0
+                if left <= delay + 1:
+                    raise
+                log.warning("outbox %s: recording %s failed (%r); retrying", row.id, values["status"], exc)
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, PASS_RETRY_MAX_S)
 
     async def _record_parts(self, row: Outbox, n: int) -> None:
         """Record `n` parts as accepted and renew the claim, unless another sender has taken the
         row over (its claim ran out): then stop, and leave the row to that sender."""
-        until = utcnow() + dt.timedelta(seconds=CLAIM_SECONDS)
+        until = utcnow() + dt.timedelta(seconds=self.settings.sender_claim_s)
         async with self.db.session() as s, s.begin():
             done = await s.execute(
                 update(Outbox)

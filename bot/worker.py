@@ -34,6 +34,8 @@ Prepare = Callable[[InboundEvent], Awaitable[InboundEvent]]
 
 
 NOT_A_MESSAGE = {"unfollow", "delivery", "seen"}
+DB_RETRY_FIRST_S = 0.25  # a worker that lost the database probes it again after this, doubling
+DB_RETRY_MAX_S = 4.0  # ... up to this
 
 
 class CursorConflict(RuntimeError):
@@ -208,11 +210,15 @@ class Worker:
         self.consumer = consumer or f"{socket.gethostname()}-{os.getpid()}-{random.randrange(1 << 30):x}"
         self.tz = ZoneInfo(settings.timezone)
         self._tasks: set[asyncio.Task] = set()
+        self.database_down = False  # set when a job failed and the database did not answer
 
     async def run(self, stop: asyncio.Event) -> None:
         limit = self.settings.worker_concurrency
         log.info("worker %s started (%d jobs at once)", self.consumer, limit)
         while not stop.is_set():
+            if self.database_down:  # take no job while the database is unreachable
+                await self._wait_for_database(stop)
+                continue
             free = limit - len(self._tasks)
             if free <= 0:
                 await asyncio.wait(self._tasks, return_when=asyncio.FIRST_COMPLETED)
@@ -247,14 +253,38 @@ class Worker:
             await self.queue.ack(job)
         except Exception:
             metrics.JOB_FAILURES.inc()
-            log.exception("job %s (%s) failed; it will be retried", job.id, job.conversation_key)
-            await asyncio.sleep(min(5.0, 0.2 * job.deliveries))
+            if not await self._database_answers():
+                self.database_down = True  # the loop stops fetching; the job waits in the queue
+                log.warning("job %s (%s): database unreachable; released", job.id, job.conversation_key)
+            else:
+                log.exception("job %s (%s) failed; it will be retried", job.id, job.conversation_key)
+                await asyncio.sleep(min(5.0, 0.2 * job.deliveries))
             with contextlib.suppress(Exception):
                 await self.queue.release(job)
         finally:
             keeper.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await keeper
+
+    async def _database_answers(self) -> bool:
+        try:
+            await asyncio.wait_for(self.db.ping(), timeout=5)
+            return True
+        except Exception:
+            return False
+
+    async def _wait_for_database(self, stop: asyncio.Event) -> None:
+        """Probe the database with exponential backoff (with jitter) until it answers."""
+        metrics.DATABASE_DOWN.set(1)
+        delay = DB_RETRY_FIRST_S
+        while not stop.is_set() and not await self._database_answers():
+            log.warning("worker %s: database unreachable; next try in %.1f s", self.consumer, delay)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), timeout=delay * random.uniform(0.8, 1.2))
+            delay = min(delay * 2, DB_RETRY_MAX_S)
+        self.database_down = False
+        metrics.DATABASE_DOWN.set(0)
+        log.info("worker %s: database reachable; taking jobs again", self.consumer)
 
     async def _keep_claimed(self, job: Job) -> None:
         period = max(0.05, self.settings.claim_idle_ms / 3000)

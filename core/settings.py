@@ -62,6 +62,7 @@ class Settings:
     sender_poll_s: float = 0.5
     sender_max_attempts: int = 8
     sender_backoff_base_s: float = 1.0
+    sender_claim_s: float = 60.0  # a row being sent by a sender that died is taken again after this
     max_upload_bytes: int = 15_000_000
 
     nlu_backend: str = "embedded"
