@@ -98,7 +98,9 @@ def signed(body: dict) -> tuple[bytes, dict[str, str]]:
 class Fleet:
     """One web process and N worker processes sharing a database and a Redis."""
 
-    def __init__(self, tmp: Path, *, database_url: str, redis_url: str, redis_prefix: str, zalo_base: str, **env):
+    def __init__(
+        self, tmp: Path, *, database_url: str, redis_url: str, redis_prefix: str, zalo_base: str, **env
+    ):
         self.tmp = tmp
         self.env = dict(
             os.environ,

@@ -113,7 +113,9 @@ async def test_nothing_lost_or_doubled_under_worker_kill_redis_restart_and_datab
 
             # while Redis was down: every webhook answered 503, none 200
             down_from, down_to = redis_down
-            during = [status for started, answered, status in answers if down_from < started and answered < down_to]
+            during = [
+                status for started, answered, status in answers if down_from < started and answered < down_to
+            ]
             assert during and set(during) == {503}, during
             assert sum(len(m) for m in sent.values()) == CITIZENS * len(TEXTS)
 
@@ -154,7 +156,9 @@ async def test_nothing_lost_or_doubled_under_worker_kill_redis_restart_and_datab
                     if loop.time() > deadline:
                         raise AssertionError(await _diagnosis(expected, fake, fleet))
                     await asyncio.sleep(0.5)
-                await asyncio.sleep(3)  # a while longer: nothing more arrives later (a resent reply would)'s claim: nothing more arrives later
+                await asyncio.sleep(
+                    3
+                )  # a while longer: nothing more arrives later (a resent reply would)'s claim: nothing more arrives later
                 applied, replies, statuses = await expected()
                 assert dict(applied) == dict(sent)  # each acknowledged message once, in order
                 assert set(statuses) == {"sent"}
