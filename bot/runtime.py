@@ -13,6 +13,7 @@ from core import metrics
 from core.channel import Channel
 from core.db import Database
 from core.events import InboundEvent
+from core.logs import correlated
 from core.media import MediaStore
 from core.queue import create_queue
 from core.settings import Settings, ensure_secret_key
@@ -70,6 +71,7 @@ class Runtime:
             results = await self.queue.submit_many([event for event, _ in batch])
         except Exception as exc:  # the queue is unreachable: every caller sees the error
             results = [exc] * len(batch)
+        debug = log.isEnabledFor(logging.DEBUG)
         for (event, future), result in zip(batch, results):
             if future.done():
                 continue
@@ -77,6 +79,9 @@ class Runtime:
                 future.set_exception(result)
             else:
                 (metrics.INBOUND if result else metrics.DUPLICATES).labels(event.channel).inc()
+                if debug:
+                    with correlated(event.dedupe_key):
+                        log.debug("accepted %s event (%s)", event.kind, "new" if result else "a repeat")
                 future.set_result(result)
 
     async def start(self, *, workers: int = 1, sender: bool = True) -> None:

@@ -24,6 +24,7 @@ from core import metrics
 from core.channel import DELIVERY, Channel, Delivery, OutsideWindow, PermanentSendError, RetryLater
 from core.db import Conversation, Database, MessageLog, Outbox
 from core.db.models import utcnow
+from core.logs import correlated
 from core.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -140,6 +141,10 @@ class Sender:
                 return
 
     async def _deliver(self, row: Outbox) -> bool:
+        with correlated((row.payload or {}).get("correlation_id")):
+            return await self._deliver_row(row)
+
+    async def _deliver_row(self, row: Outbox) -> bool:
         channel = self.channels.get(row.channel)
         values: dict
         ok = False
@@ -199,6 +204,7 @@ class Sender:
                     "last_error": None,
                 }
                 metrics.OUTBOX_SENT.labels(row.channel).inc()
+                log.debug("outbox %s delivered to %s", row.id, row.channel)
                 ok = True
         await self._record_outcome(row, values)
         return ok

@@ -23,6 +23,7 @@ from core import metrics, store
 from core.db import Database, Dossier, DossierDocument, MessageLog
 from core.db.models import utcnow
 from core.events import Attachment, InboundEvent, Reply
+from core.logs import correlated
 from core.media import MediaStore
 from core.queue import Entry, Job, MessageQueue, cursor_key
 from core.settings import Settings
@@ -308,6 +309,10 @@ class Worker:
             await self.queue.trim(key, applied_upto)
 
     async def apply(self, entry: Entry) -> None:
+        with correlated(entry.event.dedupe_key):
+            await self._apply(entry)
+
+    async def _apply(self, entry: Entry) -> None:
         started = time.perf_counter()
         event = entry.event
         prepare = self.prepare.get(event.channel)
@@ -347,6 +352,7 @@ class Worker:
                     raise CursorConflict(event.conversation_key)
         metrics.APPLIED.labels(event.channel).inc()
         metrics.TURN_SECONDS.observe(time.perf_counter() - started)
+        log.debug("applied %s event at %s", event.kind, entry.cursor)
         self.on_committed()
 
     async def _turn(self, s, conv, state: dict, event: InboundEvent) -> Outcome:
@@ -374,5 +380,6 @@ class Worker:
             outcome = Outcome(State.from_dict(state), [Reply(self.engine.text("error"))])
         inbound.intent = outcome.intent
         for reply in outcome.replies:
-            store.add_outbound(s, conv, event.user_id, reply, step=outcome.state.saved_step)
+            msg = store.add_outbound(s, conv, event.user_id, reply, step=outcome.state.saved_step)
+            msg.outbox.payload = {**msg.outbox.payload, "correlation_id": event.dedupe_key}
         return outcome

@@ -100,6 +100,7 @@ class Settings:
     media_link_ttl_s: int = 604800
 
     log_level: str = "INFO"
+    log_format: str = "text"  # text, or json: one object per line with the correlation id
 
     # ---- derived paths -------------------------------------------------------------
     def path(self, value: str) -> Path:

@@ -94,6 +94,7 @@ async def test_nothing_lost_or_doubled_under_worker_kill_redis_restart_and_datab
                     await asyncio.sleep(random.uniform(0.3, 1.2))
 
             redis_down: list[float] = []
+            print("times", loop.time())
 
             async def faults() -> None:
                 await asyncio.sleep(4)
@@ -154,7 +155,7 @@ async def test_nothing_lost_or_doubled_under_worker_kill_redis_restart_and_datab
                 deadline = loop.time() + 90
                 while not await settled():
                     if loop.time() > deadline:
-                        raise AssertionError(await _diagnosis(expected, fake, fleet))
+                        raise AssertionError(await _diagnosis(expected, fake, fleet, db))
                     await asyncio.sleep(0.5)
                 await asyncio.sleep(
                     3
@@ -175,14 +176,35 @@ async def test_nothing_lost_or_doubled_under_worker_kill_redis_restart_and_datab
             await fake.stop()
 
 
-async def _diagnosis(expected, fake: FakeZalo, fleet: Fleet) -> str:
+async def _diagnosis(expected, fake: FakeZalo, fleet: Fleet, db: Database) -> str:
     from collections import Counter
 
     applied, replies, statuses = await expected()
-    wrong = {u: (fake.texts(u), t) for u, t in replies.items() if fake.texts(u) != t}
-    example = next(iter(wrong.items()), None)
-    logs = "\n".join(f"--- {n}\n{fleet.log(n)[-1500:]}" for n in fleet.procs)
-    return (
-        f"applied {sum(map(len, applied.values()))}, outbox {Counter(statuses)}, "
-        f"{len(wrong)} citizens with other deliveries, e.g. {example}\n{logs}"
-    )
+    wrong = [u for u, t in replies.items() if fake.texts(u) != t]
+    lines = [
+        f"applied {sum(map(len, applied.values()))}, outbox {Counter(statuses)}, {len(wrong)} citizens differ"
+    ]
+    async with db.session() as s:
+        for user in wrong[:5]:
+            rows = (
+                await s.execute(select(Outbox).where(Outbox.recipient == user).order_by(Outbox.id))
+            ).scalars()
+            lines.append(f"{user}: fake got {[t[:20] for t in fake.texts(user)]}")
+            for r in rows:
+                lines.append(
+                    f"  outbox {r.id} {r.status} attempts={r.attempts} sent={r.sent_at} {r.last_error!r:.150}"
+                )
+            lines += [
+                f"  call at {c.at:.2f} ok={c.ok}"
+                for c in fake.calls("/v3.0/oa/message/cs")
+                if c.body["recipient"]["user_id"] == user
+            ]
+    for name in fleet.procs:
+        text = fleet.log(name)
+        lines.append(
+            f"--- {name}: "
+            + "; ".join(
+                sorted({ln[24:110] for ln in text.splitlines() if " WARNING " in ln or " ERROR " in ln})[:30]
+            )
+        )
+    return "\n".join(lines)
