@@ -29,6 +29,7 @@ from core.settings import Settings
 
 log = logging.getLogger(__name__)
 
+UNFINISHED = ("pending", "sending", "held")
 PASS_RETRY_FIRST_S = 0.25  # after a failed outbox pass (database unreachable): wait, doubling
 PASS_RETRY_MAX_S = 4.0
 
@@ -72,14 +73,14 @@ class Sender:
     async def _claim(self) -> list[Outbox]:
         now = utcnow()
         earlier = aliased(Outbox)
+        # Only a conversation's earliest unfinished row is due: a later row waits until every
+        # earlier one is sent or failed. (Letting a later row go when the earlier one is due too
+        # raced between senders: one claimed the earlier row while another, not seeing that claim
+        # yet, claimed the later one, and they went out of order — found by the fault test.)
         blocked = exists().where(
             earlier.conversation_id == Outbox.conversation_id,
             earlier.id < Outbox.id,
-            or_(
-                and_(earlier.status == "sending", earlier.claimed_until > now),
-                and_(earlier.status == "pending", earlier.next_attempt_at > now),
-                earlier.status == "held",
-            ),
+            earlier.status.in_(UNFINISHED),
         )
         due = or_(
             and_(Outbox.status == "pending", Outbox.next_attempt_at <= now),

@@ -94,12 +94,18 @@ async def test_nothing_lost_or_doubled_under_worker_kill_redis_restart_and_datab
                     await asyncio.sleep(random.uniform(0.3, 1.2))
 
             redis_down: list[float] = []
-            print("times", loop.time())
+            orphaned: set[int] = set()  # rows the killed worker's sender had claimed
+            db = Database(url)  # directly, not through the proxy
 
             async def faults() -> None:
                 await asyncio.sleep(4)
                 fleet.kill("worker1")
-                await asyncio.sleep(3)
+                await asyncio.sleep(1.5)  # the live senders finish what they were sending
+                async with db.session() as s:
+                    orphaned.update(
+                        (await s.execute(select(Outbox.id).where(Outbox.status == "sending"))).scalars()
+                    )
+                await asyncio.sleep(1.5)
                 redis.kill()
                 redis_down.append(loop.time())
                 await asyncio.sleep(2)
@@ -110,22 +116,23 @@ async def test_nothing_lost_or_doubled_under_worker_kill_redis_restart_and_datab
                 await asyncio.sleep(10)
                 await proxy.resume()
 
-            await asyncio.gather(faults(), *(citizen(n) for n in range(CITIZENS)))
-
-            # while Redis was down: every webhook answered 503, none 200
-            down_from, down_to = redis_down
-            during = [
-                status for started, answered, status in answers if down_from < started and answered < down_to
-            ]
-            assert during and set(during) == {503}, during
-            assert sum(len(m) for m in sent.values()) == CITIZENS * len(TEXTS)
-
-            db = Database(url)  # directly, not through the proxy
             try:
+                await asyncio.gather(faults(), *(citizen(n) for n in range(CITIZENS)))
+
+                # while Redis was down: every webhook answered 503, none 200
+                down_from, down_to = redis_down
+                during = [
+                    st for started, answered, st in answers if down_from < started and answered < down_to
+                ]
+                assert during and set(during) == {503}, during
+                assert sum(len(m) for m in sent.values()) == CITIZENS * len(TEXTS)
+
                 settings = load_settings(environ={}, zalo_api_base=fake.base_url)
                 shim = types.SimpleNamespace(settings=settings)
 
-                async def expected() -> tuple[dict[str, list[str]], dict[str, list[str]], list[str]]:
+                async def expected() -> tuple[
+                    dict[str, list[str]], dict[str, list[tuple[int, list[str]]]], list[str]
+                ]:
                     async with db.session() as s:
                         inbound = (
                             await s.execute(
@@ -139,33 +146,39 @@ async def test_nothing_lost_or_doubled_under_worker_kill_redis_restart_and_datab
                     applied: dict[str, list[str]] = defaultdict(list)
                     for key, mid in inbound:
                         applied[key.split(":", 1)[1]].append(mid)
-                    replies: dict[str, list[str]] = defaultdict(list)
+                    replies: dict[str, list[tuple[int, list[str]]]] = defaultdict(list)
                     for row in rows:
-                        replies[row.recipient] += [
-                            m["text"] for m in ZaloChannel.render(shim, row.payload) if "text" in m
-                        ]  # type: ignore[arg-type]
+                        texts = [m["text"] for m in ZaloChannel.render(shim, row.payload) if "text" in m]  # type: ignore[arg-type]
+                        replies[row.recipient].append((row.id, texts))
                     return applied, replies, [r.status for r in rows]
 
                 async def settled() -> bool:
                     applied, replies, statuses = await expected()
                     done = sum(map(len, applied.values())) >= CITIZENS * len(TEXTS)
-                    delivered = all(fake.texts(user) == texts for user, texts in replies.items())
+                    delivered = all(
+                        _repeats(fake.texts(u), rows, orphaned) is not None for u, rows in replies.items()
+                    )
                     return done and set(statuses) == {"sent"} and delivered
 
                 deadline = loop.time() + 90
                 while not await settled():
                     if loop.time() > deadline:
-                        raise AssertionError(await _diagnosis(expected, fake, fleet, db))
+                        raise AssertionError(await _diagnosis(expected, fake, fleet, db, orphaned))
                     await asyncio.sleep(0.5)
-                await asyncio.sleep(
-                    3
-                )  # a while longer: nothing more arrives later (a resent reply would)'s claim: nothing more arrives later
+                await asyncio.sleep(3)  # a while longer: nothing more arrives later (a resent reply would)
                 applied, replies, statuses = await expected()
                 assert dict(applied) == dict(sent)  # each acknowledged message once, in order
                 assert set(statuses) == {"sent"}
+                repeated: list[int] = []
                 for user in sent:
                     assert replies[user], user
-                    assert fake.texts(user) == replies[user], user  # each reply once, in order
+                    again = _repeats(fake.texts(user), replies[user], orphaned)
+                    assert again is not None, (user, fake.texts(user), replies[user])  # once each, in order
+                    repeated += again
+                # At the platform boundary delivery is at-least-once: only a reply the killed worker
+                # was sending at the SIGKILL may have gone out twice (Zalo takes no idempotency key).
+                assert set(repeated) <= orphaned and len(repeated) == len(set(repeated))
+                print(f"{len(orphaned)} rows orphaned by the SIGKILL, {len(repeated)} of them sent twice")
             finally:
                 await db.close()
         finally:
@@ -176,11 +189,25 @@ async def test_nothing_lost_or_doubled_under_worker_kill_redis_restart_and_datab
             await fake.stop()
 
 
-async def _diagnosis(expected, fake: FakeZalo, fleet: Fleet, db: Database) -> str:
+def _repeats(got: list[str], rows: list[tuple[int, list[str]]], orphaned: set[int]) -> list[int] | None:
+    """The rows delivered twice if `got` is every row's texts once, in order, with at most an
+    immediate second copy of an orphaned row; None if it is anything else."""
+    i, again = 0, []
+    for row_id, texts in rows:
+        if got[i : i + len(texts)] != texts:
+            return None
+        i += len(texts)
+        if row_id in orphaned and got[i : i + len(texts)] == texts:
+            again.append(row_id)
+            i += len(texts)
+    return again if i == len(got) else None
+
+
+async def _diagnosis(expected, fake: FakeZalo, fleet: Fleet, db: Database, orphaned: set[int]) -> str:
     from collections import Counter
 
     applied, replies, statuses = await expected()
-    wrong = [u for u, t in replies.items() if fake.texts(u) != t]
+    wrong = [u for u, rows in replies.items() if _repeats(fake.texts(u), rows, orphaned) is None]
     lines = [
         f"applied {sum(map(len, applied.values()))}, outbox {Counter(statuses)}, {len(wrong)} citizens differ"
     ]
