@@ -84,7 +84,8 @@ class Runtime:
                         log.debug("accepted %s event (%s)", event.kind, "new" if result else "a repeat")
                 future.set_result(result)
 
-    async def start(self, *, workers: int = 1, sender: bool = True) -> None:
+    async def start(self, *, workers: int = 1, sender: bool = True, retention: bool = False) -> None:
+        """Worker loops, the outbox sender, and (the worker role) the retention job."""
         self._stop.clear()
         for _ in range(workers):
             worker = Worker(
@@ -100,6 +101,18 @@ class Runtime:
             self._tasks.append(asyncio.create_task(worker.run(self._stop), name=f"worker-{worker.consumer}"))
         if sender:
             self._tasks.append(asyncio.create_task(self.sender.run(self._stop), name="sender"))
+        if retention and self.settings.retention_days > 0:
+            from services.retention import run_retention
+
+            job = run_retention(
+                self.db,
+                self.media,
+                self.queue,
+                self.settings.retention_days,
+                self.settings.retention_interval_s,
+                self._stop,
+            )
+            self._tasks.append(asyncio.create_task(job, name="retention"))
 
     async def stop(self) -> None:
         self._stop.set()

@@ -64,6 +64,8 @@ class Settings:
     sender_backoff_base_s: float = 1.0
     sender_claim_s: float = 60.0  # a row being sent by a sender that died is taken again after this
     max_upload_bytes: int = 15_000_000
+    retention_days: int = 0  # finished dossiers' personal fields and media deleted after this; 0: kept
+    retention_interval_s: float = 3600.0  # how often the worker role runs the retention job
 
     nlu_backend: str = "embedded"
     rasa_url: str = "http://rasa:5005"
