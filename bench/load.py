@@ -106,7 +106,7 @@ async def phase(http, fake, url: str, tag: str, rate: float, duration: float) ->
     start = fake_len = len(fake.requests)
     t0 = loop.time() + 0.2
     await asyncio.gather(*(one(i, t0 + i / rate) for i in range(n)))
-    deadline = loop.time() + max(30.0, duration * 3)
+    deadline = loop.time() + max(60.0, duration * 6)  # the backlog drains before the next phase
     while loop.time() < deadline:
         got = {r.body["recipient"]["user_id"] for r in fake.requests[start:] if r.ok}
         if len(got & due.keys()) >= n:

@@ -187,6 +187,11 @@ class TurnContext:
     async def audit(self, action: str, data: dict[str, Any], dossier_id: int | None = None) -> None:
         store.audit(self.session, f"citizen:{self.conv.citizen_id}", action, data, dossier_id)
 
+    async def erase_my_data(self) -> int:
+        from services.retention import erase_citizen
+
+        return await erase_citizen(self.session, self.media, self.conv.citizen_id)
+
 
 class Worker:
     def __init__(

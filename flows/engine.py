@@ -24,7 +24,7 @@ from core.texts import Texts
 
 from .catalog import LifeEvent, Procedure, load_catalog, load_life_events
 from .state import COLLECTING, FREE_TEXT, State, Step, menu
-from .steps import human
+from .steps import erase, human
 from .steps.answers import ANSWER_INTENTS, answer
 from .steps.base import CANCEL_WORDS, HUMAN_WORDS, MENU_WORDS, SKIP_WORDS, Dialogue
 from .steps.document import enter_document
@@ -107,6 +107,10 @@ class Engine(Dialogue):
         idle = turn.ctx.idle_seconds
         if step in COLLECTING and idle is not None and idle > RESUME_AFTER_S and not turn.event.payload:
             return human.ask_resume(self, turn, state)
+        if step is Step.CONFIRM_ERASE:
+            return None  # only yes or no here ("giữ lại" is no cancel, "xóa dữ liệu" is yes)
+        if erase.wants_erase(turn):  # "xóa dữ liệu của tôi", at any other step
+            return erase.start_erase(self, state)
         free_text = step in FREE_TEXT
         skipping = step is Step.DOC and words in SKIP_WORDS  # "bỏ qua" an optional photo
         if (

@@ -31,6 +31,7 @@ class Step(StrEnum):
     EDIT = "edit"
     RESUME = "resume"
     CONFIRM_CANCEL = "confirm_cancel"
+    CONFIRM_ERASE = "confirm_erase"  # "xóa dữ liệu của tôi": asked once more before anything goes
     HUMAN = "human"
 
 

@@ -13,11 +13,11 @@ import datetime as dt
 import logging
 from collections.abc import Iterable
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core import store
-from core.db import Database, Dossier, DossierDocument
+from core.db import Citizen, Conversation, Database, Dossier, DossierDocument, MessageLog
 from core.db.models import utcnow
 from core.media import MediaStore
 
@@ -107,3 +107,29 @@ async def run_retention(
             log.exception("retention pass failed; next pass later")
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(stop.wait(), timeout=every_s)
+
+
+async def erase_citizen(session: AsyncSession, media: MediaStore, citizen_id: int) -> int:
+    """The citizen's own request ("xóa dữ liệu của tôi"), in the caller's transaction: every
+    dossier of theirs is purged, the texts and attachments of their conversations are blanked
+    (the rows stay: time, direction, step, intent — the redacted log), their display name goes.
+    Returns how many dossiers were purged."""
+    actor = f"citizen:{citizen_id}"
+    dossiers = (
+        await session.execute(
+            select(Dossier).where(Dossier.citizen_id == citizen_id, Dossier.purged_at.is_(None))
+        )
+    ).scalars()
+    count = await purge_dossiers(session, media, list(dossiers), actor, "citizen request")
+    conversations = select(Conversation.id).where(Conversation.citizen_id == citizen_id)
+    await session.execute(
+        update(MessageLog)
+        .where(MessageLog.conversation_id.in_(conversations))
+        .values(text="", attachments=[], quick_replies=[])
+        .execution_options(synchronize_session=False)
+    )
+    citizen = await session.get(Citizen, citizen_id)
+    if citizen is not None:
+        citizen.display_name = None
+    store.audit(session, actor, "citizen_data_deleted", {"dossiers": count})
+    return count
