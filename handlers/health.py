@@ -84,7 +84,7 @@ async def metrics(request: web.Request) -> web.Response:
                 ),
                 timeout=PROBE_TIMEOUT_S,
             )
-            counts = dict(rows.tuples().all())
+            counts = {status: n for status, n in rows.all()}
         for status in ("pending", "sending", "held", "failed"):
             m.OUTBOX_ROWS.labels(status).set(counts.get(status, 0))
     except Exception:
