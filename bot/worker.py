@@ -274,7 +274,7 @@ class Worker:
 
     async def _database_answers(self) -> bool:
         try:
-            await asyncio.wait_for(self.db.ping(), timeout=5)
+            await self.db.ping()  # bounded by the driver's connect timeout (never cancelled)
             return True
         except Exception:
             return False

@@ -160,7 +160,7 @@ async def test_nothing_lost_or_doubled_under_worker_kill_redis_restart_and_datab
                     )
                     return done and set(statuses) == {"sent"} and delivered
 
-                deadline = loop.time() + 90
+                deadline = loop.time() + max(90.0, CITIZENS * 0.8)  # the backlog of a loaded machine
                 while not await settled():
                     if loop.time() > deadline:
                         raise AssertionError(await _diagnosis(expected, fake, fleet, db, orphaned))
