@@ -34,6 +34,7 @@ KNOWN: dict[str, str] = {
     "summary_nop_luon": "'nộp luôn' at the summary is not read as submit",
     "pages_in_words": "numbers in words ('hai trang') are not read",
     "withdraw_huy_after_filing": "withdrawal after filing is not understood yet",
+    "withdraw_consent_after_filing": "withdrawing consent after filing is not understood yet",
 }
 
 
