@@ -65,13 +65,14 @@ class RedisServer:
     """One redis-server in its own directory; `kill()` + `start()` is a crash and a restart
     (same port, same append-only file)."""
 
-    def __init__(self, workdir: Path, port: int | None = None, *extra: str) -> None:
+    def __init__(self, workdir: Path, port: int | None = None, *extra: str, fsync: str = "everysec") -> None:
         if not REDIS_SERVER:
             pytest.fail("redis-server is not installed")
         self.dir = workdir
         self.dir.mkdir(parents=True, exist_ok=True)
         self.port = port or free_port(with_bus="--cluster-enabled" in extra)
         self.extra = extra
+        self.fsync = fsync
         self.proc: subprocess.Popen | None = None
 
     @property
@@ -88,7 +89,7 @@ class RedisServer:
                 "--dir", str(self.dir),
                 "--save", "",
                 "--appendonly", "yes",
-                "--appendfsync", "everysec",
+                "--appendfsync", self.fsync,
                 "--protected-mode", "no",
                 *self.extra,
             ],

@@ -37,7 +37,9 @@ def test_the_production_shape():
     assert services["worker"]["command"][4:6] == ["--role", "worker"]
     assert services["worker"]["deploy"]["replicas"] >= 2
     assert "/readyz" in " ".join(services["web"]["healthcheck"]["test"])
-    assert "--appendonly" in services["redis"]["command"]  # the queue survives a Redis restart
+    redis = services["redis"]["command"]
+    assert redis[redis.index("--appendonly") + 1] == "yes"  # the queue survives a Redis crash:
+    assert redis[redis.index("--appendfsync") + 1] == "always"  # nothing acknowledged is lost
     for name in APP:
         env = services[name]["environment"]
         assert set(env) <= SETTINGS, set(env) - SETTINGS  # every variable is a setting
@@ -58,6 +60,7 @@ def test_the_redis_cluster_variant():
         command = services[n]["command"]
         assert command[command.index("--cluster-enabled") + 1] == "yes"
         assert command[command.index("--appendonly") + 1] == "yes"
+        assert command[command.index("--appendfsync") + 1] == "always"
         assert services[n]["volumes"][0].split(":")[0] in merged["volumes"]  # each its own data
     init = " ".join(services["redis-cluster-init"]["command"])
     assert "--cluster create" in init and "--cluster-replicas 1" in init
