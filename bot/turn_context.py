@@ -221,3 +221,8 @@ class TurnContext:
                 comment=comment,
             )
         )
+
+    async def erase_my_data(self) -> int:
+        from services.retention import erase_citizen
+
+        return await erase_citizen(self.session, self.media, self.conv.citizen_id)

@@ -22,6 +22,7 @@ from core import metrics, store
 from core.db import Database, MessageLog
 from core.db.models import utcnow
 from core.events import InboundEvent, Reply
+from core.logs import correlated
 from core.media import MediaStore
 from core.queue import Entry, Job, MessageQueue, cursor_key
 from core.settings import Settings
@@ -35,6 +36,8 @@ Prepare = Callable[[InboundEvent], Awaitable[InboundEvent]]
 
 
 NOT_A_MESSAGE = {"unfollow", "delivery", "seen"}
+DB_RETRY_FIRST_S = 0.25  # a worker that lost the database probes it again after this, doubling
+DB_RETRY_MAX_S = 4.0  # ... up to this
 
 
 class CursorConflict(RuntimeError):
@@ -83,11 +86,15 @@ class Worker:
         self.consumer = consumer or f"{socket.gethostname()}-{os.getpid()}-{random.randrange(1 << 30):x}"
         self.tz = ZoneInfo(settings.timezone)
         self._tasks: set[asyncio.Task] = set()
+        self.database_down = False  # set when a job failed and the database did not answer
 
     async def run(self, stop: asyncio.Event) -> None:
         limit = self.settings.worker_concurrency
         log.info("worker %s started (%d jobs at once)", self.consumer, limit)
         while not stop.is_set():
+            if self.database_down:  # take no job while the database is unreachable
+                await self._wait_for_database(stop)
+                continue
             free = limit - len(self._tasks)
             if free <= 0:
                 await asyncio.wait(self._tasks, return_when=asyncio.FIRST_COMPLETED)
@@ -122,14 +129,38 @@ class Worker:
             await self.queue.ack(job)
         except Exception:
             metrics.JOB_FAILURES.inc()
-            log.exception("job %s (%s) failed; it will be retried", job.id, job.conversation_key)
-            await asyncio.sleep(min(5.0, 0.2 * job.deliveries))
+            if not await self._database_answers():
+                self.database_down = True  # the loop stops fetching; the job waits in the queue
+                log.warning("job %s (%s): database unreachable; released", job.id, job.conversation_key)
+            else:
+                log.exception("job %s (%s) failed; it will be retried", job.id, job.conversation_key)
+                await asyncio.sleep(min(5.0, 0.2 * job.deliveries))
             with contextlib.suppress(Exception):
                 await self.queue.release(job)
         finally:
             keeper.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await keeper
+
+    async def _database_answers(self) -> bool:
+        try:
+            await self.db.ping()  # bounded by the driver's connect timeout (never cancelled)
+            return True
+        except Exception:
+            return False
+
+    async def _wait_for_database(self, stop: asyncio.Event) -> None:
+        """Probe the database with exponential backoff (with jitter) until it answers."""
+        metrics.DATABASE_DOWN.set(1)
+        delay = DB_RETRY_FIRST_S
+        while not stop.is_set() and not await self._database_answers():
+            log.warning("worker %s: database unreachable; next try in %.1f s", self.consumer, delay)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), timeout=delay * random.uniform(0.8, 1.2))
+            delay = min(delay * 2, DB_RETRY_MAX_S)
+        self.database_down = False
+        metrics.DATABASE_DOWN.set(0)
+        log.info("worker %s: database reachable; taking jobs again", self.consumer)
 
     async def _keep_claimed(self, job: Job) -> None:
         period = max(0.05, self.settings.claim_idle_ms / 3000)
@@ -153,6 +184,10 @@ class Worker:
             await self.queue.trim(key, applied_upto)
 
     async def apply(self, entry: Entry) -> None:
+        with correlated(entry.event.dedupe_key):
+            await self._apply(entry)
+
+    async def _apply(self, entry: Entry) -> None:
         started = time.perf_counter()
         event = entry.event
         prepare = self.prepare.get(event.channel)
@@ -192,6 +227,7 @@ class Worker:
                     raise CursorConflict(event.conversation_key)
         metrics.APPLIED.labels(event.channel).inc()
         metrics.TURN_SECONDS.observe(time.perf_counter() - started)
+        log.debug("applied %s event at %s", event.kind, entry.cursor)
         self.on_committed()
 
     async def _turn(self, s, conv, state: dict, event: InboundEvent) -> Outcome:
@@ -220,5 +256,6 @@ class Worker:
         inbound.intent = outcome.intent
         _log_facts(inbound, State.from_dict(state), outcome)
         for reply in outcome.replies:
-            store.add_outbound(s, conv, event.user_id, reply, step=outcome.state.saved_step)
+            msg = store.add_outbound(s, conv, event.user_id, reply, step=outcome.state.saved_step)
+            msg.outbox.payload = {**msg.outbox.payload, "correlation_id": event.dedupe_key}
         return outcome

@@ -34,6 +34,7 @@ class Step(StrEnum):
     RESUME = "resume"
     CONFIRM_CANCEL = "confirm_cancel"
     WITHDRAW = "withdraw"  # withdrawing a filed dossier: which one, and are you sure?
+    CONFIRM_ERASE = "confirm_erase"  # "xóa dữ liệu của tôi": asked once more before anything goes
     HUMAN = "human"
     SURVEY = "survey"  # a satisfaction survey (flows/steps/survey.py); `paused` is where to go back
 

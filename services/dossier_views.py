@@ -317,6 +317,7 @@ async def dossier_detail(rt, d: Dossier, link: MediaLink) -> dict[str, Any]:
         "fields": d.fields or {},
         "submitted_at": _iso(d.submitted_at),
         "supplemented_at": _iso(d.supplemented_at),
+        "purged_at": _iso(d.purged_at),  # personal fields and photos deleted (retention or request)
         "due_date": _iso(d.due_date),
         "due_state": due_state(d, today),
         "channel": conv.channel if conv else None,
