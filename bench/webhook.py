@@ -337,7 +337,7 @@ def _redis_jobs(url: str, prefix: str) -> int:
 
     r = redis.Redis.from_url(url)
     try:
-        return int(r.xlen(prefix + "jobs"))
+        return int(r.xlen(prefix + "{q0}:jobs"))
     finally:
         r.close()
 

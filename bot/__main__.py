@@ -5,9 +5,9 @@ from __future__ import annotations
 import argparse
 import asyncio
 import getpass
-import logging
 import sys
 
+from core.logs import setup_logging
 from core.settings import load_settings
 from services.officers import ROLES
 
@@ -56,7 +56,7 @@ def main(argv: list[str] | None = None) -> int:
 
     args = parser.parse_args(argv)
     settings = load_settings()
-    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    setup_logging(settings.log_level, settings.log_format)
 
     if args.command == "serve":
         from aiohttp import web

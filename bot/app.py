@@ -43,7 +43,7 @@ def create_app(settings: Settings, *, role: str = "all", workers: int = 1) -> we
 
     async def lifecycle(app: web.Application):
         if role in {"worker", "all"}:
-            await runtime.start(workers=workers, sender=True)
+            await runtime.start(workers=workers, sender=True, retention=True)
         # Everything loaded so far (NLU model, libraries) lives as long as the process: keep it out
         # of the garbage collector's full passes, which otherwise pause the loop for tens of ms.
         gc.collect()

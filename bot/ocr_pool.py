@@ -72,18 +72,32 @@ def _failed(detail: str) -> dict[str, Any]:
 
 async def analyze(path: str | Path, expect: str | None = None) -> dict[str, Any]:
     """`ocr.analyze(path, expect)` off this process (or in a thread with OCR_PROCESSES=0)."""
+    return await _run(ocr.analyze, path, expect, failed=_failed)
+
+
+async def scan(path: str | Path) -> dict[str, Any]:
+    """`ocr.scan.scan(path)` (every page of a paper checked, cleaned and typed), off this process."""
+    from ocr.scan import scan as scan_pages
+
+    def failed(detail: str) -> dict[str, Any]:
+        return {"result": _failed(detail), "pages": [], "page_count": 0}
+
+    return await _run(scan_pages, path, failed=failed)
+
+
+async def _run(fn: Any, path: str | Path, *args: Any, failed: Any) -> dict[str, Any]:
     if int(_config["processes"]) <= 0:
-        return await asyncio.to_thread(ocr.analyze, path, expect)
+        return await asyncio.to_thread(fn, path, *args)
     async with _gate():
         pool = _executor()
         try:
-            future = asyncio.wrap_future(pool.submit(ocr.analyze, str(path), expect))
+            future = asyncio.wrap_future(pool.submit(fn, str(path), *args))
             return await asyncio.wait_for(future, timeout=float(_config["timeout"]))
         except TimeoutError:
             log.warning("photo check of %s took over %ss: stopped", path, _config["timeout"])
             _reset(pool)
-            return _failed("timeout")
+            return failed("timeout")
         except BrokenProcessPool:
             log.warning("photo check of %s ended its process: a new pool is started", path)
             _reset(pool)
-            return _failed("crashed")
+            return failed("crashed")

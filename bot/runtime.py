@@ -14,6 +14,7 @@ from core import metrics
 from core.channel import Channel
 from core.db import Database
 from core.events import InboundEvent
+from core.logs import correlated
 from core.media import MediaStore
 from core.queue import create_queue
 from core.settings import Settings, ensure_secret_key
@@ -84,6 +85,7 @@ class Runtime:
             results = await self.queue.submit_many([event for event, _ in batch])
         except Exception as exc:  # the queue is unreachable: every caller sees the error
             results = [exc] * len(batch)
+        debug = log.isEnabledFor(logging.DEBUG)
         for (event, future), result in zip(batch, results):
             if future.done():
                 continue
@@ -91,9 +93,13 @@ class Runtime:
                 future.set_exception(result)
             else:
                 (metrics.INBOUND if result else metrics.DUPLICATES).labels(event.channel).inc()
+                if debug:
+                    with correlated(event.dedupe_key):
+                        log.debug("accepted %s event (%s)", event.kind, "new" if result else "a repeat")
                 future.set_result(result)
 
-    async def start(self, *, workers: int = 1, sender: bool = True) -> None:
+    async def start(self, *, workers: int = 1, sender: bool = True, retention: bool = False) -> None:
+        """Worker loops, the outbox sender, and (the worker role) the retention job."""
         self._stop.clear()
         if self.agencies.routed and workers:
             # the communes' data (a few seconds) read now, not in the first citizen's turn
@@ -112,6 +118,18 @@ class Runtime:
             self._tasks.append(asyncio.create_task(worker.run(self._stop), name=f"worker-{worker.consumer}"))
         if sender:
             self._tasks.append(asyncio.create_task(self.sender.run(self._stop), name="sender"))
+        if retention and self.settings.retention_days > 0:
+            from services.retention import run_retention
+
+            job = run_retention(
+                self.db,
+                self.media,
+                self.queue,
+                self.settings.retention_days,
+                self.settings.retention_interval_s,
+                self._stop,
+            )
+            self._tasks.append(asyncio.create_task(job, name="retention"))
 
     async def stop(self) -> None:
         self._stop.set()

@@ -24,11 +24,14 @@ from core import metrics
 from core.channel import DELIVERY, Channel, Delivery, OutsideWindow, PermanentSendError, RetryLater
 from core.db import Conversation, Database, MessageLog, Outbox
 from core.db.models import utcnow
+from core.logs import correlated
 from core.settings import Settings
 
 log = logging.getLogger(__name__)
 
-CLAIM_SECONDS = 60
+UNFINISHED = ("pending", "sending", "held")
+PASS_RETRY_FIRST_S = 0.25  # after a failed outbox pass (database unreachable): wait, doubling
+PASS_RETRY_MAX_S = 4.0
 
 
 class ClaimLost(Exception):
@@ -47,31 +50,37 @@ class Sender:
         self.wake.set()
 
     async def run(self, stop: asyncio.Event) -> None:
+        failures = 0
         while not stop.is_set():
             try:
                 busy = await self.deliver_due()
-            except Exception:
-                log.exception("outbox pass failed")
+                failures = 0
+            except Exception as exc:  # e.g. the database is unreachable: back off
+                failures += 1
+                (log.exception if failures == 1 else log.warning)("outbox pass failed: %r", exc)
                 busy = False
             if busy:
                 continue
             self.wake.clear()
+            pause = self.settings.sender_poll_s
+            if failures:
+                pause = max(pause, min(PASS_RETRY_MAX_S, PASS_RETRY_FIRST_S * 2 ** (failures - 1)))
             try:
-                await asyncio.wait_for(self.wake.wait(), timeout=self.settings.sender_poll_s)
+                await asyncio.wait_for(self.wake.wait(), timeout=pause)
             except TimeoutError:
                 pass
 
     async def _claim(self) -> list[Outbox]:
         now = utcnow()
         earlier = aliased(Outbox)
+        # Only a conversation's earliest unfinished row is due: a later row waits until every
+        # earlier one is sent or failed. (Letting a later row go when the earlier one is due too
+        # raced between senders: one claimed the earlier row while another, not seeing that claim
+        # yet, claimed the later one, and they went out of order — found by the fault test.)
         blocked = exists().where(
             earlier.conversation_id == Outbox.conversation_id,
             earlier.id < Outbox.id,
-            or_(
-                and_(earlier.status == "sending", earlier.claimed_until > now),
-                and_(earlier.status == "pending", earlier.next_attempt_at > now),
-                earlier.status == "held",
-            ),
+            earlier.status.in_(UNFINISHED),
         )
         due = or_(
             and_(Outbox.status == "pending", Outbox.next_attempt_at <= now),
@@ -84,7 +93,7 @@ class Sender:
                 query = query.with_for_update(skip_locked=True)
             rows = list((await s.execute(query)).scalars())
             if rows:
-                until = now + dt.timedelta(seconds=CLAIM_SECONDS)
+                until = now + dt.timedelta(seconds=self.settings.sender_claim_s)
                 await s.execute(
                     update(Outbox)
                     .where(Outbox.id.in_([r.id for r in rows]))
@@ -133,6 +142,10 @@ class Sender:
                 return
 
     async def _deliver(self, row: Outbox) -> bool:
+        with correlated((row.payload or {}).get("correlation_id")):
+            return await self._deliver_row(row)
+
+    async def _deliver_row(self, row: Outbox) -> bool:
         channel = self.channels.get(row.channel)
         values: dict
         ok = False
@@ -192,19 +205,37 @@ class Sender:
                     "last_error": None,
                 }
                 metrics.OUTBOX_SENT.labels(row.channel).inc()
+                log.debug("outbox %s delivered to %s", row.id, row.channel)
                 ok = True
-        async with self.db.session() as s, s.begin():
-            await s.execute(
-                update(Outbox)
-                .where(Outbox.id == row.id, Outbox.claimed_until == row.claimed_until)
-                .values(claimed_until=None, **values)
-            )
+        await self._record_outcome(row, values)
         return ok
+
+    async def _record_outcome(self, row: Outbox, values: dict) -> None:
+        """Write the delivery's outcome. If the database is unreachable right after a platform
+        accepted the message, keep trying while the row's claim lasts: giving up would leave the
+        row to be sent a second time when the claim runs out."""
+        delay = PASS_RETRY_FIRST_S
+        while True:
+            try:
+                async with self.db.session() as s, s.begin():
+                    await s.execute(
+                        update(Outbox)
+                        .where(Outbox.id == row.id, Outbox.claimed_until == row.claimed_until)
+                        .values(claimed_until=None, **values)
+                    )
+                return
+            except Exception as exc:
+                left = (row.claimed_until - utcnow()).total_seconds() if row.claimed_until else 0
+                if left <= delay + 1:
+                    raise
+                log.warning("outbox %s: recording %s failed (%r); retrying", row.id, values["status"], exc)
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, PASS_RETRY_MAX_S)
 
     async def _record_parts(self, row: Outbox, n: int) -> None:
         """Record `n` parts as accepted and renew the claim, unless another sender has taken the
         row over (its claim ran out): then stop, and leave the row to that sender."""
-        until = utcnow() + dt.timedelta(seconds=CLAIM_SECONDS)
+        until = utcnow() + dt.timedelta(seconds=self.settings.sender_claim_s)
         async with self.db.session() as s, s.begin():
             done = await s.execute(
                 update(Outbox)

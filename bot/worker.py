@@ -18,16 +18,17 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from bot import ocr_pool
 from core import metrics, store
-from core.db import Database, Dossier, DossierDocument, MessageLog, SurveyAnswer
+from core.db import Database, MessageLog
 from core.db.models import utcnow
-from core.events import Attachment, InboundEvent, Reply
+from core.events import InboundEvent, Reply
+from core.logs import correlated
 from core.media import MediaStore
 from core.queue import Entry, Job, MessageQueue, cursor_key
 from core.settings import Settings
 from flows.engine import Engine, Outcome, State
-from services import citizen_actions
+
+from .turn_context import TurnContext
 
 log = logging.getLogger(__name__)
 
@@ -35,184 +36,12 @@ Prepare = Callable[[InboundEvent], Awaitable[InboundEvent]]
 
 
 NOT_A_MESSAGE = {"unfollow", "delivery", "seen"}
+DB_RETRY_FIRST_S = 0.25  # a worker that lost the database probes it again after this, doubling
+DB_RETRY_MAX_S = 4.0  # ... up to this
 
 
 class CursorConflict(RuntimeError):
     """Another worker applied the event first (a lock expired): this transaction is dropped."""
-
-
-class TurnContext:
-    """The engine's window on the world for one event, bound to the worker's transaction."""
-
-    def __init__(
-        self,
-        session,
-        conv,
-        settings: Settings,
-        media: MediaStore,
-        now: dt.datetime,
-        idle_seconds: float | None = None,
-    ) -> None:
-        self.session = session
-        self.conv = conv
-        self.settings = settings
-        self.media = media
-        self.now = now
-        self.idle_seconds = idle_seconds
-        self.agency_name = settings.agency_name
-        self.agency_code = settings.agency_code
-
-    async def create_dossier(self, procedure: str) -> int:
-        dossier = Dossier(
-            conversation_id=self.conv.id,
-            citizen_id=self.conv.citizen_id,
-            agency=self.settings.agency_code,
-            procedure=procedure,
-            status="draft",
-            fields={},
-        )
-        self.session.add(dossier)
-        await self.session.flush()
-        return dossier.id
-
-    async def add_document(
-        self,
-        dossier_id: int,
-        doc_key: str,
-        attachment: Attachment,
-        quality: dict,
-        reading: dict | None = None,
-    ) -> None:
-        self.session.add(
-            DossierDocument(
-                dossier_id=dossier_id,
-                doc_key=doc_key,
-                file_path=attachment.path or "",
-                content_type=attachment.content_type or "application/octet-stream",
-                size=attachment.size or 0,
-                sha256=attachment.sha256 or "",
-                quality=quality,
-                reading=reading,
-            )
-        )
-        await self.session.flush()
-
-    async def confirm_reading(self, dossier_id: int, doc_key: str, fields: dict[str, str]) -> None:
-        doc = (
-            await self.session.execute(
-                select(DossierDocument)
-                .where(DossierDocument.dossier_id == dossier_id, DossierDocument.doc_key == doc_key)
-                .order_by(DossierDocument.id.desc())
-                .limit(1)
-            )
-        ).scalar_one_or_none()
-        if doc is not None:
-            doc.confirmed = dict(fields)
-
-    async def previous_id_card(self) -> dict[str, Any] | None:
-        """The newest ID card this citizen confirmed in an earlier dossier ("only once")."""
-        row = (
-            await self.session.execute(
-                select(DossierDocument)
-                .join(Dossier, Dossier.id == DossierDocument.dossier_id)
-                .where(
-                    Dossier.citizen_id == self.conv.citizen_id,
-                    DossierDocument.confirmed.is_not(None),
-                    Dossier.status != "draft",
-                )
-                .order_by(DossierDocument.id.desc())
-                .limit(1)
-            )
-        ).scalar_one_or_none()
-        if row is None or not (row.confirmed or {}).get("id_number"):
-            return None
-        return {
-            **row.confirmed,
-            "path": row.file_path,
-            "content_type": row.content_type,
-            "size": row.size,
-            "sha256": row.sha256,
-            "document_id": row.id,
-        }
-
-    async def my_dossiers(self) -> list[tuple[str, str, str]]:
-        rows = (
-            await self.session.execute(
-                select(Dossier.code, Dossier.procedure, Dossier.status)
-                .where(Dossier.citizen_id == self.conv.citizen_id, Dossier.code.is_not(None))
-                .order_by(Dossier.id.desc())
-                .limit(20)
-            )
-        ).all()
-        return [tuple(r) for r in rows]
-
-    async def withdraw_dossier(self, code: str) -> bool:
-        return await citizen_actions.withdraw_by_citizen(self.session, code, self.conv.citizen_id)
-
-    async def supplement_received(self, dossier_id: int, documents: list[str]) -> str | None:
-        return await citizen_actions.supplement_received(self.session, dossier_id, documents)
-
-    async def make_receipt(self, code: str, lines: list[str]) -> str | None:
-        from flows.receipt import render_receipt
-
-        png = await asyncio.to_thread(render_receipt, code, lines)
-        return (await asyncio.to_thread(self.media.store, png, "receipts")).path
-
-    async def route_dossier(self, dossier_id: int, agency_code: str) -> None:
-        """The office that takes the dossier (its officers see it; its code prefixes the code)."""
-        dossier = await self.session.get(Dossier, dossier_id)
-        assert dossier is not None
-        dossier.agency = agency_code
-
-    async def submit_dossier(self, dossier_id: int, fields: dict[str, Any], due: dt.date) -> str:
-        dossier = await self.session.get(Dossier, dossier_id)
-        assert dossier is not None
-        code = await store.assign_dossier_code(self.session, dossier.agency, self.now.date())
-        dossier.code = code
-        dossier.fields = fields
-        dossier.status = "submitted"
-        dossier.submitted_at = utcnow()
-        dossier.due_date = due
-        store.audit(self.session, f"citizen:{self.conv.citizen_id}", "submitted", {"code": code}, dossier_id)
-        metrics.DOSSIERS.labels(dossier.procedure).inc()
-        return code
-
-    async def dossier_status(self, code: str) -> tuple[str, str] | None:
-        dossier = await store.dossier_by_code(self.session, code)
-        if dossier is None or dossier.citizen_id != self.conv.citizen_id:
-            return None  # a citizen sees only their own dossiers
-        return dossier.procedure, dossier.status
-
-    async def check_photo(self, attachment: Attachment, expect: str) -> dict[str, Any]:
-        if not attachment.path:
-            return {"quality": {"ok": False, "problems": ["unreadable_file"]}}
-        path = self.media.full_path(attachment.path)
-        return await ocr_pool.analyze(path, expect)  # in another process: the loop stays free
-
-    async def audit(self, action: str, data: dict[str, Any], dossier_id: int | None = None) -> None:
-        store.audit(self.session, f"citizen:{self.conv.citizen_id}", action, data, dossier_id)
-
-    async def record_survey(
-        self,
-        dossier_id: int | None,
-        survey: str,
-        question: str,
-        answer: str | None,
-        score: int | None = None,
-        comment: str | None = None,
-    ) -> None:
-        self.session.add(
-            SurveyAnswer(
-                dossier_id=dossier_id,
-                conversation_id=self.conv.id,
-                channel=self.conv.channel,
-                survey=survey,
-                question=question,
-                answer=answer,
-                score=score,
-                comment=comment,
-            )
-        )
 
 
 def _log_facts(inbound: MessageLog, before: State, outcome: Outcome) -> None:
@@ -257,11 +86,15 @@ class Worker:
         self.consumer = consumer or f"{socket.gethostname()}-{os.getpid()}-{random.randrange(1 << 30):x}"
         self.tz = ZoneInfo(settings.timezone)
         self._tasks: set[asyncio.Task] = set()
+        self.database_down = False  # set when a job failed and the database did not answer
 
     async def run(self, stop: asyncio.Event) -> None:
         limit = self.settings.worker_concurrency
         log.info("worker %s started (%d jobs at once)", self.consumer, limit)
         while not stop.is_set():
+            if self.database_down:  # take no job while the database is unreachable
+                await self._wait_for_database(stop)
+                continue
             free = limit - len(self._tasks)
             if free <= 0:
                 await asyncio.wait(self._tasks, return_when=asyncio.FIRST_COMPLETED)
@@ -296,14 +129,38 @@ class Worker:
             await self.queue.ack(job)
         except Exception:
             metrics.JOB_FAILURES.inc()
-            log.exception("job %s (%s) failed; it will be retried", job.id, job.conversation_key)
-            await asyncio.sleep(min(5.0, 0.2 * job.deliveries))
+            if not await self._database_answers():
+                self.database_down = True  # the loop stops fetching; the job waits in the queue
+                log.warning("job %s (%s): database unreachable; released", job.id, job.conversation_key)
+            else:
+                log.exception("job %s (%s) failed; it will be retried", job.id, job.conversation_key)
+                await asyncio.sleep(min(5.0, 0.2 * job.deliveries))
             with contextlib.suppress(Exception):
                 await self.queue.release(job)
         finally:
             keeper.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await keeper
+
+    async def _database_answers(self) -> bool:
+        try:
+            await self.db.ping()  # bounded by the driver's connect timeout (never cancelled)
+            return True
+        except Exception:
+            return False
+
+    async def _wait_for_database(self, stop: asyncio.Event) -> None:
+        """Probe the database with exponential backoff (with jitter) until it answers."""
+        metrics.DATABASE_DOWN.set(1)
+        delay = DB_RETRY_FIRST_S
+        while not stop.is_set() and not await self._database_answers():
+            log.warning("worker %s: database unreachable; next try in %.1f s", self.consumer, delay)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), timeout=delay * random.uniform(0.8, 1.2))
+            delay = min(delay * 2, DB_RETRY_MAX_S)
+        self.database_down = False
+        metrics.DATABASE_DOWN.set(0)
+        log.info("worker %s: database reachable; taking jobs again", self.consumer)
 
     async def _keep_claimed(self, job: Job) -> None:
         period = max(0.05, self.settings.claim_idle_ms / 3000)
@@ -327,6 +184,10 @@ class Worker:
             await self.queue.trim(key, applied_upto)
 
     async def apply(self, entry: Entry) -> None:
+        with correlated(entry.event.dedupe_key):
+            await self._apply(entry)
+
+    async def _apply(self, entry: Entry) -> None:
         started = time.perf_counter()
         event = entry.event
         prepare = self.prepare.get(event.channel)
@@ -366,6 +227,7 @@ class Worker:
                     raise CursorConflict(event.conversation_key)
         metrics.APPLIED.labels(event.channel).inc()
         metrics.TURN_SECONDS.observe(time.perf_counter() - started)
+        log.debug("applied %s event at %s", event.kind, entry.cursor)
         self.on_committed()
 
     async def _turn(self, s, conv, state: dict, event: InboundEvent) -> Outcome:
@@ -394,5 +256,6 @@ class Worker:
         inbound.intent = outcome.intent
         _log_facts(inbound, State.from_dict(state), outcome)
         for reply in outcome.replies:
-            store.add_outbound(s, conv, event.user_id, reply, step=outcome.state.saved_step)
+            msg = store.add_outbound(s, conv, event.user_id, reply, step=outcome.state.saved_step)
+            msg.outbox.payload = {**msg.outbox.payload, "correlation_id": event.dedupe_key}
         return outcome

@@ -23,3 +23,8 @@ MEDIA_REFUSED = Counter(
 STALE_EVENTS = Counter(
     "motcua_stale_events_total", "Signed webhook events dropped as older than the replay window", ["channel"]
 )
+QUEUE_DEPTH = Gauge("motcua_queue_jobs", "Jobs waiting or in progress in the queue (all shards)")
+QUEUE_LAG = Gauge("motcua_queue_lag_seconds", "Age of the oldest job in the queue")
+OUTBOX_ROWS = Gauge("motcua_outbox_rows", "Outbox rows by status (held: outside a reply window)", ["status"])
+SCRAPED_AT = Gauge("motcua_metrics_scraped_at_seconds", "When the database-read gauges were last refreshed")
+DATABASE_DOWN = Gauge("motcua_worker_database_down", "1 while this process's worker waits for the database")

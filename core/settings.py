@@ -39,6 +39,7 @@ class Settings:
     database_url: str = "sqlite+aiosqlite:///var/motcua.db"
     redis_url: str = ""
     redis_prefix: str = "motcua:"
+    redis_queue_shards: int = 1  # queue shards (hash slots); several spread the queue over a Redis Cluster
     media_dir: str = "var/media"
     var_dir: str = "var"
 
@@ -65,6 +66,7 @@ class Settings:
     sender_poll_s: float = 0.5
     sender_max_attempts: int = 8
     sender_backoff_base_s: float = 1.0
+    sender_claim_s: float = 60.0  # a row being sent by a sender that died is taken again after this
     max_upload_bytes: int = 15_000_000
     # web chat limits (handlers/webchat_sessions.py)
     webchat_session_ttl_s: int = 15_552_000  # a signed web chat session lasts 180 days
@@ -75,6 +77,8 @@ class Settings:
     ocr_processes: int = 1  # processes that check photos and PDFs (0: a thread of this process)
     ocr_queue_max: int = 4  # photo checks running or waiting at once per worker process
     ocr_timeout_s: float = 90.0  # a check running longer is stopped (unreadable_file)
+    retention_days: int = 0  # finished dossiers' personal fields and media deleted after this; 0: kept
+    retention_interval_s: float = 3600.0  # how often the worker role runs the retention job
 
     nlu_backend: str = "embedded"
     rasa_url: str = "http://rasa:5005"
@@ -126,6 +130,7 @@ class Settings:
     inbox_sla_minutes: float = 15.0
 
     log_level: str = "INFO"
+    log_format: str = "text"  # text, or json: one object per line with the correlation id
 
     # ---- derived paths -------------------------------------------------------------
     def path(self, value: str) -> Path:

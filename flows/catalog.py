@@ -56,6 +56,9 @@ class Document(_Entry):
     ask: StrictStr
     required: StrictBool = True
     doc_type: StrictStr | None = None
+    # pages of a paper: a number the law fixes (the step waits for that many), or "many" (the
+    # step takes pages until the citizen says "xong"); a PDF brings all its pages at once
+    pages: StrictInt | Literal["many"] = 1
     condition: StrictStr | None = None
     read_fields: tuple[StrictStr, ...] = ()
     alternatives: tuple[Alternative, ...] = ()

@@ -25,7 +25,7 @@ from places.agencies import Directory
 
 from .catalog import LifeEvent, Procedure, load_catalog, load_life_events
 from .state import COLLECTING, FREE_TEXT, State, Step, menu, position, remember, step_back
-from .steps import human, survey, withdraw
+from .steps import erase, human, survey, withdraw
 from .steps.answers import ANSWER_INTENTS, answer
 from .steps.base import BACK_WORDS, CANCEL_WORDS, HUMAN_WORDS, MENU_WORDS, SKIP_WORDS, Dialogue
 from .steps.document import enter_document
@@ -35,7 +35,7 @@ from .validators import ANSWERS, bare, has_phrase
 HERE = Path(__file__).resolve().parent
 RESUME_AFTER_S = 12 * 3600  # a citizen back after this long is asked: continue or restart?
 #: Steps where a withdrawal request is not looked for (a question of their own is pending).
-QUIET = frozenset({Step.CONFIRM_CANCEL, Step.WITHDRAW, Step.RESUME, Step.HUMAN})
+QUIET = frozenset({Step.CONFIRM_CANCEL, Step.CONFIRM_ERASE, Step.WITHDRAW, Step.RESUME, Step.HUMAN})
 SILENT_KINDS = {"delivery", "seen", "unfollow"}
 UNSUPPORTED_KINDS = {"sticker", "audio", "video", "location", "link"}
 
@@ -144,6 +144,12 @@ class Engine(Dialogue):
         idle = turn.ctx.idle_seconds
         if step in COLLECTING and idle is not None and idle > RESUME_AFTER_S and not turn.event.payload:
             return human.ask_resume(self, turn, state)
+        if step is Step.DOC and state.pages and has_phrase(words, ANSWERS["done_words"]):
+            return None  # "xong" after the pages of a paper: the step finishes the document
+        if step is Step.CONFIRM_ERASE:
+            return None  # only yes or no here ("giữ lại" is no cancel, "xóa dữ liệu" is yes)
+        if erase.wants_erase(turn):  # "xóa dữ liệu của tôi", at any other step
+            return erase.start_erase(self, state)
         free_text = step in FREE_TEXT
         if step not in COLLECTING | QUIET and withdraw.asks_withdrawal(turn, state, CANCEL_WORDS):
             return await withdraw.start_withdrawal(self, turn, state)

@@ -23,6 +23,7 @@ class Step(StrEnum):
     CONSENT = "consent"
     QUESTION = "question"
     DOC = "doc"
+    DOC_WRONG = "doc_wrong"  # a photo that looks like another paper: keep it or send another?
     REUSE = "reuse"
     ID_CONFIRM = "id_confirm"
     ID_FIX = "id_fix"
@@ -33,6 +34,7 @@ class Step(StrEnum):
     RESUME = "resume"
     CONFIRM_CANCEL = "confirm_cancel"
     WITHDRAW = "withdraw"  # withdrawing a filed dossier: which one, and are you sure?
+    CONFIRM_ERASE = "confirm_erase"  # "xóa dữ liệu của tôi": asked once more before anything goes
     HUMAN = "human"
     SURVEY = "survey"  # a satisfaction survey (flows/steps/survey.py); `paused` is where to go back
 
@@ -43,6 +45,7 @@ COLLECTING = frozenset(
         Step.CONSENT,
         Step.QUESTION,
         Step.DOC,
+        Step.DOC_WRONG,
         Step.REUSE,
         Step.ID_CONFIRM,
         Step.ID_FIX,
@@ -79,6 +82,8 @@ class State:
     id_doc: str | None = None
     id_read: dict[str, str] | None = None
     fixing: str | None = None
+    pages: list[dict[str, Any]] | None = None  # the pages of the current paper received so far
+    pending: dict[str, Any] | None = None  # a page that looks like another paper, awaiting an answer
     # the form fields
     fields: dict[str, Any] | None = None
     field: int | None = None

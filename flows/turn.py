@@ -52,6 +52,9 @@ class Context(Protocol):
         score: int | None = None,
         comment: str | None = None,
     ) -> None: ...
+    async def erase_my_data(self) -> int:
+        """Delete the citizen's personal data; returns how many dossiers were purged."""
+        ...
 
 
 @dataclass

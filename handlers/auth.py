@@ -209,9 +209,9 @@ class Throttle:
 
     def _client(self):
         if self._redis is None and self._url:
-            import redis.asyncio as aioredis
+            from core.redis_client import connect
 
-            self._redis = aioredis.Redis.from_url(self._url)
+            self._redis = connect(self._url, decode_responses=False)
         return self._redis
 
     async def acquire(self, username: str, ip: str) -> int:

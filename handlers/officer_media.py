@@ -30,17 +30,25 @@ async def _viewer(request: web.Request) -> auth.Principal | None:
 
 
 async def _path(rt, who: auth.Principal, ref: str) -> str | None:
-    """The stored path of a photo (d{id}) or attachment (m{message}.{i}) of the viewer's agency."""
+    """The stored path of a photo (d{id}), a paper's cleaned PDF (c{id}) or its first cleaned
+    page (p{id}), or an attachment (m{message}.{i}) of the viewer's agency."""
     async with rt.db.session() as s:
-        if ref.startswith("d") and ref[1:].isdigit():
+        if ref[:1] in ("d", "c", "p") and ref[1:].isdigit():
             row = (
                 await s.execute(
-                    select(DossierDocument.file_path, Dossier.agency)
+                    select(DossierDocument.file_path, DossierDocument.reading, Dossier.agency)
                     .join(Dossier, Dossier.id == DossierDocument.dossier_id)
                     .where(DossierDocument.id == int(ref[1:]))
                 )
             ).first()
-            return row.file_path if row and row.agency == who.agency else None
+            if not row or row.agency != who.agency:
+                return None
+            reading = row.reading or {}
+            if ref[0] == "c":
+                return reading.get("clean_pdf")
+            if ref[0] == "p":
+                return (reading.get("clean_pages") or [None])[0]
+            return row.file_path
         mid, _, idx = ref[1:].partition(".")
         if not (ref.startswith("m") and mid.isdigit() and idx.isdigit()):
             return None

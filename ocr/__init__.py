@@ -65,17 +65,30 @@ def _failed(path, code: str, t0: float, fmt: str | None = None, detail: str = ""
     }
 
 
-def analyze(path: str | Path, expect: str | None = None, read: bool = True) -> dict[str, Any]:
+def _reduced(rgb, info: dict) -> bool:
+    """Whether the verdict's image is smaller than the reading resolution (a big JPEG decoded
+    at 1/4, a PDF rendered small, a grey decode)."""
+    from .intake import WORK_MAX_SIDE
+
+    full = max(info["width"], info["height"])
+    return rgb.ndim == 2 or info["format"] == "pdf" or max(rgb.shape[:2]) < min(full, WORK_MAX_SIDE) * 0.9
+
+
+def analyze(
+    path: str | Path, expect: str | None = None, read: bool = True, keep_page: bool = False
+) -> dict[str, Any]:
     """Quality verdict and, for an ID card, the fields read from it (the contract's object).
 
     expect: "id_card", "paper" or None (a hint from the dialogue). read=False skips reading.
+    keep_page: for a paper, add the cleaned page (RGB array) under "_page".
     """
     t0 = time.perf_counter()
     try:
         from . import intake, quality
 
         try:
-            img, info = intake.load(path, max_side=intake.CHECK_MAX_SIDE, gray_if_reduced=True)
+            # a paper is checked in colour: its page is told from coloured things around it
+            img, info = intake.load(path, max_side=intake.CHECK_MAX_SIDE, gray_if_reduced=expect != "paper")
         except IntakeError as e:
             return _failed(path, e.code, t0, detail=e.detail)
         t_dec = time.perf_counter()
@@ -115,7 +128,7 @@ def analyze(path: str | Path, expect: str | None = None, read: bool = True) -> d
             else:
                 from .paper import read_paper
 
-                if rgb.ndim == 2:
+                if _reduced(rgb, info):  # the page is cleaned from the reading resolution
                     img2, _ = intake.load(path, max_side=intake.WORK_MAX_SIDE, draft_min=1400)
                     q["quad"] = (np.asarray(q["quad"]) * (img2.width / rgb.shape[1])).tolist()
                     rgb = np.asarray(img2)
@@ -124,19 +137,23 @@ def analyze(path: str | Path, expect: str | None = None, read: bool = True) -> d
         elif read and q["doc_kind"] == "paper" and not q["problems"]:
             from .paper import read_paper
 
-            if rgb.ndim == 2:
+            if _reduced(rgb, info):
                 rgb = np.asarray(intake.load(path, max_side=intake.WORK_MAX_SIDE, draft_min=1400)[0])
             doc, rt = read_paper(rgb, None)  # a page filling the frame
             timings.update(rt)
         if doc is not None and "pages" in info:
             doc["pages"] = info["pages"]
+        page = doc.pop("_page", None) if doc is not None else None
         timings["total"] = round((time.perf_counter() - t0) * 1000, 1)
-        return {
+        out = {
             "file": str(path),
             "quality": {"ok": q["ok"], "problems": q["problems"], "metrics": metrics},
             "document": doc,
             "timings_ms": timings,
         }
+        if keep_page and page is not None:
+            out["_page"] = page  # the cleaned page (RGB array), not part of the contract's object
+        return out
     except MemoryError:
         return _failed(path, "too_large", t0)
     except Exception as e:  # never raise on bad input

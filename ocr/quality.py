@@ -102,7 +102,14 @@ def assess(rgb: np.ndarray, info: dict, expect: str | None = None) -> dict:
     if short < T["min_short_side"] or long < T["min_long_side"]:
         problems.append("too_small")
     quad, notes, doc_kind = None, {"area_frac": 0.0, "touches_border": False}, None
-    if min(gray.shape) >= 32:
+    if min(gray.shape) >= 32 and expect == "paper":
+        from .pages.find import find_page
+
+        quad, notes = find_page(
+            gray, small if small.ndim == 3 else None
+        )  # the page finder first (bright, solid, four-cornered)
+        doc_kind = "paper" if quad is not None else None
+    if min(gray.shape) >= 32 and quad is None:
         order = [("card", (1.35, 1.9)), ("paper", (1.2, 1.6))]
         if expect == "paper":
             order = order[::-1]
@@ -153,6 +160,8 @@ def assess(rgb: np.ndarray, info: dict, expect: str | None = None) -> dict:
     # Too bright means blown out: much of the document clipped to white AND its print washed out
     # (even the darkest pixels are light). A bright mean alone is not a fault: white paper is bright.
     too_bright = clip >= T["bright_clip_frac"] and p1 >= T["bright_ink_p1"]
+    if info.get("format") == "pdf":
+        too_bright = False  # a PDF page is a scan or a born-digital page: white is its paper, not glare
     # glare: a blob of clipped pixels on the card
     clipped = (gray >= T["glare_level"]) & region
     gb = 0.0
@@ -174,7 +183,9 @@ def assess(rgb: np.ndarray, info: dict, expect: str | None = None) -> dict:
         crop = cardmod.warp(rgb, q_full, (cw, round(cw * (404 if doc_kind == "card" else 452) / 640)))
         crop = crop if crop.ndim == 2 else cv2.cvtColor(crop, cv2.COLOR_RGB2GRAY)
         sharp, ratio = sharpness(crop, ignore_clipped=gb > 0.002, presmooth=T["blur_presmooth"])
-        blur_t = T["blur_sharpness"]
+        # a page's energy grows with its amount of print (a sparse page 2 is low): the ratio
+        # carries the decision for pages, the energy only catches the blurriest
+        blur_t = T["blur_sharpness"] if doc_kind == "card" else T["blur_sharpness_page"]
         m["blur_ratio"] = round(ratio, 3)
     else:
         g2 = cv2.resize(rgb, (640, max(1, round(640 * H / W))), interpolation=cv2.INTER_AREA)
@@ -208,7 +219,10 @@ def assess(rgb: np.ndarray, info: dict, expect: str | None = None) -> dict:
             problems.append("too_small")
         if too_bright:
             problems.append("too_bright")
-        if (sharp < blur_t or ratio < T["blur_ratio"]) and not too_bright and "too_small" not in problems:
+        blurred = sharp < blur_t or ratio < T["blur_ratio"]
+        if doc_kind != "card":  # a page: low energy counts only with a middling ratio too
+            blurred = blurred or (sharp < T["blur_sharpness"] and ratio < T["blur_ratio_sparse_page"])
+        if blurred and not too_bright and "too_small" not in problems:
             problems.append("blurry")
         if gb >= T["glare_blob_frac"] and not too_bright:
             problems.append("glare")

@@ -249,7 +249,27 @@ def _document(doc: DossierDocument, names: dict[str, str], link: MediaLink) -> d
             "warnings": check_warnings(reading, doc.confirmed),
             "notes": reading_notes(reading, doc.confirmed),
         },
+        "scan": _scan(doc, reading, link),
         "received_at": _iso(doc.created_at),
+    }
+
+
+def _scan(doc: DossierDocument, reading: dict | None, link: MediaLink) -> dict[str, Any] | None:
+    """A paper's cleaned copy: the PDF of its cleaned pages, the first page as a thumbnail, the
+    recognised type with its confidence, the page count (None for a photo without one)."""
+    if not reading or not reading.get("clean_pdf"):
+        return None
+    from ocr.pages import names
+
+    kind = reading.get("type")
+    return {
+        "url": link(f"c{doc.id}"),
+        "thumb": link(f"p{doc.id}") if reading.get("clean_pages") else None,
+        "pages": reading.get("pages") or 1,
+        "type": kind,
+        "type_name": names().get(kind or ""),
+        "confidence": (reading.get("confidence") or {}).get("type"),
+        "wrong_paper": reading.get("wrong_paper"),
     }
 
 
@@ -297,6 +317,7 @@ async def dossier_detail(rt, d: Dossier, link: MediaLink) -> dict[str, Any]:
         "fields": d.fields or {},
         "submitted_at": _iso(d.submitted_at),
         "supplemented_at": _iso(d.supplemented_at),
+        "purged_at": _iso(d.purged_at),  # personal fields and photos deleted (retention or request)
         "due_date": _iso(d.due_date),
         "due_state": due_state(d, today),
         "channel": conv.channel if conv else None,

@@ -29,6 +29,15 @@ async def pg_url(pg_server: str) -> AsyncIterator[str]:
         yield url
 
 
+@pytest.fixture(scope="session")
+def redis_cluster(tmp_path_factory):
+    """A local 3-node Redis Cluster (private redis-server processes) shared by the session."""
+    from redis_servers import redis_cluster as start_cluster
+
+    with start_cluster(tmp_path_factory.mktemp("redis-cluster")) as cluster:
+        yield cluster
+
+
 @pytest.fixture
 async def redis_prefix() -> AsyncIterator[str]:
     need(REDIS, 6379, "Redis")

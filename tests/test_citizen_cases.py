@@ -23,9 +23,7 @@ CASES = yaml.safe_load((Path(__file__).parent / "data" / "citizen_cases.yml").re
 PHOTOS = {"/tmp/card.jpg": ("cccd_front", 1), "/tmp/paper.jpg": ("paper", 2)}
 
 # What the bot does not do yet (the conversation issue stays open for them).
-KNOWN: dict[str, str] = {
-    "delete_data_after_filing": "a deletion request after filing is not understood yet",
-}
+KNOWN: dict[str, str] = {}
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")

@@ -1,30 +1,45 @@
-"""The queue interface on both implementations: in-process and Redis Streams (real Redis)."""
+"""The queue interface on both implementations: in-process and Redis Streams, the latter on the
+real Redis (one shard and four) and on a local 3-node Redis Cluster (four shards over the nodes)."""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import uuid
 
 import pytest
-import redis.asyncio as aioredis
 from support import REDIS, fresh_redis_prefix, need
 
 from core.events import InboundEvent
 from core.queue.memory import MemoryQueue
 from core.queue.redis import RedisQueue
+from core.redis_client import connect
 
 
-@pytest.fixture(params=["memory", "redis"])
+@pytest.fixture(params=["memory", "redis", "redis-4-shards", "cluster"])
 async def queue(request):
     if request.param == "memory":
         q = MemoryQueue()
         yield q
         await q.close()
         return
+    async with redis_queue(request, shards=1 if request.param == "redis" else 4) as q:
+        yield q
+
+
+@contextlib.asynccontextmanager
+async def redis_queue(request, shards: int = 1):
+    if "cluster" in request.param:
+        cluster = request.getfixturevalue("redis_cluster")
+        q = RedisQueue(
+            connect(cluster.url), prefix=f"t{uuid.uuid4().hex[:8]}:", claim_idle_ms=300, shards=shards
+        )
+        yield q
+        await q.close()
+        return
     need(REDIS, 6379, "Redis")
     async with fresh_redis_prefix() as prefix:
-        q = RedisQueue(
-            aioredis.Redis.from_url(REDIS, decode_responses=True), prefix=prefix, claim_idle_ms=300
-        )
+        q = RedisQueue(connect(REDIS), prefix=prefix, claim_idle_ms=300, shards=shards)
         yield q
         await q.close()
 
@@ -101,13 +116,11 @@ async def test_a_released_job_is_handed_out_again(queue):
     assert again.conversation_key == "zalo:u1" and again.deliveries == 2  # (the worker backs off by it)
 
 
-async def test_redis_takes_over_the_job_of_a_silent_consumer():
-    need(REDIS, 6379, "Redis")
-    async with fresh_redis_prefix() as prefix:
-        q = RedisQueue(
-            aioredis.Redis.from_url(REDIS, decode_responses=True), prefix=prefix, claim_idle_ms=300
-        )
-        try:
+@pytest.mark.parametrize("where", ["redis", "cluster"])
+async def test_redis_takes_over_the_job_of_a_silent_consumer(where, request):
+    request.param = where
+    async with redis_queue(request, shards=1 if where == "redis" else 4) as q:
+        if True:
             await q.submit(ev("u1", "a"))
             [job] = await q.fetch("dead", count=1, block_ms=200)  # taken, never acked
             assert await q.fetch("alive", count=1, block_ms=100) == []  # not idle long enough yet
@@ -119,8 +132,6 @@ async def test_redis_takes_over_the_job_of_a_silent_consumer():
             await q.touch(taken, "alive")
             q._last_claim = 0
             assert await q.fetch("third", count=1, block_ms=50) == []
-        finally:
-            await q.close()
 
 
 async def test_submit_many_is_submit_for_each_event_in_one_go(queue):

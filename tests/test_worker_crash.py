@@ -27,7 +27,7 @@ from handlers.webchat import WebChannel
 async def _pending(prefix: str) -> list:
     r = aioredis.Redis.from_url(REDIS, decode_responses=True)
     try:
-        return await r.xpending_range(prefix + "jobs", GROUP, min="-", max="+", count=10)
+        return await r.xpending_range(prefix + "{q0}:jobs", GROUP, min="-", max="+", count=10)
     finally:
         await r.aclose()
 

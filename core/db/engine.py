@@ -12,6 +12,9 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+CONNECT_TIMEOUT_S = 5.0
+COMMAND_TIMEOUT_S = 60.0
+
 
 class Database:
     def __init__(self, url: str, *, echo: bool = False) -> None:
@@ -23,7 +26,16 @@ class Database:
         if self.is_sqlite:
             kwargs["connect_args"] = {"timeout": 30}
         else:
-            kwargs.update(pool_size=10, max_overflow=10, pool_pre_ping=True)
+            # Timeouts in the driver, not by cancelling a session's task (a cancelled checkout or
+            # query can leave the pool short of a connection): connecting gives up after
+            # CONNECT_TIMEOUT_S, a statement after COMMAND_TIMEOUT_S, a pool checkout after 10 s.
+            kwargs.update(
+                pool_size=10,
+                max_overflow=10,
+                pool_pre_ping=True,
+                pool_timeout=10,
+                connect_args={"timeout": CONNECT_TIMEOUT_S, "command_timeout": COMMAND_TIMEOUT_S},
+            )
         self.engine: AsyncEngine = create_async_engine(url, **kwargs)
         if self.is_sqlite:
             event.listen(self.engine.sync_engine, "connect", _sqlite_connect)

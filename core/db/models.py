@@ -169,6 +169,8 @@ class Dossier(Base):
     submitted_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     due_date: Mapped[dt.date | None] = mapped_column(Date)
     supplemented_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())  # "đã bổ sung"
+    # personal fields and media deleted (retention or the citizen's request); code and dates kept
+    purged_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 

@@ -89,6 +89,10 @@ class MessageQueue(ABC):
     def lock(self, conversation_key: str, ttl_s: float) -> AbstractAsyncContextManager[None]:
         """Hold the conversation exclusively (renewed while held; raises LockLost if lost)."""
 
+    async def depth(self) -> tuple[int, float]:
+        """Jobs waiting or in progress, and the age in seconds of the oldest (the queue's lag)."""
+        return 0, 0.0
+
     @abstractmethod
     async def ping(self) -> None: ...
 

@@ -100,6 +100,9 @@ class MemoryQueue(MessageQueue):
             if users[0] == 0:  # nobody holds or waits: forget the lock
                 del self._locks[conversation_key]
 
+    async def depth(self) -> tuple[int, float]:
+        return self._jobs.qsize(), 0.0
+
     async def ping(self) -> None:
         return None
 

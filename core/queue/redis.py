@@ -1,13 +1,18 @@
 """Redis implementation: Streams with a consumer group for jobs, one stream per conversation.
 
-Keys (all under ``prefix``):
-- ``dedupe:{channel}:{message id}`` — set once, expires after DEDUPE_TTL_S;
-- ``conv:{conversation key}`` — the conversation's ordered events (a stream, trimmed once applied);
-- ``jobs`` — a stream read through the consumer group ``workers``; a job names a conversation;
+Keys (all under ``prefix``; ``{qN}`` is the hash tag of the conversation's shard N, where
+N = crc32(conversation key) % REDIS_QUEUE_SHARDS):
+- ``{qN}:dedupe:{channel}:{message id}`` — set once, expires after DEDUPE_TTL_S;
+- ``{qN}:conv:{conversation key}`` — the conversation's ordered events (a stream, trimmed once
+  applied);
+- ``{qN}:jobs`` — shard N's jobs, a stream read through the consumer group ``workers``; a job
+  names a conversation;
 - ``lock:{conversation key}`` — the per-conversation lock (redis-py's Lock, renewed while held).
 
 De-duplication and both appends happen in one Lua script, so an event is either accepted whole or
-not at all. Jobs left pending by a dead consumer are taken over with XAUTOCLAIM.
+not at all; the script's three keys and every transaction (ack, release) stay in one shard, so
+they share a hash slot and the queue runs unchanged on a Redis Cluster, where the shards spread
+over the nodes. Jobs left pending by a dead consumer are taken over with XAUTOCLAIM.
 """
 
 from __future__ import annotations
@@ -16,6 +21,8 @@ import asyncio
 import contextlib
 import logging
 import math
+import time
+import zlib
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -23,6 +30,7 @@ import redis.asyncio as aioredis
 from redis.exceptions import LockError, NoScriptError, ResponseError
 
 from core.events import InboundEvent
+from core.redis_client import connect
 
 from .base import Entry, Job, LockLost, MessageQueue
 
@@ -41,6 +49,7 @@ return false
 """
 
 
+CLUSTER_POLL_S = 0.01  # on a cluster with several shards: pause between rounds of reads when idle
 PACKED_READ_TIMEOUT_S = 10.0  # all the replies of one packed submit, when the client sets no socket timeout
 
 
@@ -58,42 +67,66 @@ class RedisQueue(MessageQueue):
         dedupe_ttl_s: int = 604800,
         claim_idle_ms: int = 60000,
         conversation_ttl_s: int = 30 * 86400,
+        shards: int = 1,
     ) -> None:
         self.r = client
         self.prefix = prefix
         self.dedupe_ttl_s = dedupe_ttl_s
         self.claim_idle_ms = claim_idle_ms
         self.conversation_ttl_s = conversation_ttl_s
-        self.jobs_key = prefix + "jobs"
+        self.shards = max(1, shards)
+        self.cluster = not isinstance(client, aioredis.Redis)  # RedisCluster: one slot per command
+        self.jobs_keys = [self._tagged(n, "jobs") for n in range(self.shards)]
         self._submit = self.r.register_script(_SUBMIT)
         self._group_ready = False
         self._last_claim = 0.0
+        self._next_shard = 0
 
     @classmethod
     def from_settings(cls, settings) -> RedisQueue:
-        client = aioredis.Redis.from_url(settings.redis_url, decode_responses=True)
         return cls(
-            client,
+            connect(settings.redis_url, decode_responses=True),
             prefix=settings.redis_prefix,
             dedupe_ttl_s=settings.dedupe_ttl_s,
             claim_idle_ms=settings.claim_idle_ms,
+            shards=settings.redis_queue_shards,
         )
 
+    @property
+    def jobs_key(self) -> str:
+        """Shard 0's jobs stream (the only one with a single shard)."""
+        return self.jobs_keys[0]
+
+    def _tagged(self, shard: int, name: str) -> str:
+        return f"{self.prefix}{{q{shard}}}:{name}"
+
+    def shard_of(self, conversation_key: str) -> int:
+        return zlib.crc32(conversation_key.encode()) % self.shards
+
     def _conv(self, key: str) -> str:
-        return f"{self.prefix}conv:{key}"
+        return self._tagged(self.shard_of(key), f"conv:{key}")
+
+    def _jobs_of(self, conversation_key: str) -> str:
+        return self.jobs_keys[self.shard_of(conversation_key)]
 
     async def _ensure_group(self) -> None:
         if self._group_ready:
             return
-        try:
-            await self.r.xgroup_create(self.jobs_key, GROUP, id="0", mkstream=True)
-        except ResponseError as exc:
-            if "BUSYGROUP" not in str(exc):
-                raise
+        for key in self.jobs_keys:
+            try:
+                await self.r.xgroup_create(key, GROUP, id="0", mkstream=True)
+            except ResponseError as exc:
+                if "BUSYGROUP" not in str(exc):
+                    raise
         self._group_ready = True
 
     def _submit_keys_args(self, event: InboundEvent) -> tuple[list[str], list]:
-        keys = [f"{self.prefix}dedupe:{event.dedupe_key}", self._conv(event.conversation_key), self.jobs_key]
+        shard = self.shard_of(event.conversation_key)
+        keys = [
+            self._tagged(shard, f"dedupe:{event.dedupe_key}"),
+            self._conv(event.conversation_key),
+            self.jobs_keys[shard],
+        ]
         return keys, [self.dedupe_ttl_s, event.to_json(), event.conversation_key, self.conversation_ttl_s]
 
     async def submit(self, event: InboundEvent) -> bool:
@@ -112,6 +145,8 @@ class RedisQueue(MessageQueue):
         """
         if len(events) == 1:
             return await super().submit_many(events)
+        if self.cluster:
+            return await self._submit_per_shard(events)
         await self._ensure_group()
         commands = [self._submit_keys_args(e) for e in events]
         try:
@@ -133,6 +168,24 @@ class RedisQueue(MessageQueue):
                     out.append(exc)
             else:
                 out.append(result if isinstance(result, BaseException) else bool(result))
+        return out
+
+    async def _submit_per_shard(self, events: list[InboundEvent]) -> list[bool | BaseException]:
+        """On a cluster: the shards in parallel (each on its node), the events of one shard one
+        after the other, so a conversation's events keep their order."""
+        out: list[bool | BaseException] = [False] * len(events)
+        by_shard: dict[int, list[int]] = {}
+        for i, event in enumerate(events):
+            by_shard.setdefault(self.shard_of(event.conversation_key), []).append(i)
+
+        async def shard(indexes: list[int]) -> None:
+            for i in indexes:
+                try:
+                    out[i] = await self.submit(events[i])
+                except Exception as exc:
+                    out[i] = exc
+
+        await asyncio.gather(*(shard(ix) for ix in by_shard.values()))
         return out
 
     async def _evalsha_packed(self, commands: list[tuple[list[str], list]]) -> list:
@@ -168,42 +221,96 @@ class RedisQueue(MessageQueue):
         # Look for abandoned jobs at most every half idle period.
         if loop.time() - self._last_claim >= self.claim_idle_ms / 2000:
             self._last_claim = loop.time()
-            _next, claimed, *_deleted = await self.r.xautoclaim(
-                self.jobs_key, GROUP, consumer, min_idle_time=self.claim_idle_ms, start_id="0-0", count=count
-            )
-            for job_id, fields in claimed:
-                if fields and "c" in fields:
-                    jobs.append(Job(job_id, fields["c"], deliveries=int(fields.get("d", 1)) + 1))
-                    log.warning("took over job %s of %s from a dead worker", job_id, fields["c"])
-                else:  # the entry was deleted under us: nothing to do
-                    await self.r.xack(self.jobs_key, GROUP, job_id)
+            for key in self.jobs_keys:
+                if len(jobs) < count:
+                    jobs += await self._claim_abandoned(key, consumer, count - len(jobs))
         if len(jobs) < count:
-            answer: Any = await self.r.xreadgroup(
-                GROUP, consumer, {self.jobs_key: ">"}, count=count - len(jobs), block=block_ms
-            )
-            for _stream, items in answer or ():
-                for job_id, fields in items:
-                    jobs.append(Job(job_id, fields["c"], deliveries=int(fields.get("d", 1))))
+            jobs += await self._read_new(consumer, count - len(jobs), block_ms)
         return jobs
 
+    async def _claim_abandoned(self, key: str, consumer: str, count: int) -> list[Job]:
+        jobs: list[Job] = []
+        _next, claimed, *_deleted = await self.r.xautoclaim(
+            key, GROUP, consumer, min_idle_time=self.claim_idle_ms, start_id="0-0", count=count
+        )
+        for job_id, fields in claimed:
+            if fields and "c" in fields:
+                jobs.append(Job(job_id, fields["c"], deliveries=int(fields.get("d", 1)) + 1))
+                log.warning("took over job %s of %s from a dead worker", job_id, fields["c"])
+            else:  # the entry was deleted under us: nothing to do
+                await self.r.xack(key, GROUP, job_id)
+        return jobs
+
+    async def _read_new(self, consumer: str, count: int, block_ms: int) -> list[Job]:
+        if not self.cluster or self.shards == 1:  # one (blocking) read over every shard's stream
+            answer: Any = await self.r.xreadgroup(
+                GROUP, consumer, dict.fromkeys(self.jobs_keys, ">"), count=count, block=block_ms
+            )
+            return self._jobs(answer)
+        # A cluster cannot read streams of several slots in one command: read the shards one by
+        # one without blocking (starting from a rotating one, for fairness) and poll briefly.
+        deadline = asyncio.get_running_loop().time() + block_ms / 1000
+        while True:
+            start, self._next_shard = self._next_shard, (self._next_shard + 1) % self.shards
+            jobs: list[Job] = []
+            for i in range(self.shards):
+                key = self.jobs_keys[(start + i) % self.shards]
+                answer = await self.r.xreadgroup(GROUP, consumer, {key: ">"}, count=count - len(jobs))
+                jobs += self._jobs(answer)
+                if len(jobs) >= count:
+                    break
+            if jobs or asyncio.get_running_loop().time() >= deadline:
+                return jobs
+            await asyncio.sleep(CLUSTER_POLL_S)
+
+    @staticmethod
+    def _jobs(answer: Any) -> list[Job]:
+        if isinstance(answer, dict):  # RESP3 answers are keyed by stream
+            answer = [(k, v[0] if v and isinstance(v[0], list) else v) for k, v in answer.items()]
+        return [
+            Job(job_id, fields["c"], deliveries=int(fields.get("d", 1)))
+            for _stream, items in answer or ()
+            for job_id, fields in items
+        ]
+
     async def ack(self, job: Job) -> None:
-        async with self.r.pipeline(transaction=True) as p:
-            p.xack(self.jobs_key, GROUP, job.id)
-            p.xdel(self.jobs_key, job.id)
+        key = self._jobs_of(job.conversation_key)
+        async with self.r.pipeline(transaction=True) as p:  # one key: one slot
+            p.xack(key, GROUP, job.id)
+            p.xdel(key, job.id)
             await p.execute()
 
     async def release(self, job: Job) -> None:
+        key = self._jobs_of(job.conversation_key)
         async with self.r.pipeline(transaction=True) as p:
-            p.xadd(self.jobs_key, {"c": job.conversation_key, "d": job.deliveries + 1})
-            p.xack(self.jobs_key, GROUP, job.id)
-            p.xdel(self.jobs_key, job.id)
+            p.xadd(key, {"c": job.conversation_key, "d": job.deliveries + 1})
+            p.xack(key, GROUP, job.id)
+            p.xdel(key, job.id)
             await p.execute()
 
     async def touch(self, job: Job, consumer: str) -> None:
         # Re-claiming our own job resets its idle time, so nobody takes it over while we work.
         await self.r.xclaim(
-            self.jobs_key, GROUP, consumer, min_idle_time=0, message_ids=[job.id], justid=True
+            self._jobs_of(job.conversation_key),
+            GROUP,
+            consumer,
+            min_idle_time=0,
+            message_ids=[job.id],
+            justid=True,
         )
+
+    async def depth(self) -> tuple[int, float]:
+        """Jobs waiting or in progress over every shard, and the age in seconds of the oldest
+        (the queue's lag), for the metrics."""
+        total, oldest = 0, None
+        for key in self.jobs_keys:
+            total += int(await self.r.xlen(key))
+            first: Any = await self.r.xrange(key, min="-", max="+", count=1)
+            if first:
+                ms = int(str(first[0][0]).partition("-")[0])
+                oldest = ms if oldest is None else min(oldest, ms)
+        lag = 0.0 if oldest is None else max(0.0, time.time() - oldest / 1000)
+        return total, lag
 
     async def entries(self, conversation_key: str, after: str, limit: int = 100) -> list[Entry]:
         items: Any = await self.r.xrange(self._conv(conversation_key), min=f"({after}", max="+", count=limit)

@@ -1,5 +1,7 @@
 """Photos of the documents, one by one: checked, retaken (at most MAX_RETAKES times), accepted;
-an alternative offered when the citizen lacks one."""
+an alternative offered when the citizen lacks one. A paper may have several pages (photos sent
+one after the other, or one PDF), and a photo that is clearly another paper gets a kind question
+(keep it anyway, or send another one)."""
 
 from __future__ import annotations
 
@@ -10,10 +12,12 @@ from core.events import Attachment, QuickReply, Reply
 from ..catalog import Document
 from ..state import State, Step
 from ..turn import Outcome, Turn
+from ..validators import ANSWERS, bare, has_phrase
 from .base import LACK_WORDS, SKIP_WORDS, Dialogue, handles, mask, prompts
 
 MAX_RETAKES = 2  # after this many failed retakes a photo is accepted with a warning flag
 ID_CARD_TYPES = {"cccd_front", "cccd_back", "cancuoc_front", "cancuoc_back", "cmnd_front"}
+BACK_TYPES = {"cccd_back", "cancuoc_back"}
 
 
 def enter_document(d: Dialogue, state: State) -> list[Reply]:
@@ -51,6 +55,8 @@ def next_after_documents(d: Dialogue, state: State) -> list[Reply]:
 def ask_document(d: Dialogue, state: State) -> list[Reply]:
     plan = d.plan(state)
     doc = plan[state.doc or 0]
+    if state.pages:  # pages of this paper received: the next page, or "xong"
+        return [Reply(d.say("need_page", document=doc.name), (done_button(d),))]
     alt_key = (state.alt or {}).get(doc.key)
     ask = next((a.ask for a in doc.alternatives if a.key == alt_key), doc.ask) if alt_key else doc.ask
     text = d.say("ask_document", n=(state.doc or 0) + 1, total=len(plan), ask=ask)
@@ -62,6 +68,10 @@ def ask_document(d: Dialogue, state: State) -> list[Reply]:
 @handles(Step.DOC)
 async def on_document(d: Dialogue, turn: Turn, state: State) -> Outcome:
     doc = d.current_doc(state)
+    if not turn.event.attachments and state.pages:  # pages of a paper received: more, or done?
+        if turn.event.payload == "done" or has_phrase(bare(turn.text), ANSWERS["done_words"]):
+            return Outcome(state, await finish_paper(d, turn, state, doc))
+        return Outcome(state, [Reply(d.say("need_page", document=doc.name), (done_button(d),))])
     if not turn.event.attachments:
         skip = turn.event.payload == "skip" or turn.plain in SKIP_WORDS
         if skip or turn.intent == "lack_document" or any(w in turn.plain for w in LACK_WORDS):
@@ -119,6 +129,9 @@ async def take_photo(d: Dialogue, turn: Turn, state: State, att: Attachment) -> 
     if doc.photo == "id_card" and not problems and kind not in ID_CARD_TYPES:
         problems.append("not_id_card")  # a clear photo, but of something else
         result = {**result, "quality": {**quality, "problems": problems}}
+    elif doc.photo == "id_card" and not problems and _surely_back(result):
+        problems.append("wrong_side")  # every ID-card step asks for the front (the portrait)
+        result = {**result, "quality": {**quality, "problems": problems}}
     retakes = state.retakes or 0
     seen = {"document": alt_key or doc.key, "problems": problems, "retake": retakes}
     if set(problems) & {"unreadable_file", "unsupported_format"}:
@@ -132,6 +145,18 @@ async def take_photo(d: Dialogue, turn: Turn, state: State, att: Attachment) -> 
     turn.photos.append({**seen, "verdict": "warning" if flagged else "accepted"})
     reading = result.get("document")
     assert state.dossier_id is not None and state.documents is not None and state.flags is not None
+    if doc.photo == "paper":
+        page = _page(
+            att,
+            result,
+            {**quality, "problems": problems, "accepted_with_warning": flagged, "retakes": retakes},
+        )
+        state.retakes = 0
+        seen = _other_paper(reading, _expected_type(d, state, doc))
+        if seen:
+            state.pending = {**page, "wrong": seen}
+            return d.enter(state, Step.DOC_WRONG)
+        return await add_page(d, turn, state, doc, page)
     await turn.ctx.add_document(
         state.dossier_id,
         alt_key or doc.key,
@@ -156,10 +181,137 @@ async def take_photo(d: Dialogue, turn: Turn, state: State, att: Attachment) -> 
     return replies + enter_document(d, state)
 
 
+# ---- paper pages -------------------------------------------------------------------------------
+
+
+def done_button(d: Dialogue) -> QuickReply:
+    return QuickReply(d.say("done_button"), "done")
+
+
+def _expected_type(d: Dialogue, state: State, doc: Document) -> str | None:
+    """The paper type the step asks for (an alternative paper has none: anything goes)."""
+    return None if (state.alt or {}).get(doc.key) else doc.doc_type
+
+
+def _other_paper(reading: dict[str, Any] | None, expected: str | None) -> str | None:
+    """The name of the paper a page clearly is, when it is not the one asked for."""
+    if not expected or not reading:
+        return None
+    try:
+        from ocr import pages
+
+        kind = pages.other_paper(reading, expected)
+        return pages.names().get(kind) if kind else None
+    except Exception:  # recognition is a help, never a reason to fail the turn
+        return None
+
+
+def _page(att: Attachment, result: dict[str, Any], quality: dict[str, Any]) -> dict[str, Any]:
+    """What is kept of one received file of a paper (a photo, or a PDF of several pages)."""
+    scan = result.get("scan") or {}
+    reading = result.get("document") or {}
+    pages = scan.get("pages") or [{"clean": None, "type": reading.get("type")}]
+    return {
+        "att": {k: getattr(att, k) for k in ("type", "path", "content_type", "size", "sha256")},
+        "quality": quality,
+        "reading": {k: v for k, v in reading.items() if k in ("type", "confidence", "fields")},
+        "clean": [p.get("clean") for p in pages],
+        "types": [p.get("type") for p in pages],
+        "count": int(scan.get("page_count") or len(pages)),
+    }
+
+
+async def add_page(d: Dialogue, turn: Turn, state: State, doc: Document, page: dict[str, Any]) -> list[Reply]:
+    """Keep a page (or a PDF's pages); ask for the next page or finish the document."""
+    state.pages = [*(state.pages or []), page]
+    n = sum(p["count"] for p in state.pages)
+    prefix = [Reply(d.say("wrong_paper_kept"))] if page.get("wrong") else []
+    if doc.pages == "many" and page["count"] == 1:
+        return prefix + [Reply(d.say("page_ok_more", n=n, document=doc.name), (done_button(d),))]
+    if isinstance(doc.pages, int) and n < doc.pages:
+        return prefix + [Reply(d.say("page_ok_fixed", n=n, total=doc.pages, next=n + 1, document=doc.name))]
+    return prefix + await finish_paper(d, turn, state, doc)
+
+
+async def finish_paper(d: Dialogue, turn: Turn, state: State, doc: Document) -> list[Reply]:
+    """All pages in: one document in the dossier (its cleaned pages become one PDF)."""
+    pages = state.pages or []
+    assert pages and state.dossier_id is not None and state.documents is not None and state.flags is not None
+    first = pages[0]
+    problems = sorted({p for pg in pages for p in pg["quality"].get("problems", [])})
+    wrong = next((pg["wrong"] for pg in pages if pg.get("wrong")), None)
+    flagged = any(pg["quality"].get("accepted_with_warning") for pg in pages) or bool(wrong)
+    n = sum(pg["count"] for pg in pages)
+    quality = {**first["quality"], "problems": problems, "accepted_with_warning": flagged}
+    reading = {
+        **first["reading"],
+        "pages": n,
+        "clean_pages": [c for pg in pages for c in pg["clean"] if c],
+        "originals": [pg["att"]["path"] for pg in pages],
+        "page_types": [t for pg in pages for t in pg["types"]],
+        "wrong_paper": wrong,
+    }
+    alt_key = (state.alt or {}).get(doc.key)
+    await turn.ctx.add_document(
+        state.dossier_id, alt_key or doc.key, Attachment(**first["att"]), quality, reading
+    )
+    state.documents.append(doc.key)
+    if flagged:
+        state.flags.append(doc.key)
+    state.pages, state.pending, state.retakes = None, None, 0
+    if n > 1:
+        said = d.say("pages_ok", n=n, document=doc.name)
+    else:
+        said = d.say(
+            "photo_accepted_with_warning" if flagged and not wrong else "photo_ok", document=doc.name
+        )
+    state.doc = (state.doc or 0) + 1
+    return [Reply(said)] + enter_document(d, state)
+
+
+@prompts(Step.DOC_WRONG)
+def ask_wrong_paper(d: Dialogue, state: State) -> list[Reply]:
+    doc = d.current_doc(state)
+    seen = (state.pending or {}).get("wrong", "")
+    lead = d.say("wrong_paper", seen=seen, document=doc.name)
+    items = [(d.say("wrong_paper_resend_button"), "resend"), (d.say("wrong_paper_keep_button"), "keep")]
+    return [d.numbered(state, lead, items)]
+
+
+@handles(Step.DOC_WRONG)
+async def on_wrong_paper(d: Dialogue, turn: Turn, state: State) -> Outcome:
+    doc = d.current_doc(state)
+    if turn.event.attachments:  # another photo: it replaces the doubtful one
+        state.pending, state.step = None, Step.DOC
+        return await on_document(d, turn, state)
+    said = bare(turn.text)
+    choice = d.choice(state, turn)
+    if choice is None and has_phrase(said, ANSWERS["keep_words"]):
+        choice = "keep"
+    elif choice is None and has_phrase(said, ANSWERS["resend_words"]):
+        choice = "resend"
+    if choice == "keep" and state.pending:
+        page, state.pending, state.step = state.pending, None, Step.DOC
+        return Outcome(state, await add_page(d, turn, state, doc, page))
+    if choice == "resend":
+        state.pending, state.step = None, Step.DOC
+        return Outcome(state, [Reply(d.say("wrong_paper_resend", document=doc.name))])
+    return Outcome(state, ask_wrong_paper(d, state))
+
+
+def _surely_back(result: dict[str, Any]) -> bool:
+    """The back of a card, known for sure: typed as a back and read from its machine-readable
+    zone, which only the back carries (a front mistyped as a back is never sent back)."""
+    reading = result.get("document") or {}
+    return reading.get("type") in BACK_TYPES and "mrz" in (reading.get("sources") or {}).values()
+
+
 def hint(d: Dialogue, result: dict[str, Any]) -> str:
     """What is wrong with a photo, in the citizen's words."""
     if "not_id_card" in result.get("quality", {}).get("problems", []):
         return d.say("hint_not_id_card")
+    if "wrong_side" in result.get("quality", {}).get("problems", []):
+        return d.say("hint_wrong_side")
     try:
         import ocr
 

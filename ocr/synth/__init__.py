@@ -25,12 +25,14 @@ def make_sample(
     cls: str = "good",
     size: tuple[int, int] = (1600, 1200),
     fmt: str = "jpeg",
+    title: str | None = None,
 ) -> tuple[bytes, dict]:
     """One photo as encoded bytes plus its truth:
-    {"kind", "cls", "expect_problems", "fields", "quad"}. kind may be "paper"."""
+    {"kind", "cls", "expect_problems", "fields", "quad"}. kind may be "paper" (`title`: a page
+    with this title, of no contract type, instead of a random contract title)."""
     rng = random.Random(seed)
     if kind == "paper":
-        flat = photo.paper_page(rng, 0.8)
+        flat = photo.paper_page(rng, 0.8, title)
         ident = None
     else:
         ident = cards.identity(rng, kind)

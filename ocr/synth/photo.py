@@ -161,14 +161,16 @@ PAPER_TITLES = [
 ]
 
 
-def paper_page(rng: random.Random, scale: float = 1.0) -> Image.Image:
-    """An A4 form-like page with a Vietnamese title and body text."""
+def paper_page(rng: random.Random, scale: float = 1.0, title: str | None = None) -> Image.Image:
+    """An A4 form-like page with a Vietnamese title and body text (`title`: a given title, of a
+    paper of no contract type, instead of one of PAPER_TITLES)."""
     from .cards import font
 
     W, H = int(1240 * scale), int(1754 * scale)
     pg = Image.new("RGB", (W, H), (rng.randint(240, 252),) * 3)
     d = ImageDraw.Draw(pg)
-    title, kind = rng.choice(PAPER_TITLES)
+    picked = rng.choice(PAPER_TITLES)  # drawn either way: the rest of the page stays the same
+    title, kind = (title, "other") if title else picked
     pg.info["doc_type"] = kind
     d.text(
         (W / 2, 60 * scale),

@@ -18,7 +18,8 @@ from core.db import Conversation, DossierDocument, MessageLog
 def photo(kind: str = "paper", seed: int = 1) -> bytes:
     from ocr.synth import make_sample
 
-    data, _truth = make_sample(seed=seed, kind=kind, cls="good", size=(1280, 960))
+    title = "ĐƠN ĐỀ NGHỊ" if kind == "paper" else None  # no contract paper: taken at any step
+    data, _truth = make_sample(seed=seed, kind=kind, cls="good", size=(1280, 960), title=title)
     return data
 
 

@@ -87,6 +87,15 @@ class FakeContext:
                     },
                 },
             }
+        if attachment.path and attachment.path.startswith("back"):  # a card's back, read by its MRZ
+            return {
+                "quality": {"ok": True, "problems": []},
+                "document": {
+                    "type": "cccd_back",
+                    "fields": {"id_number": "001099012345", "date_of_expiry": "2035-10-20"},
+                    "sources": {"id_number": "mrz", "date_of_expiry": "mrz"},
+                },
+            }
         if attachment.path and attachment.path.startswith("blurry"):
             return {"quality": {"ok": False, "problems": ["blurry"]}}
         return {"quality": {"ok": True, "problems": []}, "document": {"type": "paper"}}

@@ -266,9 +266,20 @@ async def test_a_supplement_collects_exactly_the_documents_asked_then_reports(en
         {"step": "menu"}, "khai_sinh", dossier_id, ["giay_cam_doan_sinh"]
     )
     assert chat.state["step"] == "doc" and "Bước 1/1" in replies[0].text
-    assert "Bạn chụp lại" in await chat.send(photo="blurry.jpg") and chat.state["retakes"] == 1
+    assert "chụp lại" in await chat.send(photo="blurry.jpg") and chat.state["retakes"] == 1
     done = await chat.send(photo="paper.jpg")
     assert "Đã nhận đủ giấy tờ bổ sung" in done and "DEMO-261123-0001" in done
     assert chat.state == {"step": "menu", "options": chat.state["options"]}
     assert chat.ctx.dossiers[dossier_id]["status"] == "submitted"
     assert [key for _d, key, _q in chat.ctx.documents] == ["giay_cam_doan_sinh"]
+
+
+async def test_the_back_of_an_id_card_is_sent_back_for_the_front(engine):
+    chat = Chat(engine)
+    await to_first_document(chat)
+    await chat.send(photo="paper.jpg")  # Bước 1/2: the birth certificate
+    reply = await chat.send(photo="back.jpg")
+    assert "mặt sau" in reply and "mặt trước" in reply
+    assert chat.step == "doc" and not chat.ctx.documents[1:]  # nothing kept for the card yet
+    read = await chat.send(photo="card.jpg")
+    assert "TRẦN THỊ MAI" in read and chat.step == "id_confirm"

@@ -205,3 +205,72 @@ async def test_platform_media_links_need_their_own_signature(server):
             403,
             404,
         }
+
+
+COVERED.update(
+    {
+        "/api/v1/dossiers/{code}/notes": "test_desk_routes_refuse_another_agency",
+        "/api/v1/inbox/{conversation}/messages": "test_desk_routes_refuse_another_agency",
+        "/officer/dossiers/{code}/attach": "test_desk_routes_refuse_another_agency",
+        "/officer/dossiers/{code}/note": "test_desk_routes_refuse_another_agency",
+        "/officer/dossiers/{code}/print/{kind}": "test_desk_routes_refuse_another_agency",
+        "/officer/inbox/{conv}": "test_desk_routes_refuse_another_agency",
+        "/officer/inbox/{conv}/thread": "test_desk_routes_refuse_another_agency",
+        "/officer/inbox/{conv}/{action}": "test_desk_routes_refuse_another_agency",
+    }
+)
+
+
+async def test_desk_routes_refuse_another_agency(server):
+    """The officer's desk (issue 15): internal notes, the conversation inbox, printing and
+    attaching chat photos, tried on the other agency's dossier and conversations."""
+    from handlers.officer_inbox import THREAD_ACTIONS
+
+    base, code = server["base"], server["DEMO"]
+    async with aiohttp.ClientSession() as http:
+        owner = {"Authorization": f"Bearer {await _token(http, base, 'hoa')}"}
+        attacker = {"Authorization": f"Bearer {await _token(http, base, 'khac')}"}
+        before = await _status_of(http, base, owner["Authorization"][7:], code)
+        assert (await http.get(f"{base}/api/v1/dossiers/{code}/notes", headers=attacker)).status == 404
+        r = await http.post(f"{base}/api/v1/dossiers/{code}/notes", json={"text": "x"}, headers=attacker)
+        assert r.status == 404
+        owners = []  # the conversations the owner's agency may open: the attacker may not
+        for conv in range(1, 12):
+            if (await http.get(f"{base}/api/v1/inbox/{conv}/messages", headers=owner)).status == 200:
+                owners.append(conv)
+        assert owners, "the seeded dossier's conversation is the owner's"
+        for conv in owners:
+            assert (await http.get(f"{base}/api/v1/inbox/{conv}/messages", headers=attacker)).status == 404
+            r = await http.post(f"{base}/api/v1/inbox/{conv}/messages", json={"text": "x"}, headers=attacker)
+            assert r.status == 404
+        async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as console:
+            csrf = await _console(console, base, "khac")
+            form = {
+                "csrf": csrf,
+                "text": "x",
+                "message": "1",
+                "document": "cccd_nguoi_khai",
+                "officer": "khac",
+            }
+            for path in ("note", "attach"):
+                r = await console.post(
+                    f"{base}/officer/dossiers/{code}/{path}", data=form, allow_redirects=False
+                )
+                assert r.status in {403, 404}, (path, r.status)
+            for kind in ("sheet.pdf", "receipt.pdf"):
+                r = await console.get(f"{base}/officer/dossiers/{code}/print/{kind}", allow_redirects=False)
+                assert r.status == 404, (kind, r.status)
+            for conv in owners:
+                for path in ("", "/thread"):
+                    r = await console.get(f"{base}/officer/inbox/{conv}{path}", allow_redirects=False)
+                    assert r.status == 404, (conv, path, r.status)
+                for action in THREAD_ACTIONS:
+                    r = await console.post(
+                        f"{base}/officer/inbox/{conv}/{action}", data=form, allow_redirects=False
+                    )
+                    assert r.status in {403, 404}, (conv, action, r.status)
+        assert await _status_of(http, base, owner["Authorization"][7:], code) == before
+        notes = await (await http.get(f"{base}/api/v1/dossiers/{code}/notes", headers=owner)).json()
+        assert "x" not in [
+            n.get("text") for n in notes.get("notes", notes if isinstance(notes, list) else [])
+        ]

@@ -1,0 +1,211 @@
+"""End-to-end load: signed Zalo text webhooks -> web -> Redis -> workers -> PostgreSQL -> outbox
+-> sender -> the fake Zalo API, with real processes (`python -m bot serve --role web|worker`).
+
+    PYTHONPATH=. .venv/bin/python bench/load.py [--workers 1,2,4] [--rates 50,100,300]
+                                                 [--duration 10] [--saturation 1500]
+
+For each worker count: one web process and N worker processes on a fresh PostgreSQL database and a
+private redis-server (append-only, as in production). Each turn is a new citizen's "Xin chào"
+(answered by the menu). At fixed rates the load is open-loop: turn i is posted at t0 + i/rate and
+its latency runs from that moment to the reply's arrival at the fake Zalo API (no coordinated
+omission). At saturation the offered rate is above what the system completes; turns/s is replies
+received per second. CPU per turn is split by process (web, workers, the PostgreSQL backends of
+the database, redis-server), from /proc; memory per 10,000 conversations from the database's
+table sizes and Redis's used_memory after the run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import urlparse
+
+import aiohttp
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
+
+from fakes import FakeZalo  # noqa: E402
+from fleet import Fleet, signed, zalo_text  # noqa: E402
+from redis_servers import RedisServer  # noqa: E402
+from support import PG_ADMIN, _migrate, fresh_pg_database  # noqa: E402
+
+TICK = os.sysconf("SC_CLK_TCK")
+TABLES = ("citizen", "conversation", "message_log", "outbox")
+
+
+def cpu_seconds(pid: int) -> float:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / TICK  # utime + stime
+
+
+def rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+class Probe:
+    """CPU seconds of each group of processes, read before and after a phase."""
+
+    def __init__(self, fleet: Fleet, redis: RedisServer, admin_url: str, db_name: str) -> None:
+        self.fleet, self.redis, self.admin_url, self.db_name = fleet, redis, admin_url, db_name
+
+    async def groups(self) -> dict[str, list[int]]:
+        import asyncpg
+
+        conn = await asyncpg.connect(self.admin_url)
+        try:
+            rows = await conn.fetch("SELECT pid FROM pg_stat_activity WHERE datname = $1", self.db_name)
+        finally:
+            await conn.close()
+        assert self.redis.proc is not None
+        return {
+            "web": [self.fleet.procs["web"].pid],
+            "workers": [p.pid for n, p in self.fleet.procs.items() if n.startswith("worker")],
+            "postgres": [r["pid"] for r in rows],
+            "redis": [self.redis.proc.pid],
+        }
+
+    async def snapshot(self) -> dict[str, dict[int, float]]:
+        return {g: {pid: cpu_seconds(pid) for pid in pids} for g, pids in (await self.groups()).items()}
+
+    @staticmethod
+    def delta(before: dict, after: dict) -> dict[str, float]:
+        # a PostgreSQL backend that appeared during the phase counts from zero
+        return {g: sum(after[g][p] - before.get(g, {}).get(p, 0.0) for p in after[g]) for g in after}
+
+
+async def phase(http, fake, url: str, tag: str, rate: float, duration: float) -> dict:
+    """Open-loop at `rate` for `duration` s; each turn a new citizen. Returns latencies, counts."""
+    loop = asyncio.get_running_loop()
+    n = int(rate * duration)
+    due: dict[str, float] = {}
+    statuses: list[int] = []
+
+    async def one(i: int, at: float) -> None:
+        await asyncio.sleep(max(0.0, at - loop.time()))
+        user = f"{tag}{i:07d}"
+        raw, headers = signed(zalo_text(user, "Xin chào"))
+        due[user] = at
+        try:
+            async with http.post(url, data=raw, headers=headers) as r:
+                statuses.append(r.status)
+        except (aiohttp.ClientError, TimeoutError):
+            statuses.append(0)
+
+    start = fake_len = len(fake.requests)
+    t0 = loop.time() + 0.2
+    await asyncio.gather(*(one(i, t0 + i / rate) for i in range(n)))
+    deadline = loop.time() + max(60.0, duration * 6)  # the backlog drains before the next phase
+    while loop.time() < deadline:
+        got = {r.body["recipient"]["user_id"] for r in fake.requests[start:] if r.ok}
+        if len(got & due.keys()) >= n:
+            break
+        await asyncio.sleep(0.2)
+    first: dict[str, float] = {}
+    for r in fake.requests[fake_len:]:
+        user = r.body["recipient"]["user_id"]
+        if r.ok and user in due and user not in first:
+            first[user] = r.at
+    latencies = sorted(first[u] - due[u] for u in first)
+    span = (max(first.values()) - t0) if first else float("nan")
+    return {"sent": n, "answered": len(first), "ok": statuses.count(200), "lat": latencies, "span": span}
+
+
+def pct(values: list[float], p: float) -> float:
+    if not values:
+        return float("nan")
+    return values[min(len(values) - 1, int(p / 100 * len(values)))] * 1000
+
+
+async def run(workers: int, rates: list[float], duration: float, saturation: float, tmp: Path) -> None:
+    fake = await FakeZalo().start()
+    redis = RedisServer(tmp / f"redis-{workers}").start()
+    async with fresh_pg_database(PG_ADMIN) as url:
+        await _migrate(url)
+        fleet = Fleet(
+            tmp, database_url=url, redis_url=redis.url, redis_prefix="bench:", zalo_base=fake.base_url,
+            sender_poll_s=0.05, worker_concurrency=16, zalo_image_mode="url",
+        )  # fmt: skip
+        http = aiohttp.ClientSession(
+            timeout=aiohttp.ClientTimeout(total=30), connector=aiohttp.TCPConnector(limit=256)
+        )
+        probe = Probe(fleet, redis, PG_ADMIN, urlparse(url).path.lstrip("/"))
+        try:
+            fleet.start("web", "web")
+            for i in range(workers):
+                fleet.start(f"worker{i + 1}", "worker")
+            await fleet.wait_ready(http)
+            webhook = fleet.url("web") + "/webhooks/zalo"
+            await phase(http, fake, webhook, "warm", 20, 1.0)  # first turns load what is lazy
+            total = 0
+            for k, rate in enumerate([*rates, saturation]):
+                before = await probe.snapshot()
+                res = await phase(http, fake, webhook, f"w{workers}r{k}-", rate, duration)
+                cpu = probe.delta(before, await probe.snapshot())
+                total += res["answered"]
+                label = f"saturation (offered {rate:.0f}/s)" if k == len(rates) else f"{rate:.0f}/s"
+                per_turn = {g: 1000 * c / max(1, res["answered"]) for g, c in cpu.items()}
+                print(
+                    f"workers={workers} {label}: {res['answered']}/{res['sent']} answered "
+                    f"({res['ok']} webhooks 200), {res['answered'] / res['span']:.0f} turns/s, "
+                    f"p50 {pct(res['lat'], 50):.0f} ms, p99 {pct(res['lat'], 99):.0f} ms; CPU ms/turn "
+                    + ", ".join(f"{g} {v:.2f}" for g, v in per_turn.items()),
+                    flush=True,
+                )
+            await memory(url, redis, fleet, total)
+        finally:
+            await http.close()
+            fleet.stop()
+            redis.stop()
+            await fake.stop()
+
+
+async def memory(url: str, redis: RedisServer, fleet: Fleet, conversations: int) -> None:
+    import asyncpg
+    import redis as redis_sync
+
+    conn = await asyncpg.connect(url.replace("+asyncpg", ""))
+    try:
+        pg = sum([await conn.fetchval("SELECT pg_total_relation_size($1)", t) for t in TABLES])
+        n = await conn.fetchval("SELECT count(*) FROM conversation")
+    finally:
+        await conn.close()
+    used = redis_sync.Redis.from_url(redis.url).info("memory")["used_memory"]
+    rss = {name: round(rss_mb(p.pid)) for name, p in fleet.procs.items() if p.poll() is None}
+    per = 10_000 / max(1, n)
+    print(
+        f"  after {n} conversations ({conversations} measured turns): per 10,000 conversations "
+        f"PostgreSQL {pg * per / 2**20:.1f} MiB (tables {', '.join(TABLES)}), Redis {used * per / 2**20:.1f} MiB "
+        f"(de-duplication keys kept DEDUPE_TTL_S); process RSS MiB {rss}",
+        flush=True,
+    )
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--workers", default="1,2,4")
+    ap.add_argument("--rates", default="50,100,300")
+    ap.add_argument("--duration", type=float, default=10.0)
+    ap.add_argument("--saturation", type=float, default=1500.0)
+    args = ap.parse_args()
+    rates = [float(r) for r in args.rates.split(",") if r]
+    with tempfile.TemporaryDirectory(prefix="motcua-load-") as tmp:
+        for w in [int(x) for x in args.workers.split(",")]:
+            started = time.monotonic()
+            asyncio.run(run(w, rates, args.duration, args.saturation, Path(tmp)))
+            print(f"  ({time.monotonic() - started:.0f} s)", flush=True)
+
+
+if __name__ == "__main__":
+    main()

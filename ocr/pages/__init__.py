@@ -1,0 +1,116 @@
+"""Paper pages: find, flatten, turn upright, clean, and tell which paper it is.
+
+    from ocr import pages
+    page = pages.clean(rgb, quad)            # {"image": RGB array (clean), "turned", "osd_conf", ...}
+    kind = pages.identify(page["image"], page["sure"])   # {"type", "confidence", ...}
+
+The run-time reader never imports ocr.synth (the generators).
+"""
+
+from __future__ import annotations
+
+import time
+from functools import lru_cache
+from pathlib import Path
+
+import cv2
+import numpy as np
+import yaml
+
+from .. import tess
+from . import classify as classify_mod
+from . import flatten, orient
+
+TITLE_BAND = 0.36  # the title is in the top third of an upright page (lower on a landscape one)
+READ_WIDTH = 1240  # px: the page is read at about 150 dpi
+
+
+def clean(rgb: np.ndarray, quad=None) -> dict:
+    """The page in `quad` (or the whole image when None: a scan or a page filling the frame),
+    flat, upright and evened out. Returns {"image", "turned", "osd_conf", "sure", "ms"}."""
+    t0 = time.perf_counter()
+    page = flatten.warp_page(rgb, quad) if quad is not None else rgb
+    page = flatten.trim_edges(page, 0.008 if quad is not None else 0.0) if quad is not None else page
+    even = flatten.even_out(page)
+    up, notes = orient.upright(even)
+    return {"image": up, **notes, "ms": round((time.perf_counter() - t0) * 1000, 1)}
+
+
+def _read(gray: np.ndarray, psm: int = 4) -> str:
+    g = cv2.copyMakeBorder(gray, 12, 12, 12, 12, cv2.BORDER_CONSTANT, value=255)
+    text, _ = tess.ocr(g, psm)
+    return text
+
+
+def _gray(img: np.ndarray) -> np.ndarray:
+    g = img if img.ndim == 2 else cv2.cvtColor(img, cv2.COLOR_RGB2GRAY)
+    h, w = g.shape
+    k = READ_WIDTH / w if w < h else READ_WIDTH * 1.41 / w
+    return cv2.resize(g, (int(w * k), int(h * k)), interpolation=cv2.INTER_AREA if k < 1 else cv2.INTER_CUBIC)
+
+
+def identify(img: np.ndarray, sure: bool = True) -> dict:
+    """Which paper an upright clean page is: its title first, then its key phrases.
+
+    sure=False (orientation unsure): a page whose title is not found is also tried upside down;
+    the result then has "flipped": True and the caller turns the page. Adds "text" (what was
+    read) and "ms"."""
+    t0 = time.perf_counter()
+    g = _gray(img)
+    H = g.shape[0]
+    top = _read(g[: int(H * TITLE_BAND)])
+    res = classify_mod.classify(top)
+    if res["by"] != "title":
+        # psm 4 sometimes drops a short centred title under a two-column header (seen on a
+        # giấy báo tử); psm 6 reads the band as one block and keeps it
+        top6 = _read(g[: int(H * TITLE_BAND)], 6)
+        r6 = classify_mod.classify(top6)
+        if r6["by"] == "title":
+            res, top = r6, top6
+    res["flipped"] = False
+    if res["by"] != "title" and not sure:
+        f = np.ascontiguousarray(g[::-1, ::-1])
+        top2 = _read(f[: int(H * TITLE_BAND)])
+        r2 = classify_mod.classify(top2)
+        if r2["by"] == "title":
+            res, top, g = {**r2, "flipped": True}, top2, f
+    body = ""
+    if res["by"] != "title" or res["confidence"] < 0.8:
+        body = _read(g[int(H * TITLE_BAND * 0.8) :])
+        r3 = classify_mod.classify(top, body)
+        res = {**r3, "flipped": res["flipped"]}
+    res["text"] = (top + "\n" + body).strip()
+    res["ms"] = round((time.perf_counter() - t0) * 1000, 1)
+    return res
+
+
+@lru_cache(maxsize=1)
+def wrong_paper_min_conf() -> float:
+    path = Path(__file__).resolve().parent.parent / "thresholds.yml"
+    return float(yaml.safe_load(path.read_text(encoding="utf-8"))["wrong_paper_min_conf"])
+
+
+def names() -> dict[str, str]:
+    """{paper type: its name for citizens}."""
+    return {k: v["name"] for k, v in classify_mod.catalog().items()}
+
+
+def page_counts() -> dict[str, int | None]:
+    """{paper type: the page count the form has, or None}."""
+    return {k: v["pages"] for k, v in classify_mod.catalog().items()}
+
+
+def other_paper(doc: dict | None, asked: str | None, min_conf: float | None = None) -> str | None:
+    """The type of paper a page clearly is when that is not the `asked` one, else None.
+
+    "Clearly": recognised (not "other") with a type confidence of at least `min_conf`
+    (thresholds.yml wrong_paper_min_conf). An unrecognised page is never called another paper."""
+    if not doc or not asked:
+        return None
+    kind = doc.get("type")
+    if not kind or kind == "other" or kind == asked or kind not in classify_mod.catalog():
+        return None
+    if min_conf is None:
+        min_conf = wrong_paper_min_conf()
+    conf = float((doc.get("confidence") or {}).get("type", 0.0))
+    return kind if conf >= min_conf else None

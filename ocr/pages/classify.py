@@ -1,0 +1,114 @@
+"""Which paper is it: the printed title and key phrases (ocr/paper_types.yml), matched on the
+OCR'd text with diacritics folded and fuzzy spelling (rapidfuzz)."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+from rapidfuzz import fuzz
+
+from core.vietnamese import strip_diacritics
+
+DATA = Path(__file__).resolve().parent.parent / "paper_types.yml"
+TITLE_MIN = 84  # a line this close to a title (0..100) names the paper
+PHRASE_MIN = 88  # a key phrase this close somewhere in the text counts as found
+
+
+def fold(text: str) -> str:
+    """Upper case, no diacritics, letters and digits only, single spaces."""
+    t = strip_diacritics(text).upper()
+    return re.sub(r"\s+", " ", re.sub(r"[^A-Z0-9]+", " ", t)).strip()
+
+
+@lru_cache(maxsize=1)
+def catalog() -> dict[str, dict]:
+    """{type: {"name", "titles" (folded), "phrases" (folded), "pages"}} from paper_types.yml."""
+    raw = yaml.safe_load(DATA.read_text(encoding="utf-8"))
+    out = {}
+    for key, spec in raw.items():
+        out[key] = {
+            "name": spec["name"],
+            "titles": [fold(t) for t in spec["titles"]],
+            "phrases": [fold(p) for p in spec.get("phrases", []) if len(fold(p)) >= 6],
+            "pages": spec.get("pages"),
+        }
+    return out
+
+
+def _title_score(line: str, title: str) -> float:
+    if not line:
+        return 0.0
+    if len(title) < 10:  # a short code ("MAU CT01"): as whole words, the 0/O slip forgiven
+        pat = r"\b" + re.escape(title).replace("0", "[0O]").replace(r"\ ", r"\s?") + r"\b"
+        return 100.0 if re.search(pat, line) else 0.0
+    score = fuzz.ratio(line, title)
+    if len(line) > len(title) * 1.15:  # the title with other words on its line
+        score = max(score, fuzz.partial_ratio(title, line) * 0.97)
+    return float(score)
+
+
+def match_title(text: str) -> list[tuple[float, str, str]]:
+    """[(score, type, title)] best first, one per type, for the lines of `text`."""
+    lines = [fold(x) for x in text.splitlines()]
+    lines = [x for x in lines if len(x) >= 3]
+    best: dict[str, tuple[float, str, str]] = {}
+    for kind, spec in catalog().items():
+        for title in spec["titles"]:
+            for i, line in enumerate(lines):
+                s = _title_score(line, title)
+                if i + 1 < len(lines):  # a title broken over two lines
+                    s = max(s, _title_score(line + " " + lines[i + 1], title) - 2)
+                # a longer title matched as well as a shorter one is the more specific
+                s += min(len(title), 40) / 1000
+                if s > best.get(kind, (0.0, "", ""))[0]:
+                    best[kind] = (s, kind, title)
+    return sorted(best.values(), reverse=True)
+
+
+def phrase_hits(text: str) -> dict[str, list[str]]:
+    """{type: [key phrases found in text]}."""
+    t = fold(text)
+    out: dict[str, list[str]] = {}
+    if not t:
+        return out
+    for kind, spec in catalog().items():
+        hits = [p for p in spec["phrases"] if fuzz.partial_ratio(p, t) >= PHRASE_MIN]
+        if hits:
+            out[kind] = hits
+    return out
+
+
+def classify(title_text: str, body_text: str = "") -> dict:
+    """{"type", "confidence" 0..1, "by": "title"|"phrases"|None, "title", "phrases", "runner_up"}."""
+    titles = match_title(title_text)
+    hits = phrase_hits(title_text + "\n" + body_text)
+    res: dict = {
+        "type": "other",
+        "confidence": 0.0,
+        "by": None,
+        "title": None,
+        "phrases": [],
+        "runner_up": None,
+    }
+    if titles and titles[0][0] >= TITLE_MIN:
+        score, kind, title = titles[0]
+        second = titles[1][0] if len(titles) > 1 else 0.0
+        n = len(hits.get(kind, []))
+        conf = min(1.0, score / 100) * (0.8 + 0.2 * min(1.0, n / 2))
+        if second >= score - 4:  # two titles nearly as close: unsure
+            conf *= 0.6
+            res["runner_up"] = titles[1][1]
+        res.update(type=kind, confidence=round(conf, 2), by="title", title=title, phrases=hits.get(kind, []))
+        return res
+    if hits:
+        ranked = sorted(hits.items(), key=lambda kv: -len(kv[1]))
+        kind, found = ranked[0]
+        runner = len(ranked[1][1]) if len(ranked) > 1 else 0
+        if len(found) >= 2 and len(found) > runner:
+            conf = min(0.8, 0.35 + 0.1 * len(found)) * (0.7 if runner and len(found) - runner < 2 else 1.0)
+            res.update(type=kind, confidence=round(conf, 2), by="phrases", phrases=found)
+            res["runner_up"] = ranked[1][0] if len(ranked) > 1 else None
+    return res

@@ -1,0 +1,103 @@
+"""Find a paper page in a photo: the large, bright, solid, four-sided region.
+
+The ID-card finder (ocr.card.find_quad) scores outlines from edge maps; on a tiled or ruled table
+a tile joint running into the page can bend its outline. A page is simpler: it is the largest
+bright region, nearly convex once its print is closed over, with four corners (a mild curl or a
+fold rounds its sides but keeps the hull four-cornered). Candidates from several brightness
+levels are scored by area × the share of the outline with a brightness step across it.
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from .. import card as cardmod
+
+ASPECT = (1.15, 1.75)  # long/short side of a page outline in a photo (A4 is 1.41; tilt skews it)
+MIN_FRAC = 0.05
+MAX_SAT = 80  # HSV saturation (0..255) above which a pixel is not white paper  # smaller bright regions are not looked at (too_small is judged later)
+
+
+def _quad_of(hull: np.ndarray) -> np.ndarray | None:
+    peri = cv2.arcLength(hull, True)
+    for eps in (0.015, 0.025, 0.04, 0.06):
+        ap = cv2.approxPolyDP(hull, eps * peri, True)
+        if len(ap) == 4:
+            return ap.reshape(4, 2).astype(np.float32)
+    return None
+
+
+def find_page(gray: np.ndarray, rgb: np.ndarray | None = None) -> tuple[np.ndarray | None, dict]:
+    """(quad tl, tr, br, bl in gray's pixels, landscape-ordered as ocr.card; or None), notes
+    {"area_frac", "touches_border"}. rgb (same size as gray), when given, keeps coloured things
+    (a sticky note, a coloured folder) out of the page: paper is bright and nearly grey."""
+    h, w = gray.shape
+    grey_enough = None
+    if rgb is not None and rgb.ndim == 3:
+        sat = cv2.cvtColor(rgb, cv2.COLOR_RGB2HSV)[..., 1]
+        grey_enough = (cv2.GaussianBlur(sat, (5, 5), 0) < MAX_SAT).astype(np.uint8)
+    blur = cv2.GaussianBlur(gray, (5, 5), 0)
+    edges = cv2.GaussianBlur(gray, (0, 0), 1.5)
+    levels = [cv2.threshold(blur, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)[0]]
+    levels += list(np.percentile(blur[::4, ::4], (40, 55, 70, 80)))
+    r = max(9, int(max(h, w) / 50)) | 1
+    close_k = cv2.getStructuringElement(cv2.MORPH_RECT, (r, r))
+    open_k = np.ones((5, 5), np.uint8)
+    m_px = 0.006 * max(w, h)
+
+    def at_border(q: np.ndarray) -> bool:
+        return bool(
+            (q[:, 0] <= m_px).any()
+            or (q[:, 1] <= m_px).any()
+            or (q[:, 0] >= w - 1 - m_px).any()
+            or (q[:, 1] >= h - 1 - m_px).any()
+        )
+
+    def score(q: np.ndarray) -> tuple[float, float]:
+        """(score, area fraction): area × edge support³, a quad on the frame's edge discounted
+        (a page merged with a tile that reaches the frame must not beat the page alone)."""
+        support = cardmod._edge_support(edges, q)
+        border = at_border(q)
+        if support < (0.35 if border else 0.6):
+            return 0.0, 0.0
+        frac = cv2.contourArea(q) / (w * h)
+        return frac * support**3 * (0.4 if border else 1.0), frac
+
+    best, best_score, best_frac = None, 0.0, 0.0
+    for lv in levels:
+        mask = (blur > lv).astype(np.uint8) * 255
+        if grey_enough is not None:
+            mask *= grey_enough
+        mask = cv2.morphologyEx(mask, cv2.MORPH_OPEN, open_k)  # cut thin bridges to the table
+        mask = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, close_k)  # close over the print
+        cnts, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+        for c in cnts:
+            area = cv2.contourArea(c)
+            if area < MIN_FRAC * w * h or area > 0.97 * w * h:
+                continue
+            hull = cv2.convexHull(c)
+            if area < 0.88 * cv2.contourArea(hull):
+                continue  # not solid: the page joined to something else
+            q = _quad_of(hull)
+            if q is None:
+                continue
+            qa = cv2.contourArea(q)
+            if not (0.9 * qa <= cv2.contourArea(hull) <= 1.1 * qa):
+                continue
+            q = cardmod.order_quad(cardmod._refine(q, c))
+            if not cardmod._card_like(q, ASPECT):
+                continue
+            sc, frac = score(q)
+            if sc > best_score:
+                best, best_score, best_frac = q, sc, frac
+    # the edge-based outline too: a strong shadow over part of the page splits it at every
+    # brightness level, while its outline still steps against the table all round
+    q2, _notes = cardmod.find_quad(gray, ASPECT)
+    if q2 is not None:
+        sc, frac = score(q2)
+        if sc > best_score * 1.1:
+            best, best_score, best_frac = q2, sc, frac
+    if best is None:
+        return None, {"area_frac": 0.0, "touches_border": False}
+    return best, {"area_frac": float(best_frac), "touches_border": at_border(best)}

@@ -1,0 +1,95 @@
+"""Synthetic phone photos and PDFs of the paper documents of the contract (test/benchmark only).
+
+    from ocr.synth.paper import make_document, write_set
+    pages = make_document(seed=1, doc_type="giay_chung_sinh", cls="good")  # [(jpeg bytes, truth)]
+    write_set("/tmp/set", good=44, bad=20, pdfs=6, seed=7000)            # + labels.jsonl
+
+The labels file is the interface of `bench/pages.py --dir` (ocr/README.md): one JSON object a
+line, {"file", "type", "pages", "good", "problem"}.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import random
+from pathlib import Path
+
+from PIL import Image
+
+from .render import TYPES, render
+from .scene import BAD, photograph
+
+__all__ = ["TYPES", "BAD", "make_document", "make_pdf", "write_set", "render", "photograph"]
+
+
+def _jpeg(img: Image.Image, rng: random.Random) -> bytes:
+    buf = io.BytesIO()
+    img.save(buf, "JPEG", quality=rng.randint(75, 93))
+    return buf.getvalue()
+
+
+def make_document(
+    seed: int,
+    doc_type: str,
+    cls: str = "good",
+    size: tuple[int, int] = (1200, 1600),
+    hand: bool | None = None,
+) -> list[tuple[bytes, dict]]:
+    """Photos of every page of one generated document, in page order."""
+    rng = random.Random(seed)
+    pages = render(doc_type, rng, scale=max(1.0, size[1] / 1754), hand=hand)
+    out = []
+    for i, pg in enumerate(pages):
+        img, info = photograph(pg, rng, cls, size)
+        out.append((_jpeg(img, rng), {"type": doc_type, "page": i + 1, "of": len(pages), **info}))
+    return out
+
+
+def make_pdf(seed: int, doc_type: str, photos: bool = False) -> tuple[bytes, int]:
+    """A PDF of the document: flat scanned pages (or its page photos); returns (bytes, pages)."""
+    rng = random.Random(seed)
+    if photos:
+        imgs = [Image.open(io.BytesIO(b)) for b, _ in make_document(seed, doc_type)]
+    else:
+        imgs = render(doc_type, rng, 1.0)
+    buf = io.BytesIO()
+    imgs[0].save(buf, "PDF", save_all=True, append_images=imgs[1:], resolution=150)
+    return buf.getvalue(), len(imgs)
+
+
+def write_set(
+    out: str | Path, good: int = 44, bad: int = 20, pdfs: int = 6, seed: int = 7000, size=(1200, 1600)
+) -> Path:
+    """A benchmark set: `good` good photos over the types (first pages, plus later pages of some),
+    `bad` photos of the bad classes, `pdfs` PDF files; labels.jsonl beside them."""
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    rows = []
+    for i in range(good):
+        t = TYPES[i % len(TYPES)]
+        photos = make_document(seed + i, t, "good", size)
+        pick = photos[(i // len(TYPES)) % len(photos)]
+        name = f"good_{i:03d}_{t}.jpg"
+        (out / name).write_bytes(pick[0])
+        rows.append(
+            {"file": name, "type": t, "pages": 1, "good": True, "problem": None, "page": pick[1]["page"]}
+        )
+    classes = list(BAD)
+    for i in range(bad):
+        cls = classes[i % len(classes)]
+        t = TYPES[(i * 7) % len(TYPES)]
+        data, truth = make_document(seed + 10_000 + i, t, cls, size)[0]
+        name = f"bad_{i:03d}_{cls}.jpg"
+        (out / name).write_bytes(data)
+        rows.append({"file": name, "type": t, "pages": 1, "good": False, "problem": truth["problem"]})
+    for i in range(pdfs):
+        t = TYPES[(i * 3 + 1) % len(TYPES)]
+        data, n = make_pdf(seed + 20_000 + i, t, photos=i % 2 == 1)
+        name = f"doc_{i:03d}_{t}.pdf"
+        (out / name).write_bytes(data)
+        rows.append({"file": name, "type": t, "pages": n, "good": True, "problem": None})
+    with open(out / "labels.jsonl", "w", encoding="utf-8") as f:
+        for r in rows:
+            f.write(json.dumps(r, ensure_ascii=False) + "\n")
+    return out

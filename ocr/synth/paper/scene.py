@@ -1,0 +1,161 @@
+"""Phone photos of flat pages: on a table with clutter, tilted, curled, in shadow, turned 90/180°,
+and the bad classes (blurry, too dark, cut off, too small, glare). Test and benchmark code only."""
+
+from __future__ import annotations
+
+import random
+
+import cv2
+import numpy as np
+from PIL import Image, ImageDraw
+
+from ..photo import background
+
+# bad class -> the contract's problem code the verdict should give
+BAD = {
+    "blurry": "blurry",
+    "too_dark": "too_dark",
+    "cut_off": "cropped",
+    "too_small": "too_small",
+    "glare": "glare",
+}
+
+
+def _clutter(img: np.ndarray, rng: random.Random) -> np.ndarray:
+    """A pen, a phone, a cup ring or a sticky note on the table."""
+    h, w = img.shape[:2]
+    pil = Image.fromarray(np.clip(img, 0, 255).astype(np.uint8))
+    d = ImageDraw.Draw(pil)
+    for _ in range(rng.randint(0, 3)):
+        x, y = rng.uniform(0, w), rng.uniform(0, h)
+        kind = rng.choice(["pen", "phone", "cup", "note"])
+        col = tuple(rng.randint(0, 255) for _ in range(3))
+        if kind == "pen":
+            a = rng.uniform(0, np.pi)
+            L = w * rng.uniform(0.15, 0.3)
+            d.line((x, y, x + L * np.cos(a), y + L * np.sin(a)), fill=col, width=max(3, int(w / 120)))
+        elif kind == "phone":
+            s = w * rng.uniform(0.08, 0.14)
+            d.rounded_rectangle((x, y, x + s, y + 2 * s), radius=s / 6, fill=(20, 20, 25))
+        elif kind == "cup":
+            r = w * rng.uniform(0.05, 0.1)
+            d.ellipse((x - r, y - r, x + r, y + r), outline=col, width=max(3, int(r / 5)))
+        else:
+            s = w * rng.uniform(0.06, 0.1)
+            d.rectangle((x, y, x + s, y + s), fill=(250, 235, 120))
+    return np.asarray(pil, np.float32)
+
+
+def curl(page: np.ndarray, rng: random.Random, amount: float) -> np.ndarray:
+    """Bend the page like paper lifted along one edge: rows sag by a smooth bow, with shading."""
+    h, w = page.shape[:2]
+    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
+    u = xx / w
+    bow = amount * h * (np.sin(np.pi * u) if rng.random() < 0.5 else u * u)
+    mapy = yy + bow * (yy / h - 0.5) * 0.8 + bow * 0.3
+    out = cv2.remap(page, xx, mapy, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+    shade = 1.0 - 0.35 * amount * 10 * np.abs(np.gradient(bow, axis=1)) * w / h
+    return out * np.clip(shade, 0.7, 1.0)[..., None]
+
+
+def photograph(
+    flat: Image.Image, rng: random.Random, cls: str = "good", size: tuple[int, int] = (1200, 1600)
+) -> tuple[Image.Image, dict]:
+    """A phone photo of one flat page. size is (w, h) of the upright frame before any turn.
+
+    Returns the image and {"cls", "problem", "rotation" (degrees the photo is turned), "quad"}.
+    """
+    w, h = size
+    pw, ph = flat.size
+    if (pw > ph) != (w > h):
+        w, h = h, w  # hold the phone the way the page lies
+    img = _clutter(background(rng, w, h), rng)
+    aspect = pw / ph
+    fill = {"too_small": rng.uniform(0.2, 0.33), "cut_off": rng.uniform(0.95, 1.25)}.get(
+        cls, rng.uniform(0.62, 0.88)
+    )
+    ch = h * fill if aspect < w / h else w * fill / aspect
+    cw = ch * aspect
+    cx = w / 2 + rng.uniform(-1, 1) * max(0.0, (w - cw) / 2) * 0.8
+    cy = h / 2 + rng.uniform(-1, 1) * max(0.0, (h - ch) / 2) * 0.8
+    if cls == "cut_off":  # push one side out of the frame
+        side = rng.randrange(4)
+        off = rng.uniform(0.15, 0.3)
+        cx += [-1, 1, 0, 0][side] * cw * off
+        cy += [0, 0, -1, 1][side] * ch * off
+    ang = np.deg2rad(rng.uniform(-8, 8))
+    R = np.array([[np.cos(ang), -np.sin(ang)], [np.sin(ang), np.cos(ang)]])
+    base = np.array([[-cw / 2, -ch / 2], [cw / 2, -ch / 2], [cw / 2, ch / 2], [-cw / 2, ch / 2]])
+    quad = base @ R.T + [cx, cy]
+    tilt = rng.uniform(0.0, 0.07)  # perspective: one edge nearer the phone
+    e = rng.randrange(4)
+    quad[e] += (quad[(e + 1) % 4] - quad[e]) * tilt
+    quad[(e + 1) % 4] += (quad[e] - quad[(e + 1) % 4]) * tilt
+    quad += np.array([[rng.uniform(-0.015, 0.015) * cw, rng.uniform(-0.015, 0.015) * ch] for _ in range(4)])
+    if cls != "cut_off":  # keep the whole page in the frame, with a small margin
+        m = 0.015 * min(w, h)
+        lo, hi = quad.min(0), quad.max(0)
+        span = hi - lo
+        k = min(1.0, (w - 2 * m) / span[0], (h - 2 * m) / span[1])
+        quad = (quad - quad.mean(0)) * k + quad.mean(0)
+        lo, hi = quad.min(0), quad.max(0)
+        quad += np.maximum(0, m - lo) - np.maximum(0, hi - np.array([w - m, h - m]))
+        cw, ch = cw * k, ch * k
+    quad = quad.astype(np.float32)
+    src = np.asarray(flat.resize((max(8, int(cw)), max(8, int(ch))), Image.LANCZOS), np.float32)
+    if cls != "cut_off" and rng.random() < 0.45:
+        src = curl(src, rng, rng.uniform(0.006, 0.02))
+    sh, sw = src.shape[:2]
+    M = cv2.getPerspectiveTransform(np.float32([[0, 0], [sw, 0], [sw, sh], [0, sh]]), quad)
+    page = cv2.warpPerspective(src, M, (w, h), flags=cv2.INTER_LINEAR)
+    mask = cv2.warpPerspective(np.ones((sh, sw), np.float32), M, (w, h), flags=cv2.INTER_LINEAR)[..., None]
+    drop = cv2.GaussianBlur(mask[..., 0], (0, 0), max(2.0, w / 250))[..., None]
+    off = int(max(2, w / 200))
+    drop = np.pad(drop, ((off, 0), (off, 0), (0, 0)))[:h, :w]
+    img = img * (1 - 0.35 * drop)
+    img = img * (1 - mask) + page * mask
+    # light: a gradient, and often the shadow of the phone or the hand over part of the page
+    gx = np.linspace(rng.uniform(0.8, 1.0), rng.uniform(0.85, 1.0), w, dtype=np.float32)
+    gy = np.linspace(rng.uniform(0.8, 1.0), rng.uniform(0.85, 1.0), h, dtype=np.float32)
+    light = gy[:, None] * gx[None, :]
+    if rng.random() < 0.6:
+        sm = Image.new("L", (w, h), 0)
+        a = rng.uniform(0, 2 * np.pi)
+        c = np.array([cx, cy]) + np.array([np.cos(a), np.sin(a)]) * rng.uniform(0.3, 0.6) * max(cw, ch)
+        r = rng.uniform(0.25, 0.5) * max(cw, ch)
+        pts = [
+            (c[0] + r * np.cos(t) * rng.uniform(0.7, 1.3), c[1] + r * np.sin(t))
+            for t in np.linspace(0, 2 * np.pi, 9)
+        ]
+        ImageDraw.Draw(sm).polygon(pts, fill=255)
+        s = cv2.GaussianBlur(np.asarray(sm, np.float32) / 255, (0, 0), w * rng.uniform(0.02, 0.06))
+        light = light * (1 - rng.uniform(0.25, 0.5) * s)
+    gain = rng.uniform(0.12, 0.24) if cls == "too_dark" else rng.uniform(0.85, 1.05)
+    img = img * (light * gain)[..., None]
+    if cls == "glare":  # a lamp or the flash on glossy paper, over the print
+        q = quad.mean(0) + (quad[rng.randrange(4)] - quad.mean(0)) * rng.uniform(0.0, 0.4)
+        sx, sy = cw * rng.uniform(0.12, 0.2), ch * rng.uniform(0.07, 0.12)
+        yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
+        blob = np.exp(-(((xx - q[0]) / sx) ** 2 + ((yy - q[1]) / sy) ** 2) / 2)
+        img = img + (blob * rng.uniform(400, 700))[..., None]
+    k = w / 1200
+    if cls == "blurry":
+        if rng.random() < 0.6:
+            img = cv2.GaussianBlur(img, (0, 0), rng.uniform(0.004, 0.008) * cw)
+        else:
+            L = max(3, int(rng.uniform(0.012, 0.025) * cw))
+            kern = np.zeros((L, L), np.float32)
+            kern[L // 2, :] = 1.0 / L
+            kern = cv2.warpAffine(
+                kern, cv2.getRotationMatrix2D((L / 2 - 0.5, L / 2 - 0.5), rng.uniform(0, 180), 1), (L, L)
+            )
+            img = cv2.filter2D(img, -1, kern / kern.sum())
+    else:
+        img = cv2.GaussianBlur(img, (0, 0), rng.uniform(0.3, 0.8) * k)
+    nrng = np.random.default_rng(rng.randrange(1 << 30))
+    img = img + nrng.standard_normal((h, w, 1), dtype=np.float32) * rng.uniform(1.5, 4.0)
+    out = np.clip(img, 0, 255).astype(np.uint8)
+    rot = rng.choice([0, 0, 0, 0, 90, 180, 270]) if cls == "good" else rng.choice([0, 0, 0, 180])
+    if rot:
+        out = np.ascontiguousarray(np.rot90(out, rot // 90))
+    return Image.fromarray(out), {"cls": cls, "problem": BAD.get(cls), "rotation": rot, "quad": quad.tolist()}
