@@ -4,10 +4,11 @@ new one, and the correction of a misread field."""
 from __future__ import annotations
 
 from core.events import Attachment, Reply
+from core.vietnamese import strip_diacritics
 
 from ..state import State, Step
 from ..turn import Outcome, Turn
-from ..validators import ANSWERS, has_phrase, validate
+from ..validators import ANSWERS, bare, has_phrase, validate
 from .base import Dialogue, field_label, handles, prompts, show_date
 from .document import enter_document, on_document
 
@@ -121,6 +122,13 @@ async def on_id_fix(d: Dialogue, turn: Turn, state: State) -> Outcome:
     value, problem = validate(ID_FIELD_VALIDATORS[name], turn.text, options, turn.ctx.now.date())
     if problem:
         return Outcome(state, [Reply(d.invalid(problem, _example(d, name), options))])
+    read = state.id_read.get(name) or ""
+    if value and read and value != read and bare(value) == bare(read) and value == strip_diacritics(value):
+        # typed without diacritics, the same letters as the reading: the card's spelling stays
+        state.fixing = None
+        return Outcome(
+            state, [Reply(d.say("id_fix_same_letters", value=read))] + d.enter(state, Step.ID_CONFIRM)
+        )
     await turn.ctx.audit(
         "id_field_corrected",
         {"document": state.id_doc, "field": name, "read": state.id_read.get(name)},

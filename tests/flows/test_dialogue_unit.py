@@ -283,3 +283,17 @@ async def test_the_back_of_an_id_card_is_sent_back_for_the_front(engine):
     assert chat.step == "doc" and not chat.ctx.documents[1:]  # nothing kept for the card yet
     read = await chat.send(photo="card.jpg")
     assert "TRẦN THỊ MAI" in read and chat.step == "id_confirm"
+
+
+async def test_a_correction_without_diacritics_keeps_the_cards_spelling(engine):
+    chat = Chat(engine)
+    await to_first_document(chat)
+    await chat.send(photo="paper.jpg")
+    read = await chat.send(photo="card.jpg")
+    fix = next(line.split(".")[0] for line in read.splitlines() if line.endswith("Sửa họ và tên"))
+    await chat.send(fix)
+    kept = await chat.send("tran thi mai")  # the same letters as "TRẦN THỊ MAI", no diacritics
+    assert "giữ cách viết có dấu: TRẦN THỊ MAI" in kept and "Họ và tên: TRẦN THỊ MAI" in kept
+    assert chat.step == "id_confirm"
+    await chat.send(fix)
+    assert "Họ và tên: TRAN THI HOA" in await chat.send("tran thi hoa")  # other letters: taken as typed
