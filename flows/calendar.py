@@ -38,6 +38,26 @@ def next_working_day(day: dt.date, off: frozenset[dt.date] | None = None) -> dt.
     return day
 
 
+def office_open(path: Path = HOLIDAYS_FILE) -> tuple[dt.time, dt.time]:
+    """When officers answer on a working day (holidays.yml `office_hours`, default 07:30-17:00)."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    hours = data.get("office_hours") or {}
+    return dt.time.fromisoformat(str(hours.get("open", "07:30"))), dt.time.fromisoformat(
+        str(hours.get("close", "17:00"))
+    )
+
+
+def next_opening(now: dt.datetime, off: frozenset[dt.date] | None = None) -> dt.datetime | None:
+    """None while the office is open (`now` local time), else when it opens next."""
+    opens, closes = office_open()
+    if is_working_day(now.date(), off) and opens <= now.time() < closes:
+        return None
+    day = now.date()
+    if not is_working_day(day, off) or now.time() >= closes:
+        day = next_working_day(day, off)
+    return dt.datetime.combine(day, opens)
+
+
 def due_date(
     received: dt.datetime, working_days: int, cutoff_hour: int = 15, off: frozenset[dt.date] | None = None
 ) -> dt.date:

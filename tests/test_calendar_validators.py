@@ -125,3 +125,17 @@ def test_relative_days_are_dates_on_the_agencys_day():
     assert date_past("hom nay", today) == ("2026-03-01", None)
     assert date_past("hôm kia", today) == ("2026-02-27", None)
     assert date_past("ngày mai", today) == (None, "date_in_future")
+
+
+def test_when_the_office_opens_next():
+    from flows.calendar import next_opening
+
+    monday_morning = dt.datetime(2026, 11, 23, 9, 30)
+    assert next_opening(monday_morning) is None  # open: an officer answers today
+    assert next_opening(dt.datetime(2026, 11, 23, 6, 0)) == dt.datetime(2026, 11, 23, 7, 30)
+    assert next_opening(dt.datetime(2026, 11, 25, 17, 0)) == dt.datetime(2026, 11, 26, 7, 30)
+    assert next_opening(dt.datetime(2026, 11, 23, 17, 0)) == dt.datetime(2026, 11, 25, 7, 30)  # 24/11 is off
+    assert next_opening(dt.datetime(2026, 11, 28, 10, 0)) == dt.datetime(2026, 11, 30, 7, 30)  # Saturday
+    assert next_opening(dt.datetime(2026, 4, 29, 18, 0)) == dt.datetime(
+        2026, 5, 4, 7, 30
+    )  # 30/4, 1/5, weekend

@@ -15,6 +15,7 @@ from core.events import QuickReply, Reply
 from core.texts import LABELS, Texts
 from places.agencies import Directory
 
+from .. import calendar
 from ..catalog import Document, LifeEvent, Procedure
 from ..state import COLLECTING, State, Step, menu
 from ..turn import Outcome, Turn
@@ -296,4 +297,11 @@ class Dialogue:
 
     async def to_human(self, turn: Turn, state: State) -> Outcome:
         await turn.ctx.audit("request_human", {"step": state.saved_step}, state.dossier_id)
-        return Outcome(self.pause(state, Step.HUMAN), [Reply(self.say("human"))], "request_human")
+        opening = calendar.next_opening(turn.ctx.now.replace(tzinfo=None))
+        if opening is None:
+            text = self.say("human")
+        else:  # said honestly: nobody answers before the office opens (nights, weekends, holidays)
+            weekday = self.texts.get("weekdays")[opening.weekday()]
+            when = f"{opening.hour}:{opening.minute:02d} {weekday}, {opening:%d/%m/%Y}"
+            text = self.say("human_after_hours", when=when)
+        return Outcome(self.pause(state, Step.HUMAN), [Reply(text)], "request_human")

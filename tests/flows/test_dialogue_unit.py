@@ -297,3 +297,15 @@ async def test_a_correction_without_diacritics_keeps_the_cards_spelling(engine):
     assert chat.step == "id_confirm"
     await chat.send(fix)
     assert "Họ và tên: TRAN THI HOA" in await chat.send("tran thi hoa")  # other letters: taken as typed
+
+
+async def test_an_officer_asked_for_at_night_is_promised_honestly(engine):
+    import datetime as dt
+
+    from dialogue_kit import FakeContext
+
+    saturday_night = FakeContext(now=dt.datetime(2026, 11, 28, 21, 0, tzinfo=FakeContext().now.tzinfo))
+    chat = Chat(engine, saturday_night)
+    reply = await chat.send("gặp cán bộ")
+    assert "ngoài giờ hành chính" in reply and "7:30 sáng thứ Hai, 30/11/2026" in reply
+    assert chat.step == "human"
