@@ -101,7 +101,7 @@ async def test_failed_too_large_and_not_an_image(small_client, fake_zalo):
     # an expired URL: the citizen is asked to send it again
     await post_zalo(client, zalo_image(user, f"{fake_zalo.base_url}/cdn/expired-{uuid.uuid4().hex}"))
     await wait_for(lambda: len(fake_zalo.texts(user)) > before, timeout=20)
-    assert "Mình chưa tải được ảnh" in fake_zalo.texts(user)[-1]
+    assert "Mình chưa nhận được ảnh" in fake_zalo.texts(user)[-1]
     before = len(fake_zalo.texts(user))
     # larger than MAX_UPLOAD_BYTES
     await post_zalo(client, zalo_image(user, fake_zalo.host(b"\xff\xd8\xff\xe0" + b"0" * 400_000)))
