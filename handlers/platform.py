@@ -91,7 +91,13 @@ def _last_space(window: str, limit: int) -> int:
 
 
 def cut_title(title: str, limit: int) -> str:
-    return title if len(title) <= limit else title[: limit - 1].rstrip() + "…"
+    """A title within `limit` characters, cut between words ("4. Số điện thoại liên h" never)."""
+    if len(title) <= limit:
+        return title
+    head = title[: limit - 1]
+    if not title[limit - 1].isspace() and " " in head.strip():
+        head = head.rsplit(" ", 1)[0]  # the last word would be cut: it goes whole
+    return head.rstrip(" ,;:—-") + "…"
 
 
 def numbered_list(text: str, quick_replies: list[dict[str, Any]]) -> str:

@@ -30,7 +30,7 @@ async def answer(d: Dialogue, turn: Turn, state: State, keep_step: bool) -> Outc
     key = procs[0] if procs else state.procedure or state.bundle
     if key is None:
         new = State(step=Step.PICK_PROCEDURE, asked=intent)
-        items = [(p.short_name[:20], f"proc:{p.key}") for p in d.catalog.values()]
+        items = [(p.short_name, f"proc:{p.key}") for p in d.catalog.values()]
         return Outcome(
             new,
             [d.numbered(new, d.say("which_procedure"), items, [p.name for p in d.catalog.values()])],

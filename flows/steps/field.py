@@ -47,7 +47,7 @@ def ask_edit(d: Dialogue, state: State) -> list[Reply]:
         d.numbered(
             state,
             d.say("edit_pick"),
-            [(f.label[:20], f"edit:{i}") for i, f in enumerate(fields)],
+            [(f.label, f"edit:{i}") for i, f in enumerate(fields)],
             [f.label for f in fields],
         )
     ]
