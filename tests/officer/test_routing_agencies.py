@@ -58,7 +58,12 @@ async def test_two_offices_each_officer_sees_only_its_own(backend_settings):
         rt = client.server.app[RUNTIME]
         xc = await file_from(Citizen(rt), 41, "P16 Q4 tphcm", "UBND phường Xóm Chiếu")
         bt = await file_from(
-            Citizen(rt), 43, "12 Nguyen Hue, P. Ben Nghe, Q.1, Sai Gon", "UBND phường Bến Thành"
+            # seed 43's neutral page is typed giay_khai_sinh (0.72) by the paper reader: a false
+            # wrong-paper alarm noted for issue 19; this test is about routing, so another page
+            Citizen(rt),
+            47,
+            "12 Nguyen Hue, P. Ben Nghe, Q.1, Sai Gon",
+            "UBND phường Bến Thành",
         )
         assert xc.startswith("XOMCHIEU-") and bt.startswith("BENTHANH-")
 
