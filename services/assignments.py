@@ -36,25 +36,24 @@ async def claim(rt, who: Principal, d: Dossier) -> str | None:
     return await assign(rt, who, d)
 
 
+async def acting_officer(s, who: Principal, username: str | None) -> Officer:
+    """Whom an assignment goes to: the acting officer themself, or, chosen by a supervisor, a
+    named active officer of the same agency who may act."""
+    if username is None:
+        return await s.get(Officer, who.id)
+    need_supervisor(who, "assign")
+    target = (await s.execute(select(Officer).where(Officer.username == username))).scalar_one_or_none()
+    if target is None or target.agency != who.agency or not target.active or target.role not in ACTING_ROLES:
+        raise InvalidInput("unknown_officer", f"no acting officer {username!r} in {who.agency}")
+    return target
+
+
 async def _assign(rt, who: Principal, d: Dossier, username: str | None) -> str:
     async with rt.db.session() as s, s.begin():
         current = await s.get(DossierAssignment, d.id)
-        if username is None:
-            if current is not None:
-                return (await s.get(Officer, current.officer_id)).username
-            target = await s.get(Officer, who.id)
-        else:
-            need_supervisor(who, "assign")
-            target = (
-                await s.execute(select(Officer).where(Officer.username == username))
-            ).scalar_one_or_none()
-            if (
-                target is None
-                or target.agency != who.agency
-                or not target.active
-                or target.role not in ACTING_ROLES
-            ):
-                raise InvalidInput("unknown_officer", f"no acting officer {username!r} in {who.agency}")
+        if username is None and current is not None:
+            return (await s.get(Officer, current.officer_id)).username
+        target = await acting_officer(s, who, username)
         if current is None:
             s.add(
                 DossierAssignment(

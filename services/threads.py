@@ -15,9 +15,9 @@ from core.db import Conversation, Dossier, MessageLog, Officer
 from core.db.models import ConversationAssignment, ConversationRead, utcnow
 from core.events import Reply
 from services import conversations
-from services.dossiers import InvalidInput, need_act, need_supervisor
+from services.assignments import acting_officer
+from services.dossiers import InvalidInput, need_act
 from services.inbox import find_thread
-from services.officers import ACTING_ROLES
 
 if TYPE_CHECKING:
     from services.officers import Principal
@@ -63,22 +63,9 @@ async def assign_thread(rt, who: Principal, conv_id: int, username: str | None =
 async def _assign(rt, who: Principal, conv_id: int, username: str | None) -> str:
     async with rt.db.session() as s, s.begin():
         current = await s.get(ConversationAssignment, conv_id)
-        if username is None:
-            if current is not None:
-                return (await s.get(Officer, current.officer_id)).username
-            target = await s.get(Officer, who.id)
-        else:
-            need_supervisor(who, "assign")
-            target = (
-                await s.execute(select(Officer).where(Officer.username == username))
-            ).scalar_one_or_none()
-            if (
-                target is None
-                or target.agency != who.agency
-                or not target.active
-                or target.role not in ACTING_ROLES
-            ):
-                raise InvalidInput("unknown_officer", f"no acting officer {username!r} in {who.agency}")
+        if username is None and current is not None:
+            return (await s.get(Officer, current.officer_id)).username
+        target = await acting_officer(s, who, username)
         if current is None:
             s.add(
                 ConversationAssignment(
