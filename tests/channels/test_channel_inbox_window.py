@@ -32,6 +32,9 @@ async def test_an_answer_outside_the_window_is_held_then_delivered(client, fake_
     item = (await wait_for(listed, timeout=20))[0]
     assert item["reason"] == "requested" and item["dossier_code"] is None and item["unread"] == 1
     assert item["reply_window"]["state"] == "standard"
+    # the bot's answer to the request has gone out before the window is made to close (a row still
+    # unsent would be held first, and the officer's answer would wait behind it, in order)
+    await wait_for(lambda: bool(fake_zalo.texts(user)), timeout=20)
     async with rt.db.session() as s, s.begin():
         await s.execute(
             update(Conversation)
