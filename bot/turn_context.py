@@ -135,13 +135,14 @@ class TurnContext:
     async def my_dossiers(self) -> list[tuple[str, str, str]]:
         rows = (
             await self.session.execute(
-                select(Dossier.code, Dossier.procedure, Dossier.status)
+                select(Dossier.id, Dossier.code, Dossier.procedure, Dossier.status)
                 .where(Dossier.citizen_id == self.conv.citizen_id, Dossier.code.is_not(None))
                 .order_by(Dossier.id.desc())
                 .limit(20)
             )
         ).all()
-        return [tuple(r) for r in rows]
+        shown = await citizen_actions.citizen_statuses(self.session, [(r.id, r.status) for r in rows])
+        return [(r.code, r.procedure, shown[r.id]) for r in rows]
 
     async def withdraw_dossier(self, code: str) -> bool:
         return await citizen_actions.withdraw_by_citizen(self.session, code, self.conv.citizen_id)
@@ -178,7 +179,8 @@ class TurnContext:
         dossier = await store.dossier_by_code(self.session, code)
         if dossier is None or dossier.citizen_id != self.conv.citizen_id:
             return None  # a citizen sees only their own dossiers
-        return dossier.procedure, dossier.status
+        shown = await citizen_actions.citizen_statuses(self.session, [(dossier.id, dossier.status)])
+        return dossier.procedure, shown[dossier.id]
 
     async def check_photo(self, attachment: Attachment, expect: str) -> dict[str, Any]:
         if not attachment.path:

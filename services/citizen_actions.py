@@ -3,8 +3,10 @@ the documents an officer asked for arrived; the citizen withdraws a dossier."""
 
 from __future__ import annotations
 
+from sqlalchemy import select
+
 from core import store
-from core.db import Dossier
+from core.db import AuditEvent, Dossier
 from core.db.models import utcnow
 
 from .dossiers import Status as S
@@ -34,3 +36,22 @@ async def withdraw_by_citizen(session, code: str, citizen_id: int) -> bool:
     dossier.status = S.REJECTED
     store.audit(session, f"citizen:{citizen_id}", "withdrawn", {"reason": "citizen_request"}, dossier.id)
     return True
+
+
+#: The status a citizen is shown for a dossier they withdrew (stored as refused, see above).
+WITHDRAWN = "withdrawn"
+
+
+async def citizen_statuses(session, rows: list[tuple[int, str]]) -> dict[int, str]:
+    """Statuses as the citizen should read them, by dossier id: a refused dossier the citizen
+    withdrew is "withdrawn", not "refused" (the office refused nothing)."""
+    refused = [dossier_id for dossier_id, status in rows if status == S.REJECTED]
+    withdrawn: set[int] = set()
+    if refused:
+        found = await session.execute(
+            select(AuditEvent.dossier_id).where(
+                AuditEvent.dossier_id.in_(refused), AuditEvent.action == "withdrawn"
+            )
+        )
+        withdrawn = {r[0] for r in found}
+    return {i: (WITHDRAWN if i in withdrawn else status) for i, status in rows}

@@ -231,6 +231,19 @@ async def test_questions_are_answered_from_the_catalog_and_status_is_found(rt):
     assert "không tìm thấy" in await c.say("tra cứu hồ sơ DEMO-200101-9999")
 
 
+async def test_a_withdrawn_dossier_reads_as_withdrawn_not_refused(rt):
+    c = Citizen(rt)
+    code, _ = await file_procedure(c, "trich_luc_ho_tich")
+    assert code in await c.say("hủy")
+    assert "Đã rút hồ sơ" in await c.say("1")
+    async with rt.db.session() as s:
+        dossier = (await s.execute(select(Dossier).where(Dossier.code == code))).scalar_one()
+    assert dossier.status == "rejected"  # stored as refused, with a "withdrawn" audit line
+    for asked in ("hồ sơ của tôi", f"kiểm tra hồ sơ {code}"):
+        answer = await c.say(asked)
+        assert code in answer and "đã rút" in answer and "từ chối" not in answer
+
+
 async def test_a_paper_sent_for_the_id_card_is_asked_again_then_flagged(rt):
     c = Citizen(rt)
     await start_procedure(c, "khai_sinh")
