@@ -2,9 +2,10 @@
 PDF of a thousand pages) costs a bounded number of other processes' CPU and never the event
 loop of the process that answers HTTP (logins, webhooks) — in the `all` role they share one.
 
-OCR_PROCESSES processes (spawned, not forked: the parent has threads) take the checks; at most
-OCR_QUEUE_MAX checks wait or run at once per event loop, further callers wait their turn (the
-bounded queue). A check that runs longer than OCR_TIMEOUT_S, or kills its process, ends with an
+OCR_PROCESSES processes (spawned, not forked: the parent has threads) take the checks, at a
+lower CPU priority (OCR_NICE added to their niceness): on a machine with few cores a stream of bombs
+then takes the CPU the web process leaves, never the other way round. At most OCR_QUEUE_MAX
+checks wait or run at once per event loop, further callers wait their turn (the bounded queue). A check that runs longer than OCR_TIMEOUT_S, or kills its process, ends with an
 "unreadable_file" verdict and a fresh pool. OCR_PROCESSES=0 runs the checks in a thread instead.
 """
 
@@ -26,14 +27,27 @@ log = logging.getLogger(__name__)
 
 _lock = threading.Lock()
 _pool: ProcessPoolExecutor | None = None
-_config = {"processes": 1, "queue": 4, "timeout": 60.0}
+_config = {"processes": 1, "queue": 4, "timeout": 60.0, "nice": 10}
 _gates: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Semaphore] = weakref.WeakKeyDictionary()
 
 
 def configure(settings) -> None:
     _config.update(
-        processes=settings.ocr_processes, queue=max(1, settings.ocr_queue_max), timeout=settings.ocr_timeout_s
+        processes=settings.ocr_processes,
+        queue=max(1, settings.ocr_queue_max),
+        timeout=settings.ocr_timeout_s,
+        nice=max(0, settings.ocr_nice),
     )
+
+
+def _lower_priority(increment: int) -> None:
+    """The pool processes' initializer: yield the CPU to the web process."""
+    import os
+
+    try:
+        os.nice(increment)
+    except OSError:  # not allowed here: keep the inherited priority
+        pass
 
 
 def _executor() -> ProcessPoolExecutor:
@@ -41,7 +55,10 @@ def _executor() -> ProcessPoolExecutor:
     with _lock:
         if _pool is None:
             _pool = ProcessPoolExecutor(
-                max_workers=int(_config["processes"]), mp_context=multiprocessing.get_context("spawn")
+                max_workers=int(_config["processes"]),
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=_lower_priority,
+                initargs=(int(_config["nice"]),),
             )
         return _pool
 
