@@ -146,3 +146,29 @@ def test_the_password_check_queue_refuses_when_full():
             pass
     with password_checks.slot(limit=2):  # freed again
         pass
+
+
+@pytest.mark.parametrize("backend", ["embedded"], indirect=True)
+async def test_an_older_costlier_hash_is_replaced_at_the_next_login(backend_settings):
+    """Hashes made with argon2-cffi's defaults (64 MiB, 3 passes, 4 lanes: ~180 ms of CPU) still
+    verify, and are replaced by the current parameters after a successful login."""
+    from argon2 import PasswordHasher
+    from sqlalchemy import select
+
+    from core.db import Database, Officer
+
+    db = Database(backend_settings.resolved_database_url)
+    try:
+        old = PasswordHasher().hash(kit.PASSWORD)
+        async with db.session() as s:
+            s.add(Officer(username="cu", password_hash=old, agency="DEMO", role="officer"))
+            await s.commit()
+        assert await auth.authenticate(db, "cu", "sai-mat-khau-123") is None
+        officer = await auth.authenticate(db, "cu", kit.PASSWORD)
+        assert officer is not None and "m=19456,t=2,p=1" in officer.password_hash
+        async with db.session() as s:
+            stored = (await s.execute(select(Officer.password_hash).where(Officer.username == "cu"))).scalar()
+        assert stored == officer.password_hash != old
+        assert await auth.authenticate(db, "cu", kit.PASSWORD) is not None
+    finally:
+        await db.close()
