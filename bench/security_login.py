@@ -8,13 +8,19 @@ web chat sessions are walked to the first document step; then officer logins
 (POST /api/v1/auth/token, argon2 included) are timed one after another, first with nothing else
 going on, then while the sessions upload bombs (tests/security/bombs.py: a 49-megapixel PNG and
 PDFs of page-wide strokes, uploaded again as soon as each is answered). Prints p50 / p95 / p99 / max
-of both runs. `--ocr-processes 0` checks photos in a thread of the server instead (the old way).
+of both runs, the server's CPU time per login (process_cpu_seconds_total: the load-independent
+cost), the server's own event-loop figures during the bombs (core/loop_monitor.py: how late
+its 20 ms ticker woke, and how much of that was its own work rather than the machine's load), and
+the load average (`os.getloadavg`), since wall times on a shared machine depend on it.
+`--ocr-processes 0` checks photos in a thread of the server instead (the old way);
+`--ocr-nice 0` runs the check processes at the web process's priority.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import statistics
 import sys
 import tempfile
@@ -28,6 +34,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT / "tests" / "security"))
 
 import bombs  # noqa: E402
+import security_kit as kit  # noqa: E402
 from support import served  # noqa: E402
 
 PASSWORD = "mat-khau-bench-12345"
@@ -103,14 +110,26 @@ async def run(base: str, args) -> None:
     try:
         await asyncio.gather(*(to_document_step(h, base, i) for i, h in enumerate(sessions)))
         await logins(base, 3)  # warm up
-        quiet = await logins(base, args.logins)
+        async with aiohttp.ClientSession() as http:
+            cpu0 = await kit.counter(http, base, "process_cpu_seconds_total")
+            quiet = await logins(base, args.logins)
+            cpu_per_login = (await kit.counter(http, base, "process_cpu_seconds_total") - cpu0) / args.logins
         stop, counts = asyncio.Event(), []
         loops = [
             asyncio.create_task(bomb_loop(h, base, *files[i % len(files)], stop, counts))
             for i, h in enumerate(sessions)
         ]
         await asyncio.sleep(1.0)  # the first bombs are being checked
-        loaded = await logins(base, args.logins)
+        async with aiohttp.ClientSession() as http:
+            before = [
+                await kit.histogram(http, base, f"motcua_event_loop_{n}_seconds") for n in ("lag", "block")
+            ]
+            load_before = os.getloadavg()
+            loaded = await logins(base, args.logins)
+            load_after = os.getloadavg()
+            after = [
+                await kit.histogram(http, base, f"motcua_event_loop_{n}_seconds") for n in ("lag", "block")
+            ]
         stop.set()
         for result in await asyncio.gather(*loops, return_exceptions=True):
             if isinstance(result, Exception):
@@ -118,11 +137,17 @@ async def run(base: str, args) -> None:
     finally:
         for h in sessions:
             await h.close()
-    print(f"ocr_processes={args.ocr_processes}, {args.bombs} sessions uploading bombs")
+    print(
+        f"ocr_processes={args.ocr_processes}, ocr_nice={args.ocr_nice}, {args.bombs} sessions uploading bombs; "
+        f"load average {load_before[0]:.1f} before the loaded run, {load_after[0]:.1f} after"
+    )
     print(f"  logins, quiet:         {figures(quiet[0])}")
+    print(f"  server CPU per quiet login (with its /healthz): {cpu_per_login * 1000:.0f} ms")
     print(f"  logins, during bombs:  {figures(loaded[0])}  ({len(counts)} uploads answered meanwhile)")
     print(f"  /healthz, quiet:       {figures(quiet[1])}")
     print(f"  /healthz, during bombs: {figures(loaded[1])}")
+    print(f"  loop lag, during bombs (20 ms ticks):  {kit.histogram_summary(before[0], after[0])}")
+    print(f"  loop blocked by its own work, idem:    {kit.histogram_summary(before[1], after[1])}")
 
 
 def main() -> None:
@@ -130,10 +155,12 @@ def main() -> None:
     ap.add_argument("--logins", type=int, default=40)
     ap.add_argument("--bombs", type=int, default=4)
     ap.add_argument("--ocr-processes", type=int, default=1)
+    ap.add_argument("--ocr-nice", type=int, default=10)
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         env = {
             "OCR_PROCESSES": str(args.ocr_processes),
+            "OCR_NICE": str(args.ocr_nice),
             "TRUSTED_PROXIES": "127.0.0.1",
             "OCR_TIMEOUT_S": "60",
         }

@@ -9,6 +9,7 @@ import logging
 from aiohttp import web
 
 from bot.runtime import Runtime
+from core import loop_monitor
 from core.hub import RUNTIME
 from core.settings import Settings
 
@@ -48,7 +49,9 @@ def create_app(settings: Settings, *, role: str = "all", workers: int = 1) -> we
         # of the garbage collector's full passes, which otherwise pause the loop for tens of ms.
         gc.collect()
         gc.freeze()
+        monitor = loop_monitor.start()  # motcua_event_loop_lag_seconds / _block_seconds
         yield
+        monitor.cancel()
         await runtime.stop()
 
     async def closing(app: web.Application) -> None:

@@ -2,10 +2,16 @@
 PDF of a thousand pages) costs a bounded number of other processes' CPU and never the event
 loop of the process that answers HTTP (logins, webhooks) — in the `all` role they share one.
 
-OCR_PROCESSES processes (spawned, not forked: the parent has threads) take the checks; at most
-OCR_QUEUE_MAX checks wait or run at once per event loop, further callers wait their turn (the
-bounded queue). A check that runs longer than OCR_TIMEOUT_S, or kills its process, ends with an
-"unreadable_file" verdict and a fresh pool. OCR_PROCESSES=0 runs the checks in a thread instead.
+OCR_PROCESSES processes (spawned, not forked: the parent has threads) take the checks, at a
+lower CPU priority (OCR_NICE added to their niceness): on a machine with few cores a stream of bombs
+then takes the CPU the web process leaves, never the other way round. At most OCR_PROCESSES
+checks (fewer if OCR_QUEUE_MAX says so) are handed to the pool at once per event loop, so each
+starts at once in a process of its own and its time limit counts its own run, not a wait behind
+a bomb; further callers wait their turn in the worker (at most WORKER_CONCURRENCY per worker). A
+check that runs longer than OCR_TIMEOUT_S, or kills its process, ends with an "unreadable_file"
+verdict and a fresh pool; a check whose process was killed for another check's sake (with
+OCR_PROCESSES > 1) is run once more on the fresh pool. OCR_PROCESSES=0 runs the checks in a
+thread instead.
 """
 
 from __future__ import annotations
@@ -22,18 +28,34 @@ from typing import Any
 
 import ocr
 
+# imported with the server (175 ms of CPU), not on the event loop at the first paper's scan
+from ocr.scan import scan as scan_pages
+
 log = logging.getLogger(__name__)
 
 _lock = threading.Lock()
 _pool: ProcessPoolExecutor | None = None
-_config = {"processes": 1, "queue": 4, "timeout": 60.0}
+_config = {"processes": 1, "queue": 4, "timeout": 60.0, "nice": 10}
 _gates: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Semaphore] = weakref.WeakKeyDictionary()
 
 
 def configure(settings) -> None:
     _config.update(
-        processes=settings.ocr_processes, queue=max(1, settings.ocr_queue_max), timeout=settings.ocr_timeout_s
+        processes=settings.ocr_processes,
+        queue=max(1, settings.ocr_queue_max),
+        timeout=settings.ocr_timeout_s,
+        nice=max(0, settings.ocr_nice),
     )
+
+
+def _lower_priority(increment: int) -> None:
+    """The pool processes' initializer: yield the CPU to the web process."""
+    import os
+
+    try:
+        os.nice(increment)
+    except OSError:  # not allowed here: keep the inherited priority
+        pass
 
 
 def _executor() -> ProcessPoolExecutor:
@@ -41,7 +63,10 @@ def _executor() -> ProcessPoolExecutor:
     with _lock:
         if _pool is None:
             _pool = ProcessPoolExecutor(
-                max_workers=int(_config["processes"]), mp_context=multiprocessing.get_context("spawn")
+                max_workers=int(_config["processes"]),
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=_lower_priority,
+                initargs=(int(_config["nice"]),),
             )
         return _pool
 
@@ -52,7 +77,7 @@ def _reset(pool: ProcessPoolExecutor) -> None:
     with _lock:
         if _pool is pool:
             _pool = None
-    for process in list(getattr(pool, "_processes", {}).values()):  # no public way to kill
+    for process in list((getattr(pool, "_processes", None) or {}).values()):  # no public way to kill
         process.kill()
     pool.shutdown(wait=False, cancel_futures=True)
 
@@ -61,7 +86,7 @@ def _gate() -> asyncio.Semaphore:
     loop = asyncio.get_running_loop()
     gate = _gates.get(loop)
     if gate is None:
-        gate = _gates[loop] = asyncio.Semaphore(int(_config["queue"]))
+        gate = _gates[loop] = asyncio.Semaphore(max(1, min(int(_config["queue"]), int(_config["processes"]))))
     return gate
 
 
@@ -77,7 +102,6 @@ async def analyze(path: str | Path, expect: str | None = None) -> dict[str, Any]
 
 async def scan(path: str | Path) -> dict[str, Any]:
     """`ocr.scan.scan(path)` (every page of a paper checked, cleaned and typed), off this process."""
-    from ocr.scan import scan as scan_pages
 
     def failed(detail: str) -> dict[str, Any]:
         return {"result": _failed(detail), "pages": [], "page_count": 0}
@@ -89,15 +113,23 @@ async def _run(fn: Any, path: str | Path, *args: Any, failed: Any) -> dict[str, 
     if int(_config["processes"]) <= 0:
         return await asyncio.to_thread(fn, path, *args)
     async with _gate():
-        pool = _executor()
-        try:
-            future = asyncio.wrap_future(pool.submit(fn, str(path), *args))
-            return await asyncio.wait_for(future, timeout=float(_config["timeout"]))
-        except TimeoutError:
-            log.warning("photo check of %s took over %ss: stopped", path, _config["timeout"])
-            _reset(pool)
-            return failed("timeout")
-        except BrokenProcessPool:
-            log.warning("photo check of %s ended its process: a new pool is started", path)
-            _reset(pool)
-            return failed("crashed")
+        for attempt in (1, 2):
+            pool = _executor()
+            try:
+                future = asyncio.wrap_future(pool.submit(fn, str(path), *args))
+                return await asyncio.wait_for(future, timeout=float(_config["timeout"]))
+            except TimeoutError:
+                log.warning("photo check of %s took over %ss: stopped", path, _config["timeout"])
+                _reset(pool)
+                return failed("timeout")
+            except (BrokenProcessPool, RuntimeError, asyncio.CancelledError) as exc:
+                task = asyncio.current_task()
+                if isinstance(exc, asyncio.CancelledError) and task is not None and task.cancelling():
+                    raise  # this caller is being cancelled, not the pool's future
+                # its process died: this check's doing, or another's timeout killed the pool
+                # (RuntimeError: submitted to a pool shut down meanwhile) — once more on a fresh one
+                _reset(pool)
+                if attempt == 2:
+                    log.warning("photo check of %s ended its process: a new pool is started", path)
+                    return failed("crashed")
+        return failed("crashed")  # not reached

@@ -19,16 +19,16 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 
 from core import metrics, store
-from core.db import Database, MessageLog
+from core.db import Conversation, Database, MessageLog
 from core.db.models import utcnow
 from core.events import InboundEvent, Reply
 from core.logs import correlated
 from core.media import MediaStore
 from core.queue import Entry, Job, MessageQueue, cursor_key
 from core.settings import Settings
-from flows.engine import Engine, Outcome, State
+from flows.engine import Engine, Outcome, State, Step
 
-from .turn_context import TurnContext
+from .turn_context import TurnContext, check_photo
 
 log = logging.getLogger(__name__)
 
@@ -193,6 +193,7 @@ class Worker:
         prepare = self.prepare.get(event.channel)
         if prepare is not None:
             event = await prepare(event)  # e.g. download platform media before the transaction
+        prechecked = await self._precheck(event)  # and check its photos
         async with self.db.session() as s:
             async with s.begin():
                 conv = await store.get_or_create_conversation(s, event.channel, event.user_id)
@@ -212,7 +213,7 @@ class Worker:
                 if repeated:
                     outcome = Outcome(State.from_dict(state))  # delivered again after the queue forgot it
                 else:
-                    outcome = await self._turn(s, conv, state, event)
+                    outcome = await self._turn(s, conv, state, event, prechecked)
                 ok = await store.advance_conversation(
                     s,
                     conv,
@@ -230,7 +231,33 @@ class Worker:
         log.debug("applied %s event at %s", event.kind, entry.cursor)
         self.on_committed()
 
-    async def _turn(self, s, conv, state: dict, event: InboundEvent) -> Outcome:
+    async def _precheck(self, event: InboundEvent) -> dict[tuple[str, str], dict[str, Any]]:
+        """The photo checks this event's turn will ask for, run before its transaction: a check
+        may take seconds (a hostile PDF: up to OCR_TIMEOUT_S), and inside the transaction it would
+        hold a database connection and, on SQLite, the write lock every other writer (and every
+        reader but Database.read_session) queues behind. The expected document is the one the
+        conversation's committed state is at; a photo the turn checks against something else
+        (a second photo of the same message, a step the dialogue leaves first) is checked in the
+        turn as before."""
+        photos = [a for a in event.attachments if a.path and not a.problem]
+        if not photos:
+            return {}
+        try:
+            async with self.db.read_session() as s:
+                data = (
+                    await s.execute(
+                        select(Conversation.state).where(Conversation.key == event.conversation_key)
+                    )
+                ).scalar()
+            state = State.from_dict(data)
+            if state.step not in (Step.DOC, Step.DOC_WRONG):
+                return {}
+            expect = self.engine.current_doc(state).photo
+        except Exception:  # no conversation yet, no plan: nothing to guess
+            return {}
+        return {(a.path, expect): await check_photo(self.media, a, expect) for a in photos[:1]}
+
+    async def _turn(self, s, conv, state: dict, event: InboundEvent, prechecked=None) -> Outcome:
         inbound = MessageLog(
             conversation_id=conv.id,
             direction="in",
@@ -245,7 +272,7 @@ class Worker:
         )
         s.add(inbound)
         idle = (utcnow() - conv.last_inbound_at).total_seconds() if conv.last_inbound_at is not None else None
-        ctx = TurnContext(s, conv, self.settings, self.media, dt.datetime.now(self.tz), idle)
+        ctx = TurnContext(s, conv, self.settings, self.media, dt.datetime.now(self.tz), idle, prechecked)
         try:
             async with s.begin_nested():  # a failing dialogue leaves no half-made rows behind
                 outcome = await self.engine.handle(ctx, state, event)

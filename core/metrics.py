@@ -28,3 +28,17 @@ QUEUE_LAG = Gauge("motcua_queue_lag_seconds", "Age of the oldest job in the queu
 OUTBOX_ROWS = Gauge("motcua_outbox_rows", "Outbox rows by status (held: outside a reply window)", ["status"])
 SCRAPED_AT = Gauge("motcua_metrics_scraped_at_seconds", "When the database-read gauges were last refreshed")
 DATABASE_DOWN = Gauge("motcua_worker_database_down", "1 while this process's worker waits for the database")
+LOOP_LAG = Histogram(
+    "motcua_event_loop_lag_seconds",
+    "How late the event loop's 20 ms ticker woke (wall time: includes the machine's own load)",
+    buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.2, 0.5, 1.0, 2.5),
+)
+LOOP_BLOCK = Histogram(
+    "motcua_event_loop_block_seconds",
+    "How long the event loop was kept from its ticker by its own work: the lateness, capped by the "
+    "CPU time the loop's thread used meanwhile (the machine's load does not count)",
+    buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.2, 0.5, 1.0, 2.5),
+)
+LOGIN_BUSY = Counter(
+    "motcua_login_busy_total", "Logins refused because too many password checks were waiting"
+)

@@ -48,6 +48,7 @@ class Settings:
     http_header_timeout_s: float = 15.0  # a request head (or an idle keep-alive) longer than this: closed
     http_body_timeout_s: float = 120.0  # a request body not complete by then: 408, connection closed
     http_max_bodies_per_client: int = 20  # requests with a body in progress per client address (503 over)
+    http_max_requests_per_client: int = 30  # requests in progress per client address on public routes
     public_base_url: str = "http://127.0.0.1:8080"
     secret_key: str = field(default="", metadata=SECRET)
     secret_key_previous: str = field(
@@ -77,6 +78,7 @@ class Settings:
     ocr_processes: int = 1  # processes that check photos and PDFs (0: a thread of this process)
     ocr_queue_max: int = 4  # photo checks running or waiting at once per worker process
     ocr_timeout_s: float = 90.0  # a check running longer is stopped (unreadable_file)
+    ocr_nice: int = 10  # the check processes' CPU priority below the web process's (os.nice)
     retention_days: int = 0  # finished dossiers' personal fields and media deleted after this; 0: kept
     retention_interval_s: float = 3600.0  # how often the worker role runs the retention job
 

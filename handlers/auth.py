@@ -9,7 +9,6 @@ session and token. The officer row is read again on each request (deactivation i
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import functools
 import hashlib
@@ -26,6 +25,7 @@ from aiohttp import web
 from sqlalchemy import select
 
 from core.db import Officer
+from handlers import password_checks
 from services.officers import Principal
 
 log = logging.getLogger(__name__)
@@ -88,29 +88,39 @@ def _principal(officer: Officer, nonce: str = "") -> Principal:
 
 async def authenticate(db, username: str, password: str) -> Officer | None:
     """The active officer with these credentials (the hash is verified even for unknown names, so
-    that timing does not tell which usernames exist)."""
-    from services.officers import verify_password
+    that timing does not tell which usernames exist). argon2 runs in the password-check threads
+    (handlers/password_checks.py), never on the event loop; a hash made with older parameters is
+    replaced after a successful check (which ends the officer's other sessions once)."""
+    from services.officers import hash_password, needs_rehash, verify_password
 
-    async with db.session() as s:
+    async with db.read_session() as s:  # never queued behind a writer (SQLite)
         officer = (await s.execute(select(Officer).where(Officer.username == username))).scalar_one_or_none()
-    # argon2 takes tens of milliseconds of CPU: off the event loop
     if officer is None or not officer.active:
-        await asyncio.to_thread(verify_password, _dummy_hash(), password)
+        await password_checks.run(_verify_dummy, password)
         return None
-    if not await asyncio.to_thread(verify_password, officer.password_hash, password):
+    if not await password_checks.run(verify_password, officer.password_hash, password):
         return None
+    if needs_rehash(officer.password_hash):
+        new_hash = await password_checks.run(hash_password, password)
+        async with db.session() as s:
+            row = await s.get(Officer, officer.id)
+            if row is not None and row.password_hash == officer.password_hash:
+                row.password_hash = new_hash
+                await s.commit()
+                officer = row
     return officer
 
 
 _DUMMY: list[str] = []
 
 
-def _dummy_hash() -> str:
-    from services.officers import hash_password
+def _verify_dummy(password: str) -> None:
+    """A check as costly as a real one, for a name that does not exist (in the check threads)."""
+    from services.officers import hash_password, verify_password
 
     if not _DUMMY:
         _DUMMY.append(hash_password(secrets.token_urlsafe(16)))
-    return _DUMMY[0]
+    verify_password(_DUMMY[0], password)
 
 
 def issue(secret: str, purpose: str, officer: Officer, ttl_s: int, **extra: Any) -> str:
@@ -127,7 +137,7 @@ async def resolve(db, secret: str, purpose: str, token: str | None) -> Principal
     payload = unsign(secret, purpose, token)
     if payload is None or not isinstance(payload.get("oid"), int):
         return None
-    async with db.session() as s:
+    async with db.read_session() as s:
         officer = await s.get(Officer, payload["oid"])
     if (
         officer is None

@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 from aiohttp import web
 
 from core.hub import RUNTIME
-from handlers import auth
+from handlers import auth, password_checks
 from handlers.officer_render import ERRORS, TEXTS, forbidden, render
 
 routes = web.RouteTableDef()
@@ -97,15 +97,21 @@ async def login(request: web.Request) -> web.Response:
     password = str(posted.get("password", ""))[:1024]
     th = request.app[auth.THROTTLE]
     ip = auth.client_ip(request, rt.settings.trusted_proxies)
-    wait = await th.acquire(username, ip)  # counted before the password is checked (atomic)
-    if wait:
-        minutes = max(1, (wait + 59) // 60)
-        response = _login_form(
-            request, TEXTS("login.throttled", minutes=minutes), status=429, username=username
-        )
-        response.headers["Retry-After"] = str(wait)
+    try:
+        with password_checks.slot():  # a full queue: 503 before the throttle counts anything
+            wait = await th.acquire(username, ip)  # counted before the password is checked (atomic)
+            if wait:
+                minutes = max(1, (wait + 59) // 60)
+                response = _login_form(
+                    request, TEXTS("login.throttled", minutes=minutes), status=429, username=username
+                )
+                response.headers["Retry-After"] = str(wait)
+                return response
+            officer = await auth.authenticate(rt.db, username, password) if username and password else None
+    except password_checks.Busy:
+        response = _login_form(request, TEXTS("login.busy"), status=503, username=username)
+        response.headers["Retry-After"] = "5"
         return response
-    officer = await auth.authenticate(rt.db, username, password) if username and password else None
     if officer is None:  # the attempt stays counted
         return _login_form(request, TEXTS("login.bad_credentials"), status=401, username=username)
     await th.succeeded(username, ip)

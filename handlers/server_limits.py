@@ -10,9 +10,16 @@
 - At most HTTP_MAX_BODIES_PER_CLIENT requests with a body are in progress per client address
   (the address as handlers/auth.client_ip sees it, TRUSTED_PROXIES included); more are answered
   503 at once.
+- On the public routes (PUBLIC_PREFIXES: platform webhooks, the web chat and its uploads, the
+  media links) at most HTTP_MAX_REQUESTS_PER_CLIENT requests of any method are in progress per
+  client address (a stranger holding open hundreds of long polls or uploads): more are answered
+  503 with Retry-After and the connection closed, before the handler runs.
 
-The reverse proxy in front should enforce the same (SECURITY.md shows nginx's settings); these
-hold when it does not.
+Both caps are per web process (a request lives in one process; with N processes an address gets
+N times the cap) and per request, not per TCP connection: behind a reverse proxy every connection
+comes from the proxy, so connections per client address are the proxy's to cap (SECURITY.md shows
+nginx's `limit_conn`); idle connections are bounded by the head timeout. The reverse proxy should
+enforce the same; these hold when it does not.
 """
 
 from __future__ import annotations
@@ -25,12 +32,36 @@ from aiohttp import web
 from handlers.auth import client_ip
 
 BODY_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+PUBLIC_PREFIXES = ("/webhooks/", "/webchat/", "/chat", "/media/")
+
+
+def _busy() -> web.Response:
+    response = web.Response(status=503, text="busy", headers={"Retry-After": "5"})
+    response.force_close()
+    return response
 
 
 def install(app: web.Application, settings) -> None:
     in_progress: Counter[str] = Counter()
+    public: Counter[str] = Counter()
     body_timeout = float(settings.http_body_timeout_s)
     per_client = int(settings.http_max_bodies_per_client)
+    public_per_client = int(settings.http_max_requests_per_client)
+
+    @web.middleware
+    async def public_cap(request: web.Request, handler):
+        if public_per_client <= 0 or not request.path.startswith(PUBLIC_PREFIXES):
+            return await handler(request)
+        ip = client_ip(request, settings.trusted_proxies)
+        if public[ip] >= public_per_client:  # checked and counted without an await: atomic
+            return _busy()
+        public[ip] += 1
+        try:
+            return await handler(request)
+        finally:
+            public[ip] -= 1
+            if public[ip] <= 0:
+                del public[ip]
 
     @web.middleware
     async def limits(request: web.Request, handler):
@@ -38,7 +69,7 @@ def install(app: web.Application, settings) -> None:
             return await handler(request)
         ip = client_ip(request, settings.trusted_proxies)
         if per_client > 0 and in_progress[ip] >= per_client:
-            return web.Response(status=503, text="busy", headers={"Retry-After": "5", "Connection": "close"})
+            return _busy()
         in_progress[ip] += 1
         loop = asyncio.get_running_loop()
         task = asyncio.ensure_future(handler(request))
@@ -70,6 +101,7 @@ def install(app: web.Application, settings) -> None:
             if in_progress[ip] <= 0:
                 del in_progress[ip]
 
+    app.middlewares.append(public_cap)
     app.middlewares.append(limits)
 
 

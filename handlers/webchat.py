@@ -2,8 +2,8 @@
 
 The browser is identified by a signed, expiring session cookie the page issues
 (handlers/webchat_sessions.py: 128 random bits, capped per client address per minute); its
-thread is the conversation `web:{session id}`. Messages and uploads are limited per session per
-minute (429 with a notice). Messages and uploads are accepted into the queue and answered 202 at once; the
+thread is the conversation `web:{session id}`. Messages and uploads are limited per session in any
+minute (a sliding window, handlers/rate_limit.py: 429 with a notice and Retry-After). Messages and uploads are accepted into the queue and answered 202 at once; the
 page long-polls for the thread (the citizen's own turns and every reply the sender delivered).
 """
 
@@ -85,8 +85,8 @@ class WebChannel(Channel):
             return web.json_response(
                 {"error": "no_session", "message": TEXTS("webchat.no_session")}, status=401
             )
-        if not await _within(request, "m", token, request.app[RUNTIME].settings.webchat_messages_per_min):
-            return _rate_limited()
+        if wait := await _wait(request, "m", token, request.app[RUNTIME].settings.webchat_messages_per_min):
+            return _rate_limited(wait)
         try:
             body = await request.json()
         except ValueError:
@@ -108,8 +108,8 @@ class WebChannel(Channel):
         if token is None:
             return web.json_response({"error": "no_session"}, status=401)
         rt = request.app[RUNTIME]
-        if not await _within(request, "u", token, rt.settings.webchat_uploads_per_min):
-            return _rate_limited()  # before the body is read
+        if wait := await _wait(request, "u", token, rt.settings.webchat_uploads_per_min):
+            return _rate_limited(wait)  # before the body is read
         try:
             reader = await request.multipart()
         except (AssertionError, ValueError, KeyError):
@@ -144,15 +144,16 @@ def _visitor(request: web.Request) -> str | None:
     return webchat_sessions.session_id(s.secret_key, request.cookies.get(COOKIE), s.webchat_session_ttl_s)
 
 
-async def _within(request: web.Request, kind: str, key: str, limit: int) -> bool:
-    return await request.app[rate_limit.LIMITER].hit(f"{kind}:{key}", limit)
+async def _wait(request: web.Request, kind: str, key: str, limit: int) -> int:
+    """0 when this hit is within `limit` per minute (sliding window), else the seconds to wait."""
+    return await request.app[rate_limit.LIMITER].wait(f"{kind}:{key}", limit)
 
 
-def _rate_limited() -> web.Response:
+def _rate_limited(wait: int) -> web.Response:
     return web.json_response(
         {"error": "rate_limited", "message": TEXTS("webchat.rate_limited")},
         status=429,
-        headers={"Retry-After": "60"},
+        headers={"Retry-After": str(wait)},
     )
 
 
@@ -191,11 +192,11 @@ async def chat_page(request: web.Request) -> web.StreamResponse:
     cookie = None
     if _visitor(request) is None:
         ip = auth.client_ip(request, s.trusted_proxies)
-        if not await _within(request, "s", ip, s.webchat_new_sessions_per_min):
+        if wait := await _wait(request, "s", ip, s.webchat_new_sessions_per_min):
             return web.Response(
                 status=429,
                 text=TEXTS("webchat.too_many_sessions"),
-                headers={"Retry-After": "60", "Cache-Control": "no-store"},
+                headers={"Retry-After": str(wait), "Cache-Control": "no-store"},
             )
         cookie, _ = webchat_sessions.issue(s.secret_key)
     html = (STATIC / "chat.html").read_text(encoding="utf-8").replace("{{MAX_TEXT}}", str(MAX_TEXT))
@@ -222,7 +223,7 @@ async def static(request: web.Request) -> web.StreamResponse:
 
 
 async def _thread(rt, token: str, after: int) -> list[dict[str, Any]]:
-    async with rt.db.session() as s:
+    async with rt.db.read_session() as s:
         conv_id = (
             await s.execute(select(Conversation.id).where(Conversation.key == f"web:{token}"))
         ).scalar()
@@ -289,7 +290,7 @@ async def _thread(rt, token: str, after: int) -> list[dict[str, Any]]:
 
 async def _latest_code(rt, token: str) -> str | None:
     """The code of the visitor's latest submitted dossier: the page keeps it pinned in view."""
-    async with rt.db.session() as s:
+    async with rt.db.read_session() as s:
         return (
             await s.execute(
                 select(Dossier.code)
@@ -337,7 +338,7 @@ async def media(request: web.Request) -> web.StreamResponse:
     if token is None:
         raise web.HTTPNotFound()
     rt = request.app[RUNTIME]
-    async with rt.db.session() as s:
+    async with rt.db.read_session() as s:
         row = (
             await s.execute(
                 select(MessageLog.attachments)

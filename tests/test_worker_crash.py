@@ -107,8 +107,8 @@ class PausingWorker(Worker):
         super().__init__(*args, **kw)
         self.moment = moment
 
-    async def _turn(self, s, conv, state, event):
-        outcome = await super()._turn(s, conv, state, event)
+    async def _turn(self, s, conv, state, event, *rest):
+        outcome = await super()._turn(s, conv, state, event, *rest)
         if self.moment == "before_commit":
             await asyncio.sleep(60)  # inside the transaction
         return outcome

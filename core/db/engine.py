@@ -41,9 +41,19 @@ class Database:
             event.listen(self.engine.sync_engine, "connect", _sqlite_connect)
             event.listen(self.engine.sync_engine, "begin", _sqlite_begin)
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
+        self._reads = async_sessionmaker(
+            self.engine.execution_options(motcua_read_only=True), expire_on_commit=False
+        )
 
     def session(self) -> AsyncSession:
         return self.sessions()
+
+    def read_session(self) -> AsyncSession:
+        """A session that only reads. On SQLite its transaction is a plain (deferred) BEGIN: under
+        WAL it reads the last committed state at once instead of queueing for the write lock
+        behind a writer (the worker's turn, which may await a photo check for seconds). Writing
+        in it may fail with "database is locked"; on PostgreSQL it is an ordinary session."""
+        return self._reads()
 
     async def ping(self) -> None:
         async with self.engine.connect() as conn:
@@ -65,4 +75,6 @@ def _sqlite_connect(dbapi_conn, _record) -> None:
 
 def _sqlite_begin(conn) -> None:
     # One writer at a time, taken at BEGIN: no deadlock when a reader later wants to write.
-    conn.exec_driver_sql("BEGIN IMMEDIATE")
+    # A read-only session (Database.read_session) takes no lock.
+    read_only = conn.get_execution_options().get("motcua_read_only")
+    conn.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")

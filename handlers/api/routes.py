@@ -11,7 +11,7 @@ from aiohttp import web
 from pydantic import BaseModel
 
 from core.hub import RUNTIME
-from handlers import auth
+from handlers import auth, password_checks
 from handlers.api.bodies import (
     AssignIn,
     Credentials,
@@ -59,10 +59,14 @@ async def token(request: web.Request) -> web.Response:
     rt = request.app[RUNTIME]
     th = request.app[auth.THROTTLE]
     ip = auth.client_ip(request, rt.settings.trusted_proxies)
-    wait = await th.acquire(creds.username, ip)  # counted before the password is checked (atomic)
-    if wait:
-        raise ApiError(429, "too_many_attempts", headers={"Retry-After": str(wait)}, retry_after=wait)
-    officer = await auth.authenticate(rt.db, creds.username, creds.password)
+    try:
+        with password_checks.slot():  # a full queue: 503 before the throttle counts anything
+            wait = await th.acquire(creds.username, ip)  # counted before the password is checked
+            if wait:
+                raise ApiError(429, "too_many_attempts", headers={"Retry-After": str(wait)}, retry_after=wait)
+            officer = await auth.authenticate(rt.db, creds.username, creds.password)
+    except password_checks.Busy:
+        raise ApiError(503, "login_busy", headers={"Retry-After": "5"}) from None
     if officer is None:  # the attempt stays counted
         raise ApiError(401, "bad_credentials")
     await th.succeeded(creds.username, ip)

@@ -37,16 +37,6 @@ def client_address() -> str:
     return f"203.0.{n // 250}.{n % 250 + 1}"
 
 
-async def fresh_minute(needed_s: float = 30.0) -> None:
-    """Wait for the next minute when fewer than `needed_s` seconds are left of this one: the rate
-    limits count per clock minute, and a test must not straddle two windows."""
-    import asyncio
-
-    left = 60 - time.time() % 60
-    if left < needed_s:
-        await asyncio.sleep(left + 0.1)
-
-
 def via(ip: str) -> dict[str, str]:
     return {"X-Forwarded-For": ip}
 
@@ -202,3 +192,30 @@ async def counter(http: aiohttp.ClientSession, base: str, name: str, **labels: s
         if m and ",".join(sorted((m.group(1) or "").split(","))) == want:
             return float(m.group(2))
     return 0.0
+
+
+async def histogram(http: aiohttp.ClientSession, base: str, name: str) -> dict[float, float]:
+    """The cumulative bucket counts {upper bound: count} of one Prometheus histogram at /metrics."""
+    text = await (await http.get(base + "/metrics")).text()
+    buckets = {}
+    for line in text.splitlines():
+        m = re.match(rf'^{re.escape(name)}_bucket\{{le="([^"]+)"\}} (\S+)$', line)
+        if m:
+            buckets[float(m.group(1))] = float(m.group(2))
+    return buckets
+
+
+def observed_over(before: dict[float, float], after: dict[float, float], bound: float) -> int:
+    """How many observations between two readings of a histogram were above `bound` (a bucket's
+    upper bound)."""
+    inf = float("inf")
+    return int((after[inf] - after[bound]) - (before.get(inf, 0) - before.get(bound, 0)))
+
+
+def histogram_summary(before: dict[float, float], after: dict[float, float]) -> str:
+    """'n=…, >10ms …, >50ms …, …' of the observations between two readings."""
+    inf = float("inf")
+    parts = [f"n={int(after[inf] - before.get(inf, 0))}"]
+    for bound in (0.01, 0.05, 0.1, 0.2, 0.5, 1.0):
+        parts.append(f">{bound * 1000:.0f}ms {observed_over(before, after, bound)}")
+    return ", ".join(parts)

@@ -105,3 +105,70 @@ async def test_the_redis_throttle_is_atomic_too(production_settings):
     finally:
         for t in throttles:
             await t.close()
+
+
+async def test_a_flood_of_logins_is_bounded_not_queued_without_end(server):
+    """More logins at once than LOGIN_QUEUE_MAX (each an argon2 check): the excess is answered
+    503 with Retry-After at once, never counted by the throttle; every admitted one succeeds."""
+    from handlers.password_checks import LOGIN_QUEUE_MAX
+
+    base = server["base"]
+    ips = [kit.client_address() for _ in range(100)]
+    async with aiohttp.ClientSession() as http:
+
+        async def login(ip: str) -> tuple[int, str]:
+            body = {"username": "lan", "password": kit.PASSWORD}
+            r = await http.post(base + "/api/v1/auth/token", json=body, headers=kit.via(ip))
+            return r.status, (await r.json())["error"] if r.status != 200 else r.headers.get(
+                "Retry-After", ""
+            )
+
+        results = await asyncio.gather(*(login(ip) for ip in ips))
+        statuses = [s for s, _ in results]
+        assert set(statuses) <= {200, 503}, statuses
+        assert statuses.count(503) >= 1 and statuses.count(200) >= LOGIN_QUEUE_MAX, statuses
+        assert {e for s, e in results if s == 503} == {"login_busy"}
+        refused = [ip for ip, s in zip(ips, statuses) if s == 503]
+        for ip in refused[:3]:  # nothing was counted against them
+            r = await http.post(
+                base + "/api/v1/auth/token",
+                json={"username": "lan", "password": kit.PASSWORD},
+                headers=kit.via(ip),
+            )
+            assert r.status == 200
+
+
+def test_the_password_check_queue_refuses_when_full():
+    from handlers import password_checks
+
+    with password_checks.slot(limit=2), password_checks.slot(limit=2):
+        with pytest.raises(password_checks.Busy), password_checks.slot(limit=2):
+            pass
+    with password_checks.slot(limit=2):  # freed again
+        pass
+
+
+@pytest.mark.parametrize("backend", ["embedded"], indirect=True)
+async def test_an_older_costlier_hash_is_replaced_at_the_next_login(backend_settings):
+    """Hashes made with argon2-cffi's defaults (64 MiB, 3 passes, 4 lanes: ~180 ms of CPU) still
+    verify, and are replaced by the current parameters after a successful login."""
+    from argon2 import PasswordHasher
+    from sqlalchemy import select
+
+    from core.db import Database, Officer
+
+    db = Database(backend_settings.resolved_database_url)
+    try:
+        old = PasswordHasher().hash(kit.PASSWORD)
+        async with db.session() as s:
+            s.add(Officer(username="cu", password_hash=old, agency="DEMO", role="officer"))
+            await s.commit()
+        assert await auth.authenticate(db, "cu", "sai-mat-khau-123") is None
+        officer = await auth.authenticate(db, "cu", kit.PASSWORD)
+        assert officer is not None and "m=19456,t=2,p=1" in officer.password_hash
+        async with db.session() as s:
+            stored = (await s.execute(select(Officer.password_hash).where(Officer.username == "cu"))).scalar()
+        assert stored == officer.password_hash != old
+        assert await auth.authenticate(db, "cu", kit.PASSWORD) is not None
+    finally:
+        await db.close()

@@ -1,9 +1,11 @@
 """A stranger against the web chat: sessions the server did not issue (forged, altered,
 expired) are refused; new sessions are capped per client address; messages and uploads are
-capped per session."""
+capped per session (in any minute: the limits are sliding windows, tests/security/test_rate_limit.py);
+requests in progress on the public routes are capped per client address."""
 
 from __future__ import annotations
 
+import asyncio
 import time
 
 import aiohttp
@@ -58,7 +60,6 @@ async def test_new_sessions_are_capped_per_client_address(server):
     base = server["base"]
     ip, neighbour = kit.client_address(), kit.client_address()
     statuses = []
-    await kit.fresh_minute()
     async with aiohttp.ClientSession() as http:
         for _ in range(40):  # a client that drops its cookie every time
             r = await http.get(base + "/chat", headers=kit.via(ip))
@@ -77,7 +78,6 @@ async def test_messages_are_capped_per_session(server):
     async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as http:
         await _session(http, base, ip)
         statuses = []
-        await kit.fresh_minute()
         for i in range(70):
             r = await http.post(
                 base + "/webchat/api/messages",
@@ -97,7 +97,6 @@ async def test_uploads_are_capped_per_session_before_the_body_is_read(server):
     async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as http:
         await _session(http, base, ip)
         statuses = []
-        await kit.fresh_minute()
         for i in range(25):
             form = aiohttp.FormData()
             form.add_field("client_message_id", f"upload-{i:04d}")
@@ -106,3 +105,30 @@ async def test_uploads_are_capped_per_session_before_the_body_is_read(server):
                 (await http.post(base + "/webchat/api/upload", data=form, headers=kit.via(ip))).status
             )
     assert statuses.count(202) == 20 and statuses.count(429) == 5
+
+
+async def test_requests_in_progress_on_public_routes_are_capped_per_client_address(server):
+    """A stranger holding open long polls (each a database read every 0.3 s): at most
+    HTTP_MAX_REQUESTS_PER_CLIENT (30) at once per address; the 31st is refused at once, another
+    address is not affected, and the cap frees as the polls end."""
+    base = server["base"]
+    ip, neighbour = kit.client_address(), kit.client_address()
+    async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as http:
+        await _session(http, base, ip)
+        url = base + "/webchat/api/messages?after=0&wait=6"
+        polls = [asyncio.create_task(http.get(url, headers=kit.via(ip))) for _ in range(30)]
+        await asyncio.sleep(2.0)  # all 30 are waiting in the server
+        t0 = time.monotonic()
+        refused = await http.get(url, headers=kit.via(ip))
+        assert refused.status == 503 and "Retry-After" in refused.headers
+        assert time.monotonic() - t0 < 3.0  # at once, not after a poll's wait
+        form = aiohttp.FormData()
+        form.add_field("file", kit.png_bytes(), filename="a.png", content_type="image/png")
+        assert (await http.post(base + "/webchat/api/upload", data=form, headers=kit.via(ip))).status == 503
+        other = await http.get(base + "/webchat/api/messages?after=0&wait=0", headers=kit.via(neighbour))
+        assert other.status == 200
+        assert (await http.get(base + "/healthz", headers=kit.via(ip))).status == 200  # not a public route
+        answered = await asyncio.gather(*polls)
+        assert [r.status for r in answered] == [200] * 30
+        again = await http.get(base + "/webchat/api/messages?after=0&wait=0", headers=kit.via(ip))
+        assert again.status == 200
