@@ -120,3 +120,10 @@ async def test_a_bare_yes_is_not_taken_as_the_name_of_a_paper(rt):
     again = await citizen.say("đúng")
     assert "câu trả lời cụ thể" in again and "Bạn cần chứng thực giấy tờ gì ạ?" in again
     assert "mấy trang" in await citizen.say("Bằng tốt nghiệp đại học")
+
+
+async def test_thanks_at_the_offer_is_answered_as_at_the_menu(rt):
+    citizen = Citizen(rt)
+    assert "trọn gói" in await citizen.say("nhà em mới sinh em bé")
+    reply = await citizen.say("cảm ơn em")
+    assert "Không có gì" in reply and "chưa hiểu" not in reply

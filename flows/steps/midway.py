@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from core.events import Reply
 
-from ..state import COLLECTING, FREE_TEXT, State, Step
+from ..state import COLLECTING, FREE_TEXT, State, Step, menu
 from ..turn import Outcome, Turn
 from ..validators import ANSWERS, has_phrase
 from .base import LACK_WORDS, Dialogue
@@ -33,6 +33,9 @@ def midway(d: Dialogue, turn: Turn, state: State) -> Outcome | None:
         return None
     if has_phrase(words, PHOTO_HOWTO_WORDS) and not free_text:  # at any step, the menu too
         return Outcome(state, [Reply(d.say("photo_howto"))] + d.prompt(state), "help")
+    if step is Step.OFFER_BUNDLE and (only(words, THANK_WORDS) or only(words, BYE_WORDS)):
+        key = "thank" if only(words, THANK_WORDS) else "goodbye"  # nothing begun: as at the menu
+        return Outcome(menu(), [Reply(d.say(key))], key)
     if step not in COLLECTING:
         return None
     if any(w in words for w in LACK_WORDS):
