@@ -8,13 +8,10 @@ from __future__ import annotations
 
 import pytest
 import pytest_asyncio
-from citizen import Citizen, photo, start_procedure
+from citizen import Citizen, photo, start_procedure, web_runtime
 from sqlalchemy import func, select
-from support import _migrate, make_settings
 
-from bot.runtime import Runtime
 from core.db import Conversation, Dossier
-from handlers.webchat import WebChannel
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
@@ -23,13 +20,8 @@ CONSENT_WHOLE = "Trước khi nhận giấy tờ, mình xin phép bạn"  # the 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
 async def rt(tmp_path_factory):
-    settings = make_settings(tmp_path_factory.mktemp("walkthrough"))
-    await _migrate(settings.resolved_database_url)
-    runtime = Runtime(settings)
-    runtime.add_channel(WebChannel())
-    await runtime.start(workers=2)
-    yield runtime
-    await runtime.stop()
+    async with web_runtime(tmp_path_factory.mktemp("walkthrough")) as runtime:
+        yield runtime
 
 
 async def dossiers_of(rt, citizen: Citizen) -> int:
