@@ -119,3 +119,11 @@ async def test_thanks_at_the_offer_is_answered_as_at_the_menu(rt):
     assert "trọn gói" in await citizen.say("nhà em mới sinh em bé")
     reply = await citizen.say("cảm ơn em")
     assert "Không có gì" in reply and "chưa hiểu" not in reply
+
+
+async def test_an_unclear_answer_to_a_question_is_said_so_before_asking_again(rt):
+    citizen = Citizen(rt)
+    await start_procedure(citizen, "khai_sinh")
+    assert "Bạn là bố hoặc mẹ của bé" in await citizen.say("đồng ý")
+    again = await citizen.say("co")  # neither "khai thay" (1) nor "tôi là bố/mẹ bé" (2)
+    assert "chưa rõ ý bạn" in again and "Bạn là bố hoặc mẹ của bé" in again
