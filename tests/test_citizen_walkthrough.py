@@ -127,3 +127,10 @@ async def test_an_unclear_answer_to_a_question_is_said_so_before_asking_again(rt
     assert "Bạn là bố hoặc mẹ của bé" in await citizen.say("đồng ý")
     again = await citizen.say("co")  # neither "khai thay" (1) nor "tôi là bố/mẹ bé" (2)
     assert "chưa rõ ý bạn" in again and "Bạn là bố hoặc mẹ của bé" in again
+
+
+async def test_a_file_that_is_no_photo_at_the_consent_is_called_a_file(rt):
+    citizen = Citizen(rt)
+    await start_procedure(citizen, "ket_hon")
+    reply = await citizen.say(photo=b"not an image at all " * 20, timeout=60)
+    assert "chưa nhận tệp này" in reply and "Bạn đồng ý không?" in reply and "ảnh này" not in reply

@@ -25,9 +25,10 @@ def midway(d: Dialogue, turn: Turn, state: State) -> Outcome | None:
     """The short answer to a message that does not answer the step, or None."""
     step, words = state.step, turn.plain
     if turn.event.attachments and step in NO_PHOTO_STEPS:
+        sent = "photo" if turn.event.kind == "image" else "file"  # a PDF, a document, a broken file
         if step is Step.CONSENT:
-            return Outcome(state, [Reply(d.say("photo_before_consent")), consent_again(d, state)])
-        return Outcome(state, [Reply(d.say("photo_not_now"))] + d.prompt(state))
+            return Outcome(state, [Reply(d.say(f"{sent}_before_consent")), consent_again(d, state)])
+        return Outcome(state, [Reply(d.say(f"{sent}_not_now"))] + d.prompt(state))
     free_text = step in FREE_TEXT
     if turn.event.payload or not words:
         return None
