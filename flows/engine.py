@@ -25,7 +25,7 @@ from places.agencies import Directory
 
 from .catalog import LifeEvent, Procedure, load_catalog, load_life_events
 from .state import COLLECTING, FREE_TEXT, State, Step, menu, position, remember, step_back
-from .steps import erase, human, survey, withdraw
+from .steps import erase, human, midway, survey, withdraw
 from .steps.answers import ANSWER_INTENTS, answer
 from .steps.base import BACK_WORDS, CANCEL_WORDS, HUMAN_WORDS, MENU_WORDS, SKIP_WORDS, Dialogue
 from .steps.document import enter_document
@@ -99,7 +99,7 @@ class Engine(Dialogue):
         after = outcome.state
         if (
             outcome.intent != "back"
-            and state.step in COLLECTING
+            and state.step in COLLECTING - {Step.CONSENT}  # consent given is no step to go back to
             and after.step in COLLECTING
             and after.procedure == before.get("procedure")
             and position(after) != position(State.from_dict(before))
@@ -164,6 +164,8 @@ class Engine(Dialogue):
             previous = step_back(state)
             if previous is not None:
                 return Outcome(previous, [Reply(self.say("went_back"))] + self.prompt(previous), "back")
+            if step is not Step.CONSENT:  # the dossier's first step: nothing before it to redo
+                return Outcome(state, [Reply(self.say("first_step"))] + self.prompt(state), "back")
         if words in MENU_WORDS:
             outcome = self.to_menu()
             outcome.intent = intent
@@ -174,6 +176,9 @@ class Engine(Dialogue):
             or (intent == "request_human" and not free_text)
         ):
             return await self.to_human(turn, state)
+        aside = midway.midway(self, turn, state)  # thanks, "mai em gửi", "chụp thế nào", a stray photo
+        if aside is not None:
+            return aside
         if self._asks_help(turn, free_text):
             return Outcome(state, [Reply(self.say("help"))] + self.prompt(state), "help")
         faq = self._faq(turn, state)

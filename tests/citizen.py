@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 import uuid
+from collections.abc import AsyncIterator
+from pathlib import Path
 
 from sqlalchemy import func, select
-from support import wait_for
+from support import _migrate, make_settings, wait_for
 
 from bot.runtime import Runtime
 from core.db import Conversation, MessageLog, Outbox
@@ -25,6 +28,22 @@ def photo(kind: str = "paper", seed: int = 1, cls: str = "good") -> bytes:
     title = NEUTRAL_TITLE if kind == "paper" else None
     data, _truth = make_sample(seed=seed, kind=kind, cls=cls, size=(1280, 960), title=title)
     return data
+
+
+@contextlib.asynccontextmanager
+async def web_runtime(tmp: Path, workers: int = 2) -> AsyncIterator[Runtime]:
+    """A migrated embedded runtime (SQLite, in-process queue) with the web channel, started."""
+    from handlers.webchat import WebChannel
+
+    settings = make_settings(tmp)
+    await _migrate(settings.resolved_database_url)
+    runtime = Runtime(settings)
+    runtime.add_channel(WebChannel())
+    await runtime.start(workers=workers)
+    try:
+        yield runtime
+    finally:
+        await runtime.stop()
 
 
 class Citizen:

@@ -20,6 +20,12 @@ def consent_reply(d: Dialogue, state: State) -> Reply:
     return d.numbered(state, text, [(d.say("choice_yes"), "yes"), (d.say("choice_no"), "no")])
 
 
+def consent_again(d: Dialogue, state: State) -> Reply:
+    """The consent question asked again in short (the whole text was shown once just above)."""
+    text = d.say("consent_again", procedure=d.proc(state).short_name, agency=d.agency_name)
+    return d.numbered(state, text, [(d.say("choice_yes"), "yes"), (d.say("choice_no"), "no")])
+
+
 def start_procedure(d: Dialogue, key: str) -> Outcome:
     new = State(step=Step.CONSENT, procedure=key)
     return Outcome(new, [consent_reply(d, new)], "start_procedure")
@@ -36,7 +42,14 @@ async def on_consent(d: Dialogue, turn: Turn, state: State) -> Outcome:
             {"procedure": state.procedure, "version": d.consent_version, "at": turn.ctx.now.isoformat()},
         )
         return Outcome(menu(), [Reply(d.say("consent_refused", agency=turn.ctx.agency_name))], "deny")
-    return Outcome(state, [consent_reply(d, state)])
+    if changed_mind(turn, {state.procedure}):
+        return await d.dispatch(turn, State(step=Step.MENU, options=[]))  # "à thôi, làm kết hôn"
+    return Outcome(state, [Reply(d.say("consent_unclear")), consent_again(d, state)])
+
+
+def changed_mind(turn: Turn, current: set[str | None]) -> bool:
+    """Whether the citizen now asks to file another procedure than the one on offer."""
+    return turn.intent == "start_procedure" and bool(turn.procedures) and turn.procedures[0] not in current
 
 
 async def begin_collection(d: Dialogue, turn: Turn, state: State) -> Outcome:

@@ -7,7 +7,7 @@ from core.events import Reply
 from ..state import State, Step
 from ..turn import Outcome, Turn
 from ..validators import validate
-from .base import Dialogue, handles, prompts
+from .base import YES_WORDS, Dialogue, handles, prompts
 
 
 @prompts(Step.FIELD)
@@ -26,6 +26,9 @@ async def on_field(d: Dialogue, turn: Turn, state: State) -> Outcome:
     raw = turn.event.payload or turn.text
     if not raw:
         return Outcome(state, ask_field(d, state))
+    if f.validator == "text" and not turn.event.payload and turn.plain in YES_WORDS:
+        # "đúng", "có", "ok" answer the question before, not "what paper?" nor "what name?"
+        return Outcome(state, [Reply(d.say("field_yes_word", ask=f.ask, example=f.example))])
     value, problem = validate(f.validator, raw, list(f.options), turn.ctx.now.date())
     if problem:
         return Outcome(state, [Reply(d.invalid(problem, f.example, list(f.options)))])

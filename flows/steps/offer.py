@@ -6,8 +6,8 @@ from core.events import Reply
 
 from ..state import State, Step
 from ..turn import Outcome, Turn
-from .base import Dialogue, capitalised, handles
-from .consent import start_procedure
+from .base import Dialogue, capitalised, handles, prompts
+from .consent import changed_mind, start_procedure
 
 
 def offer_reply(d: Dialogue, state: State, lead: str) -> Reply:
@@ -15,6 +15,11 @@ def offer_reply(d: Dialogue, state: State, lead: str) -> Reply:
     first, second = d.catalog[state.bundle], d.catalog[state.single]
     items = [(capitalised(first.short_name), "bundle"), (capitalised(second.short_name), "single")]
     return d.numbered(state, lead, items, [first.name, second.name])
+
+
+@prompts(Step.OFFER_BUNDLE)
+def ask_offer(d: Dialogue, state: State) -> list[Reply]:
+    return [offer_reply(d, state, d.say("offer_again"))]
 
 
 @handles(Step.OFFER_BUNDLE)
@@ -26,6 +31,8 @@ async def on_offer(d: Dialogue, turn: Turn, state: State) -> Outcome:
         return start_procedure(d, state.single)
     if turn.procedures and turn.procedures[0] in {state.bundle, state.single}:
         return start_procedure(d, turn.procedures[0])
+    if changed_mind(turn, {state.bundle, state.single}):
+        return await d.dispatch(turn, State(step=Step.MENU, options=[]))  # "à thôi, làm kết hôn"
     return Outcome(state, [offer_reply(d, state, d.say("not_understood"))])
 
 

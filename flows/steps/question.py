@@ -32,8 +32,8 @@ def ask_question(d: Dialogue, state: State) -> list[Reply]:
 @handles(Step.QUESTION)
 async def on_question(d: Dialogue, turn: Turn, state: State) -> Outcome:
     choice = d.choice_in_words(state, turn)
-    if choice is None:
-        return Outcome(state, ask_question(d, state))
+    if choice is None:  # "có" to "khai thay: chọn 1; bố mẹ: chọn 2" says neither: ask, saying so
+        return Outcome(state, [Reply(d.say("question_unclear"))] + ask_question(d, state))
     assert state.answers is not None
     state.answers[pending_questions(d, state)[0]] = choice == "yes"
     return Outcome(state, next_question(d, state))

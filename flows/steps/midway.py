@@ -1,0 +1,63 @@
+"""What a citizen says in the middle of a dossier that is no answer to the step: thanks, "I'll
+send it tomorrow", a question about how to photograph or scan, a photo where a choice is asked.
+Each gets a short answer and the step stays (nothing the citizen gave is lost)."""
+
+from __future__ import annotations
+
+from core.events import Reply
+
+from ..state import COLLECTING, FREE_TEXT, State, Step, menu
+from ..turn import Outcome, Turn
+from ..validators import ANSWERS, has_phrase
+from .base import LACK_WORDS, Dialogue
+from .consent import consent_again
+
+LATER_WORDS = list(ANSWERS["later_words"])
+BYE_WORDS = set(ANSWERS["bye_words"])
+THANK_WORDS = list(ANSWERS["thank_words"])
+FILLER_WORDS = set(ANSWERS["filler_words"])
+PHOTO_HOWTO_WORDS = list(ANSWERS["photo_howto_words"])
+#: Steps that wait for words or a choice, where a photo is not what is asked.
+NO_PHOTO_STEPS = frozenset({Step.OFFER_BUNDLE, Step.CONSENT, Step.QUESTION, Step.FIELD, Step.SUMMARY})
+
+
+def midway(d: Dialogue, turn: Turn, state: State) -> Outcome | None:
+    """The short answer to a message that does not answer the step, or None."""
+    step, words = state.step, turn.plain
+    if turn.event.attachments and step in NO_PHOTO_STEPS:
+        sent = "photo" if turn.event.kind == "image" else "file"  # a PDF, a document, a broken file
+        if step is Step.CONSENT:
+            return Outcome(state, [Reply(d.say(f"{sent}_before_consent")), consent_again(d, state)])
+        return Outcome(state, [Reply(d.say(f"{sent}_not_now"))] + d.prompt(state))
+    free_text = step in FREE_TEXT
+    if turn.event.payload or not words:
+        return None
+    if has_phrase(words, PHOTO_HOWTO_WORDS) and not free_text:  # at any step, the menu too
+        return Outcome(state, [Reply(d.say("photo_howto"))] + d.prompt(state), "help")
+    if step is Step.OFFER_BUNDLE and (only(words, THANK_WORDS) or only(words, BYE_WORDS)):
+        key = "thank" if only(words, THANK_WORDS) else "goodbye"  # nothing begun: as at the menu
+        return Outcome(menu(), [Reply(d.say(key))], key)
+    if step not in COLLECTING:
+        return None
+    if any(w in words for w in LACK_WORDS):
+        return None  # "chưa có giấy, mai em đi xin": the step offers the alternative
+    later = words in LATER_WORDS if free_text else has_phrase(words, LATER_WORDS)
+    bye, thanks = only(words, BYE_WORDS), only(words, THANK_WORDS)
+    if not (later or bye or thanks):
+        return None
+    procedure = d.proc(state).short_name
+    key = "midway_later" if later or bye else "midway_thank"
+    return Outcome(
+        state, [Reply(d.say(key, procedure=procedure))], "thank" if key == "midway_thank" else "goodbye"
+    )
+
+
+def only(words: str, phrases: list[str] | set[str]) -> bool:
+    """Whether the message is one of `phrases` and nothing more than politeness around it
+    ("dạ em cảm ơn ạ"), so that "đồng ý, cảm ơn" stays an answer."""
+    padded = f" {words} "
+    found = False
+    for phrase in sorted(phrases, key=len, reverse=True):
+        if f" {phrase} " in padded:
+            padded, found = padded.replace(f" {phrase} ", " "), True
+    return found and set(padded.split()) <= FILLER_WORDS
