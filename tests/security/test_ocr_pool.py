@@ -18,6 +18,8 @@ from bot import ocr_pool
 @pytest.fixture
 def pool_config():
     saved = dict(ocr_pool._config)
+    if ocr_pool._pool is not None:  # a pool an earlier test started runs with its own settings
+        ocr_pool._reset(ocr_pool._pool)
     ocr_pool.configure(SimpleNamespace(ocr_processes=1, ocr_queue_max=4, ocr_timeout_s=4.0, ocr_nice=7))
     yield
     if ocr_pool._pool is not None:
