@@ -82,6 +82,18 @@ def _quad_mask(shape, quad: np.ndarray) -> np.ndarray:
     return m.astype(bool)
 
 
+def _paper_print_cut(gray: np.ndarray, region: np.ndarray) -> bool:
+    from .pages.find import print_cut
+
+    return print_cut(gray, region)
+
+
+def _paper_glare_washes(gray: np.ndarray, clipped: np.ndarray, region: np.ndarray) -> tuple[bool, float]:
+    from .pages.find import glare_washes_print
+
+    return glare_washes_print(gray, clipped, region)
+
+
 def assess(rgb: np.ndarray, info: dict, expect: str | None = None) -> dict:
     """Quality of one decoded photo. rgb: HxWx3 (or HxW grey) uint8. info: from intake.load.
 
@@ -203,7 +215,11 @@ def assess(rgb: np.ndarray, info: dict, expect: str | None = None) -> dict:
         m["partial_area_frac"] = round(br["area_frac"], 4)
         if too_bright:
             problems.append("too_bright")
-        elif br["mask"] is not None and br["text_density"] >= T["min_text_density"]:
+        elif (
+            br["mask"] is not None
+            and br["text_density"] >= T["min_text_density"]
+            and (expect != "paper" or _paper_print_cut(gray, br["mask"]))
+        ):
             problems.append("cropped")
         elif expect == "paper" and td >= T["min_text_density"] and lum > 0.45:
             doc_kind = "paper"  # a page filling the frame
@@ -213,8 +229,8 @@ def assess(rgb: np.ndarray, info: dict, expect: str | None = None) -> dict:
             problems.append("not_document")
     else:
         min_area = T["min_card_area_frac"] if doc_kind == "card" else T["min_page_area_frac"]
-        if notes["touches_border"]:
-            problems.append("cropped")
+        if notes["touches_border"] and (doc_kind != "paper" or _paper_print_cut(gray, region)):
+            problems.append("cropped")  # a page meeting the frame only with its blank margin is whole
         elif notes["area_frac"] < min_area:
             problems.append("too_small")
         if too_bright:
@@ -225,7 +241,11 @@ def assess(rgb: np.ndarray, info: dict, expect: str | None = None) -> dict:
         if blurred and not too_bright and "too_small" not in problems:
             problems.append("blurry")
         if gb >= T["glare_blob_frac"] and not too_bright:
-            problems.append("glare")
+            washed = True
+            if doc_kind == "paper":  # a clipped patch whose print stays dark is readable
+                washed, m["glare_print_kept"] = _paper_glare_washes(gray, clipped, region)
+            if washed:
+                problems.append("glare")
     problems = sorted(set(problems), key=PRIORITY.index)
     return {
         "ok": not problems,

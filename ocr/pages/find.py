@@ -16,6 +16,7 @@ from .. import card as cardmod
 
 ASPECT = (1.15, 1.75)  # long/short side of a page outline in a photo (A4 is 1.41; tilt skews it)
 MIN_FRAC = 0.05
+GLARE_PRINT_KEPT = 0.3  # print density under a clipped blob / around it: at least this, the print survived
 MAX_SAT = 80  # HSV saturation (0..255) above which a pixel is not white paper  # smaller bright regions are not looked at (too_small is judged later)
 
 
@@ -101,3 +102,59 @@ def find_page(gray: np.ndarray, rgb: np.ndarray | None = None) -> tuple[np.ndarr
     if best is None:
         return None, {"area_frac": 0.0, "touches_border": False}
     return best, {"area_frac": float(best_frac), "touches_border": at_border(best)}
+
+
+def print_cut(gray: np.ndarray, region: np.ndarray) -> bool:
+    """Whether a page that meets the frame has its print cut there (`cropped`), rather than only
+    its blank margin (a page filling the frame, or over its edge by a hair: an officer reads it
+    all). region: the page's pixels in gray (bool). The print density in a thin band along each
+    side of the frame the page meets is compared with the page's own."""
+    h, w = gray.shape
+    if not region.any():
+        return False
+    bw = max(4, round(0.025 * min(h, w)))  # wider than a line gap: a cut between lines is seen
+    e = max(3, round(0.015 * min(h, w)))
+    inner = cv2.erode(region.astype(np.uint8), np.ones((2 * e + 1, 2 * e + 1), np.uint8)).astype(bool)
+    page_td = cardmod.text_density(gray, inner)
+    for side in range(4):
+        band = np.zeros((h, w), bool)
+        if side == 0:
+            band[:bw, :] = True
+        elif side == 1:
+            band[-bw:, :] = True
+        elif side == 2:
+            band[:, :bw] = True
+        else:
+            band[:, -bw:] = True
+        meet = band & inner
+        if meet.sum() < 0.15 * band.sum():
+            continue  # the page does not run along this side of the frame
+        if cardmod.text_density(gray, meet) >= max(0.004, 0.3 * page_td):
+            return True
+    return False
+
+
+def glare_washes_print(gray: np.ndarray, clipped: np.ndarray, region: np.ndarray) -> tuple[bool, float]:
+    """Whether the largest clipped blob on a page washes out its print (glare on glossy paper:
+    the reflection is added to the ink too) or leaves it dark (the flash's hot-spot on matte
+    paper, light paper clipped around print that stays readable). Returns (washed, the print
+    density inside the blob / around it)."""
+    n, lab, stats, _ = cv2.connectedComponentsWithStats(clipped.astype(np.uint8), connectivity=8)
+    if n < 2:
+        return False, 1.0
+    i = 1 + int(np.argmax(stats[1:, cv2.CC_STAT_AREA]))
+    blob = (lab == i).astype(np.uint8)
+    h, w = gray.shape
+    k = max(5, round(0.02 * min(h, w))) | 1
+    blob = cv2.morphologyEx(blob, cv2.MORPH_CLOSE, np.ones((k, k), np.uint8))  # print inside is in it
+    cnts, _ = cv2.findContours(blob, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    cv2.drawContours(blob, cnts, -1, 1, thickness=cv2.FILLED)
+    inside = blob.astype(bool) & region
+    r = max(k, round(0.5 * float(np.sqrt(inside.sum()))))
+    ring = (
+        cv2.dilate(blob, np.ones((2 * r + 1, 2 * r + 1), np.uint8)).astype(bool) & ~blob.astype(bool) & region
+    )
+    td_in = cardmod.text_density(gray, inside)
+    td_ring = cardmod.text_density(gray, ring) if ring.any() else 0.0
+    ratio = td_in / td_ring if td_ring > 0 else 1.0
+    return bool(td_ring >= 0.01 and ratio < GLARE_PRINT_KEPT), round(ratio, 3)
