@@ -32,7 +32,7 @@ def read_paper(rgb: np.ndarray, quad) -> tuple[dict, dict]:
         turned = (turned + 180) % 360
     fields, conf = {}, {}
     if fields_mod.wants(kind["type"]):  # the papers whose fields pre-fill the form
-        fields, conf = fields_mod.read(pages.gray(img), kind["type"])
+        fields, conf = fields_mod.read(img, kind["type"])
     doc: dict = {
         "type": kind["type"],
         "fields": fields,

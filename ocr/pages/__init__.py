@@ -84,11 +84,6 @@ def identify(img: np.ndarray, sure: bool = True) -> dict:
     return res
 
 
-def gray(img: np.ndarray) -> np.ndarray:
-    """The page in grey at about 150 dpi (as it is read)."""
-    return _gray(img)
-
-
 @lru_cache(maxsize=1)
 def wrong_paper_min_conf() -> float:
     path = Path(__file__).resolve().parent.parent / "thresholds.yml"

@@ -17,12 +17,14 @@ import numpy as np
 import yaml
 from rapidfuzz import fuzz
 
-from .. import tess
+from .. import labels, tess, values
 from . import classify
 
 LABEL_MIN = 80  # a run of words this close to a label (0..100, folded) is the label
 DATE = re.compile(r"(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4})")
 DATE_WORDS = re.compile(r"ngay\s*(\d{1,2})\s*thang\s*(\d{1,2})\s*nam\s*(\d{4})", re.I)
+NAME_KNOWN = 0.75  # share of a read name's words found in the name lexicon for it to be offered
+READ_WIDTH = 1240  # px: the page's words are found at about 150 dpi
 CONFIDENCE = {"name": 0.7, "date": 0.8}  # OCR of a handwritten fill: always confirmed by the citizen
 
 
@@ -74,7 +76,8 @@ def _name(text: str) -> str | None:
     words = [w for w in words if w and w.isalpha()]
     if not 2 <= len(words) <= 6:
         return None
-    return " ".join(words).upper()
+    fixed, known = values.fix_name(" ".join(words))
+    return fixed if known >= NAME_KNOWN and 2 <= len(fixed.split()) <= 6 else None
 
 
 def _date(text: str) -> str | None:
@@ -114,22 +117,6 @@ def parse(text: str, doc_type: str) -> tuple[dict[str, str], dict[str, float]]:
     return fields, conf
 
 
-def _lines(words: list[dict]) -> list[list[dict]]:
-    """Words grouped into lines (by the vertical overlap of their boxes), left to right."""
-    lines: list[list[dict]] = []
-    for w in sorted(words, key=lambda w: (w["y0"] + w["y1"]) / 2):
-        cy = (w["y0"] + w["y1"]) / 2
-        for ln in lines:
-            h = np.median([x["y1"] - x["y0"] for x in ln])
-            ly = np.median([(x["y0"] + x["y1"]) / 2 for x in ln])
-            if abs(cy - ly) < 0.5 * h:
-                ln.append(w)
-                break
-        else:
-            lines.append([w])
-    return [sorted(ln, key=lambda w: w["x0"]) for ln in lines]
-
-
 def _undotted(crop: np.ndarray, h: float) -> np.ndarray:
     """The dotted leader under a handwritten value removed (small isolated dots)."""
     ink = (crop < 150).astype(np.uint8)
@@ -141,29 +128,36 @@ def _undotted(crop: np.ndarray, h: float) -> np.ndarray:
     return out
 
 
-def read(gray: np.ndarray, doc_type: str) -> tuple[dict[str, str], dict[str, float]]:
-    """The fields of `doc_type` on an upright clean page (grey, about 150 dpi): each label found
-    among the page's words, its value re-read alone (the dotted leader removed) on its line."""
+def read(page: np.ndarray, doc_type: str) -> tuple[dict[str, str], dict[str, float]]:
+    """The fields of `doc_type` on an upright clean page (RGB or grey): each label found among
+    the page's words (read at about 150 dpi), its value re-read alone on its line from the page
+    at full resolution (the dotted leader removed, small print enlarged). A name is offered only
+    when most of its words are known name syllables (ocr/lexicon: after correction)."""
     wanted = specs().get(doc_type, {})
     if not wanted:
         return {}, {}
-    lines = _lines(tess.words(gray, 4))
+    full = page if page.ndim == 2 else cv2.cvtColor(page, cv2.COLOR_RGB2GRAY)
+    gray = _at_150dpi(full)
+    k = full.shape[1] / gray.shape[1]
+    lines = labels.rows_of(tess.words(gray, 4))
     fields: dict[str, str] = {}
     conf: dict[str, float] = {}
-    H, W = gray.shape
+    H, W = full.shape
     for name, spec in wanted.items():
         best = None
         for ln in lines:
             hit = _label_at([w["text"] for w in ln], spec["labels"])
             if not hit or (best and hit[0] <= best[0]):
                 continue
-            h = float(np.median([w["y1"] - w["y0"] for w in ln]))
-            x0 = ln[hit[1] - 1]["x1"] + 2 if hit[1] > 0 else 0
-            y0, y1 = (
-                max(0, int(min(w["y0"] for w in ln) - 0.6 * h)),
-                min(H, int(max(w["y1"] for w in ln) + 0.6 * h)),
-            )
-            crop = _undotted(gray[y0:y1, x0:W], h)
+            h = float(np.median([w["y1"] - w["y0"] for w in ln])) * k
+            x0 = int((ln[hit[1] - 1]["x1"] + 2) * k) if hit[1] > 0 else 0
+            y0 = max(0, int(min(w["y0"] for w in ln) * k - 0.6 * h))
+            y1 = min(H, int(max(w["y1"] for w in ln) * k + 0.6 * h))
+            if y1 - y0 < 8 or W - x0 < 16:
+                continue
+            crop = _undotted(full[y0:y1, x0:W], h)
+            if h < 30:  # enlarged: handwriting at this size loses its marks
+                crop = cv2.resize(crop, None, fx=2, fy=2, interpolation=cv2.INTER_CUBIC)
             text, _ = tess.ocr(cv2.copyMakeBorder(crop, 8, 8, 8, 8, cv2.BORDER_CONSTANT, value=255), 7)
             rest = " ".join(w["text"] for w in ln[hit[1] :])
             pick = _name if spec["kind"] == "name" else _date
@@ -174,6 +168,14 @@ def read(gray: np.ndarray, doc_type: str) -> tuple[dict[str, str], dict[str, flo
             fields[name] = best[1]
             conf[name] = CONFIDENCE[spec["kind"]]
     return fields, conf
+
+
+def _at_150dpi(gray: np.ndarray) -> np.ndarray:
+    h, w = gray.shape
+    k = READ_WIDTH / w if w < h else READ_WIDTH * 1.41 / w
+    return cv2.resize(
+        gray, (int(w * k), int(h * k)), interpolation=cv2.INTER_AREA if k < 1 else cv2.INTER_CUBIC
+    )
 
 
 def wants(doc_type: str) -> bool:
