@@ -15,7 +15,7 @@ import numpy as np
 from .. import card as cardmod
 
 ASPECT = (1.15, 1.75)  # long/short side of a page outline in a photo (A4 is 1.41; tilt skews it)
-MIN_FRAC = 0.012  # a page far away is found (and judged too_small), not taken for the frame
+MIN_FRAC = 0.02  # a page far away is found (and judged too_small), not taken for the frame
 CUT_PRINT_MIN = 0.012  # print density in a band along the frame from which the page's print is cut
 GLARE_PRINT_KEPT = 0.3  # print density under a clipped blob / around it: at least this, the print survived
 MAX_SAT = 80  # HSV saturation (0..255) above which a pixel is not white paper
@@ -193,7 +193,11 @@ def glare_washes_print(gray: np.ndarray, clipped: np.ndarray, region: np.ndarray
     ring = (
         cv2.dilate(blob, np.ones((2 * r + 1, 2 * r + 1), np.uint8)).astype(bool) & ~blob.astype(bool) & region
     )
-    td_in = cardmod.text_density(gray, inside)
+    # its core (a glossy reflection washes the print out most at its centre; the edge of a large
+    # clipped patch still shows print at lower contrast)
+    dist = cv2.distanceTransform(blob, cv2.DIST_L2, 5)
+    core = inside & (dist >= 0.4 * float(dist.max()))
+    td_in = cardmod.text_density(gray, core if core.sum() >= 50 else inside)
     td_ring = cardmod.text_density(gray, ring) if ring.any() else 0.0
     ratio = td_in / td_ring if td_ring > 0 else 1.0
     return bool(td_ring >= 0.01 and ratio < GLARE_PRINT_KEPT), round(ratio, 3)
