@@ -43,7 +43,8 @@ async def on_field(d: Dialogue, turn: Turn, state: State) -> Outcome:
             return Outcome(state, [Reply(d.invalid(problem, f.example, list(f.options)))])
     if offer:
         action = "paper_field_confirmed" if confirmed else "paper_field_corrected"
-        await turn.ctx.audit(action, {"field": f.key, "paper": offer["paper"]}, state.dossier_id)
+        data = {"field": f.key, "label": f.label, "paper": offer["paper"]}
+        await turn.ctx.audit(action, data, state.dossier_id)
         state.offered = {k: v for k, v in (state.offered or {}).items() if k != f.key} or None
     state.fields = {**(state.fields or {}), f.key: value}
     if state.editing:
