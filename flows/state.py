@@ -86,6 +86,9 @@ class State:
     pending: dict[str, Any] | None = None  # a page that looks like another paper, awaiting an answer
     # the form fields
     fields: dict[str, Any] | None = None
+    # values read from a paper (a giấy chứng sinh, a giấy báo tử) for form fields, each offered to
+    # the citizen to confirm or correct when the field is asked: {field: {"value", "paper"}}
+    offered: dict[str, dict[str, str]] | None = None
     field: int | None = None
     editing: bool | None = None
     # where the dossier is filed (a deployment of several offices): the 2025 commune, the agency

@@ -1,4 +1,5 @@
-"""Paper documents: the page cleaned (ocr.pages) and its type from the printed title and phrases."""
+"""Paper documents: the page cleaned (ocr.pages), its type from the printed title and phrases, and
+the fields some papers give the form (ocr.pages.fields: to be confirmed by the citizen)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import time
 import numpy as np
 
 from . import pages
+from .pages import fields as fields_mod
 
 
 def paper_type(text: str) -> str:
@@ -28,11 +30,14 @@ def read_paper(rgb: np.ndarray, quad) -> tuple[dict, dict]:
     if kind.get("flipped"):
         img = np.ascontiguousarray(img[::-1, ::-1])
         turned = (turned + 180) % 360
+    fields, conf = {}, {}
+    if fields_mod.wants(kind["type"]):  # the papers whose fields pre-fill the form
+        fields, conf = fields_mod.read(img, kind["type"])
     doc: dict = {
         "type": kind["type"],
-        "fields": {},
-        "sources": {},
-        "confidence": {"type": kind["confidence"]} if kind["type"] != "other" else {},
+        "fields": fields,
+        "sources": {k: "ocr" for k in fields},
+        "confidence": ({"type": kind["confidence"]} if kind["type"] != "other" else {}) | conf,
         "checks": {
             "type_by": kind["by"],
             "title": kind["title"],

@@ -82,6 +82,49 @@ def _quad_mask(shape, quad: np.ndarray) -> np.ndarray:
     return m.astype(bool)
 
 
+def _paper_print_cut(gray: np.ndarray, region: np.ndarray, quad: np.ndarray | None = None) -> bool:
+    from .pages.find import print_cut
+
+    return print_cut(gray, region, quad)
+
+
+def _paper_glare_washes(gray: np.ndarray, clipped: np.ndarray, region: np.ndarray) -> tuple[bool, float]:
+    from .pages.find import glare_washes_print
+
+    return glare_washes_print(gray, clipped, region)
+
+
+def _page_blurred(sharp: float, ratio: float, T: dict) -> bool:
+    """A page's energy grows with its print (a sparse page, a faded photocopy is low): the ratio
+    carries the decision, the energy counts only with a middling ratio."""
+    return (
+        ratio < T["blur_ratio"]
+        or sharp < T["blur_sharpness_page"]
+        or (sharp < T["blur_sharpness"] and ratio < T["blur_ratio_sparse_page"])
+    )
+
+
+def _paper_without_outline(
+    gray: np.ndarray, g2: np.ndarray, clipped: np.ndarray, T: dict, m: dict
+) -> list[str]:
+    """The verdict on a page with no outline found (it fills the frame, or lies on a table as
+    light as itself): cut if its print runs off the frame, blurry, glare washing its print."""
+    out = []
+    whole = np.ones(gray.shape, bool)
+    if _paper_print_cut(gray, whole):
+        out.append("cropped")
+    sharp, ratio = sharpness(g2, presmooth=T["blur_presmooth"])
+    m["blur_ratio"] = round(ratio, 3)
+    if _page_blurred(sharp, ratio, T):
+        out.append("blurry")
+    n, _lab, stats, _ = cv2.connectedComponentsWithStats(clipped.astype(np.uint8), connectivity=8)
+    if n > 1 and stats[1:, cv2.CC_STAT_AREA].max() / clipped.size >= T["glare_blob_frac"]:
+        washed, m["glare_print_kept"] = _paper_glare_washes(gray, clipped, whole)
+        if washed:
+            out.append("glare")
+    return out
+
+
 def assess(rgb: np.ndarray, info: dict, expect: str | None = None) -> dict:
     """Quality of one decoded photo. rgb: HxWx3 (or HxW grey) uint8. info: from intake.load.
 
@@ -203,29 +246,36 @@ def assess(rgb: np.ndarray, info: dict, expect: str | None = None) -> dict:
         m["partial_area_frac"] = round(br["area_frac"], 4)
         if too_bright:
             problems.append("too_bright")
-        elif br["mask"] is not None and br["text_density"] >= T["min_text_density"]:
+        elif (
+            br["mask"] is not None
+            and br["text_density"] >= T["min_text_density"]
+            and (expect != "paper" or _paper_print_cut(gray, br["mask"]))
+        ):
             problems.append("cropped")
         elif expect == "paper" and td >= T["min_text_density"] and lum > 0.45:
-            doc_kind = "paper"  # a page filling the frame
-            if sharp < blur_t:
-                problems.append("blurry")
+            doc_kind = "paper"  # a page filling the frame (or one not told from a table as light)
+            problems += _paper_without_outline(gray, g2, clipped, T, m)
         else:
             problems.append("not_document")
     else:
         min_area = T["min_card_area_frac"] if doc_kind == "card" else T["min_page_area_frac"]
-        if notes["touches_border"]:
-            problems.append("cropped")
+        if notes["touches_border"] and (doc_kind != "paper" or _paper_print_cut(gray, region, quad)):
+            problems.append("cropped")  # a page meeting the frame only with its blank margin is whole
         elif notes["area_frac"] < min_area:
             problems.append("too_small")
         if too_bright:
             problems.append("too_bright")
         blurred = sharp < blur_t or ratio < T["blur_ratio"]
         if doc_kind != "card":  # a page: low energy counts only with a middling ratio too
-            blurred = blurred or (sharp < T["blur_sharpness"] and ratio < T["blur_ratio_sparse_page"])
+            blurred = _page_blurred(sharp, ratio, T)
         if blurred and not too_bright and "too_small" not in problems:
             problems.append("blurry")
         if gb >= T["glare_blob_frac"] and not too_bright:
-            problems.append("glare")
+            washed = True
+            if doc_kind == "paper":  # a clipped patch whose print stays dark is readable
+                washed, m["glare_print_kept"] = _paper_glare_washes(gray, clipped, region)
+            if washed:
+                problems.append("glare")
     problems = sorted(set(problems), key=PRIORITY.index)
     return {
         "ok": not problems,

@@ -12,7 +12,7 @@ from core.events import Attachment, QuickReply, Reply
 from ..catalog import Document
 from ..state import State, Step
 from ..turn import Outcome, Turn
-from ..validators import ANSWERS, bare, has_phrase
+from ..validators import ANSWERS, bare, has_phrase, validate
 from .base import LACK_WORDS, SKIP_WORDS, Dialogue, handles, mask, prompts
 
 MAX_RETAKES = 2  # after this many failed retakes a photo is accepted with a warning flag
@@ -258,6 +258,8 @@ async def finish_paper(d: Dialogue, turn: Turn, state: State, doc: Document) -> 
     state.documents.append(doc.key)
     if flagged:
         state.flags.append(doc.key)
+    if not wrong and not alt_key:
+        offer_fields(d, turn, state, doc, first["reading"])
     state.pages, state.pending, state.retakes = None, None, 0
     if n > 1:
         said = d.say("pages_ok", n=n, document=doc.name)
@@ -267,6 +269,25 @@ async def finish_paper(d: Dialogue, turn: Turn, state: State, doc: Document) -> 
         )
     state.doc = (state.doc or 0) + 1
     return [Reply(said)] + enter_document(d, state)
+
+
+def offer_fields(d: Dialogue, turn: Turn, state: State, doc: Document, reading: dict[str, Any]) -> None:
+    """Values read from the paper the step asked for (the child's name and date of birth on a
+    giấy chứng sinh, …) for the procedure's form fields of the same names: each is offered to
+    the citizen to confirm or correct when its field is asked (flows.steps.field), never taken
+    as read. A value its field's validator refuses is not offered."""
+    if not doc.doc_type or reading.get("type") != doc.doc_type:
+        return
+    read = reading.get("fields") or {}
+    offers = dict(state.offered or {})
+    for f in d.proc(state).fields:
+        value = read.get(f.key)
+        if not value or (state.fields or {}).get(f.key):
+            continue
+        ok, problem = validate(f.validator, str(value), list(f.options), turn.ctx.now.date())
+        if ok and not problem:
+            offers[f.key] = {"value": str(ok), "paper": doc.name}
+    state.offered = offers or None
 
 
 @prompts(Step.DOC_WRONG)

@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
-from core.events import Reply
+from core.events import QuickReply, Reply
 
 from ..state import State, Step
 from ..turn import Outcome, Turn
 from ..validators import validate
-from .base import YES_WORDS, Dialogue, handles, prompts
+from .base import YES_WORDS, Dialogue, handles, prompts, show_date
 
 
 @prompts(Step.FIELD)
 def ask_field(d: Dialogue, state: State) -> list[Reply]:
     f = d.proc(state).fields[state.field or 0]
+    offer = (state.offered or {}).get(f.key)
+    if offer:  # read from a paper: offered to confirm, never taken silently
+        value = show_date(offer["value"]) if f.validator.startswith("date") else offer["value"]
+        text = d.say(
+            "field_offer", paper=offer["paper"], label=f.label.lower(), value=value, example=f.example
+        )
+        return [Reply(text, (QuickReply(d.say("field_offer_button"), "offer_ok"),))]
     if f.validator == "choice":
         return [d.numbered(state, f.ask, [(o, o) for o in f.options])]
     return [Reply(d.say("ask_field", ask=f.ask, example=f.example))]
@@ -26,12 +33,22 @@ async def on_field(d: Dialogue, turn: Turn, state: State) -> Outcome:
     raw = turn.event.payload or turn.text
     if not raw:
         return Outcome(state, ask_field(d, state))
-    if f.validator == "text" and not turn.event.payload and turn.plain in YES_WORDS:
-        # "đúng", "có", "ok" answer the question before, not "what paper?" nor "what name?"
-        return Outcome(state, [Reply(d.say("field_yes_word", ask=f.ask, example=f.example))])
-    value, problem = validate(f.validator, raw, list(f.options), turn.ctx.now.date())
-    if problem:
-        return Outcome(state, [Reply(d.invalid(problem, f.example, list(f.options)))])
+    offer = (state.offered or {}).get(f.key)
+    confirmed = bool(offer) and (raw == "offer_ok" or turn.plain in YES_WORDS or turn.intent == "affirm")
+    if confirmed and offer:
+        value, problem = offer["value"], None  # checked by the validator when it was offered
+    else:
+        if f.validator == "text" and not turn.event.payload and turn.plain in YES_WORDS:
+            # "đúng", "có", "ok" answer the question before, not "what paper?" nor "what name?"
+            return Outcome(state, [Reply(d.say("field_yes_word", ask=f.ask, example=f.example))])
+        value, problem = validate(f.validator, raw, list(f.options), turn.ctx.now.date())
+        if problem:
+            return Outcome(state, [Reply(d.invalid(problem, f.example, list(f.options)))])
+    if offer:
+        action = "paper_field_confirmed" if confirmed else "paper_field_corrected"
+        data = {"field": f.key, "label": f.label, "paper": offer["paper"]}
+        await turn.ctx.audit(action, data, state.dossier_id)
+        state.offered = {k: v for k, v in (state.offered or {}).items() if k != f.key} or None
     state.fields = {**(state.fields or {}), f.key: value}
     if state.editing:
         state.editing = None

@@ -15,12 +15,23 @@ from core.vietnamese import strip_diacritics
 DATA = Path(__file__).resolve().parent.parent / "paper_types.yml"
 TITLE_MIN = 84  # a line this close to a title (0..100) names the paper
 PHRASE_MIN = 88  # a key phrase this close somewhere in the text counts as found
+TITLE_CAPS = 0.6  # a title found inside a longer line: at least this share of its letters capitals
+
+
+def fold_case(text: str) -> str:
+    """No diacritics, letters and digits only, single spaces; the case kept."""
+    t = strip_diacritics(text)
+    return re.sub(r"\s+", " ", re.sub(r"[^A-Za-z0-9]+", " ", t)).strip()
 
 
 def fold(text: str) -> str:
     """Upper case, no diacritics, letters and digits only, single spaces."""
-    t = strip_diacritics(text).upper()
-    return re.sub(r"\s+", " ", re.sub(r"[^A-Z0-9]+", " ", t)).strip()
+    return fold_case(text).upper()
+
+
+def _caps(raw: str) -> float:
+    letters = [c for c in raw if c.isalpha()]
+    return sum(c.isupper() for c in letters) / len(letters) if letters else 0.0
 
 
 @lru_cache(maxsize=1)
@@ -29,6 +40,8 @@ def catalog() -> dict[str, dict]:
     raw = yaml.safe_load(DATA.read_text(encoding="utf-8"))
     out = {}
     for key, spec in raw.items():
+        if key.startswith("_"):
+            continue
         out[key] = {
             "name": spec["name"],
             "titles": [fold(t) for t in spec["titles"]],
@@ -38,29 +51,67 @@ def catalog() -> dict[str, dict]:
     return out
 
 
-def _title_score(line: str, title: str) -> float:
+def _has_words(title: str, span: str) -> bool:
+    """Every word of the title is in the span (spaces ignored: OCR runs words together), within
+    an OCR slip. "GIAY CHUNG NHAN" is then not "GIAY CHUNG SINH", nor "GIAY BAO" "GIAY BAO TU",
+    though their spellings are close."""
+    s = span.replace(" ", "")
+    return all(fuzz.partial_ratio(w, s) >= (60 if len(w) >= 4 else 50) for w in title.split())
+
+
+@lru_cache(maxsize=1)
+def request_words() -> tuple[str, ...]:
+    """Folded openings of requests' titles (paper_types.yml _request_titles)."""
+    raw = yaml.safe_load(DATA.read_text(encoding="utf-8"))
+    return tuple(fold(t) for t in raw.get("_request_titles", []))
+
+
+def _title_score(line: str, title: str, raw: str = "") -> float:
+    """How close a folded line is to a folded title (0..100). raw: the line folded with its case
+    kept (fold_case; same length): a title found inside a longer line counts only when printed
+    in capitals there, as titles are. Body text such as "... cá ngày khai sinh" must not name
+    the paper (it once typed a neutral page giay_khai_sinh)."""
     if not line:
         return 0.0
     if len(title) < 10:  # a short code ("MAU CT01"): as whole words, the 0/O slip forgiven
         pat = r"\b" + re.escape(title).replace("0", "[0O]").replace(r"\ ", r"\s?") + r"\b"
         return 100.0 if re.search(pat, line) else 0.0
     score = fuzz.ratio(line, title)
-    if len(line) > len(title) * 1.15:  # the title with other words on its line
-        score = max(score, fuzz.partial_ratio(title, line) * 0.97)
+    # OCR runs words together or splits them: compared without spaces too
+    score = max(score, fuzz.ratio(line.replace(" ", ""), title.replace(" ", "")) - 1)
+    if not _has_words(title, line):
+        score = 0.0
+    if len(line) > len(title) * 1.15 and not _request(line, title):  # other words on its line
+        al = fuzz.partial_ratio_alignment(title, line)
+        if al is not None:
+            a = line.rfind(" ", 0, al.dest_start) + 1
+            b = line.find(" ", al.dest_end)
+            b = len(line) if b < 0 else b
+            caps = not raw or _caps(raw[al.dest_start : al.dest_end]) >= TITLE_CAPS
+            if caps and _has_words(title, line[a:b]):
+                score = max(score, al.score * 0.97)
     return float(score)
+
+
+def _request(line: str, title: str) -> bool:
+    """A line opening with a request's own title ("ĐƠN XIN CẤP LẠI GIẤY KHAI SINH"): the paper
+    named inside it is what is asked for, not what the page is."""
+    return any(line.startswith(p + " ") and not title.startswith(p) for p in request_words())
 
 
 def match_title(text: str) -> list[tuple[float, str, str]]:
     """[(score, type, title)] best first, one per type, for the lines of `text`."""
-    lines = [fold(x) for x in text.splitlines()]
-    lines = [x for x in lines if len(x) >= 3]
+    raws = [fold_case(x) for x in text.splitlines()]
+    raws = [x for x in raws if len(x) >= 3]
+    lines = [x.upper() for x in raws]
     best: dict[str, tuple[float, str, str]] = {}
     for kind, spec in catalog().items():
         for title in spec["titles"]:
             for i, line in enumerate(lines):
-                s = _title_score(line, title)
+                s = _title_score(line, title, raws[i])
                 if i + 1 < len(lines):  # a title broken over two lines
-                    s = max(s, _title_score(line + " " + lines[i + 1], title) - 2)
+                    two = _title_score(line + " " + lines[i + 1], title, raws[i] + " " + raws[i + 1])
+                    s = max(s, two - 2)
                 # a longer title matched as well as a shorter one is the more specific
                 s += min(len(title), 40) / 1000
                 if s > best.get(kind, (0.0, "", ""))[0]:

@@ -15,8 +15,10 @@ import numpy as np
 from .. import card as cardmod
 
 ASPECT = (1.15, 1.75)  # long/short side of a page outline in a photo (A4 is 1.41; tilt skews it)
-MIN_FRAC = 0.05
-MAX_SAT = 80  # HSV saturation (0..255) above which a pixel is not white paper  # smaller bright regions are not looked at (too_small is judged later)
+MIN_FRAC = 0.02  # a page far away is found (and judged too_small), not taken for the frame
+CUT_PRINT_MIN = 0.012  # print density in a band along the frame from which the page's print is cut
+GLARE_PRINT_KEPT = 0.3  # print density under a clipped blob / around it: at least this, the print survived
+MAX_SAT = 80  # HSV saturation (0..255) above which a pixel is not white paper
 
 
 def _quad_of(hull: np.ndarray) -> np.ndarray | None:
@@ -101,3 +103,101 @@ def find_page(gray: np.ndarray, rgb: np.ndarray | None = None) -> tuple[np.ndarr
     if best is None:
         return None, {"area_frac": 0.0, "touches_border": False}
     return best, {"area_frac": float(best_frac), "touches_border": at_border(best)}
+
+
+def print_cut(gray: np.ndarray, region: np.ndarray, quad: np.ndarray | None = None) -> bool:
+    """Whether a page that meets the frame has its print cut there (`cropped`), rather than only
+    its blank margin (a page filling the frame, or over its edge by a hair: an officer reads it
+    all). region: the page's pixels in gray (bool; the whole frame when no outline was found).
+
+    Along each side of the frame, a band a little wider than a line gap is looked at where it is
+    paper (its brightness without the print near the page's own) and on the page (its outline,
+    give or take a few pixels): print there, at a density like the page's, is cut by the frame."""
+    h, w = gray.shape
+    if not region.any():
+        return False
+    bw = max(4, round(0.025 * min(h, w)))  # wider than a line gap: a cut between lines is seen
+    e = max(3, round(0.015 * min(h, w)))
+    inner = cv2.erode(region.astype(np.uint8), np.ones((2 * e + 1, 2 * e + 1), np.uint8)).astype(bool)
+    if not inner.any():
+        return False
+    page_td = cardmod.text_density(gray, inner)
+    k = max(7, round(min(h, w) / 40)) | 1
+    paper_bg = cv2.morphologyEx(gray, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (k, k)))
+    paper = paper_bg >= 0.88 * float(np.median(paper_bg[inner]))
+    d = max(2, bw // 2)  # the outline, give or take a few pixels (it is a guess where the page runs off)
+    near = cv2.dilate(region.astype(np.uint8), np.ones((2 * d + 1, 2 * d + 1), np.uint8)).astype(bool)
+    if quad is not None:  # the page's own edges where they cross a band are not print
+        edges = np.zeros((h, w), np.uint8)
+        q = np.asarray(quad, np.float32)
+        lim = np.array([w - 1, h - 1], np.float32)
+        for a, b in zip(q, np.roll(q, -1, axis=0), strict=True):
+            on_frame = any(
+                (a[i] <= 3 and b[i] <= 3) or (a[i] >= lim[i] - 3 and b[i] >= lim[i] - 3) for i in (0, 1)
+            )
+            # a corner well outside the frame: its sides there are a guess, not the page's edge
+            guess = any(((c < -e) | (c > lim + e)).any() for c in (a, b))
+            if not on_frame and not guess:
+                cv2.line(edges, tuple(int(v) for v in a), tuple(int(v) for v in b), 1, 2 * e + 1)
+        near &= edges == 0
+    kb = max(7, round(min(h, w) / 60)) | 1
+    strokes = (
+        cv2.morphologyEx(gray, cv2.MORPH_BLACKHAT, cv2.getStructuringElement(cv2.MORPH_RECT, (kb, kb))) > 35
+    )
+    for side in range(4):
+        band = np.zeros((h, w), bool)
+        if side == 0:
+            band[:bw, :] = True
+        elif side == 1:
+            band[-bw:, :] = True
+        elif side == 2:
+            band[:, :bw] = True
+        else:
+            band[:, -bw:] = True
+        meet = band & paper & near
+        if meet.sum() < 0.1 * band.sum():
+            continue  # the page does not run along this side of the frame
+        # print is many short marks across the band; the page's own edge, a sliver of table or a
+        # shadow's edge beside it is one long stroke along it: not print
+        n, lab, st, _ = cv2.connectedComponentsWithStats((strokes & meet).astype(np.uint8), connectivity=8)
+        along = st[1:, cv2.CC_STAT_WIDTH if side < 2 else cv2.CC_STAT_HEIGHT]
+        short = along <= max(6 * bw, 0.2 * (w if side < 2 else h))
+        for j in np.flatnonzero(short):  # a straight piece of an edge crossing the band, not a letter
+            if st[j + 1, cv2.CC_STAT_AREA] >= 6:
+                ys, xs = np.nonzero(lab == j + 1)
+                (_c, (a, b), _t) = cv2.minAreaRect(np.stack([xs, ys], 1).astype(np.float32))
+                if max(a, b) >= 0.8 * bw and max(a, b) >= 4 * max(1.0, min(a, b)):
+                    short[j] = False
+        if float(st[1:, cv2.CC_STAT_AREA][short].sum()) / meet.sum() >= max(CUT_PRINT_MIN, 0.3 * page_td):
+            return True
+    return False
+
+
+def glare_washes_print(gray: np.ndarray, clipped: np.ndarray, region: np.ndarray) -> tuple[bool, float]:
+    """Whether the largest clipped blob on a page washes out its print (glare on glossy paper:
+    the reflection is added to the ink too) or leaves it dark (the flash's hot-spot on matte
+    paper, light paper clipped around print that stays readable). Returns (washed, the print
+    density inside the blob / around it)."""
+    n, lab, stats, _ = cv2.connectedComponentsWithStats(clipped.astype(np.uint8), connectivity=8)
+    if n < 2:
+        return False, 1.0
+    i = 1 + int(np.argmax(stats[1:, cv2.CC_STAT_AREA]))
+    blob = (lab == i).astype(np.uint8)
+    h, w = gray.shape
+    k = max(5, round(0.02 * min(h, w))) | 1
+    blob = cv2.morphologyEx(blob, cv2.MORPH_CLOSE, np.ones((k, k), np.uint8))  # print inside is in it
+    cnts, _ = cv2.findContours(blob, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    cv2.drawContours(blob, cnts, -1, 1, thickness=cv2.FILLED)
+    inside = blob.astype(bool) & region
+    r = max(k, round(0.5 * float(np.sqrt(inside.sum()))))
+    ring = (
+        cv2.dilate(blob, np.ones((2 * r + 1, 2 * r + 1), np.uint8)).astype(bool) & ~blob.astype(bool) & region
+    )
+    # its core (a glossy reflection washes the print out most at its centre; the edge of a large
+    # clipped patch still shows print at lower contrast)
+    dist = cv2.distanceTransform(blob, cv2.DIST_L2, 5)
+    core = inside & (dist >= 0.4 * float(dist.max()))
+    td_in = cardmod.text_density(gray, core if core.sum() >= 50 else inside)
+    td_ring = cardmod.text_density(gray, ring) if ring.any() else 0.0
+    ratio = td_in / td_ring if td_ring > 0 else 1.0
+    return bool(td_ring >= 0.01 and ratio < GLARE_PRINT_KEPT), round(ratio, 3)

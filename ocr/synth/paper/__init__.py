@@ -17,16 +17,21 @@ from pathlib import Path
 
 from PIL import Image
 
+from . import wear
 from .render import TYPES, render
 from .scene import BAD, photograph
 
 __all__ = ["TYPES", "BAD", "make_document", "make_pdf", "write_set", "render", "photograph"]
 
 
-def _jpeg(img: Image.Image, rng: random.Random) -> bytes:
-    buf = io.BytesIO()
-    img.save(buf, "JPEG", quality=rng.randint(75, 93))
-    return buf.getvalue()
+def _jpeg(img: Image.Image, rng: random.Random, cls: str = "good") -> bytes:
+    if cls == "too_small" and rng.random() < 0.3:  # a thumbnail: too few pixels for any page
+        k = rng.uniform(300, 600) / max(img.size)
+        img = img.resize((round(img.size[0] * k), round(img.size[1] * k)), Image.LANCZOS)
+        buf = io.BytesIO()
+        img.save(buf, "JPEG", quality=rng.randint(70, 90))
+        return buf.getvalue()
+    return wear.chat_app(img, rng)
 
 
 def make_document(
@@ -41,8 +46,10 @@ def make_document(
     pages = render(doc_type, rng, scale=max(1.0, size[1] / 1754), hand=hand)
     out = []
     for i, pg in enumerate(pages):
+        fills = dict(pg.info.get("fills") or {})
         img, info = photograph(pg, rng, cls, size)
-        out.append((_jpeg(img, rng), {"type": doc_type, "page": i + 1, "of": len(pages), **info}))
+        info["fills"] = fills
+        out.append((_jpeg(img, rng, cls), {"type": doc_type, "page": i + 1, "of": len(pages), **info}))
     return out
 
 
@@ -72,8 +79,17 @@ def write_set(
         pick = photos[(i // len(TYPES)) % len(photos)]
         name = f"good_{i:03d}_{t}.jpg"
         (out / name).write_bytes(pick[0])
+        scene = {k: pick[1][k] for k in ("setting", "stock", "frame")}
         rows.append(
-            {"file": name, "type": t, "pages": 1, "good": True, "problem": None, "page": pick[1]["page"]}
+            {
+                "file": name,
+                "type": t,
+                "pages": 1,
+                "good": True,
+                "problem": None,
+                "page": pick[1]["page"],
+                **scene,
+            }
         )
     classes = list(BAD)
     for i in range(bad):
@@ -82,7 +98,10 @@ def write_set(
         data, truth = make_document(seed + 10_000 + i, t, cls, size)[0]
         name = f"bad_{i:03d}_{cls}.jpg"
         (out / name).write_bytes(data)
-        rows.append({"file": name, "type": t, "pages": 1, "good": False, "problem": truth["problem"]})
+        scene = {k: truth[k] for k in ("setting", "stock", "frame")}
+        rows.append(
+            {"file": name, "type": t, "pages": 1, "good": False, "problem": truth["problem"], **scene}
+        )
     for i in range(pdfs):
         t = TYPES[(i * 3 + 1) % len(TYPES)]
         data, n = make_pdf(seed + 20_000 + i, t, photos=i % 2 == 1)

@@ -121,7 +121,15 @@ class Pen:
         self.size = rng.uniform(25, 29) * scale  # about 13 pt at 150 dpi
         self.hand = hand
         self.hand_font = rng.choice(HAND_FONTS)
-        self.ink = (rng.randint(10, 40), rng.randint(30, 60), rng.randint(120, 170))  # blue ballpoint
+        self.ink = rng.choices(  # blue or black ballpoint, a faint (drying) blue pen, a pencil
+            [
+                (rng.randint(10, 40), rng.randint(30, 60), rng.randint(120, 170)),
+                (rng.randint(20, 45),) * 3,
+                (rng.randint(80, 110), rng.randint(100, 130), rng.randint(170, 200)),
+                (rng.randint(105, 135),) * 3,
+            ],
+            (0.5, 0.2, 0.15, 0.15),
+        )[0]
         self.margin_l = int(rng.uniform(0.085, 0.11) * W)
         self.margin_r = W - int(rng.uniform(0.06, 0.09) * W)
         self.line_h = self.size * rng.uniform(1.55, 1.85)
@@ -168,11 +176,13 @@ class Pen:
             self.new_page()
         x = float(self.margin_l)
         fnt = self.f(bold)
+        vals: list[str] = []
         for part in re.split(r"(\[[a-z_]+\])", s):
             if not part:
                 continue
             if part.startswith("["):
                 val = value(part[1:-1], self.rng)
+                vals.append(val)
                 dots = "." * max(8, int(len(val) * 1.6))
                 dl = fnt.getlength(dots)
                 if x + dl > self.margin_r:
@@ -184,6 +194,8 @@ class Pen:
             else:
                 self.text(x, self.y, part, fnt)
                 x += fnt.getlength(part)
+        if vals:  # the truth of the filled blanks: {line template: [values]}
+            self.pg.info.setdefault("fills", {}).setdefault(s, vals)
         self.y += self.line_h
 
     def para(self, s: str) -> None:

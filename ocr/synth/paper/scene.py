@@ -10,6 +10,7 @@ import numpy as np
 from PIL import Image, ImageDraw
 
 from ..photo import background
+from . import wear
 
 # bad class -> the contract's problem code the verdict should give
 BAD = {
@@ -63,37 +64,67 @@ def photograph(
 ) -> tuple[Image.Image, dict]:
     """A phone photo of one flat page. size is (w, h) of the upright frame before any turn.
 
-    Returns the image and {"cls", "problem", "rotation" (degrees the photo is turned), "quad"}.
+    Returns the image and {"cls", "problem", "rotation" (degrees the photo is turned), "quad",
+    "setting", "stock", "frame"}. Good photos include pages filling the frame or touching one edge
+    of it by a hair (the margin, not the print), held in a hand, on a lap, on white and dark
+    tables, tilted up to 25° away from the lens, in warm or cool light, with a flash hot-spot or
+    a hard shadow, on grey paper or as a faded photocopy, with a red seal.
     """
     w, h = size
     pw, ph = flat.size
     if (pw > ph) != (w > h):
         w, h = h, w  # hold the phone the way the page lies
-    img = _clutter(background(rng, w, h), rng)
+    setting = rng.choices(
+        ["table", "white_table", "dark_table", "lap", "hand"], (0.45, 0.15, 0.15, 0.13, 0.12)
+    )[0]
+    if setting == "table":
+        img = _clutter(background(rng, w, h), rng)
+    elif setting == "lap":
+        img = wear.lap(rng, w, h)
+    elif setting == "hand":
+        img = wear.room(rng, w, h)
+    else:
+        img = wear.plain_table(rng, w, h, setting == "white_table")
+    flat, stock = wear.paper_stock(flat, rng)
+    if rng.random() < 0.35:
+        flat = wear.seal(flat, rng)
     aspect = pw / ph
-    fill = {"too_small": rng.uniform(0.2, 0.33), "cut_off": rng.uniform(0.95, 1.25)}.get(
-        cls, rng.uniform(0.62, 0.88)
+    frame = "normal"
+    if cls == "good" and rng.random() < 0.3:
+        frame = rng.choice(["fills", "touches"])
+    fill = {"too_small": rng.uniform(0.2, 0.36), "cut_off": rng.uniform(0.95, 1.25)}.get(
+        cls, rng.uniform(0.6, 0.88)
     )
+    if frame != "normal":
+        fill = rng.uniform(0.93, 1.0)
     ch = h * fill if aspect < w / h else w * fill / aspect
     cw = ch * aspect
-    cx = w / 2 + rng.uniform(-1, 1) * max(0.0, (w - cw) / 2) * 0.8
-    cy = h / 2 + rng.uniform(-1, 1) * max(0.0, (h - ch) / 2) * 0.8
+    deg = rng.uniform(0, 8) if rng.random() < 0.5 else rng.uniform(8, 25)
+    quad = wear.tilted(cw, ch, deg, rng)
+    ang = np.deg2rad(rng.uniform(-8, 8) if rng.random() < 0.8 else rng.uniform(-15, 15))
+    R = np.array([[np.cos(ang), -np.sin(ang)], [np.sin(ang), np.cos(ang)]])
+    quad = quad @ R.T
+    quad += np.array([[rng.uniform(-0.01, 0.01) * cw, rng.uniform(-0.01, 0.01) * ch] for _ in range(4)])
+    span = quad.max(0) - quad.min(0)
+    kfit = min(
+        w * (fill if frame == "normal" else 1.0) / span[0],
+        h * fill / span[1],
+        1.0 if frame == "normal" else 9,
+    )
+    if cls in ("cut_off", "too_small"):
+        kfit = 1.0
+    quad = quad * kfit
+    cw, ch = cw * kfit, ch * kfit
+    span = quad.max(0) - quad.min(0)
+    cx = w / 2 + rng.uniform(-1, 1) * max(0.0, (w - span[0]) / 2) * 0.8
+    cy = h / 2 + rng.uniform(-1, 1) * max(0.0, (h - span[1]) / 2) * 0.8
+    quad = quad + [cx, cy]
     if cls == "cut_off":  # push one side out of the frame
         side = rng.randrange(4)
         off = rng.uniform(0.15, 0.3)
-        cx += [-1, 1, 0, 0][side] * cw * off
-        cy += [0, 0, -1, 1][side] * ch * off
-    ang = np.deg2rad(rng.uniform(-8, 8))
-    R = np.array([[np.cos(ang), -np.sin(ang)], [np.sin(ang), np.cos(ang)]])
-    base = np.array([[-cw / 2, -ch / 2], [cw / 2, -ch / 2], [cw / 2, ch / 2], [-cw / 2, ch / 2]])
-    quad = base @ R.T + [cx, cy]
-    tilt = rng.uniform(0.0, 0.07)  # perspective: one edge nearer the phone
-    e = rng.randrange(4)
-    quad[e] += (quad[(e + 1) % 4] - quad[e]) * tilt
-    quad[(e + 1) % 4] += (quad[e] - quad[(e + 1) % 4]) * tilt
-    quad += np.array([[rng.uniform(-0.015, 0.015) * cw, rng.uniform(-0.015, 0.015) * ch] for _ in range(4)])
-    if cls != "cut_off":  # keep the whole page in the frame, with a small margin
-        m = 0.015 * min(w, h)
+        quad += np.array([[-1, 1, 0, 0][side] * cw * off, [0, 0, -1, 1][side] * ch * off])
+    elif frame != "touches":  # keep the whole page in the frame, with a small margin
+        m = (0.015 if frame == "normal" else 0.002) * min(w, h)
         lo, hi = quad.min(0), quad.max(0)
         span = hi - lo
         k = min(1.0, (w - 2 * m) / span[0], (h - 2 * m) / span[1])
@@ -101,9 +132,20 @@ def photograph(
         lo, hi = quad.min(0), quad.max(0)
         quad += np.maximum(0, m - lo) - np.maximum(0, hi - np.array([w - m, h - m]))
         cw, ch = cw * k, ch * k
+    else:  # one side over the frame's edge by a hair: the margin is cut, the print is not
+        lo, hi = quad.min(0), quad.max(0)
+        k = min(1.0, (w * 0.995) / (hi - lo)[0], (h * 0.995) / (hi - lo)[1])
+        quad = (quad - quad.mean(0)) * k + [w / 2, h / 2]
+        cw, ch = cw * k, ch * k
+        side = rng.randrange(4)
+        lo, hi = quad.min(0), quad.max(0)
+        hair = rng.uniform(0.003, 0.012) * [cw, cw, ch, ch][side]
+        shift = [-(lo[0] + hair), (w - hi[0]) + hair, -(lo[1] + hair), (h - hi[1]) + hair][side]
+        quad[:, side // 2] += shift
     quad = quad.astype(np.float32)
+    cx, cy = quad.mean(0)
     src = np.asarray(flat.resize((max(8, int(cw)), max(8, int(ch))), Image.LANCZOS), np.float32)
-    if cls != "cut_off" and rng.random() < 0.45:
+    if cls != "cut_off" and rng.random() < (0.7 if setting in ("hand", "lap") else 0.4):
         src = curl(src, rng, rng.uniform(0.006, 0.02))
     sh, sw = src.shape[:2]
     M = cv2.getPerspectiveTransform(np.float32([[0, 0], [sw, 0], [sw, sh], [0, sh]]), quad)
@@ -114,6 +156,8 @@ def photograph(
     drop = np.pad(drop, ((off, 0), (off, 0), (0, 0)))[:h, :w]
     img = img * (1 - 0.35 * drop)
     img = img * (1 - mask) + page * mask
+    if setting == "hand":
+        img = wear.fingers(img, quad, rng)
     # light: a gradient, and often the shadow of the phone or the hand over part of the page
     gx = np.linspace(rng.uniform(0.8, 1.0), rng.uniform(0.85, 1.0), w, dtype=np.float32)
     gy = np.linspace(rng.uniform(0.8, 1.0), rng.uniform(0.85, 1.0), h, dtype=np.float32)
@@ -132,6 +176,11 @@ def photograph(
         light = light * (1 - rng.uniform(0.25, 0.5) * s)
     gain = rng.uniform(0.12, 0.24) if cls == "too_dark" else rng.uniform(0.85, 1.05)
     img = img * (light * gain)[..., None]
+    img = wear.white_balance(img, rng)
+    if cls == "good" and rng.random() < 0.2:
+        img = wear.flash(img, quad, rng)
+    if cls == "good" and rng.random() < 0.2:
+        img = wear.hard_shadow(img, quad, rng)
     if cls == "glare":  # a lamp or the flash on glossy paper, over the print
         q = quad.mean(0) + (quad[rng.randrange(4)] - quad.mean(0)) * rng.uniform(0.0, 0.4)
         sx, sy = cw * rng.uniform(0.12, 0.2), ch * rng.uniform(0.07, 0.12)
@@ -158,4 +207,5 @@ def photograph(
     rot = rng.choice([0, 0, 0, 0, 90, 180, 270]) if cls == "good" else rng.choice([0, 0, 0, 180])
     if rot:
         out = np.ascontiguousarray(np.rot90(out, rot // 90))
-    return Image.fromarray(out), {"cls": cls, "problem": BAD.get(cls), "rotation": rot, "quad": quad.tolist()}
+    info = {"cls": cls, "problem": BAD.get(cls), "rotation": rot, "quad": quad.tolist()}
+    return Image.fromarray(out), {**info, "setting": setting, "stock": stock, "frame": frame}

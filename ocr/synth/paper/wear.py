@@ -1,0 +1,201 @@
+"""What real phone photos of papers add to a clean page: the paper itself (grey recycled stock, a
+low-contrast photocopy), a red round seal, the camera (a page tilted up to ~25° from the lens, white
+balance, a flash hot-spot, hard shadows, a hand holding the page) and the chat apps (Zalo and
+Messenger resize photos to 800–1280 px and recompress them). Test and benchmark code only."""
+
+from __future__ import annotations
+
+import io
+import random
+
+import cv2
+import numpy as np
+from PIL import Image, ImageDraw, ImageFont
+
+SEAL_FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"
+
+
+def paper_stock(page: Image.Image, rng: random.Random) -> tuple[Image.Image, str]:
+    """The page on white, grey recycled paper, or as a faded photocopy; returns (page, stock)."""
+    stock = rng.choices(["white", "recycled", "photocopy"], (0.6, 0.2, 0.2))[0]
+    if stock == "white":
+        return page, stock
+    a = np.asarray(page, np.float32)
+    nrng = np.random.default_rng(rng.randrange(1 << 30))
+    h, w = a.shape[:2]
+    if stock == "recycled":  # grey-beige paper with fibres; the ink keeps its colour
+        tone = np.array([rng.uniform(200, 228)] * 3, np.float32) * np.array([1.0, 0.985, 0.95], np.float32)
+        v = a / 255.0
+        out = a * (tone / 250.0)
+        out += nrng.normal(0, 3.0, (h, w, 1)).astype(np.float32) * v.mean(2, keepdims=True)
+    else:  # photocopy: grey, low contrast, toner specks, slightly soft
+        g = a.mean(2, keepdims=True) / 255.0
+        paper, ink = rng.uniform(215, 242), rng.uniform(70, 125)
+        out = np.repeat(ink + g * (paper - ink), 3, axis=2)
+        specks = nrng.random((h, w)) < rng.uniform(0.0003, 0.002)
+        out[specks] *= 0.5
+        out = cv2.GaussianBlur(out, (0, 0), rng.uniform(0.4, 0.9))
+    return Image.fromarray(np.clip(out, 0, 255).astype(np.uint8)), stock
+
+
+def seal(page: Image.Image, rng: random.Random) -> Image.Image:
+    """A red round seal (a ring of text and a star) over the lower right signature block."""
+    w, h = page.size
+    r = int(w * rng.uniform(0.08, 0.11))
+    tile = Image.new("L", (2 * r + 4, 2 * r + 4), 0)
+    d = ImageDraw.Draw(tile)
+    c = r + 2
+    lw = max(2, r // 14)
+    d.ellipse((c - r, c - r, c + r, c + r), outline=255, width=lw)
+    d.ellipse((c - r * 0.62, c - r * 0.62, c + r * 0.62, c + r * 0.62), outline=255, width=max(1, lw // 2))
+    fnt = ImageFont.truetype(SEAL_FONT, max(8, int(r * 0.2)))
+    text = rng.choice(["ỦY BAN NHÂN DÂN * CÔNG AN", "BỆNH VIỆN ĐA KHOA * SỞ Y TẾ", "PHÒNG CÔNG CHỨNG SỐ 1 *"])
+    for i, ch in enumerate(text):
+        t = 2 * np.pi * i / len(text) - np.pi / 2
+        x, y = c + r * 0.8 * np.cos(t), c + r * 0.8 * np.sin(t)
+        g = Image.new("L", (int(r * 0.3), int(r * 0.3)), 0)
+        ImageDraw.Draw(g).text((r * 0.15, r * 0.15), ch, font=fnt, fill=255, anchor="mm")
+        g = g.rotate(-np.degrees(t) - 90, resample=Image.BILINEAR)
+        tile.paste(255, (int(x - r * 0.15), int(y - r * 0.15)), g)
+    star = [
+        (
+            c + r * 0.35 * np.cos(k * 4 * np.pi / 5 - np.pi / 2),
+            c + r * 0.35 * np.sin(k * 4 * np.pi / 5 - np.pi / 2),
+        )
+        for k in range(5)
+    ]
+    d.polygon(star, fill=255)
+    tile = tile.rotate(rng.uniform(0, 360), resample=Image.BILINEAR)
+    a = np.asarray(tile, np.float32) / 255.0 * rng.uniform(0.55, 0.9)
+    cx, cy = int(w * rng.uniform(0.62, 0.8)), int(h * rng.uniform(0.62, 0.85))
+    pg = np.asarray(page, np.float32).copy()
+    y0, x0 = max(0, cy - c), max(0, cx - c)
+    y1, x1 = min(h, y0 + a.shape[0]), min(w, x0 + a.shape[1])
+    a = a[: y1 - y0, : x1 - x0, None]
+    red = np.array([200, 30, 40], np.float32)
+    reg = pg[y0:y1, x0:x1]
+    pg[y0:y1, x0:x1] = reg * (1 - a) + np.minimum(reg, red) * a  # ink over print: multiply-like
+    return Image.fromarray(np.clip(pg, 0, 255).astype(np.uint8))
+
+
+def tilted(cw: float, ch: float, deg: float, rng: random.Random) -> np.ndarray:
+    """The corners (tl, tr, br, bl, centred on 0) of a cw × ch page turned `deg` degrees away from
+    the lens about a random axis in its plane, through a phone-like pinhole."""
+    a = rng.uniform(0, np.pi)
+    ax = np.array([np.cos(a), np.sin(a), 0.0])
+    t = np.deg2rad(deg)
+    K = np.array([[0, -ax[2], ax[1]], [ax[2], 0, -ax[0]], [-ax[1], ax[0], 0]])
+    R = np.eye(3) + np.sin(t) * K + (1 - np.cos(t)) * K @ K
+    P = (
+        np.array([[-cw / 2, -ch / 2, 0], [cw / 2, -ch / 2, 0], [cw / 2, ch / 2, 0], [-cw / 2, ch / 2, 0]])
+        @ R.T
+    )
+    f = 1.1 * max(cw, ch)
+    return np.stack([f * P[:, 0] / (f + P[:, 2]), f * P[:, 1] / (f + P[:, 2])], 1)
+
+
+def white_balance(img: np.ndarray, rng: random.Random) -> np.ndarray:
+    """Warm (indoor bulbs) or cool (shade, fluorescent) white balance, often neither."""
+    kind = rng.choices(["none", "warm", "cool"], (0.4, 0.35, 0.25))[0]
+    if kind == "none":
+        return img
+    k = rng.uniform(0.05, 0.14)
+    gains = np.array([1 + k, 1.0, 1 - k * 1.4] if kind == "warm" else [1 - k, 1.0, 1 + k * 0.8], np.float32)
+    return img * gains
+
+
+def flash(img: np.ndarray, quad: np.ndarray, rng: random.Random) -> np.ndarray:
+    """The phone's flash on matte paper: a broad bright spot (the paper may clip to white there,
+    the print stays dark) and darker corners."""
+    h, w = img.shape[:2]
+    c = quad.mean(0) + rng.uniform(-0.15, 0.15) * (quad.max(0) - quad.min(0))
+    s = rng.uniform(0.2, 0.35) * max(w, h)
+    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
+    d2 = ((xx - c[0]) ** 2 + (yy - c[1]) ** 2) / (2 * s * s)
+    gain = 0.8 + rng.uniform(0.3, 0.5) * np.exp(-d2)
+    return img * gain[..., None]
+
+
+def hard_shadow(img: np.ndarray, quad: np.ndarray, rng: random.Random) -> np.ndarray:
+    """A sharp-edged shadow (the phone, an arm, a window frame) over part of the page."""
+    h, w = img.shape[:2]
+    c = quad.mean(0)
+    a = rng.uniform(0, 2 * np.pi)
+    n = np.array([np.cos(a), np.sin(a)])
+    off = rng.uniform(-0.1, 0.3) * (quad.max(0) - quad.min(0)).max()
+    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
+    side = (xx - c[0]) * n[0] + (yy - c[1]) * n[1] - off
+    m = cv2.GaussianBlur((side > 0).astype(np.float32), (0, 0), max(1.0, w * rng.uniform(0.002, 0.01)))
+    return img * (1 - rng.uniform(0.25, 0.5) * m)[..., None]
+
+
+def fingers(img: np.ndarray, quad: np.ndarray, rng: random.Random) -> np.ndarray:
+    """Thumbs holding the page at one or two edges, over its margin (not the print)."""
+    out = Image.fromarray(np.clip(img, 0, 255).astype(np.uint8))
+    d = ImageDraw.Draw(out)
+    skin = (rng.randint(170, 225), rng.randint(120, 170), rng.randint(95, 140))
+    size = (quad.max(0) - quad.min(0)).max()
+    for e in rng.sample(range(4), rng.randint(1, 2)):
+        p, q = quad[e], quad[(e + 1) % 4]
+        t = rng.uniform(0.25, 0.75)
+        at = p + (q - p) * t
+        inward = quad.mean(0) - at
+        inward /= max(1e-6, np.linalg.norm(inward))
+        r = size * rng.uniform(0.025, 0.04)
+        tip = at + inward * r * 0.6  # over the margin only
+        base = at - inward * r * 4
+        for k in np.linspace(0, 1, 10):
+            x, y = base + (tip - base) * k
+            d.ellipse((x - r, y - r, x + r, y + r), fill=skin)
+    arr = np.asarray(out, np.float32)
+    return arr
+
+
+def room(rng: random.Random, w: int, h: int) -> np.ndarray:
+    """An out-of-focus room behind a page held up in a hand."""
+    img = Image.new("RGB", (w, h), tuple(rng.randint(60, 200) for _ in range(3)))
+    d = ImageDraw.Draw(img)
+    for _ in range(rng.randint(4, 9)):
+        x, y = rng.uniform(0, w), rng.uniform(0, h)
+        d.rectangle(
+            (x, y, x + rng.uniform(0.1, 0.5) * w, y + rng.uniform(0.1, 0.5) * h),
+            fill=tuple(rng.randint(20, 230) for _ in range(3)),
+        )
+    return cv2.GaussianBlur(np.asarray(img, np.float32), (0, 0), w / 60)
+
+
+def lap(rng: random.Random, w: int, h: int) -> np.ndarray:
+    """Trousers or a skirt on a lap: dark or coloured cloth with a weave and folds."""
+    base = np.array(rng.choice([(40, 55, 90), (30, 30, 35), (120, 100, 80), (70, 80, 60)]), np.float32)
+    nrng = np.random.default_rng(rng.randrange(1 << 30))
+    img = np.ones((h, w, 3), np.float32) * base * rng.uniform(0.8, 1.3)
+    img += nrng.normal(0, 10, (h, w, 1)).astype(np.float32)
+    folds = cv2.GaussianBlur(
+        nrng.normal(0, 1, (max(2, h // 40), max(2, w // 40))).astype(np.float32), (0, 0), 1.5
+    )
+    img *= (1 + 0.35 * cv2.resize(folds, (w, h)))[..., None]
+    return img
+
+
+def plain_table(rng: random.Random, w: int, h: int, light: bool) -> np.ndarray:
+    """A white (laminate, a white sheet) or a dark table with no pattern."""
+    v = rng.uniform(200, 238) if light else rng.uniform(12, 45)
+    base = np.array([v, v * rng.uniform(0.96, 1.0), v * rng.uniform(0.9, 1.0)], np.float32)
+    nrng = np.random.default_rng(rng.randrange(1 << 30))
+    return np.ones((h, w, 3), np.float32) * base + nrng.normal(0, 2, (h, w, 1)).astype(np.float32)
+
+
+def chat_app(img: Image.Image, rng: random.Random, quality: tuple[int, int] = (75, 93)) -> bytes:
+    """The JPEG a citizen's photo arrives as: half the time resized by a chat app to a long side
+    of 800–1280 px and recompressed (after the camera's own JPEG)."""
+    buf = io.BytesIO()
+    img.save(buf, "JPEG", quality=rng.randint(*quality))
+    if rng.random() < 0.5:
+        im = Image.open(io.BytesIO(buf.getvalue()))
+        long = rng.choice([800, 960, 1024, 1280])
+        k = long / max(im.size)
+        if k < 1:
+            im = im.resize((round(im.size[0] * k), round(im.size[1] * k)), Image.LANCZOS)
+        buf = io.BytesIO()
+        im.save(buf, "JPEG", quality=rng.randint(60, 85))
+    return buf.getvalue()
