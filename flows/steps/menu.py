@@ -84,7 +84,8 @@ async def route_free_text(d: Dialogue, turn: Turn, state: State) -> Outcome | No
         return welcome(d, turn, intent)
     if intent in {"thank", "goodbye"}:
         return Outcome(menu(), [Reply(d.say(intent))], intent)
-    if intent == "out_of_scope":
+    if intent == "out_of_scope" or (intent is None and not turn.procedures and place_for(turn)):
+        # also when the NLU was unsure but the message names something another office handles
         return elsewhere(d, turn, intent)
     if intent == "complain":
         await turn.ctx.audit("complaint", {"text": turn.text[:2000]})
@@ -108,10 +109,15 @@ ELSEWHERE = yaml.safe_load(
 )
 
 
+def place_for(turn: Turn) -> str | None:
+    """Where a question this office does not handle goes (flows/elsewhere.yml), if known."""
+    return next((e["place"] for e in ELSEWHERE if has_phrase(turn.plain, e["words"])), None)
+
+
 def elsewhere(d: Dialogue, turn: Turn, intent: str | None) -> Outcome:
     """A question this office does not handle: say so kindly, name where it goes when known,
     and offer what can be done here."""
-    place = next((e["place"] for e in ELSEWHERE if has_phrase(turn.plain, e["words"])), None)
+    place = place_for(turn)
     lead = d.say("elsewhere_place", place=place) if place else d.say("elsewhere")
     new = menu()
     return Outcome(
