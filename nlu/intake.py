@@ -32,6 +32,7 @@ KNOWN = (
     ROOT / "nlu" / "tests" / "dev.yml",
     ROOT / "tests" / "nlu" / "own_split.yml",
     ROOT / "tests" / "nlu" / "own_split_b.yml",
+    ROOT / "tests" / "nlu" / "own_split_c.yml",
 )
 
 
