@@ -9,8 +9,9 @@ Messages equal, once normalised, to a line of the training data, the development
 own split are dropped, and so are keys the author gave two intents. The remaining messages are
 grouped by their normalised text (a message and its diacritic-free twin stay together), and per
 intent a seeded share of the groups (``--share``, 40 %) is drawn into the split file. ``--merge``
-draws the same split again (same seed) and appends the other messages to ``data/nlu.yml``, at the
-end of their intent's block. The split is never trained on.
+draws the same split again (same seed, same data) and appends the other messages to
+``data/nlu.yml``, at the end of their intent's block. The split is never trained on. Once merged,
+the draw can be repeated only against the training data of before the merge.
 """
 
 from __future__ import annotations
@@ -30,9 +31,7 @@ ROOT = DATA_FILE.parents[2]
 KNOWN = (
     DATA_FILE,
     ROOT / "nlu" / "tests" / "dev.yml",
-    ROOT / "tests" / "nlu" / "own_split.yml",
-    ROOT / "tests" / "nlu" / "own_split_b.yml",
-    ROOT / "tests" / "nlu" / "own_split_c.yml",
+    *sorted((ROOT / "tests" / "nlu").glob("own_split*.yml")),
 )
 
 
@@ -110,8 +109,12 @@ def main(argv: list[str]) -> int:
     ap.add_argument("--merge", action="store_true")
     args = ap.parse_args(argv)
     batch = read_batch(Path(args.folder))
-    split_path = Path(args.split)
-    known = {normalize(e.text) for p in KNOWN if p.exists() and p != split_path for e in load_nlu_data(p).examples}
+    split_path = Path(args.split).resolve()
+    if split_path.exists() and not args.merge:
+        print(f"{split_path} exists: a split is drawn once, before its batch is trained on", file=sys.stderr)
+        return 2
+    sources = [p for p in KNOWN if p.exists() and p.resolve() != split_path]
+    known = {normalize(e.text) for p in sources for e in load_nlu_data(p).examples}
     split, rest, dropped = draw(batch, known, args.share, args.seed)
     n_split = sum(map(len, split.values()))
     n_rest = sum(map(len, rest.values()))
