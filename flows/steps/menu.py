@@ -45,6 +45,8 @@ async def _typed(d: Dialogue, turn: Turn, state: State) -> Outcome | None:
 
 @handles(Step.START)
 async def on_start(d: Dialogue, turn: Turn, state: State) -> Outcome:
+    if turn.intent == "goodbye":  # "dạ con chào chú ạ" opening a conversation is a greeting
+        return welcome(d, turn, "greet")
     routed = await _typed(d, turn, menu())
     return routed or welcome(d, turn, "greet")
 
@@ -66,7 +68,10 @@ async def on_menu(d: Dialogue, turn: Turn, state: State) -> Outcome:
 async def route_free_text(d: Dialogue, turn: Turn, state: State) -> Outcome | None:
     """What a message typed at the menu asks for, by its (confident) intent."""
     intent = turn.intent
-    if intent == "start_procedure":
+    if intent == "start_procedure" or (
+        intent is None and turn.procedures and _leans(turn, "start_procedure")
+    ):
+        # unsure, but leaning to "file it" and naming the procedure: the consent step comes first
         if turn.procedures:
             key = turn.procedures[0]
             event = next((e for e in d.events if e.procedure == key and e.single), None)
@@ -84,7 +89,8 @@ async def route_free_text(d: Dialogue, turn: Turn, state: State) -> Outcome | No
         return welcome(d, turn, intent)
     if intent in {"thank", "goodbye"}:
         return Outcome(menu(), [Reply(d.say(intent))], intent)
-    if intent == "out_of_scope":
+    if intent == "out_of_scope" or (intent is None and not turn.procedures and place_for(turn)):
+        # also when the NLU was unsure but the message names something another office handles
         return elsewhere(d, turn, intent)
     if intent == "complain":
         await turn.ctx.audit("complaint", {"text": turn.text[:2000]})
@@ -93,6 +99,11 @@ async def route_free_text(d: Dialogue, turn: Turn, state: State) -> Outcome | No
         new.options = ["event:human"]
         return Outcome(new, [reply], intent)
     return None
+
+
+def _leans(turn: Turn, intent: str) -> bool:
+    """The NLU's best guess (even under the dialogue's confidence) is this intent."""
+    return bool(turn.parse) and turn.parse["intent"]["name"] == intent
 
 
 def start_life_event(d: Dialogue, life_event: LifeEvent) -> Outcome:
@@ -108,10 +119,15 @@ ELSEWHERE = yaml.safe_load(
 )
 
 
+def place_for(turn: Turn) -> str | None:
+    """Where a question this office does not handle goes (flows/elsewhere.yml), if known."""
+    return next((e["place"] for e in ELSEWHERE if has_phrase(turn.plain, e["words"])), None)
+
+
 def elsewhere(d: Dialogue, turn: Turn, intent: str | None) -> Outcome:
     """A question this office does not handle: say so kindly, name where it goes when known,
     and offer what can be done here."""
-    place = next((e["place"] for e in ELSEWHERE if has_phrase(turn.plain, e["words"])), None)
+    place = place_for(turn)
     lead = d.say("elsewhere_place", place=place) if place else d.say("elsewhere")
     new = menu()
     return Outcome(

@@ -10,13 +10,18 @@ import pytest
 from dialogue_kit import Chat, ScriptedNLU
 
 from flows.engine import Engine
-from flows.validators import validate
+from flows.validators import plain, validate
 
 SCRIPT = {
     "lam cai nay mat bao nhieu tien": ("ask_fee", 0.9),
     "nhà em bị mất điện từ sáng, gọi ai ạ": ("out_of_scope", 0.9),
     "cho hoi diem tiem vacxin cho tre o dau": ("out_of_scope", 0.9),
     "kể chuyện cười đi": ("out_of_scope", 0.9),
+    # the NLU unsure (under the dialogue's 0.6): the words still say where the question goes
+    "cúp điện cả xóm mấy hôm nay rồi": ("ask_location_hours", 0.45),
+    "tiền điện tháng này sao cao vậy": ("out_of_scope", 0.3),
+    "cái này ở đâu vậy": ("ask_location_hours", 0.45),
+    "dạ con chào chú ạ": ("goodbye", 0.8),  # "chào" opens and closes a conversation
 }
 
 
@@ -144,6 +149,41 @@ async def test_out_of_scope_is_answered_kindly_with_where_to_go(engine, typed, p
     reply = await chat.send(typed)
     assert "chưa hiểu" not in reply and "Bạn cần làm gì?" in reply and chat.step == "menu"
     assert (place in reply) if place else ("ngoài những việc mình hỗ trợ" in reply)
+
+
+@pytest.mark.parametrize("typed", ["cúp điện cả xóm mấy hôm nay rồi", "tiền điện tháng này sao cao vậy"])
+async def test_an_unsure_reading_that_names_another_office_is_told_where_to_go(engine, typed):
+    chat = Chat(engine)
+    await chat.send("xin chào")
+    reply = await chat.send(typed)
+    assert "điện lực" in reply and "Bạn cần làm gì?" in reply and "chưa hiểu" not in reply
+
+
+async def test_a_goodbye_reading_of_the_first_message_is_a_greeting(engine):
+    chat = Chat(engine)
+    reply = await chat.send("dạ con chào chú ạ")
+    assert "Bạn cần" in reply and chat.step == "menu"
+    assert reply == (await Chat(engine).send("xin chào"))
+
+
+@pytest.mark.parametrize("lean,starts", [("start_procedure", True), ("lack_document", False)])
+async def test_an_unsure_reading_that_names_a_procedure_and_leans_to_filing_it_starts_it(lean, starts):
+    said = "chứng thực bằng đại học"
+    nlu = ScriptedNLU({said: (lean, 0.55)})
+    nlu.entities[plain(said)] = [
+        {"entity": "procedure", "value": "chung_thuc_ban_sao", "start": 0, "end": 10}
+    ]
+    chat = Chat(Engine(nlu, agency_name="UBND phường Thử Nghiệm"))
+    await chat.send("xin chào")
+    reply = await chat.send(said)
+    assert (chat.step == "consent" and "chứng thực" in reply.lower()) if starts else ("chưa hiểu" in reply)
+
+
+async def test_an_unsure_reading_without_such_words_is_still_not_understood(engine):
+    chat = Chat(engine)
+    await chat.send("xin chào")
+    reply = await chat.send("cái này ở đâu vậy")
+    assert "chưa hiểu" in reply and "điện lực" not in reply
 
 
 async def test_options_answered_in_words(engine):
