@@ -212,12 +212,15 @@ def _chain(cands: list[dict], y0: float, y1: float, x_from: float, lh: float, la
     for w in sorted(cands, key=lambda w: w["x0"]):
         if w["x1"] <= x_from or _overlap(w, y0, y1) < 0.35:
             continue
+        if not (y0 - 0.3 * lh <= _cy(w) <= y1 + 0.3 * lh):
+            continue  # a word of the line above or below (lines set close together)
         if id(w) in label_words:
             break
         if w["x0"] - (max(v["x1"] for v in out) if out else x_from) > (3.0 if out else 6.0) * lh:
             break
         out.append(w)
-        y0, y1 = w["y0"], w["y1"]
+        if w["y1"] - w["y0"] <= 1.4 * lh:  # a box spanning two lines must not move the band
+            y0, y1 = w["y0"], w["y1"]
     return out
 
 

@@ -53,8 +53,8 @@ def merge(doc: dict, kind: str, qr_text: str | None, mrz_res: dict | None, ocr_r
     for f, (text, conf) in ocr_raw.items():
         if f == "id_number":
             v = re.sub(r"\D", "", text)
-            good_len = 9 if kind == "cmnd_front" else 12
-            add(f, v, "ocr", conf if len(v) == good_len else conf * 0.3)
+            good_len = (9, 12) if kind == "cmnd_front" else (12,)
+            add(f, v, "ocr", conf if len(v) in good_len else conf * 0.3)
         elif f in DIGIT_FIELDS:
             v = parse_date(text)
             ft = _fold(text).lower()

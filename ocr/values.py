@@ -12,7 +12,7 @@ from pathlib import Path
 
 from core.vietnamese import strip_diacritics
 
-from . import idnum
+from . import address, idnum
 
 LEXICON_DIR = Path(__file__).resolve().parent / "lexicon"
 
@@ -97,63 +97,7 @@ def fix_name(text: str) -> tuple[str, float]:
     return " ".join(out), (hits / len(out) if out else 0.0)
 
 
-def fix_place(text: str) -> tuple[str, float]:
-    text = unicodedata.normalize("NFC", text).strip(" .,:;-_|")
-    parts = [p.strip() for p in re.split(r"[,.]", text) if p.strip()]
-    out, hits = [], 0
-    for i, p in enumerate(parts):
-        m = re.match(r"^(S[ốoó0]\s*)?(\d+)\s+(.*)$", p)
-        if m and i > 0 and not m.group(1):  # a speck read as a digit: house numbers come first
-            p, m = m.group(3), None
-        if m:  # house number + street
-            st, ok = _fix_words(m.group(3))
-            hits += ok
-            out.append(f"Số {m.group(2)} {st}")
-            continue
-        p = " ".join(w for w in p.split() if re.search(r"\w", w))  # stray marks read as words
-        # the province is the last part; a district may look like another province (Hải Châu / Lai Châu)
-        b = _best_cached(p, "place", 0.8) if i == len(parts) - 1 else (p if p in lexicon()["place"] else None)
-        if b is None and len(p) <= 2:
-            continue  # specks read as a letter or two
-        if b is None:
-            b, ok = _fix_words(p)
-            hits += ok
-        else:
-            hits += 1
-        out.append(b)
-    return ", ".join(out), (hits / len(parts) if parts else 0.0)
-
-
-UNIT_WORDS = {
-    "to",
-    "khom",
-    "ap",
-    "phuong",
-    "quan",
-    "khu",
-    "doi",
-    "xom",
-    "thon",
-    "so",
-    "ngo",
-    "ngach",
-    "hem",
-    "kiet",
-}
-
-
-def _fix_words(p: str) -> tuple[str, bool]:
-    """Word by word: True when every word is a known place syllable. Words are not replaced
-    (a correct syllable missing from the list would be spoiled); a lone character after a word
-    that takes no number ("Tiên 1 Du") is a speck and dropped."""
-    ws: list[str] = []
-    ok = True
-    for w in p.split():
-        if len(w) == 1 and ws and _fold(ws[-1]).lower() not in UNIT_WORDS:
-            continue
-        ok &= w in lexicon()["syll"]
-        ws.append(w)
-    return " ".join(ws), ok
+fix_place = address.fix_place  # kept here for the callers of values
 
 
 def parse_date(text: str) -> str | None:

@@ -6,6 +6,7 @@ import datetime as dt
 import math
 import os
 import random
+import sys
 from functools import lru_cache
 
 import qrcode
@@ -262,8 +263,23 @@ def _header(c: _Canvas, x_center: float, title: str, subtitle: str):
     c.text(x_center, 124, subtitle, 17, "", anchor="mt")
 
 
+FLOW_SHARE = 0.6  # share of cards drawn with the flowing layouts (layouts.py)
+
+
 def render(ident: dict, kind: str, rng: random.Random, scale: float = 1.0) -> Image.Image:
-    """Render one side of a card at CARD_W*scale pixels wide."""
+    """Render one side of a card at CARD_W*scale pixels wide: the fixed template, or (FLOW_SHARE of
+    the cards) a flowing layout, which rewrites `ident`'s addresses as printed. The template is
+    drawn either way so that `rng` moves on as before (a seed's photo keeps its geometry)."""
+    img = _render_template(ident, kind, rng, scale)
+    lr = random.Random(f"{kind}|{ident['id_number']}|{ident['full_name']}|{ident['date_of_birth']}")
+    if lr.random() < FLOW_SHARE:
+        from . import layouts
+
+        return layouts.render_flow(ident, kind, lr, scale, sys.modules[__name__])
+    return img
+
+
+def _render_template(ident: dict, kind: str, rng: random.Random, scale: float = 1.0) -> Image.Image:
     F = FIELDS[kind]
     if kind == "cmnd_front":
         bg = (rng.randint(200, 215), rng.randint(225, 238), rng.randint(228, 240))

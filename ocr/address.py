@@ -1,0 +1,143 @@
+"""Addresses read off a card, cleaned against the real administrative units (ocr/lexicon/units.txt,
+generated from the packages places/ reads: tools/make_ocr_lexicon.py).
+
+The text is kept as printed (abbreviations such as "TP." or "X." included); a unit's name is only
+replaced when it is not a known name and one known name is clearly meant (the same letters with
+other marks, or one or two letters off). A correct name missing from the list is never spoiled
+into another one: unknown and not close means kept."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+from pathlib import Path
+
+from rapidfuzz import fuzz, process
+
+from core.vietnamese import strip_diacritics
+
+LEXICON = Path(__file__).resolve().parent / "lexicon" / "units.txt"
+# unit type words as printed in full or abbreviated (folded, lower case) -> the spelling kept
+PREFIXES = {
+    "thanh pho": "Thành phố",
+    "thi tran": "Thị trấn",
+    "thi xa": "Thị xã",
+    "dac khu": "Đặc khu",
+    "tinh": "Tỉnh",
+    "quan": "Quận",
+    "huyen": "Huyện",
+    "phuong": "Phường",
+    "xa": "Xã",
+}
+# below a commune (villages, hamlets, streets): kept exactly as read, never matched to a unit
+LOCAL = ("khu pho", "thon", "ap", "xom", "to", "ban", "khom", "doi", "khu", "duong", "ngo", "ngach", "hem", "kiet", "so")
+UNIT_PREFIXES = ("thanh pho", "thi tran", "thi xa", "dac khu", "tinh", "quan", "huyen", "phuong", "xa")
+# old tone placement (hoà, thuỷ) and new (hòa, thủy) are both correct spellings
+_TONE = {
+    "oà": "òa", "oá": "óa", "oả": "ỏa", "oã": "õa", "oạ": "ọa",
+    "oè": "òe", "oé": "óe", "oẻ": "ỏe", "oẽ": "õe", "oẹ": "ọe",
+    "uỳ": "ùy", "uý": "úy", "uỷ": "ủy", "uỹ": "ũy", "uỵ": "ụy",
+}  # fmt: skip
+
+
+def canon(s: str) -> str:
+    s = unicodedata.normalize("NFC", s)
+    for a, b in _TONE.items():
+        s = s.replace(a, b).replace(a.upper(), b.upper()).replace(a.capitalize(), b.capitalize())
+    return s
+
+
+def _fold(s: str) -> str:
+    return strip_diacritics(s).lower()
+
+
+@lru_cache(maxsize=1)
+def names() -> dict:
+    """{"exact": canon names, "by_fold": folded -> [names], "folded": [folded names], "list": [names]}:
+    the units' names without their type word ("Tân Hòa", "Hồ Chí Minh"), with it too."""
+    raw = [
+        ln.strip() for ln in LEXICON.read_text(encoding="utf-8").splitlines() if ln.strip() and ln[0] != "#"
+    ]
+    out: set[str] = set()
+    for n in raw:
+        out.add(n)
+        f = _fold(n)
+        for p in UNIT_PREFIXES:
+            if f.startswith(p + " "):
+                out.add(n[len(p) + 1 :].strip())
+                break
+    lst = sorted(out)
+    by_fold: dict[str, list[str]] = {}
+    for n in lst:
+        by_fold.setdefault(_fold(n), []).append(n)
+    return {"exact": {canon(n) for n in lst}, "by_fold": by_fold, "folded": list(by_fold), "list": lst}
+
+
+def split_prefix(part: str) -> tuple[str, str]:
+    """("Xã", "Tân Hòa") from "Xã Tân Hòa"; ("TP.", "Hồ Chí Minh") from "TP. Hồ Chí Minh"."""
+    m = re.match(r"^((?:TP|Tp|tp|TX|TT|[PXHQT])\.)\s*(.*)$", part)
+    if m:
+        return m.group(1), m.group(2)
+    f = _fold(part)
+    for p, spelled in PREFIXES.items():
+        if f == p or f.startswith(p + " "):
+            n = len(p.split())
+            words = part.split()
+            return spelled, " ".join(words[n:])
+    return "", part
+
+
+def fix_name(name: str) -> tuple[str, bool]:
+    """A unit's name: (corrected, known)."""
+    if not name or re.search(r"\d", name):
+        return name, bool(name)
+    lx = names()
+    if canon(name) in lx["exact"]:
+        return name, True
+    f = _fold(name)
+    same = lx["by_fold"].get(f)
+    if same:  # only the marks differ: the commonest OCR slip
+        from difflib import SequenceMatcher
+
+        return max(same, key=lambda v: SequenceMatcher(None, name, v).ratio()), True
+    if len(f) < 5:
+        return name, False
+    hits = process.extract(f, lx["folded"], scorer=fuzz.ratio, limit=2, score_cutoff=86)
+    if hits and (len(hits) == 1 or hits[0][1] - hits[1][1] >= 4):
+        best = lx["by_fold"][hits[0][0]]
+        if len(best[0].split()) == len(name.split()):
+            return best[0], True
+    return name, False
+
+
+def fix_place(text: str) -> tuple[str, float]:
+    """An address as printed, each comma-separated unit checked against the real units: (text,
+    share of the parts that are known units or house numbers)."""
+    text = unicodedata.normalize("NFC", text)
+    text = re.sub(r"\s+", " ", text).strip(" .,:;-_|'\"")
+    parts = [p.strip(" .:;_|'\"") if not re.search(r"\b[A-Za-z]{1,2}\.$", p.strip()) else p.strip()
+             for p in re.split(r",", text)]  # fmt: skip
+    parts = [p for p in parts if re.search(r"[0-9A-Za-zÀ-ỹĐđ]", p)]
+    out, hits = [], 0
+    for i, p in enumerate(parts):
+        p = " ".join(w for w in p.split() if re.search(r"[0-9A-Za-zÀ-ỹĐđ]", w))
+        if len(p) == 1 and not p.isdigit():
+            continue  # a speck read as a letter
+        m = re.match(r"^(S[ốoó0]\s*)?(\d+[A-Za-z]?(?:/\d+)*)\s+(.*)$", p)
+        if m and m.group(1):  # house number + street
+            out.append(f"Số {m.group(2)} {m.group(3)}")
+            hits += 1
+            continue
+        if any(_fold(p).startswith(w + " ") for w in LOCAL) or re.match(r"^\d", p):
+            out.append(p)
+            hits += 1
+            continue
+        pre, name = split_prefix(p)
+        ws = name.split()
+        if len(ws) > 1 and not name.replace(" ", "").isdigit():  # "Tiên 1 Du": a speck
+            name = " ".join(w for w in ws if len(w) > 1)
+        fixed, known = fix_name(name)
+        hits += known
+        out.append(f"{pre} {fixed}".strip())
+    return ", ".join(out), (hits / len(out) if out else 0.0)
