@@ -116,6 +116,8 @@ def fix_place(text: str) -> tuple[str, float]:
     share of the parts that are known units or house numbers)."""
     text = unicodedata.normalize("NFC", text)
     text = re.sub(r"\s+", " ", text).strip(" .,:;-_|'\"")
+    # an abbreviation's full stop read as a comma ("H, Cam Lâm"): the letter belongs to the next unit
+    text = re.sub(r"(^|,\s*)(TP|Tp|TX|TT|[PXHQT])\s*[,;:]\s*", r"\1\2. ", text)
     parts = [p.strip(" .:;_|'\"") if not re.search(r"\b[A-Za-z]{1,2}\.$", p.strip()) else p.strip()
              for p in re.split(r",", text)]  # fmt: skip
     parts = [p for p in parts if re.search(r"[0-9A-Za-zÀ-ỹĐđ]", p)]
@@ -138,6 +140,14 @@ def fix_place(text: str) -> tuple[str, float]:
         if len(ws) > 1 and not name.replace(" ", "").isdigit():  # "Tiên 1 Du": a speck
             name = " ".join(w for w in ws if len(w) > 1)
         fixed, known = fix_name(name)
+        if not known and i == len(parts) - 1:  # the last unit with a stray word read after it
+            for cut in (1, 2):
+                ws = name.split()
+                if len(ws) > cut + 1:
+                    f2, k2 = fix_name(" ".join(ws[:-cut]))
+                    if k2:
+                        fixed, known = f2, True
+                        break
         hits += known
         out.append(f"{pre} {fixed}".strip())
     return ", ".join(out), (hits / len(out) if out else 0.0)

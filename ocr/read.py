@@ -12,7 +12,7 @@ import numpy as np
 
 from . import card as cardmod
 from . import kind as sides
-from . import labels, mrz, tess
+from . import labels, mrz, orphans, tess
 from .layout import (
     CARD_H,
     CARD_W,
@@ -230,6 +230,7 @@ def read_card(rgb: np.ndarray, quad, problems: list[str]) -> tuple[dict, dict]:
     mrz_fut = pool().submit(read_mrz, gray, rows) if kind in ("cccd_back", "cancuoc_back") else None
     vals = labels.values(rows, hits)
     wanted = sides.carries(kind)
+    by_shape = orphans.fill(rows, vals, kind, wanted)
     futs = {f: pool().submit(_value, gray, kind, f, v) for f, v in vals.items() if f in wanted}
     # a field whose label was not found: the fixed position of the one known layout, trusted less
     fall = {f: pool().submit(_field_ocr, gray, kind, f) for f in set(FIELDS[kind]) - set(futs)}
@@ -242,6 +243,8 @@ def read_card(rgb: np.ndarray, quad, problems: list[str]) -> tuple[dict, dict]:
     merge(doc, kind, qr_text, mrz_res, ocr_raw)
     if fall:
         doc["checks"]["fixed_position"] = sorted(fall)
+    if by_shape:
+        doc["checks"]["found_by_shape"] = sorted(by_shape)
     t1 = time.perf_counter()
     return doc, {
         "classify": round((t_cls - t0) * 1000, 1),

@@ -32,7 +32,13 @@ def lexicon() -> dict[str, set[str]]:
     places = set(_words("provinces.txt")) | set(idnum.PROVINCES.values())
     syll = {w for ln in _words("place_syllables.txt") for w in ln.split()}
     syll |= {w.title() for w in surnames | given} | {w for p in places for w in p.split()}
+    # every syllable of the names of the administrative units and of the name lists: a word that
+    # is one of them is a real Vietnamese syllable and is kept as read (never "corrected" into the
+    # nearest entry of a short list)
+    valid = {address.canon(w).upper() for n in address.names()["list"] for w in n.split()}
+    valid |= {address.canon(w) for w in surnames | given}
     return {
+        "valid": valid,
         "surname": surnames,
         "middle": given,
         "given": given,
@@ -84,11 +90,16 @@ def fix_name(text: str) -> tuple[str, float]:
     lx = lexicon()
     words: list[str] = []
     for w in raw:
-        parts = None if w in lx["name"] or len(w) < 6 else _split_glued(w, lx["name"])
+        keep = w in lx["name"] or len(w) < 6 or address.canon(w) in lx["valid"]
+        parts = None if keep else _split_glued(w, lx["name"])
         words += parts or [w]
     out, hits = [], 0
     for i, w in enumerate(words):
         key = "surname" if i == 0 else "given" if i == len(words) - 1 else "middle"
+        if w not in lx["name"] and len(w) > 1 and address.canon(w) in lx["valid"]:
+            out.append(w)
+            hits += 1
+            continue
         b = _best_cached(w, key, 0.8) or _best_cached(w, "name", 0.85)
         if b is None and len(w) <= 1:
             continue  # specks read as a letter
@@ -101,13 +112,26 @@ fix_place = address.fix_place  # kept here for the callers of values
 
 
 def parse_date(text: str) -> str | None:
+    """dd/mm/yyyy (or dd-mm-yyyy, dd.mm.yyyy, the digits run together) -> ISO; a year outside
+    1900-2100 is a misread, not a date."""
+
+    def ok(d: str, m: str, y: str) -> str | None:
+        try:
+            v = dt.date(int(y), int(m), int(d))
+        except ValueError:
+            return None
+        return v.isoformat() if 1900 <= v.year <= 2100 else None
+
+    for m in re.finditer(r"(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4})", text):
+        v = ok(*m.groups())
+        if v:
+            return v
     d = re.sub(r"\D", "", text)
     if len(d) >= 8:
-        for cand in (d[:8], d[-8:]):
-            try:
-                return dt.date(int(cand[4:8]), int(cand[2:4]), int(cand[0:2])).isoformat()
-            except ValueError:
-                continue
+        for i in [0, len(d) - 8] + list(range(1, len(d) - 8)):
+            v = ok(d[i : i + 2], d[i + 2 : i + 4], d[i + 4 : i + 8])
+            if v:
+                return v
     return None
 
 

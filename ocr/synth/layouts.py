@@ -305,8 +305,9 @@ def render_flow(ident: dict, kind: str, rng: random.Random, scale: float, parts)
         title = "CHỨNG MINH NHÂN DÂN" if twelve else "GIẤY CHỨNG MINH NHÂN DÂN"
         end = _header(fl, 640 + dx, 34 + dy, title, None, 28, rng.choice([(30, 40, 120), red]))
         typed = TYPED[rng.choice(sorted(TYPED))] if rng.random() < 0.5 else None
-        w = Writer(fl, col + 15, end + 10, 985, lsize + 1, vsize, rng)
+        w = Writer(fl, col + 15, end + 10, 985, lsize + 2, vsize + 1, rng)
         w.style = "spaced"
+        w.lh = rng.uniform(44, 54)  # the old card's fields spread down the whole card
         leader = rng.random() < 0.6 and not twelve
         if twelve:
             w.field("Số", None, ident["id_number"], "same", size=vsize + 8, bold=True, fill=red)
