@@ -74,6 +74,12 @@ def names() -> dict:
     return {"exact": {canon(n) for n in lst}, "by_fold": by_fold, "folded": list(by_fold), "list": lst}
 
 
+@lru_cache(maxsize=1)
+def syllables() -> set[str]:
+    """Every syllable of the units' names, lower case (tone placement made canonical)."""
+    return {canon(w).lower() for n in names()["list"] for w in n.split()}
+
+
 def split_prefix(part: str) -> tuple[str, str]:
     """("Xã", "Tân Hòa") from "Xã Tân Hòa"; ("TP.", "Hồ Chí Minh") from "TP. Hồ Chí Minh"."""
     m = re.match(r"^((?:TP|Tp|tp|TX|TT|[PXHQT])\.)\s*(.*)$", part)
@@ -101,8 +107,8 @@ def fix_name(name: str) -> tuple[str, bool]:
         from difflib import SequenceMatcher
 
         return max(same, key=lambda v: SequenceMatcher(None, name, v).ratio()), True
-    if len(f) < 5:
-        return name, False
+    if len(f) < 5 or all(canon(w).lower() in syllables() for w in name.split()):
+        return name, False  # real syllables (a name missing from the list, or half of one): kept
     hits = process.extract(f, lx["folded"], scorer=fuzz.ratio, limit=2, score_cutoff=86)
     if hits and (len(hits) == 1 or hits[0][1] - hits[1][1] >= 4):
         best = lx["by_fold"][hits[0][0]]
@@ -124,6 +130,9 @@ def fix_place(text: str) -> tuple[str, float]:
     out, hits = [], 0
     for i, p in enumerate(parts):
         p = " ".join(w for w in p.split() if re.search(r"[0-9A-Za-zÀ-ỹĐđ]", w))
+        ws = p.split()
+        if len(ws) > 2 and len(ws[0]) == 1 and any(_fold(" ".join(ws[1:])).startswith(u + " ") for u in UNIT_PREFIXES):
+            p = " ".join(ws[1:])  # a speck before the unit's type word
         if len(p) == 1 and not p.isdigit():
             continue  # a speck read as a letter
         m = re.match(r"^(S[ốoó0]\s*)?(\d+[A-Za-z]?(?:/\d+)*)\s+(.*)$", p)

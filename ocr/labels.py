@@ -72,6 +72,28 @@ def find_blobs(gray: np.ndarray) -> list[tuple[int, int, int, int]]:
         if h < H * 0.012 or h > H * 0.12 or w < max(12, 0.8 * h):
             continue
         out.append((int(x), int(y), int(x + w), int(y + h)))
+    return _split_stacked(ink, out)
+
+
+def _split_stacked(ink: np.ndarray, boxes: list[tuple[int, int, int, int]]) -> list[tuple[int, int, int, int]]:
+    """A box twice as tall as a line of print holds two lines set close together (a label with
+    its English half under it): cut it at the emptiest row near its middle."""
+    if len(boxes) < 3:
+        return boxes
+    med = float(np.median([b[3] - b[1] for b in boxes]))
+    out = []
+    for x0, y0, x1, y1 in boxes:
+        h = y1 - y0
+        if h < 1.45 * med:
+            out.append((x0, y0, x1, y1))
+            continue
+        prof = ink[y0:y1, x0:x1].sum(1).astype(np.float32)
+        lo, hi = int(0.3 * h), int(0.7 * h)
+        cut = lo + int(np.argmin(prof[lo:hi]))
+        if prof[cut] > 0.1 * float(prof.max()):
+            out.append((x0, y0, x1, y1))  # no gap: one tall line (big print)
+            continue
+        out += [(x0, y0, x1, y0 + cut), (x0, y0 + cut, x1, y1)]
     return out
 
 
@@ -277,7 +299,8 @@ def values(rows: list[list[dict]], hits: list[dict]) -> dict[str, dict]:
             if not below:
                 break
             t = min(below, key=lambda w: w["y0"])
-            if t["y0"] - last_y > (1.0 if parts else 2.2) * lh:
+            # an address goes on over a second line; an old card spaces its lines widely
+            if t["y0"] - last_y > ((1.8 if f in ADDRESS else 1.0) if parts else 2.2) * lh:
                 break
             line = [w for w in words if abs(_cy(w) - _cy(t)) < 0.45 * (t["y1"] - t["y0"])]
             start = min(w["x0"] for w in line if lx0 - 3 * lh <= w["x0"] <= lx0 + 12 * lh)

@@ -12,7 +12,7 @@ import numpy as np
 
 from . import card as cardmod
 from . import kind as sides
-from . import labels, mrz, orphans, tess
+from . import labels, leaders, mrz, orphans, tess
 from .layout import (
     CARD_H,
     CARD_W,
@@ -220,6 +220,7 @@ def read_card(rgb: np.ndarray, quad, problems: list[str]) -> tuple[dict, dict]:
         cardmod.warp(rgb, np.asarray(quad, np.float32), (int(CARD_W * S), int(CARD_H * S))),
         cv2.COLOR_RGB2GRAY,
     )
+    gray = leaders.erase(gray, 0.045 * gray.shape[0])  # an old CMND's dotted lines
     kind, rot, qr_text, rows, hits, kchecks = classify(gray)
     if rot:
         gray = np.ascontiguousarray(gray[::-1, ::-1])
