@@ -123,8 +123,9 @@ def fix_place(text: str) -> tuple[str, float]:
     text = unicodedata.normalize("NFC", text)
     text = re.sub(r"\s+", " ", text).strip(" .,:;-_|'\"")
     # an abbreviation's full stop read as a comma ("H, Cam Lâm"): the letter belongs to the next unit
-    text = re.sub(r"(^|,\s*)(TP|Tp|TX|TT|[PXHQT])\s*[,;:]\s*", r"\1\2. ", text)
-    parts = [p.strip(" .:;_|'\"") if not re.search(r"\b[A-Za-z]{1,2}\.$", p.strip()) else p.strip()
+    text = re.sub(r"[„“”*\"]", "", text)
+    text = re.sub(r"(^|,\s*)(TP|Tp|TX|TT|[PXHQT])\.?\s*[,;:]\s*", r"\1\2. ", text)
+    parts = [p.strip(" .:;_|'\"„“”*") if not re.search(r"\b[A-Za-z]{1,2}\.$", p.strip()) else p.strip()
              for p in re.split(r",", text)]  # fmt: skip
     parts = [p for p in parts if re.search(r"[0-9A-Za-zÀ-ỹĐđ]", p)]
     out, hits = [], 0

@@ -218,6 +218,8 @@ def _cy(w: dict) -> float:
 
 def _fits(f: str, text: str) -> bool:
     """A number or a date needs its digits (or "Không thời hạn" for an expiry)."""
+    if f in ("sex", "nationality") and len(text.split()) > 3:
+        return False  # one or two words (the line under it is another field)
     need = 8 if f == "id_number" else 6 if f in DATES else 0
     return len(re.sub(r"\D", "", text)) >= need or (f == "date_of_expiry" and "khong" in fold(text))
 
@@ -241,8 +243,8 @@ def _chain(cands: list[dict], y0: float, y1: float, x_from: float, lh: float, la
         if w["x0"] - (max(v["x1"] for v in out) if out else x_from) > (3.0 if out else 6.0) * lh:
             break
         out.append(w)
-        if w["y1"] - w["y0"] <= 1.4 * lh:  # a box spanning two lines must not move the band
-            y0, y1 = w["y0"], w["y1"]
+        if 0.5 * lh <= w["y1"] - w["y0"] <= 1.4 * lh:  # neither a mark nor a box over two lines
+            y0, y1 = w["y0"], w["y1"]  # moves the band
     return out
 
 

@@ -80,6 +80,9 @@ def merge(doc: dict, kind: str, qr_text: str | None, mrz_res: dict | None, ocr_r
         else:
             v, lx = fix_place(text)
             add(f, v, "ocr", conf * (0.6 + 0.4 * lx))
+    if kind in ("cccd_front", "cancuoc_front") and "nationality" not in cand:
+        # the label was there but its value unread: these cards are issued to citizens only
+        add("nationality", NATIONALITY, "ocr", 0.5)
     # MRZ name (no diacritics) agrees with the OCR'd name?
     if mrz_res is not None and mrz_res["fields"].get("name_ascii"):
         na = mrz_res["fields"]["name_ascii"]
