@@ -282,6 +282,8 @@ def values(rows: list[list[dict]], hits: list[dict]) -> dict[str, dict]:
         ly0, ly1 = min(w["y0"] for w in lab), max(w["y1"] for w in lab)
         same = _chain([w for w in words if w["x0"] >= lx1 - 2], ly0, ly1, lx1 - 1, lh, label_words)
         same = [w for w in same if re.search(r"[0-9A-Za-zÀ-ỹ]", w["text"])]
+        if f in ("sex", "nationality"):  # the value ends the run (an unread English half before it)
+            same = same[-(2 if f == "nationality" else 1) :]
         st = " ".join(w["text"] for w in same)
         if not _fits(f, st):
             same = []

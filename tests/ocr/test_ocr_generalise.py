@@ -126,3 +126,21 @@ def test_dates_need_a_plausible_year():
     assert parse_date("17/10/7120") is None
     assert parse_date("11-10-1971") == "1971-10-11"
     assert parse_date("1707202 1") == "2021-07-17"
+
+
+def test_a_field_is_confirmed_only_from_the_qr_the_mrz_or_ocr_agreeing_with_them():
+    from ocr.merge import merge
+
+    doc = {"type": "cccd_front", "fields": {}, "sources": {}, "confidence": {}, "checks": {}}
+    qr = "001093047064||Ưng Hoàng Hiệp|05011993|Nam|Số 12 Lê Lợi, Phường Bến Thành, TP. Hồ Chí Minh|01022022"
+    ocr_raw = {
+        "full_name": ("ƯNG HOÀNG HIỆP", 0.95),  # agrees with the QR
+        "place_of_origin": ("Xã Tân Hòa, Tỉnh Tiền Giang", 0.97),  # OCR alone
+        "date_of_expiry": ("05/01/2033", 0.96),  # OCR alone
+    }
+    merge(doc, "cccd_front", qr, None, ocr_raw)
+    confirmed = doc["checks"]["confirmed"]
+    assert {"id_number", "full_name", "date_of_birth"} <= set(confirmed)
+    for f in ("place_of_origin", "date_of_expiry", "nationality"):  # nationality: unread, inferred
+        assert f not in confirmed and doc["confidence"][f] <= 0.85, f
+    assert doc["fields"]["nationality"] == "Việt Nam" and doc["sources"]["nationality"] == "ocr"
