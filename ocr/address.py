@@ -117,6 +117,20 @@ def fix_name(name: str) -> tuple[str, bool]:
     return name, False
 
 
+def _stray_stops(text: str) -> str:
+    """Dots left by a leader line ("Phường.Thanh", "Tỉnh .Hà.. Tĩnh"): only an abbreviation keeps
+    its full stop (one capital, TP, TX, TT)."""
+
+    def keep(m: re.Match) -> str:
+        word = m.group(1)
+        return m.group(0) if word in ("TP", "Tp", "TX", "TT") or re.fullmatch(r"[A-ZĐ]", word) else word + " "
+
+    text = re.sub(r"\.{2,}", " ", text)
+    text = re.sub(r"(?<!\w)\.(?=\w)", " ", text)  # a stop before a word
+    text = re.sub(r"(\w+)\.", keep, text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
 def fix_place(text: str) -> tuple[str, float]:
     """An address as printed, each comma-separated unit checked against the real units: (text,
     share of the parts that are known units or house numbers)."""
@@ -124,6 +138,7 @@ def fix_place(text: str) -> tuple[str, float]:
     text = re.sub(r"\s+", " ", text).strip(" .,:;-_|'\"")
     # an abbreviation's full stop read as a comma ("H, Cam Lâm"): the letter belongs to the next unit
     text = re.sub(r"[„“”*\"]", "", text)
+    text = _stray_stops(text)
     text = re.sub(r"(^|,\s*)(TP|Tp|TX|TT|[PXHQT])\.?\s*[,;:]\s*", r"\1\2. ", text)
     parts = [p.strip(" .:;_|'\"„“”*") if not re.search(r"\b[A-Za-z]{1,2}\.$", p.strip()) else p.strip()
              for p in re.split(r",", text)]  # fmt: skip
