@@ -31,7 +31,23 @@ PREFIXES = {
     "xa": "Xã",
 }
 # below a commune (villages, hamlets, streets): kept exactly as read, never matched to a unit
-LOCAL = ("khu pho", "thon", "ap", "xom", "to", "ban", "khom", "doi", "khu", "duong", "ngo", "ngach", "hem", "kiet", "so")
+LOCAL = (
+    "khu pho",
+    "thon",
+    "ap",
+    "xom",
+    "to",
+    "ban",
+    "khom",
+    "doi",
+    "khu",
+    "duong",
+    "ngo",
+    "ngach",
+    "hem",
+    "kiet",
+    "so",
+)
 UNIT_PREFIXES = ("thanh pho", "thi tran", "thi xa", "dac khu", "tinh", "quan", "huyen", "phuong", "xa")
 # old tone placement (hoà, thuỷ) and new (hòa, thủy) are both correct spellings
 _TONE = {
@@ -147,7 +163,11 @@ def fix_place(text: str) -> tuple[str, float]:
     for i, p in enumerate(parts):
         p = " ".join(w for w in p.split() if re.search(r"[0-9A-Za-zÀ-ỹĐđ]", w))
         ws = p.split()
-        if len(ws) > 2 and len(ws[0]) == 1 and any(_fold(" ".join(ws[1:])).startswith(u + " ") for u in UNIT_PREFIXES):
+        if (
+            len(ws) > 2
+            and len(ws[0]) == 1
+            and any(_fold(" ".join(ws[1:])).startswith(u + " ") for u in UNIT_PREFIXES)
+        ):
             p = " ".join(ws[1:])  # a speck before the unit's type word
         if len(p) == 1 and not p.isdigit():
             continue  # a speck read as a letter

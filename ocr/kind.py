@@ -86,8 +86,8 @@ def decide(rows: list[list[dict]], qr: bool) -> tuple[str, float, dict]:
     """(type or "other", its score, checks) from the card's text lines and whether a QR was read."""
     sc, seen = scores(rows, qr)
     ranked = sorted(sc.items(), key=lambda kv: -kv[1])
-    (best, top), (second, nxt) = ranked[0], ranked[1]
-    checks = {"type_by": seen, "type_scores": {k: v for k, v in ranked if v > 0}}
+    (best, top), (_, nxt) = ranked[0], ranked[1]
+    checks = {"type_by": seen, "type_scores": {k: v for k, v in ranked if v > 0}, "type_margin": top - nxt}
     if top < MIN_SCORE:
         return "other", top, checks
     return best, top, checks

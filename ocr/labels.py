@@ -75,7 +75,9 @@ def find_blobs(gray: np.ndarray) -> list[tuple[int, int, int, int]]:
     return _split_stacked(ink, out)
 
 
-def _split_stacked(ink: np.ndarray, boxes: list[tuple[int, int, int, int]]) -> list[tuple[int, int, int, int]]:
+def _split_stacked(
+    ink: np.ndarray, boxes: list[tuple[int, int, int, int]]
+) -> list[tuple[int, int, int, int]]:
     """A box twice as tall as a line of print holds two lines set close together (a label with
     its English half under it): cut it at the emptiest row near its middle."""
     if len(boxes) < 3:

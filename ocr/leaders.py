@@ -10,6 +10,11 @@ import numpy as np
 MIN_DOTS = 8
 
 
+def _on_beat(d: float, step: float) -> bool:
+    """One, two or three steps of the run apart (a dot may be lost)."""
+    return any(abs(d - n * step) <= 0.3 * step for n in (1, 2, 3))
+
+
 def leader_mask(ink: np.ndarray, max_dot: int) -> np.ndarray:
     """Mask (uint8 0/1) of the components of `ink` (0/1) that are leader dots."""
     n, lab, st, cen = cv2.connectedComponentsWithStats(ink.astype(np.uint8), connectivity=8)
@@ -38,12 +43,9 @@ def leader_mask(ink: np.ndarray, max_dot: int) -> np.ndarray:
         # only the dots at the run's spacing from a neighbour (a tone dot under a letter is not)
         order = sorted(g, key=lambda i: cen[i, 0])
         x = [cen[i, 0] for i in order]
-        def on_beat(d: float) -> bool:  # one, two or three steps of the run (a dot may be lost)
-            return any(abs(d - n * med) <= 0.3 * med for n in (1, 2, 3))
-
         for k, i in enumerate(order):
-            left = k > 0 and on_beat(x[k] - x[k - 1])
-            right = k + 1 < len(order) and on_beat(x[k + 1] - x[k])
+            left = k > 0 and _on_beat(x[k] - x[k - 1], med)
+            right = k + 1 < len(order) and _on_beat(x[k + 1] - x[k], med)
             if left or right:
                 keep[i] = 1
     if not keep.any():

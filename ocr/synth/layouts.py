@@ -73,7 +73,9 @@ class Flow:
         step = 7
         for x in range(int(x0), int(x1), step):
             r = 0.9 * self.s
-            self.d.ellipse([x * self.s - r, (y + 2) * self.s - r, x * self.s + r, (y + 2) * self.s + r], fill=fill)
+            self.d.ellipse(
+                [x * self.s - r, (y + 2) * self.s - r, x * self.s + r, (y + 2) * self.s + r], fill=fill
+            )
 
 
 def wrap(fl: Flow, text: str, size: float, bold: bool, first: float, rest: float, fam=None) -> list[str]:
@@ -113,7 +115,9 @@ class Writer:
         self.val = rng.choice([(10, 10, 10), (20, 20, 25), (15, 15, 40)])
         self.vbold = rng.random() < 0.5
 
-    def field(self, vn, en, value, mode="same", lines=1, size=None, bold=None, fill=None, leader=False, fam=None):
+    def field(
+        self, vn, en, value, mode="same", lines=1, size=None, bold=None, fill=None, leader=False, fam=None
+    ):
         fl, rng = self.fl, self.rng
         size = size or self.vsize
         bold = self.vbold if bold is None else bold
@@ -216,7 +220,11 @@ def restyle_address(addr: str, rng: random.Random, style: str) -> str:
         p = f"{'TP.' if city else 'T.'} {province}"
         out = [c, d, p]
     else:
-        c = first if street else f"{rng.choice(['Xã', 'Phường', 'Thị trấn'] if not city else ['Phường', 'Xã'])} {first}"
+        c = (
+            first
+            if street
+            else f"{rng.choice(['Xã', 'Phường', 'Thị trấn'] if not city else ['Phường', 'Xã'])} {first}"
+        )
         d = f"{rng.choice(['Quận', 'Huyện']) if city else rng.choice(['Huyện', 'Huyện', 'Thị xã'])} {district}"
         p = f"{rng.choice(['Thành phố', 'TP.']) if city else 'Tỉnh'} {province}"
         out = [c, p] if style == "2025" else [c, d, p]
@@ -250,7 +258,9 @@ def render_flow(ident: dict, kind: str, rng: random.Random, scale: float, parts)
     guilloche(fl, rng, bg)
     astyle = rng.choice(["bare", "full", "full", "abbr", "2025"])
     for f in ("place_of_origin", "place_of_residence"):
-        ident[f] = restyle_address(ident[f], rng, astyle if kind != "cmnd_front" or astyle != "2025" else "abbr")
+        ident[f] = restyle_address(
+            ident[f], rng, astyle if kind != "cmnd_front" or astyle != "2025" else "abbr"
+        )
     dx, dy = rng.uniform(-12, 12), rng.uniform(-8, 8)
     col = 255 + rng.uniform(-15, 25) + dx
     top = 150 + rng.uniform(-10, 15) + dy
@@ -282,12 +292,16 @@ def render_flow(ident: dict, kind: str, rng: random.Random, scale: float, parts)
             w.field("Số", "No.", ident["id_number"], "same", size=vsize + 7, bold=True)
             w.field("Họ và tên", "Full name", ident["full_name"], "next", bold=True)
             w.field("Ngày sinh", "Date of birth", _fmt(ident["date_of_birth"]))
-        w.pair(("Giới tính", "Sex", ident["sex"]), ("Quốc tịch", "Nationality", ident["nationality"]), 560 + dx)
+        w.pair(
+            ("Giới tính", "Sex", ident["sex"]), ("Quốc tịch", "Nationality", ident["nationality"]), 560 + dx
+        )
         if new:
             w.field("Nơi đăng ký khai sinh", "Place of birth", ident["place_of_origin"],
                     rng.choice(["same", "next"]), lines=2)  # fmt: skip
         else:
-            w.field("Quê quán", "Place of origin", ident["place_of_origin"], rng.choice(["same", "next"]), lines=2)
+            w.field(
+                "Quê quán", "Place of origin", ident["place_of_origin"], rng.choice(["same", "next"]), lines=2
+            )
             w.field("Nơi thường trú", "Place of residence", ident["place_of_residence"], "same", lines=2)
         return fl.img
     if kind == "cmnd_front":
@@ -298,7 +312,10 @@ def render_flow(ident: dict, kind: str, rng: random.Random, scale: float, parts)
             year = int(ident["date_of_birth"][:4])
             code = rng.choice(sorted(idnum.PROVINCES))
             ident["id_number"] = (
-                code + idnum.century_sex_digit(year, ident["sex"]) + f"{year % 100:02d}" + f"{rng.randint(0, 999999):06d}"
+                code
+                + idnum.century_sex_digit(year, ident["sex"])
+                + f"{year % 100:02d}"
+                + f"{rng.randint(0, 999999):06d}"
             )
         parts._emblem(fl, 140 + dx, 105 + dy, rng.uniform(65, 82))
         parts._photo(fl, (45 + dx, 225 + dy, 235 + dx, 470 + dy), rng)
@@ -321,9 +338,23 @@ def render_flow(ident: dict, kind: str, rng: random.Random, scale: float, parts)
             fl.text(col + 130, end + 50, ident["id_number"], 34, True, fill=red, fam=typed)
             w.y = end + 50
             w.field("Họ tên", None, ident["full_name"], "same", bold=True, leader=leader, fam=typed)
-            w.field("Sinh ngày", None, _fmt(ident["date_of_birth"], rng.choice(["/", "-"])), leader=leader, fam=typed)
+            w.field(
+                "Sinh ngày",
+                None,
+                _fmt(ident["date_of_birth"], rng.choice(["/", "-"])),
+                leader=leader,
+                fam=typed,
+            )
             w.field("Nguyên quán", None, ident["place_of_origin"], "same", lines=2, leader=leader, fam=typed)
-            w.field("Nơi ĐKHK thường trú", None, ident["place_of_residence"], "same", lines=2, leader=leader, fam=typed)
+            w.field(
+                "Nơi ĐKHK thường trú",
+                None,
+                ident["place_of_residence"],
+                "same",
+                lines=2,
+                leader=leader,
+                fam=typed,
+            )
         return fl.img
     # backs: the MRZ at the bottom, in OCR-B-like monospace
     lines = mrzmod.build(
@@ -340,13 +371,22 @@ def render_flow(ident: dict, kind: str, rng: random.Random, scale: float, parts)
         fl.text(28 + dx, w.y + w.lh, rng.choice(["Sẹo chấm C:1cm trên trước mày phải", "Nốt ruồi C:2cm dưới sau mép trái"]),
                 lsize + 1, False)  # fmt: skip
         w.y += w.lh
-        w.field("Ngày, tháng, năm", "Date, month, year", _fmt(ident["date_of_issue"]), rng.choice(["same", "next"]))
+        w.field(
+            "Ngày, tháng, năm",
+            "Date, month, year",
+            _fmt(ident["date_of_issue"]),
+            rng.choice(["same", "next"]),
+        )
         fl.text(40 + dx, w.y + 40, "CỤC TRƯỞNG CỤC CẢNH SÁT", 16, True)
         fl.text(20 + dx, w.y + 62, "QUẢN LÝ HÀNH CHÍNH VỀ TRẬT TỰ XÃ HỘI", 16, True)
         for bx in (620, 810):
             fl.rect((bx, 170, bx + 165, 390), outline=(90, 90, 90), width=2)
             for k in range(12):
-                fl.ellipse((bx + 82 - 6 * k, 290 - 8 * k, bx + 82 + 6 * k, 290 + 6 * k), outline=(110, 110, 110), width=2)
+                fl.ellipse(
+                    (bx + 82 - 6 * k, 290 - 8 * k, bx + 82 + 6 * k, 290 + 6 * k),
+                    outline=(110, 110, 110),
+                    width=2,
+                )
         fl.text(650, 150, "Ngón trỏ trái", 14, False, (60, 60, 70))
         fl.text(840, 150, "Ngón trỏ phải", 14, False, (60, 60, 70))
         fl.rect((400, 250, 510, 330), fill=(212, 175, 80), outline=(150, 120, 50), width=3)
@@ -358,7 +398,9 @@ def render_flow(ident: dict, kind: str, rng: random.Random, scale: float, parts)
     parts._qr(fl, parts.qr_payload(ident, kind), qbox)
     x0, x1 = (28 + dx, 975 - q - 15) if right else (22 + q + 20, 985)
     w = Writer(fl, x0, 10 + dy, x1, lsize, vsize - 1, rng)
-    w.field("Nơi cư trú", "Place of residence", ident["place_of_residence"], rng.choice(["same", "next"]), lines=2)
+    w.field(
+        "Nơi cư trú", "Place of residence", ident["place_of_residence"], rng.choice(["same", "next"]), lines=2
+    )
     w.field("Ngày, tháng, năm cấp", "Date of issue", _fmt(ident["date_of_issue"]))
     w.field("Ngày, tháng, năm hết hạn", "Date of expiry", _fmt(ident["date_of_expiry"]))
     fl.text(560 + dx, 320, "BỘ CÔNG AN", 19, True, anchor="ms")

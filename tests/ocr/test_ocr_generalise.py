@@ -20,7 +20,9 @@ def _line(y: int, *phrases: tuple[int, str]) -> list[dict]:
     out = []
     for x, text in phrases:
         for w in text.split():
-            out.append({"text": w, "conf": 0.95, "x0": x, "x1": x + 14 * len(w), "y0": y, "y1": y + H, "h": H})
+            out.append(
+                {"text": w, "conf": 0.95, "x0": x, "x1": x + 14 * len(w), "y0": y, "y1": y + H, "h": H}
+            )
             x += 14 * len(w) + 12
     return out
 
@@ -96,7 +98,9 @@ def test_values_found_by_shape_when_their_label_is_unread():
 def test_the_units_lexicon_is_the_real_list():
     names = address.names()["list"]
     assert len(names) > 9000
-    assert {"Phường Xóm Chiếu", "Thành phố Hồ Chí Minh", "Huyện Hoài Đức", "Xóm Chiếu", "Hoài Đức"} <= set(names)
+    assert {"Phường Xóm Chiếu", "Thành phố Hồ Chí Minh", "Huyện Hoài Đức", "Xóm Chiếu", "Hoài Đức"} <= set(
+        names
+    )
 
 
 @pytest.mark.parametrize(
