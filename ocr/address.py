@@ -73,7 +73,10 @@ def names() -> dict:
     """{"exact": canon names, "by_fold": folded -> [names], "folded": [folded names], "list": [names]}:
     the units' names without their type word ("Tân Hòa", "Hồ Chí Minh"), with it too."""
     raw = [
-        ln.strip() for ln in LEXICON.read_text(encoding="utf-8").splitlines() if ln.strip() and ln[0] != "#"
+        ln.strip()
+        for f in (LEXICON, LEXICON.with_name("provinces.txt"))  # provinces.txt: the 63 as written
+        for ln in f.read_text(encoding="utf-8").splitlines()
+        if ln.strip() and ln[0] != "#"
     ]
     out: set[str] = set()
     for n in raw:
@@ -101,6 +104,9 @@ def split_prefix(part: str) -> tuple[str, str]:
     m = re.match(r"^((?:TP|Tp|tp|TX|TT|[PXHQT])\.)\s*(.*)$", part)
     if m:
         return m.group(1), m.group(2)
+    m = re.match(r"^(TP|Tp|TX|TT|[PXHQT])\s+([A-ZÀ-ỸĐ].*)$", part)  # its stop lost
+    if m:
+        return m.group(1) + ".", m.group(2)
     f = _fold(part)
     for p, spelled in PREFIXES.items():
         if f == p or f.startswith(p + " "):
@@ -147,6 +153,27 @@ def _stray_stops(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
+def _known(words: list[str]) -> bool:
+    pre, name = split_prefix(" ".join(words))
+    return bool(name) and canon(name) in names()["exact"]
+
+
+def segment(part: str) -> list[str] | None:
+    """A run of units whose commas were not read ("Phú Mỹ Hải Châu Đà Nẵng"): cut into known unit
+    names (fewest pieces), or None when the words are not all covered."""
+    ws = part.split()
+    if len(ws) < 4 or len(ws) > 16:
+        return None
+    best: list[list[str] | None] = [[]] + [None] * len(ws)
+    for i in range(1, len(ws) + 1):
+        for j in range(max(0, i - 6), i):
+            prev = best[j]
+            if prev is not None and _known(ws[j:i]) and (best[i] is None or len(prev) + 1 < len(best[i])):
+                best[i] = prev + [" ".join(ws[j:i])]
+    out = best[len(ws)]
+    return out if out and len(out) >= 2 else None
+
+
 def fix_place(text: str) -> tuple[str, float]:
     """An address as printed, each comma-separated unit checked against the real units: (text,
     share of the parts that are known units or house numbers)."""
@@ -159,9 +186,14 @@ def fix_place(text: str) -> tuple[str, float]:
     parts = [p.strip(" .:;_|'\"„“”*") if not re.search(r"\b[A-Za-z]{1,2}\.$", p.strip()) else p.strip()
              for p in re.split(r",", text)]  # fmt: skip
     parts = [p for p in parts if re.search(r"[0-9A-Za-zÀ-ỹĐđ]", p)]
+    cut: list[str] = []
+    for p in parts:  # commas lost: the known units put them back
+        whole = _known(p.split()) or re.search(r"\d", p)
+        cut += (None if whole else segment(p)) or [p]
+    parts = cut
     out, hits = [], 0
     for i, p in enumerate(parts):
-        p = " ".join(w for w in p.split() if re.search(r"[0-9A-Za-zÀ-ỹĐđ]", w))
+        p = " ".join(w for w in p.split() if w == "-" or re.search(r"[0-9A-Za-zÀ-ỹĐđ]", w))
         ws = p.split()
         if (
             len(ws) > 2
@@ -183,7 +215,7 @@ def fix_place(text: str) -> tuple[str, float]:
         pre, name = split_prefix(p)
         ws = name.split()
         if len(ws) > 1 and not name.replace(" ", "").isdigit():  # "Tiên 1 Du": a speck
-            name = " ".join(w for w in ws if len(w) > 1)
+            name = " ".join(w for w in ws if len(w) > 1 or w == "-")
         fixed, known = fix_name(name)
         if not known and i == len(parts) - 1:  # the last unit with a stray word read after it
             for cut in (1, 2):

@@ -19,7 +19,8 @@ def leader_mask(ink: np.ndarray, max_dot: int) -> np.ndarray:
     """Mask (uint8 0/1) of the components of `ink` (0/1) that are leader dots."""
     n, lab, st, cen = cv2.connectedComponentsWithStats(ink.astype(np.uint8), connectivity=8)
     w, h, a = st[:, 2], st[:, 3], st[:, 4]
-    sel = (w <= max_dot) & (h <= max_dot) & (a >= 1) & (w <= 2.5 * h)
+    # round dots (a comma is taller than wide)
+    sel = (w <= max_dot) & (h <= max_dot) & (a >= 1) & (w >= 0.6 * h) & (w <= 1.7 * h)
     sel[0] = False
     small = np.flatnonzero(sel)
     if len(small) < MIN_DOTS:

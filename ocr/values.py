@@ -96,6 +96,12 @@ def fix_name(text: str) -> tuple[str, float]:
     out, hits = [], 0
     for i, w in enumerate(words):
         key = "surname" if i == 0 else "given" if i == len(words) - 1 else "middle"
+        if i == 0 and len(words) > 1 and w not in lx["surname"]:
+            same = [v for v in lx["surname"] if _fold(v) == _fold(w)]
+            if same:  # family names are a short closed list: a lost mark is put back
+                out.append(max(same, key=lambda v: difflib.SequenceMatcher(None, w, v).ratio()))
+                hits += 1
+                continue
         if w not in lx["name"] and len(w) > 1 and address.canon(w) in lx["valid"]:
             out.append(w)
             hits += 1

@@ -114,6 +114,10 @@ def test_the_units_lexicon_is_the_real_list():
         ("Thôn 3, Xã Phú Mỹ, Huyện Tân Phước, Tỉnh Tiền Giang BỊ", "Thôn 3, Xã Phú Mỹ, Huyện Tân Phước, Tỉnh Tiền Giang"),
         ("Số 12 Tô Hiến Thành, Phường 5, Quận 10", "Số 12 Tô Hiến Thành, Phường 5, Quận 10"),
         ("Xóm Đình Vàng Zzyx, Xã Qwertyuiop", "Xóm Đình Vàng Zzyx, Xã Qwertyuiop"),  # unknown: never spoiled
+        ("Phú Mỹ Hải Châu Đà Nẵng", "Phú Mỹ, Hải Châu, Đà Nẵng"),  # commas lost: the units put them back
+        ("Xã Long Hải, Tỉnh Bà Rịa - Vũng Tàu", "Xã Long Hải, Tỉnh Bà Rịa - Vũng Tàu"),
+        ("X Tân Hòa, H Châu Thành", "X. Tân Hòa, H. Châu Thành"),  # stops lost
+        ("Phường.Thanh Xuân, Tỉnh .Hà.. Tĩnh", "Phường Thanh Xuân, Tỉnh Hà Tĩnh"),  # a leader's dots
     ],
 )  # fmt: skip
 def test_addresses_against_the_real_units(read, want):
@@ -124,6 +128,7 @@ def test_names_keep_real_syllables_missing_from_the_short_lists():
     assert fix_name("TRẦN THỊ THƯỢNG")[0] == "TRẦN THỊ THƯỢNG"
     assert fix_name("NGUYỄN VĂN HOÀ")[0] == "NGUYỄN VĂN HOÀ"  # old tone placement, as printed
     assert fix_name("NGUYẺN VĂN AN")[0] == "NGUYỄN VĂN AN"  # not a syllable: corrected
+    assert fix_name("TA MỸ MAI")[0] == "TẠ MỸ MAI"  # family names: a closed list
 
 
 def test_dates_need_a_plausible_year():
