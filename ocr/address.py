@@ -49,6 +49,16 @@ LOCAL = (
     "so",
 )
 UNIT_PREFIXES = ("thanh pho", "thi tran", "thi xa", "dac khu", "tinh", "quan", "huyen", "phuong", "xa")
+# a village, hamlet or group with its number: the type word as it is spelled
+NUMBERED = {
+    "to": "Tổ",
+    "thon": "Thôn",
+    "ap": "Ấp",
+    "xom": "Xóm",
+    "khom": "Khóm",
+    "doi": "Đội",
+    "khu pho": "Khu phố",
+}
 # old tone placement (hoà, thuỷ) and new (hòa, thủy) are both correct spellings
 _TONE = {
     "oà": "òa", "oá": "óa", "oả": "ỏa", "oã": "õa", "oạ": "ọa",
@@ -208,6 +218,12 @@ def fix_place(text: str) -> tuple[str, float]:
             out.append(f"Số {m.group(2)} {m.group(3)}")
             hits += 1
             continue
+        m = re.match(r"^(\w+(?: \w+)?) (\d+[A-Za-z]?)$", p)
+        if m and _fold(m.group(1)).lower() in NUMBERED:  # "Tố 1" -> "Tổ 1"
+            p = f"{NUMBERED[_fold(m.group(1)).lower()]} {m.group(2)}"
+        m = re.match(r"^\d (\D.*)$", p)
+        if m and i > 0 and _known(m.group(1).split()):
+            p = m.group(1)  # a speck read as a digit before a unit (house numbers come first)
         if any(_fold(p).startswith(w + " ") for w in LOCAL) or re.match(r"^\d", p):
             out.append(p)
             hits += 1

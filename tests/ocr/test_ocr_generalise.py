@@ -117,6 +117,8 @@ def test_the_units_lexicon_is_the_real_list():
         ("Phú Mỹ Hải Châu Đà Nẵng", "Phú Mỹ, Hải Châu, Đà Nẵng"),  # commas lost: the units put them back
         ("Xã Long Hải, Tỉnh Bà Rịa - Vũng Tàu", "Xã Long Hải, Tỉnh Bà Rịa - Vũng Tàu"),
         ("X Tân Hòa, H Châu Thành", "X. Tân Hòa, H. Châu Thành"),  # stops lost
+        ("Tố 1, Xã Yên Sở", "Tổ 1, Xã Yên Sở"),  # a group's type word
+        ("Số 132 Lê Lợi, 1 Tuy Phước, Bình Định", "Số 132 Lê Lợi, Tuy Phước, Bình Định"),  # a speck
         ("Phường.Thanh Xuân, Tỉnh .Hà.. Tĩnh", "Phường Thanh Xuân, Tỉnh Hà Tĩnh"),  # a leader's dots
     ],
 )  # fmt: skip
