@@ -39,6 +39,8 @@ def lexicon() -> dict[str, set[str]]:
     valid |= {address.canon(w) for w in surnames | given}
     return {
         "valid": valid,
+        "name_folds": {_fold(w) for w in surnames | given},
+        "name_canon": {address.canon(w) for w in surnames | given},
         "surname": surnames,
         "middle": given,
         "given": given,
@@ -102,7 +104,16 @@ def fix_name(text: str) -> tuple[str, float]:
                 out.append(max(same, key=lambda v: difflib.SequenceMatcher(None, w, v).ratio()))
                 hits += 1
                 continue
-        if w not in lx["name"] and len(w) > 1 and address.canon(w) in lx["valid"]:
+        if address.canon(w) in lx["name_canon"]:  # a listed name, the old tone placement (HOÀ)
+            out.append(w)
+            hits += 1
+            continue
+        if (
+            w not in lx["name"]
+            and len(w) > 1
+            and address.canon(w) in lx["valid"]
+            and _fold(w) not in lx["name_folds"]  # a listed name with other marks is likelier
+        ):
             out.append(w)
             hits += 1
             continue
