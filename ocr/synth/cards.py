@@ -386,14 +386,7 @@ def _render_template(ident: dict, kind: str, rng: random.Random, scale: float = 
                 width=max(1, int(3 * scale)),
             )
             c.rect((380, 230, 500, 320), fill=(212, 175, 80), outline=(150, 120, 50), width=3)
-            for bx in (620, 810):
-                c.rect((bx, 170, bx + 170, 395), outline=(90, 90, 90), width=2)
-                for k in range(12):
-                    c.ellipse(
-                        (bx + 85 - 6 * k, 290 - 8 * k, bx + 85 + 6 * k, 290 + 6 * k),
-                        outline=(110, 110, 110),
-                        width=2,
-                    )
+            fingerprints(c, 170, 395)
             c.text(650, 140, "Ngón trỏ trái", 15, "", lab)
             c.text(840, 140, "Ngón trỏ phải", 15, "", lab)
         else:
@@ -414,6 +407,15 @@ def _render_template(ident: dict, kind: str, rng: random.Random, scale: float = 
                 width=max(1, int(3 * scale)),
             )
     return c.img
+
+
+def fingerprints(c, width: int, bottom: int) -> None:
+    """The two fingerprint boxes of the 2021 back (c: a _Canvas or a layouts.Flow)."""
+    for bx in (620, 810):
+        c.rect((bx, 170, bx + width, bottom), outline=(90, 90, 90), width=2)
+        for k in range(12):
+            mid = bx + width // 2
+            c.ellipse((mid - 6 * k, 290 - 8 * k, mid + 6 * k, 290 + 6 * k), outline=(110, 110, 110), width=2)
 
 
 def rounded_mask(size: tuple[int, int], radius_frac: float = 0.045) -> Image.Image:

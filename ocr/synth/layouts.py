@@ -379,14 +379,7 @@ def render_flow(ident: dict, kind: str, rng: random.Random, scale: float, parts)
         )
         fl.text(40 + dx, w.y + 40, "CỤC TRƯỞNG CỤC CẢNH SÁT", 16, True)
         fl.text(20 + dx, w.y + 62, "QUẢN LÝ HÀNH CHÍNH VỀ TRẬT TỰ XÃ HỘI", 16, True)
-        for bx in (620, 810):
-            fl.rect((bx, 170, bx + 165, 390), outline=(90, 90, 90), width=2)
-            for k in range(12):
-                fl.ellipse(
-                    (bx + 82 - 6 * k, 290 - 8 * k, bx + 82 + 6 * k, 290 + 6 * k),
-                    outline=(110, 110, 110),
-                    width=2,
-                )
+        parts.fingerprints(fl, 165, 390)
         fl.text(650, 150, "Ngón trỏ trái", 14, False, (60, 60, 70))
         fl.text(840, 150, "Ngón trỏ phải", 14, False, (60, 60, 70))
         fl.rect((400, 250, 510, 330), fill=(212, 175, 80), outline=(150, 120, 50), width=3)

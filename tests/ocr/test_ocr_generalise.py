@@ -8,23 +8,12 @@ import ast
 from pathlib import Path
 
 import pytest
+from test_ocr_labels import _line  # tests/ocr is on the path under pytest
 
 from ocr import address, kind, labels, orphans
 from ocr.values import fix_name, parse_date
 
 ROOT = Path(__file__).resolve().parents[2]
-H = 30
-
-
-def _line(y: int, *phrases: tuple[int, str]) -> list[dict]:
-    out = []
-    for x, text in phrases:
-        for w in text.split():
-            out.append(
-                {"text": w, "conf": 0.95, "x0": x, "x1": x + 14 * len(w), "y0": y, "y1": y + H, "h": H}
-            )
-            x += 14 * len(w) + 12
-    return out
 
 
 def _rows(*lines):
