@@ -125,6 +125,10 @@ def analyze(
                     timings["decode_read"] = round((time.perf_counter() - t_q) * 1000, 1)
                 doc, rt = reader.read_card(rgb, quad, q["problems"])
                 timings.update(rt)
+                if doc["type"] == "other" and not doc["checks"].get("type_scores"):
+                    # a card-shaped thing with nothing of a card on it: no title, label, QR nor MRZ
+                    q["problems"] = sorted(set(q["problems"]) | {"not_document"}, key=quality.PRIORITY.index)
+                    q["ok"], doc = False, None
             else:
                 from .paper import read_paper
 

@@ -72,6 +72,30 @@ def find_blobs(gray: np.ndarray) -> list[tuple[int, int, int, int]]:
         if h < H * 0.012 or h > H * 0.12 or w < max(12, 0.8 * h):
             continue
         out.append((int(x), int(y), int(x + w), int(y + h)))
+    return _split_stacked(ink, out)
+
+
+def _split_stacked(
+    ink: np.ndarray, boxes: list[tuple[int, int, int, int]]
+) -> list[tuple[int, int, int, int]]:
+    """A box twice as tall as a line of print holds two lines set close together (a label with
+    its English half under it): cut it at the emptiest row near its middle."""
+    if len(boxes) < 3:
+        return boxes
+    med = float(np.median([b[3] - b[1] for b in boxes]))
+    out = []
+    for x0, y0, x1, y1 in boxes:
+        h = y1 - y0
+        if h < 1.45 * med:
+            out.append((x0, y0, x1, y1))
+            continue
+        prof = ink[y0:y1, x0:x1].sum(1).astype(np.float32)
+        lo, hi = int(0.3 * h), int(0.7 * h)
+        cut = lo + int(np.argmin(prof[lo:hi]))
+        if prof[cut] > 0.1 * float(prof.max()):
+            out.append((x0, y0, x1, y1))  # no gap: one tall line (big print)
+            continue
+        out += [(x0, y0, x1, y0 + cut), (x0, y0 + cut, x1, y1)]
     return out
 
 
@@ -196,6 +220,8 @@ def _cy(w: dict) -> float:
 
 def _fits(f: str, text: str) -> bool:
     """A number or a date needs its digits (or "Không thời hạn" for an expiry)."""
+    if f in ("sex", "nationality") and len(text.split()) > 3:
+        return False  # one or two words (the line under it is another field)
     need = 8 if f == "id_number" else 6 if f in DATES else 0
     return len(re.sub(r"\D", "", text)) >= need or (f == "date_of_expiry" and "khong" in fold(text))
 
@@ -212,12 +238,15 @@ def _chain(cands: list[dict], y0: float, y1: float, x_from: float, lh: float, la
     for w in sorted(cands, key=lambda w: w["x0"]):
         if w["x1"] <= x_from or _overlap(w, y0, y1) < 0.35:
             continue
+        if not (y0 - 0.3 * lh <= _cy(w) <= y1 + 0.3 * lh):
+            continue  # a word of the line above or below (lines set close together)
         if id(w) in label_words:
             break
         if w["x0"] - (max(v["x1"] for v in out) if out else x_from) > (3.0 if out else 6.0) * lh:
             break
         out.append(w)
-        y0, y1 = w["y0"], w["y1"]
+        if 0.5 * lh <= w["y1"] - w["y0"] <= 1.4 * lh:  # neither a mark nor a box over two lines
+            y0, y1 = w["y0"], w["y1"]  # moves the band
     return out
 
 
@@ -255,6 +284,8 @@ def values(rows: list[list[dict]], hits: list[dict]) -> dict[str, dict]:
         ly0, ly1 = min(w["y0"] for w in lab), max(w["y1"] for w in lab)
         same = _chain([w for w in words if w["x0"] >= lx1 - 2], ly0, ly1, lx1 - 1, lh, label_words)
         same = [w for w in same if re.search(r"[0-9A-Za-zÀ-ỹ]", w["text"])]
+        if f in ("sex", "nationality"):  # the value ends the run (an unread English half before it)
+            same = same[-(2 if f == "nationality" else 1) :]
         st = " ".join(w["text"] for w in same)
         if not _fits(f, st):
             same = []
@@ -274,7 +305,8 @@ def values(rows: list[list[dict]], hits: list[dict]) -> dict[str, dict]:
             if not below:
                 break
             t = min(below, key=lambda w: w["y0"])
-            if t["y0"] - last_y > (1.0 if parts else 2.2) * lh:
+            # an address goes on over a second line; an old card spaces its lines widely
+            if t["y0"] - last_y > ((1.8 if f in ADDRESS else 1.0) if parts else 2.2) * lh:
                 break
             line = [w for w in words if abs(_cy(w) - _cy(t)) < 0.45 * (t["y1"] - t["y0"])]
             start = min(w["x0"] for w in line if lx0 - 3 * lh <= w["x0"] <= lx0 + 12 * lh)

@@ -53,8 +53,8 @@ def merge(doc: dict, kind: str, qr_text: str | None, mrz_res: dict | None, ocr_r
     for f, (text, conf) in ocr_raw.items():
         if f == "id_number":
             v = re.sub(r"\D", "", text)
-            good_len = 9 if kind == "cmnd_front" else 12
-            add(f, v, "ocr", conf if len(v) == good_len else conf * 0.3)
+            good_len = (9, 12) if kind == "cmnd_front" else (12,)
+            add(f, v, "ocr", conf if len(v) in good_len else conf * 0.3)
         elif f in DIGIT_FIELDS:
             v = parse_date(text)
             ft = _fold(text).lower()
@@ -80,6 +80,9 @@ def merge(doc: dict, kind: str, qr_text: str | None, mrz_res: dict | None, ocr_r
         else:
             v, lx = fix_place(text)
             add(f, v, "ocr", conf * (0.6 + 0.4 * lx))
+    if kind in ("cccd_front", "cancuoc_front") and "nationality" not in cand:
+        # the label was there but its value unread: these cards are issued to citizens only
+        add("nationality", NATIONALITY, "ocr", 0.5)
     # MRZ name (no diacritics) agrees with the OCR'd name?
     if mrz_res is not None and mrz_res["fields"].get("name_ascii"):
         na = mrz_res["fields"]["name_ascii"]

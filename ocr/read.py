@@ -11,7 +11,8 @@ import cv2
 import numpy as np
 
 from . import card as cardmod
-from . import labels, mrz, tess
+from . import kind as sides
+from . import labels, leaders, mrz, orphans, tess
 from .layout import (
     CARD_H,
     CARD_W,
@@ -169,57 +170,35 @@ def read_lines(gray: np.ndarray) -> list[list[dict]]:
     return labels.rows_of(words)
 
 
-def kind_from_labels(found: set[str], rows) -> str | None:
-    if "_features" in found:
-        return "cccd_back"
-    if (
-        "place_of_residence" in found
-        and found & {"date_of_issue", "date_of_expiry"}
-        and "full_name" not in found
-    ):
-        return "cancuoc_back"
-    if sum(_mrz_like(r) for r in rows) >= 2:
-        return "cccd_back"
-    if found & {"id_number", "full_name", "date_of_birth"}:
-        if found & {"sex", "nationality"}:
-            return "cccd_front" if found & {"place_of_origin", "place_of_residence"} else "cancuoc_front"
-        return "cmnd_front"
-    return None
-
-
 def classify(gray: np.ndarray):
-    """(type, rotated180, qr_text, rows, label hits) from the QR, the title and the labels."""
+    """(type, rotated180, qr_text, rows, label hits, checks): the side from all the evidence on
+    it (ocr/kind.py); the QR only tells which way up the card is (it is printed in the top half)."""
     H, W = gray.shape
     qr = read_qr(gray)
-    kind, rot, text = None, False, None
+    rot, text = False, None
     if qr is not None:
         text, (cx, cy) = qr
-        top, right = cy < H / 2, cx > W / 2
-        kind = "cccd_front" if top == right else "cancuoc_back"
-        rot = not top
+        rot = cy >= H / 2
     best = None
     for flip in (False, True) if qr is None else (rot,):
         g = np.ascontiguousarray(gray[::-1, ::-1]) if flip else gray
         rows = read_lines(g)
         hits = labels.find_labels(rows)
-        found = {h["field"] for h in hits}
-        ttl = labels.title(rows)
-        k = kind or ttl or kind_from_labels(found, rows) or "other"
-        score = len(found) + 2 * bool(ttl) + 2 * (sum(_mrz_like(r) for r in rows) >= 2)
+        k, score, checks = sides.decide(rows, qr is not None)
         if best is None or score > best[0]:
-            best = (score, (k, flip, text, rows, hits))
-        if qr is not None or score >= 2:
+            best = (score, (k, flip, text, rows, hits, checks))
+        if qr is not None or score >= 4:
             break
     return best[1]
 
 
-def _digits_again(gray: np.ndarray, ws: list[dict], want: int | None) -> tuple[str, float] | None:
+def _digits_again(gray: np.ndarray, ws: list[dict], want: tuple[int, ...] | None) -> tuple[str, float] | None:
     crop = labels.value_crop(gray, ws)
     if crop.size == 0 or min(crop.shape) < 8:
         return None
     t, c = tess.ocr(_prep(crop), 7, "0123456789/")
     d = re.sub(r"\D", "", t)
-    if (want and len(d) == want) or (not want and parse_date(t)):
+    if (want and len(d) in want) or (not want and parse_date(t)):
         return t, c
     return None
 
@@ -227,8 +206,8 @@ def _digits_again(gray: np.ndarray, ws: list[dict], want: int | None) -> tuple[s
 def _value(gray: np.ndarray, kind: str, field: str, v: dict) -> tuple[str, float]:
     text, conf = v["text"], v["conf"]
     if field == "id_number":
-        want = 9 if kind == "cmnd_front" else 12
-        if len(re.sub(r"\D", "", text)) != want:
+        want = (9, 12) if kind == "cmnd_front" else (12,)
+        if len(re.sub(r"\D", "", text)) not in want:
             return _digits_again(gray, v["words"], want) or (text, conf * 0.5)
     elif field in DIGIT_FIELDS and not parse_date(text) and re.search(r"\d", text):
         return _digits_again(gray, v["words"], None) or (text, conf * 0.5)
@@ -241,19 +220,21 @@ def read_card(rgb: np.ndarray, quad, problems: list[str]) -> tuple[dict, dict]:
         cardmod.warp(rgb, np.asarray(quad, np.float32), (int(CARD_W * S), int(CARD_H * S))),
         cv2.COLOR_RGB2GRAY,
     )
-    kind, rot, qr_text, rows, hits = classify(gray)
+    gray = leaders.erase(gray, 0.045 * gray.shape[0])  # an old CMND's dotted lines
+    kind, rot, qr_text, rows, hits, kchecks = classify(gray)
     if rot:
         gray = np.ascontiguousarray(gray[::-1, ::-1])
     t_cls = time.perf_counter()
-    doc = {"type": kind, "fields": {}, "sources": {}, "confidence": {}, "checks": {}}
+    doc = {"type": kind, "fields": {}, "sources": {}, "confidence": {}, "checks": dict(kchecks)}
     if kind == "other":
         return doc, {"classify": round((t_cls - t0) * 1000, 1), "read": round((t_cls - t0) * 1000, 1)}
     mrz_fut = pool().submit(read_mrz, gray, rows) if kind in ("cccd_back", "cancuoc_back") else None
     vals = labels.values(rows, hits)
-    wanted = set(FIELDS[kind])
+    wanted = sides.carries(kind)
+    by_shape = orphans.fill(rows, vals, kind, wanted)
     futs = {f: pool().submit(_value, gray, kind, f, v) for f, v in vals.items() if f in wanted}
     # a field whose label was not found: the fixed position of the one known layout, trusted less
-    fall = {f: pool().submit(_field_ocr, gray, kind, f) for f in wanted - set(futs)}
+    fall = {f: pool().submit(_field_ocr, gray, kind, f) for f in set(FIELDS[kind]) - set(futs)}
     ocr_raw = {f: fu.result() for f, fu in futs.items()}
     for f, fu in fall.items():
         t, c = fu.result()
@@ -263,6 +244,8 @@ def read_card(rgb: np.ndarray, quad, problems: list[str]) -> tuple[dict, dict]:
     merge(doc, kind, qr_text, mrz_res, ocr_raw)
     if fall:
         doc["checks"]["fixed_position"] = sorted(fall)
+    if by_shape:
+        doc["checks"]["found_by_shape"] = sorted(by_shape)
     t1 = time.perf_counter()
     return doc, {
         "classify": round((t_cls - t0) * 1000, 1),

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from core.vietnamese import strip_diacritics
 
-from . import idnum
+from . import address, idnum
 
 LEXICON_DIR = Path(__file__).resolve().parent / "lexicon"
 
@@ -32,7 +32,15 @@ def lexicon() -> dict[str, set[str]]:
     places = set(_words("provinces.txt")) | set(idnum.PROVINCES.values())
     syll = {w for ln in _words("place_syllables.txt") for w in ln.split()}
     syll |= {w.title() for w in surnames | given} | {w for p in places for w in p.split()}
+    # every syllable of the names of the administrative units and of the name lists: a word that
+    # is one of them is a real Vietnamese syllable and is kept as read (never "corrected" into the
+    # nearest entry of a short list)
+    valid = {address.canon(w).upper() for n in address.names()["list"] for w in n.split()}
+    valid |= {address.canon(w) for w in surnames | given}
     return {
+        "valid": valid,
+        "name_folds": {_fold(w) for w in surnames | given},
+        "name_canon": {address.canon(w) for w in surnames | given},
         "surname": surnames,
         "middle": given,
         "given": given,
@@ -84,11 +92,31 @@ def fix_name(text: str) -> tuple[str, float]:
     lx = lexicon()
     words: list[str] = []
     for w in raw:
-        parts = None if w in lx["name"] or len(w) < 6 else _split_glued(w, lx["name"])
+        keep = w in lx["name"] or len(w) < 6 or address.canon(w) in lx["valid"]
+        parts = None if keep else _split_glued(w, lx["name"])
         words += parts or [w]
     out, hits = [], 0
     for i, w in enumerate(words):
         key = "surname" if i == 0 else "given" if i == len(words) - 1 else "middle"
+        if i == 0 and len(words) > 1 and w not in lx["surname"]:
+            same = [v for v in lx["surname"] if _fold(v) == _fold(w)]
+            if same:  # family names are a short closed list: a lost mark is put back
+                out.append(max(same, key=lambda v: difflib.SequenceMatcher(None, w, v).ratio()))
+                hits += 1
+                continue
+        if address.canon(w) in lx["name_canon"]:  # a listed name, the old tone placement (HOÀ)
+            out.append(w)
+            hits += 1
+            continue
+        if (
+            w not in lx["name"]
+            and len(w) > 1
+            and address.canon(w) in lx["valid"]
+            and _fold(w) not in lx["name_folds"]  # a listed name with other marks is likelier
+        ):
+            out.append(w)
+            hits += 1
+            continue
         b = _best_cached(w, key, 0.8) or _best_cached(w, "name", 0.85)
         if b is None and len(w) <= 1:
             continue  # specks read as a letter
@@ -97,73 +125,30 @@ def fix_name(text: str) -> tuple[str, float]:
     return " ".join(out), (hits / len(out) if out else 0.0)
 
 
-def fix_place(text: str) -> tuple[str, float]:
-    text = unicodedata.normalize("NFC", text).strip(" .,:;-_|")
-    parts = [p.strip() for p in re.split(r"[,.]", text) if p.strip()]
-    out, hits = [], 0
-    for i, p in enumerate(parts):
-        m = re.match(r"^(S[ốoó0]\s*)?(\d+)\s+(.*)$", p)
-        if m and i > 0 and not m.group(1):  # a speck read as a digit: house numbers come first
-            p, m = m.group(3), None
-        if m:  # house number + street
-            st, ok = _fix_words(m.group(3))
-            hits += ok
-            out.append(f"Số {m.group(2)} {st}")
-            continue
-        p = " ".join(w for w in p.split() if re.search(r"\w", w))  # stray marks read as words
-        # the province is the last part; a district may look like another province (Hải Châu / Lai Châu)
-        b = _best_cached(p, "place", 0.8) if i == len(parts) - 1 else (p if p in lexicon()["place"] else None)
-        if b is None and len(p) <= 2:
-            continue  # specks read as a letter or two
-        if b is None:
-            b, ok = _fix_words(p)
-            hits += ok
-        else:
-            hits += 1
-        out.append(b)
-    return ", ".join(out), (hits / len(parts) if parts else 0.0)
-
-
-UNIT_WORDS = {
-    "to",
-    "khom",
-    "ap",
-    "phuong",
-    "quan",
-    "khu",
-    "doi",
-    "xom",
-    "thon",
-    "so",
-    "ngo",
-    "ngach",
-    "hem",
-    "kiet",
-}
-
-
-def _fix_words(p: str) -> tuple[str, bool]:
-    """Word by word: True when every word is a known place syllable. Words are not replaced
-    (a correct syllable missing from the list would be spoiled); a lone character after a word
-    that takes no number ("Tiên 1 Du") is a speck and dropped."""
-    ws: list[str] = []
-    ok = True
-    for w in p.split():
-        if len(w) == 1 and ws and _fold(ws[-1]).lower() not in UNIT_WORDS:
-            continue
-        ok &= w in lexicon()["syll"]
-        ws.append(w)
-    return " ".join(ws), ok
+fix_place = address.fix_place  # kept here for the callers of values
 
 
 def parse_date(text: str) -> str | None:
+    """dd/mm/yyyy (or dd-mm-yyyy, dd.mm.yyyy, the digits run together) -> ISO; a year outside
+    1900-2100 is a misread, not a date."""
+
+    def ok(d: str, m: str, y: str) -> str | None:
+        try:
+            v = dt.date(int(y), int(m), int(d))
+        except ValueError:
+            return None
+        return v.isoformat() if 1900 <= v.year <= 2100 else None
+
+    for m in re.finditer(r"(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4})", text):
+        v = ok(*m.groups())
+        if v:
+            return v
     d = re.sub(r"\D", "", text)
     if len(d) >= 8:
-        for cand in (d[:8], d[-8:]):
-            try:
-                return dt.date(int(cand[4:8]), int(cand[2:4]), int(cand[0:2])).isoformat()
-            except ValueError:
-                continue
+        for i in [0, len(d) - 8] + list(range(1, len(d) - 8)):
+            v = ok(d[i : i + 2], d[i + 2 : i + 4], d[i + 4 : i + 8])
+            if v:
+                return v
     return None
 
 

@@ -6,6 +6,7 @@ import datetime as dt
 import math
 import os
 import random
+import sys
 from functools import lru_cache
 
 import qrcode
@@ -262,8 +263,23 @@ def _header(c: _Canvas, x_center: float, title: str, subtitle: str):
     c.text(x_center, 124, subtitle, 17, "", anchor="mt")
 
 
+FLOW_SHARE = 0.6  # share of cards drawn with the flowing layouts (layouts.py)
+
+
 def render(ident: dict, kind: str, rng: random.Random, scale: float = 1.0) -> Image.Image:
-    """Render one side of a card at CARD_W*scale pixels wide."""
+    """Render one side of a card at CARD_W*scale pixels wide: the fixed template, or (FLOW_SHARE of
+    the cards) a flowing layout, which rewrites `ident`'s addresses as printed. The template is
+    drawn either way so that `rng` moves on as before (a seed's photo keeps its geometry)."""
+    img = _render_template(ident, kind, rng, scale)
+    lr = random.Random(f"{kind}|{ident['id_number']}|{ident['full_name']}|{ident['date_of_birth']}")
+    if lr.random() < FLOW_SHARE:
+        from . import layouts
+
+        return layouts.render_flow(ident, kind, lr, scale, sys.modules[__name__])
+    return img
+
+
+def _render_template(ident: dict, kind: str, rng: random.Random, scale: float = 1.0) -> Image.Image:
     F = FIELDS[kind]
     if kind == "cmnd_front":
         bg = (rng.randint(200, 215), rng.randint(225, 238), rng.randint(228, 240))
@@ -370,14 +386,7 @@ def render(ident: dict, kind: str, rng: random.Random, scale: float = 1.0) -> Im
                 width=max(1, int(3 * scale)),
             )
             c.rect((380, 230, 500, 320), fill=(212, 175, 80), outline=(150, 120, 50), width=3)
-            for bx in (620, 810):
-                c.rect((bx, 170, bx + 170, 395), outline=(90, 90, 90), width=2)
-                for k in range(12):
-                    c.ellipse(
-                        (bx + 85 - 6 * k, 290 - 8 * k, bx + 85 + 6 * k, 290 + 6 * k),
-                        outline=(110, 110, 110),
-                        width=2,
-                    )
+            fingerprints(c, 170, 395)
             c.text(650, 140, "Ngón trỏ trái", 15, "", lab)
             c.text(840, 140, "Ngón trỏ phải", 15, "", lab)
         else:
@@ -398,6 +407,15 @@ def render(ident: dict, kind: str, rng: random.Random, scale: float = 1.0) -> Im
                 width=max(1, int(3 * scale)),
             )
     return c.img
+
+
+def fingerprints(c, width: int, bottom: int) -> None:
+    """The two fingerprint boxes of the 2021 back (c: a _Canvas or a layouts.Flow)."""
+    for bx in (620, 810):
+        c.rect((bx, 170, bx + width, bottom), outline=(90, 90, 90), width=2)
+        for k in range(12):
+            mid = bx + width // 2
+            c.ellipse((mid - 6 * k, 290 - 8 * k, mid + 6 * k, 290 + 6 * k), outline=(110, 110, 110), width=2)
 
 
 def rounded_mask(size: tuple[int, int], radius_frac: float = 0.045) -> Image.Image:

@@ -1,0 +1,246 @@
+"""Addresses read off a card, cleaned against the real administrative units (ocr/lexicon/units.txt,
+generated from the packages places/ reads: tools/make_ocr_lexicon.py).
+
+The text is kept as printed (abbreviations such as "TP." or "X." included); a unit's name is only
+replaced when it is not a known name and one known name is clearly meant (the same letters with
+other marks, or one or two letters off). A correct name missing from the list is never spoiled
+into another one: unknown and not close means kept."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+from pathlib import Path
+
+from rapidfuzz import fuzz, process
+
+from core.vietnamese import strip_diacritics
+
+LEXICON = Path(__file__).resolve().parent / "lexicon" / "units.txt"
+# unit type words as printed in full or abbreviated (folded, lower case) -> the spelling kept
+PREFIXES = {
+    "thanh pho": "Thành phố",
+    "thi tran": "Thị trấn",
+    "thi xa": "Thị xã",
+    "dac khu": "Đặc khu",
+    "tinh": "Tỉnh",
+    "quan": "Quận",
+    "huyen": "Huyện",
+    "phuong": "Phường",
+    "xa": "Xã",
+}
+# below a commune (villages, hamlets, streets): kept exactly as read, never matched to a unit
+LOCAL = (
+    "khu pho",
+    "thon",
+    "ap",
+    "xom",
+    "to",
+    "ban",
+    "khom",
+    "doi",
+    "khu",
+    "duong",
+    "ngo",
+    "ngach",
+    "hem",
+    "kiet",
+    "so",
+)
+UNIT_PREFIXES = ("thanh pho", "thi tran", "thi xa", "dac khu", "tinh", "quan", "huyen", "phuong", "xa")
+# a village, hamlet or group with its number: the type word as it is spelled
+NUMBERED = {
+    "to": "Tổ",
+    "thon": "Thôn",
+    "ap": "Ấp",
+    "xom": "Xóm",
+    "khom": "Khóm",
+    "doi": "Đội",
+    "khu pho": "Khu phố",
+}
+# old tone placement (hoà, thuỷ) and new (hòa, thủy) are both correct spellings
+_TONE = {
+    "oà": "òa", "oá": "óa", "oả": "ỏa", "oã": "õa", "oạ": "ọa",
+    "oè": "òe", "oé": "óe", "oẻ": "ỏe", "oẽ": "õe", "oẹ": "ọe",
+    "uỳ": "ùy", "uý": "úy", "uỷ": "ủy", "uỹ": "ũy", "uỵ": "ụy",
+}  # fmt: skip
+
+
+def canon(s: str) -> str:
+    s = unicodedata.normalize("NFC", s)
+    for a, b in _TONE.items():
+        s = s.replace(a, b).replace(a.upper(), b.upper()).replace(a.capitalize(), b.capitalize())
+    return s
+
+
+def _fold(s: str) -> str:
+    return strip_diacritics(s).lower()
+
+
+@lru_cache(maxsize=1)
+def names() -> dict:
+    """{"exact": canon names, "by_fold": folded -> [names], "folded": [folded names], "list": [names]}:
+    the units' names without their type word ("Tân Hòa", "Hồ Chí Minh"), with it too."""
+    raw = [
+        ln.strip()
+        for f in (LEXICON, LEXICON.with_name("provinces.txt"))  # provinces.txt: the 63 as written
+        for ln in f.read_text(encoding="utf-8").splitlines()
+        if ln.strip() and ln[0] != "#"
+    ]
+    out: set[str] = set()
+    for n in raw:
+        out.add(n)
+        f = _fold(n)
+        for p in UNIT_PREFIXES:
+            if f.startswith(p + " "):
+                out.add(n[len(p) + 1 :].strip())
+                break
+    lst = sorted(out)
+    by_fold: dict[str, list[str]] = {}
+    for n in lst:
+        by_fold.setdefault(_fold(n), []).append(n)
+    return {"exact": {canon(n) for n in lst}, "by_fold": by_fold, "folded": list(by_fold), "list": lst}
+
+
+@lru_cache(maxsize=1)
+def syllables() -> set[str]:
+    """Every syllable of the units' names, lower case (tone placement made canonical)."""
+    return {canon(w).lower() for n in names()["list"] for w in n.split()}
+
+
+def split_prefix(part: str) -> tuple[str, str]:
+    """("Xã", "Tân Hòa") from "Xã Tân Hòa"; ("TP.", "Hồ Chí Minh") from "TP. Hồ Chí Minh"."""
+    m = re.match(r"^((?:TP|Tp|tp|TX|TT|[PXHQT])\.)\s*(.*)$", part)
+    if m:
+        return m.group(1), m.group(2)
+    m = re.match(r"^(TP|Tp|TX|TT|[PXHQT])\s+([A-ZÀ-ỸĐ].*)$", part)  # its stop lost
+    if m:
+        return m.group(1) + ".", m.group(2)
+    f = _fold(part)
+    for p, spelled in PREFIXES.items():
+        if f == p or f.startswith(p + " "):
+            n = len(p.split())
+            words = part.split()
+            return spelled, " ".join(words[n:])
+    return "", part
+
+
+def fix_name(name: str) -> tuple[str, bool]:
+    """A unit's name: (corrected, known)."""
+    if not name or re.search(r"\d", name):
+        return name, bool(name)
+    lx = names()
+    if canon(name) in lx["exact"]:
+        return name, True
+    f = _fold(name)
+    same = lx["by_fold"].get(f)
+    if same:  # only the marks differ: the commonest OCR slip
+        from difflib import SequenceMatcher
+
+        return max(same, key=lambda v: SequenceMatcher(None, name, v).ratio()), True
+    if len(f) < 5 or all(canon(w).lower() in syllables() for w in name.split()):
+        return name, False  # real syllables (a name missing from the list, or half of one): kept
+    hits = process.extract(f, lx["folded"], scorer=fuzz.ratio, limit=2, score_cutoff=86)
+    if hits and (len(hits) == 1 or hits[0][1] - hits[1][1] >= 4):
+        best = lx["by_fold"][hits[0][0]]
+        if len(best[0].split()) == len(name.split()):
+            return best[0], True
+    return name, False
+
+
+def _stray_stops(text: str) -> str:
+    """Dots left by a leader line ("Phường.Thanh", "Tỉnh .Hà.. Tĩnh"): only an abbreviation keeps
+    its full stop (one capital, TP, TX, TT)."""
+
+    def keep(m: re.Match) -> str:
+        word = m.group(1)
+        return m.group(0) if word in ("TP", "Tp", "TX", "TT") or re.fullmatch(r"[A-ZĐ]", word) else word + " "
+
+    text = re.sub(r"\.{2,}", " ", text)
+    text = re.sub(r"(?<!\w)\.(?=\w)", " ", text)  # a stop before a word
+    text = re.sub(r"(\w+)\.", keep, text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def _known(words: list[str]) -> bool:
+    pre, name = split_prefix(" ".join(words))
+    return bool(name) and canon(name) in names()["exact"]
+
+
+def segment(part: str) -> list[str] | None:
+    """A run of units whose commas were not read ("Phú Mỹ Hải Châu Đà Nẵng"): cut into known unit
+    names (fewest pieces), or None when the words are not all covered."""
+    ws = part.split()
+    if len(ws) < 4 or len(ws) > 16:
+        return None
+    best: list[list[str] | None] = [[]] + [None] * len(ws)
+    for i in range(1, len(ws) + 1):
+        for j in range(max(0, i - 6), i):
+            prev = best[j]
+            if prev is not None and _known(ws[j:i]) and (best[i] is None or len(prev) + 1 < len(best[i])):
+                best[i] = prev + [" ".join(ws[j:i])]
+    out = best[len(ws)]
+    return out if out and len(out) >= 2 else None
+
+
+def fix_place(text: str) -> tuple[str, float]:
+    """An address as printed, each comma-separated unit checked against the real units: (text,
+    share of the parts that are known units or house numbers)."""
+    text = unicodedata.normalize("NFC", text)
+    text = re.sub(r"\s+", " ", text).strip(" .,:;-_|'\"")
+    # an abbreviation's full stop read as a comma ("H, Cam Lâm"): the letter belongs to the next unit
+    text = re.sub(r"[„“”*\"]", "", text)
+    text = _stray_stops(text)
+    text = re.sub(r"(^|,\s*)(TP|Tp|TX|TT|[PXHQT])\.?\s*[,;:]\s*", r"\1\2. ", text)
+    parts = [p.strip(" .:;_|'\"„“”*") if not re.search(r"\b[A-Za-z]{1,2}\.$", p.strip()) else p.strip()
+             for p in re.split(r",", text)]  # fmt: skip
+    parts = [p for p in parts if re.search(r"[0-9A-Za-zÀ-ỹĐđ]", p)]
+    cut: list[str] = []
+    for p in parts:  # commas lost: the known units put them back
+        whole = _known(p.split()) or re.search(r"\d", p)
+        cut += (None if whole else segment(p)) or [p]
+    parts = cut
+    out, hits = [], 0
+    for i, p in enumerate(parts):
+        p = " ".join(w for w in p.split() if w == "-" or re.search(r"[0-9A-Za-zÀ-ỹĐđ]", w))
+        ws = p.split()
+        if (
+            len(ws) > 2
+            and len(ws[0]) == 1
+            and any(_fold(" ".join(ws[1:])).startswith(u + " ") for u in UNIT_PREFIXES)
+        ):
+            p = " ".join(ws[1:])  # a speck before the unit's type word
+        if len(p) == 1 and not p.isdigit():
+            continue  # a speck read as a letter
+        m = re.match(r"^(S[ốoó0]\s*)?(\d+[A-Za-z]?(?:/\d+)*)\s+(.*)$", p)
+        if m and m.group(1):  # house number + street
+            out.append(f"Số {m.group(2)} {m.group(3)}")
+            hits += 1
+            continue
+        m = re.match(r"^(\w+(?: \w+)?) (\d+[A-Za-z]?)$", p)
+        if m and _fold(m.group(1)).lower() in NUMBERED:  # "Tố 1" -> "Tổ 1"
+            p = f"{NUMBERED[_fold(m.group(1)).lower()]} {m.group(2)}"
+        m = re.match(r"^\d (\D.*)$", p)
+        if m and i > 0 and _known(m.group(1).split()):
+            p = m.group(1)  # a speck read as a digit before a unit (house numbers come first)
+        if any(_fold(p).startswith(w + " ") for w in LOCAL) or re.match(r"^\d", p):
+            out.append(p)
+            hits += 1
+            continue
+        pre, name = split_prefix(p)
+        ws = name.split()
+        if len(ws) > 1 and not name.replace(" ", "").isdigit():  # "Tiên 1 Du": a speck
+            name = " ".join(w for w in ws if len(w) > 1 or w == "-")
+        fixed, known = fix_name(name)
+        if not known and i == len(parts) - 1:  # the last unit with a stray word read after it
+            for cut in (1, 2):
+                ws = name.split()
+                if len(ws) > cut + 1:
+                    f2, k2 = fix_name(" ".join(ws[:-cut]))
+                    if k2:
+                        fixed, known = f2, True
+                        break
+        hits += known
+        out.append(f"{pre} {fixed}".strip())
+    return ", ".join(out), (hits / len(out) if out else 0.0)

@@ -1,0 +1,70 @@
+"""Dotted leader lines (the old CMND prints its values on rows of dots) found and erased before
+reading: runs of small dots on one horizontal line at a regular spacing. The dots of "i" and the
+tone dot below ("ị") are small too, but they are neither that many on one line nor evenly spaced."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+MIN_DOTS = 8
+
+
+def _on_beat(d: float, step: float) -> bool:
+    """One, two or three steps of the run apart (a dot may be lost)."""
+    return any(abs(d - n * step) <= 0.3 * step for n in (1, 2, 3))
+
+
+def leader_mask(ink: np.ndarray, max_dot: int) -> np.ndarray:
+    """Mask (uint8 0/1) of the components of `ink` (0/1) that are leader dots."""
+    n, lab, st, cen = cv2.connectedComponentsWithStats(ink.astype(np.uint8), connectivity=8)
+    w, h, a = st[:, 2], st[:, 3], st[:, 4]
+    # round dots (a comma is taller than wide)
+    sel = (w <= max_dot) & (h <= max_dot) & (a >= 1) & (w >= 0.6 * h) & (w <= 1.7 * h)
+    sel[0] = False
+    small = np.flatnonzero(sel)
+    if len(small) < MIN_DOTS:
+        return np.zeros(ink.shape, np.uint8)
+    small = small[np.argsort(cen[small, 1])]
+    keep = np.zeros(n, np.uint8)
+    tol = max(1.5, 0.5 * max_dot)
+    cy = cen[small, 1]
+    cuts = np.flatnonzero(np.diff(cy) > tol) + 1  # rows of dots: breaks in the sorted heights
+    groups = [g for g in np.split(small, cuts) if len(g) >= MIN_DOTS]
+    for g in groups:
+        xs = np.sort(cen[g, 0])
+        gaps = np.diff(xs)
+        gaps = gaps[gaps > 0.5]
+        if len(gaps) < MIN_DOTS - 1:
+            continue
+        med = float(np.median(gaps))
+        regular = np.abs(gaps - med) <= 0.35 * med
+        if med > 6 * max_dot or regular.mean() < 0.7:
+            continue
+        # only the dots at the run's spacing from a neighbour (a tone dot under a letter is not)
+        order = sorted(g, key=lambda i: cen[i, 0])
+        x = [cen[i, 0] for i in order]
+        for k, i in enumerate(order):
+            left = k > 0 and _on_beat(x[k] - x[k - 1], med)
+            right = k + 1 < len(order) and _on_beat(x[k + 1] - x[k], med)
+            if left or right:
+                keep[i] = 1
+    if not keep.any():
+        return np.zeros(ink.shape, np.uint8)
+    return keep[lab]
+
+
+def erase(gray: np.ndarray, line_h: float) -> np.ndarray:
+    """`gray` with its leader dots painted over with the paper around them."""
+    if gray.size == 0 or min(gray.shape) < 40:
+        return gray
+    _, ink = cv2.threshold(gray, 0, 1, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    m = leader_mask(ink, max(2, int(0.16 * line_h)))
+    if not m.any():
+        return gray
+    m = cv2.dilate(m, np.ones((5, 5), np.uint8))
+    k = max(3, int(0.3 * line_h)) | 1
+    paper = cv2.dilate(gray, np.ones((k, k), np.uint8))  # the paper around each dot
+    out = gray.copy()
+    out[m > 0] = paper[m > 0]
+    return out

@@ -1,0 +1,401 @@
+"""Flowing card layouts for generator A: the public facts (cccd.md) only say which labels a side
+carries, in which order, and that a value follows its label on the same line or the next. These
+layouts draw every side that way with random choices, so that reading cannot lean on positions:
+the label block's place and scale, the font family (Debian sans, regular and condensed), the label
+style ("VN / EN" on one line, or the English under it), the value on the label's line or the next,
+long addresses wrapped over two lines, the QR on either side of the top, dotted leaders and typed
+values on the old CMND, the card's colour."""
+
+from __future__ import annotations
+
+import math
+import os
+import random
+
+from PIL import Image, ImageDraw, ImageFont
+
+from ..layout import CARD_H, CARD_W
+
+_D = "/usr/share/fonts/truetype/"
+FONTS = {  # family: (regular, bold)
+    "dejavu": (_D + "dejavu/DejaVuSans.ttf", _D + "dejavu/DejaVuSans-Bold.ttf"),
+    "dejavu_cond": (_D + "dejavu/DejaVuSansCondensed.ttf", _D + "dejavu/DejaVuSansCondensed-Bold.ttf"),
+    "liberation": (
+        _D + "liberation2/LiberationSans-Regular.ttf",
+        _D + "liberation2/LiberationSans-Bold.ttf",
+    ),
+    "noto": (_D + "noto/NotoSans-Regular.ttf", _D + "noto/NotoSans-Bold.ttf"),
+    "roboto": (
+        _D + "roboto/unhinted/RobotoTTF/Roboto-Regular.ttf",
+        _D + "roboto/unhinted/RobotoTTF/Roboto-Bold.ttf",
+    ),
+    "opensans": (_D + "open-sans/OpenSans-Regular.ttf", _D + "open-sans/OpenSans-Bold.ttf"),
+}
+TYPED = {  # values typed on an old CMND (fonts with every Vietnamese letter)
+    "serif": (_D + "liberation2/LiberationSerif-Regular.ttf", _D + "liberation2/LiberationSerif-Bold.ttf"),
+    "dejavu_serif": (_D + "dejavu/DejaVuSerif.ttf", _D + "dejavu/DejaVuSerif-Bold.ttf"),
+}
+MONO = (_D + "dejavu/DejaVuSansMono.ttf", _D + "dejavu/DejaVuSansMono-Bold.ttf")  # the MRZ (ASCII)
+_cache: dict = {}
+
+
+def _font(path: str, px: float) -> ImageFont.FreeTypeFont:
+    if not os.path.exists(path):
+        path = FONTS["dejavu"][0]
+    key = (path, max(6, int(px)))
+    if key not in _cache:
+        _cache[key] = ImageFont.truetype(path, key[1])
+    return _cache[key]
+
+
+class Flow:
+    """A card drawn in card units (CARD_W x CARD_H) at scale `s`."""
+
+    def __init__(self, s: float, bg, rng: random.Random, family: str) -> None:
+        self.s, self.rng = s, rng
+        self.img = Image.new("RGB", (round(CARD_W * s), round(CARD_H * s)), bg)
+        self.d = ImageDraw.Draw(self.img)
+        self.fam = FONTS[family]
+        self.k = rng.uniform(0.94, 1.06)
+
+    def font(self, size: float, bold: bool = False, fam=None):
+        return _font((fam or self.fam)[bold], size * self.k * self.s)
+
+    def width(self, t: str, size: float, bold: bool = False, fam=None) -> float:
+        return self.font(size, bold, fam).getlength(t) / self.s
+
+    def text(self, x, y, t, size, bold=False, fill=(25, 25, 30), fam=None, anchor="ls") -> float:
+        """Draw `t` with its baseline at y; return the x where it ends."""
+        self.d.text((x * self.s, y * self.s), t, font=self.font(size, bold, fam), fill=fill, anchor=anchor)
+        return x + self.width(t, size, bold, fam)
+
+    def dots(self, x0, x1, y, fill=(90, 90, 110)) -> None:
+        step = 7
+        for x in range(int(x0), int(x1), step):
+            r = 0.9 * self.s
+            self.d.ellipse(
+                [x * self.s - r, (y + 2) * self.s - r, x * self.s + r, (y + 2) * self.s + r], fill=fill
+            )
+
+
+def wrap(fl: Flow, text: str, size: float, bold: bool, first: float, rest: float, fam=None) -> list[str]:
+    """Words into lines: the first line `first` wide, the others `rest`."""
+    lines, cur = [], ""
+    for w in text.split():
+        cand = (cur + " " + w).strip()
+        if cur and fl.width(cand, size, bold, fam) > (first if not lines else rest):
+            lines.append(cur)
+            cur = w
+        else:
+            cur = cand
+    if cur:
+        lines.append(cur)
+    return lines
+
+
+def label_text(vn: str, en: str | None, style: str) -> tuple[str, str | None]:
+    """(the label line, an English line under it or None)."""
+    if not en:
+        return vn + ":", None
+    if style == "under":
+        return vn + ":", en
+    sep = {"spaced": " / ", "tight": "/", "left": " /"}[style]
+    return f"{vn}{sep}{en}:", None
+
+
+class Writer:
+    """Writes label/value pairs down a column, each style drawn once per card."""
+
+    def __init__(self, fl: Flow, x: float, y: float, xmax: float, lsize: float, vsize: float, rng):
+        self.fl, self.x, self.y, self.xmax = fl, x, y, xmax
+        self.lsize, self.vsize, self.rng = lsize, vsize, rng
+        self.lh = max(lsize, vsize) * rng.uniform(1.4, 1.7)
+        self.style = rng.choice(["spaced", "spaced", "tight", "left", "under"])
+        self.lab = rng.choice([(60, 60, 70), (40, 40, 40), (70, 50, 50), (30, 40, 90)])
+        self.val = rng.choice([(10, 10, 10), (20, 20, 25), (15, 15, 40)])
+        self.vbold = rng.random() < 0.5
+
+    def field(
+        self, vn, en, value, mode="same", lines=1, size=None, bold=None, fill=None, leader=False, fam=None
+    ):
+        fl, rng = self.fl, self.rng
+        size = size or self.vsize
+        bold = self.vbold if bold is None else bold
+        lab, en_line = label_text(vn, en, self.style)
+        self.y += self.lh
+        xe = fl.text(self.x, self.y, lab, self.lsize, False, self.lab)
+        if en_line:
+            fl.text(self.x, self.y + self.lsize * 1.05, en_line, self.lsize * 0.85, False, self.lab)
+            if mode == "same" or lines > 1:
+                pass
+            self.y += self.lsize * 1.05
+        if not value:
+            return
+        if mode == "same":
+            vx, vy = xe + rng.uniform(8, 18), self.y - (self.lsize * 1.05 if en_line else 0)
+        else:
+            vx = self.x + rng.uniform(0, 30)
+            self.y += self.lh * 0.95
+            vy = self.y
+        rest_x = self.x + rng.choice([0, 0, 20])
+        while True:
+            parts = wrap(fl, value, size, bold, self.xmax - vx, self.xmax - rest_x, fam)
+            if len(parts) <= lines or size < 12:
+                break
+            size -= 1
+        if len(parts) > lines:  # squeeze onto the lines there are
+            parts = parts[: lines - 1] + [" ".join(parts[lines - 1 :])]
+        for i, p in enumerate(parts):
+            px = vx if i == 0 else rest_x
+            if i:
+                self.y += self.lh * 0.95
+                vy = self.y
+            if leader:
+                fl.dots(px - 4, self.xmax, vy)
+            fl.text(px, vy, p, size, bold, fill or self.val, fam)
+
+    def pair(self, a: tuple, b: tuple, split: float) -> None:
+        """Two fields on one line (Giới tính ... Quốc tịch)."""
+        fl, rng = self.fl, self.rng
+        self.y += self.lh
+        x = self.x
+        for (vn, en, value), x0 in ((a, self.x), (b, split)):
+            lab, en_line = label_text(vn, en, "spaced" if self.style == "under" else self.style)
+            xe = fl.text(max(x, x0), self.y, lab, self.lsize, False, self.lab)
+            x = fl.text(xe + rng.uniform(8, 16), self.y, value, self.vsize, self.vbold, self.val) + 20
+
+
+def background(rng: random.Random, kind: str) -> tuple[int, int, int]:
+    palettes = {
+        "cmnd_front": [(205, 230, 236), (214, 236, 222), (226, 232, 244), (236, 240, 230)],
+        "cccd": [(240, 242, 238), (232, 238, 246), (244, 236, 236), (236, 244, 236), (246, 242, 228)],
+        "cancuoc": [(234, 240, 248), (242, 238, 228), (238, 244, 246), (246, 238, 240)],
+    }
+    key = kind if kind == "cmnd_front" else kind.split("_")[0]
+    base = rng.choice(palettes[key])
+    return tuple(max(0, min(255, c + rng.randint(-8, 8))) for c in base)
+
+
+def guilloche(fl: Flow, rng: random.Random, bg) -> None:
+    w, h = fl.img.size
+    color = tuple(max(0, v - rng.randint(14, 30)) for v in bg)
+    for _ in range(rng.randint(8, 18)):
+        a, ph = rng.uniform(0.004, 0.02), rng.uniform(0, 6.28)
+        amp, y0 = rng.uniform(10, 40) * fl.s, rng.uniform(0, h)
+        pts = [(x, y0 + amp * math.sin(a * x / fl.s + ph)) for x in range(0, w, max(2, w // 200))]
+        fl.d.line(pts, fill=color, width=max(1, int(fl.s)))
+
+
+# ---------------------------------------------------------------- helpers shared with cards.py
+def _ellipse(self, box, fill=None, outline=None, width=1):
+    self.d.ellipse([v * self.s for v in box], fill=fill, outline=outline, width=max(1, int(width * self.s)))
+
+
+def _rect(self, box, fill=None, outline=None, width=1):
+    self.d.rectangle([v * self.s for v in box], fill=fill, outline=outline, width=max(1, int(width * self.s)))
+
+
+def _paste(self, im: Image.Image, box):
+    x0, y0, x1, y1 = [round(v * self.s) for v in box]
+    self.img.paste(im.resize((x1 - x0, y1 - y0), Image.NEAREST), (x0, y0))
+
+
+Flow.ellipse, Flow.rect, Flow.paste = _ellipse, _rect, _paste  # the drawing calls of cards.py's helpers
+
+CITIES = {"Hà Nội", "Hải Phòng", "Đà Nẵng", "Hồ Chí Minh", "Cần Thơ", "Huế"}
+
+
+def restyle_address(addr: str, rng: random.Random, style: str) -> str:
+    """The same address written another common way: unit words in full, abbreviated, or the
+    2025 way (commune and province only), sometimes with a village or group first."""
+    parts = [p.strip() for p in addr.split(",")]
+    if len(parts) != 3 or style == "bare":
+        return addr
+    first, district, province = parts
+    city = province in CITIES
+    street = first.startswith("Số ")
+    if style == "abbr":
+        c = first if street else f"{rng.choice(['X.', 'P.'])} {first}"
+        d = f"{'Q.' if city and rng.random() < 0.6 else 'H.'} {district}"
+        p = f"{'TP.' if city else 'T.'} {province}"
+        out = [c, d, p]
+    else:
+        c = (
+            first
+            if street
+            else f"{rng.choice(['Xã', 'Phường', 'Thị trấn'] if not city else ['Phường', 'Xã'])} {first}"
+        )
+        d = f"{rng.choice(['Quận', 'Huyện']) if city else rng.choice(['Huyện', 'Huyện', 'Thị xã'])} {district}"
+        p = f"{rng.choice(['Thành phố', 'TP.']) if city else 'Tỉnh'} {province}"
+        out = [c, p] if style == "2025" else [c, d, p]
+    if not street and rng.random() < 0.35:
+        out.insert(0, f"{rng.choice(['Thôn', 'Tổ', 'Ấp', 'Xóm', 'Khu phố'])} {rng.randint(1, 12)}")
+    return ", ".join(out)
+
+
+def _header(fl: Flow, cx: float, y: float, title: str, sub: str | None, tsize: float, tcolor) -> float:
+    fl.text(cx, y, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 19, True, anchor="ms")
+    fl.text(cx, y + 26, "Độc lập - Tự do - Hạnh phúc", 17, True, anchor="ms")
+    fl.text(cx, y + 26 + tsize * 1.25, title, tsize, True, fill=tcolor, anchor="ms")
+    end = y + 26 + tsize * 1.25
+    if sub:
+        fl.text(cx, end + 22, sub, 16, False, anchor="ms")
+        end += 22
+    return end
+
+
+def _fmt(iso: str, sep: str = "/") -> str:
+    return iso if not iso[:1].isdigit() else f"{iso[8:10]}{sep}{iso[5:7]}{sep}{iso[0:4]}"
+
+
+def render_flow(ident: dict, kind: str, rng: random.Random, scale: float, parts) -> Image.Image:
+    """One side of a card, laid out freely (see the module's doc). `parts` is cards.py (emblem,
+    photo, QR, MRZ). `ident`'s addresses (and an old CMND's number) are rewritten as printed."""
+    from .. import mrz as mrzmod
+
+    bg = background(rng, kind)
+    fl = Flow(scale, bg, rng, rng.choice(sorted(FONTS)))
+    guilloche(fl, rng, bg)
+    astyle = rng.choice(["bare", "full", "full", "abbr", "2025"])
+    for f in ("place_of_origin", "place_of_residence"):
+        ident[f] = restyle_address(
+            ident[f], rng, astyle if kind != "cmnd_front" or astyle != "2025" else "abbr"
+        )
+    dx, dy = rng.uniform(-12, 12), rng.uniform(-8, 8)
+    col = 255 + rng.uniform(-15, 25) + dx
+    top = 150 + rng.uniform(-10, 15) + dy
+    lsize, vsize = rng.uniform(15, 18), rng.uniform(19, 23)
+    red = (rng.randint(170, 215), rng.randint(10, 40), rng.randint(20, 45))
+    if kind in ("cccd_front", "cancuoc_front"):
+        parts._emblem(fl, 120 + dx, 95 + dy, rng.uniform(55, 66))
+        new = kind == "cancuoc_front"
+        _header(fl, 540 + dx, 40 + dy, "CĂN CƯỚC" if new else "CĂN CƯỚC CÔNG DÂN",
+                rng.choice(["IDENTITY CARD", None]) if new else rng.choice(["Citizen Identity Card", None]), 30, red)  # fmt: skip
+        parts._photo(fl, (28 + dx, 190 + dy, 225 + dx, 440 + dy), rng)
+        if new:
+            fl.rect((850, 40, 965, 128), fill=(212, 175, 80), outline=(150, 120, 50), width=3)
+        else:
+            q = rng.uniform(150, 175)
+            parts._qr(fl, parts.qr_payload(ident, kind), (975 - q, 20, 975, 20 + q))
+            top = max(top, 20 + q - 25)
+            fl.text(28 + dx, 478 + dy, "Có giá trị đến:", 15, False, (60, 60, 70))
+            fl.text(28 + dx, 498 + dy, "Date of expiry", 14, False, (60, 60, 70))
+            fl.text(28 + dx, 530 + dy, _fmt(ident["date_of_expiry"]), 19, False, (15, 15, 15))
+        w = Writer(fl, col, top, 985, lsize, vsize, rng)
+        if new:
+            w.field("Số định danh cá nhân", "Personal identification number", ident["id_number"],
+                    rng.choice(["same", "next"]), size=vsize + 6, bold=True)  # fmt: skip
+            w.field("Họ, chữ đệm và tên khai sinh", "Surname, middle name and given name", ident["full_name"],
+                    "next", bold=True)  # fmt: skip
+            w.field("Ngày, tháng, năm sinh", "Date of birth", _fmt(ident["date_of_birth"]))
+        else:
+            w.field("Số", "No.", ident["id_number"], "same", size=vsize + 7, bold=True)
+            w.field("Họ và tên", "Full name", ident["full_name"], "next", bold=True)
+            w.field("Ngày sinh", "Date of birth", _fmt(ident["date_of_birth"]))
+        w.pair(
+            ("Giới tính", "Sex", ident["sex"]), ("Quốc tịch", "Nationality", ident["nationality"]), 560 + dx
+        )
+        if new:
+            w.field("Nơi đăng ký khai sinh", "Place of birth", ident["place_of_origin"],
+                    rng.choice(["same", "next"]), lines=2)  # fmt: skip
+        else:
+            w.field(
+                "Quê quán", "Place of origin", ident["place_of_origin"], rng.choice(["same", "next"]), lines=2
+            )
+            w.field("Nơi thường trú", "Place of residence", ident["place_of_residence"], "same", lines=2)
+        return fl.img
+    if kind == "cmnd_front":
+        twelve = rng.random() < 0.35
+        if twelve:
+            from .. import idnum
+
+            year = int(ident["date_of_birth"][:4])
+            code = rng.choice(sorted(idnum.PROVINCES))
+            ident["id_number"] = (
+                code
+                + idnum.century_sex_digit(year, ident["sex"])
+                + f"{year % 100:02d}"
+                + f"{rng.randint(0, 999999):06d}"
+            )
+        parts._emblem(fl, 140 + dx, 105 + dy, rng.uniform(65, 82))
+        parts._photo(fl, (45 + dx, 225 + dy, 235 + dx, 470 + dy), rng)
+        title = "CHỨNG MINH NHÂN DÂN" if twelve else "GIẤY CHỨNG MINH NHÂN DÂN"
+        end = _header(fl, 640 + dx, 34 + dy, title, None, 28, rng.choice([(30, 40, 120), red]))
+        typed = TYPED[rng.choice(sorted(TYPED))] if rng.random() < 0.5 else None
+        w = Writer(fl, col + 15, end + 10, 985, lsize + 2, vsize + 1, rng)
+        w.style = "spaced"
+        w.lh = rng.uniform(44, 54)  # the old card's fields spread down the whole card
+        leader = rng.random() < 0.6 and not twelve
+        if twelve:
+            w.field("Số", None, ident["id_number"], "same", size=vsize + 8, bold=True, fill=red)
+            w.field("Họ và tên", None, ident["full_name"], "same", bold=True, leader=leader)
+            w.field("Ngày, tháng, năm sinh", None, _fmt(ident["date_of_birth"]))
+            w.pair(("Giới tính", None, ident["sex"]), ("Dân tộc", None, "Kinh"), 620 + dx)
+            w.field("Quê quán", None, ident["place_of_origin"], "same", lines=2)
+            w.field("Nơi thường trú", None, ident["place_of_residence"], "same", lines=2)
+        else:
+            fl.text(col + 70, end + 48, "SỐ", 28, True, fill=red)
+            fl.text(col + 130, end + 50, ident["id_number"], 34, True, fill=red, fam=typed)
+            w.y = end + 50
+            w.field("Họ tên", None, ident["full_name"], "same", bold=True, leader=leader, fam=typed)
+            w.field(
+                "Sinh ngày",
+                None,
+                _fmt(ident["date_of_birth"], rng.choice(["/", "-"])),
+                leader=leader,
+                fam=typed,
+            )
+            w.field("Nguyên quán", None, ident["place_of_origin"], "same", lines=2, leader=leader, fam=typed)
+            w.field(
+                "Nơi ĐKHK thường trú",
+                None,
+                ident["place_of_residence"],
+                "same",
+                lines=2,
+                leader=leader,
+                fam=typed,
+            )
+        return fl.img
+    # backs: the MRZ at the bottom, in OCR-B-like monospace
+    lines = mrzmod.build(
+        ident["id_number"], ident["date_of_birth"], ident["sex"], ident["date_of_expiry"], ident["full_name"]
+    )
+    mtop = rng.uniform(405, 425)
+    fl.rect((0, mtop - 8, CARD_W, CARD_H), fill=tuple(min(255, c + 8) for c in bg))
+    msize = rng.uniform(42, 47)
+    for i, ln in enumerate(lines):
+        fl.text(36 + rng.uniform(-6, 6), mtop + 48 + i * 62, ln, msize, False, (10, 10, 10), fam=MONO)
+    if kind == "cccd_back":
+        w = Writer(fl, 28 + dx, 0 + dy, 600, lsize, vsize - 2, rng)
+        w.field("Đặc điểm nhân dạng", "Personal identification", None)
+        fl.text(28 + dx, w.y + w.lh, rng.choice(["Sẹo chấm C:1cm trên trước mày phải", "Nốt ruồi C:2cm dưới sau mép trái"]),
+                lsize + 1, False)  # fmt: skip
+        w.y += w.lh
+        w.field(
+            "Ngày, tháng, năm",
+            "Date, month, year",
+            _fmt(ident["date_of_issue"]),
+            rng.choice(["same", "next"]),
+        )
+        fl.text(40 + dx, w.y + 40, "CỤC TRƯỞNG CỤC CẢNH SÁT", 16, True)
+        fl.text(20 + dx, w.y + 62, "QUẢN LÝ HÀNH CHÍNH VỀ TRẬT TỰ XÃ HỘI", 16, True)
+        parts.fingerprints(fl, 165, 390)
+        fl.text(650, 150, "Ngón trỏ trái", 14, False, (60, 60, 70))
+        fl.text(840, 150, "Ngón trỏ phải", 14, False, (60, 60, 70))
+        fl.rect((400, 250, 510, 330), fill=(212, 175, 80), outline=(150, 120, 50), width=3)
+        return fl.img
+    # cancuoc_back: the QR at the top right (the facts), sometimes left; residence and dates
+    q = rng.uniform(150, 175)
+    right = rng.random() < 0.7
+    qbox = (975 - q, 22, 975, 22 + q) if right else (22, 22, 22 + q, 22 + q)
+    parts._qr(fl, parts.qr_payload(ident, kind), qbox)
+    x0, x1 = (28 + dx, 975 - q - 15) if right else (22 + q + 20, 985)
+    w = Writer(fl, x0, 10 + dy, x1, lsize, vsize - 1, rng)
+    w.field(
+        "Nơi cư trú", "Place of residence", ident["place_of_residence"], rng.choice(["same", "next"]), lines=2
+    )
+    w.field("Ngày, tháng, năm cấp", "Date of issue", _fmt(ident["date_of_issue"]))
+    w.field("Ngày, tháng, năm hết hạn", "Date of expiry", _fmt(ident["date_of_expiry"]))
+    fl.text(560 + dx, 320, "BỘ CÔNG AN", 19, True, anchor="ms")
+    fl.text(560 + dx, 342, "MINISTRY OF PUBLIC SECURITY", 14, False, anchor="ms")
+    return fl.img
