@@ -16,10 +16,8 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
-
 from core import metrics, store
-from core.db import Database, MessageLog
+from core.db import Database
 from core.db.models import utcnow
 from core.events import InboundEvent, Reply
 from core.logs import correlated
@@ -44,23 +42,25 @@ class CursorConflict(RuntimeError):
     """Another worker applied the event first (a lock expired): this transaction is dropped."""
 
 
-def _log_facts(inbound: MessageLog, before: State, outcome: Outcome) -> None:
+def _log_facts(received_at: dt.datetime, before: State, outcome: Outcome) -> dict[str, Any]:
     """What analytics reads from a citizen's turn (core/db/models.py MessageLog): the procedure
     and dossier it was about, the NLU's confidence, a fallback, the photos, the bot's latency."""
     after = outcome.state
     places = [after, after.paused, before, before.paused]
-    inbound.procedure = next((p.procedure for p in places if p is not None and p.procedure), None)
-    inbound.dossier_id = next((p.dossier_id for p in places if p is not None and p.dossier_id), None)
-    inbound.confidence = outcome.confidence
-    inbound.fallback = outcome.fallback
-    if inbound.received_at is not None:
-        inbound.latency_ms = max(0, int((utcnow() - inbound.received_at).total_seconds() * 1000))
     details: dict[str, Any] = {"step_after": after.saved_step}
     if outcome.entities:
         details["entities"] = outcome.entities
     if outcome.photos:
         details["photos"] = outcome.photos
-    inbound.details = details
+    return {
+        "intent": outcome.intent,
+        "procedure": next((p.procedure for p in places if p is not None and p.procedure), None),
+        "dossier_id": next((p.dossier_id for p in places if p is not None and p.dossier_id), None),
+        "confidence": outcome.confidence,
+        "fallback": outcome.fallback,
+        "latency_ms": max(0, int((utcnow() - received_at).total_seconds() * 1000)),
+        "details": details,
+    }
 
 
 class Worker:
@@ -125,8 +125,8 @@ class Worker:
         keeper = asyncio.create_task(self._keep_claimed(job))
         try:
             async with self.queue.lock(job.conversation_key, self.settings.lock_ttl_s):
-                await self.drain(job.conversation_key)
-            await self.queue.ack(job)
+                applied_upto = await self.drain(job.conversation_key)
+                await self.queue.finish(job, applied_upto)  # trim the applied events, ack the job
         except Exception:
             metrics.JOB_FAILURES.inc()
             if not await self._database_answers():
@@ -169,19 +169,21 @@ class Worker:
             with contextlib.suppress(Exception):
                 await self.queue.touch(job, self.consumer)
 
-    async def drain(self, key: str) -> None:
+    async def drain(self, key: str) -> str | None:
+        """Apply the conversation's logged events in order; the cursor of the last one, if any.
+
+        The log holds only events not yet applied (it is trimmed after each drain), so it is read
+        from its start rather than after the cursor kept in the database: that saves a database
+        round trip per job. An event applied already (its worker died between the commit and the
+        trim) is skipped by `_apply`'s compare with the stored cursor."""
         applied_upto: str | None = None
         while True:
-            async with self.db.session() as s:
-                cursor = await store.conversation_cursor(s, key)
-            entries = await self.queue.entries(key, after=cursor)
+            entries = await self.queue.entries(key, after=applied_upto or "0-0")
             if not entries:
-                break
+                return applied_upto
             for entry in entries:
                 await self.apply(entry)
                 applied_upto = entry.cursor
-        if applied_upto:
-            await self.queue.trim(key, applied_upto)
 
     async def apply(self, entry: Entry) -> None:
         with correlated(entry.event.dedupe_key):
@@ -195,20 +197,11 @@ class Worker:
             event = await prepare(event)  # e.g. download platform media before the transaction
         async with self.db.session() as s:
             async with s.begin():
-                conv = await store.get_or_create_conversation(s, event.channel, event.user_id)
+                conv, repeated = await store.conversation_for_turn(s, event)
                 old = conv.inbound_cursor
                 if cursor_key(entry.cursor) <= cursor_key(old):
                     return  # applied already
                 state = dict(conv.state or {})
-                repeated = (
-                    await s.execute(
-                        select(MessageLog.id).where(
-                            MessageLog.channel == event.channel,
-                            MessageLog.direction == "in",
-                            MessageLog.external_id == event.message_id,
-                        )
-                    )
-                ).first()
                 if repeated:
                     outcome = Outcome(State.from_dict(state))  # delivered again after the queue forgot it
                 else:
@@ -231,19 +224,22 @@ class Worker:
         self.on_committed()
 
     async def _turn(self, s, conv, state: dict, event: InboundEvent) -> Outcome:
-        inbound = MessageLog(
-            conversation_id=conv.id,
-            direction="in",
-            author="citizen",
-            channel=event.channel,
-            external_id=event.message_id,
-            kind=event.kind,
-            text=event.text if event.text else event.payload,
-            attachments=[dataclasses.asdict(a) for a in event.attachments],
-            step=self.engine.step_of(state),
-            received_at=dt.datetime.fromtimestamp(event.timestamp_ms / 1000, dt.UTC),
+        received_at = dt.datetime.fromtimestamp(event.timestamp_ms / 1000, dt.UTC)
+        inbound_id = await store.log_inbound(
+            s,
+            dict(
+                conversation_id=conv.id,
+                direction="in",
+                author="citizen",
+                channel=event.channel,
+                external_id=event.message_id,
+                kind=event.kind,
+                text=event.text if event.text else event.payload,
+                attachments=[dataclasses.asdict(a) for a in event.attachments],
+                step=self.engine.step_of(state),
+                received_at=received_at,
+            ),
         )
-        s.add(inbound)
         idle = (utcnow() - conv.last_inbound_at).total_seconds() if conv.last_inbound_at is not None else None
         ctx = TurnContext(s, conv, self.settings, self.media, dt.datetime.now(self.tz), idle)
         try:
@@ -253,9 +249,14 @@ class Worker:
             metrics.DIALOGUE_ERRORS.inc()
             log.exception("dialogue failed on %s; apologising", event.dedupe_key)
             outcome = Outcome(State.from_dict(state), [Reply(self.engine.text("error"))])
-        inbound.intent = outcome.intent
-        _log_facts(inbound, State.from_dict(state), outcome)
-        for reply in outcome.replies:
-            msg = store.add_outbound(s, conv, event.user_id, reply, step=outcome.state.saved_step)
-            msg.outbox.payload = {**msg.outbox.payload, "correlation_id": event.dedupe_key}
+        await store.log_facts(s, inbound_id, _log_facts(received_at, State.from_dict(state), outcome))
+        await store.add_replies(
+            s,
+            conv.id,
+            conv.channel,
+            event.user_id,
+            outcome.replies,
+            step=outcome.state.saved_step,
+            correlation_id=event.dedupe_key,
+        )
         return outcome

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import exists, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -42,16 +42,115 @@ async def get_or_create_conversation(session: AsyncSession, channel: str, user_i
     return conv
 
 
-async def conversation_cursor(session: AsyncSession, key: str) -> str:
-    cursor = (
-        await session.execute(select(Conversation.inbound_cursor).where(Conversation.key == key))
+async def conversation_for_turn(session: AsyncSession, event) -> tuple[Any, bool]:
+    """The worker's view of the event's conversation (id, citizen_id, channel, state,
+    inbound_cursor, last_inbound_at), created if new, and whether the event's message is logged
+    already. Core statements, one round trip for a known conversation: this runs on every turn."""
+    key = f"{event.channel}:{event.user_id}"
+    logged = exists().where(
+        MessageLog.channel == event.channel,
+        MessageLog.direction == "in",
+        MessageLog.external_id == event.message_id,
+    )
+    found = (await session.execute(select(*_TURN_COLUMNS, logged).where(Conversation.key == key))).first()
+    if found is not None:
+        return found, bool(found[-1])
+    # a new conversation: nothing of it can be logged yet
+    citizen_id = (
+        await session.execute(
+            select(Citizen.id).where(Citizen.channel == event.channel, Citizen.external_id == event.user_id)
+        )
     ).scalar()
-    return cursor or "0-0"
+    if citizen_id is None:
+        citizen_id = (
+            await session.execute(
+                insert(Citizen.__table__)
+                .values(channel=event.channel, external_id=event.user_id)
+                .returning(Citizen.__table__.c.id)
+            )
+        ).scalar_one()
+    created = await session.execute(
+        insert(Conversation.__table__)
+        .values(key=key, citizen_id=citizen_id, channel=event.channel, state={}, inbound_cursor="0-0")
+        .returning(*(Conversation.__table__.c[c.key] for c in _TURN_COLUMNS))
+    )
+    return created.one(), False
+
+
+_TURN_COLUMNS = (
+    Conversation.id,
+    Conversation.citizen_id,
+    Conversation.channel,
+    Conversation.state,
+    Conversation.inbound_cursor,
+    Conversation.last_inbound_at,
+)
+
+
+async def log_inbound(session: AsyncSession, values: dict[str, Any]) -> int:
+    """A citizen's message in the log (Core: one statement); its id."""
+    table = MessageLog.__table__
+    return (await session.execute(insert(table).values(**values).returning(table.c.id))).scalar_one()
+
+
+async def log_facts(session: AsyncSession, message_id: int, values: dict[str, Any]) -> None:
+    """What the turn learnt about a logged message (intent, confidence, ...)."""
+    table = MessageLog.__table__
+    await session.execute(update(table).where(table.c.id == message_id).values(**values))
+
+
+async def add_replies(
+    session: AsyncSession,
+    conversation_id: int,
+    channel: str,
+    recipient: str,
+    replies: list[Reply],
+    *,
+    step: str | None,
+    correlation_id: str,
+) -> None:
+    """The bot's replies in the log and in the outbox (Core statements, the worker's hot path;
+    `add_outbound` is the ORM way for everyone else)."""
+    log_table, outbox_table = MessageLog.__table__, Outbox.__table__
+    for reply in replies:
+        message_id = (
+            await session.execute(
+                insert(log_table)
+                .values(**_outbound_values(conversation_id, channel, reply, "bot", None, step))
+                .returning(log_table.c.id)
+            )
+        ).scalar_one()
+        await session.execute(
+            insert(outbox_table).values(
+                message_id=message_id,
+                conversation_id=conversation_id,
+                channel=channel,
+                recipient=recipient,
+                payload={**reply.to_payload(), "correlation_id": correlation_id},
+            )
+        )
+
+
+def _outbound_values(
+    conversation_id: int, channel: str, reply: Reply, author: str, officer_id: int | None, step: str | None
+) -> dict[str, Any]:
+    return dict(
+        conversation_id=conversation_id,
+        direction="out",
+        author=author,
+        officer_id=officer_id,
+        channel=channel,
+        kind="image" if reply.image_path else "text",
+        text=reply.text,
+        attachments=[{"type": "image", "path": reply.image_path}] if reply.image_path else [],
+        quick_replies=[{"title": q.title, "payload": q.payload} for q in reply.quick_replies],
+        step=step,
+    )
 
 
 async def advance_conversation(
     session: AsyncSession,
-    conv: Conversation,
+    conv: Any,
     *,
     old_cursor: str,
     new_cursor: str,
@@ -60,9 +159,10 @@ async def advance_conversation(
     last_inbound_at: dt.datetime,
 ) -> bool:
     """Compare-and-set on the cursor: False if another worker applied this event first."""
+    table = Conversation.__table__  # Core: no ORM bookkeeping on every turn
     result = await session.execute(
-        update(Conversation)
-        .where(Conversation.id == conv.id, Conversation.inbound_cursor == old_cursor)
+        update(table)
+        .where(table.c.id == conv.id, table.c.inbound_cursor == old_cursor)
         .values(
             inbound_cursor=new_cursor,
             state=state,
@@ -70,7 +170,6 @@ async def advance_conversation(
             last_inbound_at=last_inbound_at,
             updated_at=utcnow(),
         )
-        .execution_options(synchronize_session=False)
     )
     return getattr(result, "rowcount", 0) == 1  # a CursorResult for an UPDATE
 
@@ -86,18 +185,7 @@ def add_outbound(
     officer_id: int | None = None,
 ) -> MessageLog:
     """A reply in the log and in the outbox, in the caller's transaction."""
-    msg = MessageLog(
-        conversation_id=conv.id,
-        direction="out",
-        author=author,
-        officer_id=officer_id,
-        channel=conv.channel,
-        kind="image" if reply.image_path else "text",
-        text=reply.text,
-        attachments=[{"type": "image", "path": reply.image_path}] if reply.image_path else [],
-        quick_replies=[{"title": q.title, "payload": q.payload} for q in reply.quick_replies],
-        step=step,
-    )
+    msg = MessageLog(**_outbound_values(conv.id, conv.channel, reply, author, officer_id, step))
     msg.outbox = Outbox(
         conversation_id=conv.id, channel=conv.channel, recipient=recipient, payload=reply.to_payload()
     )
