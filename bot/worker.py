@@ -36,6 +36,11 @@ Prepare = Callable[[InboundEvent], Awaitable[InboundEvent]]
 NOT_A_MESSAGE = {"unfollow", "delivery", "seen"}
 DB_RETRY_FIRST_S = 0.25  # a worker that lost the database probes it again after this, doubling
 DB_RETRY_MAX_S = 4.0  # ... up to this
+DRAIN_BATCH = 100  # events read from a conversation's log at once
+
+
+class DialogueFailed(RuntimeError):
+    """The dialogue raised: its transaction is dropped and the event answered with an apology."""
 
 
 class CursorConflict(RuntimeError):
@@ -178,12 +183,13 @@ class Worker:
         trim) is skipped by `_apply`'s compare with the stored cursor."""
         applied_upto: str | None = None
         while True:
-            entries = await self.queue.entries(key, after=applied_upto or "0-0")
-            if not entries:
-                return applied_upto
+            entries = await self.queue.entries(key, after=applied_upto or "0-0", limit=DRAIN_BATCH)
             for entry in entries:
                 await self.apply(entry)
                 applied_upto = entry.cursor
+            if len(entries) < DRAIN_BATCH:
+                # an event logged since has a job of its own: whoever takes it drains the log again
+                return applied_upto
 
     async def apply(self, entry: Entry) -> None:
         with correlated(entry.event.dedupe_key):
@@ -195,6 +201,18 @@ class Worker:
         prepare = self.prepare.get(event.channel)
         if prepare is not None:
             event = await prepare(event)  # e.g. download platform media before the transaction
+        try:
+            await self._transaction(entry, event, self._turn)
+        except DialogueFailed:
+            # the failed dialogue's transaction is rolled back whole (no savepoint on every turn:
+            # two round trips saved); the event is applied again, answered with an apology
+            await self._transaction(entry, event, self._apology)
+        metrics.APPLIED.labels(event.channel).inc()
+        metrics.TURN_SECONDS.observe(time.perf_counter() - started)
+        log.debug("applied %s event at %s", event.kind, entry.cursor)
+        self.on_committed()
+
+    async def _transaction(self, entry: Entry, event: InboundEvent, turn) -> None:
         async with self.db.session() as s:
             async with s.begin():
                 conv, repeated = await store.conversation_for_turn(s, event)
@@ -205,7 +223,7 @@ class Worker:
                 if repeated:
                     outcome = Outcome(State.from_dict(state))  # delivered again after the queue forgot it
                 else:
-                    outcome = await self._turn(s, conv, state, event)
+                    outcome = await turn(s, conv, state, event)
                 ok = await store.advance_conversation(
                     s,
                     conv,
@@ -218,12 +236,15 @@ class Worker:
                 )
                 if not ok:
                     raise CursorConflict(event.conversation_key)
-        metrics.APPLIED.labels(event.channel).inc()
-        metrics.TURN_SECONDS.observe(time.perf_counter() - started)
-        log.debug("applied %s event at %s", event.kind, entry.cursor)
-        self.on_committed()
 
     async def _turn(self, s, conv, state: dict, event: InboundEvent) -> Outcome:
+        return await self._logged(s, conv, state, event, dialogue=True)
+
+    async def _apology(self, s, conv, state: dict, event: InboundEvent) -> Outcome:
+        return await self._logged(s, conv, state, event, dialogue=False)
+
+    async def _logged(self, s, conv, state: dict, event: InboundEvent, *, dialogue: bool) -> Outcome:
+        """The turn's rows: the citizen's message, the dialogue's outcome, the replies."""
         received_at = dt.datetime.fromtimestamp(event.timestamp_ms / 1000, dt.UTC)
         inbound_id = await store.log_inbound(
             s,
@@ -242,12 +263,14 @@ class Worker:
         )
         idle = (utcnow() - conv.last_inbound_at).total_seconds() if conv.last_inbound_at is not None else None
         ctx = TurnContext(s, conv, self.settings, self.media, dt.datetime.now(self.tz), idle)
-        try:
-            async with s.begin_nested():  # a failing dialogue leaves no half-made rows behind
+        if dialogue:
+            try:
                 outcome = await self.engine.handle(ctx, state, event)
-        except Exception:
-            metrics.DIALOGUE_ERRORS.inc()
-            log.exception("dialogue failed on %s; apologising", event.dedupe_key)
+            except Exception as exc:
+                metrics.DIALOGUE_ERRORS.inc()
+                log.exception("dialogue failed on %s; apologising", event.dedupe_key)
+                raise DialogueFailed(event.dedupe_key) from exc
+        else:
             outcome = Outcome(State.from_dict(state), [Reply(self.engine.text("error"))])
         await store.log_facts(s, inbound_id, _log_facts(received_at, State.from_dict(state), outcome))
         await store.add_replies(
