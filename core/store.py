@@ -59,7 +59,11 @@ _TURN_SELECT = select(
 _CITIZEN_SELECT = select(_CITIZEN.c.id).where(
     _CITIZEN.c.channel == bindparam("channel"), _CITIZEN.c.external_id == bindparam("external_id")
 )
-_CITIZEN_INSERT = insert(_CITIZEN).returning(_CITIZEN.c.id)
+# a new citizen in one statement (ON CONFLICT: nothing returned when they exist already)
+_CITIZEN_INSERT = {
+    name: dialect.insert(_CITIZEN).on_conflict_do_nothing().returning(_CITIZEN.c.id)
+    for name, dialect in (("postgresql", postgresql), ("sqlite", sqlite))
+}
 _CONV_INSERT = insert(_CONV).returning(*_TURN_COLUMNS)
 _LOG_INSERT = insert(_LOG).returning(_LOG.c.id)
 _LOG_UPDATE = update(_LOG).where(_LOG.c.id == bindparam("_id"))
@@ -78,9 +82,10 @@ async def conversation_for_turn(session: AsyncSession, event) -> tuple[Any, bool
         return found, bool(found[-1])
     # a new conversation: nothing of it can be logged yet
     who = {"channel": event.channel, "external_id": event.user_id}
-    citizen_id = (await session.execute(_CITIZEN_SELECT, who)).scalar()
-    if citizen_id is None:
-        citizen_id = (await session.execute(_CITIZEN_INSERT, {**who, "created_at": utcnow()})).scalar_one()
+    dialect = session.bind.dialect.name if session.bind else "sqlite"
+    citizen_id = (await session.execute(_CITIZEN_INSERT[dialect], {**who, "created_at": utcnow()})).scalar()
+    if citizen_id is None:  # known on this channel already (an earlier conversation key)
+        citizen_id = (await session.execute(_CITIZEN_SELECT, who)).scalar_one()
     now = utcnow()
     created = await session.execute(
         _CONV_INSERT,
