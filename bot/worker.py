@@ -273,13 +273,5 @@ class Worker:
         else:
             outcome = Outcome(State.from_dict(state), [Reply(self.engine.text("error"))])
         await store.log_facts(s, inbound_id, _log_facts(received_at, State.from_dict(state), outcome))
-        await store.add_replies(
-            s,
-            conv.id,
-            conv.channel,
-            event.user_id,
-            outcome.replies,
-            step=outcome.state.saved_step,
-            correlation_id=event.dedupe_key,
-        )
+        await store.add_replies(s, conv, event, outcome.replies, step=outcome.state.saved_step)
         return outcome

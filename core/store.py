@@ -19,7 +19,7 @@ from core.db.models import (
     Outbox,
     utcnow,
 )
-from core.events import Reply
+from core.events import InboundEvent, Reply
 
 
 async def get_or_create_conversation(session: AsyncSession, channel: str, user_id: str) -> Conversation:
@@ -71,7 +71,7 @@ _OUTBOX_INSERT = insert(_OUTBOX)
 _ADVANCE = update(_CONV).where(_CONV.c.id == bindparam("_id"), _CONV.c.inbound_cursor == bindparam("_old"))
 
 
-async def conversation_for_turn(session: AsyncSession, event) -> tuple[Any, bool]:
+async def conversation_for_turn(session: AsyncSession, event: InboundEvent) -> tuple[Any, bool]:
     """The worker's view of the event's conversation (id, citizen_id, channel, state,
     inbound_cursor, last_inbound_at), created if new, and whether the event's message is logged
     already. One round trip for a known conversation: this runs on every turn."""
@@ -113,17 +113,11 @@ async def log_facts(session: AsyncSession, message_id: int, values: dict[str, An
 
 
 async def add_replies(
-    session: AsyncSession,
-    conversation_id: int,
-    channel: str,
-    recipient: str,
-    replies: list[Reply],
-    *,
-    step: str | None,
-    correlation_id: str,
+    session: AsyncSession, conv: Any, event: InboundEvent, replies: list[Reply], *, step: str | None
 ) -> None:
-    """The bot's replies in the log and in the outbox (the worker's hot path; `add_outbound` is
-    the ORM way for everyone else)."""
+    """The bot's replies to `event` in the log and in the outbox, carrying the event's correlation
+    id (the worker's hot path; `add_outbound` is the ORM way for everyone else)."""
+    conversation_id, channel = conv.id, conv.channel
     for reply in replies:
         now = utcnow()
         values = _outbound_values(conversation_id, channel, reply, "bot", None, step)
@@ -134,8 +128,8 @@ async def add_replies(
                 "message_id": message_id,
                 "conversation_id": conversation_id,
                 "channel": channel,
-                "recipient": recipient,
-                "payload": {**reply.to_payload(), "correlation_id": correlation_id},
+                "recipient": event.user_id,
+                "payload": {**reply.to_payload(), "correlation_id": event.dedupe_key},
                 "status": "pending",
                 "attempts": 0,
                 "parts_sent": 0,
