@@ -202,23 +202,26 @@ class Worker:
         if prepare is not None:
             event = await prepare(event)  # e.g. download platform media before the transaction
         try:
-            await self._transaction(entry, event, self._turn)
+            applied = await self._transaction(entry, event, self._turn)
         except DialogueFailed:
             # the failed dialogue's transaction is rolled back whole (no savepoint on every turn:
             # two round trips saved); the event is applied again, answered with an apology
-            await self._transaction(entry, event, self._apology)
+            applied = await self._transaction(entry, event, self._apology)
+        if not applied:
+            return
         metrics.APPLIED.labels(event.channel).inc()
         metrics.TURN_SECONDS.observe(time.perf_counter() - started)
         log.debug("applied %s event at %s", event.kind, entry.cursor)
         self.on_committed()
 
-    async def _transaction(self, entry: Entry, event: InboundEvent, turn) -> None:
+    async def _transaction(self, entry: Entry, event: InboundEvent, turn) -> bool:
+        """The event's one transaction; False if it was applied already."""
         async with self.db.session() as s:
             async with s.begin():
                 conv, repeated = await store.conversation_for_turn(s, event)
                 old = conv.inbound_cursor
                 if cursor_key(entry.cursor) <= cursor_key(old):
-                    return  # applied already
+                    return False  # applied already
                 state = dict(conv.state or {})
                 if repeated:
                     outcome = Outcome(State.from_dict(state))  # delivered again after the queue forgot it
@@ -236,6 +239,7 @@ class Worker:
                 )
                 if not ok:
                     raise CursorConflict(event.conversation_key)
+        return True
 
     async def _turn(self, s, conv, state: dict, event: InboundEvent) -> Outcome:
         return await self._logged(s, conv, state, event, dialogue=True)
