@@ -70,7 +70,9 @@ class Sender:
             except TimeoutError:
                 pass
 
-    async def _claim(self) -> list[Outbox]:
+    async def _claim(self) -> tuple[list[Outbox], dict[int, tuple[str, dt.datetime | None]]]:
+        """Due rows, claimed; with, for each, who wrote it and when the citizen last wrote (the
+        reply window's facts), read in the same transaction rather than one query per row."""
         now = utcnow()
         earlier = aliased(Outbox)
         # Only a conversation's earliest unfinished row is due: a later row waits until every
@@ -92,16 +94,31 @@ class Sender:
             if not self.db.is_sqlite:
                 query = query.with_for_update(skip_locked=True)
             rows = list((await s.execute(query)).scalars())
+            facts: dict[int, tuple[str, dt.datetime | None]] = {}
             if rows:
                 until = now + dt.timedelta(seconds=self.settings.sender_claim_s)
+                ids = [r.id for r in rows]
                 await s.execute(
-                    update(Outbox)
-                    .where(Outbox.id.in_([r.id for r in rows]))
-                    .values(status="sending", claimed_until=until)
+                    update(Outbox).where(Outbox.id.in_(ids)).values(status="sending", claimed_until=until)
                 )
+                windowed = [r.id for r in rows if self._windowed(r.channel)]
+                if windowed:
+                    found = await s.execute(
+                        select(Outbox.id, MessageLog.author, Conversation.last_inbound_at)
+                        .join(MessageLog, MessageLog.id == Outbox.message_id)
+                        .join(Conversation, Conversation.id == MessageLog.conversation_id)
+                        .where(Outbox.id.in_(windowed))
+                    )
+                    facts = {i: (author, last) for i, author, last in found}
         for row in rows:
             row.claimed_until = until  # this sender's claim: later writes to the row check it
-        return rows
+        return rows, facts
+
+    def _windowed(self, channel_name: str) -> bool:
+        channel = self.channels.get(channel_name)
+        return channel is not None and (
+            channel.reply_window("bot") is not None or channel.reply_window("officer") is not None
+        )
 
     @staticmethod
     async def _release_held(s, now: dt.datetime) -> None:
@@ -118,20 +135,27 @@ class Sender:
         )
 
     async def deliver_due(self) -> bool:
-        rows = await self._claim()
+        rows, facts = await self._claim()
         if not rows:
             return False
         by_conversation: dict[int, list[Outbox]] = defaultdict(list)
         for row in rows:
             by_conversation[row.conversation_id].append(row)
-        await asyncio.gather(*(self._deliver_in_order(group) for group in by_conversation.values()))
+        sent: list[Outbox] = []  # delivered under the pass's claim: recorded together below
+        try:
+            await asyncio.gather(
+                *(self._deliver_in_order(group, facts, sent) for group in by_conversation.values())
+            )
+        finally:
+            if sent:
+                await self._record_sent(sent)
         async with self.delivered:
             self.delivered.notify_all()
         return True
 
-    async def _deliver_in_order(self, rows: list[Outbox]) -> None:
+    async def _deliver_in_order(self, rows: list[Outbox], facts: dict, sent: list[Outbox]) -> None:
         for i, row in enumerate(rows):
-            if not await self._deliver(row):
+            if not await self._deliver(row, facts, sent):
                 # keep order: give the rest back untouched, to go after this one
                 async with self.db.session() as s, s.begin():
                     await s.execute(
@@ -141,11 +165,13 @@ class Sender:
                     )
                 return
 
-    async def _deliver(self, row: Outbox) -> bool:
+    async def _deliver(self, row: Outbox, facts: dict, sent: list[Outbox]) -> bool:
         with correlated((row.payload or {}).get("correlation_id")):
-            return await self._deliver_row(row)
+            return await self._deliver_row(row, facts, sent)
 
-    async def _deliver_row(self, row: Outbox) -> bool:
+    async def _deliver_row(self, row: Outbox, facts: dict, sent: list[Outbox]) -> bool:
+        """Send one row. A success under the pass's claim joins `sent` (one UPDATE for the pass);
+        any other outcome is written at once."""
         channel = self.channels.get(row.channel)
         values: dict
         ok = False
@@ -154,7 +180,8 @@ class Sender:
             metrics.OUTBOX_FAILED.labels(row.channel).inc()
         else:
             try:
-                delivery = await self._delivery(channel, row)
+                claimed = row.claimed_until
+                delivery = self._delivery(row, facts)
                 window = channel.reply_window(delivery.author)
                 last = delivery.last_inbound_at
                 if window is not None and (last is None or utcnow() - last > window):
@@ -206,29 +233,57 @@ class Sender:
                 }
                 metrics.OUTBOX_SENT.labels(row.channel).inc()
                 log.debug("outbox %s delivered to %s", row.id, row.channel)
+                if row.claimed_until == claimed:  # no part recorded on its own: the claim is the pass's
+                    sent.append(row)
+                    return True
                 ok = True
         await self._record_outcome(row, values)
         return ok
+
+    async def _record_sent(self, rows: list[Outbox]) -> None:
+        """Record the pass's deliveries in one statement (each row still under this sender's claim)."""
+        by_claim: dict[dt.datetime | None, list[int]] = defaultdict(list)
+        for row in rows:
+            by_claim[row.claimed_until].append(row.id)
+        now = utcnow()
+        for until, ids in by_claim.items():
+            statement = (
+                update(Outbox)
+                .where(Outbox.id.in_(ids), Outbox.claimed_until == until)
+                .values(
+                    status="sent",
+                    attempts=Outbox.attempts + 1,
+                    sent_at=now,
+                    last_error=None,
+                    claimed_until=None,
+                )
+            )
+            await self._write(statement, until, f"{len(ids)} deliveries")
 
     async def _record_outcome(self, row: Outbox, values: dict) -> None:
         """Write the delivery's outcome. If the database is unreachable right after a platform
         accepted the message, keep trying while the row's claim lasts: giving up would leave the
         row to be sent a second time when the claim runs out."""
+        statement = (
+            update(Outbox)
+            .where(Outbox.id == row.id, Outbox.claimed_until == row.claimed_until)
+            .values(claimed_until=None, **values)
+        )
+        await self._write(statement, row.claimed_until, f"outbox {row.id} {values['status']}")
+
+    async def _write(self, statement, claimed_until: dt.datetime | None, what: str) -> None:
+        """Run an outcome's UPDATE, retrying while the claim lasts."""
         delay = PASS_RETRY_FIRST_S
         while True:
             try:
                 async with self.db.session() as s, s.begin():
-                    await s.execute(
-                        update(Outbox)
-                        .where(Outbox.id == row.id, Outbox.claimed_until == row.claimed_until)
-                        .values(claimed_until=None, **values)
-                    )
+                    await s.execute(statement)
                 return
             except Exception as exc:
-                left = (row.claimed_until - utcnow()).total_seconds() if row.claimed_until else 0
+                left = (claimed_until - utcnow()).total_seconds() if claimed_until else 0
                 if left <= delay + 1:
                     raise
-                log.warning("outbox %s: recording %s failed (%r); retrying", row.id, values["status"], exc)
+                log.warning("recording %s failed (%r); retrying", what, exc)
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, PASS_RETRY_MAX_S)
 
@@ -246,21 +301,11 @@ class Sender:
             raise ClaimLost(f"outbox {row.id}")
         row.claimed_until = until
 
-    async def _delivery(self, channel: Channel, row: Outbox) -> Delivery:
-        """Who wrote the row and when the citizen last wrote (only looked up for channels with a
-        reply window), and how many of its parts were already accepted."""
+    def _delivery(self, row: Outbox, facts: dict) -> Delivery:
+        """Who wrote the row and when the citizen last wrote (read at the claim, for channels with
+        a reply window), and how many of its parts were already accepted."""
         progress = {"parts_sent": row.parts_sent or 0, "record_parts": lambda n: self._record_parts(row, n)}
-        if channel.reply_window("bot") is None and channel.reply_window("officer") is None:
-            return Delivery(row.id, "bot", None, **progress)
-        async with self.db.session() as s:
-            found = (
-                await s.execute(
-                    select(MessageLog.author, Conversation.last_inbound_at)
-                    .join(Conversation, Conversation.id == MessageLog.conversation_id)
-                    .where(MessageLog.id == row.message_id)
-                )
-            ).first()
-        author, last = (found[0], found[1]) if found else ("bot", None)
+        author, last = facts.get(row.id, ("bot", None))
         if last is not None and last.tzinfo is None:
             last = last.replace(tzinfo=dt.UTC)  # SQLite returns naive UTC
         return Delivery(row.id, author, last, **progress)

@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 
 from core import metrics, store
-from core.db import Conversation, Database, MessageLog
+from core.db import Conversation, Database
 from core.db.models import utcnow
 from core.events import InboundEvent, Reply
 from core.logs import correlated
@@ -38,29 +38,36 @@ Prepare = Callable[[InboundEvent], Awaitable[InboundEvent]]
 NOT_A_MESSAGE = {"unfollow", "delivery", "seen"}
 DB_RETRY_FIRST_S = 0.25  # a worker that lost the database probes it again after this, doubling
 DB_RETRY_MAX_S = 4.0  # ... up to this
+DRAIN_BATCH = 100  # events read from a conversation's log at once
+
+
+class DialogueFailed(RuntimeError):
+    """The dialogue raised: its transaction is dropped and the event answered with an apology."""
 
 
 class CursorConflict(RuntimeError):
     """Another worker applied the event first (a lock expired): this transaction is dropped."""
 
 
-def _log_facts(inbound: MessageLog, before: State, outcome: Outcome) -> None:
+def _log_facts(received_at: dt.datetime, before: State, outcome: Outcome) -> dict[str, Any]:
     """What analytics reads from a citizen's turn (core/db/models.py MessageLog): the procedure
     and dossier it was about, the NLU's confidence, a fallback, the photos, the bot's latency."""
     after = outcome.state
     places = [after, after.paused, before, before.paused]
-    inbound.procedure = next((p.procedure for p in places if p is not None and p.procedure), None)
-    inbound.dossier_id = next((p.dossier_id for p in places if p is not None and p.dossier_id), None)
-    inbound.confidence = outcome.confidence
-    inbound.fallback = outcome.fallback
-    if inbound.received_at is not None:
-        inbound.latency_ms = max(0, int((utcnow() - inbound.received_at).total_seconds() * 1000))
     details: dict[str, Any] = {"step_after": after.saved_step}
     if outcome.entities:
         details["entities"] = outcome.entities
     if outcome.photos:
         details["photos"] = outcome.photos
-    inbound.details = details
+    return {
+        "intent": outcome.intent,
+        "procedure": next((p.procedure for p in places if p is not None and p.procedure), None),
+        "dossier_id": next((p.dossier_id for p in places if p is not None and p.dossier_id), None),
+        "confidence": outcome.confidence,
+        "fallback": outcome.fallback,
+        "latency_ms": max(0, int((utcnow() - received_at).total_seconds() * 1000)),
+        "details": details,
+    }
 
 
 class Worker:
@@ -125,8 +132,8 @@ class Worker:
         keeper = asyncio.create_task(self._keep_claimed(job))
         try:
             async with self.queue.lock(job.conversation_key, self.settings.lock_ttl_s):
-                await self.drain(job.conversation_key)
-            await self.queue.ack(job)
+                applied_upto = await self.drain(job.conversation_key)
+                await self.queue.finish(job, applied_upto)  # trim the applied events, ack the job
         except Exception:
             metrics.JOB_FAILURES.inc()
             if not await self._database_answers():
@@ -169,19 +176,22 @@ class Worker:
             with contextlib.suppress(Exception):
                 await self.queue.touch(job, self.consumer)
 
-    async def drain(self, key: str) -> None:
+    async def drain(self, key: str) -> str | None:
+        """Apply the conversation's logged events in order; the cursor of the last one, if any.
+
+        The log holds only events not yet applied (it is trimmed after each drain), so it is read
+        from its start rather than after the cursor kept in the database: that saves a database
+        round trip per job. An event applied already (its worker died between the commit and the
+        trim) is skipped by `_apply`'s compare with the stored cursor."""
         applied_upto: str | None = None
         while True:
-            async with self.db.session() as s:
-                cursor = await store.conversation_cursor(s, key)
-            entries = await self.queue.entries(key, after=cursor)
-            if not entries:
-                break
+            entries = await self.queue.entries(key, after=applied_upto or "0-0", limit=DRAIN_BATCH)
             for entry in entries:
                 await self.apply(entry)
                 applied_upto = entry.cursor
-        if applied_upto:
-            await self.queue.trim(key, applied_upto)
+            if len(entries) < DRAIN_BATCH:
+                # an event logged since has a job of its own: whoever takes it drains the log again
+                return applied_upto
 
     async def apply(self, entry: Entry) -> None:
         with correlated(entry.event.dedupe_key):
@@ -194,26 +204,36 @@ class Worker:
         if prepare is not None:
             event = await prepare(event)  # e.g. download platform media before the transaction
         prechecked = await self._precheck(event)  # and check its photos
+
+        async def turn(s, conv, state, event):
+            return await self._turn(s, conv, state, event, prechecked)
+
+        try:
+            applied = await self._transaction(entry, event, turn)
+        except DialogueFailed:
+            # the failed dialogue's transaction is rolled back whole (no savepoint on every turn:
+            # two round trips saved); the event is applied again, answered with an apology
+            applied = await self._transaction(entry, event, self._apology)
+        if not applied:
+            return
+        metrics.APPLIED.labels(event.channel).inc()
+        metrics.TURN_SECONDS.observe(time.perf_counter() - started)
+        log.debug("applied %s event at %s", event.kind, entry.cursor)
+        self.on_committed()
+
+    async def _transaction(self, entry: Entry, event: InboundEvent, turn) -> bool:
+        """The event's one transaction; False if it was applied already."""
         async with self.db.session() as s:
             async with s.begin():
-                conv = await store.get_or_create_conversation(s, event.channel, event.user_id)
+                conv, repeated = await store.conversation_for_turn(s, event)
                 old = conv.inbound_cursor
                 if cursor_key(entry.cursor) <= cursor_key(old):
-                    return  # applied already
+                    return False  # applied already
                 state = dict(conv.state or {})
-                repeated = (
-                    await s.execute(
-                        select(MessageLog.id).where(
-                            MessageLog.channel == event.channel,
-                            MessageLog.direction == "in",
-                            MessageLog.external_id == event.message_id,
-                        )
-                    )
-                ).first()
                 if repeated:
                     outcome = Outcome(State.from_dict(state))  # delivered again after the queue forgot it
                 else:
-                    outcome = await self._turn(s, conv, state, event, prechecked)
+                    outcome = await turn(s, conv, state, event)
                 ok = await store.advance_conversation(
                     s,
                     conv,
@@ -226,10 +246,7 @@ class Worker:
                 )
                 if not ok:
                     raise CursorConflict(event.conversation_key)
-        metrics.APPLIED.labels(event.channel).inc()
-        metrics.TURN_SECONDS.observe(time.perf_counter() - started)
-        log.debug("applied %s event at %s", event.kind, entry.cursor)
-        self.on_committed()
+        return True
 
     async def _precheck(self, event: InboundEvent) -> dict[tuple[str, str], dict[str, Any]]:
         """The photo checks this event's turn will ask for, run before its transaction: a check
@@ -258,31 +275,42 @@ class Worker:
         return {(a.path, expect): await check_photo(self.media, a, expect) for a in photos[:1]}
 
     async def _turn(self, s, conv, state: dict, event: InboundEvent, prechecked=None) -> Outcome:
-        inbound = MessageLog(
-            conversation_id=conv.id,
-            direction="in",
-            author="citizen",
-            channel=event.channel,
-            external_id=event.message_id,
-            kind=event.kind,
-            text=event.text if event.text else event.payload,
-            attachments=[dataclasses.asdict(a) for a in event.attachments],
-            step=self.engine.step_of(state),
-            received_at=dt.datetime.fromtimestamp(event.timestamp_ms / 1000, dt.UTC),
+        return await self._logged(s, conv, state, event, dialogue=True, prechecked=prechecked)
+
+    async def _apology(self, s, conv, state: dict, event: InboundEvent) -> Outcome:
+        return await self._logged(s, conv, state, event, dialogue=False)
+
+    async def _logged(
+        self, s, conv, state: dict, event: InboundEvent, *, dialogue: bool, prechecked=None
+    ) -> Outcome:
+        """The turn's rows: the citizen's message, the dialogue's outcome, the replies."""
+        received_at = dt.datetime.fromtimestamp(event.timestamp_ms / 1000, dt.UTC)
+        inbound_id = await store.log_inbound(
+            s,
+            dict(
+                conversation_id=conv.id,
+                direction="in",
+                author="citizen",
+                channel=event.channel,
+                external_id=event.message_id,
+                kind=event.kind,
+                text=event.text if event.text else event.payload,
+                attachments=[dataclasses.asdict(a) for a in event.attachments],
+                step=self.engine.step_of(state),
+                received_at=received_at,
+            ),
         )
-        s.add(inbound)
         idle = (utcnow() - conv.last_inbound_at).total_seconds() if conv.last_inbound_at is not None else None
         ctx = TurnContext(s, conv, self.settings, self.media, dt.datetime.now(self.tz), idle, prechecked)
-        try:
-            async with s.begin_nested():  # a failing dialogue leaves no half-made rows behind
+        if dialogue:
+            try:
                 outcome = await self.engine.handle(ctx, state, event)
-        except Exception:
-            metrics.DIALOGUE_ERRORS.inc()
-            log.exception("dialogue failed on %s; apologising", event.dedupe_key)
+            except Exception as exc:
+                metrics.DIALOGUE_ERRORS.inc()
+                log.exception("dialogue failed on %s; apologising", event.dedupe_key)
+                raise DialogueFailed(event.dedupe_key) from exc
+        else:
             outcome = Outcome(State.from_dict(state), [Reply(self.engine.text("error"))])
-        inbound.intent = outcome.intent
-        _log_facts(inbound, State.from_dict(state), outcome)
-        for reply in outcome.replies:
-            msg = store.add_outbound(s, conv, event.user_id, reply, step=outcome.state.saved_step)
-            msg.outbox.payload = {**msg.outbox.payload, "correlation_id": event.dedupe_key}
+        await store.log_facts(s, inbound_id, _log_facts(received_at, State.from_dict(state), outcome))
+        await store.add_replies(s, conv, event, outcome.replies, step=outcome.state.saved_step)
         return outcome

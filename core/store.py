@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, exists, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -19,7 +19,7 @@ from core.db.models import (
     Outbox,
     utcnow,
 )
-from core.events import Reply
+from core.events import InboundEvent, Reply
 
 
 async def get_or_create_conversation(session: AsyncSession, channel: str, user_id: str) -> Conversation:
@@ -42,16 +42,123 @@ async def get_or_create_conversation(session: AsyncSession, channel: str, user_i
     return conv
 
 
-async def conversation_cursor(session: AsyncSession, key: str) -> str:
-    cursor = (
-        await session.execute(select(Conversation.inbound_cursor).where(Conversation.key == key))
-    ).scalar()
-    return cursor or "0-0"
+# The worker's statements, built once: a statement built per call (`.values(literal=...)`) costs
+# more Python than its round trip. Executed with a dict of parameters.
+_LOG, _OUTBOX, _CONV, _CITIZEN = (m.__table__ for m in (MessageLog, Outbox, Conversation, Citizen))
+_TURN_COLUMNS = [
+    _CONV.c[k] for k in ("id", "citizen_id", "channel", "state", "inbound_cursor", "last_inbound_at")
+]
+_TURN_SELECT = select(
+    *_TURN_COLUMNS,
+    exists().where(
+        _LOG.c.channel == bindparam("channel"),
+        _LOG.c.direction == "in",
+        _LOG.c.external_id == bindparam("message_id"),
+    ),
+).where(_CONV.c.key == bindparam("key"))
+_CITIZEN_SELECT = select(_CITIZEN.c.id).where(
+    _CITIZEN.c.channel == bindparam("channel"), _CITIZEN.c.external_id == bindparam("external_id")
+)
+# a new citizen in one statement (ON CONFLICT: nothing returned when they exist already)
+_CITIZEN_INSERT = {
+    name: dialect.insert(_CITIZEN).on_conflict_do_nothing().returning(_CITIZEN.c.id)
+    for name, dialect in (("postgresql", postgresql), ("sqlite", sqlite))
+}
+_CONV_INSERT = insert(_CONV).returning(*_TURN_COLUMNS)
+_LOG_INSERT = insert(_LOG).returning(_LOG.c.id)
+_LOG_UPDATE = update(_LOG).where(_LOG.c.id == bindparam("_id"))
+_OUTBOX_INSERT = insert(_OUTBOX)
+_ADVANCE = update(_CONV).where(_CONV.c.id == bindparam("_id"), _CONV.c.inbound_cursor == bindparam("_old"))
+
+
+async def conversation_for_turn(session: AsyncSession, event: InboundEvent) -> tuple[Any, bool]:
+    """The worker's view of the event's conversation (id, citizen_id, channel, state,
+    inbound_cursor, last_inbound_at), created if new, and whether the event's message is logged
+    already. One round trip for a known conversation: this runs on every turn."""
+    key = f"{event.channel}:{event.user_id}"
+    params = {"key": key, "channel": event.channel, "message_id": event.message_id}
+    found = (await session.execute(_TURN_SELECT, params)).first()
+    if found is not None:
+        return found, bool(found[-1])
+    # a new conversation: nothing of it can be logged yet
+    who = {"channel": event.channel, "external_id": event.user_id}
+    dialect = session.bind.dialect.name if session.bind else "sqlite"
+    citizen_id = (await session.execute(_CITIZEN_INSERT[dialect], {**who, "created_at": utcnow()})).scalar()
+    if citizen_id is None:  # known on this channel already (an earlier conversation key)
+        citizen_id = (await session.execute(_CITIZEN_SELECT, who)).scalar_one()
+    now = utcnow()
+    created = await session.execute(
+        _CONV_INSERT,
+        {
+            "key": key,
+            "citizen_id": citizen_id,
+            "channel": event.channel,
+            "state": {},
+            "inbound_cursor": "0-0",
+            "created_at": now,
+            "updated_at": now,
+        },
+    )
+    return created.one(), False
+
+
+async def log_inbound(session: AsyncSession, values: dict[str, Any]) -> int:
+    """A citizen's message in the log; its id."""
+    return (await session.execute(_LOG_INSERT, {"created_at": utcnow(), **values})).scalar_one()
+
+
+async def log_facts(session: AsyncSession, message_id: int, values: dict[str, Any]) -> None:
+    """What the turn learnt about a logged message (intent, confidence, ...)."""
+    await session.execute(_LOG_UPDATE, {"_id": message_id, **values})
+
+
+async def add_replies(
+    session: AsyncSession, conv: Any, event: InboundEvent, replies: list[Reply], *, step: str | None
+) -> None:
+    """The bot's replies to `event` in the log and in the outbox, carrying the event's correlation
+    id (the worker's hot path; `add_outbound` is the ORM way for everyone else)."""
+    conversation_id, channel = conv.id, conv.channel
+    for reply in replies:
+        now = utcnow()
+        values = _outbound_values(conversation_id, channel, reply, "bot", None, step)
+        message_id = (await session.execute(_LOG_INSERT, {**values, "created_at": now})).scalar_one()
+        await session.execute(
+            _OUTBOX_INSERT,
+            {
+                "message_id": message_id,
+                "conversation_id": conversation_id,
+                "channel": channel,
+                "recipient": event.user_id,
+                "payload": {**reply.to_payload(), "correlation_id": event.dedupe_key},
+                "status": "pending",
+                "attempts": 0,
+                "parts_sent": 0,
+                "next_attempt_at": now,
+                "created_at": now,
+            },
+        )
+
+
+def _outbound_values(
+    conversation_id: int, channel: str, reply: Reply, author: str, officer_id: int | None, step: str | None
+) -> dict[str, Any]:
+    return dict(
+        conversation_id=conversation_id,
+        direction="out",
+        author=author,
+        officer_id=officer_id,
+        channel=channel,
+        kind="image" if reply.image_path else "text",
+        text=reply.text,
+        attachments=[{"type": "image", "path": reply.image_path}] if reply.image_path else [],
+        quick_replies=[{"title": q.title, "payload": q.payload} for q in reply.quick_replies],
+        step=step,
+    )
 
 
 async def advance_conversation(
     session: AsyncSession,
-    conv: Conversation,
+    conv: Any,
     *,
     old_cursor: str,
     new_cursor: str,
@@ -61,16 +168,16 @@ async def advance_conversation(
 ) -> bool:
     """Compare-and-set on the cursor: False if another worker applied this event first."""
     result = await session.execute(
-        update(Conversation)
-        .where(Conversation.id == conv.id, Conversation.inbound_cursor == old_cursor)
-        .values(
-            inbound_cursor=new_cursor,
-            state=state,
-            step=step,
-            last_inbound_at=last_inbound_at,
-            updated_at=utcnow(),
-        )
-        .execution_options(synchronize_session=False)
+        _ADVANCE,
+        {
+            "_id": conv.id,
+            "_old": old_cursor,
+            "inbound_cursor": new_cursor,
+            "state": state,
+            "step": step,
+            "last_inbound_at": last_inbound_at,
+            "updated_at": utcnow(),
+        },
     )
     return getattr(result, "rowcount", 0) == 1  # a CursorResult for an UPDATE
 
@@ -86,18 +193,7 @@ def add_outbound(
     officer_id: int | None = None,
 ) -> MessageLog:
     """A reply in the log and in the outbox, in the caller's transaction."""
-    msg = MessageLog(
-        conversation_id=conv.id,
-        direction="out",
-        author=author,
-        officer_id=officer_id,
-        channel=conv.channel,
-        kind="image" if reply.image_path else "text",
-        text=reply.text,
-        attachments=[{"type": "image", "path": reply.image_path}] if reply.image_path else [],
-        quick_replies=[{"title": q.title, "payload": q.payload} for q in reply.quick_replies],
-        step=step,
-    )
+    msg = MessageLog(**_outbound_values(conv.id, conv.channel, reply, author, officer_id, step))
     msg.outbox = Outbox(
         conversation_id=conv.id, channel=conv.channel, recipient=recipient, payload=reply.to_payload()
     )

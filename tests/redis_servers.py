@@ -209,6 +209,18 @@ class RedisCluster:
             time.sleep(0.1)
         self.wait_ok()
 
+    def crash(self, master: RedisServer, replica: RedisServer, timeout: float = 60) -> None:
+        """An unplanned failover: `master` is killed (SIGKILL); the other nodes see it fail after
+        the node timeout and its replica is elected master of its slots."""
+        master.kill()
+        self.nodes.remove(master)  # out of the cluster's checks (and of `stop`)
+        deadline = time.monotonic() + timeout
+        while "role:master" not in cli(replica.port, "info", "replication"):
+            if time.monotonic() > deadline:
+                raise RuntimeError("the replica was not promoted")
+            time.sleep(0.1)
+        self.wait_ok(timeout)
+
     def stop(self) -> None:
         for n in self.nodes:
             n.stop()

@@ -95,6 +95,19 @@ async def test_every_submit_makes_a_job_naming_its_conversation(queue):
     assert await queue.fetch("c1", count=10, block_ms=100) == []
 
 
+async def test_finish_trims_what_was_applied_and_acks_the_job(queue):
+    for i in range(3):
+        await queue.submit(ev("u1", f"f{i}", f"t{i}"))
+    jobs = await queue.fetch("c1", count=10, block_ms=200)
+    entries = await queue.entries("zalo:u1", after="0-0")
+    await queue.finish(jobs[0], entries[1].cursor)  # the first two applied
+    assert [e.event.text for e in await queue.entries("zalo:u1", after="0-0")] == ["t2"]
+    for j in jobs[1:]:
+        await queue.finish(j, None)  # nothing applied: nothing trimmed
+    assert [e.event.text for e in await queue.entries("zalo:u1", after="0-0")] == ["t2"]
+    assert await queue.fetch("c1", count=10, block_ms=100) == []
+
+
 async def test_the_lock_is_exclusive(queue):
     order: list[str] = []
 

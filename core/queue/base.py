@@ -69,6 +69,13 @@ class MessageQueue(ABC):
     async def ack(self, job: Job) -> None:
         """The job's conversation has been drained; forget the job."""
 
+    async def finish(self, job: Job, applied_upto: str | None) -> None:
+        """The job is done: drop its conversation's events up to `applied_upto` (None: none were
+        applied) and `ack` the job (one round trip where the backend allows it)."""
+        if applied_upto:
+            await self.trim(job.conversation_key, applied_upto)
+        await self.ack(job)
+
     @abstractmethod
     async def release(self, job: Job) -> None:
         """The worker could not finish the job: hand it out again."""

@@ -58,6 +58,12 @@ def _resp(*parts: bytes) -> bytes:
     return b"*%d\r\n" % len(parts) + b"".join(b"$%d\r\n%s\r\n" % (len(p), p) for p in parts)
 
 
+def _after(cursor: str) -> str:
+    """The smallest stream id after `cursor` (XTRIM MINID keeps ids >= it: everything after)."""
+    ms, _, seq = cursor.partition("-")
+    return f"{ms}-{int(seq or 0) + 1}"
+
+
 class RedisQueue(MessageQueue):
     def __init__(
         self,
@@ -280,6 +286,17 @@ class RedisQueue(MessageQueue):
             p.xdel(key, job.id)
             await p.execute()
 
+    async def finish(self, job: Job, applied_upto: str | None) -> None:
+        # the conversation's log and the shard's jobs share the shard's hash tag: one slot, one
+        # transaction, one round trip
+        key = self._jobs_of(job.conversation_key)
+        async with self.r.pipeline(transaction=True) as p:
+            if applied_upto:
+                p.xtrim(self._conv(job.conversation_key), minid=_after(applied_upto), approximate=False)
+            p.xack(key, GROUP, job.id)
+            p.xdel(key, job.id)
+            await p.execute()
+
     async def release(self, job: Job) -> None:
         key = self._jobs_of(job.conversation_key)
         async with self.r.pipeline(transaction=True) as p:
@@ -317,9 +334,7 @@ class RedisQueue(MessageQueue):
         return [Entry(entry_id, InboundEvent.from_json(fields["e"])) for entry_id, fields in items]
 
     async def trim(self, conversation_key: str, upto: str) -> None:
-        ms, _, seq = upto.partition("-")
-        # MINID keeps entries >= the id given: keep everything after `upto`.
-        await self.r.xtrim(self._conv(conversation_key), minid=f"{ms}-{int(seq or 0) + 1}", approximate=False)
+        await self.r.xtrim(self._conv(conversation_key), minid=_after(upto), approximate=False)
 
     @contextlib.asynccontextmanager
     async def lock(self, conversation_key: str, ttl_s: float) -> AsyncIterator[None]:

@@ -7,6 +7,7 @@ back). Steps reach each other's prompts and handlers through the registry, not b
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -229,6 +230,18 @@ class Dialogue:
                     return Document(key=a.key, name=a.name, photo=a.photo, required=True, ask=a.ask)
         raise KeyError(key)
 
+    @functools.cached_property
+    def _life_event_phrases(self) -> list[tuple[frozenset[str], int, LifeEvent]]:
+        """Each life event's phrases as sets of bare words, folded once (not on every message)."""
+        out = []
+        for e in self.events:
+            names = [self.catalog[k].short_name for k in (e.procedure, e.single) if k in self.catalog]
+            for phrase in [*e.phrases, e.button, *names]:
+                words = bare(phrase).split()
+                if words:
+                    out.append((frozenset(words), len(words), e))
+        return out
+
     def life_event_for(self, text: str) -> LifeEvent | None:
         """The life event a message names: one of its phrases, its button or title, or the short
         name of its procedures, as whole words in any order, with or without diacritics. A short
@@ -239,18 +252,13 @@ class Dialogue:
         tokens = set(said.split())
         # a whole phrase beats a part; then more words matched; then the shorter phrase
         best: tuple[tuple[bool, int, int], LifeEvent] | None = None
-        for e in self.events:
-            names = [self.catalog[k].short_name for k in (e.procedure, e.single) if k in self.catalog]
-            for phrase in [*e.phrases, e.button, *names]:
-                words = bare(phrase).split()
-                if not words:
-                    continue
-                whole = set(words) <= tokens  # every word of the phrase was said
-                part = len(tokens) <= 4 and tokens <= set(words) and len(tokens) >= min(2, len(words))
-                if whole or part:
-                    score = (whole, len(words) if whole else len(tokens), -len(words))
-                    if best is None or score > best[0]:
-                        best = (score, e)
+        for words, n, e in self._life_event_phrases:
+            whole = words <= tokens  # every word of the phrase was said
+            part = len(tokens) <= 4 and tokens <= words and len(tokens) >= min(2, n)
+            if whole or part:
+                score = (whole, n if whole else len(tokens), -n)
+                if best is None or score > best[0]:
+                    best = (score, e)
         return best[1] if best else None
 
     def document_lines(self, proc: Procedure) -> list[str]:

@@ -1,0 +1,163 @@
+"""CPU per turn of the worker's own code, in one process, on PostgreSQL + Redis.
+
+    PYTHONPATH=. .venv/bin/python bench/worker_turn.py [--turns 2000] [--workers 1] [--profile out.prof]
+
+N new citizens' "Xin chào" (the bench/load.py turn) are put in the queue first; then the worker
+loops and the outbox sender (to a channel that only counts, with Zalo's reply window) run until
+every reply is sent. Reported: this process's CPU time (user + system) per turn for the worker
+phase alone and for the sender phase, and the PostgreSQL backends' and Redis's CPU per turn, from
+/proc (CPU time, not wall time: stable on a shared machine). `--profile` writes a cProfile of the
+worker and sender phases (open it with `python -m pstats`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import cProfile
+import datetime as dt
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+from urllib.parse import urlparse
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
+
+from load import Probe, cpu_seconds  # noqa: E402
+from redis_servers import RedisServer  # noqa: E402
+from support import PG_ADMIN, _migrate, fresh_pg_database, make_settings  # noqa: E402
+
+from bot.runtime import Runtime  # noqa: E402
+from core.channel import Channel  # noqa: E402
+from core.events import InboundEvent  # noqa: E402
+
+
+class Counting(Channel):
+    """Zalo's name and reply window; sending only counts."""
+
+    name = "zalo"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.sent = 0
+        self.done = asyncio.Event()
+        self.expect = 0
+
+    async def send(self, recipient: str, payload: dict) -> None:
+        self.sent += 1
+        if self.sent >= self.expect:
+            self.done.set()
+
+    def reply_window(self, author: str) -> dt.timedelta | None:
+        return dt.timedelta(hours=48)
+
+
+async def others(redis: RedisServer, db_name: str) -> dict[str, dict[int, float]]:
+    """CPU seconds so far of the database's PostgreSQL backends and of redis-server."""
+    import asyncpg
+
+    conn = await asyncpg.connect(PG_ADMIN)
+    try:
+        rows = await conn.fetch("SELECT pid FROM pg_stat_activity WHERE datname = $1", db_name)
+    finally:
+        await conn.close()
+    assert redis.proc is not None
+    return {
+        "postgres": {r["pid"]: cpu_seconds(r["pid"]) for r in rows},
+        "redis": {redis.proc.pid: cpu_seconds(redis.proc.pid)},
+    }
+
+
+async def turns_through(rt: Runtime, events: list[InboundEvent], workers: int) -> None:
+    channel = Counting()
+    channel.expect = len(events)
+    rt.add_channel(channel)
+    await rt.queue.submit_many(events)
+    await rt.start(workers=workers, sender=True)
+    await asyncio.wait_for(channel.done.wait(), 120)
+
+
+async def wait_until(predicate, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise TimeoutError("the turns did not finish")
+        await asyncio.sleep(0.02)
+
+
+async def run(turns: int, workers: int, profile: str | None, tmp: Path) -> None:
+    redis = RedisServer(tmp / "redis").start()
+    async with fresh_pg_database(PG_ADMIN) as url:
+        await _migrate(url)
+        settings = make_settings(
+            tmp, database_url=url, redis_url=redis.url, redis_prefix="bench:", worker_concurrency=16
+        )
+        warm = Runtime(settings)  # the first turns load what is lazy (module caches stay)
+        await turns_through(warm, [hello(f"warm{i}") for i in range(20)], workers)
+        await warm.stop()
+
+        rt = Runtime(settings)
+        channel = Counting()
+        rt.add_channel(channel)
+        applied = 0
+
+        def committed() -> None:
+            nonlocal applied
+            applied += 1
+
+        db_name = urlparse(url).path.lstrip("/")
+        tag = uuid.uuid4().hex[:6]
+        try:
+            for i in range(0, turns, 500):
+                await rt.queue.submit_many([hello(f"{tag}{j}") for j in range(i, min(turns, i + 500))])
+            prof = cProfile.Profile(time.process_time) if profile else None
+            await rt.start(workers=workers, sender=False)  # tasks made, not yet run
+            for w in rt.workers:
+                w.on_committed = committed
+            before = await others(redis, db_name)
+            cpu0, wall0 = time.process_time(), time.monotonic()
+            if prof:
+                prof.enable()
+            await wait_until(lambda: applied >= turns, 600)  # the worker phase: no sender yet
+            cpu1, wall1 = time.process_time(), time.monotonic()
+            channel.expect = turns  # the menu is one message
+            sender_task = asyncio.create_task(rt.sender.run(rt._stop))
+            await asyncio.wait_for(channel.done.wait(), 600)
+            cpu2, wall2 = time.process_time(), time.monotonic()
+            if prof:
+                prof.disable()
+                prof.dump_stats(profile)
+            other = Probe.delta(before, await others(redis, db_name))
+            rt._stop.set()
+            await sender_task
+            print(
+                f"{turns} turns, {workers} worker loop(s): worker {1000 * (cpu1 - cpu0) / turns:.2f} ms CPU/turn "
+                f"({turns / (wall1 - wall0):.0f} turns/s wall), sender {1000 * (cpu2 - cpu1) / turns:.2f} "
+                f"ms/turn ({turns / (wall2 - wall1):.0f}/s wall); PostgreSQL "
+                f"{1000 * other['postgres'] / turns:.2f} ms/turn, Redis {1000 * other['redis'] / turns:.2f} ms/turn",
+                flush=True,
+            )
+        finally:
+            await rt.stop()
+            redis.stop()
+
+
+def hello(user: str) -> InboundEvent:
+    return InboundEvent("zalo", user, uuid.uuid4().hex, "text", text="Xin chào")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--turns", type=int, default=2000)
+    ap.add_argument("--workers", type=int, default=1)
+    ap.add_argument("--profile")
+    args = ap.parse_args()
+    with tempfile.TemporaryDirectory(prefix="motcua-turn-") as tmp:
+        asyncio.run(run(args.turns, args.workers, args.profile, Path(tmp)))
+
+
+if __name__ == "__main__":
+    main()
