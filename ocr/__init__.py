@@ -125,8 +125,10 @@ def analyze(
                     timings["decode_read"] = round((time.perf_counter() - t_q) * 1000, 1)
                 doc, rt = reader.read_card(rgb, quad, q["problems"])
                 timings.update(rt)
-                if doc["type"] == "other" and not doc["checks"].get("type_scores"):
-                    # a card-shaped thing with nothing of a card on it: no title, label, QR nor MRZ
+                sparse = q["metrics"].get("text_density", 0.0) < quality.thresholds()["card_print_min_density"]
+                if doc["type"] == "other" and not doc["checks"].get("type_scores") and sparse:
+                    # a card-shaped thing with nothing of a card on it (no title, label, QR nor
+                    # MRZ) and little print; with plenty of print it is a paper, not an ID card
                     q["problems"] = sorted(set(q["problems"]) | {"not_document"}, key=quality.PRIORITY.index)
                     q["ok"], doc = False, None
             else:
