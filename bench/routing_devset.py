@@ -20,6 +20,7 @@ from pathlib import Path
 
 import yaml
 
+from bench import routing_devset_more
 from core.vietnamese import strip_diacritics
 from places.units import units
 
@@ -171,6 +172,10 @@ def main() -> None:
         if style == "new_plain":
             text = strip_diacritics(text).lower()
         entries.append({"text": text, "ward_code": w["wardCode"], "style": style})
+    # round 2: the styles the first round lacked (its own seed: the first round stays as it was)
+    entries += routing_devset_more.entries(
+        random.Random(2026), undivided, old_parts, new_wards, new_provinces
+    )
     # vietnamadminunits' codes -> the official codes of vietnam-provinces (131 communes differ)
     official = units().package_code
     for entry in entries:

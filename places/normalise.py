@@ -1,7 +1,8 @@
 """An address as citizens write it, rewritten so that the parsers read it: abbreviations of the
 units' kinds ("P.", "Q1", "TX", "H.", "TT"), the big cities' nicknames ("Sài Gòn", "TP HCM", "HN"),
-commas between the units when there are none. The patterns are data (`aliases.yml`); they match
-without diacritics, and the text keeps its own diacritics everywhere else."""
+commas between the units when there are none, " - " between units, words typed with the keyboard's
+Vietnamese mode off ("phuowngf" -> "phuong", `untelex`). The patterns are data (`aliases.yml`);
+they match without diacritics, and the text keeps its own diacritics everywhere else."""
 
 from __future__ import annotations
 
@@ -36,6 +37,39 @@ def _rules() -> tuple[list[tuple[re.Pattern[str], str]], re.Pattern[str]]:
     return rules, before
 
 
+# telex: the letters that shape a vowel (doubled, or w after it), "dd", a tone letter at the end
+_TELEX_SHAPES = (
+    ("uow", "uo"),
+    ("dd", "d"),
+    ("aa", "a"),
+    ("aw", "a"),
+    ("ee", "e"),
+    ("oo", "o"),
+    ("ow", "o"),
+    ("uw", "u"),
+)
+_TELEX_TONES = "sfrxj"  # a Vietnamese syllable never ends in these without telex
+
+
+def untelex(word: str, known: frozenset[str] = frozenset()) -> str:
+    """A word typed in telex with the Vietnamese mode off, without its marks: "Phuowngf" ->
+    "Phuong", "Ddoongj" -> "Dong", "Sown" -> "Son". Words with diacritics, digits or punctuation,
+    and the words of the units' own names (`known`: "Kar", "Mơr" written "Mor") stay as they are."""
+    low = word.lower()
+    if len(word) < 2 or not word.isascii() or not word.isalpha() or low in known:
+        return word
+    # a tone letter at the end or between the vowel and the final consonant ("thafnh")
+    if low[-1] in _TELEX_TONES and any(v in low[:-1] for v in "aeiouy"):
+        out = low[:-1]
+    else:
+        out = re.sub(r"(?<=[aeiouy])[sfrxj](?=(?:ch|nh|ng|c|m|n|p|t)$)", "", low)
+    for shaped, plain in _TELEX_SHAPES:
+        out = out.replace(shaped, plain)
+    if out == low:
+        return word
+    return out[:1].upper() + out[1:] if word[:1].isupper() else out
+
+
 def _sub_folded(pattern: re.Pattern[str], to: str, text: str) -> str:
     """Replace matches found in the folded text at the same places in the original text (folding
     keeps one character for one: NFC text, Vietnamese letters)."""
@@ -51,11 +85,16 @@ def _sub_folded(pattern: re.Pattern[str], to: str, text: str) -> str:
     return "".join(out)
 
 
-def normalise(text: str) -> str:
-    """The address rewritten for the parsers (street and house number kept)."""
+def normalise(text: str, known: frozenset[str] = frozenset()) -> str:
+    """The address rewritten for the parsers (street and house number kept). `known`: the words
+    of the units' names (never read as telex)."""
     rules, before = _rules()
     text = unicodedata.normalize("NFC", text)
+    text = re.sub(r"\w+", lambda m: untelex(m.group(), known), text)
     text = re.sub(r"[;|/\\]+(?!\d)", ", ", text)  # "12/3" is a house number, "P1/Q4" separators
+    text = re.sub(
+        r"(?<!ria)(?<!rịa)(?<!Ria)(?<!Rịa)\s+[-–]\s+", ", ", text
+    )  # "X - H - T", not "Bà Rịa - Vũng Tàu"
     text = re.sub(r"\s+", " ", text).strip(" ,.")
     for pattern, to in rules:
         text = _sub_folded(pattern, to, text)

@@ -29,6 +29,7 @@ from typing import Any
 
 from rapidfuzz import fuzz, process
 
+from .lookup import by_name, fix_province, index, ward_slot
 from .normalise import normalise
 from .units import Commune, Units, key, units
 
@@ -120,10 +121,15 @@ class Resolver:
 
     def resolve(self, text: str) -> Resolution:
         u = units()
-        address = normalise(text or "")
+        address = normalise(text or "", index(u).words)
         if not address:
             return Resolution()
         found, province, old = self._parsers(u, address)
+        if not found.found and not province:
+            fixed = fix_province(u, address)  # a misspelt province ("tnih Binh Phuc")
+            if fixed:
+                address = fixed
+                found, province, old = self._parsers(u, address)
         if not found.found and not province and self.province_hint in u.provinces:
             found, province, old = self._parsers(u, f"{address}, {u.provinces[self.province_hint]}")
         numbered = numbered_district_province()
@@ -164,6 +170,12 @@ class Resolver:
             # the parsers match a province's keyword inside other words ("thahn" holds "hn"):
             # a province neither written out nor implied by a district or commune is not believed
             return Resolution(), None, None
+        slot = ward_slot(address)
+        if slot:
+            # the name after "Xã"/"Phường": exactly, in the old district, the old province, the 2025 one
+            named = by_name(u, slot, *_where(old, province), fuzzy=False)
+            if named:
+                return _of(u, named, EXACT, "slot"), province, old
         if old is not None and old.ward_key and old.district_key:
             codes = u.old_to_new.get(f"{old.province_key}_{old.district_key}_{old.ward_key}", [])
             if codes:
@@ -174,6 +186,10 @@ class Resolver:
             near = self._fuzzy(u, address, old, None, district=True)
             if near.found:
                 return near, province, old
+        if slot:
+            named = by_name(u, slot, *_where(old, province), fuzzy=True)
+            if named:
+                return _of(u, named, FUZZY_MAX, "slot_fuzzy"), province, old
         if new is not None and new.ward_code:
             code = u.package_code.get(new.ward_code)
             if code:
@@ -288,6 +304,13 @@ def numbered_district_province() -> str | None:
 
     data = yaml.safe_load((Path(__file__).resolve().parent / "aliases.yml").read_text(encoding="utf-8"))
     return data.get("numbered_districts_province")
+
+
+def _where(old: Any, province: str | None) -> tuple[str | None, str | None, str | None]:
+    """(old province key, old district key, 2025 province code) as the parsers read them."""
+    if old is None:
+        return None, None, province
+    return old.province_key or None, old.district_key or None, province
 
 
 def _names_province(address: str, old: Any, new: Any) -> bool:
