@@ -96,9 +96,10 @@ def _build(u: Units) -> Index:
     words: set[str] = set()
     for pkey, districts in u.old_wards.items():
         for dkey, wards in districts.items():
-            for wkey, (name, short) in wards.items():
+            for wkey, (name, _short_key) in wards.items():
                 codes = u.old_to_new.get(f"{pkey}_{dkey}_{wkey}", [])
-                if codes:
+                if codes:  # (the package's short key tells same-named communes apart: not ours)
+                    short = key(_short(str(name)))
                     ix.old.setdefault(pkey, {}).setdefault(short, []).append(_place(name, codes, dkey))
                 words.update(strip_diacritics(str(name)).lower().split())
     for c in u.communes.values():
@@ -134,7 +135,10 @@ def by_name(
     olds = [old_province] if old_province else ix.olds_of.get(province or "", [])
     merged_away = bool(old_province) and u.old_province_to_new.get(old_province or "") != old_province
     written = " ".join(slot.words)
-    new = ix.new.get(province or "", {})
+    # the 2025 province of the old one written first (the 2025 parser may read a commune's name
+    # in an old province's: "Quảng Bình" -> Xã Quảng Bị, Hà Nội), then the one the parser found
+    of_old = u.province_key_to_code.get(u.old_province_to_new.get(old_province or "", ""))
+    provinces = list(dict.fromkeys(p for p in (of_old, province) if p))
 
     def ranked(name: str, exact: bool) -> list[tuple[tuple[int, ...], Place]]:
         found: list[tuple[tuple[int, ...], Place]] = []
@@ -144,8 +148,11 @@ def by_name(
                 found.append(
                     ((in_district, 0, place.kind == slot.kind, place.name == written, merged_away), place)
                 )
-        for place in new.get(name, []):
-            found.append(((False, 0, place.kind == slot.kind, place.name == written, not merged_away), place))
+        for rank, pc in enumerate(reversed(provinces)):
+            for place in ix.new.get(pc, {}).get(name, []):
+                found.append(
+                    ((False, rank, place.kind == slot.kind, place.name == written, not merged_away), place)
+                )
         return found
 
     found: list[tuple[tuple[int, ...], Place]] = []
@@ -153,7 +160,9 @@ def by_name(
         if fuzzy:
             if len(name) < 4:
                 break
-            names = {n for p in olds for n in ix.old.get(p, {})} | set(new)
+            names = {n for p in olds for n in ix.old.get(p, {})} | {
+                n for pc in provinces for n in ix.new.get(pc, {})
+            }
             for hit, _score, _i in process.extract(
                 name, list(names), scorer=fuzz.ratio, score_cutoff=82, limit=3
             ):

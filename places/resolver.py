@@ -176,6 +176,12 @@ class Resolver:
             named = by_name(u, slot, *_where(old, province), fuzzy=False)
             if named:
                 return _of(u, named, EXACT, "slot"), province, old
+        if slot and old is not None and old.ward_key and old.district_key and not _agrees(u, old, slot):
+            # the old parser took another name of the district (a street, a hamlet) for the commune
+            # written misspelt after "Xã": the name written, one slip allowed, first
+            named = by_name(u, slot, *_where(old, province), fuzzy=True)
+            if named:
+                return _of(u, named, FUZZY_MAX, "slot_fuzzy"), province, old
         if old is not None and old.ward_key and old.district_key:
             codes = u.old_to_new.get(f"{old.province_key}_{old.district_key}_{old.ward_key}", [])
             if codes:
@@ -304,6 +310,14 @@ def numbered_district_province() -> str | None:
 
     data = yaml.safe_load((Path(__file__).resolve().parent / "aliases.yml").read_text(encoding="utf-8"))
     return data.get("numbered_districts_province")
+
+
+def _agrees(u: Units, old: Any, slot: Any) -> bool:
+    """Whether the old parser's commune is the one written after its kind word."""
+    name, _short_key = (
+        u.old_wards.get(old.province_key, {}).get(old.district_key, {}).get(old.ward_key, ("", ""))
+    )
+    return key(_short(str(name))) in slot.keys()
 
 
 def _where(old: Any, province: str | None) -> tuple[str | None, str | None, str | None]:
