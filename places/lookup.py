@@ -22,6 +22,8 @@ _SLOT = re.compile(r"(?:^|,)\s*(phuong|xa|thi\s+tran|dac\s+khu)\s+([^,]+)", re.I
 _SLOT_END = re.compile(r"\s(?:quan|huyen|thi xa|thanh pho|tinh)\s.*$", re.IGNORECASE)
 _KIND = re.compile(r"^(?:tinh|thanh pho|tp)\s+", re.IGNORECASE)
 PROVINCE_MIN_SCORE = 84
+# the kind words after which a name is a commune's or a district's, not a province's
+_NAMED = frozenset({"phuong", "xa", "tran", "quan", "huyen", "khu", "p", "x", "q", "h", "tx", "tt"})
 
 
 @dataclass(frozen=True)
@@ -180,16 +182,18 @@ def by_name(
 def fix_province(u: Units, address: str) -> str | None:
     """The address with a misspelt province at its end written right, or None."""
     ix = index(u)
-    parts = address.rsplit(",", 1)
-    words = address.split()
-    tails = [parts[-1].strip()] + [" ".join(words[-n:]) for n in (2, 3, 4) if len(words) > n]
+    words = address.rsplit(",", 1)[-1].split()  # the last part: a tail never crosses a comma
+    folded = strip_diacritics(" ".join(words)).lower().split()
+    tails = [" ".join(words[-n:]) for n in (1, 2, 3, 4) if n <= len(words) and (n == len(words) or folded[-n - 1] not in _NAMED)]
+    # a tail that is a unit's name after its kind word ("Phường Khánh Hội") is not a province
+    tails = [t for t in tails if not _NAMED.intersection(strip_diacritics(t).lower().split())]
     best: tuple[float, str, str] | None = None
     for tail in tails:
         k = key(_KIND.sub("", strip_diacritics(tail)))
         if len(k) < 5:
             continue
         hit = process.extractOne(k, list(ix.provinces), scorer=fuzz.ratio, score_cutoff=PROVINCE_MIN_SCORE)
-        if hit and hit[1] < 100 and (best is None or hit[1] > best[0]):
+        if hit and hit[1] < 100 and (best is None or hit[1] >= best[0]):
             best = (hit[1], tail, ix.provinces[hit[0]])
     if best is None:
         return None
