@@ -20,8 +20,8 @@ from .units import Units, key
 
 _SLOT = re.compile(r"(?:^|,)\s*(phuong|xa|thi\s+tran|dac\s+khu)\s+([^,]+)", re.IGNORECASE)
 _SLOT_END = re.compile(r"\s(?:quan|huyen|thi xa|thanh pho|tinh)\s.*$", re.IGNORECASE)
-_KIND = re.compile(r"^(?:tinh|thanh pho|tp)\s+", re.IGNORECASE)
-PROVINCE_MIN_SCORE = 84
+_KIND = re.compile(r"^(?:t[inh]{3}h?|thanh pho|tp)\s+", re.IGNORECASE)  # "tỉnh", also misspelt ("tnih")
+PROVINCE_MIN_SCORE = 86  # not 'Bình Thạnh' for 'Bình Thuận' (84)
 # the kind words after which a name is a commune's or a district's, not a province's
 _NAMED = frozenset({"phuong", "xa", "tran", "quan", "huyen", "khu", "p", "x", "q", "h", "tx", "tt"})
 
@@ -81,6 +81,7 @@ class Index:
     olds_of: dict[str, list[str]] = field(default_factory=dict)  # 2025 province code -> old province keys
     provinces: dict[str, str] = field(default_factory=dict)  # province short key -> full name (old and new)
     words: frozenset[str] = frozenset()  # every word of the units' names (never read as telex)
+    names: frozenset[str] = frozenset()  # every commune's and district's short key, old and new
 
 
 _INDEXES: dict[int, Index] = {}
@@ -119,10 +120,15 @@ def _build(u: Units) -> Index:
         )
     for name in u.provinces.values():
         ix.provinces[key(_short(name))] = name
-    for names in u.old_districts.values():
-        for name in names.values():
+    names = {n for by_key in ix.old.values() for n in by_key} | {
+        n for by_key in ix.new.values() for n in by_key
+    }
+    for districts in u.old_districts.values():
+        for name in districts.values():
             words.update(strip_diacritics(str(name)).lower().split())
+            names.add(key(_short(str(name)).removeprefix("Quận ").removeprefix("Huyện ")))
     ix.words = frozenset(words)
+    ix.names = frozenset(names)
     return ix
 
 
@@ -184,16 +190,25 @@ def fix_province(u: Units, address: str) -> str | None:
     ix = index(u)
     words = address.rsplit(",", 1)[-1].split()  # the last part: a tail never crosses a comma
     folded = strip_diacritics(" ".join(words)).lower().split()
-    tails = [" ".join(words[-n:]) for n in (1, 2, 3, 4) if n <= len(words) and (n == len(words) or folded[-n - 1] not in _NAMED)]
+    tails = [
+        " ".join(words[-n:])
+        for n in (1, 2, 3, 4)
+        if n <= len(words) and (n == len(words) or folded[-n - 1] not in _NAMED)
+    ]
     # a tail that is a unit's name after its kind word ("Phường Khánh Hội") is not a province
     tails = [t for t in tails if not _NAMED.intersection(strip_diacritics(t).lower().split())]
     best: tuple[float, str, str] | None = None
     for tail in tails:
+        kind = _KIND.match(strip_diacritics(tail))
         k = key(_KIND.sub("", strip_diacritics(tail)))
         if len(k) < 5:
             continue
+        if k in ix.provinces:
+            return None  # a province written right
+        if k in ix.names and not kind:
+            continue  # a commune's or a district's name ("Bình Thạnh" is not "Bình Thuận" misspelt)
         hit = process.extractOne(k, list(ix.provinces), scorer=fuzz.ratio, score_cutoff=PROVINCE_MIN_SCORE)
-        if hit and hit[1] < 100 and (best is None or hit[1] >= best[0]):
+        if hit and (best is None or hit[1] >= best[0]):
             best = (hit[1], tail, ix.provinces[hit[0]])
     if best is None:
         return None

@@ -96,8 +96,11 @@ def normalise(text: str, known: frozenset[str] = frozenset()) -> str:
         r"(?<!ria)(?<!rịa)(?<!Ria)(?<!Rịa)\s+[-–]\s+", ", ", text
     )  # "X - H - T", not "Bà Rịa - Vũng Tàu"
     text = re.sub(r"\s+", " ", text).strip(" ,.")
+    folded = strip_diacritics(text)
     for pattern, to in rules:
-        text = _sub_folded(pattern, to, text)
+        if pattern.search(folded):  # most rules match nothing: the text is folded again only after one did
+            text = _sub_folded(pattern, to, text)
+            folded = strip_diacritics(text)
     if text.count(",") < 2:
         text = before.sub(", ", text)
     text = re.sub(r"\s*,\s*(?:,\s*)*", ", ", text)

@@ -124,12 +124,8 @@ class Resolver:
         address = normalise(text or "", index(u).words)
         if not address:
             return Resolution()
+        address = fix_province(u, address) or address  # a misspelt province ("tnih Binh Phuc")
         found, province, old = self._parsers(u, address)
-        if not found.found and not province:
-            fixed = fix_province(u, address)  # a misspelt province ("tnih Binh Phuc")
-            if fixed:
-                address = fixed
-                found, province, old = self._parsers(u, address)
         if not found.found and not province and self.province_hint in u.provinces:
             found, province, old = self._parsers(u, f"{address}, {u.provinces[self.province_hint]}")
         numbered = numbered_district_province()
@@ -156,6 +152,18 @@ class Resolver:
         old = new = None
         with contextlib.suppress(Exception):
             old = parse_address(address, mode=ParseMode.LEGACY, keep_street=False, level=3)
+        slot = ward_slot(address)
+        if (
+            slot
+            and old is not None
+            and old.province_key
+            and (old.district_key or _names_province(address, old, None))
+        ):
+            # the commune written after its kind word, in the old district or province written: the
+            # 2025 parser (two thirds of a lookup's time) is not needed
+            named = by_name(u, slot, *_where(old, None), fuzzy=False)
+            if named:
+                return _of(u, named, EXACT, "slot"), u.commune(named[0]).province_code, old  # type: ignore[union-attr]
         with contextlib.suppress(Exception):
             new = parse_address(address, mode=ParseMode.FROM_2025, keep_street=False, level=2)
         province = None
@@ -170,7 +178,6 @@ class Resolver:
             # the parsers match a province's keyword inside other words ("thahn" holds "hn"):
             # a province neither written out nor implied by a district or commune is not believed
             return Resolution(), None, None
-        slot = ward_slot(address)
         if slot:
             # the name after "Xã"/"Phường": exactly, in the old district, the old province, the 2025 one
             named = by_name(u, slot, *_where(old, province), fuzzy=False)
