@@ -154,16 +154,16 @@ class Resolver:
             old = parse_address(address, mode=ParseMode.LEGACY, keep_street=False, level=3)
         slot = ward_slot(address)
         if (
-            slot
-            and old is not None
+            old is not None
             and old.province_key
-            and (old.district_key or _names_province(address, old, None))
+            and (old.district_key or old.ward_key or _names_province(address, old, None))
         ):
-            # the commune written after its kind word, in the old district or province written: the
-            # 2025 parser (two thirds of a lookup's time) is not needed
-            named = by_name(u, slot, *_where(old, None), fuzzy=False)
-            if named:
-                return _of(u, named, EXACT, "slot"), u.commune(named[0]).province_code, old  # type: ignore[union-attr]
+            # the old reading first: when it names the commune, the 2025 parser (two thirds of a
+            # lookup's time) is not needed
+            province = u.province_key_to_code.get(u.old_province_to_new.get(old.province_key, ""))
+            found = self._read(u, address, old, slot, province)
+            if found.found:
+                return found, found.province_code, old
         with contextlib.suppress(Exception):
             new = parse_address(address, mode=ParseMode.FROM_2025, keep_street=False, level=2)
         province = None
@@ -178,36 +178,44 @@ class Resolver:
             # the parsers match a province's keyword inside other words ("thahn" holds "hn"):
             # a province neither written out nor implied by a district or commune is not believed
             return Resolution(), None, None
-        if slot:
-            # the name after "Xã"/"Phường": exactly, in the old district, the old province, the 2025 one
-            named = by_name(u, slot, *_where(old, province), fuzzy=False)
-            if named:
-                return _of(u, named, EXACT, "slot"), province, old
-        if slot and old is not None and old.ward_key and old.district_key and not _agrees(u, old, slot):
-            # the old parser took another name of the district (a street, a hamlet) for the commune
-            # written misspelt after "Xã": the name written, one slip allowed, first
-            named = by_name(u, slot, *_where(old, province), fuzzy=True)
-            if named:
-                return _of(u, named, FUZZY_MAX, "slot_fuzzy"), province, old
-        if old is not None and old.ward_key and old.district_key:
-            codes = u.old_to_new.get(f"{old.province_key}_{old.district_key}_{old.ward_key}", [])
-            if codes:
-                return _of(u, codes, EXACT, "old"), province, old
-        if old is not None and old.district_key and not old.ward_key:
-            # an old district named, its commune misspelt: look among that district's communes
-            # first (the 2025 parser would take the district's name for a new commune's)
-            near = self._fuzzy(u, address, old, None, district=True)
-            if near.found:
-                return near, province, old
-        if slot:
-            named = by_name(u, slot, *_where(old, province), fuzzy=True)
-            if named:
-                return _of(u, named, FUZZY_MAX, "slot_fuzzy"), province, old
+        found = self._read(u, address, old, slot, province)
+        if found.found:
+            return found, province, old
         if new is not None and new.ward_code:
             code = u.package_code.get(new.ward_code)
             if code:
                 return _of(u, [code], EXACT, "new"), province, old
         return Resolution(), province, old
+
+    def _read(self, u: Units, address: str, old: Any, slot: Any, province: str | None) -> Resolution:
+        """The commune from the old parser's reading and the name written after its kind word."""
+        where = _where(old, province)
+        if slot:
+            # the name after "Xã"/"Phường": exactly, in the old district, the old province, the 2025 one
+            named = by_name(u, slot, *where, fuzzy=False)
+            if named:
+                return _of(u, named, EXACT, "slot")
+        if slot and old is not None and old.ward_key and old.district_key and not _agrees(u, old, slot):
+            # the old parser took another name of the district (a street, a hamlet) for the commune
+            # written misspelt after "Xã": the name written, one slip allowed, first
+            named = by_name(u, slot, *where, fuzzy=True)
+            if named:
+                return _of(u, named, FUZZY_MAX, "slot_fuzzy")
+        if old is not None and old.ward_key and old.district_key:
+            codes = u.old_to_new.get(f"{old.province_key}_{old.district_key}_{old.ward_key}", [])
+            if codes:
+                return _of(u, codes, EXACT, "old")
+        if old is not None and old.district_key and not old.ward_key:
+            # an old district named, its commune misspelt: look among that district's communes
+            # first (the 2025 parser would take the district's name for a new commune's)
+            near = self._fuzzy(u, address, old, None, district=True)
+            if near.found:
+                return near
+        if slot:
+            named = by_name(u, slot, *where, fuzzy=True)
+            if named:
+                return _of(u, named, FUZZY_MAX, "slot_fuzzy")
+        return Resolution()
 
     # ---- vietnam-address-converter ---------------------------------------------------------
     def _converter(self, u: Units, address: str) -> Resolution:
