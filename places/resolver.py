@@ -344,7 +344,8 @@ def _where(old: Any, province: str | None) -> tuple[str | None, str | None, str 
 
 def _names_province(address: str, old: Any, new: Any) -> bool:
     """Whether the address writes out the province either parser found, as whole words."""
-    words = key_words(address)
+    # every word kept: a province's name may hold a kind's word ("Hà Tĩnh", "Thanh Hóa")
+    words = [w for w in (key(w) for w in address.replace(",", " ").split()) if w]
     names = [key(str(u.short_province)) for u in (old, new) if u is not None and u.short_province]
     return bool(names) and len(without(words, names)) < len(words)
 
