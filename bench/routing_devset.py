@@ -186,6 +186,10 @@ def main() -> None:
     entries += routing_devset_more.entries(
         random.Random(2027 if check else 2026), undivided, old_parts, new_wards, new_provinces
     )
+    if not check:  # round 2b, written after the check set: not in it
+        entries += routing_devset_more.with_new_province(
+            random.Random(2028), undivided, old_parts, new_wards, new_provinces
+        )
     # vietnamadminunits' codes -> the official codes of vietnam-provinces (131 communes differ)
     official = units().package_code
     for entry in entries:

@@ -238,3 +238,26 @@ def entries(
             {"text": text, "ward_code": new_wards[nprov][nward]["wardCode"], "tags": [*tags, "merged"]}
         )
     return out
+
+
+def with_new_province(
+    rng: random.Random, undivided: list, old_parts, new_wards: dict, new_provinces: dict
+) -> list[dict]:
+    """40 old communes of provinces merged in 2025 written with the 2025 province instead of the old
+    one ("Xã Hòa Tân Tây, huyện Tây Hòa, Đắk Lắk", once Phú Yên's), with or without the district."""
+    merged = [x for x in undivided if x[0].split("_")[0] != x[1]]
+    out = []
+    for old, nprov, nward in rng.sample(merged, 40):
+        parts = old_parts(old)
+        if parts is None:
+            continue
+        wk, ws = short_kind(rng, parts[0])
+        dk, ds = short_kind(rng, parts[1])
+        province = province_as_written(rng, new_provinces[nprov]["province"])
+        text = join(rng, [before(rng) if rng.random() < 0.4 else "", f"{wk} {ws}", f"{dk} {ds}", province])
+        tags = ["old_district", "merged", "new_province"]
+        if rng.random() < 0.4:
+            text = strip_diacritics(text).lower()
+            tags.append("no_diacritics")
+        out.append({"text": text, "ward_code": new_wards[nprov][nward]["wardCode"], "tags": tags})
+    return out

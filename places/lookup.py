@@ -82,6 +82,9 @@ class Index:
     provinces: dict[str, str] = field(default_factory=dict)  # province short key -> full name (old and new)
     words: frozenset[str] = frozenset()  # every word of the units' names (never read as telex)
     names: frozenset[str] = frozenset()  # every commune's and district's short key, old and new
+    districts: dict[tuple[str, str], str] = field(
+        default_factory=dict
+    )  # (old province, district) -> short key
 
 
 _INDEXES: dict[int, Index] = {}
@@ -123,43 +126,67 @@ def _build(u: Units) -> Index:
     names = {n for by_key in ix.old.values() for n in by_key} | {
         n for by_key in ix.new.values() for n in by_key
     }
-    for districts in u.old_districts.values():
-        for name in districts.values():
+    for pkey, districts in u.old_districts.items():
+        for dkey, name in districts.items():
             words.update(strip_diacritics(str(name)).lower().split())
-            names.add(key(_short(str(name)).removeprefix("Quận ").removeprefix("Huyện ")))
+            short = key(_short(str(name)).removeprefix("Quận ").removeprefix("Huyện "))
+            names.add(short)
+            ix.districts[(pkey, dkey)] = short
     ix.words = frozenset(words)
     ix.names = frozenset(names)
     return ix
 
 
 def by_name(
-    u: Units, slot: Slot, old_province: str | None, district: str | None, province: str | None, fuzzy: bool
+    u: Units,
+    slot: Slot,
+    old_province: str | None,
+    district: str | None,
+    province: str | None,
+    fuzzy: bool,
+    address: str = "",
 ) -> list[str]:
     """The 2025 codes of the commune written in `slot`: in the old district, else among the old
     province's old communes and the 2025 province's communes. Among several, the one of the kind
     written ("Xã Mỹ Thọ" is not "Phường Mỹ Tho"), then of the diacritics written, then the 2025 one
-    unless the old province written was merged into another in 2025. `fuzzy`: one slip allowed."""
+    unless the old province written was merged into another in 2025. `fuzzy`: one slip allowed.
+    `address`: an old commune whose old district is written in it comes first (the district of
+    another old province than the one the parser read)."""
     ix = index(u)
-    olds = [old_province] if old_province else ix.olds_of.get(province or "", [])
+    rest = key(address).replace(key("".join(slot.words)), " ", 1)
     merged_away = bool(old_province) and u.old_province_to_new.get(old_province or "") != old_province
     written = " ".join(slot.words)
     # the 2025 province of the old one written first (the 2025 parser may read a commune's name
     # in an old province's: "Quảng Bình" -> Xã Quảng Bị, Hà Nội), then the one the parser found
     of_old = u.province_key_to_code.get(u.old_province_to_new.get(old_province or "", ""))
     provinces = list(dict.fromkeys(p for p in (of_old, province) if p))
+    # the old province written, then the others merged into the same 2025 province (an old commune
+    # written with its 2025 province: "Xã Hòa Tân Tây, huyện Tây Hòa, Đắk Lắk", once Phú Yên's)
+    olds = list(dict.fromkeys([old_province, *ix.olds_of.get(provinces[0] if provinces else "", [])]))
+    olds = [p for p in olds if p]
 
     def ranked(name: str, exact: bool) -> list[tuple[tuple[int, ...], Place]]:
         found: list[tuple[tuple[int, ...], Place]] = []
         for p in olds:
             for place in ix.old.get(p, {}).get(name, []):
-                in_district = bool(district) and place.district == district
+                in_district = (bool(district) and place.district == district and p == old_province) or (
+                    len(ix.districts.get((p, place.district), "")) >= 4
+                    and ix.districts[(p, place.district)] in rest
+                )
+                mine = p == old_province or not old_province
                 found.append(
-                    ((in_district, 0, place.kind == slot.kind, place.name == written, merged_away), place)
+                    (
+                        (in_district, mine, 0, place.kind == slot.kind, place.name == written, merged_away),
+                        place,
+                    )
                 )
         for rank, pc in enumerate(reversed(provinces)):
             for place in ix.new.get(pc, {}).get(name, []):
                 found.append(
-                    ((False, rank, place.kind == slot.kind, place.name == written, not merged_away), place)
+                    (
+                        (False, True, rank, place.kind == slot.kind, place.name == written, not merged_away),
+                        place,
+                    )
                 )
         return found
 

@@ -192,13 +192,13 @@ class Resolver:
         where = _where(old, province)
         if slot:
             # the name after "Xã"/"Phường": exactly, in the old district, the old province, the 2025 one
-            named = by_name(u, slot, *where, fuzzy=False)
+            named = by_name(u, slot, *where, fuzzy=False, address=address)
             if named:
                 return _of(u, named, EXACT, "slot")
         if slot and old is not None and old.ward_key and old.district_key and not _agrees(u, old, slot):
             # the old parser took another name of the district (a street, a hamlet) for the commune
             # written misspelt after "Xã": the name written, one slip allowed, first
-            named = by_name(u, slot, *where, fuzzy=True)
+            named = by_name(u, slot, *where, fuzzy=True, address=address)
             if named:
                 return _of(u, named, FUZZY_MAX, "slot_fuzzy")
         if old is not None and old.ward_key and old.district_key:
@@ -212,7 +212,7 @@ class Resolver:
             if near.found:
                 return near
         if slot:
-            named = by_name(u, slot, *where, fuzzy=True)
+            named = by_name(u, slot, *where, fuzzy=True, address=address)
             if named:
                 return _of(u, named, FUZZY_MAX, "slot_fuzzy")
         return Resolution()

@@ -36,7 +36,10 @@ def resolver() -> Resolver:
         ("Phường Sài Gòn, TP HCM", "Phường Sài Gòn, Thành phố Hồ Chí Minh"),  # the new commune stays
         ("thi xa tinh bien an giang", "thi xa tinh bien an giang"),  # "tinh" begins a name here
         ("Phuowngf Beens Thanhf, Quaanj 1", "Phuong Ben Thanh, Quận 1"),  # telex, the Vietnamese mode off
-        ("12 Lê Lợi - P. Bến Thành - Q.1 - Sài Gòn", "12 Lê Lợi, Phường Bến Thành, Quận 1, Thành phố Hồ Chí Minh"),
+        (
+            "12 Lê Lợi - P. Bến Thành - Q.1 - Sài Gòn",
+            "12 Lê Lợi, Phường Bến Thành, Quận 1, Thành phố Hồ Chí Minh",
+        ),
         ("Phường Thắng Tam, Bà Rịa - Vũng Tàu", "Phường Thắng Tam, Tỉnh Bà Rịa - Vũng Tàu"),
         ("f Bến Thành q1, Việt Nam", "Phường Bến Thành, Quận 1"),
         ("kiệt 22, Ph. Vĩnh Ninh, TT Huế", "kiệt 22, Phường Vĩnh Ninh, Thành phố Huế"),
