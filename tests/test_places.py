@@ -44,6 +44,8 @@ def resolver() -> Resolver:
         ("f Bến Thành q1, Việt Nam", "Phường Bến Thành, Quận 1"),
         ("kiệt 22, Ph. Vĩnh Ninh, TT Huế", "kiệt 22, Phường Vĩnh Ninh, Thành phố Huế"),
         ("p hoi nghia tx tan uyen bd", "Phường hoi nghia, Thị xã tan uyen, Tỉnh Bình Dương"),
+        ("P. Máy Chai, Q. Ngô Quyền, HP", "Phường Máy Chai, Quận Ngô Quyền, Thành phố Hải Phòng"),
+        ("Xã Chiềng Khoi, Sơn La", "Xã Chiềng Khoi, Sơn La"),  # "La" is a name's own syllable
         # a kind's word inside a name: no comma before it
         ("xa gia phuong huyen gia vien", "xa gia phuong, huyen gia vien"),
     ],
