@@ -165,7 +165,7 @@ def by_name(
     olds = list(dict.fromkeys([old_province, *ix.olds_of.get(provinces[0] if provinces else "", [])]))
     olds = [p for p in olds if p]
 
-    def ranked(name: str, exact: bool) -> list[tuple[tuple[int, ...], Place]]:
+    def ranked(name: str) -> list[tuple[tuple[int, ...], Place]]:
         found: list[tuple[tuple[int, ...], Place]] = []
         for p in olds:
             for place in ix.old.get(p, {}).get(name, []):
@@ -201,9 +201,9 @@ def by_name(
             for hit, _score, _i in process.extract(
                 name, list(names), scorer=fuzz.ratio, score_cutoff=82, limit=3
             ):
-                found += ranked(hit, False)
+                found += ranked(hit)
         else:
-            found = ranked(name, True)
+            found = ranked(name)
         if found:
             break
     if not found:
