@@ -9,22 +9,30 @@ themselves) are applied by this script with a fixed seed. Hand-written entries a
 tests/data/addresses_dev_hand.yml and are appended as they are.
 
     PYTHONPATH=$PWD .venv/bin/python bench/routing_devset.py
+    PYTHONPATH=$PWD .venv/bin/python bench/routing_devset.py --check
+
+`--check` writes tests/data/addresses_check.yml instead: round 2's styles drawn again with another
+seed (2027), a set to score the resolver on without tuning on it (a check on over-fitting to the
+development set, not a substitute for an independent one: same generator, same source of truth).
 """
 
 from __future__ import annotations
 
 import json
 import random
+import sys
 from importlib.resources import files
 from pathlib import Path
 
 import yaml
 
+from bench import routing_devset_more
 from core.vietnamese import strip_diacritics
 from places.units import units
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "tests" / "data" / "addresses_dev.yml"
+CHECK = ROOT / "tests" / "data" / "addresses_check.yml"
 HAND = ROOT / "tests" / "data" / "addresses_dev_hand.yml"
 STREETS = ["Lê Lợi", "Trần Hưng Đạo", "Nguyễn Trãi", "Hùng Vương", "Quang Trung", "Lý Thường Kiệt"]
 ABBR = {"Phường": "P.", "Xã": "X.", "Quận": "Q.", "Huyện": "H.", "Thị xã": "TX.", "Thị trấn": "TT."}
@@ -101,6 +109,7 @@ def _write(rng: random.Random, style: str, ward: str, district: str, province: s
 
 
 def main() -> None:
+    check = "--check" in sys.argv[1:]
     rng = random.Random(2025)
     legacy = _data("parser_legacy.json")
     new = _data("parser_from_2025.json")
@@ -171,12 +180,30 @@ def main() -> None:
         if style == "new_plain":
             text = strip_diacritics(text).lower()
         entries.append({"text": text, "ward_code": w["wardCode"], "style": style})
+    if check:
+        entries = []
+    # round 2: the styles the first round lacked (its own seed: the first round stays as it was)
+    entries += routing_devset_more.entries(
+        random.Random(2027 if check else 2026), undivided, old_parts, new_wards, new_provinces
+    )
+    if not check:  # round 2b, written after the check set: not in it
+        entries += routing_devset_more.with_new_province(
+            random.Random(2028), undivided, old_parts, new_wards, new_provinces
+        )
     # vietnamadminunits' codes -> the official codes of vietnam-provinces (131 communes differ)
     official = units().package_code
     for entry in entries:
         entry["ward_code"] = official[entry["ward_code"]]
         if "also" in entry:
             entry["also"] = [official[c] for c in entry["also"]]
+    if check:
+        CHECK.write_text(
+            "# Routing check set (bench/routing_devset.py --check, seed 2027): never tuned on.\n"
+            + yaml.safe_dump(entries, allow_unicode=True, sort_keys=False, width=200),
+            encoding="utf-8",
+        )
+        print(f"{len(entries)} entries -> {CHECK.relative_to(ROOT)}")
+        return
     hand = []
     for item in yaml.safe_load(HAND.read_text(encoding="utf-8")):
         if "old" in item:

@@ -47,6 +47,7 @@ class Units:
     old_districts: dict[str, dict[str, str]] = field(default_factory=dict)  # province -> {district key: name}
     province_key_to_code: dict[str, str] = field(default_factory=dict)  # 2025 province key -> code
     old_province_to_new: dict[str, str] = field(default_factory=dict)  # old province key -> 2025 key
+    old_provinces: dict[str, str] = field(default_factory=dict)  # old province key -> its short name
     package_code: dict[str, str] = field(default_factory=dict)  # vietnamadminunits' code -> official
 
     def commune(self, code: str | None) -> Commune | None:
@@ -115,6 +116,8 @@ def _load() -> Units:
                         info["ward"],
                         key(str(info.get("wardShort") or info["ward"])),
                     )
+    for pkey, info in legacy["DICT_PROVINCE"].items():
+        u.old_provinces[pkey] = info["provinceShort"]
     for pkey, districts in legacy["DICT_PROVINCE_DISTRICT"].items():
         u.old_districts[pkey] = {dkey: info["district"] for dkey, info in districts.items()}
     return u

@@ -35,6 +35,19 @@ def resolver() -> Resolver:
         ("Phường Phú Thủy, TX. La Gi, Bình Thuận", "Phường Phú Thủy, Thị xã La Gi, Bình Thuận"),
         ("Phường Sài Gòn, TP HCM", "Phường Sài Gòn, Thành phố Hồ Chí Minh"),  # the new commune stays
         ("thi xa tinh bien an giang", "thi xa tinh bien an giang"),  # "tinh" begins a name here
+        ("Phuowngf Beens Thanhf, Quaanj 1", "Phuong Ben Thanh, Quận 1"),  # telex, the Vietnamese mode off
+        (
+            "12 Lê Lợi - P. Bến Thành - Q.1 - Sài Gòn",
+            "12 Lê Lợi, Phường Bến Thành, Quận 1, Thành phố Hồ Chí Minh",
+        ),
+        ("Phường Thắng Tam, Bà Rịa - Vũng Tàu", "Phường Thắng Tam, Tỉnh Bà Rịa - Vũng Tàu"),
+        ("f Bến Thành q1, Việt Nam", "Phường Bến Thành, Quận 1"),
+        ("kiệt 22, Ph. Vĩnh Ninh, TT Huế", "kiệt 22, Phường Vĩnh Ninh, Thành phố Huế"),
+        ("p hoi nghia tx tan uyen bd", "Phường hoi nghia, Thị xã tan uyen, Tỉnh Bình Dương"),
+        ("P. Máy Chai, Q. Ngô Quyền, HP", "Phường Máy Chai, Quận Ngô Quyền, Thành phố Hải Phòng"),
+        ("Xã Chiềng Khoi, Sơn La", "Xã Chiềng Khoi, Sơn La"),  # "La" is a name's own syllable
+        # a kind's word inside a name: no comma before it
+        ("xa gia phuong huyen gia vien", "xa gia phuong, huyen gia vien"),
     ],
 )
 def test_normalisation_of_abbreviations_and_nicknames(typed, expect):
@@ -53,6 +66,13 @@ def test_normalisation_of_abbreviations_and_nicknames(typed, expect):
         ("Xã Phú Thịh, Huyện Đại Từ, Tỉnh Thái Nguyên", None, None),  # a typo: found by the fuzzy match
         # a typo, no province ("thahn" holds "hn": not Hà Nội), a numbered district: TP.HCM's
         ("phuong ben thahn quan 1", "26743", "Phường Bến Thành"),
+        ("Phuowngf 16, Quaanj 4, TP HCM", "27259", "Phường Xóm Chiếu"),  # telex leftovers
+        ("f Ben Thanh q1 sg", "26743", "Phường Bến Thành"),  # teencode
+        # provinces merged in 2025, written the old way (and misspelt)
+        ("Phường Lái Thiêu, TP Thuận An, BD", "25966", "Phường Lái Thiêu"),
+        ("Phường Thủ Dầu Một, Bình Dương", "25747", "Phường Thủ Dầu Một"),  # the 2025 name, the old province
+        ("so 5 Tran Hung Dao, x Hoa Tan Tay, Phu Yen", "22255", "Xã Tây Hòa"),  # no district
+        ("xa Cam Son, huyen Luc Ngan, tinh Bac Gaing", "07531", "Xã Tân Sơn"),
     ],
 )
 def test_addresses_resolve_to_their_2025_commune(resolver, typed, ward_code, ward):
@@ -79,14 +99,14 @@ def test_nothing_found_and_province_only(resolver):
 
 
 def test_the_development_set_stays_resolved(resolver):
-    """The development set (tests/data/addresses_dev.yml): a floor under today's 96 %."""
+    """The development set (tests/data/addresses_dev.yml): a floor under today's 98.7 %."""
     entries = yaml.safe_load((ROOT / "tests" / "data" / "addresses_dev.yml").read_text(encoding="utf-8"))
     assert len(entries) >= 150
     right = sum(
         resolver.resolve(e["text"]).ward_code in {str(e["ward_code"]), *map(str, e.get("also", []))}
         for e in entries
     )
-    assert right / len(entries) >= 0.93, right
+    assert right / len(entries) >= 0.96, right
 
 
 def test_the_agencies_file_is_checked_and_names_resolved(tmp_path):

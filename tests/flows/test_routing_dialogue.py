@@ -68,7 +68,8 @@ async def to_route(chat: Chat) -> str:
 
 
 async def to_route_birth(chat: Chat) -> str:
-    """A birth registration (its ID card's residence is not read) up to the same question."""
+    """A birth registration (the declarant's ID card read with its residence) up to the same
+    question."""
     for text in ("xin chào", "1", "2", "đồng ý", "2"):
         await chat.send(text)
     await chat.send(photo="paper.jpg")
@@ -104,8 +105,33 @@ async def test_another_commune_typed_any_way_goes_to_the_other_office(engine):
     assert chat.ctx.dossiers[1]["agency"] == "BENTHANH"
 
 
+async def test_a_birth_proposes_the_commune_on_the_declarants_card_before_the_summary(engine):
+    chat = Chat(engine, RoutedContext(residence="so 3 hem 12, f16 q4 sai gon"))
+    ask = await to_route_birth(chat)
+    assert chat.step == "route" and "tóm tắt" not in ask
+    assert "Hồ sơ sẽ nộp tại Phường Xóm Chiếu, TP. Hồ Chí Minh — đúng không?" in ask
+    summary = await chat.send("đúng")
+    assert "tóm tắt" in summary and "Nơi nộp: UBND phường Xóm Chiếu" in summary
+    assert "XOMCHIEU-261123-0001" in await chat.send("1")
+
+
+async def test_a_death_proposes_the_commune_on_the_declarants_card(engine):
+    chat = Chat(engine, RoutedContext(residence="P. Bến Thành, Q.1, TP.HCM"))
+    # a death in the family -> the registration alone -> consent -> "I am family"
+    for text in ("xin chào", "2", "2", "đồng ý", "2"):
+        await chat.send(text)
+    await chat.send(photo="paper.jpg")
+    assert "Nơi thường trú: P. Bến Thành, Q.1, TP.HCM" in await chat.send(photo="card.jpg")
+    for text in ("1", "Lê Văn Cường", "001045012345", "02/11/2026", "Con"):
+        await chat.send(text)
+    ask = await chat.send("0912 345 678")
+    assert "Hồ sơ sẽ nộp tại Phường Bến Thành, TP. Hồ Chí Minh — đúng không?" in ask
+    summary = await chat.send("1")
+    assert "tóm tắt" in summary and "Nơi nộp: UBND phường Bến Thành" in summary
+
+
 async def test_an_unknown_address_is_asked_again_and_a_divided_commune_offers_candidates(engine):
-    chat = Chat(engine, RoutedContext())
+    chat = Chat(engine, RoutedContext(residence=""))  # no residence read: nothing to propose
     ask = await to_route_birth(chat)
     assert "phường, xã nào" in ask  # nothing to propose: asked in words
     again = await chat.send("ở gần chợ")
