@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import bindparam, exists, insert, select, update
+from sqlalchemy import Table, bindparam, exists, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -44,7 +44,9 @@ async def get_or_create_conversation(session: AsyncSession, channel: str, user_i
 
 # The worker's statements, built once: a statement built per call (`.values(literal=...)`) costs
 # more Python than its round trip. Executed with a dict of parameters.
-_LOG, _OUTBOX, _CONV, _CITIZEN = (m.__table__ for m in (MessageLog, Outbox, Conversation, Citizen))
+_LOG, _OUTBOX, _CONV, _CITIZEN = (
+    cast(Table, m.__table__) for m in (MessageLog, Outbox, Conversation, Citizen)
+)
 _TURN_COLUMNS = [
     _CONV.c[k] for k in ("id", "citizen_id", "channel", "state", "inbound_cursor", "last_inbound_at")
 ]

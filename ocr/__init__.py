@@ -125,7 +125,9 @@ def analyze(
                     timings["decode_read"] = round((time.perf_counter() - t_q) * 1000, 1)
                 doc, rt = reader.read_card(rgb, quad, q["problems"])
                 timings.update(rt)
-                sparse = q["metrics"].get("text_density", 0.0) < quality.thresholds()["card_print_min_density"]
+                sparse = (
+                    q["metrics"].get("text_density", 0.0) < quality.thresholds()["card_print_min_density"]
+                )
                 if doc["type"] == "other" and not doc["checks"].get("type_scores") and sparse:
                     # a card-shaped thing with nothing of a card on it (no title, label, QR nor
                     # MRZ) and little print; with plenty of print it is a paper, not an ID card
