@@ -10,10 +10,12 @@
 - At most HTTP_MAX_BODIES_PER_CLIENT requests with a body are in progress per client address
   (the address as handlers/auth.client_ip sees it, TRUSTED_PROXIES included); more are answered
   503 at once.
-- On the public routes (PUBLIC_PREFIXES: platform webhooks, the web chat and its uploads, the
-  media links) at most HTTP_MAX_REQUESTS_PER_CLIENT requests of any method are in progress per
-  client address (a stranger holding open hundreds of long polls or uploads): more are answered
-  503 with Retry-After and the connection closed, before the handler runs.
+- On the public routes (PUBLIC_PREFIXES: the web chat and its uploads, the media links) at most
+  HTTP_MAX_REQUESTS_PER_CLIENT requests of any method are in progress per client address (a
+  stranger holding open hundreds of long polls or uploads): more are answered 503 with
+  Retry-After and the connection closed, before the handler runs. Platform webhooks are not under
+  this cap: every citizen's message comes from the platform's few addresses, a burst of them is
+  normal, and each is signed (an unsigned one is refused before its body is read).
 
 Both caps are per web process (a request lives in one process; with N processes an address gets
 N times the cap) and per request, not per TCP connection: behind a reverse proxy every connection
@@ -32,7 +34,7 @@ from aiohttp import web
 from handlers.auth import client_ip
 
 BODY_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
-PUBLIC_PREFIXES = ("/webhooks/", "/webchat/", "/chat", "/media/")
+PUBLIC_PREFIXES = ("/webchat/", "/chat", "/media/")  # not /webhooks/: see above
 
 
 def _busy() -> web.Response:
