@@ -17,7 +17,8 @@ import sys
 from typing import Any
 
 from .data import load_nlu_data
-from .embedded import CONFIG_FILE, DATA_FILE, FALLBACK_INTENT, IntentModel, load_config
+from .embedded import CONFIG_FILE, DATA_FILE, FALLBACK_INTENT, IntentModel, elsewhere_rule, load_config
+from .entities import ProcedureMatcher, extract_entities
 
 
 def _macro_f1(gold: list[str], pred: list[str]) -> float:
@@ -45,6 +46,8 @@ def cross_validate(cfg: dict[str, Any], folds: int, seed: int = 13) -> list[tupl
         rng.shuffle(exs)
         for i, ex in enumerate(exs):
             fold_of[id(ex)] = i % folds
+    # the elsewhere rule (embedded.yml) needs the procedure matcher (synonyms of all the data)
+    rule = ProcedureMatcher.from_config(data.synonyms, cfg) if cfg.get("elsewhere_rule") else None
     out = []
     for k in range(folds):
         train = [e for e in data.examples if fold_of[id(e)] != k]
@@ -52,6 +55,9 @@ def cross_validate(cfg: dict[str, Any], folds: int, seed: int = 13) -> list[tupl
         model = IntentModel.train([e.text for e in train], [e.intent for e in train], cfg)
         for e in test:
             ranking, _ = model.predict(e.text)
+            if rule is not None:
+                ents = extract_entities(e.text, rule)
+                ranking = elsewhere_rule(e.text, ranking, ents, rule, model.spec)
             name, conf = ranking[0] if ranking else (FALLBACK_INTENT, 1.0)
             out.append((e.intent, name, conf))
     return out

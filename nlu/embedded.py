@@ -37,7 +37,7 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 DATA_FILE = PACKAGE_DIR / "data" / "nlu.yml"
 CONFIG_FILE = PACKAGE_DIR / "embedded.yml"
 FALLBACK_INTENT = "out_of_scope"
-FEATURE_VERSION = "7"  # bump when features() changes
+FEATURE_VERSION = "8"  # bump when features() changes
 
 
 def features(norm: str, char_min: int = 2, char_max: int = 5) -> list[str]:
@@ -60,6 +60,8 @@ def features(norm: str, char_min: int = 2, char_max: int = 5) -> list[str]:
 
 
 _WORD = re.compile(r"[^\W\d_]+")
+# Flag of a message that names a service of another office (embedded.yml, elsewhere_subjects).
+ELSEWHERE_FEATURE = "g:elsewhere"
 
 
 def message_features(text: str, spec: dict[str, Any]) -> list[str]:
@@ -70,6 +72,8 @@ def message_features(text: str, spec: dict[str, Any]) -> list[str]:
     features alone."""
     norm = normalize(text)
     feats = features(norm, int(spec["char_min"]), int(spec["char_max"]))
+    if spec.get("elsewhere_feature") and names_elsewhere(norm, spec):
+        feats.append(ELSEWHERE_FEATURE)
     if spec.get("diacritics"):
         low = unicodedata.normalize("NFC", text).lower()
         feats += ["d:" + w for w in _WORD.findall(low) if not w.isascii()]
@@ -82,7 +86,15 @@ def feature_spec(cfg: dict[str, Any]) -> dict[str, Any]:
         "char_max": int(cfg.get("char_max", 5)),
         "diacritics": bool(cfg.get("diacritic_channel", False)),
         "temperature": float(cfg.get("temperature", 1.0)),
+        "elsewhere": sorted({normalize(t) for t in cfg.get("elsewhere_subjects") or []} - {""}),
+        "elsewhere_feature": float(cfg.get("elsewhere_weight", 0.0)) > 0,
     }
+
+
+def names_elsewhere(norm: str, spec: dict[str, Any]) -> bool:
+    """Whether a normalised message names a service of another office (elsewhere_subjects)."""
+    padded = " " + norm + " "
+    return any(" " + s + " " in padded for s in spec.get("elsewhere") or ())
 
 
 def load_config(path: Path = CONFIG_FILE) -> dict[str, Any]:
@@ -139,7 +151,10 @@ class IntentModel:
         vocab.append(OOV_FEATURE)
         index = {f: i for i, f in enumerate(vocab)}
         n = len(docs)
-        weights = {"d:": float(cfg.get("diacritic_weight", 1.0))}
+        weights = {
+            "d:": float(cfg.get("diacritic_weight", 1.0)),
+            "g:": float(cfg.get("elsewhere_weight", 1.0)),
+        }
         idf = np.array(
             [(math.log((1 + n) / (1 + df[f])) + 1.0) * weights.get(f[:2], 1.0) for f in vocab[:-1]]
             + [oov_weight]
@@ -255,6 +270,7 @@ class EmbeddedNLU:
         self.cfg = cfg
         self.threshold = float(cfg.get("threshold", 0.3))
         self.ranking_size = int(cfg.get("ranking_size", 10))
+        self.elsewhere_rule = bool(cfg.get("elsewhere_rule", False))
         self.agency_code = agency_code
         self.train_seconds = train_seconds
         self.source = source  # "trained", "artefact" or "memory"
@@ -312,8 +328,12 @@ class EmbeddedNLU:
                 _CACHE[digest] = inst
             return inst
 
-    def classify(self, text: str) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    def classify(
+        self, text: str, entities: list[dict[str, Any]] | None = None
+    ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
         ranking, known = self.model.predict(text)
+        if entities is not None and self.elsewhere_rule:
+            ranking = elsewhere_rule(text, ranking, entities, self.procedures, self.model.spec)
         ranked = [{"name": n, "confidence": round(c, 4)} for n, c in ranking[: self.ranking_size]]
         if _PUZZLED.fullmatch(text):
             return {"name": HELP_INTENT, "confidence": 1.0}, [{"name": HELP_INTENT, "confidence": 1.0}]
@@ -329,8 +349,8 @@ class EmbeddedNLU:
         return {"name": name, "confidence": round(conf, 4)}, ranked
 
     def parse_sync(self, text: str) -> dict[str, Any]:
-        intent, ranking = self.classify(text)
         entities = extract_entities(text, self.procedures, self.agency_code)
+        intent, ranking = self.classify(text, entities)
         return {"text": text, "intent": intent, "intent_ranking": ranking, "entities": entities}
 
     async def parse(self, text: str) -> dict[str, Any]:
@@ -339,3 +359,27 @@ class EmbeddedNLU:
 
 def train_model(data: NLUData, cfg: dict[str, Any]) -> IntentModel:
     return IntentModel.train([e.text for e in data.examples], [e.intent for e in data.examples], cfg)
+
+
+# Intents that ask about a procedure. Asked about another office's service ("làm hộ chiếu cần gì")
+# with none of ours named, such a question is out of scope (embedded.yml, elsewhere_rule).
+PROCEDURE_QUESTIONS = frozenset(
+    {"ask_requirements", "start_procedure", "ask_fee", "ask_processing_time", "ask_location_hours"}
+)
+
+
+def elsewhere_rule(
+    text: str,
+    ranking: list[tuple[str, float]],
+    entities: list[dict[str, Any]],
+    procedures: ProcedureMatcher,
+    spec: dict[str, Any],
+) -> list[tuple[str, float]]:
+    """The ranking with out_of_scope moved first (with the top probability) when the top intent
+    asks about a procedure, the message names another office's service and none of ours."""
+    if not ranking or ranking[0][0] not in PROCEDURE_QUESTIONS or not names_elsewhere(normalize(text), spec):
+        return ranking
+    if procedures.names_own(text, entities):
+        return ranking
+    top = ranking[0][1]
+    return [(FALLBACK_INTENT, top)] + [(n, c) for n, c in ranking if n != FALLBACK_INTENT]

@@ -121,6 +121,14 @@ class ProcedureMatcher:
             out.append({"entity": "procedure", "value": value, "start": s, "end": e})
         return out
 
+    def names_own(self, text: str, entities: list[Entity]) -> bool:
+        """Whether the procedure entities found in text include a real mention of one of ours,
+        not only a document noun ("giấy khai sinh" is also a paper for a passport)."""
+        return any(
+            e["entity"] == "procedure" and _key(text[e["start"] : e["end"]]) not in self.weak
+            for e in entities
+        )
+
     FUZZY_MAX_WORDS = 120  # typos are looked for in the first words of a long message only
 
     def _fuzzy_find(

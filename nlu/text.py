@@ -151,6 +151,11 @@ TEENCODE: dict[str, str] = {
     "ib": "nhan tin",
     "inbox": "nhan tin",
     "rep": "tra loi",
+    "nv": "nhan vien",
+    "nvien": "nhan vien",
+    "operator": "tong dai vien",
+    "staff": "nhan vien",
+    "cskh": "cham soc khach hang",
     "onl": "online",
     "ol": "online",
     # public-service abbreviations
