@@ -33,6 +33,7 @@ SETS = {
     "own_a": ROOT / "tests" / "nlu" / "own_split.yml",
     "own_b": ROOT / "tests" / "nlu" / "own_split_b.yml",
     "own_c": ROOT / "tests" / "nlu" / "own_split_c.yml",
+    "own_d": ROOT / "tests" / "nlu" / "own_split_d.yml",
 }
 
 

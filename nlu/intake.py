@@ -123,7 +123,8 @@ def main(argv: list[str]) -> int:
         print(f"appended {merge(DATA_FILE, rest)} examples to {DATA_FILE}")
         return 0
     header = (
-        f"Own held-out split c: {args.share:.0%} per intent of the new author's batch ({args.folder}),\n"
+        f"Own held-out split ({split_path.name}): {args.share:.0%} per intent of the new author's batch\n"
+        f"({args.folder}),\n"
         f"drawn by `python -m nlu.intake` (seed {args.seed}, diacritic-free twins kept together) before\n"
         "any of that batch was trained on. Never trained on."
     )
