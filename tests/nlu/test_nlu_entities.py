@@ -78,6 +78,8 @@ def test_document_noun_yields_to_the_procedure(embedded: EmbeddedNLU) -> None:
         "mẹ em mất ví rồi",
         "bố tôi mất giấy tờ rồi",
         "ông ngoại em mất giấy tờ",
+        "chung cư mất nước ba ngày rồi",
+        "cụ mất điện từ sáng",
         "xin chào",
         "trời mưa to quá",
         "kết quả thế nào",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from nlu import NLU, strip_diacritics
+from nlu.embedded import EmbeddedNLU, elsewhere_rule
 
 TYPICAL = [
     ("Xin chào ạ", "greet"),
@@ -94,3 +95,39 @@ async def test_teencode_and_typos(nlu: NLU) -> None:
     }
     for text, intent in cases.items():
         assert (await nlu.parse(text))["intent"]["name"] == intent, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "làm hộ chiếu cần những giấy tờ gì",
+        "sang ten xe may can giay to gi",
+        "đăng kiểm xe ô tô mất bao lâu",
+        "đổi bằng lái xe hết bao nhiêu tiền",
+    ],
+)
+async def test_other_offices_services_are_out_of_scope(nlu: NLU, text: str) -> None:
+    # worded like our procedure questions, but for another office (embedded.yml elsewhere_subjects)
+    assert (await nlu.parse(text))["intent"]["name"] == "out_of_scope"
+
+
+def test_elsewhere_rule(embedded: EmbeddedNLU) -> None:
+    ranking = [("ask_requirements", 0.8), ("out_of_scope", 0.1), ("help", 0.1)]
+
+    def ruled(text: str, rank: list[tuple[str, float]] = ranking) -> list[tuple[str, float]]:
+        ents = embedded.parse_sync(text)["entities"]
+        return elsewhere_rule(text, rank, ents, embedded.procedures, embedded.model.spec)
+
+    # another office's service, none of ours: out_of_scope first, with the top probability
+    assert ruled("làm hộ chiếu cần gì") == [("out_of_scope", 0.8), ("ask_requirements", 0.8), ("help", 0.1)]
+    # a document noun of ours does not stop it; a procedure of ours does
+    assert ruled("làm hộ chiếu có cần giấy khai sinh không")[0][0] == "out_of_scope"
+    assert ruled("đăng ký kết hôn với người nước ngoài cần hộ chiếu không") == ranking
+    # nothing named elsewhere, or an intent that is not a procedure question: unchanged
+    assert ruled("làm khai sinh cần gì") == ranking
+    assert ruled("làm hộ chiếu chậm quá", [("complain", 0.9), ("out_of_scope", 0.1)])[0][0] == "complain"
+
+
+async def test_request_human_vocabulary(nlu: NLU) -> None:
+    for text in ("cho gặp operator", "cho em gặp nv tư vấn"):
+        assert (await nlu.parse(text))["intent"]["name"] == "request_human", text

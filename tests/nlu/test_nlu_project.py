@@ -212,6 +212,7 @@ def test_no_normalised_example_has_two_labels() -> None:
         ("ko dc", "khong duoc"),
         ("Đăng kýyyy KS", "dang ky khai sinh"),
         ("hồ sơ DEMO-261120-0007", "ho so mahoso"),
+        ("nv đâu, cho gặp operator", "nhan vien dau cho gap tong dai vien"),
     ],
 )
 def test_normalisation(text: str, expected: str) -> None:
