@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -24,6 +25,11 @@ _TOKEN = re.compile(r"[a-z0-9]+")
 
 def _key(phrase: str) -> str:
     return " ".join(_TOKEN.findall(strip_diacritics(phrase).lower()))
+
+
+def _accented(phrase: str) -> str:
+    """Lower-case words of a phrase with their diacritics (NFC), one space apart."""
+    return " ".join(re.findall(r"[^\W_]+", unicodedata.normalize("NFC", phrase).lower()))
 
 
 def levenshtein(a: str, b: str, limit: int) -> int:
@@ -58,6 +64,12 @@ class ProcedureMatcher:
     fuzzy_min_len: int = 7
 
     def __post_init__(self) -> None:
+        # accented forms of each synonym: a typo match must also be close to one of them when the
+        # citizen typed diacritics ("hỏi thủ tục" is not "hôn thú", though "hoi thu" ~ "hon thu")
+        self._accents: dict[str, list[str]] = {}
+        for k in self.synonyms:
+            if not k.isascii():
+                self._accents.setdefault(_key(k), []).append(_accented(k))
         keyed = ((_key(k), v) for k, v in self.synonyms.items())
         self.synonyms = {k: v for k, v in keyed if k}
         self.weak = {_key(w) for w in self.weak}
@@ -106,7 +118,8 @@ class ProcedureMatcher:
             for m in rx.finditer(folded):
                 cands.append((m.start(), m.end(), value, False))
         if not cands:
-            cands = self._fuzzy_find(toks, words)
+            fuzzy = self._fuzzy_find(toks, words)
+            cands = [c[:4] for c in fuzzy if self._typed_close(text, index, c)]
         chosen: list[tuple[int, int, str, bool]] = []
         for c in sorted(cands, key=lambda c: (-(c[1] - c[0]), c[0])):
             if all(c[1] <= o[0] or c[0] >= o[1] for o in chosen):
@@ -129,12 +142,23 @@ class ProcedureMatcher:
             for e in entities
         )
 
+    def _typed_close(self, text: str, index: list[int], cand: tuple[int, int, str, bool, str]) -> bool:
+        """A typo match typed with diacritics must be within one more edit of an accented form."""
+        s, e = span_to_original(text, index, cand[0], cand[1])
+        typed = _accented(text[s:e])
+        forms = self._accents.get(cand[4])
+        if typed.isascii() or not forms:
+            return True
+        limit = (2 if len(cand[4]) >= 14 else 1) + 1
+        return any(levenshtein(typed, f, limit) <= limit for f in forms)
+
     FUZZY_MAX_WORDS = 120  # typos are looked for in the first words of a long message only
 
     def _fuzzy_find(
         self, toks: list[tuple[int, int, str]], words: list[str]
-    ) -> list[tuple[int, int, str, bool]]:
-        found: list[tuple[int, int, str, bool]] = []
+    ) -> list[tuple[int, int, str, bool, str]]:
+        """Typo matches (folded start, end, value, weak=False, the synonym matched)."""
+        found: list[tuple[int, int, str, bool, str]] = []
         count = min(len(toks), self.FUZZY_MAX_WORDS)
         for i in range(count):
             for n in self._ns:
@@ -157,7 +181,7 @@ class ProcedureMatcher:
                     if sum(a != b for a, b in zip(wtoks, ktoks)) > limit:
                         continue
                     if levenshtein(window, key, limit) <= limit:
-                        found.append((toks[i][0], toks[i + n - 1][1], value, False))
+                        found.append((toks[i][0], toks[i + n - 1][1], value, False, key))
                         break
         return found
 
