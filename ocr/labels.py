@@ -99,7 +99,9 @@ def _split_stacked(
     return out
 
 
-def read_blob(gray: np.ndarray, box) -> list[dict]:
+def read_blob(gray: np.ndarray, box, others=()) -> list[dict]:
+    """The words of one run of print. The margin around it is whitened where it holds another
+    run (`others`): the foot of the label above must not be read into the value under it."""
     x0, y0, x1, y1 = box
     h = y1 - y0
     H, W = gray.shape
@@ -110,6 +112,12 @@ def read_blob(gray: np.ndarray, box) -> list[dict]:
         return []
     lo, hi = np.percentile(g, (2, 98))
     g = np.clip((g - lo) * (255.0 / max(16.0, hi - lo)), 0, 255).astype(np.uint8)
+    mask = np.zeros(g.shape, bool)
+    for ox0, oy0, ox1, oy1 in others:
+        if (ox0, oy0, ox1, oy1) != tuple(box) and ox0 < d and ox1 > c and oy0 < b and oy1 > a:
+            mask[max(0, oy0 - a) : max(0, oy1 - a), max(0, ox0 - c) : max(0, ox1 - c)] = True
+    mask[y0 - a : y1 - a, x0 - c : x1 - c] = False
+    g[mask] = 255
     g = cv2.copyMakeBorder(g, 10, 10, 10, 10, cv2.BORDER_CONSTANT, value=255)
     ws = tess.words(g, 7)
     for w in ws:  # back to card coordinates

@@ -12,7 +12,7 @@ import numpy as np
 
 from . import card as cardmod
 from . import kind as sides
-from . import labels, leaders, mrz, orphans, tess
+from . import labels, leaders, mrz, orphans, tess, twice
 from .layout import (
     CARD_H,
     CARD_W,
@@ -160,9 +160,10 @@ def read_lines(gray: np.ndarray) -> list[list[dict]]:
         zone = []
     words = [
         w
-        for ws in pool().map(lambda b: labels.read_blob(gray, b), [b for b in blobs if b not in zone])
+        for ws in pool().map(lambda b: labels.read_blob(gray, b, blobs), [b for b in blobs if b not in zone])
         for w in ws
     ]
+    words = twice.dedupe(words)
     words += [
         {"text": "<" * 30, "conf": 0.0, "x0": b[0], "y0": b[1], "x1": b[2], "y1": b[3], "h": b[3] - b[1]}
         for b in zone

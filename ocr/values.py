@@ -143,6 +143,15 @@ def parse_date(text: str) -> str | None:
         v = ok(*m.groups())
         if v:
             return v
+    # one separator read as a digit ("20/0711975": the second slash read as 1 or 7)
+    t = re.sub(r"\s+", "", text)
+    for m in re.finditer(
+        r"(?=(\d{2})([/.\-])(\d{2})[17](\d{4})(?!\d))|(?=(\d{2})[17](\d{2})([/.\-])(\d{4})(?!\d))", t
+    ):
+        g = [x for x in m.groups() if x is not None and not re.fullmatch(r"[/.\-]", x)]
+        v = ok(*g)
+        if v:
+            return v
     d = re.sub(r"\D", "", text)
     if len(d) >= 8:
         for i in [0, len(d) - 8] + list(range(1, len(d) - 8)):
