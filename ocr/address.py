@@ -184,6 +184,25 @@ def segment(part: str) -> list[str] | None:
     return out if out and len(out) >= 2 else None
 
 
+_UNIT_START = re.compile(
+    r"(?<=[\w.])\s+(?=(?:Thành phố|Thị trấn|Thị xã|Xã|Phường|Huyện|Quận|Tỉnh|TP\.|[XPHQT]\.)\s*[A-ZÀ-ỸĐ0-9])"
+)
+
+
+def _commas_before_units(text: str) -> str:
+    """Commas too small to be read: a unit's type word in capitals ("Xã", "Thị xã", "TP.") after a
+    word starts a new part ("Khu phố 7 Xã Xuân Phương" -> "Khu phố 7, Xã Xuân Phương"); not right
+    after a bare house number (the street "Số 5 Xã Đàn")."""
+    out, last = [], 0
+    for m in _UNIT_START.finditer(text):
+        before = text[last : m.start()].rsplit(",", 1)[-1].strip()
+        if re.fullmatch(r"(S[ốoó]\s*)?\d+[A-Za-z]?(/\d+)*", before):
+            continue
+        out.append(text[last : m.start()] + ",")
+        last = m.start()
+    return "".join(out) + text[last:]
+
+
 def fix_place(text: str) -> tuple[str, float]:
     """An address as printed, each comma-separated unit checked against the real units: (text,
     share of the parts that are known units or house numbers)."""
@@ -193,6 +212,7 @@ def fix_place(text: str) -> tuple[str, float]:
     text = re.sub(r"[„“”*\"]", "", text)
     text = _stray_stops(text)
     text = re.sub(r"(^|,\s*)(TP|Tp|TX|TT|[PXHQT])\.?\s*[,;:]\s*", r"\1\2. ", text)
+    text = _commas_before_units(text)
     parts = [p.strip(" .:;_|'\"„“”*") if not re.search(r"\b[A-Za-z]{1,2}\.$", p.strip()) else p.strip()
              for p in re.split(r",", text)]  # fmt: skip
     parts = [p for p in parts if re.search(r"[0-9A-Za-zÀ-ỹĐđ]", p)]

@@ -233,6 +233,36 @@ def restyle_address(addr: str, rng: random.Random, style: str) -> str:
     return ", ".join(out)
 
 
+MRZ_FONTS = [
+    MONO,
+    MONO,
+    (_D + "liberation2/LiberationMono-Regular.ttf", _D + "liberation2/LiberationMono-Bold.ttf"),
+]
+
+
+def mrz_block(fl: Flow, rng: random.Random, lines: list[str], mtop: float) -> None:
+    """The three MRZ lines in one of several OCR-B-like monospaced looks: font and weight, size,
+    character pitch (drawn a character at a time), line pitch, left margin, and the block turned by
+    up to a degree (printed a little askew)."""
+    fam, bold = rng.choice(MRZ_FONTS), rng.random() < 0.3
+    pitch = rng.uniform(24.5, 31.5)  # card units per character: 30 characters fill 74-95 % of the width
+    msize = pitch * rng.uniform(1.35, 1.6)
+    lead = msize * rng.uniform(1.2, 1.45)
+    x0 = rng.uniform(20, 50)
+    ink = rng.choice([(10, 10, 10), (30, 30, 35), (45, 40, 50)])
+    layer = Image.new("L", fl.img.size, 0)
+    d = ImageDraw.Draw(layer)
+    font = _font(fam[bold], msize * fl.s)
+    for i, ln in enumerate(lines):
+        y = mtop + 48 + i * lead
+        for k, ch in enumerate(ln):
+            d.text(((x0 + k * pitch) * fl.s, y * fl.s), ch, font=font, fill=255, anchor="ls")
+    angle = rng.uniform(-1.5, 1.5) if rng.random() < 0.5 else 0.0
+    if angle:
+        layer = layer.rotate(angle, resample=Image.BILINEAR, center=(CARD_W * fl.s / 2, (mtop + 110) * fl.s))
+    fl.img.paste(Image.new("RGB", fl.img.size, ink), (0, 0), layer)
+
+
 def _header(fl: Flow, cx: float, y: float, title: str, sub: str | None, tsize: float, tcolor) -> float:
     fl.text(cx, y, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 19, True, anchor="ms")
     fl.text(cx, y + 26, "Độc lập - Tự do - Hạnh phúc", 17, True, anchor="ms")
@@ -360,11 +390,9 @@ def render_flow(ident: dict, kind: str, rng: random.Random, scale: float, parts)
     lines = mrzmod.build(
         ident["id_number"], ident["date_of_birth"], ident["sex"], ident["date_of_expiry"], ident["full_name"]
     )
-    mtop = rng.uniform(405, 425)
+    mtop = rng.uniform(385, 428)
     fl.rect((0, mtop - 8, CARD_W, CARD_H), fill=tuple(min(255, c + 8) for c in bg))
-    msize = rng.uniform(42, 47)
-    for i, ln in enumerate(lines):
-        fl.text(36 + rng.uniform(-6, 6), mtop + 48 + i * 62, ln, msize, False, (10, 10, 10), fam=MONO)
+    mrz_block(fl, rng, lines, mtop)
     if kind == "cccd_back":
         w = Writer(fl, 28 + dx, 0 + dy, 600, lsize, vsize - 2, rng)
         w.field("Đặc điểm nhân dạng", "Personal identification", None)
