@@ -92,8 +92,10 @@ def _split_stacked(
         prof = ink[y0:y1, x0:x1].sum(1).astype(np.float32)
         lo, hi = int(0.3 * h), int(0.7 * h)
         cut = lo + int(np.argmin(prof[lo:hi]))
-        if prof[cut] > 0.1 * float(prof.max()):
-            out.append((x0, y0, x1, y1))  # no gap: one tall line (big print)
+        if prof[cut] > 0.1 * float(prof.max()) or min(cut, h - cut) < 0.6 * med:
+            # no gap: one tall line (big print); or a thin band cut off, the stacked marks over
+            # capitals ("ĐỖ", "TRẦN"): read apart, both halves gave the whole line twice
+            out.append((x0, y0, x1, y1))
             continue
         out += [(x0, y0, x1, y0 + cut), (x0, y0 + cut, x1, y1)]
     return out
@@ -222,6 +224,18 @@ def _english(ws: list[dict]) -> bool:
     )
 
 
+def _english_head(ws: list[dict]) -> int:
+    """How many words at the start of a value are the label's English half, read on the label's
+    line (garbled too: "Ploce oƒ orlgín", "7 Surname, rniddle name"), with a stray mark before it."""
+    lead = 0
+    while lead < len(ws) and len(re.sub(r"\W", "", ws[lead]["text"])) <= 1:
+        lead += 1
+    for k in range(len(ws), lead, -1):
+        if _english(ws[lead:k]):
+            return k
+    return 0
+
+
 def _cy(w: dict) -> float:
     return (w["y0"] + w["y1"]) / 2
 
@@ -292,6 +306,7 @@ def values(rows: list[list[dict]], hits: list[dict]) -> dict[str, dict]:
         ly0, ly1 = min(w["y0"] for w in lab), max(w["y1"] for w in lab)
         same = _chain([w for w in words if w["x0"] >= lx1 - 2], ly0, ly1, lx1 - 1, lh, label_words)
         same = [w for w in same if re.search(r"[0-9A-Za-zÀ-ỹ]", w["text"])]
+        same = same[_english_head(same) :]
         if f in ("sex", "nationality"):  # the value ends the run (an unread English half before it)
             same = same[-(2 if f == "nationality" else 1) :]
         st = " ".join(w["text"] for w in same)
