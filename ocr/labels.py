@@ -187,7 +187,7 @@ def find_labels(rows: list[list[dict]]) -> list[dict]:
                         sc = 1.0 if s == target and _number_follows(rows, ri, toks[i + m :]) else 0.0
                     else:
                         sc = difflib.SequenceMatcher(None, s, target).ratio()
-                    if sc >= 0.78:
+                    if sc >= (0.9 if _caps(row[idx[i] : idx[i + m - 1] + 1]) else 0.78):
                         # longer labels win over their prefixes ("Ngày, tháng, năm sinh" > "Ngày")
                         cands.append(
                             (sc + 0.02 * len(target) ** 0.5 + (0.05 if full else 0), field, i, i + m)
@@ -206,6 +206,12 @@ def find_labels(rows: list[list[dict]]) -> list[dict]:
         best[h["field"]] = max(best.get(h["field"], 0.0), h["score"])
     # one label per field: a weaker second hit is most likely a value that looks like a label
     return [h for h in hits if h["field"].startswith("_") or h["score"] >= best[h["field"]]]
+
+
+def _caps(ws: list[dict]) -> bool:
+    """Words in capitals: a name or a title, printed so; a label matches it only nearly exactly
+    (the name "NGUYỄN ANH" is not the label "Nguyên quán")."""
+    return all(w["text"].isupper() for w in ws if re.search(r"[^\W\d_]", w["text"]))
 
 
 def _number_follows(rows: list[list[dict]], ri: int, rest: list[str]) -> bool:

@@ -143,3 +143,56 @@ def test_a_dark_photo_of_a_card_is_still_too_dark(sample):
     for seed in (20, 21, 22):
         path, _ = sample(seed, "cccd_front", "too_dark")
         assert "too_dark" in ocr.analyze(path, expect="id_card", read=False)["quality"]["problems"]
+
+
+def _card_with(lines: list[tuple[str, int, bool]]) -> np.ndarray:
+    """A grey card with lines of print: (text, size px, bold), 60 px apart."""
+    im = Image.new("L", (1600, 1010), 236)
+    d = ImageDraw.Draw(im)
+    y = 200
+    for text, size, bold in lines:
+        f = ImageFont.truetype(
+            FONTS + ("dejavu/DejaVuSans-Bold.ttf" if bold else "dejavu/DejaVuSans.ttf"), size
+        )
+        d.text((430, y), text, font=f, fill=20, anchor="ls")
+        y += 75
+    return np.asarray(im)
+
+
+@pytest.mark.parametrize("name", ["TRẦN XUÂN TUẤN", "ĐỖ THANH THẢO", "NGUYỄN THỊ HỒNG NHUNG"])
+def test_a_name_with_stacked_marks_in_big_print_is_read_once(name):
+    g = _card_with(
+        [("Họ tên:", 24, False), (name, 44, True), ("Sinh ngày:", 24, False), ("Nguyên quán:", 24, False)]
+    )
+    rows = [" ".join(w["text"] for w in r) for r in read.read_lines(g)]
+    assert name in rows, rows
+
+
+def test_the_english_half_read_on_the_label_line_is_not_the_value():
+    from ocr import labels
+
+    def row(texts, y):
+        out, x = [], 400
+        for t in texts:
+            out.append({"text": t, "conf": 0.9, "x0": x, "x1": x + 18 * len(t), "y0": y, "y1": y + 30})
+            x += 18 * len(t) + 14
+        return out
+
+    label = [
+        "Họ,",
+        "chữ",
+        "đệm",
+        "và",
+        "tên",
+        "khai",
+        "sinh",
+        "7",
+        "Surname,",
+        "rniddle",
+        "name",
+        "and",
+        "given",
+    ]
+    rows = [row(label + ["name:"], 380), row(["NGUYỄN", "ANH", "XUÂN", "HÙNG"], 420)]
+    vals = labels.values(rows, labels.find_labels(rows))
+    assert vals["full_name"]["text"] == "NGUYỄN ANH XUÂN HÙNG"
