@@ -236,8 +236,8 @@ def _english_head(ws: list[dict]) -> int:
     lead = 0
     while lead < len(ws) and len(re.sub(r"\W", "", ws[lead]["text"])) <= 1:
         lead += 1
-    for k in range(len(ws), lead, -1):
-        if _english(ws[lead:k]):
+    for k in range(len(ws), lead, -1):  # a short one ("No.") would match a name ("NGÔ")
+        if len("".join(t for w in ws[lead:k] for t in tokens(w["text"]))) >= 5 and _english(ws[lead:k]):
             return k
     return 0
 

@@ -196,3 +196,22 @@ def test_the_english_half_read_on_the_label_line_is_not_the_value():
     rows = [row(label + ["name:"], 380), row(["NGUYỄN", "ANH", "XUÂN", "HÙNG"], 420)]
     vals = labels.values(rows, labels.find_labels(rows))
     assert vals["full_name"]["text"] == "NGUYỄN ANH XUÂN HÙNG"
+
+
+def test_an_unread_sex_comes_from_the_number_only_when_it_holds_together():
+    from ocr.merge import merge
+
+    def run(kind, ocr_raw):
+        doc = {"type": kind, "fields": {}, "sources": {}, "confidence": {}, "checks": {}}
+        merge(doc, kind, None, None, ocr_raw)
+        return doc
+
+    raw = {"id_number": ("014051370568", 0.95), "date_of_birth": ("11/03/1951", 0.95)}
+    doc = run("cancuoc_front", raw)
+    assert doc["fields"]["sex"] == "Nam" and doc["checks"]["sex_from_id_number"]
+    assert doc["confidence"]["sex"] < 0.85  # asked to the citizen, not taken as read
+    assert run("cancuoc_front", {**raw, "id_number": ("014151370568", 0.95)})["fields"]["sex"] == "Nữ"
+    # the birth year read disagrees with the number: nothing is made up
+    assert "sex" not in run("cancuoc_front", {**raw, "date_of_birth": ("11/03/1961", 0.95)})["fields"]
+    # a printed sex, read, is kept
+    assert run("cancuoc_front", {**raw, "sex": ("Nữ", 0.9)})["fields"]["sex"] == "Nữ"
