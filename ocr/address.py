@@ -149,6 +149,19 @@ def fix_name(name: str) -> tuple[str, bool]:
     return name, False
 
 
+@lru_cache(maxsize=1)
+def _provinces() -> dict[str, str]:
+    """Folded -> the province as written (provinces.txt)."""
+    lines = LEXICON.with_name("provinces.txt").read_text(encoding="utf-8").splitlines()
+    return {_fold(n.strip()): n.strip() for n in lines if n.strip() and n[0] != "#"}
+
+
+def _as_province(name: str) -> str:
+    """The province whose letters these are when only the marks differ, else the name as it is."""
+    prov = _provinces().get(_fold(name))
+    return prov if prov and canon(prov) != canon(name) else name
+
+
 def _stray_stops(text: str) -> str:
     """Dots left by a leader line ("Phường.Thanh", "Tỉnh .Hà.. Tĩnh"): only an abbreviation keeps
     its full stop (one capital, TP, TX, TT)."""
@@ -261,6 +274,12 @@ def fix_place(text: str) -> tuple[str, float]:
                     if k2:
                         fixed, known = f2, True
                         break
+        if (
+            i == len(parts) - 1
+            and i > 0
+            and pre not in ("X.", "P.", "H.", "Q.", "Xã", "Phường", "Huyện", "Quận")
+        ):
+            fixed = _as_province(fixed)  # an address ends with its province ("Thạnh Hóa": Thanh Hóa)
         hits += known
         out.append(f"{pre} {fixed}".strip())
     return ", ".join(out), (hits / len(out) if out else 0.0)

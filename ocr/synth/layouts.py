@@ -34,6 +34,8 @@ FONTS = {  # family: (regular, bold)
 TYPED = {  # values typed on an old CMND (fonts with every Vietnamese letter)
     "serif": (_D + "liberation2/LiberationSerif-Regular.ttf", _D + "liberation2/LiberationSerif-Bold.ttf"),
     "dejavu_serif": (_D + "dejavu/DejaVuSerif.ttf", _D + "dejavu/DejaVuSerif-Bold.ttf"),
+    "typewriter": (_D + "liberation2/LiberationMono-Regular.ttf", _D + "liberation2/LiberationMono-Bold.ttf"),
+    "sans_mono": (_D + "dejavu/DejaVuSansMono.ttf", _D + "dejavu/DejaVuSansMono-Bold.ttf"),
 }
 MONO = (_D + "dejavu/DejaVuSansMono.ttf", _D + "dejavu/DejaVuSansMono-Bold.ttf")  # the MRZ (ASCII)
 _cache: dict = {}
@@ -214,6 +216,9 @@ def restyle_address(addr: str, rng: random.Random, style: str) -> str:
     first, district, province = parts
     city = province in CITIES
     street = first.startswith("Số ")
+    if street and rng.random() < 0.4:  # an alley's house number ("Số 38/2", "101/34 Lê Lợi")
+        num, rest = first[3:].split(" ", 1)
+        first = f"{'Số ' if rng.random() < 0.5 else ''}{num}/{rng.randint(1, 60)} {rest}"
     if style == "abbr":
         c = first if street else f"{rng.choice(['X.', 'P.'])} {first}"
         d = f"{'Q.' if city and rng.random() < 0.6 else 'H.'} {district}"
@@ -352,7 +357,8 @@ def render_flow(ident: dict, kind: str, rng: random.Random, scale: float, parts)
         title = "CHỨNG MINH NHÂN DÂN" if twelve else "GIẤY CHỨNG MINH NHÂN DÂN"
         end = _header(fl, 640 + dx, 34 + dy, title, None, 28, rng.choice([(30, 40, 120), red]))
         typed = TYPED[rng.choice(sorted(TYPED))] if rng.random() < 0.5 else None
-        w = Writer(fl, col + 15, end + 10, 985, lsize + 2, vsize + 1, rng)
+        # typed values are often set larger than the printed labels
+        w = Writer(fl, col + 15, end + 10, 985, lsize + 2, (vsize + 1) * rng.uniform(1.0, 1.3), rng)
         w.style = "spaced"
         w.lh = rng.uniform(44, 54)  # the old card's fields spread down the whole card
         leader = rng.random() < 0.6 and not twelve

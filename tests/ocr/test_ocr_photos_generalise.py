@@ -215,3 +215,17 @@ def test_an_unread_sex_comes_from_the_number_only_when_it_holds_together():
     assert "sex" not in run("cancuoc_front", {**raw, "date_of_birth": ("11/03/1961", 0.95)})["fields"]
     # a printed sex, read, is kept
     assert run("cancuoc_front", {**raw, "sex": ("Nữ", 0.9)})["fields"]["sex"] == "Nữ"
+
+
+@pytest.mark.parametrize(
+    "read_as,printed",
+    [
+        ("Hưng Đạo, Hậu Lộc, Thạnh Hóa", "Hưng Đạo, Hậu Lộc, Thanh Hóa"),
+        ("X. Yên Sở, H. Hậu Lộc, T. Thạnh Hóa", "X. Yên Sở, H. Hậu Lộc, T. Thanh Hóa"),
+        ("Xã Tân Hòa, Huyện Thạnh Hóa", "Xã Tân Hòa, Huyện Thạnh Hóa"),  # the district of Long An
+        ("Số 38/2 Lê Lợi, Phường 3, TP. Hồ Chí Minh", "Số 38/2 Lê Lợi, Phường 3, TP. Hồ Chí Minh"),
+        ("101/34 Lê Lợi Xã Tân Hòa, Tỉnh Hà Nam", "101/34 Lê Lợi, Xã Tân Hòa, Tỉnh Hà Nam"),
+    ],
+)
+def test_an_address_ends_with_its_province(read_as, printed):
+    assert address.fix_place(read_as)[0] == printed
