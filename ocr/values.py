@@ -100,6 +100,12 @@ def fix_name(text: str) -> tuple[str, float]:
         key = "surname" if i == 0 else "given" if i == len(words) - 1 else "middle"
         if i == 0 and len(words) > 1 and w not in lx["surname"]:
             same = [v for v in lx["surname"] if _fold(v) == _fold(w)]
+            if not same and address.canon(w) not in lx["valid"]:
+                # no Vietnamese syllable at all ("ĐENH"): the one family name a letter away
+                from rapidfuzz.distance import Levenshtein
+
+                same = [v for v in lx["surname"] if Levenshtein.distance(_fold(v), _fold(w)) == 1]
+                same = same if len(same) == 1 else []
             if same:  # family names are a short closed list: a lost mark is put back
                 out.append(max(same, key=lambda v: difflib.SequenceMatcher(None, w, v).ratio()))
                 hits += 1

@@ -229,3 +229,11 @@ def test_an_unread_sex_comes_from_the_number_only_when_it_holds_together():
 )
 def test_an_address_ends_with_its_province(read_as, printed):
     assert address.fix_place(read_as)[0] == printed
+
+
+def test_a_family_name_a_letter_off_and_no_syllable_is_put_right():
+    from ocr.values import fix_name
+
+    assert fix_name("ĐENH QUANG TRUNG")[0] == "ĐINH QUANG TRUNG"
+    assert fix_name("XGUYỄN VĂN AN")[0] == "NGUYỄN VĂN AN"
+    assert fix_name("LÊ MINH")[0] == "LÊ MINH"
