@@ -130,10 +130,16 @@ def analyze(
                 sparse = (
                     q["metrics"].get("text_density", 0.0) < quality.thresholds()["card_print_min_density"]
                 )
-                if doc["type"] == "other" and not doc["checks"].get("type_scores") and (sparse or dark):
+                few = doc["checks"].get("text_lines", 99) < quality.thresholds()["card_other_min_lines"]
+                if (
+                    doc["type"] == "other"
+                    and not doc["checks"].get("type_scores")
+                    and (sparse or dark or few)
+                ):
                     # a card-shaped thing with nothing of a card on it (no title, label, QR nor
-                    # MRZ) and little print, or a dark one (a bank card; no ID card nor paper is
-                    # dark); with plenty of print it is a paper, not an ID card
+                    # MRZ) and little print or few lines of it (a business card), or a dark one
+                    # (a bank card; no ID card nor paper is dark); with plenty of print it is a
+                    # paper, not an ID card
                     q["problems"] = ["not_document"] if dark else q["problems"]
                     q["problems"] = sorted(set(q["problems"]) | {"not_document"}, key=quality.PRIORITY.index)
                     q["ok"], doc = False, None

@@ -247,7 +247,10 @@ def read_card(rgb: np.ndarray, quad, problems: list[str]) -> tuple[dict, dict]:
         gray = np.ascontiguousarray(gray[::-1, ::-1])
     t_cls = time.perf_counter()
     doc = {"type": kind, "fields": {}, "sources": {}, "confidence": {}, "checks": dict(kchecks)}
-    if kind == "other":
+    if kind == "other":  # how much print it carries: a paper has many lines, a bank card few
+        doc["checks"]["text_lines"] = sum(
+            any(len(re.sub(r"[^\w]|\d", "", w["text"])) >= 3 for w in r) for r in rows
+        )
         return doc, {"classify": round((t_cls - t0) * 1000, 1), "read": round((t_cls - t0) * 1000, 1)}
     mrz_fut = pool().submit(read_mrz, gray, rows) if kind in ("cccd_back", "cancuoc_back") else None
     vals = labels.values(rows, hits)
