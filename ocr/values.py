@@ -159,6 +159,10 @@ def parse_date(text: str) -> str | None:
         if v:
             return v
     d = re.sub(r"\D", "", text)
+    if len(d) == 10 and d[2] in "17" and d[5] in "17":  # both separators read as digits
+        v = ok(d[0:2], d[3:5], d[6:10])
+        if v:
+            return v
     if len(d) >= 8:
         for i in [0, len(d) - 8] + list(range(1, len(d) - 8)):
             v = ok(d[i : i + 2], d[i + 2 : i + 4], d[i + 4 : i + 8])

@@ -68,6 +68,7 @@ def test_the_label_above_is_not_read_into_a_value_set_close_under_it(gap):
         ("20107/1975", "1975-07-20"),
         ("13-04-1997", "1997-04-13"),
         ("20/07/1975", "1975-07-20"),
+        ("1211211987", "1987-12-12"),  # both slashes read as 1
     ],
 )
 def test_a_date_whose_separator_was_read_as_a_digit(text, iso):
@@ -75,7 +76,7 @@ def test_a_date_whose_separator_was_read_as_a_digit(text, iso):
 
 
 def test_no_date_is_made_up_from_a_run_of_digits():
-    assert parse_date("2010711975") is None
+    assert parse_date("2013711975") is None  # no month 37
     assert parse_date("0912 345 678") is None
 
 
