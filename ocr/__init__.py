@@ -108,7 +108,9 @@ def analyze(
         }
         # read only what can be read: a retake is asked for anyway when the photo is blurry,
         # too dark/bright, cut off or too small (glare may leave most fields, and the QR, readable)
-        if read and q["quad"] is not None and set(q["problems"]) <= {"glare"}:
+        # a dark object with bright print is read whatever its verdict: it may be no ID card at all
+        dark = bool(q["metrics"].get("dark_object")) and expect != "paper" and q["doc_kind"] == "card"
+        if read and q["quad"] is not None and (set(q["problems"]) <= {"glare"} or dark):
             if q["doc_kind"] == "card" and expect != "paper":
                 from . import read as reader
 
@@ -128,11 +130,21 @@ def analyze(
                 sparse = (
                     q["metrics"].get("text_density", 0.0) < quality.thresholds()["card_print_min_density"]
                 )
-                if doc["type"] == "other" and not doc["checks"].get("type_scores") and sparse:
+                few = doc["checks"].get("text_lines", 99) < quality.thresholds()["card_other_min_lines"]
+                if (
+                    doc["type"] == "other"
+                    and not doc["checks"].get("type_scores")
+                    and (sparse or dark or few)
+                ):
                     # a card-shaped thing with nothing of a card on it (no title, label, QR nor
-                    # MRZ) and little print; with plenty of print it is a paper, not an ID card
+                    # MRZ) and little print or few lines of it (a business card), or a dark one
+                    # (a bank card; no ID card nor paper is dark); with plenty of print it is a
+                    # paper, not an ID card
+                    q["problems"] = ["not_document"] if dark else q["problems"]
                     q["problems"] = sorted(set(q["problems"]) | {"not_document"}, key=quality.PRIORITY.index)
                     q["ok"], doc = False, None
+                elif not set(q["problems"]) <= {"glare"}:
+                    doc = None  # an ID card after all: the retake is asked for as before
             else:
                 from .paper import read_paper
 

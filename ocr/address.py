@@ -149,6 +149,19 @@ def fix_name(name: str) -> tuple[str, bool]:
     return name, False
 
 
+@lru_cache(maxsize=1)
+def _provinces() -> dict[str, str]:
+    """Folded -> the province as written (provinces.txt)."""
+    lines = LEXICON.with_name("provinces.txt").read_text(encoding="utf-8").splitlines()
+    return {_fold(n.strip()): n.strip() for n in lines if n.strip() and n[0] != "#"}
+
+
+def _as_province(name: str) -> str:
+    """The province whose letters these are when only the marks differ, else the name as it is."""
+    prov = _provinces().get(_fold(name))
+    return prov if prov and canon(prov) != canon(name) else name
+
+
 def _stray_stops(text: str) -> str:
     """Dots left by a leader line ("Phường.Thanh", "Tỉnh .Hà.. Tĩnh"): only an abbreviation keeps
     its full stop (one capital, TP, TX, TT)."""
@@ -184,6 +197,25 @@ def segment(part: str) -> list[str] | None:
     return out if out and len(out) >= 2 else None
 
 
+_UNIT_START = re.compile(
+    r"(?<=[\w.])\s+(?=(?:Thành phố|Thị trấn|Thị xã|Xã|Phường|Huyện|Quận|Tỉnh|TP\.|[XPHQT]\.)\s*[A-ZÀ-ỸĐ0-9])"
+)
+
+
+def _commas_before_units(text: str) -> str:
+    """Commas too small to be read: a unit's type word in capitals ("Xã", "Thị xã", "TP.") after a
+    word starts a new part ("Khu phố 7 Xã Xuân Phương" -> "Khu phố 7, Xã Xuân Phương"); not right
+    after a bare house number (the street "Số 5 Xã Đàn")."""
+    out, last = [], 0
+    for m in _UNIT_START.finditer(text):
+        before = text[last : m.start()].rsplit(",", 1)[-1].strip()
+        if re.fullmatch(r"(S[ốoó]\s*)?\d+[A-Za-z]?(/\d+)*", before):
+            continue
+        out.append(text[last : m.start()] + ",")
+        last = m.start()
+    return "".join(out) + text[last:]
+
+
 def fix_place(text: str) -> tuple[str, float]:
     """An address as printed, each comma-separated unit checked against the real units: (text,
     share of the parts that are known units or house numbers)."""
@@ -193,6 +225,7 @@ def fix_place(text: str) -> tuple[str, float]:
     text = re.sub(r"[„“”*\"]", "", text)
     text = _stray_stops(text)
     text = re.sub(r"(^|,\s*)(TP|Tp|TX|TT|[PXHQT])\.?\s*[,;:]\s*", r"\1\2. ", text)
+    text = _commas_before_units(text)
     parts = [p.strip(" .:;_|'\"„“”*") if not re.search(r"\b[A-Za-z]{1,2}\.$", p.strip()) else p.strip()
              for p in re.split(r",", text)]  # fmt: skip
     parts = [p for p in parts if re.search(r"[0-9A-Za-zÀ-ỹĐđ]", p)]
@@ -241,6 +274,12 @@ def fix_place(text: str) -> tuple[str, float]:
                     if k2:
                         fixed, known = f2, True
                         break
+        if (
+            i == len(parts) - 1
+            and i > 0
+            and pre not in ("X.", "P.", "H.", "Q.", "Xã", "Phường", "Huyện", "Quận")
+        ):
+            fixed = _as_province(fixed)  # an address ends with its province ("Thạnh Hóa": Thanh Hóa)
         hits += known
         out.append(f"{pre} {fixed}".strip())
     return ", ".join(out), (hits / len(out) if out else 0.0)

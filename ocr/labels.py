@@ -92,14 +92,18 @@ def _split_stacked(
         prof = ink[y0:y1, x0:x1].sum(1).astype(np.float32)
         lo, hi = int(0.3 * h), int(0.7 * h)
         cut = lo + int(np.argmin(prof[lo:hi]))
-        if prof[cut] > 0.1 * float(prof.max()):
-            out.append((x0, y0, x1, y1))  # no gap: one tall line (big print)
+        if prof[cut] > 0.1 * float(prof.max()) or min(cut, h - cut) < 0.6 * med:
+            # no gap: one tall line (big print); or a thin band cut off, the stacked marks over
+            # capitals ("ĐỖ", "TRẦN"): read apart, both halves gave the whole line twice
+            out.append((x0, y0, x1, y1))
             continue
         out += [(x0, y0, x1, y0 + cut), (x0, y0 + cut, x1, y1)]
     return out
 
 
-def read_blob(gray: np.ndarray, box) -> list[dict]:
+def read_blob(gray: np.ndarray, box, others=()) -> list[dict]:
+    """The words of one run of print. The margin around it is whitened where it holds another
+    run (`others`): the foot of the label above must not be read into the value under it."""
     x0, y0, x1, y1 = box
     h = y1 - y0
     H, W = gray.shape
@@ -110,6 +114,12 @@ def read_blob(gray: np.ndarray, box) -> list[dict]:
         return []
     lo, hi = np.percentile(g, (2, 98))
     g = np.clip((g - lo) * (255.0 / max(16.0, hi - lo)), 0, 255).astype(np.uint8)
+    mask = np.zeros(g.shape, bool)
+    for ox0, oy0, ox1, oy1 in others:
+        if (ox0, oy0, ox1, oy1) != tuple(box) and ox0 < d and ox1 > c and oy0 < b and oy1 > a:
+            mask[max(0, oy0 - a) : max(0, oy1 - a), max(0, ox0 - c) : max(0, ox1 - c)] = True
+    mask[y0 - a : y1 - a, x0 - c : x1 - c] = False
+    g[mask] = 255
     g = cv2.copyMakeBorder(g, 10, 10, 10, 10, cv2.BORDER_CONSTANT, value=255)
     ws = tess.words(g, 7)
     for w in ws:  # back to card coordinates
@@ -177,7 +187,7 @@ def find_labels(rows: list[list[dict]]) -> list[dict]:
                         sc = 1.0 if s == target and _number_follows(rows, ri, toks[i + m :]) else 0.0
                     else:
                         sc = difflib.SequenceMatcher(None, s, target).ratio()
-                    if sc >= 0.78:
+                    if sc >= (0.9 if _caps(row[idx[i] : idx[i + m - 1] + 1]) else 0.78):
                         # longer labels win over their prefixes ("Ngày, tháng, năm sinh" > "Ngày")
                         cands.append(
                             (sc + 0.02 * len(target) ** 0.5 + (0.05 if full else 0), field, i, i + m)
@@ -198,6 +208,12 @@ def find_labels(rows: list[list[dict]]) -> list[dict]:
     return [h for h in hits if h["field"].startswith("_") or h["score"] >= best[h["field"]]]
 
 
+def _caps(ws: list[dict]) -> bool:
+    """Words in capitals: a name or a title, printed so; a label matches it only nearly exactly
+    (the name "NGUYỄN ANH" is not the label "Nguyên quán")."""
+    return all(w["text"].isupper() for w in ws if re.search(r"[^\W\d_]", w["text"]))
+
+
 def _number_follows(rows: list[list[dict]], ri: int, rest: list[str]) -> bool:
     """A bare "Số" is the number's label only when a long number follows it (not "Số 12 Lê Lợi")."""
     after = "".join(rest)
@@ -212,6 +228,18 @@ def _english(ws: list[dict]) -> bool:
     return bool(toks) and any(
         difflib.SequenceMatcher(None, s, " ".join(e)).ratio() >= 0.8 for e in spec()["english"]
     )
+
+
+def _english_head(ws: list[dict]) -> int:
+    """How many words at the start of a value are the label's English half, read on the label's
+    line (garbled too: "Ploce oƒ orlgín", "7 Surname, rniddle name"), with a stray mark before it."""
+    lead = 0
+    while lead < len(ws) and len(re.sub(r"\W", "", ws[lead]["text"])) <= 1:
+        lead += 1
+    for k in range(len(ws), lead, -1):  # a short one ("No.") would match a name ("NGÔ")
+        if len("".join(t for w in ws[lead:k] for t in tokens(w["text"]))) >= 5 and _english(ws[lead:k]):
+            return k
+    return 0
 
 
 def _cy(w: dict) -> float:
@@ -284,6 +312,7 @@ def values(rows: list[list[dict]], hits: list[dict]) -> dict[str, dict]:
         ly0, ly1 = min(w["y0"] for w in lab), max(w["y1"] for w in lab)
         same = _chain([w for w in words if w["x0"] >= lx1 - 2], ly0, ly1, lx1 - 1, lh, label_words)
         same = [w for w in same if re.search(r"[0-9A-Za-zÀ-ỹ]", w["text"])]
+        same = same[_english_head(same) :]
         if f in ("sex", "nationality"):  # the value ends the run (an unread English half before it)
             same = same[-(2 if f == "nationality" else 1) :]
         st = " ".join(w["text"] for w in same)

@@ -37,9 +37,12 @@ def leader_mask(ink: np.ndarray, max_dot: int) -> np.ndarray:
         gaps = gaps[gaps > 0.5]
         if len(gaps) < MIN_DOTS - 1:
             continue
-        med = float(np.median(gaps))
-        regular = np.abs(gaps - med) <= 0.35 * med
-        if med > 6 * max_dot or regular.mean() < 0.7:
+        # the run's step: the common small gap (a dot hidden under a letter's foot makes a gap
+        # of two or three steps, which is still on the beat)
+        q = float(np.percentile(gaps, 25))
+        med = float(np.median(gaps[gaps <= 1.5 * q]))
+        regular = np.array([_on_beat(gp, med) for gp in gaps])
+        if med > 6 * max_dot or regular.mean() < 0.7 or (np.abs(gaps - med) <= 0.35 * med).mean() < 0.4:
             continue
         # only the dots at the run's spacing from a neighbour (a tone dot under a letter is not)
         order = sorted(g, key=lambda i: cen[i, 0])

@@ -158,6 +158,14 @@ def merge(doc: dict, kind: str, qr_text: str | None, mrz_res: dict | None, ocr_r
             F["id_number"] = num = fixed
             doc["confidence"]["id_number"] = 0.8
             checks["id_number_corrected"] = {"ocr": fixed[1:], "by": "leading_zero"}
+    if num and "sex" not in F and kind.endswith("_front") and len(num) == 12:
+        # the sex printed but unread: the number's fourth digit says it (Decree 137/2015), when
+        # the number holds together (a real province code, the birth year read elsewhere)
+        chk = idnum.check_number(num, F.get("date_of_birth"))
+        if chk.get("province_code") == "ok" and chk.get("birth_year", "ok") == "ok":
+            F["sex"], doc["sources"]["sex"] = idnum.decode(num)["sex"], "ocr"
+            doc["confidence"]["sex"] = 0.6
+            checks["sex_from_id_number"] = True
     if num:
         checks["id_number"] = idnum.check_number(num, F.get("date_of_birth"), F.get("sex"))
     exp = idnum.check_expiry(F.get("date_of_birth"), F.get("date_of_issue"), F.get("date_of_expiry"))

@@ -200,6 +200,18 @@ def assess(rgb: np.ndarray, info: dict, expect: str | None = None) -> dict:
         clipped_frac=round(clip, 4),
     )
     too_dark = lum < T["dark_mean"] if quad is not None else float(p95) < T["dark_p95_frame"]
+    if too_dark and quad is not None and doc_kind == "card" and expect != "paper":
+        # a dark object with bright print (a bank card) is lit well: the reading tells what it is
+        lit = float(np.percentile(vals, 99.9)) / 255
+        m["lum_p999"] = round(lit, 3)
+        too_dark = lit < T["dark_card_lit_p999"]
+        m["dark_object"] = not too_dark
+    elif too_dark and quad is None and expect != "paper":
+        # a dark scene with something well lit in it (a phone screen, a sign) is not a dark photo:
+        # in a photo taken too dark even its brightest things are dim
+        lit = float(np.percentile(vals, 99.9)) / 255
+        m["lum_p999"] = round(lit, 3)
+        too_dark = lit < T["dark_frame_lit_p999"]
     # Too bright means blown out: much of the document clipped to white AND its print washed out
     # (even the darkest pixels are light). A bright mean alone is not a fault: white paper is bright.
     too_bright = clip >= T["bright_clip_frac"] and p1 >= T["bright_ink_p1"]

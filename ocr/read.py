@@ -12,7 +12,7 @@ import numpy as np
 
 from . import card as cardmod
 from . import kind as sides
-from . import labels, leaders, mrz, orphans, tess
+from . import labels, leaders, mrz, orphans, tess, twice
 from .layout import (
     CARD_H,
     CARD_W,
@@ -122,7 +122,9 @@ def _field_ocr(gray_card: np.ndarray, kind: str, field: str) -> tuple[str, float
 
 # ---------------------------------------------------------------- MRZ
 def read_mrz(gray_card: np.ndarray, rows: list | None = None) -> dict | None:
-    """The MRZ: located from the text lines that look like one, else the ICAO zone at the bottom."""
+    """The MRZ: located from the text lines that look like one, else the ICAO zone at the bottom.
+    Several readings are tried (the zone found, the whole bottom band, binarised, turned by a
+    degree either way) until one has every check digit right; else the one with most right."""
     boxes = []
     zone = [r for r in (rows or []) if _mrz_like(r)]
     if len(zone) >= 2:
@@ -131,16 +133,34 @@ def read_mrz(gray_card: np.ndarray, rows: list | None = None) -> dict | None:
         hgt = (y1 - y0) / len(zone)
         boxes.append((MRZ_BOX[0], max(0, y0 - 0.3 * hgt), MRZ_BOX[2], min(CARD_H, y1 + 0.3 * hgt)))
     boxes.append(MRZ_BOX)
-    res = None
-    for box in boxes:
-        g = _prep(_crop(gray_card, box, pad=(10, 0)))
-        text, conf = tess.ocr(g, 6, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789<", lang="eng")
+    wide = (0, MRZ_BOX[1] - 45, CARD_W, CARD_H)
+    best, best_score = None, -1
+    for box, how in [(b, "plain") for b in boxes] + [
+        (wide, "plain"),
+        (wide, "otsu"),
+        (wide, 1.0),
+        (wide, -1.0),
+    ]:
+        g = _crop(gray_card, box, pad=(10, 0))
+        if g.size == 0 or min(g.shape) < 8:
+            continue
+        if how == "otsu":
+            g = cv2.threshold(g, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)[1]
+        elif how != "plain":
+            h, w = g.shape
+            m = cv2.getRotationMatrix2D((w / 2, h / 2), float(how), 1.0)
+            g = cv2.warpAffine(g, m, (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+        text, conf = tess.ocr(_prep(g), 6, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789<", lang="eng")
         res = mrz.parse([ln for ln in text.splitlines() if ln.strip()])
-        if res is not None:
-            res["conf"] = conf
-            if res["valid"]:
-                break
-    return res
+        if res is None:
+            continue
+        res["conf"] = conf
+        score = sum(res["checks"].values()) + len(res["fields"])
+        if score > best_score:
+            best, best_score = res, score
+        if res["valid"]:
+            break
+    return best
 
 
 def _mrz_like(row: list[dict]) -> bool:
@@ -160,9 +180,10 @@ def read_lines(gray: np.ndarray) -> list[list[dict]]:
         zone = []
     words = [
         w
-        for ws in pool().map(lambda b: labels.read_blob(gray, b), [b for b in blobs if b not in zone])
+        for ws in pool().map(lambda b: labels.read_blob(gray, b, blobs), [b for b in blobs if b not in zone])
         for w in ws
     ]
+    words = twice.dedupe(words)
     words += [
         {"text": "<" * 30, "conf": 0.0, "x0": b[0], "y0": b[1], "x1": b[2], "y1": b[3], "h": b[3] - b[1]}
         for b in zone
@@ -226,7 +247,10 @@ def read_card(rgb: np.ndarray, quad, problems: list[str]) -> tuple[dict, dict]:
         gray = np.ascontiguousarray(gray[::-1, ::-1])
     t_cls = time.perf_counter()
     doc = {"type": kind, "fields": {}, "sources": {}, "confidence": {}, "checks": dict(kchecks)}
-    if kind == "other":
+    if kind == "other":  # how much print it carries: a paper has many lines, a bank card few
+        doc["checks"]["text_lines"] = sum(
+            any(len(re.sub(r"[^\w]|\d", "", w["text"])) >= 3 for w in r) for r in rows
+        )
         return doc, {"classify": round((t_cls - t0) * 1000, 1), "read": round((t_cls - t0) * 1000, 1)}
     mrz_fut = pool().submit(read_mrz, gray, rows) if kind in ("cccd_back", "cancuoc_back") else None
     vals = labels.values(rows, hits)

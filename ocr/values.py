@@ -100,6 +100,12 @@ def fix_name(text: str) -> tuple[str, float]:
         key = "surname" if i == 0 else "given" if i == len(words) - 1 else "middle"
         if i == 0 and len(words) > 1 and w not in lx["surname"]:
             same = [v for v in lx["surname"] if _fold(v) == _fold(w)]
+            if not same and address.canon(w) not in lx["valid"]:
+                # no Vietnamese syllable at all ("ĐENH"): the one family name a letter away
+                from rapidfuzz.distance import Levenshtein
+
+                same = [v for v in lx["surname"] if Levenshtein.distance(_fold(v), _fold(w)) == 1]
+                same = same if len(same) == 1 else []
             if same:  # family names are a short closed list: a lost mark is put back
                 out.append(max(same, key=lambda v: difflib.SequenceMatcher(None, w, v).ratio()))
                 hits += 1
@@ -143,7 +149,20 @@ def parse_date(text: str) -> str | None:
         v = ok(*m.groups())
         if v:
             return v
+    # one separator read as a digit ("20/0711975": the second slash read as 1 or 7)
+    t = re.sub(r"\s+", "", text)
+    for m in re.finditer(
+        r"(?=(\d{2})([/.\-])(\d{2})[17](\d{4})(?!\d))|(?=(\d{2})[17](\d{2})([/.\-])(\d{4})(?!\d))", t
+    ):
+        g = [x for x in m.groups() if x is not None and not re.fullmatch(r"[/.\-]", x)]
+        v = ok(*g)
+        if v:
+            return v
     d = re.sub(r"\D", "", text)
+    if len(d) == 10 and d[2] in "17" and d[5] in "17":  # both separators read as digits
+        v = ok(d[0:2], d[3:5], d[6:10])
+        if v:
+            return v
     if len(d) >= 8:
         for i in [0, len(d) - 8] + list(range(1, len(d) - 8)):
             v = ok(d[i : i + 2], d[i + 2 : i + 4], d[i + 4 : i + 8])

@@ -34,6 +34,8 @@ FONTS = {  # family: (regular, bold)
 TYPED = {  # values typed on an old CMND (fonts with every Vietnamese letter)
     "serif": (_D + "liberation2/LiberationSerif-Regular.ttf", _D + "liberation2/LiberationSerif-Bold.ttf"),
     "dejavu_serif": (_D + "dejavu/DejaVuSerif.ttf", _D + "dejavu/DejaVuSerif-Bold.ttf"),
+    "typewriter": (_D + "liberation2/LiberationMono-Regular.ttf", _D + "liberation2/LiberationMono-Bold.ttf"),
+    "sans_mono": (_D + "dejavu/DejaVuSansMono.ttf", _D + "dejavu/DejaVuSansMono-Bold.ttf"),
 }
 MONO = (_D + "dejavu/DejaVuSansMono.ttf", _D + "dejavu/DejaVuSansMono-Bold.ttf")  # the MRZ (ASCII)
 _cache: dict = {}
@@ -214,6 +216,9 @@ def restyle_address(addr: str, rng: random.Random, style: str) -> str:
     first, district, province = parts
     city = province in CITIES
     street = first.startswith("Số ")
+    if street and rng.random() < 0.4:  # an alley's house number ("Số 38/2", "101/34 Lê Lợi")
+        num, rest = first[3:].split(" ", 1)
+        first = f"{'Số ' if rng.random() < 0.5 else ''}{num}/{rng.randint(1, 60)} {rest}"
     if style == "abbr":
         c = first if street else f"{rng.choice(['X.', 'P.'])} {first}"
         d = f"{'Q.' if city and rng.random() < 0.6 else 'H.'} {district}"
@@ -231,6 +236,36 @@ def restyle_address(addr: str, rng: random.Random, style: str) -> str:
     if not street and rng.random() < 0.35:
         out.insert(0, f"{rng.choice(['Thôn', 'Tổ', 'Ấp', 'Xóm', 'Khu phố'])} {rng.randint(1, 12)}")
     return ", ".join(out)
+
+
+MRZ_FONTS = [
+    MONO,
+    MONO,
+    (_D + "liberation2/LiberationMono-Regular.ttf", _D + "liberation2/LiberationMono-Bold.ttf"),
+]
+
+
+def mrz_block(fl: Flow, rng: random.Random, lines: list[str], mtop: float) -> None:
+    """The three MRZ lines in one of several OCR-B-like monospaced looks: font and weight, size,
+    character pitch (drawn a character at a time), line pitch, left margin, and the block turned by
+    up to a degree (printed a little askew)."""
+    fam, bold = rng.choice(MRZ_FONTS), rng.random() < 0.3
+    pitch = rng.uniform(24.5, 31.5)  # card units per character: 30 characters fill 74-95 % of the width
+    msize = pitch * rng.uniform(1.35, 1.6)
+    lead = msize * rng.uniform(1.2, 1.45)
+    x0 = rng.uniform(20, 50)
+    ink = rng.choice([(10, 10, 10), (30, 30, 35), (45, 40, 50)])
+    layer = Image.new("L", fl.img.size, 0)
+    d = ImageDraw.Draw(layer)
+    font = _font(fam[bold], msize * fl.s)
+    for i, ln in enumerate(lines):
+        y = mtop + 48 + i * lead
+        for k, ch in enumerate(ln):
+            d.text(((x0 + k * pitch) * fl.s, y * fl.s), ch, font=font, fill=255, anchor="ls")
+    angle = rng.uniform(-1.5, 1.5) if rng.random() < 0.5 else 0.0
+    if angle:
+        layer = layer.rotate(angle, resample=Image.BILINEAR, center=(CARD_W * fl.s / 2, (mtop + 110) * fl.s))
+    fl.img.paste(Image.new("RGB", fl.img.size, ink), (0, 0), layer)
 
 
 def _header(fl: Flow, cx: float, y: float, title: str, sub: str | None, tsize: float, tcolor) -> float:
@@ -322,7 +357,8 @@ def render_flow(ident: dict, kind: str, rng: random.Random, scale: float, parts)
         title = "CHỨNG MINH NHÂN DÂN" if twelve else "GIẤY CHỨNG MINH NHÂN DÂN"
         end = _header(fl, 640 + dx, 34 + dy, title, None, 28, rng.choice([(30, 40, 120), red]))
         typed = TYPED[rng.choice(sorted(TYPED))] if rng.random() < 0.5 else None
-        w = Writer(fl, col + 15, end + 10, 985, lsize + 2, vsize + 1, rng)
+        # typed values are often set larger than the printed labels
+        w = Writer(fl, col + 15, end + 10, 985, lsize + 2, (vsize + 1) * rng.uniform(1.0, 1.3), rng)
         w.style = "spaced"
         w.lh = rng.uniform(44, 54)  # the old card's fields spread down the whole card
         leader = rng.random() < 0.6 and not twelve
@@ -360,11 +396,9 @@ def render_flow(ident: dict, kind: str, rng: random.Random, scale: float, parts)
     lines = mrzmod.build(
         ident["id_number"], ident["date_of_birth"], ident["sex"], ident["date_of_expiry"], ident["full_name"]
     )
-    mtop = rng.uniform(405, 425)
+    mtop = rng.uniform(385, 428)
     fl.rect((0, mtop - 8, CARD_W, CARD_H), fill=tuple(min(255, c + 8) for c in bg))
-    msize = rng.uniform(42, 47)
-    for i, ln in enumerate(lines):
-        fl.text(36 + rng.uniform(-6, 6), mtop + 48 + i * 62, ln, msize, False, (10, 10, 10), fam=MONO)
+    mrz_block(fl, rng, lines, mtop)
     if kind == "cccd_back":
         w = Writer(fl, 28 + dx, 0 + dy, 600, lsize, vsize - 2, rng)
         w.field("Đặc điểm nhân dạng", "Personal identification", None)

@@ -104,10 +104,12 @@ def _quad(rng, w, h, cw_frac, cls, aspect):
 def _not_document(rng: random.Random, w: int, h: int) -> np.ndarray:
     """A scene with no document: a face-like selfie, sky/landscape, food plate, or a room."""
     img = background(rng, w, h)
-    kind = rng.choice(["landscape", "selfie", "plate", "blobs"])
+    kind = rng.choice(["landscape", "selfie", "plate", "blobs", "bankcard", "bizcard", "screen", "sign"])
     pil = Image.fromarray(np.clip(img, 0, 255).astype(np.uint8))
     d = ImageDraw.Draw(pil)
-    if kind == "landscape":
+    if kind in ("bankcard", "bizcard", "screen", "sign"):
+        pil = _printed_thing(pil, rng, kind)
+    elif kind == "landscape":
         horizon = int(h * rng.uniform(0.35, 0.6))
         sky = np.linspace([110, 160, 230], [200, 220, 245], horizon).astype(np.uint8)
         arr = np.array(pil)
@@ -148,6 +150,88 @@ def _not_document(rng: random.Random, w: int, h: int) -> np.ndarray:
             )
     arr = np.array(pil).astype(np.float32)
     return cv2.GaussianBlur(arr, (0, 0), max(0.8, w / 800))
+
+
+_FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
+_BOLD = "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"
+
+
+def _printed_thing(pil: Image.Image, rng: random.Random, kind: str) -> Image.Image:
+    """A flat object with print on it that is not an ID card nor a paper: a bank card, a business
+    card, a phone screen, a shop sign. Drawn flat, turned a little and laid on the scene."""
+    from PIL import ImageFont
+
+    w, h = pil.size
+    aspect = {
+        "bankcard": 1.586,
+        "bizcard": rng.uniform(1.6, 1.8),
+        "screen": 0.48,
+        "sign": rng.uniform(2, 3.5),
+    }[kind]
+    ow = int(w * (rng.uniform(0.22, 0.35) if kind == "screen" else rng.uniform(0.45, 0.8)))
+    oh = int(ow / aspect)
+    if oh > 0.9 * h:
+        oh = int(0.9 * h)
+        ow = int(oh * aspect)
+    col = {
+        "bankcard": (rng.randint(0, 120), rng.randint(0, 120), rng.randint(60, 200)),
+        "bizcard": (rng.randint(235, 252),) * 3,
+        "screen": (rng.randint(10, 40),) * 3,
+        "sign": (rng.randint(120, 220), rng.randint(0, 80), rng.randint(0, 80)),
+    }[kind]
+    obj = Image.new("RGB", (ow, oh), col)
+    d = ImageDraw.Draw(obj)
+    font = lambda k, b=False: ImageFont.truetype(_BOLD if b else _FONT, max(8, int(oh * k)))  # noqa: E731
+    light = (245, 245, 240)
+    if kind == "bankcard":
+        d.rectangle((ow * 0.08, oh * 0.3, ow * 0.22, oh * 0.48), fill=(212, 175, 80))
+        num = " ".join(f"{rng.randint(0, 9999):04d}" for _ in range(4))
+        d.text((ow * 0.08, oh * 0.55), num, font=font(0.11, True), fill=light)
+        d.text(
+            (ow * 0.08, oh * 0.78),
+            rng.choice(["NGUYEN VAN AN", "TRAN THI BINH", "LE MINH"]),
+            font=font(0.07),
+            fill=light,
+        )
+        d.text(
+            (ow * 0.62, oh * 0.08), rng.choice(["BANK", "VISA", "NAPAS"]), font=font(0.12, True), fill=light
+        )
+    elif kind == "bizcard":
+        ink = (rng.randint(10, 60), rng.randint(10, 60), rng.randint(10, 90))
+        d.text(
+            (ow * 0.08, oh * 0.15),
+            rng.choice(["Nguyễn Văn An", "Trần Thị Bình"]),
+            font=font(0.1, True),
+            fill=ink,
+        )
+        d.text(
+            (ow * 0.08, oh * 0.3),
+            rng.choice(["Giám đốc kinh doanh", "Kỹ sư phần mềm"]),
+            font=font(0.06),
+            fill=ink,
+        )
+        for i, t in enumerate(["ĐT: 0912 345 678", "Email: lienhe@congty.vn", "12 Lê Lợi, Quận 1"]):
+            d.text((ow * 0.08, oh * (0.55 + 0.12 * i)), t, font=font(0.055), fill=ink)
+    elif kind == "screen":
+        for i in range(rng.randint(5, 9)):
+            y = oh * (0.08 + 0.1 * i)
+            d.rounded_rectangle(
+                (ow * 0.06, y, ow * 0.94, y + oh * 0.07), radius=8, fill=(rng.randint(40, 90),) * 3
+            )
+            d.text((ow * 0.1, y + oh * 0.015), rng.choice(["Tin nhắn mới", "Cuộc gọi nhỡ", "Ảnh", "Cài đặt"]),
+                   font=font(0.03), fill=light)  # fmt: skip
+    else:
+        d.text(
+            (ow * 0.05, oh * 0.2),
+            rng.choice(["TẠP HÓA", "CÀ PHÊ", "PHỞ BÒ"]),
+            font=font(0.4, True),
+            fill=light,
+        )
+    obj = obj.rotate(rng.uniform(-15, 15), expand=True, fillcolor=(0, 0, 0))
+    mask = obj.convert("L").point(lambda v: 255 if v > 0 else 0)
+    x, y = rng.randint(0, max(0, w - obj.width)), rng.randint(0, max(0, h - obj.height))
+    pil.paste(obj, (x, y), mask)
+    return pil
 
 
 PAPER_TITLES = [
