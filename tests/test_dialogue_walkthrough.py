@@ -1,0 +1,78 @@
+"""The second citizen walkthrough (docs/citizen_walkthrough.md, 2026-12-06 evening), through the
+real message path (web channel, worker, embedded NLU, OCR, outbox): a groom's card that reads
+"Nữ" is pointed out kindly; "ubnd mở cửa mấy giờ" is answered at once; a hold-on or "đây ạ" at a
+step keeps the step; a change of mind after the consent offers the switch; who the dossier is for,
+said early, is not asked again."""
+
+from __future__ import annotations
+
+import pytest
+import pytest_asyncio
+from citizen import Citizen, start_procedure, web_runtime
+
+pytestmark = pytest.mark.asyncio(loop_scope="module")
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def rt(tmp_path_factory):
+    async with web_runtime(tmp_path_factory.mktemp("dialogue_walk")) as runtime:
+        yield runtime
+
+
+def card(sex: str, first_seed: int = 30) -> bytes:
+    """A generated ID card (generated identities only) whose card reads `sex`."""
+    from ocr.synth import make_sample
+
+    for seed in range(first_seed, first_seed + 40):
+        data, truth = make_sample(seed=seed, kind="cccd_front", cls="good", size=(1280, 960))
+        if (truth.get("fields") or {}).get("sex") == sex:
+            return data
+    raise AssertionError(f"no generated card reads {sex}")
+
+
+async def test_a_grooms_card_reading_female_is_pointed_out_and_can_be_confirmed(rt):
+    citizen = Citizen(rt)
+    await start_procedure(citizen, "ket_hon")
+    assert "Bước 1/3" in await citizen.say("đồng ý")
+    read = await citizen.say(photo=card("Nữ"), timeout=60)
+    assert "Mình đọc được trên thẻ" in read and "Giới tính: Nữ" in read
+    assert "thẻ này ghi giới tính Nữ" in read and "thẻ căn cước của bên nam" in read
+    assert "Chụp lại ảnh khác" in read  # the way to send the right card
+    assert "Bước 2/3" in await citizen.say("1")  # not blocked: the citizen confirms the card
+    bride = await citizen.say(photo=card("Nữ", first_seed=40), timeout=60)
+    assert "Mình đọc được trên thẻ" in bride and "thẻ này ghi giới tính" not in bride
+
+
+async def test_office_hours_asked_from_the_menu_are_answered_at_once(rt):
+    citizen = Citizen(rt)
+    reply = await citizen.say("ubnd mở cửa mấy giờ")
+    assert "Bộ phận Một cửa" in reply and "7:30–11:30" in reply
+    assert "Bạn hỏi về thủ tục nào" not in reply
+    assert "Đăng ký tạm trú: Công an xã, phường" in reply  # a place that differs is named
+    assert "Khai tử:" not in reply and "Đăng ký kết hôn:" not in reply  # the same place: not repeated
+    assert "Bạn cần làm gì tiếp?" in reply  # and the menu, to go on
+
+
+@pytest.mark.parametrize("hold", ["đợi em chút", "chờ tí", "để e tìm", "ok đợi xíu"])
+async def test_a_hold_on_keeps_the_step_and_the_bot_waits(rt, hold):
+    citizen = Citizen(rt)
+    await start_procedure(citizen, "ket_hon")
+    at_consent = await citizen.say(hold)
+    assert "mình chờ ạ" in at_consent and "Bước 1/3" not in at_consent  # "ok" here is no consent
+    assert "Bước 1/3" in await citizen.say("đồng ý")
+    at_photo = await citizen.say(hold)
+    assert "mình chờ ạ" in at_photo and "📷" in at_photo
+    assert "Xin chào" not in at_photo and "chúc bạn" not in at_photo  # neither greet nor goodbye
+    assert "Mình đọc được trên thẻ" in await citizen.say(photo=card("Nam"), timeout=60)
+
+
+async def test_here_it_is_before_the_photo_asks_for_the_photo_and_keeps_the_step(rt):
+    citizen = Citizen(rt)
+    await start_procedure(citizen, "ket_hon")
+    again = await citizen.say("đây ạ")
+    assert "trả lời câu hỏi trước" in again and "Bạn đồng ý không?" in again
+    assert "Bước 1/3" in await citizen.say("đồng ý")
+    here = await citizen.say("đây ạ")
+    assert "chưa thấy ảnh nào" in here and "📷" in here
+    read = await citizen.say(photo=card("Nam"), timeout=60)
+    assert "Mình đọc được trên thẻ" in read and "thẻ này ghi giới tính" not in read
