@@ -31,6 +31,7 @@ from .steps.base import BACK_WORDS, CANCEL_WORDS, HUMAN_WORDS, MENU_WORDS, SKIP_
 from .steps.document import enter_document
 from .turn import Context, Outcome, Turn
 from .validators import ANSWERS, bare, has_phrase
+from .whom import said_for
 
 HERE = Path(__file__).resolve().parent
 RESUME_AFTER_S = 12 * 3600  # a citizen back after this long is asked: continue or restart?
@@ -94,9 +95,14 @@ class Engine(Dialogue):
             state = survey.restored(state)  # not an answer: the survey is left quietly
             if state.step is Step.HUMAN:
                 return Outcome(state, intent=turn.intent)  # an officer holds the thread
+        whom = said_for(turn.plain) if turn.text and state.step not in FREE_TEXT else None
+        state.for_whom = whom or state.for_whom  # "làm khai sinh cho cháu": kept, asked no more
         before = state.to_dict()
         outcome = answered or await self._anywhere(turn, state) or await self.dispatch(turn, state)
         after = outcome.state
+        finished = state.dossier_id is not None and after.dossier_id is None and after.step is Step.MENU
+        if after.for_whom is None and after.step is not Step.START and not finished:
+            after.for_whom = state.for_whom  # the offer, the consent, the dossier: still the same person
         if (
             outcome.intent != "back"
             and state.step in COLLECTING - {Step.CONSENT}  # consent given is no step to go back to

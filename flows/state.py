@@ -100,6 +100,7 @@ class State:
     single: str | None = None
     asked: str | None = None
     last_code: str | None = None
+    for_whom: str | None = None  # who the dossier is for, said in passing ("cho cháu"): flows/whom.py
     # "quay lại": the states before the last steps forward of this dossier, newest last
     back: list[dict[str, Any]] | None = None
     survey: dict[str, Any] | None = None  # {"key", "dossier_id", "q", "score", "answered"}

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 import pytest_asyncio
-from citizen import Citizen, start_procedure, web_runtime
+from citizen import Citizen, photo, start_procedure, web_runtime
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
@@ -76,3 +76,31 @@ async def test_here_it_is_before_the_photo_asks_for_the_photo_and_keeps_the_step
     assert "chưa thấy ảnh nào" in here and "📷" in here
     read = await citizen.say(photo=card("Nam"), timeout=60)
     assert "Mình đọc được trên thẻ" in read and "thẻ này ghi giới tính" not in read
+
+
+async def test_for_whom_said_early_answers_the_question_later(rt):
+    citizen = Citizen(rt)
+    assert "trọn gói" in await citizen.say("toi muon lam giay khai sinh cho chau")
+    assert "Bạn đồng ý không?" in await citizen.say("2")  # birth registration alone
+    started = await citizen.say("dong y")
+    assert "làm cho cháu" in started and "Khai thay bố mẹ" in started and "Bước 1/3" in started
+    assert "Bạn là bố hoặc mẹ của bé thì chọn 2" not in started  # not asked again
+    back = await citizen.say("quay lai")  # the note says how to correct it
+    assert "Bạn là bố hoặc mẹ của bé thì chọn 2" in back
+    assert "Bước 1/2" in await citizen.say("2")  # the citizen's own answer wins
+
+
+async def test_for_whom_said_early_is_offered_for_the_relation_to_the_deceased(rt):
+    citizen = Citizen(rt)
+    assert "Làm hồ sơ ngay" in await citizen.say("bố em mới mất, em cần làm gì ạ")
+    assert "Bạn đồng ý không?" in await citizen.say("1")
+    assert "Bước 1/2" in await citizen.say("đồng ý")
+    assert "Bước 2/2" in await citizen.say(photo=photo("paper", seed=71), timeout=60)
+    reply = await citizen.say(photo=card("Nam"), timeout=60)
+    if "Mình đọc được trên thẻ" in reply:
+        reply = await citizen.say("1")
+    for answer in ("LÊ VĂN CƯỜNG", "001045012345", "02/11/2026"):
+        assert "quan hệ với người mất" not in reply
+        reply = await citizen.say(answer)
+    assert "làm cho bố" in reply and "quan hệ với người mất: Con" in reply
+    assert "mai táng phí" in await citizen.say("đúng")

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import Counter
 
 from core.events import Reply
+from places.agencies import Agency
 
 from ..catalog import Procedure
 from ..state import State, Step, menu
@@ -90,11 +91,15 @@ def offices(d: Dialogue, state: State, proc: Procedure) -> list[str]:
     listed = [chosen] if chosen else [a for a in d.agencies.agencies if a.accepts(proc.key)]
     listed = [a for a in listed if a.address]
     lines = [say_route("agency_where_list", procedure=proc.short_name)] if len(listed) > 1 else []
+    return lines + agency_lines(listed, proc.hours)
+
+
+def agency_lines(listed: list[Agency], hours: str) -> list[str]:
+    """Each office's address, hours (its own, else `hours`) and phone; five at most."""
+    lines = []
     for agency in listed[:5]:
         lines.append(
-            say_route(
-                "agency_where", office=agency.name, address=agency.address, hours=agency.hours or proc.hours
-            )
+            say_route("agency_where", office=agency.name, address=agency.address, hours=agency.hours or hours)
         )
         if agency.phone:
             lines.append(say_route("agency_phone", phone=agency.phone))
@@ -113,10 +118,9 @@ def desk_answer(d: Dialogue, agency_name: str) -> list[str]:
     desk = [p for p in d.catalog.values() if at_office(p)]
     hours = Counter(p.hours for p in desk).most_common(1)[0][0] if desk else ""
     listed = [a for a in (d.agencies.agencies if d.agencies else []) if a.address]
-    lines = [
-        say_route("agency_where", office=a.name, address=a.address, hours=a.hours or hours)
-        for a in listed[:5]
-    ] or [d.say("answer_office", agency=agency_name, hours=hours[:1].lower() + hours[1:])]
+    lines = agency_lines(listed, hours) or [
+        d.say("answer_office", agency=agency_name, hours=hours[:1].lower() + hours[1:])
+    ]
     if not any(a.hours for a in listed) and any("hours" in p.unconfirmed for p in desk):
         lines.append(d.say("answer_unconfirmed"))
     elsewhere: dict[str, list[str]] = {}

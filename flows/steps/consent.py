@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from core.events import Reply
 
+from .. import whom
 from ..state import State, Step, collecting, menu
 from ..turn import Outcome, Turn
 from .base import Dialogue, handles, prompts
@@ -67,6 +68,10 @@ async def begin_collection(d: Dialogue, turn: Turn, state: State) -> Outcome:
         dossier_id,
     )
     new = collecting(proc.key, dossier_id)
+    new.for_whom = state.for_whom
+    offered = {f.key: whom.field_value(proc.key, f.key, state.for_whom) for f in proc.fields}
+    said = whom.label(state.for_whom) if state.for_whom else ""
+    new.offered = {k: {"value": v, "said": said} for k, v in offered.items() if v} or None
     if any(doc.photo == "id_card" for doc in proc.documents):
         new.reusable = await ctx.previous_id_card()  # "only once": offer a card already confirmed
         if new.reusable is None:

@@ -16,9 +16,10 @@ def ask_field(d: Dialogue, state: State) -> list[Reply]:
     offer = (state.offered or {}).get(f.key)
     if offer:  # read from a paper: offered to confirm, never taken silently
         value = show_date(offer["value"]) if f.validator.startswith("date") else offer["value"]
-        text = d.say(
-            "field_offer", paper=offer["paper"], label=f.label.lower(), value=value, example=f.example
+        key, source = (
+            ("field_offer_said", offer["said"]) if offer.get("said") else ("field_offer", offer["paper"])
         )
+        text = d.say(key, paper=source, whom=source, label=f.label.lower(), value=value, example=f.example)
         return [Reply(text, (QuickReply(d.say("field_offer_button"), "offer_ok"),))]
     if f.validator == "choice":
         return [d.numbered(state, f.ask, [(o, o) for o in f.options])]
@@ -46,7 +47,7 @@ async def on_field(d: Dialogue, turn: Turn, state: State) -> Outcome:
             return Outcome(state, [Reply(d.invalid(problem, f.example, list(f.options)))])
     if offer:
         action = "paper_field_confirmed" if confirmed else "paper_field_corrected"
-        data = {"field": f.key, "label": f.label, "paper": offer["paper"]}
+        data = {"field": f.key, "label": f.label, "paper": offer.get("paper"), "said": offer.get("said")}
         await turn.ctx.audit(action, data, state.dossier_id)
         state.offered = {k: v for k, v in (state.offered or {}).items() if k != f.key} or None
     state.fields = {**(state.fields or {}), f.key: value}

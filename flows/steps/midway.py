@@ -70,6 +70,8 @@ def hold_on(d: Dialogue, state: State, words: str) -> Outcome | None:
     photo = state.step in PHOTO_STEPS
     document = d.current_doc(state).name if photo else ""
     key = ("hold" if hold else "here") + ("_photo" if photo else "_answer")
+    if photo and state.pages:  # between the pages of a paper: the next page, or "xong"
+        return Outcome(state, [Reply(d.say("hold_page"))] + d.prompt(state), "hold")
     replies = [Reply(d.say(key, document=document))]
     if not hold and not photo:  # "đây ạ" where a question is pending: the question, in short
         replies += [consent_again(d, state)] if state.step is Step.CONSENT else d.prompt(state)
