@@ -25,7 +25,7 @@ from places.agencies import Directory
 
 from .catalog import LifeEvent, Procedure, load_catalog, load_life_events
 from .state import COLLECTING, FREE_TEXT, State, Step, menu, position, remember, step_back
-from .steps import erase, human, midway, survey, withdraw
+from .steps import erase, human, midway, survey, switch, withdraw
 from .steps.answers import ANSWER_INTENTS, answer
 from .steps.base import BACK_WORDS, CANCEL_WORDS, HUMAN_WORDS, MENU_WORDS, SKIP_WORDS, Dialogue
 from .steps.document import enter_document
@@ -36,7 +36,9 @@ from .whom import said_for
 HERE = Path(__file__).resolve().parent
 RESUME_AFTER_S = 12 * 3600  # a citizen back after this long is asked: continue or restart?
 #: Steps where a withdrawal request is not looked for (a question of their own is pending).
-QUIET = frozenset({Step.CONFIRM_CANCEL, Step.CONFIRM_ERASE, Step.WITHDRAW, Step.RESUME, Step.HUMAN})
+QUIET = frozenset(
+    {Step.CONFIRM_CANCEL, Step.CONFIRM_SWITCH, Step.CONFIRM_ERASE, Step.WITHDRAW, Step.RESUME, Step.HUMAN}
+)
 SILENT_KINDS = {"delivery", "seen", "unfollow"}
 UNSUPPORTED_KINDS = {"sticker", "audio", "video", "location", "link"}
 
@@ -103,6 +105,7 @@ class Engine(Dialogue):
         finished = state.dossier_id is not None and after.dossier_id is None and after.step is Step.MENU
         if after.for_whom is None and after.step is not Step.START and not finished:
             after.for_whom = state.for_whom  # the offer, the consent, the dossier: still the same person
+        switch.carried(state, after)
         if (
             outcome.intent != "back"
             and state.step in COLLECTING - {Step.CONSENT}  # consent given is no step to go back to
@@ -185,6 +188,9 @@ class Engine(Dialogue):
         aside = midway.midway(self, turn, state)  # thanks, "mai em gửi", "chụp thế nào", a stray photo
         if aside is not None:
             return aside
+        switching = switch.offer_switch(self, turn, state)  # "à thôi, làm tạm trú" in a dossier begun
+        if switching is not None:
+            return switching
         if self._asks_help(turn, free_text):
             return Outcome(state, [Reply(self.say("help"))] + self.prompt(state), "help")
         faq = self._faq(turn, state)

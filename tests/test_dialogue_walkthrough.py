@@ -104,3 +104,20 @@ async def test_for_whom_said_early_is_offered_for_the_relation_to_the_deceased(r
         reply = await citizen.say(answer)
     assert "làm cho bố" in reply and "quan hệ với người mất: Con" in reply
     assert "mai táng phí" in await citizen.say("đúng")
+
+
+async def test_a_change_of_mind_after_the_consent_offers_the_switch_and_keeps_the_card(rt):
+    citizen = Citizen(rt)
+    await start_procedure(citizen, "ket_hon")
+    assert "Bước 1/3" in await citizen.say("đồng ý")
+    read = await citizen.say(photo=card("Nam"), timeout=60)
+    assert "Mình đọc được trên thẻ" in read
+    assert "Bước 2/3" in await citizen.say("1")
+    asked = await citizen.say("à thôi, làm tạm trú")
+    assert "chuyển sang làm hồ sơ đăng ký tạm trú" in asked and "thẻ căn cước bạn đã gửi" in asked
+    assert "Bước 2/3" in await citizen.say("2")  # no: the marriage dossier goes on where it was
+    assert "chuyển sang" in await citizen.say("à thôi, làm tạm trú")
+    consent = await citizen.say("1")
+    assert "dừng hồ sơ đăng ký kết hôn" in consent and "hồ sơ đăng ký tạm trú" in consent
+    assert "Dùng lại thẻ này" in await citizen.say("đồng ý")  # the card confirmed is offered again
+    assert "Bước 2/3" in await citizen.say("1")

@@ -281,7 +281,8 @@ class Dialogue:
             new = self.pause(state, Step.CONFIRM_CANCEL)
             lead = self.say("cancel_confirm", procedure=self.proc(state).short_name)
             return Outcome(new, [self.confirm_cancel_reply(new, lead)], "cancel")
-        begun = state.paused if state.step is Step.CONFIRM_CANCEL and state.paused else state
+        confirming = state.step in {Step.CONFIRM_CANCEL, Step.CONFIRM_SWITCH}
+        begun = state.paused if confirming and state.paused else state
         if begun.dossier_id:
             await turn.ctx.audit("cancelled", {"step": begun.saved_step}, begun.dossier_id)
             if self.survey_after_cancel and turn.event.channel not in self.survey_off:
