@@ -27,7 +27,7 @@ from .catalog import LifeEvent, Procedure, load_catalog, load_life_events
 from .state import COLLECTING, FREE_TEXT, State, Step, menu, position, remember, step_back
 from .steps import erase, human, midway, survey, switch, withdraw
 from .steps.answers import ANSWER_INTENTS, answer
-from .steps.base import BACK_WORDS, CANCEL_WORDS, HUMAN_WORDS, MENU_WORDS, SKIP_WORDS, Dialogue
+from .steps.base import BACK_WORDS, CANCEL_WORDS, HUMAN_WORDS, LACK_WORDS, MENU_WORDS, SKIP_WORDS, Dialogue
 from .steps.document import enter_document
 from .turn import Context, Outcome, Turn
 from .validators import ANSWERS, bare, has_phrase
@@ -166,7 +166,10 @@ class Engine(Dialogue):
         if (
             step not in {Step.START, Step.MENU}
             and not skipping
-            and (words in CANCEL_WORDS or (intent == "cancel" and not free_text))
+            and (
+                words in CANCEL_WORDS
+                or (intent == "cancel" and not free_text and not self._picks(turn, state))
+            )
         ):
             return await self.cancel(turn, state)
         if words in BACK_WORDS and step in COLLECTING:
@@ -192,12 +195,10 @@ class Engine(Dialogue):
         if switching is not None:
             return switching
         if self._asks_help(turn, free_text):
-            return Outcome(state, [Reply(self.say("help"))] + self.prompt(state), "help")
+            return Outcome(state, [Reply(self.say("help"))] + self.again(state), "help")
         faq = self._faq(turn, state)
         if faq is not None and (not free_text or self._asks(turn)):
-            return Outcome(
-                state, [Reply(faq), Reply(self.say("continue_prompt"))] + self.prompt(state), "faq"
-            )
+            return Outcome(state, [Reply(faq), Reply(self.say("continue_prompt"))] + self.again(state), "faq")
         if free_text:
             # a question typed where a name or an address is awaited is answered, never stored
             if self._asks(turn):
@@ -208,7 +209,15 @@ class Engine(Dialogue):
             return None
         if step not in {Step.START, Step.MENU} and intent in ANSWER_INTENTS | {"check_status"}:
             return await answer(self, turn, state, keep_step=True)
+        if step is Step.DOC and self._asks(turn) and not any(w in words for w in LACK_WORDS):
+            # "tạm trú là gì", "nộp online được không": said honestly, not "send a photo" as if unheard
+            return Outcome(state, [Reply(self.say("question_at_photo"))] + self.prompt(state), intent)
         return None
+
+    def _picks(self, turn: Turn, state: State) -> bool:
+        """Whether the message picks one of the options shown, in words: "chỉ khai sinh thôi" (only
+        the birth registration) reads as a cancel to the NLU ("thôi"), but answers the offer."""
+        return bool(state.options) and self.choice_in_words(state, turn) is not None
 
     @staticmethod
     def _asks_help(turn: Turn, free_text: bool) -> bool:

@@ -121,3 +121,21 @@ async def test_a_change_of_mind_after_the_consent_offers_the_switch_and_keeps_th
     assert "dừng hồ sơ đăng ký kết hôn" in consent and "hồ sơ đăng ký tạm trú" in consent
     assert "Dùng lại thẻ này" in await citizen.say("đồng ý")  # the card confirmed is offered again
     assert "Bước 2/3" in await citizen.say("1")
+
+
+async def test_only_the_birth_registration_at_the_offer_is_a_choice_not_a_cancel(rt):
+    citizen = Citizen(rt)
+    assert "trọn gói" in await citizen.say("e mún lm giấy khai sinh cho con e ạ")
+    reply = await citizen.say("chỉ khai sinh thôi")  # "thôi" (only) reads as cancel to the NLU
+    assert "Đã hủy" not in reply and "hồ sơ khai sinh" in reply and "Bạn đồng ý không?" in reply
+
+
+async def test_questions_at_the_consent_and_at_a_photo_step_are_answered_in_short(rt):
+    citizen = Citizen(rt)
+    await start_procedure(citizen, "tam_tru")
+    fee = await citizen.say("mất bao nhiêu tiền")
+    assert "15.000 đồng" in fee and "Bạn đồng ý không?" in fee
+    assert "Trước khi nhận giấy tờ, mình xin phép bạn" not in fee  # the whole consent: shown once
+    assert "Bước 1/3" in await citizen.say("đồng ý")
+    unknown = await citizen.say("tạm trú là gì")
+    assert "chưa trả lời được" in unknown and "gặp cán bộ" in unknown and "Bước 1/3" in unknown

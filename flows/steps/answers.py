@@ -52,7 +52,7 @@ async def answer(d: Dialogue, turn: Turn, state: State, keep_step: bool) -> Outc
         lines.insert(0, d.say("answer_here", agency=office.name if office else turn.ctx.agency_name))
     if keep_step:
         return Outcome(
-            state, [Reply("\n".join(lines)), Reply(d.say("continue_prompt"))] + d.prompt(state), intent
+            state, [Reply("\n".join(lines)), Reply(d.say("continue_prompt"))] + d.again(state), intent
         )
     new, offer = answer_offer(d, key)
     return Outcome(new, [Reply("\n".join(lines)), offer], intent)

@@ -26,6 +26,7 @@ Handler = Callable[["Dialogue", Turn, State], Awaitable[Outcome]]
 Prompt = Callable[["Dialogue", State], list[Reply]]
 HANDLERS: dict[Step, Handler] = {}
 PROMPTS: dict[Step, Prompt] = {}
+AGAIN: dict[Step, Prompt] = {}  # a shorter prompt, after an answer given in passing (the consent)
 
 CANCEL_WORDS = set(ANSWERS["cancel_words"])
 SKIP_WORDS = set(ANSWERS["skip_words"])
@@ -52,6 +53,17 @@ def prompts(*steps: Step) -> Callable[[Prompt], Prompt]:
     def register(fn: Prompt) -> Prompt:
         for step in steps:
             PROMPTS[step] = fn
+        return fn
+
+    return register
+
+
+def asks_again(*steps: Step) -> Callable[[Prompt], Prompt]:
+    """A step's prompt after a question answered in passing, where the whole one is long."""
+
+    def register(fn: Prompt) -> Prompt:
+        for step in steps:
+            AGAIN[step] = fn
         return fn
 
     return register
@@ -113,6 +125,11 @@ class Dialogue:
     def prompt(self, state: State) -> list[Reply]:
         """Ask again what the current step waits for."""
         ask = PROMPTS.get(state.step)
+        return ask(self, state) if ask else []
+
+    def again(self, state: State) -> list[Reply]:
+        """Ask again, in short, after answering something else in passing (a fee, help, a hold-on)."""
+        ask = AGAIN.get(state.step) or PROMPTS.get(state.step)
         return ask(self, state) if ask else []
 
     def enter(self, state: State, step: Step) -> list[Reply]:

@@ -10,7 +10,7 @@ from .. import whom
 from ..state import State, Step, collecting, menu
 from ..turn import Outcome, Turn
 from ..validators import ANSWERS, has_phrase
-from .base import Dialogue, handles, prompts
+from .base import Dialogue, asks_again, handles, prompts
 from .question import next_question
 
 SWITCH_WORDS = list(ANSWERS["switch_words"])
@@ -20,6 +20,11 @@ SWITCH_OPENINGS = list(ANSWERS["switch_openings"])
 @prompts(Step.CONSENT)
 def ask_consent(d: Dialogue, state: State) -> list[Reply]:
     return [consent_reply(d, state)]
+
+
+@asks_again(Step.CONSENT)
+def ask_consent_again(d: Dialogue, state: State) -> list[Reply]:
+    return [consent_again(d, state)]
 
 
 def consent_reply(d: Dialogue, state: State) -> Reply:

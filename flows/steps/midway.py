@@ -39,7 +39,7 @@ def midway(d: Dialogue, turn: Turn, state: State) -> Outcome | None:
     if turn.event.payload or not words:
         return None
     if has_phrase(words, PHOTO_HOWTO_WORDS) and not free_text:  # at any step, the menu too
-        return Outcome(state, [Reply(d.say("photo_howto"))] + d.prompt(state), "help")
+        return Outcome(state, [Reply(d.say("photo_howto"))] + d.again(state), "help")
     if step is Step.OFFER_BUNDLE and (only(words, THANK_WORDS) or only(words, BYE_WORDS)):
         key = "thank" if only(words, THANK_WORDS) else "goodbye"  # nothing begun: as at the menu
         return Outcome(menu(), [Reply(d.say(key))], key)
@@ -74,7 +74,7 @@ def hold_on(d: Dialogue, state: State, words: str) -> Outcome | None:
         return Outcome(state, [Reply(d.say("hold_page"))] + d.prompt(state), "hold")
     replies = [Reply(d.say(key, document=document))]
     if not hold and not photo:  # "đây ạ" where a question is pending: the question, in short
-        replies += [consent_again(d, state)] if state.step is Step.CONSENT else d.prompt(state)
+        replies += d.again(state)
     return Outcome(state, replies, "hold")
 
 
