@@ -49,24 +49,22 @@ def handles(*steps: Step) -> Callable[[Handler], Handler]:
     return register
 
 
-def prompts(*steps: Step) -> Callable[[Prompt], Prompt]:
+def _registrar(table: dict[Step, Prompt], *steps: Step) -> Callable[[Prompt], Prompt]:
     def register(fn: Prompt) -> Prompt:
         for step in steps:
-            PROMPTS[step] = fn
+            table[step] = fn
         return fn
 
     return register
+
+
+def prompts(*steps: Step) -> Callable[[Prompt], Prompt]:
+    return _registrar(PROMPTS, *steps)
 
 
 def asks_again(*steps: Step) -> Callable[[Prompt], Prompt]:
     """A step's prompt after a question answered in passing, where the whole one is long."""
-
-    def register(fn: Prompt) -> Prompt:
-        for step in steps:
-            AGAIN[step] = fn
-        return fn
-
-    return register
+    return _registrar(AGAIN, *steps)
 
 
 def field_label(name: str) -> str:
@@ -198,9 +196,12 @@ class Dialogue:
             return " ".join(getattr(q, payload) for q in asked)
         return ""
 
-    def yes_no(self, state: State, turn: Turn, yes: str = "yes", no: str | None = "no") -> str | None:
-        """A numbered choice, else a confident affirm/deny, else a plain yes or no word."""
-        choice = self.choice(state, turn)
+    def yes_no(
+        self, state: State, turn: Turn, yes: str = "yes", no: str | None = "no", in_words: bool = False
+    ) -> str | None:
+        """A numbered choice (`in_words`: or an option said in words), else a confident
+        affirm/deny, else a plain yes or no word."""
+        choice = self.choice_in_words(state, turn) if in_words else self.choice(state, turn)
         if choice is not None:
             return choice
         if turn.intent == "affirm" or turn.plain in YES_WORDS:

@@ -11,7 +11,7 @@ from core.events import Reply
 
 from ..state import FREE_TEXT, State, Step
 from ..turn import Outcome, Turn
-from .base import NO_WORDS, YES_WORDS, Dialogue, handles, prompts
+from .base import Dialogue, handles, prompts
 from .consent import changed_mind, start_procedure
 from .menu import start_life_event
 
@@ -80,11 +80,7 @@ def ask_switch(d: Dialogue, state: State) -> list[Reply]:
 
 @handles(Step.CONFIRM_SWITCH)
 async def on_confirm_switch(d: Dialogue, turn: Turn, state: State) -> Outcome:
-    choice = d.choice_in_words(state, turn)
-    if choice is None and (turn.intent == "affirm" or turn.plain in YES_WORDS):
-        choice = "switch"
-    if choice is None and (turn.intent == "deny" or turn.plain in NO_WORDS):
-        choice = "continue"
+    choice = d.yes_no(state, turn, yes="switch", no="continue", in_words=True)
     old = state.paused or State()
     if choice == "continue" or (choice is None and changed_mind(turn, {state.switch_to})):
         restored = old.copy()
