@@ -28,6 +28,7 @@ from .state import COLLECTING, FREE_TEXT, State, Step, menu, position, remember,
 from .steps import erase, human, midway, survey, switch, withdraw
 from .steps.answers import ANSWER_INTENTS, answer
 from .steps.base import BACK_WORDS, CANCEL_WORDS, HUMAN_WORDS, LACK_WORDS, MENU_WORDS, SKIP_WORDS, Dialogue
+from .steps.consent import changed_mind
 from .steps.document import enter_document
 from .turn import Context, Outcome, Turn
 from .validators import ANSWERS, bare, has_phrase
@@ -163,12 +164,13 @@ class Engine(Dialogue):
         if step not in COLLECTING | QUIET and withdraw.asks_withdrawal(turn, state, CANCEL_WORDS):
             return await withdraw.start_withdrawal(self, turn, state)
         skipping = step is Step.DOC and words in SKIP_WORDS  # "bỏ qua" an optional photo
+        switching = switch.offer_switch(self, turn, state)  # "à thôi, làm tạm trú" in a dossier begun
         if (
             step not in {Step.START, Step.MENU}
             and not skipping
             and (
                 words in CANCEL_WORDS
-                or (intent == "cancel" and not free_text and not self._picks(turn, state))
+                or (intent == "cancel" and not free_text and not switching and not self._answers(turn, state))
             )
         ):
             return await self.cancel(turn, state)
@@ -191,7 +193,6 @@ class Engine(Dialogue):
         aside = midway.midway(self, turn, state)  # thanks, "mai em gửi", "chụp thế nào", a stray photo
         if aside is not None:
             return aside
-        switching = switch.offer_switch(self, turn, state)  # "à thôi, làm tạm trú" in a dossier begun
         if switching is not None:
             return switching
         if self._asks_help(turn, free_text):
@@ -214,9 +215,13 @@ class Engine(Dialogue):
             return Outcome(state, [Reply(self.say("question_at_photo"))] + self.prompt(state), intent)
         return None
 
-    def _picks(self, turn: Turn, state: State) -> bool:
-        """Whether the message picks one of the options shown, in words: "chỉ khai sinh thôi" (only
-        the birth registration) reads as a cancel to the NLU ("thôi"), but answers the offer."""
+    def _answers(self, turn: Turn, state: State) -> bool:
+        """Whether a message the NLU reads as a cancel answers the step: an option picked in words
+        ("chỉ khai sinh thôi": only the birth registration, at the offer), or another procedure
+        asked for at the consent or the offer ("à thôi, làm tạm trú")."""
+        if state.step in {Step.CONSENT, Step.OFFER_BUNDLE, Step.CONFIRM_SWITCH}:
+            if changed_mind(turn, {state.procedure, state.bundle, state.single, state.switch_to}):
+                return True
         return bool(state.options) and self.choice_in_words(state, turn) is not None
 
     @staticmethod

@@ -121,6 +121,10 @@ async def test_a_change_of_mind_after_the_consent_offers_the_switch_and_keeps_th
     assert "dừng hồ sơ đăng ký kết hôn" in consent and "hồ sơ đăng ký tạm trú" in consent
     assert "Dùng lại thẻ này" in await citizen.say("đồng ý")  # the card confirmed is offered again
     assert "Bước 2/3" in await citizen.say("1")
+    other = Citizen(rt)
+    await start_procedure(other, "khai_sinh")  # at the consent, no dossier yet: started at once
+    reply = await other.say("à thôi, làm tạm trú")
+    assert "hồ sơ đăng ký tạm trú" in reply and "Bạn đồng ý không?" in reply and "Đã hủy" not in reply
 
 
 async def test_only_the_birth_registration_at_the_offer_is_a_choice_not_a_cancel(rt):

@@ -18,7 +18,12 @@ from .menu import start_life_event
 
 def offer_switch(d: Dialogue, turn: Turn, state: State) -> Outcome | None:
     """At a step of a dossier begun: the switch question, when the message asks for another procedure."""
-    if state.dossier_id is None or not changed_mind(turn, {state.procedure}, state.step in FREE_TEXT):
+    if state.dossier_id is None or not turn.procedures:
+        return None
+    # a bundle and its single procedure ("làm khai sinh cho bé" in the birth bundle): words only
+    pairs = [{e.procedure, e.single} for e in d.events if state.procedure in {e.procedure, e.single}]
+    related = turn.procedures[0] in set().union(*pairs) if pairs else False
+    if not changed_mind(turn, {state.procedure}, state.step in FREE_TEXT or related):
         return None
     asked = State(step=Step.CONFIRM_SWITCH, paused=state.without_options())
     asked.switch_to = turn.procedures[0]
@@ -82,7 +87,12 @@ def ask_switch(d: Dialogue, state: State) -> list[Reply]:
 async def on_confirm_switch(d: Dialogue, turn: Turn, state: State) -> Outcome:
     choice = d.yes_no(state, turn, yes="switch", no="continue", in_words=True)
     old = state.paused or State()
-    if choice == "continue" or (choice is None and changed_mind(turn, {state.switch_to})):
+    if choice is None and changed_mind(turn, {state.switch_to}):  # yet another one, or the one begun
+        if turn.procedures[0] != old.procedure:
+            state.switch_to = turn.procedures[0]
+            return Outcome(state, ask_switch(d, state), "start_procedure")
+        choice = "continue"
+    if choice == "continue":
         restored = old.copy()
         return Outcome(restored, [Reply(d.say("continue_prompt"))] + d.prompt(restored))
     if choice != "switch" or not state.switch_to:
