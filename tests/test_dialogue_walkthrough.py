@@ -88,6 +88,10 @@ async def test_for_whom_said_early_answers_the_question_later(rt):
     back = await citizen.say("quay lai")  # the note says how to correct it
     assert "Bạn là bố hoặc mẹ của bé thì chọn 2" in back
     assert "Bước 1/2" in await citizen.say("2")  # the citizen's own answer wins
+    other = Citizen(rt)
+    await start_procedure(other, "khai_sinh")
+    assert "Bạn là bố hoặc mẹ của bé thì chọn 2" in await other.say("đồng ý")
+    assert "Bước 1/3" in await other.say("tôi làm cho cháu")  # said as the answer: on behalf
 
 
 async def test_for_whom_said_early_is_offered_for_the_relation_to_the_deceased(rt):

@@ -54,6 +54,9 @@ def ask_question(d: Dialogue, state: State) -> list[Reply]:
 @handles(Step.QUESTION)
 async def on_question(d: Dialogue, turn: Turn, state: State) -> Outcome:
     choice = d.choice_in_words(state, turn)
+    said = whom.answers(d.proc(state).key, pending_questions(d, state)[0], whom.said_for(turn.plain))
+    if choice is None and said is not None:  # "tôi làm cho cháu" as the answer
+        choice = "yes" if said else "no"
     if choice is None:  # "có" to "khai thay: chọn 1; bố mẹ: chọn 2" says neither: ask, saying so
         return Outcome(state, [Reply(d.say("question_unclear"))] + ask_question(d, state))
     assert state.answers is not None
