@@ -61,6 +61,9 @@ class Document(_Entry):
     pages: StrictInt | Literal["many"] = 1
     condition: StrictStr | None = None
     read_fields: tuple[StrictStr, ...] = ()
+    # id_card only: the sex the card of this role reads (the groom's "Nam", the bride's "Nữ"); a
+    # card reading the other is pointed out at the confirmation, never refused
+    sex: Literal["Nam", "Nữ"] | None = None
     alternatives: tuple[Alternative, ...] = ()
 
     @field_validator("read_fields")
@@ -75,6 +78,8 @@ class Document(_Entry):
     def _read_only_cards(self) -> Document:
         if self.read_fields and self.photo != "id_card":
             raise ValueError("field 'read_fields' is only for photo: id_card")
+        if self.sex and "sex" not in self.read_fields:
+            raise ValueError("field 'sex' needs 'sex' in read_fields")
         return self
 
 

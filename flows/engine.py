@@ -25,17 +25,21 @@ from places.agencies import Directory
 
 from .catalog import LifeEvent, Procedure, load_catalog, load_life_events
 from .state import COLLECTING, FREE_TEXT, State, Step, menu, position, remember, step_back
-from .steps import erase, human, midway, survey, withdraw
+from .steps import erase, human, midway, survey, switch, withdraw
 from .steps.answers import ANSWER_INTENTS, answer
-from .steps.base import BACK_WORDS, CANCEL_WORDS, HUMAN_WORDS, MENU_WORDS, SKIP_WORDS, Dialogue
+from .steps.base import BACK_WORDS, CANCEL_WORDS, HUMAN_WORDS, LACK_WORDS, MENU_WORDS, SKIP_WORDS, Dialogue
+from .steps.consent import changed_mind
 from .steps.document import enter_document
 from .turn import Context, Outcome, Turn
 from .validators import ANSWERS, bare, has_phrase
+from .whom import said_for
 
 HERE = Path(__file__).resolve().parent
 RESUME_AFTER_S = 12 * 3600  # a citizen back after this long is asked: continue or restart?
 #: Steps where a withdrawal request is not looked for (a question of their own is pending).
-QUIET = frozenset({Step.CONFIRM_CANCEL, Step.CONFIRM_ERASE, Step.WITHDRAW, Step.RESUME, Step.HUMAN})
+QUIET = frozenset(
+    {Step.CONFIRM_CANCEL, Step.CONFIRM_SWITCH, Step.CONFIRM_ERASE, Step.WITHDRAW, Step.RESUME, Step.HUMAN}
+)
 SILENT_KINDS = {"delivery", "seen", "unfollow"}
 UNSUPPORTED_KINDS = {"sticker", "audio", "video", "location", "link"}
 
@@ -94,9 +98,15 @@ class Engine(Dialogue):
             state = survey.restored(state)  # not an answer: the survey is left quietly
             if state.step is Step.HUMAN:
                 return Outcome(state, intent=turn.intent)  # an officer holds the thread
+        whom = said_for(turn.plain) if turn.text and state.step not in FREE_TEXT else None
+        state.for_whom = whom or state.for_whom  # "làm khai sinh cho cháu": kept, asked no more
         before = state.to_dict()
         outcome = answered or await self._anywhere(turn, state) or await self.dispatch(turn, state)
         after = outcome.state
+        finished = state.dossier_id is not None and after.dossier_id is None and after.step is Step.MENU
+        if after.for_whom is None and after.step is not Step.START and not finished:
+            after.for_whom = state.for_whom  # the offer, the consent, the dossier: still the same person
+        switch.carried(state, after)
         if (
             outcome.intent != "back"
             and state.step in COLLECTING - {Step.CONSENT}  # consent given is no step to go back to
@@ -154,10 +164,14 @@ class Engine(Dialogue):
         if step not in COLLECTING | QUIET and withdraw.asks_withdrawal(turn, state, CANCEL_WORDS):
             return await withdraw.start_withdrawal(self, turn, state)
         skipping = step is Step.DOC and words in SKIP_WORDS  # "bỏ qua" an optional photo
+        switching = switch.offer_switch(self, turn, state)  # "à thôi, làm tạm trú" in a dossier begun
         if (
             step not in {Step.START, Step.MENU}
             and not skipping
-            and (words in CANCEL_WORDS or (intent == "cancel" and not free_text))
+            and (
+                words in CANCEL_WORDS
+                or (intent == "cancel" and not free_text and not switching and not self._answers(turn, state))
+            )
         ):
             return await self.cancel(turn, state)
         if words in BACK_WORDS and step in COLLECTING:
@@ -179,13 +193,13 @@ class Engine(Dialogue):
         aside = midway.midway(self, turn, state)  # thanks, "mai em gửi", "chụp thế nào", a stray photo
         if aside is not None:
             return aside
+        if switching is not None:
+            return switching
         if self._asks_help(turn, free_text):
-            return Outcome(state, [Reply(self.say("help"))] + self.prompt(state), "help")
+            return Outcome(state, [Reply(self.say("help"))] + self.again(state), "help")
         faq = self._faq(turn, state)
         if faq is not None and (not free_text or self._asks(turn)):
-            return Outcome(
-                state, [Reply(faq), Reply(self.say("continue_prompt"))] + self.prompt(state), "faq"
-            )
+            return Outcome(state, [Reply(faq), Reply(self.say("continue_prompt"))] + self.again(state), "faq")
         if free_text:
             # a question typed where a name or an address is awaited is answered, never stored
             if self._asks(turn):
@@ -196,7 +210,19 @@ class Engine(Dialogue):
             return None
         if step not in {Step.START, Step.MENU} and intent in ANSWER_INTENTS | {"check_status"}:
             return await answer(self, turn, state, keep_step=True)
+        if step is Step.DOC and self._asks(turn) and not any(w in words for w in LACK_WORDS):
+            # "tạm trú là gì", "nộp online được không": said honestly, not "send a photo" as if unheard
+            return Outcome(state, [Reply(self.say("question_at_photo"))] + self.prompt(state), intent)
         return None
+
+    def _answers(self, turn: Turn, state: State) -> bool:
+        """Whether a message the NLU reads as a cancel answers the step: an option picked in words
+        ("chỉ khai sinh thôi": only the birth registration, at the offer), or another procedure
+        asked for at the consent or the offer ("à thôi, làm tạm trú")."""
+        if state.step in {Step.CONSENT, Step.OFFER_BUNDLE, Step.CONFIRM_SWITCH}:
+            if changed_mind(turn, {state.procedure, state.bundle, state.single, state.switch_to}):
+                return True
+        return bool(state.options) and self.choice_in_words(state, turn) is not None
 
     @staticmethod
     def _asks_help(turn: Turn, free_text: bool) -> bool:

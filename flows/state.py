@@ -33,6 +33,7 @@ class Step(StrEnum):
     EDIT = "edit"
     RESUME = "resume"
     CONFIRM_CANCEL = "confirm_cancel"
+    CONFIRM_SWITCH = "confirm_switch"  # "à thôi, làm tạm trú" mid-dossier: switch, or go on?
     WITHDRAW = "withdraw"  # withdrawing a filed dossier: which one, and are you sure?
     CONFIRM_ERASE = "confirm_erase"  # "xóa dữ liệu của tôi": asked once more before anything goes
     HUMAN = "human"
@@ -100,6 +101,11 @@ class State:
     single: str | None = None
     asked: str | None = None
     last_code: str | None = None
+    switch_to: str | None = None  # the procedure a change of mind asks for (confirm_switch)
+    # what a dossier left for another procedure gives it: {"from", "card", "fields"} (steps/switch.py)
+    carry: dict[str, Any] | None = None
+    id_photos: dict[str, dict[str, Any]] | None = None  # each ID card's photo, for reuse after a switch
+    for_whom: str | None = None  # who the dossier is for, said in passing ("cho cháu"): flows/whom.py
     # "quay lại": the states before the last steps forward of this dossier, newest last
     back: list[dict[str, Any]] | None = None
     survey: dict[str, Any] | None = None  # {"key", "dossier_id", "q", "score", "answered"}

@@ -16,6 +16,7 @@ from . import (
     status,
     summary,
     survey,
+    switch,
     withdraw,
 )
 
@@ -34,6 +35,7 @@ __all__ = [
     "route",
     "status",
     "summary",
+    "switch",
     "withdraw",
     "survey",
 ]

@@ -3,12 +3,16 @@ Asked in the middle of a dossier, the answer comes and the step stays."""
 
 from __future__ import annotations
 
+from collections import Counter
+
 from core.events import Reply
+from places.agencies import Agency
 
 from ..catalog import Procedure
 from ..state import State, Step, menu
 from ..turn import Outcome, Turn
-from .base import Dialogue, handles
+from ..validators import ANSWERS, bare, has_phrase
+from .base import Dialogue, capitalised, handles
 from .offer import answer_offer
 from .route import office_of
 from .route import say as say_route
@@ -28,6 +32,10 @@ async def answer(d: Dialogue, turn: Turn, state: State, keep_step: bool) -> Outc
         if life_event:
             procs = [life_event.procedure]
     key = procs[0] if procs else state.procedure or state.bundle
+    if key is None and intent == "ask_location_hours":  # "ubnd mở cửa mấy giờ": the office itself
+        new = menu()
+        lines = desk_answer(d, turn.ctx.agency_name)
+        return Outcome(new, [Reply("\n".join(lines)), d.menu(new, d.say("menu_again"))], intent)
     if key is None:
         new = State(step=Step.PICK_PROCEDURE, asked=intent)
         items = [(p.short_name, f"proc:{p.key}") for p in d.catalog.values()]
@@ -44,7 +52,7 @@ async def answer(d: Dialogue, turn: Turn, state: State, keep_step: bool) -> Outc
         lines.insert(0, d.say("answer_here", agency=office.name if office else turn.ctx.agency_name))
     if keep_step:
         return Outcome(
-            state, [Reply("\n".join(lines)), Reply(d.say("continue_prompt"))] + d.prompt(state), intent
+            state, [Reply("\n".join(lines)), Reply(d.say("continue_prompt"))] + d.again(state), intent
         )
     new, offer = answer_offer(d, key)
     return Outcome(new, [Reply("\n".join(lines)), offer], intent)
@@ -83,14 +91,45 @@ def offices(d: Dialogue, state: State, proc: Procedure) -> list[str]:
     listed = [chosen] if chosen else [a for a in d.agencies.agencies if a.accepts(proc.key)]
     listed = [a for a in listed if a.address]
     lines = [say_route("agency_where_list", procedure=proc.short_name)] if len(listed) > 1 else []
+    return lines + agency_lines(listed, proc.hours)
+
+
+def agency_lines(listed: list[Agency], hours: str) -> list[str]:
+    """Each office's address, hours (its own, else `hours`) and phone; five at most."""
+    lines = []
     for agency in listed[:5]:
         lines.append(
-            say_route(
-                "agency_where", office=agency.name, address=agency.address, hours=agency.hours or proc.hours
-            )
+            say_route("agency_where", office=agency.name, address=agency.address, hours=agency.hours or hours)
         )
         if agency.phone:
             lines.append(say_route("agency_phone", phone=agency.phone))
+    return lines
+
+
+def at_office(proc: Procedure) -> bool:
+    """Whether the procedure is filed at the office's one-stop desk (not the police, not online)."""
+    return has_phrase(bare(proc.where), ANSWERS["office_words"])
+
+
+def desk_answer(d: Dialogue, agency_name: str) -> list[str]:
+    """Where and when the office receives citizens, asked before any procedure: its address and
+    hours from the agencies file, else the hours most of the catalog's procedures at the office
+    share; then the procedures filed elsewhere, each group with its own place."""
+    desk = [p for p in d.catalog.values() if at_office(p)]
+    hours = Counter(p.hours for p in desk).most_common(1)[0][0] if desk else ""
+    listed = [a for a in (d.agencies.agencies if d.agencies else []) if a.address]
+    lines = agency_lines(listed, hours) or [
+        d.say("answer_office", agency=agency_name, hours=hours[:1].lower() + hours[1:])
+    ]
+    if not any(a.hours for a in listed) and any("hours" in p.unconfirmed for p in desk):
+        lines.append(d.say("answer_unconfirmed"))
+    elsewhere: dict[str, list[str]] = {}
+    for p in d.catalog.values():
+        if not at_office(p):
+            elsewhere.setdefault(p.where, []).append(p.short_name)
+    if elsewhere:
+        lines.append(d.say("answer_office_others"))
+        lines += [f"- {capitalised('; '.join(names))}: {where}" for where, names in elsewhere.items()]
     return lines
 
 

@@ -26,6 +26,7 @@ Handler = Callable[["Dialogue", Turn, State], Awaitable[Outcome]]
 Prompt = Callable[["Dialogue", State], list[Reply]]
 HANDLERS: dict[Step, Handler] = {}
 PROMPTS: dict[Step, Prompt] = {}
+AGAIN: dict[Step, Prompt] = {}  # a shorter prompt, after an answer given in passing (the consent)
 
 CANCEL_WORDS = set(ANSWERS["cancel_words"])
 SKIP_WORDS = set(ANSWERS["skip_words"])
@@ -48,13 +49,22 @@ def handles(*steps: Step) -> Callable[[Handler], Handler]:
     return register
 
 
-def prompts(*steps: Step) -> Callable[[Prompt], Prompt]:
+def _registrar(table: dict[Step, Prompt], *steps: Step) -> Callable[[Prompt], Prompt]:
     def register(fn: Prompt) -> Prompt:
         for step in steps:
-            PROMPTS[step] = fn
+            table[step] = fn
         return fn
 
     return register
+
+
+def prompts(*steps: Step) -> Callable[[Prompt], Prompt]:
+    return _registrar(PROMPTS, *steps)
+
+
+def asks_again(*steps: Step) -> Callable[[Prompt], Prompt]:
+    """A step's prompt after a question answered in passing, where the whole one is long."""
+    return _registrar(AGAIN, *steps)
 
 
 def field_label(name: str) -> str:
@@ -113,6 +123,11 @@ class Dialogue:
     def prompt(self, state: State) -> list[Reply]:
         """Ask again what the current step waits for."""
         ask = PROMPTS.get(state.step)
+        return ask(self, state) if ask else []
+
+    def again(self, state: State) -> list[Reply]:
+        """Ask again, in short, after answering something else in passing (a fee, help, a hold-on)."""
+        ask = AGAIN.get(state.step) or PROMPTS.get(state.step)
         return ask(self, state) if ask else []
 
     def enter(self, state: State, step: Step) -> list[Reply]:
@@ -181,9 +196,12 @@ class Dialogue:
             return " ".join(getattr(q, payload) for q in asked)
         return ""
 
-    def yes_no(self, state: State, turn: Turn, yes: str = "yes", no: str | None = "no") -> str | None:
-        """A numbered choice, else a confident affirm/deny, else a plain yes or no word."""
-        choice = self.choice(state, turn)
+    def yes_no(
+        self, state: State, turn: Turn, yes: str = "yes", no: str | None = "no", in_words: bool = False
+    ) -> str | None:
+        """A numbered choice (`in_words`: or an option said in words), else a confident
+        affirm/deny, else a plain yes or no word."""
+        choice = self.choice_in_words(state, turn) if in_words else self.choice(state, turn)
         if choice is not None:
             return choice
         if turn.intent == "affirm" or turn.plain in YES_WORDS:
@@ -281,7 +299,8 @@ class Dialogue:
             new = self.pause(state, Step.CONFIRM_CANCEL)
             lead = self.say("cancel_confirm", procedure=self.proc(state).short_name)
             return Outcome(new, [self.confirm_cancel_reply(new, lead)], "cancel")
-        begun = state.paused if state.step is Step.CONFIRM_CANCEL and state.paused else state
+        confirming = state.step in {Step.CONFIRM_CANCEL, Step.CONFIRM_SWITCH}
+        begun = state.paused if confirming and state.paused else state
         if begun.dossier_id:
             await turn.ctx.audit("cancelled", {"step": begun.saved_step}, begun.dossier_id)
             if self.survey_after_cancel and turn.event.channel not in self.survey_off:

@@ -6,7 +6,7 @@ from core.events import Reply
 
 from ..state import State, Step, menu
 from ..turn import Outcome, Turn
-from .base import NO_WORDS, YES_WORDS, Dialogue, handles, prompts
+from .base import Dialogue, handles, prompts
 
 
 @prompts(Step.CONFIRM_CANCEL)
@@ -18,11 +18,7 @@ def ask_confirm(d: Dialogue, state: State) -> list[Reply]:
 
 @handles(Step.CONFIRM_CANCEL)
 async def on_confirm_cancel(d: Dialogue, turn: Turn, state: State) -> Outcome:
-    choice = d.choice(state, turn)
-    if choice is None and (turn.intent == "affirm" or turn.plain in YES_WORDS):
-        choice = "cancel"
-    if choice is None and (turn.intent == "deny" or turn.plain in NO_WORDS):
-        choice = "continue"
+    choice = d.yes_no(state, turn, yes="cancel", no="continue")
     if choice == "cancel":
         return await d.cancel(turn, state)
     if choice == "continue":

@@ -2,17 +2,29 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from core.events import Reply
 
+from .. import whom
 from ..state import State, Step, collecting, menu
 from ..turn import Outcome, Turn
-from .base import Dialogue, handles, prompts
+from ..validators import ANSWERS, has_phrase
+from .base import Dialogue, asks_again, handles, prompts
 from .question import next_question
+
+SWITCH_WORDS = list(ANSWERS["switch_words"])
+SWITCH_OPENINGS = list(ANSWERS["switch_openings"])
 
 
 @prompts(Step.CONSENT)
 def ask_consent(d: Dialogue, state: State) -> list[Reply]:
     return [consent_reply(d, state)]
+
+
+@asks_again(Step.CONSENT)
+def ask_consent_again(d: Dialogue, state: State) -> list[Reply]:
+    return [consent_again(d, state)]
 
 
 def consent_reply(d: Dialogue, state: State) -> Reply:
@@ -42,14 +54,20 @@ async def on_consent(d: Dialogue, turn: Turn, state: State) -> Outcome:
             {"procedure": state.procedure, "version": d.consent_version, "at": turn.ctx.now.isoformat()},
         )
         return Outcome(menu(), [Reply(d.say("consent_refused", agency=turn.ctx.agency_name))], "deny")
-    if changed_mind(turn, {state.procedure}):
-        return await d.dispatch(turn, State(step=Step.MENU, options=[]))  # "à thôi, làm kết hôn"
+    if changed_mind(turn, {state.procedure}):  # "à thôi, làm kết hôn": the procedure named
+        return await d.dispatch(replace(turn, intent="start_procedure"), State(step=Step.MENU, options=[]))
     return Outcome(state, [Reply(d.say("consent_unclear")), consent_again(d, state)])
 
 
-def changed_mind(turn: Turn, current: set[str | None]) -> bool:
-    """Whether the citizen now asks to file another procedure than the one on offer."""
-    return turn.intent == "start_procedure" and bool(turn.procedures) and turn.procedures[0] not in current
+def changed_mind(turn: Turn, current: set[str | None], free_text: bool = False) -> bool:
+    """Whether the citizen now asks to file another procedure than the one on offer or begun: the
+    message names it and says so ("à thôi, làm tạm trú", "đổi sang kết hôn"), or the NLU reads
+    start_procedure (not where free text is awaited: an address may name a procedure's words)."""
+    if turn.event.payload or not turn.procedures or turn.procedures[0] in current:
+        return False
+    plain = turn.plain
+    said = has_phrase(plain, SWITCH_WORDS) or any(plain.startswith(w + " ") for w in SWITCH_OPENINGS)
+    return said or (turn.intent == "start_procedure" and not free_text)
 
 
 async def begin_collection(d: Dialogue, turn: Turn, state: State) -> Outcome:
@@ -67,7 +85,12 @@ async def begin_collection(d: Dialogue, turn: Turn, state: State) -> Outcome:
         dossier_id,
     )
     new = collecting(proc.key, dossier_id)
-    if any(doc.photo == "id_card" for doc in proc.documents):
+    new.for_whom = state.for_whom
+    new.offered = offers(d, state, proc.key) or None
+    card = (state.carry or {}).get("card")
+    if card and any(doc.photo == "id_card" for doc in proc.documents):
+        new.reusable = card  # confirmed in the dossier left for this one
+    elif any(doc.photo == "id_card" for doc in proc.documents):
         new.reusable = await ctx.previous_id_card()  # "only once": offer a card already confirmed
         if new.reusable is None:
             new.nulls.add("reusable")
@@ -79,3 +102,21 @@ async def begin_collection(d: Dialogue, turn: Turn, state: State) -> Outcome:
     if proc.online_only:
         lines.append(d.say("online_only_note"))
     return Outcome(new, [Reply("\n".join(lines))] + next_question(d, new), "affirm")
+
+
+def offers(d: Dialogue, state: State, key: str) -> dict[str, dict[str, str]]:
+    """Form fields offered to confirm: given in the dossier left for this one (a change of mind),
+    or by who the dossier is for ("bố em mới mất": the relation to the deceased)."""
+    out: dict[str, dict[str, str]] = {}
+    given = (state.carry or {}).get("fields") or {}
+    for f in d.catalog[key].fields:
+        kept = given.get(f.key) or {}
+        said = whom.field_value(key, f.key, state.for_whom)
+        if kept.get("validator") == f.validator and kept.get("value"):
+            out[f.key] = {
+                "value": kept["value"],
+                "kept": str(state.carry.get("from", "")) if state.carry else "",
+            }
+        elif said and state.for_whom:
+            out[f.key] = {"value": said, "said": whom.label(state.for_whom)}
+    return out

@@ -169,6 +169,9 @@ async def take_photo(d: Dialogue, turn: Turn, state: State, att: Attachment) -> 
         state.flags.append(doc.key)
     replies = [Reply(d.say("photo_accepted_with_warning" if flagged else "photo_ok", document=doc.name))]
     state.retakes = 0
+    if doc.photo == "id_card":  # kept for a change of mind to another procedure (steps/switch.py)
+        meta = {"path": att.path, "content_type": att.content_type, "size": att.size, "sha256": att.sha256}
+        state.id_photos = {**(state.id_photos or {}), doc.key: meta}
     if doc.photo == "id_card" and doc.read_fields:
         fields = {
             k: str(v) for k, v in ((reading or {}).get("fields") or {}).items() if k in doc.read_fields and v

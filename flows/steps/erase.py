@@ -9,7 +9,7 @@ from core.events import Reply
 from ..state import State, Step, menu
 from ..turn import Outcome, Turn
 from ..validators import ANSWERS, has_phrase
-from .base import NO_WORDS, YES_WORDS, Dialogue, handles, prompts
+from .base import Dialogue, handles, prompts
 
 
 def wants_erase(turn: Turn) -> bool:
@@ -33,11 +33,7 @@ def ask_erase(d: Dialogue, state: State) -> list[Reply]:
 
 @handles(Step.CONFIRM_ERASE)
 async def on_confirm_erase(d: Dialogue, turn: Turn, state: State) -> Outcome:
-    choice = d.choice_in_words(state, turn)
-    if choice is None and (turn.intent == "affirm" or turn.plain in YES_WORDS):
-        choice = "erase"
-    if choice is None and (turn.intent == "deny" or turn.plain in NO_WORDS):
-        choice = "keep"
+    choice = d.yes_no(state, turn, yes="erase", no="keep", in_words=True)
     if choice == "erase":
         count = await turn.ctx.erase_my_data()
         outcome = d.to_menu(replies=[Reply(d.say("erase_done", count=count))])

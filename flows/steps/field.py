@@ -14,10 +14,15 @@ from .base import YES_WORDS, Dialogue, handles, prompts, show_date
 def ask_field(d: Dialogue, state: State) -> list[Reply]:
     f = d.proc(state).fields[state.field or 0]
     offer = (state.offered or {}).get(f.key)
-    if offer:  # read from a paper: offered to confirm, never taken silently
+    if offer:  # read from a paper, said earlier, given in a dossier left: confirmed, never taken silently
         value = show_date(offer["value"]) if f.validator.startswith("date") else offer["value"]
+        key = next((k for k in ("said", "kept", "paper") if offer.get(k)), "paper")
         text = d.say(
-            "field_offer", paper=offer["paper"], label=f.label.lower(), value=value, example=f.example
+            f"field_offer_{key}",
+            source=offer.get(key, ""),
+            label=f.label.lower(),
+            value=value,
+            example=f.example,
         )
         return [Reply(text, (QuickReply(d.say("field_offer_button"), "offer_ok"),))]
     if f.validator == "choice":
@@ -46,7 +51,11 @@ async def on_field(d: Dialogue, turn: Turn, state: State) -> Outcome:
             return Outcome(state, [Reply(d.invalid(problem, f.example, list(f.options)))])
     if offer:
         action = "paper_field_confirmed" if confirmed else "paper_field_corrected"
-        data = {"field": f.key, "label": f.label, "paper": offer["paper"]}
+        data = {
+            "field": f.key,
+            "label": f.label,
+            **{k: offer[k] for k in ("paper", "said", "kept") if k in offer},
+        }
         await turn.ctx.audit(action, data, state.dossier_id)
         state.offered = {k: v for k, v in (state.offered or {}).items() if k != f.key} or None
     state.fields = {**(state.fields or {}), f.key: value}

@@ -69,6 +69,10 @@ def id_confirm_reply(d: Dialogue, state: State) -> list[Reply]:
     lines = [d.say("id_read")]
     for name, value in read.items():
         lines.append(f"- {field_label(name)}: {show_date(value) if name.startswith('date_') else value}")
+    other = other_sex(d, state)
+    if other:  # the groom's card reads "Nữ": kindly said, the citizen decides
+        document = d.document(d.proc(state), state.id_doc or "").name
+        lines.append(d.say("id_sex_mismatch", read=other, document=document[:1].lower() + document[1:]))
     lines.append(d.say("id_confirm"))
     items = [(d.say("id_all_right"), "ok")] + [
         (d.say("id_fix_title", label=field_label(n).lower()), f"fix:{n}") for n in read
@@ -90,6 +94,12 @@ async def on_id_confirm(d: Dialogue, turn: Turn, state: State) -> Outcome:
         return Outcome(state, [Reply(d.say("id_retake_ask"))] + d.prompt(state))
     if choice == "ok":
         assert state.dossier_id is not None and state.id_doc and state.id_read is not None
+        if other_sex(d, state):  # kept as said; the officer sees it was pointed out and confirmed
+            await turn.ctx.audit(
+                "id_sex_mismatch_confirmed",
+                {"document": state.id_doc, "sex": state.id_read.get("sex")},
+                state.dossier_id,
+            )
         await turn.ctx.confirm_reading(state.dossier_id, state.id_doc, state.id_read)
         state.id_cards = {**(state.id_cards or {}), state.id_doc: dict(state.id_read)}
         state.id_doc = state.id_read = None
@@ -100,6 +110,15 @@ async def on_id_confirm(d: Dialogue, turn: Turn, state: State) -> Outcome:
         state.fixing = choice.split(":", 1)[1]
         return Outcome(state, d.enter(state, Step.ID_FIX))
     return Outcome(state, id_confirm_reply(d, state))
+
+
+def other_sex(d: Dialogue, state: State) -> str | None:
+    """The sex read on the card when the document of this step expects the other one."""
+    if not state.id_doc or not state.procedure:
+        return None
+    expected = d.document(d.proc(state), state.id_doc).sex
+    read = (state.id_read or {}).get("sex") or ""
+    return read if expected and read and bare(read) != bare(expected) else None
 
 
 @prompts(Step.ID_FIX)

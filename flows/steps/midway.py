@@ -1,6 +1,7 @@
 """What a citizen says in the middle of a dossier that is no answer to the step: thanks, "I'll
-send it tomorrow", a question about how to photograph or scan, a photo where a choice is asked.
-Each gets a short answer and the step stays (nothing the citizen gave is lost)."""
+send it tomorrow", "đợi em chút" / "đây ạ" (a hold-on, a photo announced), a question about how to
+photograph or scan, a photo where a choice is asked. Each gets a short answer and the step stays
+(nothing the citizen gave is lost)."""
 
 from __future__ import annotations
 
@@ -17,6 +18,11 @@ BYE_WORDS = set(ANSWERS["bye_words"])
 THANK_WORDS = list(ANSWERS["thank_words"])
 FILLER_WORDS = set(ANSWERS["filler_words"])
 PHOTO_HOWTO_WORDS = list(ANSWERS["photo_howto_words"])
+HOLD_WORDS = set(ANSWERS["hold_words"])
+HERE_WORDS = set(ANSWERS["here_words"])
+HOLD_FILLERS = set(ANSWERS["hold_fillers"])
+#: Steps that wait for a photo (a hold-on there is answered about the photo).
+PHOTO_STEPS = frozenset({Step.DOC, Step.REUSE})
 #: Steps that wait for words or a choice, where a photo is not what is asked.
 NO_PHOTO_STEPS = frozenset({Step.OFFER_BUNDLE, Step.CONSENT, Step.QUESTION, Step.FIELD, Step.SUMMARY})
 
@@ -33,12 +39,15 @@ def midway(d: Dialogue, turn: Turn, state: State) -> Outcome | None:
     if turn.event.payload or not words:
         return None
     if has_phrase(words, PHOTO_HOWTO_WORDS) and not free_text:  # at any step, the menu too
-        return Outcome(state, [Reply(d.say("photo_howto"))] + d.prompt(state), "help")
+        return Outcome(state, [Reply(d.say("photo_howto"))] + d.again(state), "help")
     if step is Step.OFFER_BUNDLE and (only(words, THANK_WORDS) or only(words, BYE_WORDS)):
         key = "thank" if only(words, THANK_WORDS) else "goodbye"  # nothing begun: as at the menu
         return Outcome(menu(), [Reply(d.say(key))], key)
     if step not in COLLECTING:
         return None
+    waiting = hold_on(d, state, words)
+    if waiting is not None:
+        return waiting
     if any(w in words for w in LACK_WORDS):
         return None  # "chưa có giấy, mai em đi xin": the step offers the alternative
     later = words in LATER_WORDS if free_text else has_phrase(words, LATER_WORDS)
@@ -52,7 +61,24 @@ def midway(d: Dialogue, turn: Turn, state: State) -> Outcome | None:
     )
 
 
-def only(words: str, phrases: list[str] | set[str]) -> bool:
+def hold_on(d: Dialogue, state: State, words: str) -> Outcome | None:
+    """ "đợi em chút", "để e tìm", "ok đợi xíu": the bot waits; "đây ạ" before the photo: it says
+    it waits for the photo, or asks the question again in short. The step stays either way."""
+    hold = only(words, HOLD_WORDS, HOLD_FILLERS)
+    if not hold and not only(words, HERE_WORDS, HOLD_FILLERS):
+        return None
+    photo = state.step in PHOTO_STEPS
+    document = d.current_doc(state).name if photo else ""
+    key = ("hold" if hold else "here") + ("_photo" if photo else "_answer")
+    if photo and state.pages:  # between the pages of a paper: the next page, or "xong"
+        return Outcome(state, [Reply(d.say("hold_page"))] + d.prompt(state), "hold")
+    replies = [Reply(d.say(key, document=document))]
+    if not hold and not photo:  # "đây ạ" where a question is pending: the question, in short
+        replies += d.again(state)
+    return Outcome(state, replies, "hold")
+
+
+def only(words: str, phrases: list[str] | set[str], fillers: set[str] = FILLER_WORDS) -> bool:
     """Whether the message is one of `phrases` and nothing more than politeness around it
     ("dạ em cảm ơn ạ"), so that "đồng ý, cảm ơn" stays an answer."""
     padded = f" {words} "
@@ -60,4 +86,4 @@ def only(words: str, phrases: list[str] | set[str]) -> bool:
     for phrase in sorted(phrases, key=len, reverse=True):
         if f" {phrase} " in padded:
             padded, found = padded.replace(f" {phrase} ", " "), True
-    return found and set(padded.split()) <= FILLER_WORDS
+    return found and set(padded.split()) <= fillers

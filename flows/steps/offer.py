@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from core.events import Reply
 
 from ..state import State, Step
@@ -31,8 +33,8 @@ async def on_offer(d: Dialogue, turn: Turn, state: State) -> Outcome:
         return start_procedure(d, state.single)
     if turn.procedures and turn.procedures[0] in {state.bundle, state.single}:
         return start_procedure(d, turn.procedures[0])
-    if changed_mind(turn, {state.bundle, state.single}):
-        return await d.dispatch(turn, State(step=Step.MENU, options=[]))  # "à thôi, làm kết hôn"
+    if changed_mind(turn, {state.bundle, state.single}):  # "à thôi, làm kết hôn": the procedure named
+        return await d.dispatch(replace(turn, intent="start_procedure"), State(step=Step.MENU, options=[]))
     return Outcome(state, [offer_reply(d, state, d.say("not_understood"))])
 
 

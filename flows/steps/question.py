@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from core.events import Reply
 
-from ..state import State, Step
+from .. import whom
+from ..state import BACK_DEPTH, State, Step
 from ..turn import Outcome, Turn
 from .base import Dialogue, handles, prompts
 from .document import enter_document
@@ -17,10 +18,31 @@ def pending_questions(d: Dialogue, state: State) -> list[str]:
 
 
 def next_question(d: Dialogue, state: State) -> list[Reply]:
+    noted = known_answers(d, state)
     if pending_questions(d, state):
-        return d.enter(state, Step.QUESTION)
+        return noted + d.enter(state, Step.QUESTION)
     state.step, state.doc, state.retakes = Step.DOC, 0, 0
-    return enter_document(d, state)
+    return noted + enter_document(d, state)
+
+
+def known_answers(d: Dialogue, state: State) -> list[Reply]:
+    """The questions answered by who the dossier is for, said earlier ("cho cháu"): taken, each
+    said in one line; "quay lại" goes back to the question as it would have been asked."""
+    notes: list[Reply] = []
+    proc = d.proc(state)
+    for key in pending_questions(d, state):
+        said = whom.answers(proc.key, key, state.for_whom)
+        if said is None or state.for_whom is None:
+            break  # asked in order: a question not known stops here
+        if state.step is Step.QUESTION:
+            snapshot = {k: v for k, v in state.to_dict().items() if k not in {"back", "options"}}
+            state.back = ((state.back or []) + [snapshot])[-BACK_DEPTH:]
+        q = proc.questions[key]
+        state.answers = {**(state.answers or {}), key: said}
+        notes.append(
+            Reply(d.say("question_known", whom=whom.label(state.for_whom), answer=q.yes if said else q.no))
+        )
+    return notes
 
 
 @prompts(Step.QUESTION)
@@ -32,6 +54,9 @@ def ask_question(d: Dialogue, state: State) -> list[Reply]:
 @handles(Step.QUESTION)
 async def on_question(d: Dialogue, turn: Turn, state: State) -> Outcome:
     choice = d.choice_in_words(state, turn)
+    said = whom.answers(d.proc(state).key, pending_questions(d, state)[0], whom.said_for(turn.plain))
+    if choice is None and said is not None:  # "tôi làm cho cháu" as the answer
+        choice = "yes" if said else "no"
     if choice is None:  # "có" to "khai thay: chọn 1; bố mẹ: chọn 2" says neither: ask, saying so
         return Outcome(state, [Reply(d.say("question_unclear"))] + ask_question(d, state))
     assert state.answers is not None

@@ -55,8 +55,9 @@ async def test_a_whole_birth_registration_in_milliseconds(engine):
     assert chat.step == "doc"
     # help keeps the step too
     assert "Bước 1/2" in await chat.send("giúp mình với")
-    # words where a photo is expected
-    assert "cần một tấm ảnh" in await chat.send("để mình tìm đã")
+    # a hold-on where a photo is expected: the bot waits; other words: a photo is needed
+    assert "mình chờ ạ" in await chat.send("để mình tìm đã") and chat.step == "doc"
+    assert "cần một tấm ảnh" in await chat.send("giấy màu xanh")
     assert "Bước 2/2" in await chat.send(photo="paper.jpg")
     read = await chat.send(photo="card.jpg")
     assert "Mình đọc được trên thẻ" in read and "Số định danh cá nhân: 001099012345" in read

@@ -1,0 +1,60 @@
+"""Who a dossier is for, said in passing ("làm giấy khai sinh cho cháu", "bố em mới mất"): read
+from the citizen's words with the phrases of relatives.yml, kept in the state (`for_whom`) and
+used later: a catalog question it answers is not asked, a form field it gives is offered."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+HERE = Path(__file__).resolve().parent
+
+
+@lru_cache(maxsize=1)
+def data() -> dict[str, Any]:
+    return yaml.safe_load((HERE / "relatives.yml").read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=1)
+def _phrases() -> list[tuple[list[str], str]]:
+    """Each relative's words, longest first ("con gai" before "con")."""
+    found = [(w.split(), key) for key, r in data()["relatives"].items() for w in r["words"]]
+    return sorted(found, key=lambda item: -len(item[0]))
+
+
+def said_for(plain: str) -> str | None:
+    """The relative a folded message names as the one the dossier is for, or None."""
+    tokens = plain.split()
+    before, after, whose = set(data()["before"]), set(data()["after"]), set(data()["whose"])
+    followers = {tuple(a.split()) for a in after}
+    for i in range(len(tokens)):
+        for words, key in _phrases():
+            if tokens[i : i + len(words)] != words:
+                continue
+            rest = tokens[i + len(words) :]
+            ends = not rest or any(tuple(rest[: len(f)]) == f for f in followers)
+            if i > 0 and tokens[i - 1] in before and ends:  # "… cho cháu", "của bố tôi"
+                return key
+            if i == 0 and rest and rest[0] in whose:  # "bố em mới mất"
+                return key
+    return None
+
+
+def label(whom: str) -> str:
+    return str(data()["relatives"][whom]["say"])
+
+
+def answers(procedure: str, question: str, whom: str | None) -> bool | None:
+    """The answer (yes: True) a catalog question gets from who the dossier is for, or None."""
+    rule = data()["questions"].get(f"{procedure}.{question}") or {}
+    value = rule.get(whom, rule.get("*")) if whom else None
+    return None if value is None else value == "yes"
+
+
+def field_value(procedure: str, field: str, whom: str | None) -> str | None:
+    """A form field's value given by who the dossier is for, or None."""
+    rule = data()["fields"].get(f"{procedure}.{field}") or {}
+    return rule.get(whom) if whom else None
