@@ -145,5 +145,7 @@ async def test_questions_at_the_consent_and_at_a_photo_step_are_answered_in_shor
     assert "15.000 đồng" in fee and "Bạn đồng ý không?" in fee
     assert "Trước khi nhận giấy tờ, mình xin phép bạn" not in fee  # the whole consent: shown once
     assert "Bước 1/3" in await citizen.say("đồng ý")
-    unknown = await citizen.say("tạm trú là gì")
+    what = await citizen.say("tạm trú là gì")  # read as a question about the procedure: its papers
+    assert "Để đăng ký tạm trú, bạn cần" in what and "Bước 1/3" in what
+    unknown = await citizen.say("nộp online được không")
     assert "chưa trả lời được" in unknown and "gặp cán bộ" in unknown and "Bước 1/3" in unknown
