@@ -94,9 +94,18 @@ def _paper_glare_washes(gray: np.ndarray, clipped: np.ndarray, region: np.ndarra
     return glare_washes_print(gray, clipped, region)
 
 
-def _page_blurred(sharp: float, ratio: float, T: dict) -> bool:
-    """A page's energy grows with its print (a sparse page, a faded photocopy is low): the ratio
-    carries the decision, the energy counts only with a middling ratio."""
+def _page_blurred(sharp: float, ratio: float, T: dict, page: np.ndarray | None = None, m=None) -> bool:
+    """A page is judged on its print's edges (ocr/pages/blur.py: their steepness against their
+    own contrast, whatever the amount of print). With too few edges for that, the ratio carries
+    the decision, the energy counting only with a middling ratio."""
+    if page is not None:
+        from .pages.blur import edge_sharpness
+
+        es = edge_sharpness(page)["edge_sharpness"]
+        if m is not None:
+            m["edge_sharpness"] = es
+        if es is not None:
+            return es < T["blur_edge_page"]
     return (
         ratio < T["blur_ratio"]
         or sharp < T["blur_sharpness_page"]
@@ -115,7 +124,7 @@ def _paper_without_outline(
         out.append("cropped")
     sharp, ratio = sharpness(g2, presmooth=T["blur_presmooth"])
     m["blur_ratio"] = round(ratio, 3)
-    if _page_blurred(sharp, ratio, T):
+    if _page_blurred(sharp, ratio, T, g2, m):
         out.append("blurry")
     n, _lab, stats, _ = cv2.connectedComponentsWithStats(clipped.astype(np.uint8), connectivity=8)
     if n > 1 and stats[1:, cv2.CC_STAT_AREA].max() / clipped.size >= T["glare_blob_frac"]:
@@ -203,10 +212,11 @@ def assess(rgb: np.ndarray, info: dict, expect: str | None = None) -> dict:
     # Too bright means blown out: much of the document clipped to white AND its print washed out
     # (even the darkest pixels are light). A bright mean alone is not a fault: white paper is bright.
     too_bright = clip >= T["bright_clip_frac"] and p1 >= T["bright_ink_p1"]
-    if info.get("format") == "pdf":
+    pdf = info.get("format") == "pdf"
+    if pdf:
         too_bright = False  # a PDF page is a scan or a born-digital page: white is its paper, not glare
-    # glare: a blob of clipped pixels on the card
-    clipped = (gray >= T["glare_level"]) & region
+    # glare: a blob of clipped pixels on the card (none on a PDF page: no lamp over a scan)
+    clipped = (gray >= T["glare_level"]) & region & (not pdf)
     gb = 0.0
     if clipped.any() and quad is not None:
         n, lab, stats, _ = cv2.connectedComponentsWithStats(clipped.astype(np.uint8), connectivity=8)
@@ -267,7 +277,7 @@ def assess(rgb: np.ndarray, info: dict, expect: str | None = None) -> dict:
             problems.append("too_bright")
         blurred = sharp < blur_t or ratio < T["blur_ratio"]
         if doc_kind != "card":  # a page: low energy counts only with a middling ratio too
-            blurred = _page_blurred(sharp, ratio, T)
+            blurred = _page_blurred(sharp, ratio, T, crop, m)
         if blurred and not too_bright and "too_small" not in problems:
             problems.append("blurry")
         if gb >= T["glare_blob_frac"] and not too_bright:

@@ -60,6 +60,27 @@ def _has_words(title: str, span: str) -> bool:
 
 
 @lru_cache(maxsize=1)
+def id_cards() -> dict:
+    """{"aspect": (lo, hi), "min_conf", "phrases" (folded), "names": {card side: name}}
+    (paper_types.yml _id_cards): an ID card sent at a paper's step."""
+    raw = yaml.safe_load(DATA.read_text(encoding="utf-8"))["_id_cards"]
+    return {
+        "aspect": tuple(raw["aspect"]),
+        "min_conf": float(raw["min_conf"]),
+        "phrases": [fold(p) for p in raw["phrases"]],
+        "names": dict(raw["names"]),
+    }
+
+
+def id_card_phrases(text: str) -> list[str]:
+    """The ID card's printed phrases found in a page's text (folded, fuzzy)."""
+    t = fold(text)
+    if not t:
+        return []
+    return [p for p in id_cards()["phrases"] if fuzz.partial_ratio(p, t) >= PHRASE_MIN]
+
+
+@lru_cache(maxsize=1)
 def request_words() -> tuple[str, ...]:
     """Folded openings of requests' titles (paper_types.yml _request_titles)."""
     raw = yaml.safe_load(DATA.read_text(encoding="utf-8"))

@@ -19,6 +19,7 @@ BAD = {
     "cut_off": "cropped",
     "too_small": "too_small",
     "glare": "glare",
+    "too_bright": "too_bright",
 }
 
 
@@ -156,8 +157,12 @@ def photograph(
     drop = np.pad(drop, ((off, 0), (off, 0), (0, 0)))[:h, :w]
     img = img * (1 - 0.35 * drop)
     img = img * (1 - mask) + page * mask
+    covered = False
     if setting == "hand":
         img = wear.fingers(img, quad, rng)
+    if cls == "good" and frame == "normal" and rng.random() < (0.35 if setting == "hand" else 0.12):
+        img = wear.corner_cover(img, quad, rng, setting == "hand" or rng.random() < 0.4)
+        covered = True
     # light: a gradient, and often the shadow of the phone or the hand over part of the page
     gx = np.linspace(rng.uniform(0.8, 1.0), rng.uniform(0.85, 1.0), w, dtype=np.float32)
     gy = np.linspace(rng.uniform(0.8, 1.0), rng.uniform(0.85, 1.0), h, dtype=np.float32)
@@ -177,6 +182,8 @@ def photograph(
     gain = rng.uniform(0.12, 0.24) if cls == "too_dark" else rng.uniform(0.85, 1.05)
     img = img * (light * gain)[..., None]
     img = wear.white_balance(img, rng)
+    if cls == "too_bright":
+        img = wear.overexpose(img, rng)
     if cls == "good" and rng.random() < 0.2:
         img = wear.flash(img, quad, rng)
     if cls == "good" and rng.random() < 0.2:
@@ -208,4 +215,5 @@ def photograph(
     if rot:
         out = np.ascontiguousarray(np.rot90(out, rot // 90))
     info = {"cls": cls, "problem": BAD.get(cls), "rotation": rot, "quad": quad.tolist()}
+    frame = "corner_covered" if covered else frame
     return Image.fromarray(out), {**info, "setting": setting, "stock": stock, "frame": frame}
