@@ -212,6 +212,14 @@ def assess(rgb: np.ndarray, info: dict, expect: str | None = None) -> dict:
     # Too bright means blown out: much of the document clipped to white AND its print washed out
     # (even the darkest pixels are light). A bright mean alone is not a fault: white paper is bright.
     too_bright = clip >= T["bright_clip_frac"] and p1 >= T["bright_ink_p1"]
+    if expect == "paper" and not too_bright and vals.size:
+        # a page: its paper clipped where the text is, and the print lifted to grey (pages/find)
+        from .pages.find import washed_out
+
+        m["clipped_over_text"], m["print_level"] = washed_out(gray, region)
+        too_bright = (
+            m["clipped_over_text"] >= T["bright_text_clip"] and m["print_level"] >= T["bright_print_level"]
+        )
     pdf = info.get("format") == "pdf"
     if pdf:
         too_bright = False  # a PDF page is a scan or a born-digital page: white is its paper, not glare

@@ -201,3 +201,63 @@ def glare_washes_print(gray: np.ndarray, clipped: np.ndarray, region: np.ndarray
     td_ring = cardmod.text_density(gray, ring) if ring.any() else 0.0
     ratio = td_in / td_ring if td_ring > 0 else 1.0
     return bool(td_ring >= 0.01 and ratio < GLARE_PRINT_KEPT), round(ratio, 3)
+
+
+def washed_out(gray: np.ndarray, region: np.ndarray) -> tuple[float, float]:
+    """(share of the paper around the print that is clipped, the print's level 0..1): an
+    overexposed page has its paper clipped to white *where the text is* and its print lifted to
+    grey. The print is thin dark strokes (a thumb, the table or a shadow's edge are not), its
+    level their 10th percentile; the paper around it, the strokes' neighbourhood without them.
+    A flash's hot-spot clips the paper too but leaves the print dark."""
+    from .blur import print_mask
+
+    m = print_mask(gray) & region
+    if m.sum() < 50:
+        return 0.0, 1.0
+    h, w = gray.shape
+    r = max(3, round(min(h, w) / 60))
+    zone = cv2.dilate(m.astype(np.uint8), np.ones((2 * r + 1, 2 * r + 1), np.uint8)).astype(bool)
+    paper = zone & region & ~cv2.dilate(m.astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool)
+    clip = float((gray[paper] >= 250).mean()) if paper.any() else 0.0
+    ink = float(np.percentile(gray[m], 10)) / 255
+    return round(clip, 4), round(ink, 4)
+
+
+def cut_sides(quad: np.ndarray, shape: tuple[int, int]) -> list[int]:
+    """The sides of a page outline (0 top tl-tr, 1 right, 2 bottom, 3 left) lying along the
+    frame's edge: where the frame may have cut the page."""
+    h, w = shape
+    m = 0.012 * max(h, w)
+    q = np.asarray(quad, np.float32)
+    out = []
+    for i in range(4):
+        a, b = q[i], q[(i + 1) % 4]
+        if (
+            (a[0] <= m and b[0] <= m)
+            or (a[1] <= m and b[1] <= m)
+            or (a[0] >= w - 1 - m and b[0] >= w - 1 - m)
+            or (a[1] >= h - 1 - m and b[1] >= h - 1 - m)
+        ):
+            out.append(i)
+    return out
+
+
+def print_margins(page: np.ndarray) -> list[float]:
+    """The blank margin on each side of a warped page (top, right, bottom, left), as a share of
+    the page's extent across it: how far in from that edge a row (column) of print starts. A
+    page cut by the frame has print running up to the cut (a margin near 0); a whole page, even
+    one over the frame's edge by a hair, keeps 2 % or more on every side."""
+    from .blur import print_mask
+
+    h, w = page.shape
+    m = print_mask(page)
+    t = max(1, round(0.006 * min(h, w)))  # the outline's own edge pixels
+    m[:t], m[-t:], m[:, :t], m[:, -t:] = False, False, False, False
+    rows = m[:, round(0.1 * w) : round(0.9 * w)].mean(axis=1)
+    cols = m[round(0.1 * h) : round(0.9 * h)].mean(axis=0)
+    out = []
+    for prof, rev in ((rows, False), (cols, True), (rows, True), (cols, False)):
+        p = prof[::-1] if rev else prof
+        hit = np.flatnonzero(p >= 0.03)
+        out.append(round(float(hit[0]) / len(p), 4) if hit.size else 1.0)
+    return out

@@ -120,10 +120,22 @@ def photograph(
     cx = w / 2 + rng.uniform(-1, 1) * max(0.0, (w - span[0]) / 2) * 0.8
     cy = h / 2 + rng.uniform(-1, 1) * max(0.0, (h - span[1]) / 2) * 0.8
     quad = quad + [cx, cy]
-    if cls == "cut_off":  # push one side out of the frame
-        side = rng.randrange(4)
-        off = rng.uniform(0.15, 0.3)
-        quad += np.array([[-1, 1, 0, 0][side] * cw * off, [0, 0, -1, 1][side] * ch * off])
+    if cls == "cut_off":  # one side out of the frame, or a corner, or a close-up cut all round
+        how = rng.choices(["side", "corner", "close"], (0.5, 0.3, 0.2))[0]
+        if how == "side":
+            side = rng.randrange(4)
+            off = rng.uniform(0.12, 0.3)
+            quad += np.array([[-1, 1, 0, 0][side] * cw * off, [0, 0, -1, 1][side] * ch * off])
+        elif how == "corner":
+            quad += np.array(
+                [
+                    rng.choice([-1, 1]) * cw * rng.uniform(0.1, 0.25),
+                    rng.choice([-1, 1]) * ch * rng.uniform(0.1, 0.25),
+                ]
+            )
+        else:
+            c0 = quad.mean(0)
+            quad = (quad - c0) * rng.uniform(1.15, 1.4) + c0
     elif frame != "touches":  # keep the whole page in the frame, with a small margin
         m = (0.015 if frame == "normal" else 0.002) * min(w, h)
         lo, hi = quad.min(0), quad.max(0)

@@ -230,8 +230,8 @@ def corner_cover(img: np.ndarray, quad: np.ndarray, rng: random.Random, hand: bo
 def overexpose(img: np.ndarray, rng: random.Random) -> np.ndarray:
     """An overexposed photo (metering on a dark table, the sun on the page): the paper clips to
     white over most of the page and the print fades to light grey."""
-    gain = rng.uniform(1.9, 3.2)
+    gain = rng.uniform(1.6, 3.2)
     x = img * gain
     knee = rng.uniform(150, 200)  # the camera's tone curve rolls off into the highlights
     over = np.maximum(0.0, x - knee)
-    return np.minimum(x, knee + over * rng.uniform(0.4, 0.8)) + rng.uniform(20, 45)
+    return np.minimum(x, knee + over * rng.uniform(0.4, 0.8)) + rng.uniform(15, 45)
