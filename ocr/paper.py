@@ -20,7 +20,7 @@ def _id_card(rgb: np.ndarray, quad, page: np.ndarray, kind: dict) -> dict | None
     """The card reader's document when the page is an ID card (sent at a paper's step): its
     cleaned proportions are a card's, or its text carries two of a card's phrases; else None.
     A page named by its title with confidence is never tried."""
-    if quad is None or kind["type"] != "other" and kind.get("by") == "title" and kind["confidence"] >= 0.8:
+    if quad is None or (kind["type"] != "other" and kind.get("by") == "title" and kind["confidence"] >= 0.8):
         return None
     spec = pages.classify_mod.id_cards()
     h, w = page.shape[:2]

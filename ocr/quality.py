@@ -154,6 +154,8 @@ def assess(rgb: np.ndarray, info: dict, expect: str | None = None) -> dict:
     if short < T["min_short_side"] or long < T["min_long_side"]:
         problems.append("too_small")
     quad, notes, doc_kind = None, {"area_frac": 0.0, "touches_border": False}, None
+    # a PDF page is mostly the page itself (a scan, a born-digital page), sometimes a photo of one
+    pdf_page = expect == "paper" and info.get("format") == "pdf"
     if min(gray.shape) >= 32 and expect == "paper":
         from .pages.find import find_page
 
@@ -172,6 +174,10 @@ def assess(rgb: np.ndarray, info: dict, expect: str | None = None) -> dict:
             if quad is not None:
                 doc_kind = kind
                 break
+    if pdf_page and quad is not None and notes["area_frac"] < T["min_page_area_frac"]:
+        # a box on a scanned page (a table's), not a page far away: the page is the PDF page
+        quad, doc_kind = None, None
+        notes = {"area_frac": 0.0, "touches_border": False}
     if quad is not None and notes["area_frac"] < T["min_card_area_frac"]:
         # a small quad: a card far away, or just a box inside a cut-off card (the chip, the
         # photo) or in a scene. Surrounded on all sides by a bright, printed region cut by the
@@ -264,6 +270,9 @@ def assess(rgb: np.ndarray, info: dict, expect: str | None = None) -> dict:
         m["partial_area_frac"] = round(br["area_frac"], 4)
         if too_bright:
             problems.append("too_bright")
+        elif pdf_page and td >= T["min_text_density"]:
+            doc_kind = "paper"  # only a blurry scan is refused
+            problems += [p for p in _paper_without_outline(gray, g2, clipped, T, m) if p == "blurry"]
         elif (
             br["mask"] is not None
             and br["text_density"] >= T["min_text_density"]
