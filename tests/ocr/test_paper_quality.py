@@ -133,3 +133,11 @@ def test_a_page_turned_a_quarter_is_typed_even_when_the_orientation_step_is_sure
     up = pages._turn(side, res["turn"])
     assert up.shape[0] > up.shape[1]  # the caller's page came out portrait, as the form is
     assert Image.fromarray(up).size == (page.shape[1], page.shape[0])
+
+
+def test_a_title_set_below_the_top_band_is_found_in_capitals_only():
+    got = pages.classify_mod.classify("ỦY BAN NHÂN DÂN\nSố: 12", "GIẤY CHỨNG NHẬN KẾT HÔN\nChồng\nVợ")
+    assert got["type"] == "giay_chung_nhan_ket_hon" and 0.6 <= got["confidence"] < 0.9
+    # a paper named in the body is not the page's title
+    body = "Căn cứ Giấy khai sinh của con\nGiấy khai sinh\nbản sao GIẤY KHAI SINH\nKèm theo: GIẤY ỦY QUYỀN"
+    assert pages.classify_mod.classify("Mẫu số 01", body)["type"] == "other"
