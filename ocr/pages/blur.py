@@ -1,4 +1,4 @@
-"""Blur of a page judged on its print, at the print's scale.
+"""Blur of a page judged on its print's edges, at the scale of a form's print.
 
 A page's blur used to be the sharpness ratio of the whole perspective-corrected page at 640 px
 across (the card rule). The blank paper, most of a sparse page, diluted it, and a page
@@ -14,9 +14,10 @@ good photos. Here only the print's edges count, and each edge against its own co
 3. per gradient direction (a shake smears the edges across its direction only), the 80th
    percentile (the crisp edges of that direction); the weakest direction is the page's.
 
-It is taken on the page warped to at most 640 px across, the scale of a form's body text (12-13
-pt print about 6-8 px high there): a blur that an officer would not read through at 170 dpi
-widens those edges beyond a pixel or two.
+It is taken on the page warped to at most 640 px across: the print of a form is set at a size
+fixed against the page (12-13 pt body text, about 6-8 px high there), so the page's scale is its
+print's. Bringing the page to a fixed line pitch measured on it was tried first and dropped:
+blur merges the lines, the measured pitch grows, and a blurred page was shrunk into looking sharp.
 """
 
 from __future__ import annotations
