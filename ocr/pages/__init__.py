@@ -49,12 +49,13 @@ def _gray(img: np.ndarray) -> np.ndarray:
     return cv2.resize(g, (int(w * k), int(h * k)), interpolation=cv2.INTER_AREA if k < 1 else cv2.INTER_CUBIC)
 
 
-def _titled(g: np.ndarray) -> tuple[dict, str]:
-    """(classification, text) of the title band of an upright grey page read at READ_WIDTH."""
+def _titled(g: np.ndarray, again: bool = True) -> tuple[dict, str]:
+    """(classification, text) of the title band of an upright grey page read at READ_WIDTH.
+    again: read the band once more as one block when no title is found."""
     H = g.shape[0]
     top = _read(g[: int(H * TITLE_BAND)])
     res = classify_mod.classify(top)
-    if res["by"] != "title":
+    if res["by"] != "title" and again:
         # psm 4 sometimes drops a short centred title under a two-column header (seen on a
         # giấy báo tử); psm 6 reads the band as one block and keeps it
         top6 = _read(g[: int(H * TITLE_BAND)], 6)
@@ -84,7 +85,7 @@ def identify(img: np.ndarray, sure: bool = True) -> dict:
     if res["by"] != "title":
         for deg in (180, 90, 270):
             gt = _gray(_turn(img, deg)) if deg != 180 else np.ascontiguousarray(g0[::-1, ::-1])
-            r2, top2 = _titled(gt)
+            r2, top2 = _titled(gt, deg == 180)  # a quarter turn: one read (it is rarer)
             if r2["by"] == "title":
                 res, top, g, turn = r2, top2, gt, deg
                 break
