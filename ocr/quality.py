@@ -197,6 +197,14 @@ def assess(rgb: np.ndarray, info: dict, expect: str | None = None) -> dict:
         if td_q < T["min_text_density"] or inner:
             quad, doc_kind = None, None
             notes = {"area_frac": 0.0, "touches_border": False}
+    if quad is not None and doc_kind == "paper" and notes["area_frac"] < T["min_page_area_frac"]:
+        from .pages.find import box_in_print
+
+        qmask = _quad_mask(gray.shape, quad)
+        if box_in_print(gray, qmask, cardmod.text_density(gray, qmask)):
+            # a box of a form (a page on a table as light as itself), not a page far away
+            quad, doc_kind = None, None
+            notes = {"area_frac": 0.0, "touches_border": False}
     m["card_found"] = quad is not None
     m["card_area_frac"] = round(notes["area_frac"], 4)
     if quad is not None:

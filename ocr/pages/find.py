@@ -221,3 +221,22 @@ def washed_out(gray: np.ndarray, region: np.ndarray) -> tuple[float, float]:
     clip = float((gray[paper] >= 250).mean()) if paper.any() else 0.0
     ink = float(np.percentile(gray[m], 10)) / 255
     return round(clip, 4), round(ink, 4)
+
+
+def box_in_print(gray: np.ndarray, box: np.ndarray, box_td: float) -> bool:
+    """Whether a small outline is a box printed on a page (a table's frame, a bordered block)
+    rather than a page far away: print all around it, as dense as in it. A page on a white
+    table is not told from the table, and its boxes were judged far pages (`too_small`)."""
+    r = max(4, round(0.04 * max(gray.shape)))
+    ring = cv2.dilate(box.astype(np.uint8), np.ones((2 * r + 1, 2 * r + 1), np.uint8)).astype(bool) & ~box
+    if ring.sum() < 100:
+        return False
+    h, w = gray.shape
+    sides = 0  # print on each side of the box, not only on one (clutter next to a far page)
+    ys, xs = np.nonzero(ring)
+    cy, cx = np.nonzero(box)[0].mean(), np.nonzero(box)[1].mean()
+    for part in (ys < cy, ys >= cy, xs < cx, xs >= cx):
+        m = np.zeros((h, w), bool)
+        m[ys[part], xs[part]] = True
+        sides += cardmod.text_density(gray, m) >= max(0.01, 0.4 * box_td)
+    return sides >= 3

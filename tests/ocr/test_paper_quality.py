@@ -141,3 +141,18 @@ def test_a_title_set_below_the_top_band_is_found_in_capitals_only():
     # a paper named in the body is not the page's title
     body = "Căn cứ Giấy khai sinh của con\nGiấy khai sinh\nbản sao GIẤY KHAI SINH\nKèm theo: GIẤY ỦY QUYỀN"
     assert pages.classify_mod.classify("Mẫu số 01", body)["type"] == "other"
+
+
+def test_a_box_printed_on_a_page_is_not_a_far_page():
+    """A page on a white table is not told from the table; a bordered block of its print was
+    then found as a far page (`too_small`). Print all round a small outline: a box on a page."""
+    g = np.full((720, 540), 235, np.uint8)
+    for y in range(30, 700, 22):
+        cv2.putText(g, "Ho va ten: Nguyen Van An, noi cu tru", (20, y), cv2.FONT_HERSHEY_SIMPLEX, 0.5, 30, 1)
+    box = np.zeros(g.shape, bool)
+    box[300:400, 200:340] = True
+    cv2.rectangle(g, (200, 300), (340, 400), 20, 2)
+    assert find.box_in_print(g, box, 0.08)
+    far = np.full((720, 540), 120, np.uint8)  # a far page on a plain table
+    far[300:400, 200:340] = g[300:400, 200:340]
+    assert not find.box_in_print(far, box, 0.08)
