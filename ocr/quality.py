@@ -237,8 +237,8 @@ def assess(rgb: np.ndarray, info: dict, expect: str | None = None) -> dict:
     pdf = info.get("format") == "pdf"
     if pdf:
         too_bright = False  # a PDF page is a scan or a born-digital page: white is its paper, not glare
-    # glare: a blob of clipped pixels on the card (none on a PDF page: no lamp over a scan)
-    clipped = (gray >= T["glare_level"]) & region & (not pdf)
+    # glare: a blob of clipped pixels on the card (none on a paper's PDF page: no lamp over a scan)
+    clipped = (gray >= T["glare_level"]) & region & (not pdf_page)
     gb = 0.0
     if clipped.any() and quad is not None:
         n, lab, stats, _ = cv2.connectedComponentsWithStats(clipped.astype(np.uint8), connectivity=8)
