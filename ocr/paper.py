@@ -16,6 +16,35 @@ def paper_type(text: str) -> str:
     return pages.classify_mod.classify(text)["type"]
 
 
+def _id_card(rgb: np.ndarray, quad, page: np.ndarray, kind: dict) -> dict | None:
+    """The card reader's document when the page is an ID card (sent at a paper's step): its
+    cleaned proportions are a card's, or its text carries two of a card's phrases; else None.
+    A page named by its title with confidence is never tried."""
+    if quad is None or (kind["type"] != "other" and kind.get("by") == "title" and kind["confidence"] >= 0.8):
+        return None
+    spec = pages.classify_mod.id_cards()
+    h, w = page.shape[:2]
+    aspect = max(h, w) / max(1, min(h, w))
+    found = pages.classify_mod.id_card_phrases(kind.get("text", ""))
+    if not (spec["aspect"][0] <= aspect <= spec["aspect"][1] or len(found) >= 2):
+        return None
+    from .read import read_card
+
+    q = np.asarray(quad, np.float32)
+    if np.linalg.norm(q[1] - q[0]) < np.linalg.norm(q[3] - q[0]):  # the card reader wants it landscape
+        q = np.roll(q, -1, axis=0)
+    doc, _ = read_card(rgb, q, [])
+    if doc["type"] == "other":
+        return None
+    score = float((doc["checks"].get("type_scores") or {}).get(doc["type"], 0.0))
+    conf = round(min(1.0, 0.3 + score / 8 + 0.1 * len(found)), 2)
+    if conf < spec["min_conf"]:
+        return None
+    doc["confidence"] = {"type": conf} | doc["confidence"]
+    doc["checks"] |= {"type_by": "id_card", "id_phrases": found[:6], "page_aspect": round(aspect, 3)}
+    return doc
+
+
 def read_paper(rgb: np.ndarray, quad) -> tuple[dict, dict]:
     """Type of a paper document (the contract's `document` object) and timings.
 
@@ -27,9 +56,15 @@ def read_paper(rgb: np.ndarray, quad) -> tuple[dict, dict]:
     kind = pages.identify(page["image"], page["sure"])
     img = page["image"]
     turned = page["turned"]
-    if kind.get("flipped"):
-        img = np.ascontiguousarray(img[::-1, ::-1])
-        turned = (turned + 180) % 360
+    if kind.get("turn"):  # the title was found with the page turned
+        img = pages._turn(img, kind["turn"])
+        turned = (turned + kind["turn"]) % 360
+    card = _id_card(rgb, quad, img, kind)
+    if card is not None:  # an ID card where a paper was asked for: the card's side and fields
+        t2 = time.perf_counter()
+        card["_page"] = img
+        ms = round((t2 - t1) * 1000, 1)
+        return card, {"clean": round((t1 - t0) * 1000, 1), "identify": ms, "read": round((t2 - t0) * 1000, 1)}
     fields, conf = {}, {}
     if fields_mod.wants(kind["type"]):  # the papers whose fields pre-fill the form
         fields, conf = fields_mod.read(img, kind["type"])

@@ -94,9 +94,18 @@ def _paper_glare_washes(gray: np.ndarray, clipped: np.ndarray, region: np.ndarra
     return glare_washes_print(gray, clipped, region)
 
 
-def _page_blurred(sharp: float, ratio: float, T: dict) -> bool:
-    """A page's energy grows with its print (a sparse page, a faded photocopy is low): the ratio
-    carries the decision, the energy counts only with a middling ratio."""
+def _page_blurred(sharp: float, ratio: float, T: dict, page: np.ndarray | None = None, m=None) -> bool:
+    """A page is judged on its print's edges (ocr/pages/blur.py: their steepness against their
+    own contrast, whatever the amount of print). With too few edges for that, the ratio carries
+    the decision, the energy counting only with a middling ratio."""
+    if page is not None:
+        from .pages.blur import edge_sharpness
+
+        es = edge_sharpness(page)["edge_sharpness"]
+        if m is not None:
+            m["edge_sharpness"] = es
+        if es is not None:
+            return es < T["blur_edge_page"]
     return (
         ratio < T["blur_ratio"]
         or sharp < T["blur_sharpness_page"]
@@ -115,7 +124,7 @@ def _paper_without_outline(
         out.append("cropped")
     sharp, ratio = sharpness(g2, presmooth=T["blur_presmooth"])
     m["blur_ratio"] = round(ratio, 3)
-    if _page_blurred(sharp, ratio, T):
+    if _page_blurred(sharp, ratio, T, g2, m):
         out.append("blurry")
     n, _lab, stats, _ = cv2.connectedComponentsWithStats(clipped.astype(np.uint8), connectivity=8)
     if n > 1 and stats[1:, cv2.CC_STAT_AREA].max() / clipped.size >= T["glare_blob_frac"]:
@@ -145,6 +154,8 @@ def assess(rgb: np.ndarray, info: dict, expect: str | None = None) -> dict:
     if short < T["min_short_side"] or long < T["min_long_side"]:
         problems.append("too_small")
     quad, notes, doc_kind = None, {"area_frac": 0.0, "touches_border": False}, None
+    # a PDF page is mostly the page itself (a scan, a born-digital page), sometimes a photo of one
+    pdf_page = expect == "paper" and info.get("format") == "pdf"
     if min(gray.shape) >= 32 and expect == "paper":
         from .pages.find import find_page
 
@@ -163,6 +174,10 @@ def assess(rgb: np.ndarray, info: dict, expect: str | None = None) -> dict:
             if quad is not None:
                 doc_kind = kind
                 break
+    if pdf_page and quad is not None and notes["area_frac"] < T["min_page_area_frac"]:
+        # a box on a scanned page (a table's), not a page far away: the page is the PDF page
+        quad, doc_kind = None, None
+        notes = {"area_frac": 0.0, "touches_border": False}
     if quad is not None and notes["area_frac"] < T["min_card_area_frac"]:
         # a small quad: a card far away, or just a box inside a cut-off card (the chip, the
         # photo) or in a scene. Surrounded on all sides by a bright, printed region cut by the
@@ -180,6 +195,14 @@ def assess(rgb: np.ndarray, info: dict, expect: str | None = None) -> dict:
                 )
                 inner = bool(ring.any()) and float(br["mask"][ring].mean()) >= 0.8
         if td_q < T["min_text_density"] or inner:
+            quad, doc_kind = None, None
+            notes = {"area_frac": 0.0, "touches_border": False}
+    if quad is not None and doc_kind == "paper" and notes["area_frac"] < T["min_page_area_frac"]:
+        from .pages.find import box_in_print
+
+        qmask = _quad_mask(gray.shape, quad)
+        if box_in_print(gray, qmask, cardmod.text_density(gray, qmask)):
+            # a box of a form (a page on a table as light as itself), not a page far away
             quad, doc_kind = None, None
             notes = {"area_frac": 0.0, "touches_border": False}
     m["card_found"] = quad is not None
@@ -215,10 +238,19 @@ def assess(rgb: np.ndarray, info: dict, expect: str | None = None) -> dict:
     # Too bright means blown out: much of the document clipped to white AND its print washed out
     # (even the darkest pixels are light). A bright mean alone is not a fault: white paper is bright.
     too_bright = clip >= T["bright_clip_frac"] and p1 >= T["bright_ink_p1"]
-    if info.get("format") == "pdf":
+    if expect == "paper" and not too_bright and vals.size:
+        # a page: its paper clipped where the text is, and the print lifted to grey (pages/find)
+        from .pages.find import washed_out
+
+        m["clipped_over_text"], m["print_level"] = washed_out(gray, region)
+        too_bright = (
+            m["clipped_over_text"] >= T["bright_text_clip"] and m["print_level"] >= T["bright_print_level"]
+        )
+    pdf = info.get("format") == "pdf"
+    if pdf:
         too_bright = False  # a PDF page is a scan or a born-digital page: white is its paper, not glare
-    # glare: a blob of clipped pixels on the card
-    clipped = (gray >= T["glare_level"]) & region
+    # glare: a blob of clipped pixels on the card (none on a paper's PDF page: no lamp over a scan)
+    clipped = (gray >= T["glare_level"]) & region & (not pdf_page)
     gb = 0.0
     if clipped.any() and quad is not None:
         n, lab, stats, _ = cv2.connectedComponentsWithStats(clipped.astype(np.uint8), connectivity=8)
@@ -258,6 +290,9 @@ def assess(rgb: np.ndarray, info: dict, expect: str | None = None) -> dict:
         m["partial_area_frac"] = round(br["area_frac"], 4)
         if too_bright:
             problems.append("too_bright")
+        elif pdf_page and td >= T["min_text_density"]:
+            doc_kind = "paper"  # only a blurry scan is refused
+            problems += [p for p in _paper_without_outline(gray, g2, clipped, T, m) if p == "blurry"]
         elif (
             br["mask"] is not None
             and br["text_density"] >= T["min_text_density"]
@@ -279,7 +314,7 @@ def assess(rgb: np.ndarray, info: dict, expect: str | None = None) -> dict:
             problems.append("too_bright")
         blurred = sharp < blur_t or ratio < T["blur_ratio"]
         if doc_kind != "card":  # a page: low energy counts only with a middling ratio too
-            blurred = _page_blurred(sharp, ratio, T)
+            blurred = _page_blurred(sharp, ratio, T, crop, m)
         if blurred and not too_bright and "too_small" not in problems:
             problems.append("blurry")
         if gb >= T["glare_blob_frac"] and not too_bright:

@@ -60,6 +60,27 @@ def _has_words(title: str, span: str) -> bool:
 
 
 @lru_cache(maxsize=1)
+def id_cards() -> dict:
+    """{"aspect": (lo, hi), "min_conf", "phrases" (folded), "names": {card side: name}}
+    (paper_types.yml _id_cards): an ID card sent at a paper's step."""
+    raw = yaml.safe_load(DATA.read_text(encoding="utf-8"))["_id_cards"]
+    return {
+        "aspect": tuple(raw["aspect"]),
+        "min_conf": float(raw["min_conf"]),
+        "phrases": [fold(p) for p in raw["phrases"]],
+        "names": dict(raw["names"]),
+    }
+
+
+def id_card_phrases(text: str) -> list[str]:
+    """The ID card's printed phrases found in a page's text (folded, fuzzy)."""
+    t = fold(text)
+    if not t:
+        return []
+    return [p for p in id_cards()["phrases"] if fuzz.partial_ratio(p, t) >= PHRASE_MIN]
+
+
+@lru_cache(maxsize=1)
 def request_words() -> tuple[str, ...]:
     """Folded openings of requests' titles (paper_types.yml _request_titles)."""
     raw = yaml.safe_load(DATA.read_text(encoding="utf-8"))
@@ -99,15 +120,19 @@ def _request(line: str, title: str) -> bool:
     return any(line.startswith(p + " ") and not title.startswith(p) for p in request_words())
 
 
-def match_title(text: str) -> list[tuple[float, str, str]]:
-    """[(score, type, title)] best first, one per type, for the lines of `text`."""
+def match_title(text: str, caps_only: bool = False) -> list[tuple[float, str, str]]:
+    """[(score, type, title)] best first, one per type, for the lines of `text`. caps_only: only
+    lines in capitals that are a title on their own (a title searched for in the body of the page,
+    where "bản sao GIẤY KHAI SINH" or "Kèm theo: GIẤY ỦY QUYỀN" name another paper)."""
     raws = [fold_case(x) for x in text.splitlines()]
-    raws = [x for x in raws if len(x) >= 3]
+    raws = [x for x in raws if len(x) >= 3 and (not caps_only or _caps(x) >= 0.9)]
     lines = [x.upper() for x in raws]
     best: dict[str, tuple[float, str, str]] = {}
     for kind, spec in catalog().items():
         for title in spec["titles"]:
             for i, line in enumerate(lines):
+                if caps_only and len(line) > 1.3 * len(title) + 3:
+                    continue
                 s = _title_score(line, title, raws[i])
                 if i + 1 < len(lines):  # a title broken over two lines
                     two = _title_score(line + " " + lines[i + 1], title, raws[i] + " " + raws[i + 1])
@@ -135,6 +160,11 @@ def phrase_hits(text: str) -> dict[str, list[str]]:
 def classify(title_text: str, body_text: str = "") -> dict:
     """{"type", "confidence" 0..1, "by": "title"|"phrases"|None, "title", "phrases", "runner_up"}."""
     titles = match_title(title_text)
+    lower = False
+    if body_text and not (titles and titles[0][0] >= TITLE_MIN):
+        # a title set lower than the top band (a landscape certificate, a form with a long
+        # header): in the body, in capitals only, and trusted a little less
+        titles, lower = match_title(body_text, caps_only=True), True
     hits = phrase_hits(title_text + "\n" + body_text)
     res: dict = {
         "type": "other",
@@ -152,6 +182,7 @@ def classify(title_text: str, body_text: str = "") -> dict:
         if second >= score - 4:  # two titles nearly as close: unsure
             conf *= 0.6
             res["runner_up"] = titles[1][1]
+        conf *= 0.9 if lower else 1.0
         res.update(type=kind, confidence=round(conf, 2), by="title", title=title, phrases=hits.get(kind, []))
         return res
     if hits:

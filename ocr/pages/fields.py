@@ -17,7 +17,7 @@ import numpy as np
 import yaml
 from rapidfuzz import fuzz
 
-from .. import labels, tess, values
+from .. import address, labels, tess, values
 from . import classify
 
 LABEL_MIN = 80  # a run of words this close to a label (0..100, folded) is the label
@@ -77,6 +77,10 @@ def _name(text: str) -> str | None:
     if not 2 <= len(words) <= 6:
         return None
     fixed, known = values.fix_name(" ".join(words))
+    if len(fixed.split()) == 2:  # a name of two words (often a word lost): both listed names
+        lx = values.lexicon()
+        if not all(address.canon(w) in lx["name_canon"] for w in fixed.split()):
+            return None
     return fixed if known >= NAME_KNOWN and 2 <= len(fixed.split()) <= 6 else None
 
 
@@ -85,6 +89,8 @@ def _date(text: str) -> str | None:
         m = pat.search(classify.fold_case(text) if pat is DATE_WORDS else text)
         if m:
             d, mo, y = (int(x) for x in m.groups())
+            if not 1900 <= y <= dt.date.today().year + 1:  # a misread year (1361 for 1961)
+                continue
             try:
                 return dt.date(y, mo, d).strftime("%d/%m/%Y")
             except ValueError:

@@ -201,3 +201,42 @@ def glare_washes_print(gray: np.ndarray, clipped: np.ndarray, region: np.ndarray
     td_ring = cardmod.text_density(gray, ring) if ring.any() else 0.0
     ratio = td_in / td_ring if td_ring > 0 else 1.0
     return bool(td_ring >= 0.01 and ratio < GLARE_PRINT_KEPT), round(ratio, 3)
+
+
+def washed_out(gray: np.ndarray, region: np.ndarray) -> tuple[float, float]:
+    """(share of the paper around the print that is clipped, the print's level 0..1): an
+    overexposed page has its paper clipped to white *where the text is* and its print lifted to
+    grey. The print is thin dark strokes (a thumb, the table or a shadow's edge are not), its
+    level their 10th percentile; the paper around it, the strokes' neighbourhood without them.
+    A flash's hot-spot clips the paper too but leaves the print dark."""
+    from .blur import print_mask
+
+    m = print_mask(gray) & region
+    if m.sum() < 50:
+        return 0.0, 1.0
+    h, w = gray.shape
+    r = max(3, round(min(h, w) / 60))
+    zone = cv2.dilate(m.astype(np.uint8), np.ones((2 * r + 1, 2 * r + 1), np.uint8)).astype(bool)
+    paper = zone & region & ~cv2.dilate(m.astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool)
+    clip = float((gray[paper] >= 250).mean()) if paper.any() else 0.0
+    ink = float(np.percentile(gray[m], 10)) / 255
+    return round(clip, 4), round(ink, 4)
+
+
+def box_in_print(gray: np.ndarray, box: np.ndarray, box_td: float) -> bool:
+    """Whether a small outline is a box printed on a page (a table's frame, a bordered block)
+    rather than a page far away: print all around it, as dense as in it. A page on a white
+    table is not told from the table, and its boxes were judged far pages (`too_small`)."""
+    r = max(4, round(0.04 * max(gray.shape)))
+    ring = cv2.dilate(box.astype(np.uint8), np.ones((2 * r + 1, 2 * r + 1), np.uint8)).astype(bool) & ~box
+    if ring.sum() < 100:
+        return False
+    h, w = gray.shape
+    sides = 0  # print on each side of the box, not only on one (clutter next to a far page)
+    ys, xs = np.nonzero(ring)
+    cy, cx = np.nonzero(box)[0].mean(), np.nonzero(box)[1].mean()
+    for part in (ys < cy, ys >= cy, xs < cx, xs >= cx):
+        m = np.zeros((h, w), bool)
+        m[ys[part], xs[part]] = True
+        sides += cardmod.text_density(gray, m) >= max(0.01, 0.4 * box_td)
+    return sides >= 3

@@ -26,6 +26,7 @@ SCANS = {
     "hd.pdf": ("hop_dong_thue_nha", 0.9, 3),
     "ct01.jpg": ("to_khai_cu_tru", 0.95, 1),
     "cs_read.jpg": ("giay_chung_sinh", 0.95, 1),
+    "cccd.jpg": ("cccd_front", 1.0, 1),  # an ID card sent for a paper (ocr.paper reads it as one)
 }
 # photo name -> the fields the paper reader found on it (ocr.pages.fields)
 FIELDS = {"cs_read.jpg": {"child_name": "NGUYỄN MINH AN", "child_dob": "05/11/2026"}}
@@ -92,6 +93,15 @@ async def test_another_paper_gets_a_kind_question_and_can_be_kept(engine):
     r = chat.ctx.readings[-1]
     assert r["wrong_paper"] == "Tờ khai đăng ký khai sinh" and r["path"] == "tk.jpg"
     assert chat.ctx.documents[-1][2]["accepted_with_warning"] is True
+
+
+async def test_an_id_card_sent_for_a_paper_is_named_and_asked_about(engine):
+    chat = await birth_certificate_step(engine)
+    reply = await chat.send(photo="cccd.jpg")
+    assert "có vẻ là Căn cước công dân (mặt trước), không phải Giấy chứng sinh" in reply
+    assert chat.step == "doc_wrong" and not chat.ctx.documents
+    assert "Bước 2/2" in await chat.send(photo="cs.jpg")
+    assert [r["path"] for r in chat.ctx.readings] == ["cs.jpg"]
 
 
 async def test_another_paper_replaced_by_the_right_one(engine):

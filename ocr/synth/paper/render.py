@@ -37,6 +37,11 @@ PRINT_FONTS = [
     (T + "dejavu/DejaVuSerif.ttf", T + "dejavu/DejaVuSerif-Bold.ttf"),
     (T + "noto/NotoSerif-Regular.ttf", T + "noto/NotoSerif-Bold.ttf"),
     (T + "liberation2/LiberationSans-Regular.ttf", T + "liberation2/LiberationSans-Bold.ttf"),
+    # wider (2026-12-07): sans families typed on office PCs and phones
+    (T + "dejavu/DejaVuSans.ttf", T + "dejavu/DejaVuSans-Bold.ttf"),
+    (T + "noto/NotoSans-Regular.ttf", T + "noto/NotoSans-Bold.ttf"),
+    (T + "open-sans/OpenSans-Regular.ttf", T + "open-sans/OpenSans-Bold.ttf"),
+    (T + "roboto/unhinted/RobotoCondensed-Regular.ttf", T + "roboto/unhinted/RobotoCondensed-Bold.ttf"),
 ]
 HAND_FONTS = [
     T + "dejavu/DejaVuSerifCondensed-Italic.ttf",
@@ -282,6 +287,24 @@ class Pen:
         self.y += self.line_h * 4
 
 
+def _title(pen: Pen, title: str, rng: random.Random) -> None:
+    """The title as forms print it, and as they vary: bold or not, in the body's font or
+    another, larger or smaller, centred or set a little off centre, a long one over two lines."""
+    k = rng.uniform(1.25, 1.5) if rng.random() < 0.6 else rng.uniform(1.05, 1.8)
+    bold = rng.random() < 0.85
+    font_path = (pen.bold if bold else pen.reg) if rng.random() < 0.7 else rng.choice(PRINT_FONTS)[int(bold)]
+    fnt = _font(font_path, pen.size * k)
+    cx = pen.W / 2 + (rng.uniform(-0.06, 0.06) * pen.W if rng.random() < 0.25 else 0.0)
+    words = title.split()
+    lines = [title]
+    if len(words) >= 4 and (rng.random() < 0.2 or fnt.getlength(title) > pen.margin_r - pen.margin_l):
+        cut = len(words) // 2 + (len(words) % 2)
+        lines = [" ".join(words[:cut]), " ".join(words[cut:])]
+    for t in lines:
+        pen.text(cx, pen.y, t, fnt, anchor="ma")
+        pen.y += pen.line_h * k
+
+
 def render(
     doc_type: str, rng: random.Random, scale: float = 1.0, hand: bool | None = None
 ) -> list[Image.Image]:
@@ -318,8 +341,8 @@ def render(
     pen.y = top + pen.line_h * (2.6 if not left else 3.0)
     if spec.get("number"):
         pen.line(spec["number"])
-    pen.y += pen.line_h * 0.3
-    pen.centered(spec["title"], bold=True, k=rng.uniform(1.25, 1.5))
+    pen.y += pen.line_h * (0.3 if rng.random() < 0.7 else rng.uniform(0.8, 2.5))  # the title lower
+    _title(pen, spec["title"], rng)
     if spec.get("subtitle"):
         sub = re.sub(r"\[([a-z_]+)\]", lambda m: value(m.group(1), rng), spec["subtitle"])
         pen.centered(sub, k=0.9)

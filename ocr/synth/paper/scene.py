@@ -19,6 +19,7 @@ BAD = {
     "cut_off": "cropped",
     "too_small": "too_small",
     "glare": "glare",
+    "too_bright": "too_bright",
 }
 
 
@@ -119,10 +120,22 @@ def photograph(
     cx = w / 2 + rng.uniform(-1, 1) * max(0.0, (w - span[0]) / 2) * 0.8
     cy = h / 2 + rng.uniform(-1, 1) * max(0.0, (h - span[1]) / 2) * 0.8
     quad = quad + [cx, cy]
-    if cls == "cut_off":  # push one side out of the frame
-        side = rng.randrange(4)
-        off = rng.uniform(0.15, 0.3)
-        quad += np.array([[-1, 1, 0, 0][side] * cw * off, [0, 0, -1, 1][side] * ch * off])
+    if cls == "cut_off":  # one side out of the frame, or a corner, or a close-up cut all round
+        how = rng.choices(["side", "corner", "close"], (0.5, 0.3, 0.2))[0]
+        if how == "side":
+            side = rng.randrange(4)
+            off = rng.uniform(0.12, 0.3)
+            quad += np.array([[-1, 1, 0, 0][side] * cw * off, [0, 0, -1, 1][side] * ch * off])
+        elif how == "corner":
+            quad += np.array(
+                [
+                    rng.choice([-1, 1]) * cw * rng.uniform(0.1, 0.25),
+                    rng.choice([-1, 1]) * ch * rng.uniform(0.1, 0.25),
+                ]
+            )
+        else:
+            c0 = quad.mean(0)
+            quad = (quad - c0) * rng.uniform(1.15, 1.4) + c0
     elif frame != "touches":  # keep the whole page in the frame, with a small margin
         m = (0.015 if frame == "normal" else 0.002) * min(w, h)
         lo, hi = quad.min(0), quad.max(0)
@@ -156,8 +169,12 @@ def photograph(
     drop = np.pad(drop, ((off, 0), (off, 0), (0, 0)))[:h, :w]
     img = img * (1 - 0.35 * drop)
     img = img * (1 - mask) + page * mask
+    covered = False
     if setting == "hand":
         img = wear.fingers(img, quad, rng)
+    if cls == "good" and frame == "normal" and rng.random() < (0.35 if setting == "hand" else 0.12):
+        img = wear.corner_cover(img, quad, rng, setting == "hand" or rng.random() < 0.4)
+        covered = True
     # light: a gradient, and often the shadow of the phone or the hand over part of the page
     gx = np.linspace(rng.uniform(0.8, 1.0), rng.uniform(0.85, 1.0), w, dtype=np.float32)
     gy = np.linspace(rng.uniform(0.8, 1.0), rng.uniform(0.85, 1.0), h, dtype=np.float32)
@@ -177,6 +194,8 @@ def photograph(
     gain = rng.uniform(0.12, 0.24) if cls == "too_dark" else rng.uniform(0.85, 1.05)
     img = img * (light * gain)[..., None]
     img = wear.white_balance(img, rng)
+    if cls == "too_bright":
+        img = wear.overexpose(img, rng)
     if cls == "good" and rng.random() < 0.2:
         img = wear.flash(img, quad, rng)
     if cls == "good" and rng.random() < 0.2:
@@ -208,4 +227,5 @@ def photograph(
     if rot:
         out = np.ascontiguousarray(np.rot90(out, rot // 90))
     info = {"cls": cls, "problem": BAD.get(cls), "rotation": rot, "quad": quad.tolist()}
+    frame = "corner_covered" if covered else frame
     return Image.fromarray(out), {**info, "setting": setting, "stock": stock, "frame": frame}

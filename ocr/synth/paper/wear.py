@@ -187,9 +187,10 @@ def plain_table(rng: random.Random, w: int, h: int, light: bool) -> np.ndarray:
 
 def chat_app(img: Image.Image, rng: random.Random, quality: tuple[int, int] = (75, 93)) -> bytes:
     """The JPEG a citizen's photo arrives as: half the time resized by a chat app to a long side
-    of 800–1280 px and recompressed (after the camera's own JPEG)."""
+    of 800–1280 px and recompressed (after the camera's own JPEG); one in five saved harder
+    (quality 50–70: an old phone, a forwarded photo)."""
     buf = io.BytesIO()
-    img.save(buf, "JPEG", quality=rng.randint(*quality))
+    img.save(buf, "JPEG", quality=rng.randint(*quality) if rng.random() < 0.8 else rng.randint(50, 70))
     if rng.random() < 0.5:
         im = Image.open(io.BytesIO(buf.getvalue()))
         long = rng.choice([800, 960, 1024, 1280])
@@ -199,3 +200,38 @@ def chat_app(img: Image.Image, rng: random.Random, quality: tuple[int, int] = (7
         buf = io.BytesIO()
         im.save(buf, "JPEG", quality=rng.randint(60, 85))
     return buf.getvalue()
+
+
+def corner_cover(img: np.ndarray, quad: np.ndarray, rng: random.Random, hand: bool) -> np.ndarray:
+    """A hand holding the page by a corner (a thumb over it, the palm beyond), or a phone or a
+    mug set on one: the corner itself is hidden, the print (inside the margins) is not."""
+    out = Image.fromarray(np.clip(img, 0, 255).astype(np.uint8))
+    d = ImageDraw.Draw(out)
+    i = rng.randrange(4)
+    corner = quad[i]
+    inward = quad.mean(0) - corner
+    inward /= max(1e-6, np.linalg.norm(inward))
+    size = (quad.max(0) - quad.min(0)).max()
+    r = size * rng.uniform(0.035, 0.055)
+    if hand:
+        skin = (rng.randint(170, 225), rng.randint(120, 170), rng.randint(95, 140))
+        tip = corner + inward * r * rng.uniform(0.8, 1.3)
+        base = corner - inward * r * 6
+        for k in np.linspace(0, 1, 12):
+            x, y = base + (tip - base) * k
+            d.ellipse((x - r, y - r, x + r, y + r), fill=skin)
+    else:  # a phone or a mug over the corner
+        c = corner + inward * r * rng.uniform(0.0, 0.8)
+        col = (20, 20, 25) if rng.random() < 0.5 else tuple(rng.randint(60, 220) for _ in range(3))
+        d.ellipse((c[0] - 1.5 * r, c[1] - 1.5 * r, c[0] + 1.5 * r, c[1] + 1.5 * r), fill=col)
+    return np.asarray(out, np.float32)
+
+
+def overexpose(img: np.ndarray, rng: random.Random) -> np.ndarray:
+    """An overexposed photo (metering on a dark table, the sun on the page): the paper clips to
+    white over most of the page and the print fades to light grey."""
+    gain = rng.uniform(1.6, 3.2)
+    x = img * gain
+    knee = rng.uniform(150, 200)  # the camera's tone curve rolls off into the highlights
+    over = np.maximum(0.0, x - knee)
+    return np.minimum(x, knee + over * rng.uniform(0.4, 0.8)) + rng.uniform(15, 45)
