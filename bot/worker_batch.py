@@ -91,12 +91,10 @@ class BatchMixin:
         while True:
             await asyncio.sleep(period)
             with contextlib.suppress(Exception):
-                lost |= await self.queue.renew(
-                    {k: t for k, t in tokens.items() if k not in lost}, self.settings.lock_ttl_s
-                )
-            for job in jobs:
-                with contextlib.suppress(Exception):
-                    await self.queue.touch(job, self.consumer)
+                keep = {k: t for k, t in tokens.items() if k not in lost}
+                lost |= await self.queue.renew(keep, self.settings.lock_ttl_s)
+            with contextlib.suppress(Exception):
+                await self.queue.touch_many(jobs, self.consumer)
 
     async def apply_held(self: Worker, held: dict[str, list[Entry]]) -> dict[str, Any]:
         """Apply the held conversations' events; per conversation, the cursor of its last applied

@@ -115,6 +115,11 @@ class MessageQueue(ABC):
         """Extend the locks `hold` took ({key: token}); the keys whose lock was lost."""
         raise NotImplementedError
 
+    async def touch_many(self, jobs: list[Job], consumer: str) -> None:
+        """`touch` for several jobs (one round trip where the backend allows it)."""
+        for job in jobs:
+            await self.touch(job, consumer)
+
     async def finish_held(self, done: list[tuple[str, str, list[Job], str | None]]) -> None:
         """For each (key, token, jobs, applied_upto): drop the events up to `applied_upto` (None:
         none), ack the jobs, release the lock if still held. One round trip for all."""

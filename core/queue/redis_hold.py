@@ -118,6 +118,19 @@ class HoldMixin:
         results = await self._run_all(_RENEW, calls)
         return {k for k, ok in zip(held, results) if not ok}
 
+    async def touch_many(self, jobs: list[Job], consumer: str) -> None:
+        by_stream: dict[str, list[str]] = {}
+        for job in jobs:
+            by_stream.setdefault(self._jobs_of(job.conversation_key), []).append(job.id)
+        calls = [(key, GROUP, consumer, 0, ids) for key, ids in by_stream.items()]
+        if self.cluster:  # each shard's stream on its node
+            await asyncio.gather(*(self.r.xclaim(*c, justid=True) for c in calls))
+            return
+        async with self.r.pipeline(transaction=False) as p:
+            for call in calls:
+                p.xclaim(*call, justid=True)
+            await p.execute()
+
     async def finish_held(self, done: list[tuple[str, str, list[Job], str | None]]) -> None:
         calls = [
             (
