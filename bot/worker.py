@@ -307,21 +307,7 @@ class Worker(BatchMixin):
     ) -> Outcome:
         """The turn's rows: the citizen's message, the dialogue's outcome, the replies."""
         received_at = dt.datetime.fromtimestamp(event.timestamp_ms / 1000, dt.UTC)
-        inbound_id = await store.log_inbound(
-            s,
-            dict(
-                conversation_id=conv.id,
-                direction="in",
-                author="citizen",
-                channel=event.channel,
-                external_id=event.message_id,
-                kind=event.kind,
-                text=event.text if event.text else event.payload,
-                attachments=[dataclasses.asdict(a) for a in event.attachments],
-                step=self.engine.step_of(state),
-                received_at=received_at,
-            ),
-        )
+        step_before = self.engine.step_of(state)
         idle = (utcnow() - conv.last_inbound_at).total_seconds() if conv.last_inbound_at is not None else None
         ctx = TurnContext(s, conv, self.settings, self.media, dt.datetime.now(self.tz), idle, prechecked)
         if dialogue:
@@ -333,6 +319,25 @@ class Worker(BatchMixin):
                 raise DialogueFailed(event.dedupe_key) from exc
         else:
             outcome = Outcome(State.from_dict(state), [Reply(self.engine.text("error"))])
-        await store.log_facts(s, inbound_id, _log_facts(received_at, State.from_dict(state), outcome))
+        # the citizen's message is written once, after the dialogue, with what the turn learnt
+        # (one INSERT rather than an INSERT and an UPDATE); nothing in the turn reads it
+        erased = ctx.erased  # the citizen's data was erased in this turn: so is this message's
+        await store.log_inbound(
+            s,
+            dict(
+                conversation_id=conv.id,
+                direction="in",
+                author="citizen",
+                channel=event.channel,
+                external_id=event.message_id,
+                kind=event.kind,
+                text="" if erased else event.text if event.text else event.payload,
+                attachments=[] if erased else [dataclasses.asdict(a) for a in event.attachments],
+                quick_replies=[],
+                step=step_before,
+                received_at=received_at,
+                **_log_facts(received_at, State.from_dict(state), outcome),
+            ),
+        )
         await store.add_replies(s, conv, event, outcome.replies, step=outcome.state.saved_step)
         return outcome

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, exists, insert, select, update
+from sqlalchemy import Table, bindparam, exists, insert, literal, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -67,9 +67,24 @@ _CITIZEN_INSERT = {
     for name, dialect in (("postgresql", postgresql), ("sqlite", sqlite))
 }
 _CONV_INSERT = insert(_CONV).returning(*_TURN_COLUMNS)
-_LOG_INSERT = insert(_LOG).returning(_LOG.c.id)
-_LOG_UPDATE = update(_LOG).where(_LOG.c.id == bindparam("_id"))
+_LOG_INSERT = insert(_LOG).returning(_LOG.c.id)  # RETURNING: for the outbox row (SQLite)
 _OUTBOX_INSERT = insert(_OUTBOX)
+# a reply's log row and its outbox row in one statement (PostgreSQL: an INSERT in a CTE)
+_P = {k: bindparam(k, type_=_LOG.c[k].type) for k in (
+    "conversation_id", "direction", "author", "officer_id", "channel", "kind", "text", "attachments",
+    "quick_replies", "step", "created_at",
+)}  # fmt: skip
+_REPLY_LOG = insert(_LOG).values(_P).returning(_LOG.c.id).cte("reply")
+_REPLY_INSERT_PG = insert(_OUTBOX).from_select(
+    ["message_id", "conversation_id", "channel", "recipient", "payload", "status", "attempts",
+     "parts_sent", "next_attempt_at", "created_at"],
+    select(
+        _REPLY_LOG.c.id, _P["conversation_id"], _P["channel"],
+        bindparam("recipient", type_=_OUTBOX.c.recipient.type),
+        bindparam("payload", type_=_OUTBOX.c.payload.type),
+        literal("pending"), literal(0), literal(0), _P["created_at"], _P["created_at"],
+    ),
+)  # fmt: skip
 _ADVANCE = update(_CONV).where(_CONV.c.id == bindparam("_id"), _CONV.c.inbound_cursor == bindparam("_old"))
 
 
@@ -104,39 +119,42 @@ async def conversation_for_turn(session: AsyncSession, event: InboundEvent) -> t
     return created.one(), False
 
 
-async def log_inbound(session: AsyncSession, values: dict[str, Any]) -> int:
-    """A citizen's message in the log; its id."""
-    return (await session.execute(_LOG_INSERT, {"created_at": utcnow(), **values})).scalar_one()
-
-
-async def log_facts(session: AsyncSession, message_id: int, values: dict[str, Any]) -> None:
-    """What the turn learnt about a logged message (intent, confidence, ...)."""
-    await session.execute(_LOG_UPDATE, {"_id": message_id, **values})
+async def log_inbound(session: AsyncSession, values: dict[str, Any]) -> None:
+    """A citizen's message in the log, with what its turn learnt (intent, confidence, ...)."""
+    await session.execute(_LOG_INSERT, {"created_at": utcnow(), **values})
 
 
 async def add_replies(
     session: AsyncSession, conv: Any, event: InboundEvent, replies: list[Reply], *, step: str | None
 ) -> None:
     """The bot's replies to `event` in the log and in the outbox, carrying the event's correlation
-    id (the worker's hot path; `add_outbound` is the ORM way for everyone else)."""
+    id (the worker's hot path; `add_outbound` is the ORM way for everyone else). On PostgreSQL a
+    reply is one statement (the log row inserted in a CTE, the outbox row from it)."""
     conversation_id, channel = conv.id, conv.channel
+    pg = session.bind is not None and session.bind.dialect.name == "postgresql"
     for reply in replies:
         now = utcnow()
         values = _outbound_values(conversation_id, channel, reply, "bot", None, step)
+        outbox = {
+            "recipient": event.user_id,
+            "payload": {**reply.to_payload(), "correlation_id": event.dedupe_key},
+            "created_at": now,
+        }
+        if pg:
+            await session.execute(_REPLY_INSERT_PG, {**values, **outbox})
+            continue
         message_id = (await session.execute(_LOG_INSERT, {**values, "created_at": now})).scalar_one()
         await session.execute(
             _OUTBOX_INSERT,
             {
+                **outbox,
                 "message_id": message_id,
                 "conversation_id": conversation_id,
                 "channel": channel,
-                "recipient": event.user_id,
-                "payload": {**reply.to_payload(), "correlation_id": event.dedupe_key},
                 "status": "pending",
                 "attempts": 0,
                 "parts_sent": 0,
                 "next_attempt_at": now,
-                "created_at": now,
             },
         )
 
