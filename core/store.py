@@ -5,10 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, exists, insert, literal, select, update
+from sqlalchemy import Table, bindparam, exists, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from core import store_pg
 from core.db.models import (
     AuditEvent,
     Citizen,
@@ -69,23 +70,12 @@ _CITIZEN_INSERT = {
 _CONV_INSERT = insert(_CONV).returning(*_TURN_COLUMNS)
 _LOG_INSERT = insert(_LOG).returning(_LOG.c.id)  # RETURNING: for the outbox row (SQLite)
 _OUTBOX_INSERT = insert(_OUTBOX)
-# a reply's log row and its outbox row in one statement (PostgreSQL: an INSERT in a CTE)
-_P = {k: bindparam(k, type_=_LOG.c[k].type) for k in (
-    "conversation_id", "direction", "author", "officer_id", "channel", "kind", "text", "attachments",
-    "quick_replies", "step", "created_at",
-)}  # fmt: skip
-_REPLY_LOG = insert(_LOG).values(_P).returning(_LOG.c.id).cte("reply")
-_REPLY_INSERT_PG = insert(_OUTBOX).from_select(
-    ["message_id", "conversation_id", "channel", "recipient", "payload", "status", "attempts",
-     "parts_sent", "next_attempt_at", "created_at"],
-    select(
-        _REPLY_LOG.c.id, _P["conversation_id"], _P["channel"],
-        bindparam("recipient", type_=_OUTBOX.c.recipient.type),
-        bindparam("payload", type_=_OUTBOX.c.payload.type),
-        literal("pending"), literal(0), literal(0), _P["created_at"], _P["created_at"],
-    ),
-)  # fmt: skip
 _ADVANCE = update(_CONV).where(_CONV.c.id == bindparam("_id"), _CONV.c.inbound_cursor == bindparam("_old"))
+
+
+def _pg(session: AsyncSession) -> bool:
+    """PostgreSQL: the worker's statements go to asyncpg directly (core/store_pg.py)."""
+    return session.bind is not None and session.bind.dialect.name == "postgresql"
 
 
 async def conversation_for_turn(session: AsyncSession, event: InboundEvent) -> tuple[Any, bool]:
@@ -93,6 +83,10 @@ async def conversation_for_turn(session: AsyncSession, event: InboundEvent) -> t
     inbound_cursor, last_inbound_at), created if new, and whether the event's message is logged
     already. One round trip for a known conversation: this runs on every turn."""
     key = f"{event.channel}:{event.user_id}"
+    if _pg(session):
+        return await store_pg.conversation_for_turn(
+            session, key, event.channel, event.user_id, event.message_id, utcnow()
+        )
     params = {"key": key, "channel": event.channel, "message_id": event.message_id}
     found = (await session.execute(_TURN_SELECT, params)).first()
     if found is not None:
@@ -121,6 +115,8 @@ async def conversation_for_turn(session: AsyncSession, event: InboundEvent) -> t
 
 async def log_inbound(session: AsyncSession, values: dict[str, Any]) -> None:
     """A citizen's message in the log, with what its turn learnt (intent, confidence, ...)."""
+    if _pg(session):
+        return await store_pg.log_inbound(session, values, utcnow())
     await session.execute(_LOG_INSERT, {"created_at": utcnow(), **values})
 
 
@@ -129,9 +125,9 @@ async def add_replies(
 ) -> None:
     """The bot's replies to `event` in the log and in the outbox, carrying the event's correlation
     id (the worker's hot path; `add_outbound` is the ORM way for everyone else). On PostgreSQL a
-    reply is one statement (the log row inserted in a CTE, the outbox row from it)."""
+    reply is one statement (core/store_pg.py: the log row inserted in a CTE, the outbox row from it)."""
     conversation_id, channel = conv.id, conv.channel
-    pg = session.bind is not None and session.bind.dialect.name == "postgresql"
+    pg = _pg(session)
     for reply in replies:
         now = utcnow()
         values = _outbound_values(conversation_id, channel, reply, "bot", None, step)
@@ -141,7 +137,7 @@ async def add_replies(
             "created_at": now,
         }
         if pg:
-            await session.execute(_REPLY_INSERT_PG, {**values, **outbox})
+            await store_pg.add_reply(session, {**values, "created_at": now}, event.user_id, outbox["payload"])
             continue
         message_id = (await session.execute(_LOG_INSERT, {**values, "created_at": now})).scalar_one()
         await session.execute(
@@ -187,18 +183,18 @@ async def advance_conversation(
     last_inbound_at: dt.datetime,
 ) -> bool:
     """Compare-and-set on the cursor: False if another worker applied this event first."""
-    result = await session.execute(
-        _ADVANCE,
-        {
-            "_id": conv.id,
-            "_old": old_cursor,
-            "inbound_cursor": new_cursor,
-            "state": state,
-            "step": step,
-            "last_inbound_at": last_inbound_at,
-            "updated_at": utcnow(),
-        },
-    )
+    values = {
+        "_id": conv.id,
+        "_old": old_cursor,
+        "inbound_cursor": new_cursor,
+        "state": state,
+        "step": step,
+        "last_inbound_at": last_inbound_at,
+        "updated_at": utcnow(),
+    }
+    if _pg(session):
+        return await store_pg.advance_conversation(session, conv.id, values)
+    result = await session.execute(_ADVANCE, values)
     return getattr(result, "rowcount", 0) == 1  # a CursorResult for an UPDATE
 
 

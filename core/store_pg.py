@@ -1,0 +1,147 @@
+"""The worker's per-turn statements on PostgreSQL, run on the session's asyncpg connection
+directly (inside the session's transaction): SQLAlchemy's execution layer (compiling the cached
+statement's parameters, the result proxy, the greenlet hop) cost more CPU than the round trip
+itself. `core/store.py` keeps the same statements in SQLAlchemy Core for SQLite and calls these
+on PostgreSQL; both write the same rows (tests/test_worker_turn.py runs both backends).
+
+JSON columns are passed as JSON text (SQLAlchemy's asyncpg dialect sets the json codec to take
+text; a Python None is written as JSON null, as SQLAlchemy's JSON type does).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any, NamedTuple
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+
+class TurnRow(NamedTuple):
+    """The worker's view of a conversation (as `store.conversation_for_turn` returns it)."""
+
+    id: int
+    citizen_id: int
+    channel: str
+    state: dict
+    inbound_cursor: str
+    last_inbound_at: dt.datetime | None
+
+
+_COLUMNS = "id, citizen_id, channel, state, inbound_cursor, last_inbound_at"
+_TURN = (
+    f"SELECT {_COLUMNS}, EXISTS (SELECT 1 FROM message_log m WHERE m.channel = $2"
+    " AND m.direction = 'in' AND m.external_id = $3) FROM conversation WHERE key = $1"
+)
+_CITIZEN_INSERT = (
+    "INSERT INTO citizen (channel, external_id, created_at) VALUES ($1, $2, $3)"
+    " ON CONFLICT DO NOTHING RETURNING id"
+)
+_CITIZEN = "SELECT id FROM citizen WHERE channel = $1 AND external_id = $2"
+_CONV_INSERT = (
+    "INSERT INTO conversation (key, citizen_id, channel, state, inbound_cursor, created_at, updated_at)"
+    f" VALUES ($1, $2, $3, '{{}}', '0-0', $4, $4) RETURNING {_COLUMNS}"
+)
+_INBOUND = (
+    "INSERT INTO message_log (conversation_id, direction, author, channel, external_id, kind, text,"
+    ' attachments, quick_replies, step, received_at, intent, "procedure", dossier_id, confidence,'
+    " fallback, latency_ms, details, created_at) VALUES ($1, 'in', 'citizen', $2, $3, $4, $5, $6::json,"
+    " '[]', $7, $8, $9, $10, $11, $12, $13, $14, $15::json, $16)"
+)
+_REPLY = (
+    "WITH reply AS (INSERT INTO message_log (conversation_id, direction, author, channel, kind, text,"
+    " attachments, quick_replies, step, created_at) VALUES ($1, 'out', 'bot', $2, $3, $4, $5::json,"
+    " $6::json, $7, $8) RETURNING id) INSERT INTO outbox (message_id, conversation_id, channel,"
+    " recipient, payload, status, attempts, parts_sent, next_attempt_at, created_at)"
+    " SELECT id, $1, $2, $9::varchar, $10::json, 'pending', 0, 0, $8::timestamptz, $8::timestamptz FROM reply"
+)
+_ADVANCE = (
+    "UPDATE conversation SET inbound_cursor = $3, state = $4::json, step = $5, last_inbound_at = $6,"
+    " updated_at = $7 WHERE id = $1 AND inbound_cursor = $2"
+)
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+async def connection(session: AsyncSession) -> Any:
+    """The asyncpg connection of the session's transaction (begun first if it is not yet: a
+    statement run before BEGIN would commit on its own)."""
+    raw = session.info.get("motcua_pg")
+    if raw is not None and raw.is_in_transaction():
+        return raw
+    conn = await session.connection()
+    raw = (await conn.get_raw_connection()).driver_connection
+    if not raw.is_in_transaction():
+        await conn.exec_driver_sql("SELECT 1")  # SQLAlchemy's adapter sends its BEGIN first
+    session.info["motcua_pg"] = raw
+    return raw
+
+
+async def conversation_for_turn(
+    session: AsyncSession, key: str, channel: str, user_id: str, message_id: str, now: dt.datetime
+) -> tuple[TurnRow, bool]:
+    pg = await connection(session)
+    found = await pg.fetchrow(_TURN, key, channel, message_id)
+    if found is not None:
+        return TurnRow(*found[:6]), bool(found[6])
+    citizen_id = await pg.fetchval(_CITIZEN_INSERT, channel, user_id, now)
+    if citizen_id is None:  # known on this channel already (an earlier conversation key)
+        citizen_id = await pg.fetchval(_CITIZEN, channel, user_id)
+    return TurnRow(*await pg.fetchrow(_CONV_INSERT, key, citizen_id, channel, now)), False
+
+
+async def log_inbound(session: AsyncSession, v: dict[str, Any], now: dt.datetime) -> None:
+    pg = await connection(session)
+    await pg.execute(
+        _INBOUND,
+        v["conversation_id"],
+        v["channel"],
+        v["external_id"],
+        v["kind"],
+        v["text"],
+        _json(v["attachments"]),
+        v["step"],
+        v["received_at"],
+        v["intent"],
+        v["procedure"],
+        v["dossier_id"],
+        v["confidence"],
+        v["fallback"],
+        v["latency_ms"],
+        _json(v["details"]),
+        now,
+    )
+
+
+async def add_reply(session: AsyncSession, v: dict[str, Any], recipient: str, payload: dict) -> None:
+    pg = await connection(session)
+    await pg.execute(
+        _REPLY,
+        v["conversation_id"],
+        v["channel"],
+        v["kind"],
+        v["text"],
+        _json(v["attachments"]),
+        _json(v["quick_replies"]),
+        v["step"],
+        v["created_at"],
+        recipient,
+        _json(payload),
+    )
+
+
+async def advance_conversation(session: AsyncSession, conversation_id: int, v: dict[str, Any]) -> bool:
+    pg = await connection(session)
+    status = await pg.execute(
+        _ADVANCE,
+        conversation_id,
+        v["_old"],
+        v["inbound_cursor"],
+        _json(v["state"]),
+        v["step"],
+        v["last_inbound_at"],
+        v["updated_at"],
+    )
+    return status == "UPDATE 1"
