@@ -1,11 +1,11 @@
-"""Batches of conversations on Redis: lock + read, renew, and trim + ack + unlock, each one Lua
-script per conversation and one round trip for the whole batch (a pipeline; on a cluster the
-scripts run per conversation, concurrently, each on the node of its slot).
+"""Batches of conversations on Redis: lock + read, renew, and trim + ack + unlock of a batch's
+conversations, each one Lua script call per queue shard (with the default single shard: one
+round trip for the whole batch; the shards' calls run concurrently).
 
-Every script's keys carry the conversation's shard hash tag ``{qN}`` (its lock, its log, its
-shard's jobs stream), so each runs in one slot on a Redis Cluster. The lock is the same key and
-value protocol as `RedisQueue.lock` (redis-py's Lock: SET NX PX with a random token; released or
-renewed only by its token), so both exclude each other.
+A script's keys all carry one shard's hash tag ``{qN}`` (the conversations' locks and logs, the
+shard's jobs stream), so each call runs in one slot on a Redis Cluster. The lock is the same key
+and value protocol as `RedisQueue.lock` (redis-py's Lock: SET NX PX with a random token; released
+or renewed only by its token), so both exclude each other.
 """
 
 from __future__ import annotations
@@ -14,48 +14,56 @@ import asyncio
 import uuid
 from typing import Any
 
-from redis.exceptions import NoScriptError, ResponseError
-
 from core.events import InboundEvent
 
 from .base import Entry, Held, Job
 
 GROUP = "workers"  # the consumer group that reads the shards' job streams
 
-# KEYS: lock, log; ARGV: token, ttl ms, max events. The log's first events, or nil if another
-# holds the lock.
+# KEYS: lock, log of each conversation; ARGV: token, ttl ms, max events. Per conversation, its
+# log's first events, or false if another holds its lock.
 _HOLD = """
-if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then
-  return redis.call('XRANGE', KEYS[2], '-', '+', 'COUNT', ARGV[3])
+local out = {}
+for i = 1, #KEYS, 2 do
+  if redis.call('SET', KEYS[i], ARGV[1], 'NX', 'PX', ARGV[2]) then
+    out[#out + 1] = redis.call('XRANGE', KEYS[i + 1], '-', '+', 'COUNT', ARGV[3])
+  else
+    out[#out + 1] = false
+  end
 end
-return false
+return out
 """
 
-# KEYS: lock; ARGV: token, ttl ms. 1 if still ours (renewed), else 0.
+# KEYS: locks; ARGV: token, ttl ms. Per lock, 1 if still ours (renewed), else 0.
 _RENEW = """
-if redis.call('GET', KEYS[1]) == ARGV[1] then
-  return redis.call('PEXPIRE', KEYS[1], ARGV[2])
+local out = {}
+for i = 1, #KEYS do
+  if redis.call('GET', KEYS[i]) == ARGV[1] then
+    out[i] = redis.call('PEXPIRE', KEYS[i], ARGV[2])
+  else
+    out[i] = 0
+  end
 end
-return 0
+return out
 """
 
-# KEYS: log, jobs, lock; ARGV: trim MINID ('' for none), token, group, job ids... Drop the applied
-# events, ack and delete the jobs, release the lock if still ours.
+# KEYS: the shard's jobs stream, then log, lock of each conversation; ARGV: group, then per
+# conversation: trim MINID ('' for none), token, number of jobs, the job ids. Drops the applied
+# events, acks and deletes the jobs, releases the lock if still ours.
 _FINISH = """
-if ARGV[1] ~= '' then redis.call('XTRIM', KEYS[1], 'MINID', ARGV[1]) end
-if #ARGV > 3 then
-  redis.call('XACK', KEYS[2], ARGV[3], unpack(ARGV, 4))
-  redis.call('XDEL', KEYS[2], unpack(ARGV, 4))
+local a = 2
+for i = 2, #KEYS, 2 do
+  if ARGV[a] ~= '' then redis.call('XTRIM', KEYS[i], 'MINID', ARGV[a]) end
+  local n = tonumber(ARGV[a + 2])
+  for j = a + 3, a + 2 + n do
+    redis.call('XACK', KEYS[1], ARGV[1], ARGV[j])
+    redis.call('XDEL', KEYS[1], ARGV[j])
+  end
+  if redis.call('GET', KEYS[i + 1]) == ARGV[a + 1] then redis.call('DEL', KEYS[i + 1]) end
+  a = a + 3 + n
 end
-if redis.call('GET', KEYS[3]) == ARGV[2] then redis.call('DEL', KEYS[3]) end
 return 1
 """
-
-
-def _missing_script(result: Any) -> bool:
-    return isinstance(result, NoScriptError) or (
-        isinstance(result, ResponseError) and "NOSCRIPT" in str(result)
-    )
 
 
 class HoldMixin:
@@ -64,6 +72,9 @@ class HoldMixin:
     r: Any
     cluster: bool
     _scripts: dict[str, Any]
+
+    def shard_of(self, key: str) -> int:  # RedisQueue's: the conversation's shard
+        raise NotImplementedError
 
     def _conv(self, key: str) -> str:  # RedisQueue's: the conversation's log
         raise NotImplementedError
@@ -79,67 +90,67 @@ class HoldMixin:
             self._scripts[source] = self.r.register_script(source)
         return self._scripts[source]
 
-    async def _run_all(self, source: str, calls: list[tuple[list[str], list]]) -> list:
-        """The script once per (keys, args), all in one round trip; a script Redis forgot (a
-        restart, a flush) is loaded again by redis-py's script object and that call rerun."""
+    def _by_shard(self, keys: list[str]) -> list[list[str]]:
+        shards: dict[int, list[str]] = {}
+        for key in keys:
+            shards.setdefault(self.shard_of(key), []).append(key)
+        return list(shards.values())
+
+    async def _per_shard(self, source: str, calls: list[tuple[list[str], list]]) -> list:
+        """The script once per shard's (keys, args), concurrently (redis-py's script object loads
+        the script again if Redis forgot it: a restart, a flush)."""
         script = self._script(source)
-        if not calls:
-            return []
-        if self.cluster:  # one slot per script: redis-py routes each call to its node
-            return list(await asyncio.gather(*(script(keys=k, args=a) for k, a in calls)))
-        async with self.r.pipeline(transaction=False) as p:
-            for keys, args in calls:
-                p.evalsha(script.sha, len(keys), *keys, *args)
-            results = await p.execute(raise_on_error=False)
-        out = []
-        for (keys, args), result in zip(calls, results):
-            if _missing_script(result):  # it did not run: run it again, loading the script
-                result = await script(keys=keys, args=args)
-            elif isinstance(result, BaseException):
-                raise result
-            out.append(result)
-        return out
+        if len(calls) == 1:
+            return [await script(keys=calls[0][0], args=calls[0][1])]
+        return list(await asyncio.gather(*(script(keys=k, args=a) for k, a in calls)))
 
     async def hold(self, keys: list[str], ttl_s: float, limit: int) -> dict[str, Held]:
         token = uuid.uuid4().hex
-        ttl = str(int(ttl_s * 1000))
-        calls = [([self._lock_key(k), self._conv(k)], [token, ttl, limit]) for k in keys]
+        args = [token, str(int(ttl_s * 1000)), limit]
+        shards = self._by_shard(keys)
+        calls = [([k for key in ks for k in (self._lock_key(key), self._conv(key))], args) for ks in shards]
         held: dict[str, Held] = {}
-        for key, items in zip(keys, await self._run_all(_HOLD, calls)):
-            if items is None or items is False:
-                continue  # another worker holds it
-            entries = [Entry(i, _event(f)) for i, f in items]
-            held[key] = Held(token, entries)
+        for ks, answer in zip(shards, await self._per_shard(_HOLD, calls)):
+            for key, items in zip(ks, answer):
+                if items is not None and items is not False:  # else another worker holds it
+                    held[key] = Held(token, [Entry(i, _event(f)) for i, f in items])
         return held
 
     async def renew(self, held: dict[str, str], ttl_s: float) -> set[str]:
         ttl = str(int(ttl_s * 1000))
-        calls = [([self._lock_key(k)], [token, ttl]) for k, token in held.items()]
-        results = await self._run_all(_RENEW, calls)
-        return {k for k, ok in zip(held, results) if not ok}
+        by_token: dict[str, list[str]] = {}
+        for key, token in held.items():
+            by_token.setdefault(token, []).append(key)
+        groups = [(token, ks) for token, keys in by_token.items() for ks in self._by_shard(keys)]
+        calls = [([self._lock_key(k) for k in ks], [token, ttl]) for token, ks in groups]
+        lost: set[str] = set()
+        for (_token, ks), answer in zip(groups, await self._per_shard(_RENEW, calls)):
+            lost.update(k for k, ok in zip(ks, answer) if not ok)
+        return lost
 
     async def touch_many(self, jobs: list[Job], consumer: str) -> None:
         by_stream: dict[str, list[str]] = {}
         for job in jobs:
             by_stream.setdefault(self._jobs_of(job.conversation_key), []).append(job.id)
-        calls = [(key, GROUP, consumer, 0, ids) for key, ids in by_stream.items()]
-        if self.cluster:  # each shard's stream on its node
-            await asyncio.gather(*(self.r.xclaim(*c, justid=True) for c in calls))
-            return
-        async with self.r.pipeline(transaction=False) as p:
-            for call in calls:
-                p.xclaim(*call, justid=True)
-            await p.execute()
+        await asyncio.gather(
+            *(
+                self.r.xclaim(key, GROUP, consumer, 0, ids, justid=True)  # one slot per stream
+                for key, ids in by_stream.items()
+            )
+        )
 
     async def finish_held(self, done: list[tuple[str, str, list[Job], str | None]]) -> None:
-        calls = [
-            (
-                [self._conv(key), self._jobs_of(key), self._lock_key(key)],
-                [_after(upto) if upto else "", token, GROUP, *(j.id for j in jobs)],
-            )
-            for key, token, jobs, upto in done
-        ]
-        await self._run_all(_FINISH, calls)
+        rows = {key: (token, jobs, upto) for key, token, jobs, upto in done}
+        calls = []
+        for ks in self._by_shard(list(rows)):
+            keys, args = [self._jobs_of(ks[0])], [GROUP]
+            for key in ks:
+                token, jobs, upto = rows[key]
+                keys += [self._conv(key), self._lock_key(key)]
+                args += [_after(upto) if upto else "", token, len(jobs), *(j.id for j in jobs)]
+            calls.append((keys, args))
+        if calls:
+            await self._per_shard(_FINISH, calls)
 
 
 def _after(cursor: str) -> str:
