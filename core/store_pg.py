@@ -72,9 +72,15 @@ async def connection(session: AsyncSession) -> Any:
     if raw is not None and raw.is_in_transaction():
         return raw
     conn = await session.connection()
-    raw = (await conn.get_raw_connection()).driver_connection
+    pooled = await conn.get_raw_connection()
+    raw = pooled.driver_connection
     if not raw.is_in_transaction():
-        await conn.exec_driver_sql("SELECT 1")  # SQLAlchemy's adapter sends its BEGIN first
+        adapter = pooled.dbapi_connection  # SQLAlchemy's asyncpg adapter: it sends the BEGIN
+        if getattr(adapter, "_transaction", 0) is None and hasattr(adapter, "_start_transaction"):
+            await adapter._start_transaction()  # the BEGIN alone, as its next statement would
+        else:  # another SQLAlchemy version: a statement through it begins the transaction
+            await conn.exec_driver_sql("SELECT 1")
+    assert raw.is_in_transaction()
     session.info["motcua_pg"] = raw
     return raw
 
