@@ -131,14 +131,11 @@ async def add_replies(
     for reply in replies:
         now = utcnow()
         values = _outbound_values(conversation_id, channel, reply, "bot", None, step)
-        outbox = {
-            "recipient": event.user_id,
-            "payload": {**reply.to_payload(), "correlation_id": event.dedupe_key},
-            "created_at": now,
-        }
+        payload = {**reply.to_payload(), "correlation_id": event.dedupe_key}
         if pg:
-            await store_pg.add_reply(session, {**values, "created_at": now}, event.user_id, outbox["payload"])
+            await store_pg.add_reply(session, {**values, "created_at": now}, event.user_id, payload)
             continue
+        outbox = {"recipient": event.user_id, "payload": payload, "created_at": now}
         message_id = (await session.execute(_LOG_INSERT, {**values, "created_at": now})).scalar_one()
         await session.execute(
             _OUTBOX_INSERT,

@@ -68,14 +68,14 @@ def _json(value: Any) -> str:
 async def connection(session: AsyncSession) -> Any:
     """The asyncpg connection of the session's transaction (begun first if it is not yet: a
     statement run before BEGIN would commit on its own)."""
-    raw = session.info.get("motcua_pg")
-    if raw is not None and raw.is_in_transaction():
-        return raw
+    cached: Any = session.info.get("motcua_pg")
+    if cached is not None and cached.is_in_transaction():
+        return cached
     conn = await session.connection()
     pooled = await conn.get_raw_connection()
-    raw = pooled.driver_connection
+    raw: Any = pooled.driver_connection
     if not raw.is_in_transaction():
-        adapter = pooled.dbapi_connection  # SQLAlchemy's asyncpg adapter: it sends the BEGIN
+        adapter: Any = pooled.dbapi_connection  # SQLAlchemy's asyncpg adapter: it sends the BEGIN
         if getattr(adapter, "_transaction", 0) is None and hasattr(adapter, "_start_transaction"):
             await adapter._start_transaction()  # the BEGIN alone, as its next statement would
         else:  # another SQLAlchemy version: a statement through it begins the transaction

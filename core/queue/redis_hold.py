@@ -143,7 +143,7 @@ class HoldMixin:
         rows = {key: (token, jobs, upto) for key, token, jobs, upto in done}
         calls = []
         for ks in self._by_shard(list(rows)):
-            keys, args = [self._jobs_of(ks[0])], [GROUP]
+            keys, args = [self._jobs_of(ks[0])], list[Any]([GROUP])
             for key in ks:
                 token, jobs, upto = rows[key]
                 keys += [self._conv(key), self._lock_key(key)]
