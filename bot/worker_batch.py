@@ -107,6 +107,9 @@ class BatchMixin:
                 results.update(await self.apply_batch(batch))
                 break
             except TurnFailed as failed:  # that conversation alone, the others batched again
+                if not isinstance(failed.__cause__, DialogueFailed | CursorConflict):
+                    if not await self._database_answers():
+                        raise  # not that conversation's fault: every job waits for the database
                 del batch[failed.key]
                 alone[failed.key] = failed.cursor if failed.dialogue else None
             except Exception:
