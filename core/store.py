@@ -190,7 +190,7 @@ async def advance_conversation(
         "updated_at": utcnow(),
     }
     if _pg(session):
-        return await store_pg.advance_conversation(session, conv.id, values)
+        return await store_pg.advance_conversation(session, values)
     result = await session.execute(_ADVANCE, values)
     return getattr(result, "rowcount", 0) == 1  # a CursorResult for an UPDATE
 

@@ -98,56 +98,34 @@ async def conversation_for_turn(
     return TurnRow(*await pg.fetchrow(_CONV_INSERT, key, citizen_id, channel, now)), False
 
 
-async def log_inbound(session: AsyncSession, v: dict[str, Any], now: dt.datetime) -> None:
+# each statement's parameters ($1, $2, ...) by name; the JSON columns' values go as JSON text
+_INBOUND_ARGS = (
+    "conversation_id", "channel", "external_id", "kind", "text", "attachments", "step", "received_at",
+    "intent", "procedure", "dossier_id", "confidence", "fallback", "latency_ms", "details", "created_at",
+)  # fmt: skip
+_REPLY_ARGS = (
+    "conversation_id", "channel", "kind", "text", "attachments", "quick_replies", "step", "created_at",
+    "recipient", "payload",
+)  # fmt: skip
+_ADVANCE_ARGS = ("_id", "_old", "inbound_cursor", "state", "step", "last_inbound_at", "updated_at")
+_JSON_COLUMNS = {"attachments", "quick_replies", "details", "state", "payload"}
+
+
+def _args(values: dict[str, Any], names: tuple[str, ...]) -> list[Any]:
+    return [_json(values[n]) if n in _JSON_COLUMNS else values[n] for n in names]
+
+
+async def log_inbound(session: AsyncSession, values: dict[str, Any], now: dt.datetime) -> None:
     pg = await connection(session)
-    await pg.execute(
-        _INBOUND,
-        v["conversation_id"],
-        v["channel"],
-        v["external_id"],
-        v["kind"],
-        v["text"],
-        _json(v["attachments"]),
-        v["step"],
-        v["received_at"],
-        v["intent"],
-        v["procedure"],
-        v["dossier_id"],
-        v["confidence"],
-        v["fallback"],
-        v["latency_ms"],
-        _json(v["details"]),
-        now,
-    )
+    await pg.execute(_INBOUND, *_args({**values, "created_at": now}, _INBOUND_ARGS))
 
 
-async def add_reply(session: AsyncSession, v: dict[str, Any], recipient: str, payload: dict) -> None:
+async def add_reply(session: AsyncSession, values: dict[str, Any], recipient: str, payload: dict) -> None:
     pg = await connection(session)
-    await pg.execute(
-        _REPLY,
-        v["conversation_id"],
-        v["channel"],
-        v["kind"],
-        v["text"],
-        _json(v["attachments"]),
-        _json(v["quick_replies"]),
-        v["step"],
-        v["created_at"],
-        recipient,
-        _json(payload),
-    )
+    await pg.execute(_REPLY, *_args({**values, "recipient": recipient, "payload": payload}, _REPLY_ARGS))
 
 
-async def advance_conversation(session: AsyncSession, conversation_id: int, v: dict[str, Any]) -> bool:
+async def advance_conversation(session: AsyncSession, values: dict[str, Any]) -> bool:
+    """Compare-and-set on the cursor (`values` as `store.advance_conversation` builds them)."""
     pg = await connection(session)
-    status = await pg.execute(
-        _ADVANCE,
-        conversation_id,
-        v["_old"],
-        v["inbound_cursor"],
-        _json(v["state"]),
-        v["step"],
-        v["last_inbound_at"],
-        v["updated_at"],
-    )
-    return status == "UPDATE 1"
+    return await pg.execute(_ADVANCE, *_args(values, _ADVANCE_ARGS)) == "UPDATE 1"
