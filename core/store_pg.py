@@ -1,4 +1,4 @@
-"""The worker's per-turn statements on PostgreSQL, run on the session's asyncpg connection
+"""The worker's per-turn statements and the sender's claim on PostgreSQL, run on the session's asyncpg connection
 directly (inside the session's transaction): SQLAlchemy's execution layer (compiling the cached
 statement's parameters, the result proxy, the greenlet hop) cost more CPU than the round trip
 itself. `core/store.py` keeps the same statements in SQLAlchemy Core for SQLite and calls these
@@ -108,6 +108,26 @@ _REPLY_ARGS = (
     "recipient", "payload",
 )  # fmt: skip
 _ADVANCE_ARGS = ("_id", "_old", "inbound_cursor", "state", "step", "last_inbound_at", "updated_at")
+# the sender's claim (bot/sender.py `_claim`, the same conditions as its SQLAlchemy query) in one
+# statement: due rows of which no earlier row of the conversation is unfinished, locked (skipping
+# rows another sender holds), marked sending until $2, with the reply window's facts
+_CLAIM = """
+WITH due AS (
+  SELECT o.id FROM outbox o
+  WHERE ((o.status = 'pending' AND o.next_attempt_at <= $1) OR (o.status = 'sending' AND o.claimed_until <= $1))
+    AND NOT EXISTS (SELECT 1 FROM outbox e WHERE e.conversation_id = o.conversation_id AND e.id < o.id
+                    AND e.status IN ('pending', 'sending', 'held'))
+  ORDER BY o.id LIMIT $3 FOR UPDATE SKIP LOCKED
+), claimed AS (
+  UPDATE outbox SET status = 'sending', claimed_until = $2 FROM due WHERE outbox.id = due.id
+  RETURNING outbox.id, outbox.conversation_id, outbox.channel, outbox.recipient, outbox.payload,
+    outbox.attempts, outbox.parts_sent, outbox.message_id
+)
+SELECT c.id, c.conversation_id, c.channel, c.recipient, c.payload, c.attempts, c.parts_sent,
+  m.author, v.last_inbound_at
+FROM claimed c JOIN message_log m ON m.id = c.message_id JOIN conversation v ON v.id = m.conversation_id
+ORDER BY c.id
+"""
 _JSON_COLUMNS = {"attachments", "quick_replies", "details", "state", "payload"}
 
 
@@ -129,3 +149,27 @@ async def advance_conversation(session: AsyncSession, values: dict[str, Any]) ->
     """Compare-and-set on the cursor (`values` as `store.advance_conversation` builds them)."""
     pg = await connection(session)
     return await pg.execute(_ADVANCE, *_args(values, _ADVANCE_ARGS)) == "UPDATE 1"
+
+
+class ClaimedRow:
+    """An outbox row claimed by a sender (the attributes `bot/sender.py` reads of an Outbox)."""
+
+    __slots__ = (
+        "id", "conversation_id", "channel", "recipient", "payload", "attempts", "parts_sent",
+        "claimed_until",
+    )  # fmt: skip
+
+    def __init__(self, record: Any, claimed_until: dt.datetime) -> None:
+        for i, name in enumerate(self.__slots__[:-1]):  # the claim's columns, in that order
+            setattr(self, name, record[i])
+        self.claimed_until: dt.datetime | None = claimed_until
+
+
+async def claim_outbox(
+    session: AsyncSession, now: dt.datetime, until: dt.datetime, limit: int
+) -> tuple[list[ClaimedRow], dict[int, tuple[str, dt.datetime | None]]]:
+    """Due outbox rows claimed until `until`, and each one's author and the citizen's last
+    message time (the reply window's facts)."""
+    pg = await connection(session)
+    records = await pg.fetch(_CLAIM, now, until, limit)
+    return [ClaimedRow(r, until) for r in records], {r[0]: (r[7], r[8]) for r in records}
