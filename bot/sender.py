@@ -81,7 +81,7 @@ class Sender:
         if not self.db.is_sqlite:
             async with self.db.session() as s, s.begin():
                 await self._release_held(s, now)
-                return await store_pg.claim_outbox(s, now, until, 100)
+                return await store_pg.claim_outbox(s, now, until)
         earlier = aliased(Outbox)
         # Only a conversation's earliest unfinished row is due: a later row waits until every
         # earlier one is sent or failed. (Letting a later row go when the earlier one is due too
