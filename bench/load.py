@@ -10,7 +10,7 @@ private redis-server (append-only, as in production). Each turn is a new citizen
 its latency runs from that moment to the reply's arrival at the fake Zalo API (no coordinated
 omission). At saturation the offered rate is above what the system completes; turns/s is replies
 received per second. CPU per turn is split by process (web, workers, the PostgreSQL backends of
-the database, redis-server), from /proc; memory per 10,000 conversations from the database's
+the database, redis-server, and this bench process: load generator + fake Zalo API), from /proc; memory per 10,000 conversations from the database's
 table sizes and Redis's used_memory after the run.
 """
 
@@ -74,6 +74,8 @@ class Probe:
             "workers": [p.pid for n, p in self.fleet.procs.items() if n.startswith("worker")],
             "postgres": [r["pid"] for r in rows],
             "redis": [self.redis.proc.pid],
+            # this process: the load generator (signing, posting) and the fake Zalo API
+            "bench": [os.getpid()],
         }
 
     async def snapshot(self) -> dict[str, dict[int, float]]:

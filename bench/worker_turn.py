@@ -1,6 +1,7 @@
 """CPU per turn of the worker's own code, in one process, on PostgreSQL + Redis.
 
     PYTHONPATH=. .venv/bin/python bench/worker_turn.py [--turns 2000] [--workers 1] [--profile out.prof]
+                                                        [--concurrency 16] [--batch 32]
 
 N new citizens' "Xin chào" (the bench/load.py turn) are put in the queue first; then the worker
 loops and the outbox sender (to a channel that only counts, with Zalo's reply window) run until
@@ -32,6 +33,7 @@ from support import PG_ADMIN, _migrate, fresh_pg_database, make_settings  # noqa
 
 from bot.runtime import Runtime  # noqa: E402
 from core.channel import Channel  # noqa: E402
+from core.event_loop import use_uvloop  # noqa: E402
 from core.events import InboundEvent  # noqa: E402
 
 
@@ -88,13 +90,14 @@ async def wait_until(predicate, timeout: float) -> None:
         await asyncio.sleep(0.02)
 
 
-async def run(turns: int, workers: int, profile: str | None, tmp: Path) -> None:
+async def run(turns: int, workers: int, profile: str | None, tmp: Path, concurrency: int, batch: int) -> None:
     redis = RedisServer(tmp / "redis").start()
     async with fresh_pg_database(PG_ADMIN) as url:
         await _migrate(url)
         settings = make_settings(
-            tmp, database_url=url, redis_url=redis.url, redis_prefix="bench:", worker_concurrency=16
-        )
+            tmp, database_url=url, redis_url=redis.url, redis_prefix="bench:",
+            worker_concurrency=concurrency, worker_batch=batch,
+        )  # fmt: skip
         warm = Runtime(settings)  # the first turns load what is lazy (module caches stay)
         await turns_through(warm, [hello(f"warm{i}") for i in range(20)], workers)
         await warm.stop()
@@ -154,9 +157,13 @@ def main() -> None:
     ap.add_argument("--turns", type=int, default=2000)
     ap.add_argument("--workers", type=int, default=1)
     ap.add_argument("--profile")
+    ap.add_argument("--concurrency", type=int, default=16, help="WORKER_CONCURRENCY")
+    ap.add_argument("--batch", type=int, default=32, help="WORKER_BATCH (1: a job per transaction)")
+    ap.add_argument("--no-uvloop", action="store_true", help="asyncio's own loop even if uvloop is installed")
     args = ap.parse_args()
+    print("event loop:", "asyncio" if args.no_uvloop or not use_uvloop() else "uvloop", flush=True)
     with tempfile.TemporaryDirectory(prefix="motcua-turn-") as tmp:
-        asyncio.run(run(args.turns, args.workers, args.profile, Path(tmp)))
+        asyncio.run(run(args.turns, args.workers, args.profile, Path(tmp), args.concurrency, args.batch))
 
 
 if __name__ == "__main__":

@@ -65,6 +65,9 @@ def main(argv: list[str] | None = None) -> int:
 
         host = args.host or settings.host
         port = args.port or settings.port
+        from core.event_loop import use_uvloop
+
+        use_uvloop()
         app = create_app(settings, role=args.role, workers=args.workers)
         print(
             f"MotCua ({args.role}) on http://{host}:{port}  — web chat: http://{host}:{port}/chat", flush=True

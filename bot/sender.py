@@ -20,7 +20,7 @@ from collections.abc import Mapping
 from sqlalchemy import and_, exists, or_, select, update
 from sqlalchemy.orm import aliased
 
-from core import metrics
+from core import metrics, store_pg
 from core.channel import DELIVERY, Channel, Delivery, OutsideWindow, PermanentSendError, RetryLater
 from core.db import Conversation, Database, MessageLog, Outbox
 from core.db.models import utcnow
@@ -70,10 +70,18 @@ class Sender:
             except TimeoutError:
                 pass
 
-    async def _claim(self) -> tuple[list[Outbox], dict[int, tuple[str, dt.datetime | None]]]:
+    async def _claim(self) -> tuple[list, dict[int, tuple[str, dt.datetime | None]]]:
         """Due rows, claimed; with, for each, who wrote it and when the citizen last wrote (the
-        reply window's facts), read in the same transaction rather than one query per row."""
+        reply window's facts), read in the same transaction rather than one query per row. On
+        PostgreSQL the claim is one statement on asyncpg (`store_pg.claim_outbox`: the same
+        conditions, rows locked with FOR UPDATE SKIP LOCKED); on SQLite (one writer) the query
+        below."""
         now = utcnow()
+        until = now + dt.timedelta(seconds=self.settings.sender_claim_s)
+        if not self.db.is_sqlite:
+            async with self.db.session() as s, s.begin():
+                await self._release_held(s, now)
+                return await store_pg.claim_outbox(s, now, until)
         earlier = aliased(Outbox)
         # Only a conversation's earliest unfinished row is due: a later row waits until every
         # earlier one is sent or failed. (Letting a later row go when the earlier one is due too
@@ -91,12 +99,9 @@ class Sender:
         async with self.db.session() as s, s.begin():
             await self._release_held(s, now)
             query = select(Outbox).where(due, ~blocked).order_by(Outbox.id).limit(100)
-            if not self.db.is_sqlite:
-                query = query.with_for_update(skip_locked=True)
             rows = list((await s.execute(query)).scalars())
             facts: dict[int, tuple[str, dt.datetime | None]] = {}
             if rows:
-                until = now + dt.timedelta(seconds=self.settings.sender_claim_s)
                 ids = [r.id for r in rows]
                 await s.execute(
                     update(Outbox).where(Outbox.id.in_(ids)).values(status="sending", claimed_until=until)

@@ -44,6 +44,7 @@ class TurnContext:
         self.idle_seconds = idle_seconds
         self.agency_name = settings.agency_name
         self.agency_code = settings.agency_code
+        self.erased = False  # the citizen had their data erased in this turn
 
     async def create_dossier(self, procedure: str) -> int:
         dossier = Dossier(
@@ -218,6 +219,7 @@ class TurnContext:
     async def erase_my_data(self) -> int:
         from services.retention import erase_citizen
 
+        self.erased = True
         return await erase_citizen(self.session, self.media, self.conv.citizen_id)
 
 

@@ -29,6 +29,7 @@ from core.settings import Settings
 from flows.engine import Engine, Outcome, State, Step
 
 from .turn_context import TurnContext, check_photo
+from .worker_batch import DRAIN_BATCH, BatchMixin, CursorConflict, DialogueFailed
 
 log = logging.getLogger(__name__)
 
@@ -38,15 +39,6 @@ Prepare = Callable[[InboundEvent], Awaitable[InboundEvent]]
 NOT_A_MESSAGE = {"unfollow", "delivery", "seen"}
 DB_RETRY_FIRST_S = 0.25  # a worker that lost the database probes it again after this, doubling
 DB_RETRY_MAX_S = 4.0  # ... up to this
-DRAIN_BATCH = 100  # events read from a conversation's log at once
-
-
-class DialogueFailed(RuntimeError):
-    """The dialogue raised: its transaction is dropped and the event answered with an apology."""
-
-
-class CursorConflict(RuntimeError):
-    """Another worker applied the event first (a lock expired): this transaction is dropped."""
 
 
 def _log_facts(received_at: dt.datetime, before: State, outcome: Outcome) -> dict[str, Any]:
@@ -70,7 +62,7 @@ def _log_facts(received_at: dt.datetime, before: State, outcome: Outcome) -> dic
     }
 
 
-class Worker:
+class Worker(BatchMixin):
     def __init__(
         self,
         settings: Settings,
@@ -106,16 +98,22 @@ class Worker:
             if free <= 0:
                 await asyncio.wait(self._tasks, return_when=asyncio.FIRST_COMPLETED)
                 continue
+            # a queue that locks and reads many conversations at once: a fetch's jobs are one
+            # batch (one transaction); at low load a fetch returns one job, as before
+            batches = self.queue.batches
             try:
-                jobs = await self.queue.fetch(self.consumer, count=free, block_ms=500)
+                jobs = await self.queue.fetch(
+                    self.consumer, count=self.settings.worker_batch if batches else free, block_ms=500
+                )
             except Exception:
                 if stop.is_set():
                     break
                 log.exception("fetching jobs failed; retrying")
                 await asyncio.sleep(1)
                 continue
-            for job in jobs:
-                task = asyncio.create_task(self._run_job(job))
+            runs = [self._run_batch(jobs)] if batches and jobs else [self._run_job(j) for j in jobs]
+            for run in runs:
+                task = asyncio.create_task(run)
                 self._tasks.add(task)
                 task.add_done_callback(self._tasks.discard)
         if self._tasks:
@@ -128,6 +126,13 @@ class Worker:
         finally:
             metrics.WORKERS_BUSY.dec()
 
+    async def _run_batch(self, jobs: list[Job]) -> None:
+        metrics.WORKERS_BUSY.inc()
+        try:
+            await self.handle_batch(jobs)
+        finally:
+            metrics.WORKERS_BUSY.dec()
+
     async def handle_job(self, job: Job) -> None:
         keeper = asyncio.create_task(self._keep_claimed(job))
         try:
@@ -135,19 +140,27 @@ class Worker:
                 applied_upto = await self.drain(job.conversation_key)
                 await self.queue.finish(job, applied_upto)  # trim the applied events, ack the job
         except Exception:
-            metrics.JOB_FAILURES.inc()
-            if not await self._database_answers():
-                self.database_down = True  # the loop stops fetching; the job waits in the queue
-                log.warning("job %s (%s): database unreachable; released", job.id, job.conversation_key)
-            else:
-                log.exception("job %s (%s) failed; it will be retried", job.id, job.conversation_key)
-                await asyncio.sleep(min(5.0, 0.2 * job.deliveries))
-            with contextlib.suppress(Exception):
-                await self.queue.release(job)
+            await self._job_failed([job])
         finally:
             keeper.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await keeper
+
+    async def _job_failed(self, jobs: list[Job], error: BaseException | None = None) -> None:
+        """The jobs could not be finished: released, to be handed out again (after a pause)."""
+        if not jobs:
+            return
+        metrics.JOB_FAILURES.inc(len(jobs))
+        key = jobs[0].conversation_key
+        if not await self._database_answers():
+            self.database_down = True  # the loop stops fetching; the jobs wait in the queue
+            log.warning("%d job(s) of %s...: database unreachable; released", len(jobs), key)
+        else:
+            log.error("%d job(s) of %s... failed; to be retried", len(jobs), key, exc_info=error or True)
+            await asyncio.sleep(min(5.0, 0.2 * max(j.deliveries for j in jobs)))
+        for job in jobs:
+            with contextlib.suppress(Exception):
+                await self.queue.release(job)
 
     async def _database_answers(self) -> bool:
         try:
@@ -176,14 +189,14 @@ class Worker:
             with contextlib.suppress(Exception):
                 await self.queue.touch(job, self.consumer)
 
-    async def drain(self, key: str) -> str | None:
+    async def drain(self, key: str, after: str | None = None) -> str | None:
         """Apply the conversation's logged events in order; the cursor of the last one, if any.
 
         The log holds only events not yet applied (it is trimmed after each drain), so it is read
         from its start rather than after the cursor kept in the database: that saves a database
         round trip per job. An event applied already (its worker died between the commit and the
         trim) is skipped by `_apply`'s compare with the stored cursor."""
-        applied_upto: str | None = None
+        applied_upto = after
         while True:
             entries = await self.queue.entries(key, after=applied_upto or "0-0", limit=DRAIN_BATCH)
             for entry in entries:
@@ -193,29 +206,34 @@ class Worker:
                 # an event logged since has a job of its own: whoever takes it drains the log again
                 return applied_upto
 
-    async def apply(self, entry: Entry) -> None:
+    async def apply(self, entry: Entry, *, apologise: bool = False) -> None:
         with correlated(entry.event.dedupe_key):
-            await self._apply(entry)
+            await self._apply(entry, apologise)
 
-    async def _apply(self, entry: Entry) -> None:
-        started = time.perf_counter()
-        event = entry.event
+    async def _prepared(self, event: InboundEvent) -> InboundEvent:
         prepare = self.prepare.get(event.channel)
         if prepare is not None:
             event = await prepare(event)  # e.g. download platform media before the transaction
+        return event
+
+    async def _apply(self, entry: Entry, apologise: bool = False) -> None:
+        started = time.perf_counter()
+        event = await self._prepared(entry.event)
         prechecked = await self._precheck(event)  # and check its photos
 
         async def turn(s, conv, state, event):
             return await self._turn(s, conv, state, event, prechecked)
 
         try:
-            applied = await self._transaction(entry, event, turn)
+            applied = await self._transaction(entry, event, self._apology if apologise else turn)
         except DialogueFailed:
             # the failed dialogue's transaction is rolled back whole (no savepoint on every turn:
-            # two round trips saved); the event is applied again, answered with an apology
+            # two round trips saved); the event is applied again, answered with the apology
             applied = await self._transaction(entry, event, self._apology)
-        if not applied:
-            return
+        if applied:
+            self._applied(entry, event, started)
+
+    def _applied(self, entry: Entry, event: InboundEvent, started: float) -> None:
         metrics.APPLIED.labels(event.channel).inc()
         metrics.TURN_SECONDS.observe(time.perf_counter() - started)
         log.debug("applied %s event at %s", event.kind, entry.cursor)
@@ -223,29 +241,33 @@ class Worker:
 
     async def _transaction(self, entry: Entry, event: InboundEvent, turn) -> bool:
         """The event's one transaction; False if it was applied already."""
-        async with self.db.session() as s:
-            async with s.begin():
-                conv, repeated = await store.conversation_for_turn(s, event)
-                old = conv.inbound_cursor
-                if cursor_key(entry.cursor) <= cursor_key(old):
-                    return False  # applied already
-                state = dict(conv.state or {})
-                if repeated:
-                    outcome = Outcome(State.from_dict(state))  # delivered again after the queue forgot it
-                else:
-                    outcome = await turn(s, conv, state, event)
-                ok = await store.advance_conversation(
-                    s,
-                    conv,
-                    old_cursor=old,
-                    new_cursor=entry.cursor,
-                    state=outcome.state.to_dict(),
-                    step=outcome.state.saved_step,
-                    # the reply windows run from the citizen's last message, not from an unfollow
-                    last_inbound_at=conv.last_inbound_at if event.kind in NOT_A_MESSAGE else utcnow(),
-                )
-                if not ok:
-                    raise CursorConflict(event.conversation_key)
+        async with self.db.session() as s, s.begin():
+            return await self._in_transaction(s, entry, event, turn)
+
+    async def _in_transaction(self, s, entry: Entry, event: InboundEvent, turn) -> bool:
+        """The event's turn inside the transaction `s`: False if it was applied already; raises
+        CursorConflict if another worker applied it meanwhile (a lock expired)."""
+        conv, repeated = await store.conversation_for_turn(s, event)
+        old = conv.inbound_cursor
+        if cursor_key(entry.cursor) <= cursor_key(old):
+            return False  # applied already
+        state = dict(conv.state or {})
+        if repeated:
+            outcome = Outcome(State.from_dict(state))  # delivered again after the queue forgot it
+        else:
+            outcome = await turn(s, conv, state, event)
+        ok = await store.advance_conversation(
+            s,
+            conv,
+            old_cursor=old,
+            new_cursor=entry.cursor,
+            state=outcome.state.to_dict(),
+            step=outcome.state.saved_step,
+            # the reply windows run from the citizen's last message, not from an unfollow
+            last_inbound_at=conv.last_inbound_at if event.kind in NOT_A_MESSAGE else utcnow(),
+        )
+        if not ok:
+            raise CursorConflict(event.conversation_key)
         return True
 
     async def _precheck(self, event: InboundEvent) -> dict[tuple[str, str], dict[str, Any]]:
@@ -285,21 +307,7 @@ class Worker:
     ) -> Outcome:
         """The turn's rows: the citizen's message, the dialogue's outcome, the replies."""
         received_at = dt.datetime.fromtimestamp(event.timestamp_ms / 1000, dt.UTC)
-        inbound_id = await store.log_inbound(
-            s,
-            dict(
-                conversation_id=conv.id,
-                direction="in",
-                author="citizen",
-                channel=event.channel,
-                external_id=event.message_id,
-                kind=event.kind,
-                text=event.text if event.text else event.payload,
-                attachments=[dataclasses.asdict(a) for a in event.attachments],
-                step=self.engine.step_of(state),
-                received_at=received_at,
-            ),
-        )
+        step_before = self.engine.step_of(state)
         idle = (utcnow() - conv.last_inbound_at).total_seconds() if conv.last_inbound_at is not None else None
         ctx = TurnContext(s, conv, self.settings, self.media, dt.datetime.now(self.tz), idle, prechecked)
         if dialogue:
@@ -311,6 +319,25 @@ class Worker:
                 raise DialogueFailed(event.dedupe_key) from exc
         else:
             outcome = Outcome(State.from_dict(state), [Reply(self.engine.text("error"))])
-        await store.log_facts(s, inbound_id, _log_facts(received_at, State.from_dict(state), outcome))
+        # the citizen's message is written once, after the dialogue, with what the turn learnt
+        # (one INSERT rather than an INSERT and an UPDATE); nothing in the turn reads it
+        erased = ctx.erased  # the citizen's data was erased in this turn: so is this message's
+        await store.log_inbound(
+            s,
+            dict(
+                conversation_id=conv.id,
+                direction="in",
+                author="citizen",
+                channel=event.channel,
+                external_id=event.message_id,
+                kind=event.kind,
+                text="" if erased else event.text if event.text else event.payload,
+                attachments=[] if erased else [dataclasses.asdict(a) for a in event.attachments],
+                quick_replies=[],
+                step=step_before,
+                received_at=received_at,
+                **_log_facts(received_at, State.from_dict(state), outcome),
+            ),
+        )
         await store.add_replies(s, conv, event, outcome.replies, step=outcome.state.saved_step)
         return outcome

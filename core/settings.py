@@ -61,6 +61,7 @@ class Settings:
     trusted_proxies: str = ""  # comma-separated addresses/networks whose X-Forwarded-For is believed
 
     worker_concurrency: int = 8
+    worker_batch: int = 32  # jobs one fetch takes and applies in one transaction (Redis queue)
     lock_ttl_s: float = 30.0
     claim_idle_ms: int = 60000
     dedupe_ttl_s: int = 604800

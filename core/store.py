@@ -9,6 +9,7 @@ from sqlalchemy import Table, bindparam, exists, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from core import store_pg
 from core.db.models import (
     AuditEvent,
     Citizen,
@@ -67,10 +68,14 @@ _CITIZEN_INSERT = {
     for name, dialect in (("postgresql", postgresql), ("sqlite", sqlite))
 }
 _CONV_INSERT = insert(_CONV).returning(*_TURN_COLUMNS)
-_LOG_INSERT = insert(_LOG).returning(_LOG.c.id)
-_LOG_UPDATE = update(_LOG).where(_LOG.c.id == bindparam("_id"))
+_LOG_INSERT = insert(_LOG).returning(_LOG.c.id)  # RETURNING: for the outbox row (SQLite)
 _OUTBOX_INSERT = insert(_OUTBOX)
 _ADVANCE = update(_CONV).where(_CONV.c.id == bindparam("_id"), _CONV.c.inbound_cursor == bindparam("_old"))
+
+
+def _pg(session: AsyncSession) -> bool:
+    """PostgreSQL: the worker's statements go to asyncpg directly (core/store_pg.py)."""
+    return session.bind is not None and session.bind.dialect.name == "postgresql"
 
 
 async def conversation_for_turn(session: AsyncSession, event: InboundEvent) -> tuple[Any, bool]:
@@ -78,6 +83,10 @@ async def conversation_for_turn(session: AsyncSession, event: InboundEvent) -> t
     inbound_cursor, last_inbound_at), created if new, and whether the event's message is logged
     already. One round trip for a known conversation: this runs on every turn."""
     key = f"{event.channel}:{event.user_id}"
+    if _pg(session):
+        return await store_pg.conversation_for_turn(
+            session, key, event.channel, event.user_id, event.message_id, utcnow()
+        )
     params = {"key": key, "channel": event.channel, "message_id": event.message_id}
     found = (await session.execute(_TURN_SELECT, params)).first()
     if found is not None:
@@ -104,39 +113,41 @@ async def conversation_for_turn(session: AsyncSession, event: InboundEvent) -> t
     return created.one(), False
 
 
-async def log_inbound(session: AsyncSession, values: dict[str, Any]) -> int:
-    """A citizen's message in the log; its id."""
-    return (await session.execute(_LOG_INSERT, {"created_at": utcnow(), **values})).scalar_one()
-
-
-async def log_facts(session: AsyncSession, message_id: int, values: dict[str, Any]) -> None:
-    """What the turn learnt about a logged message (intent, confidence, ...)."""
-    await session.execute(_LOG_UPDATE, {"_id": message_id, **values})
+async def log_inbound(session: AsyncSession, values: dict[str, Any]) -> None:
+    """A citizen's message in the log, with what its turn learnt (intent, confidence, ...)."""
+    if _pg(session):
+        return await store_pg.log_inbound(session, values, utcnow())
+    await session.execute(_LOG_INSERT, {"created_at": utcnow(), **values})
 
 
 async def add_replies(
     session: AsyncSession, conv: Any, event: InboundEvent, replies: list[Reply], *, step: str | None
 ) -> None:
     """The bot's replies to `event` in the log and in the outbox, carrying the event's correlation
-    id (the worker's hot path; `add_outbound` is the ORM way for everyone else)."""
+    id (the worker's hot path; `add_outbound` is the ORM way for everyone else). On PostgreSQL a
+    reply is one statement (core/store_pg.py: the log row inserted in a CTE, the outbox row from it)."""
     conversation_id, channel = conv.id, conv.channel
+    pg = _pg(session)
     for reply in replies:
         now = utcnow()
         values = _outbound_values(conversation_id, channel, reply, "bot", None, step)
+        payload = {**reply.to_payload(), "correlation_id": event.dedupe_key}
+        if pg:
+            await store_pg.add_reply(session, {**values, "created_at": now}, event.user_id, payload)
+            continue
+        outbox = {"recipient": event.user_id, "payload": payload, "created_at": now}
         message_id = (await session.execute(_LOG_INSERT, {**values, "created_at": now})).scalar_one()
         await session.execute(
             _OUTBOX_INSERT,
             {
+                **outbox,
                 "message_id": message_id,
                 "conversation_id": conversation_id,
                 "channel": channel,
-                "recipient": event.user_id,
-                "payload": {**reply.to_payload(), "correlation_id": event.dedupe_key},
                 "status": "pending",
                 "attempts": 0,
                 "parts_sent": 0,
                 "next_attempt_at": now,
-                "created_at": now,
             },
         )
 
@@ -169,18 +180,18 @@ async def advance_conversation(
     last_inbound_at: dt.datetime,
 ) -> bool:
     """Compare-and-set on the cursor: False if another worker applied this event first."""
-    result = await session.execute(
-        _ADVANCE,
-        {
-            "_id": conv.id,
-            "_old": old_cursor,
-            "inbound_cursor": new_cursor,
-            "state": state,
-            "step": step,
-            "last_inbound_at": last_inbound_at,
-            "updated_at": utcnow(),
-        },
-    )
+    values = {
+        "_id": conv.id,
+        "_old": old_cursor,
+        "inbound_cursor": new_cursor,
+        "state": state,
+        "step": step,
+        "last_inbound_at": last_inbound_at,
+        "updated_at": utcnow(),
+    }
+    if _pg(session):
+        return await store_pg.advance_conversation(session, values)
+    result = await session.execute(_ADVANCE, values)
     return getattr(result, "rowcount", 0) == 1  # a CursorResult for an UPDATE
 
 

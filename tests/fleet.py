@@ -104,7 +104,7 @@ class Fleet:
         self.tmp = tmp
         self.env = dict(
             os.environ,
-            PYTHONPATH=str(ROOT),
+            PYTHONPATH=os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH", "")) if p),
             DATABASE_URL=database_url,
             REDIS_URL=redis_url,
             REDIS_PREFIX=redis_prefix,

@@ -45,6 +45,36 @@ async def test_every_multi_key_command_stays_in_one_slot_and_shards_spread(redis
         await q.close()
 
 
+async def test_a_workers_batch_runs_on_the_cluster_one_script_per_shard(redis_cluster):
+    """The batch path (core/queue/redis_hold.py): lock + read, renew, touch, trim + ack + unlock
+    of conversations spread over sixteen shards on three nodes."""
+    q = RedisQueue(connect(redis_cluster.url), prefix="batch:", shards=16)
+    try:
+        for i in range(30):
+            assert await q.submit(ev(f"c{i}", f"a{i}", "first"))
+        assert await q.submit(ev("c0", "b0", "second"))
+        jobs = await q.fetch("w", count=100, block_ms=200)
+        keys = sorted({j.conversation_key for j in jobs})
+        assert len(jobs) == 31 and len(keys) == 30
+        held = await q.hold(keys, ttl_s=5, limit=100)
+        assert set(held) == set(keys)
+        assert [e.event.text for e in held["zalo:c0"].entries] == ["first", "second"]  # in order
+        assert await q.hold(keys, ttl_s=5, limit=100) == {}  # all locked by the first hold
+        assert await q.renew({k: h.token for k, h in held.items()}, ttl_s=5) == set()
+        assert await q.renew({"zalo:c1": "not-the-token"}, ttl_s=5) == {"zalo:c1"}
+        await q.touch_many(jobs, "w")
+        by_key: dict[str, list] = {}
+        for job in jobs:
+            by_key.setdefault(job.conversation_key, []).append(job)
+        await q.finish_held([(k, h.token, by_key[k], h.entries[-1].cursor) for k, h in held.items()])
+        assert (await q.depth())[0] == 0  # every job acknowledged
+        again = await q.hold(keys, ttl_s=5, limit=100)  # every lock released, every log trimmed
+        assert set(again) == set(keys) and all(h.entries == [] for h in again.values())
+        await q.finish_held([(k, h.token, [], None) for k, h in again.items()])
+    finally:
+        await q.close()
+
+
 async def test_a_failover_of_the_hot_slots_node_loses_nothing(tmp_path):
     await _failover_loses_nothing(tmp_path, planned=True)
 

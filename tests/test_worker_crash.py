@@ -113,10 +113,16 @@ class PausingWorker(Worker):
             await asyncio.sleep(60)  # inside the transaction
         return outcome
 
-    async def apply(self, entry) -> None:
-        await super().apply(entry)
+    async def apply(self, entry, **kw) -> None:
+        await super().apply(entry, **kw)
         if self.moment == "after_commit":
             await asyncio.sleep(60)  # committed, the job not yet acknowledged
+
+    async def apply_batch(self, batch):
+        done = await super().apply_batch(batch)  # the batch path (a Redis queue) commits here
+        if self.moment == "after_commit":
+            await asyncio.sleep(60)  # committed, the jobs not yet acknowledged
+        return done
 
 
 async def _serve_pausing_worker(moment: str) -> None:

@@ -19,6 +19,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
@@ -128,11 +129,25 @@ class MessageLog(Base):
     outbox: Mapped[Outbox | None] = relationship(back_populates="message", lazy="raise_on_sql")
 
 
+_UNFINISHED = text("status IN ('pending', 'sending', 'held')")
+
+
 class Outbox(Base):
     """Replies waiting to be delivered; written in the same transaction as the state change."""
 
     __tablename__ = "outbox"
-    __table_args__ = (Index("ix_outbox_status_next_attempt_at", "status", "next_attempt_at"),)
+    __table_args__ = (
+        Index("ix_outbox_status_next_attempt_at", "status", "next_attempt_at"),
+        # the unfinished rows (migration 0011): the sender's claim walks them in id order
+        Index("ix_outbox_unfinished", "id", postgresql_where=_UNFINISHED, sqlite_where=_UNFINISHED),
+        Index(
+            "ix_outbox_unfinished_conversation",
+            "conversation_id",
+            "id",
+            postgresql_where=_UNFINISHED,
+            sqlite_where=_UNFINISHED,
+        ),
+    )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     message_id: Mapped[int] = mapped_column(ForeignKey("message_log.id"), unique=True)

@@ -6,7 +6,7 @@ empty, Redis Streams with a consumer group (`redis`) when it is set.
 
 from __future__ import annotations
 
-from .base import Entry, Job, LockLost, MessageQueue, cursor_key
+from .base import Entry, Held, Job, LockLost, MessageQueue, cursor_key
 
 
 def create_queue(settings) -> MessageQueue:
@@ -19,4 +19,4 @@ def create_queue(settings) -> MessageQueue:
     return MemoryQueue(dedupe_ttl_s=settings.dedupe_ttl_s)
 
 
-__all__ = ["Entry", "Job", "LockLost", "MessageQueue", "create_queue", "cursor_key"]
+__all__ = ["Entry", "Held", "Job", "LockLost", "MessageQueue", "create_queue", "cursor_key"]

@@ -36,6 +36,14 @@ class Entry:
     event: InboundEvent
 
 
+@dataclass(frozen=True)
+class Held:
+    """A conversation locked by `MessageQueue.hold`: the lock's token and its first events."""
+
+    token: str
+    entries: list[Entry]
+
+
 class LockLost(RuntimeError):
     """The per-conversation lock expired while it was held."""
 
@@ -46,6 +54,8 @@ def cursor_key(cursor: str) -> tuple[int, int]:
 
 
 class MessageQueue(ABC):
+    batches = False  # whether hold / renew / finish_held are implemented (a worker's batches)
+
     @abstractmethod
     async def submit(self, event: InboundEvent) -> bool:
         """Accept an event once. False if this (channel, message id) was already accepted."""
@@ -95,6 +105,25 @@ class MessageQueue(ABC):
     @abstractmethod
     def lock(self, conversation_key: str, ttl_s: float) -> AbstractAsyncContextManager[None]:
         """Hold the conversation exclusively (renewed while held; raises LockLost if lost)."""
+
+    async def hold(self, keys: list[str], ttl_s: float, limit: int) -> dict[str, Held]:
+        """Lock each conversation that nobody holds (without waiting) and read its first `limit`
+        events; the ones another worker holds are left out. One round trip for all."""
+        raise NotImplementedError
+
+    async def renew(self, held: dict[str, str], ttl_s: float) -> set[str]:
+        """Extend the locks `hold` took ({key: token}); the keys whose lock was lost."""
+        raise NotImplementedError
+
+    async def touch_many(self, jobs: list[Job], consumer: str) -> None:
+        """`touch` for several jobs (one round trip where the backend allows it)."""
+        for job in jobs:
+            await self.touch(job, consumer)
+
+    async def finish_held(self, done: list[tuple[str, str, list[Job], str | None]]) -> None:
+        """For each (key, token, jobs, applied_upto): drop the events up to `applied_upto` (None:
+        none), ack the jobs, release the lock if still held. One round trip for all."""
+        raise NotImplementedError
 
     async def depth(self) -> tuple[int, float]:
         """Jobs waiting or in progress, and the age in seconds of the oldest (the queue's lag)."""

@@ -7,7 +7,8 @@ N = crc32(conversation key) % REDIS_QUEUE_SHARDS):
   applied);
 - ``{qN}:jobs`` — shard N's jobs, a stream read through the consumer group ``workers``; a job
   names a conversation;
-- ``lock:{conversation key}`` — the per-conversation lock (redis-py's Lock, renewed while held).
+- ``{qN}:lock:{conversation key}`` — the per-conversation lock (redis-py's Lock, renewed while
+  held; or taken by `hold` for a batch, with the same SET NX PX token protocol).
 
 De-duplication and both appends happen in one Lua script, so an event is either accepted whole or
 not at all; the script's three keys and every transaction (ack, release) stay in one shard, so
@@ -33,10 +34,9 @@ from core.events import InboundEvent
 from core.redis_client import connect
 
 from .base import Entry, Job, LockLost, MessageQueue
+from .redis_hold import GROUP, HoldMixin, _after
 
 log = logging.getLogger(__name__)
-
-GROUP = "workers"
 
 _SUBMIT = """
 if redis.call('SET', KEYS[1], '1', 'NX', 'EX', ARGV[1]) then
@@ -58,13 +58,9 @@ def _resp(*parts: bytes) -> bytes:
     return b"*%d\r\n" % len(parts) + b"".join(b"$%d\r\n%s\r\n" % (len(p), p) for p in parts)
 
 
-def _after(cursor: str) -> str:
-    """The smallest stream id after `cursor` (XTRIM MINID keeps ids >= it: everything after)."""
-    ms, _, seq = cursor.partition("-")
-    return f"{ms}-{int(seq or 0) + 1}"
+class RedisQueue(HoldMixin, MessageQueue):
+    batches = True  # hold / renew / finish_held (core/queue/redis_hold.py)
 
-
-class RedisQueue(MessageQueue):
     def __init__(
         self,
         client: aioredis.Redis,
@@ -84,6 +80,7 @@ class RedisQueue(MessageQueue):
         self.cluster = not isinstance(client, aioredis.Redis)  # RedisCluster: one slot per command
         self.jobs_keys = [self._tagged(n, "jobs") for n in range(self.shards)]
         self._submit = self.r.register_script(_SUBMIT)
+        self._scripts: dict[str, Any] = {}
         self._group_ready = False
         self._last_claim = 0.0
         self._next_shard = 0
@@ -114,6 +111,10 @@ class RedisQueue(MessageQueue):
 
     def _jobs_of(self, conversation_key: str) -> str:
         return self.jobs_keys[self.shard_of(conversation_key)]
+
+    def _lock_key(self, conversation_key: str) -> str:
+        """The conversation's lock, in its shard's slot (scripts lock and read the log at once)."""
+        return self._tagged(self.shard_of(conversation_key), f"lock:{conversation_key}")
 
     async def _ensure_group(self) -> None:
         if self._group_ready:
@@ -338,7 +339,7 @@ class RedisQueue(MessageQueue):
 
     @contextlib.asynccontextmanager
     async def lock(self, conversation_key: str, ttl_s: float) -> AsyncIterator[None]:
-        lock = self.r.lock(f"{self.prefix}lock:{conversation_key}", timeout=ttl_s, sleep=0.02)
+        lock = self.r.lock(self._lock_key(conversation_key), timeout=ttl_s, sleep=0.02)
         await lock.acquire()
         lost = asyncio.Event()
 

@@ -1,0 +1,177 @@
+"""The worker's per-turn statements and the sender's claim on PostgreSQL, run on the session's asyncpg connection
+directly (inside the session's transaction): SQLAlchemy's execution layer (compiling the cached
+statement's parameters, the result proxy, the greenlet hop) cost more CPU than the round trip
+itself. `core/store.py` keeps the same statements in SQLAlchemy Core for SQLite and calls these
+on PostgreSQL; both write the same rows (tests/test_worker_turn.py runs both backends).
+
+JSON columns are passed as JSON text (SQLAlchemy's asyncpg dialect sets the json codec to take
+text; a Python None is written as JSON null, as SQLAlchemy's JSON type does).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any, NamedTuple
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+
+class TurnRow(NamedTuple):
+    """The worker's view of a conversation (as `store.conversation_for_turn` returns it)."""
+
+    id: int
+    citizen_id: int
+    channel: str
+    state: dict
+    inbound_cursor: str
+    last_inbound_at: dt.datetime | None
+
+
+_COLUMNS = "id, citizen_id, channel, state, inbound_cursor, last_inbound_at"
+_TURN = (
+    f"SELECT {_COLUMNS}, EXISTS (SELECT 1 FROM message_log m WHERE m.channel = $2"
+    " AND m.direction = 'in' AND m.external_id = $3) FROM conversation WHERE key = $1"
+)
+_CITIZEN_INSERT = (
+    "INSERT INTO citizen (channel, external_id, created_at) VALUES ($1, $2, $3)"
+    " ON CONFLICT DO NOTHING RETURNING id"
+)
+_CITIZEN = "SELECT id FROM citizen WHERE channel = $1 AND external_id = $2"
+_CONV_INSERT = (
+    "INSERT INTO conversation (key, citizen_id, channel, state, inbound_cursor, created_at, updated_at)"
+    f" VALUES ($1, $2, $3, '{{}}', '0-0', $4, $4) RETURNING {_COLUMNS}"
+)
+_INBOUND = (
+    "INSERT INTO message_log (conversation_id, direction, author, channel, external_id, kind, text,"
+    ' attachments, quick_replies, step, received_at, intent, "procedure", dossier_id, confidence,'
+    " fallback, latency_ms, details, created_at) VALUES ($1, 'in', 'citizen', $2, $3, $4, $5, $6::json,"
+    " '[]', $7, $8, $9, $10, $11, $12, $13, $14, $15::json, $16)"
+)
+_REPLY = (
+    "WITH reply AS (INSERT INTO message_log (conversation_id, direction, author, channel, kind, text,"
+    " attachments, quick_replies, step, created_at) VALUES ($1, 'out', 'bot', $2, $3, $4, $5::json,"
+    " $6::json, $7, $8) RETURNING id) INSERT INTO outbox (message_id, conversation_id, channel,"
+    " recipient, payload, status, attempts, parts_sent, next_attempt_at, created_at)"
+    " SELECT id, $1, $2, $9::varchar, $10::json, 'pending', 0, 0, $8::timestamptz, $8::timestamptz FROM reply"
+)
+_ADVANCE = (
+    "UPDATE conversation SET inbound_cursor = $3, state = $4::json, step = $5, last_inbound_at = $6,"
+    " updated_at = $7 WHERE id = $1 AND inbound_cursor = $2"
+)
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+async def connection(session: AsyncSession) -> Any:
+    """The asyncpg connection of the session's transaction (begun first if it is not yet: a
+    statement run before BEGIN would commit on its own)."""
+    cached: Any = session.info.get("motcua_pg")
+    if cached is not None and cached.is_in_transaction():
+        return cached
+    conn = await session.connection()
+    pooled = await conn.get_raw_connection()
+    raw: Any = pooled.driver_connection
+    if not raw.is_in_transaction():
+        adapter: Any = pooled.dbapi_connection  # SQLAlchemy's asyncpg adapter: it sends the BEGIN
+        if getattr(adapter, "_transaction", 0) is None and hasattr(adapter, "_start_transaction"):
+            await adapter._start_transaction()  # the BEGIN alone, as its next statement would
+        else:  # another SQLAlchemy version: a statement through it begins the transaction
+            await conn.exec_driver_sql("SELECT 1")
+    assert raw.is_in_transaction()
+    session.info["motcua_pg"] = raw
+    return raw
+
+
+async def conversation_for_turn(
+    session: AsyncSession, key: str, channel: str, user_id: str, message_id: str, now: dt.datetime
+) -> tuple[TurnRow, bool]:
+    pg = await connection(session)
+    found = await pg.fetchrow(_TURN, key, channel, message_id)
+    if found is not None:
+        return TurnRow(*found[:6]), bool(found[6])
+    citizen_id = await pg.fetchval(_CITIZEN_INSERT, channel, user_id, now)
+    if citizen_id is None:  # known on this channel already (an earlier conversation key)
+        citizen_id = await pg.fetchval(_CITIZEN, channel, user_id)
+    return TurnRow(*await pg.fetchrow(_CONV_INSERT, key, citizen_id, channel, now)), False
+
+
+# each statement's parameters ($1, $2, ...) by name; the JSON columns' values go as JSON text
+_INBOUND_ARGS = (
+    "conversation_id", "channel", "external_id", "kind", "text", "attachments", "step", "received_at",
+    "intent", "procedure", "dossier_id", "confidence", "fallback", "latency_ms", "details", "created_at",
+)  # fmt: skip
+_REPLY_ARGS = (
+    "conversation_id", "channel", "kind", "text", "attachments", "quick_replies", "step", "created_at",
+    "recipient", "payload",
+)  # fmt: skip
+_ADVANCE_ARGS = ("_id", "_old", "inbound_cursor", "state", "step", "last_inbound_at", "updated_at")
+# the sender's claim (bot/sender.py `_claim`, the same conditions as its SQLAlchemy query) in one
+# statement: due rows of which no earlier row of the conversation is unfinished, locked (skipping
+# rows another sender holds), marked sending until $2, with the reply window's facts. With the
+# partial indexes on unfinished rows (migration 0011) the plan walks them in id order and stops
+# after 100 (EXPLAIN ANALYZE with 2,000 pending of 20,000 rows: the `due` part 0.18 ms instead of
+# 1.9 ms, which read and sorted the whole backlog on every pass).
+_CLAIM = """
+WITH due AS (
+  SELECT o.id FROM outbox o
+  WHERE ((o.status = 'pending' AND o.next_attempt_at <= $1) OR (o.status = 'sending' AND o.claimed_until <= $1))
+    AND NOT EXISTS (SELECT 1 FROM outbox e WHERE e.conversation_id = o.conversation_id AND e.id < o.id
+                    AND e.status IN ('pending', 'sending', 'held'))
+  ORDER BY o.id LIMIT 100 FOR UPDATE SKIP LOCKED
+), claimed AS (
+  UPDATE outbox SET status = 'sending', claimed_until = $2 WHERE id = ANY (ARRAY (SELECT id FROM due))
+  RETURNING id, conversation_id, channel, recipient, payload, attempts, parts_sent, message_id
+)
+SELECT c.id, c.conversation_id, c.channel, c.recipient, c.payload, c.attempts, c.parts_sent,
+  (SELECT m.author FROM message_log m WHERE m.id = c.message_id),
+  (SELECT v.last_inbound_at FROM conversation v WHERE v.id = c.conversation_id)
+FROM claimed c ORDER BY c.id
+"""
+_JSON_COLUMNS = {"attachments", "quick_replies", "details", "state", "payload"}
+
+
+def _args(values: dict[str, Any], names: tuple[str, ...]) -> list[Any]:
+    return [_json(values[n]) if n in _JSON_COLUMNS else values[n] for n in names]
+
+
+async def log_inbound(session: AsyncSession, values: dict[str, Any], now: dt.datetime) -> None:
+    pg = await connection(session)
+    await pg.execute(_INBOUND, *_args({**values, "created_at": now}, _INBOUND_ARGS))
+
+
+async def add_reply(session: AsyncSession, values: dict[str, Any], recipient: str, payload: dict) -> None:
+    pg = await connection(session)
+    await pg.execute(_REPLY, *_args({**values, "recipient": recipient, "payload": payload}, _REPLY_ARGS))
+
+
+async def advance_conversation(session: AsyncSession, values: dict[str, Any]) -> bool:
+    """Compare-and-set on the cursor (`values` as `store.advance_conversation` builds them)."""
+    pg = await connection(session)
+    return await pg.execute(_ADVANCE, *_args(values, _ADVANCE_ARGS)) == "UPDATE 1"
+
+
+class ClaimedRow:
+    """An outbox row claimed by a sender (the attributes `bot/sender.py` reads of an Outbox)."""
+
+    __slots__ = (
+        "id", "conversation_id", "channel", "recipient", "payload", "attempts", "parts_sent",
+        "claimed_until",
+    )  # fmt: skip
+
+    def __init__(self, record: Any, claimed_until: dt.datetime) -> None:
+        for i, name in enumerate(self.__slots__[:-1]):  # the claim's columns, in that order
+            setattr(self, name, record[i])
+        self.claimed_until: dt.datetime | None = claimed_until
+
+
+async def claim_outbox(
+    session: AsyncSession, now: dt.datetime, until: dt.datetime
+) -> tuple[list[ClaimedRow], dict[int, tuple[str, dt.datetime | None]]]:
+    """Up to 100 due outbox rows claimed until `until`, and each one's author and the citizen's
+    last message time (the reply window's facts)."""
+    pg = await connection(session)
+    records = await pg.fetch(_CLAIM, now, until)
+    return [ClaimedRow(r, until) for r in records], {r[0]: (r[7], r[8]) for r in records}
