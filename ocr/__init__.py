@@ -130,7 +130,10 @@ def analyze(
                 sparse = (
                     q["metrics"].get("text_density", 0.0) < quality.thresholds()["card_print_min_density"]
                 )
-                few = doc["checks"].get("text_lines", 99) < quality.thresholds()["card_other_min_lines"]
+                # a few lines read (a business card); none read at all under plenty of print is
+                # small print the card-scale reading cannot take: a paper, not "few lines"
+                lines = doc["checks"].get("text_lines", 99)
+                few = 0 < lines < quality.thresholds()["card_other_min_lines"]
                 if (
                     doc["type"] == "other"
                     and not doc["checks"].get("type_scores")
