@@ -94,6 +94,11 @@ def _paper_glare_washes(gray: np.ndarray, clipped: np.ndarray, region: np.ndarra
     return glare_washes_print(gray, clipped, region)
 
 
+def _no_outline() -> dict:
+    """The notes of a photo with no document outline found (or one dropped)."""
+    return {"area_frac": 0.0, "touches_border": False}
+
+
 def _page_blurred(sharp: float, ratio: float, T: dict, page: np.ndarray | None = None, m=None) -> bool:
     """A page is judged on its print's edges (ocr/pages/blur.py: their steepness against their
     own contrast, whatever the amount of print). With too few edges for that, the ratio carries
@@ -153,7 +158,7 @@ def assess(rgb: np.ndarray, info: dict, expect: str | None = None) -> dict:
     short, long = sorted((m["width"], m["height"]))
     if short < T["min_short_side"] or long < T["min_long_side"]:
         problems.append("too_small")
-    quad, notes, doc_kind = None, {"area_frac": 0.0, "touches_border": False}, None
+    quad, notes, doc_kind = None, _no_outline(), None
     # a PDF page is mostly the page itself (a scan, a born-digital page), sometimes a photo of one
     pdf_page = expect == "paper" and info.get("format") == "pdf"
     if min(gray.shape) >= 32 and expect == "paper":
@@ -176,8 +181,7 @@ def assess(rgb: np.ndarray, info: dict, expect: str | None = None) -> dict:
                 break
     if pdf_page and quad is not None and notes["area_frac"] < T["min_page_area_frac"]:
         # a box on a scanned page (a table's), not a page far away: the page is the PDF page
-        quad, doc_kind = None, None
-        notes = {"area_frac": 0.0, "touches_border": False}
+        quad, doc_kind, notes = None, None, _no_outline()
     if quad is not None and notes["area_frac"] < T["min_card_area_frac"]:
         # a small quad: a card far away, or just a box inside a cut-off card (the chip, the
         # photo) or in a scene. Surrounded on all sides by a bright, printed region cut by the
@@ -195,16 +199,14 @@ def assess(rgb: np.ndarray, info: dict, expect: str | None = None) -> dict:
                 )
                 inner = bool(ring.any()) and float(br["mask"][ring].mean()) >= 0.8
         if td_q < T["min_text_density"] or inner:
-            quad, doc_kind = None, None
-            notes = {"area_frac": 0.0, "touches_border": False}
+            quad, doc_kind, notes = None, None, _no_outline()
     if quad is not None and doc_kind == "paper" and notes["area_frac"] < T["min_page_area_frac"]:
         from .pages.find import box_in_print
 
         qmask = _quad_mask(gray.shape, quad)
         if box_in_print(gray, qmask, cardmod.text_density(gray, qmask)):
             # a box of a form (a page on a table as light as itself), not a page far away
-            quad, doc_kind = None, None
-            notes = {"area_frac": 0.0, "touches_border": False}
+            quad, doc_kind, notes = None, None, _no_outline()
     m["card_found"] = quad is not None
     m["card_area_frac"] = round(notes["area_frac"], 4)
     if quad is not None:
@@ -223,18 +225,15 @@ def assess(rgb: np.ndarray, info: dict, expect: str | None = None) -> dict:
         clipped_frac=round(clip, 4),
     )
     too_dark = lum < T["dark_mean"] if quad is not None else float(p95) < T["dark_p95_frame"]
-    if too_dark and quad is not None and doc_kind == "card" and expect != "paper":
-        # a dark object with bright print (a bank card) is lit well: the reading tells what it is
+    if too_dark and expect != "paper" and (quad is None or doc_kind == "card"):
+        # a dark object with bright print (a bank card), or a dark scene with something well lit
+        # in it (a phone screen, a sign), is not a dark photo: in a photo taken too dark even its
+        # brightest things are dim; for the object, the reading then tells what it is
         lit = float(np.percentile(vals, 99.9)) / 255
         m["lum_p999"] = round(lit, 3)
-        too_dark = lit < T["dark_card_lit_p999"]
-        m["dark_object"] = not too_dark
-    elif too_dark and quad is None and expect != "paper":
-        # a dark scene with something well lit in it (a phone screen, a sign) is not a dark photo:
-        # in a photo taken too dark even its brightest things are dim
-        lit = float(np.percentile(vals, 99.9)) / 255
-        m["lum_p999"] = round(lit, 3)
-        too_dark = lit < T["dark_frame_lit_p999"]
+        too_dark = lit < T["dark_frame_lit_p999" if quad is None else "dark_card_lit_p999"]
+        if quad is not None:
+            m["dark_object"] = not too_dark
     # Too bright means blown out: much of the document clipped to white AND its print washed out
     # (even the darkest pixels are light). A bright mean alone is not a fault: white paper is bright.
     too_bright = clip >= T["bright_clip_frac"] and p1 >= T["bright_ink_p1"]
