@@ -26,10 +26,12 @@ def _forgeries() -> dict[str, str]:
     other_key, _ = webchat_sessions.issue("another-secret-key")
     expired, _ = webchat_sessions.issue(kit.SECRET_KEY, now=time.time() - 181 * 86400)
     parts = good.split(".")
+    # one character of the id changed for another (the id may begin with any character)
+    altered = ("B" if parts[0][0] != "B" else "C") + parts[0][1:]
     return {
         "invented random id (the old cookie shape)": "A" * 22,
         "well-formed, wrong key": other_key,
-        "altered session id": "B" + parts[0][1:] + "." + parts[1] + "." + parts[2],
+        "altered session id": altered + "." + parts[1] + "." + parts[2],
         "altered issue time": parts[0] + "." + "zzzzzz" + "." + parts[2],
         "expired (181 days)": expired,
         "empty": "",
