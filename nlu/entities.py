@@ -73,6 +73,7 @@ class ProcedureMatcher:
         keyed = ((_key(k), v) for k, v in self.synonyms.items())
         self.synonyms = {k: v for k, v in keyed if k}
         self.weak = {_key(w) for w in self.weak}
+        self.values = frozenset(self.synonyms.values())  # the procedure keys the data names
         self._ns = sorted({len(k.split()) for k in self.synonyms}, reverse=True)
         self._max_n = self._ns[0] if self._ns else 0
         # Fuzzy candidates. A window of n words within `limit` edits of a synonym differs from

@@ -27,22 +27,6 @@ RASA_FALLBACK = Counter(
     ["reason"],
 )
 
-PROCEDURES = frozenset(
-    {
-        "khai_sinh",
-        "lien_thong_khai_sinh",
-        "thuong_tru",
-        "tam_tru",
-        "ket_hon",
-        "khai_tu",
-        "lien_thong_khai_tu",
-        "trich_luc_ho_tich",
-        "chung_thuc_ban_sao",
-        "ho_kinh_doanh",
-        "can_cuoc",
-        "xac_nhan_attp",
-    }
-)
 _RULE_ENTITIES = ("dossier_code", "id_number", "phone", "date")
 
 
@@ -104,7 +88,7 @@ class RasaNLU:
         procs = []
         for e in body.get("entities") or []:
             try:
-                if e.get("entity") == "procedure" and e.get("value") in PROCEDURES:
+                if e.get("entity") == "procedure" and e.get("value") in self.embedded.procedures.values:
                     procs.append(
                         {
                             "entity": "procedure",
