@@ -120,9 +120,10 @@ async def _migrate(url: str) -> None:
 
 
 async def wait_for(
-    predicate: Callable[[], asyncio.Future | bool], timeout: float = 15.0, every: float = 0.05
+    predicate: Callable[[], asyncio.Future | bool], timeout: float = 30.0, every: float = 0.05
 ):
-    """Await until `predicate()` (sync or async) returns a truthy value; return it."""
+    """Await until `predicate()` (sync or async) returns a truthy value; return it. The bound is
+    for "never happens", not a speed check: generous, since the suite may share busy cores."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
     while True:
