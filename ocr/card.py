@@ -200,6 +200,11 @@ def _card_like(q: np.ndarray, aspect: tuple[float, float]) -> bool:
     return short >= 10 and aspect[0] <= long / short <= aspect[1]
 
 
+def no_outline() -> dict:
+    """The notes of a photo with no document outline found (or one dropped)."""
+    return {"area_frac": 0.0, "touches_border": False}
+
+
 def find_quad(gray: np.ndarray, aspect: tuple[float, float] = (1.35, 1.9)) -> tuple[np.ndarray | None, dict]:
     """The most card-like quadrilateral in a grey image (pixel coords), and notes.
 
@@ -255,7 +260,7 @@ def find_quad(gray: np.ndarray, aspect: tuple[float, float] = (1.35, 1.9)) -> tu
         ):
             break
     if best is None:
-        return None, {"area_frac": 0.0, "touches_border": False}
+        return None, no_outline()
     q = order_quad(best)
     if best_support < 0.97:  # snap the sides onto the strongest nearby edges
         r = 0.05 * max(w, h)

@@ -94,11 +94,6 @@ def _paper_glare_washes(gray: np.ndarray, clipped: np.ndarray, region: np.ndarra
     return glare_washes_print(gray, clipped, region)
 
 
-def _no_outline() -> dict:
-    """The notes of a photo with no document outline found (or one dropped)."""
-    return {"area_frac": 0.0, "touches_border": False}
-
-
 def _page_blurred(sharp: float, ratio: float, T: dict, page: np.ndarray | None = None, m=None) -> bool:
     """A page is judged on its print's edges (ocr/pages/blur.py: their steepness against their
     own contrast, whatever the amount of print). With too few edges for that, the ratio carries
@@ -158,7 +153,7 @@ def assess(rgb: np.ndarray, info: dict, expect: str | None = None) -> dict:
     short, long = sorted((m["width"], m["height"]))
     if short < T["min_short_side"] or long < T["min_long_side"]:
         problems.append("too_small")
-    quad, notes, doc_kind = None, _no_outline(), None
+    quad, notes, doc_kind = None, cardmod.no_outline(), None
     # a PDF page is mostly the page itself (a scan, a born-digital page), sometimes a photo of one
     pdf_page = expect == "paper" and info.get("format") == "pdf"
     if min(gray.shape) >= 32 and expect == "paper":
@@ -181,7 +176,7 @@ def assess(rgb: np.ndarray, info: dict, expect: str | None = None) -> dict:
                 break
     if pdf_page and quad is not None and notes["area_frac"] < T["min_page_area_frac"]:
         # a box on a scanned page (a table's), not a page far away: the page is the PDF page
-        quad, doc_kind, notes = None, None, _no_outline()
+        quad, doc_kind, notes = None, None, cardmod.no_outline()
     if quad is not None and notes["area_frac"] < T["min_card_area_frac"]:
         # a small quad: a card far away, or just a box inside a cut-off card (the chip, the
         # photo) or in a scene. Surrounded on all sides by a bright, printed region cut by the
@@ -199,14 +194,14 @@ def assess(rgb: np.ndarray, info: dict, expect: str | None = None) -> dict:
                 )
                 inner = bool(ring.any()) and float(br["mask"][ring].mean()) >= 0.8
         if td_q < T["min_text_density"] or inner:
-            quad, doc_kind, notes = None, None, _no_outline()
+            quad, doc_kind, notes = None, None, cardmod.no_outline()
     if quad is not None and doc_kind == "paper" and notes["area_frac"] < T["min_page_area_frac"]:
         from .pages.find import box_in_print
 
         qmask = _quad_mask(gray.shape, quad)
         if box_in_print(gray, qmask, cardmod.text_density(gray, qmask)):
             # a box of a form (a page on a table as light as itself), not a page far away
-            quad, doc_kind, notes = None, None, _no_outline()
+            quad, doc_kind, notes = None, None, cardmod.no_outline()
     m["card_found"] = quad is not None
     m["card_area_frac"] = round(notes["area_frac"], 4)
     if quad is not None:
