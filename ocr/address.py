@@ -209,7 +209,7 @@ def _commas_before_units(text: str) -> str:
     out, last = [], 0
     for m in _UNIT_START.finditer(text):
         before = text[last : m.start()].rsplit(",", 1)[-1].strip()
-        if re.fullmatch(r"(S[ốoó]\s*)?\d+[A-Za-z]?(/\d+)*", before):
+        if re.fullmatch(r"(S[ốoóôồổỗộ]\s*)?\d+[A-Za-z]?(/\d+)*", before):
             continue
         out.append(text[last : m.start()] + ",")
         last = m.start()
@@ -223,7 +223,13 @@ def fix_place(text: str) -> tuple[str, float]:
     text = re.sub(r"\s+", " ", text).strip(" .,:;-_|'\"")
     # an abbreviation's full stop read as a comma ("H, Cam Lâm"): the letter belongs to the next unit
     text = re.sub(r"[„“”*\"]", "", text)
+    # an abbreviation read in lower case ("q. Thủy Nguyên")
+    text = re.sub(r"(^|,\s*)([xphqt])\.(?=\s)", lambda m: m.group(1) + m.group(2).upper() + ".", text)
     text = _stray_stops(text)
+    # an alley number's slash read as a letter ("94I50": 94/50), an abbreviation's stop read as a
+    # digit before a name ("T1 Hà Tĩnh": T. Hà Tĩnh)
+    text = re.sub(r"(?<=\d)[Il|!](?=\d)", "/", text)
+    text = re.sub(r"(^|,\s*)(TP|T|H|X)[1lI|]\s+(?=[A-ZÀ-ỸĐ][a-zà-ỹđ])", r"\1\2. ", text)
     text = re.sub(r"(^|,\s*)(TP|Tp|TX|TT|[PXHQT])\.?\s*[,;:]\s*", r"\1\2. ", text)
     text = _commas_before_units(text)
     parts = [p.strip(" .:;_|'\"„“”*") if not re.search(r"\b[A-Za-z]{1,2}\.$", p.strip()) else p.strip()
@@ -246,7 +252,7 @@ def fix_place(text: str) -> tuple[str, float]:
             p = " ".join(ws[1:])  # a speck before the unit's type word
         if len(p) == 1 and not p.isdigit():
             continue  # a speck read as a letter
-        m = re.match(r"^(S[ốoó0]\s*)?(\d+[A-Za-z]?(?:/\d+)*)\s+(.*)$", p)
+        m = re.match(r"^(S[ốoóôồổỗộ0]\s*)?(\d+[A-Za-z]?(?:/\d+)*)\s+(.*)$", p)
         if m and m.group(1):  # house number + street
             out.append(f"Số {m.group(2)} {m.group(3)}")
             hits += 1
