@@ -198,7 +198,7 @@ def assess(rgb: np.ndarray, info: dict, expect: str | None = None) -> dict:
                     & ~qmask
                 )
                 inner = bool(ring.any()) and float(br["mask"][ring].mean()) >= 0.8
-            elif expect != "paper":
+            elif expect == "id_card":
                 inner = _card_fills_frame(gray, T)  # the box is inside a card too close to the lens
         if td_q < T["min_text_density"] or inner:
             quad, doc_kind, notes = None, None, cardmod.no_outline()
@@ -300,7 +300,7 @@ def assess(rgb: np.ndarray, info: dict, expect: str | None = None) -> dict:
             and (expect != "paper" or _paper_print_cut(gray, br["mask"]))
         ):
             problems.append("cropped")
-        elif expect != "paper" and _card_fills_frame(gray, T):
+        elif expect == "id_card" and _card_fills_frame(gray, T):
             problems.append("cropped")  # a card too close: its print fills the frame
         elif expect == "paper" and td >= T["min_text_density"] and lum > 0.45:
             doc_kind = "paper"  # a page filling the frame (or one not told from a table as light)
