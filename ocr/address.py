@@ -14,6 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import Levenshtein
 
 from core.vietnamese import strip_diacritics
 
@@ -162,6 +163,31 @@ def _as_province(name: str) -> str:
     return prov if prov and canon(prov) != canon(name) else name
 
 
+_CITIES = {"ha noi", "ho chi minh", "hai phong", "da nang", "can tho", "hue"}
+
+
+def _province_end(part: str) -> str:
+    """An address's last part is its province: a misread province ("Quảng Nan", "An Giai") is put
+    to the one province it is clearly meant for (the list is short: one or two letters off, and
+    nearer than any other), even when its words are real syllables; a short speck read for the
+    abbreviation before it ("lv Hà Nội", "đề Thừa Thiên Huế") becomes "TP." or "T."."""
+    pre, name = split_prefix(part)
+    provs = _provinces()
+    if canon(name) in {canon(v) for v in provs.values()}:
+        return part
+    ws = part.split()
+    if not pre and len(ws) >= 2 and len(ws[0]) <= 3 and _fold(" ".join(ws[1:])) in provs:
+        prov = provs[_fold(" ".join(ws[1:]))]
+        return f"{'TP.' if _fold(prov) in _CITIES else 'T.'} {prov}"
+    f = _fold(name)
+    if len(f) < 5 or canon(name) in names()["exact"]:
+        return part  # a real unit's name (a district closing an address) stays
+    (k1, d1, _), (_, d2, _) = process.extract(f, list(provs), scorer=Levenshtein.distance, limit=2)
+    if d1 <= min(2, len(f) // 3) and d2 > d1:
+        return f"{pre} {provs[k1]}".strip()
+    return part
+
+
 def _stray_stops(text: str) -> str:
     """Dots left by a leader line ("Phường.Thanh", "Tỉnh .Hà.. Tĩnh"): only an abbreviation keeps
     its full stop (one capital, TP, TX, TT)."""
@@ -220,7 +246,7 @@ def fix_place(text: str) -> tuple[str, float]:
     """An address as printed, each comma-separated unit checked against the real units: (text,
     share of the parts that are known units or house numbers)."""
     text = unicodedata.normalize("NFC", text)
-    text = re.sub(r"\s+", " ", text).strip(" .,:;-_|'\"")
+    text = re.sub(r"\s+", " ", text).strip(" .,:;-_|'\"?")
     # an abbreviation's full stop read as a comma ("H, Cam Lâm"): the letter belongs to the next unit
     text = re.sub(r"[„“”*\"]", "", text)
     # an abbreviation read in lower case ("q. Thủy Nguyên")
@@ -267,6 +293,8 @@ def fix_place(text: str) -> tuple[str, float]:
             out.append(p)
             hits += 1
             continue
+        if i == len(parts) - 1 and i > 0:
+            p = _province_end(p)
         pre, name = split_prefix(p)
         ws = name.split()
         if len(ws) > 1 and not name.replace(" ", "").isdigit():  # "Tiên 1 Du": a speck

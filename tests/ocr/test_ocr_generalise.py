@@ -114,6 +114,11 @@ def test_the_units_lexicon_is_the_real_list():
         ("Tổ 1, Phường 1, Quận 1, TP. Hồ Chí Minh", "Tổ 1, Phường 1, Quận 1, TP. Hồ Chí Minh"),  # real numbers kept
         ("X. Đại Đồng, q. Thủy Nguyên, TP. Hải Phòng", "X. Đại Đồng, Q. Thủy Nguyên, TP. Hải Phòng"),  # lower case
         ("Sô 145 Lê Lợi, H. Đức Thọ, T. Hà Tĩnh", "Số 145 Lê Lợi, H. Đức Thọ, T. Hà Tĩnh"),  # the mark slipped
+        ("Số 16 Hai Bà Trưng, Điện Bàn, Quảng Nan", "Số 16 Hai Bà Trưng, Điện Bàn, Quảng Nam"),  # the province
+        ("Số 85 Trần Phú, Long Xuyên, An Giai", "Số 85 Trần Phú, Long Xuyên, An Giang"),
+        ("Tổ 9, Xã Thạnh Lộc, Huyện Đông Anh, lv Hà Nội", "Tổ 9, Xã Thạnh Lộc, Huyện Đông Anh, TP. Hà Nội"),
+        ("Xóm 6, X. Xuân Phương, H. Phú Vang, đề Thừa Thiên Huế", "Xóm 6, X. Xuân Phương, H. Phú Vang, T. Thừa Thiên Huế"),
+        ("Xã Yên Sở, Huyện Hoài Đức", "Xã Yên Sở, Huyện Hoài Đức"),  # a district closing it stays
     ],
 )  # fmt: skip
 def test_addresses_against_the_real_units(read, want):
