@@ -14,6 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import Levenshtein
 
 from core.vietnamese import strip_diacritics
 
@@ -162,6 +163,31 @@ def _as_province(name: str) -> str:
     return prov if prov and canon(prov) != canon(name) else name
 
 
+_CITIES = {"ha noi", "ho chi minh", "hai phong", "da nang", "can tho", "hue"}
+
+
+def _province_end(part: str) -> str:
+    """An address's last part is its province: a misread province ("Quảng Nan", "An Giai") is put
+    to the one province it is clearly meant for (the list is short: one or two letters off, and
+    nearer than any other), even when its words are real syllables; a short speck read for the
+    abbreviation before it ("lv Hà Nội", "đề Thừa Thiên Huế") becomes "TP." or "T."."""
+    pre, name = split_prefix(part)
+    provs = _provinces()
+    if canon(name) in {canon(v) for v in provs.values()}:
+        return part
+    ws = part.split()
+    if not pre and len(ws) >= 2 and len(ws[0]) <= 3 and _fold(" ".join(ws[1:])) in provs:
+        prov = provs[_fold(" ".join(ws[1:]))]
+        return f"{'TP.' if _fold(prov) in _CITIES else 'T.'} {prov}"
+    f = _fold(name)
+    if len(f) < 5 or canon(name) in names()["exact"]:
+        return part  # a real unit's name (a district closing an address) stays
+    (k1, d1, _), (_, d2, _) = process.extract(f, list(provs), scorer=Levenshtein.distance, limit=2)
+    if d1 <= min(2, len(f) // 3) and d2 > d1:
+        return f"{pre} {provs[k1]}".strip()
+    return part
+
+
 def _stray_stops(text: str) -> str:
     """Dots left by a leader line ("Phường.Thanh", "Tỉnh .Hà.. Tĩnh"): only an abbreviation keeps
     its full stop (one capital, TP, TX, TT)."""
@@ -209,7 +235,7 @@ def _commas_before_units(text: str) -> str:
     out, last = [], 0
     for m in _UNIT_START.finditer(text):
         before = text[last : m.start()].rsplit(",", 1)[-1].strip()
-        if re.fullmatch(r"(S[ốoó]\s*)?\d+[A-Za-z]?(/\d+)*", before):
+        if re.fullmatch(r"(S[ốoóôồổỗộ]\s*)?\d+[A-Za-z]?(/\d+)*", before):
             continue
         out.append(text[last : m.start()] + ",")
         last = m.start()
@@ -220,10 +246,16 @@ def fix_place(text: str) -> tuple[str, float]:
     """An address as printed, each comma-separated unit checked against the real units: (text,
     share of the parts that are known units or house numbers)."""
     text = unicodedata.normalize("NFC", text)
-    text = re.sub(r"\s+", " ", text).strip(" .,:;-_|'\"")
+    text = re.sub(r"\s+", " ", text).strip(" .,:;-_|'\"?")
     # an abbreviation's full stop read as a comma ("H, Cam Lâm"): the letter belongs to the next unit
     text = re.sub(r"[„“”*\"]", "", text)
+    # an abbreviation read in lower case ("q. Thủy Nguyên")
+    text = re.sub(r"(^|,\s*)([xphqt])\.(?=\s)", lambda m: m.group(1) + m.group(2).upper() + ".", text)
     text = _stray_stops(text)
+    # an alley number's slash read as a letter ("94I50": 94/50), an abbreviation's stop read as a
+    # digit before a name ("T1 Hà Tĩnh": T. Hà Tĩnh)
+    text = re.sub(r"(?<=\d)[Il|!](?=\d)", "/", text)
+    text = re.sub(r"(^|,\s*)(TP|T|H|X)[1lI|]\s+(?=[A-ZÀ-ỸĐ][a-zà-ỹđ])", r"\1\2. ", text)
     text = re.sub(r"(^|,\s*)(TP|Tp|TX|TT|[PXHQT])\.?\s*[,;:]\s*", r"\1\2. ", text)
     text = _commas_before_units(text)
     parts = [p.strip(" .:;_|'\"„“”*") if not re.search(r"\b[A-Za-z]{1,2}\.$", p.strip()) else p.strip()
@@ -246,7 +278,7 @@ def fix_place(text: str) -> tuple[str, float]:
             p = " ".join(ws[1:])  # a speck before the unit's type word
         if len(p) == 1 and not p.isdigit():
             continue  # a speck read as a letter
-        m = re.match(r"^(S[ốoó0]\s*)?(\d+[A-Za-z]?(?:/\d+)*)\s+(.*)$", p)
+        m = re.match(r"^(S[ốoóôồổỗộ0]\s*)?(\d+[A-Za-z]?(?:/\d+)*)\s+(.*)$", p)
         if m and m.group(1):  # house number + street
             out.append(f"Số {m.group(2)} {m.group(3)}")
             hits += 1
@@ -261,6 +293,8 @@ def fix_place(text: str) -> tuple[str, float]:
             out.append(p)
             hits += 1
             continue
+        if i == len(parts) - 1 and i > 0:
+            p = _province_end(p)
         pre, name = split_prefix(p)
         ws = name.split()
         if len(ws) > 1 and not name.replace(" ", "").isdigit():  # "Tiên 1 Du": a speck

@@ -10,7 +10,7 @@ import re
 from . import idnum
 from .layout import DIGIT_FIELDS
 from .qr import assign_addresses, parse_qr
-from .values import _fold, _sex, fix_name, fix_place, parse_date
+from .values import _fold, _sex, fix_name, fix_place, numeric, parse_date
 
 NATIONALITY = "Việt Nam"
 OCR_ONLY_MAX = 0.85
@@ -52,11 +52,14 @@ def merge(doc: dict, kind: str, qr_text: str | None, mrz_res: dict | None, ocr_r
         checks["mrz"] = "unreadable"
     for f, (text, conf) in ocr_raw.items():
         if f == "id_number":
-            v = re.sub(r"\D", "", text)
             good_len = (9, 12) if kind == "cmnd_front" else (12,)
+            v = re.sub(r"\D", "", text)
+            if len(v) not in good_len:  # letters that look like digits ("0792O3OO1234")
+                v2 = re.sub(r"\D", "", numeric(text))
+                v = v2 if len(v2) in good_len else v
             add(f, v, "ocr", conf if len(v) in good_len else conf * 0.3)
         elif f in DIGIT_FIELDS:
-            v = parse_date(text)
+            v = parse_date(text) or parse_date(numeric(text))
             ft = _fold(text).lower()
             if (
                 v is None

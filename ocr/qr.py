@@ -36,6 +36,35 @@ def read_qr(gray):
     return None
 
 
+def read_qr_corners(gray) -> str | None:
+    """A second try for a QR the whole card did not give: each top corner alone (the QR is printed
+    in a top corner on both sides that carry one), rescaled (zxing wants 3-8 px a module: a small,
+    soft QR is brought up, a coarse one down), as it is, sharpened, or binarised with a local
+    threshold."""
+    import cv2
+
+    H, W = gray.shape
+    for x0, x1 in ((int(W * 0.55), W), (0, int(W * 0.45))):
+        crop = gray[: int(H * 0.6), x0:x1]
+        for f in (1.5, 0.75, 2.5, 3.0):
+            up = cv2.resize(
+                crop, None, fx=f, fy=f, interpolation=cv2.INTER_CUBIC if f > 1 else cv2.INTER_AREA
+            )
+            for how in ("plain", "sharpened", "binarised"):
+                if how == "plain":
+                    img = up
+                elif how == "sharpened":  # modules of 1-2 px blurred together: an unsharp mask
+                    img = cv2.addWeighted(up, 2.0, cv2.GaussianBlur(up, (0, 0), 2 * f), -1.0, 0)
+                else:
+                    img = cv2.adaptiveThreshold(
+                        up, 255, cv2.ADAPTIVE_THRESH_GAUSSIAN_C, cv2.THRESH_BINARY, int(31 * f) | 1, 5
+                    )
+                r = read_qr(img)
+                if r is not None:
+                    return r[0]
+    return None
+
+
 def _is_date(p: str) -> bool:
     return bool(re.fullmatch(r"\d{8}", p)) and parse_date(p) is not None
 

@@ -94,9 +94,9 @@ def _paper_glare_washes(gray: np.ndarray, clipped: np.ndarray, region: np.ndarra
     return glare_washes_print(gray, clipped, region)
 
 
-def _no_outline() -> dict:
-    """The notes of a photo with no document outline found (or one dropped)."""
-    return {"area_frac": 0.0, "touches_border": False}
+def _card_fills_frame(gray: np.ndarray, T: dict) -> bool:
+    """No outline, a light frame full of print: a card held too close (its edges out of frame)."""
+    return float(gray.mean()) > 0.45 * 255 and cardmod.text_density(gray, None) >= T["card_print_min_density"]
 
 
 def _page_blurred(sharp: float, ratio: float, T: dict, page: np.ndarray | None = None, m=None) -> bool:
@@ -158,7 +158,7 @@ def assess(rgb: np.ndarray, info: dict, expect: str | None = None) -> dict:
     short, long = sorted((m["width"], m["height"]))
     if short < T["min_short_side"] or long < T["min_long_side"]:
         problems.append("too_small")
-    quad, notes, doc_kind = None, _no_outline(), None
+    quad, notes, doc_kind = None, cardmod.no_outline(), None
     # a PDF page is mostly the page itself (a scan, a born-digital page), sometimes a photo of one
     pdf_page = expect == "paper" and info.get("format") == "pdf"
     if min(gray.shape) >= 32 and expect == "paper":
@@ -181,7 +181,7 @@ def assess(rgb: np.ndarray, info: dict, expect: str | None = None) -> dict:
                 break
     if pdf_page and quad is not None and notes["area_frac"] < T["min_page_area_frac"]:
         # a box on a scanned page (a table's), not a page far away: the page is the PDF page
-        quad, doc_kind, notes = None, None, _no_outline()
+        quad, doc_kind, notes = None, None, cardmod.no_outline()
     if quad is not None and notes["area_frac"] < T["min_card_area_frac"]:
         # a small quad: a card far away, or just a box inside a cut-off card (the chip, the
         # photo) or in a scene. Surrounded on all sides by a bright, printed region cut by the
@@ -198,15 +198,17 @@ def assess(rgb: np.ndarray, info: dict, expect: str | None = None) -> dict:
                     & ~qmask
                 )
                 inner = bool(ring.any()) and float(br["mask"][ring].mean()) >= 0.8
+            elif expect == "id_card":
+                inner = _card_fills_frame(gray, T)  # the box is inside a card too close to the lens
         if td_q < T["min_text_density"] or inner:
-            quad, doc_kind, notes = None, None, _no_outline()
+            quad, doc_kind, notes = None, None, cardmod.no_outline()
     if quad is not None and doc_kind == "paper" and notes["area_frac"] < T["min_page_area_frac"]:
         from .pages.find import box_in_print
 
         qmask = _quad_mask(gray.shape, quad)
         if box_in_print(gray, qmask, cardmod.text_density(gray, qmask)):
             # a box of a form (a page on a table as light as itself), not a page far away
-            quad, doc_kind, notes = None, None, _no_outline()
+            quad, doc_kind, notes = None, None, cardmod.no_outline()
     m["card_found"] = quad is not None
     m["card_area_frac"] = round(notes["area_frac"], 4)
     if quad is not None:
@@ -298,6 +300,8 @@ def assess(rgb: np.ndarray, info: dict, expect: str | None = None) -> dict:
             and (expect != "paper" or _paper_print_cut(gray, br["mask"]))
         ):
             problems.append("cropped")
+        elif expect == "id_card" and _card_fills_frame(gray, T):
+            problems.append("cropped")  # a card too close: its print fills the frame
         elif expect == "paper" and td >= T["min_text_density"] and lum > 0.45:
             doc_kind = "paper"  # a page filling the frame (or one not told from a table as light)
             problems += _paper_without_outline(gray, g2, clipped, T, m)
@@ -307,6 +311,8 @@ def assess(rgb: np.ndarray, info: dict, expect: str | None = None) -> dict:
         min_area = T["min_card_area_frac"] if doc_kind == "card" else T["min_page_area_frac"]
         if notes["touches_border"] and (doc_kind != "paper" or _paper_print_cut(gray, region, quad)):
             problems.append("cropped")  # a page meeting the frame only with its blank margin is whole
+        elif doc_kind == "card" and cardmod.runs_off_frame(gray, quad):
+            problems.append("cropped")  # found by an inner line: the card goes on past the frame
         elif notes["area_frac"] < min_area:
             problems.append("too_small")
         if too_bright:
@@ -314,7 +320,13 @@ def assess(rgb: np.ndarray, info: dict, expect: str | None = None) -> dict:
         blurred = sharp < blur_t or ratio < T["blur_ratio"]
         if doc_kind != "card":  # a page: low energy counts only with a middling ratio too
             blurred = _page_blurred(sharp, ratio, T, crop, m)
-        if blurred and not too_bright and "too_small" not in problems:
+        if (
+            doc_kind == "card"
+            and td < T["blank_print_max"]
+            and (not blurred or sharp >= T["blank_sharpness"])
+        ):
+            problems.append("not_document")  # a blank card or sheet: crisp noise, no print at all
+        elif blurred and not too_bright and "too_small" not in problems:
             problems.append("blurry")
         if gb >= T["glare_blob_frac"] and not too_bright:
             washed = True

@@ -21,8 +21,8 @@ from .layout import (
     MRZ_BOX,
 )
 from .merge import merge
-from .qr import read_qr
-from .values import parse_date
+from .qr import read_qr, read_qr_corners
+from .values import numeric, parse_date
 
 S = 1.6  # reading scale: the card is warped to CARD_W*S x CARD_H*S pixels
 _pool: ThreadPoolExecutor | None = None
@@ -228,9 +228,13 @@ def _value(gray: np.ndarray, kind: str, field: str, v: dict) -> tuple[str, float
     text, conf = v["text"], v["conf"]
     if field == "id_number":
         want = (9, 12) if kind == "cmnd_front" else (12,)
-        if len(re.sub(r"\D", "", text)) not in want:
+        if not {len(re.sub(r"\D", "", t)) for t in (text, numeric(text))} & set(want):
             return _digits_again(gray, v["words"], want) or (text, conf * 0.5)
-    elif field in DIGIT_FIELDS and not parse_date(text) and re.search(r"\d", text):
+    elif (
+        field in DIGIT_FIELDS
+        and not (parse_date(text) or parse_date(numeric(text)))
+        and re.search(r"\d", text)
+    ):
         return _digits_again(gray, v["words"], None) or (text, conf * 0.5)
     return text, conf
 
@@ -245,6 +249,8 @@ def read_card(rgb: np.ndarray, quad, problems: list[str]) -> tuple[dict, dict]:
     kind, rot, qr_text, rows, hits, kchecks = classify(gray)
     if rot:
         gray = np.ascontiguousarray(gray[::-1, ::-1])
+    if qr_text is None and kind in ("cccd_front", "cancuoc_back"):
+        qr_text = read_qr_corners(gray)  # a small or soft QR: its corner alone, rescaled
     t_cls = time.perf_counter()
     doc = {"type": kind, "fields": {}, "sources": {}, "confidence": {}, "checks": dict(kchecks)}
     if kind == "other":  # how much print it carries: a paper has many lines, a bank card few

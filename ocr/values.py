@@ -134,6 +134,22 @@ def fix_name(text: str) -> tuple[str, float]:
 fix_place = address.fix_place  # kept here for the callers of values
 
 
+_LOOKS = str.maketrans("IlT|!ODQSBZG", "171110005826")
+
+
+def numeric(text: str) -> str:
+    """A digit-only field's text with the letters that look like digits ("0792O3OO1234",
+    "94I50", "T1") read as those digits, inside runs of digits only: a run with at least as many
+    digits as look-alikes. Only for fields printed in digits (the number, dates), never names."""
+
+    def fix(m: re.Match) -> str:
+        run = m.group(0)
+        digits = sum(c.isdigit() for c in run)
+        return run.translate(_LOOKS) if digits and digits >= len(run) - digits else run
+
+    return re.sub(r"[0-9IlT|!ODQSBZG]+", fix, text)
+
+
 def parse_date(text: str) -> str | None:
     """dd/mm/yyyy (or dd-mm-yyyy, dd.mm.yyyy, the digits run together) -> ISO; a year outside
     1900-2100 is a misread, not a date."""

@@ -101,7 +101,7 @@ def find_page(gray: np.ndarray, rgb: np.ndarray | None = None) -> tuple[np.ndarr
         if sc > best_score * 1.1:
             best, best_score, best_frac = q2, sc, frac
     if best is None:
-        return None, {"area_frac": 0.0, "touches_border": False}
+        return None, cardmod.no_outline()
     return best, {"area_frac": float(best_frac), "touches_border": at_border(best)}
 
 

@@ -36,6 +36,12 @@ TYPED = {  # values typed on an old CMND (fonts with every Vietnamese letter)
     "dejavu_serif": (_D + "dejavu/DejaVuSerif.ttf", _D + "dejavu/DejaVuSerif-Bold.ttf"),
     "typewriter": (_D + "liberation2/LiberationMono-Regular.ttf", _D + "liberation2/LiberationMono-Bold.ttf"),
     "sans_mono": (_D + "dejavu/DejaVuSansMono.ttf", _D + "dejavu/DejaVuSansMono-Bold.ttf"),
+    # a hand-filled look (the facts: typed or handwritten values)
+    "serif_italic": (
+        _D + "liberation2/LiberationSerif-Italic.ttf",
+        _D + "liberation2/LiberationSerif-BoldItalic.ttf",
+    ),
+    "sans_oblique": (_D + "dejavu/DejaVuSans-Oblique.ttf", _D + "dejavu/DejaVuSans-BoldOblique.ttf"),
 }
 MONO = (_D + "dejavu/DejaVuSansMono.ttf", _D + "dejavu/DejaVuSansMono-Bold.ttf")  # the MRZ (ASCII)
 _cache: dict = {}
@@ -310,7 +316,7 @@ def render_flow(ident: dict, kind: str, rng: random.Random, scale: float, parts)
         if new:
             fl.rect((850, 40, 965, 128), fill=(212, 175, 80), outline=(150, 120, 50), width=3)
         else:
-            q = rng.uniform(150, 175)
+            q = rng.uniform(125, 175)
             parts._qr(fl, parts.qr_payload(ident, kind), (975 - q, 20, 975, 20 + q))
             top = max(top, 20 + q - 25)
             fl.text(28 + dx, 478 + dy, "Có giá trị đến:", 15, False, (60, 60, 70))
@@ -356,7 +362,7 @@ def render_flow(ident: dict, kind: str, rng: random.Random, scale: float, parts)
         parts._photo(fl, (45 + dx, 225 + dy, 235 + dx, 470 + dy), rng)
         title = "CHỨNG MINH NHÂN DÂN" if twelve else "GIẤY CHỨNG MINH NHÂN DÂN"
         end = _header(fl, 640 + dx, 34 + dy, title, None, 28, rng.choice([(30, 40, 120), red]))
-        typed = TYPED[rng.choice(sorted(TYPED))] if rng.random() < 0.5 else None
+        typed = TYPED[rng.choice(sorted(TYPED))] if rng.random() < 0.7 else None
         # typed values are often set larger than the printed labels
         w = Writer(fl, col + 15, end + 10, 985, lsize + 2, (vsize + 1) * rng.uniform(1.0, 1.3), rng)
         w.style = "spaced"
@@ -418,8 +424,8 @@ def render_flow(ident: dict, kind: str, rng: random.Random, scale: float, parts)
         fl.text(840, 150, "Ngón trỏ phải", 14, False, (60, 60, 70))
         fl.rect((400, 250, 510, 330), fill=(212, 175, 80), outline=(150, 120, 50), width=3)
         return fl.img
-    # cancuoc_back: the QR at the top right (the facts), sometimes left; residence and dates
-    q = rng.uniform(150, 175)
+    # cancuoc_back: the QR at the top right (the facts), sometimes left, small or large
+    q = rng.uniform(115, 175)
     right = rng.random() < 0.7
     qbox = (975 - q, 22, 975, 22 + q) if right else (22, 22, 22 + q, 22 + q)
     parts._qr(fl, parts.qr_payload(ident, kind), qbox)

@@ -75,16 +75,27 @@ def _quad(rng, w, h, cw_frac, cls, aspect):
     cx = w / 2 + rng.uniform(-1, 1) * max(0.0, (w - cw * 1.15) / 2)
     cy = h / 2 + rng.uniform(-1, 1) * max(0.0, (h - ch * 1.25) / 2)
     if cls == "cropped":
-        side = rng.choice(["l", "r", "t", "b"])
-        f = rng.uniform(0.15, 0.4)
-        if side == "l":
-            cx = cw / 2 - f * cw
-        elif side == "r":
-            cx = w - cw / 2 + f * cw
-        elif side == "t":
-            cy = ch / 2 - f * ch
-        else:
-            cy = h - ch / 2 + f * ch
+        # one side cut (a sliver to 40 %), a corner cut (two sides), or the card too close
+        how = rng.choice(["side", "side", "corner", "close"])
+        sides = rng.sample(["l", "r", "t", "b"], 1) if how == "side" else []
+        if how == "corner":
+            sides = [rng.choice(["l", "r"]), rng.choice(["t", "b"])]
+        if how == "close":  # wider than the frame: cut on both sides, or higher than it
+            cw, ch = (
+                (w * rng.uniform(1.04, 1.25), 0) if rng.random() < 0.5 else (0, h * rng.uniform(1.04, 1.2))
+            )
+            cw, ch = (cw, cw / aspect) if cw else (ch * aspect, ch)
+            cx, cy = w / 2 + rng.uniform(-0.05, 0.05) * w, h / 2 + rng.uniform(-0.05, 0.05) * h
+        for side in sides:
+            f = rng.uniform(0.06, 0.4) if how == "side" else rng.uniform(0.05, 0.25)
+            if side == "l":
+                cx = cw / 2 - f * cw
+            elif side == "r":
+                cx = w - cw / 2 + f * cw
+            elif side == "t":
+                cy = ch / 2 - f * ch
+            else:
+                cy = h - ch / 2 + f * ch
         ang = np.deg2rad(rng.uniform(-5, 5))
     base = np.array([[-cw / 2, -ch / 2], [cw / 2, -ch / 2], [cw / 2, ch / 2], [-cw / 2, ch / 2]])
     jit = np.array([[rng.uniform(-0.035, 0.035) * cw, rng.uniform(-0.035, 0.035) * ch] for _ in range(4)])
@@ -104,11 +115,27 @@ def _quad(rng, w, h, cw_frac, cls, aspect):
 def _not_document(rng: random.Random, w: int, h: int) -> np.ndarray:
     """A scene with no document: a face-like selfie, sky/landscape, food plate, or a room."""
     img = background(rng, w, h)
-    kind = rng.choice(["landscape", "selfie", "plate", "blobs", "bankcard", "bizcard", "screen", "sign"])
+    kind = rng.choice(
+        [
+            "landscape",
+            "selfie",
+            "plate",
+            "blobs",
+            "bankcard",
+            "bizcard",
+            "screen",
+            "sign",
+            "keyboard",
+            "blank",
+            "empty",
+        ]
+    )
     pil = Image.fromarray(np.clip(img, 0, 255).astype(np.uint8))
     d = ImageDraw.Draw(pil)
-    if kind in ("bankcard", "bizcard", "screen", "sign"):
+    if kind in ("bankcard", "bizcard", "screen", "sign", "keyboard", "blank"):
         pil = _printed_thing(pil, rng, kind)
+    elif kind == "empty":  # the table alone, a corner of a wall
+        pass
     elif kind == "landscape":
         horizon = int(h * rng.uniform(0.35, 0.6))
         sky = np.linspace([110, 160, 230], [200, 220, 245], horizon).astype(np.uint8)
@@ -149,7 +176,7 @@ def _not_document(rng: random.Random, w: int, h: int) -> np.ndarray:
                 fill=(rng.randint(0, 255), rng.randint(0, 255), rng.randint(0, 255)),
             )
     arr = np.array(pil).astype(np.float32)
-    return cv2.GaussianBlur(arr, (0, 0), max(0.8, w / 800))
+    return cv2.GaussianBlur(arr, (0, 0), max(0.6, w / rng.choice([800, 1600, 2400])))
 
 
 _FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
@@ -167,6 +194,8 @@ def _printed_thing(pil: Image.Image, rng: random.Random, kind: str) -> Image.Ima
         "bizcard": rng.uniform(1.6, 1.8),
         "screen": 0.48,
         "sign": rng.uniform(2, 3.5),
+        "keyboard": rng.uniform(2.6, 3.2),
+        "blank": rng.uniform(1.4, 1.75),  # a plain card or a blank sheet: no print at all
     }[kind]
     ow = int(w * (rng.uniform(0.22, 0.35) if kind == "screen" else rng.uniform(0.45, 0.8)))
     oh = int(ow / aspect)
@@ -178,6 +207,8 @@ def _printed_thing(pil: Image.Image, rng: random.Random, kind: str) -> Image.Ima
         "bizcard": (rng.randint(235, 252),) * 3,
         "screen": (rng.randint(10, 40),) * 3,
         "sign": (rng.randint(120, 220), rng.randint(0, 80), rng.randint(0, 80)),
+        "keyboard": (rng.randint(20, 60),) * 3 if rng.random() < 0.6 else (rng.randint(200, 235),) * 3,
+        "blank": (rng.randint(215, 250), rng.randint(215, 250), rng.randint(210, 245)),
     }[kind]
     obj = Image.new("RGB", (ow, oh), col)
     d = ImageDraw.Draw(obj)
@@ -220,6 +251,17 @@ def _printed_thing(pil: Image.Image, rng: random.Random, kind: str) -> Image.Ima
             )
             d.text((ow * 0.1, y + oh * 0.015), rng.choice(["Tin nhắn mới", "Cuộc gọi nhỡ", "Ảnh", "Cài đặt"]),
                    font=font(0.03), fill=light)  # fmt: skip
+    elif kind == "keyboard":  # rows of keys with a letter each
+        keyc = tuple(min(255, c + 25) if c < 128 else c - 25 for c in col)
+        ink = light if col[0] < 128 else (20, 20, 20)
+        keys = "QWERTYUIOPASDFGHJKLZXCVBNM"
+        for r in range(4):
+            for k in range(10 if r < 3 else 7):
+                x0, y0 = ow * (0.03 + 0.095 * k + 0.03 * r), oh * (0.06 + 0.23 * r)
+                d.rounded_rectangle((x0, y0, x0 + ow * 0.085, y0 + oh * 0.2), radius=4, fill=keyc)
+                d.text((x0 + ow * 0.02, y0 + oh * 0.03), keys[(r * 10 + k) % 26], font=font(0.09), fill=ink)
+    elif kind == "blank":
+        pass
     else:
         d.text(
             (ow * 0.05, oh * 0.2),
@@ -362,7 +404,13 @@ def photograph(
     )
     img = img * (light * gain)[..., None]
     if cls == "too_bright":
-        img = img + rng.uniform(30, 80)
+        if rng.random() < 0.5:
+            img = img + rng.uniform(30, 80)
+        else:  # the camera's tone curve rolls off into the highlights: the print lifts to grey
+            img = img / gain * rng.uniform(1.9, 2.8)
+            knee = rng.uniform(150, 200)
+            over = np.maximum(0.0, img - knee)
+            img = np.minimum(img, knee + over * rng.uniform(0.4, 0.8)) + rng.uniform(15, 45)
     if cls == "glare" and quad is not None:
         cxy = quad.mean(0) + (quad[rng.randrange(4)] - quad.mean(0)) * rng.uniform(0.0, 0.55)
         cw = float(np.linalg.norm(quad[1] - quad[0]))

@@ -109,6 +109,16 @@ def test_the_units_lexicon_is_the_real_list():
         ("Tố 1, Xã Yên Sở", "Tổ 1, Xã Yên Sở"),  # a group's type word
         ("Số 132 Lê Lợi, 1 Tuy Phước, Bình Định", "Số 132 Lê Lợi, Tuy Phước, Bình Định"),  # a speck
         ("Phường.Thanh Xuân, Tỉnh .Hà.. Tĩnh", "Phường Thanh Xuân, Tỉnh Hà Tĩnh"),  # a leader's dots
+        ("Số 94I50 Lê Lợi, P. Bến Nghé, TP. Hồ Chí Minh", "Số 94/50 Lê Lợi, P. Bến Nghé, TP. Hồ Chí Minh"),  # slash as I
+        ("Thôn 3, X. Kỳ Anh, H. Kỳ Anh, T1 Hà Tĩnh", "Thôn 3, X. Kỳ Anh, H. Kỳ Anh, T. Hà Tĩnh"),  # stop as 1
+        ("Tổ 1, Phường 1, Quận 1, TP. Hồ Chí Minh", "Tổ 1, Phường 1, Quận 1, TP. Hồ Chí Minh"),  # real numbers kept
+        ("X. Đại Đồng, q. Thủy Nguyên, TP. Hải Phòng", "X. Đại Đồng, Q. Thủy Nguyên, TP. Hải Phòng"),  # lower case
+        ("Sô 145 Lê Lợi, H. Đức Thọ, T. Hà Tĩnh", "Số 145 Lê Lợi, H. Đức Thọ, T. Hà Tĩnh"),  # the mark slipped
+        ("Số 16 Hai Bà Trưng, Điện Bàn, Quảng Nan", "Số 16 Hai Bà Trưng, Điện Bàn, Quảng Nam"),  # the province
+        ("Số 85 Trần Phú, Long Xuyên, An Giai", "Số 85 Trần Phú, Long Xuyên, An Giang"),
+        ("Tổ 9, Xã Thạnh Lộc, Huyện Đông Anh, lv Hà Nội", "Tổ 9, Xã Thạnh Lộc, Huyện Đông Anh, TP. Hà Nội"),
+        ("Xóm 6, X. Xuân Phương, H. Phú Vang, đề Thừa Thiên Huế", "Xóm 6, X. Xuân Phương, H. Phú Vang, T. Thừa Thiên Huế"),
+        ("Xã Yên Sở, Huyện Hoài Đức", "Xã Yên Sở, Huyện Hoài Đức"),  # a district closing it stays
     ],
 )  # fmt: skip
 def test_addresses_against_the_real_units(read, want):
@@ -121,6 +131,29 @@ def test_names_keep_real_syllables_missing_from_the_short_lists():
     assert fix_name("NGUYỄN VĂN HOÀ")[0] == "NGUYỄN VĂN HOÀ"  # old tone placement, as printed
     assert fix_name("NGUYẺN VĂN AN")[0] == "NGUYỄN VĂN AN"  # not a syllable: corrected
     assert fix_name("TA MỸ MAI")[0] == "TẠ MỸ MAI"  # family names: a closed list
+
+
+def test_digit_fields_read_look_alike_letters_as_digits():
+    from ocr.merge import merge
+    from ocr.values import numeric
+
+    assert numeric("0792O3OO1234") == "079203001234"
+    assert numeric("Số: 07920300I2B4") == "Số: 079203001284"
+    assert numeric("NGUYỄN VĂN BÌNH") == "NGUYỄN VĂN BÌNH"  # words stay words
+    assert parse_date(numeric("O1/O5/199O")) == "1990-05-01"
+    doc = {"type": "cccd_front", "fields": {}, "sources": {}, "confidence": {}, "checks": {}}
+    merge(
+        doc,
+        "cccd_front",
+        None,
+        None,
+        {"id_number": ("0792O3OOI234", 0.9), "date_of_birth": ("17/O5/2OO3", 0.9)},
+    )
+    assert doc["fields"]["id_number"] == "079203001234"
+    assert doc["fields"]["date_of_birth"] == "2003-05-17"
+    doc = {"type": "cmnd_front", "fields": {}, "sources": {}, "confidence": {}, "checks": {}}
+    merge(doc, "cmnd_front", None, None, {"id_number": ("SO 18768928S", 0.9)})
+    assert doc["fields"]["id_number"] == "187689285"
 
 
 def test_dates_need_a_plausible_year():
