@@ -154,6 +154,8 @@ class IntentModel:
         weights = {
             "d:": float(cfg.get("diacritic_weight", 1.0)),
             "g:": float(cfg.get("elsewhere_weight", 1.0)),
+            "w:": float(cfg.get("word_weight", 1.0)),
+            "b:": float(cfg.get("bigram_weight", 1.0)),
         }
         idf = np.array(
             [(math.log((1 + n) / (1 + df[f])) + 1.0) * weights.get(f[:2], 1.0) for f in vocab[:-1]]
@@ -172,6 +174,7 @@ class IntentModel:
             C=float(cfg.get("C", 20.0)),
             max_iter=int(cfg.get("max_iter", 500)),
             tol=float(cfg.get("tol", 1e-3)),
+            class_weight=cfg.get("class_weight") or None,
         )
         try:  # a small problem: BLAS threads only contend (5x slower on a busy 2-CPU machine)
             from threadpoolctl import threadpool_limits
