@@ -89,13 +89,9 @@ def row_weights(groups: np.ndarray, w: np.ndarray, spec: dict[str, Any]) -> np.n
     gw = spec.get("group_weights")
     if not gw:
         return w / (math.sqrt(float(w @ w)) or 1.0)
-    out = np.zeros_like(w)
-    for g in range(len(gw)):
-        m = groups == g
-        if m.any():
-            part = w[m]
-            out[m] = part * (float(gw[g]) / (math.sqrt(float(part @ part)) or 1.0))
-    return out
+    gwa = np.asarray(gw, dtype=np.float64)
+    norms = np.sqrt(np.bincount(groups, weights=w * w, minlength=len(gwa)))
+    return w * (gwa / np.where(norms > 0, norms, 1.0))[groups]
 
 
 def names_elsewhere(norm: str, spec: dict[str, Any]) -> bool:
