@@ -34,6 +34,7 @@ SETS = {
     "own_b": ROOT / "tests" / "nlu" / "own_split_b.yml",
     "own_c": ROOT / "tests" / "nlu" / "own_split_c.yml",
     "own_d": ROOT / "tests" / "nlu" / "own_split_d.yml",
+    "own_e": ROOT / "tests" / "nlu" / "own_split_e.yml",
 }
 
 

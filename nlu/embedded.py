@@ -19,7 +19,6 @@ import re
 import tempfile
 import threading
 import time
-import unicodedata
 from collections import Counter as _Counter
 from pathlib import Path
 from typing import Any
@@ -29,7 +28,8 @@ import yaml
 
 from .data import NLUData, load_nlu_data
 from .entities import ProcedureMatcher, extract_entities
-from .text import FILLERS, normalize
+from .features import feature_spec, message_features, names_elsewhere, row_groups, row_weights
+from .text import normalize
 
 log = logging.getLogger(__name__)
 
@@ -37,64 +37,7 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 DATA_FILE = PACKAGE_DIR / "data" / "nlu.yml"
 CONFIG_FILE = PACKAGE_DIR / "embedded.yml"
 FALLBACK_INTENT = "out_of_scope"
-FEATURE_VERSION = "8"  # bump when features() changes
-
-
-def features(norm: str, char_min: int = 2, char_max: int = 5) -> list[str]:
-    """Feature strings of a normalised message: word unigrams and bigrams, and char n-grams
-    inside each word padded with spaces (like scikit-learn's ``char_wb``)."""
-    words = [w for w in norm.split() if w not in FILLERS] or norm.split()
-    feats = ["w:" + w for w in words]
-    feats += ["b:" + a + "_" + b for a, b in zip(words, words[1:])]
-    for w in words:
-        padded = " " + w + " "
-        L = len(padded)
-        for n in range(char_min, char_max + 1):
-            if n > L:
-                break
-            for i in range(L - n + 1):
-                feats.append(padded[i : i + n])
-    if not words:
-        feats.append("w:<empty>")
-    return feats
-
-
-_WORD = re.compile(r"[^\W\d_]+")
-# Flag of a message that names a service of another office (embedded.yml, elsewhere_subjects).
-ELSEWHERE_FEATURE = "g:elsewhere"
-
-
-def message_features(text: str, spec: dict[str, Any]) -> list[str]:
-    """All feature strings of a raw message: the folded features above and, when
-    ``spec["diacritics"]``, a second channel of the words written with diacritics as typed
-    ("d:"), so that "ủa" and "ừa", "bán" and "bạn" differ when the citizen typed the marks. A
-    message typed without diacritics adds nothing to that channel and is read by the folded
-    features alone."""
-    norm = normalize(text)
-    feats = features(norm, int(spec["char_min"]), int(spec["char_max"]))
-    if spec.get("elsewhere_feature") and names_elsewhere(norm, spec):
-        feats.append(ELSEWHERE_FEATURE)
-    if spec.get("diacritics"):
-        low = unicodedata.normalize("NFC", text).lower()
-        feats += ["d:" + w for w in _WORD.findall(low) if not w.isascii()]
-    return feats
-
-
-def feature_spec(cfg: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "char_min": int(cfg.get("char_min", 2)),
-        "char_max": int(cfg.get("char_max", 5)),
-        "diacritics": bool(cfg.get("diacritic_channel", False)),
-        "temperature": float(cfg.get("temperature", 1.0)),
-        "elsewhere": sorted({normalize(t) for t in cfg.get("elsewhere_subjects") or []} - {""}),
-        "elsewhere_feature": float(cfg.get("elsewhere_weight", 0.0)) > 0,
-    }
-
-
-def names_elsewhere(norm: str, spec: dict[str, Any]) -> bool:
-    """Whether a normalised message names a service of another office (elsewhere_subjects)."""
-    padded = " " + norm + " "
-    return any(" " + s + " " in padded for s in spec.get("elsewhere") or ())
+FEATURE_VERSION = "9"  # bump when features() changes
 
 
 def load_config(path: Path = CONFIG_FILE) -> dict[str, Any]:
@@ -131,6 +74,7 @@ class IntentModel:
         self.intercept = intercept.astype(np.float64)
         self.classes = list(classes)
         self.spec = dict(spec)  # feature settings (see message_features)
+        self.groups = row_groups(vocab)  # channel of each feature (see row_weights)
 
     # -- training ---------------------------------------------------------------------
     @classmethod
@@ -154,24 +98,28 @@ class IntentModel:
         weights = {
             "d:": float(cfg.get("diacritic_weight", 1.0)),
             "g:": float(cfg.get("elsewhere_weight", 1.0)),
+            "w:": float(cfg.get("word_weight", 1.0)),
+            "b:": float(cfg.get("bigram_weight", 1.0)),
         }
         idf = np.array(
             [(math.log((1 + n) / (1 + df[f])) + 1.0) * weights.get(f[:2], 1.0) for f in vocab[:-1]]
             + [oov_weight]
         )
         rows, cols, vals = [], [], []
+        groups = row_groups(vocab)
         for r, d in enumerate(docs):
             idx = [index[f] for f in d if f in index]
             w = np.array([(1.0 + math.log(d[vocab[i]])) * idf[i] for i in idx])
-            norm = float(np.sqrt((w * w).sum())) or 1.0
+            w = row_weights(groups[idx], w, spec)
             rows += [r] * len(idx) + [r]
             cols += idx + [index[OOV_FEATURE]]
-            vals += list(w / norm) + [oov_weight * oov_train[r]]
+            vals += list(w) + [oov_weight * oov_train[r]]
         X = csr_matrix((vals, (rows, cols)), shape=(n, len(vocab)))
         clf = LogisticRegression(
             C=float(cfg.get("C", 20.0)),
             max_iter=int(cfg.get("max_iter", 500)),
             tol=float(cfg.get("tol", 1e-3)),
+            class_weight=cfg.get("class_weight") or None,
         )
         try:  # a small problem: BLAS threads only contend (5x slower on a busy 2-CPU machine)
             from threadpoolctl import threadpool_limits
@@ -221,8 +169,7 @@ class IntentModel:
         tf = 1.0 + np.log(
             np.fromiter((counts[self.vocab_list[i]] for i in idx), dtype=np.float64, count=len(idx))
         )
-        w = tf * self.idf[ia]
-        w /= math.sqrt(float(w @ w))
+        w = row_weights(self.groups[ia], tf * self.idf[ia], self.spec)
         scores = w @ self.coef_t[ia] + self.intercept
         oov = self.vocab.get(OOV_FEATURE)
         if oov is not None:

@@ -4,7 +4,8 @@ training on the rest.
     python -m nlu.intake DIR --split tests/nlu/own_split_c.yml --seed 2028           # 1. split only
     python -m nlu.intake DIR --split tests/nlu/own_split_c.yml --seed 2028 --merge   # 2. train on the rest
 
-DIR holds one ``<intent>.yml`` per intent, each a list of ``{text: ...}`` (other keys ignored).
+DIR holds one ``<intent>.yml`` per intent, each a list of ``{text: ...}`` (other keys ignored), or
+one Rasa-format ``nlu.yml`` (annotations stripped to their text; synonym blocks ignored).
 Messages equal, once normalised, to a line of the training data, the development set or an earlier
 own split are dropped, and so are keys the author gave two intents. The remaining messages are
 grouped by their normalised text (a message and its diacritic-free twin stay together), and per
@@ -37,6 +38,12 @@ KNOWN = (
 
 def read_batch(folder: Path) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
+    if (folder / "nlu.yml").exists():  # one Rasa-format file
+        for e in load_nlu_data(folder / "nlu.yml").examples:
+            text = " ".join(e.text.split())
+            if text and text not in out.setdefault(e.intent, []):
+                out[e.intent].append(text)
+        return out
     for f in sorted(folder.glob("*.yml")):
         items = yaml.safe_load(f.read_text(encoding="utf-8")) or []
         out[f.stem] = [" ".join(str(i["text"]).split()) for i in items if str(i.get("text", "")).strip()]

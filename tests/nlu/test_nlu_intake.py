@@ -58,3 +58,13 @@ def test_split_file_and_merge_round_trip(tmp_path: Path) -> None:
     got = load_nlu_data(data).examples
     assert [e.text for e in got if e.intent == "greet"] == ["chào", *rest["greet"]]
     assert [e.text for e in got if e.intent == "cancel"] == ["hủy", *rest["cancel"]]
+
+
+def test_a_rasa_format_batch_is_read_without_annotations(tmp_path: Path) -> None:
+    (tmp_path / "nlu.yml").write_text(
+        'version: "3.1"\nnlu:\n- intent: greet\n  examples: |\n    - xin chào\n    - xin  chào\n\n'
+        "- intent: start_procedure\n  examples: |\n"
+        '    - làm [khai sinh]{"entity": "procedure", "value": "khai_sinh"} cho con\n',
+        encoding="utf-8",
+    )
+    assert read_batch(tmp_path) == {"greet": ["xin chào"], "start_procedure": ["làm khai sinh cho con"]}

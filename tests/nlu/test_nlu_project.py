@@ -219,7 +219,9 @@ def test_normalisation(text: str, expected: str) -> None:
     assert normalize(text) == expected
 
 
-@pytest.mark.parametrize("name", ["own_split.yml", "own_split_b.yml", "own_split_c.yml", "own_split_d.yml"])
+@pytest.mark.parametrize(
+    "name", ["own_split.yml", "own_split_b.yml", "own_split_c.yml", "own_split_d.yml", "own_split_e.yml"]
+)
 def test_own_splits_are_not_in_training(name: str) -> None:
     """The own held-out splits (tests/nlu/) share no example with training, not even after
     normalisation, and cover the intents they were drawn for."""
