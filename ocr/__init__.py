@@ -110,6 +110,21 @@ def analyze(
         # too dark/bright, cut off or too small (glare may leave most fields, and the QR, readable)
         # a dark object with bright print is read whatever its verdict: it may be no ID card at all
         dark = bool(q["metrics"].get("dark_object")) and expect != "paper" and q["doc_kind"] == "card"
+        suspect = q["problems"] == ["too_bright"] and info["format"] != "pdf"
+        if expect == "paper" and suspect:
+            # too bright only when the text is lost: the page is read before it is refused
+            from .paper import bright_but_legible
+
+            if _reduced(rgb, info):
+                img2, _ = intake.load(path, max_side=intake.WORK_MAX_SIDE, draft_min=1400)
+                if q["quad"] is not None:
+                    q["quad"] = (np.asarray(q["quad"]) * (img2.width / rgb.shape[1])).tolist()
+                rgb = np.asarray(img2)
+            legible, notes = bright_but_legible(rgb, q["quad"])
+            metrics.update(notes)
+            if legible:
+                q["problems"] = ["blurry"] if q["metrics"].get("page_blurred") else []
+                q["ok"], q["doc_kind"] = not q["problems"], "paper"
         if read and q["quad"] is not None and (set(q["problems"]) <= {"glare"} or dark):
             if q["doc_kind"] == "card" and expect != "paper":
                 from . import read as reader

@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import time
 
+import cv2
 import numpy as np
 
 from . import pages
 from .pages import fields as fields_mod
+from .pages import flatten
+from .pages import legible as legible_mod
 
 
 def paper_type(text: str) -> str:
@@ -91,3 +94,19 @@ def read_paper(rgb: np.ndarray, quad) -> tuple[dict, dict]:
         "identify": round((t2 - t1) * 1000, 1),
         "read": round((t2 - t0) * 1000, 1),
     }
+
+
+def bright_but_legible(rgb: np.ndarray, quad) -> tuple[bool, dict]:
+    """Whether a page the verdict found too bright (its paper clipped around a lifted print) can
+    still be read: cleaned as for reading and a band of its body read (ocr.pages.legible).
+    Returns (legible, notes for the metrics)."""
+    t0 = time.perf_counter()
+    flat = rgb if quad is None else flatten.warp_page(rgb, np.asarray(quad, np.float32))
+    g = flat if flat.ndim == 2 else cv2.cvtColor(flat, cv2.COLOR_RGB2GRAY)
+    contrast = legible_mod.print_contrast(g)
+    page = pages.clean(rgb, None if quad is None else np.asarray(quad, np.float32))
+    ok, notes = legible_mod.legible(page["image"])
+    # read, or too small to be read by Tesseract but printed at a readable contrast
+    ok = ok or (contrast is not None and contrast >= legible_mod.MIN_CONTRAST)
+    notes["print_contrast"] = None if contrast is None else round(contrast, 2)
+    return ok, notes | {"legible_ms": round((time.perf_counter() - t0) * 1000, 1)}

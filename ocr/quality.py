@@ -88,34 +88,16 @@ def _paper_print_cut(gray: np.ndarray, region: np.ndarray, quad: np.ndarray | No
     return print_cut(gray, region, quad)
 
 
-def _paper_glare_washes(gray: np.ndarray, clipped: np.ndarray, region: np.ndarray) -> tuple[bool, float]:
+def _paper_glare_washes(gray: np.ndarray, clipped: np.ndarray, region: np.ndarray, m: dict) -> bool:
     from .pages.find import glare_washes_print
 
-    return glare_washes_print(gray, clipped, region)
+    washed, m["glare_print_kept"], m["glare_text_share"] = glare_washes_print(gray, clipped, region)
+    return washed
 
 
 def _card_fills_frame(gray: np.ndarray, T: dict) -> bool:
     """No outline, a light frame full of print: a card held too close (its edges out of frame)."""
     return float(gray.mean()) > 0.45 * 255 and cardmod.text_density(gray, None) >= T["card_print_min_density"]
-
-
-def _page_blurred(sharp: float, ratio: float, T: dict, page: np.ndarray | None = None, m=None) -> bool:
-    """A page is judged on its print's edges (ocr/pages/blur.py: their steepness against their
-    own contrast, whatever the amount of print). With too few edges for that, the ratio carries
-    the decision, the energy counting only with a middling ratio."""
-    if page is not None:
-        from .pages.blur import edge_sharpness
-
-        es = edge_sharpness(page)["edge_sharpness"]
-        if m is not None:
-            m["edge_sharpness"] = es
-        if es is not None:
-            return es < T["blur_edge_page"]
-    return (
-        ratio < T["blur_ratio"]
-        or sharp < T["blur_sharpness_page"]
-        or (sharp < T["blur_sharpness"] and ratio < T["blur_ratio_sparse_page"])
-    )
 
 
 def _paper_without_outline(
@@ -129,11 +111,13 @@ def _paper_without_outline(
         out.append("cropped")
     sharp, ratio = sharpness(g2, presmooth=T["blur_presmooth"])
     m["blur_ratio"] = round(ratio, 3)
-    if _page_blurred(sharp, ratio, T, g2, m):
+    from .pages.blur import page_blurred
+
+    if page_blurred(sharp, ratio, T, g2, m):
         out.append("blurry")
     n, _lab, stats, _ = cv2.connectedComponentsWithStats(clipped.astype(np.uint8), connectivity=8)
     if n > 1 and stats[1:, cv2.CC_STAT_AREA].max() / clipped.size >= T["glare_blob_frac"]:
-        washed, m["glare_print_kept"] = _paper_glare_washes(gray, clipped, whole)
+        washed = _paper_glare_washes(gray, clipped, whole, m)
         if washed:
             out.append("glare")
     return out
@@ -319,7 +303,10 @@ def assess(rgb: np.ndarray, info: dict, expect: str | None = None) -> dict:
             problems.append("too_bright")
         blurred = sharp < blur_t or ratio < T["blur_ratio"]
         if doc_kind != "card":  # a page: low energy counts only with a middling ratio too
-            blurred = _page_blurred(sharp, ratio, T, crop, m)
+            from .pages.blur import page_blurred
+
+            blurred = page_blurred(sharp, ratio, T, crop, m)
+        m["page_blurred"] = bool(blurred)
         if (
             doc_kind == "card"
             and td < T["blank_print_max"]
@@ -331,7 +318,7 @@ def assess(rgb: np.ndarray, info: dict, expect: str | None = None) -> dict:
         if gb >= T["glare_blob_frac"] and not too_bright:
             washed = True
             if doc_kind == "paper":  # a clipped patch whose print stays dark is readable
-                washed, m["glare_print_kept"] = _paper_glare_washes(gray, clipped, region)
+                washed = _paper_glare_washes(gray, clipped, region, m)
             if washed:
                 problems.append("glare")
     problems = sorted(set(problems), key=PRIORITY.index)

@@ -78,3 +78,21 @@ def edge_sharpness(gray: np.ndarray, presmooth: float = 0.6) -> dict:
     out["edge_sharpness"] = round(min(per), 4) if per else None
     out["edge_dirs"] = [round(x, 3) for x in per]
     return out
+
+
+def page_blurred(sharp: float, ratio: float, T: dict, page: np.ndarray | None = None, m=None) -> bool:
+    """A page is judged on its print's edges (edge_sharpness: their steepness against their own
+    contrast, whatever the amount of print). With too few edges for that, the whole-page
+    sharpness ratio (quality.sharpness) carries the decision, the energy counting only with a
+    middling ratio. T: the thresholds (thresholds.yml); m: metrics, given edge_sharpness."""
+    if page is not None:
+        es = edge_sharpness(page)["edge_sharpness"]
+        if m is not None:
+            m["edge_sharpness"] = es
+        if es is not None:
+            return es < T["blur_edge_page"]
+    return (
+        ratio < T["blur_ratio"]
+        or sharp < T["blur_sharpness_page"]
+        or (sharp < T["blur_sharpness"] and ratio < T["blur_ratio_sparse_page"])
+    )

@@ -18,6 +18,7 @@ ASPECT = (1.15, 1.75)  # long/short side of a page outline in a photo (A4 is 1.4
 MIN_FRAC = 0.02  # a page far away is found (and judged too_small), not taken for the frame
 CUT_PRINT_MIN = 0.012  # print density in a band along the frame from which the page's print is cut
 GLARE_PRINT_KEPT = 0.3  # print density under a clipped blob / around it: at least this, the print survived
+GLARE_TEXT_SHARE = 0.05  # share of the page's text lines a washed-out blob covers: from this, glare
 MAX_SAT = 80  # HSV saturation (0..255) above which a pixel is not white paper
 
 
@@ -173,14 +174,17 @@ def print_cut(gray: np.ndarray, region: np.ndarray, quad: np.ndarray | None = No
     return False
 
 
-def glare_washes_print(gray: np.ndarray, clipped: np.ndarray, region: np.ndarray) -> tuple[bool, float]:
+def glare_washes_print(
+    gray: np.ndarray, clipped: np.ndarray, region: np.ndarray
+) -> tuple[bool, float, float]:
     """Whether the largest clipped blob on a page washes out its print (glare on glossy paper:
     the reflection is added to the ink too) or leaves it dark (the flash's hot-spot on matte
-    paper, light paper clipped around print that stays readable). Returns (washed, the print
-    density inside the blob / around it)."""
+    paper, light paper clipped around print that stays readable) or covers too little of the text
+    to matter. Returns (washed, the print density inside the blob / around it, the share of the
+    text lines it covers)."""
     n, lab, stats, _ = cv2.connectedComponentsWithStats(clipped.astype(np.uint8), connectivity=8)
     if n < 2:
-        return False, 1.0
+        return False, 1.0, 0.0
     i = 1 + int(np.argmax(stats[1:, cv2.CC_STAT_AREA]))
     blob = (lab == i).astype(np.uint8)
     h, w = gray.shape
@@ -200,7 +204,38 @@ def glare_washes_print(gray: np.ndarray, clipped: np.ndarray, region: np.ndarray
     td_in = cardmod.text_density(gray, core if core.sum() >= 50 else inside)
     td_ring = cardmod.text_density(gray, ring) if ring.any() else 0.0
     ratio = td_in / td_ring if td_ring > 0 else 1.0
-    return bool(td_ring >= 0.01 and ratio < GLARE_PRINT_KEPT), round(ratio, 3)
+    share = lost_text_share(gray, inside, ring, region)
+    washed = td_ring >= 0.01 and ratio < GLARE_PRINT_KEPT and share >= GLARE_TEXT_SHARE
+    return bool(washed), round(ratio, 3), round(share, 4)
+
+
+def lost_text_share(gray: np.ndarray, inside: np.ndarray, ring: np.ndarray, region: np.ndarray) -> float:
+    """The share of the page's text lines a washed-out blob covers. The lines are the print's
+    strokes joined along the line direction (the one whose profile across is the peakier); under
+    the blob, where the print is gone, each line row is taken as full as the same row beside the
+    blob (text runs across the page; a blank signature space or margin beside the blob is blank
+    under it too). A light spot over a word or two, or over blank paper, costs the officer
+    nothing; one over a real share of the lines does (issue 19, fifth pass: a readability rule,
+    not a brightness one)."""
+    from .blur import print_mask
+
+    pm = print_mask(gray) & region
+    if pm.sum() < 50:
+        return 0.0
+    if np.var(pm.mean(1)) < np.var(pm.mean(0)):  # the lines run down the frame (a quarter turn)
+        pm, inside, region = pm.T, inside.T, region.T
+    h, w = pm.shape
+    k = max(5, round(min(h, w) / 40)) | 1
+    lines = cv2.morphologyEx(pm.astype(np.uint8), cv2.MORPH_CLOSE, np.ones((1, k), np.uint8)).astype(bool)
+    r = max(3, round(0.02 * min(h, w)))
+    near = cv2.dilate(inside.astype(np.uint8), np.ones((1, 2 * r + 1), np.uint8)).astype(bool)
+    beside = region & ~near
+    n_beside = beside.sum(1)
+    page_rate = float(lines[region & ~inside].mean()) if (region & ~inside).any() else 0.0
+    rate = np.where(n_beside >= 5, (lines & beside).sum(1) / np.maximum(1, n_beside), page_rate)
+    lost = float((inside.sum(1) * rate).sum())
+    total = float((lines & region & ~inside).sum()) + lost
+    return lost / total if total > 0 else 0.0
 
 
 def washed_out(gray: np.ndarray, region: np.ndarray) -> tuple[float, float]:

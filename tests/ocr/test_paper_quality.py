@@ -156,3 +156,56 @@ def test_a_box_printed_on_a_page_is_not_a_far_page():
     far = np.full((720, 540), 120, np.uint8)  # a far page on a plain table
     far[300:400, 200:340] = g[300:400, 200:340]
     assert not find.box_in_print(far, box, 0.08)
+
+
+def _lit(light: str, n: int, start: int) -> list[bytes]:
+    """n good photos of the generator whose light is `light` ("bright" or "light_spot")."""
+    out, seed = [], start
+    while len(out) < n and seed < start + 400:
+        data, truth = make_document(seed, "to_khai_khai_sinh", "good")[0]
+        if truth["light"] == light and truth["frame"] == "normal":
+            out.append(data)
+        seed += 1
+    return out
+
+
+@pytest.mark.parametrize("light", ["bright", "light_spot"])
+def test_a_bright_page_whose_text_is_kept_is_neither_too_bright_nor_glare(tmp_path, light):
+    """A white page in good light, its paper clipped to white over much of it, its print dark: the
+    verdict reads it before refusing it (paper B refused 7 of 91 such photos as too_bright)."""
+    refused = []
+    for i, data in enumerate(_lit(light, 3, 43000)):
+        f = tmp_path / f"p{i}.jpg"
+        f.write_bytes(data)
+        r = ocr.analyze(f, expect="paper", read=False)
+        refused += [p for p in r["quality"]["problems"] if p in ("too_bright", "glare")]
+    assert len(refused) <= 1, refused
+
+
+def test_print_contrast_tells_kept_print_from_lost_print():
+    from ocr.pages import legible
+
+    g = np.full((500, 400), 255, np.uint8)
+    for y in range(40, 460, 20):
+        cv2.putText(g, "Ho va ten nguoi yeu cau", (15, y), cv2.FONT_HERSHEY_SIMPLEX, 0.45, 90, 1)
+    kept = legible.print_contrast(g)
+    assert kept is not None and kept >= legible.MIN_CONTRAST
+    lost = (255 - (255 - g.astype(np.float32)) * 0.15).astype(np.uint8)  # print lifted to ~230
+    c = legible.print_contrast(lost)
+    assert c is None or c < legible.MIN_CONTRAST
+
+
+def test_a_glare_over_a_word_or_two_is_not_glare():
+    """A clipped blob over little of the text (a word or two) costs the officer nothing."""
+    g = np.full((600, 450), 240, np.uint8)
+    for y in range(40, 560, 18):
+        cv2.putText(g, "Ho va ten nguoi yeu cau giay", (15, y), cv2.FONT_HERSHEY_SIMPLEX, 0.45, 30, 1)
+    region = np.ones(g.shape, bool)
+    small = g.copy()
+    cv2.circle(small, (220, 300), 14, 255, -1)
+    washed, _kept, share = find.glare_washes_print(small, small >= 250, region)
+    assert not washed and share < find.GLARE_TEXT_SHARE
+    big = g.copy()
+    cv2.ellipse(big, (220, 300), (150, 90), 0, 0, 360, 255, -1)
+    washed, _kept, share = find.glare_washes_print(big, big >= 250, region)
+    assert washed and share >= find.GLARE_TEXT_SHARE

@@ -79,7 +79,7 @@ def write_set(
         pick = photos[(i // len(TYPES)) % len(photos)]
         name = f"good_{i:03d}_{t}.jpg"
         (out / name).write_bytes(pick[0])
-        scene = {k: pick[1][k] for k in ("setting", "stock", "frame")}
+        scene = {k: pick[1][k] for k in ("setting", "stock", "frame", "light")}
         rows.append(
             {
                 "file": name,
@@ -98,7 +98,7 @@ def write_set(
         data, truth = make_document(seed + 10_000 + i, t, cls, size)[0]
         name = f"bad_{i:03d}_{cls}.jpg"
         (out / name).write_bytes(data)
-        scene = {k: truth[k] for k in ("setting", "stock", "frame")}
+        scene = {k: truth[k] for k in ("setting", "stock", "frame", "light")}
         rows.append(
             {"file": name, "type": t, "pages": 1, "good": False, "problem": truth["problem"], **scene}
         )

@@ -20,6 +20,7 @@ BAD = {
     "too_small": "too_small",
     "glare": "glare",
     "too_bright": "too_bright",
+    "not_document": "not_document",
 }
 
 
@@ -60,6 +61,25 @@ def curl(page: np.ndarray, rng: random.Random, amount: float) -> np.ndarray:
     return out * np.clip(shade, 0.7, 1.0)[..., None]
 
 
+def _nothing(rng: random.Random, w: int, h: int) -> tuple[Image.Image, dict]:
+    """A photo with no document in it (bad class not_document)."""
+    img, what = wear.blank(rng, w, h)
+    if what in ("table", "blank_sheet"):
+        img = _clutter(img, rng)
+    img = cv2.GaussianBlur(img * rng.uniform(0.8, 1.05), (0, 0), 0.6)
+    nrng = np.random.default_rng(rng.randrange(1 << 30))
+    img = img + nrng.standard_normal((h, w, 1), dtype=np.float32) * 2.5
+    out = np.clip(img, 0, 255).astype(np.uint8)
+    info = {"cls": "not_document", "problem": "not_document", "rotation": 0, "quad": None}
+    return Image.fromarray(out), {
+        **info,
+        "setting": what,
+        "stock": "none",
+        "frame": "none",
+        "light": "normal",
+    }
+
+
 def photograph(
     flat: Image.Image, rng: random.Random, cls: str = "good", size: tuple[int, int] = (1200, 1600)
 ) -> tuple[Image.Image, dict]:
@@ -73,6 +93,8 @@ def photograph(
     """
     w, h = size
     pw, ph = flat.size
+    if cls == "not_document":
+        return _nothing(rng, w, h)
     if (pw > ph) != (w > h):
         w, h = h, w  # hold the phone the way the page lies
     setting = rng.choices(
@@ -196,6 +218,11 @@ def photograph(
     img = wear.white_balance(img, rng)
     if cls == "too_bright":
         img = wear.overexpose(img, rng)
+    light = "normal"
+    if cls == "good" and rng.random() < 0.18:  # bright but readable (issue 19, fifth pass)
+        img, light = wear.bright(img, rng), "bright"
+    elif cls == "good" and rng.random() < 0.18:  # not both: a page that bright has no spot left
+        img, light = wear.light_spot(img, quad, rng), "light_spot"
     if cls == "good" and rng.random() < 0.2:
         img = wear.flash(img, quad, rng)
     if cls == "good" and rng.random() < 0.2:
@@ -228,4 +255,4 @@ def photograph(
         out = np.ascontiguousarray(np.rot90(out, rot // 90))
     info = {"cls": cls, "problem": BAD.get(cls), "rotation": rot, "quad": quad.tolist()}
     frame = "corner_covered" if covered else frame
-    return Image.fromarray(out), {**info, "setting": setting, "stock": stock, "frame": frame}
+    return Image.fromarray(out), {**info, "setting": setting, "stock": stock, "frame": frame, "light": light}
