@@ -96,6 +96,8 @@ class Sender:
                 busy = False
             if busy:
                 continue
+            if stop.is_set():  # (the wake-up below may be the stop's: not to be cleared)
+                break
             self.wake.clear()
             pause = self.settings.sender_poll_s
             if failures:
