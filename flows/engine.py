@@ -25,7 +25,7 @@ from places.agencies import Directory
 
 from .catalog import LifeEvent, Procedure, load_catalog, load_life_events
 from .state import COLLECTING, FREE_TEXT, State, Step, menu, position, remember, step_back
-from .steps import erase, human, midway, survey, switch, withdraw
+from .steps import erase, human, midway, papers, survey, switch, withdraw
 from .steps.answers import ANSWER_INTENTS, answer
 from .steps.base import BACK_WORDS, CANCEL_WORDS, HUMAN_WORDS, LACK_WORDS, MENU_WORDS, SKIP_WORDS, Dialogue
 from .steps.consent import changed_mind
@@ -198,6 +198,9 @@ class Engine(Dialogue):
         if self._asks_help(turn, free_text):
             return Outcome(state, [Reply(self.say("help"))] + self.again(state), "help")
         faq = self._faq(turn, state)
+        paper = papers.explain_paper(self, turn, state, this_one=faq is None)  # "giấy báo tử là gì"
+        if paper is not None:
+            return paper
         if faq is not None and (not free_text or self._asks(turn)):
             return Outcome(state, [Reply(faq), Reply(self.say("continue_prompt"))] + self.again(state), "faq")
         if free_text:

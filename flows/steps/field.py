@@ -6,7 +6,7 @@ from core.events import QuickReply, Reply
 
 from ..state import State, Step
 from ..turn import Outcome, Turn
-from ..validators import validate
+from ..validators import ANSWERS, has_phrase, validate
 from .base import YES_WORDS, Dialogue, handles, prompts, show_date
 
 
@@ -27,6 +27,9 @@ def ask_field(d: Dialogue, state: State) -> list[Reply]:
         return [Reply(text, (QuickReply(d.say("field_offer_button"), "offer_ok"),))]
     if f.validator == "choice":
         return [d.numbered(state, f.ask, [(o, o) for o in f.options])]
+    if f.officer_fills:  # said kindly before the citizen gets stuck on it
+        text = d.say("ask_field_may_leave", ask=f.ask, example=f.example)
+        return [Reply(text, (QuickReply(d.say("field_leave_button"), "leave"),))]
     return [Reply(d.say("ask_field", ask=f.ask, example=f.example))]
 
 
@@ -47,6 +50,15 @@ async def on_field(d: Dialogue, turn: Turn, state: State) -> Outcome:
             # "đúng", "có", "ok" answer the question before, not "what paper?" nor "what name?"
             return Outcome(state, [Reply(d.say("field_yes_word", ask=f.ask, example=f.example))])
         value, problem = validate(f.validator, raw, list(f.options), turn.ctx.now.date())
+        if raw == "leave" or (not turn.event.payload and does_not_know(turn, f.validator, problem)):
+            if not f.officer_fills:  # needed from the citizen: where to find it, or an officer
+                return Outcome(state, [Reply(d.say("field_unknown_needed", label=f.label.lower()))])
+            await turn.ctx.audit(
+                "field_left_for_officer", {"field": f.key, "label": f.label}, state.dossier_id
+            )
+            state.fields = {**(state.fields or {}), f.key: d.say("field_left_value")}
+            said = Reply(d.say("field_left", label=f.label.lower()))
+            return Outcome(state, [said] + _next_field(d, state, index))
         if problem:
             return Outcome(state, [Reply(d.invalid(problem, f.example, list(f.options)))])
     if offer:
@@ -59,14 +71,28 @@ async def on_field(d: Dialogue, turn: Turn, state: State) -> Outcome:
         await turn.ctx.audit(action, data, state.dossier_id)
         state.offered = {k: v for k, v in (state.offered or {}).items() if k != f.key} or None
     state.fields = {**(state.fields or {}), f.key: value}
+    return Outcome(state, _next_field(d, state, index))
+
+
+def _next_field(d: Dialogue, state: State, index: int) -> list[Reply]:
+    """After field `index` is answered: the next field, or the summary (also after an edit)."""
+    fields = d.proc(state).fields
     if state.editing:
         state.editing = None
-        state.field = len(proc.fields)
-        return Outcome(state, d.enter(state, Step.SUMMARY))
+        state.field = len(fields)
+        return d.enter(state, Step.SUMMARY)
     state.field = index + 1
-    if state.field < len(proc.fields):
-        return Outcome(state, ask_field(d, state))
-    return Outcome(state, d.enter(state, Step.SUMMARY))
+    if state.field < len(fields):
+        return ask_field(d, state)
+    return d.enter(state, Step.SUMMARY)
+
+
+def does_not_know(turn: Turn, validator: str, problem: str | None) -> bool:
+    """ "không nhớ số căn cước", "ko biết", "để trống": said instead of the answer (a valid answer
+    that happens to hold such words is kept; free text takes any words, so there they count)."""
+    if not has_phrase(turn.plain, ANSWERS["unknown_words"]):
+        return False
+    return bool(problem) or validator in {"text", "address"}
 
 
 @prompts(Step.EDIT)
