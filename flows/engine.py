@@ -187,8 +187,8 @@ class Engine(Dialogue):
         if (
             words in HUMAN_WORDS
             or has_phrase(words, ANSWERS["human_words"])
-            or (intent == "request_human" and not free_text)
-        ):
+            or (intent == "request_human" and not free_text and not self._answers(turn, state))
+        ):  # "trọn gói" read as asking for a person is the offer's option, not an officer
             return await self.to_human(turn, state)
         aside = midway.midway(self, turn, state)  # thanks, "mai em gửi", "chụp thế nào", a stray photo
         if aside is not None:

@@ -100,6 +100,10 @@ def lack(d: Dialogue, state: State, doc: Document) -> Outcome:
             [Reply(d.say("lack_optional", document=doc.name))] + enter_document(d, state),
             "lack_document",
         )
+    if doc.about:  # a paper one can get (a form, a contract): where from, and the dossier waits
+        return Outcome(
+            state, [Reply(d.say("lack_required_about", document=doc.name, about=doc.about))], "lack_document"
+        )
     return Outcome(state, [Reply(d.say("lack_required", document=doc.name))], "lack_document")
 
 

@@ -156,3 +156,15 @@ class Chat:
     @property
     def step(self) -> str | None:
         return self.engine.step_of(self.state)
+
+
+async def to_child_name(chat: Chat) -> None:
+    """A birth registration alone, filed by a parent, up to the child's name."""
+    await chat.send("xin chào")
+    await chat.send("1")
+    await chat.send("2")  # birth registration alone
+    await chat.send("đồng ý")
+    await chat.send("2")  # a parent files it
+    await chat.send(photo="paper.jpg")
+    await chat.send(photo="card.jpg")
+    assert "Họ và tên dự kiến của bé" in await chat.send("1")
