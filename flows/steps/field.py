@@ -39,6 +39,8 @@ async def on_field(d: Dialogue, turn: Turn, state: State) -> Outcome:
     proc = d.proc(state)
     index = state.field or 0
     f = proc.fields[index]
+    if turn.event.attachments and photo_field(d, state):
+        return Outcome(state, await number_from_card(d, turn, state))
     raw = turn.event.payload or turn.text
     if not raw:
         return Outcome(state, ask_field(d, state))
@@ -94,6 +96,30 @@ def _next_field(d: Dialogue, state: State, index: int) -> list[Reply]:
     if state.field < len(fields):
         return ask_field(d, state)
     return d.enter(state, Step.SUMMARY)
+
+
+def photo_field(d: Dialogue, state: State) -> bool:
+    """Whether the field being asked takes a photo instead: an ID number the officer may complete
+    ("không nhớ số" — a photo of that person's card gives it)."""
+    if state.step is not Step.FIELD or state.procedure not in d.catalog:
+        return False
+    f = d.proc(state).fields[state.field or 0]
+    return f.validator == "id_number" and f.officer_fills
+
+
+async def number_from_card(d: Dialogue, turn: Turn, state: State) -> list[Reply]:
+    """The number read from a photo of the card, offered to confirm (never taken as read)."""
+    f = d.proc(state).fields[state.field or 0]
+    att = turn.event.attachments[0]
+    result = {} if att.problem else await turn.ctx.check_photo(att, "id_card")
+    number = str(((result.get("document") or {}).get("fields") or {}).get("id_number") or "")
+    ok, problem = validate(f.validator, number, [], turn.ctx.now.date()) if number else (None, "unread")
+    seen = {"document": f.key, "problems": [] if ok else ["unread"], "retake": 0}
+    turn.photos.append({**seen, "verdict": "accepted" if ok else "unreadable"})
+    if not ok or problem:
+        return [Reply(d.say("field_card_unread", label=f.label.lower()))] + ask_field(d, state)
+    state.offered = {**(state.offered or {}), f.key: {"value": str(ok), "paper": d.say("field_card_paper")}}
+    return ask_field(d, state)
 
 
 def without_marks(validator: str, value: str) -> bool:

@@ -184,3 +184,17 @@ async def test_a_card_for_the_same_role_is_offered_and_never_twice_in_one_dossie
     assert "Dùng lại thẻ này" in offered and "LÊ VĂN HÙNG" in offered
     bride = await chat.send("1")  # used for the groom: not offered again for the bride
     assert "Bước 2/3" in bride and "Dùng lại thẻ này" not in bride
+
+
+async def test_a_photo_of_the_card_gives_the_forgotten_number_to_confirm(engine):
+    chat = Chat(engine)
+    asked = await death_to_fields(chat)
+    assert "gửi ảnh thẻ căn cước của người đó" in asked
+    offered = await chat.send(photo="groom.jpg")
+    assert "Trên ảnh thẻ căn cước bạn gửi mình đọc được" in offered and "001088054321" in offered
+    assert "qua đời ngày nào" in await chat.send("đúng")
+    assert chat.state["fields"]["deceased_id"] == "001088054321"
+    other = Chat(engine)
+    await death_to_fields(other)
+    unread = await other.send(photo="paper.jpg")  # no number on it
+    assert "chưa đọc được" in unread and "Để trống" in unread and other.step == "field"
