@@ -73,6 +73,8 @@ def _about_this_one(d: Dialogue, turn: Turn) -> bool:
     a procedure either ("tạm trú là gì" is about the procedure, answered with its papers)."""
     if len(turn.plain.split()) > SHORT or turn.procedures:
         return False
+    if has_phrase(turn.plain, ANSWERS["paper_list_words"]):  # "cần giấy gì nữa": the list
+        return False
     names = [bare(p.short_name) for p in d.catalog.values()] + [
         p.key.replace("_", " ") for p in d.catalog.values()
     ]

@@ -198,3 +198,12 @@ async def test_a_photo_of_the_card_gives_the_forgotten_number_to_confirm(engine)
     await death_to_fields(other)
     unread = await other.send(photo="paper.jpg")  # no number on it
     assert "chưa đọc được" in unread and "Để trống" in unread and other.step == "field"
+
+
+@pytest.mark.parametrize("asked", ["cần giấy gì nữa", "con giay gi nua khong"])
+async def test_asking_for_the_list_of_papers_is_not_taken_for_the_paper_at_hand(engine, asked):
+    chat = Chat(engine)
+    for said in ("khai tử", "2", "đồng ý"):
+        await chat.send(said)
+    assert "Bước 1/2" in await chat.send("2")
+    assert "Giấy báo tử là giấy xác nhận" not in await chat.send(asked)
