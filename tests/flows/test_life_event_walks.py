@@ -101,3 +101,15 @@ async def test_a_required_form_not_yet_at_hand_says_where_to_get_it(engine):
     assert "Công an xã, phường" in reply and "mai em gửi" in reply and chat.step == "doc"
     how = await chat.send("làm sao để có tờ khai")
     assert "mẫu in sẵn của Bộ Công an" in how and "Bước 2/3" in how
+
+
+@pytest.mark.parametrize(
+    "said,option",
+    [("thẻ bị mất rồi", "Bị mất thẻ"), ("mat the", "Bị mất thẻ"), ("bi hong", "Thẻ bị hỏng"), ("the", None)],
+)
+def test_a_choice_said_in_its_own_words_in_another_order(said, option):
+    from flows.catalog import load_catalog
+    from flows.validators import validate
+
+    reasons = next(f for f in load_catalog()["can_cuoc"].fields if f.key == "reason").options
+    assert validate("choice", said, list(reasons))[0] == option

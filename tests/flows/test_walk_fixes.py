@@ -189,7 +189,7 @@ async def test_a_card_for_the_same_role_is_offered_and_never_twice_in_one_dossie
 async def test_a_photo_of_the_card_gives_the_forgotten_number_to_confirm(engine):
     chat = Chat(engine)
     asked = await death_to_fields(chat)
-    assert "gửi ảnh thẻ căn cước của người đó" in asked
+    assert "gửi ảnh thẻ căn cước (nếu có)" in asked
     offered = await chat.send(photo="groom.jpg")
     assert "Trên ảnh thẻ căn cước bạn gửi mình đọc được" in offered and "001088054321" in offered
     assert "qua đời ngày nào" in await chat.send("đúng")
