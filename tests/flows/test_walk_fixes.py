@@ -207,3 +207,12 @@ async def test_asking_for_the_list_of_papers_is_not_taken_for_the_paper_at_hand(
         await chat.send(said)
     assert "Bước 1/2" in await chat.send("2")
     assert "Giấy báo tử là giấy xác nhận" not in await chat.send(asked)
+
+
+async def test_after_a_refused_consent_a_question_is_about_the_procedure_talked_about(engine):
+    chat = Chat(engine)
+    engine.nlu.script["bao lau thi co ket qua"] = ("ask_processing_time", 0.9)
+    await chat.send("đăng ký kết hôn")
+    await chat.send("không đồng ý")
+    reply = await chat.send("bao lâu thì có kết quả")
+    assert "Thời gian giải quyết đăng ký kết hôn" in reply and "Bạn hỏi về thủ tục nào" not in reply
