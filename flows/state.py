@@ -91,7 +91,6 @@ class State:
     # the citizen to confirm or correct when the field is asked: {field: {"value", "paper"}}
     offered: dict[str, dict[str, str]] | None = None
     field: int | None = None
-    plain_name: dict[str, str] | None = None  # a name typed without marks, asked once again: {field, value}
     editing: bool | None = None
     # where the dossier is filed (a deployment of several offices): the 2025 commune, the agency
     commune: str | None = None

@@ -48,8 +48,6 @@ async def on_field(d: Dialogue, turn: Turn, state: State) -> Outcome:
     confirmed = bool(offer) and (raw == "offer_ok" or turn.plain in YES_WORDS or turn.intent == "affirm")
     if confirmed and offer:
         value, problem = offer["value"], None  # checked by the validator when it was offered
-    elif (state.plain_name or {}).get("field") == f.key and has_phrase(turn.plain, ANSWERS["keep_words"]):
-        value, problem = state.plain_name["value"], None  # "giữ nguyên": the name as first typed
     else:
         if f.validator == "text" and not turn.event.payload and turn.plain in YES_WORDS:
             # "đúng", "có", "ok" answer the question before, not "what paper?" nor "what name?"
@@ -66,11 +64,10 @@ async def on_field(d: Dialogue, turn: Turn, state: State) -> Outcome:
             return Outcome(state, [said] + _next_field(d, state, index))
         if problem:
             return Outcome(state, [Reply(d.invalid(problem, f.example, list(f.options)))])
-        asked = (state.plain_name or {}).get("field") == f.key
-        if without_marks(f.validator, str(value)) and not asked and not state.editing:
-            state.plain_name = {"field": f.key, "value": str(value)}  # once: an official paper has marks
-            button = QuickReply(d.say("name_plain_keep_button"), value)
-            return Outcome(state, [Reply(d.say("name_plain", value=value, example=f.example), (button,))])
+    noted: list[Reply] = []
+    if not confirmed and without_marks(f.validator, str(value)):  # taken as typed, never asked again
+        await turn.ctx.audit("name_without_marks", {"field": f.key, "label": f.label}, state.dossier_id)
+        noted.append(Reply(d.say("name_plain", value=value)))
     if offer:
         action = "paper_field_confirmed" if confirmed else "paper_field_corrected"
         data = {
@@ -81,8 +78,7 @@ async def on_field(d: Dialogue, turn: Turn, state: State) -> Outcome:
         await turn.ctx.audit(action, data, state.dossier_id)
         state.offered = {k: v for k, v in (state.offered or {}).items() if k != f.key} or None
     state.fields = {**(state.fields or {}), f.key: value}
-    state.plain_name = None
-    return Outcome(state, _next_field(d, state, index))
+    return Outcome(state, noted + _next_field(d, state, index))
 
 
 def _next_field(d: Dialogue, state: State, index: int) -> list[Reply]:

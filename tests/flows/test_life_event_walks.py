@@ -73,21 +73,19 @@ async def test_a_mother_saying_so_is_not_asked_for_an_authorisation(engine):
     assert "Bước 1/2" in await chat.send("em là mẹ bé")
 
 
-async def test_a_name_without_marks_is_asked_once_with_marks_and_can_be_kept(engine):
+async def test_a_name_without_marks_is_taken_and_the_officer_will_ask_the_marks(engine):
     chat = Chat(engine)
     await to_child_name(chat)
-    asked = await chat.send("Nguyen Minh An")
-    assert "chưa có dấu" in asked and "Giữ nguyên" in asked and chat.step == "field"
-    assert "bé trai hay bé gái" in await chat.send("giữ nguyên")
-    assert chat.state["fields"]["child_name"] == "NGUYEN MINH AN"
-    other = Chat(engine)
-    await to_child_name(other)
-    await other.send("nguyen minh an")
-    assert "bé trai hay bé gái" in await other.send("Nguyễn Minh An")
-    assert other.state["fields"]["child_name"] == "NGUYỄN MINH AN"
+    reply = await chat.send("nguyen minh an")  # accepted at once (a citizen who cannot type marks)
+    assert "Mình ghi tên NGUYEN MINH AN" in reply and "cán bộ sẽ hỏi lại" in reply
+    assert "bé trai hay bé gái" in reply and "nhập lại" not in reply
+    assert ("name_without_marks", "child_name") in [(a, data.get("field")) for a, data, _ in chat.ctx.audits]
+    assert "Họ và tên dự kiến của bé" in await chat.send("quay lại")  # to type it with marks
+    assert "bé trai hay bé gái" in await chat.send("Nguyễn Minh An")
+    assert chat.state["fields"]["child_name"] == "NGUYỄN MINH AN"
     marked = Chat(engine)
     await to_child_name(marked)
-    assert "bé trai hay bé gái" in await marked.send("Nguyễn Minh An")  # asked nothing more
+    assert "chưa có dấu" not in await marked.send("Nguyễn Minh An")
 
 
 async def test_a_required_form_not_yet_at_hand_says_where_to_get_it(engine):
