@@ -42,14 +42,32 @@ class _Entry(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-class Alternative(_Entry):
+def _folded_words(words: tuple[str, ...]) -> tuple[str, ...]:
+    """Compared the way typed words are: no diacritics, lower case, no punctuation."""
+    return tuple(bare(w) for w in words)
+
+
+class _Paper(_Entry):
+    # what the paper is, who issues it and where to get it: said when a citizen asks about it
+    # ("giấy báo tử là gì", "tờ khai lấy ở đâu"), and the step goes on
+    about: StrictStr = ""
+    # the words citizens call it by, besides its name ("gbt", "ct01", "sổ đỏ")
+    words: tuple[StrictStr, ...] = ()
+
+    @field_validator("words")
+    @classmethod
+    def _folded(cls, words: tuple[str, ...]) -> tuple[str, ...]:
+        return _folded_words(words)
+
+
+class Alternative(_Paper):
     key: StrictStr
     name: StrictStr
     photo: Photo
     ask: StrictStr
 
 
-class Document(_Entry):
+class Document(_Paper):
     key: StrictStr
     name: StrictStr
     photo: Photo
@@ -64,6 +82,10 @@ class Document(_Entry):
     # id_card only: the sex the card of this role reads (the groom's "Nam", the bride's "Nữ"); a
     # card reading the other is pointed out at the confirmation, never refused
     sex: Literal["Nam", "Nữ"] | None = None
+    # id_card only: whose card it is, compared across procedures when a card given earlier is
+    # offered again: "applicant" (who files), "subject" (who the dossier is for: the applicant
+    # unless they said it is for someone else), or a role of its own ("groom", "bride", "parent")
+    holder: StrictStr = "applicant"
     alternatives: tuple[Alternative, ...] = ()
 
     @field_validator("read_fields")
@@ -107,6 +129,9 @@ class FormField(_Entry):
     validator: StrictStr
     example: str
     options: tuple[str, ...] = ()
+    # the officer can complete it (from the national databases or a paper of the dossier): a
+    # citizen who does not know it ("không nhớ") may leave it, and the dossier says so
+    officer_fills: StrictBool = False
 
     @field_validator("example", mode="before")
     @classmethod
@@ -141,8 +166,7 @@ class Faq(_Entry):
     @field_validator("words")
     @classmethod
     def _folded(cls, words: tuple[str, ...]) -> tuple[str, ...]:
-        """Compared the way typed words are: no diacritics, lower case, no punctuation."""
-        return tuple(bare(w) for w in words)
+        return _folded_words(words)
 
 
 class Procedure(_Entry):

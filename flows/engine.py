@@ -25,7 +25,7 @@ from places.agencies import Directory
 
 from .catalog import LifeEvent, Procedure, load_catalog, load_life_events
 from .state import COLLECTING, FREE_TEXT, State, Step, menu, position, remember, step_back
-from .steps import erase, human, midway, survey, switch, withdraw
+from .steps import erase, human, midway, papers, survey, switch, withdraw
 from .steps.answers import ANSWER_INTENTS, answer
 from .steps.base import BACK_WORDS, CANCEL_WORDS, HUMAN_WORDS, LACK_WORDS, MENU_WORDS, SKIP_WORDS, Dialogue
 from .steps.consent import changed_mind
@@ -187,8 +187,8 @@ class Engine(Dialogue):
         if (
             words in HUMAN_WORDS
             or has_phrase(words, ANSWERS["human_words"])
-            or (intent == "request_human" and not free_text)
-        ):
+            or (intent == "request_human" and not free_text and not self._answers(turn, state))
+        ):  # "trọn gói" read as asking for a person is the offer's option, not an officer
             return await self.to_human(turn, state)
         aside = midway.midway(self, turn, state)  # thanks, "mai em gửi", "chụp thế nào", a stray photo
         if aside is not None:
@@ -198,6 +198,9 @@ class Engine(Dialogue):
         if self._asks_help(turn, free_text):
             return Outcome(state, [Reply(self.say("help"))] + self.again(state), "help")
         faq = self._faq(turn, state)
+        paper = papers.explain_paper(self, turn, state, this_one=faq is None)  # "giấy báo tử là gì"
+        if paper is not None:
+            return paper
         if faq is not None and (not free_text or self._asks(turn)):
             return Outcome(state, [Reply(faq), Reply(self.say("continue_prompt"))] + self.again(state), "faq")
         if free_text:

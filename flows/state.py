@@ -101,9 +101,12 @@ class State:
     single: str | None = None
     asked: str | None = None
     last_code: str | None = None
+    declined: str | None = None  # the procedure whose consent was refused: offered again at the menu
     switch_to: str | None = None  # the procedure a change of mind asks for (confirm_switch)
-    # what a dossier left for another procedure gives it: {"from", "card", "fields"} (steps/switch.py)
+    # what a dossier left for another procedure gives it: {"from", "cards", "fields"} (steps/switch.py)
     carry: dict[str, Any] | None = None
+    cards: list[dict[str, Any]] | None = None  # ID cards carried from a dossier left for this one
+    reuse_choices: list[dict[str, Any]] | None = None  # the cards listed at a reuse question, in order
     id_photos: dict[str, dict[str, Any]] | None = None  # each ID card's photo, for reuse after a switch
     for_whom: str | None = None  # who the dossier is for, said in passing ("cho cháu"): flows/whom.py
     # "quay lại": the states before the last steps forward of this dossier, newest last

@@ -217,6 +217,13 @@ def choice(value: str, options: list[str]) -> Result:
     for option in options:  # the other ways to say it ("bé gái", "con gai" for Nữ)
         if said in ANSWERS["choice_synonyms"].get(option, ()):
             return option, None
+    # the option's words in another order, or with a few of its own left out ("thẻ bị mất" for
+    # "Bị mất thẻ", "hết hạn" for "Thẻ hết hạn hoặc đến tuổi phải đổi"): when exactly one fits
+    known = {w for o in options for w in bare(o).split()}
+    words = {w for w in said.split() if w in known or w not in ANSWERS["filler_words"]}
+    fits = [o for o in options if len(words) >= 2 and words <= set(bare(o).split())]
+    if len(fits) == 1:
+        return fits[0], None
     return None, "not_an_option"  # the sentence lists the options
 
 

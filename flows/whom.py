@@ -43,6 +43,29 @@ def said_for(plain: str) -> str | None:
     return None
 
 
+def self_relation(plain: str) -> str | None:
+    """The relation the citizen says they are ("tôi là con", "con trai ạ"), or None."""
+    rest = plain
+    for opening in sorted(data()["self_openings"], key=len, reverse=True):
+        if plain.startswith(opening + " "):
+            rest = plain[len(opening) + 1 :]
+            break
+    tokens = rest.split()
+    particles = set(data()["after"]) | set(data()["self_of"])
+    for words, key in _phrases():
+        if tokens[: len(words)] == words and set(tokens[len(words) :]) <= particles:
+            return key
+    return None
+
+
+def self_answers(procedure: str, question: str, plain: str) -> bool | None:
+    """The answer a catalog question gets from the citizen's own relation, said as the answer."""
+    rule = data().get("self_answers", {}).get(f"{procedure}.{question}") or {}
+    whom = self_relation(plain) if rule else None
+    value = rule.get(whom, rule.get("*")) if whom else None
+    return None if value is None else value == "yes"
+
+
 def label(whom: str) -> str:
     return str(data()["relatives"][whom]["say"])
 

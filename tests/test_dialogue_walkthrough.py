@@ -149,3 +149,38 @@ async def test_questions_at_the_consent_and_at_a_photo_step_are_answered_in_shor
     assert "Để đăng ký tạm trú, bạn cần" in what and "Bước 1/3" in what
     unknown = await citizen.say("nộp online được không")
     assert "chưa trả lời được" in unknown and "gặp cán bộ" in unknown and "Bước 1/3" in unknown
+
+
+async def test_a_forgotten_id_number_is_left_for_the_officer_in_the_filed_dossier(rt):
+    """The third walkthrough (2026-12-07): "không nhớ số căn cước" no longer loops; the dossier
+    the officer opens says what was left, and the audit trail records it."""
+    from sqlalchemy import select
+
+    from core.db import AuditEvent, Dossier
+
+    citizen = Citizen(rt)
+    assert "trọn gói" in await citizen.say("nhà tôi có người mất")
+    assert "Bạn đồng ý không?" in await citizen.say("2")
+    assert "Tôi là người thân" in await citizen.say("đồng ý")
+    assert "Bước 1/2" in await citizen.say("tôi là con")  # the citizen's own relation answers it
+    about = await citizen.say("giấy báo tử là gì")
+    assert "bệnh viện cấp" in about and "Bước 1/2" in about
+    assert "Bước 2/2" in await citizen.say(photo=photo("paper", seed=71), timeout=60)
+    reply = await citizen.say(photo=card("Nam"), timeout=60)
+    if "Mình đọc được trên thẻ" in reply:
+        reply = await citizen.say("1")
+    assert "Người mất tên đầy đủ" in reply
+    assert "Nếu không nhớ" in await citizen.say("Lê Văn Cường")
+    assert "cán bộ sẽ tra cứu và bổ sung" in await citizen.say("không nhớ số căn cước")
+    for answer in ("02/11/2026", "Con"):
+        await citizen.say(answer)
+    assert "(để trống — cán bộ tra cứu, bổ sung)" in await citizen.say("0912345678")
+    assert "Mã hồ sơ" in await citizen.say("1")
+    async with rt.db.session() as s:
+        dossier = (await s.execute(select(Dossier).where(Dossier.procedure == "khai_tu"))).scalars().all()[-1]
+        actions = (
+            (await s.execute(select(AuditEvent.action).where(AuditEvent.dossier_id == dossier.id)))
+            .scalars()
+            .all()
+        )
+    assert dossier.fields["deceased_id"].startswith("(để trống") and "field_left_for_officer" in actions

@@ -3,6 +3,7 @@
 from . import (
     answers,
     cancel,
+    cards,
     consent,
     document,
     erase,
@@ -23,6 +24,7 @@ from . import (
 __all__ = [
     "answers",
     "cancel",
+    "cards",
     "consent",
     "document",
     "erase",

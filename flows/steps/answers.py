@@ -31,7 +31,7 @@ async def answer(d: Dialogue, turn: Turn, state: State, keep_step: bool) -> Outc
         life_event = d.life_event_for(turn.text)
         if life_event:
             procs = [life_event.procedure]
-    key = procs[0] if procs else state.procedure or state.bundle
+    key = procs[0] if procs else state.procedure or state.bundle or state.declined  # (consent refused)
     if key is None and intent == "ask_location_hours":  # "ubnd mở cửa mấy giờ": the office itself
         new = menu()
         lines = desk_answer(d, turn.ctx.agency_name)

@@ -245,8 +245,28 @@ class Dialogue:
                 return d
             for a in d.alternatives:
                 if a.key == key:
-                    return Document(key=a.key, name=a.name, photo=a.photo, required=True, ask=a.ask)
+                    return Document(
+                        key=a.key,
+                        name=a.name,
+                        photo=a.photo,
+                        required=True,
+                        ask=a.ask,
+                        about=a.about,
+                        words=a.words,
+                    )
         raise KeyError(key)
+
+    @staticmethod
+    def paper_name(state: State, doc: Document) -> str:
+        """What the citizen is sending for `doc`: the accepted alternative's name once they said
+        they lack the paper itself ("Giấy tờ thay Giấy báo tử"), else the paper's own."""
+        alt_key = (state.alt or {}).get(doc.key)
+        return next((a.name for a in doc.alternatives if a.key == alt_key), doc.name)
+
+    def received_names(self, state: State) -> list[str]:
+        """The papers of the dossier received so far, each named as what was sent."""
+        got = set(state.documents or [])
+        return [self.paper_name(state, doc) for doc in self.proc(state).documents if doc.key in got]
 
     @functools.cached_property
     def _life_event_phrases(self) -> list[tuple[frozenset[str], int, LifeEvent]]:

@@ -10,7 +10,7 @@ from .. import whom
 from ..state import State, Step, collecting, menu
 from ..turn import Outcome, Turn
 from ..validators import ANSWERS, has_phrase
-from .base import Dialogue, asks_again, handles, prompts
+from .base import YES_WORDS, Dialogue, asks_again, handles, prompts
 from .question import next_question
 
 SWITCH_WORDS = list(ANSWERS["switch_words"])
@@ -53,10 +53,45 @@ async def on_consent(d: Dialogue, turn: Turn, state: State) -> Outcome:
             "consent_refused",
             {"procedure": state.procedure, "version": d.consent_version, "at": turn.ctx.now.isoformat()},
         )
-        return Outcome(menu(), [Reply(d.say("consent_refused", agency=turn.ctx.agency_name))], "deny")
+        return Outcome(*refused(d, state, turn.ctx.agency_name), "deny")
     if changed_mind(turn, {state.procedure}):  # "à thôi, làm kết hôn": the procedure named
         return await d.dispatch(replace(turn, intent="start_procedure"), State(step=Step.MENU, options=[]))
     return Outcome(state, [Reply(d.say("consent_unclear")), consent_again(d, state)])
+
+
+def refused(d: Dialogue, state: State, agency: str) -> tuple[State, list[Reply]]:
+    """Nothing is taken without consent, but the procedure is remembered: a change of mind
+    ("thôi đồng ý", "làm tiếp") asks the consent again and goes on from there."""
+    new = menu()
+    new.declined, new.for_whom = state.procedure, state.for_whom
+    short = d.proc(state).short_name
+    items = [
+        (d.say("consent_resume_button", procedure=short), "reconsent"),
+        (d.say("consent_other_button"), "menu"),
+    ]
+    lead = d.say("consent_refused", agency=agency, procedure=short)
+    return new, [d.numbered(new, lead, items)]
+
+
+def reconsider(d: Dialogue, turn: Turn, state: State) -> Outcome | None:
+    """At the menu after a refused consent: the citizen changes their mind (the button, "đồng ý",
+    "làm tiếp"), or asks for the menu; anything else is the menu's."""
+    if not state.declined or state.declined not in d.catalog:
+        return None
+    choice = d.choice(state, turn)
+    if choice == "menu":
+        new = menu()
+        return Outcome(new, [d.menu(new, d.say("menu_again"))])
+    said = not turn.event.payload and (
+        turn.plain in YES_WORDS
+        or turn.intent == "affirm"
+        or has_phrase(turn.plain, ANSWERS["reconsent_words"])
+    )
+    if choice != "reconsent" and not (choice is None and said):
+        return None
+    new = State(step=Step.CONSENT, procedure=state.declined, for_whom=state.for_whom)
+    lead = Reply(d.say("consent_resumed", procedure=d.proc(new).short_name))
+    return Outcome(new, [lead, consent_reply(d, new)], "affirm")
 
 
 def changed_mind(turn: Turn, current: set[str | None], free_text: bool = False) -> bool:
@@ -87,9 +122,10 @@ async def begin_collection(d: Dialogue, turn: Turn, state: State) -> Outcome:
     new = collecting(proc.key, dossier_id)
     new.for_whom = state.for_whom
     new.offered = offers(d, state, proc.key) or None
-    card = (state.carry or {}).get("card")
-    if card and any(doc.photo == "id_card" for doc in proc.documents):
-        new.reusable = card  # confirmed in the dossier left for this one
+    carry = state.carry or {}
+    carried = list(carry.get("cards") or ([carry["card"]] if carry.get("card") else []))  # ("card": before)
+    if carried and any(doc.photo == "id_card" for doc in proc.documents):
+        new.cards = carried  # confirmed in the dossier left for this one, each with whose it was
     elif any(doc.photo == "id_card" for doc in proc.documents):
         new.reusable = await ctx.previous_id_card()  # "only once": offer a card already confirmed
         if new.reusable is None:

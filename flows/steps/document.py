@@ -13,7 +13,8 @@ from ..catalog import Document
 from ..state import State, Step
 from ..turn import Outcome, Turn
 from ..validators import ANSWERS, bare, has_phrase, validate
-from .base import LACK_WORDS, SKIP_WORDS, Dialogue, handles, mask, prompts
+from . import cards
+from .base import LACK_WORDS, SKIP_WORDS, Dialogue, handles, prompts
 
 MAX_RETAKES = 2  # after this many failed retakes a photo is accepted with a warning flag
 ID_CARD_TYPES = {"cccd_front", "cccd_back", "cancuoc_front", "cancuoc_back", "cmnd_front"}
@@ -25,16 +26,10 @@ def enter_document(d: Dialogue, state: State) -> list[Reply]:
     if (state.doc or 0) >= len(d.plan(state)):
         return next_after_documents(d, state)
     doc = d.current_doc(state)
-    if doc.photo == "id_card" and state.reusable and doc.key not in (state.declined_reuse or []):
-        prev = state.reusable
-        state.step = Step.REUSE
-        lead = d.say(
-            "reuse_id",
-            name=prev.get("full_name", "?"),
-            masked=mask(prev.get("id_number", "")),
-            document=doc.name,
-        )
-        return [d.numbered(state, lead, [(d.say("reuse_yes"), "reuse"), (d.say("reuse_no"), "new")])]
+    if doc.photo == "id_card" and doc.key not in (state.declined_reuse or []):
+        offered = cards.offer(d, state, doc)  # a card given before, whose card it is said or asked
+        if offered is not None:
+            return offered
     return d.enter(state, Step.DOC)
 
 
@@ -56,7 +51,7 @@ def ask_document(d: Dialogue, state: State) -> list[Reply]:
     plan = d.plan(state)
     doc = plan[state.doc or 0]
     if state.pages:  # pages of this paper received: the next page, or "xong"
-        return [Reply(d.say("need_page", document=doc.name), (done_button(d),))]
+        return [Reply(d.say("need_page", document=d.paper_name(state, doc)), (done_button(d),))]
     alt_key = (state.alt or {}).get(doc.key)
     ask = next((a.ask for a in doc.alternatives if a.key == alt_key), doc.ask) if alt_key else doc.ask
     text = d.say("ask_document", n=(state.doc or 0) + 1, total=len(plan), ask=ask)
@@ -71,12 +66,14 @@ async def on_document(d: Dialogue, turn: Turn, state: State) -> Outcome:
     if not turn.event.attachments and state.pages:  # pages of a paper received: more, or done?
         if turn.event.payload == "done" or has_phrase(bare(turn.text), ANSWERS["done_words"]):
             return Outcome(state, await finish_paper(d, turn, state, doc))
-        return Outcome(state, [Reply(d.say("need_page", document=doc.name), (done_button(d),))])
+        return Outcome(
+            state, [Reply(d.say("need_page", document=d.paper_name(state, doc)), (done_button(d),))]
+        )
     if not turn.event.attachments:
         skip = turn.event.payload == "skip" or turn.plain in SKIP_WORDS
         if skip or turn.intent == "lack_document" or any(w in turn.plain for w in LACK_WORDS):
             return lack(d, state, doc)
-        return Outcome(state, [Reply(d.say("need_photo", document=doc.name))])
+        return Outcome(state, [Reply(d.say("need_photo", document=d.paper_name(state, doc)))])
     replies: list[Reply] = []
     for att in turn.event.attachments:
         if state.step is not Step.DOC:
@@ -103,6 +100,10 @@ def lack(d: Dialogue, state: State, doc: Document) -> Outcome:
             [Reply(d.say("lack_optional", document=doc.name))] + enter_document(d, state),
             "lack_document",
         )
+    if doc.about:  # a paper one can get (a form, a contract): where from, and the dossier waits
+        return Outcome(
+            state, [Reply(d.say("lack_required_about", document=doc.name, about=doc.about))], "lack_document"
+        )
     return Outcome(state, [Reply(d.say("lack_required", document=doc.name))], "lack_document")
 
 
@@ -121,7 +122,7 @@ async def take_photo(d: Dialogue, turn: Turn, state: State, att: Attachment) -> 
                 "verdict": "unreadable",
             }
         )
-        return [Reply(d.say(key, document=doc.name))]
+        return [Reply(d.say(key, document=d.paper_name(state, doc)))]
     result = await turn.ctx.check_photo(att, doc.photo)
     quality = result.get("quality", {})
     problems = list(quality.get("problems", []))
@@ -136,11 +137,11 @@ async def take_photo(d: Dialogue, turn: Turn, state: State, att: Attachment) -> 
     seen = {"document": alt_key or doc.key, "problems": problems, "retake": retakes}
     if set(problems) & {"unreadable_file", "unsupported_format"}:
         turn.photos.append({**seen, "verdict": "unreadable"})
-        return [Reply(d.say("photo_not_image", document=doc.name))]
+        return [Reply(d.say("photo_not_image", document=d.paper_name(state, doc)))]
     if problems and retakes < MAX_RETAKES:
         state.retakes = retakes + 1
         turn.photos.append({**seen, "verdict": "retake"})
-        return [Reply(d.say("photo_retake", document=doc.name, hint=hint(d, result)))]
+        return [Reply(d.say("photo_retake", document=d.paper_name(state, doc), hint=hint(d, result)))]
     flagged = bool(problems)
     turn.photos.append({**seen, "verdict": "warning" if flagged else "accepted"})
     reading = result.get("document")
@@ -167,7 +168,11 @@ async def take_photo(d: Dialogue, turn: Turn, state: State, att: Attachment) -> 
     state.documents.append(doc.key)
     if flagged:
         state.flags.append(doc.key)
-    replies = [Reply(d.say("photo_accepted_with_warning" if flagged else "photo_ok", document=doc.name))]
+    replies = [
+        Reply(
+            d.say("photo_accepted_with_warning" if flagged else "photo_ok", document=d.paper_name(state, doc))
+        )
+    ]
     state.retakes = 0
     if doc.photo == "id_card":  # kept for a change of mind to another procedure (steps/switch.py)
         meta = {"path": att.path, "content_type": att.content_type, "size": att.size, "sha256": att.sha256}
@@ -230,9 +235,13 @@ async def add_page(d: Dialogue, turn: Turn, state: State, doc: Document, page: d
     n = sum(p["count"] for p in state.pages)
     prefix = [Reply(d.say("wrong_paper_kept"))] if page.get("wrong") else []
     if doc.pages == "many" and page["count"] == 1:
-        return prefix + [Reply(d.say("page_ok_more", n=n, document=doc.name), (done_button(d),))]
+        return prefix + [
+            Reply(d.say("page_ok_more", n=n, document=d.paper_name(state, doc)), (done_button(d),))
+        ]
     if isinstance(doc.pages, int) and n < doc.pages:
-        return prefix + [Reply(d.say("page_ok_fixed", n=n, total=doc.pages, next=n + 1, document=doc.name))]
+        return prefix + [
+            Reply(d.say("page_ok_fixed", n=n, total=doc.pages, next=n + 1, document=d.paper_name(state, doc)))
+        ]
     return prefix + await finish_paper(d, turn, state, doc)
 
 
@@ -265,10 +274,11 @@ async def finish_paper(d: Dialogue, turn: Turn, state: State, doc: Document) -> 
         offer_fields(d, turn, state, doc, first["reading"])
     state.pages, state.pending, state.retakes = None, None, 0
     if n > 1:
-        said = d.say("pages_ok", n=n, document=doc.name)
+        said = d.say("pages_ok", n=n, document=d.paper_name(state, doc))
     else:
         said = d.say(
-            "photo_accepted_with_warning" if flagged and not wrong else "photo_ok", document=doc.name
+            "photo_accepted_with_warning" if flagged and not wrong else "photo_ok",
+            document=d.paper_name(state, doc),
         )
     state.doc = (state.doc or 0) + 1
     return [Reply(said)] + enter_document(d, state)
@@ -297,7 +307,7 @@ def offer_fields(d: Dialogue, turn: Turn, state: State, doc: Document, reading: 
 def ask_wrong_paper(d: Dialogue, state: State) -> list[Reply]:
     doc = d.current_doc(state)
     seen = (state.pending or {}).get("wrong", "")
-    lead = d.say("wrong_paper", seen=seen, document=doc.name)
+    lead = d.say("wrong_paper", seen=seen, document=d.paper_name(state, doc))
     items = [(d.say("wrong_paper_resend_button"), "resend"), (d.say("wrong_paper_keep_button"), "keep")]
     return [d.numbered(state, lead, items)]
 
@@ -319,7 +329,7 @@ async def on_wrong_paper(d: Dialogue, turn: Turn, state: State) -> Outcome:
         return Outcome(state, await add_page(d, turn, state, doc, page))
     if choice == "resend":
         state.pending, state.step = None, Step.DOC
-        return Outcome(state, [Reply(d.say("wrong_paper_resend", document=doc.name))])
+        return Outcome(state, [Reply(d.say("wrong_paper_resend", document=d.paper_name(state, doc)))])
     return Outcome(state, ask_wrong_paper(d, state))
 
 

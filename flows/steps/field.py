@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from core.events import QuickReply, Reply
+from core.vietnamese import strip_diacritics
 
 from ..state import State, Step
 from ..turn import Outcome, Turn
-from ..validators import validate
+from ..validators import ANSWERS, has_phrase, validate
 from .base import YES_WORDS, Dialogue, handles, prompts, show_date
 
 
@@ -27,6 +28,9 @@ def ask_field(d: Dialogue, state: State) -> list[Reply]:
         return [Reply(text, (QuickReply(d.say("field_offer_button"), "offer_ok"),))]
     if f.validator == "choice":
         return [d.numbered(state, f.ask, [(o, o) for o in f.options])]
+    if f.officer_fills:  # said kindly before the citizen gets stuck on it
+        text = d.say("ask_field_may_leave", ask=f.ask, example=f.example)
+        return [Reply(text, (QuickReply(d.say("field_leave_button"), "leave"),))]
     return [Reply(d.say("ask_field", ask=f.ask, example=f.example))]
 
 
@@ -35,6 +39,8 @@ async def on_field(d: Dialogue, turn: Turn, state: State) -> Outcome:
     proc = d.proc(state)
     index = state.field or 0
     f = proc.fields[index]
+    if turn.event.attachments and photo_field(d, state):
+        return Outcome(state, await number_from_card(d, turn, state))
     raw = turn.event.payload or turn.text
     if not raw:
         return Outcome(state, ask_field(d, state))
@@ -47,8 +53,21 @@ async def on_field(d: Dialogue, turn: Turn, state: State) -> Outcome:
             # "đúng", "có", "ok" answer the question before, not "what paper?" nor "what name?"
             return Outcome(state, [Reply(d.say("field_yes_word", ask=f.ask, example=f.example))])
         value, problem = validate(f.validator, raw, list(f.options), turn.ctx.now.date())
+        if raw == "leave" or (not turn.event.payload and does_not_know(turn, f.validator, problem)):
+            if not f.officer_fills:  # needed from the citizen: where to find it, or an officer
+                return Outcome(state, [Reply(d.say("field_unknown_needed", label=f.label.lower()))])
+            await turn.ctx.audit(
+                "field_left_for_officer", {"field": f.key, "label": f.label}, state.dossier_id
+            )
+            state.fields = {**(state.fields or {}), f.key: d.say("field_left_value")}
+            said = Reply(d.say("field_left", label=f.label.lower()))
+            return Outcome(state, [said] + _next_field(d, state, index))
         if problem:
             return Outcome(state, [Reply(d.invalid(problem, f.example, list(f.options)))])
+    noted: list[Reply] = []
+    if not confirmed and without_marks(f.validator, str(value)):  # taken as typed, never asked again
+        await turn.ctx.audit("name_without_marks", {"field": f.key, "label": f.label}, state.dossier_id)
+        noted.append(Reply(d.say("name_plain", value=value)))
     if offer:
         action = "paper_field_confirmed" if confirmed else "paper_field_corrected"
         data = {
@@ -59,14 +78,57 @@ async def on_field(d: Dialogue, turn: Turn, state: State) -> Outcome:
         await turn.ctx.audit(action, data, state.dossier_id)
         state.offered = {k: v for k, v in (state.offered or {}).items() if k != f.key} or None
     state.fields = {**(state.fields or {}), f.key: value}
+    return Outcome(state, noted + _next_field(d, state, index))
+
+
+def _next_field(d: Dialogue, state: State, index: int) -> list[Reply]:
+    """After field `index` is answered: the next field, or the summary (also after an edit)."""
+    fields = d.proc(state).fields
     if state.editing:
         state.editing = None
-        state.field = len(proc.fields)
-        return Outcome(state, d.enter(state, Step.SUMMARY))
+        state.field = len(fields)
+        return d.enter(state, Step.SUMMARY)
     state.field = index + 1
-    if state.field < len(proc.fields):
-        return Outcome(state, ask_field(d, state))
-    return Outcome(state, d.enter(state, Step.SUMMARY))
+    if state.field < len(fields):
+        return ask_field(d, state)
+    return d.enter(state, Step.SUMMARY)
+
+
+def photo_field(d: Dialogue, state: State) -> bool:
+    """Whether the field being asked takes a photo instead: an ID number the officer may complete
+    ("không nhớ số" — a photo of that person's card gives it)."""
+    if state.step is not Step.FIELD or state.procedure not in d.catalog:
+        return False
+    f = d.proc(state).fields[state.field or 0]
+    return f.validator == "id_number" and f.officer_fills
+
+
+async def number_from_card(d: Dialogue, turn: Turn, state: State) -> list[Reply]:
+    """The number read from a photo of the card, offered to confirm (never taken as read)."""
+    f = d.proc(state).fields[state.field or 0]
+    att = turn.event.attachments[0]
+    result = {} if att.problem else await turn.ctx.check_photo(att, "id_card")
+    number = str(((result.get("document") or {}).get("fields") or {}).get("id_number") or "")
+    ok, problem = validate(f.validator, number, [], turn.ctx.now.date()) if number else (None, "unread")
+    seen = {"document": f.key, "problems": [] if ok else ["unread"], "retake": 0}
+    turn.photos.append({**seen, "verdict": "accepted" if ok else "unreadable"})
+    if not ok or problem:
+        return [Reply(d.say("field_card_unread", label=f.label.lower()))] + ask_field(d, state)
+    state.offered = {**(state.offered or {}), f.key: {"value": str(ok), "paper": d.say("field_card_paper")}}
+    return ask_field(d, state)
+
+
+def without_marks(validator: str, value: str) -> bool:
+    """A name typed without any Vietnamese mark ("NGUYEN MINH AN"): it goes onto an official paper."""
+    return validator == "person_name" and strip_diacritics(value) == value and any(c.isalpha() for c in value)
+
+
+def does_not_know(turn: Turn, validator: str, problem: str | None) -> bool:
+    """ "không nhớ số căn cước", "ko biết", "để trống": said instead of the answer (a valid answer
+    that happens to hold such words is kept; free text takes any words, so there they count)."""
+    if not has_phrase(turn.plain, ANSWERS["unknown_words"]):
+        return False
+    return bool(problem) or validator in {"text", "address"}
 
 
 @prompts(Step.EDIT)

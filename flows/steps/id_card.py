@@ -9,6 +9,7 @@ from core.vietnamese import strip_diacritics
 from ..state import State, Step
 from ..turn import Outcome, Turn
 from ..validators import ANSWERS, bare, has_phrase, validate
+from . import cards
 from .base import Dialogue, field_label, handles, prompts, show_date
 from .document import enter_document, on_document
 
@@ -31,8 +32,9 @@ ID_FIELD_VALIDATORS = {
 async def on_reuse(d: Dialogue, turn: Turn, state: State) -> Outcome:
     choice = d.choice(state, turn)
     doc = d.current_doc(state)
-    if choice == "reuse" and state.reusable:
-        prev = state.reusable
+    prev = cards.chosen(state, choice)
+    if prev is not None:
+        state.reusable, state.reuse_choices = None, None
         assert state.dossier_id is not None and state.documents is not None and state.id_cards is not None
         att = Attachment(
             type="image",

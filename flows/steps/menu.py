@@ -14,7 +14,7 @@ from ..turn import Outcome, Turn
 from ..validators import has_phrase
 from .answers import ANSWER_INTENTS, answer
 from .base import Dialogue, handles, prompts
-from .consent import start_procedure
+from .consent import reconsider, start_procedure
 from .offer import offer_reply
 
 
@@ -53,6 +53,9 @@ async def on_start(d: Dialogue, turn: Turn, state: State) -> Outcome:
 
 @handles(Step.MENU)
 async def on_menu(d: Dialogue, turn: Turn, state: State) -> Outcome:
+    again = reconsider(d, turn, state)  # after a refused consent: "thôi đồng ý"
+    if again is not None:
+        return again
     choice = d.choice(state, turn)
     if choice == "event:human":
         return await d.to_human(turn, state)

@@ -12,6 +12,7 @@ from ..turn import Outcome, Turn
 from ..validators import ANSWERS, has_phrase
 from .base import LACK_WORDS, Dialogue
 from .consent import consent_again
+from .field import photo_field
 
 LATER_WORDS = list(ANSWERS["later_words"])
 BYE_WORDS = set(ANSWERS["bye_words"])
@@ -30,7 +31,7 @@ NO_PHOTO_STEPS = frozenset({Step.OFFER_BUNDLE, Step.CONSENT, Step.QUESTION, Step
 def midway(d: Dialogue, turn: Turn, state: State) -> Outcome | None:
     """The short answer to a message that does not answer the step, or None."""
     step, words = state.step, turn.plain
-    if turn.event.attachments and step in NO_PHOTO_STEPS:
+    if turn.event.attachments and step in NO_PHOTO_STEPS and not photo_field(d, state):
         sent = "photo" if turn.event.kind == "image" else "file"  # a PDF, a document, a broken file
         if step is Step.CONSENT:
             return Outcome(state, [Reply(d.say(f"{sent}_before_consent")), consent_again(d, state)])

@@ -8,7 +8,7 @@ from core.events import Reply
 
 from ..state import State, Step
 from ..turn import Outcome, Turn
-from .base import Dialogue, capitalised, handles, prompts
+from .base import YES_WORDS, Dialogue, capitalised, handles, prompts
 from .consent import changed_mind, start_procedure
 
 
@@ -35,6 +35,8 @@ async def on_offer(d: Dialogue, turn: Turn, state: State) -> Outcome:
         return start_procedure(d, turn.procedures[0])
     if changed_mind(turn, {state.bundle, state.single}):  # "à thôi, làm kết hôn": the procedure named
         return await d.dispatch(replace(turn, intent="start_procedure"), State(step=Step.MENU, options=[]))
+    if turn.plain in YES_WORDS or turn.intent == "affirm":  # "có", "ok" to an either-or: which one?
+        return Outcome(state, [offer_reply(d, state, d.say("offer_which"))])
     return Outcome(state, [offer_reply(d, state, d.say("not_understood"))])
 
 

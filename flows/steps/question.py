@@ -55,6 +55,8 @@ def ask_question(d: Dialogue, state: State) -> list[Reply]:
 async def on_question(d: Dialogue, turn: Turn, state: State) -> Outcome:
     choice = d.choice_in_words(state, turn)
     said = whom.answers(d.proc(state).key, pending_questions(d, state)[0], whom.said_for(turn.plain))
+    if choice is None and said is None:  # "tôi là con", "con trai ạ": the citizen's own relation
+        said = whom.self_answers(d.proc(state).key, pending_questions(d, state)[0], turn.plain)
     if choice is None and said is not None:  # "tôi làm cho cháu" as the answer
         choice = "yes" if said else "no"
     if choice is None:  # "có" to "khai thay: chọn 1; bố mẹ: chọn 2" says neither: ask, saying so

@@ -26,7 +26,7 @@ def summary(d: Dialogue, state: State) -> list[Reply]:
     for fields in (state.id_cards or {}).values():
         if fields.get("full_name"):
             lines.append(d.say("summary_id_name", label=field_label("full_name"), name=fields["full_name"]))
-    names = [doc.name for doc in proc.documents if doc.key in (state.documents or [])]
+    names = d.received_names(state)
     lines.append(d.say("summary_docs", docs="; ".join(names) or d.say("summary_no_docs")))
     office = office_of(d, state)
     if office is not None:
@@ -62,7 +62,7 @@ async def submit(d: Dialogue, turn: Turn, state: State) -> Outcome:
     code = await ctx.submit_dossier(state.dossier_id, dict(state.fields or {}), due)
     office = office_of(d, state)
     agency_name = office.name if office is not None else ctx.agency_name
-    received = "; ".join(doc.name for doc in proc.documents if doc.key in (state.documents or [])) or "—"
+    received = "; ".join(d.received_names(state)) or "—"
     shown_due = due.strftime("%d/%m/%Y")
     receipt_lines = [
         d.say("receipt_caption", code=code),

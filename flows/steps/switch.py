@@ -11,6 +11,7 @@ from core.events import Reply
 
 from ..state import FREE_TEXT, State, Step
 from ..turn import Outcome, Turn
+from . import cards
 from .base import Dialogue, handles, prompts
 from .consent import changed_mind, start_procedure
 from .menu import start_life_event
@@ -34,11 +35,9 @@ def reused(d: Dialogue, old: State) -> dict[str, Any]:
     """What the dossier `old` gives another procedure: a confirmed ID card with its photo, and its
     form fields with their checks (`kept_fields` keeps those the other procedure asks the same way)."""
     carry: dict[str, Any] = {"from": d.proc(old).short_name}
-    photos = old.id_photos or {}
-    cards = [(k, c) for k, c in (old.id_cards or {}).items() if c.get("id_number") and k in photos]
-    if cards:
-        doc_key, fields = cards[0]
-        carry["card"] = {**fields, **photos[doc_key], "document_id": None}
+    given = cards.carried_cards(d, old)
+    if given:
+        carry["cards"] = given
     validators = {f.key: f.validator for f in d.proc(old).fields}
     carry["fields"] = {
         k: {"validator": validators[k], "value": v}
@@ -58,10 +57,10 @@ def kept_fields(d: Dialogue, carry: dict[str, Any] | None, key: str) -> dict[str
     }
 
 
-def kept_card(d: Dialogue, carry: dict[str, Any] | None, key: str) -> dict[str, Any] | None:
-    """The ID card of `carry`, when procedure `key` asks for one."""
-    card = (carry or {}).get("card")
-    return card if card and any(doc.photo == "id_card" for doc in d.catalog[key].documents) else None
+def kept_card(d: Dialogue, carry: dict[str, Any] | None, key: str) -> bool:
+    """Whether `carry` holds an ID card and procedure `key` asks for one."""
+    given = (carry or {}).get("cards")
+    return bool(given) and any(doc.photo == "id_card" for doc in d.catalog[key].documents)
 
 
 @prompts(Step.CONFIRM_SWITCH)

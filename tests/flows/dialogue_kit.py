@@ -75,18 +75,17 @@ class FakeContext:
         return [(d["code"], d["procedure"], d["status"]) for d in self.dossiers.values() if d.get("code")]
 
     async def check_photo(self, attachment: Attachment, expect: str) -> dict[str, Any]:
-        if attachment.path and attachment.path.startswith("card"):
-            return {
-                "quality": {"ok": True, "problems": []},
-                "document": {
-                    "type": "cccd_front",
-                    "fields": {
-                        "id_number": "001099012345",
-                        "full_name": "TRẦN THỊ MAI",
-                        "date_of_birth": "1990-10-20",
-                    },
-                },
-            }
+        cards = {
+            "groom": ("001088054321", "LÊ VĂN HÙNG", "1988-03-14"),  # a second person's card
+            "card": ("001099012345", "TRẦN THỊ MAI", "1990-10-20"),
+        }
+        for prefix, (number, name, born) in cards.items():
+            if attachment.path and attachment.path.startswith(prefix):
+                fields = {"id_number": number, "full_name": name, "date_of_birth": born}
+                return {
+                    "quality": {"ok": True, "problems": []},
+                    "document": {"type": "cccd_front", "fields": fields},
+                }
         if attachment.path and attachment.path.startswith("back"):  # a card's back, read by its MRZ
             return {
                 "quality": {"ok": True, "problems": []},
@@ -157,3 +156,15 @@ class Chat:
     @property
     def step(self) -> str | None:
         return self.engine.step_of(self.state)
+
+
+async def to_child_name(chat: Chat) -> None:
+    """A birth registration alone, filed by a parent, up to the child's name."""
+    await chat.send("xin chào")
+    await chat.send("1")
+    await chat.send("2")  # birth registration alone
+    await chat.send("đồng ý")
+    await chat.send("2")  # a parent files it
+    await chat.send(photo="paper.jpg")
+    await chat.send(photo="card.jpg")
+    assert "Họ và tên dự kiến của bé" in await chat.send("1")

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from dialogue_kit import Chat, ScriptedNLU
+from dialogue_kit import Chat, ScriptedNLU, to_child_name
 
 from flows.engine import Engine
 from flows.validators import plain, validate
@@ -71,17 +71,6 @@ async def test_cancel_with_punctuation_or_capitals(engine, typed):
     await chat.send("xin chào")
     await chat.send("co em be")
     assert "Đã hủy" in await chat.send(typed) and chat.step == "menu"
-
-
-async def to_child_name(chat: Chat) -> None:
-    await chat.send("xin chào")
-    await chat.send("1")
-    await chat.send("2")  # birth registration alone
-    await chat.send("đồng ý")
-    await chat.send("2")  # a parent files it
-    await chat.send(photo="paper.jpg")
-    await chat.send(photo="card.jpg")
-    assert "Họ và tên dự kiến của bé" in await chat.send("1")
 
 
 async def test_a_question_where_the_childs_name_is_asked_is_answered_not_stored(engine):

@@ -1,0 +1,81 @@
+"""A question about one of the procedure's papers ("giấy báo tử là gì", "gks là giấy gì", "tờ khai
+lấy ở đâu"): what it is, who issues it and where to get it, from the paper's `about` in the
+catalog; then the step the citizen was at is asked again. A question that names no paper of the
+procedure is about the paper the step asks for, when a paper is asked for."""
+
+from __future__ import annotations
+
+from core.events import Reply
+
+from ..catalog import Document
+from ..state import FREE_TEXT, State, Step
+from ..turn import Outcome, Turn
+from ..validators import ANSWERS, bare, has_phrase
+from .base import Dialogue
+
+PAPER_QUESTION_WORDS = list(ANSWERS["paper_question_words"])
+#: Steps where the papers are on the citizen's mind: the consent (the list was just shown), the
+#: yes/no questions, the photos, and the fields (there only when a paper is named).
+PAPER_STEPS = frozenset({Step.CONSENT, Step.QUESTION, Step.DOC, Step.DOC_WRONG, Step.REUSE, Step.FIELD})
+#: Steps that ask for one paper (a question naming none is about it).
+ONE_PAPER = frozenset({Step.DOC, Step.DOC_WRONG, Step.REUSE})
+#: A question about "this paper" names no other thing: at most this many words.
+SHORT = 6
+
+
+def explain_paper(d: Dialogue, turn: Turn, state: State, this_one: bool = True) -> Outcome | None:
+    """The paper's description and the step again, when the message asks about a paper
+    (`this_one`: a question naming no paper may be about the paper the step asks for)."""
+    if state.step not in PAPER_STEPS or state.procedure not in d.catalog or turn.event.payload:
+        return None
+    if not has_phrase(turn.plain, PAPER_QUESTION_WORDS):
+        return None
+    paper = named_paper(d, state, turn.plain)
+    if paper is None and this_one and state.step in ONE_PAPER and _about_this_one(d, turn):
+        paper = d.document(d.proc(state), _current_key(d, state))
+    if paper is None:
+        return None
+    text = paper.about or (d.say("about_id_card") if paper.photo == "id_card" else paper.ask)
+    named = bare(text).split()[:2] == bare(paper.name).split()[:2]  # "Giấy báo tử là …"
+    lead = text if named else f"{paper.name}: {text}"
+    if state.step in FREE_TEXT:  # the field's question, short
+        return Outcome(state, [Reply(lead), Reply(d.say("continue_prompt"))] + d.prompt(state), "ask_paper")
+    return Outcome(state, [Reply(lead), Reply(d.say("continue_prompt"))] + d.again(state), "ask_paper")
+
+
+def named_paper(d: Dialogue, state: State, said: str) -> Document | None:
+    """The paper of the procedure (or an accepted alternative) the message names, by the words
+    citizens call it ("gbt", "sổ đỏ") or its name without the brackets; the longest name wins,
+    the paper the step asks for first among equals."""
+    proc = d.proc(state)
+    current = _current_key(d, state) if state.step in ONE_PAPER else None
+    best: tuple[int, bool, Document] | None = None
+    for doc in proc.documents:
+        for paper in (doc, *doc.alternatives):
+            full = d.document(proc, paper.key)
+            names = [*paper.words, bare(paper.name.split("(")[0].split("—")[0])]
+            hits = [len(n) for n in names if n and has_phrase(said, [n])]
+            if hits:
+                score = (max(hits), paper.key == current or doc.key == current, full)
+                if best is None or score[:2] > best[:2]:
+                    best = score
+    return best[2] if best else None
+
+
+def _current_key(d: Dialogue, state: State) -> str:
+    """The paper the step asks for: the alternative once the citizen said they lack the paper."""
+    doc = d.current_doc(state)
+    return (state.alt or {}).get(doc.key) or doc.key
+
+
+def _about_this_one(d: Dialogue, turn: Turn) -> bool:
+    """A short question that names nothing else ("gks là giấy gì", "giấy này lấy ở đâu"), not
+    a procedure either ("tạm trú là gì" is about the procedure, answered with its papers)."""
+    if len(turn.plain.split()) > SHORT or turn.procedures:
+        return False
+    if has_phrase(turn.plain, ANSWERS["paper_list_words"]):  # "cần giấy gì nữa": the list
+        return False
+    names = [bare(p.short_name) for p in d.catalog.values()] + [
+        p.key.replace("_", " ") for p in d.catalog.values()
+    ]
+    return not has_phrase(turn.plain, names)
