@@ -163,8 +163,13 @@ def assess(rgb: np.ndarray, info: dict, expect: str | None = None) -> dict:
             if quad is not None:
                 doc_kind = kind
                 break
-    if pdf_page and quad is not None and notes["area_frac"] < T["min_page_area_frac"]:
-        # a box on a scanned page (a table's), not a page far away: the page is the PDF page
+    if (
+        pdf_page
+        and quad is not None
+        and (doc_kind != "paper" or notes["area_frac"] < T["min_page_area_frac"] or notes["touches_border"])
+    ):
+        # a box on a scanned page (a table's, a card-shaped frame), not a page far away, or one
+        # meeting the PDF page's edge (a frame printed to the margin): the page is the PDF page
         quad, doc_kind, notes = None, None, cardmod.no_outline()
     if quad is not None and notes["area_frac"] < T["min_card_area_frac"]:
         # a small quad: a card far away, or just a box inside a cut-off card (the chip, the

@@ -336,3 +336,27 @@ def test_field_labels_are_told_apart():
     assert got == {"deceased_name": "LÊ VĂN CƯỜNG", "date_of_death": "02/11/2026"}
     assert fields.parse("Đã chết vào lúc: 31/02/2026", "giay_bao_tu")[0] == {}  # no such date
     assert fields.parse("Dự định đặt tên con: Xqz Wkp", "giay_chung_sinh")[0] == {}  # not a name
+
+
+@pytest.mark.parametrize("box", ["inside", "to_the_edge"])
+def test_a_box_printed_on_a_pdf_page_is_no_cut_off_page(tmp_path, box):
+    """A born-digital page with a framed box (a card-shaped table, a frame printed to the
+    margin) is the whole page: the box is not taken for a page or card cut off by the frame."""
+    import random
+
+    from PIL import ImageDraw
+
+    from ocr.synth.paper.render import render
+
+    page = render("to_khai_cu_tru", random.Random(33005), 1.0)[0].convert("RGB")
+    w, h = page.size
+    d = ImageDraw.Draw(page)
+    if box == "inside":  # a card-shaped table frame (about 1.7:1) across the page's middle
+        d.rectangle([int(w * 0.08), int(h * 0.41), int(w * 0.93), int(h * 0.73)], outline=(0, 0, 0), width=4)
+    else:  # a frame printed to the page's edges
+        d.rectangle([0, int(h * 0.5), w - 1, h - 1], outline=(0, 0, 0), width=5)
+    f = tmp_path / "page.pdf"
+    page.save(f, "PDF", resolution=150)
+    r = ocr.analyze(f, expect="paper")
+    assert "cropped" not in r["quality"]["problems"], r["quality"]
+    assert r["quality"]["ok"], r["quality"]
