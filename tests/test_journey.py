@@ -79,7 +79,9 @@ async def test_invalid_inputs_are_explained_and_asked_again(backend_settings):
             await c.say("1")
         assert "chỉ gồm chữ cái" in await c.say("b3 123")
         await c.say("Trần Thị Bình")
-        assert "Bạn chọn một trong các lựa chọn" in await c.say("không biết")
+        assert "Bạn chọn một trong các lựa chọn" in await c.say("xyz")
+        # "I don't know" at a field the citizen must give: told kindly where to find it, asked again
+        assert "hồ sơ cần bạn cho biết" in await c.say("không biết")
         await c.say("nữ")
         assert "tương lai" in await c.say("01/01/2099")
         assert "không có trên lịch" in await c.say("31/02/2026")
