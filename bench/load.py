@@ -2,7 +2,7 @@
 -> sender -> the fake Zalo API, with real processes (`python -m bot serve --role web|worker`).
 
     PYTHONPATH=. .venv/bin/python bench/load.py [--workers 1,2,4] [--rates 50,100,300]
-                                                 [--duration 10] [--saturation 1500] [--sender-poll 0.5]
+                                                 [--duration 10] [--saturation 1500]
 
 For each worker count: one web process and N worker processes on a fresh PostgreSQL database and a
 private redis-server (append-only, as in production). Each turn is a new citizen's "Xin chào"
@@ -130,16 +130,14 @@ def pct(values: list[float], p: float) -> float:
     return values[min(len(values) - 1, int(p / 100 * len(values)))] * 1000
 
 
-async def run(
-    workers: int, rates: list[float], duration: float, saturation: float, tmp: Path, poll: float
-) -> None:
+async def run(workers: int, rates: list[float], duration: float, saturation: float, tmp: Path) -> None:
     fake = await FakeZalo().start()
     redis = RedisServer(tmp / f"redis-{workers}").start()
     async with fresh_pg_database(PG_ADMIN) as url:
         await _migrate(url)
         fleet = Fleet(
             tmp, database_url=url, redis_url=redis.url, redis_prefix="bench:", zalo_base=fake.base_url,
-            sender_poll_s=poll, worker_concurrency=16, zalo_image_mode="url",
+            sender_poll_s=0.05, worker_concurrency=16, zalo_image_mode="url",
         )  # fmt: skip
         http = aiohttp.ClientSession(
             timeout=aiohttp.ClientTimeout(total=30), connector=aiohttp.TCPConnector(limit=256)
@@ -202,16 +200,12 @@ def main() -> None:
     ap.add_argument("--rates", default="50,100,300")
     ap.add_argument("--duration", type=float, default=10.0)
     ap.add_argument("--saturation", type=float, default=1500.0)
-    ap.add_argument(
-        "--sender-poll", type=float, default=0.5,
-        help="SENDER_POLL_S (the production default; new rows wake a sender without it)",
-    )  # fmt: skip
     args = ap.parse_args()
     rates = [float(r) for r in args.rates.split(",") if r]
     with tempfile.TemporaryDirectory(prefix="motcua-load-") as tmp:
         for w in [int(x) for x in args.workers.split(",")]:
             started = time.monotonic()
-            asyncio.run(run(w, rates, args.duration, args.saturation, Path(tmp), args.sender_poll))
+            asyncio.run(run(w, rates, args.duration, args.saturation, Path(tmp)))
             print(f"  ({time.monotonic() - started:.0f} s)", flush=True)
 
 

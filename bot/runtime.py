@@ -145,6 +145,5 @@ class Runtime:
         close_nlu = getattr(self.nlu, "close", None)
         if close_nlu is not None:
             await close_nlu()  # the Rasa backend's HTTP session
-        await self.sender.close()
         await self.queue.close()
         await self.db.close()

@@ -11,7 +11,6 @@ window for a repeat is the few milliseconds between the platform's answer and ou
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import datetime as dt
 import logging
 import random
@@ -21,7 +20,7 @@ from collections.abc import Mapping
 from sqlalchemy import and_, exists, or_, select, update
 from sqlalchemy.orm import aliased
 
-from core import metrics, outbox_pg, store_pg
+from core import metrics, store_pg
 from core.channel import DELIVERY, Channel, Delivery, OutsideWindow, PermanentSendError, RetryLater
 from core.db import Conversation, Database, MessageLog, Outbox
 from core.db.models import utcnow
@@ -46,45 +45,11 @@ class Sender:
         self.channels = channels
         self.wake = asyncio.Event()
         self.delivered = asyncio.Condition()
-        self.listener = None if db.is_sqlite else outbox_pg.OutboxListener(db, self.nudge)
-        self.running = False
-        self._notifying: set[asyncio.Task] = set()
 
     def nudge(self) -> None:
-        """New outbox rows were committed: wake this sender, or, in a process that runs none (the
-        web role), the senders of the others (NOTIFY on PostgreSQL)."""
         self.wake.set()
-        if not self.running and self.listener is not None:
-            task = asyncio.get_running_loop().create_task(self._notify())
-            self._notifying.add(task)
-            task.add_done_callback(self._notifying.discard)
-
-    async def _notify(self) -> None:
-        try:
-            await outbox_pg.notify(self.db)
-        except Exception as exc:  # the senders' poll finds the rows
-            log.warning("waking the senders failed: %r", exc)
-
-    async def close(self) -> None:
-        """Wait for the wake-ups under way (before the database is closed)."""
-        if self._notifying:
-            await asyncio.wait(set(self._notifying), timeout=5)
 
     async def run(self, stop: asyncio.Event) -> None:
-        self.running = True
-        listening = None
-        if self.listener is not None:
-            listening = asyncio.create_task(self.listener.run(stop), name="outbox-listener")
-        try:
-            await self._passes(stop)
-        finally:
-            self.running = False
-            if listening is not None:
-                listening.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await listening
-
-    async def _passes(self, stop: asyncio.Event) -> None:
         failures = 0
         while not stop.is_set():
             try:
@@ -96,8 +61,6 @@ class Sender:
                 busy = False
             if busy:
                 continue
-            if stop.is_set():  # (the wake-up below may be the stop's: not to be cleared)
-                break
             self.wake.clear()
             pause = self.settings.sender_poll_s
             if failures:
@@ -110,15 +73,15 @@ class Sender:
     async def _claim(self) -> tuple[list, dict[int, tuple[str, dt.datetime | None]]]:
         """Due rows, claimed; with, for each, who wrote it and when the citizen last wrote (the
         reply window's facts), read in the same transaction rather than one query per row. On
-        PostgreSQL the claim is one statement on asyncpg (`store_pg.CLAIM`: the same conditions,
-        rows locked with FOR UPDATE SKIP LOCKED), after the held rows' release, each statement
-        committed on its own on the sender's connection (`core/outbox_pg.py`); on SQLite (one
-        writer) the query below."""
+        PostgreSQL the claim is one statement on asyncpg (`store_pg.claim_outbox`: the same
+        conditions, rows locked with FOR UPDATE SKIP LOCKED); on SQLite (one writer) the query
+        below."""
         now = utcnow()
         until = now + dt.timedelta(seconds=self.settings.sender_claim_s)
-        if self.listener is not None:
-            async with self.listener.connection() as conn:
-                return store_pg.claimed(await outbox_pg.release_and_claim(conn, now, until), until)
+        if not self.db.is_sqlite:
+            async with self.db.session() as s, s.begin():
+                await self._release_held(s, now)
+                return await store_pg.claim_outbox(s, now, until)
         earlier = aliased(Outbox)
         # Only a conversation's earliest unfinished row is due: a later row waits until every
         # earlier one is sent or failed. (Letting a later row go when the earlier one is due too
@@ -289,9 +252,6 @@ class Sender:
             by_claim[row.claimed_until].append(row.id)
         now = utcnow()
         for until, ids in by_claim.items():
-            if self.listener is not None:
-                await self._write(self._pg_record_sent(ids, until, now), until, f"{len(ids)} deliveries")
-                continue
             statement = (
                 update(Outbox)
                 .where(Outbox.id.in_(ids), Outbox.claimed_until == until)
@@ -305,14 +265,6 @@ class Sender:
             )
             await self._write(statement, until, f"{len(ids)} deliveries")
 
-    def _pg_record_sent(self, ids: list[int], until: dt.datetime | None, now: dt.datetime):
-        async def run() -> None:
-            assert self.listener is not None
-            async with self.listener.connection() as conn:
-                await conn.execute(outbox_pg.RECORD_SENT, ids, until, now)
-
-        return run
-
     async def _record_outcome(self, row: Outbox, values: dict) -> None:
         """Write the delivery's outcome. If the database is unreachable right after a platform
         accepted the message, keep trying while the row's claim lasts: giving up would leave the
@@ -325,16 +277,12 @@ class Sender:
         await self._write(statement, row.claimed_until, f"outbox {row.id} {values['status']}")
 
     async def _write(self, statement, claimed_until: dt.datetime | None, what: str) -> None:
-        """Run an outcome's UPDATE (a statement, or a function that runs it), retrying while the
-        claim lasts."""
+        """Run an outcome's UPDATE, retrying while the claim lasts."""
         delay = PASS_RETRY_FIRST_S
         while True:
             try:
-                if callable(statement):
-                    await statement()
-                else:
-                    async with self.db.session() as s, s.begin():
-                        await s.execute(statement)
+                async with self.db.session() as s, s.begin():
+                    await s.execute(statement)
                 return
             except Exception as exc:
                 left = (claimed_until - utcnow()).total_seconds() if claimed_until else 0

@@ -114,7 +114,7 @@ _ADVANCE_ARGS = ("_id", "_old", "inbound_cursor", "state", "step", "last_inbound
 # partial indexes on unfinished rows (migration 0011) the plan walks them in id order and stops
 # after 100 (EXPLAIN ANALYZE with 2,000 pending of 20,000 rows: the `due` part 0.18 ms instead of
 # 1.9 ms, which read and sorted the whole backlog on every pass).
-CLAIM = """
+_CLAIM = """
 WITH due AS (
   SELECT o.id FROM outbox o
   WHERE ((o.status = 'pending' AND o.next_attempt_at <= $1) OR (o.status = 'sending' AND o.claimed_until <= $1))
@@ -167,8 +167,11 @@ class ClaimedRow:
         self.claimed_until: dt.datetime | None = claimed_until
 
 
-def claimed(
-    records: list[Any], until: dt.datetime
+async def claim_outbox(
+    session: AsyncSession, now: dt.datetime, until: dt.datetime
 ) -> tuple[list[ClaimedRow], dict[int, tuple[str, dt.datetime | None]]]:
-    """The claim's records as the sender's rows, and each one's reply-window facts."""
+    """Up to 100 due outbox rows claimed until `until`, and each one's author and the citizen's
+    last message time (the reply window's facts)."""
+    pg = await connection(session)
+    records = await pg.fetch(_CLAIM, now, until)
     return [ClaimedRow(r, until) for r in records], {r[0]: (r[7], r[8]) for r in records}

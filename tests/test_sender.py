@@ -166,31 +166,3 @@ async def test_split_reply_progress_is_on_the_row_and_a_lost_claim_stops_the_sen
         assert row.status == "sent" and row.parts_sent == 2
     finally:
         await db.close()
-
-
-async def test_a_row_written_where_no_sender_runs_wakes_the_senders_elsewhere(backend_settings):
-    """The web role runs no sender: its nudge after writing a row (an officer's reply) wakes a
-    running sender (another process's; here another Sender on the same database) by NOTIFY on
-    PostgreSQL, long before that sender's poll; on SQLite the poll finds it."""
-    pg = not backend_settings.resolved_database_url.startswith("sqlite")
-    poll = 600.0 if pg else 0.05
-    channel = Scripted()
-    db = Database(backend_settings.resolved_database_url)
-    web_db = Database(backend_settings.resolved_database_url)
-    sender = Sender(backend_settings.with_overrides(sender_poll_s=poll), db, {"test": channel})
-    stop = asyncio.Event()
-    task = asyncio.create_task(sender.run(stop))
-    try:
-        await wait_for(lambda: sender.listener is None or sender.listener.conn is not None)
-        await asyncio.sleep(0.2)  # the sender's first pass is over: it waits for a wake-up
-        await _queue_replies(web_db, "w", ["w1", "w2"])
-        web = Sender(backend_settings, web_db, {"test": channel})  # built, never run (the web role)
-        web.nudge()
-        await web.close()
-        await wait_for(lambda: channel.delivered == ["w1", "w2"], timeout=30)
-    finally:
-        stop.set()
-        sender.nudge()  # out of its wait
-        await task
-        await db.close()
-        await web_db.close()
