@@ -38,9 +38,8 @@ def explain_paper(d: Dialogue, turn: Turn, state: State, this_one: bool = True) 
     text = paper.about or (d.say("about_id_card") if paper.photo == "id_card" else paper.ask)
     named = bare(text).split()[:2] == bare(paper.name).split()[:2]  # "Giấy báo tử là …"
     lead = text if named else f"{paper.name}: {text}"
-    if state.step in FREE_TEXT:  # the field's question, short
-        return Outcome(state, [Reply(lead), Reply(d.say("continue_prompt"))] + d.prompt(state), "ask_paper")
-    return Outcome(state, [Reply(lead), Reply(d.say("continue_prompt"))] + d.again(state), "ask_paper")
+    follow = d.prompt(state) if state.step in FREE_TEXT else d.again(state)  # a field's question: short
+    return Outcome(state, [Reply(lead), Reply(d.say("continue_prompt"))] + follow, "ask_paper")
 
 
 def named_paper(d: Dialogue, state: State, said: str) -> Document | None:
@@ -52,11 +51,10 @@ def named_paper(d: Dialogue, state: State, said: str) -> Document | None:
     best: tuple[int, bool, Document] | None = None
     for doc in proc.documents:
         for paper in (doc, *doc.alternatives):
-            full = d.document(proc, paper.key)
             names = [*paper.words, bare(paper.name.split("(")[0].split("—")[0])]
             hits = [len(n) for n in names if n and has_phrase(said, [n])]
             if hits:
-                score = (max(hits), paper.key == current or doc.key == current, full)
+                score = (max(hits), paper.key == current or doc.key == current, d.document(proc, paper.key))
                 if best is None or score[:2] > best[:2]:
                     best = score
     return best[2] if best else None
