@@ -9,7 +9,7 @@ from aiohttp import web
 
 from core.hub import RUNTIME
 from handlers import charts
-from handlers.analytics_text import TEXTS, figures, percent
+from handlers.analytics_text import TEXTS, duration, figures, percent
 from handlers.officer_render import forbidden, render
 from handlers.officer_session import csrf, require
 from services.analytics.metrics import ANALYTICS_ROLES, summary
@@ -20,10 +20,6 @@ routes = web.RouteTableDef()
 
 def setup(app: web.Application) -> None:
     app.add_routes(routes)
-
-
-def _hours(seconds: float | None) -> str:
-    return TEXTS("none") if seconds is None else f"{seconds / 3600:.1f}"
 
 
 @routes.get("/officer/analytics")
@@ -57,7 +53,7 @@ async def dashboard(request: web.Request) -> web.Response:
         for key, block in data["by_procedure"].items()
         if block["officer_first_response_s"] is not None or block["resolution_s"] is not None
     ]
-    time_bars = [(f"{name}", (first or 0) / 3600, _hours(first)) for name, first, _r in times]
+    time_bars = [(f"{name}", first or 0, duration(first)) for name, first, _r in times]
     days = [(d["day"][5:], d["share"], percent(d["share"])) for d in data["csat_by_day"]]
     return render(
         "analytics.html",
@@ -72,7 +68,7 @@ async def dashboard(request: web.Request) -> web.Response:
         funnel=charts.hbars([(label, n, text) for label, n, text, _d in stages]),
         problems=problems,
         rejections=charts.hbars(problems),
-        times=[(name, _hours(first), _hours(res)) for name, first, res in times],
+        times=[(name, duration(first), duration(res)) for name, first, res in times],
         time_chart=charts.hbars(time_bars),
         days=data["csat_by_day"],
         csat=charts.columns(days, target=overall["csat"]["target"]),

@@ -15,14 +15,23 @@ def percent(value: float | None) -> str:
     return TEXTS("none") if value is None else f"{value * 100:.1f} %"
 
 
+def _number(value: float, digits: int) -> str:
+    """A number as Vietnamese writes it: a decimal comma (2,6), no trailing ",0"."""
+    text = f"{value:.{digits}f}".rstrip("0").rstrip(".") if digits else f"{value:.0f}"
+    return text.replace(".", ",")
+
+
 def duration(seconds: float | None) -> str:
+    """A length of time in Vietnamese units: 45 giây, 2,6 phút, 3,5 giờ, 2,1 ngày."""
     if seconds is None:
         return TEXTS("none")
     if seconds < 120:
-        return f"{seconds:.0f} s"
+        return TEXTS("units.seconds", n=_number(seconds, 0))
     if seconds < 7200:
-        return f"{seconds / 60:.1f} min"
-    return f"{seconds / 3600:.1f} h"
+        return TEXTS("units.minutes", n=_number(seconds / 60, 1))
+    if seconds < 172800:
+        return TEXTS("units.hours", n=_number(seconds / 3600, 1))
+    return TEXTS("units.days", n=_number(seconds / 86400, 1))
 
 
 def figures(block: dict[str, Any]) -> list[tuple[str, str, str]]:

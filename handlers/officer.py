@@ -108,6 +108,7 @@ async def queue(request: web.Request) -> web.Response:
         procedures=procedures,
         statuses=[str(s) for s in VISIBLE],
         flash=FLASH.get(request.query.get("ok") or ""),
+        error=ERRORS.get(request.query.get("err") or ""),
         bulk_done=request.query.get("done"),
         bulk_failed=request.query.get("failed"),
     )

@@ -75,8 +75,11 @@ async def bulk_accept(request: web.Request) -> web.Response:
     if not who.can_act:
         raise forbidden("forbidden_role")
     rt = request.app[RUNTIME]
+    codes = [str(c) for c in posted.getall("code", [])][:MAX_BULK]
+    if not codes:  # nothing ticked: say so, never "accepted: 0"
+        raise web.HTTPSeeOther("/officer?err=no_selection")
     done = failed = 0
-    for code in [str(c) for c in posted.getall("code", [])][:MAX_BULK]:
+    for code in codes:
         try:
             await actions.perform(rt, who, code, "accept")
             done += 1

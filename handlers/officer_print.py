@@ -152,8 +152,11 @@ def receipt(
     pdf.line_text(r["phone"].format(phone=", ".join(d.get("applicant_phones") or [])))
     pdf.line_text(r["procedure"].format(procedure=d["procedure_name"]))
     pdf.line_text(r["documents"])
-    for n, doc in enumerate(d["documents"], 1):
-        pdf.line_text(r["document_line"].format(n=n, name=doc["name"]), size=10)
+    # one line per paper: a photo sent again (a retake, a supplement) is the same paper
+    papers = list(dict.fromkeys(doc.get("document") or doc["name"] for doc in d["documents"]))
+    names = {doc.get("document") or doc["name"]: doc["name"] for doc in d["documents"]}
+    for n, key in enumerate(papers, 1):
+        pdf.line_text(r["document_line"].format(n=n, name=names[key]), size=10)
     pdf.line_text(r["channel"].format(channel=channel))
     pdf.line_text(r["received"].format(at=_local(received_at, tz)))
     pdf.line_text(r["due"].format(due=vn_date(d.get("due_date"))), bold=True)

@@ -328,7 +328,11 @@ async def dossier_detail(rt, d: Dossier, link: MediaLink) -> dict[str, Any]:
         "handled_by": handler.username if handler else None,
         "assignee": assignee,
         "taken_over": bool(conv and conversations.is_taken_over(conv.state)),
-        "documents": [_document(doc, names, link) for doc in docs],
+        "documents": [
+            _document(doc, names, link)
+            | {"superseded": any(o.doc_key == doc.doc_key and o.id > doc.id for o in docs)}
+            for doc in docs
+        ],
         "required_documents": plan,
         "audit": [
             {

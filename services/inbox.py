@@ -1,6 +1,7 @@
 """The conversation inbox: every thread that wants a human, whether or not a dossier exists —
-a citizen who asked for an officer (or is held by one: the bot is paused), or one who wrote
-again after their dossier was closed and has had no officer's answer since — with unread
+a citizen who asked for an officer (or is held by one: the bot is paused), one who wrote
+again after their dossier was closed, or one who wrote after an officer's message while their
+dossier is open, and has had no officer's answer since — with unread
 counts per officer, how long the citizen has waited for an officer against the SLA
 (`inbox_sla_minutes`), the assignee and the platform's reply window.
 
@@ -148,7 +149,34 @@ async def _candidates(session) -> list[Conversation]:
         .scalars()
         .all()
     )
-    return list(human) + list(closed)
+    # the citizen wrote after an officer's message in a thread whose dossier is still open (an
+    # answer to the officer's question, or to a supplement notice): it waits for that officer
+    said = (
+        select(MessageLog.conversation_id, func.max(MessageLog.created_at).label("at"))
+        .where(MessageLog.author == "officer")
+        .group_by(MessageLog.conversation_id)
+        .subquery()
+    )
+    answered = (
+        (
+            await session.execute(
+                select(Conversation)
+                .join(said, said.c.conversation_id == Conversation.id)
+                .join(Dossier, Dossier.conversation_id == Conversation.id)
+                .where(
+                    Dossier.status.not_in((*CLOSED, S.DRAFT)),
+                    _latest_dossier(),
+                    Conversation.last_inbound_at > said.c.at,
+                    Conversation.step.is_distinct_from(HUMAN_STEP),
+                )
+                .order_by(Conversation.last_inbound_at.desc())
+                .limit(limit)
+            )
+        )
+        .scalars()
+        .all()
+    )
+    return list(human) + list(closed) + list(answered)
 
 
 async def _summaries(
@@ -221,7 +249,9 @@ async def _summaries(
                 "id": c.id,
                 "channel": c.channel,
                 "citizen_name": names.get(c.citizen_id),
-                "reason": ("taken_over" if c.handled_by else "requested") if human else "after_closed",
+                "reason": ("taken_over" if c.handled_by else "requested")
+                if human
+                else ("after_closed" if status in CLOSED else "answered"),
                 "taken_over": human,
                 "dossier_code": code if status != S.DRAFT else None,
                 "dossier_status": status if status != S.DRAFT else None,
@@ -253,6 +283,7 @@ async def list_threads(rt, who: Principal, *, mine: bool = False) -> dict[str, A
         "total": len(items),
         "unread": sum(i["unread"] for i in items),
         "waiting": sum(1 for i in items if i["waiting_since"]),
+        "sla_s": int(rt.settings.inbox_sla_minutes * 60),
     }
 
 

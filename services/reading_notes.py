@@ -14,6 +14,14 @@ TEXTS = Texts.load(Path(__file__).with_name("reading_notes.yml"))
 FIELDS: dict[str, str] = LABELS.get("fields")
 LOW_CONFIDENCE = 0.6
 _ID_CHECKS = {"province_code": "id_province", "birth_year": "id_birth_year", "sex": "id_sex"}
+# How the reader reached its result (which side, by which phrases, page geometry): diagnostics
+# for the OCR's own tests, not checks that can fail; an officer is never shown them.
+DIAGNOSTICS = frozenset(
+    {
+        "type_by", "type_scores", "type_margin", "text_lines", "id_phrases", "page_aspect",
+        "title", "phrases", "runner_up", "turned", "up_score", "osd_conf", "page_size",
+    }
+)  # fmt: skip
 
 
 def _label(name: str) -> str:
@@ -25,7 +33,7 @@ def _plain(value: Any) -> str:
 
 
 def _check(name: str, value: Any) -> list[str]:
-    if value in (True, "ok", None) or name == "confirmed":
+    if value in (True, "ok", None) or name == "confirmed" or name in DIAGNOSTICS:
         return []
     if name == "expired":
         return [TEXTS("expired")] if value is True else []
@@ -60,8 +68,8 @@ def _check(name: str, value: Any) -> list[str]:
         return out
     if name == "expiry_rule":
         return [TEXTS("expiry_rule")]
-    if name == "fixed_position" and isinstance(value, list):
-        return [TEXTS("fixed_position", fields=", ".join(_label(str(f)) for f in value))]
+    if name in ("fixed_position", "found_by_shape") and isinstance(value, list):
+        return [TEXTS(name, fields=", ".join(_label(str(f)) for f in value))]
     return [TEXTS("other", name=name, value=_plain(value))]
 
 
