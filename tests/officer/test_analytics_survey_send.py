@@ -48,8 +48,10 @@ async def test_by_hand_once_by_itself_and_off_per_channel(backend_settings):
         await client.post(f"/api/v1/dossiers/{other}/result-ready", headers=h, json={})
         await client.post(f"/api/v1/dossiers/{other}/complete", headers=h, json={})
         assert await _sent(rt) == [True, False] and await _asked(rt) == 2
-        # the console's button
+        # the console's button, once the result is ready (the survey opens by saying so)
         csrf = await console_login(client, "lan")
+        early = await seed_dossier(rt, status="accepted")
+        assert "/survey" not in await (await client.get(f"/officer/dossiers/{early}")).text()
         page = await (await client.get(f"/officer/dossiers/{code}")).text()
         assert f'action="/officer/dossiers/{code}/survey"' in page
         r = await client.post(
