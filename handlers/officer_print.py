@@ -14,6 +14,7 @@ from fpdf import FPDF
 from PIL import Image, UnidentifiedImageError
 
 from core.texts import Texts
+from handlers.officer_render import vn_value
 from services.audit_lines import vn_date
 
 TEXTS = Texts.load(Path(__file__).with_name("print.yml"))
@@ -113,7 +114,7 @@ def dossier_sheet(
     if d.get("fields"):
         pdf.heading(TEXTS("sheet.fields"))
         for key, value in d["fields"].items():
-            pdf.pair(labels["fields"].get(key, key), str(value))
+            pdf.pair(labels["fields"].get(key, key), str(vn_value(value)))
     pdf.heading(TEXTS("sheet.documents"))
     if not d["documents"]:
         pdf.line_text(TEXTS("sheet.no_documents"))
@@ -121,7 +122,9 @@ def dossier_sheet(
         pdf.line_text(doc["name"], bold=True, size=10)
         for f in (doc.get("reading") or {}).get("fields", []):
             value = f["confirmed"] if f["confirmed"] is not None else f["value"]
-            pdf.pair(labels["id_fields"].get(f["name"], f["name"]), "" if value is None else str(value))
+            pdf.pair(
+                labels["id_fields"].get(f["name"], f["name"]), "" if value is None else str(vn_value(value))
+            )
         for note in (doc.get("reading") or {}).get("notes", []):
             pdf.line_text("⚠ " + note, size=9)
         path = paths.get(doc["id"])

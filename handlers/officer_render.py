@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -60,6 +61,16 @@ def vn_date(value: str | None) -> str:
 
 ENV.filters["local"] = local_time
 ENV.filters["vndate"] = vn_date
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def vn_value(value: object) -> object:
+    """A declared or read value as the officer reads it: an ISO date (YYYY-MM-DD) as dd/mm/yyyy,
+    anything else unchanged."""
+    return vn_date(value) if isinstance(value, str) and ISO_DATE.fullmatch(value) else value
+
+
+ENV.filters["vnvalue"] = vn_value
 ENV.filters["short"] = short
 
 

@@ -124,3 +124,20 @@ def test_analytics_times_read_in_vietnamese_units():
     assert duration(3 * 3600) == "3 giờ"
     assert duration(5.5 * 86400) == "5,5 ngày"
     assert duration(None) == "—"
+
+
+async def test_declared_and_read_dates_show_as_dd_mm_yyyy(client, rt):
+    code = await seed_dossier(rt)
+    async with rt.db.session() as s, s.begin():
+        d = (await s.execute(select(Dossier).where(Dossier.code == code))).scalar_one()
+        d.fields = {"child_name": "NGUYỄN MINH AN", "child_birth_date": "2026-03-05", "phone": "0912345678"}
+        doc = (
+            await s.execute(select(DossierDocument).where(DossierDocument.dossier_id == d.id))
+        ).scalar_one()
+        doc.reading = doc.reading | {"fields": doc.reading["fields"] | {"date_of_birth": "1961-12-04"}}
+        doc.confirmed = doc.confirmed | {"date_of_birth": "1961-12-04"}
+    await console_login(client, "lan")
+    page = await (await client.get(f"/officer/dossiers/{code}")).text()
+    assert "05/03/2026" in page and "2026-03-05" not in page
+    assert page.count("04/12/1961") == 2 and "1961-12-04" not in page
+    assert "0912345678" in page and "001099012345" in page  # numbers stay as they are
