@@ -5,6 +5,8 @@ photograph or scan, a photo where a choice is asked. Each gets a short answer an
 
 from __future__ import annotations
 
+import dataclasses
+
 from core.events import Reply
 
 from ..state import COLLECTING, FREE_TEXT, State, Step, menu
@@ -22,6 +24,7 @@ PHOTO_HOWTO_WORDS = list(ANSWERS["photo_howto_words"])
 HOLD_WORDS = set(ANSWERS["hold_words"])
 HERE_WORDS = set(ANSWERS["here_words"])
 HOLD_FILLERS = set(ANSWERS["hold_fillers"])
+FINISHED_WORDS = set(ANSWERS["finished_words"])
 #: Steps that wait for a photo (a hold-on there is answered about the photo).
 PHOTO_STEPS = frozenset({Step.DOC, Step.REUSE})
 #: Steps that wait for words or a choice, where a photo is not what is asked.
@@ -35,6 +38,10 @@ def midway(d: Dialogue, turn: Turn, state: State) -> Outcome | None:
         sent = "photo" if turn.event.kind == "image" else "file"  # a PDF, a document, a broken file
         if step is Step.CONSENT:
             return Outcome(state, [Reply(d.say(f"{sent}_before_consent")), consent_again(d, state)])
+        att = turn.event.attachments[0]
+        if step is Step.QUESTION and sent == "photo" and not att.problem:  # kept for the photo step
+            state.held = dataclasses.asdict(att)
+            return Outcome(state, [Reply(d.say("photo_held"))] + d.prompt(state))
         return Outcome(state, [Reply(d.say(f"{sent}_not_now"))] + d.prompt(state))
     free_text = step in FREE_TEXT
     if turn.event.payload or not words:
@@ -44,6 +51,8 @@ def midway(d: Dialogue, turn: Turn, state: State) -> Outcome | None:
     if step is Step.OFFER_BUNDLE and (only(words, THANK_WORDS) or only(words, BYE_WORDS)):
         key = "thank" if only(words, THANK_WORDS) else "goodbye"  # nothing begun: as at the menu
         return Outcome(menu(), [Reply(d.say(key))], key)
+    if step is Step.MENU and only(words, FINISHED_WORDS, HOLD_FILLERS):
+        return Outcome(state, [Reply(d.say("finished_idle"))], "thank")  # "xong" with nothing pending
     if step not in COLLECTING:
         return None
     waiting = hold_on(d, state, words)
@@ -66,7 +75,8 @@ def hold_on(d: Dialogue, state: State, words: str) -> Outcome | None:
     """ "đợi em chút", "để e tìm", "ok đợi xíu": the bot waits; "đây ạ" before the photo: it says
     it waits for the photo, or asks the question again in short. The step stays either way."""
     hold = only(words, HOLD_WORDS, HOLD_FILLERS)
-    if not hold and not only(words, HERE_WORDS, HOLD_FILLERS):
+    here = only(words, HERE_WORDS, HOLD_FILLERS) or only(words, FINISHED_WORDS, HOLD_FILLERS)
+    if not hold and not here:  # "xong" outside a paper's pages: "đây ạ" (between pages: the step's)
         return None
     photo = state.step in PHOTO_STEPS
     document = d.current_doc(state).name if photo else ""
