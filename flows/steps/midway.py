@@ -9,6 +9,7 @@ import dataclasses
 
 from core.events import Reply
 
+from .. import whom
 from ..state import COLLECTING, FREE_TEXT, State, Step, menu
 from ..turn import Outcome, Turn
 from ..validators import ANSWERS, has_phrase
@@ -40,8 +41,9 @@ def midway(d: Dialogue, turn: Turn, state: State) -> Outcome | None:
             return Outcome(state, [Reply(d.say(f"{sent}_before_consent")), consent_again(d, state)])
         att = turn.event.attachments[0]
         if step is Step.QUESTION and sent == "photo" and not att.problem:  # kept for the photo step
-            state.held = dataclasses.asdict(att)
-            return Outcome(state, [Reply(d.say("photo_held"))] + d.prompt(state))
+            key = "photo_held_already" if state.held else "photo_held"  # one photo kept, said so
+            state.held = state.held or dataclasses.asdict(att)
+            return Outcome(state, [Reply(d.say(key))] + d.prompt(state))
         return Outcome(state, [Reply(d.say(f"{sent}_not_now"))] + d.prompt(state))
     free_text = step in FREE_TEXT
     if turn.event.payload or not words:
@@ -58,6 +60,9 @@ def midway(d: Dialogue, turn: Turn, state: State) -> Outcome | None:
     waiting = hold_on(d, state, words)
     if waiting is not None:
         return waiting
+    noted = own_relation(d, state, words)  # "em là cháu" said at a photo step: kept for the form
+    if noted is not None:
+        return noted
     if any(w in words for w in LACK_WORDS):
         return None  # "chưa có giấy, mai em đi xin": the step offers the alternative
     later = words in LATER_WORDS if free_text else has_phrase(words, LATER_WORDS)
@@ -87,6 +92,20 @@ def hold_on(d: Dialogue, state: State, words: str) -> Outcome | None:
     if not hold and not photo:  # "đây ạ" where a question is pending: the question, in short
         replies += d.again(state)
     return Outcome(state, replies, "hold")
+
+
+def own_relation(d: Dialogue, state: State, words: str) -> Outcome | None:
+    """ "em là cháu" said where no question asks it (a yes/no question takes it as its answer):
+    kept, and the form's field for it is offered filled in, to confirm."""
+    if state.step in {Step.QUESTION} | FREE_TEXT or state.procedure is None:
+        return None
+    relation = whom.self_relation(words)
+    fields = [f for f in d.proc(state).fields if whom.self_field_value(state.procedure, f.key, relation)]
+    if relation is None or not fields or fields[0].key in (state.fields or {}):
+        return None
+    state.self_is = relation
+    said = d.say("self_noted", whom=whom.label(relation), label=fields[0].label.lower())
+    return Outcome(state, [Reply(said)] + d.again(state))
 
 
 def only(words: str, phrases: list[str] | set[str], fillers: set[str] = FILLER_WORDS) -> bool:

@@ -53,6 +53,18 @@ async def test_a_photo_at_a_yes_no_question_is_kept_and_used_at_the_photo_step(e
     assert "held" not in chat.state
 
 
+async def test_a_second_photo_at_the_questions_is_said_not_kept(engine):
+    chat = Chat(engine)
+    await chat.send("tôi mới chuyển nhà")
+    await chat.send("1")  # thường trú: two yes/no questions before the photos
+    await chat.send("đồng ý")
+    assert "giữ lại" in await chat.send(photo="card.jpg")
+    await chat.send("1")
+    second = await chat.send(photo="paper.jpg")
+    assert "ảnh này mình chưa giữ được" in second and "gửi lại" in second
+    assert chat.state["held"]["path"] == "card.jpg"  # the first one stays
+
+
 @pytest.mark.parametrize("said", ["xong", "xong rồi", "em xong rồi ạ"])
 async def test_xong_with_no_pages_pending_is_no_status_check(engine, said):
     idle = Chat(engine)
@@ -136,3 +148,30 @@ async def test_another_procedure_named_after_a_fee_answer_is_not_the_one_answere
     assert "Lệ phí khai sinh" in await chat.send("làm khai sinh hết bao nhiêu tiền")
     reply = await chat.send("lam tam tru")
     assert "đăng ký tạm trú" in reply and "hồ sơ khai sinh" not in reply
+
+
+async def test_the_citizens_own_relation_said_at_a_photo_step_is_offered_later(engine):
+    chat = Chat(engine)
+    assert "trọn gói" in await chat.send("nhà em có người mới mất")  # no relative named
+    await chat.send("1")  # the bundle: no question about who files it
+    await chat.send("đồng ý")
+    noted = await chat.send("em là cháu")
+    assert "ghi nhớ bạn là cháu" in noted and "Bước 1/2" in noted and chat.step == "doc"
+    await chat.send(photo="paper.jpg")
+    await chat.send(photo="card.jpg")
+    await chat.send("1")
+    await chat.send("Lê Văn Cường")
+    await chat.send("không nhớ")
+    offered = await chat.send("02/11/2026")
+    assert "bạn có nói bạn là cháu" in offered.lower() and "quan hệ với người mất: Cháu" in offered
+
+
+async def test_asking_for_someone_on_duty_at_a_field_reaches_an_officer():
+    nlu = ScriptedNLU({"co ai truc khong": ("request_human", 0.86), "dong y": ("affirm", 1.0)})
+    chat = Chat(Engine(nlu, agency_name="UBND phường Thử Nghiệm"))
+    await chat.send("chứng thực bản sao")
+    await chat.send("đồng ý")
+    await chat.send(photo="paper.jpg")
+    assert chat.step == "field"
+    assert "chuyển tin nhắn của bạn tới cán bộ" in await chat.send("có ai trực không")
+    assert chat.step == "human"
