@@ -53,6 +53,8 @@ def midway(d: Dialogue, turn: Turn, state: State) -> Outcome | None:
     if step is Step.OFFER_BUNDLE and (only(words, THANK_WORDS) or only(words, BYE_WORDS)):
         key = "thank" if only(words, THANK_WORDS) else "goodbye"  # nothing begun: as at the menu
         return Outcome(menu(), [Reply(d.say(key))], key)
+    if step is Step.OFFER_BUNDLE and only(words, FINISHED_WORDS, HOLD_FILLERS):  # not a time question
+        return Outcome(state, [Reply(d.say("here_answer"))] + d.again(state))
     if step is Step.MENU and only(words, FINISHED_WORDS, HOLD_FILLERS):
         return Outcome(state, [Reply(d.say("finished_idle"))], "thank")  # "xong" with nothing pending
     if step not in COLLECTING:

@@ -45,8 +45,8 @@ async def on_offer(d: Dialogue, turn: Turn, state: State) -> Outcome:
 
 def asks_speed(turn: Turn) -> bool:
     """ "làm cái nào nhanh nhất", "cái nào lâu hơn", "bao lâu" with no procedure named."""
-    if turn.event.payload or turn.procedures:
-        return False
+    if turn.event.payload or turn.procedures or turn.plain in ANSWERS["finished_words"]:
+        return False  # "xong" is read ask_processing_time by the NLU: no question of time
     return has_phrase(turn.plain, ANSWERS["speed_words"]) or turn.intent == "ask_processing_time"
 
 

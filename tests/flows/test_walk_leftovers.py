@@ -110,18 +110,23 @@ async def test_which_is_fastest_at_an_offer_compares_the_processing_times(engine
     assert "Bạn đồng ý không?" in await chat.send("2")  # and the choice goes on
 
 
+async def photos_to_relation(chat: Chat) -> str:
+    """From a death registration's first photo step to the relation field: its question."""
+    await chat.send(photo="paper.jpg")
+    await chat.send(photo="card.jpg")
+    await chat.send("1")
+    await chat.send("Lê Văn Cường")
+    await chat.send("không nhớ")
+    return await chat.send("02/11/2026")
+
+
 async def test_the_relation_said_at_the_question_is_offered_at_the_relation_field(engine):
     chat = Chat(engine)
     await chat.send("khai tử")
     await chat.send("2")
     await chat.send("đồng ý")
     assert "Bước 1/2" in await chat.send("tôi là con")
-    await chat.send(photo="paper.jpg")
-    await chat.send(photo="card.jpg")
-    await chat.send("1")
-    await chat.send("Lê Văn Cường")
-    await chat.send("không nhớ")
-    offered = await chat.send("02/11/2026")
+    offered = await photos_to_relation(chat)
     assert "bạn có nói bạn là con" in offered.lower() and "quan hệ với người mất: Con" in offered
     await chat.send("đúng")
     assert chat.state["fields"]["relation"] == "Con"
@@ -134,12 +139,7 @@ async def test_a_relative_named_after_the_consent_is_offered_at_the_relation_fie
     await chat.send("đồng ý")
     await chat.send("2")
     await chat.send("giấy báo tử của mẹ tôi đây")  # "mẹ tôi": said once the dossier has begun
-    await chat.send(photo="paper.jpg")
-    await chat.send(photo="card.jpg")
-    await chat.send("1")
-    await chat.send("Lê Thị Hoa")
-    await chat.send("không nhớ")
-    offered = await chat.send("02/11/2026")
+    offered = await photos_to_relation(chat)
     assert "làm cho mẹ" in offered and "quan hệ với người mất: Con" in offered
 
 
@@ -157,12 +157,7 @@ async def test_the_citizens_own_relation_said_at_a_photo_step_is_offered_later(e
     await chat.send("đồng ý")
     noted = await chat.send("em là cháu")
     assert "ghi nhớ bạn là cháu" in noted and "Bước 1/2" in noted and chat.step == "doc"
-    await chat.send(photo="paper.jpg")
-    await chat.send(photo="card.jpg")
-    await chat.send("1")
-    await chat.send("Lê Văn Cường")
-    await chat.send("không nhớ")
-    offered = await chat.send("02/11/2026")
+    offered = await photos_to_relation(chat)
     assert "bạn có nói bạn là cháu" in offered.lower() and "quan hệ với người mất: Cháu" in offered
 
 
@@ -175,3 +170,26 @@ async def test_asking_for_someone_on_duty_at_a_field_reaches_an_officer():
     assert chat.step == "field"
     assert "chuyển tin nhắn của bạn tới cán bộ" in await chat.send("có ai trực không")
     assert chat.step == "human"
+
+
+@pytest.mark.parametrize(
+    "said,procedure",
+    [
+        ("e ở trọ, cần đk tạm trú", "đăng ký tạm trú"),
+        ("mới chuyển nhà, làm thường trú", "đăng ký thường trú"),
+    ],
+)
+async def test_one_of_two_alternatives_named_starts_it_without_the_offer(said, procedure):
+    nlu = ScriptedNLU()
+    key = "tam_tru" if "tạm" in said else "thuong_tru"
+    nlu.entities[plain(said)] = [{"entity": "procedure", "value": key, "start": 0, "end": 1}]
+    chat = Chat(Engine(nlu, agency_name="UBND phường Thử Nghiệm"))
+    reply = await chat.send(said)
+    assert chat.step == "consent" and f"hồ sơ {procedure}" in reply
+
+
+async def test_a_package_is_still_offered_when_its_single_procedure_is_named(engine):
+    chat = Chat(engine)
+    assert "trọn gói" in await chat.send("tôi muốn làm giấy khai sinh") and chat.step == "offer_bundle"
+    again = await chat.send("xong")  # no time comparison for "xong" (read ask_processing_time)
+    assert "trả lời câu hỏi trước" in again and "ngày làm việc" not in again
