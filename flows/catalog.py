@@ -228,6 +228,7 @@ class LifeEvent(_Entry):
     procedure: StrictStr
     single: StrictStr | None = None
     offer: StrictStr | None = None
+    package: StrictBool = False  # `procedure` includes `single`: the package is offered even when it is named
     phrases: tuple[str, ...] = ()
 
     @field_validator("phrases", mode="before")

@@ -188,6 +188,7 @@ class Engine(Dialogue):
             words in HUMAN_WORDS
             or has_phrase(words, ANSWERS["human_words"])
             or (intent == "request_human" and not free_text and not self._answers(turn, state))
+            or (intent == "request_human" and free_text and self._asks(turn))  # "có ai trực không"
         ):  # "trọn gói" read as asking for a person is the offer's option, not an officer
             return await self.to_human(turn, state)
         aside = midway.midway(self, turn, state)  # thanks, "mai em gửi", "chụp thế nào", a stray photo

@@ -109,6 +109,8 @@ class State:
     reuse_choices: list[dict[str, Any]] | None = None  # the cards listed at a reuse question, in order
     id_photos: dict[str, dict[str, Any]] | None = None  # each ID card's photo, for reuse after a switch
     for_whom: str | None = None  # who the dossier is for, said in passing ("cho cháu"): flows/whom.py
+    self_is: str | None = None  # what the citizen said they are to that person ("tôi là con")
+    held: dict[str, Any] | None = None  # a photo sent at a yes/no question, used at the first photo step
     # "quay lại": the states before the last steps forward of this dossier, newest last
     back: list[dict[str, Any]] | None = None
     survey: dict[str, Any] | None = None  # {"key", "dossier_id", "q", "score", "answered"}

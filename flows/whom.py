@@ -81,3 +81,9 @@ def field_value(procedure: str, field: str, whom: str | None) -> str | None:
     """A form field's value given by who the dossier is for, or None."""
     rule = data()["fields"].get(f"{procedure}.{field}") or {}
     return rule.get(whom) if whom else None
+
+
+def self_field_value(procedure: str, field: str, relation: str | None) -> str | None:
+    """A form field's value given by what the citizen said they are ("tôi là con"), or None."""
+    rule = data().get("self_fields", {}).get(f"{procedure}.{field}") or {}
+    return rule.get(relation) if relation else None

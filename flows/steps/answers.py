@@ -13,7 +13,7 @@ from ..state import State, Step, menu
 from ..turn import Outcome, Turn
 from ..validators import ANSWERS, bare, has_phrase
 from .base import Dialogue, capitalised, handles
-from .offer import answer_offer
+from .offer import answer_offer, asks_speed, compare_times
 from .route import office_of
 from .route import say as say_route
 from .status import status
@@ -26,6 +26,8 @@ async def answer(d: Dialogue, turn: Turn, state: State, keep_step: bool) -> Outc
     if intent == "check_status":
         return await status(d, turn, state, keep_step)
     assert intent is not None
+    if state.step is Step.OFFER_BUNDLE and intent == "ask_processing_time" and asks_speed(turn):
+        return compare_times(d, state)  # "bao lâu" while two ways are offered: both, compared
     procs = list(turn.procedures)
     if not procs:
         life_event = d.life_event_for(turn.text)

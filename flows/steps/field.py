@@ -5,6 +5,7 @@ from __future__ import annotations
 from core.events import QuickReply, Reply
 from core.vietnamese import strip_diacritics
 
+from .. import whom
 from ..state import State, Step
 from ..turn import Outcome, Turn
 from ..validators import ANSWERS, has_phrase, validate
@@ -14,10 +15,10 @@ from .base import YES_WORDS, Dialogue, handles, prompts, show_date
 @prompts(Step.FIELD)
 def ask_field(d: Dialogue, state: State) -> list[Reply]:
     f = d.proc(state).fields[state.field or 0]
-    offer = (state.offered or {}).get(f.key)
+    offer = (state.offered or {}).get(f.key) or said_offer(state, d.proc(state).key, f.key)
     if offer:  # read from a paper, said earlier, given in a dossier left: confirmed, never taken silently
         value = show_date(offer["value"]) if f.validator.startswith("date") else offer["value"]
-        key = next((k for k in ("said", "kept", "paper") if offer.get(k)), "paper")
+        key = next((k for k in ("said", "self", "kept", "paper") if offer.get(k)), "paper")
         text = d.say(
             f"field_offer_{key}",
             source=offer.get(key, ""),
@@ -66,19 +67,35 @@ async def on_field(d: Dialogue, turn: Turn, state: State) -> Outcome:
             return Outcome(state, [Reply(d.invalid(problem, f.example, list(f.options)))])
     noted: list[Reply] = []
     if not confirmed and without_marks(f.validator, str(value)):  # taken as typed, never asked again
-        await turn.ctx.audit("name_without_marks", {"field": f.key, "label": f.label}, state.dossier_id)
-        noted.append(Reply(d.say("name_plain", value=value)))
+        kind = "name" if f.validator == "person_name" else "address"  # the officer checks it before printing
+        await turn.ctx.audit(f"{kind}_without_marks", {"field": f.key, "label": f.label}, state.dossier_id)
+        noted.append(Reply(d.say(f"{kind}_plain", value=value)))
     if offer:
         action = "paper_field_confirmed" if confirmed else "paper_field_corrected"
         data = {
             "field": f.key,
             "label": f.label,
-            **{k: offer[k] for k in ("paper", "said", "kept") if k in offer},
+            **{k: offer[k] for k in ("paper", "said", "self", "kept") if k in offer},
         }
         await turn.ctx.audit(action, data, state.dossier_id)
         state.offered = {k: v for k, v in (state.offered or {}).items() if k != f.key} or None
     state.fields = {**(state.fields or {}), f.key: value}
     return Outcome(state, noted + _next_field(d, state, index))
+
+
+def said_offer(state: State, procedure: str, key: str) -> dict[str, str] | None:
+    """A field offered from what was said after the dossier began: who it is for ("mẹ tôi"), or
+    what the citizen is to that person ("tôi là con" at a question). Kept in `offered`."""
+    if key in (state.fields or {}):
+        return None  # answered (an edit asks afresh)
+    own = whom.self_field_value(procedure, key, state.self_is)
+    offer = {"value": own, "self": whom.label(state.self_is)} if own and state.self_is else None
+    for_whom = whom.field_value(procedure, key, state.for_whom)
+    if offer is None and for_whom and state.for_whom:
+        offer = {"value": for_whom, "said": whom.label(state.for_whom)}
+    if offer:
+        state.offered = {**(state.offered or {}), key: offer}
+    return offer
 
 
 def _next_field(d: Dialogue, state: State, index: int) -> list[Reply]:
@@ -119,8 +136,16 @@ async def number_from_card(d: Dialogue, turn: Turn, state: State) -> list[Reply]
 
 
 def without_marks(validator: str, value: str) -> bool:
-    """A name typed without any Vietnamese mark ("NGUYEN MINH AN"): it goes onto an official paper."""
-    return validator == "person_name" and strip_diacritics(value) == value and any(c.isalpha() for c in value)
+    """A name or an address typed without any Vietnamese mark ("NGUYEN MINH AN", "12 ngo 5 phuong
+    mai"): it goes onto an official paper. Digits and letters alone ("12/3A") are not words."""
+    letters = [w for w in value.split() if sum(c.isalpha() for c in w) > 1]
+    if validator == "address" and not letters:
+        return False
+    return (
+        validator in {"person_name", "address"}
+        and strip_diacritics(value) == value
+        and any(c.isalpha() for c in value)
+    )
 
 
 def does_not_know(turn: Turn, validator: str, problem: str | None) -> bool:

@@ -38,6 +38,9 @@ async def _typed(d: Dialogue, turn: Turn, state: State) -> Outcome | None:
     if turn.intent in ASKING:
         return await route_free_text(d, turn, state)
     life_event = d.life_event_for(turn.text)
+    named = turn.procedures[0] if turn.procedures else None
+    if life_event and named and not life_event.package and named in {life_event.procedure, life_event.single}:
+        return start_procedure(d, named)  # "e ở trọ, cần đk tạm trú": no "thường trú or tạm trú?"
     if life_event:
         return start_life_event(d, life_event)
     return await route_free_text(d, turn, state)
@@ -77,7 +80,7 @@ async def route_free_text(d: Dialogue, turn: Turn, state: State) -> Outcome | No
         # unsure, but leaning to "file it" and naming the procedure: the consent step comes first
         if turn.procedures:
             key = turn.procedures[0]
-            event = next((e for e in d.events if e.procedure == key and e.single), None)
+            event = next((e for e in d.events if e.procedure == key and e.single and e.package), None)
             return start_life_event(d, event) if event else start_procedure(d, key)
         life_event = d.life_event_for(turn.text)
         if life_event:

@@ -5,8 +5,11 @@ photograph or scan, a photo where a choice is asked. Each gets a short answer an
 
 from __future__ import annotations
 
+import dataclasses
+
 from core.events import Reply
 
+from .. import whom
 from ..state import COLLECTING, FREE_TEXT, State, Step, menu
 from ..turn import Outcome, Turn
 from ..validators import ANSWERS, has_phrase
@@ -22,6 +25,7 @@ PHOTO_HOWTO_WORDS = list(ANSWERS["photo_howto_words"])
 HOLD_WORDS = set(ANSWERS["hold_words"])
 HERE_WORDS = set(ANSWERS["here_words"])
 HOLD_FILLERS = set(ANSWERS["hold_fillers"])
+FINISHED_WORDS = set(ANSWERS["finished_words"])
 #: Steps that wait for a photo (a hold-on there is answered about the photo).
 PHOTO_STEPS = frozenset({Step.DOC, Step.REUSE})
 #: Steps that wait for words or a choice, where a photo is not what is asked.
@@ -35,6 +39,11 @@ def midway(d: Dialogue, turn: Turn, state: State) -> Outcome | None:
         sent = "photo" if turn.event.kind == "image" else "file"  # a PDF, a document, a broken file
         if step is Step.CONSENT:
             return Outcome(state, [Reply(d.say(f"{sent}_before_consent")), consent_again(d, state)])
+        att = turn.event.attachments[0]
+        if step is Step.QUESTION and sent == "photo" and not att.problem:  # kept for the photo step
+            key = "photo_held_already" if state.held else "photo_held"  # one photo kept, said so
+            state.held = state.held or dataclasses.asdict(att)
+            return Outcome(state, [Reply(d.say(key))] + d.prompt(state))
         return Outcome(state, [Reply(d.say(f"{sent}_not_now"))] + d.prompt(state))
     free_text = step in FREE_TEXT
     if turn.event.payload or not words:
@@ -44,11 +53,18 @@ def midway(d: Dialogue, turn: Turn, state: State) -> Outcome | None:
     if step is Step.OFFER_BUNDLE and (only(words, THANK_WORDS) or only(words, BYE_WORDS)):
         key = "thank" if only(words, THANK_WORDS) else "goodbye"  # nothing begun: as at the menu
         return Outcome(menu(), [Reply(d.say(key))], key)
+    if step is Step.OFFER_BUNDLE and only(words, FINISHED_WORDS, HOLD_FILLERS):  # not a time question
+        return Outcome(state, [Reply(d.say("here_answer"))] + d.again(state))
+    if step is Step.MENU and only(words, FINISHED_WORDS, HOLD_FILLERS):
+        return Outcome(state, [Reply(d.say("finished_idle"))], "thank")  # "xong" with nothing pending
     if step not in COLLECTING:
         return None
     waiting = hold_on(d, state, words)
     if waiting is not None:
         return waiting
+    noted = own_relation(d, state, words)  # "em là cháu" said at a photo step: kept for the form
+    if noted is not None:
+        return noted
     if any(w in words for w in LACK_WORDS):
         return None  # "chưa có giấy, mai em đi xin": the step offers the alternative
     later = words in LATER_WORDS if free_text else has_phrase(words, LATER_WORDS)
@@ -66,7 +82,8 @@ def hold_on(d: Dialogue, state: State, words: str) -> Outcome | None:
     """ "đợi em chút", "để e tìm", "ok đợi xíu": the bot waits; "đây ạ" before the photo: it says
     it waits for the photo, or asks the question again in short. The step stays either way."""
     hold = only(words, HOLD_WORDS, HOLD_FILLERS)
-    if not hold and not only(words, HERE_WORDS, HOLD_FILLERS):
+    here = only(words, HERE_WORDS, HOLD_FILLERS) or only(words, FINISHED_WORDS, HOLD_FILLERS)
+    if not hold and not here:  # "xong" outside a paper's pages: "đây ạ" (between pages: the step's)
         return None
     photo = state.step in PHOTO_STEPS
     document = d.current_doc(state).name if photo else ""
@@ -77,6 +94,20 @@ def hold_on(d: Dialogue, state: State, words: str) -> Outcome | None:
     if not hold and not photo:  # "đây ạ" where a question is pending: the question, in short
         replies += d.again(state)
     return Outcome(state, replies, "hold")
+
+
+def own_relation(d: Dialogue, state: State, words: str) -> Outcome | None:
+    """ "em là cháu" said where no question asks it (a yes/no question takes it as its answer):
+    kept, and the form's field for it is offered filled in, to confirm."""
+    if state.step in {Step.QUESTION} | FREE_TEXT or state.procedure is None:
+        return None
+    relation = whom.self_relation(words)
+    fields = [f for f in d.proc(state).fields if whom.self_field_value(state.procedure, f.key, relation)]
+    if relation is None or not fields or fields[0].key in (state.fields or {}):
+        return None
+    state.self_is = relation
+    said = d.say("self_noted", whom=whom.label(relation), label=fields[0].label.lower())
+    return Outcome(state, [Reply(said)] + d.again(state))
 
 
 def only(words: str, phrases: list[str] | set[str], fillers: set[str] = FILLER_WORDS) -> bool:

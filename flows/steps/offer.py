@@ -8,6 +8,7 @@ from core.events import Reply
 
 from ..state import State, Step
 from ..turn import Outcome, Turn
+from ..validators import ANSWERS, has_phrase
 from .base import YES_WORDS, Dialogue, capitalised, handles, prompts
 from .consent import changed_mind, start_procedure
 
@@ -33,6 +34,8 @@ async def on_offer(d: Dialogue, turn: Turn, state: State) -> Outcome:
         return start_procedure(d, state.single)
     if turn.procedures and turn.procedures[0] in {state.bundle, state.single}:
         return start_procedure(d, turn.procedures[0])
+    if asks_speed(turn):  # "làm cái nào nhanh nhất": the two ways' processing times
+        return compare_times(d, state)
     if changed_mind(turn, {state.bundle, state.single}):  # "à thôi, làm kết hôn": the procedure named
         return await d.dispatch(replace(turn, intent="start_procedure"), State(step=Step.MENU, options=[]))
     if turn.plain in YES_WORDS or turn.intent == "affirm":  # "có", "ok" to an either-or: which one?
@@ -40,10 +43,38 @@ async def on_offer(d: Dialogue, turn: Turn, state: State) -> Outcome:
     return Outcome(state, [offer_reply(d, state, d.say("not_understood"))])
 
 
+def asks_speed(turn: Turn) -> bool:
+    """ "làm cái nào nhanh nhất", "cái nào lâu hơn", "bao lâu" with no procedure named."""
+    if turn.event.payload or turn.procedures or turn.plain in ANSWERS["finished_words"]:
+        return False  # "xong" is read ask_processing_time by the NLU: no question of time
+    return has_phrase(turn.plain, ANSWERS["speed_words"]) or turn.intent == "ask_processing_time"
+
+
+def compare_times(d: Dialogue, state: State) -> Outcome:
+    """Each way offered with its processing time (catalog), the quickest named, the offer again."""
+    assert state.bundle and state.single
+    procs = [d.catalog[state.bundle], d.catalog[state.single]]
+    lines = [d.say("offer_speed")] + [
+        d.say(
+            "offer_speed_line",
+            n=i,
+            procedure=capitalised(p.short_name),
+            days=p.processing_days,
+            note=p.processing_note,
+        ).strip()
+        for i, p in enumerate(procs, 1)
+    ]
+    fastest = min(procs, key=lambda p: p.processing_days)
+    same = len({p.processing_days for p in procs}) == 1
+    lead = d.say("offer_speed_same") if same else d.say("offer_speed_fastest", procedure=fastest.short_name)
+    return Outcome(state, [Reply("\n".join(lines)), offer_reply(d, state, lead)], "ask_processing_time")
+
+
 @handles(Step.ANSWER_OFFER)
 async def on_answer_offer(d: Dialogue, turn: Turn, state: State) -> Outcome:
     choice = d.choice(state, turn)
-    if (choice == "start" or turn.intent in {"affirm", "start_procedure"}) and state.procedure:
+    other = bool(turn.procedures) and turn.procedures[0] != state.procedure  # "làm tạm trú" after khai sinh
+    if (choice == "start" or turn.intent in {"affirm", "start_procedure"}) and state.procedure and not other:
         return start_procedure(d, state.procedure)
     if choice == "menu":
         return d.to_menu()

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from core.events import Reply
+from core.events import Attachment, Reply
 
 from .. import whom
 from ..state import BACK_DEPTH, State, Step
 from ..turn import Outcome, Turn
 from .base import Dialogue, handles, prompts
-from .document import enter_document
+from .document import enter_document, take_photo
 
 
 def pending_questions(d: Dialogue, state: State) -> list[str]:
@@ -63,4 +63,9 @@ async def on_question(d: Dialogue, turn: Turn, state: State) -> Outcome:
         return Outcome(state, [Reply(d.say("question_unclear"))] + ask_question(d, state))
     assert state.answers is not None
     state.answers[pending_questions(d, state)[0]] = choice == "yes"
-    return Outcome(state, next_question(d, state))
+    state.self_is = whom.self_relation(turn.plain) or state.self_is  # "tôi là con": the relation field
+    replies = next_question(d, state)
+    if state.held is not None and state.step is Step.DOC:  # the photo sent while the question was asked
+        att, state.held = Attachment(**state.held), None
+        replies += [Reply(d.say("photo_held_used"))] + await take_photo(d, turn, state, att)
+    return Outcome(state, replies)

@@ -131,3 +131,19 @@ def test_elsewhere_rule(embedded: EmbeddedNLU) -> None:
 async def test_request_human_vocabulary(nlu: NLU) -> None:
     for text in ("cho gặp operator", "cho em gặp nv tư vấn"):
         assert (await nlu.parse(text))["intent"]["name"] == "request_human", text
+
+
+@pytest.mark.parametrize(
+    "text,intent",
+    [
+        ("có ai trực không", "request_human"),
+        ("admin đâu rồi", "request_human"),
+        ("admin đâu hết rồi", "request_human"),  # was deny
+        ("giờ này có ai trực ko ad", "request_human"),  # was ask_location_hours
+        ("làm khai sinh hết bao nhiêu tiền", "ask_fee"),
+        ("làm lại thẻ căn cước hết nhiêu", "ask_fee"),
+    ],
+)
+async def test_someone_on_duty_and_a_fee_naming_a_procedure(nlu: NLU, text: str, intent: str) -> None:
+    parsed = await nlu.parse(text)
+    assert parsed["intent"]["name"] == intent and parsed["intent"]["confidence"] >= 0.6, parsed
