@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import json
 import os
 import sys
 import tempfile
@@ -135,6 +136,12 @@ class Monitor:
                 if not explained and slow and slow["ms"] > 1000 and "WITH due" in slow["q"]:
                     explained = True
                     await self.explain(conn)
+                xact = await conn.fetchrow(
+                    "SELECT count(*) AS n, coalesce(max(extract(epoch FROM now() - xact_start)), 0) * 1000 AS ms, "
+                    "coalesce(max(age(backend_xmin)), 0) AS xmin_age FROM pg_stat_activity "
+                    "WHERE datname = current_database() AND xact_start IS NOT NULL AND pid <> pg_backend_pid()"
+                )
+                claim = await self.claim_cost(conn)
                 cpu1, now = await self.probe.snapshot(), loop.time()
                 busy = {g: v / (now - last) for g, v in Probe.delta(cpu0, cpu1).items()}
                 cpu0, last = cpu1, now
@@ -144,14 +151,29 @@ class Monitor:
                     f"{sum(1 for q in self.fake.requests if q.ok):6d} | "
                     + " ".join(f"{a['w']}={a['n']}" for a in act)
                     + (f" longest {slow['ms']:.0f} ms {slow['q']!r}" if slow else "")
+                    + f" | xacts {xact['n']} oldest {xact['ms']:.0f} ms xmin age {xact['xmin_age']}"
+                    + f" | claim {claim}"
                     + " | "
                     + " ".join(f"{g} {v:.2f}" for g, v in busy.items())
                     + f" = {sum(busy.values()):.2f}",
                     flush=True,
                 )
+            if not explained:  # the claim as the planner runs it after the phase
+                await self.explain(conn)
         finally:
             await conn.close()
             await r.aclose()
+
+    @staticmethod
+    async def claim_cost(conn) -> str:
+        """The sender's claim (read only, without its row locks) run now: its time and buffers."""
+        from core.store_pg import _CLAIM
+
+        due = _CLAIM.split("WITH due AS (", 1)[1].split(" FOR UPDATE", 1)[0]
+        plan = await conn.fetchval("EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) " + due.replace("$1", "now()"))
+        top = json.loads(plan)[0]
+        node = top["Plan"]
+        return f"{top['Execution Time']:.1f} ms {node['Shared Hit Blocks'] + node['Shared Read Blocks']} buf"
 
     @staticmethod
     async def explain(conn) -> None:
