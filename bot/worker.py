@@ -85,8 +85,6 @@ class Worker(BatchMixin):
         self.consumer = consumer or f"{socket.gethostname()}-{os.getpid()}-{random.randrange(1 << 30):x}"
         self.tz = ZoneInfo(settings.timezone)
         self._tasks: set[asyncio.Task] = set()
-        # batches inside an open database transaction at once (bot/worker_batch.py `apply_batch`)
-        self._writing = asyncio.Semaphore(max(1, settings.worker_transactions))
         self.database_down = False  # set when a job failed and the database did not answer
 
     async def run(self, stop: asyncio.Event) -> None:

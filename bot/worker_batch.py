@@ -141,9 +141,7 @@ class BatchMixin:
         started = time.perf_counter()
         todo = [(k, e, await self._prepared(e.event)) for k, es in batch.items() for e in es]
         applied = []
-        # at most WORKER_TRANSACTIONS batches between BEGIN and COMMIT: the others wait here, not
-        # with their transaction open while the event loop runs every batch's dialogue in turn
-        async with self._writing, self.db.session() as s, s.begin():
+        async with self.db.session() as s, s.begin():
             for key, entry, event in todo:
                 with correlated(event.dedupe_key):
                     try:

@@ -62,10 +62,6 @@ class Settings:
 
     worker_concurrency: int = 8
     worker_batch: int = 32  # jobs one fetch takes and applies in one transaction (Redis queue)
-    # batches in an open transaction at once per worker: the others wait before BEGIN, so a
-    # transaction lasts about its own work, not that of every batch interleaved on the event loop
-    # (open transactions hold back the horizon under which the outbox's dead index entries go)
-    worker_transactions: int = 2
     lock_ttl_s: float = 30.0
     claim_idle_ms: int = 60000
     dedupe_ttl_s: int = 604800
