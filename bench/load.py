@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
+import json
 import os
 import sys
 import tempfile
@@ -87,7 +89,118 @@ class Probe:
         return {g: sum(after[g][p] - before.get(g, {}).get(p, 0.0) for p in after[g]) for g in after}
 
 
-async def phase(http, fake, url: str, tag: str, rate: float, duration: float) -> dict:
+class Monitor:
+    """Where the turns wait, sampled every `every` s during a phase: webhooks acknowledged, jobs
+    not yet taken by a worker (the group's lag) and taken but not acknowledged, outbox rows by
+    status, replies received, the database's backends by state / wait event, and the cores each
+    group of processes kept busy since the previous sample."""
+
+    def __init__(self, probe: Probe, fake, db_url: str, redis_url: str, every: float = 0.5) -> None:
+        self.probe, self.fake, self.db_url, self.redis_url, self.every = probe, fake, db_url, redis_url, every
+
+    async def run(self, statuses: list[int], stop: asyncio.Event) -> None:
+        import asyncpg
+        import redis.asyncio as aioredis
+
+        conn = await asyncpg.connect(self.db_url.replace("+asyncpg", ""))
+        r = aioredis.Redis.from_url(self.redis_url, decode_responses=True)
+        keys = [k async for k in r.scan_iter(match="bench:{q*}:jobs")]
+        loop = asyncio.get_running_loop()
+        t0, last, cpu0 = loop.time(), loop.time(), await self.probe.snapshot()
+        explained = False
+        print(
+            "  t(s) webhooks200 jobs:lag/pending outbox:pending/sending/sent replies | pg backends | cores busy",
+            flush=True,
+        )
+        try:
+            while not stop.is_set():
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(stop.wait(), self.every)
+                lag = pending = 0
+                for key in keys:
+                    for g in await r.xinfo_groups(key):
+                        lag += int(g.get("lag") or 0)
+                        pending += int(g.get("pending") or 0)
+                rows = await conn.fetch("SELECT status, count(*) AS n FROM outbox GROUP BY status")
+                out = {row["status"]: row["n"] for row in rows}
+                act = await conn.fetch(
+                    "SELECT state || coalesce(':' || wait_event, '') AS w, count(*) AS n "
+                    "FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() "
+                    "GROUP BY 1 ORDER BY 2 DESC"
+                )
+                slow = await conn.fetchrow(
+                    "SELECT extract(epoch FROM now() - query_start) * 1000 AS ms, left(query, 40) AS q "
+                    "FROM pg_stat_activity WHERE datname = current_database() AND state = 'active' "
+                    "AND pid <> pg_backend_pid() ORDER BY query_start LIMIT 1"
+                )
+                if not explained and slow and slow["ms"] > 1000 and "WITH due" in slow["q"]:
+                    explained = True
+                    await self.explain(conn)
+                xact = await conn.fetchrow(
+                    "SELECT count(*) AS n, coalesce(max(extract(epoch FROM now() - xact_start)), 0) * 1000 AS ms, "
+                    "coalesce(max(age(backend_xmin)), 0) AS xmin_age FROM pg_stat_activity "
+                    "WHERE datname = current_database() AND xact_start IS NOT NULL AND pid <> pg_backend_pid()"
+                )
+                claim = await self.claim_cost(conn)
+                cpu1, now = await self.probe.snapshot(), loop.time()
+                busy = {g: v / (now - last) for g, v in Probe.delta(cpu0, cpu1).items()}
+                cpu0, last = cpu1, now
+                print(
+                    f"  {now - t0:5.1f} {statuses.count(200):6d} {lag:6d}/{pending:<5d} "
+                    f"{out.get('pending', 0):6d}/{out.get('sending', 0):<4d}/{out.get('sent', 0):<6d} "
+                    f"{sum(1 for q in self.fake.requests if q.ok):6d} | "
+                    + " ".join(f"{a['w']}={a['n']}" for a in act)
+                    + (f" longest {slow['ms']:.0f} ms {slow['q']!r}" if slow else "")
+                    + f" | xacts {xact['n']} oldest {xact['ms']:.0f} ms xmin age {xact['xmin_age']}"
+                    + f" | claim {claim}"
+                    + " | "
+                    + " ".join(f"{g} {v:.2f}" for g, v in busy.items())
+                    + f" = {sum(busy.values()):.2f}",
+                    flush=True,
+                )
+            if not explained:  # the claim as the planner runs it after the phase
+                await self.explain(conn)
+        finally:
+            await conn.close()
+            await r.aclose()
+
+    @staticmethod
+    async def claim_cost(conn) -> str:
+        """The sender's claim (read only, without its row locks) run now: its time and buffers."""
+        from core.store_pg import _CLAIM
+
+        due = _CLAIM.split("WITH due AS (", 1)[1].split(" FOR UPDATE", 1)[0]
+        plan = await conn.fetchval("EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) " + due.replace("$1", "now()"))
+        top = json.loads(plan)[0]
+        node = top["Plan"]
+        return f"{top['Execution Time']:.1f} ms {node['Shared Hit Blocks'] + node['Shared Read Blocks']} buf"
+
+    @staticmethod
+    async def explain(conn) -> None:
+        """The sender's claim (read only) as the planner runs it now, with the table's statistics."""
+        from core.store_pg import _CLAIM
+
+        due = _CLAIM.split("WITH due AS (", 1)[1].split(" FOR UPDATE", 1)[0].replace("$1", "now()")
+        plan = await conn.fetch("EXPLAIN (ANALYZE, BUFFERS) " + due)
+        await conn.execute("PREPARE claim_generic(timestamptz) AS " + due.replace("now()", "$1"))
+        await conn.execute("SET plan_cache_mode = force_generic_plan")
+        generic = await conn.fetch("EXPLAIN (ANALYZE, BUFFERS) EXECUTE claim_generic(now())")
+        await conn.execute("RESET plan_cache_mode")
+        await conn.execute("DEALLOCATE claim_generic")
+        stats = await conn.fetchrow(
+            "SELECT n_live_tup, n_dead_tup, last_autoanalyze, last_autovacuum, autoanalyze_count, "
+            "(SELECT reltuples FROM pg_class WHERE relname = 'outbox') AS reltuples "
+            "FROM pg_stat_user_tables WHERE relname = 'outbox'"
+        )
+        print("  outbox statistics:", dict(stats or {}), flush=True)
+        print("\n".join("    " + r[0] for r in plan), flush=True)
+        print("  the same, generic plan:", flush=True)
+        print("\n".join("    " + r[0] for r in generic), flush=True)
+
+
+async def phase(
+    http, fake, url: str, tag: str, rate: float, duration: float, monitor: Monitor | None = None
+) -> dict:
     """Open-loop at `rate` for `duration` s; each turn a new citizen. Returns latencies, counts."""
     loop = asyncio.get_running_loop()
     n = int(rate * duration)
@@ -106,6 +219,8 @@ async def phase(http, fake, url: str, tag: str, rate: float, duration: float) ->
             statuses.append(0)
 
     start = fake_len = len(fake.requests)
+    stop = asyncio.Event()
+    watching = asyncio.create_task(monitor.run(statuses, stop)) if monitor else None
     t0 = loop.time() + 0.2
     await asyncio.gather(*(one(i, t0 + i / rate) for i in range(n)))
     deadline = loop.time() + max(60.0, duration * 6)  # the backlog drains before the next phase
@@ -114,6 +229,9 @@ async def phase(http, fake, url: str, tag: str, rate: float, duration: float) ->
         if len(got & due.keys()) >= n:
             break
         await asyncio.sleep(0.2)
+    if watching is not None:
+        stop.set()
+        await watching
     first: dict[str, float] = {}
     for r in fake.requests[fake_len:]:
         user = r.body["recipient"]["user_id"]
@@ -130,7 +248,9 @@ def pct(values: list[float], p: float) -> float:
     return values[min(len(values) - 1, int(p / 100 * len(values)))] * 1000
 
 
-async def run(workers: int, rates: list[float], duration: float, saturation: float, tmp: Path) -> None:
+async def run(
+    workers: int, rates: list[float], duration: float, saturation: float, tmp: Path, watch: bool = False
+) -> None:
     fake = await FakeZalo().start()
     redis = RedisServer(tmp / f"redis-{workers}").start()
     async with fresh_pg_database(PG_ADMIN) as url:
@@ -153,7 +273,8 @@ async def run(workers: int, rates: list[float], duration: float, saturation: flo
             total = 0
             for k, rate in enumerate([*rates, saturation]):
                 before = await probe.snapshot()
-                res = await phase(http, fake, webhook, f"w{workers}r{k}-", rate, duration)
+                monitor = Monitor(probe, fake, url, redis.url) if watch and k == len(rates) else None
+                res = await phase(http, fake, webhook, f"w{workers}r{k}-", rate, duration, monitor)
                 cpu = probe.delta(before, await probe.snapshot())
                 total += res["answered"]
                 label = f"saturation (offered {rate:.0f}/s)" if k == len(rates) else f"{rate:.0f}/s"
@@ -200,12 +321,13 @@ def main() -> None:
     ap.add_argument("--rates", default="50,100,300")
     ap.add_argument("--duration", type=float, default=10.0)
     ap.add_argument("--saturation", type=float, default=1500.0)
+    ap.add_argument("--monitor", action="store_true", help="sample where the saturation's turns wait")
     args = ap.parse_args()
     rates = [float(r) for r in args.rates.split(",") if r]
     with tempfile.TemporaryDirectory(prefix="motcua-load-") as tmp:
         for w in [int(x) for x in args.workers.split(",")]:
             started = time.monotonic()
-            asyncio.run(run(w, rates, args.duration, args.saturation, Path(tmp)))
+            asyncio.run(run(w, rates, args.duration, args.saturation, Path(tmp), args.monitor))
             print(f"  ({time.monotonic() - started:.0f} s)", flush=True)
 
 

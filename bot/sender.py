@@ -11,6 +11,7 @@ window for a repeat is the few milliseconds between the platform's answer and ou
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import logging
 import random
@@ -30,6 +31,7 @@ from core.settings import Settings
 log = logging.getLogger(__name__)
 
 UNFINISHED = ("pending", "sending", "held")
+PASS_ROWS = 100  # rows one outbox pass claims at most (store_pg's claim and the SQLite query)
 PASS_RETRY_FIRST_S = 0.25  # after a failed outbox pass (database unreachable): wait, doubling
 PASS_RETRY_MAX_S = 4.0
 
@@ -50,25 +52,63 @@ class Sender:
         self.wake.set()
 
     async def run(self, stop: asyncio.Event) -> None:
-        failures = 0
-        while not stop.is_set():
-            try:
-                busy = await self.deliver_due()
-                failures = 0
-            except Exception as exc:  # e.g. the database is unreachable: back off
-                failures += 1
-                (log.exception if failures == 1 else log.warning)("outbox pass failed: %r", exc)
-                busy = False
-            if busy:
-                continue
-            self.wake.clear()
-            pause = self.settings.sender_poll_s
-            if failures:
-                pause = max(pause, min(PASS_RETRY_MAX_S, PASS_RETRY_FIRST_S * 2 ** (failures - 1)))
-            try:
-                await asyncio.wait_for(self.wake.wait(), timeout=pause)
-            except TimeoutError:
-                pass
+        """Passes in a loop. A pass that claimed a full load of rows lets the next claim start at
+        once, while its rows are still being sent and recorded: up to SENDER_PASSES passes in
+        flight, as that many senders would be. Claimed rows are `sending`, so no other pass takes
+        them, and a conversation's later row waits behind them: the order per conversation is kept
+        by the claim, whichever pass holds the earlier row."""
+        self.failures = 0
+        passes: set[asyncio.Task] = set()
+        try:
+            while not stop.is_set():
+                busy = await self._start_pass(passes)
+                if busy:
+                    continue
+                await self._idle()
+        finally:
+            if passes:
+                await asyncio.gather(*passes, return_exceptions=True)
+
+    async def _start_pass(self, passes: set[asyncio.Task]) -> bool:
+        """Claim and start one pass; True when the next claim should follow at once."""
+        while len(passes) >= max(1, self.settings.sender_passes):
+            await asyncio.wait(passes, return_when=asyncio.FIRST_COMPLETED)
+        self.wake.clear()
+        try:
+            rows, facts = await self._claim()
+        except Exception as exc:  # e.g. the database is unreachable: back off
+            self._failed(exc)
+            return False
+        if not rows:
+            self.failures = 0
+            return False
+        task = asyncio.create_task(self._pass(rows, facts))
+        passes.add(task)
+        task.add_done_callback(passes.discard)
+        return len(rows) >= PASS_ROWS and not self.failures
+
+    async def _pass(self, rows: list, facts: dict) -> None:
+        try:
+            await self._deliver_claimed(rows, facts)
+            self.failures = 0
+        except Exception as exc:  # the rows stay claimed: taken again when their claim runs out
+            self._failed(exc)
+        finally:
+            self.wake.set()  # the rows that waited behind this pass's may be due now
+
+    def _failed(self, exc: BaseException) -> None:
+        self.failures += 1
+        (log.exception if self.failures == 1 else log.warning)("outbox pass failed: %r", exc)
+
+    async def _idle(self) -> None:
+        """Until a worker commits a turn, a pass ends (a conversation's next row may be due), or
+        the poll interval (longer after failures). The wake-up was cleared before the last claim,
+        so one that came while it ran is not lost."""
+        pause = self.settings.sender_poll_s
+        if self.failures:
+            pause = max(pause, min(PASS_RETRY_MAX_S, PASS_RETRY_FIRST_S * 2 ** (self.failures - 1)))
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self.wake.wait(), timeout=pause)
 
     async def _claim(self) -> tuple[list, dict[int, tuple[str, dt.datetime | None]]]:
         """Due rows, claimed; with, for each, who wrote it and when the citizen last wrote (the
@@ -98,7 +138,7 @@ class Sender:
         )
         async with self.db.session() as s, s.begin():
             await self._release_held(s, now)
-            query = select(Outbox).where(due, ~blocked).order_by(Outbox.id).limit(100)
+            query = select(Outbox).where(due, ~blocked).order_by(Outbox.id).limit(PASS_ROWS)
             rows = list((await s.execute(query)).scalars())
             facts: dict[int, tuple[str, dt.datetime | None]] = {}
             if rows:
@@ -140,9 +180,14 @@ class Sender:
         )
 
     async def deliver_due(self) -> bool:
+        """One pass: claim the due rows, send them, record the outcomes. False if none was due."""
         rows, facts = await self._claim()
         if not rows:
             return False
+        await self._deliver_claimed(rows, facts)
+        return True
+
+    async def _deliver_claimed(self, rows: list, facts: dict) -> None:
         by_conversation: dict[int, list[Outbox]] = defaultdict(list)
         for row in rows:
             by_conversation[row.conversation_id].append(row)
@@ -156,7 +201,6 @@ class Sender:
                 await self._record_sent(sent)
         async with self.delivered:
             self.delivered.notify_all()
-        return True
 
     async def _deliver_in_order(self, rows: list[Outbox], facts: dict, sent: list[Outbox]) -> None:
         for i, row in enumerate(rows):

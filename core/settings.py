@@ -66,6 +66,7 @@ class Settings:
     claim_idle_ms: int = 60000
     dedupe_ttl_s: int = 604800
     sender_poll_s: float = 0.5
+    sender_passes: int = 4  # outbox passes a sender keeps in flight at once (claim while sending)
     sender_max_attempts: int = 8
     sender_backoff_base_s: float = 1.0
     sender_claim_s: float = 60.0  # a row being sent by a sender that died is taken again after this

@@ -6,6 +6,7 @@ left out again when written."""
 from __future__ import annotations
 
 import dataclasses
+import functools
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -122,13 +123,7 @@ class State:
     @classmethod
     def from_dict(cls, data: dict[str, Any] | None) -> State:
         raw, data = data, dict(data or {})
-        known = {f.name for f in dataclasses.fields(cls)} - {
-            "extra",
-            "nulls",
-            "step",
-            "paused",
-            "supplement_done",
-        }
+        known = _known(cls)
         state = cls(**{k: data.pop(k) for k in list(data) if k in known})
         step = data.pop("step", None)
         state.step = Step(step) if step in Step._value2member_map_ else Step.START
@@ -140,15 +135,13 @@ class State:
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {} if self.step is Step.START else {"step": self.step.value}
-        for f in dataclasses.fields(self):
-            if f.name in {"step", "extra", "nulls", "supplement_done"}:
-                continue
-            value = getattr(self, f.name)
+        for name in _stored(type(self)):
+            value = getattr(self, name)
             if value is None:
-                if f.name in self.nulls:
-                    out[f.name] = None
+                if name in self.nulls:
+                    out[name] = None
                 continue
-            out[f.name] = value.to_dict() if isinstance(value, State) else _copy(value)
+            out[name] = value.to_dict() if isinstance(value, State) else _copy(value)
         out.update(_copy(self.extra))
         return out
 
@@ -160,8 +153,8 @@ class State:
     def clear(self, step: Step) -> None:
         """Forget everything, in place: this object becomes a fresh state at `step`."""
         fresh = State(step=step)
-        for f in dataclasses.fields(self):
-            setattr(self, f.name, getattr(fresh, f.name))
+        for name in _names(type(self)):
+            setattr(self, name, getattr(fresh, name))
 
     def copy(self) -> State:
         return State.from_dict(self.to_dict())
@@ -172,6 +165,25 @@ class State:
         kept.options = None
         kept.paused = None
         return kept
+
+
+# The fields' names, read once per class (dataclasses.fields builds its tuple on every call, and
+# every turn reads and writes the state several times).
+@functools.cache
+def _names(cls: type) -> tuple[str, ...]:
+    return tuple(f.name for f in dataclasses.fields(cls))
+
+
+@functools.cache
+def _known(cls: type) -> frozenset[str]:
+    """The keys `from_dict` passes to the constructor."""
+    return frozenset(_names(cls)) - {"extra", "nulls", "step", "paused", "supplement_done"}
+
+
+@functools.cache
+def _stored(cls: type) -> tuple[str, ...]:
+    """The fields `to_dict` writes besides the step and the unknown keys, in declaration order."""
+    return tuple(n for n in _names(cls) if n not in {"step", "extra", "nulls", "supplement_done"})
 
 
 def _copy(value: Any) -> Any:
