@@ -154,12 +154,12 @@ def fix_name(name: str) -> tuple[str, bool]:
 def _provinces() -> dict[str, str]:
     """Folded -> the province as written (provinces.txt)."""
     lines = LEXICON.with_name("provinces.txt").read_text(encoding="utf-8").splitlines()
-    return {_fold(n.strip()): n.strip() for n in lines if n.strip() and n[0] != "#"}
+    return {_key(n.strip()): n.strip() for n in lines if n.strip() and n[0] != "#"}
 
 
 def _as_province(name: str) -> str:
     """The province whose letters these are when only the marks differ, else the name as it is."""
-    prov = _provinces().get(_fold(name))
+    prov = _provinces().get(_key(name))
     return prov if prov and canon(prov) != canon(name) else name
 
 
@@ -175,17 +175,77 @@ def _province_end(part: str) -> str:
     provs = _provinces()
     if canon(name) in {canon(v) for v in provs.values()}:
         return part
-    ws = part.split()
-    if not pre and len(ws) >= 2 and len(ws[0]) <= 3 and _fold(" ".join(ws[1:])) in provs:
-        prov = provs[_fold(" ".join(ws[1:]))]
-        return f"{'TP.' if _fold(prov) in _CITIES else 'T.'} {prov}"
-    f = _fold(name)
-    if len(f) < 5 or canon(name) in names()["exact"]:
+    if pre in ("T.", "Tỉnh", "TP.", "Thành phố") and name:
+        # its end lost with the end of the line ("TP. Hà"): the one province it begins
+        city = pre in ("TP.", "Thành phố")
+        ends = [v for k, v in provs.items() if k.startswith(_key(name) + " ") and (k in _CITIES) == city]
+        if len(ends) == 1:
+            return f"{pre} {ends[0]}"
+    if canon(name) in names()["exact"]:
         return part  # a real unit's name (a district closing an address) stays
+    ws = part.split()
+    if not pre and len(ws) >= 2 and len(ws[0]) <= 3:
+        rest = " ".join(ws[1:])  # a speck for "T." ("1 Bình Đinh"): the rest checked alone
+        if _key(rest) not in provs and (
+            re.search(r"[^\w]|\d", ws[0]) or canon(ws[0]).lower() not in syllables()
+        ):
+            rest = _province_end(rest)
+        if _key(rest) in provs:
+            prov = provs[_key(rest)]
+            return f"{'TP.' if _fold(prov) in _CITIES else 'T.'} {prov}"
+    f = _key(name)
+    if len(f) < 5:
+        return part
     (k1, d1, _), (_, d2, _) = process.extract(f, list(provs), scorer=Levenshtein.distance, limit=2)
     if d1 <= min(2, len(f) // 3) and d2 > d1:
         return f"{pre} {provs[k1]}".strip()
     return part
+
+
+def _key(name: str) -> str:
+    return " ".join(re.sub(r"[-–]", " ", _fold(name)).split())
+
+
+@lru_cache(maxsize=1)
+def _hyphenated() -> dict[str, str]:
+    """Units whose official name has a hyphen ("Bà Rịa - Vũng Tàu", "Phan Rang - Tháp Chàm"),
+    keyed by their words alone: the hyphen lost or read as a comma."""
+    return {_key(n): n for n in names()["list"] if " - " in n and not split_prefix(n)[0]}
+
+
+def _hyphens(parts: list[str]) -> list[str]:
+    """A hyphenated name with its hyphen lost ("Bà Rịa Vũng Tàu") or, at the end of the address
+    where the province is, read as a comma ("..., Bà Rịa, Vũng Tàu"): written as officially."""
+    out = []
+    for p in parts:
+        pre, name = split_prefix(p)
+        full = _hyphenated().get(_key(name)) if len(name.split()) >= 3 else None
+        out.append(f"{pre} {full}".strip() if full else p)
+    if len(out) >= 3 and not split_prefix(out[-1])[0]:
+        pre, name = split_prefix(out[-2])
+        prov = _provinces().get(_key(f"{name} {out[-1]}"), "")
+        if " - " in prov:
+            out[-2:] = [f"{pre} {prov}".strip()]
+    return out
+
+
+def _lead_speck(p: str, more: bool) -> str:
+    """A speck read as one or two letters before an address's first part ("Xt Thôn 3", "In Xã
+    Tân Hòa", or cut off by a comma put back): not a word, not an abbreviation, and what follows
+    reads as an address."""
+    ws = p.split()
+    w = ws[0] if ws else ""
+    if not re.fullmatch(r"[A-Za-zÀ-ỹĐđ]{1,2}", w) or w in ("TP", "Tp", "TX", "TT") or w in "XPHQT":
+        return p
+    if canon(w).lower() in syllables() or _fold(w) in LOCAL:
+        return p
+    if len(ws) == 1:
+        return "" if more else p
+    rest = " ".join(ws[1:])
+    f = _fold(rest)
+    if any(f.startswith(u + " ") for u in LOCAL + UNIT_PREFIXES) or re.match(r"^(S\S?\s*)?\d", rest):
+        return rest
+    return rest if _known(ws[1:]) else p
 
 
 def _stray_stops(text: str) -> str:
@@ -261,6 +321,7 @@ def fix_place(text: str) -> tuple[str, float]:
     parts = [p.strip(" .:;_|'\"„“”*") if not re.search(r"\b[A-Za-z]{1,2}\.$", p.strip()) else p.strip()
              for p in re.split(r",", text)]  # fmt: skip
     parts = [p for p in parts if re.search(r"[0-9A-Za-zÀ-ỹĐđ]", p)]
+    parts = _hyphens(parts)
     cut: list[str] = []
     for p in parts:  # commas lost: the known units put them back
         whole = _known(p.split()) or re.search(r"\d", p)
@@ -278,6 +339,12 @@ def fix_place(text: str) -> tuple[str, float]:
             p = " ".join(ws[1:])  # a speck before the unit's type word
         if len(p) == 1 and not p.isdigit():
             continue  # a speck read as a letter
+        if i == 0:
+            p = _lead_speck(p, len(parts) > 1)
+            if not p:
+                continue
+        if i == len(parts) - 1 and i > 0 and re.match(r"^[1lI|!]\.?\s+[^\d\s]+", p):
+            p = _province_end(p)  # "1 Bình Định": "T." read as a digit, not a house number
         m = re.match(r"^(S[ốoóôồổỗộ0]\s*)?(\d+[A-Za-z]?(?:/\d+)*)\s+(.*)$", p)
         if m and m.group(1):  # house number + street
             out.append(f"Số {m.group(2)} {m.group(3)}")
