@@ -187,6 +187,24 @@ def parse_date(text: str) -> str | None:
     return None
 
 
+def parse_date_repaired(text: str, lo: int = 1900, hi: int = 2100) -> tuple[str | None, bool]:
+    """parse_date, or when no date holds, the same with its century misread ("2901" for 2001: a
+    typewriter's 0 read as 9) put right: 19yy or 20yy, whichever alone falls in lo..hi, when one of
+    the first two digits is a century's (1 or 2, 9 or 0). (ISO date or None, repaired)."""
+    v = parse_date(text)
+    if v:
+        return v, False
+    for m in re.finditer(r"(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4})(?!\d)", text):
+        y = m.group(3)
+        if y[0] not in "12" and y[1] not in "09":
+            continue
+        fits = [c for c in ("19", "20") if lo <= int(c + y[2:]) <= hi]
+        v = parse_date(f"{m.group(1)}/{m.group(2)}/{fits[0]}{y[2:]}") if len(fits) == 1 else None
+        if v:
+            return v, True
+    return None, False
+
+
 def _sex(text: str) -> str | None:
     t = _fold(text).lower()
     if re.search(r"n[uư]|nu|n[uúùủũụ]", text.lower()) or "nu" in t:

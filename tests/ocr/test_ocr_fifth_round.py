@@ -41,3 +41,51 @@ from ocr import address
 )
 def test_addresses_as_officially_written(read_as, printed):
     assert address.fix_place(read_as)[0] == printed
+
+
+@pytest.mark.parametrize(
+    "read_as,printed",
+    [
+        ("Xã Tiên Phong, Huyện Mê Linh, TP. Hà Nội", "Xã Tiền Phong, Huyện Mê Linh, TP. Hà Nội"),
+        ("Tiên Phong, Quế Phong, Nghệ An", "Tiền Phong, Quế Phong, Nghệ An"),
+        ("Xã Tiên Phong, Huyện Ba Vì, TP. Hà Nội", "Xã Tiên Phong, Huyện Ba Vì, TP. Hà Nội"),  # both real
+        ("Xã Tiền Phong, Huyện Ba Vì, TP. Hà Nội", "Xã Tiên Phong, Huyện Ba Vì, TP. Hà Nội"),
+        ("Xã Tiên Phong, TP. Hà Nội", "Xã Tiên Phong, TP. Hà Nội"),  # both in Hà Nội: kept as read
+    ],
+)
+def test_a_lost_mark_told_by_the_district_or_province_after_it(read_as, printed):
+    # (province|unit and district|commune pairs shipped in ocr/lexicon/unit_provinces.txt)
+    assert address.fix_place(read_as)[0] == printed
+
+
+def _merged(kind, ocr_raw):
+    from ocr.merge import merge
+
+    doc = {"type": kind, "fields": {}, "sources": {}, "confidence": {}, "checks": {}}
+    merge(doc, kind, None, None, ocr_raw)
+    return doc
+
+
+def test_a_typed_date_with_its_century_misread_is_put_right_and_asked():
+    from ocr.values import parse_date, parse_date_repaired
+
+    assert parse_date("29/08/2901") is None  # not a date as read (the QR's shape test relies on it)
+    born = (1911, 2026)  # a living citizen's birth year
+    assert parse_date_repaired("29/08/2901", *born) == ("2001-08-29", True)  # 1901: too old
+    assert parse_date_repaired("05/11/1091", *born) == ("1991-11-05", True)
+    assert parse_date_repaired("05/11/7985", *born) == ("1985-11-05", True)  # 2085: not born yet
+    assert parse_date_repaired("05/11/1985", *born) == ("1985-11-05", False)
+    assert parse_date_repaired("05/11/5555", *born)[0] is None  # no digit tells the century
+    assert parse_date_repaired("05/11/2915", 1900, 2100)[0] is None  # 1915 or 2015: both could be
+    assert parse_date_repaired("05/11/2915", 1976, 2026)[0] == "2015-11-05"  # an issue date
+    doc = _merged("cmnd_front", {"id_number": ("012345678", 0.9), "date_of_birth": ("20/08/2901", 0.9)})
+    assert doc["fields"]["date_of_birth"] == "2001-08-20"
+    assert doc["confidence"]["date_of_birth"] < 0.85 and doc["checks"]["year_corrected"]
+
+
+def test_a_cmnd_number_with_a_speck_read_as_a_digit_keeps_its_nine_digits():
+    assert _merged("cmnd_front", {"id_number": ("S0 012345678", 0.9)})["fields"]["id_number"] == "012345678"
+    assert _merged("cmnd_front", {"id_number": ("012345678 1", 0.9)})["fields"]["id_number"] == "012345678"
+    # ten digits run together: nothing tells which is extra; kept as read, trusted little
+    doc = _merged("cmnd_front", {"id_number": ("0123456781", 0.9)})
+    assert doc["fields"]["id_number"] == "0123456781" and doc["confidence"]["id_number"] < 0.5
