@@ -117,12 +117,11 @@ def _marks_by_context(parts: list[str]) -> list[str]:
         variants = {canon(v) for v in names()["by_fold"].get(_fold(name), []) if not split_prefix(v)[0]}
         if len(variants) < 2 or re.search(r"\d", name):
             continue
-        for c in ctx[j + 1 :]:  # the nearest unit holding any of them decides
-            inside = variants & _within().get(c, set())
-            if len(inside) == 1:
-                out[j] = f"{pre} {next(iter(inside))}".strip() if canon(name) not in inside else out[j]
-            if inside:
-                break
+        if j + 2 >= len(parts):
+            continue  # the province alone is too wide a hint (and a 2025 commune's is new)
+        inside = variants & _within().get(ctx[j + 1], set())  # its district, right after it
+        if len(inside) == 1 and canon(name) not in inside:
+            out[j] = f"{pre} {next(iter(inside))}".strip()
     return out
 
 

@@ -227,7 +227,10 @@ def assess(rgb: np.ndarray, info: dict, expect: str | None = None) -> dict:
             m["dark_object"] = not too_dark
     # Too bright means blown out: much of the document clipped to white AND its print washed out
     # (even the darkest pixels are light). A bright mean alone is not a fault: white paper is bright.
-    too_bright = clip >= T["bright_clip_frac"] and p1 >= T["bright_ink_p1"]
+    washed = clip >= T["bright_clip_frac"] and p1 >= T["bright_ink_p1"]
+    # or most of a card blown to white, whatever is left of its print (a glare clips a patch)
+    blown = quad is not None and doc_kind == "card" and expect != "paper" and clip >= T["bright_clip_card"]
+    too_bright = washed or blown
     if expect == "paper" and not too_bright and vals.size:
         # a page: its paper clipped where the text is, and the print lifted to grey (pages/find)
         from .pages.find import washed_out
@@ -320,11 +323,11 @@ def assess(rgb: np.ndarray, info: dict, expect: str | None = None) -> dict:
             problems.append("not_document")  # a blank card or sheet: crisp noise, no print at all
         elif blurred and not too_bright and "too_small" not in problems:
             problems.append("blurry")
-        if gb >= T["glare_blob_frac"] and not too_bright:
-            washed = True
+        if gb >= T["glare_blob_frac"] and not (too_bright and not blown):
+            glare = True
             if doc_kind == "paper":  # a clipped patch whose print stays dark is readable
-                washed = _paper_glare_washes(gray, clipped, region, m)
-            if washed:
+                glare = _paper_glare_washes(gray, clipped, region, m)
+            if glare:
                 problems.append("glare")
     problems = sorted(set(problems), key=PRIORITY.index)
     return {

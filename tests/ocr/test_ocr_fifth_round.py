@@ -89,3 +89,28 @@ def test_a_cmnd_number_with_a_speck_read_as_a_digit_keeps_its_nine_digits():
     # ten digits run together: nothing tells which is extra; kept as read, trusted little
     doc = _merged("cmnd_front", {"id_number": ("0123456781", 0.9)})
     assert doc["fields"]["id_number"] == "0123456781" and doc["confidence"]["id_number"] < 0.5
+
+
+def test_a_card_blown_to_white_is_too_bright_even_when_its_print_stays_dark(tmp_path):
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    import ocr
+    from ocr.synth import make_sample
+
+    data, _ = make_sample(13400001, "cccd_front", "good", (1600, 1200))
+    assert ocr.analyze(_save(tmp_path / "g.jpg", data), expect="id_card", read=False)["quality"]["ok"]
+    img = np.asarray(Image.open(io.BytesIO(data)).convert("RGB")).astype(np.float32)
+    blown = np.clip(img * 2.4, 0, 255).astype(np.uint8)  # the card's paper clipped, the print grey-dark
+    p = tmp_path / "b.jpg"
+    Image.fromarray(blown).save(p, quality=90)
+    r = ocr.analyze(p, expect="id_card", read=False)
+    assert r["quality"]["metrics"]["lum_p1"] < 0.25  # the print-level rule alone would pass it
+    assert "too_bright" in r["quality"]["problems"]
+
+
+def _save(path, data):
+    path.write_bytes(data)
+    return path
