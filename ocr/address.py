@@ -194,11 +194,16 @@ def fix_place(text: str) -> tuple[str, float]:
     text = re.sub(r"(?<=\d)[Il|!](?=\d)", "/", text)
     text = re.sub(r"(^|,\s*)(TP|T|H|X)[1lI|]\s+(?=[A-ZÀ-ỸĐ][a-zà-ỹđ])", r"\1\2. ", text)
     text = re.sub(r"(^|,\s*)(TP|Tp|TX|TT|[PXHQT])\.?\s*[,;:]\s*", r"\1\2. ", text)
+    # "Thị" with its "ị" read as a digit ("Th1 xã"); a colon or semicolon read for a comma
+    text = re.sub(r"\bTh[1lI|!]\s+(xã|trấn)\b", r"Thị \1", text)
+    text = re.sub(r"(?<=\w)\s*[:;]\s+(?=\w)", ", ", text)
     text = _commas_before_units(text)
     parts = [p.strip(" .:;_|'\"„“”*") if not re.search(r"\b[A-Za-z]{1,2}\.$", p.strip()) else p.strip()
              for p in re.split(r",", text)]  # fmt: skip
     parts = [p for p in parts if re.search(r"[0-9A-Za-zÀ-ỹĐđ]", p)]
     parts = _hyphens(parts)
+    if len(parts) >= 3 and re.fullmatch(r"[1lI|!]", parts[-2]) and _key(parts[-1]) in _provinces():
+        parts[-2:] = [f"T. {parts[-1]}"]  # "T." read as a digit and its stop as a comma
     cut: list[str] = []
     for p in parts:  # commas lost: the known units put them back
         whole = _known(p.split()) or re.search(r"\d", p)
@@ -222,7 +227,7 @@ def fix_place(text: str) -> tuple[str, float]:
                 continue
         if i == len(parts) - 1 and i > 0 and re.match(r"^[1lI|!]\.?\s+[^\d\s]+", p):
             p = _province_end(p)  # "1 Bình Định": "T." read as a digit, not a house number
-        m = re.match(r"^(S[ốoóôồổỗộ0]\s*)?(\d+[A-Za-z]?(?:/\d+)*)\s+(.*)$", p)
+        m = re.match(r"^([Ss][ốoóôồổỗộ0ỐOÓÔỒỔỖỘ]\s*)?(\d+[A-Za-z]?(?:/\d+)*)\s+(.*)$", p)
         if m and m.group(1):  # house number + street
             out.append(f"Số {m.group(2)} {m.group(3)}")
             hits += 1

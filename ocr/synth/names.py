@@ -138,12 +138,6 @@ DISTRICTS = [
     ("Châu Thành", "Tiền Giang"),
     ("Mỏ Cày Nam", "Bến Tre"),
     ("Long Xuyên", "An Giang"),
-    # since 2026-12-07 (issue 12, fifth round): a hyphenated province, districts holding a
-    # "Tiền Phong" (a name that differs from another unit's only by its grave accent)
-    ("Long Điền", "Bà Rịa - Vũng Tàu"),
-    ("Châu Đức", "Bà Rịa - Vũng Tàu"),
-    ("Mê Linh", "Hà Nội"),
-    ("Quế Phong", "Nghệ An"),
 ]
 COMMUNES = [
     "Yên Sở",
@@ -166,7 +160,6 @@ COMMUNES = [
     "Bình An",
     "Long Hải",
     "Tiên Phong",
-    "Tiền Phong",
 ]
 STREETS = [
     "Lê Lợi",

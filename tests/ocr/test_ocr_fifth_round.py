@@ -37,6 +37,15 @@ from ocr import address
         ("Xã Tân Hòa, Huyện Kim Sơn, T. Hà", "Xã Tân Hòa, Huyện Kim Sơn, T. Hà"),  # four provinces: kept
         ("Xã An Thạnh, Huyện Mỏ Cày Nam", "Xã An Thạnh, Huyện Mỏ Cày Nam"),  # a district closing it
         ("Thị trấn Mỏ Cày, Mỏ Cày Nam", "Thị trấn Mỏ Cày, Mỏ Cày Nam"),
+        # seen on generator A's typed CMND (seed 13500000): "Thị" with a digit, a colon for a
+        # comma, "T." read as "1," before the province, the house number's "SỐ" in capitals
+        ("Nghĩa Đô, Th1 xã Tuy Phước, Tỉnh Bình Định", "Nghĩa Đô, Thị xã Tuy Phước, Tỉnh Bình Định"),
+        (
+            "Số 66 Lê Lợi: Thị xã Long Điền, Tỉnh Bà Rịa - Vũng Tàu",
+            "Số 66 Lê Lợi, Thị xã Long Điền, Tỉnh Bà Rịa - Vũng Tàu",
+        ),
+        ("P. Tân Lập, H. Đức Trọng, 1, Lâm Đồng", "P. Tân Lập, H. Đức Trọng, T. Lâm Đồng"),
+        ("SỐ 33/40 Hoàng Diệu, Huyện Châu Thành", "Số 33/40 Hoàng Diệu, Huyện Châu Thành"),
     ],
 )
 def test_addresses_as_officially_written(read_as, printed):
