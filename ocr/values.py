@@ -187,19 +187,27 @@ def parse_date(text: str) -> str | None:
     return None
 
 
+_ZERO_LIKE = "986"  # what a typewriter's 0 is read as, in a digit that can only be 0 there
+
+
 def parse_date_repaired(text: str, lo: int = 1900, hi: int = 2100) -> tuple[str | None, bool]:
-    """parse_date, or when no date holds, the same with its century misread ("2901" for 2001: a
-    typewriter's 0 read as 9) put right: 19yy or 20yy, whichever alone falls in lo..hi, when one of
-    the first two digits is a century's (1 or 2, 9 or 0). (ISO date or None, repaired)."""
+    """parse_date, or when no date holds, the same with a typed 0 misread put right: a day's or
+    month's first digit that makes it impossible ("22/95/1952": 05), and the century ("2901" for
+    2001): 19yy or 20yy, whichever alone falls in lo..hi, when one of the year's first two digits is
+    a century's (1 or 2, 9 or 0). (ISO date or None, repaired)."""
     v = parse_date(text)
     if v:
         return v, False
-    for m in re.finditer(r"(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4})(?!\d)", text):
-        y = m.group(3)
+    for m in re.finditer(r"(\d{1,2})\s*[/.\-:]\s*(\d{1,2})\s*[/.\-:]\s*(\d{4})(?!\d)", text):
+        d, mo, y = m.groups()
+        d = "0" + d[1] if len(d) == 2 and int(d) > 31 and d[0] in _ZERO_LIKE else d
+        mo = "0" + mo[1] if len(mo) == 2 and int(mo) > 12 and mo[0] in _ZERO_LIKE else mo
         if y[0] not in "12" and y[1] not in "09":
             continue
         fits = [c for c in ("19", "20") if lo <= int(c + y[2:]) <= hi]
-        v = parse_date(f"{m.group(1)}/{m.group(2)}/{fits[0]}{y[2:]}") if len(fits) == 1 else None
+        if y[:2] in fits:
+            fits = [y[:2]]
+        v = parse_date(f"{d}/{mo}/{fits[0]}{y[2:]}") if len(fits) == 1 else None
         if v:
             return v, True
     return None, False

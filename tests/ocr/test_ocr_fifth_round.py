@@ -87,6 +87,10 @@ def test_a_typed_date_with_its_century_misread_is_put_right_and_asked():
     assert parse_date_repaired("05/11/5555", *born)[0] is None  # no digit tells the century
     assert parse_date_repaired("05/11/2915", 1900, 2100)[0] is None  # 1915 or 2015: both could be
     assert parse_date_repaired("05/11/2915", 1976, 2026)[0] == "2015-11-05"  # an issue date
+    # a month's or day's first digit that can only be 0 (seen on generator A's typed CMND)
+    assert parse_date_repaired("22:95-1952", *born) == ("1952-05-22", True)
+    assert parse_date_repaired("94/07/1975", *born) == ("1975-07-04", True)
+    assert parse_date_repaired("22/19/1952", *born)[0] is None  # 10, 11 or 12
     doc = _merged("cmnd_front", {"id_number": ("012345678", 0.9), "date_of_birth": ("20/08/2901", 0.9)})
     assert doc["fields"]["date_of_birth"] == "2001-08-20"
     assert doc["confidence"]["date_of_birth"] < 0.85 and doc["checks"]["year_corrected"]
