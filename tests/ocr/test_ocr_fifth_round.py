@@ -127,3 +127,19 @@ def test_a_card_blown_to_white_is_too_bright_even_when_its_print_stays_dark(tmp_
 def _save(path, data):
     path.write_bytes(data)
     return path
+
+
+@pytest.mark.parametrize(
+    "seed,cls",
+    [(13300007, "not_document"), (13300012, "not_document"), (13304002, "too_dark"), (13304008, "too_dark")],
+)
+def test_a_dark_scene_without_a_card_is_no_document_and_a_dark_card_stays_too_dark(tmp_path, seed, cls):
+    """Generator A: a dark, empty table is not_document (stretched to full range, no card outline
+    shows); a card photographed too dark, its outline lost in the dark, is still too_dark."""
+    import ocr
+    from ocr.synth import KINDS, make_sample
+
+    i = seed % 1000
+    data, _ = make_sample(seed, KINDS[i % 5], cls, (1600, 1200))
+    r = ocr.analyze(_save(tmp_path / "x.jpg", data), expect="id_card", read=False)
+    assert r["quality"]["problems"] == [cls] and not r["quality"]["metrics"]["card_found"]
