@@ -207,7 +207,12 @@ def fix_place(text: str) -> tuple[str, float]:
     cut: list[str] = []
     for p in parts:  # commas lost: the known units put them back
         whole = _known(p.split()) or re.search(r"\d", p)
-        cut += (None if whole else segment(p)) or [p]
+        pieces = None if whole else segment(p)
+        m = re.match(r"^(\w+(?: \w+)? \d+[A-Za-z]?) (\D+)$", p)
+        if m and _fold(m.group(1).rsplit(" ", 1)[0]) in NUMBERED:  # "Thôn 3 Tân Hòa Hậu Lộc ..."
+            tail = [m.group(2)] if _known(m.group(2).split()) else segment(m.group(2))
+            pieces = [m.group(1), *tail] if tail else None
+        cut += pieces or [p]
     parts = cut
     out, hits = [], 0
     for i, p in enumerate(parts):

@@ -46,6 +46,10 @@ from ocr import address
         ),
         ("P. Tân Lập, H. Đức Trọng, 1, Lâm Đồng", "P. Tân Lập, H. Đức Trọng, T. Lâm Đồng"),
         ("SỐ 33/40 Hoàng Diệu, Huyện Châu Thành", "Số 33/40 Hoàng Diệu, Huyện Châu Thành"),
+        # a village with its number, then units whose commas were not read
+        ("Thôn 3 Tân Hòa Hậu Lộc Thanh Hóa", "Thôn 3, Tân Hòa, Hậu Lộc, Thanh Hóa"),
+        ("Xóm 11 Tân Hòa, Hậu Lộc, Thanh Hóa", "Xóm 11, Tân Hòa, Hậu Lộc, Thanh Hóa"),
+        ("Tổ 4 Khu phố 2, Phường Tân Phú", "Tổ 4 Khu phố 2, Phường Tân Phú"),
     ],
 )
 def test_addresses_as_officially_written(read_as, printed):
