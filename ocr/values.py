@@ -193,8 +193,8 @@ _ZERO_LIKE = "986"  # what a typewriter's 0 is read as, in a digit that can only
 def parse_date_repaired(text: str, lo: int = 1900, hi: int = 2100) -> tuple[str | None, bool]:
     """parse_date, or when no date holds, the same with a typed 0 misread put right: a day's or
     month's first digit that makes it impossible ("22/95/1952": 05), and the century ("2901" for
-    2001): 19yy or 20yy, whichever alone falls in lo..hi, when one of the year's first two digits is
-    a century's (1 or 2, 9 or 0). (ISO date or None, repaired)."""
+    2001): the one its first two digits tell (1 or 2, 9 or 0), or of two they tell, the one alone in
+    lo..hi ("1801" is 1901 or nothing). (ISO date or None, repaired)."""
     v = parse_date(text)
     if v:
         return v, False
@@ -202,11 +202,9 @@ def parse_date_repaired(text: str, lo: int = 1900, hi: int = 2100) -> tuple[str 
         d, mo, y = m.groups()
         d = "0" + d[1] if len(d) == 2 and int(d) > 31 and d[0] in _ZERO_LIKE else d
         mo = "0" + mo[1] if len(mo) == 2 and int(mo) > 12 and mo[0] in _ZERO_LIKE else mo
-        if y[0] not in "12" and y[1] not in "09":
-            continue
-        fits = [c for c in ("19", "20") if lo <= int(c + y[2:]) <= hi]
-        if y[:2] in fits:
-            fits = [y[:2]]
+        told = {"1": "19", "2": "20"}.get(y[0]), {"9": "19", "0": "20"}.get(y[1])
+        # the century the digits tell (both, when they disagree: "2901"), kept if in lo..hi
+        fits = [c for c in ("19", "20") if c in told and lo <= int(c + y[2:]) <= hi]
         v = parse_date(f"{d}/{mo}/{fits[0]}{y[2:]}") if len(fits) == 1 else None
         if v:
             return v, True

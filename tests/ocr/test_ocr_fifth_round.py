@@ -89,6 +89,8 @@ def test_a_typed_date_with_its_century_misread_is_put_right_and_asked():
     assert parse_date_repaired("05/11/7985", *born) == ("1985-11-05", True)  # 2085: not born yet
     assert parse_date_repaired("05/11/1985", *born) == ("1985-11-05", False)
     assert parse_date_repaired("05/11/5555", *born)[0] is None  # no digit tells the century
+    # "1801" says the 1900s: 1901 is too old, and 2001 is not what it says (generator A, 13800000)
+    assert parse_date_repaired("21/03/1801 14272. 0002", *born)[0] is None
     assert parse_date_repaired("05/11/2915", 1900, 2100)[0] is None  # 1915 or 2015: both could be
     assert parse_date_repaired("05/11/2915", 1976, 2026)[0] == "2015-11-05"  # an issue date
     # a month's or day's first digit that can only be 0 (seen on generator A's typed CMND)
