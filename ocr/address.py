@@ -10,160 +10,29 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import lru_cache
-from pathlib import Path
 
-from rapidfuzz import fuzz, process
+from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
-from core.vietnamese import strip_diacritics
-
-LEXICON = Path(__file__).resolve().parent / "lexicon" / "units.txt"
-# unit type words as printed in full or abbreviated (folded, lower case) -> the spelling kept
-PREFIXES = {
-    "thanh pho": "Thành phố",
-    "thi tran": "Thị trấn",
-    "thi xa": "Thị xã",
-    "dac khu": "Đặc khu",
-    "tinh": "Tỉnh",
-    "quan": "Quận",
-    "huyen": "Huyện",
-    "phuong": "Phường",
-    "xa": "Xã",
-}
-# below a commune (villages, hamlets, streets): kept exactly as read, never matched to a unit
-LOCAL = (
-    "khu pho",
-    "thon",
-    "ap",
-    "xom",
-    "to",
-    "ban",
-    "khom",
-    "doi",
-    "khu",
-    "duong",
-    "ngo",
-    "ngach",
-    "hem",
-    "kiet",
-    "so",
+from .unitnames import (
+    _CITIES,
+    LOCAL,
+    NUMBERED,
+    UNIT_PREFIXES,
+    _as_province,
+    _fold,
+    _hyphenated,
+    _key,
+    _provinces,
+    _within,
+    canon,
+    fix_name,
+    names,
+    split_prefix,
+    syllables,
 )
-UNIT_PREFIXES = ("thanh pho", "thi tran", "thi xa", "dac khu", "tinh", "quan", "huyen", "phuong", "xa")
-# a village, hamlet or group with its number: the type word as it is spelled
-NUMBERED = {
-    "to": "Tổ",
-    "thon": "Thôn",
-    "ap": "Ấp",
-    "xom": "Xóm",
-    "khom": "Khóm",
-    "doi": "Đội",
-    "khu pho": "Khu phố",
-}
-# old tone placement (hoà, thuỷ) and new (hòa, thủy) are both correct spellings
-_TONE = {
-    "oà": "òa", "oá": "óa", "oả": "ỏa", "oã": "õa", "oạ": "ọa",
-    "oè": "òe", "oé": "óe", "oẻ": "ỏe", "oẽ": "õe", "oẹ": "ọe",
-    "uỳ": "ùy", "uý": "úy", "uỷ": "ủy", "uỹ": "ũy", "uỵ": "ụy",
-}  # fmt: skip
 
-
-def canon(s: str) -> str:
-    s = unicodedata.normalize("NFC", s)
-    for a, b in _TONE.items():
-        s = s.replace(a, b).replace(a.upper(), b.upper()).replace(a.capitalize(), b.capitalize())
-    return s
-
-
-def _fold(s: str) -> str:
-    return strip_diacritics(s).lower()
-
-
-@lru_cache(maxsize=1)
-def names() -> dict:
-    """{"exact": canon names, "by_fold": folded -> [names], "folded": [folded names], "list": [names]}:
-    the units' names without their type word ("Tân Hòa", "Hồ Chí Minh"), with it too."""
-    raw = [
-        ln.strip()
-        for f in (LEXICON, LEXICON.with_name("provinces.txt"))  # provinces.txt: the 63 as written
-        for ln in f.read_text(encoding="utf-8").splitlines()
-        if ln.strip() and ln[0] != "#"
-    ]
-    out: set[str] = set()
-    for n in raw:
-        out.add(n)
-        f = _fold(n)
-        for p in UNIT_PREFIXES:
-            if f.startswith(p + " "):
-                out.add(n[len(p) + 1 :].strip())
-                break
-    lst = sorted(out)
-    by_fold: dict[str, list[str]] = {}
-    for n in lst:
-        by_fold.setdefault(_fold(n), []).append(n)
-    return {"exact": {canon(n) for n in lst}, "by_fold": by_fold, "folded": list(by_fold), "list": lst}
-
-
-@lru_cache(maxsize=1)
-def syllables() -> set[str]:
-    """Every syllable of the units' names, lower case (tone placement made canonical)."""
-    return {canon(w).lower() for n in names()["list"] for w in n.split()}
-
-
-def split_prefix(part: str) -> tuple[str, str]:
-    """("Xã", "Tân Hòa") from "Xã Tân Hòa"; ("TP.", "Hồ Chí Minh") from "TP. Hồ Chí Minh"."""
-    m = re.match(r"^((?:TP|Tp|tp|TX|TT|[PXHQT])\.)\s*(.*)$", part)
-    if m:
-        return m.group(1), m.group(2)
-    m = re.match(r"^(TP|Tp|TX|TT|[PXHQT])\s+([A-ZÀ-ỸĐ].*)$", part)  # its stop lost
-    if m:
-        return m.group(1) + ".", m.group(2)
-    f = _fold(part)
-    for p, spelled in PREFIXES.items():
-        if f == p or f.startswith(p + " "):
-            n = len(p.split())
-            words = part.split()
-            return spelled, " ".join(words[n:])
-    return "", part
-
-
-def fix_name(name: str) -> tuple[str, bool]:
-    """A unit's name: (corrected, known)."""
-    if not name or re.search(r"\d", name):
-        return name, bool(name)
-    lx = names()
-    if canon(name) in lx["exact"]:
-        return name, True
-    f = _fold(name)
-    same = lx["by_fold"].get(f)
-    if same:  # only the marks differ: the commonest OCR slip
-        from difflib import SequenceMatcher
-
-        return max(same, key=lambda v: SequenceMatcher(None, name, v).ratio()), True
-    if len(f) < 5 or all(canon(w).lower() in syllables() for w in name.split()):
-        return name, False  # real syllables (a name missing from the list, or half of one): kept
-    hits = process.extract(f, lx["folded"], scorer=fuzz.ratio, limit=2, score_cutoff=86)
-    if hits and (len(hits) == 1 or hits[0][1] - hits[1][1] >= 4):
-        best = lx["by_fold"][hits[0][0]]
-        if len(best[0].split()) == len(name.split()):
-            return best[0], True
-    return name, False
-
-
-@lru_cache(maxsize=1)
-def _provinces() -> dict[str, str]:
-    """Folded -> the province as written (provinces.txt)."""
-    lines = LEXICON.with_name("provinces.txt").read_text(encoding="utf-8").splitlines()
-    return {_fold(n.strip()): n.strip() for n in lines if n.strip() and n[0] != "#"}
-
-
-def _as_province(name: str) -> str:
-    """The province whose letters these are when only the marks differ, else the name as it is."""
-    prov = _provinces().get(_fold(name))
-    return prov if prov and canon(prov) != canon(name) else name
-
-
-_CITIES = {"ha noi", "ho chi minh", "hai phong", "da nang", "can tho", "hue"}
+__all__ = ["canon", "fix_name", "fix_place", "names", "segment", "split_prefix"]
 
 
 def _province_end(part: str) -> str:
@@ -175,17 +44,85 @@ def _province_end(part: str) -> str:
     provs = _provinces()
     if canon(name) in {canon(v) for v in provs.values()}:
         return part
-    ws = part.split()
-    if not pre and len(ws) >= 2 and len(ws[0]) <= 3 and _fold(" ".join(ws[1:])) in provs:
-        prov = provs[_fold(" ".join(ws[1:]))]
-        return f"{'TP.' if _fold(prov) in _CITIES else 'T.'} {prov}"
-    f = _fold(name)
-    if len(f) < 5 or canon(name) in names()["exact"]:
+    if pre in ("T.", "Tỉnh", "TP.", "Thành phố") and name:
+        # its end lost with the end of the line ("TP. Hà"): the one province it begins
+        city = pre in ("TP.", "Thành phố")
+        ends = [v for k, v in provs.items() if k.startswith(_key(name) + " ") and (k in _CITIES) == city]
+        if len(ends) == 1:
+            return f"{pre} {ends[0]}"
+    if canon(name) in names()["exact"]:
         return part  # a real unit's name (a district closing an address) stays
+    ws = part.split()
+    if not pre and len(ws) >= 2 and len(ws[0]) <= 3:
+        rest = " ".join(ws[1:])  # a speck for "T." ("1 Bình Đinh"): the rest checked alone
+        if _key(rest) not in provs and (
+            re.search(r"[^\w]|\d", ws[0]) or canon(ws[0]).lower() not in syllables()
+        ):
+            rest = _province_end(rest)
+        if _key(rest) in provs:
+            prov = provs[_key(rest)]
+            return f"{'TP.' if _fold(prov) in _CITIES else 'T.'} {prov}"
+    f = _key(name)
+    if len(f) < 5:
+        return part
     (k1, d1, _), (_, d2, _) = process.extract(f, list(provs), scorer=Levenshtein.distance, limit=2)
     if d1 <= min(2, len(f) // 3) and d2 > d1:
         return f"{pre} {provs[k1]}".strip()
     return part
+
+
+def _hyphens(parts: list[str]) -> list[str]:
+    """A hyphenated name with its hyphen lost ("Bà Rịa Vũng Tàu") or, at the end of the address
+    where the province is, read as a comma ("..., Bà Rịa, Vũng Tàu"): written as officially."""
+    out = []
+    for p in parts:
+        pre, name = split_prefix(p)
+        full = _hyphenated().get(_key(name)) if len(name.split()) >= 3 else None
+        out.append(f"{pre} {full}".strip() if full else p)
+    if len(out) >= 3 and not split_prefix(out[-1])[0]:
+        pre, name = split_prefix(out[-2])
+        prov = _provinces().get(_key(f"{name} {out[-1]}"), "")
+        if " - " in prov:
+            out[-2:] = [f"{pre} {prov}".strip()]
+    return out
+
+
+def _lead_speck(p: str, more: bool) -> str:
+    """A speck read as one or two letters before an address's first part ("Xt Thôn 3", "In Xã
+    Tân Hòa", or cut off by a comma put back): not a word, not an abbreviation, and what follows
+    reads as an address."""
+    ws = p.split()
+    w = ws[0] if ws else ""
+    if not re.fullmatch(r"[A-Za-zÀ-ỹĐđ]{1,2}", w) or w in ("TP", "Tp", "TX", "TT") or w in "XPHQT":
+        return p
+    if canon(w).lower() in syllables() or _fold(w) in LOCAL:
+        return p
+    if len(ws) == 1:
+        return "" if more else p
+    rest = " ".join(ws[1:])
+    f = _fold(rest)
+    if any(f.startswith(u + " ") for u in LOCAL + UNIT_PREFIXES) or re.match(r"^(S\S?\s*)?\d", rest):
+        return rest
+    return rest if _known(ws[1:]) else p
+
+
+def _marks_by_context(parts: list[str]) -> list[str]:
+    """Two real units whose names differ only in their marks ("Tiên Phong", "Tiền Phong"): the one
+        that lies in the district or province the address names after it, the nearest first (a lost
+    grave accent)."""
+    bare = [split_prefix(p) for p in parts]
+    ctx = [canon(n).lower() for _, n in bare]
+    out = list(parts)
+    for j, (pre, name) in enumerate(bare[:-1]):
+        variants = {canon(v) for v in names()["by_fold"].get(_fold(name), []) if not split_prefix(v)[0]}
+        if len(variants) < 2 or re.search(r"\d", name):
+            continue
+        if j + 2 >= len(parts):
+            continue  # the province alone is too wide a hint (and a 2025 commune's is new)
+        inside = variants & _within().get(ctx[j + 1], set())  # its district, right after it
+        if len(inside) == 1 and canon(name) not in inside:
+            out[j] = f"{pre} {next(iter(inside))}".strip()
+    return out
 
 
 def _stray_stops(text: str) -> str:
@@ -257,14 +194,25 @@ def fix_place(text: str) -> tuple[str, float]:
     text = re.sub(r"(?<=\d)[Il|!](?=\d)", "/", text)
     text = re.sub(r"(^|,\s*)(TP|T|H|X)[1lI|]\s+(?=[A-ZÀ-ỸĐ][a-zà-ỹđ])", r"\1\2. ", text)
     text = re.sub(r"(^|,\s*)(TP|Tp|TX|TT|[PXHQT])\.?\s*[,;:]\s*", r"\1\2. ", text)
+    # "Thị" with its "ị" read as a digit ("Th1 xã"); a colon or semicolon read for a comma
+    text = re.sub(r"\bTh[1lI|!]\s+(xã|trấn)\b", r"Thị \1", text)
+    text = re.sub(r"(?<=\w)\s*[:;]\s+(?=\w)", ", ", text)
     text = _commas_before_units(text)
     parts = [p.strip(" .:;_|'\"„“”*") if not re.search(r"\b[A-Za-z]{1,2}\.$", p.strip()) else p.strip()
              for p in re.split(r",", text)]  # fmt: skip
     parts = [p for p in parts if re.search(r"[0-9A-Za-zÀ-ỹĐđ]", p)]
+    parts = _hyphens(parts)
+    if len(parts) >= 3 and re.fullmatch(r"[1lI|!]", parts[-2]) and _key(parts[-1]) in _provinces():
+        parts[-2:] = [f"T. {parts[-1]}"]  # "T." read as a digit and its stop as a comma
     cut: list[str] = []
     for p in parts:  # commas lost: the known units put them back
         whole = _known(p.split()) or re.search(r"\d", p)
-        cut += (None if whole else segment(p)) or [p]
+        pieces = None if whole else segment(p)
+        m = re.match(r"^(\w+(?: \w+)? \d+[A-Za-z]?) (\D+)$", p)
+        if m and _fold(m.group(1).rsplit(" ", 1)[0]) in NUMBERED:  # "Thôn 3 Tân Hòa Hậu Lộc ..."
+            tail = [m.group(2)] if _known(m.group(2).split()) else segment(m.group(2))
+            pieces = [m.group(1), *tail] if tail else None
+        cut += pieces or [p]
     parts = cut
     out, hits = [], 0
     for i, p in enumerate(parts):
@@ -278,7 +226,13 @@ def fix_place(text: str) -> tuple[str, float]:
             p = " ".join(ws[1:])  # a speck before the unit's type word
         if len(p) == 1 and not p.isdigit():
             continue  # a speck read as a letter
-        m = re.match(r"^(S[ốoóôồổỗộ0]\s*)?(\d+[A-Za-z]?(?:/\d+)*)\s+(.*)$", p)
+        if i == 0:
+            p = _lead_speck(p, len(parts) > 1)
+            if not p:
+                continue
+        if i == len(parts) - 1 and i > 0 and re.match(r"^[1lI|!]\.?\s+[^\d\s]+", p):
+            p = _province_end(p)  # "1 Bình Định": "T." read as a digit, not a house number
+        m = re.match(r"^([Ss][ốoóôồổỗộ0ỐOÓÔỒỔỖỘ]\s*)?(\d+[A-Za-z]?(?:/\d+)*)\s+(.*)$", p)
         if m and m.group(1):  # house number + street
             out.append(f"Số {m.group(2)} {m.group(3)}")
             hits += 1
@@ -316,4 +270,5 @@ def fix_place(text: str) -> tuple[str, float]:
             fixed = _as_province(fixed)  # an address ends with its province ("Thạnh Hóa": Thanh Hóa)
         hits += known
         out.append(f"{pre} {fixed}".strip())
+    out = _marks_by_context(out)
     return ", ".join(out), (hits / len(out) if out else 0.0)

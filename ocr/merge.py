@@ -10,10 +10,22 @@ import re
 from . import idnum
 from .layout import DIGIT_FIELDS
 from .qr import assign_addresses, parse_qr
-from .values import _fold, _sex, fix_name, fix_place, numeric, parse_date
+from .values import _fold, _sex, fix_name, fix_place, numeric, parse_date, parse_date_repaired
 
 NATIONALITY = "Việt Nam"
 OCR_ONLY_MAX = 0.85
+
+
+def _without_specks(text: str, good_len: tuple[int, ...]) -> str | None:
+    """The number's digits without a short group (one or two digits) standing apart at either end:
+    "S0 012345678", "012345678 1" (a speck, the label read as digits)."""
+    groups = re.findall(r"\d+", text)
+    for a, b in ((1, 0), (0, 1), (1, 1)):
+        if len(groups) > a + b and all(len(g) <= 2 for g in groups[:a] + groups[len(groups) - b :]):
+            v = "".join(groups[a : len(groups) - b])
+            if len(v) in good_len:
+                return v
+    return None
 
 
 def merge(doc: dict, kind: str, qr_text: str | None, mrz_res: dict | None, ocr_raw: dict) -> None:
@@ -57,9 +69,20 @@ def merge(doc: dict, kind: str, qr_text: str | None, mrz_res: dict | None, ocr_r
             if len(v) not in good_len:  # letters that look like digits ("0792O3OO1234")
                 v2 = re.sub(r"\D", "", numeric(text))
                 v = v2 if len(v2) in good_len else v
+            if len(v) not in good_len:  # a speck or the label's "Số" read as a digit or two
+                v = _without_specks(text, good_len) or v
             add(f, v, "ocr", conf if len(v) in good_len else conf * 0.3)
         elif f in DIGIT_FIELDS:
             v = parse_date(text) or parse_date(numeric(text))
+            if v is None:  # a century misread ("29/08/2901"): put right, and asked to check
+                now = dt.date.today().year
+                lo, hi = {"date_of_birth": (now - 115, now), "date_of_issue": (1976, now)}.get(
+                    f, (2000, now + 80)
+                )
+                v, fixed = parse_date_repaired(numeric(text), lo, hi)
+                if fixed:
+                    conf *= 0.7
+                    checks.setdefault("year_corrected", {})[f] = text.strip()
             ft = _fold(text).lower()
             if (
                 v is None

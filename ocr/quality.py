@@ -225,9 +225,20 @@ def assess(rgb: np.ndarray, info: dict, expect: str | None = None) -> dict:
         too_dark = lit < T["dark_frame_lit_p999" if quad is None else "dark_card_lit_p999"]
         if quad is not None:
             m["dark_object"] = not too_dark
+    dark_empty = False
+    if too_dark and quad is None and expect != "paper":
+        # a photo taken too dark still holds its card: stretched to full range, the outline shows;
+        # a dark scene with nothing card-like in it (an empty table at night) is no document
+        lo, hi = np.percentile(gray, (1, 99.5))
+        st = np.clip((gray.astype(np.float32) - lo) * (255.0 / max(1.0, hi - lo)), 0, 255).astype(np.uint8)
+        dark_empty = cardmod.find_quad(st)[0] is None
+        m["dark_without_card"] = dark_empty
     # Too bright means blown out: much of the document clipped to white AND its print washed out
     # (even the darkest pixels are light). A bright mean alone is not a fault: white paper is bright.
-    too_bright = clip >= T["bright_clip_frac"] and p1 >= T["bright_ink_p1"]
+    washed = clip >= T["bright_clip_frac"] and p1 >= T["bright_ink_p1"]
+    # or most of a card blown to white, whatever is left of its print (a glare clips a patch)
+    blown = quad is not None and doc_kind == "card" and expect != "paper" and clip >= T["bright_clip_card"]
+    too_bright = washed or blown
     if expect == "paper" and not too_bright and vals.size:
         # a page: its paper clipped where the text is, and the print lifted to grey (pages/find)
         from .pages.find import washed_out
@@ -274,7 +285,7 @@ def assess(rgb: np.ndarray, info: dict, expect: str | None = None) -> dict:
     if "too_small" in problems:
         pass  # too few pixels to judge the rest
     elif too_dark:
-        problems.append("too_dark")
+        problems.append("not_document" if dark_empty else "too_dark")
     elif quad is None:
         br = cardmod.border_region(gray, T["max_partial_area_frac"])
         m["partial_area_frac"] = round(br["area_frac"], 4)
@@ -320,11 +331,11 @@ def assess(rgb: np.ndarray, info: dict, expect: str | None = None) -> dict:
             problems.append("not_document")  # a blank card or sheet: crisp noise, no print at all
         elif blurred and not too_bright and "too_small" not in problems:
             problems.append("blurry")
-        if gb >= T["glare_blob_frac"] and not too_bright:
-            washed = True
+        if gb >= T["glare_blob_frac"] and not (too_bright and not blown):
+            glare = True
             if doc_kind == "paper":  # a clipped patch whose print stays dark is readable
-                washed = _paper_glare_washes(gray, clipped, region, m)
-            if washed:
+                glare = _paper_glare_washes(gray, clipped, region, m)
+            if glare:
                 problems.append("glare")
     problems = sorted(set(problems), key=PRIORITY.index)
     return {

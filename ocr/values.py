@@ -187,6 +187,30 @@ def parse_date(text: str) -> str | None:
     return None
 
 
+_ZERO_LIKE = "986"  # what a typewriter's 0 is read as, in a digit that can only be 0 there
+
+
+def parse_date_repaired(text: str, lo: int = 1900, hi: int = 2100) -> tuple[str | None, bool]:
+    """parse_date, or when no date holds, the same with a typed 0 misread put right: a day's or
+    month's first digit that makes it impossible ("22/95/1952": 05), and the century ("2901" for
+    2001): the one its first two digits tell (1 or 2, 9 or 0), or of two they tell, the one alone in
+    lo..hi ("1801" is 1901 or nothing). (ISO date or None, repaired)."""
+    v = parse_date(text)
+    if v:
+        return v, False
+    for m in re.finditer(r"(\d{1,2})\s*[/.\-:]\s*(\d{1,2})\s*[/.\-:]\s*(\d{4})(?!\d)", text):
+        d, mo, y = m.groups()
+        d = "0" + d[1] if len(d) == 2 and int(d) > 31 and d[0] in _ZERO_LIKE else d
+        mo = "0" + mo[1] if len(mo) == 2 and int(mo) > 12 and mo[0] in _ZERO_LIKE else mo
+        told = {"1": "19", "2": "20"}.get(y[0]), {"9": "19", "0": "20"}.get(y[1])
+        # the century the digits tell (both, when they disagree: "2901"), kept if in lo..hi
+        fits = [c for c in ("19", "20") if c in told and lo <= int(c + y[2:]) <= hi]
+        v = parse_date(f"{d}/{mo}/{fits[0]}{y[2:]}") if len(fits) == 1 else None
+        if v:
+            return v, True
+    return None, False
+
+
 def _sex(text: str) -> str | None:
     t = _fold(text).lower()
     if re.search(r"n[uư]|nu|n[uúùủũụ]", text.lower()) or "nu" in t:
