@@ -107,14 +107,17 @@ def find_page(gray: np.ndarray, rgb: np.ndarray | None = None) -> tuple[np.ndarr
     return best, {"area_frac": float(best_frac), "touches_border": at_border(best)}
 
 
-def print_cut(gray: np.ndarray, region: np.ndarray, quad: np.ndarray | None = None) -> bool:
+def print_cut(
+    gray: np.ndarray, region: np.ndarray, quad: np.ndarray | None = None, only: np.ndarray | None = None
+) -> bool:
     """Whether a page that meets the frame has its print cut there (`cropped`), rather than only
     its blank margin (a page filling the frame, or over its edge by a hair: an officer reads it
     all). region: the page's pixels in gray (bool; the whole frame when no outline was found).
 
     Along each side of the frame, a band a little wider than a line gap is looked at where it is
     paper (its brightness without the print near the page's own) and on the page (its outline,
-    give or take a few pixels): print there, at a density like the page's, is cut by the frame."""
+    give or take a few pixels): print there, at a density like the page's, is cut by the frame.
+    only: where to look for it (bool; e.g. between an outline a little short of the frame and it)."""
     h, w = gray.shape
     if not region.any():
         return False
@@ -156,7 +159,7 @@ def print_cut(gray: np.ndarray, region: np.ndarray, quad: np.ndarray | None = No
             band[:, :bw] = True
         else:
             band[:, -bw:] = True
-        meet = band & paper & near
+        meet = band & paper & near & (True if only is None else only)
         if meet.sum() < 0.1 * band.sum():
             continue  # the page does not run along this side of the frame
         # print is many short marks across the band; the page's own edge, a sliver of table or a
@@ -262,23 +265,29 @@ def lost_text_share(
 
 
 def washed_out(gray: np.ndarray, region: np.ndarray) -> tuple[float, float]:
+    """(clip, level) of washed_print."""
+    return washed_print(gray, region)[:2]
+
+
+def washed_print(gray: np.ndarray, region: np.ndarray) -> tuple[float, float, float]:
     """(share of the paper around the print that is clipped, the print's level 0..1): an
     overexposed page has its paper clipped to white *where the text is* and its print lifted to
     grey. The print is thin dark strokes (a thumb, the table or a shadow's edge are not), its
     level their 10th percentile; the paper around it, the strokes' neighbourhood without them.
-    A flash's hot-spot clips the paper too but leaves the print dark."""
+    A flash's hot-spot clips the paper too but leaves the print dark. Third: the print's share of
+    the region (a blank sheet or a room has next to none; a washed-out page still has its lines)."""
     from .blur import print_mask
 
     m = print_mask(gray) & region
     if m.sum() < 50:
-        return 0.0, 1.0
+        return 0.0, 1.0, 0.0
     h, w = gray.shape
     r = max(3, round(min(h, w) / 60))
     zone = cv2.dilate(m.astype(np.uint8), np.ones((2 * r + 1, 2 * r + 1), np.uint8)).astype(bool)
     paper = zone & region & ~cv2.dilate(m.astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool)
     clip = float((gray[paper] >= 250).mean()) if paper.any() else 0.0
     ink = float(np.percentile(gray[m], 10)) / 255
-    return round(clip, 4), round(ink, 4)
+    return round(clip, 4), round(ink, 4), round(float(m.sum()) / max(1, int(region.sum())), 4)
 
 
 def box_in_print(gray: np.ndarray, box: np.ndarray, box_td: float) -> bool:
