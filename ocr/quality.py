@@ -317,7 +317,7 @@ def assess(rgb: np.ndarray, info: dict, expect: str | None = None) -> dict:
             problems.append("cropped")
         elif expect == "id_card" and _card_fills_frame(gray, T):
             problems.append("cropped")  # a card too close: its print fills the frame
-        elif expect == "paper" and td >= T["min_text_density"] and lum > 0.45:
+        elif expect == "paper" and td >= T["page_fill_min_density"] and float(p95) > T["page_fill_min_p95"]:
             doc_kind = "paper"  # a page filling the frame (or one not told from a table as light)
             problems += _paper_without_outline(gray, g2, clipped, T, m)
         else:

@@ -224,8 +224,8 @@ def photograph(
         img, light = wear.bright(img, rng), "bright"
     elif cls == "good" and rng.random() < 0.18:  # not both: a page that bright has no spot left
         img, light = wear.light_spot(img, quad, rng), "light_spot"
-    if cls == "good" and rng.random() < FLASH_SHARE:
-        img, light = wear.flash(img, quad, rng), "flash" if light == "normal" else light + "+flash"
+    if cls == "good" and rng.random() < FLASH_SHARE and light == "normal":  # the flash lights the page alone
+        img, light = wear.flash(img, quad, rng), "flash"
     if cls == "good" and rng.random() < 0.2:
         img = wear.hard_shadow(img, quad, rng)
     if cls == "glare" and rng.random() < 0.5:  # the flash on glossy paper or a sleeve, over the print
