@@ -82,10 +82,30 @@ def _quad_mask(shape, quad: np.ndarray) -> np.ndarray:
     return m.astype(bool)
 
 
-def _paper_print_cut(gray: np.ndarray, region: np.ndarray, quad: np.ndarray | None = None) -> bool:
+def _paper_print_cut(
+    gray: np.ndarray, region: np.ndarray, quad: np.ndarray | None = None, only: np.ndarray | None = None
+) -> bool:
     from .pages.find import print_cut
 
-    return print_cut(gray, region, quad)
+    return print_cut(gray, region, quad, only)
+
+
+def _paper_cut_beyond(gray: np.ndarray, region: np.ndarray, quad: np.ndarray, T: dict) -> bool:
+    """A page outline with a side a little inside the frame (issue 19, sixth pass: on cut-off
+    pages the finder often closes the page a few pixels short of the frame's edge, so the page
+    did not "touch" it): the page is taken on to the frame there, and its print cut by it is
+    looked for as for a page meeting the frame, but only between the outline and the frame."""
+    h, w = gray.shape
+    e = max(3, round(T["page_near_frame"] * min(h, w)))
+    q = np.asarray(quad, np.float32)
+    if not ((q.min(0) <= e).any() or (q.max(0) >= np.array([w - 1 - e, h - 1 - e])).any()):
+        return False
+    ext = cv2.dilate(region.astype(np.uint8), np.ones((2 * e + 1, 2 * e + 1), np.uint8)).astype(bool)
+    # print between the outline and the frame, a few pixels off the outline (its own blur and a
+    # side laid along the frame's edge are not the page running on)
+    off = max(2, round(0.008 * min(h, w)))
+    away = ~cv2.dilate(region.astype(np.uint8), np.ones((2 * off + 1, 2 * off + 1), np.uint8)).astype(bool)
+    return _paper_print_cut(gray, ext, None, away)
 
 
 def _paper_glare_washes(gray: np.ndarray, clipped: np.ndarray, region: np.ndarray, m: dict) -> bool:
@@ -216,7 +236,7 @@ def assess(rgb: np.ndarray, info: dict, expect: str | None = None) -> dict:
         clipped_frac=round(clip, 4),
     )
     too_dark = lum < T["dark_mean"] if quad is not None else float(p95) < T["dark_p95_frame"]
-    if too_dark and expect != "paper" and (quad is None or doc_kind == "card"):
+    if too_dark and (quad is None or (expect != "paper" and doc_kind == "card")):
         # a dark object with bright print (a bank card), or a dark scene with something well lit
         # in it (a phone screen, a sign), is not a dark photo: in a photo taken too dark even its
         # brightest things are dim; for the object, the reading then tells what it is
@@ -241,12 +261,18 @@ def assess(rgb: np.ndarray, info: dict, expect: str | None = None) -> dict:
     too_bright = washed or blown
     if expect == "paper" and not too_bright and vals.size:
         # a page: its paper clipped where the text is, and the print lifted to grey (pages/find)
-        from .pages.find import washed_out
+        from .pages.find import washed_print
 
-        m["clipped_over_text"], m["print_level"] = washed_out(gray, region)
+        m["clipped_over_text"], m["print_level"], m["print_share"] = washed_print(gray, region)
         too_bright = (
             m["clipped_over_text"] >= T["bright_text_clip"] and m["print_level"] >= T["bright_print_level"]
+        ) or (  # or the print itself lifted to a light grey on a bright page, clipped or not
+            m["print_level"] >= T["bright_lost_print_level"]
+            and m["print_share"] >= T["bright_lost_print_share"]
+            and lum >= T["bright_lost_lum"]
         )
+    if expect == "paper" and quad is None and float(p5) >= T["bright_frame_p5"]:
+        too_bright = True  # no page told from a frame washed out all over: too much light, not "no paper"
     pdf = info.get("format") == "pdf"
     if pdf:
         too_bright = False  # a PDF page is a scan or a born-digital page: white is its paper, not glare
@@ -302,7 +328,7 @@ def assess(rgb: np.ndarray, info: dict, expect: str | None = None) -> dict:
             problems.append("cropped")
         elif expect == "id_card" and _card_fills_frame(gray, T):
             problems.append("cropped")  # a card too close: its print fills the frame
-        elif expect == "paper" and td >= T["min_text_density"] and lum > 0.45:
+        elif expect == "paper" and td >= T["page_fill_min_density"] and float(p95) > T["page_fill_min_p95"]:
             doc_kind = "paper"  # a page filling the frame (or one not told from a table as light)
             problems += _paper_without_outline(gray, g2, clipped, T, m)
         else:
@@ -311,6 +337,8 @@ def assess(rgb: np.ndarray, info: dict, expect: str | None = None) -> dict:
         min_area = T["min_card_area_frac"] if doc_kind == "card" else T["min_page_area_frac"]
         if notes["touches_border"] and (doc_kind != "paper" or _paper_print_cut(gray, region, quad)):
             problems.append("cropped")  # a page meeting the frame only with its blank margin is whole
+        elif doc_kind == "paper" and _paper_cut_beyond(gray, region, quad, T):
+            problems.append("cropped")  # the outline stops short of the frame, the page runs on over it
         elif doc_kind == "card" and cardmod.runs_off_frame(gray, quad):
             problems.append("cropped")  # found by an inner line: the card goes on past the frame
         elif notes["area_frac"] < min_area:

@@ -19,6 +19,7 @@ MIN_FRAC = 0.02  # a page far away is found (and judged too_small), not taken fo
 CUT_PRINT_MIN = 0.012  # print density in a band along the frame from which the page's print is cut
 GLARE_PRINT_KEPT = 0.3  # print density under a clipped blob / around it: at least this, the print survived
 GLARE_TEXT_SHARE = 0.05  # share of the page's text lines a washed-out blob covers: from this, glare
+GLARE_FAINT = 12  # black-hat levels from which a mark on clipped (noise-free) paper is print still seen
 MAX_SAT = 80  # HSV saturation (0..255) above which a pixel is not white paper
 
 
@@ -106,14 +107,17 @@ def find_page(gray: np.ndarray, rgb: np.ndarray | None = None) -> tuple[np.ndarr
     return best, {"area_frac": float(best_frac), "touches_border": at_border(best)}
 
 
-def print_cut(gray: np.ndarray, region: np.ndarray, quad: np.ndarray | None = None) -> bool:
+def print_cut(
+    gray: np.ndarray, region: np.ndarray, quad: np.ndarray | None = None, only: np.ndarray | None = None
+) -> bool:
     """Whether a page that meets the frame has its print cut there (`cropped`), rather than only
     its blank margin (a page filling the frame, or over its edge by a hair: an officer reads it
     all). region: the page's pixels in gray (bool; the whole frame when no outline was found).
 
     Along each side of the frame, a band a little wider than a line gap is looked at where it is
     paper (its brightness without the print near the page's own) and on the page (its outline,
-    give or take a few pixels): print there, at a density like the page's, is cut by the frame."""
+    give or take a few pixels): print there, at a density like the page's, is cut by the frame.
+    only: where to look for it (bool; e.g. between an outline a little short of the frame and it)."""
     h, w = gray.shape
     if not region.any():
         return False
@@ -155,7 +159,7 @@ def print_cut(gray: np.ndarray, region: np.ndarray, quad: np.ndarray | None = No
             band[:, :bw] = True
         else:
             band[:, -bw:] = True
-        meet = band & paper & near
+        meet = band & paper & near & (True if only is None else only)
         if meet.sum() < 0.1 * band.sum():
             continue  # the page does not run along this side of the frame
         # print is many short marks across the band; the page's own edge, a sliver of table or a
@@ -201,29 +205,45 @@ def glare_washes_print(
     # clipped patch still shows print at lower contrast)
     dist = cv2.distanceTransform(blob, cv2.DIST_L2, 5)
     core = inside & (dist >= 0.4 * float(dist.max()))
-    td_in = cardmod.text_density(gray, core if core.sum() >= 50 else inside)
+    # print under the blob counts while it is seen at all: clipped paper is flat (no noise there),
+    # so ink a flash's sheen lifted to a light grey still stands out; glare clips the ink too
+    faint = _faint_print(gray)
+    core = core if core.sum() >= 50 else inside
+    td_in = float(faint[core].mean()) if core.any() else 0.0
     td_ring = cardmod.text_density(gray, ring) if ring.any() else 0.0
     ratio = td_in / td_ring if td_ring > 0 else 1.0
-    share = lost_text_share(gray, inside, ring, region)
+    share = lost_text_share(gray, inside, ring, region, faint)
     washed = td_ring >= 0.01 and ratio < GLARE_PRINT_KEPT and share >= GLARE_TEXT_SHARE
     return bool(washed), round(ratio, 3), round(share, 4)
 
 
-def lost_text_share(gray: np.ndarray, inside: np.ndarray, ring: np.ndarray, region: np.ndarray) -> float:
+def _faint_print(gray: np.ndarray) -> np.ndarray:
+    """Marks at least GLARE_FAINT levels darker than the paper around them (bool)."""
+    k = max(7, round(min(gray.shape) / 60)) | 1
+    bh = cv2.morphologyEx(gray, cv2.MORPH_BLACKHAT, cv2.getStructuringElement(cv2.MORPH_RECT, (k, k)))
+    return bh > GLARE_FAINT
+
+
+def lost_text_share(
+    gray: np.ndarray, inside: np.ndarray, ring: np.ndarray, region: np.ndarray, seen: np.ndarray | None = None
+) -> float:
     """The share of the page's text lines a washed-out blob covers. The lines are the print's
     strokes joined along the line direction (the one whose profile across is the peakier); under
     the blob, where the print is gone, each line row is taken as full as the same row beside the
     blob (text runs across the page; a blank signature space or margin beside the blob is blank
     under it too). A light spot over a word or two, or over blank paper, costs the officer
     nothing; one over a real share of the lines does (issue 19, fifth pass: a readability rule,
-    not a brightness one)."""
+    not a brightness one). Since the sixth pass only the lines that *run into* the blob count
+    (print on that row up to it: a spot over the blank end of short lines or between paragraphs
+    hides nothing), less what is still seen under it (`seen`: faint print)."""
     from .blur import print_mask
 
     pm = print_mask(gray) & region
     if pm.sum() < 50:
         return 0.0
+    seen = np.zeros_like(pm) if seen is None else seen & inside
     if np.var(pm.mean(1)) < np.var(pm.mean(0)):  # the lines run down the frame (a quarter turn)
-        pm, inside, region = pm.T, inside.T, region.T
+        pm, inside, region, seen = pm.T, inside.T, region.T, seen.T
     h, w = pm.shape
     k = max(5, round(min(h, w) / 40)) | 1
     lines = cv2.morphologyEx(pm.astype(np.uint8), cv2.MORPH_CLOSE, np.ones((1, k), np.uint8)).astype(bool)
@@ -233,29 +253,41 @@ def lost_text_share(gray: np.ndarray, inside: np.ndarray, ring: np.ndarray, regi
     n_beside = beside.sum(1)
     page_rate = float(lines[region & ~inside].mean()) if (region & ~inside).any() else 0.0
     rate = np.where(n_beside >= 5, (lines & beside).sum(1) / np.maximum(1, n_beside), page_rate)
-    lost = float((inside.sum(1) * rate).sum())
+    # a line enters the blob when its print comes up to it on that row (or a row next to it): in
+    # a band just outside the blob's soft edge, where glare has faded the print but not erased it
+    rim = cv2.dilate(inside.astype(np.uint8), np.ones((1, 8 * r + 1), np.uint8)).astype(bool) & ~near & region
+    has = (lines & rim).sum(1) > 0
+    enters = has | np.r_[has[1:], False] | np.r_[False, has[:-1]]
+    still = cv2.morphologyEx(seen.astype(np.uint8), cv2.MORPH_CLOSE, np.ones((1, k), np.uint8)).sum(1)
+    lost = float(np.maximum(0.0, inside.sum(1) * rate * enters - still).sum())
     total = float((lines & region & ~inside).sum()) + lost
     return lost / total if total > 0 else 0.0
 
 
 def washed_out(gray: np.ndarray, region: np.ndarray) -> tuple[float, float]:
+    """(clip, level) of washed_print."""
+    return washed_print(gray, region)[:2]
+
+
+def washed_print(gray: np.ndarray, region: np.ndarray) -> tuple[float, float, float]:
     """(share of the paper around the print that is clipped, the print's level 0..1): an
     overexposed page has its paper clipped to white *where the text is* and its print lifted to
     grey. The print is thin dark strokes (a thumb, the table or a shadow's edge are not), its
     level their 10th percentile; the paper around it, the strokes' neighbourhood without them.
-    A flash's hot-spot clips the paper too but leaves the print dark."""
+    A flash's hot-spot clips the paper too but leaves the print dark. Third: the print's share of
+    the region (a blank sheet or a room has next to none; a washed-out page still has its lines)."""
     from .blur import print_mask
 
     m = print_mask(gray) & region
     if m.sum() < 50:
-        return 0.0, 1.0
+        return 0.0, 1.0, 0.0
     h, w = gray.shape
     r = max(3, round(min(h, w) / 60))
     zone = cv2.dilate(m.astype(np.uint8), np.ones((2 * r + 1, 2 * r + 1), np.uint8)).astype(bool)
     paper = zone & region & ~cv2.dilate(m.astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool)
     clip = float((gray[paper] >= 250).mean()) if paper.any() else 0.0
     ink = float(np.percentile(gray[m], 10)) / 255
-    return round(clip, 4), round(ink, 4)
+    return round(clip, 4), round(ink, 4), round(float(m.sum()) / max(1, int(region.sum())), 4)
 
 
 def box_in_print(gray: np.ndarray, box: np.ndarray, box_td: float) -> bool:

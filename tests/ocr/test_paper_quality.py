@@ -209,3 +209,58 @@ def test_a_glare_over_a_word_or_two_is_not_glare():
     cv2.ellipse(big, (220, 300), (150, 90), 0, 0, 360, 255, -1)
     washed, _kept, share = find.glare_washes_print(big, big >= 250, region)
     assert washed and share >= find.GLARE_TEXT_SHARE
+
+
+def _lines(fill: int = 240) -> np.ndarray:
+    g = np.full((600, 450), fill, np.uint8)
+    for y in range(40, 560, 18):
+        cv2.putText(g, "Ho va ten nguoi yeu cau giay", (15, y), cv2.FONT_HERSHEY_SIMPLEX, 0.45, 30, 1)
+    return g
+
+
+def test_a_flash_sheen_that_leaves_the_print_visible_is_not_glare():
+    """Issue 19, sixth pass: a flash's sheen on matte paper is added to paper and ink alike; the
+    paper clips, the print is lifted but still seen (paper B's flash photos were called glare);
+    a glossy reflection strong enough to clip the ink too is glare."""
+    g = _lines().astype(np.float32)
+    yy, xx = np.mgrid[0:600, 0:450]
+    spot = np.exp(-(((xx - 220) / 70.0) ** 2 + ((yy - 300) / 55.0) ** 2) / 2)
+    sheen = np.clip(g + 150 * spot, 0, 255).astype(np.uint8)  # ink 30 -> up to 180, paper clipped
+    region = np.ones(g.shape, bool)
+    washed, kept, _share = find.glare_washes_print(sheen, sheen >= 250, region)
+    assert not washed and kept >= find.GLARE_PRINT_KEPT
+    glossy = np.clip(g + 700 * spot, 0, 255).astype(np.uint8)  # the ink clipped too: lost
+    washed, _kept, share = find.glare_washes_print(glossy, glossy >= 250, region)
+    assert washed and share >= find.GLARE_TEXT_SHARE
+
+
+def test_a_frame_washed_out_all_over_is_too_bright_not_no_paper(tmp_path):
+    """No page told from a frame overexposed all over (the table washed out to 244, the page to
+    white, its print lifted to ~250): the hint is less light, not 'no paper' (was not_document)."""
+    g = np.full((600, 450), 255, np.uint8)
+    for y in range(40, 560, 18):
+        cv2.putText(g, "Ho va ten nguoi yeu cau giay", (15, y), cv2.FONT_HERSHEY_SIMPLEX, 0.45, 30, 1)
+    g = (255 - (255 - g.astype(np.float32)) * 0.02).astype(np.uint8)
+    frame = np.full((1600, 1200), 244, np.uint8)
+    frame[300:1000, 350:875] = cv2.resize(g, (525, 700), interpolation=cv2.INTER_AREA)
+    f = tmp_path / "over.jpg"
+    Image.fromarray(np.dstack([frame] * 3)).save(f, quality=90)
+    r = ocr.analyze(f, expect="paper", read=False)
+    assert r["quality"]["problems"] == ["too_bright"], r["quality"]
+
+
+def test_a_page_outline_short_of_the_frame_with_print_beyond_it_is_cropped():
+    """The finder closed a cut-off page a few pixels inside the frame: print between the outline
+    and the frame's edge is the page running on over it."""
+    g = np.full((720, 540), 90, np.uint8)
+    g[60:700, 0:480] = 235  # a page cut by the left edge of the frame
+    for y in range(100, 680, 18):
+        cv2.putText(g, "Ho va ten nguoi yeu", (-20, y), cv2.FONT_HERSHEY_SIMPLEX, 0.5, 30, 1)
+    quad = np.float32([[14, 60], [480, 60], [480, 700], [14, 700]])  # its left side 14 px inside
+    region = quality._quad_mask(g.shape, quad)
+    assert quality._paper_cut_beyond(g, region, quad, quality.thresholds())
+    whole = np.full((720, 540), 90, np.uint8)  # a whole page 14 px from the frame: not cut
+    whole[60:700, 14:480] = 235
+    for y in range(100, 680, 18):
+        cv2.putText(whole, "Ho va ten nguoi", (40, y), cv2.FONT_HERSHEY_SIMPLEX, 0.5, 30, 1)
+    assert not quality._paper_cut_beyond(whole, quality._quad_mask(g.shape, quad), quad, quality.thresholds())

@@ -22,6 +22,7 @@ BAD = {
     "too_bright": "too_bright",
     "not_document": "not_document",
 }
+FLASH_SHARE = 0.2  # good photos with the phone's flash (a focused development set raises it)
 
 
 def _clutter(img: np.ndarray, rng: random.Random) -> np.ndarray:
@@ -223,11 +224,15 @@ def photograph(
         img, light = wear.bright(img, rng), "bright"
     elif cls == "good" and rng.random() < 0.18:  # not both: a page that bright has no spot left
         img, light = wear.light_spot(img, quad, rng), "light_spot"
-    if cls == "good" and rng.random() < 0.2:
-        img = wear.flash(img, quad, rng)
+    if cls == "good" and rng.random() < FLASH_SHARE and light == "normal":  # the flash lights the page alone
+        img, light = wear.flash(img, quad, rng), "flash"
     if cls == "good" and rng.random() < 0.2:
         img = wear.hard_shadow(img, quad, rng)
-    if cls == "glare":  # a lamp or the flash on glossy paper, over the print
+    if cls == "glare" and rng.random() < 0.5:  # the flash on glossy paper or a sleeve, over the print
+        at = quad.mean(0) + (quad[rng.randrange(4)] - quad.mean(0)) * rng.uniform(0.0, 0.4)
+        diffuse, spec, _ = wear.flash_light(quad, h, w, rng, glossy=True, at=at)
+        img = img * (diffuse / max(1e-3, float(np.percentile(diffuse, 95))))[..., None] + spec[..., None]
+    elif cls == "glare":  # a lamp on glossy paper, over the print
         q = quad.mean(0) + (quad[rng.randrange(4)] - quad.mean(0)) * rng.uniform(0.0, 0.4)
         sx, sy = cw * rng.uniform(0.12, 0.2), ch * rng.uniform(0.07, 0.12)
         yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)

@@ -104,16 +104,78 @@ def white_balance(img: np.ndarray, rng: random.Random) -> np.ndarray:
     return img * gains
 
 
-def flash(img: np.ndarray, quad: np.ndarray, rng: random.Random) -> np.ndarray:
-    """The phone's flash on matte paper: a broad bright spot (the paper may clip to white there,
-    the print stays dark) and darker corners."""
-    h, w = img.shape[:2]
-    c = quad.mean(0) + rng.uniform(-0.15, 0.15) * (quad.max(0) - quad.min(0))
-    s = rng.uniform(0.2, 0.35) * max(w, h)
+def _page_coords(
+    quad: np.ndarray, h: int, w: int, size_cm: tuple[float, float]
+) -> tuple[np.ndarray, np.ndarray]:
+    """Each pixel's position on the page's plane in cm (x across, y down; outside the page too)."""
+    pw, ph = size_cm
+    H = cv2.getPerspectiveTransform(quad.astype(np.float32), np.float32([[0, 0], [pw, 0], [pw, ph], [0, ph]]))
     yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
-    d2 = ((xx - c[0]) ** 2 + (yy - c[1]) ** 2) / (2 * s * s)
-    gain = 0.8 + rng.uniform(0.3, 0.5) * np.exp(-d2)
-    return img * gain[..., None]
+    d = H[2, 0] * xx + H[2, 1] * yy + H[2, 2]
+    return (H[0, 0] * xx + H[0, 1] * yy + H[0, 2]) / d, (H[1, 0] * xx + H[1, 1] * yy + H[1, 2]) / d
+
+
+def flash_light(
+    quad: np.ndarray, h: int, w: int, rng: random.Random, glossy: bool = False, at: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray, dict]:
+    """The light a phone's flash throws on a page, from the physics of it (issue 19, sixth pass).
+
+    The flash sits ~1 cm from the lens, 20-40 cm over the page. Diffuse light (what matte paper
+    and ink reflect in proportion to their albedo) falls off as cos(i)/r² = d/r³, so the corners
+    of an A4 page get 40-75 % of its centre's. The specular part (the paper's sheen, added to
+    paper and ink alike) is a lobe around the point where the mirror reflection of the flash
+    reaches the lens: the foot of the perpendicular from the phone to the page, which a tilted
+    phone moves off the page's centre (or off the page). It is round on the page (an ellipse in
+    a tilted photo), its half-width d·tan(2σ) with σ the sheen's spread: 4-9° on matte or
+    semi-matte office paper (3-13 cm), 1.5-4° on glossy stock or a plastic sleeve (1-6 cm; sharp,
+    strong, the real glare). at: the foot in the frame's pixels (else the frame's centre give or take, moved
+    by a phone tilted 0-12°). Returns (diffuse gain, specular addition in 0-255 levels, facts)."""
+    pw, ph = (21.0, 29.7)
+    qs = quad.max(0) - quad.min(0)
+    if qs[0] > qs[1]:
+        pw, ph = ph, pw
+    X, Y = _page_coords(quad, h, w, (pw, ph))
+    d = rng.uniform(20, 40)
+    # where the phone's perpendicular foot lands: near the frame's centre, moved by the tilt
+    f = at if at is not None else (w / 2 + rng.uniform(-0.15, 0.15) * w, h / 2 + rng.uniform(-0.15, 0.15) * h)
+    Hq = cv2.getPerspectiveTransform(
+        quad.astype(np.float32), np.float32([[0, 0], [pw, 0], [pw, ph], [0, ph]])
+    )
+    foot = cv2.perspectiveTransform(np.float32([[f]]), Hq)[0, 0]
+    if at is None:
+        tilt, a = np.deg2rad(rng.uniform(0, 12)), rng.uniform(0, 2 * np.pi)
+        foot = foot + d * np.tan(tilt) * np.array([np.cos(a), np.sin(a)])
+    rho2 = (X - foot[0]) ** 2 + (Y - foot[1]) ** 2
+    diffuse = (d / np.sqrt(d * d + rho2)) ** 3
+    sigma = np.deg2rad(rng.uniform(1.5, 4.0) if glossy else rng.uniform(4.0, 9.0))
+    ang = np.arctan(np.sqrt(rho2) / d) / 2  # the half-vector's angle from the normal (flash ≈ lens)
+    lobe = np.exp(-((ang / sigma) ** 2) / 2)
+    # matte paper's sheen: from barely there to clipping the paper (the ink under it lifted by as
+    # much, so it stays darker than the paper: readable); glossy: the ink washed out as well
+    amp = rng.uniform(350, 700) if glossy else rng.choice([rng.uniform(15, 60), rng.uniform(60, 140)])
+    facts = {"distance_cm": round(d, 1), "spread_deg": round(float(np.rad2deg(sigma)), 1), "amp": round(amp)}
+    return diffuse.astype(np.float32), (lobe * amp).astype(np.float32), facts
+
+
+def flash(img: np.ndarray, quad: np.ndarray, rng: random.Random) -> np.ndarray:
+    """The phone's flash on matte or semi-matte paper (a good photo): the d/r³ falloff darkens the
+    page's far parts, exposure lifts it back so its centre is as bright as before, and a sheen
+    spot adds light where the flash mirrors into the lens (the paper may clip there; the print,
+    lifted by the same amount, stays darker than the paper)."""
+    h, w = img.shape[:2]
+    diffuse, spec, _ = flash_light(quad, h, w, rng)
+    gain = rng.uniform(0.95, 1.15) / max(1e-3, float(np.percentile(diffuse, 95)))
+    out = img * (diffuse * gain)[..., None]
+    # a good photo keeps its print seen under the sheen: on a faded photocopy (its print already
+    # light) the sheen that would clip the print makes a glare photo, not a good one, so it is held
+    # to leave the page's print (its 4th percentile: thin strokes, not only a bold title) at most ~230
+    m = np.zeros((h, w), np.uint8)
+    cv2.fillConvexPoly(m, quad.astype(np.int32), 1)
+    ink = float(np.percentile(out.mean(-1)[m > 0], 4)) if m.any() else 0.0
+    peak = float(spec.max())
+    if peak > 0 and ink + peak > 230:
+        spec = spec * max(0.0, 230 - ink) / peak
+    return out + spec[..., None]
 
 
 def hard_shadow(img: np.ndarray, quad: np.ndarray, rng: random.Random) -> np.ndarray:
