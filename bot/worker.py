@@ -54,7 +54,8 @@ def _log_facts(received_at: dt.datetime, before: State, outcome: Outcome) -> dic
     return {
         "intent": outcome.intent,
         "procedure": next((p.procedure for p in places if p is not None and p.procedure), None),
-        "dossier_id": next((p.dossier_id for p in places if p is not None and p.dossier_id), None),
+        "dossier_id": outcome.dossier_id
+        or next((p.dossier_id for p in places if p is not None and p.dossier_id), None),
         "confidence": outcome.confidence,
         "fallback": outcome.fallback,
         "latency_ms": max(0, int((utcnow() - received_at).total_seconds() * 1000)),
