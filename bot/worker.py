@@ -290,9 +290,12 @@ class Worker(BatchMixin):
                     )
                 ).scalar()
             state = State.from_dict(data)
-            if state.step not in (Step.DOC, Step.DOC_WRONG):
+            if state.step in (Step.DOC, Step.DOC_WRONG):
+                expect = self.engine.current_doc(state).photo
+            elif state.step in (Step.MENU, Step.ADD_PHOTO):
+                expect = ""  # a photo no step asked for: its quality (flows/steps/stray_photo.py)
+            else:
                 return {}
-            expect = self.engine.current_doc(state).photo
         except Exception:  # no conversation yet, no plan: nothing to guess
             return {}
         return {(a.path, expect): await check_photo(self.media, a, expect) for a in photos[:1]}
