@@ -153,6 +153,13 @@ class TurnContext:
     async def supplement_received(self, dossier_id: int, documents: list[str]) -> str | None:
         return await citizen_actions.supplement_received(self.session, dossier_id, documents)
 
+    async def officer_waiting(self) -> dict[str, Any] | None:
+        window = dt.timedelta(hours=self.settings.officer_answer_window_h)
+        return await citizen_actions.officer_waiting(self.session, self.conv.id, window)
+
+    async def waiting_for_papers(self) -> dict[str, Any] | None:
+        return await citizen_actions.waiting_for_papers(self.session, self.conv.citizen_id)
+
     async def make_receipt(self, code: str, lines: list[str]) -> str | None:
         from flows.receipt import render_receipt
 
@@ -229,8 +236,8 @@ async def check_photo(media: MediaStore, attachment: Attachment, expect: str) ->
     if not attachment.path:
         return {"quality": {"ok": False, "problems": ["unreadable_file"]}}
     path = media.full_path(attachment.path)
-    if expect != "paper":
-        return await ocr_pool.analyze(path, expect)
+    if expect != "paper":  # "id_card", or "" for a photo nothing was asked for (its quality)
+        return await ocr_pool.analyze(path, expect or None)
     # a paper: every page (a photo, or each page of a PDF) checked, cleaned and typed; the
     # cleaned pages are stored for the document's PDF (the original stays as received)
     done = await ocr_pool.scan(path)

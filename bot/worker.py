@@ -54,7 +54,8 @@ def _log_facts(received_at: dt.datetime, before: State, outcome: Outcome) -> dic
     return {
         "intent": outcome.intent,
         "procedure": next((p.procedure for p in places if p is not None and p.procedure), None),
-        "dossier_id": next((p.dossier_id for p in places if p is not None and p.dossier_id), None),
+        "dossier_id": outcome.dossier_id
+        or next((p.dossier_id for p in places if p is not None and p.dossier_id), None),
         "confidence": outcome.confidence,
         "fallback": outcome.fallback,
         "latency_ms": max(0, int((utcnow() - received_at).total_seconds() * 1000)),
@@ -289,9 +290,12 @@ class Worker(BatchMixin):
                     )
                 ).scalar()
             state = State.from_dict(data)
-            if state.step not in (Step.DOC, Step.DOC_WRONG):
+            if state.step in (Step.DOC, Step.DOC_WRONG):
+                expect = self.engine.current_doc(state).photo
+            elif state.step in (Step.MENU, Step.ADD_PHOTO):
+                expect = ""  # a photo no step asked for: its quality (flows/steps/stray_photo.py)
+            else:
                 return {}
-            expect = self.engine.current_doc(state).photo
         except Exception:  # no conversation yet, no plan: nothing to guess
             return {}
         return {(a.path, expect): await check_photo(self.media, a, expect) for a in photos[:1]}

@@ -132,6 +132,9 @@ class Settings:
 
     # officer console: the conversation inbox
     inbox_sla_minutes: float = 15.0
+    # a citizen's words after an officer wrote in the thread (a question, a supplement notice)
+    # go to that officer, not to the menu, for this long after the officer's latest message
+    officer_answer_window_h: float = 72.0
 
     log_level: str = "INFO"
     log_format: str = "text"  # text, or json: one object per line with the correlation id

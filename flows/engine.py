@@ -24,14 +24,23 @@ from core.texts import Texts
 from places.agencies import Directory
 
 from .catalog import LifeEvent, Procedure, load_catalog, load_life_events
-from .state import COLLECTING, FREE_TEXT, State, Step, menu, position, remember, step_back
+from .state import COLLECTING, FREE_TEXT, State, Step, menu, position, remember, step_back, supplement
 from .steps import erase, human, midway, papers, survey, switch, withdraw
-from .steps.answers import ANSWER_INTENTS, answer
-from .steps.base import BACK_WORDS, CANCEL_WORDS, HUMAN_WORDS, LACK_WORDS, MENU_WORDS, SKIP_WORDS, Dialogue
+from .steps.answers import answer
+from .steps.base import (
+    ANSWER_INTENTS,
+    BACK_WORDS,
+    CANCEL_WORDS,
+    HUMAN_WORDS,
+    LACK_WORDS,
+    MENU_WORDS,
+    SKIP_WORDS,
+    Dialogue,
+)
 from .steps.consent import changed_mind
 from .steps.document import enter_document
 from .turn import Context, Outcome, Turn
-from .validators import ANSWERS, bare, has_phrase
+from .validators import ANSWERS, asks, bare, has_phrase
 from .whom import said_for
 
 HERE = Path(__file__).resolve().parent
@@ -214,7 +223,12 @@ class Engine(Dialogue):
             return None
         if step not in {Step.START, Step.MENU} and intent in ANSWER_INTENTS | {"check_status"}:
             return await answer(self, turn, state, keep_step=True)
-        if step is Step.DOC and self._asks(turn) and not any(w in words for w in LACK_WORDS):
+        if (
+            step is Step.DOC
+            and state.mode != "supplement"  # there, a question is for the officer who asked
+            and self._asks(turn)
+            and not any(w in words for w in LACK_WORDS)
+        ):
             # "tạm trú là gì", "nộp online được không": said honestly, not "send a photo" as if unheard
             return Outcome(state, [Reply(self.say("question_at_photo"))] + self.prompt(state), intent)
         return None
@@ -253,13 +267,7 @@ class Engine(Dialogue):
     @staticmethod
     def _asks(turn: Turn) -> bool:
         """Whether a message is a question rather than an answer (a name has no question words)."""
-        words = turn.plain.split()
-        return (
-            turn.text.rstrip().endswith("?")
-            or has_phrase(turn.plain, ANSWERS["question_words"])
-            or (len(words) > 1 and words[-1] in ANSWERS["question_endings"])
-            or any(turn.plain.startswith(w + " ") for w in ANSWERS["question_openings"])
-        )
+        return asks(turn.text, turn.plain)
 
     # ---- what outside code may do to a conversation (stored dicts in, stored dicts out) -----
     @staticmethod
@@ -290,20 +298,7 @@ class Engine(Dialogue):
         self, data: dict[str, Any] | None, procedure: str, dossier_id: int, keys: list[str]
     ) -> tuple[dict[str, Any], list[Reply]]:
         """An officer asked for these documents: collect exactly them, then report back."""
-        new = State(
-            step=Step.DOC,
-            mode="supplement",
-            procedure=procedure,
-            dossier_id=dossier_id,
-            supplement=list(keys),
-            doc=0,
-            retakes=0,
-            documents=[],
-            flags=[],
-            alt={},
-            id_cards={},
-            fields={},
-        )
+        new = supplement(procedure, dossier_id, keys)
         replies = enter_document(self, new)
         return new.to_dict(), replies
 
@@ -314,6 +309,10 @@ class Engine(Dialogue):
         once the survey is answered, skipped or left."""
         state, replies = survey.start(self, State.from_dict(data), key, dossier_id, **values)
         return state.to_dict(), replies
+
+    def survey_again(self, data: dict[str, Any] | None, dossier_id: int) -> list[Reply]:
+        """The pending question of that dossier's survey again (after a notice sent meanwhile)."""
+        return survey.again(self, State.from_dict(data), dossier_id)
 
     def text(self, key: str, **values: Any) -> str:
         """A sentence of messages.yml by dotted key (e.g. "notices.accepted")."""

@@ -38,6 +38,7 @@ class Step(StrEnum):
     WITHDRAW = "withdraw"  # withdrawing a filed dossier: which one, and are you sure?
     CONFIRM_ERASE = "confirm_erase"  # "xóa dữ liệu của tôi": asked once more before anything goes
     HUMAN = "human"
+    ADD_PHOTO = "add_photo"  # a photo sent at the menu: add it to the dossier waiting for papers?
     SURVEY = "survey"  # a satisfaction survey (flows/steps/survey.py); `paused` is where to go back
 
 
@@ -85,7 +86,9 @@ class State:
     id_read: dict[str, str] | None = None
     fixing: str | None = None
     pages: list[dict[str, Any]] | None = None  # the pages of the current paper received so far
-    pending: dict[str, Any] | None = None  # a page that looks like another paper, awaiting an answer
+    # a page that looks like another paper, awaiting an answer; at ADD_PHOTO, the dossier waiting
+    # for papers and the photo sent at the menu
+    pending: dict[str, Any] | None = None
     # the form fields
     fields: dict[str, Any] | None = None
     # values read from a paper (a giấy chứng sinh, a giấy báo tử) for form fields, each offered to
@@ -251,3 +254,21 @@ def collecting(procedure: str, dossier_id: int) -> State:
 
 def step_of(data: dict[str, Any] | None) -> Step:
     return State.from_dict(data).step
+
+
+def supplement(procedure: str, dossier_id: int, keys: list[str]) -> State:
+    """Collecting exactly the documents an officer asked for (the first one is asked next)."""
+    return State(
+        step=Step.DOC,
+        mode="supplement",
+        procedure=procedure,
+        dossier_id=dossier_id,
+        supplement=list(keys),
+        doc=0,
+        retakes=0,
+        documents=[],
+        flags=[],
+        alt={},
+        id_cards={},
+        fields={},
+    )

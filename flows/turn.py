@@ -42,6 +42,16 @@ class Context(Protocol):
     async def make_receipt(self, code: str, lines: list[str]) -> str | None: ...
     async def withdraw_dossier(self, code: str) -> bool: ...
     async def supplement_received(self, dossier_id: int, documents: list[str]) -> str | None: ...
+    async def officer_waiting(self) -> dict[str, Any] | None:
+        """The open dossier whose officer wrote in this thread lately ({"dossier_id", "code"}):
+        the citizen's words may answer that officer."""
+        ...
+
+    async def waiting_for_papers(self) -> dict[str, Any] | None:
+        """The citizen's dossier waiting for papers an officer asked for ({"dossier_id", "code",
+        "procedure", "documents"})."""
+        ...
+
     async def audit(self, action: str, data: dict[str, Any], dossier_id: int | None = None) -> None: ...
     async def record_survey(
         self,
@@ -67,6 +77,7 @@ class Outcome:
     entities: list[dict[str, Any]] = field(default_factory=list)
     fallback: bool = False
     photos: list[dict[str, Any]] = field(default_factory=list)
+    dossier_id: int | None = None  # the dossier the message was about, when the state does not say
 
 
 @dataclass

@@ -249,3 +249,15 @@ def validate(
     if validator in {"date_past", "date_any"}:
         return VALIDATORS[validator](value, today)
     return VALIDATORS[validator](value)
+
+
+def asks(text: str, plain: str) -> bool:
+    """Whether a message is a question rather than an answer (a name has no question words);
+    `plain` is the message folded (`bare`)."""
+    words = plain.split()
+    return (
+        text.rstrip().endswith("?")
+        or has_phrase(plain, ANSWERS["question_words"])
+        or (len(words) > 1 and words[-1] in ANSWERS["question_endings"])
+        or any(plain.startswith(w + " ") for w in ANSWERS["question_openings"])
+    )

@@ -36,7 +36,13 @@ async def dashboard(request: web.Request) -> web.Response:
     data = await summary(rt, span)
     overall = data["overall"]
     stages = [
-        (TEXTS(f"stages.{s['stage']}"), s["count"], str(s["count"]), percent(s["drop_off"]))
+        (
+            TEXTS(f"stages.{s['stage']}"),
+            s["count"],
+            str(s["count"]),
+            percent(s["drop_off"]),
+            str(s["refused"]) if s["refused"] else "",
+        )
         for s in overall["funnel"]
     ]
     problems = [
@@ -65,7 +71,7 @@ async def dashboard(request: web.Request) -> web.Response:
         bad=bad,
         figures=figures(overall),
         stages=stages,
-        funnel=charts.hbars([(label, n, text) for label, n, text, _d in stages]),
+        funnel=charts.hbars([(label, n, text) for label, n, text, _d, _r in stages]),
         problems=problems,
         rejections=charts.hbars(problems),
         times=[(name, duration(first), duration(res)) for name, first, res in times],

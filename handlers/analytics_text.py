@@ -76,7 +76,8 @@ def _block(block: dict[str, Any]) -> list[str]:
     lines.append(TEXTS("report.funnel") + ":")
     for stage in block["funnel"]:
         drop = "" if stage["drop_off"] is None else f" (-{percent(stage['drop_off'])})"
-        lines.append(f"  {TEXTS('stages.' + stage['stage'])}: {stage['count']}{drop}")
+        refused = TEXTS("report.refused", n=stage["refused"]) if stage["refused"] else ""
+        lines.append(f"  {TEXTS('stages.' + stage['stage'])}: {stage['count']}{drop}{refused}")
     top = block["fallback"]["top_unanswered"]
     if top:
         lines.append(TEXTS("figures.top_unanswered") + ":")

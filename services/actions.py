@@ -44,6 +44,8 @@ from services.dossiers import (
 if TYPE_CHECKING:
     from services.officers import Principal
 
+#: The statuses in which the satisfaction survey may be sent (the dossier has its result).
+SURVEY_FROM = (S.RESULT_READY, S.COMPLETED)
 ActionError = DossierError  # what every action raises: DossierNotFound, TransitionNotAllowed, InvalidInput
 
 
@@ -318,8 +320,13 @@ async def complete(rt, code: str, officer_id: int, note: str = "") -> int:
 
 
 async def send_survey(rt, code: str, officer_id: int) -> None:
-    """An officer sends the satisfaction survey by hand (services/surveys.py)."""
+    """An officer sends the satisfaction survey by hand (services/surveys.py), once the result is
+    ready: the survey opens by saying the dossier has its result."""
     async with _action(rt, code, officer_id) as t:
+        if t.dossier.status not in SURVEY_FROM:
+            raise TransitionNotAllowed(
+                f"dossier {code} is {t.dossier.status}: no result yet", "survey_not_ready"
+            )
         await surveys.ask(rt, t.s, t.dossier, t.conv, t.actor, by_hand=True)
 
 

@@ -39,6 +39,11 @@ async def ask(rt, s, dossier: Dossier, conv: Conversation, actor: str, *, by_han
             .where(AuditEvent.dossier_id == dossier.id, AuditEvent.action == "survey_sent")
         )
         if sent:
+            # the survey already asked and still pending (result ready, then completed soon
+            # after): its question again after the caller's notice, so its buttons come last
+            recipient = conv.key.split(":", 1)[1]
+            for reply in rt.engine.survey_again(conv.state or {}, dossier.id):
+                store.add_outbound(s, conv, recipient, reply, author="bot", step=conv.step)
             return False
     proc = rt.engine.catalog.get(dossier.procedure)
     state, replies = rt.engine.start_survey(

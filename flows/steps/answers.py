@@ -18,8 +18,6 @@ from .route import office_of
 from .route import say as say_route
 from .status import status
 
-ANSWER_INTENTS = frozenset({"ask_requirements", "ask_fee", "ask_processing_time", "ask_location_hours"})
-
 
 async def answer(d: Dialogue, turn: Turn, state: State, keep_step: bool) -> Outcome | None:
     intent = turn.intent

@@ -33,6 +33,8 @@ SKIP_WORDS = set(ANSWERS["skip_words"])
 MENU_WORDS = {"menu", "bat dau lai", "quay lai", "bat dau", "trang chu"}
 BACK_WORDS = set(ANSWERS["back_words"])  # while collecting a dossier: one step back
 HUMAN_WORDS = {"can bo", *ANSWERS["human_words"]}
+#: Questions the catalog answers (fees, papers, times, places), at any step.
+ANSWER_INTENTS = frozenset({"ask_requirements", "ask_fee", "ask_processing_time", "ask_location_hours"})
 YES_WORDS = {"dong y", "co", "ok", "oke", "yes", "u", "uh", "dung", "dung roi", "chinh xac", "vang", "da"}
 NO_WORDS = {"khong", "khong dong y", "ko", "k", "no", "sai", "chua dung", "khong phai"}
 CHOICE_OPENINGS = sorted(ANSWERS["choice_openings"], key=len, reverse=True)

@@ -13,7 +13,7 @@ from ..catalog import Document
 from ..state import State, Step
 from ..turn import Outcome, Turn
 from ..validators import ANSWERS, bare, has_phrase, validate
-from . import cards
+from . import cards, officer_reply
 from .base import LACK_WORDS, SKIP_WORDS, Dialogue, handles, prompts
 
 MAX_RETAKES = 2  # after this many failed retakes a photo is accepted with a warning flag
@@ -73,6 +73,9 @@ async def on_document(d: Dialogue, turn: Turn, state: State) -> Outcome:
         skip = turn.event.payload == "skip" or turn.plain in SKIP_WORDS
         if skip or turn.intent == "lack_document" or any(w in turn.plain for w in LACK_WORDS):
             return lack(d, state, doc)
+        relayed = officer_reply.at_photo(d, turn, state, d.paper_name(state, doc))
+        if relayed is not None:
+            return relayed
         return Outcome(state, [Reply(d.say("need_photo", document=d.paper_name(state, doc)))])
     replies: list[Reply] = []
     for att in turn.event.attachments:

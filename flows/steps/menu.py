@@ -12,10 +12,12 @@ from ..catalog import LifeEvent
 from ..state import State, Step, menu
 from ..turn import Outcome, Turn
 from ..validators import has_phrase
-from .answers import ANSWER_INTENTS, answer
-from .base import Dialogue, handles, prompts
+from .answers import answer
+from .base import ANSWER_INTENTS, Dialogue, handles, prompts
 from .consent import reconsider, start_procedure
 from .offer import offer_reply
+from .officer_reply import to_officer
+from .stray_photo import photo_at_menu
 
 
 @prompts(Step.START, Step.MENU)
@@ -50,6 +52,8 @@ async def _typed(d: Dialogue, turn: Turn, state: State) -> Outcome | None:
 async def on_start(d: Dialogue, turn: Turn, state: State) -> Outcome:
     if turn.intent == "goodbye":  # "dạ con chào chú ạ" opening a conversation is a greeting
         return welcome(d, turn, "greet")
+    if turn.event.attachments:
+        return await photo_at_menu(d, turn, menu())
     routed = await _typed(d, turn, menu())
     return routed or welcome(d, turn, "greet")
 
@@ -59,12 +63,17 @@ async def on_menu(d: Dialogue, turn: Turn, state: State) -> Outcome:
     again = reconsider(d, turn, state)  # after a refused consent: "thôi đồng ý"
     if again is not None:
         return again
+    if turn.event.attachments:  # a photo nothing asked for: checked, and offered to a dossier
+        return await photo_at_menu(d, turn, state)
     choice = d.choice(state, turn)
     if choice == "event:human":
         return await d.to_human(turn, state)
     if choice and choice.startswith("event:"):
         life_event = next(e for e in d.events if e.key == choice.split(":", 1)[1])
         return start_life_event(d, life_event)
+    relayed = await to_officer(d, turn, state)  # an answer to an officer's question
+    if relayed:
+        return relayed
     routed = await _typed(d, turn, state)
     if routed:
         return routed

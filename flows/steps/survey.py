@@ -36,6 +36,14 @@ def start(
     return new, first
 
 
+def again(d: Dialogue, state: State, dossier_id: int) -> list[Reply]:
+    """The pending question of dossier `dossier_id`'s survey, asked again (with its buttons) after
+    a notice that came in between; nothing when the thread is not in that survey."""
+    if state.step is not Step.SURVEY or (state.survey or {}).get("dossier_id") != dossier_id:
+        return []
+    return ask(d, state)
+
+
 def _survey(state: State) -> tuple[Survey, Question]:
     info = state.survey or {}
     survey = load_surveys().surveys[info["key"]]

@@ -18,7 +18,13 @@ log = logging.getLogger(__name__)
 TEXTS = Texts.load(Path(__file__).with_name("texts.yml"))
 
 # the HTTP status of each service error code (any other code: 422)
-STATUS = {"not_found": 404, "forbidden_role": 403, "bad_status": 409, "invalid_body": 400}
+STATUS = {
+    "not_found": 404,
+    "forbidden_role": 403,
+    "bad_status": 409,
+    "survey_not_ready": 409,
+    "invalid_body": 400,
+}
 ROUTER_CODES = {404: "not_found", 405: "method_not_allowed", 413: "too_large"}
 
 

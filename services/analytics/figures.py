@@ -20,6 +20,7 @@ FUNNEL = (
     "accepted",
     "completed",
 )
+REFUSED_AT = "accepted"  # the stage a refused dossier did not reach (refusal comes before acceptance)
 
 
 def share(part: int, whole: int) -> float | None:
@@ -44,8 +45,12 @@ class Block:
         funnel, previous = [], None
         for stage in FUNNEL:
             count = n[f"funnel.{stage}"]
-            drop = None if previous is None or not previous else round(1 - count / previous, 4)
-            funnel.append({"stage": stage, "count": count, "drop_off": drop})
+            # a refused dossier is the office's answer, not a citizen who dropped off: shown
+            # apart at the stage it did not reach, and out of that stage's drop-off
+            refused = n["funnel.refused"] if stage == REFUSED_AT else 0
+            base = None if previous is None else previous - refused
+            drop = None if not base else round(1 - count / base, 4)
+            funnel.append({"stage": stage, "count": count, "refused": refused, "drop_off": drop})
             previous = count
         answers = sum(self.scores.values())
         satisfied = sum(c for s, c in self.scores.items() if s >= satisfied_from)

@@ -185,6 +185,8 @@ async def _dossiers(s, blocks: Blocks, period: Period, today: dt.date) -> None:
                 blocks.count(here, f"dossiers.{status}")
                 if status != "rejected":
                     blocks.count(here, f"funnel.{status}")
+                elif submitted:
+                    blocks.count(here, "funnel.refused")  # an outcome, not a drop-off
         if "completed" in actions and "take_over" not in actions and key not in taken:
             blocks.count(here, "contained")
         if not submitted:

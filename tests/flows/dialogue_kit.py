@@ -46,6 +46,8 @@ class FakeContext:
     surveys: list[tuple] = field(default_factory=list)
     receipt_lines: dict[str, list[str]] = field(default_factory=dict)
     previous_card: dict[str, Any] | None = None
+    officer: dict[str, Any] | None = None  # an officer wrote lately: {"dossier_id", "code"}
+    papers: dict[str, Any] | None = None  # a dossier waiting for papers
     ids: Any = field(default_factory=lambda: itertools.count(1))
 
     async def create_dossier(self, procedure: str) -> int:
@@ -110,6 +112,12 @@ class FakeContext:
             return False
         found[0]["status"] = "rejected"
         return True
+
+    async def officer_waiting(self) -> dict[str, Any] | None:
+        return self.officer
+
+    async def waiting_for_papers(self) -> dict[str, Any] | None:
+        return self.papers
 
     async def supplement_received(self, dossier_id, documents) -> str | None:
         self.dossiers[dossier_id]["status"] = "submitted"

@@ -37,17 +37,22 @@ async def test_by_hand_once_by_itself_and_off_per_channel(backend_settings):
         rt = client.server.app[RUNTIME]
         h = bearer(await api_token(client, "lan"))
         code = await seed_dossier(rt, status="accepted")
+        # before the result, refused: the survey opens by saying the dossier has its result
+        r = await client.post(f"/api/v1/dossiers/{code}/survey", headers=h)
+        assert r.status == 409 and (await r.json())["error"] == "survey_not_ready"
+        assert await _sent(rt) == [] and await _asked(rt) == 0
+        # "result ready": sent by itself, once; by hand after that, again
+        assert (await client.post(f"/api/v1/dossiers/{code}/result-ready", headers=h, json={})).status == 200
+        assert await _sent(rt) == [False] and await _asked(rt) == 1
         r = await client.post(f"/api/v1/dossiers/{code}/survey", headers=h)
         assert r.status == 200, await r.text()
-        assert await _sent(rt) == [True] and await _asked(rt) == 1
-        # "result ready": the survey was sent already for this dossier, so not again
-        assert (await client.post(f"/api/v1/dossiers/{code}/result-ready", headers=h, json={})).status == 200
-        assert await _sent(rt) == [True] and await _asked(rt) == 1
-        # another dossier: by itself on result ready, once
+        assert await _sent(rt) == [False, True] and await _asked(rt) == 2
+        # another dossier: by itself on result ready, once; "complete" while it is pending asks
+        # its question again after the completion notice (sent no second time)
         other = await seed_dossier(rt, status="accepted")
         await client.post(f"/api/v1/dossiers/{other}/result-ready", headers=h, json={})
         await client.post(f"/api/v1/dossiers/{other}/complete", headers=h, json={})
-        assert await _sent(rt) == [True, False] and await _asked(rt) == 2
+        assert await _sent(rt) == [False, True, False] and await _asked(rt) == 4
         # the console's button, once the result is ready (the survey opens by saying so)
         csrf = await console_login(client, "lan")
         early = await seed_dossier(rt, status="accepted")
@@ -58,7 +63,7 @@ async def test_by_hand_once_by_itself_and_off_per_channel(backend_settings):
             f"/officer/dossiers/{code}/survey", data={"csrf": csrf_of(page)}, allow_redirects=False
         )
         assert r.status == 303 and "ok=survey" in r.headers["Location"], r.headers.get("Location")
-        await wait_for(lambda: _count_is(rt, 3))
+        await wait_for(lambda: _count_is(rt, 4))
         # analysts may not
         analyst = bearer(await api_token(client, "minh"))
         assert (await client.post(f"/api/v1/dossiers/{code}/survey", headers=analyst)).status == 403
@@ -69,10 +74,10 @@ async def test_by_hand_once_by_itself_and_off_per_channel(backend_settings):
         rt = client.server.app[RUNTIME]
         h = bearer(await api_token(client, "lan"))
         code = await seed_dossier(rt, status="accepted")
+        assert (await client.post(f"/api/v1/dossiers/{code}/result-ready", headers=h, json={})).status == 200
         r = await client.post(f"/api/v1/dossiers/{code}/survey", headers=h)
         assert r.status == 422 and (await r.json())["error"] == "survey_off"
-        assert (await client.post(f"/api/v1/dossiers/{code}/result-ready", headers=h, json={})).status == 200
-        assert len(await _sent(rt)) == 3  # none more
+        assert len(await _sent(rt)) == 4  # none more
 
 
 async def _count_is(rt, n: int) -> bool:

@@ -221,7 +221,9 @@ async def test_accept_reject_result_and_late(client, rt):
     again = await client.post(f"/api/v1/dossiers/{code}/complete", headers=h)
     assert again.status == 409 and (await again.json())["error"] == "bad_status"
     thread = (await (await client.get(f"/api/v1/dossiers/{code}/messages", headers=h)).json())["messages"]
-    assert "đã hoàn thành" in thread[-1]["text"] and thread[-1]["author"] == "officer"
+    # the completion notice, then the survey still pending asked again (its buttons last)
+    assert "đã hoàn thành" in thread[-2]["text"] and thread[-2]["author"] == "officer"
+    assert "hài lòng thế nào" in thread[-1]["text"] and thread[-1]["author"] == "bot"
     audit = (await (await client.get(f"/api/v1/dossiers/{code}", headers=h)).json())["audit"]
     # the satisfaction survey is asked once the result is ready (services/surveys.py)
     assert [e["action"] for e in audit][-3:] == ["result_ready", "survey_sent", "completed"]
