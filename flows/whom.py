@@ -44,7 +44,10 @@ def said_for(plain: str) -> str | None:
 
 
 def self_relation(plain: str) -> str | None:
-    """The relation the citizen says they are ("tôi là con", "con trai ạ"), or None."""
+    """The relation the citizen says they are ("tôi là con", "con trai ạ"), or None. A relative
+    named as someone's ("mẹ em", "bố em ạ": my mother) is who the dossier is for, not the citizen."""
+    if said_for(plain) is not None:
+        return None
     rest = plain
     for opening in sorted(data()["self_openings"], key=len, reverse=True):
         if plain.startswith(opening + " "):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import pytest
 from dialogue_kit import Chat, ScriptedNLU
 
+from flows import whom
 from flows.engine import Engine
 from flows.validators import plain
 
@@ -193,3 +194,29 @@ async def test_a_package_is_still_offered_when_its_single_procedure_is_named(eng
     assert "trọn gói" in await chat.send("tôi muốn làm giấy khai sinh") and chat.step == "offer_bundle"
     again = await chat.send("xong")  # no time comparison for "xong" (read ask_processing_time)
     assert "trả lời câu hỏi trước" in again and "ngày làm việc" not in again
+
+
+@pytest.mark.parametrize(
+    "said,relation", [("mẹ em", None), ("bố em ạ", None), ("em là con", "con"), ("tôi là cháu", "chau")]
+)
+def test_a_relative_named_as_the_citizens_is_not_the_citizens_own_relation(said, relation):
+    assert whom.self_relation(plain(said)) == relation
+
+
+async def test_a_parent_named_at_the_question_is_the_one_the_dossier_is_for(engine):
+    chat = Chat(engine)
+    await chat.send("khai tử")
+    await chat.send("2")
+    await chat.send("đồng ý")
+    assert "Bước 1/2" in await chat.send("mẹ em")  # my mother: not "I am the mother"
+    offered = await photos_to_relation(chat)
+    assert "quan hệ với người mất: Con" in offered and "bạn là mẹ" not in offered.lower()
+
+
+async def test_a_parent_named_at_a_photo_step_is_not_the_citizens_relation(engine):
+    chat = Chat(engine)
+    await chat.send("nhà em có người mới mất")
+    await chat.send("1")
+    await chat.send("đồng ý")
+    reply = await chat.send("bố em ạ")
+    assert "bạn là bố" not in reply and "self_is" not in chat.state
