@@ -220,3 +220,28 @@ async def test_a_parent_named_at_a_photo_step_is_not_the_citizens_relation(engin
     await chat.send("đồng ý")
     reply = await chat.send("bố em ạ")
     assert "bạn là bố" not in reply and "self_is" not in chat.state
+
+
+async def test_a_photo_held_at_the_questions_is_used_where_a_card_could_be_reused(engine):
+    chat = Chat(engine)
+    chat.ctx.previous_card = {"id_number": "001088054321", "full_name": "LÊ VĂN HÙNG", "path": "groom.jpg"}
+    await chat.send("tôi mới chuyển nhà")
+    await chat.send("1")  # thường trú: two yes/no questions, then the card first
+    await chat.send("đồng ý")
+    assert "giữ lại" in await chat.send(photo="card.jpg")
+    await chat.send("2")
+    after = await chat.send("2")
+    assert "Dùng lại thẻ này" not in after and "Mình dùng ảnh bạn gửi lúc nãy" in after
+    assert "TRẦN THỊ MAI" in after  # the held photo read as the new card
+    assert [key for _id, key, _q in chat.ctx.documents] == ["cccd"] and "held" not in chat.state
+
+
+async def test_a_photo_held_is_dropped_when_going_back_after_it_was_used(engine):
+    chat = Chat(engine)
+    await birth_question(chat)
+    await chat.send(photo="paper.jpg")
+    assert "Mình dùng ảnh bạn gửi lúc nãy" in await chat.send("2")
+    back = await chat.send("quay lại")
+    assert chat.step == "question" and "held" not in chat.state, back
+    await chat.send("2")
+    assert [key for _id, key, _q in chat.ctx.documents] == ["giay_chung_sinh"]  # not filed twice
