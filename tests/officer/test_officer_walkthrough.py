@@ -35,6 +35,16 @@ def test_how_the_card_was_recognised_is_not_a_failed_check():
     assert not any(re.search(r"type_|text_lines|[{\[]", n) for n in notes), notes
 
 
+def test_a_corrected_year_and_an_unknown_check_read_as_vietnamese_sentences():
+    checks = {"year_corrected": {"date_of_birth": "29/08/2901"}, "new_check": {"a": [1]}, "other_new": False}
+    notes = reading_notes({"type": "cccd_front", "fields": {}, "checks": checks}, {})
+    assert notes[0].startswith("Ngày sinh: năm đọc được không hợp lý") and "29/08/2901" in notes[0]
+    assert notes[1:] == [
+        "Bộ đọc ảnh còn một kiểm tra khác chưa đạt; nên đối chiếu kỹ các thông tin với ảnh gốc."
+    ]
+    assert not any(re.search(r"year_corrected|new_check|other_new|[{\[]", n) for n in notes), notes
+
+
 def _inbox_row(page: str, conv: int) -> str | None:
     m = re.search(rf'<tr data-thread="{conv}">.*?</tr>', page, re.S)
     return m.group(0) if m else None
