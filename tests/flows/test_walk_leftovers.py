@@ -107,8 +107,18 @@ async def test_which_is_fastest_at_an_offer_compares_the_processing_times(engine
     await chat.send("tôi mới chuyển nhà")
     reply = await chat.send(said)
     assert "Đăng ký thường trú: 7 ngày làm việc" in reply and "Đăng ký tạm trú: 3 ngày làm việc" in reply
-    assert "Nhanh nhất là đăng ký tạm trú" in reply and chat.step == "offer_bundle"
+    assert "Nhanh nhất" not in reply and "không thay cho nhau được" in reply  # chosen by the need
+    assert "ạ. Bạn muốn làm cách nào ạ" not in reply and chat.step == "offer_bundle"
     assert "Bạn đồng ý không?" in await chat.send("2")  # and the choice goes on
+
+
+async def test_the_times_of_a_package_say_what_it_does_more(engine):
+    chat = Chat(engine)
+    assert "trọn gói" in await chat.send("nhà em có người mới mất")
+    reply = await chat.send("làm cái nào nhanh nhất")
+    assert "2. Khai tử: 1 ngày làm việc" in reply and "phí: 3 ngày làm việc" in reply
+    assert "Cách 1 làm cùng lúc cả khai tử, xóa thường trú và mai táng phí" in reply
+    assert "cách 2 chỉ đăng ký khai tử" in reply and "Nhanh nhất" not in reply
 
 
 async def photos_to_relation(chat: Chat) -> str:
