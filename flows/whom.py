@@ -90,3 +90,9 @@ def self_field_value(procedure: str, field: str, relation: str | None) -> str | 
     """A form field's value given by what the citizen said they are ("tôi là con"), or None."""
     rule = data().get("self_fields", {}).get(f"{procedure}.{field}") or {}
     return rule.get(relation) if relation else None
+
+
+def self_noted(procedure: str, relation: str, field: str) -> str:
+    """What is said when the citizen's own relation is kept for `procedure`'s form `field` (a
+    label), in that procedure's words (relatives.yml: the deceased, the child, …)."""
+    return str(data()["self_noted"][procedure]).format(whom=label(relation), label=field)

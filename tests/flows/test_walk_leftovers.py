@@ -255,3 +255,10 @@ async def test_a_photo_held_is_dropped_when_going_back_after_it_was_used(engine)
     assert chat.step == "question" and "held" not in chat.state, back
     await chat.send("2")
     assert [key for _id, key, _q in chat.ctx.documents] == ["giay_chung_sinh"]  # not filed twice
+
+
+def test_every_procedure_with_a_self_field_has_its_own_wording():
+    procedures = {key.partition(".")[0] for key in whom.data()["self_fields"]}
+    assert procedures <= set(whom.data()["self_noted"])
+    for procedure in procedures:
+        assert "bạn là cháu" in whom.self_noted(procedure, "chau", "quan hệ")
