@@ -96,3 +96,15 @@ def self_noted(procedure: str, relation: str, field: str) -> str:
     """What is said when the citizen's own relation is kept for `procedure`'s form `field` (a
     label), in that procedure's words (relatives.yml: the deceased, the child, …)."""
     return str(data()["self_noted"][procedure]).format(whom=label(relation), label=field)
+
+
+def offer(procedure: str, field: str, for_whom: str | None, self_is: str | None) -> dict[str, str] | None:
+    """A form field's value from what the citizen said, to confirm: what they are to the person
+    ("tôi là con"), else who the dossier is for ("mẹ tôi"); with its source for the wording."""
+    own = self_field_value(procedure, field, self_is)
+    if own and self_is:
+        return {"value": own, "self": label(self_is)}
+    given = field_value(procedure, field, for_whom)
+    if given and for_whom:
+        return {"value": given, "said": label(for_whom)}
+    return None

@@ -221,6 +221,10 @@ async def test_a_parent_named_at_the_question_is_the_one_the_dossier_is_for(engi
     assert "Bước 1/2" in await chat.send("mẹ em")  # my mother: not "I am the mother"
     offered = await photos_to_relation(chat)
     assert "quan hệ với người mất: Con" in offered and "bạn là mẹ" not in offered.lower()
+    assert "relation" not in (chat.state.get("offered") or {})  # shown by the prompt, not stored by it
+    await chat.send("đúng")
+    assert chat.state["fields"]["relation"] == "Con"
+    assert ("paper_field_confirmed", "mẹ") in [(a, data.get("said")) for a, data, _ in chat.ctx.audits]
 
 
 async def test_a_parent_named_at_a_photo_step_is_not_the_citizens_relation(engine):
