@@ -186,6 +186,7 @@ class Engine(Dialogue):
         if words in BACK_WORDS and step in COLLECTING:
             previous = step_back(state)
             if previous is not None:
+                previous.held = state.held  # a photo held now stays so; one used already is not again
                 return Outcome(previous, [Reply(self.say("went_back"))] + self.prompt(previous), "back")
             if step is not Step.CONSENT:  # the dossier's first step: nothing before it to redo
                 return Outcome(state, [Reply(self.say("first_step"))] + self.prompt(state), "back")

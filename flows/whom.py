@@ -44,7 +44,10 @@ def said_for(plain: str) -> str | None:
 
 
 def self_relation(plain: str) -> str | None:
-    """The relation the citizen says they are ("tôi là con", "con trai ạ"), or None."""
+    """The relation the citizen says they are ("tôi là con", "con trai ạ"), or None. A relative
+    named as someone's ("mẹ em", "bố em ạ": my mother) is who the dossier is for, not the citizen."""
+    if said_for(plain) is not None:
+        return None
     rest = plain
     for opening in sorted(data()["self_openings"], key=len, reverse=True):
         if plain.startswith(opening + " "):
@@ -87,3 +90,21 @@ def self_field_value(procedure: str, field: str, relation: str | None) -> str | 
     """A form field's value given by what the citizen said they are ("tôi là con"), or None."""
     rule = data().get("self_fields", {}).get(f"{procedure}.{field}") or {}
     return rule.get(relation) if relation else None
+
+
+def self_noted(procedure: str, relation: str, field: str) -> str:
+    """What is said when the citizen's own relation is kept for `procedure`'s form `field` (a
+    label), in that procedure's words (relatives.yml: the deceased, the child, …)."""
+    return str(data()["self_noted"][procedure]).format(whom=label(relation), label=field)
+
+
+def offer(procedure: str, field: str, for_whom: str | None, self_is: str | None) -> dict[str, str] | None:
+    """A form field's value from what the citizen said, to confirm: what they are to the person
+    ("tôi là con"), else who the dossier is for ("mẹ tôi"); with its source for the wording."""
+    own = self_field_value(procedure, field, self_is)
+    if own and self_is:
+        return {"value": own, "self": label(self_is)}
+    given = field_value(procedure, field, for_whom)
+    if given and for_whom:
+        return {"value": given, "said": label(for_whom)}
+    return None

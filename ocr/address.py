@@ -15,24 +15,27 @@ from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
 from .unitnames import (
-    _CITIES,
+    CITIES,
     LOCAL,
     NUMBERED,
     UNIT_PREFIXES,
-    _as_province,
-    _fold,
-    _hyphenated,
-    _key,
-    _provinces,
-    _within,
+    as_province,
     canon,
     fix_name,
+    folded,
+    hyphenated,
+    name_key,
     names,
+    provinces,
     split_prefix,
     syllables,
+    within,
 )
 
 __all__ = ["canon", "fix_name", "fix_place", "names", "segment", "split_prefix"]
+
+#: The one-letter unit abbreviations (xã, phường, huyện, quận, tỉnh), never a speck.
+ABBREVIATIONS = frozenset("XPHQT")
 
 
 def _province_end(part: str) -> str:
@@ -41,28 +44,25 @@ def _province_end(part: str) -> str:
     nearer than any other), even when its words are real syllables; a short speck read for the
     abbreviation before it ("lv Hà Nội", "đề Thừa Thiên Huế") becomes "TP." or "T."."""
     pre, name = split_prefix(part)
-    provs = _provinces()
+    provs = provinces()
     if canon(name) in {canon(v) for v in provs.values()}:
         return part
-    if pre in ("T.", "Tỉnh", "TP.", "Thành phố") and name:
-        # its end lost with the end of the line ("TP. Hà"): the one province it begins
-        city = pre in ("TP.", "Thành phố")
-        ends = [v for k, v in provs.items() if k.startswith(_key(name) + " ") and (k in _CITIES) == city]
-        if len(ends) == 1:
-            return f"{pre} {ends[0]}"
+    end = _cut_end(pre, name)
+    if end:
+        return f"{pre} {end}"
     if canon(name) in names()["exact"]:
         return part  # a real unit's name (a district closing an address) stays
     ws = part.split()
     if not pre and len(ws) >= 2 and len(ws[0]) <= 3:
         rest = " ".join(ws[1:])  # a speck for "T." ("1 Bình Đinh"): the rest checked alone
-        if _key(rest) not in provs and (
+        if name_key(rest) not in provs and (
             re.search(r"[^\w]|\d", ws[0]) or canon(ws[0]).lower() not in syllables()
         ):
             rest = _province_end(rest)
-        if _key(rest) in provs:
-            prov = provs[_key(rest)]
-            return f"{'TP.' if _fold(prov) in _CITIES else 'T.'} {prov}"
-    f = _key(name)
+        if name_key(rest) in provs:
+            prov = provs[name_key(rest)]
+            return f"{'TP.' if folded(prov) in CITIES else 'T.'} {prov}"
+    f = name_key(name)
     if len(f) < 5:
         return part
     (k1, d1, _), (_, d2, _) = process.extract(f, list(provs), scorer=Levenshtein.distance, limit=2)
@@ -71,17 +71,33 @@ def _province_end(part: str) -> str:
     return part
 
 
+def _cut_end(pre: str, name: str) -> str | None:
+    """The one province a name cut at the line's end begins ("TP. Hà": Hà Nội), or None. A guess:
+    "TP. Hà Tĩnh" (a city in its province) cut there reads the same."""
+    if pre not in ("T.", "Tỉnh", "TP.", "Thành phố") or not name:
+        return None
+    city = pre in ("TP.", "Thành phố")
+    ends = [v for k, v in provinces().items() if k.startswith(name_key(name) + " ") and (k in CITIES) == city]
+    return ends[0] if len(ends) == 1 else None
+
+
+def _guessed_end(part: str) -> bool:
+    """Whether `part`, an address's last, is a province completed from its cut beginning."""
+    pre, name = split_prefix(part)
+    return canon(name) not in {canon(v) for v in provinces().values()} and _cut_end(pre, name) is not None
+
+
 def _hyphens(parts: list[str]) -> list[str]:
     """A hyphenated name with its hyphen lost ("Bà Rịa Vũng Tàu") or, at the end of the address
     where the province is, read as a comma ("..., Bà Rịa, Vũng Tàu"): written as officially."""
     out = []
     for p in parts:
         pre, name = split_prefix(p)
-        full = _hyphenated().get(_key(name)) if len(name.split()) >= 3 else None
+        full = hyphenated().get(name_key(name)) if len(name.split()) >= 3 else None
         out.append(f"{pre} {full}".strip() if full else p)
     if len(out) >= 3 and not split_prefix(out[-1])[0]:
         pre, name = split_prefix(out[-2])
-        prov = _provinces().get(_key(f"{name} {out[-1]}"), "")
+        prov = provinces().get(name_key(f"{name} {out[-1]}"), "")
         if " - " in prov:
             out[-2:] = [f"{pre} {prov}".strip()]
     return out
@@ -93,14 +109,14 @@ def _lead_speck(p: str, more: bool) -> str:
     reads as an address."""
     ws = p.split()
     w = ws[0] if ws else ""
-    if not re.fullmatch(r"[A-Za-zÀ-ỹĐđ]{1,2}", w) or w in ("TP", "Tp", "TX", "TT") or w in "XPHQT":
+    if not re.fullmatch(r"[A-Za-zÀ-ỹĐđ]{1,2}", w) or w in ("TP", "Tp", "TX", "TT") or w in ABBREVIATIONS:
         return p
-    if canon(w).lower() in syllables() or _fold(w) in LOCAL:
+    if canon(w).lower() in syllables() or folded(w) in LOCAL:
         return p
     if len(ws) == 1:
         return "" if more else p
     rest = " ".join(ws[1:])
-    f = _fold(rest)
+    f = folded(rest)
     if any(f.startswith(u + " ") for u in LOCAL + UNIT_PREFIXES) or re.match(r"^(S\S?\s*)?\d", rest):
         return rest
     return rest if _known(ws[1:]) else p
@@ -108,18 +124,18 @@ def _lead_speck(p: str, more: bool) -> str:
 
 def _marks_by_context(parts: list[str]) -> list[str]:
     """Two real units whose names differ only in their marks ("Tiên Phong", "Tiền Phong"): the one
-        that lies in the district or province the address names after it, the nearest first (a lost
+    that lies in the district or province the address names after it, the nearest first (a lost
     grave accent)."""
     bare = [split_prefix(p) for p in parts]
     ctx = [canon(n).lower() for _, n in bare]
     out = list(parts)
     for j, (pre, name) in enumerate(bare[:-1]):
-        variants = {canon(v) for v in names()["by_fold"].get(_fold(name), []) if not split_prefix(v)[0]}
+        variants = {canon(v) for v in names()["by_fold"].get(folded(name), []) if not split_prefix(v)[0]}
         if len(variants) < 2 or re.search(r"\d", name):
             continue
         if j + 2 >= len(parts):
             continue  # the province alone is too wide a hint (and a 2025 commune's is new)
-        inside = variants & _within().get(ctx[j + 1], set())  # its district, right after it
+        inside = variants & within().get(ctx[j + 1], set())  # its district, right after it
         if len(inside) == 1 and canon(name) not in inside:
             out[j] = f"{pre} {next(iter(inside))}".strip()
     return out
@@ -181,7 +197,8 @@ def _commas_before_units(text: str) -> str:
 
 def fix_place(text: str) -> tuple[str, float]:
     """An address as printed, each comma-separated unit checked against the real units: (text,
-    share of the parts that are known units or house numbers)."""
+    share of the parts that are known units or house numbers; 0 when its province was completed
+    from a cut end, a guess the citizen and the officer are to check)."""
     text = unicodedata.normalize("NFC", text)
     text = re.sub(r"\s+", " ", text).strip(" .,:;-_|'\"?")
     # an abbreviation's full stop read as a comma ("H, Cam Lâm"): the letter belongs to the next unit
@@ -202,26 +219,26 @@ def fix_place(text: str) -> tuple[str, float]:
              for p in re.split(r",", text)]  # fmt: skip
     parts = [p for p in parts if re.search(r"[0-9A-Za-zÀ-ỹĐđ]", p)]
     parts = _hyphens(parts)
-    if len(parts) >= 3 and re.fullmatch(r"[1lI|!]", parts[-2]) and _key(parts[-1]) in _provinces():
+    if len(parts) >= 3 and re.fullmatch(r"[1lI|!]", parts[-2]) and name_key(parts[-1]) in provinces():
         parts[-2:] = [f"T. {parts[-1]}"]  # "T." read as a digit and its stop as a comma
     cut: list[str] = []
     for p in parts:  # commas lost: the known units put them back
         whole = _known(p.split()) or re.search(r"\d", p)
         pieces = None if whole else segment(p)
         m = re.match(r"^(\w+(?: \w+)? \d+[A-Za-z]?) (\D+)$", p)
-        if m and _fold(m.group(1).rsplit(" ", 1)[0]) in NUMBERED:  # "Thôn 3 Tân Hòa Hậu Lộc ..."
+        if m and folded(m.group(1).rsplit(" ", 1)[0]) in NUMBERED:  # "Thôn 3 Tân Hòa Hậu Lộc ..."
             tail = [m.group(2)] if _known(m.group(2).split()) else segment(m.group(2))
             pieces = [m.group(1), *tail] if tail else None
         cut += pieces or [p]
     parts = cut
-    out, hits = [], 0
+    out, hits, guessed = [], 0, False
     for i, p in enumerate(parts):
         p = " ".join(w for w in p.split() if w == "-" or re.search(r"[0-9A-Za-zÀ-ỹĐđ]", w))
         ws = p.split()
         if (
             len(ws) > 2
             and len(ws[0]) == 1
-            and any(_fold(" ".join(ws[1:])).startswith(u + " ") for u in UNIT_PREFIXES)
+            and any(folded(" ".join(ws[1:])).startswith(u + " ") for u in UNIT_PREFIXES)
         ):
             p = " ".join(ws[1:])  # a speck before the unit's type word
         if len(p) == 1 and not p.isdigit():
@@ -238,16 +255,17 @@ def fix_place(text: str) -> tuple[str, float]:
             hits += 1
             continue
         m = re.match(r"^(\w+(?: \w+)?) (\d+[A-Za-z]?)$", p)
-        if m and _fold(m.group(1)).lower() in NUMBERED:  # "Tố 1" -> "Tổ 1"
-            p = f"{NUMBERED[_fold(m.group(1)).lower()]} {m.group(2)}"
+        if m and folded(m.group(1)).lower() in NUMBERED:  # "Tố 1" -> "Tổ 1"
+            p = f"{NUMBERED[folded(m.group(1)).lower()]} {m.group(2)}"
         m = re.match(r"^\d (\D.*)$", p)
         if m and i > 0 and _known(m.group(1).split()):
             p = m.group(1)  # a speck read as a digit before a unit (house numbers come first)
-        if any(_fold(p).startswith(w + " ") for w in LOCAL) or re.match(r"^\d", p):
+        if any(folded(p).startswith(w + " ") for w in LOCAL) or re.match(r"^\d", p):
             out.append(p)
             hits += 1
             continue
         if i == len(parts) - 1 and i > 0:
+            guessed = _guessed_end(p)
             p = _province_end(p)
         pre, name = split_prefix(p)
         ws = name.split()
@@ -267,8 +285,10 @@ def fix_place(text: str) -> tuple[str, float]:
             and i > 0
             and pre not in ("X.", "P.", "H.", "Q.", "Xã", "Phường", "Huyện", "Quận")
         ):
-            fixed = _as_province(fixed)  # an address ends with its province ("Thạnh Hóa": Thanh Hóa)
+            fixed = as_province(fixed)  # an address ends with its province ("Thạnh Hóa": Thanh Hóa)
         hits += known
         out.append(f"{pre} {fixed}".strip())
     out = _marks_by_context(out)
+    if guessed:  # the province completed from a cut end: a guess, for the citizen to check
+        return ", ".join(out), 0.0
     return ", ".join(out), (hits / len(out) if out else 0.0)

@@ -71,7 +71,7 @@ def canon(s: str) -> str:
     return s
 
 
-def _fold(s: str) -> str:
+def folded(s: str) -> str:
     return strip_diacritics(s).lower()
 
 
@@ -88,7 +88,7 @@ def names() -> dict:
     out: set[str] = set()
     for n in raw:
         out.add(n)
-        f = _fold(n)
+        f = folded(n)
         for p in UNIT_PREFIXES:
             if f.startswith(p + " "):
                 out.add(n[len(p) + 1 :].strip())
@@ -96,7 +96,7 @@ def names() -> dict:
     lst = sorted(out)
     by_fold: dict[str, list[str]] = {}
     for n in lst:
-        by_fold.setdefault(_fold(n), []).append(n)
+        by_fold.setdefault(folded(n), []).append(n)
     return {"exact": {canon(n) for n in lst}, "by_fold": by_fold, "folded": list(by_fold), "list": lst}
 
 
@@ -114,7 +114,7 @@ def split_prefix(part: str) -> tuple[str, str]:
     m = re.match(r"^(TP|Tp|TX|TT|[PXHQT])\s+([A-ZÀ-ỸĐ].*)$", part)  # its stop lost
     if m:
         return m.group(1) + ".", m.group(2)
-    f = _fold(part)
+    f = folded(part)
     for p, spelled in PREFIXES.items():
         if f == p or f.startswith(p + " "):
             n = len(p.split())
@@ -130,7 +130,7 @@ def fix_name(name: str) -> tuple[str, bool]:
     lx = names()
     if canon(name) in lx["exact"]:
         return name, True
-    f = _fold(name)
+    f = folded(name)
     same = lx["by_fold"].get(f)
     if same:  # only the marks differ: the commonest OCR slip
         from difflib import SequenceMatcher
@@ -147,34 +147,34 @@ def fix_name(name: str) -> tuple[str, bool]:
 
 
 @lru_cache(maxsize=1)
-def _provinces() -> dict[str, str]:
+def provinces() -> dict[str, str]:
     """Folded -> the province as written (provinces.txt)."""
     lines = LEXICON.with_name("provinces.txt").read_text(encoding="utf-8").splitlines()
-    return {_key(n.strip()): n.strip() for n in lines if n.strip() and n[0] != "#"}
+    return {name_key(n.strip()): n.strip() for n in lines if n.strip() and n[0] != "#"}
 
 
-def _as_province(name: str) -> str:
+def as_province(name: str) -> str:
     """The province whose letters these are when only the marks differ, else the name as it is."""
-    prov = _provinces().get(_key(name))
+    prov = provinces().get(name_key(name))
     return prov if prov and canon(prov) != canon(name) else name
 
 
-_CITIES = {"ha noi", "ho chi minh", "hai phong", "da nang", "can tho", "hue"}
+CITIES = {"ha noi", "ho chi minh", "hai phong", "da nang", "can tho", "hue"}
 
 
-def _key(name: str) -> str:
-    return " ".join(re.sub(r"[-–]", " ", _fold(name)).split())
+def name_key(name: str) -> str:
+    return " ".join(re.sub(r"[-–]", " ", folded(name)).split())
 
 
 @lru_cache(maxsize=1)
-def _hyphenated() -> dict[str, str]:
+def hyphenated() -> dict[str, str]:
     """Units whose official name has a hyphen ("Bà Rịa - Vũng Tàu", "Phan Rang - Tháp Chàm"),
     keyed by their words alone: the hyphen lost or read as a comma."""
-    return {_key(n): n for n in names()["list"] if " - " in n and not split_prefix(n)[0]}
+    return {name_key(n): n for n in names()["list"] if " - " in n and not split_prefix(n)[0]}
 
 
 @lru_cache(maxsize=1)
-def _within() -> dict[str, set[str]]:
+def within() -> dict[str, set[str]]:
     """A province or district (lower case) -> the units in it (lexicon/unit_provinces.txt)."""
     out: dict[str, set[str]] = {}
     for ln in LEXICON.with_name("unit_provinces.txt").read_text(encoding="utf-8").splitlines():

@@ -61,8 +61,19 @@ def sentence(action: str, data: dict[str, Any], documents: dict[str, str]) -> st
         if action == "assigned" and data.get("by") and data.get("by") != data.get("officer")
         else action
     )
+    if action in ("paper_field_confirmed", "paper_field_corrected"):  # said, or kept: not read on a paper
+        key += next((f"_{k}" for k in ("said", "self", "kept") if values.get(k)), "")
     text = lines.get(key, lines["other"]).format_map(values)
     note = " ".join(str(data.get("note") or "").split())
     if note and action not in ("note_added",):
         text += " " + TEXTS("note", note=note)
     return text
+
+
+def field_notes(events: list[tuple[str, dict[str, Any]]]) -> dict[str, str]:
+    """The form fields an officer is to check ({field key: a short note}) from a dossier's audit
+    events (action, data): a name or an address typed without marks, a field left to the officer."""
+    notes: dict[str, str] = TEXTS.get("field_notes")
+    return {
+        str(data["field"]): notes[action] for action, data in events if action in notes and data.get("field")
+    }

@@ -17,7 +17,7 @@ from core.db.models import DossierAssignment
 from core.texts import Texts
 from services import conversations
 from services.applicants import applicants
-from services.audit_lines import actor_name, sentence
+from services.audit_lines import actor_name, field_notes, sentence
 from services.dossiers import PENDING, VISIBLE, S, allowed_actions, due_soon_limit, due_state, local_today
 from services.inbox import unread_counts
 from services.reading_notes import reading_notes
@@ -315,6 +315,9 @@ async def dossier_detail(rt, d: Dossier, link: MediaLink) -> dict[str, Any]:
         "status": d.status,
         "actions": allowed_actions(d.status),
         "fields": d.fields or {},
+        "field_notes": field_notes(
+            [(e.action, e.data or {}) for e in audit_rows]
+        ),  # to check before printing
         "submitted_at": _iso(d.submitted_at),
         "supplemented_at": _iso(d.supplemented_at),
         "purged_at": _iso(d.purged_at),  # personal fields and photos deleted (retention or request)

@@ -32,6 +32,11 @@ def _iso(value) -> str | None:
     return value.isoformat() if value is not None else None
 
 
+def sla_seconds(settings) -> int:
+    """The time an officer has to answer a waiting thread (inbox_sla_minutes), in seconds."""
+    return int(settings.inbox_sla_minutes * 60)
+
+
 def _latest_dossier():
     """Only each conversation's latest dossier (one grouped subquery, not one per row)."""
     latest = select(func.max(Dossier.id)).group_by(Dossier.conversation_id)
@@ -151,22 +156,23 @@ async def _candidates(session) -> list[Conversation]:
     )
     # the citizen wrote after an officer's message in a thread whose dossier is still open (an
     # answer to the officer's question, or to a supplement notice): it waits for that officer
-    said = (
-        select(MessageLog.conversation_id, func.max(MessageLog.created_at).label("at"))
-        .where(MessageLog.author == "officer")
-        .group_by(MessageLog.conversation_id)
-        .subquery()
+    # (the officer's newest message looked up per such thread by its index, not grouped over
+    # every officer message of every thread)
+    said_at = (
+        select(func.max(MessageLog.created_at))
+        .where(MessageLog.conversation_id == Conversation.id, MessageLog.author == "officer")
+        .correlate(Conversation)
+        .scalar_subquery()
     )
     answered = (
         (
             await session.execute(
                 select(Conversation)
-                .join(said, said.c.conversation_id == Conversation.id)
                 .join(Dossier, Dossier.conversation_id == Conversation.id)
                 .where(
                     Dossier.status.not_in((*CLOSED, S.DRAFT)),
                     _latest_dossier(),
-                    Conversation.last_inbound_at > said.c.at,
+                    Conversation.last_inbound_at > said_at,  # none said: NULL, not listed
                     Conversation.step.is_distinct_from(HUMAN_STEP),
                 )
                 .order_by(Conversation.last_inbound_at.desc())
@@ -237,7 +243,7 @@ async def _summaries(
             )
         )
         last = {cid: (text or "", kind) for cid, text, kind in rows.all()}
-    sla_s = int(rt.settings.inbox_sla_minutes * 60)
+    sla_s = sla_seconds(rt.settings)
     out = []
     for c in convs:
         human = c.step == HUMAN_STEP
@@ -283,7 +289,7 @@ async def list_threads(rt, who: Principal, *, mine: bool = False) -> dict[str, A
         "total": len(items),
         "unread": sum(i["unread"] for i in items),
         "waiting": sum(1 for i in items if i["waiting_since"]),
-        "sla_s": int(rt.settings.inbox_sla_minutes * 60),
+        "sla_s": sla_seconds(rt.settings),
     }
 
 

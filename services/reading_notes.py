@@ -1,10 +1,10 @@
 """An ID-card reading's cross-checks as Vietnamese sentences for the officer (the console shows
 them, the API gives them as `notes`): a check that passed says nothing; "expired": False is a
-pass, not a warning."""
+pass, not a warning. A check with no sentence here is shown as one plain generic sentence, never
+as the reader's key or value."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
@@ -26,10 +26,6 @@ DIAGNOSTICS = frozenset(
 
 def _label(name: str) -> str:
     return FIELDS.get(name, name)
-
-
-def _plain(value: Any) -> str:
-    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
 
 
 def _check(name: str, value: Any) -> list[str]:
@@ -56,6 +52,8 @@ def _check(name: str, value: Any) -> list[str]:
         return out
     if name == "date_of_expiry_corrected" and isinstance(value, dict):
         return [TEXTS("expiry_corrected", ocr=value.get("ocr", ""))]
+    if name == "year_corrected" and isinstance(value, dict):  # {field: the text read}
+        return [TEXTS("year_corrected", field=_label(str(f)), ocr=read) for f, read in value.items()]
     if name == "id_number_corrected" and isinstance(value, dict):
         return [TEXTS("id_corrected", ocr=value.get("ocr", ""))]
     if name == "id_number" and isinstance(value, dict):
@@ -70,7 +68,7 @@ def _check(name: str, value: Any) -> list[str]:
         return [TEXTS("expiry_rule")]
     if name in ("fixed_position", "found_by_shape") and isinstance(value, list):
         return [TEXTS(name, fields=", ".join(_label(str(f)) for f in value))]
-    return [TEXTS("other", name=name, value=_plain(value))]
+    return [TEXTS("other")]  # a check with no sentence yet: said, never as the reader's raw key or value
 
 
 def reading_notes(reading: dict | None, confirmed: dict | None) -> list[str]:
@@ -80,7 +78,7 @@ def reading_notes(reading: dict | None, confirmed: dict | None) -> list[str]:
         return []
     out: list[str] = []
     for name, value in (reading.get("checks") or {}).items():
-        out += _check(str(name), value)
+        out += [note for note in _check(str(name), value) if note not in out]
     for name, conf in (reading.get("confidence") or {}).items():
         if isinstance(conf, (int, float)) and conf < LOW_CONFIDENCE:
             out.append(TEXTS("low_confidence", field=_label(name), percent=round(conf * 100)))

@@ -71,9 +71,12 @@ async def test_a_photo_at_a_question_and_how_to_photograph_are_answered_in_place
     assert "giữ lại" in stray and "Bạn là bố hoặc mẹ của bé" in stray
     used = await citizen.say("2", timeout=60)
     assert "Bước 1/2" in used and "Mình dùng ảnh bạn gửi lúc nãy" in used  # checked there, as sent then
+    assert "Đã nhận ảnh Giấy chứng sinh của bé" in used and "Bước 2/2" in used  # the held photo filed
     for question in ("scan la gi", "chụp thế nào"):
         howto = await citizen.say(question)
-        assert "không cần máy scan" in howto
+        assert "không cần máy scan" in howto and "Bước 2/2" in howto  # the step it was at, again
+    card = await citizen.say(photo=photo("cccd_front", seed=42), timeout=60)  # the second photo
+    assert "Mình đọc được trên thẻ" in card and "Bước 2/2" not in card
     thanks = await citizen.say("cảm ơn")
     assert "không có gì" in thanks and "Bước" not in thanks
 

@@ -147,12 +147,12 @@ def offers(d: Dialogue, state: State, key: str) -> dict[str, dict[str, str]]:
     given = (state.carry or {}).get("fields") or {}
     for f in d.catalog[key].fields:
         kept = given.get(f.key) or {}
-        said = whom.field_value(key, f.key, state.for_whom)
+        said = whom.offer(key, f.key, state.for_whom, state.self_is)
         if kept.get("validator") == f.validator and kept.get("value"):
             out[f.key] = {
                 "value": kept["value"],
                 "kept": str(state.carry.get("from", "")) if state.carry else "",
             }
-        elif said and state.for_whom:
-            out[f.key] = {"value": said, "said": whom.label(state.for_whom)}
+        elif said:
+            out[f.key] = said
     return out

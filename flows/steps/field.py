@@ -45,7 +45,7 @@ async def on_field(d: Dialogue, turn: Turn, state: State) -> Outcome:
     raw = turn.event.payload or turn.text
     if not raw:
         return Outcome(state, ask_field(d, state))
-    offer = (state.offered or {}).get(f.key)
+    offer = (state.offered or {}).get(f.key) or said_offer(state, proc.key, f.key)
     confirmed = bool(offer) and (raw == "offer_ok" or turn.plain in YES_WORDS or turn.intent == "affirm")
     if confirmed and offer:
         value, problem = offer["value"], None  # checked by the validator when it was offered
@@ -85,17 +85,11 @@ async def on_field(d: Dialogue, turn: Turn, state: State) -> Outcome:
 
 def said_offer(state: State, procedure: str, key: str) -> dict[str, str] | None:
     """A field offered from what was said after the dossier began: who it is for ("mẹ tôi"), or
-    what the citizen is to that person ("tôi là con" at a question). Kept in `offered`."""
+    what the citizen is to that person ("tôi là con" at a question). Nothing is stored: the
+    prompt and the answer's handler each find it the same way."""
     if key in (state.fields or {}):
         return None  # answered (an edit asks afresh)
-    own = whom.self_field_value(procedure, key, state.self_is)
-    offer = {"value": own, "self": whom.label(state.self_is)} if own and state.self_is else None
-    for_whom = whom.field_value(procedure, key, state.for_whom)
-    if offer is None and for_whom and state.for_whom:
-        offer = {"value": for_whom, "said": whom.label(state.for_whom)}
-    if offer:
-        state.offered = {**(state.offered or {}), key: offer}
-    return offer
+    return whom.offer(procedure, key, state.for_whom, state.self_is)
 
 
 def _next_field(d: Dialogue, state: State, index: int) -> list[Reply]:

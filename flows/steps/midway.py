@@ -106,7 +106,7 @@ def own_relation(d: Dialogue, state: State, words: str) -> Outcome | None:
     if relation is None or not fields or fields[0].key in (state.fields or {}):
         return None
     state.self_is = relation
-    said = d.say("self_noted", whom=whom.label(relation), label=fields[0].label.lower())
+    said = whom.self_noted(state.procedure, relation, fields[0].label.lower())
     return Outcome(state, [Reply(said)] + d.again(state))
 
 

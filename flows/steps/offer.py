@@ -51,7 +51,8 @@ def asks_speed(turn: Turn) -> bool:
 
 
 def compare_times(d: Dialogue, state: State) -> Outcome:
-    """Each way offered with its processing time (catalog), the quickest named, the offer again."""
+    """Each way offered with its processing time (catalog) and what it does (a package more than its
+    single procedure; two alternatives are not interchangeable): no way is pushed as the quickest."""
     assert state.bundle and state.single
     procs = [d.catalog[state.bundle], d.catalog[state.single]]
     lines = [d.say("offer_speed")] + [
@@ -64,9 +65,13 @@ def compare_times(d: Dialogue, state: State) -> Outcome:
         ).strip()
         for i, p in enumerate(procs, 1)
     ]
-    fastest = min(procs, key=lambda p: p.processing_days)
+    package = any(e.package for e in d.events if (e.procedure, e.single) == (state.bundle, state.single))
+    if package:  # the package does more than its single procedure: said, so the days are read with it
+        lines.append(d.say("offer_speed_package", bundle=procs[0].short_name, single=procs[1].name.lower()))
+    else:  # two different things (tạm trú, thường trú): chosen by the need, not by the days
+        lines.append(d.say("offer_speed_different"))
     same = len({p.processing_days for p in procs}) == 1
-    lead = d.say("offer_speed_same") if same else d.say("offer_speed_fastest", procedure=fastest.short_name)
+    lead = d.say("offer_speed_same") if same else d.say("offer_which")
     return Outcome(state, [Reply("\n".join(lines)), offer_reply(d, state, lead)], "ask_processing_time")
 
 

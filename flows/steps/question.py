@@ -65,7 +65,14 @@ async def on_question(d: Dialogue, turn: Turn, state: State) -> Outcome:
     state.answers[pending_questions(d, state)[0]] = choice == "yes"
     state.self_is = whom.self_relation(turn.plain) or state.self_is  # "tôi là con": the relation field
     replies = next_question(d, state)
-    if state.held is not None and state.step is Step.DOC:  # the photo sent while the question was asked
-        att, state.held = Attachment(**state.held), None
-        replies += [Reply(d.say("photo_held_used"))] + await take_photo(d, turn, state, att)
+    held = state.held if state.step is not Step.QUESTION else None  # kept until the questions end
+    state.held = None if held is not None else state.held  # the photo sent at a question: used once
+    if held is not None and state.step is Step.REUSE:  # a new card photo came: none is offered for reuse
+        state.declined_reuse = (state.declined_reuse or []) + [d.current_doc(state).key]
+        state.reusable, state.reuse_choices = None, None
+        replies = replies[:-1] + d.enter(state, Step.DOC)  # the reuse question (one reply) is not asked
+    if held is not None and state.step is Step.DOC:
+        replies += [Reply(d.say("photo_held_used"))] + await take_photo(d, turn, state, Attachment(**held))
+    elif held is not None:  # no paper to photograph: the citizen is told the photo is not used
+        replies = [Reply(d.say("photo_held_unused"))] + replies
     return Outcome(state, replies)

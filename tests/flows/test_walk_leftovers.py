@@ -10,6 +10,7 @@ from __future__ import annotations
 import pytest
 from dialogue_kit import Chat, ScriptedNLU
 
+from flows import whom
 from flows.engine import Engine
 from flows.validators import plain
 
@@ -106,8 +107,18 @@ async def test_which_is_fastest_at_an_offer_compares_the_processing_times(engine
     await chat.send("tôi mới chuyển nhà")
     reply = await chat.send(said)
     assert "Đăng ký thường trú: 7 ngày làm việc" in reply and "Đăng ký tạm trú: 3 ngày làm việc" in reply
-    assert "Nhanh nhất là đăng ký tạm trú" in reply and chat.step == "offer_bundle"
+    assert "Nhanh nhất" not in reply and "không thay cho nhau được" in reply  # chosen by the need
+    assert "ạ. Bạn muốn làm cách nào ạ" not in reply and chat.step == "offer_bundle"
     assert "Bạn đồng ý không?" in await chat.send("2")  # and the choice goes on
+
+
+async def test_the_times_of_a_package_say_what_it_does_more(engine):
+    chat = Chat(engine)
+    assert "trọn gói" in await chat.send("nhà em có người mới mất")
+    reply = await chat.send("làm cái nào nhanh nhất")
+    assert "2. Khai tử: 1 ngày làm việc" in reply and "phí: 3 ngày làm việc" in reply
+    assert "Cách 1 làm cùng lúc cả khai tử, xóa thường trú và mai táng phí" in reply
+    assert "cách 2 chỉ đăng ký khai tử" in reply and "Nhanh nhất" not in reply
 
 
 async def photos_to_relation(chat: Chat) -> str:
@@ -193,3 +204,65 @@ async def test_a_package_is_still_offered_when_its_single_procedure_is_named(eng
     assert "trọn gói" in await chat.send("tôi muốn làm giấy khai sinh") and chat.step == "offer_bundle"
     again = await chat.send("xong")  # no time comparison for "xong" (read ask_processing_time)
     assert "trả lời câu hỏi trước" in again and "ngày làm việc" not in again
+
+
+@pytest.mark.parametrize(
+    "said,relation", [("mẹ em", None), ("bố em ạ", None), ("em là con", "con"), ("tôi là cháu", "chau")]
+)
+def test_a_relative_named_as_the_citizens_is_not_the_citizens_own_relation(said, relation):
+    assert whom.self_relation(plain(said)) == relation
+
+
+async def test_a_parent_named_at_the_question_is_the_one_the_dossier_is_for(engine):
+    chat = Chat(engine)
+    await chat.send("khai tử")
+    await chat.send("2")
+    await chat.send("đồng ý")
+    assert "Bước 1/2" in await chat.send("mẹ em")  # my mother: not "I am the mother"
+    offered = await photos_to_relation(chat)
+    assert "quan hệ với người mất: Con" in offered and "bạn là mẹ" not in offered.lower()
+    assert "relation" not in (chat.state.get("offered") or {})  # shown by the prompt, not stored by it
+    await chat.send("đúng")
+    assert chat.state["fields"]["relation"] == "Con"
+    assert ("paper_field_confirmed", "mẹ") in [(a, data.get("said")) for a, data, _ in chat.ctx.audits]
+
+
+async def test_a_parent_named_at_a_photo_step_is_not_the_citizens_relation(engine):
+    chat = Chat(engine)
+    await chat.send("nhà em có người mới mất")
+    await chat.send("1")
+    await chat.send("đồng ý")
+    reply = await chat.send("bố em ạ")
+    assert "bạn là bố" not in reply and "self_is" not in chat.state
+
+
+async def test_a_photo_held_at_the_questions_is_used_where_a_card_could_be_reused(engine):
+    chat = Chat(engine)
+    chat.ctx.previous_card = {"id_number": "001088054321", "full_name": "LÊ VĂN HÙNG", "path": "groom.jpg"}
+    await chat.send("tôi mới chuyển nhà")
+    await chat.send("1")  # thường trú: two yes/no questions, then the card first
+    await chat.send("đồng ý")
+    assert "giữ lại" in await chat.send(photo="card.jpg")
+    await chat.send("2")
+    after = await chat.send("2")
+    assert "Dùng lại thẻ này" not in after and "Mình dùng ảnh bạn gửi lúc nãy" in after
+    assert "TRẦN THỊ MAI" in after  # the held photo read as the new card
+    assert [key for _id, key, _q in chat.ctx.documents] == ["cccd"] and "held" not in chat.state
+
+
+async def test_a_photo_held_is_dropped_when_going_back_after_it_was_used(engine):
+    chat = Chat(engine)
+    await birth_question(chat)
+    await chat.send(photo="paper.jpg")
+    assert "Mình dùng ảnh bạn gửi lúc nãy" in await chat.send("2")
+    back = await chat.send("quay lại")
+    assert chat.step == "question" and "held" not in chat.state, back
+    await chat.send("2")
+    assert [key for _id, key, _q in chat.ctx.documents] == ["giay_chung_sinh"]  # not filed twice
+
+
+def test_every_procedure_with_a_self_field_has_its_own_wording():
+    procedures = {key.partition(".")[0] for key in whom.data()["self_fields"]}
+    assert procedures <= set(whom.data()["self_noted"])
+    for procedure in procedures:
+        assert "bạn là cháu" in whom.self_noted(procedure, "chau", "quan hệ")

@@ -56,6 +56,19 @@ def test_addresses_as_officially_written(read_as, printed):
     assert address.fix_place(read_as)[0] == printed
 
 
+def test_a_province_completed_from_a_cut_end_is_a_guess_to_check():
+    cut, share = address.fix_place("Phường Trung Hòa, Quận Cầu Giấy, TP. Hà")
+    assert cut.endswith("TP. Hà Nội") and share == 0.0  # "TP. Hà Tĩnh" cut there reads the same
+    whole, share = address.fix_place("Phường Trung Hòa, Quận Cầu Giấy, TP. Hà Nội")
+    assert whole.endswith("TP. Hà Nội") and share > 0.5
+
+
+def test_two_letters_are_no_unit_abbreviation():
+    # "PH" is no abbreviation ("XPHQT" held it as a substring): a speck before the first part
+    assert address.fix_place("PH Thôn 3, Xã Tân Hòa, Tỉnh Hà Nam")[0] == "Thôn 3, Xã Tân Hòa, Tỉnh Hà Nam"
+    assert "Tân Hòa" in address.fix_place("X Tân Hòa, Huyện Kim Sơn")[0]  # one letter: no speck
+
+
 @pytest.mark.parametrize(
     "read_as,printed",
     [

@@ -14,9 +14,10 @@ from inbox_kit import citizen_writes
 from officer_kit import api_token, bearer, console_login, seed_dossier
 from sqlalchemy import select, update
 
-from core.db import Dossier, DossierDocument
+from core.db import AuditEvent, Dossier, DossierDocument
 from handlers.analytics_text import duration
 from ocr import kind
+from services.audit_lines import sentence
 from services.reading_notes import reading_notes
 
 
@@ -33,6 +34,45 @@ def test_how_the_card_was_recognised_is_not_a_failed_check():
     assert notes[0] == "Không đọc được mã QR trên thẻ."
     assert "Họ và tên" in notes[1] and "found_by_shape" not in notes[1]
     assert not any(re.search(r"type_|text_lines|[{\[]", n) for n in notes), notes
+
+
+def test_a_corrected_year_and_an_unknown_check_read_as_vietnamese_sentences():
+    checks = {"year_corrected": {"date_of_birth": "29/08/2901"}, "new_check": {"a": [1]}, "other_new": False}
+    notes = reading_notes({"type": "cccd_front", "fields": {}, "checks": checks}, {})
+    assert notes[0].startswith("Ngày sinh: năm đọc được không hợp lý") and "29/08/2901" in notes[0]
+    assert notes[1:] == [
+        "Bộ đọc ảnh còn một kiểm tra khác chưa đạt; nên đối chiếu kỹ các thông tin với ảnh gốc."
+    ]
+    assert not any(re.search(r"year_corrected|new_check|other_new|[{\[]", n) for n in notes), notes
+
+
+def test_a_value_said_or_kept_is_not_said_to_be_read_on_a_paper():
+    label = {"field": "relation", "label": "Quan hệ với người mất"}
+    said = sentence("paper_field_confirmed", label | {"said": "mẹ"}, {})
+    assert (
+        said
+        == "Người dân xác nhận “Quan hệ với người mất” do trợ lý điền sẵn theo lời người dân (làm cho mẹ)."
+    )
+    own = sentence("paper_field_corrected", label | {"self": "con"}, {})
+    assert "người dân là con" in own and "đọc được" not in own
+    kept = sentence("paper_field_confirmed", label | {"kept": "khai sinh"}, {})
+    assert "hồ sơ khai sinh bỏ dở" in kept and "đọc được" not in kept
+    read = sentence("paper_field_confirmed", label | {"paper": "Giấy báo tử"}, {})
+    assert read == "Người dân xác nhận “Quan hệ với người mất” mà trợ lý đọc được trên Giấy báo tử."
+
+
+async def test_a_name_typed_without_marks_is_said_in_the_log_and_next_to_the_field(client, rt):
+    code = await seed_dossier(rt)
+    async with rt.db.session() as s, s.begin():
+        d = (await s.execute(select(Dossier).where(Dossier.code == code))).scalar_one()
+        data = {"field": "child_name", "label": "Họ tên của bé"}
+        s.add(AuditEvent(actor="bot", action="name_without_marks", dossier_id=d.id, data=data))
+    await console_login(client, "lan")
+    page = await (await client.get(f"/officer/dossiers/{code}")).text()
+    assert "Người dân gõ “Họ tên của bé” không dấu; cán bộ cần đối chiếu" in page
+    assert "Sự kiện khác của hệ thống" not in page
+    row = re.search(r"<tr><th scope=\"row\">[^<]*</th><td>NGUYỄN MINH AN.*?</tr>", page, re.S)
+    assert row and "Gõ không dấu: cần đối chiếu" in row.group(0), page
 
 
 def _inbox_row(page: str, conv: int) -> str | None:
