@@ -47,6 +47,12 @@ class Sender:
         self.channels = channels
         self.wake = asyncio.Event()
         self.delivered = asyncio.Condition()
+        self.failures = 0
+        # how long before its claim ends a row is no longer sent: a platform call's time limit,
+        # at most a quarter of the claim
+        self._send_margin = dt.timedelta(
+            seconds=min(settings.platform_timeout_s, settings.sender_claim_s / 4)
+        )
 
     def nudge(self) -> None:
         self.wake.set()
@@ -193,25 +199,38 @@ class Sender:
             by_conversation[row.conversation_id].append(row)
         sent: list[Outbox] = []  # delivered under the pass's claim: recorded together below
         try:
-            await asyncio.gather(
-                *(self._deliver_in_order(group, facts, sent) for group in by_conversation.values())
+            # every conversation's deliveries run to their end before the pass records them: with
+            # a plain gather, the first failure would record `sent` while the others still send,
+            # and what they sent after it would be left `sending`, to be sent again
+            outcomes = await asyncio.gather(
+                *(self._deliver_in_order(group, facts, sent) for group in by_conversation.values()),
+                return_exceptions=True,
             )
         finally:
             if sent:
                 await self._record_sent(sent)
+        failed = next((o for o in outcomes if isinstance(o, BaseException)), None)
+        if failed is not None:
+            raise failed
         async with self.delivered:
             self.delivered.notify_all()
 
     async def _deliver_in_order(self, rows: list[Outbox], facts: dict, sent: list[Outbox]) -> None:
         for i, row in enumerate(rows):
             if not await self._deliver(row, facts, sent):
-                # keep order: give the rest back untouched, to go after this one
-                async with self.db.session() as s, s.begin():
-                    await s.execute(
-                        update(Outbox)
-                        .where(Outbox.id.in_([r.id for r in rows[i + 1 :]]))
-                        .values(status="pending", claimed_until=None)
-                    )
+                # keep order: give the rest back untouched, to go after this one (only rows still
+                # under this pass's claim: one that ran out may be another sender's by now)
+                rest = rows[i + 1 :]
+                if rest:
+                    async with self.db.session() as s, s.begin():
+                        await s.execute(
+                            update(Outbox)
+                            .where(
+                                Outbox.id.in_([r.id for r in rest]),
+                                Outbox.claimed_until == rest[0].claimed_until,
+                            )
+                            .values(status="pending", claimed_until=None)
+                        )
                 return
 
     async def _deliver(self, row: Outbox, facts: dict, sent: list[Outbox]) -> bool:
@@ -230,6 +249,10 @@ class Sender:
         else:
             try:
                 claimed = row.claimed_until
+                if claimed is not None and utcnow() + self._send_margin >= claimed:
+                    # a send started now could still run when the claim ends, and another pass or
+                    # sender would take the row and send it again: leave it to that one
+                    raise ClaimLost(f"outbox {row.id}: its claim ends before a send could")
                 delivery = self._delivery(row, facts)
                 window = channel.reply_window(delivery.author)
                 last = delivery.last_inbound_at

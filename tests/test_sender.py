@@ -166,3 +166,68 @@ async def test_split_reply_progress_is_on_the_row_and_a_lost_claim_stops_the_sen
         assert row.status == "sent" and row.parts_sent == 2
     finally:
         await db.close()
+
+
+async def test_a_row_whose_claim_is_about_to_end_is_left_to_the_next_claim(backend_settings):
+    """A pass that reaches a row too late to send it within its claim does not send it (another
+    pass would take it when the claim ends and send it too); the next claim sends it once."""
+    settings = backend_settings.with_overrides(sender_claim_s=0.8, platform_timeout_s=10.0)
+    db = Database(settings.resolved_database_url)
+    channel = Scripted()
+    sender = Sender(settings, db, {"test": channel})
+    try:
+        await _queue_replies(db, "late1", ["l1"])
+        await _queue_replies(db, "late2", ["l2"])
+        rows, facts = await sender._claim()
+        assert sorted(r.payload["text"] for r in rows) == ["l1", "l2"]
+        await asyncio.sleep(0.65)  # the claim (0.8 s) ends within the margin (0.2 s)
+        await sender._deliver_claimed(rows, facts)
+        assert channel.attempts == []
+        assert {t: r.status for t, r in (await _rows(db)).items()} == {"l1": "sending", "l2": "sending"}
+        await asyncio.sleep(0.3)  # the claim has run out: the rows are due again
+        while await sender.deliver_due():
+            pass
+        assert sorted(channel.delivered) == ["l1", "l2"]
+        assert {r.status for r in (await _rows(db)).values()} == {"sent"}
+    finally:
+        await db.close()
+
+
+class Slow(Scripted):
+    """Takes a little time per message, so several passes are sending at once."""
+
+    async def send(self, recipient: str, payload: dict) -> None:
+        await asyncio.sleep(0.002)
+        await super().send(recipient, payload)
+
+
+async def test_passes_in_flight_send_every_row_once_and_in_order(backend_settings):
+    channel = Slow({f"c7-{i}": [ConnectionError("reset")] for i in range(3)})
+    db = Database(backend_settings.resolved_database_url)
+    settings = backend_settings.with_overrides(
+        sender_passes=4, sender_backoff_base_s=0.05, sender_max_attempts=4
+    )
+    sender = Sender(settings, db, {"test": channel})
+    stop = asyncio.Event()
+    conversations = 120
+    texts = {f"c{c}": [f"c{c}-{i}" for i in range(3)] for c in range(conversations)}
+    try:
+        for user, mine in texts.items():
+            await _queue_replies(db, user, mine)  # 360 rows: more than one pass of 100
+        task = asyncio.create_task(sender.run(stop))
+        sender.nudge()
+
+        async def all_sent():
+            rows = await _rows(db)
+            return len(rows) == 3 * conversations and all(r.status == "sent" for r in rows.values())
+
+        await wait_for(all_sent)
+        stop.set()
+        sender.nudge()
+        await asyncio.wait_for(task, 10)
+        assert sorted(channel.delivered) == sorted(t for mine in texts.values() for t in mine)  # once each
+        for mine in texts.values():
+            assert [t for t in channel.delivered if t in mine] == mine  # in order per conversation
+    finally:
+        stop.set()
+        await db.close()
