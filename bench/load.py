@@ -103,6 +103,9 @@ class Monitor:
         import redis.asyncio as aioredis
 
         conn = await asyncpg.connect(self.db_url.replace("+asyncpg", ""))
+        from core.store_pg import _CLAIM_PLAN
+
+        await conn.execute(_CLAIM_PLAN.replace(" LOCAL", ""))  # the sender's plan, on this connection
         r = aioredis.Redis.from_url(self.redis_url, decode_responses=True)
         keys = [k async for k in r.scan_iter(match="bench:{q*}:jobs")]
         loop = asyncio.get_running_loop()

@@ -231,3 +231,29 @@ async def test_passes_in_flight_send_every_row_once_and_in_order(backend_setting
     finally:
         stop.set()
         await db.close()
+
+
+async def test_the_claim_walks_the_unfinished_rows_in_order_without_statistics(production_settings):
+    """A young outbox has no statistics (no autoanalyze yet): the claim must still take the
+    ordered scan of the unfinished rows and stop after a pass's rows, not a bitmap scan that reads
+    every row sent since the last VACUUM on each pass."""
+    from core import store_pg
+
+    db = Database(production_settings.resolved_database_url)
+    try:
+        for n in range(20):
+            await _queue_replies(db, f"s{n}", [f"s{n}-{i}" for i in range(10)])
+        async with db.session() as s, s.begin():  # most were sent, as the sender leaves them
+            await s.execute(update(Outbox).values(status="sending"))
+            await s.execute(update(Outbox).where(Outbox.id % 10 != 0).values(status="sent"))
+            await s.execute(update(Outbox).where(Outbox.status == "sending").values(status="pending"))
+        async with db.session() as s, s.begin():
+            pg = await store_pg.connection(s)
+            assert await pg.fetchval("SELECT reltuples FROM pg_class WHERE relname = 'outbox'") < 0
+            await pg.execute(store_pg._CLAIM_PLAN)
+            now = utcnow()
+            explain = await pg.prepare("EXPLAIN (FORMAT JSON) " + store_pg._CLAIM)
+            plan = str(await explain.fetchval(now, now))
+        assert "ix_outbox_unfinished" in plan and "Bitmap" not in plan
+    finally:
+        await db.close()
