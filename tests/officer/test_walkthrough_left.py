@@ -80,7 +80,7 @@ async def test_an_answer_to_the_officer_is_passed_on_not_met_with_the_menu(clien
     status = await citizen.say(f"Kiểm tra tình trạng hồ sơ {code}")
     assert PASSED_ON not in status and code in status, status
     other = await citizen.say("Tôi muốn đăng ký tạm trú")
-    assert PASSED_ON not in other and "Đăng ký tạm trú" in other, other
+    assert PASSED_ON not in other and "đăng ký tạm trú" in other.lower(), other
     await citizen.say("menu")
     # analytics: no "not understood" counted for the answer
     analyst = bearer(await api_token(client, "minh"))
