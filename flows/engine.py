@@ -45,6 +45,7 @@ from .whom import said_for
 
 HERE = Path(__file__).resolve().parent
 RESUME_AFTER_S = 12 * 3600  # a citizen back after this long is asked: continue or restart?
+HUMAN_REMIND_AFTER_S = 2 * 3600  # waiting for an officer, back after this long: told so, not met by silence
 #: Steps where a withdrawal request is not looked for (a question of their own is pending).
 QUIET = frozenset(
     {Step.CONFIRM_CANCEL, Step.CONFIRM_SWITCH, Step.CONFIRM_ERASE, Step.WITHDRAW, Step.RESUME, Step.HUMAN}
@@ -95,6 +96,11 @@ class Engine(Dialogue):
             words = bare(event.text or "")
             if words in MENU_WORDS or words in CANCEL_WORDS:
                 return self.to_menu(replies=[Reply(self.say("human_left"))])
+            idle = ctx.idle_seconds
+            if idle is not None and idle > HUMAN_REMIND_AFTER_S:
+                # back after a long quiet and still in the officer's queue: one short word that the
+                # message went to the officer and how to have the assistant back, never silence
+                return Outcome(state, [Reply(self.say("human_still"))])
             return Outcome(state)
         if event.kind == "follow":
             new = menu()

@@ -9,7 +9,7 @@ from core.events import Reply
 from ..state import State, Step
 from ..turn import Outcome, Turn
 from ..validators import ANSWERS, has_phrase
-from .base import YES_WORDS, Dialogue, capitalised, handles, prompts
+from .base import ANSWER_INTENTS, YES_WORDS, Dialogue, capitalised, handles, prompts
 from .consent import changed_mind, start_procedure
 
 
@@ -83,6 +83,11 @@ async def on_answer_offer(d: Dialogue, turn: Turn, state: State) -> Outcome:
         return start_procedure(d, state.procedure)
     if choice == "menu":
         return d.to_menu()
+    if state.procedure and not turn.procedures and (turn.intent in ANSWER_INTENTS or asks_speed(turn)):
+        # "hết bao nhiêu tiền", "bao lâu", "làm cái nào nhanh nhất" right after the answer: about
+        # the procedure just answered, not a question to ask back ("Bạn hỏi về thủ tục nào?")
+        intent = turn.intent if turn.intent in ANSWER_INTENTS else "ask_processing_time"
+        turn = replace(turn, intent=intent, procedures=[state.procedure])
     return await d.dispatch(turn, State(step=Step.MENU, options=[]))
 
 

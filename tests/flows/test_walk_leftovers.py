@@ -266,3 +266,43 @@ def test_every_procedure_with_a_self_field_has_its_own_wording():
     assert procedures <= set(whom.data()["self_noted"])
     for procedure in procedures:
         assert "bạn là cháu" in whom.self_noted(procedure, "chau", "quan hệ")
+
+
+async def test_a_citizen_back_after_hours_in_the_officers_queue_is_not_met_by_silence():
+    """Waiting for an officer, words go to the officer without a reply from the bot; but back after
+    hours (no officer has taken it up), the citizen is told where the message went and how to have
+    the assistant back, and "menu" brings it back."""
+    chat = Chat(
+        Engine(ScriptedNLU({"gap can bo": ("request_human", 1.0)}), agency_name="UBND phường Thử Nghiệm")
+    )
+    await chat.send("xin chào")
+    assert "cán bộ" in await chat.send("gặp cán bộ") and chat.step == "human"
+    chat.ctx.idle_seconds = 60
+    assert await chat.send("cho em hỏi chút") == ""  # the officer answers, the bot stays quiet
+    chat.ctx.idle_seconds = 3 * 24 * 3600
+    again = await chat.send("Xin chào")
+    assert "đã được chuyển tới cán bộ" in again and '"menu"' in again and chat.step == "human"
+    chat.ctx.idle_seconds = 30
+    assert "thôi chờ cán bộ" in await chat.send("menu") and chat.step == "menu"
+
+
+async def test_questions_right_after_an_answer_are_about_the_procedure_just_answered():
+    """ "con tôi mới sinh, cần giấy tờ gì" is answered with the package's papers and the offer to
+    file it; "hết bao nhiêu tiền" or "làm cái nào nhanh nhất" next are about that package (they were
+    met with "Bạn hỏi về thủ tục nào?" or "chưa hiểu" and the main menu)."""
+    nlu = ScriptedNLU(
+        {
+            "con toi moi sinh can lam giay to gi": ("ask_requirements", 0.9),
+            "het bao nhieu tien": ("ask_fee", 1.0),
+            "lam cai nao nhanh nhat": ("out_of_scope", 0.4),
+        }
+    )
+    chat = Chat(Engine(nlu, agency_name="UBND phường Thử Nghiệm"))
+    await chat.send("xin chào")
+    papers = await chat.send("con tôi mới sinh cần làm giấy tờ gì")
+    assert "Giấy chứng sinh" in papers and chat.step == "answer_offer"
+    fee = await chat.send("hết bao nhiêu tiền")
+    assert "Lệ phí" in fee and "thẻ BHYT" in fee and "thủ tục nào" not in fee
+    speed = await chat.send("làm cái nào nhanh nhất")
+    assert "Thời gian giải quyết" in speed and "chưa hiểu" not in speed
+    assert chat.step == "answer_offer"
