@@ -6,8 +6,8 @@
 A fresh database (migrated to head) gets `--sent` outbox rows sent the way the sender leaves them
 (inserted pending, then sending, then sent, 100 at a time, never vacuumed: autovacuum is off for
 the table), then a backlog of `--pending` rows, two per conversation, one in fifty retried a
-minute later (blocking its conversation's next row). Each pass runs the claim (`store_pg._CLAIM`)
-in a transaction after `--pre` (or, with `--as-sender`, after the sender's own `_CLAIM_PLAN`),
+minute later (blocking its conversation's next row). Each pass runs the claim (`store_pg.CLAIM`)
+in a transaction after `--pre` (or, with `--as-sender`, after the sender's own `CLAIM_PLAN`),
 prints its time, buffers, JIT time and (first pass) the plan's nodes, then marks the claimed rows
 sent as a pass would. `--analyze` gives the table statistics first (the planner's other case).
 The foreign keys of the outbox are dropped in this throw-away database (no message rows needed).
@@ -29,7 +29,7 @@ import asyncpg  # noqa: E402
 from support import PG_ADMIN, fresh_pg_database  # noqa: E402
 
 from core.db.migrate import upgrade_async  # noqa: E402
-from core.store_pg import _CLAIM, _CLAIM_PLAN  # noqa: E402
+from core.store_pg import CLAIM, CLAIM_PLAN  # noqa: E402
 
 INSERT = (
     "INSERT INTO outbox (message_id, conversation_id, channel, recipient, payload, status, attempts,"
@@ -81,12 +81,12 @@ async def main(args: argparse.Namespace) -> None:
             await build(c, args.sent, args.pending, now)
             if args.analyze:
                 await c.execute("ANALYZE outbox")
-            explain = "EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) " + _CLAIM
+            explain = "EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) " + CLAIM
             for n in range(args.passes):
                 until = now + dt.timedelta(seconds=30 + n)
                 async with c.transaction():
                     if args.as_sender or args.pre:
-                        await c.execute(_CLAIM_PLAN if args.as_sender else args.pre)
+                        await c.execute(CLAIM_PLAN if args.as_sender else args.pre)
                     plan = json.loads(await c.fetchval(explain, now, until))[0]
                 top, jit = plan["Plan"], plan.get("JIT", {}).get("Timing", {}).get("Total")
                 buffers = top.get("Shared Hit Blocks", 0) + top.get("Shared Read Blocks", 0)
@@ -105,5 +105,5 @@ if __name__ == "__main__":
     ap.add_argument("--passes", type=int, default=3)
     ap.add_argument("--pre", default="", help="statements run in the claim's transaction first")
     ap.add_argument("--analyze", action="store_true")
-    ap.add_argument("--as-sender", action="store_true", help="the sender's own setting (_CLAIM_PLAN)")
+    ap.add_argument("--as-sender", action="store_true", help="the sender's own setting (CLAIM_PLAN)")
     asyncio.run(main(ap.parse_args()))

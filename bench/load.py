@@ -41,6 +41,13 @@ TICK = os.sysconf("SC_CLK_TCK")
 TABLES = ("citizen", "conversation", "message_log", "outbox")
 
 
+def _due_now() -> str:
+    """The sender's claim, read only (without its row locks and marks), for rows due now."""
+    from core.store_pg import CLAIM_DUE
+
+    return CLAIM_DUE.replace("$1", "now()")
+
+
 def cpu_seconds(pid: int) -> float:
     try:
         fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
@@ -103,9 +110,9 @@ class Monitor:
         import redis.asyncio as aioredis
 
         conn = await asyncpg.connect(self.db_url.replace("+asyncpg", ""))
-        from core.store_pg import _CLAIM_PLAN
+        from core.store_pg import CLAIM_PLAN
 
-        await conn.execute(_CLAIM_PLAN.replace(" LOCAL", ""))  # the sender's plan, on this connection
+        await conn.execute(CLAIM_PLAN.replace(" LOCAL", ""))  # the sender's plan, on this connection
         r = aioredis.Redis.from_url(self.redis_url, decode_responses=True)
         keys = [k async for k in r.scan_iter(match="bench:{q*}:jobs")]
         loop = asyncio.get_running_loop()
@@ -170,10 +177,7 @@ class Monitor:
     @staticmethod
     async def claim_cost(conn) -> str:
         """The sender's claim (read only, without its row locks) run now: its time and buffers."""
-        from core.store_pg import _CLAIM
-
-        due = _CLAIM.split("WITH due AS (", 1)[1].split(" FOR UPDATE", 1)[0]
-        plan = await conn.fetchval("EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) " + due.replace("$1", "now()"))
+        plan = await conn.fetchval("EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) " + _due_now())
         top = json.loads(plan)[0]
         node = top["Plan"]
         return f"{top['Execution Time']:.1f} ms {node['Shared Hit Blocks'] + node['Shared Read Blocks']} buf"
@@ -181,9 +185,7 @@ class Monitor:
     @staticmethod
     async def explain(conn) -> None:
         """The sender's claim (read only) as the planner runs it now, with the table's statistics."""
-        from core.store_pg import _CLAIM
-
-        due = _CLAIM.split("WITH due AS (", 1)[1].split(" FOR UPDATE", 1)[0].replace("$1", "now()")
+        due = _due_now()
         plan = await conn.fetch("EXPLAIN (ANALYZE, BUFFERS) " + due)
         await conn.execute("PREPARE claim_generic(timestamptz) AS " + due.replace("now()", "$1"))
         await conn.execute("SET plan_cache_mode = force_generic_plan")

@@ -31,7 +31,7 @@ from core.settings import Settings
 log = logging.getLogger(__name__)
 
 UNFINISHED = ("pending", "sending", "held")
-PASS_ROWS = 100  # rows one outbox pass claims at most (store_pg's claim and the SQLite query)
+PASS_ROWS = store_pg.CLAIM_ROWS  # rows one outbox pass claims at most (also the SQLite query)
 PASS_RETRY_FIRST_S = 0.25  # after a failed outbox pass (database unreachable): wait, doubling
 PASS_RETRY_MAX_S = 4.0
 

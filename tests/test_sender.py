@@ -250,9 +250,9 @@ async def test_the_claim_walks_the_unfinished_rows_in_order_without_statistics(p
         async with db.session() as s, s.begin():
             pg = await store_pg.connection(s)
             assert await pg.fetchval("SELECT reltuples FROM pg_class WHERE relname = 'outbox'") < 0
-            await pg.execute(store_pg._CLAIM_PLAN)
+            await pg.execute(store_pg.CLAIM_PLAN)
             now = utcnow()
-            explain = await pg.prepare("EXPLAIN (FORMAT JSON) " + store_pg._CLAIM)
+            explain = await pg.prepare("EXPLAIN (FORMAT JSON) " + store_pg.CLAIM)
             plan = str(await explain.fetchval(now, now))
         assert "ix_outbox_unfinished" in plan and "Bitmap" not in plan
     finally:
