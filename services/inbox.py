@@ -121,38 +121,24 @@ async def unread_counts(
 
 
 async def _candidates(session) -> list[Conversation]:
-    """Held by or waiting for an officer (the bot is paused), or written to after the latest
-    dossier closed; two plain queries (a correlated one per conversation is quadratic)."""
-    limit = MAX_THREADS * 5
-    human = (
-        (
-            await session.execute(
-                select(Conversation)
-                .where(Conversation.step == HUMAN_STEP)
-                .order_by(Conversation.last_inbound_at.desc())
-                .limit(limit)
-            )
+    """Held by or waiting for an officer (the bot is paused), written to after the latest dossier
+    closed, or answering an officer in a thread whose dossier is open; three plain queries (a
+    correlated one per conversation is quadratic)."""
+
+    async def newest(query) -> list[Conversation]:
+        limited = query.order_by(Conversation.last_inbound_at.desc()).limit(MAX_THREADS * 5)
+        return list((await session.execute(limited)).scalars().all())
+
+    human = await newest(select(Conversation).where(Conversation.step == HUMAN_STEP))
+    closed = await newest(
+        select(Conversation)
+        .join(Dossier, Dossier.conversation_id == Conversation.id)
+        .where(
+            Dossier.status.in_(CLOSED),
+            _latest_dossier(),
+            Conversation.last_inbound_at > Dossier.updated_at,
+            Conversation.step.is_distinct_from(HUMAN_STEP),
         )
-        .scalars()
-        .all()
-    )
-    closed = (
-        (
-            await session.execute(
-                select(Conversation)
-                .join(Dossier, Dossier.conversation_id == Conversation.id)
-                .where(
-                    Dossier.status.in_(CLOSED),
-                    _latest_dossier(),
-                    Conversation.last_inbound_at > Dossier.updated_at,
-                    Conversation.step.is_distinct_from(HUMAN_STEP),
-                )
-                .order_by(Conversation.last_inbound_at.desc())
-                .limit(limit)
-            )
-        )
-        .scalars()
-        .all()
     )
     # the citizen wrote after an officer's message in a thread whose dossier is still open (an
     # answer to the officer's question, or to a supplement notice): it waits for that officer
@@ -164,25 +150,17 @@ async def _candidates(session) -> list[Conversation]:
         .correlate(Conversation)
         .scalar_subquery()
     )
-    answered = (
-        (
-            await session.execute(
-                select(Conversation)
-                .join(Dossier, Dossier.conversation_id == Conversation.id)
-                .where(
-                    Dossier.status.not_in((*CLOSED, S.DRAFT)),
-                    _latest_dossier(),
-                    Conversation.last_inbound_at > said_at,  # none said: NULL, not listed
-                    Conversation.step.is_distinct_from(HUMAN_STEP),
-                )
-                .order_by(Conversation.last_inbound_at.desc())
-                .limit(limit)
-            )
+    answered = await newest(
+        select(Conversation)
+        .join(Dossier, Dossier.conversation_id == Conversation.id)
+        .where(
+            Dossier.status.not_in((*CLOSED, S.DRAFT)),
+            _latest_dossier(),
+            Conversation.last_inbound_at > said_at,  # none said: NULL, not listed
+            Conversation.step.is_distinct_from(HUMAN_STEP),
         )
-        .scalars()
-        .all()
     )
-    return list(human) + list(closed) + list(answered)
+    return human + closed + answered
 
 
 async def _summaries(
