@@ -62,7 +62,7 @@ async def citizen_statuses(session, rows: list[tuple[int, str]]) -> dict[int, st
 
 
 #: Statuses in which an officer's question in the thread still waits for the citizen's answer
-#: (the inbox's "answered" reason counts the same dossiers).
+#: (the inbox's "answered" reason lists the same dossiers).
 OPEN = (S.SUBMITTED, S.IN_REVIEW, S.NEEDS_SUPPLEMENT, S.ACCEPTED, S.RESULT_READY)
 
 

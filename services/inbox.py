@@ -17,6 +17,7 @@ from sqlalchemy.orm import aliased
 
 from core.db import Citizen, Conversation, Dossier, MessageLog, Officer
 from core.db.models import ConversationAssignment, ConversationRead
+from services.citizen_actions import OPEN
 from services.dossiers import DossierNotFound, S, need_personal
 from services.reply_windows import reply_window
 
@@ -154,7 +155,7 @@ async def _candidates(session) -> list[Conversation]:
         select(Conversation)
         .join(Dossier, Dossier.conversation_id == Conversation.id)
         .where(
-            Dossier.status.not_in((*CLOSED, S.DRAFT)),
+            Dossier.status.in_(OPEN),  # the dossiers whose officer the citizen may answer
             _latest_dossier(),
             Conversation.last_inbound_at > said_at,  # none said: NULL, not listed
             Conversation.step.is_distinct_from(HUMAN_STEP),
