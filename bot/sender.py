@@ -126,8 +126,7 @@ class Sender:
         until = now + dt.timedelta(seconds=self.settings.sender_claim_s)
         if not self.db.is_sqlite:
             async with self.db.session() as s, s.begin():
-                await self._release_held(s, now)
-                return await store_pg.claim_outbox(s, now, until)
+                return await store_pg.claim_outbox(s, now, until)  # held rows released first
         earlier = aliased(Outbox)
         # Only a conversation's earliest unfinished row is due: a later row waits until every
         # earlier one is sent or failed. (Letting a later row go when the earlier one is due too
@@ -319,6 +318,13 @@ class Sender:
             by_claim[row.claimed_until].append(row.id)
         now = utcnow()
         for until, ids in by_claim.items():
+            if not self.db.is_sqlite:
+                await self._write(
+                    lambda s, ids=ids, until=until: store_pg.record_sent(s, ids, until, now),
+                    until,
+                    f"{len(ids)} deliveries",
+                )
+                continue
             statement = (
                 update(Outbox)
                 .where(Outbox.id.in_(ids), Outbox.claimed_until == until)
@@ -344,12 +350,13 @@ class Sender:
         await self._write(statement, row.claimed_until, f"outbox {row.id} {values['status']}")
 
     async def _write(self, statement, claimed_until: dt.datetime | None, what: str) -> None:
-        """Run an outcome's UPDATE, retrying while the claim lasts."""
+        """Run an outcome's UPDATE (a statement, or a function of the session that runs it),
+        retrying while the claim lasts."""
         delay = PASS_RETRY_FIRST_S
         while True:
             try:
                 async with self.db.session() as s, s.begin():
-                    await s.execute(statement)
+                    await (statement(s) if callable(statement) else s.execute(statement))
                 return
             except Exception as exc:
                 left = (claimed_until - utcnow()).total_seconds() if claimed_until else 0

@@ -29,7 +29,7 @@ from core.settings import Settings
 from flows.engine import Engine, Outcome, State, Step
 
 from .turn_context import TurnContext, check_photo
-from .worker_batch import DRAIN_BATCH, BatchMixin, CursorConflict, DialogueFailed
+from .worker_batch import DRAIN_BATCH, BatchMixin, CursorConflict, DialogueFailed, Lanes
 
 log = logging.getLogger(__name__)
 
@@ -91,6 +91,13 @@ class Worker(BatchMixin):
     async def run(self, stop: asyncio.Event) -> None:
         limit = self.settings.worker_concurrency
         log.info("worker %s started (%d jobs at once)", self.consumer, limit)
+        # a queue that locks and reads many conversations at once: a fetch's jobs are one batch
+        # (one transaction). Only WORKER_BATCHES_IN_FLIGHT batches run at once: while they do, new
+        # jobs gather in the queue and the next fetch takes them together, so at moderate load a
+        # batch holds several turns (its fixed cost, the fetch, locks and transaction, is shared)
+        # rather than one each; when idle a job still goes at once.
+        batches = self.queue.batches
+        lanes = Lanes(max(1, self.settings.worker_batches_in_flight))
         while not stop.is_set():
             if self.database_down:  # take no job while the database is unreachable
                 await self._wait_for_database(stop)
@@ -99,20 +106,26 @@ class Worker(BatchMixin):
             if free <= 0:
                 await asyncio.wait(self._tasks, return_when=asyncio.FIRST_COMPLETED)
                 continue
-            # a queue that locks and reads many conversations at once: a fetch's jobs are one
-            # batch (one transaction); at low load a fetch returns one job, as before
-            batches = self.queue.batches
+            lane = await lanes.take() if batches else None
             try:
                 jobs = await self.queue.fetch(
                     self.consumer, count=self.settings.worker_batch if batches else free, block_ms=500
                 )
             except Exception:
+                if lane is not None:
+                    lane()
                 if stop.is_set():
                     break
                 log.exception("fetching jobs failed; retrying")
                 await asyncio.sleep(1)
                 continue
-            runs = [self._run_batch(jobs)] if batches and jobs else [self._run_job(j) for j in jobs]
+            if lane is not None and not jobs:
+                lane()
+            runs = (
+                [self._run_batch(jobs, lane)]
+                if lane is not None and jobs
+                else [self._run_job(j) for j in jobs]
+            )
             for run in runs:
                 task = asyncio.create_task(run)
                 self._tasks.add(task)
@@ -127,11 +140,12 @@ class Worker(BatchMixin):
         finally:
             metrics.WORKERS_BUSY.dec()
 
-    async def _run_batch(self, jobs: list[Job]) -> None:
+    async def _run_batch(self, jobs: list[Job], lane: Callable[[], None] = lambda: None) -> None:
         metrics.WORKERS_BUSY.inc()
         try:
-            await self.handle_batch(jobs)
+            await self.handle_batch(jobs, lane)
         finally:
+            lane()
             metrics.WORKERS_BUSY.dec()
 
     async def handle_job(self, job: Job) -> None:

@@ -18,6 +18,7 @@ import asyncio
 import contextlib
 import logging
 import time
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from core.logs import correlated
@@ -48,8 +49,33 @@ class TurnFailed(RuntimeError):
         self.key, self.cursor, self.dialogue = key, cursor, dialogue
 
 
+class Lanes:
+    """At most `n` batches in flight: `take` waits for a free lane and returns its release, which
+    a batch calls once its text turns are committed (what is left, photo checks and conversations
+    waiting for another worker's lock, may take seconds and does not hold the lane)."""
+
+    def __init__(self, n: int) -> None:
+        self._free = asyncio.Semaphore(n)
+
+    async def take(self) -> Callable[[], None]:
+        await self._free.acquire()
+        released = False
+
+        def release() -> None:
+            nonlocal released
+            if not released:
+                released = True
+                self._free.release()
+
+        return release
+
+
+def _no_lane() -> None:
+    return None
+
+
 class BatchMixin:
-    async def handle_batch(self: Worker, jobs: list[Job]) -> None:
+    async def handle_batch(self: Worker, jobs: list[Job], lane: Callable[[], None] = _no_lane) -> None:
         by_key: dict[str, list[Job]] = {}
         for job in jobs:  # two jobs of one conversation: one drain answers both
             by_key.setdefault(job.conversation_key, []).append(job)
@@ -64,7 +90,7 @@ class BatchMixin:
         lost: set[str] = set()
         keeper = asyncio.create_task(self._keep_held(tokens, [j for k in held for j in by_key[k]], lost))
         try:
-            results = await self.apply_held({k: h.entries for k, h in held.items()}) if held else {}
+            results = await self.apply_held({k: h.entries for k, h in held.items()}, lane) if held else {}
         except Exception as exc:  # e.g. the database is unreachable
             results = dict.fromkeys(held, exc)
         finally:
@@ -83,6 +109,7 @@ class BatchMixin:
                 await self.queue.finish_held([(k, tokens[k], [], None) for k in failed])  # unlock
             error = next((e for e in failed.values() if isinstance(e, BaseException)), None)
             await self._job_failed([j for k in failed for j in by_key[k]], error or LockLost(str(lost)))
+        lane()
         await others
 
     async def _keep_held(self: Worker, tokens: dict[str, str], jobs: list[Job], lost: set[str]) -> None:
@@ -96,9 +123,12 @@ class BatchMixin:
             with contextlib.suppress(Exception):
                 await self.queue.touch_many(jobs, self.consumer)
 
-    async def apply_held(self: Worker, held: dict[str, list[Entry]]) -> dict[str, Any]:
+    async def apply_held(
+        self: Worker, held: dict[str, list[Entry]], lane: Callable[[], None] = _no_lane
+    ) -> dict[str, Any]:
         """Apply the held conversations' events; per conversation, the cursor of its last applied
-        event (None: none) or the exception that stopped it."""
+        event (None: none) or the exception that stopped it. The batch's lane is released once
+        its one transaction is done, before the conversations that go alone."""
         batch = {k: es for k, es in held.items() if not any(e.event.attachments for e in es)}
         alone: dict[str, str | None] = {k: None for k in held if k not in batch}  # key: apology at
         results: dict[str, Any] = {}
@@ -118,6 +148,7 @@ class BatchMixin:
                 log.exception("a batch of %d conversations failed; each alone", len(batch))
                 alone.update(dict.fromkeys(batch))
                 break
+        lane()
         for key, apology_at in alone.items():
             try:
                 results[key] = await self._apply_alone(held[key], apology_at)

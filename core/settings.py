@@ -62,6 +62,9 @@ class Settings:
 
     worker_concurrency: int = 8
     worker_batch: int = 32  # jobs one fetch takes and applies in one transaction (Redis queue)
+    # batches of text turns one worker loop has in flight (Redis queue): while they run, new jobs
+    # wait in the queue and the next fetch takes them together (turns with photos don't hold one)
+    worker_batches_in_flight: int = 2
     lock_ttl_s: float = 30.0
     claim_idle_ms: int = 60000
     dedupe_ttl_s: int = 604800

@@ -142,6 +142,18 @@ FROM claimed c ORDER BY c.id
 # join methods off adds a `disable_cost` (1e10) to a plan that cannot avoid them, which crosses
 # `jit_above_cost` and JIT-compiles the statement on every pass (230-280 ms measured).
 CLAIM_PLAN = "SET LOCAL enable_bitmapscan = off"
+# Held rows (outside a reply window) due again: the citizen wrote after they were held (a held
+# row's `next_attempt_at` is when it was held). Sent with CLAIM_PLAN as one simple query (one
+# round trip), so its time is a literal (`_literal`), not a parameter.
+_RELEASE_HELD = (
+    "UPDATE outbox SET status = 'pending', next_attempt_at = {now}, claimed_until = NULL"
+    " WHERE status = 'held' AND EXISTS (SELECT 1 FROM conversation c WHERE c.id = outbox.conversation_id"
+    " AND c.last_inbound_at > outbox.next_attempt_at)"
+)
+_SENT = (
+    "UPDATE outbox SET status = 'sent', attempts = attempts + 1, sent_at = $1, last_error = NULL,"
+    " claimed_until = NULL WHERE id = ANY($2) AND claimed_until = $3"
+)
 _JSON_COLUMNS = {"attachments", "quick_replies", "details", "state", "payload"}
 
 
@@ -165,6 +177,20 @@ async def advance_conversation(session: AsyncSession, values: dict[str, Any]) ->
     return await pg.execute(_ADVANCE, *_args(values, _ADVANCE_ARGS)) == "UPDATE 1"
 
 
+def _literal(moment: dt.datetime) -> str:
+    """An aware datetime as an SQL timestamptz literal (our own value, never input)."""
+    assert moment.tzinfo is not None
+    return f"'{moment.isoformat()}'::timestamptz"
+
+
+async def record_sent(
+    session: AsyncSession, ids: list[int], claimed_until: dt.datetime | None, now: dt.datetime
+) -> int:
+    """Rows delivered under the claim `claimed_until` marked sent; how many were still under it."""
+    pg = await connection(session)
+    return int((await pg.execute(_SENT, now, ids, claimed_until)).split()[-1])
+
+
 class ClaimedRow:
     """An outbox row claimed by a sender (the attributes `bot/sender.py` reads of an Outbox)."""
 
@@ -182,9 +208,10 @@ class ClaimedRow:
 async def claim_outbox(
     session: AsyncSession, now: dt.datetime, until: dt.datetime
 ) -> tuple[list[ClaimedRow], dict[int, tuple[str, dt.datetime | None]]]:
-    """Up to 100 due outbox rows claimed until `until`, and each one's author and the citizen's
-    last message time (the reply window's facts)."""
+    """Held rows the citizen wrote after released; then up to 100 due outbox rows claimed until
+    `until`, and each one's author and the citizen's last message time (the reply window's facts)."""
     pg = await connection(session)
-    await pg.execute(CLAIM_PLAN)  # until the claim's transaction ends
+    # the plan's setting (until the claim's transaction ends) and the held rows released, then the claim
+    await pg.execute(f"{CLAIM_PLAN}; {_RELEASE_HELD.format(now=_literal(now))}")
     records = await pg.fetch(CLAIM, now, until)
     return [ClaimedRow(r, until) for r in records], {r[0]: (r[7], r[8]) for r in records}

@@ -25,12 +25,27 @@ def _phrases() -> list[tuple[list[str], str]]:
     return sorted(found, key=lambda item: -len(item[0]))
 
 
+@lru_cache(maxsize=1)
+def _context() -> tuple[frozenset[str], frozenset[tuple[str, ...]], frozenset[str], frozenset[str]]:
+    """The words before a relative, the phrases after one, the possessives; and every first word
+    of a relative's phrase (a message without one names no relative)."""
+    d = data()
+    firsts = frozenset(words[0] for words, _key in _phrases() if words)
+    return (
+        frozenset(d["before"]),
+        frozenset(tuple(a.split()) for a in d["after"]),
+        frozenset(d["whose"]),
+        firsts,
+    )
+
+
 def said_for(plain: str) -> str | None:
     """The relative a folded message names as the one the dossier is for, or None."""
     tokens = plain.split()
-    before, after, whose = set(data()["before"]), set(data()["after"]), set(data()["whose"])
-    followers = {tuple(a.split()) for a in after}
+    before, followers, whose, firsts = _context()
     for i in range(len(tokens)):
+        if tokens[i] not in firsts:
+            continue
         for words, key in _phrases():
             if tokens[i : i + len(words)] != words:
                 continue

@@ -7,8 +7,9 @@ log trimmed, every lock released."""
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 
-from citizen import Citizen
+from citizen import Citizen, photo
 from sqlalchemy import select
 
 from bot.runtime import Runtime
@@ -119,4 +120,95 @@ async def test_a_conversation_held_elsewhere_waits_for_its_lock(production_setti
         assert [m.external_id for m in inbound] == [held_event.message_id] and len(payloads) == 1
         assert (await rt.queue.depth())[0] == 0
     finally:
+        await rt.stop()
+
+
+async def _inbound_logged(rt: Runtime, message_id: str) -> bool:
+    async with rt.db.session() as s:
+        found = await s.execute(select(MessageLog.id).where(MessageLog.external_id == message_id))
+        return found.first() is not None
+
+
+async def test_jobs_that_arrive_while_the_lanes_are_busy_are_taken_together(production_settings):
+    """One batch in flight (WORKER_BATCHES_IN_FLIGHT=1): while it runs, new citizens' jobs wait
+    in the queue and the next fetch applies them in one batch, not one batch each."""
+    settings = dataclasses.replace(production_settings, worker_batches_in_flight=1)
+    rt = Runtime(settings)
+    rt.add_channel(WebChannel())
+    first, later = Citizen(rt), [Citizen(rt) for _ in range(5)]
+    gate = asyncio.Event()
+    handle = rt.engine.handle
+
+    async def slow_first(ctx, state, event):
+        if event.user_id == first.user:
+            await gate.wait()  # the first batch is still running while the others arrive
+        return await handle(ctx, state, event)
+
+    rt.engine.handle = slow_first
+    worker = _worker(rt)
+    sizes: list[int] = []
+    batch = worker.handle_batch
+
+    async def counted(jobs, lane=lambda: None):
+        sizes.append(len(jobs))
+        await batch(jobs, lane)
+
+    worker.handle_batch = counted  # type: ignore[method-assign]
+    stop = asyncio.Event()
+    running = asyncio.create_task(worker.run(stop))
+    try:
+        hello = await first.send("Xin chào")
+        async with asyncio.timeout(10):
+            while sizes != [1]:
+                await asyncio.sleep(0.02)
+        events = [await c.send("Xin chào") for c in later]
+        await asyncio.sleep(0.5)
+        assert sizes == [1]  # the lane is busy: nothing more fetched
+        gate.set()
+        async with asyncio.timeout(20):
+            for e in [hello, *events]:
+                while not await _inbound_logged(rt, e.message_id):
+                    await asyncio.sleep(0.05)
+        assert sizes == [1, 5]
+    finally:
+        gate.set()
+        stop.set()
+        await running
+        await rt.stop()
+
+
+async def test_a_photo_turn_does_not_hold_its_batch_lane(production_settings):
+    """A conversation with a photo goes alone after its batch's transaction (its checks may take
+    seconds): by then the batch has given its lane back, so other citizens' text turns go on."""
+    settings = dataclasses.replace(production_settings, worker_batches_in_flight=1)
+    rt = Runtime(settings)
+    rt.add_channel(WebChannel())
+    sender, talker = Citizen(rt), Citizen(rt)
+    gate = asyncio.Event()
+    worker = _worker(rt)
+    alone = worker._apply_alone
+
+    async def slow_alone(entries, apology_at):
+        await gate.wait()  # a slow photo check
+        return await alone(entries, apology_at)
+
+    worker._apply_alone = slow_alone  # type: ignore[method-assign]
+    stop = asyncio.Event()
+    running = asyncio.create_task(worker.run(stop))
+    try:
+        photo_event = await sender.send(photo=photo("cccd_front", seed=3))
+        await asyncio.sleep(0.5)
+        text_event = await talker.send("Xin chào")
+        async with asyncio.timeout(10):
+            while not await _inbound_logged(rt, text_event.message_id):
+                await asyncio.sleep(0.05)
+        assert not await _inbound_logged(rt, photo_event.message_id)  # still being checked
+        gate.set()
+        async with asyncio.timeout(30):
+            while not await _inbound_logged(rt, photo_event.message_id):
+                await asyncio.sleep(0.05)
+    finally:
+        gate.set()
+        stop.set()
+        await running
         await rt.stop()

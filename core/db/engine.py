@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 from sqlalchemy import event, text
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -13,6 +15,7 @@ from sqlalchemy.ext.asyncio import (
 )
 
 CONNECT_TIMEOUT_S = 5.0
+PING_IDLE_S = 1.0  # a pooled connection unused this long is pinged before its next use
 COMMAND_TIMEOUT_S = 60.0
 
 
@@ -32,7 +35,9 @@ class Database:
             kwargs.update(
                 pool_size=10,
                 max_overflow=10,
-                pool_pre_ping=True,
+                # not pool_pre_ping: on asyncpg it is three round trips (BEGIN, a ping, ROLLBACK) at
+                # every checkout, as many as a turn's own statements; `_ping_if_idle` pings only a
+                # connection that sat in the pool for PING_IDLE_S (a busy one was just used)
                 pool_timeout=10,
                 connect_args={"timeout": CONNECT_TIMEOUT_S, "command_timeout": COMMAND_TIMEOUT_S},
             )
@@ -40,10 +45,24 @@ class Database:
         if self.is_sqlite:
             event.listen(self.engine.sync_engine, "connect", _sqlite_connect)
             event.listen(self.engine.sync_engine, "begin", _sqlite_begin)
+        else:
+            event.listen(self.engine.sync_engine, "checkin", _checked_in)
+            event.listen(self.engine.sync_engine, "checkout", self._ping_if_idle)
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
         self._reads = async_sessionmaker(
             self.engine.execution_options(motcua_read_only=True), expire_on_commit=False
         )
+
+    def _ping_if_idle(self, dbapi_conn, record, _proxy) -> None:
+        """A connection idle in the pool for PING_IDLE_S or more is pinged before use; a dead one
+        is replaced (the pool retries the checkout with a new connection)."""
+        idle_since = record.info.get("motcua_checked_in")
+        if idle_since is None or time.monotonic() - idle_since < PING_IDLE_S:
+            return
+        try:
+            self.engine.dialect.do_ping(dbapi_conn)
+        except Exception as exc:
+            raise DisconnectionError(f"pooled connection dead after idling: {exc!r}") from exc
 
     def session(self) -> AsyncSession:
         return self.sessions()
@@ -61,6 +80,10 @@ class Database:
 
     async def close(self) -> None:
         await self.engine.dispose()
+
+
+def _checked_in(_dbapi_conn, record) -> None:
+    record.info["motcua_checked_in"] = time.monotonic()
 
 
 def _sqlite_connect(dbapi_conn, _record) -> None:
