@@ -20,6 +20,7 @@ CUT_PRINT_MIN = 0.012  # print density in a band along the frame from which the 
 GLARE_PRINT_KEPT = 0.3  # print density under a clipped blob / around it: at least this, the print survived
 GLARE_TEXT_SHARE = 0.05  # share of the page's text lines a washed-out blob covers: from this, glare
 GLARE_FAINT = 12  # black-hat levels from which a mark on clipped (noise-free) paper is print still seen
+CUT_GAP = 3  # px past a glare blob's dilated edge where a line's print shows it was cut by the blob
 MAX_SAT = 80  # HSV saturation (0..255) above which a pixel is not white paper
 
 
@@ -269,8 +270,9 @@ def _through(
     lines: np.ndarray, inside: np.ndarray, near: np.ndarray, region: np.ndarray, reach: int, seen: np.ndarray
 ) -> np.ndarray:
     """Per row (bool): the line runs on under the blob: print within `reach` outside it on its
-    left and on its right, or print still seen under its edge (fading in: glare washes the print
-    out towards its centre), not a line that ended before it."""
+    left and on its right, print still seen under its edge (fading in: glare washes the print
+    out towards its centre), or print right up to its edge (cut by a sharp reflection); not a
+    line that ended short of it."""
     rows = inside.any(1)
     cols = np.arange(inside.shape[1])[None, :]
     first = np.where(rows, np.argmax(inside, 1), 0)[:, None]
@@ -280,7 +282,14 @@ def _through(
     right = (ok & (cols > last) & (cols <= last + reach)).any(1)
     edge = (cols <= first + reach // 2) | (cols >= last - reach // 2)
     fading = (seen & inside & edge).any(1)
-    has = rows & ((left & right) | fading)
+    # or its print comes right up to the blob's edge (cut there by a sharp reflection): print in
+    # the first columns past `near`, not a line that ended a word's gap or more short of it
+    g, w8 = CUT_GAP, reach // 8
+    cut = (
+        ok
+        & (((cols < first - w8) & (cols >= first - w8 - g)) | ((cols > last + w8) & (cols <= last + w8 + g)))
+    ).any(1)
+    has = rows & ((left & right) | fading | cut)
     return has | np.r_[has[1:], False] | np.r_[False, has[:-1]]
 
 
