@@ -100,7 +100,9 @@ def _paper_cut_beyond(gray: np.ndarray, region: np.ndarray, quad: np.ndarray, T:
     q = np.asarray(quad, np.float32)
     if not ((q.min(0) <= e).any() or (q.max(0) >= np.array([w - 1 - e, h - 1 - e])).any()):
         return False
-    ext = cv2.dilate(region.astype(np.uint8), np.ones((2 * e + 1, 2 * e + 1), np.uint8)).astype(bool)
+    # taken on to the frame: twice as far as a vertex may stand from it (a side slanting away
+    # from the frame's edge leaves a wedge of page wider than that at its far end)
+    ext = cv2.dilate(region.astype(np.uint8), np.ones((4 * e + 1, 4 * e + 1), np.uint8)).astype(bool)
     # print between the outline and the frame, a few pixels off the outline (its own blur and a
     # side laid along the frame's edge are not the page running on)
     off = max(2, round(0.008 * min(h, w)))

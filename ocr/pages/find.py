@@ -20,6 +20,7 @@ CUT_PRINT_MIN = 0.012  # print density in a band along the frame from which the 
 GLARE_PRINT_KEPT = 0.3  # print density under a clipped blob / around it: at least this, the print survived
 GLARE_TEXT_SHARE = 0.05  # share of the page's text lines a washed-out blob covers: from this, glare
 GLARE_FAINT = 12  # black-hat levels from which a mark on clipped (noise-free) paper is print still seen
+CUT_GAP = 3  # px past a glare blob's dilated edge where a line's print shows it was cut by the blob
 MAX_SAT = 80  # HSV saturation (0..255) above which a pixel is not white paper
 
 
@@ -253,15 +254,43 @@ def lost_text_share(
     n_beside = beside.sum(1)
     page_rate = float(lines[region & ~inside].mean()) if (region & ~inside).any() else 0.0
     rate = np.where(n_beside >= 5, (lines & beside).sum(1) / np.maximum(1, n_beside), page_rate)
-    # a line enters the blob when its print comes up to it on that row (or a row next to it): in
-    # a band just outside the blob's soft edge, where glare has faded the print but not erased it
-    rim = cv2.dilate(inside.astype(np.uint8), np.ones((1, 8 * r + 1), np.uint8)).astype(bool) & ~near & region
-    has = (lines & rim).sum(1) > 0
-    enters = has | np.r_[has[1:], False] | np.r_[False, has[:-1]]
+    # a line runs through the blob when its print comes up to it on that row (or a row next to
+    # it) on both sides: in a band just outside the blob's soft edge, where glare has faded the
+    # print but not erased it. Since issue 19's seventh pass both sides: a line that only comes
+    # from one side may simply end there (a flash's hot-spot over the blank space after short
+    # lines, a signature space, the margin: nothing was printed under it)
+    enters = _through(lines, inside, near, region, 8 * r, seen)
     still = cv2.morphologyEx(seen.astype(np.uint8), cv2.MORPH_CLOSE, np.ones((1, k), np.uint8)).sum(1)
     lost = float(np.maximum(0.0, inside.sum(1) * rate * enters - still).sum())
     total = float((lines & region & ~inside).sum()) + lost
     return lost / total if total > 0 else 0.0
+
+
+def _through(
+    lines: np.ndarray, inside: np.ndarray, near: np.ndarray, region: np.ndarray, reach: int, seen: np.ndarray
+) -> np.ndarray:
+    """Per row (bool): the line runs on under the blob: print within `reach` outside it on its
+    left and on its right, print still seen under its edge (fading in: glare washes the print
+    out towards its centre), or print right up to its edge (cut by a sharp reflection); not a
+    line that ended short of it."""
+    rows = inside.any(1)
+    cols = np.arange(inside.shape[1])[None, :]
+    first = np.where(rows, np.argmax(inside, 1), 0)[:, None]
+    last = np.where(rows, inside.shape[1] - 1 - np.argmax(inside[:, ::-1], 1), 0)[:, None]
+    ok = lines & region & ~near
+    left = (ok & (cols < first) & (cols >= first - reach)).any(1)
+    right = (ok & (cols > last) & (cols <= last + reach)).any(1)
+    edge = (cols <= first + reach // 2) | (cols >= last - reach // 2)
+    fading = (seen & inside & edge).any(1)
+    # or its print comes right up to the blob's edge (cut there by a sharp reflection): print in
+    # the first columns past `near`, not a line that ended a word's gap or more short of it
+    g, w8 = CUT_GAP, reach // 8
+    cut = (
+        ok
+        & (((cols < first - w8) & (cols >= first - w8 - g)) | ((cols > last + w8) & (cols <= last + w8 + g)))
+    ).any(1)
+    has = rows & ((left & right) | fading | cut)
+    return has | np.r_[has[1:], False] | np.r_[False, has[:-1]]
 
 
 def washed_out(gray: np.ndarray, region: np.ndarray) -> tuple[float, float]:

@@ -310,7 +310,8 @@ def render(
 ) -> list[Image.Image]:
     """The pages of one filled document, each about A4 at 150 dpi times `scale`."""
     spec = forms()[doc_type]
-    land = bool(spec.get("landscape"))
+    land = spec.get("landscape")  # true, or the share printed landscape (a wide table turned)
+    land = rng.random() < land if isinstance(land, float) else bool(land)
     W, H = (int(1754 * scale), int(1240 * scale)) if land else (int(1240 * scale), int(1754 * scale))
     pen = Pen(rng, W, H, scale, rng.random() < 0.5 if hand is None else hand)
     top = pen.y

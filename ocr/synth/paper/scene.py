@@ -96,8 +96,14 @@ def photograph(
     pw, ph = flat.size
     if cls == "not_document":
         return _nothing(rng, w, h)
+    held = "along"
     if (pw > ph) != (w > h):
-        w, h = h, w  # hold the phone the way the page lies
+        # most turn the phone the way the page lies; some keep it upright, a landscape page then
+        # lies across the frame (its width the frame's short side), filling it or not
+        if pw <= ph or rng.random() < 0.55:
+            w, h = h, w
+        else:
+            held = "across"
     setting = rng.choices(
         ["table", "white_table", "dark_table", "lap", "hand"], (0.45, 0.15, 0.15, 0.13, 0.12)
     )[0]
@@ -240,10 +246,11 @@ def photograph(
         img = img + (blob * rng.uniform(400, 700))[..., None]
     k = w / 1200
     if cls == "blurry":
-        if rng.random() < 0.6:
-            img = cv2.GaussianBlur(img, (0, 0), rng.uniform(0.004, 0.008) * cw)
+        # focus or shake, from just past readable to a smear (issue 19, seventh pass: wider)
+        if rng.random() < 0.55:
+            img = cv2.GaussianBlur(img, (0, 0), rng.uniform(0.0035, 0.01) * cw)
         else:
-            L = max(3, int(rng.uniform(0.012, 0.025) * cw))
+            L = max(3, int(rng.uniform(0.01, 0.03) * cw))
             kern = np.zeros((L, L), np.float32)
             kern[L // 2, :] = 1.0 / L
             kern = cv2.warpAffine(
@@ -255,9 +262,10 @@ def photograph(
     nrng = np.random.default_rng(rng.randrange(1 << 30))
     img = img + nrng.standard_normal((h, w, 1), dtype=np.float32) * rng.uniform(1.5, 4.0)
     out = np.clip(img, 0, 255).astype(np.uint8)
-    rot = rng.choice([0, 0, 0, 0, 90, 180, 270]) if cls == "good" else rng.choice([0, 0, 0, 180])
+    rot = rng.choice([0, 0, 0, 0, 90, 180, 270]) if cls == "good" else rng.choice([0, 0, 0, 90, 180])
     if rot:
         out = np.ascontiguousarray(np.rot90(out, rot // 90))
-    info = {"cls": cls, "problem": BAD.get(cls), "rotation": rot, "quad": quad.tolist()}
+    info = {"cls": cls, "problem": BAD.get(cls), "rotation": rot, "quad": quad.tolist(), "held": held}
+    info["orient"] = "landscape" if pw > ph else "portrait"
     frame = "corner_covered" if covered else frame
     return Image.fromarray(out), {**info, "setting": setting, "stock": stock, "frame": frame, "light": light}

@@ -147,12 +147,16 @@ def flash_light(
         foot = foot + d * np.tan(tilt) * np.array([np.cos(a), np.sin(a)])
     rho2 = (X - foot[0]) ** 2 + (Y - foot[1]) ** 2
     diffuse = (d / np.sqrt(d * d + rho2)) ** 3
-    sigma = np.deg2rad(rng.uniform(1.5, 4.0) if glossy else rng.uniform(4.0, 9.0))
+    sigma = np.deg2rad(rng.uniform(1.5, 4.0) if glossy else rng.uniform(4.0, 12.0))
     ang = np.arctan(np.sqrt(rho2) / d) / 2  # the half-vector's angle from the normal (flash ≈ lens)
     lobe = np.exp(-((ang / sigma) ** 2) / 2)
     # matte paper's sheen: from barely there to clipping the paper (the ink under it lifted by as
     # much, so it stays darker than the paper: readable); glossy: the ink washed out as well
-    amp = rng.uniform(350, 700) if glossy else rng.choice([rng.uniform(15, 60), rng.uniform(60, 140)])
+    amp = (
+        rng.uniform(350, 700)
+        if glossy
+        else rng.choice([rng.uniform(15, 60), rng.uniform(60, 140), rng.uniform(140, 220)])
+    )
     facts = {"distance_cm": round(d, 1), "spread_deg": round(float(np.rad2deg(sigma)), 1), "amp": round(amp)}
     return diffuse.astype(np.float32), (lobe * amp).astype(np.float32), facts
 
@@ -294,9 +298,18 @@ def overexpose(img: np.ndarray, rng: random.Random) -> np.ndarray:
     white over the page and the print is *lost*: lifted to a light grey a few tens of levels
     under the white (since 2026-12-07, issue 19's fifth pass: before, a gain of 1.6 left the print
     at 70/255, readable, and the verdict learnt brightness, not readability)."""
-    white = rng.uniform(258, 290)  # the paper, clipped at 255 after
-    keep = rng.uniform(0.08, 0.22)  # what is left of the print's contrast
-    return white - (white - img * rng.uniform(1.0, 1.3)).clip(0, None) * keep
+    if rng.random() < 0.3:  # hazy: the paper just under white, the print a pale grey (no clipping)
+        white, keep = rng.uniform(238, 252), rng.uniform(0.04, 0.1)
+    else:
+        white = rng.uniform(258, 290)  # the paper, clipped at 255 after
+        keep = rng.uniform(0.08, 0.22)  # what is left of the print's contrast
+    out = white - (white - img * rng.uniform(1.0, 1.3)).clip(0, None) * keep
+    if rng.random() < 0.3:  # the sun over part of the page: the rest a little less washed out
+        h, w = img.shape[:2]
+        ramp = np.linspace(0, 1, w if rng.random() < 0.5 else h, dtype=np.float32)
+        ramp = ramp[None, :, None] if ramp.size == w else ramp[:, None, None]
+        out = out * (1 - 0.06 * ramp) + img * (0.06 * ramp)
+    return out
 
 
 def bright(img: np.ndarray, rng: random.Random) -> np.ndarray:
@@ -327,7 +340,9 @@ def light_spot(img: np.ndarray, quad: np.ndarray, rng: random.Random) -> np.ndar
 def blank(rng: random.Random, w: int, h: int) -> tuple[np.ndarray, str]:
     """No document (bad class not_document): a table, a lap or a room, with clutter or not, or a
     blank sheet on a table. Returns (image, what)."""
-    what = rng.choice(["table", "lap", "room", "blank_sheet"])
+    what = rng.choice(["table", "lap", "room", "blank_sheet", "wall", "face", "screen"])
+    if what in ("wall", "face", "screen"):
+        return _no_paper(rng, w, h, what), what
     if what == "lap":
         return lap(rng, w, h), what
     if what == "room":
@@ -342,3 +357,59 @@ def blank(rng: random.Random, w: int, h: int) -> tuple[np.ndarray, str]:
         x1, y1 = w - rng.uniform(0.1, 0.25) * w, h - rng.uniform(0.1, 0.2) * h
         img[int(y0) : int(y1), int(x0) : int(x1)] = rng.uniform(215, 245)
     return img, what
+
+
+def _no_paper(rng: random.Random, w: int, h: int, what: str) -> np.ndarray:
+    """A wall (painted, a switch plate, a calendar's shadow), a face (a selfie by mistake) or a
+    phone or laptop screen lying on a table (a chat or a colourful app on it, no paper)."""
+    if what == "wall":
+        v = rng.uniform(150, 235)
+        tint = np.array([1.0, rng.uniform(0.94, 1.02), rng.uniform(0.82, 1.0)], np.float32)
+        img = Image.fromarray(np.full((h, w, 3), np.clip(v * tint, 0, 255), np.uint8))
+        d = ImageDraw.Draw(img)
+        x, y, s = rng.uniform(0.2, 0.7) * w, rng.uniform(0.3, 0.6) * h, rng.uniform(0.08, 0.14) * w
+        d.rounded_rectangle(
+            (x, y, x + s, y + 1.5 * s), radius=s / 10, fill=(245, 245, 240), outline=(180,) * 3
+        )
+        d.rectangle((x + s * 0.35, y + s * 0.5, x + s * 0.65, y + s), fill=(225, 225, 220))
+        arr = np.asarray(img, np.float32)
+        grad = np.linspace(rng.uniform(0.75, 1.0), rng.uniform(0.85, 1.05), h, dtype=np.float32)
+        return arr * grad[:, None, None]
+    if what == "face":
+        img = room(rng, w, h)
+        pil = Image.fromarray(np.clip(img, 0, 255).astype(np.uint8))
+        d = ImageDraw.Draw(pil)
+        skin = (rng.randint(170, 230), rng.randint(120, 175), rng.randint(95, 145))
+        cx, cy, r = w * rng.uniform(0.4, 0.6), h * rng.uniform(0.4, 0.55), w * rng.uniform(0.25, 0.38)
+        hair = tuple(rng.randint(10, 50) for _ in range(3))
+        d.ellipse((cx - r * 1.05, cy - r * 1.45, cx + r * 1.05, cy + r * 0.9), fill=hair)
+        d.ellipse((cx - r * 0.8, cy - r * 1.05, cx + r * 0.8, cy + r * 1.1), fill=skin)
+        d.rectangle(
+            (cx - r * 1.2, cy + r * 1.05, cx + r * 1.2, h), fill=tuple(rng.randint(30, 200) for _ in range(3))
+        )
+        for ex in (-0.32, 0.32):
+            d.ellipse(
+                (cx + ex * r - r * 0.1, cy - r * 0.2, cx + ex * r + r * 0.1, cy - r * 0.08), fill=(40, 30, 30)
+            )
+        d.arc((cx - r * 0.3, cy + r * 0.3, cx + r * 0.3, cy + r * 0.6), 20, 160, fill=(150, 60, 60), width=4)
+        return cv2.GaussianBlur(np.asarray(pil, np.float32), (0, 0), 1.2)
+    from ..photo import background
+
+    img = background(rng, w, h).astype(np.float32)
+    pil = Image.fromarray(np.clip(img, 0, 255).astype(np.uint8))
+    d = ImageDraw.Draw(pil)
+    sw, sh = w * rng.uniform(0.45, 0.8), h * rng.uniform(0.45, 0.75)
+    x, y = rng.uniform(0.05, 0.95) * (w - sw), rng.uniform(0.05, 0.95) * (h - sh)
+    d.rounded_rectangle((x, y, x + sw, y + sh), radius=sw / 12, fill=(15, 15, 18))
+    bx, by = x + sw * 0.05, y + sh * 0.07
+    app = tuple(rng.randint(0, 255) for _ in range(3))
+    d.rectangle((bx, by, x + sw * 0.95, y + sh * 0.93), fill=app)
+    for i in range(rng.randint(3, 8)):  # chat bubbles or tiles
+        yy = by + (i + 0.5) * sh * 0.1
+        xx = bx + (sw * 0.35 if i % 2 else sw * 0.03)
+        d.rounded_rectangle(
+            (xx, yy, xx + sw * rng.uniform(0.25, 0.5), yy + sh * 0.06),
+            radius=8,
+            fill=(0, 132, 255) if i % 2 else (235, 236, 240),
+        )
+    return np.asarray(pil, np.float32)
