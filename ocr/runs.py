@@ -3,6 +3,8 @@ Tesseract word by word, and grouped into rows. Used by the label reader (labels.
 
 from __future__ import annotations
 
+import re
+
 import cv2
 import numpy as np
 
@@ -123,7 +125,18 @@ def read_blob(gray: np.ndarray, box, others=()) -> list[dict]:
         w["y1"] += a - 10
         w["h"] = h
         w["blob"] = tuple(box)
-    return ws
+    return [p for w in ws for p in _split_colon(w)]
+
+
+def _split_colon(w: dict) -> list[dict]:
+    """A label read glued to its value ("tên:TẠ", a label and a value joined in one run) as two
+    words, the box cut in proportion; digits after the colon stay ("22:95")."""
+    m = re.match(r"^(\w+:)([^\W\d].*)$", w["text"])
+    if not m:
+        return [w]
+    k = len(m.group(1)) / len(w["text"])
+    cut = int(w["x0"] + k * (w["x1"] - w["x0"]))
+    return [{**w, "text": m.group(1), "x1": cut}, {**w, "text": m.group(2), "x0": cut}]
 
 
 def rows_of(words: list[dict]) -> list[list[dict]]:

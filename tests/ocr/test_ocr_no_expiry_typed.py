@@ -130,3 +130,10 @@ def test_a_never_expiring_back_written_with_a_zero_check_reads_sex_and_expiry():
     assert truth["fields"]["date_of_expiry"] == idnum.NO_EXPIRY
     assert doc["fields"]["date_of_expiry"] == idnum.NO_EXPIRY
     assert doc["fields"]["sex"] == truth["fields"]["sex"]
+
+
+def test_a_label_read_glued_to_its_value_is_split_at_the_colon():
+    w = {"text": "tên:TẠ", "conf": 0.9, "x0": 100, "y0": 10, "x1": 160, "y1": 40}
+    a, b = runs._split_colon(w)
+    assert (a["text"], b["text"]) == ("tên:", "TẠ") and a["x1"] == b["x0"] == 140
+    assert runs._split_colon({**w, "text": "22:95-1952"}) == [{**w, "text": "22:95-1952"}]
