@@ -174,6 +174,7 @@ def main(argv=None):
     fields_tot, fields_ok, cards_ok, ids_ok, type_ok = {}, {}, 0, 0, 0
     reads = [x for x in rows if x[1]["cls"] == "good"]
     per_kind = {}
+    by_kind_field: dict = {}
     for _p, t, r in reads:
         doc = r["document"] or {}
         F = doc.get("fields", {})
@@ -183,6 +184,9 @@ def main(argv=None):
             fields_tot[f] = fields_tot.get(f, 0) + 1
             hit = F.get(f) == v
             fields_ok[f] = fields_ok.get(f, 0) + hit
+            kf = by_kind_field.setdefault(t["kind"], {}).setdefault(f, [0, 0])
+            kf[0] += 1
+            kf[1] += hit
             allok &= hit
         cards_ok += allok
         ids_ok += F.get("id_number") == t["fields"]["id_number"]
@@ -195,6 +199,9 @@ def main(argv=None):
     res["field_accuracy_all"] = sum(fields_ok.values()) / sum(fields_tot.values())
     res["card_all_fields_correct"] = cards_ok / len(reads)
     res["card_all_fields_correct_by_type"] = {k: v[1] / v[0] for k, v in per_kind.items()}
+    res["field_accuracy_by_type"] = {
+        k: {f: round(v[1] / v[0], 3) for f, v in fs.items()} for k, fs in by_kind_field.items()
+    }
     res["id_number_accuracy"] = ids_ok / len(reads)
 
     # ---- timings

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import yaml
 
+NO_EXPIRY = "Không thời hạn"
 PROVINCES: dict[str, str] = yaml.safe_load(
     (Path(__file__).resolve().parent / "id_provinces.yml").read_text(encoding="utf-8")
 )["provinces"]
@@ -83,13 +84,13 @@ def expected_expiry(dob: str, issue: str | None) -> list[str]:
         if i is not None:
             age = i.year - b.year - ((i.month, i.day) < (b.month, b.day))
             if age >= 58:
-                return ["Không thời hạn"]
+                return [NO_EXPIRY]
             # the next milestone after the issue date; a card issued within two years before a
             # milestone keeps the following one (Law on Identity 2023, art. 21)
             nxt = [m for m in milestones if _birthday_at(b, m) > i]
             out = [_birthday_at(b, m).isoformat() for m in nxt[:2]]
-            return out or ["Không thời hạn"]
-    return [_birthday_at(b, m).isoformat() for m in milestones] + ["Không thời hạn"]
+            return out or [NO_EXPIRY]
+    return [_birthday_at(b, m).isoformat() for m in milestones] + [NO_EXPIRY]
 
 
 def check_expiry(dob: str | None, issue: str | None, expiry: str | None) -> str | None:

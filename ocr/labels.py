@@ -12,13 +12,12 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-import cv2
 import numpy as np
 import yaml
 
 from core.vietnamese import strip_diacritics
 
-from . import tess
+from . import runs
 
 ADDRESS = {"place_of_origin", "place_of_residence"}
 DATES = {"date_of_birth", "date_of_issue", "date_of_expiry"}
@@ -48,112 +47,8 @@ def tokens(s: str) -> list[str]:
 
 
 # ---------------------------------------------------------------- lines
-def find_blobs(gray: np.ndarray) -> list[tuple[int, int, int, int]]:
-    """Boxes (x0, y0, x1, y1) of runs of print: words joined into phrases along a line."""
-    H, W = gray.shape
-    k = max(15, int(H / 30)) | 1
-    bh = cv2.morphologyEx(gray, cv2.MORPH_BLACKHAT, cv2.getStructuringElement(cv2.MORPH_RECT, (k, k)))
-    thr = max(30.0, 0.35 * float(np.percentile(bh, 99.5)))
-    ink = (bh > thr).astype(np.uint8)
-    n, lab, st, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
-    big = H * 0.1
-    keep = np.zeros(n, np.uint8)
-    for i in range(1, n):
-        x, y, w, h, a = st[i]
-        if h <= big and w <= W * 0.25 and a >= 3 and not (w > 12 * h and h < 5):
-            keep[i] = 1
-    ink = keep[lab]
-    gap = max(9, int(H * 0.022))
-    m = cv2.dilate(ink, cv2.getStructuringElement(cv2.MORPH_RECT, (gap, max(3, int(H * 0.006)))))
-    n, lab, st, _ = cv2.connectedComponentsWithStats(m, connectivity=8)
-    out = []
-    for i in range(1, n):
-        x, y, w, h, a = st[i]
-        if h < H * 0.012 or h > H * 0.12 or w < max(12, 0.8 * h):
-            continue
-        out.append((int(x), int(y), int(x + w), int(y + h)))
-    return _split_stacked(ink, out)
-
-
-def _split_stacked(
-    ink: np.ndarray, boxes: list[tuple[int, int, int, int]]
-) -> list[tuple[int, int, int, int]]:
-    """A box twice as tall as a line of print holds two lines set close together (a label with
-    its English half under it): cut it at the emptiest row near its middle."""
-    if len(boxes) < 3:
-        return boxes
-    med = float(np.median([b[3] - b[1] for b in boxes]))
-    out = []
-    for x0, y0, x1, y1 in boxes:
-        h = y1 - y0
-        if h < 1.45 * med:
-            out.append((x0, y0, x1, y1))
-            continue
-        prof = ink[y0:y1, x0:x1].sum(1).astype(np.float32)
-        lo, hi = int(0.3 * h), int(0.7 * h)
-        cut = lo + int(np.argmin(prof[lo:hi]))
-        if prof[cut] > 0.1 * float(prof.max()) or min(cut, h - cut) < 0.6 * med:
-            # no gap: one tall line (big print); or a thin band cut off, the stacked marks over
-            # capitals ("ĐỖ", "TRẦN"): read apart, both halves gave the whole line twice
-            out.append((x0, y0, x1, y1))
-            continue
-        out += [(x0, y0, x1, y0 + cut), (x0, y0 + cut, x1, y1)]
-    return out
-
-
-def read_blob(gray: np.ndarray, box, others=()) -> list[dict]:
-    """The words of one run of print. The margin around it is whitened where it holds another
-    run (`others`): the foot of the label above must not be read into the value under it."""
-    x0, y0, x1, y1 = box
-    h = y1 - y0
-    H, W = gray.shape
-    a, b = max(0, y0 - h // 4), min(H, y1 + h // 4)
-    c, d = max(0, x0 - h // 3), min(W, x1 + h // 3)
-    g = gray[a:b, c:d].astype(np.float32)
-    if g.size == 0:
-        return []
-    lo, hi = np.percentile(g, (2, 98))
-    g = np.clip((g - lo) * (255.0 / max(16.0, hi - lo)), 0, 255).astype(np.uint8)
-    mask = np.zeros(g.shape, bool)
-    for ox0, oy0, ox1, oy1 in others:
-        if (ox0, oy0, ox1, oy1) != tuple(box) and ox0 < d and ox1 > c and oy0 < b and oy1 > a:
-            mask[max(0, oy0 - a) : max(0, oy1 - a), max(0, ox0 - c) : max(0, ox1 - c)] = True
-    mask[y0 - a : y1 - a, x0 - c : x1 - c] = False
-    g[mask] = 255
-    g = cv2.copyMakeBorder(g, 10, 10, 10, 10, cv2.BORDER_CONSTANT, value=255)
-    ws = tess.words(g, 7)
-    for w in ws:  # back to card coordinates
-        w["x0"] += c - 10
-        w["x1"] += c - 10
-        w["y0"] += a - 10
-        w["y1"] += a - 10
-        w["h"] = h
-        w["blob"] = tuple(box)
-    return ws
-
-
-def rows_of(words: list[dict]) -> list[list[dict]]:
-    """Words grouped into rows, each sorted left to right. The words of one run of print stay
-    together (a label is never split between rows); runs join a row when their centres are close."""
-    units: dict = {}
-    for w in words:
-        units.setdefault(w.get("blob") or id(w), []).append(w)
-    groups = []
-    for ws in units.values():
-        y0, y1 = min(w["y0"] for w in ws), max(w["y1"] for w in ws)
-        groups.append(((y0 + y1) / 2, max(1, y1 - y0), ws))
-    groups.sort(key=lambda g: g[0])
-    rows: list[list[dict]] = []
-    meta: list[tuple[float, float]] = []
-    for cy, h, ws in groups:
-        if rows and abs(cy - meta[-1][0]) < 0.45 * min(h, meta[-1][1]):
-            rows[-1].extend(ws)
-            continue
-        rows.append(list(ws))
-        meta.append((cy, h))
-    for r in rows:
-        r.sort(key=lambda w: w["x0"])
-    return rows
+# the runs of print live in runs.py (re-exported here: read.py and pages/ use them through labels)
+find_blobs, read_blob, rows_of = runs.find_blobs, runs.read_blob, runs.rows_of
 
 
 # ---------------------------------------------------------------- labels
@@ -259,6 +154,13 @@ def _overlap(w: dict, y0: float, y1: float) -> float:
     return max(0.0, min(w["y1"], y1) - max(w["y0"], y0)) / max(1.0, min(w["y1"] - w["y0"], y1 - y0))
 
 
+def _joined(out: list[dict], w: dict) -> bool:
+    """`w` is in the same run of print as the word before it: the print between them is
+    continuous (a word unread in between, "H." in "…, H. Năm Căn"), so a wide gap between the
+    words read is no end of the value."""
+    return bool(out) and out[-1].get("blob") is not None and out[-1].get("blob") == w.get("blob")
+
+
 def _chain(cands: list[dict], y0: float, y1: float, x_from: float, lh: float, label_words: set[int]):
     """Words right of a label on its line: the first overlaps the label vertically, each next one
     the word before it (so a line printed or photographed a little askew is followed)."""
@@ -270,7 +172,9 @@ def _chain(cands: list[dict], y0: float, y1: float, x_from: float, lh: float, la
             continue  # a word of the line above or below (lines set close together)
         if id(w) in label_words:
             break
-        if w["x0"] - (max(v["x1"] for v in out) if out else x_from) > (3.0 if out else 6.0) * lh:
+        if w["x0"] - (max(v["x1"] for v in out) if out else x_from) > (
+            3.0 if out else 6.0
+        ) * lh and not _joined(out, w):
             break
         out.append(w)
         if 0.5 * lh <= w["y1"] - w["y0"] <= 1.4 * lh:  # neither a mark nor a box over two lines
@@ -288,7 +192,7 @@ def _run(band: list[dict], x_from: float, lh: float, label_words: set[int], reac
             if out:
                 break
             continue
-        if out and w["x0"] - max(v["x1"] for v in out) > 3.0 * lh:
+        if out and w["x0"] - max(v["x1"] for v in out) > 3.0 * lh and not _joined(out, w):
             break
         if not out and w["x0"] - x_from > reach * lh:
             break

@@ -28,6 +28,43 @@ def _without_specks(text: str, good_len: tuple[int, ...]) -> str | None:
     return None
 
 
+def _mrz_sex_conf(res: dict) -> float:
+    """The MRZ's sex letter has no check digit of its own: sure when the composite holds; when
+    only the line's structure is confirmed (birth date's check digit, `VNM` in place), sure if the
+    number (its check digit holding) says the same sex in its fourth digit, else fairly sure."""
+    ok, mf = res["checks"], res["fields"]
+    if ok.get("composite"):
+        return 0.99
+    if not res.get("structure"):
+        return 0.6
+    num = mf.get("id_number", "")
+    if ok.get("id_number") and idnum.decode(num).get("sex") == mf["sex"]:
+        return 0.95
+    return 0.8
+
+
+def _expiry_by_age(doc: dict, res: dict | None) -> None:
+    """A card whose MRZ expiry field is not a date (fillers written another way, or read so), its
+    line's structure confirmed, of a holder 58 or older at the issue date: "Không thời hạn" (the
+    age rule). The birth date must come from the QR or a checked MRZ."""
+    F, src = doc["fields"], doc["sources"]
+    if res is None or not res.get("expiry_no_date") or not res.get("structure"):
+        return
+    if src.get("date_of_expiry") in ("qr",) or not F.get("date_of_issue"):
+        return
+    if src.get("date_of_birth") not in ("qr", "mrz") or doc["confidence"].get("date_of_birth", 0) < 0.9:
+        return
+    if idnum.expected_expiry(F["date_of_birth"], F["date_of_issue"]) != [idnum.NO_EXPIRY]:
+        return
+    F["date_of_expiry"], src["date_of_expiry"] = idnum.NO_EXPIRY, "mrz"
+    # the issue date is printed (OCR): not confirmed unless it was
+    sure = doc["checks"].get("confirmed", {}).get("date_of_issue")
+    doc["confidence"]["date_of_expiry"] = 0.95 if sure else 0.85
+    doc["checks"]["date_of_expiry_by"] = "age_rule"
+    if sure:
+        doc["checks"]["confirmed"]["date_of_expiry"] = True
+
+
 def merge(doc: dict, kind: str, qr_text: str | None, mrz_res: dict | None, ocr_raw: dict) -> None:
     """Fill doc["fields"], ["sources"], ["confidence"], ["checks"] (ocr_raw: {field: (text, conf)})."""
     cand: dict[str, list[tuple[str, str, float]]] = {}  # field -> [(value, source, conf)]
@@ -59,7 +96,7 @@ def merge(doc: dict, kind: str, qr_text: str | None, mrz_res: dict | None, ocr_r
             if f in mf:
                 add(f, mf[f], "mrz", 0.99 if ok.get(key) else 0.4)
         if "sex" in mf:
-            add("sex", mf["sex"], "mrz", 0.99 if ok.get("composite") else 0.6)
+            add("sex", mf["sex"], "mrz", _mrz_sex_conf(mrz_res))
     elif kind in ("cccd_back", "cancuoc_back"):
         checks["mrz"] = "unreadable"
     for f, (text, conf) in ocr_raw.items():
@@ -194,6 +231,7 @@ def merge(doc: dict, kind: str, qr_text: str | None, mrz_res: dict | None, ocr_r
             checks["sex_from_id_number"] = True
     if num:
         checks["id_number"] = idnum.check_number(num, F.get("date_of_birth"), F.get("sex"))
+    _expiry_by_age(doc, mrz_res)
     exp = idnum.check_expiry(F.get("date_of_birth"), F.get("date_of_issue"), F.get("date_of_expiry"))
     if exp:
         checks["expiry_rule"] = exp

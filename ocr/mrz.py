@@ -4,8 +4,15 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
+from pathlib import Path
+
+import yaml
 
 from core.vietnamese import strip_diacritics
+
+from .idnum import NO_EXPIRY
+
+_CFG = yaml.safe_load((Path(__file__).resolve().parent / "mrz.yml").read_text(encoding="utf-8"))
 
 _W = (7, 3, 1)
 
@@ -32,13 +39,14 @@ def _yymmdd(iso: str) -> str:
     return iso[2:4] + iso[5:7] + iso[8:10]
 
 
-def build(id12: str, dob: str, sex: str, expiry: str, name: str) -> list[str]:
-    """The three lines for a card (dates YYYY-MM-DD, expiry may be 'Không thời hạn')."""
+def build(id12: str, dob: str, sex: str, expiry: str, name: str, no_expiry: str = "<<<<<<<") -> list[str]:
+    """The three lines for a card (dates YYYY-MM-DD, expiry may be 'Không thời hạn'; `no_expiry`:
+    the expiry field and its check digit written for a card without expiry, 7 characters)."""
     doc9 = id12[3:]
     l1 = "IDVNM" + doc9 + check_digit(doc9) + id12 + "<<"
     l1 = l1[:29] + check_digit(id12)
-    exp = "<<<<<<" if not expiry[:1].isdigit() else _yymmdd(expiry)
-    exp_cd = check_digit(exp) if exp[0] != "<" else "<"
+    exp = no_expiry[:6] if not expiry[:1].isdigit() else _yymmdd(expiry)
+    exp_cd = check_digit(exp) if expiry[:1].isdigit() else no_expiry[6]
     d = _yymmdd(dob)
     l2 = d + check_digit(d) + ("F" if sex == "Nữ" else "M") + exp + exp_cd + "VNM"
     l2 = l2 + "<" * (29 - len(l2))
@@ -106,45 +114,112 @@ def _fit_line2(l2: str) -> str:
     if extra <= 2:
         import itertools
 
-        for idx in itertools.combinations(range(len(l2)), extra):
-            cand = "".join(c for k, c in enumerate(l2) if k not in idx)
-            d = cand[0:7].translate(_FIX_DIGIT)
-            if check_digit(d[:6]) == d[6] and cand[15:18] == "VNM":
-                return cand
+        # spurious characters after the sex first (a run of fillers read too long), so that the
+        # sex letter is never the one dropped when the birth date already holds
+        for start in (8, 0):
+            for idx in itertools.combinations(range(start, len(l2)), extra):
+                cand = "".join(c for k, c in enumerate(l2) if k not in idx)
+                d = cand[0:7].translate(_FIX_DIGIT)
+                if check_digit(d[:6]) == d[6] and cand[15:18] == "VNM":
+                    return cand
     return best
+
+
+def _filler_run(field: str) -> bool:
+    """Six positions of fillers (the filler itself on at least `min_true_fillers` of them, the rest
+    characters an OCR engine reads a filler as): an expiry field left empty."""
+    ne = _CFG["no_expiry"]
+    allowed = ne["fillers"] + ne["lookalikes"]
+    true = sum(c in ne["fillers"] for c in field)
+    return len(field) == 6 and all(c in allowed for c in field) and true >= ne["min_true_fillers"] * 6
+
+
+def _dob_ok(l2: str) -> bool:
+    d = _digits(l2[0:7])
+    return len(d) == 7 and d[:6].isdigit() and check_digit(d[:6]) == d[6]
+
+
+def _pick_line2(after: list[str]) -> str:
+    """Line 2 among the lines read after line 1: the next one, or two fragments of it joined (a
+    long run of fillers read as a gap), whichever starts with a birth date whose check digit
+    holds."""
+    if not after:
+        return ""
+    if len(after) >= 2 and len(after[0]) < 20:
+        joined = after[0] + after[1]
+        if _dob_ok(joined) and "VNM" in joined[8:22] and len(joined) <= 32:
+            return joined
+    return after[0]
+
+
+def _align_line2(l2: str) -> tuple[str, bool]:
+    """Line 2 with its fields at the ICAO positions, and whether its structure is confirmed (the
+    birth date's check digit holds and `VNM` stands at 16-18). When OCR miscounted a run of fillers
+    in the expiry field, `VNM` is found a few places off and the line is re-cut there."""
+    fit = _fit_line2(l2) if len(l2) > 30 else l2
+    dob_ok = _dob_ok(fit)
+    if sum(a == b for a, b in zip(fit[15:18], "VNM")) >= 2:
+        return (fit + "<" * 30)[:30], dob_ok
+    k = next((k for k in range(9, 24) if l2[k : k + 3] == "VNM"), None)
+    if k is None or not dob_ok:
+        return (l2 + "<" * 30)[:30], False
+    exp, tail = l2[8:k], l2[k + 3 :]
+    ne = _CFG["no_expiry"]
+    if all(c in ne["fillers"] + ne["lookalikes"] for c in exp):
+        exp = "<" * 7
+    exp = (exp + "<" * 7)[:7]
+    comp = tail[-1:] or "<"
+    opt = tail[:-1].strip("<") if tail else ""
+    return l2[:8] + exp + "VNM" + (opt + "<" * 11)[:11] + comp, True
 
 
 def parse(lines: list[str]) -> dict | None:
     """Parse OCR'd MRZ lines; fix the usual letter/digit confusions in numeric positions.
 
+    Line 2 is read field by field: the sex and the birth date (its own check digit) stand when the
+    line's structure is confirmed, whatever the expiry field or the composite check say. An expiry
+    field of fillers (`mrz.yml`) is "Không thời hạn"; one that is not a date is reported as
+    `expiry_no_date` (the merge decides it by the age rule).
     Returns {"fields": {...}, "checks": {...}, "valid": bool} or None when no MRZ is present.
     """
-    clean = [re.sub(r"[^A-Z0-9<]", "", ln.upper().replace(" ", "")) for ln in lines]
-    clean = [c for c in clean if len(c) >= 20]
+    every = [re.sub(r"[^A-Z0-9<]", "", ln.upper().replace(" ", "")) for ln in lines]
+    every = [c for c in every if c]
+    clean = [c for c in every if len(c) >= 20]
     l1 = next((c for c in clean if c.startswith(("ID", "1D", "I0")) and "VNM" in c[:8]), None)
     if l1 is None:
         l1 = next((c for c in clean if "VNM" in c[:8]), None)
     if l1 is None:
         return None
-    i = clean.index(l1)
-    l2 = clean[i + 1] if i + 1 < len(clean) else ""
-    l3 = clean[i + 2] if i + 2 < len(clean) else ""
+    after = every[every.index(l1) + 1 :]
+    raw2 = _pick_line2(after)
+    rest = after[after.index(raw2) + 1 :] if raw2 in after else after[2:]
+    rest = [c for c in rest if len(c) >= 20]
+    l3 = rest[0] if rest else ""
     l1 = _fit_line1(l1)
-    l2 = (l2 + "<" * 30)[:30]
-    if len(clean[i + 1] if i + 1 < len(clean) else "") > 30:
-        l2 = _fit_line2(clean[i + 1])
+    l2, structure = _align_line2(raw2)
     l1 = "IDVNM" + _digits(l1[5:15]) + _digits(l1[15:27]) + l1[27:29] + _digits(l1[29])
-    l2 = _digits(l2[0:7]) + l2[7] + _digits(l2[8:15]) + "VNM" + l2[18:29] + _digits(l2[29])
+    exp_raw, cd_raw = l2[8:14], l2[14]
+    none = _filler_run(exp_raw) and (not _CFG["no_expiry"]["checks"] or cd_raw in _CFG["no_expiry"]["checks"])
+    if none:
+        exp_raw = "<<<<<<"
+    l2 = _digits(l2[0:7]) + l2[7] + _digits(exp_raw) + _digits(cd_raw) + "VNM" + l2[18:29] + _digits(l2[29])
     l2 = l2[:7] + {"H": "M", "N": "M", "E": "F", "P": "F"}.get(l2[7], l2[7]) + l2[8:]
     doc9, cd9, id12, cd12 = l1[5:14], l1[14], l1[15:27], l1[29]
     dob, cd_dob, sex, exp, cd_exp = l2[0:6], l2[6], l2[7], l2[8:14], l2[14]
+    e = None if none else _date(exp, future=True)
+    exp_checked = bool(e) and check_digit(exp) == cd_exp
     composite = l1[5:30] + l2[0:7] + l2[8:15] + l2[18:29]
+    comp_ok = check_digit(composite) == l2[29]
+    if not comp_ok and not exp_checked and _CFG["composite_expiry_as_fillers"]:
+        # the expiry field and its check counted as fillers (0): an empty field read as letters,
+        # or its check written "0" or "<"
+        comp_ok = check_digit(l1[5:30] + l2[0:7] + "<" * 7 + l2[18:29]) == l2[29]
     checks = {
         "doc_number": check_digit(doc9) == cd9,
         "id_number": check_digit(id12) == cd12,
         "date_of_birth": check_digit(dob) == cd_dob,
-        "date_of_expiry": (exp == "<<<<<<") or check_digit(exp) == cd_exp,
-        "composite": check_digit(composite) == l2[29],
+        "date_of_expiry": none or exp_checked,
+        "composite": comp_ok,
         "consistent": id12[3:] == doc9,
     }
     fields: dict = {}
@@ -153,18 +228,25 @@ def parse(lines: list[str]) -> dict | None:
     d = _date(dob, future=False)
     if d:
         fields["date_of_birth"] = d
-    if sex in "MF":
+    if sex in "MF" and sex:
         fields["sex"] = "Nam" if sex == "M" else "Nữ"
-    if exp == "<<<<<<":
-        fields["date_of_expiry"] = "Không thời hạn"
-    else:
-        e = _date(exp, future=True)
-        if e:
-            fields["date_of_expiry"] = e
+    if none:
+        fields["date_of_expiry"] = NO_EXPIRY
+    elif e:
+        fields["date_of_expiry"] = e
     if l3:
         name = re.sub(r"[^A-Z<]", "", l3.upper())
         sur, _, given = name.partition("<<")
         nm = " ".join(p for p in ([sur] + given.split("<")) if p)
         if nm:
             fields["name_ascii"] = nm
-    return {"fields": fields, "checks": checks, "valid": all(checks.values()), "lines": [l1, l2, l3]}
+    return {
+        "fields": fields,
+        "checks": checks,
+        "valid": all(checks.values()),
+        # not a date whose check digit holds (fillers read otherwise, or another spelling): the
+        # merge decides it by the age rule
+        "expiry_no_date": not none and not exp_checked,
+        "structure": structure and checks["date_of_birth"],
+        "lines": [l1, l2, l3],
+    }

@@ -224,17 +224,44 @@ def _digits_again(gray: np.ndarray, ws: list[dict], want: tuple[int, ...] | None
     return None
 
 
+_HOUSE = re.compile(r"^[A-Z0-9]*\d[A-Z0-9]*[,.]?$|^[A-Z]{1,2}[,.]?$")
+
+
+def _house_number(gray: np.ndarray, v: dict) -> str:
+    """An address's house number after "Số" read with letters in it ("Z5" for a slanted "75",
+    "S8"): its word read again with the digit whitelist, kept when it gives as many digits."""
+    ws = v["words"]
+    for i in range(len(ws) - 1):
+        so, num = ws[i]["text"], ws[i + 1]["text"]
+        if so.lower() not in ("số", "sô", "so") or not _HOUSE.match(num.upper()):
+            continue
+        core = num.rstrip(",.")
+        if core.isdigit():
+            return v["text"]
+        crop = labels.value_crop(gray, [ws[i + 1]])
+        if crop.size == 0 or min(crop.shape) < 8:
+            return v["text"]
+        t, _c = tess.ocr(_prep(crop), 7, "0123456789/")
+        d = re.sub(r"[^\d/]", "", t)
+        if d[:1].isdigit() and len(d) == len(core):
+            words = [w["text"] for w in ws]
+            words[i + 1] = d + num[len(core) :]
+            return " ".join(words)
+        return v["text"]
+    return v["text"]
+
+
 def _value(gray: np.ndarray, kind: str, field: str, v: dict) -> tuple[str, float]:
     text, conf = v["text"], v["conf"]
+    if field in ("place_of_residence", "place_of_origin"):
+        return _house_number(gray, v), conf
     if field == "id_number":
         want = (9, 12) if kind == "cmnd_front" else (12,)
         if not {len(re.sub(r"\D", "", t)) for t in (text, numeric(text))} & set(want):
             return _digits_again(gray, v["words"], want) or (text, conf * 0.5)
-    elif (
-        field in DIGIT_FIELDS
-        and not (parse_date(text) or parse_date(numeric(text)))
-        and re.search(r"\d", text)
-    ):
+    elif field in DIGIT_FIELDS and not parse_date(text) and re.search(r"\d", text):
+        if parse_date(numeric(text)):  # letters read for digits ("196Z": a slanted 7, or a 2?)
+            return _digits_again(gray, v["words"], None) or (text, conf)
         return _digits_again(gray, v["words"], None) or (text, conf * 0.5)
     return text, conf
 

@@ -42,7 +42,31 @@ TYPED = {  # values typed on an old CMND (fonts with every Vietnamese letter)
         _D + "liberation2/LiberationSerif-BoldItalic.ttf",
     ),
     "sans_oblique": (_D + "dejavu/DejaVuSans-Oblique.ttf", _D + "dejavu/DejaVuSans-BoldOblique.ttf"),
+    # more typewriter-like monospace faces of Debian's font packages (a slanted typewriter, too)
+    "typewriter_italic": (
+        _D + "liberation2/LiberationMono-Italic.ttf",
+        _D + "liberation2/LiberationMono-BoldItalic.ttf",
+    ),
+    "mono_oblique": (_D + "dejavu/DejaVuSansMono-Oblique.ttf", _D + "dejavu/DejaVuSansMono-BoldOblique.ttf"),
+    "serif_cond_italic": (
+        _D + "dejavu/DejaVuSerifCondensed-Italic.ttf",
+        _D + "dejavu/DejaVuSerifCondensed-BoldItalic.ttf",
+    ),
 }
+# how each typed face is inked on an old CMND: a typewriter's uneven strikes, or a hand's drift
+INK = {
+    "typewriter": "typed",
+    "sans_mono": "typed",
+    "typewriter_italic": "typed",
+    "mono_oblique": "typed",
+    "serif_italic": "hand",
+    "sans_oblique": "hand",
+    "serif_cond_italic": "hand",
+}
+# how a card that never expires fills the MRZ expiry field and its check digit: ICAO 9303 fills
+# an empty field with "<"; its check digit is written "<" or computed over the fillers ("0").
+# Public-fact variants, neither confirmed for Vietnam.
+NO_EXPIRY_MRZ = ["<<<<<<<", "<<<<<<0"]
 MONO = (_D + "dejavu/DejaVuSansMono.ttf", _D + "dejavu/DejaVuSansMono-Bold.ttf")  # the MRZ (ASCII)
 _cache: dict = {}
 
@@ -76,6 +100,24 @@ class Flow:
         """Draw `t` with its baseline at y; return the x where it ends."""
         self.d.text((x * self.s, y * self.s), t, font=self.font(size, bold, fam), fill=fill, anchor=anchor)
         return x + self.width(t, size, bold, fam)
+
+    def uneven(self, x, y, t, size, bold, fill, fam, ink: str) -> float:
+        """`t` a character at a time: a typewriter's strikes (each key a little high or low,
+        lighter or heavier, a few doubled) or a hand's (a drifting baseline, letters of uneven
+        size and spacing). Returns the x where it ends."""
+        rng = self.rng
+        cx, drift = x, rng.uniform(-0.12, 0.12) if ink == "hand" else 0.0
+        for i, ch in enumerate(t):
+            k = rng.uniform(0.93, 1.08) if ink == "hand" else 1.0
+            f = self.font(size * k, bold, fam)
+            dy = rng.gauss(0, 0.45 if ink == "typed" else 0.7) + drift * i
+            light = rng.choice([0, 0, 0, 25, 50, 80]) if ink == "typed" else rng.randint(0, 35)
+            col = tuple(min(200, c + light) for c in fill)
+            self.d.text((cx * self.s, (y + dy) * self.s), ch, font=f, fill=col, anchor="ls")
+            if ink == "typed" and rng.random() < 0.08:  # a heavy strike, the type doubled
+                self.d.text((cx * self.s + 0.6, (y + dy) * self.s), ch, font=f, fill=col, anchor="ls")
+            cx += f.getlength(ch) / self.s + (rng.uniform(-0.6, 1.2) if ink == "hand" else 0.0)
+        return cx
 
     def dots(self, x0, x1, y, fill=(90, 90, 110)) -> None:
         step = 7
@@ -122,6 +164,7 @@ class Writer:
         self.lab = rng.choice([(60, 60, 70), (40, 40, 40), (70, 50, 50), (30, 40, 90)])
         self.val = rng.choice([(10, 10, 10), (20, 20, 25), (15, 15, 40)])
         self.vbold = rng.random() < 0.5
+        self.ink: str | None = None  # "typed" or "hand": values drawn unevenly (old CMND)
 
     def field(
         self, vn, en, value, mode="same", lines=1, size=None, bold=None, fill=None, leader=False, fam=None
@@ -160,7 +203,10 @@ class Writer:
                 vy = self.y
             if leader:
                 fl.dots(px - 4, self.xmax, vy)
-            fl.text(px, vy, p, size, bold, fill or self.val, fam)
+            if self.ink:
+                fl.uneven(px, vy, p, size, bold, fill or self.val, fam, self.ink)
+            else:
+                fl.text(px, vy, p, size, bold, fill or self.val, fam)
 
     def pair(self, a: tuple, b: tuple, split: float) -> None:
         """Two fields on one line (Giới tính ... Quốc tịch)."""
@@ -362,10 +408,12 @@ def render_flow(ident: dict, kind: str, rng: random.Random, scale: float, parts)
         parts._photo(fl, (45 + dx, 225 + dy, 235 + dx, 470 + dy), rng)
         title = "CHỨNG MINH NHÂN DÂN" if twelve else "GIẤY CHỨNG MINH NHÂN DÂN"
         end = _header(fl, 640 + dx, 34 + dy, title, None, 28, rng.choice([(30, 40, 120), red]))
-        typed = TYPED[rng.choice(sorted(TYPED))] if rng.random() < 0.7 else None
+        face = rng.choice(sorted(TYPED)) if rng.random() < 0.7 else None
+        typed = TYPED[face] if face else None
         # typed values are often set larger than the printed labels
         w = Writer(fl, col + 15, end + 10, 985, lsize + 2, (vsize + 1) * rng.uniform(1.0, 1.3), rng)
         w.style = "spaced"
+        w.ink = INK.get(face or "") if rng.random() < 0.8 else None
         w.lh = rng.uniform(44, 54)  # the old card's fields spread down the whole card
         leader = rng.random() < 0.6 and not twelve
         if twelve:
@@ -377,7 +425,10 @@ def render_flow(ident: dict, kind: str, rng: random.Random, scale: float, parts)
             w.field("Nơi thường trú", None, ident["place_of_residence"], "same", lines=2)
         else:
             fl.text(col + 70, end + 48, "SỐ", 28, True, fill=red)
-            fl.text(col + 130, end + 50, ident["id_number"], 34, True, fill=red, fam=typed)
+            if w.ink:
+                fl.uneven(col + 130, end + 50, ident["id_number"], 34, True, red, typed, w.ink)
+            else:
+                fl.text(col + 130, end + 50, ident["id_number"], 34, True, fill=red, fam=typed)
             w.y = end + 50
             w.field("Họ tên", None, ident["full_name"], "same", bold=True, leader=leader, fam=typed)
             w.field(
@@ -399,8 +450,15 @@ def render_flow(ident: dict, kind: str, rng: random.Random, scale: float, parts)
             )
         return fl.img
     # backs: the MRZ at the bottom, in OCR-B-like monospace
+    # the no-expiry spelling is drawn from its own stream (the photo's other draws stay as they were)
+    spelling = random.Random(ident["id_number"]).choice(NO_EXPIRY_MRZ)
     lines = mrzmod.build(
-        ident["id_number"], ident["date_of_birth"], ident["sex"], ident["date_of_expiry"], ident["full_name"]
+        ident["id_number"],
+        ident["date_of_birth"],
+        ident["sex"],
+        ident["date_of_expiry"],
+        ident["full_name"],
+        spelling,
     )
     mtop = rng.uniform(385, 428)
     fl.rect((0, mtop - 8, CARD_W, CARD_H), fill=tuple(min(255, c + 8) for c in bg))
