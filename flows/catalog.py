@@ -228,7 +228,9 @@ class LifeEvent(_Entry):
     procedure: StrictStr
     single: StrictStr | None = None
     offer: StrictStr | None = None
+    order: StrictStr | None = None  # the answer to "which one first?" at the offer
     package: StrictBool = False  # `procedure` includes `single`: the package is offered even when it is named
+    both: StrictBool = False  # both procedures are needed: naming the situation ("mở quán") is not naming one
     phrases: tuple[str, ...] = ()
 
     @field_validator("phrases", mode="before")

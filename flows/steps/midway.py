@@ -16,6 +16,7 @@ from ..validators import ANSWERS, has_phrase
 from .base import LACK_WORDS, Dialogue
 from .consent import consent_again
 from .field import photo_field
+from .offer import explain_order
 
 LATER_WORDS = list(ANSWERS["later_words"])
 BYE_WORDS = set(ANSWERS["bye_words"])
@@ -26,6 +27,7 @@ HOLD_WORDS = set(ANSWERS["hold_words"])
 HERE_WORDS = set(ANSWERS["here_words"])
 HOLD_FILLERS = set(ANSWERS["hold_fillers"])
 FINISHED_WORDS = set(ANSWERS["finished_words"])
+ORDER_WORDS = list(ANSWERS["order_words"])
 #: Steps that wait for a photo (a hold-on there is answered about the photo).
 PHOTO_STEPS = frozenset({Step.DOC, Step.REUSE})
 #: Steps that wait for words or a choice, where a photo is not what is asked.
@@ -50,6 +52,8 @@ def midway(d: Dialogue, turn: Turn, state: State) -> Outcome | None:
         return None
     if has_phrase(words, PHOTO_HOWTO_WORDS) and not free_text:  # at any step, the menu too
         return Outcome(state, [Reply(d.say("photo_howto"))] + d.again(state), "help")
+    if step is Step.OFFER_BUNDLE and has_phrase(words, ORDER_WORDS):  # "làm cái nào trước"
+        return explain_order(d, state)
     if step is Step.OFFER_BUNDLE and (only(words, THANK_WORDS) or only(words, BYE_WORDS)):
         key = "thank" if only(words, THANK_WORDS) else "goodbye"  # nothing begun: as at the menu
         return Outcome(menu(), [Reply(d.say(key))], key)

@@ -50,6 +50,15 @@ def asks_speed(turn: Turn) -> bool:
     return has_phrase(turn.plain, ANSWERS["speed_words"]) or turn.intent == "ask_processing_time"
 
 
+def explain_order(d: Dialogue, state: State) -> Outcome:
+    """ "làm cái nào trước", "nên chọn cái nào" while two ways are offered: the life event's own
+    answer (`order`), then the offer again; the times compared when the event has none."""
+    event = next((e for e in d.events if (e.procedure, e.single) == (state.bundle, state.single)), None)
+    if event is None or not event.order:
+        return compare_times(d, state)
+    return Outcome(state, [Reply(event.order), offer_reply(d, state, d.say("offer_which"))], "help")
+
+
 def compare_times(d: Dialogue, state: State) -> Outcome:
     """Each way offered with its processing time (catalog) and what it does (a package more than its
     single procedure; two alternatives are not interchangeable): no way is pushed as the quickest."""

@@ -1,0 +1,107 @@
+"""The sixth walkthrough (2026-12-07, branch citizen7): asking for a person in the words citizens
+use ("admin có đó không", "co ai o do ko"), a second hello right after the welcome, "làm cái nào
+trước" at an offer of two things, and a food stall named as a situation. The engine alone with an
+in-memory Context; the NLU's readings are scripted as the embedded classifier gives them."""
+
+from __future__ import annotations
+
+import pytest
+from dialogue_kit import Chat, ScriptedNLU
+
+from flows.engine import Engine
+from flows.validators import plain
+
+SCRIPT = {
+    "xin chao": ("greet", 1.0),
+    "chào em": ("greet", 0.98),
+    "admin có đó không": ("deny", 0.46),  # the embedded classifier's readings
+    "admin co do k": ("deny", 0.4),
+    "co ai o do ko": ("greet", 0.98),
+    "có ai ở đó không ạ": ("greet", 0.99),
+    "cho gap nhan vien": ("request_human", 1.0),
+    "ad ơi có ai trực ko": ("greet", 0.9),
+    "đồng ý": ("affirm", 1.0),
+    "mo quan pho": ("out_of_scope", 0.94),
+    "làm cái nào trước": ("help", 0.41),
+    "lam cai nao truoc vay ad": ("help", 0.6),
+    "nen chon cai nao": ("help", 0.7),
+    "xin giay xac nhan an toan thuc pham": ("start_procedure", 0.88),
+}
+
+
+@pytest.fixture(scope="module")
+def engine() -> Engine:
+    nlu = ScriptedNLU(SCRIPT)
+    for said, key, start, end in [
+        ("mo quan pho", "ho_kinh_doanh", 0, 7),
+        ("xin giay xac nhan an toan thuc pham", "xac_nhan_attp", 4, 35),
+    ]:
+        nlu.entities[plain(said)] = [{"entity": "procedure", "value": key, "start": start, "end": end}]
+    return Engine(nlu, agency_name="UBND phường Thử Nghiệm")
+
+
+HANDED = "chuyển tin nhắn của bạn tới cán bộ"
+
+
+@pytest.mark.parametrize(
+    "said", ["admin có đó không", "admin co do k", "co ai o do ko", "có ai ở đó không ạ", "cho gap nhan vien"]
+)
+async def test_asking_whether_someone_is_there_reaches_an_officer_at_the_menu(engine, said):
+    chat = Chat(engine)
+    await chat.send("xin chao")
+    reply = await chat.send(said)
+    assert HANDED in reply and chat.step == "human"
+    assert [a for a, _d, _i in chat.ctx.audits] == ["request_human"]
+    assert "chưa hiểu" not in reply
+
+
+@pytest.mark.parametrize("said", ["admin có đó không", "ad ơi có ai trực ko"])
+async def test_asking_for_a_person_at_the_consent_is_no_refusal(engine, said):
+    chat = Chat(engine)
+    await chat.send("đăng ký kết hôn")
+    assert chat.step == "consent"
+    reply = await chat.send(said)  # read "deny" by the classifier: was taken as "không đồng ý"
+    assert HANDED in reply and chat.step == "human"
+    assert "declined" not in chat.state["paused"]
+    back = await chat.send("menu")
+    assert "thôi chờ cán bộ" in back and chat.step == "menu"
+
+
+async def test_a_second_hello_right_after_the_welcome_does_not_repeat_it(engine):
+    chat = Chat(engine)
+    first = await chat.send("xin chao")
+    assert "Mình là MotCua" in first and "1. Có em bé" in first
+    chat.ctx.idle_seconds = 3
+    again = await chat.send("chào em")
+    assert "Mình là MotCua" not in again and "1. Có em bé" not in again
+    assert "chào bạn" in again and "danh sách ở trên" in again
+    assert "Bạn đồng ý không?" in await chat.send("3")  # the list shown first still answers
+    later = Chat(engine)
+    await later.send("xin chao")
+    later.ctx.idle_seconds = 5 * 3600  # back hours later: the whole welcome, list and all
+    assert "Mình là MotCua" in await later.send("xin chao")
+
+
+async def test_which_first_at_the_food_business_offer_is_answered(engine):
+    chat = Chat(engine)
+    offer = await chat.send("mo quan pho")  # the NLU tags "mo quan" as the household business
+    assert "việc nào trước" in offer and chat.step == "offer_bundle"  # the situation, not one named
+    for said in ["làm cái nào trước", "lam cai nao truoc vay ad"]:
+        reply = await chat.send(said)
+        assert "không phụ thuộc nhau" in reply and "làm việc nào trước cũng được" in reply
+        assert "chưa hiểu" not in reply and "1. Đăng ký thành lập hộ kinh doanh" in reply
+        assert chat.step == "offer_bundle"
+    assert "hộ kinh doanh" in await chat.send("1") and chat.step == "consent"
+
+
+async def test_which_one_at_the_moving_offer_says_only_one_is_needed(engine):
+    chat = Chat(engine)
+    await chat.send("chuyển nhà")
+    reply = await chat.send("nen chon cai nao")
+    assert "chỉ cần làm một trong hai" in reply and chat.step == "offer_bundle"
+
+
+async def test_naming_one_of_two_needed_procedures_starts_it(engine):
+    chat = Chat(engine)
+    reply = await chat.send("xin giay xac nhan an toan thuc pham")
+    assert chat.step == "consent" and "an toàn thực phẩm" in reply
