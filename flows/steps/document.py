@@ -9,6 +9,7 @@ from typing import Any
 
 from core.events import Attachment, QuickReply, Reply
 
+from .. import whom
 from ..catalog import Document
 from ..state import State, Step
 from ..turn import Outcome, Turn
@@ -72,6 +73,12 @@ async def on_document(d: Dialogue, turn: Turn, state: State) -> Outcome:
     if not turn.event.attachments:
         skip = turn.event.payload == "skip" or turn.plain in SKIP_WORDS
         if skip or turn.intent == "lack_document" or any(w in turn.plain for w in LACK_WORDS):
+            relative = (
+                whom.said_for(turn.plain) if doc.photo == "id_card" and doc.holder == "applicant" else None
+            )
+            if relative is not None and not skip:  # "bà không có căn cước của ông": it is hers that is asked
+                said = d.say("own_card_asked", relative=whom.label(relative))
+                return Outcome(state, [Reply(said)], "lack_document")
             return lack(d, state, doc)
         relayed = officer_reply.at_photo(d, turn, state, d.paper_name(state, doc))
         if relayed is not None:

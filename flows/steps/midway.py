@@ -16,6 +16,7 @@ from ..validators import ANSWERS, has_phrase
 from .base import LACK_WORDS, Dialogue
 from .consent import consent_again
 from .field import photo_field
+from .menu import welcome
 from .offer import explain_order
 
 LATER_WORDS = list(ANSWERS["later_words"])
@@ -28,6 +29,7 @@ HERE_WORDS = set(ANSWERS["here_words"])
 HOLD_FILLERS = set(ANSWERS["hold_fillers"])
 FINISHED_WORDS = set(ANSWERS["finished_words"])
 ORDER_WORDS = list(ANSWERS["order_words"])
+CALL_WORDS = set(ANSWERS["call_words"])
 #: Steps that wait for a photo (a hold-on there is answered about the photo).
 PHOTO_STEPS = frozenset({Step.DOC, Step.REUSE})
 #: Steps that wait for words or a choice, where a photo is not what is asked.
@@ -59,6 +61,10 @@ def midway(d: Dialogue, turn: Turn, state: State) -> Outcome | None:
         return Outcome(menu(), [Reply(d.say(key))], key)
     if step is Step.OFFER_BUNDLE and only(words, FINISHED_WORDS, HOLD_FILLERS):  # not a time question
         return Outcome(state, [Reply(d.say("here_answer"))] + d.again(state))
+    if only(words, CALL_WORDS, HOLD_FILLERS):  # "cháu ơi", "ad ơi": a greeting, or "mình đây" mid-dossier
+        if step in {Step.START, Step.MENU}:
+            return welcome(d, turn, "greet", state if step is Step.MENU else None)
+        return Outcome(state, [Reply(d.say("call_answer"))] + d.again(state), "greet")
     if step is Step.MENU and only(words, FINISHED_WORDS, HOLD_FILLERS):
         return Outcome(state, [Reply(d.say("finished_idle"))], "thank")  # "xong" with nothing pending
     if step not in COLLECTING:

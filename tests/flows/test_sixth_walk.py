@@ -6,9 +6,9 @@ in-memory Context; the NLU's readings are scripted as the embedded classifier gi
 from __future__ import annotations
 
 import pytest
-from dialogue_kit import Chat, ScriptedNLU
+from dialogue_kit import Chat, ScriptedNLU, to_child_name
 
-from flows.engine import Engine
+from flows.engine import Engine, State
 from flows.validators import plain
 
 SCRIPT = {
@@ -105,3 +105,38 @@ async def test_naming_one_of_two_needed_procedures_starts_it(engine):
     chat = Chat(engine)
     reply = await chat.send("xin giay xac nhan an toan thuc pham")
     assert chat.step == "consent" and "an toàn thực phẩm" in reply
+
+
+async def test_calling_the_assistant_is_greeted_not_misunderstood(engine):
+    chat = Chat(engine)
+    first = await chat.send("chau oi")  # a grandmother's first words (greet 0.40 for the classifier)
+    assert "Mình là MotCua" in first and "chưa hiểu" not in first
+    assert "chưa hiểu" not in await chat.send("cháu ơi")
+    await chat.send("đăng ký kết hôn")
+    reply = await chat.send("ad ơi")
+    assert "mình đây" in reply and "Bạn đồng ý không?" in reply and chat.step == "consent"
+
+
+async def test_lacking_the_relatives_card_where_ones_own_is_asked_says_whose_is_needed(engine):
+    chat = Chat(engine)
+    await chat.send("khai tử")
+    await chat.send("2")  # the death registration alone
+    await chat.send("đồng ý")
+    await chat.send("1")  # a relative files it
+    while chat.step == "doc" and "thẻ căn cước" not in (await chat.send(photo="paper.jpg")):
+        pass
+    assert chat.step == "doc" and chat.engine.current_doc(State.from_dict(chat.state)).photo == "id_card"
+    reply = await chat.send("ba ko co can cuoc cua ong")  # she has none of his; hers is asked
+    assert "thẻ căn cước của chính bạn" in reply and "không phải thẻ của ông" in reply
+    assert "bắt buộc" not in reply and chat.step == "doc"
+    own = await chat.send("ba ko co can cuoc")  # and when it is her own she lacks: as before
+    assert "bắt buộc" in own
+
+
+@pytest.mark.parametrize("said", ["bé gái ạ", "dạ con gái", "be gai a", "nữ ạ"])
+async def test_a_choice_said_with_politeness_around_it_is_taken(engine, said):
+    chat = Chat(engine)
+    await to_child_name(chat)
+    assert "bé trai hay bé gái" in await chat.send("nguyen bao ngoc")
+    reply = await chat.send(said)  # was "Bạn chọn một trong các lựa chọn: 1. Nam; 2. Nữ" again and again
+    assert "lựa chọn" not in reply and chat.state["fields"]["child_sex"] == "Nữ"
