@@ -47,10 +47,11 @@ async def answer(d: Dialogue, turn: Turn, state: State, keep_step: bool) -> Outc
     lines = facts(d, d.catalog[key], intent)
     if intent == "ask_location_hours":
         lines = offices(d, state, d.catalog[key]) or lines
-    if intent == "ask_location_hours" and state.procedure:  # filing now: here, in this chat
+    if intent == "ask_location_hours" and state.procedure and state.step is not Step.ANSWER_OFFER:
+        # filing now (not only asked about): here, in this chat
         office = office_of(d, state)
         lines.insert(0, d.say("answer_here", agency=office.name if office else turn.ctx.agency_name))
-    if keep_step:
+    if keep_step and state.step is not Step.ANSWER_OFFER:  # there: the offer to file, anew
         return Outcome(
             state, [Reply("\n".join(lines)), Reply(d.say("continue_prompt"))] + d.again(state), intent
         )

@@ -103,11 +103,18 @@ async def on_answer_offer(d: Dialogue, turn: Turn, state: State) -> Outcome:
 def answer_offer(d: Dialogue, procedure: str) -> tuple[State, Reply]:
     """After an answer about a procedure: file it now, or back to the menu?"""
     new = State(step=Step.ANSWER_OFFER, procedure=procedure)
+    return new, ask_answer_offer(d, new)[0]
+
+
+@prompts(Step.ANSWER_OFFER)
+def ask_answer_offer(d: Dialogue, state: State) -> list[Reply]:
+    """ "Làm hồ sơ … ngay?" (again after a second question answered in passing: not left hanging)."""
+    assert state.procedure
     start = d.say("answer_start_yes")
     reply = d.numbered(
-        new,
-        d.say("answer_start", procedure=d.catalog[procedure].short_name),
+        state,
+        d.say("answer_start", procedure=d.catalog[state.procedure].short_name),
         [(start, "start"), (d.say("menu_button"), "menu")],
         [start, d.say("back_to_menu")],
     )
-    return new, reply
+    return [reply]

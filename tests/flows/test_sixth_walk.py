@@ -26,6 +26,10 @@ SCRIPT = {
     "lam cai nao truoc vay ad": ("help", 0.6),
     "nen chon cai nao": ("help", 0.7),
     "xin giay xac nhan an toan thuc pham": ("start_procedure", 0.88),
+    "cho hoi lam the can cuoc mat bao nhieu tien": ("ask_fee", 1.0),
+    "bao lau thi co": ("ask_processing_time", 1.0),
+    "nop o dau": ("ask_location_hours", 1.0),
+    "het nhieu tien vay": ("ask_fee", 1.0),
 }
 
 
@@ -35,6 +39,7 @@ def engine() -> Engine:
     for said, key, start, end in [
         ("mo quan pho", "ho_kinh_doanh", 0, 7),
         ("xin giay xac nhan an toan thuc pham", "xac_nhan_attp", 4, 35),
+        ("cho hoi lam the can cuoc mat bao nhieu tien", "can_cuoc", 12, 24),
     ]:
         nlu.entities[plain(said)] = [{"entity": "procedure", "value": key, "start": start, "end": end}]
     return Engine(nlu, agency_name="UBND phường Thử Nghiệm")
@@ -140,3 +145,26 @@ async def test_a_choice_said_with_politeness_around_it_is_taken(engine, said):
     assert "bé trai hay bé gái" in await chat.send("nguyen bao ngoc")
     reply = await chat.send(said)  # was "Bạn chọn một trong các lựa chọn: 1. Nam; 2. Nữ" again and again
     assert "lựa chọn" not in reply and chat.state["fields"]["child_sex"] == "Nữ"
+
+
+async def test_questions_after_an_answer_keep_offering_to_file(engine):
+    chat = Chat(engine)
+    fee = await chat.send("cho hoi lam the can cuoc mat bao nhieu tien")
+    assert "Lệ phí" in fee and "Làm hồ sơ ngay" in fee and chat.step == "answer_offer"
+    time = await chat.send("bao lau thi co")  # was the time, then a "Mình tiếp tục nhé:" left hanging
+    assert "7 ngày làm việc" in time and time.rstrip().endswith("2. Quay lại menu")
+    assert "Mình tiếp tục nhé" not in time
+    where = await chat.send("nop o dau")  # only asked about so far: not "you are filing here"
+    assert "Công an" in where and "đang nộp hồ sơ ngay tại đây" not in where
+    assert "Bạn đồng ý không?" in await chat.send("1")
+
+
+async def test_a_fee_asked_at_a_choice_field_is_answered_not_refused_as_an_option(engine):
+    chat = Chat(engine)
+    await chat.send("mất thẻ căn cước")
+    await chat.send("đồng ý")
+    await chat.send("bỏ qua")  # the old card is lost
+    assert "Lý do" in await chat.send("001099012345")
+    reply = await chat.send("het nhieu tien vay")
+    assert "Lệ phí" in reply and "Bạn chọn một trong các lựa chọn" not in reply
+    assert chat.step == "field" and "reason" not in str(chat.state.get("fields"))
