@@ -132,6 +132,9 @@ class FormField(_Entry):
     # the officer can complete it (from the national databases or a paper of the dossier): a
     # citizen who does not know it ("không nhớ") may leave it, and the dossier says so
     officer_fills: StrictBool = False
+    # an ID-card document of the procedure whose confirmed reading gives this field (the same
+    # key): taken from it and said in one line, not asked again
+    from_card: StrictStr | None = None
 
     @field_validator("example", mode="before")
     @classmethod
@@ -218,6 +221,11 @@ class Procedure(_Entry):
                 raise ValueError(
                     f"documents[{i}]: field 'condition' names unknown question '{doc.condition}'"
                 )
+        cards = {doc.key: doc for doc in self.documents if doc.photo == "id_card"}
+        for i, f in enumerate(self.fields):
+            card = cards.get(f.from_card or "")
+            if f.from_card and (card is None or f.key not in card.read_fields):
+                raise ValueError(f"fields[{i}]: 'from_card' names no ID card reading '{f.key}'")
         return self
 
 

@@ -146,6 +146,8 @@ def date_past(text: str, today: dt.date | None = None) -> Result:
 
 def vn_phone(text: str) -> Result:
     digits = re.sub(r"[\s.\-()]", "", text.strip())
+    if re.fullmatch(r"\+?[\doO]+", digits) and sum(c.isdigit() for c in digits) >= 8:
+        digits = digits.replace("o", "0").replace("O", "0")  # "09o3 456 789": a letter o for a zero
     m = _PHONE.match(digits)
     if not m:
         return None, "phone_format"

@@ -5,6 +5,8 @@ in-memory Context; the NLU's readings are scripted as the embedded classifier gi
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from dialogue_kit import Chat, ScriptedNLU, to_child_name
 
@@ -168,3 +170,39 @@ async def test_a_fee_asked_at_a_choice_field_is_answered_not_refused_as_an_optio
     reply = await chat.send("het nhieu tien vay")
     assert "Lệ phí" in reply and "Bạn chọn một trong các lựa chọn" not in reply
     assert chat.step == "field" and "reason" not in str(chat.state.get("fields"))
+
+
+async def test_the_number_on_the_card_just_confirmed_is_not_asked_again(engine):
+    chat = Chat(engine)
+    await chat.send("mất thẻ căn cước")
+    await chat.send("đồng ý")
+    confirm = await chat.send(photo="card.jpg")  # the old card, still at hand
+    assert "Đúng hết" in confirm and chat.step == "id_confirm"
+    number = chat.state["id_read"]["id_number"]
+    reply = await chat.send("1")  # "Đúng hết"
+    assert f"{number}, theo thẻ bạn vừa xác nhận" in reply and "số căn cước 12 số" not in reply
+    assert "Lý do" in reply and chat.state["fields"] == {"id_number": number}
+    await chat.send("5")
+    await chat.send("0912345678")
+    assert chat.step == "summary"
+    edit = await chat.send("2")  # redo a line: the number can still be typed anew
+    assert "Số căn cước" in edit
+
+
+async def test_a_photo_before_anything_says_it_will_be_asked_again(engine):
+    chat = Chat(engine)
+    reply = await chat.send(photo="card.jpg")  # a citizen who starts with the photo of their card
+    assert "chưa thuộc hồ sơ nào" in reply and "gửi lại ảnh" in reply and "1. Có em bé" in reply
+    assert chat.step == "menu" and not chat.ctx.documents
+
+
+async def test_a_young_fathers_teencode_date_and_phone_are_taken(engine):
+    chat = Chat(engine)
+    await to_child_name(chat)
+    await chat.send("nguyen bao ngoc")
+    await chat.send("bé gái ạ")
+    assert "Số điện thoại" in await chat.send("hqua")  # "hôm qua" (was "Ngày chưa đúng dạng" four times)
+    yesterday = (chat.ctx.now.date() - dt.timedelta(days=1)).isoformat()
+    assert chat.state["fields"]["child_dob"] == yesterday
+    await chat.send("09o3 456 789")  # a letter o typed for the zero
+    assert chat.step == "summary" and chat.state["fields"]["parent_phone"] == "0903456789"
