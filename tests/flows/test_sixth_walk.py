@@ -206,3 +206,14 @@ async def test_a_young_fathers_teencode_date_and_phone_are_taken(engine):
     assert chat.state["fields"]["child_dob"] == yesterday
     await chat.send("09o3 456 789")  # a letter o typed for the zero
     assert chat.step == "summary" and chat.state["fields"]["parent_phone"] == "0903456789"
+
+
+async def test_a_grandmother_saying_she_is_the_wife_answers_the_question(engine):
+    chat = Chat(engine)
+    await chat.send("khai tử")
+    await chat.send("2")
+    await chat.send("đồng ý")
+    assert chat.step == "question"
+    reply = await chat.send("ba la vo")  # "bà là vợ": she speaks of herself as "bà"
+    assert "chưa rõ ý bạn" not in reply and chat.step == "doc"
+    assert chat.state["answers"] == {"on_behalf": False} and chat.state["self_is"] == "vo"
