@@ -24,6 +24,7 @@ BYE_WORDS = set(ANSWERS["bye_words"])
 THANK_WORDS = list(ANSWERS["thank_words"])
 FILLER_WORDS = set(ANSWERS["filler_words"])
 PHOTO_HOWTO_WORDS = list(ANSWERS["photo_howto_words"])
+PHOTO_HELP_WORDS = list(ANSWERS["photo_help_words"])
 HOLD_WORDS = set(ANSWERS["hold_words"])
 HERE_WORDS = set(ANSWERS["here_words"])
 HOLD_FILLERS = set(ANSWERS["hold_fillers"])
@@ -52,6 +53,8 @@ def midway(d: Dialogue, turn: Turn, state: State) -> Outcome | None:
     free_text = step in FREE_TEXT
     if turn.event.payload or not words:
         return None
+    if has_phrase(words, PHOTO_HELP_WORDS) and not free_text:  # "bà không biết chụp", "con chụp giúp"
+        return Outcome(state, [Reply(d.say("photo_by_someone"))] + d.again(state), "help")
     if has_phrase(words, PHOTO_HOWTO_WORDS) and not free_text:  # at any step, the menu too
         return Outcome(state, [Reply(d.say("photo_howto"))] + d.again(state), "help")
     if step is Step.OFFER_BUNDLE and has_phrase(words, ORDER_WORDS):  # "làm cái nào trước"

@@ -217,3 +217,14 @@ async def test_a_grandmother_saying_she_is_the_wife_answers_the_question(engine)
     reply = await chat.send("ba la vo")  # "bà là vợ": she speaks of herself as "bà"
     assert "chưa rõ ý bạn" not in reply and chat.step == "doc"
     assert chat.state["answers"] == {"on_behalf": False} and chat.state["self_is"] == "vo"
+
+
+@pytest.mark.parametrize("said", ["chau oi ba khong biet chup anh", "con ba chup giup duoc khong"])
+async def test_an_elderly_citizen_who_cannot_photograph_is_told_who_may(engine, said):
+    chat = Chat(engine)
+    await chat.send("khai tử")
+    await chat.send("2")
+    await chat.send("đồng ý")
+    reply = await chat.send(said)  # was the generic "Mình giúp bạn chuẩn bị và nộp hồ sơ…"
+    assert "Người nhà (con, cháu) chụp giúp" in reply and "nộp trực tiếp" in reply
+    assert "Khai thay gia đình" in reply and chat.step == "question"
