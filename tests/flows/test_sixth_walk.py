@@ -32,6 +32,7 @@ SCRIPT = {
     "bao lau thi co": ("ask_processing_time", 1.0),
     "nop o dau": ("ask_location_hours", 1.0),
     "het nhieu tien vay": ("ask_fee", 1.0),
+    "bao gio co ket qua": ("ask_processing_time", 1.0),
 }
 
 
@@ -228,3 +229,16 @@ async def test_an_elderly_citizen_who_cannot_photograph_is_told_who_may(engine, 
     reply = await chat.send(said)  # was the generic "Mình giúp bạn chuẩn bị và nộp hồ sơ…"
     assert "Người nhà (con, cháu) chụp giúp" in reply and "nộp trực tiếp" in reply
     assert "Khai thay gia đình" in reply and chat.step == "question"
+
+
+async def test_when_is_the_result_right_after_filing_is_about_the_dossier_filed(engine):
+    chat = Chat(engine)
+    await to_child_name(chat)
+    for said in ["nguyen bao ngoc", "bé gái ạ", "hqua", "0912345678"]:
+        await chat.send(said)
+    filed = await chat.send("1")
+    assert "Mã hồ sơ của bạn" in filed and chat.step == "menu"
+    code = chat.state["last_code"]
+    reply = await chat.send("bao gio co ket qua")  # was "Bạn hỏi về thủ tục nào?" and 12 procedures
+    assert f"Hồ sơ {code} (khai sinh)" in reply and "Thời gian giải quyết khai sinh" in reply
+    assert "thủ tục nào" not in reply and chat.step == "menu"
