@@ -135,6 +135,14 @@ class FormField(_Entry):
     # an ID-card document of the procedure whose confirmed reading gives this field (the same
     # key): taken from it and said in one line, not asked again
     from_card: StrictStr | None = None
+    # choice only: an option and what citizens say that means it when they say they lack a paper
+    # ("bị mất rồi" at the old card's step: "Bị mất thẻ"); offered at the field, to confirm
+    told: dict[str, tuple[str, ...]] = {}
+
+    @field_validator("told")
+    @classmethod
+    def _told_folded(cls, told: dict[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
+        return {option: _folded_words(words) for option, words in told.items()}
 
     @field_validator("example", mode="before")
     @classmethod
@@ -157,6 +165,10 @@ class FormField(_Entry):
     def _choices(self) -> FormField:
         if self.validator == "choice" and len(self.options) < 2:
             raise ValueError("validator 'choice' needs 'options' (at least two)")
+        if set(self.told) - set(self.options):
+            raise ValueError(
+                f"'told' names options not in 'options': {sorted(set(self.told) - set(self.options))}"
+            )
         return self
 
 
