@@ -132,6 +132,17 @@ class FormField(_Entry):
     # the officer can complete it (from the national databases or a paper of the dossier): a
     # citizen who does not know it ("không nhớ") may leave it, and the dossier says so
     officer_fills: StrictBool = False
+    # an ID-card document of the procedure whose confirmed reading gives this field (the same
+    # key): taken from it and said in one line, not asked again
+    from_card: StrictStr | None = None
+    # choice only: an option and what citizens say that means it when they say they lack a paper
+    # ("bị mất rồi" at the old card's step: "Bị mất thẻ"); offered at the field, to confirm
+    told: dict[str, tuple[str, ...]] = {}
+
+    @field_validator("told")
+    @classmethod
+    def _told_folded(cls, told: dict[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
+        return {option: _folded_words(words) for option, words in told.items()}
 
     @field_validator("example", mode="before")
     @classmethod
@@ -154,6 +165,10 @@ class FormField(_Entry):
     def _choices(self) -> FormField:
         if self.validator == "choice" and len(self.options) < 2:
             raise ValueError("validator 'choice' needs 'options' (at least two)")
+        if set(self.told) - set(self.options):
+            raise ValueError(
+                f"'told' names options not in 'options': {sorted(set(self.told) - set(self.options))}"
+            )
         return self
 
 
@@ -218,6 +233,11 @@ class Procedure(_Entry):
                 raise ValueError(
                     f"documents[{i}]: field 'condition' names unknown question '{doc.condition}'"
                 )
+        cards = {doc.key: doc for doc in self.documents if doc.photo == "id_card"}
+        for i, f in enumerate(self.fields):
+            card = cards.get(f.from_card or "")
+            if f.from_card and (card is None or f.key not in card.read_fields):
+                raise ValueError(f"fields[{i}]: 'from_card' names no ID card reading '{f.key}'")
         return self
 
 
@@ -228,7 +248,9 @@ class LifeEvent(_Entry):
     procedure: StrictStr
     single: StrictStr | None = None
     offer: StrictStr | None = None
+    order: StrictStr | None = None  # the answer to "which one first?" at the offer
     package: StrictBool = False  # `procedure` includes `single`: the package is offered even when it is named
+    both: StrictBool = False  # both procedures are needed: naming the situation ("mở quán") is not naming one
     phrases: tuple[str, ...] = ()
 
     @field_validator("phrases", mode="before")

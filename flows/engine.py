@@ -31,6 +31,7 @@ from .steps.base import (
     ANSWER_INTENTS,
     BACK_WORDS,
     CANCEL_WORDS,
+    HUMAN_PHRASES,
     HUMAN_WORDS,
     LACK_WORDS,
     MENU_WORDS,
@@ -104,6 +105,7 @@ class Engine(Dialogue):
             return Outcome(state)
         if event.kind == "follow":
             new = menu()
+            new.welcomed = True
             return Outcome(new, [self.menu(new, self.say("welcome", agency=ctx.agency_name))], "greet")
         if event.kind in UNSUPPORTED_KINDS:
             return Outcome(state, [Reply(self.say("unsupported"))])
@@ -202,7 +204,7 @@ class Engine(Dialogue):
             return outcome
         if (
             words in HUMAN_WORDS
-            or has_phrase(words, ANSWERS["human_words"])
+            or has_phrase(words, HUMAN_PHRASES)
             or (intent == "request_human" and not free_text and not self._answers(turn, state))
             or (intent == "request_human" and free_text and self._asks(turn))  # "có ai trực không"
         ):  # "trọn gói" read as asking for a person is the offer's option, not an officer

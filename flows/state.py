@@ -115,6 +115,9 @@ class State:
     for_whom: str | None = None  # who the dossier is for, said in passing ("cho cháu"): flows/whom.py
     self_is: str | None = None  # what the citizen said they are to that person ("tôi là con")
     held: dict[str, Any] | None = None  # a photo sent at a yes/no question, used at the first photo step
+    welcomed: bool | None = (
+        None  # the menu on screen came with the welcome (a second hello gets a short reply)
+    )
     # "quay lại": the states before the last steps forward of this dossier, newest last
     back: list[dict[str, Any]] | None = None
     survey: dict[str, Any] | None = None  # {"key", "dossier_id", "q", "score", "answered"}

@@ -146,6 +146,8 @@ def date_past(text: str, today: dt.date | None = None) -> Result:
 
 def vn_phone(text: str) -> Result:
     digits = re.sub(r"[\s.\-()]", "", text.strip())
+    if re.fullmatch(r"\+?[\doO]+", digits) and sum(c.isdigit() for c in digits) >= 8:
+        digits = digits.replace("o", "0").replace("O", "0")  # "09o3 456 789": a letter o for a zero
     m = _PHONE.match(digits)
     if not m:
         return None, "phone_format"
@@ -205,18 +207,31 @@ def positive_int(value: str) -> Result:
     return str(int(digits)), None
 
 
+def _unpadded(said: str) -> str:
+    """A folded answer without the politeness words before and after it ("dạ bé gái ạ" -> "be
+    gai"); the words themselves when nothing else is left."""
+    padding = set(ANSWERS["filler_words"]) | set(ANSWERS["hold_fillers"])
+    tokens = said.split()
+    while len(tokens) > 1 and tokens[-1] in padding:
+        tokens.pop()
+    while len(tokens) > 1 and tokens[0] in padding:
+        tokens.pop(0)
+    return " ".join(tokens)
+
+
 def choice(value: str, options: list[str]) -> Result:
     """One of `options`, by its number or its text (with or without diacritics)."""
     raw = value.strip().rstrip(".")
     if raw.isdigit() and 1 <= int(raw) <= len(options):
         return options[int(raw) - 1], None
     said = bare(raw)
-    for option in options:
-        if said == bare(option):
-            return option, None
-    for option in options:  # the other ways to say it ("bé gái", "con gai" for Nữ)
-        if said in ANSWERS["choice_synonyms"].get(option, ()):
-            return option, None
+    for form in dict.fromkeys([said, _unpadded(said)]):  # as said, then without "dạ … ạ" around it
+        for option in options:
+            if form == bare(option):
+                return option, None
+        for option in options:  # the other ways to say it ("bé gái", "con gai" for Nữ)
+            if form in ANSWERS["choice_synonyms"].get(option, ()):
+                return option, None
     # the option's words in another order, or with a few of its own left out ("thẻ bị mất" for
     # "Bị mất thẻ", "hết hạn" for "Thẻ hết hạn hoặc đến tuổi phải đổi"): when exactly one fits
     known = {w for o in options for w in bare(o).split()}

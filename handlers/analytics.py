@@ -42,6 +42,7 @@ async def dashboard(request: web.Request) -> web.Response:
             str(s["count"]),
             percent(s["drop_off"]),
             str(s["refused"]) if s["refused"] else "",
+            str(s["waiting"]) if s["waiting"] else "",
         )
         for s in overall["funnel"]
     ]
@@ -71,7 +72,7 @@ async def dashboard(request: web.Request) -> web.Response:
         bad=bad,
         figures=figures(overall),
         stages=stages,
-        funnel=charts.hbars([(label, n, text) for label, n, text, _d, _r in stages]),
+        funnel=charts.hbars([(label, n, text) for label, n, text, _d, _r, _w in stages]),
         problems=problems,
         rejections=charts.hbars(problems),
         times=[(name, duration(first), duration(res)) for name, first, res in times],

@@ -77,7 +77,8 @@ def _block(block: dict[str, Any]) -> list[str]:
     for stage in block["funnel"]:
         drop = "" if stage["drop_off"] is None else f" (-{percent(stage['drop_off'])})"
         refused = TEXTS("report.refused", n=stage["refused"]) if stage["refused"] else ""
-        lines.append(f"  {TEXTS('stages.' + stage['stage'])}: {stage['count']}{drop}{refused}")
+        waiting = TEXTS("report.waiting", n=stage["waiting"]) if stage["waiting"] else ""
+        lines.append(f"  {TEXTS('stages.' + stage['stage'])}: {stage['count']}{drop}{refused}{waiting}")
     top = block["fallback"]["top_unanswered"]
     if top:
         lines.append(TEXTS("figures.top_unanswered") + ":")

@@ -16,7 +16,7 @@ from .base import Dialogue, capitalised, handles
 from .offer import answer_offer, asks_speed, compare_times
 from .route import office_of
 from .route import say as say_route
-from .status import status
+from .status import status, status_label
 
 
 async def answer(d: Dialogue, turn: Turn, state: State, keep_step: bool) -> Outcome | None:
@@ -36,6 +36,10 @@ async def answer(d: Dialogue, turn: Turn, state: State, keep_step: bool) -> Outc
         new = menu()
         lines = desk_answer(d, turn.ctx.agency_name)
         return Outcome(new, [Reply("\n".join(lines)), d.menu(new, d.say("menu_again"))], intent)
+    if key is None and state.last_code and intent in {"ask_processing_time", "ask_fee"}:
+        filed = await just_filed(d, turn, state)  # "bao giờ có kết quả" right after filing
+        if filed is not None:
+            return filed
     if key is None:
         new = State(step=Step.PICK_PROCEDURE, asked=intent)
         items = [(p.short_name, f"proc:{p.key}") for p in d.catalog.values()]
@@ -47,15 +51,31 @@ async def answer(d: Dialogue, turn: Turn, state: State, keep_step: bool) -> Outc
     lines = facts(d, d.catalog[key], intent)
     if intent == "ask_location_hours":
         lines = offices(d, state, d.catalog[key]) or lines
-    if intent == "ask_location_hours" and state.procedure:  # filing now: here, in this chat
+    if intent == "ask_location_hours" and state.procedure and state.step is not Step.ANSWER_OFFER:
+        # filing now (not only asked about): here, in this chat
         office = office_of(d, state)
         lines.insert(0, d.say("answer_here", agency=office.name if office else turn.ctx.agency_name))
-    if keep_step:
+    if keep_step and state.step is not Step.ANSWER_OFFER:  # there: the offer to file, anew
         return Outcome(
             state, [Reply("\n".join(lines)), Reply(d.say("continue_prompt"))] + d.again(state), intent
         )
     new, offer = answer_offer(d, key)
     return Outcome(new, [Reply("\n".join(lines)), offer], intent)
+
+
+async def just_filed(d: Dialogue, turn: Turn, state: State) -> Outcome | None:
+    """A time or fee question naming no procedure, right after a dossier was filed: about that
+    dossier (its status, then the catalog's answer), not "which of 12 procedures?"."""
+    assert state.last_code and turn.intent
+    found = await turn.ctx.dossier_status(state.last_code)
+    if not found or found[0] not in d.catalog:
+        return None
+    proc = d.catalog[found[0]]
+    lead = d.say("status", code=state.last_code, procedure=proc.short_name, status=status_label(d, found[1]))
+    new = menu()
+    new.last_code = state.last_code
+    lines = [lead] + facts(d, proc, turn.intent)
+    return Outcome(new, [Reply("\n".join(lines)), d.menu(new, d.say("menu_again"))], turn.intent)
 
 
 def facts(d: Dialogue, proc: Procedure, intent: str) -> list[str]:

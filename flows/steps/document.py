@@ -9,6 +9,7 @@ from typing import Any
 
 from core.events import Attachment, QuickReply, Reply
 
+from .. import whom
 from ..catalog import Document
 from ..state import State, Step
 from ..turn import Outcome, Turn
@@ -72,6 +73,13 @@ async def on_document(d: Dialogue, turn: Turn, state: State) -> Outcome:
     if not turn.event.attachments:
         skip = turn.event.payload == "skip" or turn.plain in SKIP_WORDS
         if skip or turn.intent == "lack_document" or any(w in turn.plain for w in LACK_WORDS):
+            relative = (
+                whom.said_for(turn.plain) if doc.photo == "id_card" and doc.holder == "applicant" else None
+            )
+            if relative is not None and not skip:  # "bà không có căn cước của ông": it is hers that is asked
+                said = d.say("own_card_asked", relative=whom.label(relative))
+                return Outcome(state, [Reply(said)], "lack_document")
+            told(d, turn, state)  # "bị mất rồi": the reason, offered at its field
             return lack(d, state, doc)
         relayed = officer_reply.at_photo(d, turn, state, d.paper_name(state, doc))
         if relayed is not None:
@@ -83,6 +91,15 @@ async def on_document(d: Dialogue, turn: Turn, state: State) -> Outcome:
             break  # more photos than asked for now: keep them out of the dossier
         replies.extend(await take_photo(d, turn, state, att))
     return Outcome(state, replies)
+
+
+def told(d: Dialogue, turn: Turn, state: State) -> None:
+    """What the citizen said of a paper they lack that answers a choice of the form (`told` in
+    the catalog: "bị mất rồi" for "Bị mất thẻ"): kept to be offered at that field."""
+    for f in d.proc(state).fields:
+        option = next((o for o, words in f.told.items() if has_phrase(turn.plain, list(words))), None)
+        if option is not None and f.key not in (state.fields or {}):
+            state.offered = {**(state.offered or {}), f.key: {"value": option, "told": turn.text[:80]}}
 
 
 def lack(d: Dialogue, state: State, doc: Document) -> Outcome:

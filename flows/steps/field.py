@@ -14,11 +14,14 @@ from .base import YES_WORDS, Dialogue, handles, prompts, show_date
 
 @prompts(Step.FIELD)
 def ask_field(d: Dialogue, state: State) -> list[Reply]:
+    taken = from_card(d, state)
+    if taken:  # the number on the card just confirmed: said, not asked again
+        return taken + _next_field(d, state, state.field or 0)
     f = d.proc(state).fields[state.field or 0]
     offer = (state.offered or {}).get(f.key) or said_offer(state, d.proc(state).key, f.key)
     if offer:  # read from a paper, said earlier, given in a dossier left: confirmed, never taken silently
         value = show_date(offer["value"]) if f.validator.startswith("date") else offer["value"]
-        key = next((k for k in ("said", "self", "kept", "paper") if offer.get(k)), "paper")
+        key = next((k for k in ("said", "self", "kept", "told", "paper") if offer.get(k)), "paper")
         text = d.say(
             f"field_offer_{key}",
             source=offer.get(key, ""),
@@ -75,12 +78,23 @@ async def on_field(d: Dialogue, turn: Turn, state: State) -> Outcome:
         data = {
             "field": f.key,
             "label": f.label,
-            **{k: offer[k] for k in ("paper", "said", "self", "kept") if k in offer},
+            **{k: offer[k] for k in ("paper", "said", "self", "kept", "told") if k in offer},
         }
         await turn.ctx.audit(action, data, state.dossier_id)
         state.offered = {k: v for k, v in (state.offered or {}).items() if k != f.key} or None
     state.fields = {**(state.fields or {}), f.key: value}
     return Outcome(state, noted + _next_field(d, state, index))
+
+
+def from_card(d: Dialogue, state: State) -> list[Reply]:
+    """The field being asked, when the catalog gives it from an ID card of the dossier whose
+    reading the citizen confirmed (`from_card`): stored, and one line saying so. Not on an edit."""
+    f = d.proc(state).fields[state.field or 0]
+    value = ((state.id_cards or {}).get(f.from_card or "") or {}).get(f.key)
+    if not value or state.editing or f.key in (state.fields or {}):
+        return []
+    state.fields = {**(state.fields or {}), f.key: value}
+    return [Reply(d.say("field_from_card", label=f.label, value=value))]
 
 
 def said_offer(state: State, procedure: str, key: str) -> dict[str, str] | None:

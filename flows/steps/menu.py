@@ -25,8 +25,19 @@ def ask_menu(d: Dialogue, state: State) -> list[Reply]:
     return [d.menu(state, d.say("menu_again"))]
 
 
-def welcome(d: Dialogue, turn: Turn, intent: str | None) -> Outcome:
+#: A greeting this soon after the welcome is answered in short, without the list again.
+GREET_AGAIN_WITHIN_S = 30 * 60
+
+
+def welcome(d: Dialogue, turn: Turn, intent: str | None, state: State | None = None) -> Outcome:
+    idle = turn.ctx.idle_seconds
+    if state is not None and state.welcomed and idle is not None and idle < GREET_AGAIN_WITHIN_S:
+        # "xin chào" right after the welcome (a channel's own greeting, the terminal's hello, a
+        # citizen who greets once more): a short hello, the menu's buttons, not the whole list again
+        shown = d.menu(state, "")
+        return Outcome(state, [Reply(d.say("greet_again"), shown.quick_replies)], intent)
     new = menu()
+    new.welcomed = True
     return Outcome(new, [d.menu(new, d.say("welcome", agency=turn.ctx.agency_name))], intent)
 
 
@@ -41,7 +52,14 @@ async def _typed(d: Dialogue, turn: Turn, state: State) -> Outcome | None:
         return await route_free_text(d, turn, state)
     life_event = d.life_event_for(turn.text)
     named = turn.procedures[0] if turn.procedures else None
-    if life_event and named and not life_event.package and named in {life_event.procedure, life_event.single}:
+    asked = not life_event or not life_event.both or turn.intent == "start_procedure"
+    if (
+        life_event
+        and named
+        and asked
+        and not life_event.package
+        and named in {life_event.procedure, life_event.single}
+    ):
         return start_procedure(d, named)  # "e ở trọ, cần đk tạm trú": no "thường trú or tạm trú?"
     if life_event:
         return start_life_event(d, life_event)
@@ -101,7 +119,7 @@ async def route_free_text(d: Dialogue, turn: Turn, state: State) -> Outcome | No
     if intent == "help":
         return Outcome(state, [Reply(d.say("help")), d.menu(state, d.say("menu_again"))], "help")
     if intent == "greet":
-        return welcome(d, turn, intent)
+        return welcome(d, turn, intent, state)
     if intent in {"thank", "goodbye"}:
         return Outcome(menu(), [Reply(d.say(intent))], intent)
     if intent == "out_of_scope" or (intent is None and not turn.procedures and place_for(turn)):

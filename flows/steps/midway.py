@@ -16,16 +16,21 @@ from ..validators import ANSWERS, has_phrase
 from .base import LACK_WORDS, Dialogue
 from .consent import consent_again
 from .field import photo_field
+from .menu import welcome
+from .offer import explain_order
 
 LATER_WORDS = list(ANSWERS["later_words"])
 BYE_WORDS = set(ANSWERS["bye_words"])
 THANK_WORDS = list(ANSWERS["thank_words"])
 FILLER_WORDS = set(ANSWERS["filler_words"])
 PHOTO_HOWTO_WORDS = list(ANSWERS["photo_howto_words"])
+PHOTO_HELP_WORDS = list(ANSWERS["photo_help_words"])
 HOLD_WORDS = set(ANSWERS["hold_words"])
 HERE_WORDS = set(ANSWERS["here_words"])
 HOLD_FILLERS = set(ANSWERS["hold_fillers"])
 FINISHED_WORDS = set(ANSWERS["finished_words"])
+ORDER_WORDS = list(ANSWERS["order_words"])
+CALL_WORDS = set(ANSWERS["call_words"])
 #: Steps that wait for a photo (a hold-on there is answered about the photo).
 PHOTO_STEPS = frozenset({Step.DOC, Step.REUSE})
 #: Steps that wait for words or a choice, where a photo is not what is asked.
@@ -48,13 +53,21 @@ def midway(d: Dialogue, turn: Turn, state: State) -> Outcome | None:
     free_text = step in FREE_TEXT
     if turn.event.payload or not words:
         return None
+    if has_phrase(words, PHOTO_HELP_WORDS) and not free_text:  # "bà không biết chụp", "con chụp giúp"
+        return Outcome(state, [Reply(d.say("photo_by_someone"))] + d.again(state), "help")
     if has_phrase(words, PHOTO_HOWTO_WORDS) and not free_text:  # at any step, the menu too
         return Outcome(state, [Reply(d.say("photo_howto"))] + d.again(state), "help")
+    if step is Step.OFFER_BUNDLE and has_phrase(words, ORDER_WORDS):  # "làm cái nào trước"
+        return explain_order(d, state)
     if step is Step.OFFER_BUNDLE and (only(words, THANK_WORDS) or only(words, BYE_WORDS)):
         key = "thank" if only(words, THANK_WORDS) else "goodbye"  # nothing begun: as at the menu
         return Outcome(menu(), [Reply(d.say(key))], key)
     if step is Step.OFFER_BUNDLE and only(words, FINISHED_WORDS, HOLD_FILLERS):  # not a time question
         return Outcome(state, [Reply(d.say("here_answer"))] + d.again(state))
+    if only(words, CALL_WORDS, HOLD_FILLERS):  # "cháu ơi", "ad ơi": a greeting, or "mình đây" mid-dossier
+        if step in {Step.START, Step.MENU}:
+            return welcome(d, turn, "greet", state if step is Step.MENU else None)
+        return Outcome(state, [Reply(d.say("call_answer"))] + d.again(state), "greet")
     if step is Step.MENU and only(words, FINISHED_WORDS, HOLD_FILLERS):
         return Outcome(state, [Reply(d.say("finished_idle"))], "thank")  # "xong" with nothing pending
     if step not in COLLECTING:

@@ -50,6 +50,15 @@ def asks_speed(turn: Turn) -> bool:
     return has_phrase(turn.plain, ANSWERS["speed_words"]) or turn.intent == "ask_processing_time"
 
 
+def explain_order(d: Dialogue, state: State) -> Outcome:
+    """ "làm cái nào trước", "nên chọn cái nào" while two ways are offered: the life event's own
+    answer (`order`), then the offer again; the times compared when the event has none."""
+    event = next((e for e in d.events if (e.procedure, e.single) == (state.bundle, state.single)), None)
+    if event is None or not event.order:
+        return compare_times(d, state)
+    return Outcome(state, [Reply(event.order), offer_reply(d, state, d.say("offer_which"))], "help")
+
+
 def compare_times(d: Dialogue, state: State) -> Outcome:
     """Each way offered with its processing time (catalog) and what it does (a package more than its
     single procedure; two alternatives are not interchangeable): no way is pushed as the quickest."""
@@ -94,11 +103,18 @@ async def on_answer_offer(d: Dialogue, turn: Turn, state: State) -> Outcome:
 def answer_offer(d: Dialogue, procedure: str) -> tuple[State, Reply]:
     """After an answer about a procedure: file it now, or back to the menu?"""
     new = State(step=Step.ANSWER_OFFER, procedure=procedure)
+    return new, ask_answer_offer(d, new)[0]
+
+
+@prompts(Step.ANSWER_OFFER)
+def ask_answer_offer(d: Dialogue, state: State) -> list[Reply]:
+    """ "Làm hồ sơ … ngay?" (again after a second question answered in passing: not left hanging)."""
+    assert state.procedure
     start = d.say("answer_start_yes")
     reply = d.numbered(
-        new,
-        d.say("answer_start", procedure=d.catalog[procedure].short_name),
+        state,
+        d.say("answer_start", procedure=d.catalog[state.procedure].short_name),
         [(start, "start"), (d.say("menu_button"), "menu")],
         [start, d.say("back_to_menu")],
     )
-    return new, reply
+    return [reply]

@@ -27,13 +27,13 @@ async def status(d: Dialogue, turn: Turn, state: State, keep_step: bool, text: s
         for code, procedure, status_key in mine[:10]:
             proc = d.catalog.get(procedure)
             lines.append(
-                f"- {code}: {proc.short_name if proc else procedure} — {_status_label(d, status_key)}"
+                f"- {code}: {proc.short_name if proc else procedure} — {status_label(d, status_key)}"
             )
         replies = [Reply("\n".join(lines))]
     return Outcome(back, replies + (d.prompt(back) if keep_step else []), "check_status")
 
 
-def _status_label(d: Dialogue, key: str) -> str:
+def status_label(d: Dialogue, key: str) -> str:
     return d.texts.get("statuses").get(key, key)
 
 
@@ -59,6 +59,6 @@ async def by_code(d: Dialogue, turn: Turn, state: State) -> Outcome:
         "status",
         code=code,
         procedure=proc.short_name if proc else procedure,
-        status=_status_label(d, status_key),
+        status=status_label(d, status_key),
     )
     return Outcome(back, [Reply(msg)], "check_status")

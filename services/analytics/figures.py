@@ -46,11 +46,15 @@ class Block:
         for stage in FUNNEL:
             count = n[f"funnel.{stage}"]
             # a refused dossier is the office's answer, not a citizen who dropped off: shown
-            # apart at the stage it did not reach, and out of that stage's drop-off
+            # apart at the stage it did not reach, and out of that stage's drop-off; so is a filed
+            # dossier still waiting for the office's decision or its result (`waiting`)
             refused = n["funnel.refused"] if stage == REFUSED_AT else 0
-            base = None if previous is None else previous - refused
+            waiting = n[f"funnel.waiting.{stage}"]
+            base = None if previous is None else previous - refused - waiting
             drop = None if not base else round(1 - count / base, 4)
-            funnel.append({"stage": stage, "count": count, "refused": refused, "drop_off": drop})
+            funnel.append(
+                {"stage": stage, "count": count, "refused": refused, "waiting": waiting, "drop_off": drop}
+            )
             previous = count
         answers = sum(self.scores.values())
         satisfied = sum(c for s, c in self.scores.items() if s >= satisfied_from)

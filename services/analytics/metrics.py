@@ -25,9 +25,18 @@ from services.analytics.export import _Citizens
 from services.analytics.figures import Blocks
 from services.analytics.period import Period
 from services.analytics.redact import Pseudonyms, analytics_secret, fold
-from services.dossiers import local_today
+from services.dossiers import S, local_today
 
 DOCUMENTS_DONE = {"field", "summary", "edit"}  # a dossier past its photos
+#: A filed dossier in one of these statuses is still with the office (or, asked for more papers,
+#: with the citizen) on its way to the funnel stage named: waiting, not a drop-off.
+WAITING_FOR = {
+    S.SUBMITTED: "accepted",
+    S.IN_REVIEW: "accepted",
+    S.NEEDS_SUPPLEMENT: "accepted",
+    S.ACCEPTED: "completed",
+    S.RESULT_READY: "completed",
+}
 RESOLVED = {"result_ready", "rejected"}  # the office's answer
 NOT_A_RESPONSE = {"survey_sent", "assigned"}
 LETTER = re.compile(r"[^\W\d_]")
@@ -187,6 +196,8 @@ async def _dossiers(s, blocks: Blocks, period: Period, today: dt.date) -> None:
                     blocks.count(here, f"funnel.{status}")
                 elif submitted:
                     blocks.count(here, "funnel.refused")  # an outcome, not a drop-off
+        if submitted and d.status in WAITING_FOR:  # filed, no answer yet: not a drop-off
+            blocks.count(here, f"funnel.waiting.{WAITING_FOR[d.status]}")
         if "completed" in actions and "take_over" not in actions and key not in taken:
             blocks.count(here, "contained")
         if not submitted:

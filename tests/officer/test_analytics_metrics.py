@@ -114,14 +114,20 @@ async def test_every_metric_of_a_known_history(client, rt):
     assert o["consent_refused"] == 1
     assert o["dossiers"] == {"created": 4, "submitted": 3, "accepted": 2, "rejected": 1, "completed": 2}
     assert o["funnel"] == [
-        {"stage": "conversations", "count": 5, "refused": 0, "drop_off": None},
-        {"stage": "chose_procedure", "count": 5, "refused": 0, "drop_off": 0.0},
-        {"stage": "consent_given", "count": 4, "refused": 0, "drop_off": 0.2},
-        {"stage": "documents_done", "count": 4, "refused": 0, "drop_off": 0.0},  # D cancelled at the form
-        {"stage": "submitted", "count": 3, "refused": 0, "drop_off": 0.25},
+        {"stage": "conversations", "count": 5, "refused": 0, "waiting": 0, "drop_off": None},
+        {"stage": "chose_procedure", "count": 5, "refused": 0, "waiting": 0, "drop_off": 0.0},
+        {"stage": "consent_given", "count": 4, "refused": 0, "waiting": 0, "drop_off": 0.2},
+        {
+            "stage": "documents_done",
+            "count": 4,
+            "refused": 0,
+            "waiting": 0,
+            "drop_off": 0.0,
+        },  # D cancelled at the form
+        {"stage": "submitted", "count": 3, "refused": 0, "waiting": 0, "drop_off": 0.25},
         # C was refused: the office's answer, shown apart, not a citizen who dropped off
-        {"stage": "accepted", "count": 2, "refused": 1, "drop_off": 0.0},
-        {"stage": "completed", "count": 2, "refused": 0, "drop_off": 0.0},
+        {"stage": "accepted", "count": 2, "refused": 1, "waiting": 0, "drop_off": 0.0},
+        {"stage": "completed", "count": 2, "refused": 0, "waiting": 0, "drop_off": 0.0},
     ]
     assert h.fallbacks() == 2
     assert o["fallback"] == {
