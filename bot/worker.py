@@ -29,7 +29,7 @@ from core.settings import Settings
 from flows.engine import Engine, Outcome, State, Step
 
 from .turn_context import TurnContext, check_photo
-from .worker_batch import DRAIN_BATCH, BatchMixin, CursorConflict, DialogueFailed, Lanes
+from .worker_batch import DRAIN_BATCH, BatchMixin, CursorConflict, DialogueFailed, Lanes, no_lane
 
 log = logging.getLogger(__name__)
 
@@ -107,6 +107,9 @@ class Worker(BatchMixin):
                 await asyncio.wait(self._tasks, return_when=asyncio.FIRST_COMPLETED)
                 continue
             lane = await lanes.take() if batches else None
+            if lane is not None and (stop.is_set() or self.database_down):
+                lane()  # waited for a lane while a batch found the database gone, or a stop came
+                continue
             try:
                 jobs = await self.queue.fetch(
                     self.consumer, count=self.settings.worker_batch if batches else free, block_ms=500
@@ -140,7 +143,7 @@ class Worker(BatchMixin):
         finally:
             metrics.WORKERS_BUSY.dec()
 
-    async def _run_batch(self, jobs: list[Job], lane: Callable[[], None] = lambda: None) -> None:
+    async def _run_batch(self, jobs: list[Job], lane: Callable[[], None] = no_lane) -> None:
         metrics.WORKERS_BUSY.inc()
         try:
             await self.handle_batch(jobs, lane)

@@ -70,12 +70,12 @@ class Lanes:
         return release
 
 
-def _no_lane() -> None:
-    return None
+def no_lane() -> None:
+    """The lane of a batch run outside a worker loop's lanes (tests, handle_batch called alone)."""
 
 
 class BatchMixin:
-    async def handle_batch(self: Worker, jobs: list[Job], lane: Callable[[], None] = _no_lane) -> None:
+    async def handle_batch(self: Worker, jobs: list[Job], lane: Callable[[], None] = no_lane) -> None:
         by_key: dict[str, list[Job]] = {}
         for job in jobs:  # two jobs of one conversation: one drain answers both
             by_key.setdefault(job.conversation_key, []).append(job)
@@ -124,7 +124,7 @@ class BatchMixin:
                 await self.queue.touch_many(jobs, self.consumer)
 
     async def apply_held(
-        self: Worker, held: dict[str, list[Entry]], lane: Callable[[], None] = _no_lane
+        self: Worker, held: dict[str, list[Entry]], lane: Callable[[], None] = no_lane
     ) -> dict[str, Any]:
         """Apply the held conversations' events; per conversation, the cursor of its last applied
         event (None: none) or the exception that stopped it. The batch's lane is released once

@@ -152,7 +152,7 @@ _RELEASE_HELD = (
 )
 _SENT = (
     "UPDATE outbox SET status = 'sent', attempts = attempts + 1, sent_at = $1, last_error = NULL,"
-    " claimed_until = NULL WHERE id = ANY($2) AND claimed_until = $3"
+    " claimed_until = NULL WHERE id = ANY($2) AND claimed_until IS NOT DISTINCT FROM $3"
 )
 _JSON_COLUMNS = {"attachments", "quick_replies", "details", "state", "payload"}
 
@@ -179,16 +179,18 @@ async def advance_conversation(session: AsyncSession, values: dict[str, Any]) ->
 
 def _literal(moment: dt.datetime) -> str:
     """An aware datetime as an SQL timestamptz literal (our own value, never input)."""
-    assert moment.tzinfo is not None
+    if not isinstance(moment, dt.datetime) or moment.tzinfo is None:
+        raise ValueError(f"an aware datetime is needed, not {moment!r}")
     return f"'{moment.isoformat()}'::timestamptz"
 
 
 async def record_sent(
     session: AsyncSession, ids: list[int], claimed_until: dt.datetime | None, now: dt.datetime
-) -> int:
-    """Rows delivered under the claim `claimed_until` marked sent; how many were still under it."""
+) -> None:
+    """Rows delivered under the claim `claimed_until` marked sent (a row another sender took over
+    meanwhile is left to it)."""
     pg = await connection(session)
-    return int((await pg.execute(_SENT, now, ids, claimed_until)).split()[-1])
+    await pg.execute(_SENT, now, ids, claimed_until)
 
 
 class ClaimedRow:
@@ -211,7 +213,8 @@ async def claim_outbox(
     """Held rows the citizen wrote after released; then up to 100 due outbox rows claimed until
     `until`, and each one's author and the citizen's last message time (the reply window's facts)."""
     pg = await connection(session)
-    # the plan's setting (until the claim's transaction ends) and the held rows released, then the claim
-    await pg.execute(f"{CLAIM_PLAN}; {_RELEASE_HELD.format(now=_literal(now))}")
+    # the held rows released (with the planner's usual choices), then the claim's plan setting (until
+    # the claim's transaction ends), in one round trip; then the claim
+    await pg.execute(f"{_RELEASE_HELD.format(now=_literal(now))}; {CLAIM_PLAN}")
     records = await pg.fetch(CLAIM, now, until)
     return [ClaimedRow(r, until) for r in records], {r[0]: (r[7], r[8]) for r in records}

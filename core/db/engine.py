@@ -6,7 +6,7 @@ import time
 from pathlib import Path
 
 from sqlalchemy import event, text
-from sqlalchemy.exc import DisconnectionError
+from sqlalchemy.exc import InvalidatePoolError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -46,6 +46,7 @@ class Database:
             event.listen(self.engine.sync_engine, "connect", _sqlite_connect)
             event.listen(self.engine.sync_engine, "begin", _sqlite_begin)
         else:
+            event.listen(self.engine.sync_engine, "connect", _connected)
             event.listen(self.engine.sync_engine, "checkin", _checked_in)
             event.listen(self.engine.sync_engine, "checkout", self._ping_if_idle)
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
@@ -62,7 +63,9 @@ class Database:
         try:
             self.engine.dialect.do_ping(dbapi_conn)
         except Exception as exc:
-            raise DisconnectionError(f"pooled connection dead after idling: {exc!r}") from exc
+            # as pool_pre_ping does: the server may have restarted, so every pooled connection
+            # is replaced, not only this one (the pool retries the checkout with a new one)
+            raise InvalidatePoolError(f"pooled connection dead after idling: {exc!r}") from exc
 
     def session(self) -> AsyncSession:
         return self.sessions()
@@ -80,6 +83,10 @@ class Database:
 
     async def close(self) -> None:
         await self.engine.dispose()
+
+
+def _connected(_dbapi_conn, record) -> None:
+    record.info.pop("motcua_checked_in", None)  # a new connection (also one replacing a dead one)
 
 
 def _checked_in(_dbapi_conn, record) -> None:
