@@ -225,18 +225,27 @@ def _digits_again(gray: np.ndarray, ws: list[dict], want: tuple[int, ...] | None
 
 
 _HOUSE = re.compile(r"^[A-Z0-9]*\d[A-Z0-9]*[,.]?$|^[A-Z]{1,2}[,.]?$")
+_LOOKALIKES = set("ZSOILBGDQT")  # letters OCR reads for digits
+_SUFFIXED = re.compile(r"^\d+[A-Z]\d*$")  # a printed letter suffix: "12A", "5B", "5B2"
+
+
+def _misread_number(core: str) -> bool:
+    """A house number whose letters are digits misread ("Z5", "S8"), not a printed suffix."""
+    letters = [c for c in core if c.isalpha()]
+    return bool(letters) and all(c in _LOOKALIKES for c in letters) and not _SUFFIXED.match(core)
 
 
 def _house_number(gray: np.ndarray, v: dict) -> str:
-    """An address's house number after "Số" read with letters in it ("Z5" for a slanted "75",
-    "S8"): its word read again with the digit whitelist, kept when it gives as many digits."""
+    """An address's house number after "Số" read with digit look-alike letters in it ("Z5" for a
+    slanted "75", "S8"; never a printed suffix, "12A"): its word read again with the digit
+    whitelist, kept when it gives as many digits."""
     ws = v["words"]
     for i in range(len(ws) - 1):
         so, num = ws[i]["text"], ws[i + 1]["text"]
         if so.lower() not in ("số", "sô", "so") or not _HOUSE.match(num.upper()):
             continue
         core = num.rstrip(",.")
-        if core.isdigit():
+        if not _misread_number(core.upper()):
             return v["text"]
         crop = labels.value_crop(gray, [ws[i + 1]])
         if crop.size == 0 or min(crop.shape) < 8:
