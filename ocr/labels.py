@@ -17,8 +17,6 @@ import yaml
 
 from core.vietnamese import strip_diacritics
 
-from . import runs
-
 ADDRESS = {"place_of_origin", "place_of_residence"}
 DATES = {"date_of_birth", "date_of_issue", "date_of_expiry"}
 
@@ -44,11 +42,6 @@ def fold(s: str) -> str:
 
 def tokens(s: str) -> list[str]:
     return re.findall(r"[a-z0-9]+", fold(s))
-
-
-# ---------------------------------------------------------------- lines
-# the runs of print live in runs.py (re-exported here: read.py and pages/ use them through labels)
-find_blobs, read_blob, rows_of = runs.find_blobs, runs.read_blob, runs.rows_of
 
 
 # ---------------------------------------------------------------- labels

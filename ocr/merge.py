@@ -50,11 +50,19 @@ def _expiry_by_age(doc: dict, res: dict | None) -> None:
     F, src = doc["fields"], doc["sources"]
     if res is None or not res.get("expiry_no_date") or not res.get("structure"):
         return
-    if src.get("date_of_expiry") in ("qr",) or not F.get("date_of_issue"):
+    if src.get("date_of_expiry") == "qr" or not F.get("date_of_issue"):
         return
     if src.get("date_of_birth") not in ("qr", "mrz") or doc["confidence"].get("date_of_birth", 0) < 0.9:
         return
     if idnum.expected_expiry(F["date_of_birth"], F["date_of_issue"]) != [idnum.NO_EXPIRY]:
+        return
+    printed = F.get("date_of_expiry")
+    if printed and printed != idnum.NO_EXPIRY:
+        # a date read off the card disagrees with the rule: kept, the conflict shown, not raised
+        doc["checks"].setdefault("sources_agree", {})["date_of_expiry"] = {
+            src.get("date_of_expiry", "ocr"): printed,
+            "age_rule": idnum.NO_EXPIRY,
+        }
         return
     F["date_of_expiry"], src["date_of_expiry"] = idnum.NO_EXPIRY, "mrz"
     # the issue date is printed (OCR): not confirmed unless it was

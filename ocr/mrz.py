@@ -140,16 +140,14 @@ def _dob_ok(l2: str) -> bool:
 
 
 def _pick_line2(after: list[str]) -> str:
-    """Line 2 among the lines read after line 1: the next one, or two fragments of it joined (a
-    long run of fillers read as a gap), whichever starts with a birth date whose check digit
-    holds."""
-    if not after:
-        return ""
+    """Line 2 among the lines read after line 1: two fragments of it joined (a long run of
+    fillers read as a gap) when they start with a birth date whose check digit holds, else the
+    first line of 20 or more characters (a short fragment is noise, never line 2)."""
     if len(after) >= 2 and len(after[0]) < 20:
         joined = after[0] + after[1]
         if _dob_ok(joined) and "VNM" in joined[8:22] and len(joined) <= 32:
             return joined
-    return after[0]
+    return next((c for c in after if len(c) >= 20), "")
 
 
 def _align_line2(l2: str) -> tuple[str, bool]:
@@ -199,7 +197,12 @@ def parse(lines: list[str]) -> dict | None:
     l2, structure = _align_line2(raw2)
     l1 = "IDVNM" + _digits(l1[5:15]) + _digits(l1[15:27]) + l1[27:29] + _digits(l1[29])
     exp_raw, cd_raw = l2[8:14], l2[14]
-    none = _filler_run(exp_raw) and (not _CFG["no_expiry"]["checks"] or cd_raw in _CFG["no_expiry"]["checks"])
+    # fillers are "no expiry" only on a line whose structure holds (not a noise fragment padded)
+    none = (
+        structure
+        and _filler_run(exp_raw)
+        and (not _CFG["no_expiry"]["checks"] or cd_raw in _CFG["no_expiry"]["checks"])
+    )
     if none:
         exp_raw = "<<<<<<"
     l2 = _digits(l2[0:7]) + l2[7] + _digits(exp_raw) + _digits(cd_raw) + "VNM" + l2[18:29] + _digits(l2[29])
@@ -210,9 +213,10 @@ def parse(lines: list[str]) -> dict | None:
     exp_checked = bool(e) and check_digit(exp) == cd_exp
     composite = l1[5:30] + l2[0:7] + l2[8:15] + l2[18:29]
     comp_ok = check_digit(composite) == l2[29]
-    if not comp_ok and not exp_checked and _CFG["composite_expiry_as_fillers"]:
+    if not comp_ok and _date(exp, future=True) is None and _CFG["composite_expiry_as_fillers"]:
         # the expiry field and its check counted as fillers (0): an empty field read as letters,
-        # or its check written "0" or "<"
+        # or its check written "0" or "<"; never for a date whose check failed (the composite
+        # would then hold by chance, one time in ten)
         comp_ok = check_digit(l1[5:30] + l2[0:7] + "<" * 7 + l2[18:29]) == l2[29]
     checks = {
         "doc_number": check_digit(doc9) == cd9,
@@ -228,7 +232,7 @@ def parse(lines: list[str]) -> dict | None:
     d = _date(dob, future=False)
     if d:
         fields["date_of_birth"] = d
-    if sex in "MF" and sex:
+    if sex in ("M", "F"):
         fields["sex"] = "Nam" if sex == "M" else "Nữ"
     if none:
         fields["date_of_expiry"] = NO_EXPIRY

@@ -12,7 +12,7 @@ import numpy as np
 
 from . import card as cardmod
 from . import kind as sides
-from . import labels, leaders, mrz, orphans, tess, twice
+from . import labels, leaders, mrz, orphans, runs, tess, twice
 from .layout import (
     CARD_H,
     CARD_W,
@@ -173,14 +173,14 @@ def read_lines(gray: np.ndarray) -> list[list[dict]]:
     """The card's text lines, read word by word (one Tesseract call per run of print, in parallel)."""
     H, W = gray.shape
     # print touching the card's edge is a warp artefact, not a field
-    blobs = [b for b in labels.find_blobs(gray) if b[1] > 1 and b[3] < H - 1]
+    blobs = [b for b in runs.find_blobs(gray) if b[1] > 1 and b[3] < H - 1]
     # two or more full-width lines in the lower half: the MRZ, read apart (see read_mrz)
     zone = [b for b in blobs if b[2] - b[0] > 0.8 * W and b[1] > 0.5 * H]
     if len(zone) < 2:
         zone = []
     words = [
         w
-        for ws in pool().map(lambda b: labels.read_blob(gray, b, blobs), [b for b in blobs if b not in zone])
+        for ws in pool().map(lambda b: runs.read_blob(gray, b, blobs), [b for b in blobs if b not in zone])
         for w in ws
     ]
     words = twice.dedupe(words)
@@ -188,7 +188,7 @@ def read_lines(gray: np.ndarray) -> list[list[dict]]:
         {"text": "<" * 30, "conf": 0.0, "x0": b[0], "y0": b[1], "x1": b[2], "y1": b[3], "h": b[3] - b[1]}
         for b in zone
     ]
-    return labels.rows_of(words)
+    return runs.rows_of(words)
 
 
 def classify(gray: np.ndarray):
@@ -225,18 +225,27 @@ def _digits_again(gray: np.ndarray, ws: list[dict], want: tuple[int, ...] | None
 
 
 _HOUSE = re.compile(r"^[A-Z0-9]*\d[A-Z0-9]*[,.]?$|^[A-Z]{1,2}[,.]?$")
+_LOOKALIKES = set("ZSOILBGDQT")  # letters OCR reads for digits
+_SUFFIXED = re.compile(r"^\d+[A-Z]\d*$")  # a printed letter suffix: "12A", "5B", "5B2"
+
+
+def _misread_number(core: str) -> bool:
+    """A house number whose letters are digits misread ("Z5", "S8"), not a printed suffix."""
+    letters = [c for c in core if c.isalpha()]
+    return bool(letters) and all(c in _LOOKALIKES for c in letters) and not _SUFFIXED.match(core)
 
 
 def _house_number(gray: np.ndarray, v: dict) -> str:
-    """An address's house number after "Số" read with letters in it ("Z5" for a slanted "75",
-    "S8"): its word read again with the digit whitelist, kept when it gives as many digits."""
+    """An address's house number after "Số" read with digit look-alike letters in it ("Z5" for a
+    slanted "75", "S8"; never a printed suffix, "12A"): its word read again with the digit
+    whitelist, kept when it gives as many digits."""
     ws = v["words"]
     for i in range(len(ws) - 1):
         so, num = ws[i]["text"], ws[i + 1]["text"]
         if so.lower() not in ("số", "sô", "so") or not _HOUSE.match(num.upper()):
             continue
         core = num.rstrip(",.")
-        if core.isdigit():
+        if not _misread_number(core.upper()):
             return v["text"]
         crop = labels.value_crop(gray, [ws[i + 1]])
         if crop.size == 0 or min(crop.shape) < 8:

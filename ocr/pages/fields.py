@@ -17,7 +17,7 @@ import numpy as np
 import yaml
 from rapidfuzz import fuzz
 
-from .. import address, labels, tess, values
+from .. import address, runs, tess, values
 from . import classify
 
 LABEL_MIN = 80  # a run of words this close to a label (0..100, folded) is the label
@@ -145,7 +145,7 @@ def read(page: np.ndarray, doc_type: str) -> tuple[dict[str, str], dict[str, flo
     full = page if page.ndim == 2 else cv2.cvtColor(page, cv2.COLOR_RGB2GRAY)
     gray = _at_150dpi(full)
     k = full.shape[1] / gray.shape[1]
-    lines = labels.rows_of(tess.words(gray, 4))
+    lines = runs.rows_of(tess.words(gray, 4))
     fields: dict[str, str] = {}
     conf: dict[str, float] = {}
     H, W = full.shape

@@ -10,14 +10,14 @@ from pathlib import Path
 import pytest
 from test_ocr_labels import _line  # tests/ocr is on the path under pytest
 
-from ocr import address, kind, labels, orphans
+from ocr import address, kind, orphans, runs
 from ocr.values import fix_name, parse_date
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def _rows(*lines):
-    return labels.rows_of([w for ln in lines for w in ln])
+    return runs.rows_of([w for ln in lines for w in ln])
 
 
 def test_no_run_time_module_imports_a_generator():

@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-from ocr import labels
+from ocr import labels, runs
 from ocr.values import fix_name, fix_place, lexicon
 
 H = 30  # word height in px
@@ -24,7 +24,7 @@ def _line(y: int, *phrases: tuple[int, str]) -> list[dict]:
 
 
 def _read(*lines: list[dict]) -> dict[str, str]:
-    rows = labels.rows_of([w for ln in lines for w in ln])
+    rows = runs.rows_of([w for ln in lines for w in ln])
     return {f: v["text"] for f, v in labels.values(rows, labels.find_labels(rows)).items()}
 
 
