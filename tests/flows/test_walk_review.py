@@ -1,0 +1,67 @@
+"""The review of the sixth walk's dialogue changes (branch citizen7): questions about a father are
+no request for a "cán bộ" (both fold to "can bo"), short "có ai không" only as the whole message,
+the dossier just filed only right after filing, "mất nhiều" no question by itself. The engine alone
+with an in-memory Context; the NLU's readings are scripted as the embedded classifier gives them."""
+
+from __future__ import annotations
+
+import pytest
+from dialogue_kit import Chat, ScriptedNLU, to_child_name
+
+from flows.engine import Engine
+
+SCRIPT = {
+    "Đăng ký khai sinh có cần bố không ạ": ("ask_requirements", 0.96),  # the embedded classifier's
+    "có cần bố k": ("request_human", 0.70),
+    "mẹ đơn thân thì không cần bố đâu đúng không": ("deny", 0.93),
+    "nhà có ai không": ("greet", 0.98),
+    "con ngoài giá thú có cần bố ký không": ("ask_requirements", 0.72),
+    "co can bo khong": ("request_human", 0.9),
+    "cán bộ có thu thêm phí không": ("ask_fee", 0.95),
+    "ad ơi có ai trực ko": ("greet", 0.9),
+    "có ai ở đó không ạ": ("greet", 0.99),
+    "xin chao": ("greet", 1.0),
+    "đồng ý": ("affirm", 1.0),
+}
+
+HANDED = "chuyển tin nhắn của bạn tới cán bộ"
+ORDINARY = [
+    "Đăng ký khai sinh có cần bố không ạ",
+    "có cần bố k",
+    "mẹ đơn thân thì không cần bố đâu đúng không",
+    "nhà có ai không",
+    "con ngoài giá thú có cần bố ký không",
+    "cán bộ có thu thêm phí không",
+    "khai sinh co can bo khong a",
+    "ba ko can bo dau",
+    "hom do nha co ai khong",
+]
+
+
+@pytest.fixture(scope="module")
+def engine() -> Engine:
+    return Engine(ScriptedNLU(SCRIPT), agency_name="UBND phường Thử Nghiệm")
+
+
+@pytest.mark.parametrize("said", ORDINARY)
+async def test_a_question_about_a_father_or_a_house_is_no_request_for_an_officer(engine, said):
+    chat = Chat(engine)
+    await chat.send("xin chao")
+    reply = await chat.send(said)
+    assert HANDED not in reply and chat.step != "human"
+    assert "request_human" not in [a for a, _d, _i in chat.ctx.audits]
+
+
+@pytest.mark.parametrize("said", ORDINARY)
+async def test_nor_in_the_middle_of_a_dossier(engine, said):
+    chat = Chat(engine)
+    await to_child_name(chat)  # a free-text field: the child's name
+    reply = await chat.send(said)
+    assert HANDED not in reply and chat.step == "field"
+
+
+@pytest.mark.parametrize("said", ["ad ơi có ai trực ko", "có ai ở đó không ạ", "da co ai khong vay"])
+async def test_a_short_call_for_someone_alone_still_reaches_an_officer_at_a_field(engine, said):
+    chat = Chat(engine)
+    await to_child_name(chat)
+    assert HANDED in await chat.send(said) and chat.step == "human"
