@@ -5,6 +5,8 @@ with an in-memory Context; the NLU's readings are scripted as the embedded class
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from dialogue_kit import Chat, ScriptedNLU, to_child_name
 
@@ -21,6 +23,7 @@ SCRIPT = {
     "ad ơi có ai trực ko": ("greet", 0.9),
     "có ai ở đó không ạ": ("greet", 0.99),
     "xin chao": ("greet", 1.0),
+    "bao gio co ket qua": ("ask_processing_time", 1.0),
     "đồng ý": ("affirm", 1.0),
 }
 
@@ -65,3 +68,25 @@ async def test_a_short_call_for_someone_alone_still_reaches_an_officer_at_a_fiel
     chat = Chat(engine)
     await to_child_name(chat)
     assert HANDED in await chat.send(said) and chat.step == "human"
+
+
+async def _filed(engine: Engine) -> Chat:
+    chat = Chat(engine)
+    await to_child_name(chat)
+    for said in ["nguyen bao ngoc", "bé gái ạ", "hqua", "0912345678"]:
+        await chat.send(said)
+    assert "Mã hồ sơ của bạn" in await chat.send("1")
+    return chat
+
+
+@pytest.mark.parametrize("minutes", [29, 31, 3 * 24 * 60])
+async def test_the_dossier_just_filed_is_meant_only_right_after_filing(engine, minutes):
+    chat = await _filed(engine)
+    code = chat.state["last_code"]
+    chat.ctx.now += dt.timedelta(minutes=minutes)
+    chat.ctx.idle_seconds = minutes * 60.0
+    reply = await chat.send("bao gio co ket qua")
+    if minutes < 30:
+        assert f"Hồ sơ {code} (khai sinh)" in reply and "thủ tục nào" not in reply
+    else:  # days later an unnamed question may be about anything: which procedure?
+        assert "thủ tục nào" in reply and code not in reply and chat.step == "pick_procedure"
