@@ -11,6 +11,7 @@ import pytest
 from dialogue_kit import Chat, ScriptedNLU, to_child_name
 
 from flows.engine import Engine
+from flows.validators import asks, bare
 
 SCRIPT = {
     "Đăng ký khai sinh có cần bố không ạ": ("ask_requirements", 0.96),  # the embedded classifier's
@@ -90,3 +91,15 @@ async def test_the_dossier_just_filed_is_meant_only_right_after_filing(engine, m
         assert f"Hồ sơ {code} (khai sinh)" in reply and "thủ tục nào" not in reply
     else:  # days later an unnamed question may be about anything: which procedure?
         assert "thủ tục nào" in reply and code not in reply and chat.step == "pick_procedure"
+
+
+@pytest.mark.parametrize("said", ["bị mất nhiều giấy tờ", "ton nhieu cong suc lam", "het nhieu dat roi"])
+def test_much_lost_or_spent_is_no_question_by_itself(said):
+    assert not asks(said, bare(said))
+
+
+@pytest.mark.parametrize(
+    "said", ["hết nhiêu tiền vậy", "mat nhieu vay ad", "ton nhieu the", "mất nhiều ngày", "het nhieu khong"]
+)
+def test_how_much_it_costs_or_takes_is_still_a_question(said):
+    assert asks(said, bare(said))
