@@ -24,6 +24,8 @@ SCRIPT = {
     "ad ơi có ai trực ko": ("greet", 0.9),
     "có ai ở đó không ạ": ("greet", 0.99),
     "xin chao": ("greet", 1.0),
+    "mo quan pho": ("out_of_scope", 0.94),
+    "làm cái nào trước": ("help", 0.41),
     "bao gio co ket qua": ("ask_processing_time", 1.0),
     "đồng ý": ("affirm", 1.0),
 }
@@ -103,3 +105,18 @@ def test_much_lost_or_spent_is_no_question_by_itself(said):
 )
 def test_how_much_it_costs_or_takes_is_still_a_question(said):
     assert asks(said, bare(said))
+
+
+async def test_which_first_for_a_food_shop_says_only_what_the_catalogs_confirm(engine):
+    chat = Chat(engine)
+    chat.engine.nlu.entities["mo quan pho"] = [
+        {"entity": "procedure", "value": "ho_kinh_doanh", "start": 0, "end": 7}
+    ]
+    await chat.send("mo quan pho")
+    reply = await chat.send("làm cái nào trước")
+    assert "không phụ thuộc nhau" in reply and "cần có đủ cả hai giấy" in reply
+    assert "hỏi thêm cán bộ" in reply
+    attp = chat.engine.catalog["xac_nhan_attp"]  # its place, authority and time are unconfirmed:
+    assert {"where", "authority", "processing_days"} <= set(attp.unconfirmed)
+    for claim in ["nhanh hơn", "lâu hơn", "của tỉnh cấp", "kiểm tra kiến thức"]:  # none stated
+        assert claim not in reply
