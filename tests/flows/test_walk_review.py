@@ -8,9 +8,15 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from dialogue_kit import Chat, ScriptedNLU, to_child_name
+from dialogue_kit import Chat, FakeContext, ScriptedNLU, to_child_name
+from pydantic import ValidationError
 
-from flows.engine import Engine
+from core.events import InboundEvent
+from flows.catalog import FormField
+from flows.engine import Engine, State
+from flows.state import Step
+from flows.steps.document import told
+from flows.turn import Turn
 from flows.validators import asks, bare
 
 SCRIPT = {
@@ -120,3 +126,21 @@ async def test_which_first_for_a_food_shop_says_only_what_the_catalogs_confirm(e
     assert {"where", "authority", "processing_days"} <= set(attp.unconfirmed)
     for claim in ["nhanh hơn", "lâu hơn", "của tỉnh cấp", "kiểm tra kiến thức"]:  # none stated
         assert claim not in reply
+
+
+@pytest.mark.parametrize(("doc_key", "offered"), [("the_can_cuoc_cu", True), ("phieu_dc02", False)])
+def test_lost_words_answer_the_reason_only_at_the_old_cards_step(engine, doc_key, offered):
+    state = State(step=Step.DOC, procedure="can_cuoc")
+    doc = next(doc for doc in engine.catalog["can_cuoc"].documents if doc.key == doc_key)
+    event = InboundEvent(channel="cli", user_id="u", message_id="m", text="bi mat roi")
+    turn = Turn(FakeContext(), event, "bi mat roi", "bi mat roi", "lack_document", [])
+    told(engine, turn, state, doc)  # "bị mất rồi" said of the DC02 form is no lost card
+    assert (state.offered or {}).get("reason", {}).get("value") == ("Bị mất thẻ" if offered else None)
+
+
+def test_told_words_without_their_paper_are_refused_by_the_catalog():
+    field = {"key": "reason", "label": "Lý do", "ask": "Lý do?", "validator": "choice", "example": "A"}
+    told_words = {"options": ["A", "B"], "told": {"A": ["bi mat"]}}
+    with pytest.raises(ValidationError, match="told_at"):
+        FormField(**field, **told_words)
+    assert FormField(**field, **told_words, told_at="the_can_cuoc_cu").told_at == "the_can_cuoc_cu"
