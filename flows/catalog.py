@@ -136,8 +136,10 @@ class FormField(_Entry):
     # key): taken from it and said in one line, not asked again
     from_card: StrictStr | None = None
     # choice only: an option and what citizens say that means it when they say they lack a paper
-    # ("bị mất rồi" at the old card's step: "Bị mất thẻ"); offered at the field, to confirm
+    # ("bị mất rồi" at the old card's step: "Bị mất thẻ"); offered at the field, to confirm;
+    # heard only at the step of the document `told_at` (required with `told`)
     told: dict[str, tuple[str, ...]] = {}
+    told_at: StrictStr | None = None
 
     @field_validator("told")
     @classmethod
@@ -165,6 +167,8 @@ class FormField(_Entry):
     def _choices(self) -> FormField:
         if self.validator == "choice" and len(self.options) < 2:
             raise ValueError("validator 'choice' needs 'options' (at least two)")
+        if bool(self.told) != bool(self.told_at):
+            raise ValueError("'told' and 'told_at' go together")
         if set(self.told) - set(self.options):
             raise ValueError(
                 f"'told' names options not in 'options': {sorted(set(self.told) - set(self.options))}"
@@ -238,6 +242,8 @@ class Procedure(_Entry):
             card = cards.get(f.from_card or "")
             if f.from_card and (card is None or f.key not in card.read_fields):
                 raise ValueError(f"fields[{i}]: 'from_card' names no ID card reading '{f.key}'")
+            if f.told_at and f.told_at not in seen:
+                raise ValueError(f"fields[{i}]: 'told_at' names unknown document '{f.told_at}'")
         return self
 
 

@@ -31,8 +31,6 @@ from .steps.base import (
     ANSWER_INTENTS,
     BACK_WORDS,
     CANCEL_WORDS,
-    HUMAN_PHRASES,
-    HUMAN_WORDS,
     LACK_WORDS,
     MENU_WORDS,
     SKIP_WORDS,
@@ -162,7 +160,10 @@ class Engine(Dialogue):
             for e in (parse or {}).get("entities", [])
             if e["entity"] == "procedure" and e["value"] in self.catalog
         ]
-        return Turn(ctx, event, text, bare(text), Turn.understood(parse), procedures, parse=parse)
+        intent = Turn.understood(parse)
+        if intent == "request_human" and human.about_parent(text):
+            intent = None  # "có cần bố k" folds to "co can bo k", as "có cán bộ k" does: not a person
+        return Turn(ctx, event, text, bare(text), intent, procedures, parse=parse)
 
     async def _anywhere(self, turn: Turn, state: State) -> Outcome | None:
         """What works at any step: resume after a long pause, cancel, menu, an officer, help, and
@@ -203,8 +204,7 @@ class Engine(Dialogue):
             outcome.intent = intent
             return outcome
         if (
-            words in HUMAN_WORDS
-            or has_phrase(words, HUMAN_PHRASES)
+            human.asks_for_person(words)
             or (intent == "request_human" and not free_text and not self._answers(turn, state))
             or (intent == "request_human" and free_text and self._asks(turn))  # "có ai trực không"
         ):  # "trọn gói" read as asking for a person is the offer's option, not an officer

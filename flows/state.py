@@ -105,6 +105,7 @@ class State:
     single: str | None = None
     asked: str | None = None
     last_code: str | None = None
+    filed_at: str | None = None  # when `last_code` was filed (ISO, agency time): "right after filing"
     declined: str | None = None  # the procedure whose consent was refused: offered again at the menu
     switch_to: str | None = None  # the procedure a change of mind asks for (confirm_switch)
     # what a dossier left for another procedure gives it: {"from", "cards", "fields"} (steps/switch.py)

@@ -3,6 +3,7 @@ Asked in the middle of a dossier, the answer comes and the step stays."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 
 from core.events import Reply
@@ -64,16 +65,22 @@ async def answer(d: Dialogue, turn: Turn, state: State, keep_step: bool) -> Outc
 
 
 async def just_filed(d: Dialogue, turn: Turn, state: State) -> Outcome | None:
-    """A time or fee question naming no procedure, right after a dossier was filed: about that
-    dossier (its status, then the catalog's answer), not "which of 12 procedures?"."""
+    """A time or fee question naming no procedure, right after a dossier was filed (within
+    `just_filed_minutes`): about that dossier (its status, then the catalog's answer), not "which
+    of 12 procedures?". Later, the procedure is asked as for anyone."""
     assert state.last_code and turn.intent
+    if not state.filed_at:
+        return None
+    since = turn.ctx.now - dt.datetime.fromisoformat(state.filed_at)
+    if since > dt.timedelta(minutes=ANSWERS["just_filed_minutes"]):
+        return None
     found = await turn.ctx.dossier_status(state.last_code)
     if not found or found[0] not in d.catalog:
         return None
     proc = d.catalog[found[0]]
     lead = d.say("status", code=state.last_code, procedure=proc.short_name, status=status_label(d, found[1]))
     new = menu()
-    new.last_code = state.last_code
+    new.last_code, new.filed_at = state.last_code, state.filed_at
     lines = [lead] + facts(d, proc, turn.intent)
     return Outcome(new, [Reply("\n".join(lines)), d.menu(new, d.say("menu_again"))], turn.intent)
 

@@ -32,18 +32,6 @@ CANCEL_WORDS = set(ANSWERS["cancel_words"])
 SKIP_WORDS = set(ANSWERS["skip_words"])
 MENU_WORDS = {"menu", "bat dau lai", "quay lai", "bat dau", "trang chu"}
 BACK_WORDS = set(ANSWERS["back_words"])  # while collecting a dossier: one step back
-HUMAN_WORDS = {"can bo", *ANSWERS["human_words"]}
-
-
-def _no_variants(phrases: list[str]) -> list[str]:
-    """Each phrase, and those ending in "khong" also with the ways citizens write it ("ko", "k")."""
-    return phrases + [
-        f"{p[: -len('khong')]}{no}" for p in phrases if p.endswith(" khong") for no in ANSWERS["no_variants"]
-    ]
-
-
-#: Asking for a person in a phrase of a message ("admin có đó không", "co ai o do ko").
-HUMAN_PHRASES = _no_variants(list(ANSWERS["human_words"]))
 #: Questions the catalog answers (fees, papers, times, places), at any step.
 ANSWER_INTENTS = frozenset({"ask_requirements", "ask_fee", "ask_processing_time", "ask_location_hours"})
 YES_WORDS = {"dong y", "co", "ok", "oke", "yes", "u", "uh", "dung", "dung roi", "chinh xac", "vang", "da"}

@@ -79,7 +79,7 @@ async def on_document(d: Dialogue, turn: Turn, state: State) -> Outcome:
             if relative is not None and not skip:  # "bà không có căn cước của ông": it is hers that is asked
                 said = d.say("own_card_asked", relative=whom.label(relative))
                 return Outcome(state, [Reply(said)], "lack_document")
-            told(d, turn, state)  # "bị mất rồi": the reason, offered at its field
+            told(d, turn, state, doc)  # "bị mất rồi" for the old card: the reason, offered at its field
             return lack(d, state, doc)
         relayed = officer_reply.at_photo(d, turn, state, d.paper_name(state, doc))
         if relayed is not None:
@@ -93,10 +93,13 @@ async def on_document(d: Dialogue, turn: Turn, state: State) -> Outcome:
     return Outcome(state, replies)
 
 
-def told(d: Dialogue, turn: Turn, state: State) -> None:
+def told(d: Dialogue, turn: Turn, state: State, doc: Document) -> None:
     """What the citizen said of a paper they lack that answers a choice of the form (`told` in
-    the catalog: "bị mất rồi" for "Bị mất thẻ"): kept to be offered at that field."""
+    the catalog: "bị mất rồi" for "Bị mất thẻ"), at the step of that field's `told_at` paper
+    only: kept to be offered at that field."""
     for f in d.proc(state).fields:
+        if f.told_at != doc.key:
+            continue
         option = next((o for o, words in f.told.items() if has_phrase(turn.plain, list(words))), None)
         if option is not None and f.key not in (state.fields or {}):
             state.offered = {**(state.offered or {}), f.key: {"value": option, "told": turn.text[:80]}}

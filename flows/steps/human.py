@@ -3,12 +3,53 @@
 
 from __future__ import annotations
 
+import re
+
 from core.events import Reply
 
 from ..state import State, Step, menu
 from ..turn import Outcome, Turn
+from ..validators import ANSWERS, has_phrase
 from .base import Dialogue, handles
 from .consent import start_procedure
+
+
+def _no_variants(phrases: list[str]) -> list[str]:
+    """Each phrase, and those ending in "khong" also with the ways citizens write it ("ko", "k")."""
+    return phrases + [
+        f"{p[: -len('khong')]}{no}" for p in phrases if p.endswith(" khong") for no in ANSWERS["no_variants"]
+    ]
+
+
+#: Asking for a person in a phrase of a message ("admin có đó không", "gặp nhân viên").
+HUMAN_PHRASES = _no_variants(list(ANSWERS["human_words"]))
+#: ... or in a short one, the whole message but a call before and particles after ("co ai o do ko").
+HUMAN_ALONE = _no_variants(list(ANSWERS["human_alone"]))
+_BEFORE, _AFTER = set(ANSWERS["human_before"]), set(ANSWERS["human_after"])
+_PARENT = re.compile(r"\b(?:" + "|".join(map(re.escape, ANSWERS["parent_words"])) + r")\b")
+
+
+def asks_for_person(words: str) -> bool:
+    """Whether a message (`bare`) asks for an officer, by its words alone."""
+    if words == "can bo" or has_phrase(words, HUMAN_PHRASES):
+        return True
+    tokens = words.split()
+    for phrase in HUMAN_ALONE:
+        size = len(phrase.split())
+        for i in range(len(tokens) - size + 1):
+            if (
+                " ".join(tokens[i : i + size]) == phrase
+                and set(tokens[:i]) <= _BEFORE
+                and set(tokens[i + size :]) <= _AFTER
+            ):
+                return True
+    return False
+
+
+def about_parent(text: str) -> bool:
+    """Whether a message, with its diacritics, names a parent: "có cần bố k" is no request for a
+    "cán bộ" whatever the NLU reads in its folded words."""
+    return _PARENT.search(text.lower()) is not None
 
 
 @handles(Step.HUMAN)

@@ -52,7 +52,7 @@ async def photo_at_menu(d: Dialogue, turn: Turn, state: State) -> Outcome:
         reply = Reply(lead + " " + d.say("stray_to_officer", code=officer["code"]))
         return Outcome(state, [reply], "photo", dossier_id=officer["dossier_id"])
     new = menu()
-    new.last_code = state.last_code
+    new.last_code, new.filed_at = state.last_code, state.filed_at
     return Outcome(new, [Reply(lead), d.menu(new, d.say("stray_menu"))], "photo")
 
 
@@ -70,7 +70,7 @@ def ask_add(d: Dialogue, state: State) -> list[Reply]:
 @handles(Step.ADD_PHOTO)
 async def on_add_photo(d: Dialogue, turn: Turn, state: State) -> Outcome:
     back = menu()
-    back.last_code = state.last_code
+    back.last_code, back.filed_at = state.last_code, state.filed_at
     if turn.event.attachments:  # another photo instead of an answer: checked the same way
         return await photo_at_menu(d, turn, back)
     answer = d.yes_no(state, turn)

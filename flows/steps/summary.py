@@ -79,7 +79,7 @@ async def submit(d: Dialogue, turn: Turn, state: State) -> Outcome:
     msg += "\n" + d.say("receipt_docs", docs=received)
     msg += "\n" + d.say("receipt_where", where=proc.where)
     new = menu()
-    new.last_code = code
+    new.last_code, new.filed_at = code, ctx.now.isoformat()
     replies = [Reply(msg)]
     if image:
         replies.append(Reply(d.say("receipt_caption", code=code), image_path=image))
