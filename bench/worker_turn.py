@@ -1,7 +1,7 @@
 """CPU per turn of the worker's own code, in one process, on PostgreSQL + Redis.
 
     PYTHONPATH=. .venv/bin/python bench/worker_turn.py [--turns 2000] [--workers 1] [--profile out.prof]
-                                                        [--concurrency 16] [--batch 32]
+                                                        [--concurrency 16] [--batch 32] [--round-trips]
 
 N new citizens' "Xin chào" (the bench/load.py turn) are put in the queue first; then the worker
 loops and the outbox sender (to a channel that only counts, with Zalo's reply window) run until
@@ -35,6 +35,42 @@ from bot.runtime import Runtime  # noqa: E402
 from core.channel import Channel  # noqa: E402
 from core.event_loop import use_uvloop  # noqa: E402
 from core.events import InboundEvent  # noqa: E402
+
+
+class RoundTrips:
+    """Counts the statements sent to PostgreSQL (asyncpg: each `execute`/`fetch*` is one round
+    trip, a transaction's BEGIN and COMMIT included) and the commands sent to Redis: figures that
+    do not depend on what else the machine runs."""
+
+    def __init__(self) -> None:
+        import contextvars
+
+        import asyncpg.connection as pg
+        from redis.asyncio.client import Redis
+
+        self.pg = self.redis = 0
+        inside: contextvars.ContextVar[bool] = contextvars.ContextVar("inside", default=False)
+        execute, _execute, command = pg.Connection.execute, pg.Connection._execute, Redis.execute_command
+
+        async def counted_execute(conn, query, *args, **kw):
+            self.pg += 1
+            token = inside.set(True)  # `execute` with arguments goes through `_execute`: once
+            try:
+                return await execute(conn, query, *args, **kw)
+            finally:
+                inside.reset(token)
+
+        async def counted__execute(conn, *args, **kw):
+            if not inside.get():
+                self.pg += 1
+            return await _execute(conn, *args, **kw)
+
+        async def counted_command(client, *args, **kw):
+            self.redis += 1
+            return await command(client, *args, **kw)
+
+        pg.Connection.execute, pg.Connection._execute = counted_execute, counted__execute  # type: ignore[method-assign]
+        Redis.execute_command = counted_command  # type: ignore[method-assign]
 
 
 class Counting(Channel):
@@ -90,7 +126,15 @@ async def wait_until(predicate, timeout: float) -> None:
         await asyncio.sleep(0.02)
 
 
-async def run(turns: int, workers: int, profile: str | None, tmp: Path, concurrency: int, batch: int) -> None:
+async def run(
+    turns: int,
+    workers: int,
+    profile: str | None,
+    tmp: Path,
+    concurrency: int,
+    batch: int,
+    trips: RoundTrips | None = None,
+) -> None:
     redis = RedisServer(tmp / "redis").start()
     async with fresh_pg_database(PG_ADMIN) as url:
         await _migrate(url)
@@ -122,14 +166,17 @@ async def run(turns: int, workers: int, profile: str | None, tmp: Path, concurre
                 w.on_committed = committed
             before = await others(redis, db_name)
             cpu0, wall0 = time.process_time(), time.monotonic()
+            n0 = (trips.pg, trips.redis) if trips else (0, 0)
             if prof:
                 prof.enable()
             await wait_until(lambda: applied >= turns, 600)  # the worker phase: no sender yet
             cpu1, wall1 = time.process_time(), time.monotonic()
+            n1 = (trips.pg, trips.redis) if trips else (0, 0)
             channel.expect = turns  # the menu is one message
             sender_task = asyncio.create_task(rt.sender.run(rt._stop))
             await asyncio.wait_for(channel.done.wait(), 600)
             cpu2, wall2 = time.process_time(), time.monotonic()
+            n2 = (trips.pg, trips.redis) if trips else (0, 0)
             if prof:
                 prof.disable()
                 prof.dump_stats(profile)
@@ -143,6 +190,13 @@ async def run(turns: int, workers: int, profile: str | None, tmp: Path, concurre
                 f"{1000 * other['postgres'] / turns:.2f} ms/turn, Redis {1000 * other['redis'] / turns:.2f} ms/turn",
                 flush=True,
             )
+            if trips:
+                print(
+                    f"round trips per turn: worker PostgreSQL {(n1[0] - n0[0]) / turns:.2f}, Redis "
+                    f"{(n1[1] - n0[1]) / turns:.2f}; sender PostgreSQL {(n2[0] - n1[0]) / turns:.2f}, "
+                    f"Redis {(n2[1] - n1[1]) / turns:.2f}",
+                    flush=True,
+                )
         finally:
             await rt.stop()
             redis.stop()
@@ -159,11 +213,15 @@ def main() -> None:
     ap.add_argument("--profile")
     ap.add_argument("--concurrency", type=int, default=16, help="WORKER_CONCURRENCY")
     ap.add_argument("--batch", type=int, default=32, help="WORKER_BATCH (1: a job per transaction)")
+    ap.add_argument("--round-trips", action="store_true", help="also count statements and Redis commands")
     ap.add_argument("--no-uvloop", action="store_true", help="asyncio's own loop even if uvloop is installed")
     args = ap.parse_args()
     print("event loop:", "asyncio" if args.no_uvloop or not use_uvloop() else "uvloop", flush=True)
     with tempfile.TemporaryDirectory(prefix="motcua-turn-") as tmp:
-        asyncio.run(run(args.turns, args.workers, args.profile, Path(tmp), args.concurrency, args.batch))
+        trips = RoundTrips() if args.round_trips else None
+        asyncio.run(
+            run(args.turns, args.workers, args.profile, Path(tmp), args.concurrency, args.batch, trips)
+        )
 
 
 if __name__ == "__main__":
