@@ -148,7 +148,13 @@ def analyze(
                 # a few lines read (a business card); none read at all under plenty of print is
                 # small print the card-scale reading cannot take: a paper, not "few lines"
                 lines = doc["checks"].get("text_lines", 99)
-                few = 0 < lines < quality.thresholds()["card_other_min_lines"]
+                few = (
+                    0 < lines < quality.thresholds()["card_other_min_lines"]
+                    # a page's small print, dense but mostly unread at the card's scale, is not a
+                    # business card's few lines (one line read of a paper was taken for one)
+                    and q["metrics"].get("text_density", 0.0)
+                    < quality.thresholds()["card_few_lines_max_density"]
+                )
                 if (
                     doc["type"] == "other"
                     and not doc["checks"].get("type_scores")
