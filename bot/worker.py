@@ -97,7 +97,7 @@ class Worker(BatchMixin):
         # batch holds several turns (its fixed cost, the fetch, locks and transaction, is shared)
         # rather than one each; when idle a job still goes at once.
         batches = self.queue.batches
-        lanes = Lanes(max(1, self.settings.worker_batches_in_flight))
+        lanes = Lanes(self.settings.worker_batches_in_flight or max(1, limit))
         while not stop.is_set():
             if self.database_down:  # take no job while the database is unreachable
                 await self._wait_for_database(stop)

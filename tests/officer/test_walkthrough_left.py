@@ -138,7 +138,9 @@ async def test_a_photo_at_the_menu_is_checked_and_offered_to_the_waiting_dossier
     lone = Citizen(rt)
     await lone.say("Xin chào")
     reply = await lone.say(photo=blurry)
-    assert "chưa dùng được" in reply and "chưa thuộc hồ sơ nào" in reply and NOT_UNDERSTOOD not in reply, reply
+    assert "chưa dùng được" in reply and "chưa thuộc hồ sơ nào" in reply and NOT_UNDERSTOOD not in reply, (
+        reply
+    )
     # a dossier waits for papers; the citizen went back to the menu, then sends photos there
     citizen, code, _id = await _citizen_with_dossier(rt)
     h = bearer(await api_token(client, "lan"))
