@@ -136,12 +136,22 @@ FROM claimed c ORDER BY c.id
 # The claim's plan, whatever the statistics: without them (a young outbox: `reltuples` -1 until the
 # first autoanalyze, a minute or more away) the planner took a bitmap scan of the status index and a
 # sort, which reads every entry of every row sent since the last VACUUM on each pass (a bitmap scan
-# never marks dead entries) and checks the anti-join for the whole backlog. With bitmap scans off for
-# the claim's transaction only the ordered scan of ix_outbox_unfinished (stopping after 100 rows,
-# marking the dead entries it meets) and index scans by id are left. Only this GUC: turning sort or
-# join methods off adds a `disable_cost` (1e10) to a plan that cannot avoid them, which crosses
-# `jit_above_cost` and JIT-compiles the statement on every pass (230-280 ms measured).
-CLAIM_PLAN = "SET LOCAL enable_bitmapscan = off"
+# never marks dead entries) and checks the anti-join for the whole backlog. With bitmap and
+# sequential scans off for the claim's transaction only the ordered scan of ix_outbox_unfinished
+# (stopping after 100 rows, marking the dead entries it meets) and index scans by id are left; every
+# table the claim reads has them, so no plan pays the `disable_cost` (1e10, which would cross
+# `jit_above_cost` and JIT-compile the statement on every pass: 230-280 ms measured when sort or join
+# methods were turned off).
+# And a custom plan on every pass: asyncpg prepares the claim once per connection, and after five
+# executions PostgreSQL may keep a generic plan, made for the table's size at that moment and kept
+# until the next ANALYZE of the outbox. One made while the outbox was nearly empty (the first
+# seconds of a fresh database) was sequential scans with a nested-loop anti-join: quadratic in the
+# unfinished rows, 1.6-15 s a pass with 2,000-4,000 pending under load (auto_explain, bench/load.py
+# saturation), while the same statement planned afresh took 0.3 ms. Planning it costs ~0.2 ms a pass.
+CLAIM_PLAN = (
+    "SET LOCAL enable_bitmapscan = off; SET LOCAL enable_seqscan = off;"
+    " SET LOCAL plan_cache_mode = force_custom_plan"
+)
 # Held rows (outside a reply window) due again: the citizen wrote after they were held (a held
 # row's `next_attempt_at` is when it was held). Sent with CLAIM_PLAN as one simple query (one
 # round trip), so its time is a literal (`_literal`), not a parameter.
@@ -150,9 +160,12 @@ _RELEASE_HELD = (
     " WHERE status = 'held' AND EXISTS (SELECT 1 FROM conversation c WHERE c.id = outbox.conversation_id"
     " AND c.last_inbound_at > outbox.next_attempt_at)"
 )
+# Rows delivered, marked sent: a simple query with its values as literals (our own ids and times),
+# so it is planned afresh each time; a prepared one kept the generic plan made on a young outbox
+# (a sequential scan of the table) for the connection's life.
 _SENT = (
-    "UPDATE outbox SET status = 'sent', attempts = attempts + 1, sent_at = $1, last_error = NULL,"
-    " claimed_until = NULL WHERE id = ANY($2) AND claimed_until IS NOT DISTINCT FROM $3"
+    "UPDATE outbox SET status = 'sent', attempts = attempts + 1, sent_at = {now}, last_error = NULL,"
+    " claimed_until = NULL WHERE id = ANY ('{{{ids}}}'::bigint[]) AND claimed_until IS NOT DISTINCT FROM {until}"
 )
 _JSON_COLUMNS = {"attachments", "quick_replies", "details", "state", "payload"}
 
@@ -190,7 +203,9 @@ async def record_sent(
     """Rows delivered under the claim `claimed_until` marked sent (a row another sender took over
     meanwhile is left to it)."""
     pg = await connection(session)
-    await pg.execute(_SENT, now, ids, claimed_until)
+    until = "NULL::timestamptz" if claimed_until is None else _literal(claimed_until)
+    numbers = ",".join(str(int(i)) for i in ids)  # ints, never text from outside
+    await pg.execute(_SENT.format(now=_literal(now), ids=numbers, until=until))
 
 
 class ClaimedRow:

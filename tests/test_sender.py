@@ -257,3 +257,36 @@ async def test_the_claim_walks_the_unfinished_rows_in_order_without_statistics(p
         assert "ix_outbox_unfinished" in plan and "Bitmap" not in plan
     finally:
         await db.close()
+
+
+async def test_the_claim_is_planned_for_the_outbox_as_it_is_now_not_as_it_was(production_settings):
+    """asyncpg prepares the claim once per connection, and PostgreSQL may keep a generic plan after
+    five executions: one made while the outbox was empty (sequential scans, a nested-loop anti-join)
+    took seconds a pass once thousands of rows were pending. Every pass gets a custom plan, and the
+    rows marked sent are too (a simple query, never a kept plan)."""
+    from core import store_pg
+
+    db = Database(production_settings.resolved_database_url)
+    try:
+        for _ in range(8):  # an empty outbox, claimed again and again on the pooled connection(s)
+            async with db.session() as s, s.begin():
+                assert (await store_pg.claim_outbox(s, utcnow(), utcnow()))[0] == []
+        for n in range(30):
+            await _queue_replies(db, f"g{n}", [f"g{n}-{i}" for i in range(3)])
+        async with db.session() as s, s.begin():
+            now = utcnow()
+            rows, facts = await store_pg.claim_outbox(s, now, now + dt.timedelta(seconds=60))
+            pg = await store_pg.connection(s)
+            kept = await pg.fetch(
+                "SELECT statement, generic_plans, custom_plans FROM pg_prepared_statements WHERE"
+                " (statement LIKE '%WITH due AS%' OR statement LIKE '%UPDATE outbox SET status = ''sent''%')"
+                " AND statement NOT LIKE '%pg_prepared_statements%'"  # this query, prepared too
+            )
+        assert [r.id for r in rows] == sorted(r.id for r in rows) and len(rows) == 30  # each one's first
+        assert len(kept) == 1 and "WITH due AS" in kept[0]["statement"]  # the sent update is not prepared
+        assert kept[0]["generic_plans"] == 0 and kept[0]["custom_plans"] >= 1
+        async with db.session() as s, s.begin():
+            await store_pg.record_sent(s, [r.id for r in rows], rows[0].claimed_until, utcnow())
+        assert sum(r.status == "sent" for r in (await _rows(db)).values()) == 30
+    finally:
+        await db.close()
