@@ -92,8 +92,8 @@ class Worker(BatchMixin):
         limit = self.settings.worker_concurrency
         log.info("worker %s started (%d jobs at once)", self.consumer, limit)
         # a queue that locks and reads many conversations at once: a fetch's jobs are one batch
-        # (one transaction). At most WORKER_BATCHES_IN_FLIGHT batches run at once (0, the default:
-        # up to WORKER_CONCURRENCY): while they do, new jobs gather in the queue and the next fetch
+        # (one transaction). At most WORKER_BATCHES_IN_FLIGHT batches run at once (2 by default;
+        # 0: up to WORKER_CONCURRENCY): while they do, new jobs gather in the queue and the next fetch
         # takes them together, so a batch shares its fixed cost (fetch, locks, transaction) among
         # several turns; when idle a job still goes at once.
         batches = self.queue.batches

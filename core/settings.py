@@ -66,7 +66,7 @@ class Settings:
     # wait in the queue and the next fetch takes them together (turns with photos don't hold one);
     # 0: up to WORKER_CONCURRENCY. Off by default: 2 lowered the latency at 300 turns/s but made
     # the sender's claims run for seconds at saturation (README, issue 17), not yet understood
-    worker_batches_in_flight: int = 0
+    worker_batches_in_flight: int = 2
     lock_ttl_s: float = 30.0
     claim_idle_ms: int = 60000
     dedupe_ttl_s: int = 604800
