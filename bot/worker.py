@@ -34,6 +34,8 @@ from .worker_batch import DRAIN_BATCH, BatchMixin, CursorConflict, DialogueFaile
 log = logging.getLogger(__name__)
 
 Prepare = Callable[[InboundEvent], Awaitable[InboundEvent]]
+#: A turn's result: the dialogue's outcome and the citizen's message as the log will hold it.
+Logged = tuple[Outcome, dict[str, Any]]
 
 
 NOT_A_MESSAGE = {"unfollow", "delivery", "seen"}
@@ -270,13 +272,17 @@ class Worker(BatchMixin):
         if cursor_key(entry.cursor) <= cursor_key(old):
             return False  # applied already
         state = dict(conv.state or {})
+        inbound: dict[str, Any] | None = None
         if repeated:
             outcome = Outcome(State.from_dict(state))  # delivered again after the queue forgot it
         else:
-            outcome = await turn(s, conv, state, event)
-        ok = await store.advance_conversation(
+            outcome, inbound = await turn(s, conv, state, event)
+        ok = await store.finish_turn(
             s,
             conv,
+            event,
+            inbound=inbound,
+            replies=outcome.replies,
             old_cursor=old,
             new_cursor=entry.cursor,
             state=outcome.state.to_dict(),
@@ -317,16 +323,17 @@ class Worker(BatchMixin):
             return {}
         return {(a.path, expect): await check_photo(self.media, a, expect) for a in photos[:1]}
 
-    async def _turn(self, s, conv, state: dict, event: InboundEvent, prechecked=None) -> Outcome:
+    async def _turn(self, s, conv, state: dict, event: InboundEvent, prechecked=None) -> Logged:
         return await self._logged(s, conv, state, event, dialogue=True, prechecked=prechecked)
 
-    async def _apology(self, s, conv, state: dict, event: InboundEvent) -> Outcome:
+    async def _apology(self, s, conv, state: dict, event: InboundEvent) -> Logged:
         return await self._logged(s, conv, state, event, dialogue=False)
 
     async def _logged(
         self, s, conv, state: dict, event: InboundEvent, *, dialogue: bool, prechecked=None
-    ) -> Outcome:
-        """The turn's rows: the citizen's message, the dialogue's outcome, the replies."""
+    ) -> Logged:
+        """The dialogue's outcome and the citizen's message as the log will hold it (written with
+        the replies when the turn ends: `store.finish_turn`)."""
         received_at = dt.datetime.fromtimestamp(event.timestamp_ms / 1000, dt.UTC)
         step_before = self.engine.step_of(state)
         idle = (utcnow() - conv.last_inbound_at).total_seconds() if conv.last_inbound_at is not None else None
@@ -341,24 +348,20 @@ class Worker(BatchMixin):
         else:
             outcome = Outcome(State.from_dict(state), [Reply(self.engine.text("error"))])
         # the citizen's message is written once, after the dialogue, with what the turn learnt
-        # (one INSERT rather than an INSERT and an UPDATE); nothing in the turn reads it
+        # (one INSERT rather than an INSERT and an UPDATE), with the replies and the cursor's
+        # advance (one statement on PostgreSQL); nothing in the turn reads it
         erased = ctx.erased  # the citizen's data was erased in this turn: so is this message's
-        await store.log_inbound(
-            s,
-            dict(
-                conversation_id=conv.id,
-                direction="in",
-                author="citizen",
-                channel=event.channel,
-                external_id=event.message_id,
-                kind=event.kind,
-                text="" if erased else event.text if event.text else event.payload,
-                attachments=[] if erased else [dataclasses.asdict(a) for a in event.attachments],
-                quick_replies=[],
-                step=step_before,
-                received_at=received_at,
-                **_log_facts(received_at, State.from_dict(state), outcome),
-            ),
+        return outcome, dict(
+            conversation_id=conv.id,
+            direction="in",
+            author="citizen",
+            channel=event.channel,
+            external_id=event.message_id,
+            kind=event.kind,
+            text="" if erased else event.text if event.text else event.payload,
+            attachments=[] if erased else [dataclasses.asdict(a) for a in event.attachments],
+            quick_replies=[],
+            step=step_before,
+            received_at=received_at,
+            **_log_facts(received_at, State.from_dict(state), outcome),
         )
-        await store.add_replies(s, conv, event, outcome.replies, step=outcome.state.saved_step)
-        return outcome

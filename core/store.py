@@ -113,28 +113,22 @@ async def conversation_for_turn(session: AsyncSession, event: InboundEvent) -> t
     return created.one(), False
 
 
-async def log_inbound(session: AsyncSession, values: dict[str, Any]) -> None:
-    """A citizen's message in the log, with what its turn learnt (intent, confidence, ...)."""
-    if _pg(session):
-        return await store_pg.log_inbound(session, values, utcnow())
+async def _log_inbound(session: AsyncSession, values: dict[str, Any]) -> None:
+    """A citizen's message in the log, with what its turn learnt (intent, confidence, ...):
+    `finish_turn` on SQLite."""
     await session.execute(_LOG_INSERT, {"created_at": utcnow(), **values})
 
 
-async def add_replies(
+async def _add_replies(
     session: AsyncSession, conv: Any, event: InboundEvent, replies: list[Reply], *, step: str | None
 ) -> None:
     """The bot's replies to `event` in the log and in the outbox, carrying the event's correlation
-    id (the worker's hot path; `add_outbound` is the ORM way for everyone else). On PostgreSQL a
-    reply is one statement (core/store_pg.py: the log row inserted in a CTE, the outbox row from it)."""
+    id (`finish_turn` on SQLite; `add_outbound` is the ORM way for everyone else)."""
     conversation_id, channel = conv.id, conv.channel
-    pg = _pg(session)
     for reply in replies:
         now = utcnow()
         values = _outbound_values(conversation_id, channel, reply, "bot", None, step)
         payload = {**reply.to_payload(), "correlation_id": event.dedupe_key}
-        if pg:
-            await store_pg.add_reply(session, {**values, "created_at": now}, event.user_id, payload)
-            continue
         outbox = {"recipient": event.user_id, "payload": payload, "created_at": now}
         message_id = (await session.execute(_LOG_INSERT, {**values, "created_at": now})).scalar_one()
         await session.execute(
@@ -169,18 +163,10 @@ def _outbound_values(
     )
 
 
-async def advance_conversation(
-    session: AsyncSession,
-    conv: Any,
-    *,
-    old_cursor: str,
-    new_cursor: str,
-    state: dict,
-    step: str | None,
-    last_inbound_at: dt.datetime,
-) -> bool:
-    """Compare-and-set on the cursor: False if another worker applied this event first."""
-    values = {
+def _advance_values(
+    conv: Any, old_cursor: str, new_cursor: str, state: dict, step: str | None, last_inbound_at: dt.datetime
+) -> dict[str, Any]:
+    return {
         "_id": conv.id,
         "_old": old_cursor,
         "inbound_cursor": new_cursor,
@@ -189,10 +175,51 @@ async def advance_conversation(
         "last_inbound_at": last_inbound_at,
         "updated_at": utcnow(),
     }
-    if _pg(session):
-        return await store_pg.advance_conversation(session, values)
-    result = await session.execute(_ADVANCE, values)
-    return getattr(result, "rowcount", 0) == 1  # a CursorResult for an UPDATE
+
+
+async def finish_turn(
+    session: AsyncSession,
+    conv: Any,
+    event: InboundEvent,
+    *,
+    inbound: dict[str, Any] | None,
+    replies: list[Reply],
+    old_cursor: str,
+    new_cursor: str,
+    state: dict,
+    step: str | None,
+    last_inbound_at: dt.datetime,
+) -> bool:
+    """The end of the worker's turn: the conversation advanced (a compare-and-set on the cursor:
+    False, and nothing written, if another worker applied this event first), the citizen's message
+    logged (`inbound`: the columns of its log row; None for none), the replies logged and
+    queued. On PostgreSQL, one statement (core/store_pg.py `_TURN_ROWS`)."""
+    advance = _advance_values(conv, old_cursor, new_cursor, state, step, last_inbound_at)
+    if not _pg(session):
+        moved = getattr(await session.execute(_ADVANCE, advance), "rowcount", 0) == 1
+        if moved:
+            if inbound is not None:
+                await _log_inbound(session, inbound)
+            await _add_replies(session, conv, event, replies, step=step)
+        return moved
+    now = utcnow()
+    rows = [
+        {
+            **_outbound_values(conv.id, conv.channel, reply, "bot", None, step),
+            "created_at": now,
+            "payload": {**reply.to_payload(), "correlation_id": event.dedupe_key},
+        }
+        for reply in replies
+    ]
+    return await store_pg.finish_turn(
+        session,
+        advance,
+        None if inbound is None else {**inbound, "created_at": now},
+        conv.channel,
+        rows,
+        event.user_id,
+        step,
+    )
 
 
 def add_outbound(

@@ -38,27 +38,64 @@ _CITIZEN_INSERT = (
     " ON CONFLICT DO NOTHING RETURNING id"
 )
 _CITIZEN = "SELECT id FROM citizen WHERE channel = $1 AND external_id = $2"
+# A new citizen's first conversation in one round trip: the citizen inserted, or (known on this
+# channel already: an earlier conversation key) found, then the conversation. No row when the
+# citizen is being inserted by another transaction right now (this statement's snapshot cannot see
+# it): the caller takes the two statements above.
+_NEW_CONV = (
+    "WITH c AS (INSERT INTO citizen (channel, external_id, created_at) VALUES ($2, $4, $3)"
+    " ON CONFLICT DO NOTHING RETURNING id), who AS (SELECT id FROM c UNION ALL"
+    " SELECT id FROM citizen WHERE channel = $2 AND external_id = $4 LIMIT 1)"
+    " INSERT INTO conversation (key, citizen_id, channel, state, inbound_cursor, created_at, updated_at)"
+    f" SELECT $1, id, $2, '{{}}', '0-0', $3, $3 FROM who RETURNING {_COLUMNS}"
+)
 _CONV_INSERT = (
     "INSERT INTO conversation (key, citizen_id, channel, state, inbound_cursor, created_at, updated_at)"
     f" VALUES ($1, $2, $3, '{{}}', '0-0', $4, $4) RETURNING {_COLUMNS}"
 )
-_INBOUND = (
-    "INSERT INTO message_log (conversation_id, direction, author, channel, external_id, kind, text,"
-    ' attachments, quick_replies, step, received_at, intent, "procedure", dossier_id, confidence,'
-    " fallback, latency_ms, details, created_at) VALUES ($1, 'in', 'citizen', $2, $3, $4, $5, $6::json,"
-    " '[]', $7, $8, $9, $10, $11, $12, $13, $14, $15::json, $16)"
+
+# A turn's rows in one statement (`finish_turn`): the conversation advanced (compare-and-set on the
+# cursor: if another worker applied the event first, nothing is written and the count is 0), the
+# citizen's message logged, then the replies logged and queued. The log's ids are drawn in order,
+# the citizen's message first (the replies' CTE waits for it in an InitPlan), each reply's in its
+# order (ORDER BY below the nextval), in materialised CTEs; the outbox rows name their log rows by
+# those ids. Shaped so that its generic plan is cheap (no join, no generate_series): PostgreSQL
+# keeps it after five executions instead of planning 31 parameters on every turn.
+_TURN_ROWS = """
+WITH adv AS (
+  UPDATE conversation SET inbound_cursor = $3, state = $4::json, step = $5, last_inbound_at = $6,
+    updated_at = $7 WHERE id = $1 AND inbound_cursor = $2 RETURNING id
+), inbound_id AS MATERIALIZED (
+  SELECT nextval('message_log_id_seq') AS id WHERE $8
+), reply AS MATERIALIZED (
+  SELECT nextval('message_log_id_seq') AS id, r.*
+  FROM unnest($24::text[], $25::text[], $26::text[], $27::text[], $28::timestamptz[], $29::text[])
+    WITH ORDINALITY AS r (kind, text, attachments, quick_replies, created_at, payload, n)
+  WHERE (SELECT count(*) FROM inbound_id) >= 0
+  ORDER BY r.n
+), inb AS (
+  INSERT INTO message_log (id, conversation_id, direction, author, channel, external_id, kind, text,
+    attachments, quick_replies, step, received_at, intent, "procedure", dossier_id, confidence,
+    fallback, latency_ms, details, created_at)
+  SELECT id, $1, 'in', 'citizen', $9, $10, $11, $12, $13::json, '[]', $14, $15, $16, $17, $18,
+    $19, $20, $21, $22::json, $23 FROM inbound_id WHERE EXISTS (SELECT FROM adv)
+), outlog AS (
+  INSERT INTO message_log (id, conversation_id, direction, author, channel, kind, text, attachments,
+    quick_replies, step, created_at)
+  SELECT id, $1, 'out', 'bot', $9, kind, text, attachments::json, quick_replies::json, $31, created_at
+  FROM reply WHERE EXISTS (SELECT FROM adv)
+), queued AS (
+  INSERT INTO outbox (message_id, conversation_id, channel, recipient, payload, status, attempts,
+    parts_sent, next_attempt_at, created_at)
+  SELECT id, $1, $9, $30::varchar, payload::json, 'pending', 0, 0, created_at, created_at
+  FROM reply WHERE EXISTS (SELECT FROM adv)
 )
-_REPLY = (
-    "WITH reply AS (INSERT INTO message_log (conversation_id, direction, author, channel, kind, text,"
-    " attachments, quick_replies, step, created_at) VALUES ($1, 'out', 'bot', $2, $3, $4, $5::json,"
-    " $6::json, $7, $8) RETURNING id) INSERT INTO outbox (message_id, conversation_id, channel,"
-    " recipient, payload, status, attempts, parts_sent, next_attempt_at, created_at)"
-    " SELECT id, $1, $2, $9::varchar, $10::json, 'pending', 0, 0, $8::timestamptz, $8::timestamptz FROM reply"
-)
-_ADVANCE = (
-    "UPDATE conversation SET inbound_cursor = $3, state = $4::json, step = $5, last_inbound_at = $6,"
-    " updated_at = $7 WHERE id = $1 AND inbound_cursor = $2"
-)
+SELECT count(*) FROM adv
+"""
+_TURN_INBOUND_ARGS = (
+    "external_id", "kind", "text", "attachments", "step", "received_at", "intent", "procedure",
+    "dossier_id", "confidence", "fallback", "latency_ms", "details", "created_at",
+)  # fmt: skip
 
 
 def _json(value: Any) -> str:
@@ -92,21 +129,16 @@ async def conversation_for_turn(
     found = await pg.fetchrow(_TURN, key, channel, message_id)
     if found is not None:
         return TurnRow(*found[:6]), bool(found[6])
+    created = await pg.fetchrow(_NEW_CONV, key, channel, now, user_id)
+    if created is not None:
+        return TurnRow(*created), False
     citizen_id = await pg.fetchval(_CITIZEN_INSERT, channel, user_id, now)
     if citizen_id is None:  # known on this channel already (an earlier conversation key)
         citizen_id = await pg.fetchval(_CITIZEN, channel, user_id)
     return TurnRow(*await pg.fetchrow(_CONV_INSERT, key, citizen_id, channel, now)), False
 
 
-# each statement's parameters ($1, $2, ...) by name; the JSON columns' values go as JSON text
-_INBOUND_ARGS = (
-    "conversation_id", "channel", "external_id", "kind", "text", "attachments", "step", "received_at",
-    "intent", "procedure", "dossier_id", "confidence", "fallback", "latency_ms", "details", "created_at",
-)  # fmt: skip
-_REPLY_ARGS = (
-    "conversation_id", "channel", "kind", "text", "attachments", "quick_replies", "step", "created_at",
-    "recipient", "payload",
-)  # fmt: skip
+# the turn's advance ($1-$7 of _TURN_ROWS) by name; the JSON columns' values go as JSON text
 _ADVANCE_ARGS = ("_id", "_old", "inbound_cursor", "state", "step", "last_inbound_at", "updated_at")
 # the sender's claim (bot/sender.py `_claim`, the same conditions as its SQLAlchemy query) in one
 # statement: due rows of which no earlier row of the conversation is unfinished, locked (skipping
@@ -174,20 +206,36 @@ def _args(values: dict[str, Any], names: tuple[str, ...]) -> list[Any]:
     return [_json(values[n]) if n in _JSON_COLUMNS else values[n] for n in names]
 
 
-async def log_inbound(session: AsyncSession, values: dict[str, Any], now: dt.datetime) -> None:
+async def finish_turn(
+    session: AsyncSession,
+    advance: dict[str, Any],
+    inbound: dict[str, Any] | None,
+    channel: str,
+    replies: list[dict[str, Any]],
+    recipient: str,
+    reply_step: str | None,
+) -> bool:
+    """A turn's rows in one round trip (`_TURN_ROWS`): the conversation advanced (`advance` as
+    `store._advance_values` builds it; False if its cursor moved meanwhile), the citizen's
+    message (`inbound`, None for none) and the replies (each `values` of `store._outbound_values`
+    with its `created_at` and `payload`)."""
     pg = await connection(session)
-    await pg.execute(_INBOUND, *_args({**values, "created_at": now}, _INBOUND_ARGS))
-
-
-async def add_reply(session: AsyncSession, values: dict[str, Any], recipient: str, payload: dict) -> None:
-    pg = await connection(session)
-    await pg.execute(_REPLY, *_args({**values, "recipient": recipient, "payload": payload}, _REPLY_ARGS))
-
-
-async def advance_conversation(session: AsyncSession, values: dict[str, Any]) -> bool:
-    """Compare-and-set on the cursor (`values` as `store.advance_conversation` builds them)."""
-    pg = await connection(session)
-    return await pg.execute(_ADVANCE, *_args(values, _ADVANCE_ARGS)) == "UPDATE 1"
+    into = inbound or {}
+    args = [
+        *_args(advance, _ADVANCE_ARGS),
+        inbound is not None,
+        channel,
+        *(_json(into.get(n)) if n in _JSON_COLUMNS else into.get(n) for n in _TURN_INBOUND_ARGS),
+        [r["kind"] for r in replies],
+        [r["text"] for r in replies],
+        [_json(r["attachments"]) for r in replies],
+        [_json(r["quick_replies"]) for r in replies],
+        [r["created_at"] for r in replies],
+        [_json(r["payload"]) for r in replies],
+        recipient,
+        reply_step,
+    ]
+    return await pg.fetchval(_TURN_ROWS, *args) == 1
 
 
 def _literal(moment: dt.datetime) -> str:

@@ -131,22 +131,64 @@ async def test_an_inbound_message_id_is_stored_once(db):
             )
 
 
-async def test_cursor_compare_and_set(db):
+async def test_a_turn_ends_with_its_message_then_its_replies_and_the_cursor(db):
+    """`store.finish_turn` (one statement on PostgreSQL): the citizen's message logged before the
+    replies, the replies in order, each queued in the outbox naming its own log row; a cursor that
+    moved meanwhile is refused; a message delivered again is not logged twice."""
+    from core.events import InboundEvent, QuickReply
+
+    event = InboundEvent("zalo", "u9", "m1", text="xin chao")
+    now = dt.datetime.now(dt.UTC)
+    inbound = dict(
+        conversation_id=0, direction="in", author="citizen", channel="zalo", external_id="m1",
+        kind="text", text="xin chao", attachments=[], quick_replies=[], step="start", received_at=now,
+        intent="greet", procedure=None, dossier_id=None, confidence=0.9, fallback=False,
+        latency_ms=12, details={"step_after": "menu"},
+    )  # fmt: skip
+    replies = [
+        Reply("Chào anh/chị", (QuickReply("Khai sinh", "khai_sinh"),)),
+        Reply("Anh/chị cần làm thủ tục gì?"),
+        Reply("Biên nhận", image_path="receipts/r.png"),
+    ]
     async with db.session() as s, s.begin():
-        conv = await store.get_or_create_conversation(s, "web", "u3")
-        now = dt.datetime.now(dt.UTC)
-        assert await store.advance_conversation(
-            s,
-            conv,
-            old_cursor="0-0",
-            new_cursor="5-0",
-            state={"step": "menu"},
-            step="menu",
-            last_inbound_at=now,
+        conv, repeated = await store.conversation_for_turn(s, event)
+        inbound["conversation_id"] = conv.id
+        turn = dict(old_cursor="0-0", state={"step": "menu"}, step="menu", last_inbound_at=now)
+        assert not repeated
+        assert await store.finish_turn(
+            s, conv, event, inbound=inbound, replies=replies, new_cursor="1-0", **turn
         )
-        assert not await store.advance_conversation(
-            s, conv, old_cursor="0-0", new_cursor="6-0", state={}, step=None, last_inbound_at=now
+    async with db.session() as s:
+        log = (await s.execute(select(MessageLog).order_by(MessageLog.id))).scalars().all()
+        queued = (await s.execute(select(Outbox).order_by(Outbox.id))).scalars().all()
+        saved = await s.get(Conversation, conv.id)
+    assert [(m.direction, m.text) for m in log] == [("in", "xin chao")] + [("out", r.text) for r in replies]
+    assert (log[0].intent, log[0].confidence, log[0].step, log[0].details) == (
+        "greet", 0.9, "start", {"step_after": "menu"},
+    )  # fmt: skip
+    assert [m.step for m in log[1:]] == ["menu"] * 3 and log[1].quick_replies == [
+        {"title": "Khai sinh", "payload": "khai_sinh"}
+    ]
+    assert log[3].kind == "image" and log[3].attachments == [{"type": "image", "path": "receipts/r.png"}]
+    assert [q.message_id for q in queued] == [m.id for m in log[1:]]
+    assert [q.payload["text"] for q in queued] == [r.text for r in replies]
+    assert {q.payload["correlation_id"] for q in queued} == {"zalo:m1"}
+    assert {(q.recipient, q.status, q.conversation_id) for q in queued} == {("u9", "pending", conv.id)}
+    assert (saved.inbound_cursor, saved.step, saved.state) == ("1-0", "menu", {"step": "menu"})
+
+    async with db.session() as s, s.begin():  # the cursor moved: refused, nothing written
+        conv, repeated = await store.conversation_for_turn(s, event)
+        assert repeated  # its message is logged already
+        again = {**inbound, "external_id": "m2"}
+        assert not await store.finish_turn(
+            s, conv, event, inbound=again, replies=replies, new_cursor="2-0", **turn
         )
+    async with db.session() as s, s.begin():  # delivered again: the cursor moves, nothing logged
+        turn["old_cursor"] = "1-0"
+        assert await store.finish_turn(s, conv, event, inbound=None, replies=[], new_cursor="2-0", **turn)
+    async with db.session() as s:
+        assert len((await s.execute(select(MessageLog))).scalars().all()) == 4
+        assert len((await s.execute(select(Outbox))).scalars().all()) == 3
 
 
 async def test_dossier_codes_are_sequential_per_day_under_concurrency(db):
@@ -161,3 +203,22 @@ async def test_dossier_codes_are_sequential_per_day_under_concurrency(db):
     async with db.session() as s, s.begin():
         assert await store.assign_dossier_code(s, "DEMO", day + dt.timedelta(days=1)) == "DEMO-261124-0001"
         assert await store.assign_dossier_code(s, "HCM", day) == "HCM-261123-0001"
+
+
+async def test_a_first_turn_makes_the_conversation_for_a_new_or_a_known_citizen(db):
+    from core.events import InboundEvent
+
+    async with db.session() as s, s.begin():
+        known = Citizen(channel="zalo", external_id="known")  # e.g. its conversation was erased
+        s.add(known)
+        await s.flush()
+        known_id = known.id
+    async with db.session() as s, s.begin():
+        fresh, repeated = await store.conversation_for_turn(s, InboundEvent("zalo", "new", "n1"))
+        assert not repeated and fresh.inbound_cursor == "0-0" and fresh.state == {}
+        again, _ = await store.conversation_for_turn(s, InboundEvent("zalo", "known", "k1"))
+        assert again.citizen_id == known_id and again.channel == "zalo"
+    async with db.session() as s:
+        rows = (await s.execute(select(Conversation.key, Conversation.citizen_id))).all()
+        citizens = (await s.execute(select(Citizen.external_id))).scalars().all()
+    assert sorted(k for k, _ in rows) == ["zalo:known", "zalo:new"] and sorted(citizens) == ["known", "new"]
