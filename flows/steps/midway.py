@@ -132,8 +132,9 @@ SAID_DATES: dict[str, list[str]] = ANSWERS["said_dates"]
 
 def said_date(d: Dialogue, turn: Turn, state: State) -> Outcome | None:
     """ "mất hôm kia", "ông mất 3 hôm trước" said where no question asks it: the date is kept for
-    the form's field it belongs to (`said_dates`: the date of death), offered there to confirm."""
-    if state.step in {Step.QUESTION} | FREE_TEXT or state.procedure is None:
+    the form's field it belongs to (`said_dates`: the date of death), offered there to confirm.
+    At a yes/no question too (a date answers none); not at the consent (no dossier yet)."""
+    if state.step in {Step.CONSENT} | FREE_TEXT or state.procedure is None:
         return None
     for f in d.proc(state).fields:
         words = SAID_DATES.get(f.key)

@@ -122,6 +122,17 @@ async def test_a_date_of_death_said_at_a_photo_step_is_offered_at_its_field(engi
     assert audit and audit[0]["field"] == "date_of_death" and audit[0]["noted"] == said
 
 
+async def test_a_date_of_death_said_at_the_question_is_kept_too(engine):
+    chat = Chat(engine)
+    await chat.send("nha co nguoi mat")
+    await chat.send("2")
+    await chat.send("đồng ý")
+    assert chat.step == "question"  # "khai thay hay người thân?": no relative was named
+    noted = await chat.send("mất hôm kia")
+    assert "ngày mất: 21/11/2026" in noted and "chưa rõ ý bạn" not in noted and chat.step == "question"
+    assert chat.state["offered"]["date_of_death"]["value"] == "2026-11-21"
+
+
 async def test_a_time_question_at_a_photo_step_is_no_date(engine):
     chat = Chat(engine)
     await _to_the_death_paper(chat)
@@ -209,3 +220,41 @@ async def test_an_elderly_citizens_own_paper_answers_for_whom(engine, said, answ
 async def test_who_sets_up_the_household_business_in_own_words(engine, said, family):
     chat, reply = await _answer_the_question(engine, "anh muốn đăng ký hộ kinh doanh", said)
     assert chat.step == "doc" and chat.state["answers"] == {"family": family}, reply
+
+
+async def test_a_stray_photo_that_is_no_card_is_typed_as_a_paper(monkeypatch, tmp_path):
+    """At the menu the worker checks a photo's quality (`expect` ""); a good one that is no ID
+    card is also typed as a paper, read only (the paper step's scan stores cleaned pages)."""
+    from bot import ocr_pool, turn_context
+    from core.media import MediaStore
+
+    calls: list[str | None] = []
+    readings = {
+        None: {"quality": {"ok": True, "problems": []}, "document": {"type": "other", "fields": {}}},
+        "paper": {"quality": {"ok": True, "problems": []}, "document": {"type": "giay_bao_tu", "fields": {}}},
+    }
+
+    async def analyze(path, expect=None):
+        calls.append(expect)
+        return readings[expect]
+
+    async def no_scan(path):
+        raise AssertionError("nothing is stored before a procedure is chosen")
+
+    monkeypatch.setattr(ocr_pool, "analyze", analyze)
+    monkeypatch.setattr(ocr_pool, "scan", no_scan)
+    media = MediaStore(tmp_path)
+    photo = Attachment(type="image", path="in/a.jpg", content_type="image/jpeg")
+    result = await turn_context.check_photo(media, photo, "")
+    assert result["document"]["type"] == "giay_bao_tu" and calls == [None, "paper"]
+    readings[None] = {
+        "quality": {"ok": True, "problems": []},
+        "document": {"type": "cccd_front", "fields": {}},
+    }
+    calls.clear()
+    assert (await turn_context.check_photo(media, photo, ""))["document"]["type"] == "cccd_front"
+    assert calls == [None]  # a card is read as a card: no paper typing
+    readings[None] = {"quality": {"ok": False, "problems": ["blurry"]}, "document": None}
+    calls.clear()
+    assert (await turn_context.check_photo(media, photo, ""))["quality"]["problems"] == ["blurry"]
+    assert calls == [None]  # a photo to retake is not typed
