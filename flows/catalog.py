@@ -110,6 +110,14 @@ class Question(_Entry):
     ask: StrictStr
     yes: StrictStr
     no: StrictStr
+    # what citizens answer in their own words ("vợ chồng tôi cùng làm", "một mình tôi")
+    yes_words: tuple[StrictStr, ...] = ()
+    no_words: tuple[StrictStr, ...] = ()
+
+    @field_validator("yes_words", "no_words")
+    @classmethod
+    def _folded(cls, words: tuple[str, ...]) -> tuple[str, ...]:
+        return _folded_words(words)
 
     @model_validator(mode="before")
     @classmethod
@@ -258,8 +266,11 @@ class LifeEvent(_Entry):
     package: StrictBool = False  # `procedure` includes `single`: the package is offered even when it is named
     both: StrictBool = False  # both procedures are needed: naming the situation ("mở quán") is not naming one
     phrases: tuple[str, ...] = ()
+    # with `both`: words of the situation that the NLU may tag as one of the procedures ("mở quán
+    # cà phê" -> ho_kinh_doanh); a message naming a procedure only with them asks for neither
+    situations: tuple[str, ...] = ()
 
-    @field_validator("phrases", mode="before")
+    @field_validator("phrases", "situations", mode="before")
     @classmethod
     def _phrases_text(cls, value: Any) -> Any:
         return [str(p) for p in value] if isinstance(value, list) else value

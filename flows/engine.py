@@ -155,11 +155,15 @@ class Engine(Dialogue):
     async def _understand(self, ctx: Context, event: InboundEvent) -> Turn:
         text = (event.text or "").strip()
         parse = await self.nlu.parse(text) if text and not event.payload else None
-        procedures = [
-            e["value"]
+        named = [
+            e
             for e in (parse or {}).get("entities", [])
             if e["entity"] == "procedure" and e["value"] in self.catalog
         ]
+        # a procedure named by its name before one tagged on the situation only: "e mở quán bún,
+        # cần giấy attp thì làm sao" is about the food-safety paper, not the household business
+        named.sort(key=lambda e: self.situation_only(text, e))
+        procedures = [e["value"] for e in named]
         intent = Turn.understood(parse)
         if intent == "request_human" and human.about_parent(text):
             intent = None  # "có cần bố k" folds to "co can bo k", as "có cán bộ k" does: not a person

@@ -89,9 +89,17 @@ def spoken_number(words: str) -> int | None:
 
 
 def relative_day(text: str, today: dt.date) -> dt.date | None:
-    """ "hôm nay", "hôm qua", "hôm kia", "ngày mai" as a date."""
-    delta = ANSWERS["relative_days"].get(bare(text))
-    return None if delta is None else today + dt.timedelta(days=int(delta))
+    """ "hôm nay", "hôm qua", "hôm kia", "ngày mai", "3 hôm trước", "năm ngày trước" as a date."""
+    words = bare(text)
+    delta = ANSWERS["relative_days"].get(words)
+    if delta is None:
+        tokens = words.split()
+        days = spoken_number(" ".join(tokens[:-2])) if len(tokens) > 2 else None
+        ago = ANSWERS["days_ago"]
+        if days is None or tokens[-2] not in ago["units"] or tokens[-1] not in ago["ago"]:
+            return None
+        delta = -days
+    return today + dt.timedelta(days=int(delta))
 
 
 def _date_parts(text: str, today: dt.date, past: bool) -> tuple[int, int, int] | None:

@@ -84,6 +84,21 @@ def self_answers(procedure: str, question: str, plain: str) -> bool | None:
     return None if value is None else value == "yes"
 
 
+def own_answer(procedure: str, question: str, plain: str) -> bool | None:
+    """The answer a catalog question gets from "giấy của bác", "của tôi ạ" (the citizen's own
+    paper, no relative named): `own_answers`, or None."""
+    value = data().get("own_answers", {}).get(f"{procedure}.{question}")
+    if value is None or said_for(plain) is not None:
+        return None
+    tokens = plain.split()
+    after = {tuple(a.split()) for a in data()["own_after"]} | {()}
+    for words in (w.split() for w in data()["own_words"]):
+        for i in range(len(tokens) - len(words) + 1):
+            if tokens[i : i + len(words)] == words and tuple(tokens[i + len(words) :]) in after:
+                return bool(value == "yes")
+    return None
+
+
 def label(whom: str) -> str:
     return str(data()["relatives"][whom]["say"])
 

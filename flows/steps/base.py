@@ -270,6 +270,18 @@ class Dialogue:
         return [self.paper_name(state, doc) for doc in self.proc(state).documents if doc.key in got]
 
     @functools.cached_property
+    def _situations(self) -> list[str]:
+        return [bare(p) for e in self.events for p in e.situations]
+
+    def situation_only(self, text: str, entity: dict[str, Any]) -> bool:
+        """Whether a procedure entity covers only a life event's situation ("mở quán" tagged as
+        the household business), not a procedure's own name ("giấy attp", "hộ kinh doanh")."""
+        start, end = entity.get("start"), entity.get("end")
+        if not isinstance(start, int) or not isinstance(end, int):
+            return False
+        return has_phrase(bare(text[start:end]), self._situations)
+
+    @functools.cached_property
     def _life_event_phrases(self) -> list[tuple[frozenset[str], int, LifeEvent]]:
         """Each life event's phrases as sets of bare words, folded once (not on every message)."""
         out = []

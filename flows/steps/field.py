@@ -21,7 +21,7 @@ def ask_field(d: Dialogue, state: State) -> list[Reply]:
     offer = (state.offered or {}).get(f.key) or said_offer(state, d.proc(state).key, f.key)
     if offer:  # read from a paper, said earlier, given in a dossier left: confirmed, never taken silently
         value = show_date(offer["value"]) if f.validator.startswith("date") else offer["value"]
-        key = next((k for k in ("said", "self", "kept", "told", "paper") if offer.get(k)), "paper")
+        key = next((k for k in ("said", "self", "kept", "told", "noted", "paper") if offer.get(k)), "paper")
         text = d.say(
             f"field_offer_{key}",
             source=offer.get(key, ""),
@@ -78,7 +78,7 @@ async def on_field(d: Dialogue, turn: Turn, state: State) -> Outcome:
         data = {
             "field": f.key,
             "label": f.label,
-            **{k: offer[k] for k in ("paper", "said", "self", "kept", "told") if k in offer},
+            **{k: offer[k] for k in ("paper", "said", "self", "kept", "told", "noted") if k in offer},
         }
         await turn.ctx.audit(action, data, state.dossier_id)
         state.offered = {k: v for k, v in (state.offered or {}).items() if k != f.key} or None

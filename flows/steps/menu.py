@@ -52,7 +52,7 @@ async def _typed(d: Dialogue, turn: Turn, state: State) -> Outcome | None:
         return await route_free_text(d, turn, state)
     life_event = d.life_event_for(turn.text)
     named = turn.procedures[0] if turn.procedures else None
-    asked = not life_event or not life_event.both or turn.intent == "start_procedure"
+    asked = not life_event or not life_event.both or asks_one(d, turn)
     if (
         life_event
         and named
@@ -64,6 +64,16 @@ async def _typed(d: Dialogue, turn: Turn, state: State) -> Outcome | None:
     if life_event:
         return start_life_event(d, life_event)
     return await route_free_text(d, turn, state)
+
+
+def asks_one(d: Dialogue, turn: Turn) -> bool:
+    """For a life event that needs both its procedures: whether the message asks to file one of
+    them by its name ("xin giấy xác nhận an toàn thực phẩm"), not only the situation ("tôi muốn mở
+    quán cà phê", which the NLU reads start_procedure with the household business tagged)."""
+    if turn.intent != "start_procedure":
+        return False
+    named = [e for e in (turn.parse or {}).get("entities", []) if e.get("entity") == "procedure"]
+    return not named or any(not d.situation_only(turn.text, e) for e in named)
 
 
 @handles(Step.START)

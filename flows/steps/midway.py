@@ -6,14 +6,15 @@ photograph or scan, a photo where a choice is asked. Each gets a short answer an
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 
 from core.events import Reply
 
 from .. import whom
 from ..state import COLLECTING, FREE_TEXT, State, Step, menu
 from ..turn import Outcome, Turn
-from ..validators import ANSWERS, has_phrase
-from .base import LACK_WORDS, Dialogue
+from ..validators import ANSWERS, has_phrase, plain, validate
+from .base import LACK_WORDS, Dialogue, show_date
 from .consent import consent_again
 from .field import photo_field
 from .menu import welcome
@@ -78,6 +79,9 @@ def midway(d: Dialogue, turn: Turn, state: State) -> Outcome | None:
     noted = own_relation(d, state, words)  # "em là cháu" said at a photo step: kept for the form
     if noted is not None:
         return noted
+    noted = said_date(d, turn, state)  # "mất hôm kia" said at a photo step: kept for the form too
+    if noted is not None:
+        return noted
     if any(w in words for w in LACK_WORDS):
         return None  # "chưa có giấy, mai em đi xin": the step offers the alternative
     later = words in LATER_WORDS if free_text else has_phrase(words, LATER_WORDS)
@@ -121,6 +125,45 @@ def own_relation(d: Dialogue, state: State, words: str) -> Outcome | None:
     state.self_is = relation
     said = whom.self_noted(state.procedure, relation, fields[0].label.lower())
     return Outcome(state, [Reply(said)] + d.again(state))
+
+
+SAID_DATES: dict[str, list[str]] = ANSWERS["said_dates"]
+
+
+def said_date(d: Dialogue, turn: Turn, state: State) -> Outcome | None:
+    """ "mất hôm kia", "ông mất 3 hôm trước" said where no question asks it: the date is kept for
+    the form's field it belongs to (`said_dates`: the date of death), offered there to confirm.
+    At a yes/no question too (a date answers none); not at the consent (no dossier yet)."""
+    if state.step in {Step.CONSENT} | FREE_TEXT or state.procedure is None:
+        return None
+    for f in d.proc(state).fields:
+        words = SAID_DATES.get(f.key)
+        if not words or not f.validator.startswith("date") or f.key in (state.fields or {}):
+            continue
+        value = date_after(turn.text, words, f.validator, turn.ctx.now.date())
+        if value is None:
+            continue
+        state.offered = {**(state.offered or {}), f.key: {"value": value, "noted": turn.text[:80]}}
+        said = d.say("date_noted", label=f.label.lower(), value=show_date(value))
+        return Outcome(state, [Reply(said)] + d.again(state))
+    return None
+
+
+def date_after(text: str, words: list[str], validator: str, today: dt.date) -> str | None:
+    """The date said right after one of `words` ("mất hôm kia ạ" -> the day before yesterday),
+    allowing a word or two between ("mất vào ngày 5/12"); None when there is none."""
+    tokens = [t.strip(",.!?;:…") for t in plain(text).split()]
+    for i in range(len(tokens)):
+        for phrase in words:
+            n = len(phrase.split())
+            if " ".join(tokens[i : i + n]) != phrase:
+                continue
+            for start in range(i + n, min(i + n + 3, len(tokens))):
+                for end in range(min(len(tokens), start + 6), start, -1):  # the longest date first
+                    value, problem = validate(validator, " ".join(tokens[start:end]), [], today)
+                    if value and not problem:
+                        return str(value)
+    return None
 
 
 def only(words: str, phrases: list[str] | set[str], fillers: set[str] = FILLER_WORDS) -> bool:

@@ -14,9 +14,12 @@ from ..validators import ANSWERS, bare, has_phrase
 from .base import Dialogue
 
 PAPER_QUESTION_WORDS = list(ANSWERS["paper_question_words"])
-#: Steps where the papers are on the citizen's mind: the consent (the list was just shown), the
-#: yes/no questions, the photos, and the fields (there only when a paper is named).
-PAPER_STEPS = frozenset({Step.CONSENT, Step.QUESTION, Step.DOC, Step.DOC_WRONG, Step.REUSE, Step.FIELD})
+#: Steps where the papers are on the citizen's mind: the offer to file after the list of papers
+#: ("đơn đề nghị lấy ở đâu"), the consent (the list was just shown), the yes/no questions, the
+#: photos, and the fields (there only when a paper is named).
+PAPER_STEPS = frozenset(
+    {Step.ANSWER_OFFER, Step.CONSENT, Step.QUESTION, Step.DOC, Step.DOC_WRONG, Step.REUSE, Step.FIELD}
+)
 #: Steps that ask for one paper (a question naming none is about it).
 ONE_PAPER = frozenset({Step.DOC, Step.DOC_WRONG, Step.REUSE})
 #: A question about "this paper" names no other thing: at most this many words.

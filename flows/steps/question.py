@@ -5,8 +5,10 @@ from __future__ import annotations
 from core.events import Attachment, Reply
 
 from .. import whom
+from ..catalog import Question
 from ..state import BACK_DEPTH, State, Step
 from ..turn import Outcome, Turn
+from ..validators import has_phrase
 from .base import Dialogue, handles, prompts
 from .document import enter_document, take_photo
 
@@ -45,6 +47,12 @@ def known_answers(d: Dialogue, state: State) -> list[Reply]:
     return notes
 
 
+def in_words(q: Question, said: str) -> bool | None:
+    """The answer given in the citizen's words (`yes_words`, `no_words`), when only one side fits."""
+    yes, no = has_phrase(said, list(q.yes_words)), has_phrase(said, list(q.no_words))
+    return yes if yes != no else None
+
+
 @prompts(Step.QUESTION)
 def ask_question(d: Dialogue, state: State) -> list[Reply]:
     q = d.proc(state).questions[pending_questions(d, state)[0]]
@@ -57,6 +65,10 @@ async def on_question(d: Dialogue, turn: Turn, state: State) -> Outcome:
     said = whom.answers(d.proc(state).key, pending_questions(d, state)[0], whom.said_for(turn.plain))
     if choice is None and said is None:  # "tôi là con", "con trai ạ": the citizen's own relation
         said = whom.self_answers(d.proc(state).key, pending_questions(d, state)[0], turn.plain)
+    if choice is None and said is None:  # "giấy của bác": the citizen's own paper
+        said = whom.own_answer(d.proc(state).key, pending_questions(d, state)[0], turn.plain)
+    if choice is None and said is None:  # "vợ chồng anh cùng làm": the question's own words
+        said = in_words(d.proc(state).questions[pending_questions(d, state)[0]], turn.plain)
     if choice is None and said is not None:  # "tôi làm cho cháu" as the answer
         choice = "yes" if said else "no"
     if choice is None:  # "có" to "khai thay: chọn 1; bố mẹ: chọn 2" says neither: ask, saying so

@@ -23,6 +23,7 @@ async def photo_at_menu(d: Dialogue, turn: Turn, state: State) -> Outcome:
     att = turn.event.attachments[0]
     seen = {"document": UNASKED, "retake": 0}
     usable = False
+    result: dict = {}
     if att.problem:
         turn.photos.append({**seen, "problems": [att.problem], "verdict": "unreadable"})
         lead = d.say("stray_unreadable")
@@ -53,7 +54,29 @@ async def photo_at_menu(d: Dialogue, turn: Turn, state: State) -> Outcome:
         return Outcome(state, [reply], "photo", dossier_id=officer["dossier_id"])
     new = menu()
     new.last_code, new.filed_at = state.last_code, state.filed_at
-    return Outcome(new, [Reply(lead), d.menu(new, d.say("stray_menu"))], "photo")
+    fits = event_for_paper(d, result) if usable else None
+    if fits is None:
+        return Outcome(new, [Reply(lead), d.menu(new, d.say("stray_menu"))], "photo")
+    number, event, paper = fits  # "Ảnh này giống Giấy báo tử…": the life event it belongs to
+    return Outcome(
+        new,
+        [Reply(lead), d.menu(new, d.say("stray_menu_for", document=paper, event=event, number=number))],
+        "photo",
+    )
+
+
+def event_for_paper(d: Dialogue, result: dict) -> tuple[int, str, str] | None:
+    """The menu's life event a paper read at the menu belongs to (a giấy báo tử: "Có người mất"),
+    its number in the menu and the paper's name; None when it fits none or several (an ID card,
+    an authorisation letter)."""
+    kind = (result.get("document") or {}).get("type")
+    found = []
+    for number, event in enumerate(d.events, 1):
+        procs = [d.catalog[k] for k in (event.procedure, event.single) if k and k in d.catalog]
+        names = [doc.name for proc in procs for doc in proc.documents if kind and doc.doc_type == kind]
+        if names:
+            found.append((number, event.button, names[0]))
+    return found[0] if len(found) == 1 else None
 
 
 @prompts(Step.ADD_PHOTO)
