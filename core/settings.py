@@ -64,8 +64,8 @@ class Settings:
     worker_batch: int = 32  # jobs one fetch takes and applies in one transaction (Redis queue)
     # batches of text turns one worker loop has in flight (Redis queue): while they run, new jobs
     # wait in the queue and the next fetch takes them together (turns with photos don't hold one);
-    # 0: up to WORKER_CONCURRENCY. Off by default: 2 lowered the latency at 300 turns/s but made
-    # the sender's claims run for seconds at saturation (README, issue 17), not yet understood
+    # 0: up to WORKER_CONCURRENCY. 2 lowered the p99 at 300 turns/s (README, issue 17: the slow
+    # claims once seen with lanes were a generic plan kept from an empty outbox, since fixed)
     worker_batches_in_flight: int = 2
     lock_ttl_s: float = 30.0
     claim_idle_ms: int = 60000

@@ -56,39 +56,36 @@ _CONV_INSERT = (
 
 # A turn's rows in one statement (`finish_turn`): the conversation advanced (compare-and-set on the
 # cursor: if another worker applied the event first, nothing is written and the count is 0), the
-# citizen's message logged, then the replies logged and queued. The log's ids are drawn in order,
-# the citizen's message first (the replies' CTE waits for it in an InitPlan), each reply's in its
-# order (ORDER BY below the nextval), in materialised CTEs; the outbox rows name their log rows by
-# those ids. Shaped so that its generic plan is cheap (no join, no generate_series): PostgreSQL
-# keeps it after five executions instead of planning 31 parameters on every turn.
+# citizen's message logged, then the replies logged and queued. Every log id of the turn is drawn
+# by one scan, in order: `msg` is the turn's log rows, the citizen's message first (position 1,
+# when $8; its columns come from the scalar parameters) then the replies, and one function scan
+# WITH ORDINALITY evaluates nextval row by row as it emits them. The outbox rows name their log
+# rows by those ids. Shaped so that its generic plan is cheap (no join, no generate_series):
+# PostgreSQL keeps it after five executions instead of planning 31 parameters on every turn.
 _TURN_ROWS = """
 WITH adv AS (
   UPDATE conversation SET inbound_cursor = $3, state = $4::json, step = $5, last_inbound_at = $6,
     updated_at = $7 WHERE id = $1 AND inbound_cursor = $2 RETURNING id
-), inbound_id AS MATERIALIZED (
-  SELECT nextval('message_log_id_seq') AS id WHERE $8
-), reply AS MATERIALIZED (
+), msg AS MATERIALIZED (
   SELECT nextval('message_log_id_seq') AS id, r.*
   FROM unnest($24::text[], $25::text[], $26::text[], $27::text[], $28::timestamptz[], $29::text[])
     WITH ORDINALITY AS r (kind, text, attachments, quick_replies, created_at, payload, n)
-  WHERE (SELECT count(*) FROM inbound_id) >= 0
-  ORDER BY r.n
 ), inb AS (
   INSERT INTO message_log (id, conversation_id, direction, author, channel, external_id, kind, text,
     attachments, quick_replies, step, received_at, intent, "procedure", dossier_id, confidence,
     fallback, latency_ms, details, created_at)
   SELECT id, $1, 'in', 'citizen', $9, $10, $11, $12, $13::json, '[]', $14, $15, $16, $17, $18,
-    $19, $20, $21, $22::json, $23 FROM inbound_id WHERE EXISTS (SELECT FROM adv)
+    $19, $20, $21, $22::json, $23 FROM msg WHERE $8 AND n = 1 AND EXISTS (SELECT FROM adv)
 ), outlog AS (
   INSERT INTO message_log (id, conversation_id, direction, author, channel, kind, text, attachments,
     quick_replies, step, created_at)
   SELECT id, $1, 'out', 'bot', $9, kind, text, attachments::json, quick_replies::json, $31, created_at
-  FROM reply WHERE EXISTS (SELECT FROM adv)
+  FROM msg WHERE NOT ($8 AND n = 1) AND EXISTS (SELECT FROM adv)
 ), queued AS (
   INSERT INTO outbox (message_id, conversation_id, channel, recipient, payload, status, attempts,
     parts_sent, next_attempt_at, created_at)
   SELECT id, $1, $9, $30::varchar, payload::json, 'pending', 0, 0, created_at, created_at
-  FROM reply WHERE EXISTS (SELECT FROM adv)
+  FROM msg WHERE NOT ($8 AND n = 1) AND EXISTS (SELECT FROM adv)
 )
 SELECT count(*) FROM adv
 """
@@ -221,17 +218,20 @@ async def finish_turn(
     with its `created_at` and `payload`)."""
     pg = await connection(session)
     into = inbound or {}
+    # the citizen's message takes the first position of `msg` (its own columns are parameters)
+    rows = ([{"kind": None, "text": None, "attachments": None, "quick_replies": None, "created_at": None,
+              "payload": None}] if inbound is not None else []) + replies  # fmt: skip
     args = [
         *_args(advance, _ADVANCE_ARGS),
         inbound is not None,
         channel,
         *(_json(into.get(n)) if n in _JSON_COLUMNS else into.get(n) for n in _TURN_INBOUND_ARGS),
-        [r["kind"] for r in replies],
-        [r["text"] for r in replies],
-        [_json(r["attachments"]) for r in replies],
-        [_json(r["quick_replies"]) for r in replies],
-        [r["created_at"] for r in replies],
-        [_json(r["payload"]) for r in replies],
+        [r["kind"] for r in rows],
+        [r["text"] for r in rows],
+        [_json(r["attachments"]) for r in rows],
+        [_json(r["quick_replies"]) for r in rows],
+        [r["created_at"] for r in rows],
+        [_json(r["payload"]) for r in rows],
         recipient,
         reply_step,
     ]

@@ -222,3 +222,26 @@ async def test_a_first_turn_makes_the_conversation_for_a_new_or_a_known_citizen(
         rows = (await s.execute(select(Conversation.key, Conversation.citizen_id))).all()
         citizens = (await s.execute(select(Citizen.external_id))).scalars().all()
     assert sorted(k for k, _ in rows) == ["zalo:known", "zalo:new"] and sorted(citizens) == ["known", "new"]
+
+
+async def test_a_citizen_created_by_another_transaction_meanwhile_is_found(db):
+    """PostgreSQL's one-statement first turn cannot see a citizen another transaction inserts
+    while it runs (it waits on the unique key, then gets no row): it falls back to finding the
+    citizen once that transaction has committed."""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("the one-statement path is PostgreSQL's")
+    from core import store_pg
+
+    now = dt.datetime.now(dt.UTC)
+    async with db.session() as first, first.begin():
+        mine, _ = await store_pg.conversation_for_turn(first, "zalo:k1", "zalo", "same", "m1", now)
+
+        async def second() -> store_pg.TurnRow:
+            async with db.session() as s, s.begin():
+                return (await store_pg.conversation_for_turn(s, "zalo:k2", "zalo", "same", "m2", now))[0]
+
+        waiting = asyncio.create_task(second())
+        await asyncio.sleep(0.3)
+        assert not waiting.done()  # blocked on the first's uncommitted citizen
+    theirs = await asyncio.wait_for(waiting, 10)
+    assert theirs.citizen_id == mine.citizen_id and theirs.id != mine.id
