@@ -161,7 +161,20 @@ def parse_date(text: str) -> str | None:
             return None
         return v.isoformat() if 1900 <= v.year <= 2100 else None
 
+    # a typewriter's or a hand's wide spacing splits a group ("1 2/03/19 75"): the digits of a
+    # full dd/mm/yyyy closed up first, so "1 2" is not read as a day of 2
+    closed = re.sub(r"(?<=\d)\s+(?=\d)", "", re.sub(r"\s*([/.\-])\s*", r"\1", text))
+    for m in re.finditer(r"(?<!\d)(\d{2})[/.\-](\d{2})[/.\-](\d{4})(?!\d)", closed):
+        v = ok(*m.groups())
+        if v:
+            return v
     for m in re.finditer(r"(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4})", text):
+        v = ok(*m.groups())
+        if v:
+            return v
+    # written out: "12 tháng 3 năm 1975"
+    words = _fold(text).lower()
+    for m in re.finditer(r"(\d{1,2})\W*thang\W*(\d{1,2})\W*nam\W*(\d{4})", words):
         v = ok(*m.groups())
         if v:
             return v
@@ -179,6 +192,12 @@ def parse_date(text: str) -> str | None:
         v = ok(d[0:2], d[3:5], d[6:10])
         if v:
             return v
+    if len(d) == 9:  # one separator lost, the other read as a digit ("070111989": 07/01/1989)
+        opts = {ok(d[0:2], d[2:4], d[5:9]) if d[4] in "17" else None}
+        opts |= {ok(d[0:2], d[3:5], d[5:9]) if d[2] in "17" else None}
+        opts.discard(None)
+        if len(opts) == 1:
+            return opts.pop()
     if len(d) >= 8:
         for i in [0, len(d) - 8] + list(range(1, len(d) - 8)):
             v = ok(d[i : i + 2], d[i + 2 : i + 4], d[i + 4 : i + 8])
