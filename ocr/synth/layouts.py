@@ -302,7 +302,21 @@ def long_residence(ident: dict) -> float:
     """A residence set in a narrower column, over up to three lines (a long address; drawn from
     a stream of its own): how much narrower, in card units (0: the usual two lines)."""
     r = random.Random(f"long|{ident['id_number']}")
-    return r.uniform(60, 200) if r.random() < 0.3 else 0.0
+    return r.uniform(60, 240) if r.random() < 0.3 else 0.0
+
+
+def long_address(ident: dict, addr: str) -> str:
+    """A residence made long for `long_residence`: a residents' group and a quarter or a village
+    before it, as people's registered addresses often begin."""
+    r = random.Random(f"longaddr|{ident['id_number']}")
+    head = r.choice(
+        [
+            f"Tổ {r.randint(1, 30)}, Khu phố {r.randint(1, 12)}",
+            f"Tổ dân phố {r.randint(1, 20)}, Khu phố {r.randint(1, 9)}",
+            f"Thôn {r.choice(['Đông', 'Tây', 'Trung', 'Thượng', 'Hạ'])} {r.randint(1, 5)}, Tổ {r.randint(1, 15)}",
+        ]
+    )
+    return f"{head}, {addr}"
 
 
 def background(rng: random.Random, kind: str) -> tuple[int, int, int]:
@@ -434,6 +448,8 @@ def render_flow(ident: dict, kind: str, rng: random.Random, scale: float, parts)
         ident[f] = restyle_address(
             ident[f], rng, astyle if kind != "cmnd_front" or astyle != "2025" else "abbr"
         )
+    if kind in ("cccd_front", "cancuoc_back") and long_residence(ident):
+        ident["place_of_residence"] = long_address(ident, ident["place_of_residence"])
     dx, dy = rng.uniform(-12, 12), rng.uniform(-8, 8)
     col = 255 + rng.uniform(-15, 25) + dx
     top = 150 + rng.uniform(-10, 15) + dy
