@@ -215,7 +215,7 @@ def parse_date_repaired(text: str, lo: int = 1900, hi: int = 2100) -> tuple[str 
     2001): the one its first two digits tell (1 or 2, 9 or 0), or of two they tell, the one alone in
     lo..hi ("1801" is 1901 or nothing). (ISO date or None, repaired)."""
     v = parse_date(text)
-    if v:
+    if v and lo <= int(v[:4]) <= hi:
         return v, False
     for m in re.finditer(r"(\d{1,2})\s*[/.\-:]\s*(\d{1,2})\s*[/.\-:]\s*(\d{4})(?!\d)", text):
         d, mo, y = m.groups()
@@ -227,6 +227,11 @@ def parse_date_repaired(text: str, lo: int = 1900, hi: int = 2100) -> tuple[str 
         v = parse_date(f"{d}/{mo}/{fits[0]}{y[2:]}") if len(fits) == 1 else None
         if v:
             return v, True
+        # a year out of range whose decade digit can only be a typed 0 misread ("2094": 2004)
+        if not lo <= int(y) <= hi and y[2] in _ZERO_LIKE and lo <= int(y[:2] + "0" + y[3]) <= hi:
+            v = parse_date(f"{d}/{mo}/{y[:2]}0{y[3]}")
+            if v:
+                return v, True
     return None, False
 
 

@@ -108,3 +108,15 @@ def test_no_birth_date_taken_from_the_next_values_line():
 
 def test_a_fraction_slash_in_a_house_number_is_a_slash():
     assert address.fix_place("Số 45⁄45 Lê Lợi, Huyện Năm Căn, Tỉnh Cà Mau")[0].startswith("Số 45/45 Lê Lợi")
+
+
+def test_a_birth_year_with_a_typed_0_misread_is_put_right_and_asked():
+    from ocr.merge import merge
+
+    doc = {"type": "cmnd_front", "fields": {}, "sources": {}, "confidence": {}, "checks": {}}
+    merge(
+        doc, "cmnd_front", None, None, {"id_number": ("012345678", 0.9), "date_of_birth": ("15/11/2094", 0.9)}
+    )
+    assert doc["fields"]["date_of_birth"] == "2004-11-15"  # born in 2094 is no date of birth
+    assert doc["checks"]["year_corrected"] == {"date_of_birth": "15/11/2094"}
+    assert doc["confidence"]["date_of_birth"] < 0.7
