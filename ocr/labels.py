@@ -228,6 +228,7 @@ def values(rows: list[list[dict]], hits: list[dict]) -> dict[str, dict]:
         if f.startswith("_") or f in out:
             continue
         lab = rows[h["row"]][h["w0"] : h["w1"]]
+        own = {id(w) for w in lab}
         lh = max(w["y1"] - w["y0"] for w in lab)
         lx0, lx1 = lab[0]["x0"], lab[-1]["x1"]
         ly0, ly1 = min(w["y0"] for w in lab), max(w["y1"] for w in lab)
@@ -266,10 +267,12 @@ def values(rows: list[list[dict]], hits: list[dict]) -> dict[str, dict]:
             if any(id(w) in label_words and w["x0"] >= start - 1 and w["x0"] < start + 6 * lh for w in line):
                 break  # the next label
             if any(
-                id(w) in label_words and w["x0"] < start + 6 * lh and _overlap(w, t["y0"], t["y1"]) >= 0.3
+                id(w) in label_words - own
+                and w["x0"] < start + 6 * lh
+                and _overlap(w, t["y0"], t["y1"]) >= 0.3
                 for w in words
             ):
-                break  # the next label, its value typed a little off its line
+                break  # the next label, its value typed a little off its line (not this field's own)
             under = _run([w for w in line if id(w) not in label_words], start - 1, lh, label_words)
             last_y = max(w["y1"] for w in under) if under else t["y1"]
             if not under or _english(under) or not _fits(f, " ".join(w["text"] for w in under)):

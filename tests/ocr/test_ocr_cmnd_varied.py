@@ -120,3 +120,18 @@ def test_a_birth_year_with_a_typed_0_misread_is_put_right_and_asked():
     assert doc["fields"]["date_of_birth"] == "2004-11-15"  # born in 2094 is no date of birth
     assert doc["checks"]["year_corrected"] == {"date_of_birth": "15/11/2094"}
     assert doc["confidence"]["date_of_birth"] < 0.7
+
+
+def test_a_value_set_close_under_its_own_label_is_still_its_value():
+    rows = runs.rows_of(
+        _words(420, 550, H, "Quê quán / Place of origin:")
+        + _words(433, 570, H, "Thôn 2, Phường Trung Hòa, Huyện Bình Chánh,")  # overlaps the label a little
+        + _words(432, 610, H, "Thành phố Hồ Chí Minh")
+        + _words(433, 670, H, "Nơi thường trú / Place of residence:")
+        + _words(960, 670, H, "Xã Tân Phú")
+    )
+    vals = labels.values(rows, labels.find_labels(rows))
+    assert (
+        vals["place_of_origin"]["text"] == "Thôn 2, Phường Trung Hòa, Huyện Bình Chánh, Thành phố Hồ Chí Minh"
+    )
+    assert vals["place_of_residence"]["text"] == "Xã Tân Phú"
