@@ -199,7 +199,7 @@ def fix_place(text: str) -> tuple[str, float]:
     """An address as printed, each comma-separated unit checked against the real units: (text,
     share of the parts that are known units or house numbers; 0 when its province was completed
     from a cut end, a guess the citizen and the officer are to check)."""
-    text = unicodedata.normalize("NFC", text)
+    text = unicodedata.normalize("NFC", text).replace("\u2044", "/")  # a fraction slash ("45⁄45")
     text = re.sub(r"\s+", " ", text).strip(" .,:;-_|'\"?")
     # an abbreviation's full stop read as a comma ("H, Cam Lâm"): the letter belongs to the next unit
     text = re.sub(r"[„“”*\"]", "", text)

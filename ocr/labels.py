@@ -71,11 +71,12 @@ def find_labels(rows: list[list[dict]]) -> list[dict]:
                     if any(t.isdigit() for t in toks[i : i + m]):
                         continue  # labels hold no numbers
                     s = " ".join(toks[i : i + m])
+                    need = 0.9 if _caps(row[idx[i] : idx[i + m - 1] + 1]) else 0.78
                     if len(target) <= 4:
                         sc = 1.0 if s == target and _number_follows(rows, ri, toks[i + m :]) else 0.0
                     else:
-                        sc = difflib.SequenceMatcher(None, s, target).ratio()
-                    if sc >= (0.9 if _caps(row[idx[i] : idx[i + m - 1] + 1]) else 0.78):
+                        sc = _ratio(s, target, need)
+                    if sc >= need:
                         # longer labels win over their prefixes ("Ngày, tháng, năm sinh" > "Ngày")
                         cands.append(
                             (sc + 0.02 * len(target) ** 0.5 + (0.05 if full else 0), field, i, i + m)
@@ -94,6 +95,18 @@ def find_labels(rows: list[list[dict]]) -> list[dict]:
         best[h["field"]] = max(best.get(h["field"], 0.0), h["score"])
     # one label per field: a weaker second hit is most likely a value that looks like a label
     return [h for h in hits if h["field"].startswith("_") or h["score"] >= best[h["field"]]]
+
+
+def _ratio(s: str, target: str, need: float) -> float:
+    """difflib's ratio of s and target, or 0 when its cheap upper bounds (the lengths, then the
+    letters in common) already fall short of `need`: the same matches at a fraction of the cost
+    (this loop ran some 4,000 full ratios a card and held the GIL for most of the read)."""
+    if 2 * min(len(s), len(target)) / (len(s) + len(target)) < need:
+        return 0.0
+    sm = difflib.SequenceMatcher(None, s, target)
+    if sm.quick_ratio() < need:
+        return 0.0
+    return sm.ratio()
 
 
 def _caps(ws: list[dict]) -> bool:
@@ -193,6 +206,17 @@ def _run(band: list[dict], x_from: float, lh: float, label_words: set[int], reac
     return out
 
 
+def _median(v: list[float]) -> float:
+    return sorted(v)[len(v) // 2]
+
+
+def _wrapped(parts: list[list[dict]], lh: float) -> bool:
+    """The value's last line runs as far right as the line before it: the text wrapped there and
+    may go on (a long address over three lines); a short last line ends the value."""
+    ends = [max(w["x1"] for w in p) for p in parts[-2:]]
+    return ends[1] >= ends[0] - 5 * lh
+
+
 def values(rows: list[list[dict]], hits: list[dict]) -> dict[str, dict]:
     """{field: {"text", "conf", "words", "lines"}} from the label hits, by geometry alone: the
     words right of the label on its line, else the line(s) under it."""
@@ -204,6 +228,7 @@ def values(rows: list[list[dict]], hits: list[dict]) -> dict[str, dict]:
         if f.startswith("_") or f in out:
             continue
         lab = rows[h["row"]][h["w0"] : h["w1"]]
+        own = {id(w) for w in lab}
         lh = max(w["y1"] - w["y0"] for w in lab)
         lx0, lx1 = lab[0]["x0"], lab[-1]["x1"]
         ly0, ly1 = min(w["y0"] for w in lab), max(w["y1"] for w in lab)
@@ -218,11 +243,13 @@ def values(rows: list[list[dict]], hits: list[dict]) -> dict[str, dict]:
         if f in ADDRESS:  # specks read as a lone letter or digit
             same = [w for w in same if len(w["text"]) > 1 or w["conf"] > 0.8]
         parts = [same] if same else []
-        want = 2 if f in ADDRESS else 1
+        want = 3 if f in ADDRESS else 1
         last_y = sorted(w["y1"] for w in lab)[len(lab) // 2]  # one mis-boxed word must not move it
-        for _ in range(4):
-            if len(parts) >= want:
-                break
+        if same:  # typed values set larger than the label: the gap to their next line is theirs
+            last_y = max(last_y, _median([w["y1"] for w in same]))
+        for _ in range(5):
+            if len(parts) >= want or (len(parts) >= 2 and not _wrapped(parts, lh)):
+                break  # a third line only after a second one as long as the first (wrapped)
             below = [
                 w
                 for w in words
@@ -232,12 +259,20 @@ def values(rows: list[list[dict]], hits: list[dict]) -> dict[str, dict]:
                 break
             t = min(below, key=lambda w: w["y0"])
             # an address goes on over a second line; an old card spaces its lines widely
-            if t["y0"] - last_y > ((1.8 if f in ADDRESS else 1.0) if parts else 2.2) * lh:
+            vh = max(lh, _median([w["y1"] - w["y0"] for w in parts[-1]])) if parts else lh
+            if t["y0"] - last_y > ((1.8 if f in ADDRESS else 1.0) * vh if parts else 2.2 * lh):
                 break
             line = [w for w in words if abs(_cy(w) - _cy(t)) < 0.45 * (t["y1"] - t["y0"])]
             start = min(w["x0"] for w in line if lx0 - 3 * lh <= w["x0"] <= lx0 + 12 * lh)
             if any(id(w) in label_words and w["x0"] >= start - 1 and w["x0"] < start + 6 * lh for w in line):
                 break  # the next label
+            if any(
+                id(w) in label_words - own
+                and w["x0"] < start + 6 * lh
+                and _overlap(w, t["y0"], t["y1"]) >= 0.3
+                for w in words
+            ):
+                break  # the next label, its value typed a little off its line (not this field's own)
             under = _run([w for w in line if id(w) not in label_words], start - 1, lh, label_words)
             last_y = max(w["y1"] for w in under) if under else t["y1"]
             if not under or _english(under) or not _fits(f, " ".join(w["text"] for w in under)):

@@ -119,12 +119,15 @@ def merge(doc: dict, kind: str, qr_text: str | None, mrz_res: dict | None, ocr_r
             add(f, v, "ocr", conf if len(v) in good_len else conf * 0.3)
         elif f in DIGIT_FIELDS:
             v = parse_date(text) or parse_date(numeric(text))
-            if v is None:  # a century misread ("29/08/2901"): put right, and asked to check
-                now = dt.date.today().year
-                lo, hi = {"date_of_birth": (now - 115, now), "date_of_issue": (1976, now)}.get(
-                    f, (2000, now + 80)
-                )
-                v, fixed = parse_date_repaired(numeric(text), lo, hi)
+            now = dt.date.today().year
+            lo, hi = {"date_of_birth": (now - 115, now), "date_of_issue": (1976, now)}.get(
+                f, (2000, now + 80)
+            )
+            if v is None or not lo <= int(v[:4]) <= hi:
+                # a century misread ("29/08/2901") or a typed 0 in the year ("2094" born): put
+                # right, and asked to check; a date out of range that nothing repairs stays
+                r, fixed = parse_date_repaired(numeric(text), lo, hi)
+                v = r or v
                 if fixed:
                     conf *= 0.7
                     checks.setdefault("year_corrected", {})[f] = text.strip()

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from .values import parse_date
+from .values import numeric, parse_date
 
 FRONTS = {"cccd_front", "cancuoc_front", "cmnd_front"}
 TRUST = 0.7
@@ -56,4 +56,23 @@ def fill(rows: list[list[dict]], vals: dict[str, dict], kind: str, wanted: set[s
         w = dates.pop(0)
         vals[f] = _entry([w])
         added.append(f)
+    if kind in FRONTS and "date_of_birth" in wanted and "date_of_birth" not in vals and "full_name" in vals:
+        ws = _digits_under(rows, vals, row_of, used)
+        if ws:  # no date read: the digits on the line under the name, read again by the caller
+            vals["date_of_birth"] = _entry(ws)
+            added.append("date_of_birth")
     return added
+
+
+def _digits_under(rows: list[list[dict]], vals: dict[str, dict], row_of: dict, used: set[int]) -> list[dict]:
+    """The words with digits on the first line under the name that holds some (at least four
+    digits, look-alike letters counted: "0O. 90082…", a typed date read badly, its label too),
+    unless that line belongs to another value."""
+    name_row = max(row_of.get(id(w), -1) for w in vals["full_name"]["words"])
+    for r in rows[name_row + 1 : name_row + 3]:
+        if any(id(w) in used for w in r):
+            return []  # the next value's line
+        ws = [w for w in r if re.search(r"\d", numeric(w["text"]))]
+        if len(re.sub(r"\D", "", "".join(numeric(w["text"]) for w in ws))) >= 4:
+            return ws
+    return []

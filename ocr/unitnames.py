@@ -64,11 +64,16 @@ _TONE = {
 }  # fmt: skip
 
 
+_TONE_ALL = {
+    k: v
+    for a, b in _TONE.items()
+    for k, v in ((a, b), (a.upper(), b.upper()), (a.capitalize(), b.capitalize()))
+}
+_TONE_RE = re.compile("|".join(_TONE_ALL))  # no key overlaps another: one pass replaces them all
+
+
 def canon(s: str) -> str:
-    s = unicodedata.normalize("NFC", s)
-    for a, b in _TONE.items():
-        s = s.replace(a, b).replace(a.upper(), b.upper()).replace(a.capitalize(), b.capitalize())
-    return s
+    return _TONE_RE.sub(lambda m: _TONE_ALL[m.group()], unicodedata.normalize("NFC", s))
 
 
 def folded(s: str) -> str:

@@ -161,7 +161,20 @@ def parse_date(text: str) -> str | None:
             return None
         return v.isoformat() if 1900 <= v.year <= 2100 else None
 
+    # a typewriter's or a hand's wide spacing splits a group ("1 2/03/19 75"): the digits of a
+    # full dd/mm/yyyy closed up first, so "1 2" is not read as a day of 2
+    closed = re.sub(r"(?<=\d)\s+(?=\d)", "", re.sub(r"\s*([/.\-])\s*", r"\1", text))
+    for m in re.finditer(r"(?<!\d)(\d{2})[/.\-](\d{2})[/.\-](\d{4})(?!\d)", closed):
+        v = ok(*m.groups())
+        if v:
+            return v
     for m in re.finditer(r"(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4})", text):
+        v = ok(*m.groups())
+        if v:
+            return v
+    # written out: "12 tháng 3 năm 1975"
+    words = _fold(text).lower()
+    for m in re.finditer(r"(\d{1,2})\W*thang\W*(\d{1,2})\W*nam\W*(\d{4})", words):
         v = ok(*m.groups())
         if v:
             return v
@@ -179,6 +192,12 @@ def parse_date(text: str) -> str | None:
         v = ok(d[0:2], d[3:5], d[6:10])
         if v:
             return v
+    if len(d) == 9:  # one separator lost, the other read as a digit ("070111989": 07/01/1989)
+        opts = {ok(d[0:2], d[2:4], d[5:9]) if d[4] in "17" else None}
+        opts |= {ok(d[0:2], d[3:5], d[5:9]) if d[2] in "17" else None}
+        opts.discard(None)
+        if len(opts) == 1:
+            return opts.pop()
     if len(d) >= 8:
         for i in [0, len(d) - 8] + list(range(1, len(d) - 8)):
             v = ok(d[i : i + 2], d[i + 2 : i + 4], d[i + 4 : i + 8])
@@ -196,7 +215,7 @@ def parse_date_repaired(text: str, lo: int = 1900, hi: int = 2100) -> tuple[str 
     2001): the one its first two digits tell (1 or 2, 9 or 0), or of two they tell, the one alone in
     lo..hi ("1801" is 1901 or nothing). (ISO date or None, repaired)."""
     v = parse_date(text)
-    if v:
+    if v and lo <= int(v[:4]) <= hi:
         return v, False
     for m in re.finditer(r"(\d{1,2})\s*[/.\-:]\s*(\d{1,2})\s*[/.\-:]\s*(\d{4})(?!\d)", text):
         d, mo, y = m.groups()
@@ -208,6 +227,11 @@ def parse_date_repaired(text: str, lo: int = 1900, hi: int = 2100) -> tuple[str 
         v = parse_date(f"{d}/{mo}/{fits[0]}{y[2:]}") if len(fits) == 1 else None
         if v:
             return v, True
+        # a year out of range whose decade digit can only be a typed 0 misread ("2094": 2004)
+        if not lo <= int(y) <= hi and y[2] in _ZERO_LIKE and lo <= int(y[:2] + "0" + y[3]) <= hi:
+            v = parse_date(f"{d}/{mo}/{y[:2]}0{y[3]}")
+            if v:
+                return v, True
     return None, False
 
 

@@ -67,6 +67,7 @@ INK = {
 # an empty field with "<"; its check digit is written "<" or computed over the fillers ("0").
 # Public-fact variants, neither confirmed for Vietnam.
 NO_EXPIRY_MRZ = ["<<<<<<<", "<<<<<<0"]
+VARIED_SHARE = 0.6  # old 9-digit CMND fronts drawn with the varied form (Varied)
 MONO = (_D + "dejavu/DejaVuSansMono.ttf", _D + "dejavu/DejaVuSansMono-Bold.ttf")  # the MRZ (ASCII)
 _cache: dict = {}
 
@@ -143,10 +144,10 @@ def wrap(fl: Flow, text: str, size: float, bold: bool, first: float, rest: float
     return lines
 
 
-def label_text(vn: str, en: str | None, style: str) -> tuple[str, str | None]:
+def label_text(vn: str, en: str | None, style: str, colon: bool = True) -> tuple[str, str | None]:
     """(the label line, an English line under it or None)."""
     if not en:
-        return vn + ":", None
+        return vn + (":" if colon else ""), None
     if style == "under":
         return vn + ":", en
     sep = {"spaced": " / ", "tight": "/", "left": " /"}[style]
@@ -165,16 +166,31 @@ class Writer:
         self.val = rng.choice([(10, 10, 10), (20, 20, 25), (15, 15, 40)])
         self.vbold = rng.random() < 0.5
         self.ink: str | None = None  # "typed" or "hand": values drawn unevenly (old CMND)
+        # an old CMND's form and its typed values (see Varied): None keeps the plain flow
+        self.var: Varied | None = None
 
     def field(
-        self, vn, en, value, mode="same", lines=1, size=None, bold=None, fill=None, leader=False, fam=None
+        self,
+        vn,
+        en,
+        value,
+        mode="same",
+        lines=1,
+        size=None,
+        bold=None,
+        fill=None,
+        leader=False,
+        fam=None,
+        narrow: float = 0.0,
     ):
-        fl, rng = self.fl, self.rng
+        fl, rng, v = self.fl, self.rng, self.var
         size = size or self.vsize
         bold = self.vbold if bold is None else bold
-        lab, en_line = label_text(vn, en, self.style)
+        lab, en_line = label_text(vn, en, self.style, v.colon if v else True)
         self.y += self.lh
-        xe = fl.text(self.x, self.y, lab, self.lsize, False, self.lab)
+        xe = fl.text(
+            self.x, self.y, lab, self.lsize * (v.lscale if v else 1), False, self.lab, v.lfam if v else None
+        )
         if en_line:
             fl.text(self.x, self.y + self.lsize * 1.05, en_line, self.lsize * 0.85, False, self.lab)
             if mode == "same" or lines > 1:
@@ -182,6 +198,8 @@ class Writer:
             self.y += self.lsize * 1.05
         if not value:
             return
+        if v and v.next_line(vn):
+            mode = "next"
         if mode == "same":
             vx, vy = xe + rng.uniform(8, 18), self.y - (self.lsize * 1.05 if en_line else 0)
         else:
@@ -189,8 +207,13 @@ class Writer:
             self.y += self.lh * 0.95
             vy = self.y
         rest_x = self.x + rng.choice([0, 0, 20])
+        xmax = self.xmax - narrow
+        if v:  # a typed value: off its dotted line, set further right, wrapped shorter
+            vx += v.gap()
+            xmax -= v.short()
+            lines = max(lines, v.lines(vn, lines))
         while True:
-            parts = wrap(fl, value, size, bold, self.xmax - vx, self.xmax - rest_x, fam)
+            parts = wrap(fl, value, size, bold, xmax - vx, xmax - rest_x, fam)
             if len(parts) <= lines or size < 12:
                 break
             size -= 1
@@ -203,10 +226,14 @@ class Writer:
                 vy = self.y
             if leader:
                 fl.dots(px - 4, self.xmax, vy)
+            dy = v.rise(self.lh) if v else 0.0
             if self.ink:
-                fl.uneven(px, vy, p, size, bold, fill or self.val, fam, self.ink)
+                fl.uneven(px, vy + dy, p, size, bold, fill or self.val, fam, self.ink)
             else:
-                fl.text(px, vy, p, size, bold, fill or self.val, fam)
+                fl.text(px, vy + dy, p, size, bold, fill or self.val, fam)
+        if v and leader and v.blank_line(vn, len(parts), lines):  # the form's empty dotted line
+            self.y += self.lh * 0.95
+            fl.dots(rest_x - 4, self.xmax, self.y)
 
     def pair(self, a: tuple, b: tuple, split: float) -> None:
         """Two fields on one line (Giới tính ... Quốc tịch)."""
@@ -217,6 +244,79 @@ class Writer:
             lab, en_line = label_text(vn, en, "spaced" if self.style == "under" else self.style)
             xe = fl.text(max(x, x0), self.y, lab, self.lsize, False, self.lab)
             x = fl.text(xe + rng.uniform(8, 16), self.y, value, self.vsize, self.vbold, self.val) + 20
+
+
+SERIF_LABELS = [
+    (_D + "liberation2/LiberationSerif-Regular.ttf", _D + "liberation2/LiberationSerif-Bold.ttf"),
+    (_D + "dejavu/DejaVuSerif.ttf", _D + "dejavu/DejaVuSerif-Bold.ttf"),
+    (_D + "dejavu/DejaVuSerifCondensed.ttf", _D + "dejavu/DejaVuSerifCondensed-Bold.ttf"),
+]
+
+
+class Varied:
+    """How an old 9-digit CMND's form and the values typed or written on it vary (public facts: a
+    printed form with dotted lines, "Họ tên" with a second line, two lines for each address; the
+    values typed or hand-filled, so neither on the dotted line nor at a fixed place). Drawn from
+    a stream of its own, so a seed's other draws stay as they were."""
+
+    def __init__(self, rng: random.Random) -> None:
+        self.rng = rng
+        self.colon = rng.random() < 0.5  # the form prints "Sinh ngày ......" without a colon
+        faces: list[tuple[str, str] | None] = [None, None, *SERIF_LABELS]
+        self.lfam = rng.choice(faces)  # the form's own face
+        self.lscale = rng.uniform(0.95, 1.05)
+        self.sep = rng.choice(["/", "-", ".", " - ", "-", "/"])  # a date as typed
+        self.off = rng.uniform(0.0, 0.22)  # how far a value sits off its line (share of a line)
+        self.far = rng.uniform(0, 60)  # a value typed further along the dotted line
+        self.narrow = rng.uniform(0, 160)  # a value wrapped before the card's edge
+        # values typed on the line under their label
+        self.next = {f for f in ("Sinh ngày", "Nguyên quán", "Nơi ĐKHK thường trú") if rng.random() < 0.12}
+        self.three = rng.random() < 0.3  # a long residence over three lines
+        self.blank = rng.random() < 0.7  # the name's second dotted line printed empty
+
+    def line_height(self, lh: float, top: float, size: float) -> float:
+        """The form's line pitch, so that every line fits above the card's bottom edge."""
+        n = 1 + self.blank + 1 + 2 + (3 if self.three else 2) + len(self.next) + 0.5
+        return max(1.25 * size, min(lh, (CARD_H - 18 - top) / n))
+
+    def gap(self) -> float:
+        return self.rng.uniform(0, self.far)
+
+    def short(self) -> float:
+        return self.rng.uniform(0, self.narrow)
+
+    def rise(self, lh: float) -> float:
+        return self.rng.uniform(-self.off, self.off) * lh
+
+    def next_line(self, vn: str) -> bool:
+        return vn in self.next
+
+    def lines(self, vn: str, lines: int) -> int:
+        return 3 if self.three and vn == "Nơi ĐKHK thường trú" else lines
+
+    def blank_line(self, vn: str, used: int, lines: int) -> bool:
+        return vn == "Họ tên" and self.blank and used == 1
+
+
+def long_residence(ident: dict) -> float:
+    """A residence set in a narrower column, over up to three lines (a long address; drawn from
+    a stream of its own): how much narrower, in card units (0: the usual two lines)."""
+    r = random.Random(f"long|{ident['id_number']}")
+    return r.uniform(60, 240) if r.random() < 0.3 else 0.0
+
+
+def long_address(ident: dict, addr: str) -> str:
+    """A residence made long for `long_residence`: a residents' group and a quarter or a village
+    before it, as people's registered addresses often begin."""
+    r = random.Random(f"longaddr|{ident['id_number']}")
+    head = r.choice(
+        [
+            f"Tổ {r.randint(1, 30)}, Khu phố {r.randint(1, 12)}",
+            f"Tổ dân phố {r.randint(1, 20)}, Khu phố {r.randint(1, 9)}",
+            f"Thôn {r.choice(['Đông', 'Tây', 'Trung', 'Thượng', 'Hạ'])} {r.randint(1, 5)}, Tổ {r.randint(1, 15)}",
+        ]
+    )
+    return f"{head}, {addr}"
 
 
 def background(rng: random.Random, kind: str) -> tuple[int, int, int]:
@@ -348,6 +448,8 @@ def render_flow(ident: dict, kind: str, rng: random.Random, scale: float, parts)
         ident[f] = restyle_address(
             ident[f], rng, astyle if kind != "cmnd_front" or astyle != "2025" else "abbr"
         )
+    if kind in ("cccd_front", "cancuoc_back") and long_residence(ident):
+        ident["place_of_residence"] = long_address(ident, ident["place_of_residence"])
     dx, dy = rng.uniform(-12, 12), rng.uniform(-8, 8)
     col = 255 + rng.uniform(-15, 25) + dx
     top = 150 + rng.uniform(-10, 15) + dy
@@ -389,7 +491,10 @@ def render_flow(ident: dict, kind: str, rng: random.Random, scale: float, parts)
             w.field(
                 "Quê quán", "Place of origin", ident["place_of_origin"], rng.choice(["same", "next"]), lines=2
             )
-            w.field("Nơi thường trú", "Place of residence", ident["place_of_residence"], "same", lines=2)
+            w.field(
+                "Nơi thường trú", "Place of residence", ident["place_of_residence"], "same",
+                lines=2 if not long_residence(ident) else 3, narrow=long_residence(ident),
+            )  # fmt: skip
         return fl.img
     if kind == "cmnd_front":
         twelve = rng.random() < 0.35
@@ -416,6 +521,9 @@ def render_flow(ident: dict, kind: str, rng: random.Random, scale: float, parts)
         w.ink = INK.get(face or "") if rng.random() < 0.8 else None
         w.lh = rng.uniform(44, 54)  # the old card's fields spread down the whole card
         leader = rng.random() < 0.6 and not twelve
+        if not twelve and random.Random(f"varied|{ident['id_number']}").random() < VARIED_SHARE:
+            w.var = Varied(random.Random(f"cmnd|{ident['id_number']}|{ident['full_name']}"))
+            w.lh = w.var.line_height(w.lh, end + 50, max(w.lsize, w.vsize))
         if twelve:
             w.field("Số", None, ident["id_number"], "same", size=vsize + 8, bold=True, fill=red)
             w.field("Họ và tên", None, ident["full_name"], "same", bold=True, leader=leader)
@@ -431,10 +539,11 @@ def render_flow(ident: dict, kind: str, rng: random.Random, scale: float, parts)
                 fl.text(col + 130, end + 50, ident["id_number"], 34, True, fill=red, fam=typed)
             w.y = end + 50
             w.field("Họ tên", None, ident["full_name"], "same", bold=True, leader=leader, fam=typed)
+            sep = rng.choice(["/", "-"])
             w.field(
                 "Sinh ngày",
                 None,
-                _fmt(ident["date_of_birth"], rng.choice(["/", "-"])),
+                _fmt(ident["date_of_birth"], w.var.sep if w.var else sep),
                 leader=leader,
                 fam=typed,
             )
@@ -490,8 +599,9 @@ def render_flow(ident: dict, kind: str, rng: random.Random, scale: float, parts)
     x0, x1 = (28 + dx, 975 - q - 15) if right else (22 + q + 20, 985)
     w = Writer(fl, x0, 10 + dy, x1, lsize, vsize - 1, rng)
     w.field(
-        "Nơi cư trú", "Place of residence", ident["place_of_residence"], rng.choice(["same", "next"]), lines=2
-    )
+        "Nơi cư trú", "Place of residence", ident["place_of_residence"], rng.choice(["same", "next"]),
+        lines=2 if not long_residence(ident) else 3, narrow=long_residence(ident),
+    )  # fmt: skip
     w.field("Ngày, tháng, năm cấp", "Date of issue", _fmt(ident["date_of_issue"]))
     w.field("Ngày, tháng, năm hết hạn", "Date of expiry", _fmt(ident["date_of_expiry"]))
     fl.text(560 + dx, 320, "BỘ CÔNG AN", 19, True, anchor="ms")
