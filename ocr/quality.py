@@ -83,14 +83,20 @@ def _quad_mask(shape, quad: np.ndarray) -> np.ndarray:
 
 
 def _paper_print_cut(
-    gray: np.ndarray, region: np.ndarray, quad: np.ndarray | None = None, only: np.ndarray | None = None
+    gray: np.ndarray,
+    region: np.ndarray,
+    quad: np.ndarray | None = None,
+    only: np.ndarray | None = None,
+    rgb: np.ndarray | None = None,
 ) -> bool:
     from .pages.find import print_cut
 
-    return print_cut(gray, region, quad, only)
+    return print_cut(gray, region, quad, only, rgb)
 
 
-def _paper_cut_beyond(gray: np.ndarray, region: np.ndarray, quad: np.ndarray, T: dict) -> bool:
+def _paper_cut_beyond(
+    gray: np.ndarray, region: np.ndarray, quad: np.ndarray, T: dict, rgb: np.ndarray | None = None
+) -> bool:
     """A page outline with a side a little inside the frame (issue 19, sixth pass: on cut-off
     pages the finder often closes the page a few pixels short of the frame's edge, so the page
     did not "touch" it): the page is taken on to the frame there, and its print cut by it is
@@ -107,7 +113,7 @@ def _paper_cut_beyond(gray: np.ndarray, region: np.ndarray, quad: np.ndarray, T:
     # side laid along the frame's edge are not the page running on)
     off = max(2, round(0.008 * min(h, w)))
     away = ~cv2.dilate(region.astype(np.uint8), np.ones((2 * off + 1, 2 * off + 1), np.uint8)).astype(bool)
-    return _paper_print_cut(gray, ext, None, away)
+    return _paper_print_cut(gray, ext, None, away, rgb)
 
 
 def _paper_glare_washes(gray: np.ndarray, clipped: np.ndarray, region: np.ndarray, m: dict) -> bool:
@@ -211,14 +217,18 @@ def assess(rgb: np.ndarray, info: dict, expect: str | None = None) -> dict:
                 inner = bool(ring.any()) and float(br["mask"][ring].mean()) >= 0.8
             elif expect == "id_card":
                 inner = _card_fills_frame(gray, T)  # the box is inside a card too close to the lens
-        if td_q < T["min_text_density"] or inner:
+        # a page far away (paper20: one held in a hand) shows little print at this scale
+        least = T["page_far_min_density"] if doc_kind == "paper" else T["min_text_density"]
+        if td_q < least or inner:
             quad, doc_kind, notes = None, None, cardmod.no_outline()
-    if quad is not None and doc_kind == "paper" and notes["area_frac"] < T["min_page_area_frac"]:
+    if quad is not None and expect == "paper" and notes["area_frac"] < T["min_page_area_frac"]:
         from .pages.find import box_in_print
 
         qmask = _quad_mask(gray.shape, quad)
-        if box_in_print(gray, qmask, cardmod.text_density(gray, qmask)):
-            # a box of a form (a page on a table as light as itself), not a page far away
+        # a box of a form (a page on a table as light as itself), not a page far away; nor a
+        # small outline on the frame's edge (a sliver of table beside a page filling the frame,
+        # paper20: `too_small`): a page far away lies wholly in the frame
+        if notes["touches_border"] or box_in_print(gray, qmask, cardmod.text_density(gray, qmask)):
             quad, doc_kind, notes = None, None, cardmod.no_outline()
     m["card_found"] = quad is not None
     m["card_area_frac"] = round(notes["area_frac"], 4)
@@ -255,6 +265,10 @@ def assess(rgb: np.ndarray, info: dict, expect: str | None = None) -> dict:
         st = np.clip((gray.astype(np.float32) - lo) * (255.0 / max(1.0, hi - lo)), 0, 255).astype(np.uint8)
         dark_empty = cardmod.find_quad(st)[0] is None
         m["dark_without_card"] = dark_empty
+    elif too_dark and quad is None and expect == "paper":  # the same for a paper (pages/find)
+        from .pages.find import dark_without_page
+
+        m["dark_without_card"] = dark_empty = dark_without_page(gray)
     # Too bright means blown out: much of the document clipped to white AND its print washed out
     # (even the darkest pixels are light). A bright mean alone is not a fault: white paper is bright.
     washed = clip >= T["bright_clip_frac"] and p1 >= T["bright_ink_p1"]
@@ -337,11 +351,13 @@ def assess(rgb: np.ndarray, info: dict, expect: str | None = None) -> dict:
             problems.append("not_document")
     else:
         min_area = T["min_card_area_frac"] if doc_kind == "card" else T["min_page_area_frac"]
-        if notes["touches_border"] and (doc_kind != "paper" or _paper_print_cut(gray, region, quad)):
+        colour = small if small.ndim == 3 else None
+        paper = doc_kind == "paper" or expect == "paper"  # a paper's outline found as a card's too
+        if notes["touches_border"] and (not paper or _paper_print_cut(gray, region, quad, None, colour)):
             problems.append("cropped")  # a page meeting the frame only with its blank margin is whole
-        elif doc_kind == "paper" and _paper_cut_beyond(gray, region, quad, T):
+        elif paper and _paper_cut_beyond(gray, region, quad, T, colour):
             problems.append("cropped")  # the outline stops short of the frame, the page runs on over it
-        elif doc_kind == "card" and cardmod.runs_off_frame(gray, quad):
+        elif doc_kind == "card" and not paper and cardmod.runs_off_frame(gray, quad):
             problems.append("cropped")  # found by an inner line: the card goes on past the frame
         elif notes["area_frac"] < min_area:
             problems.append("too_small")
@@ -359,6 +375,12 @@ def assess(rgb: np.ndarray, info: dict, expect: str | None = None) -> dict:
             and (not blurred or sharp >= T["blank_sharpness"])
         ):
             problems.append("not_document")  # a blank card or sheet: crisp noise, no print at all
+        elif (
+            doc_kind == "paper" and not (too_bright or blurred or pdf_page) and td < T["blank_page_print_max"]
+        ):
+            # a crisp blank sheet on a table (paper20: it was accepted); a blurred page has no
+            # strokes left either, but it is blurry
+            problems.append("not_document")
         elif blurred and not too_bright and "too_small" not in problems:
             problems.append("blurry")
         if gb >= T["glare_blob_frac"] and not (too_bright and not blown):

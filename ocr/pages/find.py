@@ -109,7 +109,11 @@ def find_page(gray: np.ndarray, rgb: np.ndarray | None = None) -> tuple[np.ndarr
 
 
 def print_cut(
-    gray: np.ndarray, region: np.ndarray, quad: np.ndarray | None = None, only: np.ndarray | None = None
+    gray: np.ndarray,
+    region: np.ndarray,
+    quad: np.ndarray | None = None,
+    only: np.ndarray | None = None,
+    rgb: np.ndarray | None = None,
 ) -> bool:
     """Whether a page that meets the frame has its print cut there (`cropped`), rather than only
     its blank margin (a page filling the frame, or over its edge by a hair: an officer reads it
@@ -118,7 +122,9 @@ def print_cut(
     Along each side of the frame, a band a little wider than a line gap is looked at where it is
     paper (its brightness without the print near the page's own) and on the page (its outline,
     give or take a few pixels): print there, at a density like the page's, is cut by the frame.
-    only: where to look for it (bool; e.g. between an outline a little short of the frame and it)."""
+    only: where to look for it (bool; e.g. between an outline a little short of the frame and it).
+    rgb (same size as gray), when given: coloured ground is not paper (a green table lit by the
+    flash is as light as the page, and its grain is not print: paper20)."""
     h, w = gray.shape
     if not region.any():
         return False
@@ -131,6 +137,9 @@ def print_cut(
     k = max(7, round(min(h, w) / 40)) | 1
     paper_bg = cv2.morphologyEx(gray, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (k, k)))
     paper = paper_bg >= 0.88 * float(np.median(paper_bg[inner]))
+    if rgb is not None and rgb.ndim == 3:
+        sat = cv2.GaussianBlur(cv2.cvtColor(rgb, cv2.COLOR_RGB2HSV)[..., 1], (5, 5), 0)
+        paper &= sat < MAX_SAT
     d = max(2, bw // 2)  # the outline, give or take a few pixels (it is a guess where the page runs off)
     near = cv2.dilate(region.astype(np.uint8), np.ones((2 * d + 1, 2 * d + 1), np.uint8)).astype(bool)
     if quad is not None:  # the page's own edges where they cross a band are not print
@@ -150,6 +159,7 @@ def print_cut(
     strokes = (
         cv2.morphologyEx(gray, cv2.MORPH_BLACKHAT, cv2.getStructuringElement(cv2.MORPH_RECT, (kb, kb))) > 35
     )
+    strokes &= ~_ruled(strokes, max(15, 2 * bw))
     for side in range(4):
         band = np.zeros((h, w), bool)
         if side == 0:
@@ -174,9 +184,29 @@ def print_cut(
                 (_c, (a, b), _t) = cv2.minAreaRect(np.stack([xs, ys], 1).astype(np.float32))
                 if max(a, b) >= 0.8 * bw and max(a, b) >= 4 * max(1.0, min(a, b)):
                     short[j] = False
+
         if float(st[1:, cv2.CC_STAT_AREA][short].sum()) / meet.sum() >= max(CUT_PRINT_MIN, 0.3 * page_td):
             return True
     return False
+
+
+def _ruled(strokes: np.ndarray, length: int) -> np.ndarray:
+    """The straight lines among the strokes (bool): what survives an opening by a line `length`
+    px long at some angle (every 10°), a little widened. A printed frame round a form, a table's
+    rules or the page's edge near the frame are lines, and a corner of a frame (an L of two
+    lines) is no letter (paper20: a page filling the frame, its printed border's corner in the
+    band along the frame, was `cropped`); letters, even joined into words, are not that long
+    and straight at the verdict's scale."""
+    u8 = strokes.astype(np.uint8)
+    out = np.zeros_like(u8)
+    c = length // 2
+    for deg in range(0, 180, 10):
+        k = np.zeros((length, length), np.uint8)
+        t = np.deg2rad(deg)
+        dx, dy = c * np.cos(t), c * np.sin(t)
+        cv2.line(k, (round(c - dx), round(c - dy)), (round(c + dx), round(c + dy)), 1, 1)
+        out = np.maximum(out, cv2.morphologyEx(u8, cv2.MORPH_OPEN, k))
+    return cv2.dilate(out, np.ones((3, 3), np.uint8)).astype(bool)
 
 
 def glare_washes_print(
@@ -319,20 +349,39 @@ def washed_print(gray: np.ndarray, region: np.ndarray) -> tuple[float, float, fl
     return round(clip, 4), round(ink, 4), round(float(m.sum()) / max(1, int(region.sum())), 4)
 
 
+def dark_without_page(gray: np.ndarray) -> bool:
+    """A photo too dark with no page found in it: stretched to full range, is there still none?
+    A page photographed too dark stands out once stretched; a lap or a table at night does not
+    (issue 19, paper20: such photos were `too_dark` rather than `not_document`)."""
+    lo, hi = np.percentile(gray, (1, 99.5))
+    st = np.clip((gray.astype(np.float32) - lo) * (255.0 / max(1.0, hi - lo)), 0, 255).astype(np.uint8)
+    return find_page(st)[0] is None
+
+
 def box_in_print(gray: np.ndarray, box: np.ndarray, box_td: float) -> bool:
     """Whether a small outline is a box printed on a page (a table's frame, a bordered block)
-    rather than a page far away: print all around it, as dense as in it. A page on a white
-    table is not told from the table, and its boxes were judged far pages (`too_small`)."""
+    rather than a page far away: print all around it, as dense as in it, on paper about as light
+    as the box's. A page on a white table is not told from the table, and its boxes were judged
+    far pages (`too_small`); a far page on a patterned table (a rug, wood grain) has "print"
+    around it too, but on a darker ground (paper20: such pages were boxes, then `not_document`).
+    A box at the frame's edge (a page filling the frame) has print on the sides the frame leaves."""
     r = max(4, round(0.04 * max(gray.shape)))
     ring = cv2.dilate(box.astype(np.uint8), np.ones((2 * r + 1, 2 * r + 1), np.uint8)).astype(bool) & ~box
     if ring.sum() < 100:
         return False
     h, w = gray.shape
-    sides = 0  # print on each side of the box, not only on one (clutter next to a far page)
+    k = max(5, round(min(h, w) / 60)) | 1
+    ground = cv2.morphologyEx(gray, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (k, k)))
+    paper = float(np.median(ground[box]))
+    sides, parts = 0, 0  # print on each side of the box, not only on one (clutter next to a far page)
     ys, xs = np.nonzero(ring)
     cy, cx = np.nonzero(box)[0].mean(), np.nonzero(box)[1].mean()
     for part in (ys < cy, ys >= cy, xs < cx, xs >= cx):
+        if part.sum() < max(30, 0.1 * ring.sum() / 4):
+            continue  # the frame's edge: nothing on that side to judge
+        parts += 1
         m = np.zeros((h, w), bool)
         m[ys[part], xs[part]] = True
-        sides += cardmod.text_density(gray, m) >= max(0.01, 0.4 * box_td)
-    return sides >= 3
+        on_paper = float(np.median(ground[m])) >= 0.8 * paper
+        sides += on_paper and cardmod.text_density(gray, m) >= max(0.01, 0.4 * min(box_td, 0.1))
+    return sides >= (3 if parts == 4 else max(2, parts - 1))

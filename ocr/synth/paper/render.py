@@ -116,6 +116,13 @@ def value(kind: str, rng: random.Random) -> str:
     return table.get(kind, lambda: "")()
 
 
+# forms set with narrow margins (3.5-6 % of the width; paper20's sets 307000 and 308000 were made
+# with 0.25). Off by default: on such pages the field reader missed a date at the line's end and
+# the orientation step was unsure (tests/ocr/test_pages.py, seeds 811, 803, 31002): to be fixed in
+# the reader before they join the benchmark (ocr/README.md, eighth pass)
+NARROW_SHARE = 0.0
+
+
 class Pen:
     """Draws a page: print in one font family, fill in print or in a handwriting-like hand."""
 
@@ -137,6 +144,10 @@ class Pen:
         )[0]
         self.margin_l = int(rng.uniform(0.085, 0.11) * W)
         self.margin_r = W - int(rng.uniform(0.06, 0.09) * W)
+        side = _side(rng)
+        if side.random() < NARROW_SHARE:  # a form set with narrow margins: its tables run close to the edge
+            self.margin_l = int(side.uniform(0.035, 0.06) * W)
+            self.margin_r = W - int(side.uniform(0.03, 0.05) * W)
         self.line_h = self.size * rng.uniform(1.55, 1.85)
         self.pages: list[Image.Image] = []
         self.new_page()
@@ -305,6 +316,29 @@ def _title(pen: Pen, title: str, rng: random.Random) -> None:
         pen.y += pen.line_h * k
 
 
+def _side(rng: random.Random) -> random.Random:
+    """A stream of its own for what was added later (paper20: narrow margins, a printed frame),
+    seeded from rng's state without drawing from it: every other draw of a seed stays as it was,
+    so the photos the tests and earlier measurements name keep their content."""
+    return random.Random(hash(rng.getstate()[1]))  # its ints: hash(None) differs between runs
+
+
+def _border(pen: Pen, pg: Image.Image, rng: random.Random) -> None:
+    """A printed frame round the page (a certificate's, a form's), between its edge and its print:
+    a page filling the frame has long printed lines close to the frame's edges (issue 19, paper20)."""
+    W, H = pg.size
+    room = min(pen.margin_l, W - pen.margin_r, H * 0.022)  # clear of a form number at the top
+    inset = rng.uniform(0.35, 0.75) * room
+    wd = max(1, int(pen.s * rng.uniform(1.5, 4)))
+    d = ImageDraw.Draw(pg)
+    d.rectangle((inset, inset, W - 1 - inset, H - 1 - inset), outline=(25, 25, 25), width=wd)
+    if rng.random() < 0.4:  # a double rule
+        g = wd + rng.uniform(3, 7) * pen.s
+        d.rectangle(
+            (inset + g, inset + g, W - 1 - inset - g, H - 1 - inset - g), outline=(25, 25, 25), width=1
+        )
+
+
 def render(
     doc_type: str, rng: random.Random, scale: float = 1.0, hand: bool | None = None
 ) -> list[Image.Image]:
@@ -368,8 +402,12 @@ def render(
             pen.signatures([[t] for t in item["sign4"][2:]])
         elif item.get("page"):
             pen.new_page()
+    side = _side(rng)
+    border = side.random() < (0.6 if spec.get("left") and land else 0.2)
     for i, pg in enumerate(pen.pages):
         pg.info["doc_type"] = doc_type
+        if border:
+            _border(pen, pg, side)
         if len(pen.pages) > 1:  # page numbers at the foot
             pen.d = ImageDraw.Draw(pg)
             pen.text(W / 2, H * 0.95, f"{i + 1}/{len(pen.pages)}", pen.f(k=0.8), anchor="ma")
