@@ -118,6 +118,9 @@ class Engine(Dialogue):
         before = state.to_dict()
         outcome = answered or await self._anywhere(turn, state) or await self.dispatch(turn, state)
         after = outcome.state
+        if turn.notes and after.procedure == state.procedure and after.step in COLLECTING:
+            after.offered = {**(state.offered or {}), **(after.offered or {})}  # the date noted is kept
+            outcome.replies = turn.notes + outcome.replies
         finished = state.dossier_id is not None and after.dossier_id is None and after.step is Step.MENU
         if after.for_whom is None and after.step is not Step.START and not finished:
             after.for_whom = state.for_whom  # the offer, the consent, the dossier: still the same person
