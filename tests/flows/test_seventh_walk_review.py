@@ -4,10 +4,13 @@ stray photo's closing words fit what was wrong with it, "anh em" and "của bác
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
-from dialogue_kit import Chat, ScriptedNLU
+from dialogue_kit import Chat, FakeContext, ScriptedNLU
 from test_seventh_walk import _to_the_death_paper
 
+from core.events import Attachment, InboundEvent
 from flows.engine import Engine
 from flows.steps.midway import date_after
 
@@ -102,3 +105,81 @@ async def test_a_date_said_again_is_not_noted_again(engine):
     assert "ghi nhớ ngày mất" in first and chat.step == "question"
     again = await chat.send("mất hôm kia")
     assert "ghi nhớ" not in again, again
+
+
+# ---- 3. a photo as the very first message ---------------------------------------------------
+
+
+class _NoRow:
+    def scalar(self) -> None:
+        return None  # no conversation yet
+
+
+class _Reads:
+    async def __aenter__(self) -> _Reads:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        return None
+
+    async def execute(self, statement: object) -> _NoRow:
+        return _NoRow()
+
+
+class _Db:
+    def read_session(self) -> _Reads:
+        return _Reads()
+
+    def session(self) -> object:
+        raise AssertionError("the precheck opens no transaction")
+
+
+async def test_a_first_message_photo_is_checked_before_the_transaction(engine, monkeypatch, tmp_path):
+    """No conversation yet (START): the stray photo's check (quality and paper typing, one job)
+    runs in the worker's precheck, outside the transaction; the turn takes it from the map."""
+    import types
+
+    from bot import ocr_pool
+    from bot.worker import Worker
+    from core.media import MediaStore
+
+    checked: list[str] = []
+
+    async def stray(path):
+        checked.append(str(path))
+        return {"quality": {"ok": True, "problems": []}, "document": {"type": "giay_bao_tu"}}
+
+    monkeypatch.setattr(ocr_pool, "stray", stray)
+    settings = types.SimpleNamespace(timezone="Asia/Ho_Chi_Minh")
+    worker = Worker(settings, _Db(), None, engine, MediaStore(tmp_path))  # type: ignore[arg-type]
+    photo = Attachment(type="image", path="in/first.jpg", content_type="image/jpeg")
+    event = InboundEvent("web", "u9", "m1", kind="image", attachments=(photo,))
+    done = await worker._precheck(event)
+    assert list(done) == [("in/first.jpg", "")] and len(checked) == 1
+    assert done[("in/first.jpg", "")]["document"]["type"] == "giay_bao_tu"
+    huge = Attachment(type="image", path="in/big.jpg", content_type="image/jpeg", problem="too_large")
+    assert await worker._precheck(InboundEvent("web", "u9", "m2", kind="image", attachments=(huge,))) == {}
+    assert len(checked) == 1  # a file not taken is never handed to the OCR
+
+
+class _BadFiles(FakeContext):
+    async def check_photo(self, attachment: Attachment, expect: str) -> dict[str, Any]:
+        problem = "unreadable_file" if attachment.path == "notes.txt" else "blurry"
+        return {"quality": {"ok": False, "problems": [problem]}, "document": None}
+
+
+@pytest.mark.parametrize(
+    "attachment,lead",
+    [
+        (Attachment(type="image", path="big.jpg", problem="too_large"), "không mở được"),
+        (Attachment(type="image", path="notes.txt"), "không mở được"),
+        (Attachment(type="image", path="blur.jpg"), "chưa dùng được"),
+    ],
+)
+async def test_a_bad_first_file_gets_a_friendly_reply_to_retake(engine, attachment, lead):
+    ctx = _BadFiles()
+    event = InboundEvent("web", "u1", "m1", kind="image", attachments=(attachment,))
+    out = await engine.handle(ctx, None, event)  # the very first message
+    text = "\n".join(r.text for r in out.replies)
+    assert lead in text and "chụp lại ảnh rõ hơn rồi gửi" in text, text
+    assert "gửi lại ảnh này" not in text, text
