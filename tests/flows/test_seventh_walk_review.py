@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 from dialogue_kit import Chat, FakeContext, ScriptedNLU
-from test_seventh_walk import _to_the_death_paper
+from test_seventh_walk import _answer_the_question, _to_the_death_paper
 
 from core.events import Attachment, InboundEvent
 from flows.engine import Engine
@@ -24,12 +24,29 @@ SCRIPT = {
     "anh muốn đăng ký hộ kinh doanh": ("start_procedure", 0.99),
     "dạ anh, em tự làm": ("out_of_scope", 0.6),
     "mấy anh em cùng làm": ("out_of_scope", 0.6),
+    "anh em tôi cùng góp": ("out_of_scope", 0.6),
+    "bac can xin lai ban sao giay khai sinh": ("lack_document", 0.42),
+    "chau can xin lai ban sao giay khai sinh": ("lack_document", 0.42),
+    "bac oi chau can xin lai ban sao giay khai sinh": ("lack_document", 0.42),
+    "giấy của bác ạ": ("lack_document", 0.43),
 }
 
 
 @pytest.fixture(scope="module")
 def engine() -> Engine:
     nlu = ScriptedNLU(SCRIPT)
+    for text in [
+        "bac can xin lai ban sao giay khai sinh",
+        "chau can xin lai ban sao giay khai sinh",
+        "bac oi chau can xin lai ban sao giay khai sinh",
+    ]:
+        start = text.index("ban sao")
+        nlu.entities[text] = [
+            {"entity": "procedure", "value": "trich_luc_ho_tich", "start": start, "end": len(text)}
+        ]
+    nlu.entities["anh muon dang ky ho kinh doanh"] = [
+        {"entity": "procedure", "value": "ho_kinh_doanh", "start": 11, "end": 30}
+    ]
     return Engine(nlu, agency_name="UBND phường Thử Nghiệm")
 
 
@@ -183,3 +200,31 @@ async def test_a_bad_first_file_gets_a_friendly_reply_to_retake(engine, attachme
     text = "\n".join(r.text for r in out.replies)
     assert lead in text and "chụp lại ảnh rõ hơn rồi gửi" in text, text
     assert "gửi lại ảnh này" not in text, text
+
+
+# ---- 5. "anh em", "của bác" -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "said,family",
+    [("dạ anh, em tự làm", False), ("mấy anh em cùng làm", True), ("anh em tôi cùng góp", True)],
+)
+async def test_anh_em_is_brothers_only_together(engine, said, family):
+    chat, reply = await _answer_the_question(engine, "anh muốn đăng ký hộ kinh doanh", said)
+    assert chat.step == "doc" and chat.state["answers"] == {"family": family}, reply
+
+
+@pytest.mark.parametrize(
+    "opening,answers",
+    [
+        ("bac can xin lai ban sao giay khai sinh", {"on_behalf": False}),  # the speaker is "bác"
+        ("chau can xin lai ban sao giay khai sinh", None),  # a young citizen: an uncle's paper
+        ("bac oi chau can xin lai ban sao giay khai sinh", None),  # "bác ơi" calls the bot "bác"
+    ],
+)
+async def test_cua_bac_is_the_speakers_own_only_when_they_call_themselves_bac(engine, opening, answers):
+    chat, reply = await _answer_the_question(engine, opening, "giấy của bác ạ")
+    if answers is None:
+        assert chat.step == "question" and "chưa rõ ý bạn" in reply, reply
+    else:
+        assert chat.step == "doc" and chat.state["answers"] == answers, reply
