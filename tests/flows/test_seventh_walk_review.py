@@ -67,7 +67,7 @@ async def test_a_lost_death_certificate_gets_the_substitute_papers_not_a_date(en
     await _to_the_death_paper(chat)
     reply = await chat.send("giấy báo tử bị mất hôm qua rồi")
     assert "ghi nhớ" not in reply and not (chat.state.get("offered") or {}).get("date_of_death"), reply
-    assert chat.step == "doc"
+    assert chat.step == "doc" and "Thay cho Giấy báo tử" in reply, reply  # the substitute papers
 
 
 async def test_a_cards_side_is_no_death(engine):
