@@ -100,6 +100,26 @@ async def analyze(path: str | Path, expect: str | None = None) -> dict[str, Any]
     return await _run(ocr.analyze, path, expect, failed=_failed)
 
 
+def stray_check(path: str) -> dict[str, Any]:
+    """A photo sent where none was asked for, in one pool job (one OCR_TIMEOUT_S for the whole):
+    its quality, as any photo; a good one that is no ID card is also typed as a paper (a giấy báo
+    tử: the dialogue names the life event it belongs to). Read only: nothing is stored."""
+    result = ocr.analyze(path, None)
+    kind = (result.get("document") or {}).get("type")
+    if not result.get("quality", {}).get("ok") or kind not in (None, "other"):
+        return result
+    paper = ocr.analyze(path, "paper").get("document") or {}
+    if paper.get("type") not in (None, "other"):
+        result = {**result, "document": paper}
+    return result
+
+
+async def stray(path: str | Path) -> dict[str, Any]:
+    """`stray_check(path)` off this process: the quality check and the paper typing share one
+    job and one time limit, so a turn never waits two OCR_TIMEOUT_S."""
+    return await _run(stray_check, path, failed=_failed)
+
+
 async def scan(path: str | Path) -> dict[str, Any]:
     """`ocr.scan.scan(path)` (every page of a paper checked, cleaned and typed), off this process."""
 

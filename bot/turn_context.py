@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
@@ -231,22 +230,6 @@ class TurnContext:
         return await erase_citizen(self.session, self.media, self.conv.citizen_id)
 
 
-async def _stray(path: Path) -> dict[str, Any]:
-    """A photo sent where none was asked for (flows/steps/stray_photo.py): its quality, as any
-    photo; a good one that is no ID card is also typed as a paper (a giấy báo tử: the bot names
-    the life event it belongs to). Read only: no cleaned page is stored before a procedure and
-    its consent (the paper step's `scan` stores them)."""
-    result = await ocr_pool.analyze(path, None)
-    kind = (result.get("document") or {}).get("type")
-    if not result.get("quality", {}).get("ok") or kind not in (None, "other"):
-        return result
-    typed = await ocr_pool.analyze(path, "paper")
-    paper = typed.get("document") or {}
-    if paper.get("type") not in (None, "other"):
-        result = {**result, "document": paper}
-    return result
-
-
 async def check_photo(media: MediaStore, attachment: Attachment, expect: str) -> dict[str, Any]:
     """The photo check the dialogue asks for (`expect`: what the document should be), in the OCR
     processes: the event loop stays free."""
@@ -254,7 +237,7 @@ async def check_photo(media: MediaStore, attachment: Attachment, expect: str) ->
         return {"quality": {"ok": False, "problems": ["unreadable_file"]}}
     path = media.full_path(attachment.path)
     if expect == "":  # a photo nothing asked for: its quality, and which paper it is (nothing stored)
-        return await _stray(path)
+        return await ocr_pool.stray(path)
     if expect != "paper":  # "id_card"
         return await ocr_pool.analyze(path, expect)
     # a paper: every page (a photo, or each page of a PDF) checked, cleaned and typed; the

@@ -313,15 +313,18 @@ class Worker(BatchMixin):
                     )
                 ).scalar()
             state = State.from_dict(data)
+            expect: str
             if state.step in (Step.DOC, Step.DOC_WRONG):
                 expect = self.engine.current_doc(state).photo
-            elif state.step in (Step.MENU, Step.ADD_PHOTO):
-                expect = ""  # a photo no step asked for: its quality (flows/steps/stray_photo.py)
+            elif state.step in (Step.START, Step.MENU, Step.ADD_PHOTO):
+                # a photo no step asked for, the very first message too (no conversation yet: no
+                # state, START): its quality and which paper it is (flows/steps/stray_photo.py)
+                expect = ""
             else:
                 return {}
-        except Exception:  # no conversation yet, no plan: nothing to guess
+        except Exception:  # no plan to read the state by: nothing to guess
             return {}
-        return {(a.path, expect): await check_photo(self.media, a, expect) for a in photos[:1]}
+        return {(a.path or "", expect): await check_photo(self.media, a, expect) for a in photos[:1]}
 
     async def _turn(self, s, conv, state: dict, event: InboundEvent, prechecked=None) -> Logged:
         return await self._logged(s, conv, state, event, dialogue=True, prechecked=prechecked)

@@ -40,7 +40,7 @@ from .steps.consent import changed_mind
 from .steps.document import enter_document
 from .turn import Context, Outcome, Turn
 from .validators import ANSWERS, asks, bare, has_phrase
-from .whom import said_for
+from .whom import calls_self, said_for
 
 HERE = Path(__file__).resolve().parent
 RESUME_AFTER_S = 12 * 3600  # a citizen back after this long is asked: continue or restart?
@@ -115,12 +115,18 @@ class Engine(Dialogue):
                 return Outcome(state, intent=turn.intent)  # an officer holds the thread
         whom = said_for(turn.plain) if turn.text and state.step not in FREE_TEXT else None
         state.for_whom = whom or state.for_whom  # "làm khai sinh cho cháu": kept, asked no more
+        called = calls_self(turn.plain) if turn.text and state.step not in FREE_TEXT else None
+        state.calls_self = called or state.calls_self  # "bác cần…": "giấy của bác" is then the speaker's
         before = state.to_dict()
         outcome = answered or await self._anywhere(turn, state) or await self.dispatch(turn, state)
         after = outcome.state
+        if turn.notes and after.procedure == state.procedure and after.step in COLLECTING:
+            after.offered = {**(state.offered or {}), **(after.offered or {})}  # the date noted is kept
+            outcome.replies = turn.notes + outcome.replies
         finished = state.dossier_id is not None and after.dossier_id is None and after.step is Step.MENU
         if after.for_whom is None and after.step is not Step.START and not finished:
             after.for_whom = state.for_whom  # the offer, the consent, the dossier: still the same person
+        after.calls_self = after.calls_self or state.calls_self  # the same citizen, whatever the step
         switch.carried(state, after)
         if (
             outcome.intent != "back"

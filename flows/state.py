@@ -115,6 +115,7 @@ class State:
     id_photos: dict[str, dict[str, Any]] | None = None  # each ID card's photo, for reuse after a switch
     for_whom: str | None = None  # who the dossier is for, said in passing ("cho cháu"): flows/whom.py
     self_is: str | None = None  # what the citizen said they are to that person ("tôi là con")
+    calls_self: str | None = None  # what the citizen calls themself ("bác cần…"): whom.calls_self
     held: dict[str, Any] | None = None  # a photo sent at a yes/no question, used at the first photo step
     welcomed: bool | None = (
         None  # the menu on screen came with the welcome (a second hello gets a short reply)

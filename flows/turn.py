@@ -95,6 +95,8 @@ class Turn:
     # each photo checked in this turn: {"document", "verdict": accepted|warning|retake|unreadable,
     # "problems": [CODE…], "retake": how many retakes of this document came before}
     photos: list[dict[str, Any]] = field(default_factory=list)
+    # short notes put in front of the step's reply ("mình ghi nhớ ngày mất…" at a question answered)
+    notes: list[Reply] = field(default_factory=list)
 
     @staticmethod
     def understood(parse: dict[str, Any] | None) -> str | None:

@@ -84,15 +84,34 @@ def self_answers(procedure: str, question: str, plain: str) -> bool | None:
     return None if value is None else value == "yes"
 
 
-def own_answer(procedure: str, question: str, plain: str) -> bool | None:
-    """The answer a catalog question gets from "giấy của bác", "của tôi ạ" (the citizen's own
-    paper, no relative named): `own_answers`, or None."""
+def calls_self(plain: str) -> str | None:
+    """What a folded message calls its speaker ("bác cần xin lại…", "cháu ơi bác muốn…": "bac"),
+    when it opens with that word and a verb (`self_call_*`); None otherwise ("bác ơi", "bác tôi")."""
+    tokens = plain.split()
+    leads = sorted((tuple(w.split()) for w in data()["self_call_lead"]), key=len, reverse=True)
+    moved = True
+    while moved and tokens:
+        moved = False
+        for lead in leads:
+            if tuple(tokens[: len(lead)]) == lead:
+                tokens, moved = tokens[len(lead) :], True
+                break
+    if len(tokens) > 1 and tokens[0] in data()["self_call_words"] and tokens[1] in data()["self_call_verbs"]:
+        return tokens[0]
+    return None
+
+
+def own_answer(procedure: str, question: str, plain: str, called: str | None = None) -> bool | None:
+    """The answer a catalog question gets from "của tôi ạ", or "giấy của bác" from a speaker who
+    called themself "bác" (`called`, see calls_self): the citizen's own paper, no relative named:
+    `own_answers`, or None."""
     value = data().get("own_answers", {}).get(f"{procedure}.{question}")
     if value is None or said_for(plain) is not None:
         return None
     tokens = plain.split()
     after = {tuple(a.split()) for a in data()["own_after"]} | {()}
-    for words in (w.split() for w in data()["own_words"]):
+    own = list(data()["own_words"]) + list(data()["self_call_words"].get(called or "", []))
+    for words in (w.split() for w in own):
         for i in range(len(tokens) - len(words) + 1):
             if tokens[i : i + len(words)] == words and tuple(tokens[i + len(words) :]) in after:
                 return bool(value == "yes")

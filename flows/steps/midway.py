@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import unicodedata
 
 from core.events import Reply
 
@@ -79,11 +80,11 @@ def midway(d: Dialogue, turn: Turn, state: State) -> Outcome | None:
     noted = own_relation(d, state, words)  # "em là cháu" said at a photo step: kept for the form
     if noted is not None:
         return noted
+    if any(w in words for w in LACK_WORDS):
+        return None  # "chưa có giấy, mai em đi xin", "giấy báo tử bị mất": the step offers the alternative
     noted = said_date(d, turn, state)  # "mất hôm kia" said at a photo step: kept for the form too
     if noted is not None:
         return noted
-    if any(w in words for w in LACK_WORDS):
-        return None  # "chưa có giấy, mai em đi xin": the step offers the alternative
     later = words in LATER_WORDS if free_text else has_phrase(words, LATER_WORDS)
     bye, thanks = only(words, BYE_WORDS), only(words, THANK_WORDS)
     if not (later or bye or thanks):
@@ -133,36 +134,61 @@ SAID_DATES: dict[str, list[str]] = ANSWERS["said_dates"]
 def said_date(d: Dialogue, turn: Turn, state: State) -> Outcome | None:
     """ "mất hôm kia", "ông mất 3 hôm trước" said where no question asks it: the date is kept for
     the form's field it belongs to (`said_dates`: the date of death), offered there to confirm.
-    At a yes/no question too (a date answers none); not at the consent (no dossier yet)."""
+    At a yes/no question the date alone gets the note and the question again; with more said
+    ("2, mẹ mất hôm kia", "khai thay, ông mất hôm kia") the date is kept and the question answers,
+    the note put in front of its reply (`turn.notes`). Not at the consent (no dossier yet). A date
+    noted or offered already is not noted again."""
     if state.step in {Step.CONSENT} | FREE_TEXT or state.procedure is None:
         return None
     for f in d.proc(state).fields:
         words = SAID_DATES.get(f.key)
-        if not words or not f.validator.startswith("date") or f.key in (state.fields or {}):
+        if not words or not f.validator.startswith("date"):
             continue
-        value = date_after(turn.text, words, f.validator, turn.ctx.now.date())
-        if value is None:
+        if f.key in (state.fields or {}) or f.key in (state.offered or {}):
             continue
+        found = date_after(turn.text, words, f.validator, turn.ctx.now.date())
+        if found is None:
+            continue
+        value, rest = found
         state.offered = {**(state.offered or {}), f.key: {"value": value, "noted": turn.text[:80]}}
-        said = d.say("date_noted", label=f.label.lower(), value=show_date(value))
-        return Outcome(state, [Reply(said)] + d.again(state))
+        said = Reply(d.say("date_noted", label=f.label.lower(), value=show_date(value)))
+        if state.step is Step.QUESTION and not set(rest) <= FILLER_WORDS:
+            turn.notes.append(said)  # the question takes the rest of the message as its answer
+            return None
+        return Outcome(state, [said] + d.again(state))
     return None
 
 
-def date_after(text: str, words: list[str], validator: str, today: dt.date) -> str | None:
+#: Words that may stand between "mất" and its date ("mất vào ngày 5/12", "mất lúc hôm qua").
+DATE_GAP_WORDS = FILLER_WORDS | {"vao", "luc", "tu", "hoi", "da", "moi", "ngay"}
+#: "mất" written with its diacritics: "mặt" (face, a card's side) and "mắt" (eye) are other words.
+DIED = "mất"
+
+
+def date_after(text: str, words: list[str], validator: str, today: dt.date) -> tuple[str, list[str]] | None:
     """The date said right after one of `words` ("mất hôm kia ạ" -> the day before yesterday),
-    allowing a word or two between ("mất vào ngày 5/12"); None when there is none."""
-    tokens = [t.strip(",.!?;:…") for t in plain(text).split()]
+    allowing a word or two between ("mất vào ngày 5/12") but no paper's name ("mất giấy báo tử hôm
+    qua"), and the message's other words; None when there is none. "mất" counts written so, or
+    undiacritised "mat" with its date right after (one polite word at most); never "mặt", "mắt"."""
+    said = [t.strip(",.!?;:…") for t in unicodedata.normalize("NFC", text).lower().split()]
+    tokens = [plain(t) for t in said]
     for i in range(len(tokens)):
         for phrase in words:
             n = len(phrase.split())
             if " ".join(tokens[i : i + n]) != phrase:
                 continue
-            for start in range(i + n, min(i + n + 3, len(tokens))):
+            first = said[i]
+            undiacritised = first == tokens[i]
+            if tokens[i] == "mat" and first != DIED and not undiacritised:
+                continue  # "mặt trước", "mắt": not "died"
+            gap, allowed = (1, FILLER_WORDS) if tokens[i] == "mat" and undiacritised else (2, DATE_GAP_WORDS)
+            for start in range(i + n, min(i + n + gap + 1, len(tokens))):
+                if not set(tokens[i + n : start]) <= allowed:
+                    break
                 for end in range(min(len(tokens), start + 6), start, -1):  # the longest date first
                     value, problem = validate(validator, " ".join(tokens[start:end]), [], today)
                     if value and not problem:
-                        return str(value)
+                        return str(value), tokens[:i] + tokens[end:]
     return None
 
 

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import re
+
 from core.events import Attachment, Reply
 
 from .. import whom
 from ..catalog import Question
 from ..state import BACK_DEPTH, State, Step
 from ..turn import Outcome, Turn
-from ..validators import has_phrase
+from ..validators import bare, has_phrase
 from .base import Dialogue, handles, prompts
 from .document import enter_document, take_photo
 
@@ -47,8 +49,10 @@ def known_answers(d: Dialogue, state: State) -> list[Reply]:
     return notes
 
 
-def in_words(q: Question, said: str) -> bool | None:
-    """The answer given in the citizen's words (`yes_words`, `no_words`), when only one side fits."""
+def in_words(q: Question, text: str) -> bool | None:
+    """The answer given in the citizen's words (`yes_words`, `no_words`), when only one side fits.
+    A phrase never spans punctuation: "dạ anh, em tự làm" says no "anh em"."""
+    said = " | ".join(bare(part) for part in re.split(r"[,.;:!?…]", text))
     yes, no = has_phrase(said, list(q.yes_words)), has_phrase(said, list(q.no_words))
     return yes if yes != no else None
 
@@ -66,9 +70,11 @@ async def on_question(d: Dialogue, turn: Turn, state: State) -> Outcome:
     if choice is None and said is None:  # "tôi là con", "con trai ạ": the citizen's own relation
         said = whom.self_answers(d.proc(state).key, pending_questions(d, state)[0], turn.plain)
     if choice is None and said is None:  # "giấy của bác": the citizen's own paper
-        said = whom.own_answer(d.proc(state).key, pending_questions(d, state)[0], turn.plain)
+        said = whom.own_answer(
+            d.proc(state).key, pending_questions(d, state)[0], turn.plain, state.calls_self
+        )
     if choice is None and said is None:  # "vợ chồng anh cùng làm": the question's own words
-        said = in_words(d.proc(state).questions[pending_questions(d, state)[0]], turn.plain)
+        said = in_words(d.proc(state).questions[pending_questions(d, state)[0]], turn.text)
     if choice is None and said is not None:  # "tôi làm cho cháu" as the answer
         choice = "yes" if said else "no"
     if choice is None:  # "có" to "khai thay: chọn 1; bố mẹ: chọn 2" says neither: ask, saying so

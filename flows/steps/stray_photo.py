@@ -55,8 +55,9 @@ async def photo_at_menu(d: Dialogue, turn: Turn, state: State) -> Outcome:
     new = menu()
     new.last_code, new.filed_at = state.last_code, state.filed_at
     fits = event_for_paper(d, result) if usable else None
-    if fits is None:
-        return Outcome(new, [Reply(lead), d.menu(new, d.say("stray_menu"))], "photo")
+    if fits is None:  # a photo to retake or a file that does not open: "chụp lại ảnh rõ hơn"
+        key = "stray_menu" if usable else "stray_menu_retake"
+        return Outcome(new, [Reply(lead), d.menu(new, d.say(key))], "photo")
     number, event, paper = fits  # "Ảnh này giống Giấy báo tử…": the life event it belongs to
     return Outcome(
         new,

@@ -224,29 +224,41 @@ async def test_who_sets_up_the_household_business_in_own_words(engine, said, fam
 
 async def test_a_stray_photo_that_is_no_card_is_typed_as_a_paper(monkeypatch, tmp_path):
     """At the menu the worker checks a photo's quality (`expect` ""); a good one that is no ID
-    card is also typed as a paper, read only (the paper step's scan stores cleaned pages)."""
+    card is also typed as a paper, read only (the paper step's scan stores cleaned pages), in
+    the same pool job: one OCR_TIMEOUT_S for both, never two."""
+    import ocr
     from bot import ocr_pool, turn_context
     from core.media import MediaStore
 
     calls: list[str | None] = []
+    jobs: list[object] = []
     readings = {
         None: {"quality": {"ok": True, "problems": []}, "document": {"type": "other", "fields": {}}},
         "paper": {"quality": {"ok": True, "problems": []}, "document": {"type": "giay_bao_tu", "fields": {}}},
     }
 
-    async def analyze(path, expect=None):
+    def analyze(path, expect=None):
         calls.append(expect)
         return readings[expect]
 
     async def no_scan(path):
         raise AssertionError("nothing is stored before a procedure is chosen")
 
-    monkeypatch.setattr(ocr_pool, "analyze", analyze)
+    run = ocr_pool._run
+
+    async def one_job(fn, path, *args, failed):
+        jobs.append(fn)
+        return await run(fn, path, *args, failed=failed)
+
+    monkeypatch.setattr(ocr, "analyze", analyze)
+    monkeypatch.setitem(ocr_pool._config, "processes", 0)  # in a thread: the patched reader
+    monkeypatch.setattr(ocr_pool, "_run", one_job)
     monkeypatch.setattr(ocr_pool, "scan", no_scan)
     media = MediaStore(tmp_path)
     photo = Attachment(type="image", path="in/a.jpg", content_type="image/jpeg")
     result = await turn_context.check_photo(media, photo, "")
     assert result["document"]["type"] == "giay_bao_tu" and calls == [None, "paper"]
+    assert jobs == [ocr_pool.stray_check]  # both readings in one job under one time limit
     readings[None] = {
         "quality": {"ok": True, "problems": []},
         "document": {"type": "cccd_front", "fields": {}},
