@@ -198,7 +198,14 @@ class Engine(Dialogue):
             and not skipping
             and (
                 words in CANCEL_WORDS
-                or (intent == "cancel" and not free_text and not switching and not self._answers(turn, state))
+                or (
+                    intent == "cancel"
+                    and not free_text
+                    and not switching
+                    and not self._answers(turn, state)
+                    # "thôi để mai làm tiếp": a pause (midway keeps the dossier), not a cancel
+                    and not has_phrase(words, midway.LATER_WORDS)
+                )
             )
         ):
             return await self.cancel(turn, state)
