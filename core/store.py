@@ -124,26 +124,40 @@ async def _add_replies(
 ) -> None:
     """The bot's replies to `event` in the log and in the outbox, carrying the event's correlation
     id (`finish_turn` on SQLite; `add_outbound` is the ORM way for everyone else)."""
-    conversation_id, channel = conv.id, conv.channel
-    for reply in replies:
-        now = utcnow()
-        values = _outbound_values(conversation_id, channel, reply, "bot", None, step)
-        payload = {**reply.to_payload(), "correlation_id": event.dedupe_key}
-        outbox = {"recipient": event.user_id, "payload": payload, "created_at": now}
-        message_id = (await session.execute(_LOG_INSERT, {**values, "created_at": now})).scalar_one()
+    for row in _reply_rows(conv, event, replies, step):
+        payload, now = row.pop("payload"), row["created_at"]
+        message_id = (await session.execute(_LOG_INSERT, row)).scalar_one()
         await session.execute(
             _OUTBOX_INSERT,
             {
-                **outbox,
+                "recipient": event.user_id,
+                "payload": payload,
+                "created_at": now,
                 "message_id": message_id,
-                "conversation_id": conversation_id,
-                "channel": channel,
+                "conversation_id": conv.id,
+                "channel": conv.channel,
                 "status": "pending",
                 "attempts": 0,
                 "parts_sent": 0,
                 "next_attempt_at": now,
             },
         )
+
+
+def _reply_rows(
+    conv: Any, event: InboundEvent, replies: list[Reply], step: str | None
+) -> list[dict[str, Any]]:
+    """The turn's replies as log rows (`_outbound_values`, `created_at`) with their outbox payload
+    (carrying the event's correlation id), on either backend."""
+    now = utcnow()
+    return [
+        {
+            **_outbound_values(conv.id, conv.channel, reply, "bot", None, step),
+            "created_at": now,
+            "payload": {**reply.to_payload(), "correlation_id": event.dedupe_key},
+        }
+        for reply in replies
+    ]
 
 
 def _outbound_values(
@@ -202,19 +216,11 @@ async def finish_turn(
                 await _log_inbound(session, inbound)
             await _add_replies(session, conv, event, replies, step=step)
         return moved
-    now = utcnow()
-    rows = [
-        {
-            **_outbound_values(conv.id, conv.channel, reply, "bot", None, step),
-            "created_at": now,
-            "payload": {**reply.to_payload(), "correlation_id": event.dedupe_key},
-        }
-        for reply in replies
-    ]
+    rows = _reply_rows(conv, event, replies, step)
     return await store_pg.finish_turn(
         session,
         advance,
-        None if inbound is None else {**inbound, "created_at": now},
+        None if inbound is None else {**inbound, "created_at": utcnow()},
         conv.channel,
         rows,
         event.user_id,

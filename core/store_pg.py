@@ -217,7 +217,7 @@ async def finish_turn(
     message (`inbound`, None for none) and the replies (each `values` of `store._outbound_values`
     with its `created_at` and `payload`)."""
     pg = await connection(session)
-    into = inbound or {}
+    logged = _args(inbound, _TURN_INBOUND_ARGS) if inbound is not None else [None] * len(_TURN_INBOUND_ARGS)
     # the citizen's message takes the first position of `msg` (its own columns are parameters)
     rows = ([{"kind": None, "text": None, "attachments": None, "quick_replies": None, "created_at": None,
               "payload": None}] if inbound is not None else []) + replies  # fmt: skip
@@ -225,7 +225,7 @@ async def finish_turn(
         *_args(advance, _ADVANCE_ARGS),
         inbound is not None,
         channel,
-        *(_json(into.get(n)) if n in _JSON_COLUMNS else into.get(n) for n in _TURN_INBOUND_ARGS),
+        *logged,
         [r["kind"] for r in rows],
         [r["text"] for r in rows],
         [_json(r["attachments"]) for r in rows],

@@ -66,21 +66,20 @@ def ask_question(d: Dialogue, state: State) -> list[Reply]:
 @handles(Step.QUESTION)
 async def on_question(d: Dialogue, turn: Turn, state: State) -> Outcome:
     choice = d.choice_in_words(state, turn)
-    said = whom.answers(d.proc(state).key, pending_questions(d, state)[0], whom.said_for(turn.plain))
+    proc, key = d.proc(state), pending_questions(d, state)[0]
+    said = whom.answers(proc.key, key, whom.said_for(turn.plain))
     if choice is None and said is None:  # "tôi là con", "con trai ạ": the citizen's own relation
-        said = whom.self_answers(d.proc(state).key, pending_questions(d, state)[0], turn.plain)
+        said = whom.self_answers(proc.key, key, turn.plain)
     if choice is None and said is None:  # "giấy của bác": the citizen's own paper
-        said = whom.own_answer(
-            d.proc(state).key, pending_questions(d, state)[0], turn.plain, state.calls_self
-        )
+        said = whom.own_answer(proc.key, key, turn.plain, state.calls_self)
     if choice is None and said is None:  # "vợ chồng anh cùng làm": the question's own words
-        said = in_words(d.proc(state).questions[pending_questions(d, state)[0]], turn.text)
+        said = in_words(proc.questions[key], turn.text)
     if choice is None and said is not None:  # "tôi làm cho cháu" as the answer
         choice = "yes" if said else "no"
     if choice is None:  # "có" to "khai thay: chọn 1; bố mẹ: chọn 2" says neither: ask, saying so
         return Outcome(state, [Reply(d.say("question_unclear"))] + ask_question(d, state))
     assert state.answers is not None
-    state.answers[pending_questions(d, state)[0]] = choice == "yes"
+    state.answers[key] = choice == "yes"
     state.self_is = whom.self_relation(turn.plain) or state.self_is  # "tôi là con": the relation field
     replies = next_question(d, state)
     held = state.held if state.step is not Step.QUESTION else None  # kept until the questions end
