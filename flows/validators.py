@@ -5,6 +5,7 @@ The codes are keys of `invalid` in flows/messages.yml, where the dialogue finds 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import unicodedata
 from collections.abc import Callable
@@ -31,10 +32,30 @@ def bare(text: str) -> str:
     return " ".join(re.sub(r"[^\w\s]", " ", plain(text)).split())
 
 
-def has_phrase(words: str, phrases: list[str]) -> bool:
+#: Up to this many phrases, each is looked for in the message; beyond, the message's runs of words
+#: are looked up in a set of the phrases (the human-request list has hundreds).
+_SCAN_AT_MOST = 8
+
+
+@functools.lru_cache(maxsize=256)
+def phrase_set(phrases: tuple[str, ...]) -> tuple[frozenset[str], int]:
+    """The phrases that can match single-spaced words, and the most words one of them has."""
+    kept = frozenset(p for p in phrases if p and p == " ".join(p.split()))
+    return kept, max((p.count(" ") + 1 for p in kept), default=0)
+
+
+def has_phrase(words: str, phrases: list[str] | tuple[str, ...]) -> bool:
     """Whether one of `phrases` occurs in `words` as whole words (both already `bare`)."""
-    padded = f" {words} "
-    return any(f" {p} " in padded for p in phrases)
+    if len(phrases) <= _SCAN_AT_MOST:
+        padded = f" {words} "
+        return any(f" {p} " in padded for p in phrases)
+    kept, longest = phrase_set(tuple(phrases))
+    tokens = words.split()
+    for size in range(1, min(longest, len(tokens)) + 1):
+        for i in range(len(tokens) - size + 1):
+            if " ".join(tokens[i : i + size]) in kept:
+                return True
+    return False
 
 
 _DAY_MONTH = re.compile(r"^(\d{1,2})[/.\-\s](\d{1,2})$")

@@ -293,6 +293,15 @@ class Dialogue:
                     out.append((frozenset(words), len(words), e))
         return out
 
+    @functools.cached_property
+    def _life_event_index(self) -> dict[str, list[int]]:
+        """For each word, the positions in `_life_event_phrases` of the phrases that hold it."""
+        index: dict[str, list[int]] = {}
+        for j, (words, _, _) in enumerate(self._life_event_phrases):
+            for w in words:
+                index.setdefault(w, []).append(j)
+        return index
+
     def life_event_for(self, text: str) -> LifeEvent | None:
         """The life event a message names: one of its phrases, its button or title, or the short
         name of its procedures, as whole words in any order, with or without diacritics. A short
@@ -301,9 +310,13 @@ class Dialogue:
         if not said:
             return None
         tokens = set(said.split())
+        # a phrase can only match when it shares a word with the message
+        index = self._life_event_index
+        entries = sorted({j for t in tokens for j in index.get(t, ())})
+        phrases = self._life_event_phrases
         # a whole phrase beats a part; then more words matched; then the shorter phrase
         best: tuple[tuple[bool, int, int], LifeEvent] | None = None
-        for words, n, e in self._life_event_phrases:
+        for words, n, e in (phrases[j] for j in entries):
             whole = words <= tokens  # every word of the phrase was said
             part = len(tokens) <= 4 and tokens <= words and len(tokens) >= min(2, n)
             if whole or part:

@@ -9,7 +9,7 @@ from core.events import Reply
 
 from ..state import State, Step, menu
 from ..turn import Outcome, Turn
-from ..validators import ANSWERS, has_phrase
+from ..validators import ANSWERS, has_phrase, phrase_set
 from .base import Dialogue, handles
 from .consent import start_procedure
 
@@ -25,6 +25,7 @@ def _no_variants(phrases: list[str]) -> list[str]:
 HUMAN_PHRASES = _no_variants(list(ANSWERS["human_words"]))
 #: ... or in a short one, the whole message but a call before and particles after ("co ai o do ko").
 HUMAN_ALONE = _no_variants(list(ANSWERS["human_alone"]))
+_ALONE = phrase_set(tuple(HUMAN_ALONE))
 _BEFORE, _AFTER = set(ANSWERS["human_before"]), set(ANSWERS["human_after"])
 _PARENT = re.compile(r"\b(?:" + "|".join(map(re.escape, ANSWERS["parent_words"])) + r")\b")
 
@@ -33,15 +34,16 @@ def asks_for_person(words: str) -> bool:
     """Whether a message (`bare`) asks for an officer, by its words alone."""
     if words == "can bo" or has_phrase(words, HUMAN_PHRASES):
         return True
+    # or the whole message is one of HUMAN_ALONE between calls before it and particles after it:
+    # the phrase starts at or before the first word that is no call, ends at or after the last
+    # word that is no particle
     tokens = words.split()
-    for phrase in HUMAN_ALONE:
-        size = len(phrase.split())
-        for i in range(len(tokens) - size + 1):
-            if (
-                " ".join(tokens[i : i + size]) == phrase
-                and set(tokens[:i]) <= _BEFORE
-                and set(tokens[i + size :]) <= _AFTER
-            ):
+    alone, longest = _ALONE
+    first = next((i for i, t in enumerate(tokens) if t not in _BEFORE), len(tokens))
+    last = next((i + 1 for i in range(len(tokens) - 1, -1, -1) if tokens[i] not in _AFTER), 0)
+    for start in range(first + 1):
+        for end in range(max(start + 1, last), min(start + longest, len(tokens)) + 1):
+            if " ".join(tokens[start:end]) in alone:
                 return True
     return False
 
