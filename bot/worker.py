@@ -264,10 +264,11 @@ class Worker(BatchMixin):
         async with self.db.session() as s, s.begin():
             return await self._in_transaction(s, entry, event, turn)
 
-    async def _in_transaction(self, s, entry: Entry, event: InboundEvent, turn) -> bool:
+    async def _in_transaction(self, s, entry: Entry, event: InboundEvent, turn, known=None) -> bool:
         """The event's turn inside the transaction `s`: False if it was applied already; raises
-        CursorConflict if another worker applied it meanwhile (a lock expired)."""
-        conv, repeated = await store.conversation_for_turn(s, event)
+        CursorConflict if another worker applied it meanwhile (a lock expired). `known`: the
+        conversation as read for the batch in this transaction (`store.conversations_for_batch`)."""
+        conv, repeated = known or await store.conversation_for_turn(s, event)
         old = conv.inbound_cursor
         if cursor_key(entry.cursor) <= cursor_key(old):
             return False  # applied already

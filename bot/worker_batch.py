@@ -21,6 +21,7 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from core import store
 from core.logs import correlated
 from core.queue import Entry, Job, LockLost
 
@@ -173,10 +174,15 @@ class BatchMixin:
         todo = [(k, e, await self._prepared(e.event)) for k, es in batch.items() for e in es]
         applied = []
         async with self.db.session() as s, s.begin():
+            # each conversation's first event read (or created) for the whole batch at once; its
+            # later events read it again, as the turns before them changed it
+            firsts = {event.conversation_key: event for _, _, event in reversed(todo)}
+            known = await store.conversations_for_batch(s, list(firsts.values()))
             for key, entry, event in todo:
                 with correlated(event.dedupe_key):
                     try:
-                        if await self._in_transaction(s, entry, event, self._turn):
+                        first = known.pop(event.conversation_key, None)
+                        if await self._in_transaction(s, entry, event, self._turn, first):
                             applied.append((entry, event))
                     except Exception as exc:
                         raise TurnFailed(key, entry.cursor, isinstance(exc, DialogueFailed)) from exc

@@ -82,7 +82,7 @@ async def conversation_for_turn(session: AsyncSession, event: InboundEvent) -> t
     """The worker's view of the event's conversation (id, citizen_id, channel, state,
     inbound_cursor, last_inbound_at), created if new, and whether the event's message is logged
     already. One round trip for a known conversation: this runs on every turn."""
-    key = f"{event.channel}:{event.user_id}"
+    key = event.conversation_key
     if _pg(session):
         return await store_pg.conversation_for_turn(
             session, key, event.channel, event.user_id, event.message_id, utcnow()
@@ -111,6 +111,18 @@ async def conversation_for_turn(session: AsyncSession, event: InboundEvent) -> t
         },
     )
     return created.one(), False
+
+
+async def conversations_for_batch(
+    session: AsyncSession, events: list[InboundEvent]
+) -> dict[str, tuple[Any, bool]]:
+    """On PostgreSQL, what `conversation_for_turn` gives, for several events of different
+    conversations in one round trip, by conversation key (a key left out is read alone). On
+    SQLite, nothing: each turn reads its own (no round trips to save in-process)."""
+    if len(events) < 2 or not _pg(session):
+        return {}
+    wanted = [(e.conversation_key, e.channel, e.user_id, e.message_id) for e in events]
+    return await store_pg.conversations_for_batch(session, wanted, utcnow())
 
 
 async def _log_inbound(session: AsyncSession, values: dict[str, Any]) -> None:

@@ -135,6 +135,51 @@ async def conversation_for_turn(
     return TurnRow(*await pg.fetchrow(_CONV_INSERT, key, citizen_id, channel, now)), False
 
 
+# A batch's conversations in one round trip (`conversations_for_batch`): for each (key, channel,
+# user, message) the conversation and whether the message is logged already; the missing ones
+# created as `_NEW_CONV` does (the citizen inserted or found), keys in one statement. This
+# statement's snapshot cannot see a conversation or citizen another transaction is inserting right
+# now: that key has no row here (ON CONFLICT waits for the other, then does nothing), and its turn
+# takes `conversation_for_turn`.
+_BATCH = f"""
+WITH w AS (
+  SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS w (key, channel, user_id, message_id)
+), known AS (
+  SELECT w.key, c.id, c.citizen_id, c.channel, c.state, c.inbound_cursor, c.last_inbound_at,
+    EXISTS (SELECT 1 FROM message_log m WHERE m.channel = w.channel AND m.direction = 'in'
+            AND m.external_id = w.message_id) AS repeated
+  FROM w JOIN conversation c ON c.key = w.key
+), missing AS (
+  SELECT w.* FROM w WHERE NOT EXISTS (SELECT 1 FROM known k WHERE k.key = w.key)
+), new_citizen AS (
+  INSERT INTO citizen (channel, external_id, created_at) SELECT channel, user_id, $5 FROM missing
+  ON CONFLICT DO NOTHING RETURNING id, channel, external_id
+), who AS (
+  SELECT m.key, m.channel, coalesce(n.id, (SELECT ci.id FROM citizen ci WHERE ci.channel = m.channel
+    AND ci.external_id = m.user_id)) AS citizen_id
+  FROM missing m LEFT JOIN new_citizen n ON n.channel = m.channel AND n.external_id = m.user_id
+), created AS (
+  INSERT INTO conversation (key, citizen_id, channel, state, inbound_cursor, created_at, updated_at)
+  SELECT key, citizen_id, channel, '{{}}', '0-0', $5, $5 FROM who WHERE citizen_id IS NOT NULL
+  ON CONFLICT (key) DO NOTHING RETURNING key, {_COLUMNS}
+)
+SELECT key, id, citizen_id, channel, state, inbound_cursor, last_inbound_at, repeated FROM known
+UNION ALL SELECT key, {_COLUMNS}, false FROM created
+"""
+
+
+async def conversations_for_batch(
+    session: AsyncSession, wanted: list[tuple[str, str, str, str]], now: dt.datetime
+) -> dict[str, tuple[TurnRow, bool]]:
+    """The conversations of (key, channel, user_id, message_id), by key, created if new, each
+    with whether its message is logged already; a key missing from the answer is left to
+    `conversation_for_turn`."""
+    pg = await connection(session)
+    keys, channels, users, messages = (list(column) for column in zip(*wanted, strict=True))
+    rows = await pg.fetch(_BATCH, keys, channels, users, messages, now)
+    return {row[0]: (TurnRow(*row[1:7]), bool(row[7])) for row in rows}
+
+
 # the turn's advance ($1-$7 of _TURN_ROWS) by name; the JSON columns' values go as JSON text
 _ADVANCE_ARGS = ("_id", "_old", "inbound_cursor", "state", "step", "last_inbound_at", "updated_at")
 # the sender's claim (bot/sender.py `_claim`, the same conditions as its SQLAlchemy query) in one

@@ -245,3 +245,80 @@ async def test_a_citizen_created_by_another_transaction_meanwhile_is_found(db):
         assert not waiting.done()  # blocked on the first's uncommitted citizen
     theirs = await asyncio.wait_for(waiting, 10)
     assert theirs.citizen_id == mine.citizen_id and theirs.id != mine.id
+
+
+async def test_a_batch_reads_known_conversations_and_makes_new_ones_in_one_statement(db):
+    """`conversations_for_batch` answers as `conversation_for_turn` would for each event: a known
+    conversation as it is (with whether its message is logged already), a new citizen's made, a
+    known citizen's new conversation made for that citizen. On SQLite it reads nothing."""
+    from core.events import InboundEvent
+
+    async with db.session() as s, s.begin():
+        logged, _ = await store.conversation_for_turn(s, InboundEvent("zalo", "logged", "m1"))
+        turn = dict(old_cursor="0-0", state={"step": "menu"}, step="menu", last_inbound_at=None)
+        inbound = dict(
+            conversation_id=logged.id, direction="in", author="citizen", channel="zalo", external_id="m1",
+            kind="text", text="xin chao", attachments=[], quick_replies=[], step="start",
+            received_at=dt.datetime.now(dt.UTC), intent="greet", procedure=None, dossier_id=None,
+            confidence=0.9, fallback=False, latency_ms=1, details={},
+        )  # fmt: skip
+        event = InboundEvent("zalo", "logged", "m1")
+        assert await store.finish_turn(
+            s, logged, event, inbound=inbound, replies=[], new_cursor="5-0", **turn
+        )
+        plain, _ = await store.conversation_for_turn(s, InboundEvent("zalo", "plain", "p1"))
+        known = Citizen(channel="zalo", external_id="known")  # a citizen without a conversation
+        s.add(known)
+        await s.flush()
+        known_id = known.id
+    events = [
+        InboundEvent("zalo", "logged", "m1"),  # its message is in the log: delivered again
+        InboundEvent("zalo", "plain", "p2"),
+        InboundEvent("zalo", "new", "n1"),
+        InboundEvent("zalo", "known", "k1"),
+    ]
+    async with db.session() as s, s.begin():
+        batch = await store.conversations_for_batch(s, events)
+    if db.engine.dialect.name != "postgresql":
+        assert batch == {}
+        return
+    assert set(batch) == {"zalo:logged", "zalo:plain", "zalo:new", "zalo:known"}
+    row, repeated = batch["zalo:logged"]
+    assert repeated and (row.id, row.inbound_cursor, row.state) == (logged.id, "5-0", {"step": "menu"})
+    row, repeated = batch["zalo:plain"]
+    assert not repeated and (row.id, row.inbound_cursor, row.state) == (plain.id, "0-0", {})
+    assert not batch["zalo:new"][1] and batch["zalo:new"][0].inbound_cursor == "0-0"
+    assert batch["zalo:known"][0].citizen_id == known_id and batch["zalo:known"][0].channel == "zalo"
+    async with db.session() as s:  # what the batch made is what a turn alone would have found
+        for e in events:
+            alone, _ = await store.conversation_for_turn(s, e)
+            assert tuple(alone) == tuple(batch[e.conversation_key][0])
+        citizens = (await s.execute(select(Citizen.external_id))).scalars().all()
+    assert sorted(citizens) == ["known", "logged", "new", "plain"]
+
+
+async def test_a_batch_leaves_out_a_conversation_another_transaction_is_making(db):
+    """A conversation (and citizen) another transaction is inserting right now cannot be seen by
+    the batch's statement: it waits for that transaction, then leaves the key out (no row, no
+    error), and the turn reads it alone; the other keys of the batch are answered."""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("the batch statement is PostgreSQL's")
+    from core.events import InboundEvent
+
+    async with db.session() as first, first.begin():
+        mine, _ = await store.conversation_for_turn(first, InboundEvent("zalo", "racing", "r1"))
+
+        async def batch() -> dict:
+            async with db.session() as s, s.begin():
+                return await store.conversations_for_batch(
+                    s, [InboundEvent("zalo", "racing", "r2"), InboundEvent("zalo", "other", "o1")]
+                )
+
+        waiting = asyncio.create_task(batch())
+        await asyncio.sleep(0.3)
+        assert not waiting.done()  # blocked on the first's uncommitted citizen and conversation
+    got = await asyncio.wait_for(waiting, 10)
+    assert set(got) == {"zalo:other"}
+    async with db.session() as s:
+        alone, repeated = await store.conversation_for_turn(s, InboundEvent("zalo", "racing", "r2"))
+    assert alone.id == mine.id and not repeated
