@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 
 from core.events import Attachment, Reply
@@ -57,6 +58,22 @@ def in_words(q: Question, text: str) -> bool | None:
     return yes if yes != no else None
 
 
+def in_clauses(d: Dialogue, turn: Turn, state: State) -> str | None:
+    """The option one clause of the message picks, when the whole says none ("khai thay, ông mất
+    hôm kia": the first clause is the option, the second the date noted); None when no clause or
+    two clauses disagreeing pick one. Only a message of several clauses is split."""
+    parts = [p for p in re.split(r"[,.;:!?…]", turn.text) if p.strip()]
+    if len(parts) < 2:
+        return None
+    picked = set()
+    for part in parts:
+        clause = dataclasses.replace(turn, text=part.strip(), plain=bare(part), intent=None, parse=None)
+        choice = d.choice_in_words(state, clause)
+        if choice is not None:
+            picked.add(choice)
+    return picked.pop() if len(picked) == 1 else None
+
+
 @prompts(Step.QUESTION)
 def ask_question(d: Dialogue, state: State) -> list[Reply]:
     q = d.proc(state).questions[pending_questions(d, state)[0]]
@@ -74,6 +91,8 @@ async def on_question(d: Dialogue, turn: Turn, state: State) -> Outcome:
         said = whom.own_answer(proc.key, key, turn.plain, state.calls_self)
     if choice is None and said is None:  # "vợ chồng anh cùng làm": the question's own words
         said = in_words(proc.questions[key], turn.text)
+    if choice is None and said is None:  # "khai thay, ông mất hôm kia": one clause answers
+        choice = in_clauses(d, turn, state)
     if choice is None and said is not None:  # "tôi làm cho cháu" as the answer
         choice = "yes" if said else "no"
     if choice is None:  # "có" to "khai thay: chọn 1; bố mẹ: chọn 2" says neither: ask, saying so
