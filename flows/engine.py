@@ -124,8 +124,11 @@ class Engine(Dialogue):
             after.offered = {**(state.offered or {}), **(after.offered or {})}  # the date noted is kept
             outcome.replies = turn.notes + outcome.replies
         finished = state.dossier_id is not None and after.dossier_id is None and after.step is Step.MENU
-        if after.for_whom is None and after.step is not Step.START and not finished:
-            after.for_whom = state.for_whom  # the offer, the consent, the dossier: still the same person
+        if after.step is not Step.START and not finished:  # the offer, the consent, the dossier
+            after.for_whom = after.for_whom or state.for_whom  # still the same person
+            after.said = after.said or state.said  # "… sinh con trai": still the same baby
+        if turn.text and state.step not in FREE_TEXT:
+            midway.note_choices(self, turn, after)  # "vợ em mới sinh con trai": the baby's sex, kept
         after.calls_self = after.calls_self or state.calls_self  # the same citizen, whatever the step
         switch.carried(state, after)
         if (

@@ -27,6 +27,9 @@ THANK_WORDS = list(ANSWERS["thank_words"])
 FILLER_WORDS = set(ANSWERS["filler_words"])
 PHOTO_HOWTO_WORDS = list(ANSWERS["photo_howto_words"])
 PHOTO_HELP_WORDS = list(ANSWERS["photo_help_words"])
+NAMING_WORDS = list(ANSWERS["naming_words"])
+#: The field whose questions `naming_words` answer (a dossier of another procedure: not asked).
+NAMED_FIELD = "child_name"
 HOLD_WORDS = set(ANSWERS["hold_words"])
 HERE_WORDS = set(ANSWERS["here_words"])
 HOLD_FILLERS = set(ANSWERS["hold_fillers"])
@@ -59,6 +62,8 @@ def midway(d: Dialogue, turn: Turn, state: State) -> Outcome | None:
         return Outcome(state, [Reply(d.say("photo_by_someone"))] + d.again(state), "help")
     if has_phrase(words, PHOTO_HOWTO_WORDS) and not free_text:  # at any step, the menu too
         return Outcome(state, [Reply(d.say("photo_howto"))] + d.again(state), "help")
+    if has_phrase(words, NAMING_WORDS) and names_a_child(d, state):  # "bé tên gì cũng được à"
+        return Outcome(state, [Reply(d.say("naming_answer"))] + d.again(state), "help")
     if step is Step.OFFER_BUNDLE and has_phrase(words, ORDER_WORDS):  # "làm cái nào trước"
         return explain_order(d, state)
     if step is Step.OFFER_BUNDLE and (only(words, THANK_WORDS) or only(words, BYE_WORDS)):
@@ -83,6 +88,9 @@ def midway(d: Dialogue, turn: Turn, state: State) -> Outcome | None:
     if any(w in words for w in LACK_WORDS):
         return None  # "chưa có giấy, mai em đi xin", "giấy báo tử bị mất": the step offers the alternative
     noted = said_date(d, turn, state)  # "mất hôm kia" said at a photo step: kept for the form too
+    if noted is not None:
+        return noted
+    noted = said_choice_alone(d, turn, state)  # "con trai ạ" at "khai thay hay bố mẹ?": the baby's sex
     if noted is not None:
         return noted
     later = words in LATER_WORDS if free_text else has_phrase(words, LATER_WORDS)
@@ -155,6 +163,71 @@ def said_date(d: Dialogue, turn: Turn, state: State) -> Outcome | None:
         if state.step is Step.QUESTION and not set(rest) <= FILLER_WORDS:
             turn.notes.append(said)  # the question takes the rest of the message as its answer
             return None
+        return Outcome(state, [said] + d.again(state))
+    return None
+
+
+def names_a_child(d: Dialogue, state: State) -> bool:
+    """Whether a naming question is about a baby here: no procedure yet, or one with the child's
+    name among its fields (a business being filed is "named" too)."""
+    key = state.procedure or state.bundle
+    return key not in d.catalog or any(f.key == NAMED_FIELD for f in d.catalog[key].fields)
+
+
+SAID_CHOICES: dict[str, dict[str, list[str]]] = ANSWERS["said_choices"]
+#: The last word of every phrase of `said_choices`: a message with none of them says no choice.
+_CHOICE_ENDS = frozenset(
+    p.split()[-1] for options in SAID_CHOICES.values() for ps in options.values() for p in ps
+)
+_WHOSE = frozenset(whom.data()["whose"])
+
+
+def choices_said(words: str) -> dict[str, tuple[str, str]]:
+    """The options of `said_choices` a folded message says, {field: (option, phrase)}: one option
+    per field, none when the phrase is someone's ("con trai tôi") or both options are said."""
+    tokens = words.split()
+    if _CHOICE_ENDS.isdisjoint(tokens):
+        return {}  # the common case: one set operation per message
+    found: dict[str, tuple[str, str]] = {}
+    for key, options in SAID_CHOICES.items():
+        hits = set()
+        for option, phrases in options.items():
+            for phrase in phrases:
+                n, parts = len(phrase.split()), phrase.split()
+                for i in range(len(tokens) - n + 1):
+                    if tokens[i : i + n] == parts and (i + n == len(tokens) or tokens[i + n] not in _WHOSE):
+                        hits.add((option, phrase))
+        if len({option for option, _ in hits}) == 1:
+            found[key] = max(hits, key=lambda hit: len(hit[1]))
+    return found
+
+
+def note_choices(d: Dialogue, turn: Turn, after: State) -> None:
+    """Keep a choice of the form said in passing ("vợ em mới sinh con trai") for the procedure the
+    conversation is now on (or offers), when it has that field and it is not answered: offered at
+    the field to confirm (`State.said`)."""
+    found = choices_said(turn.plain)
+    if not found:
+        return
+    keys = [k for k in (after.procedure, after.bundle, after.single) if k in d.catalog]
+    for key, (option, _phrase) in found.items():
+        if key in (after.fields or {}) or key in (after.said or {}):
+            continue
+        if any(f.key == key for k in keys for f in d.catalog[k].fields):
+            after.said = {**(after.said or {}), key: {"value": option, "noted": turn.text[:80]}}
+
+
+def said_choice_alone(d: Dialogue, turn: Turn, state: State) -> Outcome | None:
+    """ "con trai ạ", "bé gái" alone where no field asks it (the yes/no question, a photo step):
+    kept for its field, said so, and the step asked again."""
+    if state.procedure is None or state.step in FREE_TEXT:
+        return None
+    for key, (option, phrase) in choices_said(turn.plain).items():
+        field = next((f for f in d.proc(state).fields if f.key == key), None)
+        if field is None or key in (state.fields or {}) or not only(turn.plain, [phrase]):
+            continue
+        state.said = {**(state.said or {}), key: {"value": option, "noted": turn.text[:80]}}
+        said = Reply(d.say("date_noted", label=field.label.lower(), value=option))
         return Outcome(state, [said] + d.again(state))
     return None
 
