@@ -8,7 +8,7 @@ from core.vietnamese import strip_diacritics
 from .. import whom
 from ..state import State, Step
 from ..turn import Outcome, Turn
-from ..validators import ANSWERS, asks, has_phrase, validate
+from ..validators import ANSWERS, asks, date_after, has_phrase, validate
 from .base import YES_WORDS, Dialogue, handles, prompts, show_date
 
 
@@ -57,6 +57,9 @@ async def on_field(d: Dialogue, turn: Turn, state: State) -> Outcome:
             # "đúng", "có", "ok" answer the question before, not "what paper?" nor "what name?"
             return Outcome(state, [Reply(d.say("field_yes_word", ask=f.ask, example=f.example))])
         value, problem = validate(f.validator, raw, list(f.options), turn.ctx.now.date())
+        if problem and f.validator.startswith("date") and f.key in SAID_DATES:  # "mất hôm qua"
+            found = date_after(raw, SAID_DATES[f.key], f.validator, turn.ctx.now.date())
+            value, problem = (found[0], None) if found else (value, problem)
         if raw == "leave" or (not turn.event.payload and does_not_know(turn, f.validator, problem)):
             if not f.officer_fills:  # needed from the citizen: where to find it, or an officer
                 return Outcome(state, [Reply(d.say("field_unknown_needed", label=f.label.lower()))])
@@ -108,6 +111,8 @@ def said_offer(state: State, procedure: str, key: str) -> dict[str, str] | None:
     return (state.said or {}).get(key) or whom.offer(procedure, key, state.for_whom, state.self_is)
 
 
+#: Words a date of that field may follow ("mất hôm qua" at the date of death): answers.yml said_dates.
+SAID_DATES: dict[str, list[str]] = ANSWERS["said_dates"]
 #: Validators that take only their own kind of answer (a phone, a date): tried on every field.
 STRICT = frozenset({"vn_phone", "id_number", "date_past", "date_any"})
 #: Validators that take almost any words: only the first such field still open is tried.

@@ -6,18 +6,16 @@ photograph or scan, a photo where a choice is asked. Each gets a short answer an
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
-import unicodedata
 
 from core.events import Reply
 
 from .. import whom
 from ..state import COLLECTING, FREE_TEXT, State, Step, menu
 from ..turn import Outcome, Turn
-from ..validators import ANSWERS, has_phrase, plain, validate
+from ..validators import ANSWERS, date_after, has_phrase
 from .base import LACK_WORDS, Dialogue, show_date
 from .consent import consent_again
-from .field import photo_field
+from .field import SAID_DATES, photo_field
 from .menu import welcome
 from .offer import explain_order
 
@@ -136,9 +134,6 @@ def own_relation(d: Dialogue, state: State, words: str) -> Outcome | None:
     return Outcome(state, [Reply(said)] + d.again(state))
 
 
-SAID_DATES: dict[str, list[str]] = ANSWERS["said_dates"]
-
-
 def said_date(d: Dialogue, turn: Turn, state: State) -> Outcome | None:
     """ "mất hôm kia", "ông mất 3 hôm trước" said where no question asks it: the date is kept for
     the form's field it belongs to (`said_dates`: the date of death), offered there to confirm.
@@ -229,39 +224,6 @@ def said_choice_alone(d: Dialogue, turn: Turn, state: State) -> Outcome | None:
         state.said = {**(state.said or {}), key: {"value": option, "noted": turn.text[:80]}}
         said = Reply(d.say("date_noted", label=field.label.lower(), value=option))
         return Outcome(state, [said] + d.again(state))
-    return None
-
-
-#: Words that may stand between "mất" and its date ("mất vào ngày 5/12", "mất lúc hôm qua").
-DATE_GAP_WORDS = FILLER_WORDS | {"vao", "luc", "tu", "hoi", "da", "moi", "ngay"}
-#: "mất" written with its diacritics: "mặt" (face, a card's side) and "mắt" (eye) are other words.
-DIED = "mất"
-
-
-def date_after(text: str, words: list[str], validator: str, today: dt.date) -> tuple[str, list[str]] | None:
-    """The date said right after one of `words` ("mất hôm kia ạ" -> the day before yesterday),
-    allowing a word or two between ("mất vào ngày 5/12") but no paper's name ("mất giấy báo tử hôm
-    qua"), and the message's other words; None when there is none. "mất" counts written so, or
-    undiacritised "mat" with its date right after (one polite word at most); never "mặt", "mắt"."""
-    said = [t.strip(",.!?;:…") for t in unicodedata.normalize("NFC", text).lower().split()]
-    tokens = [plain(t) for t in said]
-    for i in range(len(tokens)):
-        for phrase in words:
-            n = len(phrase.split())
-            if " ".join(tokens[i : i + n]) != phrase:
-                continue
-            first = said[i]
-            undiacritised = first == tokens[i]
-            if tokens[i] == "mat" and first != DIED and not undiacritised:
-                continue  # "mặt trước", "mắt": not "died"
-            gap, allowed = (1, FILLER_WORDS) if tokens[i] == "mat" and undiacritised else (2, DATE_GAP_WORDS)
-            for start in range(i + n, min(i + n + gap + 1, len(tokens))):
-                if not set(tokens[i + n : start]) <= allowed:
-                    break
-                for end in range(min(len(tokens), start + 6), start, -1):  # the longest date first
-                    value, problem = validate(validator, " ".join(tokens[start:end]), [], today)
-                    if value and not problem:
-                        return str(value), tokens[:i] + tokens[end:]
     return None
 
 

@@ -20,6 +20,7 @@ SCRIPT = {
     "đồng ý": ("affirm", 1.0),
     "dong y": ("affirm", 1.0),
     "đúng": ("affirm", 1.0),
+    "ko biet": ("help", 0.98),
     "bé tên gì cũng đc à": ("help", 0.76),
     "dat ten tieng anh cho be duoc khong": ("help", 0.7),
     "khai thay, ông mất hôm kia": ("out_of_scope", 0.6),
@@ -145,3 +146,22 @@ async def test_on_behalf_said_with_the_date_of_death_answers_the_question(engine
     reply = await chat.send("khai thay, ông mất hôm kia")
     assert reply.startswith("Dạ, mình ghi nhớ ngày mất: 21/11/2026") and "chưa rõ ý bạn" not in reply, reply
     assert chat.state["answers"] == {"on_behalf": True}
+
+
+# ---- 5. found walking: "mất hôm qua" typed at the date-of-death field ---------------------
+
+
+@pytest.mark.parametrize("said", ["mat hom qua", "mất hôm kia ạ", "bố em mất ngày 20/11/2026"])
+async def test_a_date_of_death_said_with_died_is_taken_at_its_field(engine, said):
+    chat = Chat(engine)
+    await _to_question(chat, "nha co nguoi mat")
+    await chat.send("2")  # a relative
+    await chat.send(photo="paper.jpg")
+    await chat.send(photo="card.jpg")
+    await chat.send("1")
+    await chat.send("nguyen van hung")
+    asked = await chat.send("ko biet")  # the deceased's number: left for the officer
+    assert "qua đời ngày nào" in asked, asked
+    reply = await chat.send(said)
+    assert "chưa đúng dạng" not in reply, reply
+    assert chat.state["fields"]["date_of_death"] in {"2026-11-22", "2026-11-21", "2026-11-20"}
