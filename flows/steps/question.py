@@ -50,10 +50,15 @@ def known_answers(d: Dialogue, state: State) -> list[Reply]:
     return notes
 
 
+#: A digit said for its word in the question's own words ("1 mình em thôi": "một mình").
+DIGIT_WORDS = {"1": "mot", "2": "hai", "3": "ba", "4": "bon", "5": "nam"}
+
+
 def in_words(q: Question, text: str) -> bool | None:
     """The answer given in the citizen's words (`yes_words`, `no_words`), when only one side fits.
     A phrase never spans punctuation: "dạ anh, em tự làm" says no "anh em"."""
     said = " | ".join(bare(part) for part in re.split(r"[,.;:!?…]", text))
+    said = re.sub(r"\b(\d)\b", lambda m: DIGIT_WORDS.get(m.group(1), m.group(1)), said)  # "1 mình"
     yes, no = has_phrase(said, list(q.yes_words)), has_phrase(said, list(q.no_words))
     return yes if yes != no else None
 
@@ -72,6 +77,13 @@ def in_clauses(d: Dialogue, turn: Turn, state: State) -> str | None:
         if choice is not None:
             picked.add(choice)
     return picked.pop() if len(picked) == 1 else None
+
+
+def said_in_words(d: Dialogue, turn: Turn, state: State) -> bool:
+    """Whether the pending question's own words answer the message ("1 mình em thôi", which
+    the NLU may read as a cancel): then it is an answer, not a cancel."""
+    pending = pending_questions(d, state) if state.step is Step.QUESTION else []
+    return bool(pending) and in_words(d.proc(state).questions[pending[0]], turn.text) is not None
 
 
 @prompts(Step.QUESTION)

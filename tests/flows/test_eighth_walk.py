@@ -21,6 +21,9 @@ SCRIPT = {
     "dong y": ("affirm", 1.0),
     "đúng": ("affirm", 1.0),
     "ko biet": ("help", 0.98),
+    "anh muốn đăng ký hộ kinh doanh": ("start_procedure", 0.99),
+    "1 minh e thoi": ("cancel", 0.63),
+    "ba muon lam giay khai sinh cho chau noi, no la con trai": ("start_procedure", 0.98),
     "bé tên gì cũng đc à": ("help", 0.76),
     "dat ten tieng anh cho be duoc khong": ("help", 0.7),
     "khai thay, ông mất hôm kia": ("out_of_scope", 0.6),
@@ -36,6 +39,9 @@ SCRIPT = {
 def engine() -> Engine:
     nlu = ScriptedNLU(SCRIPT)
     nlu.entities["dang ky tam tru"] = [{"entity": "procedure", "value": "tam_tru", "start": 0, "end": 15}]
+    nlu.entities["anh muon dang ky ho kinh doanh"] = [
+        {"entity": "procedure", "value": "ho_kinh_doanh", "start": 11, "end": 30}
+    ]
     return Engine(nlu, agency_name="UBND phường Thử Nghiệm")
 
 
@@ -165,3 +171,36 @@ async def test_a_date_of_death_said_with_died_is_taken_at_its_field(engine, said
     reply = await chat.send(said)
     assert "chưa đúng dạng" not in reply, reply
     assert chat.state["fields"]["date_of_death"] in {"2026-11-22", "2026-11-21", "2026-11-20"}
+
+
+# ---- 6. found walking: "1 mình em thôi", "cho cháu nội, nó là con trai" -------------------
+
+
+async def test_one_alone_in_teencode_is_not_option_one(engine):
+    """ "1 minh e thoi" ("một mình em thôi") at "cả gia đình lập hay một mình bạn lập?" is alone:
+    no family authorisation is asked."""
+    chat = Chat(engine)
+    await chat.send("anh muốn đăng ký hộ kinh doanh")
+    await chat.send("đồng ý")
+    assert chat.step == "question"
+    await chat.send("1 minh e thoi")
+    assert chat.state["answers"] == {"family": False}, chat.state.get("answers")
+
+
+async def test_one_picks_option_one_still(engine):
+    chat = Chat(engine)
+    await chat.send("anh muốn đăng ký hộ kinh doanh")
+    await chat.send("đồng ý")
+    await chat.send("1")
+    assert chat.state["answers"] == {"family": True}
+
+
+async def test_who_it_is_for_is_read_in_its_own_clause(engine):
+    """ "… cho cháu nội, nó là con trai": the grandchild is who it is for (the question is not
+    asked) and the baby's sex is kept."""
+    chat = Chat(engine)
+    await chat.send("ba muon lam giay khai sinh cho chau noi, no la con trai")
+    await chat.send("2")
+    reply = await chat.send("đồng ý")
+    assert chat.step == "doc" and chat.state["answers"] == {"on_behalf": True}, reply
+    assert chat.state["said"]["child_sex"]["value"] == "Nam"
