@@ -25,7 +25,7 @@ from places.agencies import Directory
 
 from .catalog import LifeEvent, Procedure, load_catalog, load_life_events
 from .state import COLLECTING, FREE_TEXT, State, Step, menu, position, remember, step_back, supplement
-from .steps import erase, human, midway, papers, survey, switch, withdraw
+from .steps import erase, human, midway, papers, question, survey, switch, withdraw
 from .steps.answers import answer
 from .steps.base import (
     ANSWER_INTENTS,
@@ -40,7 +40,7 @@ from .steps.consent import changed_mind
 from .steps.document import enter_document
 from .turn import Context, Outcome, Turn
 from .validators import ANSWERS, asks, bare, has_phrase
-from .whom import calls_self, said_for
+from .whom import calls_self, said_for_text
 
 HERE = Path(__file__).resolve().parent
 RESUME_AFTER_S = 12 * 3600  # a citizen back after this long is asked: continue or restart?
@@ -113,7 +113,7 @@ class Engine(Dialogue):
             state = survey.restored(state)  # not an answer: the survey is left quietly
             if state.step is Step.HUMAN:
                 return Outcome(state, intent=turn.intent)  # an officer holds the thread
-        whom = said_for(turn.plain) if turn.text and state.step not in FREE_TEXT else None
+        whom = said_for_text(turn.text, turn.plain) if turn.text and state.step not in FREE_TEXT else None
         state.for_whom = whom or state.for_whom  # "làm khai sinh cho cháu": kept, asked no more
         called = calls_self(turn.plain) if turn.text and state.step not in FREE_TEXT else None
         state.calls_self = called or state.calls_self  # "bác cần…": "giấy của bác" is then the speaker's
@@ -124,8 +124,11 @@ class Engine(Dialogue):
             after.offered = {**(state.offered or {}), **(after.offered or {})}  # the date noted is kept
             outcome.replies = turn.notes + outcome.replies
         finished = state.dossier_id is not None and after.dossier_id is None and after.step is Step.MENU
-        if after.for_whom is None and after.step is not Step.START and not finished:
-            after.for_whom = state.for_whom  # the offer, the consent, the dossier: still the same person
+        if after.step is not Step.START and not finished:  # the offer, the consent, the dossier
+            after.for_whom = after.for_whom or state.for_whom  # still the same person
+            after.said = after.said or state.said  # "… sinh con trai": still the same baby
+        if turn.text and state.step not in FREE_TEXT:
+            midway.note_choices(self, turn, after)  # "vợ em mới sinh con trai": the baby's sex, kept
         after.calls_self = after.calls_self or state.calls_self  # the same citizen, whatever the step
         switch.carried(state, after)
         if (
@@ -266,6 +269,8 @@ class Engine(Dialogue):
         if state.step in {Step.CONSENT, Step.OFFER_BUNDLE, Step.CONFIRM_SWITCH}:
             if changed_mind(turn, {state.procedure, state.bundle, state.single, state.switch_to}):
                 return True
+        if question.said_in_words(self, turn, state):  # "1 mình em thôi": alone, no cancel
+            return True
         return bool(state.options) and self.choice_in_words(state, turn) is not None
 
     @staticmethod

@@ -116,6 +116,9 @@ class State:
     for_whom: str | None = None  # who the dossier is for, said in passing ("cho cháu"): flows/whom.py
     self_is: str | None = None  # what the citizen said they are to that person ("tôi là con")
     calls_self: str | None = None  # what the citizen calls themself ("bác cần…"): whom.calls_self
+    # a choice of the form said in passing ("vợ em mới sinh con trai"), kept from the first message
+    # on and offered at its field: {field: {"value", "noted"}} (steps/midway.note_choices)
+    said: dict[str, dict[str, str]] | None = None
     held: dict[str, Any] | None = None  # a photo sent at a yes/no question, used at the first photo step
     welcomed: bool | None = (
         None  # the menu on screen came with the welcome (a second hello gets a short reply)

@@ -305,3 +305,38 @@ def asks(text: str, plain: str) -> bool:
         or (len(words) > 1 and words[-1] in ANSWERS["question_endings"])
         or any(plain.startswith(w + " ") for w in ANSWERS["question_openings"])
     )
+
+
+#: Politeness words around an answer ("dạ", "ạ", "nhé"): the same as midway's filler words.
+_FILLERS = frozenset(ANSWERS["filler_words"])
+#: Words that may stand between "mất" and its date ("mất vào ngày 5/12", "mất lúc hôm qua").
+DATE_GAP_WORDS = _FILLERS | {"vao", "luc", "tu", "hoi", "da", "moi", "ngay"}
+#: "mất" written with its diacritics: "mặt" (face, a card's side) and "mắt" (eye) are other words.
+DIED = "mất"
+
+
+def date_after(text: str, words: list[str], validator: str, today: dt.date) -> tuple[str, list[str]] | None:
+    """The date said right after one of `words` ("mất hôm kia ạ" -> the day before yesterday),
+    allowing a word or two between ("mất vào ngày 5/12") but no paper's name ("mất giấy báo tử hôm
+    qua"), and the message's other words; None when there is none. "mất" counts written so, or
+    undiacritised "mat" with its date right after (one polite word at most); never "mặt", "mắt"."""
+    said = [t.strip(",.!?;:…") for t in unicodedata.normalize("NFC", text).lower().split()]
+    tokens = [plain(t) for t in said]
+    for i in range(len(tokens)):
+        for phrase in words:
+            n = len(phrase.split())
+            if " ".join(tokens[i : i + n]) != phrase:
+                continue
+            first = said[i]
+            undiacritised = first == tokens[i]
+            if tokens[i] == "mat" and first != DIED and not undiacritised:
+                continue  # "mặt trước", "mắt": not "died"
+            gap, allowed = (1, _FILLERS) if tokens[i] == "mat" and undiacritised else (2, DATE_GAP_WORDS)
+            for start in range(i + n, min(i + n + gap + 1, len(tokens))):
+                if not set(tokens[i + n : start]) <= allowed:
+                    break
+                for end in range(min(len(tokens), start + 6), start, -1):  # the longest date first
+                    value, problem = validate(validator, " ".join(tokens[start:end]), [], today)
+                    if value and not problem:
+                        return str(value), tokens[:i] + tokens[end:]
+    return None

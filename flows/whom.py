@@ -4,11 +4,14 @@ used later: a catalog question it answers is not asked, a form field it gives is
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import yaml
+
+from .validators import bare
 
 HERE = Path(__file__).resolve().parent
 
@@ -56,6 +59,17 @@ def said_for(plain: str) -> str | None:
             if i == 0 and rest and rest[0] in whose:  # "bố em mới mất"
                 return key
     return None
+
+
+#: Where a clause ends: a relative's phrase never runs across one ("cho cháu nội, nó là con trai").
+CLAUSE_END = re.compile(r"[,.;:!?…]")
+
+
+def said_for_text(text: str, plain: str) -> str | None:
+    """`said_for` of a message (`plain`: it folded), clause by clause when it has punctuation."""
+    if not CLAUSE_END.search(text):
+        return said_for(plain)
+    return next((found for part in CLAUSE_END.split(text) if (found := said_for(bare(part)))), None)
 
 
 def self_relation(plain: str) -> str | None:

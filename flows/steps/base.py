@@ -37,6 +37,9 @@ ANSWER_INTENTS = frozenset({"ask_requirements", "ask_fee", "ask_processing_time"
 YES_WORDS = {"dong y", "co", "ok", "oke", "yes", "u", "uh", "dung", "dung roi", "chinh xac", "vang", "da"}
 NO_WORDS = {"khong", "khong dong y", "ko", "k", "no", "sai", "chua dung", "khong phai"}
 CHOICE_OPENINGS = sorted(ANSWERS["choice_openings"], key=len, reverse=True)
+#: "1 mình", "2 vợ chồng": a count, no option picked (answers.yml count_nouns).
+_COUNTS = "|".join(map(re.escape, ANSWERS["count_nouns"]))
+_COUNTED = re.compile(rf"\d{{1,2}} (?:{_COUNTS})(?: .*)?")
 LACK_WORDS = ("khong co", "chua co", "ko co", "k co", "mat roi", "bi mat", "khong tim thay")
 
 
@@ -157,7 +160,7 @@ class Dialogue:
             if said.startswith(opening + " "):
                 said, opened = said[len(opening) + 1 :], True
                 break
-        m = re.fullmatch(r"(?:so\s*)?(\d{1,2})\s*[.)]?(?:\s.*)?", said)
+        m = None if _COUNTED.fullmatch(said) else re.fullmatch(r"(?:so\s*)?(\d{1,2})\s*[.)]?(?:\s.*)?", said)
         number = int(m.group(1)) if m else spoken_number(said) if opened else None
         if number is not None and 1 <= number <= len(options):
             return options[number - 1]

@@ -16,6 +16,7 @@ from ..turn import Outcome, Turn
 from ..validators import ANSWERS, bare, has_phrase, validate
 from . import cards, officer_reply
 from .base import LACK_WORDS, SKIP_WORDS, Dialogue, handles, prompts
+from .field import note_answer
 
 MAX_RETAKES = 2  # after this many failed retakes a photo is accepted with a warning flag
 ID_CARD_TYPES = {"cccd_front", "cccd_back", "cancuoc_front", "cancuoc_back", "cmnd_front"}
@@ -67,8 +68,9 @@ async def on_document(d: Dialogue, turn: Turn, state: State) -> Outcome:
     if not turn.event.attachments and state.pages:  # pages of a paper received: more, or done?
         if turn.event.payload == "done" or has_phrase(bare(turn.text), ANSWERS["done_words"]):
             return Outcome(state, await finish_paper(d, turn, state, doc))
+        noted = note_answer(d, turn, state)  # "so 5 ngo 10 …" typed early: kept for its field
         return Outcome(
-            state, [Reply(d.say("need_page", document=d.paper_name(state, doc)), (done_button(d),))]
+            state, noted + [Reply(d.say("need_page", document=d.paper_name(state, doc)), (done_button(d),))]
         )
     if not turn.event.attachments:
         skip = turn.event.payload == "skip" or turn.plain in SKIP_WORDS
@@ -318,8 +320,8 @@ def offer_fields(d: Dialogue, turn: Turn, state: State, doc: Document, reading: 
     offers = dict(state.offered or {})
     for f in d.proc(state).fields:
         value = read.get(f.key)
-        if not value or (state.fields or {}).get(f.key):
-            continue
+        if not value or (state.fields or {}).get(f.key) or "noted" in offers.get(f.key, {}):
+            continue  # answered, or typed by the citizen (their words before the reading's)
         ok, problem = validate(f.validator, str(value), list(f.options), turn.ctx.now.date())
         if ok and not problem:
             offers[f.key] = {"value": str(ok), "paper": doc.name}

@@ -8,7 +8,7 @@ from core.vietnamese import strip_diacritics
 from .. import whom
 from ..state import State, Step
 from ..turn import Outcome, Turn
-from ..validators import ANSWERS, has_phrase, validate
+from ..validators import ANSWERS, asks, date_after, has_phrase, validate
 from .base import YES_WORDS, Dialogue, handles, prompts, show_date
 
 
@@ -57,6 +57,9 @@ async def on_field(d: Dialogue, turn: Turn, state: State) -> Outcome:
             # "đúng", "có", "ok" answer the question before, not "what paper?" nor "what name?"
             return Outcome(state, [Reply(d.say("field_yes_word", ask=f.ask, example=f.example))])
         value, problem = validate(f.validator, raw, list(f.options), turn.ctx.now.date())
+        if problem and f.validator.startswith("date") and f.key in SAID_DATES:  # "mất hôm qua"
+            found = date_after(raw, SAID_DATES[f.key], f.validator, turn.ctx.now.date())
+            value, problem = (found[0], None) if found else (value, problem)
         if raw == "leave" or (not turn.event.payload and does_not_know(turn, f.validator, problem)):
             if not f.officer_fills:  # needed from the citizen: where to find it, or an officer
                 return Outcome(state, [Reply(d.say("field_unknown_needed", label=f.label.lower()))])
@@ -69,7 +72,9 @@ async def on_field(d: Dialogue, turn: Turn, state: State) -> Outcome:
         if problem:
             return Outcome(state, [Reply(d.invalid(problem, f.example, list(f.options)))])
     noted: list[Reply] = []
-    if not confirmed and without_marks(f.validator, str(value)):  # taken as typed, never asked again
+    if (not confirmed or "noted" in (offer or {})) and without_marks(
+        f.validator, str(value)
+    ):  # taken as typed, never asked again
         kind = "name" if f.validator == "person_name" else "address"  # the officer checks it before printing
         await turn.ctx.audit(f"{kind}_without_marks", {"field": f.key, "label": f.label}, state.dossier_id)
         noted.append(Reply(d.say(f"{kind}_plain", value=value)))
@@ -98,12 +103,44 @@ def from_card(d: Dialogue, state: State) -> list[Reply]:
 
 
 def said_offer(state: State, procedure: str, key: str) -> dict[str, str] | None:
-    """A field offered from what was said after the dossier began: who it is for ("mẹ tôi"), or
-    what the citizen is to that person ("tôi là con" at a question). Nothing is stored: the
+    """A field offered from what was said: a choice said in passing ("… sinh con trai"), who the
+    dossier is for ("mẹ tôi"), or what the citizen is to that person ("tôi là con" at a question). Nothing is stored: the
     prompt and the answer's handler each find it the same way."""
     if key in (state.fields or {}):
         return None  # answered (an edit asks afresh)
-    return whom.offer(procedure, key, state.for_whom, state.self_is)
+    return (state.said or {}).get(key) or whom.offer(procedure, key, state.for_whom, state.self_is)
+
+
+#: Words a date of that field may follow ("mất hôm qua" at the date of death): answers.yml said_dates.
+SAID_DATES: dict[str, list[str]] = ANSWERS["said_dates"]
+#: Validators that take only their own kind of answer (a phone, a date): tried on every field.
+STRICT = frozenset({"vn_phone", "id_number", "date_past", "date_any"})
+#: Validators that take almost any words: only the first such field still open is tried.
+LOOSE = frozenset({"person_name", "address", "text"})
+#: Intents a typed answer may carry (a name or an address is often read out of scope).
+ANSWER_LIKE = frozenset({None, "out_of_scope"})
+
+
+def note_answer(d: Dialogue, turn: Turn, state: State) -> list[Reply]:
+    """A form field's answer typed early, between the pages of a paper ("so 5 ngo 10…", a phone
+    number): kept to be offered at its field to confirm, and said so in one line; nothing when
+    the message answers no open field. A phone, a date, an ID number go to the first field taking
+    them; other words only to the first open field of names, addresses and free text."""
+    if turn.event.payload or not turn.text or turn.intent not in ANSWER_LIKE or turn.plain in YES_WORDS:
+        return []
+    if asks(turn.text, turn.plain):
+        return []
+    proc, today = d.proc(state), turn.ctx.now.date()
+    taken = {**(state.fields or {}), **(state.offered or {}), **(state.said or {})}
+    open_fields = [f for f in proc.fields if f.key not in taken and not said_offer(state, proc.key, f.key)]
+    loose = next((f for f in open_fields if f.validator in LOOSE), None)
+    for f in [f for f in open_fields if f.validator in STRICT] + ([loose] if loose else []):
+        value, problem = validate(f.validator, turn.text, list(f.options), today)
+        if value and not problem:
+            state.offered = {**(state.offered or {}), f.key: {"value": value, "noted": turn.text[:80]}}
+            shown = show_date(value) if f.validator.startswith("date") else value
+            return [Reply(d.say("date_noted", label=f.label.lower(), value=shown))]
+    return []
 
 
 def _next_field(d: Dialogue, state: State, index: int) -> list[Reply]:

@@ -6,18 +6,16 @@ photograph or scan, a photo where a choice is asked. Each gets a short answer an
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
-import unicodedata
 
 from core.events import Reply
 
 from .. import whom
 from ..state import COLLECTING, FREE_TEXT, State, Step, menu
 from ..turn import Outcome, Turn
-from ..validators import ANSWERS, has_phrase, plain, validate
+from ..validators import ANSWERS, date_after, has_phrase
 from .base import LACK_WORDS, Dialogue, show_date
 from .consent import consent_again
-from .field import photo_field
+from .field import SAID_DATES, photo_field
 from .menu import welcome
 from .offer import explain_order
 
@@ -27,6 +25,9 @@ THANK_WORDS = list(ANSWERS["thank_words"])
 FILLER_WORDS = set(ANSWERS["filler_words"])
 PHOTO_HOWTO_WORDS = list(ANSWERS["photo_howto_words"])
 PHOTO_HELP_WORDS = list(ANSWERS["photo_help_words"])
+NAMING_WORDS = list(ANSWERS["naming_words"])
+#: The field whose questions `naming_words` answer (a dossier of another procedure: not asked).
+NAMED_FIELD = "child_name"
 HOLD_WORDS = set(ANSWERS["hold_words"])
 HERE_WORDS = set(ANSWERS["here_words"])
 HOLD_FILLERS = set(ANSWERS["hold_fillers"])
@@ -59,6 +60,8 @@ def midway(d: Dialogue, turn: Turn, state: State) -> Outcome | None:
         return Outcome(state, [Reply(d.say("photo_by_someone"))] + d.again(state), "help")
     if has_phrase(words, PHOTO_HOWTO_WORDS) and not free_text:  # at any step, the menu too
         return Outcome(state, [Reply(d.say("photo_howto"))] + d.again(state), "help")
+    if has_phrase(words, NAMING_WORDS) and names_a_child(d, state):  # "bé tên gì cũng được à"
+        return Outcome(state, [Reply(d.say("naming_answer"))] + d.again(state), "help")
     if step is Step.OFFER_BUNDLE and has_phrase(words, ORDER_WORDS):  # "làm cái nào trước"
         return explain_order(d, state)
     if step is Step.OFFER_BUNDLE and (only(words, THANK_WORDS) or only(words, BYE_WORDS)):
@@ -83,6 +86,9 @@ def midway(d: Dialogue, turn: Turn, state: State) -> Outcome | None:
     if any(w in words for w in LACK_WORDS):
         return None  # "chưa có giấy, mai em đi xin", "giấy báo tử bị mất": the step offers the alternative
     noted = said_date(d, turn, state)  # "mất hôm kia" said at a photo step: kept for the form too
+    if noted is not None:
+        return noted
+    noted = said_choice_alone(d, turn, state)  # "con trai ạ" at "khai thay hay bố mẹ?": the baby's sex
     if noted is not None:
         return noted
     later = words in LATER_WORDS if free_text else has_phrase(words, LATER_WORDS)
@@ -128,9 +134,6 @@ def own_relation(d: Dialogue, state: State, words: str) -> Outcome | None:
     return Outcome(state, [Reply(said)] + d.again(state))
 
 
-SAID_DATES: dict[str, list[str]] = ANSWERS["said_dates"]
-
-
 def said_date(d: Dialogue, turn: Turn, state: State) -> Outcome | None:
     """ "mất hôm kia", "ông mất 3 hôm trước" said where no question asks it: the date is kept for
     the form's field it belongs to (`said_dates`: the date of death), offered there to confirm.
@@ -159,36 +162,68 @@ def said_date(d: Dialogue, turn: Turn, state: State) -> Outcome | None:
     return None
 
 
-#: Words that may stand between "mất" and its date ("mất vào ngày 5/12", "mất lúc hôm qua").
-DATE_GAP_WORDS = FILLER_WORDS | {"vao", "luc", "tu", "hoi", "da", "moi", "ngay"}
-#: "mất" written with its diacritics: "mặt" (face, a card's side) and "mắt" (eye) are other words.
-DIED = "mất"
+def names_a_child(d: Dialogue, state: State) -> bool:
+    """Whether a naming question is about a baby here: no procedure yet, or one with the child's
+    name among its fields (a business being filed is "named" too)."""
+    key = state.procedure or state.bundle
+    return key not in d.catalog or any(f.key == NAMED_FIELD for f in d.catalog[key].fields)
 
 
-def date_after(text: str, words: list[str], validator: str, today: dt.date) -> tuple[str, list[str]] | None:
-    """The date said right after one of `words` ("mất hôm kia ạ" -> the day before yesterday),
-    allowing a word or two between ("mất vào ngày 5/12") but no paper's name ("mất giấy báo tử hôm
-    qua"), and the message's other words; None when there is none. "mất" counts written so, or
-    undiacritised "mat" with its date right after (one polite word at most); never "mặt", "mắt"."""
-    said = [t.strip(",.!?;:…") for t in unicodedata.normalize("NFC", text).lower().split()]
-    tokens = [plain(t) for t in said]
-    for i in range(len(tokens)):
-        for phrase in words:
-            n = len(phrase.split())
-            if " ".join(tokens[i : i + n]) != phrase:
-                continue
-            first = said[i]
-            undiacritised = first == tokens[i]
-            if tokens[i] == "mat" and first != DIED and not undiacritised:
-                continue  # "mặt trước", "mắt": not "died"
-            gap, allowed = (1, FILLER_WORDS) if tokens[i] == "mat" and undiacritised else (2, DATE_GAP_WORDS)
-            for start in range(i + n, min(i + n + gap + 1, len(tokens))):
-                if not set(tokens[i + n : start]) <= allowed:
-                    break
-                for end in range(min(len(tokens), start + 6), start, -1):  # the longest date first
-                    value, problem = validate(validator, " ".join(tokens[start:end]), [], today)
-                    if value and not problem:
-                        return str(value), tokens[:i] + tokens[end:]
+SAID_CHOICES: dict[str, dict[str, list[str]]] = ANSWERS["said_choices"]
+#: The last word of every phrase of `said_choices`: a message with none of them says no choice.
+_CHOICE_ENDS = frozenset(
+    p.split()[-1] for options in SAID_CHOICES.values() for ps in options.values() for p in ps
+)
+_WHOSE = frozenset(whom.data()["whose"])
+
+
+def choices_said(words: str) -> dict[str, tuple[str, str]]:
+    """The options of `said_choices` a folded message says, {field: (option, phrase)}: one option
+    per field, none when the phrase is someone's ("con trai tôi") or both options are said."""
+    tokens = words.split()
+    if _CHOICE_ENDS.isdisjoint(tokens):
+        return {}  # the common case: one set operation per message
+    found: dict[str, tuple[str, str]] = {}
+    for key, options in SAID_CHOICES.items():
+        hits = set()
+        for option, phrases in options.items():
+            for phrase in phrases:
+                n, parts = len(phrase.split()), phrase.split()
+                for i in range(len(tokens) - n + 1):
+                    if tokens[i : i + n] == parts and (i + n == len(tokens) or tokens[i + n] not in _WHOSE):
+                        hits.add((option, phrase))
+        if len({option for option, _ in hits}) == 1:
+            found[key] = max(hits, key=lambda hit: len(hit[1]))
+    return found
+
+
+def note_choices(d: Dialogue, turn: Turn, after: State) -> None:
+    """Keep a choice of the form said in passing ("vợ em mới sinh con trai") for the procedure the
+    conversation is now on (or offers), when it has that field and it is not answered: offered at
+    the field to confirm (`State.said`)."""
+    found = choices_said(turn.plain)
+    if not found:
+        return
+    keys = [k for k in (after.procedure, after.bundle, after.single) if k in d.catalog]
+    for key, (option, _phrase) in found.items():
+        if key in (after.fields or {}) or key in (after.said or {}):
+            continue
+        if any(f.key == key for k in keys for f in d.catalog[k].fields):
+            after.said = {**(after.said or {}), key: {"value": option, "noted": turn.text[:80]}}
+
+
+def said_choice_alone(d: Dialogue, turn: Turn, state: State) -> Outcome | None:
+    """ "con trai ạ", "bé gái" alone where no field asks it (the yes/no question, a photo step):
+    kept for its field, said so, and the step asked again."""
+    if state.procedure is None or state.step in FREE_TEXT:
+        return None
+    for key, (option, phrase) in choices_said(turn.plain).items():
+        field = next((f for f in d.proc(state).fields if f.key == key), None)
+        if field is None or key in (state.fields or {}) or not only(turn.plain, [phrase]):
+            continue
+        state.said = {**(state.said or {}), key: {"value": option, "noted": turn.text[:80]}}
+        said = Reply(d.say("date_noted", label=field.label.lower(), value=option))
+        return Outcome(state, [said] + d.again(state))
     return None
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 
 from core.events import Attachment, Reply
@@ -49,12 +50,40 @@ def known_answers(d: Dialogue, state: State) -> list[Reply]:
     return notes
 
 
+#: A digit said for its word in the question's own words ("1 mình em thôi": "một mình").
+DIGIT_WORDS = {"1": "mot", "2": "hai", "3": "ba", "4": "bon", "5": "nam"}
+
+
 def in_words(q: Question, text: str) -> bool | None:
     """The answer given in the citizen's words (`yes_words`, `no_words`), when only one side fits.
     A phrase never spans punctuation: "dạ anh, em tự làm" says no "anh em"."""
     said = " | ".join(bare(part) for part in re.split(r"[,.;:!?…]", text))
+    said = re.sub(r"\b(\d)\b", lambda m: DIGIT_WORDS.get(m.group(1), m.group(1)), said)  # "1 mình"
     yes, no = has_phrase(said, list(q.yes_words)), has_phrase(said, list(q.no_words))
     return yes if yes != no else None
+
+
+def in_clauses(d: Dialogue, turn: Turn, state: State) -> str | None:
+    """The option one clause of the message picks, when the whole says none ("khai thay, ông mất
+    hôm kia": the first clause is the option, the second the date noted); None when no clause or
+    two clauses disagreeing pick one. Only a message of several clauses is split."""
+    parts = [p for p in re.split(r"[,.;:!?…]", turn.text) if p.strip()]
+    if len(parts) < 2:
+        return None
+    picked = set()
+    for part in parts:
+        clause = dataclasses.replace(turn, text=part.strip(), plain=bare(part), intent=None, parse=None)
+        choice = d.choice_in_words(state, clause)
+        if choice is not None:
+            picked.add(choice)
+    return picked.pop() if len(picked) == 1 else None
+
+
+def said_in_words(d: Dialogue, turn: Turn, state: State) -> bool:
+    """Whether the pending question's own words answer the message ("1 mình em thôi", which
+    the NLU may read as a cancel): then it is an answer, not a cancel."""
+    pending = pending_questions(d, state) if state.step is Step.QUESTION else []
+    return bool(pending) and in_words(d.proc(state).questions[pending[0]], turn.text) is not None
 
 
 @prompts(Step.QUESTION)
@@ -74,6 +103,8 @@ async def on_question(d: Dialogue, turn: Turn, state: State) -> Outcome:
         said = whom.own_answer(proc.key, key, turn.plain, state.calls_self)
     if choice is None and said is None:  # "vợ chồng anh cùng làm": the question's own words
         said = in_words(proc.questions[key], turn.text)
+    if choice is None and said is None:  # "khai thay, ông mất hôm kia": one clause answers
+        choice = in_clauses(d, turn, state)
     if choice is None and said is not None:  # "tôi làm cho cháu" as the answer
         choice = "yes" if said else "no"
     if choice is None:  # "có" to "khai thay: chọn 1; bố mẹ: chọn 2" says neither: ask, saying so

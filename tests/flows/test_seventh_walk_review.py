@@ -109,11 +109,12 @@ async def test_a_date_said_with_the_answer_lets_the_question_answer(engine):
 
 
 async def test_a_date_said_with_other_words_is_answered_by_the_question(engine):
-    """ "khai thay, ông mất hôm kia": the question reads the message (as on main, which does not
-    take "khai thay" with more words as its option), the note goes in front of its reply."""
+    """ "khai thay, ông mất hôm kia": the question reads the message (its first clause picks the
+    option since walk21), the note goes in front of its reply."""
     chat = await _at_the_question(engine)
     reply = await chat.send("khai thay, ông mất hôm kia")
-    assert reply.startswith("Dạ, mình ghi nhớ ngày mất: 21/11/2026") and "chưa rõ ý bạn" in reply, reply
+    assert reply.startswith("Dạ, mình ghi nhớ ngày mất: 21/11/2026") and "chưa rõ ý bạn" not in reply, reply
+    assert chat.state["answers"] == {"on_behalf": True}
 
 
 async def test_a_date_said_again_is_not_noted_again(engine):
