@@ -7,7 +7,7 @@ gives them."""
 from __future__ import annotations
 
 import pytest
-from dialogue_kit import Chat, ScriptedNLU
+from dialogue_kit import Chat, FakeContext, ScriptedNLU
 
 from flows.engine import Engine
 from flows.state import State
@@ -204,3 +204,50 @@ async def test_who_it_is_for_is_read_in_its_own_clause(engine):
     reply = await chat.send("đồng ý")
     assert chat.step == "doc" and chat.state["answers"] == {"on_behalf": True}, reply
     assert chat.state["said"]["child_sex"]["value"] == "Nam"
+
+
+# ---- review of walk21: false positives ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "em chụp tiếp nhé",
+        "trang sau bị mờ quá",
+        "còn 1 trang nữa",
+        "ảnh đầu bị ngược",
+        "em gửi rồi đó",
+        "Nguyễn Văn An là chủ nhà",
+        "ảnh số 2 ở phường nào cũng được",
+    ],
+)
+async def test_talk_between_pages_is_no_field_answer(engine, said):
+    """Between a paper's pages only a phone, a date, an ID number or an address's shape is kept
+    for its field: talk of the pages (or a name) is no address."""
+    chat = await _between_pages(engine)
+    reply = await chat.send(said)
+    assert "ghi nhớ" not in reply and not chat.state.get("offered"), reply
+
+
+class _DeathPaper(FakeContext):
+    """The death certificate read with its printed date."""
+
+    async def check_photo(self, attachment, expect):
+        if attachment.path and attachment.path.startswith("baotu"):
+            fields = {"date_of_death": "15/11/2026", "full_name": "NGUYỄN VĂN HÙNG"}
+            return {
+                "quality": {"ok": True, "problems": []},
+                "document": {"type": "giay_bao_tu", "fields": fields},
+            }
+        return await super().check_photo(attachment, expect)
+
+
+async def test_the_papers_date_replaces_a_date_said_in_passing(engine):
+    """ "ông mất hôm kia" noted at the question; the death certificate's printed date is offered
+    at the field instead (as on main): the paper wins."""
+    chat = Chat(engine, _DeathPaper())
+    await _to_question(chat, "nha co nguoi mat")
+    await chat.send("khai thay, ông mất hôm kia")
+    assert chat.state["offered"]["date_of_death"]["value"] == "2026-11-21"
+    await chat.send(photo="baotu.jpg")
+    assert chat.state["offered"]["date_of_death"] == {"value": "2026-11-15", "paper": "Giấy báo tử"}
