@@ -32,6 +32,11 @@ SCRIPT = {
     "NGUYEN MINH AN": ("out_of_scope", 0.53),
     "so 5 ngo 10 pho hue ha noi": ("out_of_scope", 0.5),
     "0912 345 678": ("out_of_scope", 0.5),
+    "thôi hủy đi, vợ chồng em bàn lại đã": ("cancel", 0.9),
+    "thôi không làm nữa, để cả nhà bàn đã": ("cancel", 0.9),
+    "thôi em không làm một mình đâu": ("cancel", 0.9),
+    "chưa hiểu, 1 là sao?": ("out_of_scope", 0.5),
+    "mất rồi, 2 hôm nay lo đám": ("out_of_scope", 0.5),
 }
 
 
@@ -251,3 +256,31 @@ async def test_the_papers_date_replaces_a_date_said_in_passing(engine):
     assert chat.state["offered"]["date_of_death"]["value"] == "2026-11-21"
     await chat.send(photo="baotu.jpg")
     assert chat.state["offered"]["date_of_death"] == {"value": "2026-11-15", "paper": "Giấy báo tử"}
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "thôi hủy đi, vợ chồng em bàn lại đã",
+        "thôi không làm nữa, để cả nhà bàn đã",
+        "thôi em không làm một mình đâu",
+    ],
+)
+async def test_a_cancel_with_the_questions_words_is_still_a_cancel(engine, said):
+    """The question's own words ("vợ chồng", "cả nhà", "một mình") answer it only when they are
+    the whole message: with a cancel or a refusal it is the cancel, confirmed first."""
+    chat = Chat(engine)
+    await chat.send("anh muốn đăng ký hộ kinh doanh")
+    await chat.send("đồng ý")
+    assert chat.step == "question"
+    await chat.send(said)
+    assert chat.step == "confirm_cancel" and not chat.state.get("answers"), chat.state.get("answers")
+
+
+@pytest.mark.parametrize("said", ["chưa hiểu, 1 là sao?", "mất rồi, 2 hôm nay lo đám"])
+async def test_a_number_inside_a_clause_picks_no_option(engine, said):
+    """A message that asks is never split; a number picks an option only alone in its clause."""
+    chat = Chat(engine)
+    await _to_question(chat, "nha co nguoi mat")
+    reply = await chat.send(said)
+    assert chat.step == "question" and not chat.state.get("answers"), reply
