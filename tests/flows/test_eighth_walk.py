@@ -37,6 +37,10 @@ SCRIPT = {
     "thôi em không làm một mình đâu": ("cancel", 0.9),
     "chưa hiểu, 1 là sao?": ("out_of_scope", 0.5),
     "mất rồi, 2 hôm nay lo đám": ("out_of_scope", 0.5),
+    "con trai của tôi mới sinh em bé": ("start_procedure", 0.6),
+    "con trai anh mới có em bé": ("start_procedure", 0.6),
+    "con trai út nhà em vừa sinh cháu": ("start_procedure", 0.6),
+    "con gái mẹ mới sinh cháu": ("start_procedure", 0.6),
 }
 
 
@@ -284,3 +288,20 @@ async def test_a_number_inside_a_clause_picks_no_option(engine, said):
     await _to_question(chat, "nha co nguoi mat")
     reply = await chat.send(said)
     assert chat.step == "question" and not chat.state.get("answers"), reply
+
+
+@pytest.mark.parametrize(
+    "opening",
+    [
+        "con trai của tôi mới sinh em bé",
+        "con trai anh mới có em bé",
+        "con trai út nhà em vừa sinh cháu",
+        "con gái mẹ mới sinh cháu",
+    ],
+)
+async def test_the_citizens_own_son_or_daughter_is_not_the_babys_sex(engine, opening):
+    """ "con trai anh", "con gái mẹ", "con trai út nhà em": the citizen's child (the parent), not
+    the baby; only a phrase naming the baby ("sinh con trai", "bé gái") is kept."""
+    chat = Chat(engine)
+    await chat.send(opening)
+    assert chat.step == "offer_bundle" and "said" not in chat.state, chat.state
