@@ -228,10 +228,14 @@ def note_choices(d: Dialogue, turn: Turn, after: State) -> None:
         return
     keys = [k for k in (after.procedure, after.bundle, after.single) if k in d.catalog]
     for key, (option, _phrase) in found.items():
-        if key in (after.fields or {}) or key in (after.said or {}):
-            continue
+        if key in (after.fields or {}) or (after.said or {}).get(key, {}).get("value") == option:
+            continue  # answered, or said so already ("à nhầm, bé gái" replaces "con trai")
         if any(f.key == key for k in keys for f in d.catalog[k].fields):
             after.said = {**(after.said or {}), key: {"value": option, "noted": turn.text[:80]}}
+
+
+#: Words around a choice said alone that change nothing, a correction's too ("à nhầm, bé gái").
+CORRECTING = FILLER_WORDS | {"nham", "ah", "o", "la", "sua", "lai"}
 
 
 def said_choice_alone(d: Dialogue, turn: Turn, state: State) -> Outcome | None:
@@ -241,7 +245,7 @@ def said_choice_alone(d: Dialogue, turn: Turn, state: State) -> Outcome | None:
         return None
     for key, (option, phrase) in choices_said(turn.plain).items():
         field = next((f for f in d.proc(state).fields if f.key == key), None)
-        if field is None or key in (state.fields or {}) or not only(turn.plain, [phrase]):
+        if field is None or key in (state.fields or {}) or not only(bare(turn.plain), [phrase], CORRECTING):
             continue
         state.said = {**(state.said or {}), key: {"value": option, "noted": turn.text[:80]}}
         said = Reply(d.say("date_noted", label=field.label.lower(), value=option))

@@ -41,6 +41,7 @@ SCRIPT = {
     "con trai anh mới có em bé": ("start_procedure", 0.6),
     "con trai út nhà em vừa sinh cháu": ("start_procedure", 0.6),
     "con gái mẹ mới sinh cháu": ("start_procedure", 0.6),
+    "à nhầm, bé gái": ("out_of_scope", 0.5),
 }
 
 
@@ -305,3 +306,32 @@ async def test_the_citizens_own_son_or_daughter_is_not_the_babys_sex(engine, ope
     chat = Chat(engine)
     await chat.send(opening)
     assert chat.step == "offer_bundle" and "said" not in chat.state, chat.state
+
+
+async def test_a_sex_corrected_at_its_field_is_not_offered_again_after_going_back(engine):
+    """ "con trai" said first, "Nữ" answered at the field: the said choice is used up; "quay lại"
+    asks the field afresh, never offering "Nam" again."""
+    chat = Chat(engine)
+    await _to_birth_fields(chat, "vợ em mới sinh con trai")
+    await chat.send("NGUYỄN MINH AN")
+    await chat.send("Nữ")
+    assert chat.state["fields"]["child_sex"] == "Nữ" and not chat.state.get("said")
+    reply = await chat.send("quay lại")
+    assert "child_sex" not in chat.state["fields"] and "Lúc nãy" not in reply and "Nam" in reply, reply
+    await chat.send("Nữ")
+    assert chat.state["fields"]["child_sex"] == "Nữ"
+
+
+async def test_a_later_correction_replaces_the_sex_said_first(engine):
+    """ "vợ em mới sinh con trai", then "à nhầm, bé gái" at the question: "Nữ" is offered."""
+    chat = Chat(engine)
+    await _to_question(chat, "vợ em mới sinh con trai")
+    reply = await chat.send("à nhầm, bé gái")
+    assert "giới tính của bé: Nữ" in reply and chat.step == "question", reply
+    assert chat.state["said"]["child_sex"]["value"] == "Nữ"
+    await chat.send("2")
+    await chat.send(photo="paper.jpg")
+    await chat.send(photo="card.jpg")
+    await chat.send("1")
+    asked = await chat.send("NGUYỄN MINH AN")
+    assert "giới tính của bé: Nữ" in asked, asked
