@@ -126,7 +126,9 @@ class Engine(Dialogue):
         finished = state.dossier_id is not None and after.dossier_id is None and after.step is Step.MENU
         if after.step is not Step.START and not finished:  # the offer, the consent, the dossier
             after.for_whom = after.for_whom or state.for_whom  # still the same person
-            after.said = after.said or state.said  # "… sinh con trai": still the same baby
+            said = after.said if after.said is not None else state.said  # "… sinh con trai": the same baby
+            answered = {**(state.fields or {}), **(after.fields or {})}  # a step back keeps it answered
+            after.said = {k: v for k, v in (said or {}).items() if k not in answered} or None
         if turn.text and state.step not in FREE_TEXT:
             midway.note_choices(self, turn, after)  # "vợ em mới sinh con trai": the baby's sex, kept
         after.calls_self = after.calls_self or state.calls_self  # the same citizen, whatever the step

@@ -236,6 +236,8 @@ def step_back(state: State) -> State | None:
         return None
     previous = State.from_dict(state.back[-1])
     previous.back = state.back[:-1] or None
+    answered = state.fields or {}  # a choice said in passing, once answered, is not offered again
+    previous.said = {k: v for k, v in (previous.said or {}).items() if k not in answered} or None
     return previous
 
 

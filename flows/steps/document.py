@@ -320,8 +320,8 @@ def offer_fields(d: Dialogue, turn: Turn, state: State, doc: Document, reading: 
     offers = dict(state.offered or {})
     for f in d.proc(state).fields:
         value = read.get(f.key)
-        if not value or (state.fields or {}).get(f.key) or "noted" in offers.get(f.key, {}):
-            continue  # answered, or typed by the citizen (their words before the reading's)
+        if not value or (state.fields or {}).get(f.key):
+            continue  # answered; a value only typed in passing ("ông mất hôm kia") gives way to the paper
         ok, problem = validate(f.validator, str(value), list(f.options), turn.ctx.now.date())
         if ok and not problem:
             offers[f.key] = {"value": str(ok), "paper": doc.name}

@@ -8,7 +8,7 @@ from core.vietnamese import strip_diacritics
 from .. import whom
 from ..state import State, Step
 from ..turn import Outcome, Turn
-from ..validators import ANSWERS, asks, date_after, has_phrase, validate
+from ..validators import ANSWERS, asks, bare, date_after, has_phrase, validate
 from .base import YES_WORDS, Dialogue, handles, prompts, show_date
 
 
@@ -115,26 +115,41 @@ def said_offer(state: State, procedure: str, key: str) -> dict[str, str] | None:
 SAID_DATES: dict[str, list[str]] = ANSWERS["said_dates"]
 #: Validators that take only their own kind of answer (a phone, a date): tried on every field.
 STRICT = frozenset({"vn_phone", "id_number", "date_past", "date_any"})
-#: Validators that take almost any words: only the first such field still open is tried.
-LOOSE = frozenset({"person_name", "address", "text"})
 #: Intents a typed answer may carry (a name or an address is often read out of scope).
 ANSWER_LIKE = frozenset({None, "out_of_scope"})
+#: Words of an address's shape ("số 5 ngõ 10 phố Huế"): with a number, an address typed early.
+ADDRESS_WORDS = list(ANSWERS["address_words"])
+#: Talk of the pages and photos ("trang sau bị mờ", "em chụp tiếp"): never a field's answer.
+PAGE_TALK_WORDS = list(ANSWERS["page_talk_words"])
+
+
+def address_like(words: str) -> bool:
+    """Whether folded words have an address's shape: a number (a house, a lane) and a word of
+    the street or the place (ngõ, hẻm, đường, phố, phường, xã, thôn…), no talk of pages."""
+    return (
+        any(c.isdigit() for c in words)
+        and has_phrase(words, ADDRESS_WORDS)
+        and not has_phrase(words, PAGE_TALK_WORDS)
+    )
 
 
 def note_answer(d: Dialogue, turn: Turn, state: State) -> list[Reply]:
     """A form field's answer typed early, between the pages of a paper ("so 5 ngo 10…", a phone
     number): kept to be offered at its field to confirm, and said so in one line; nothing when
     the message answers no open field. A phone, a date, an ID number go to the first field taking
-    them; other words only to the first open field of names, addresses and free text."""
+    them; an address only when it has an address's shape ("còn 1 trang nữa", "em chụp tiếp nhé"
+    are talk of the pages); names and free text are never taken here."""
     if turn.event.payload or not turn.text or turn.intent not in ANSWER_LIKE or turn.plain in YES_WORDS:
         return []
-    if asks(turn.text, turn.plain):
+    words = bare(turn.text)
+    if asks(turn.text, turn.plain) or has_phrase(words, PAGE_TALK_WORDS):
         return []
     proc, today = d.proc(state), turn.ctx.now.date()
     taken = {**(state.fields or {}), **(state.offered or {}), **(state.said or {})}
     open_fields = [f for f in proc.fields if f.key not in taken and not said_offer(state, proc.key, f.key)]
-    loose = next((f for f in open_fields if f.validator in LOOSE), None)
-    for f in [f for f in open_fields if f.validator in STRICT] + ([loose] if loose else []):
+    address = next((f for f in open_fields if f.validator == "address"), None)
+    tried = [f for f in open_fields if f.validator in STRICT]
+    for f in tried + ([address] if address and address_like(words) else []):
         value, problem = validate(f.validator, turn.text, list(f.options), today)
         if value and not problem:
             state.offered = {**(state.offered or {}), f.key: {"value": value, "noted": turn.text[:80]}}

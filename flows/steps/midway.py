@@ -12,7 +12,7 @@ from core.events import Reply
 from .. import whom
 from ..state import COLLECTING, FREE_TEXT, State, Step, menu
 from ..turn import Outcome, Turn
-from ..validators import ANSWERS, date_after, has_phrase
+from ..validators import ANSWERS, bare, date_after, has_phrase
 from .base import LACK_WORDS, Dialogue, show_date
 from .consent import consent_again
 from .field import SAID_DATES, photo_field
@@ -174,13 +174,35 @@ SAID_CHOICES: dict[str, dict[str, list[str]]] = ANSWERS["said_choices"]
 _CHOICE_ENDS = frozenset(
     p.split()[-1] for options in SAID_CHOICES.values() for ps in options.values() for p in ps
 )
-_WHOSE = frozenset(whom.data()["whose"])
+_BEFORE = frozenset(ANSWERS["said_choice_before"])
+_GAP = frozenset(ANSWERS["said_choice_gap"])
+_SELF = frozenset(ANSWERS["said_choice_self"])
+_BABIES = frozenset(ANSWERS["said_choice_babies"])
+_NOT_AFTER = frozenset(ANSWERS["said_choice_not_after"])
+
+
+def names_the_baby(tokens: list[str], i: int, phrase: str) -> bool:
+    """Whether `phrase`, at `tokens[i]`, names the baby: not followed by whose or which child
+    ("con trai tôi", "con trai út nhà em"; "sinh con trai đầu lòng" is the baby), and either alone
+    (fillers aside), a baby's own word ("bé trai", "thằng cu") or said right after "sinh", "đẻ",
+    "là" ("vợ em mới sinh được 1 con trai", "nó là con trai"; not "tôi là con gái")."""
+    after = tokens[i + len(phrase.split()) :]
+    if after and after[0] in _NOT_AFTER and after[:2] != ["dau", "long"]:
+        return False
+    before = tokens[:i]
+    if phrase in _BABIES or set(before + after) <= FILLER_WORDS:
+        return True
+    while before and before[-1] in _GAP:
+        before = before[:-1]
+    if not before or before[-1] not in _BEFORE:
+        return False
+    return before[-1] != "la" or len(before) < 2 or before[-2] not in _SELF
 
 
 def choices_said(words: str) -> dict[str, tuple[str, str]]:
     """The options of `said_choices` a folded message says, {field: (option, phrase)}: one option
-    per field, none when the phrase is someone's ("con trai tôi") or both options are said."""
-    tokens = words.split()
+    per field, only where the phrase names the baby (`names_the_baby`), none when both are said."""
+    tokens = bare(words).split()
     if _CHOICE_ENDS.isdisjoint(tokens):
         return {}  # the common case: one set operation per message
     found: dict[str, tuple[str, str]] = {}
@@ -190,7 +212,7 @@ def choices_said(words: str) -> dict[str, tuple[str, str]]:
             for phrase in phrases:
                 n, parts = len(phrase.split()), phrase.split()
                 for i in range(len(tokens) - n + 1):
-                    if tokens[i : i + n] == parts and (i + n == len(tokens) or tokens[i + n] not in _WHOSE):
+                    if tokens[i : i + n] == parts and names_the_baby(tokens, i, phrase):
                         hits.add((option, phrase))
         if len({option for option, _ in hits}) == 1:
             found[key] = max(hits, key=lambda hit: len(hit[1]))
@@ -206,10 +228,14 @@ def note_choices(d: Dialogue, turn: Turn, after: State) -> None:
         return
     keys = [k for k in (after.procedure, after.bundle, after.single) if k in d.catalog]
     for key, (option, _phrase) in found.items():
-        if key in (after.fields or {}) or key in (after.said or {}):
-            continue
+        if key in (after.fields or {}) or (after.said or {}).get(key, {}).get("value") == option:
+            continue  # answered, or said so already ("à nhầm, bé gái" replaces "con trai")
         if any(f.key == key for k in keys for f in d.catalog[k].fields):
             after.said = {**(after.said or {}), key: {"value": option, "noted": turn.text[:80]}}
+
+
+#: Words around a choice said alone that change nothing, a correction's too ("à nhầm, bé gái").
+CORRECTING = FILLER_WORDS | {"nham", "ah", "o", "la", "sua", "lai"}
 
 
 def said_choice_alone(d: Dialogue, turn: Turn, state: State) -> Outcome | None:
@@ -219,7 +245,7 @@ def said_choice_alone(d: Dialogue, turn: Turn, state: State) -> Outcome | None:
         return None
     for key, (option, phrase) in choices_said(turn.plain).items():
         field = next((f for f in d.proc(state).fields if f.key == key), None)
-        if field is None or key in (state.fields or {}) or not only(turn.plain, [phrase]):
+        if field is None or key in (state.fields or {}) or not only(bare(turn.plain), [phrase], CORRECTING):
             continue
         state.said = {**(state.said or {}), key: {"value": option, "noted": turn.text[:80]}}
         said = Reply(d.say("date_noted", label=field.label.lower(), value=option))

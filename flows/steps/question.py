@@ -11,7 +11,7 @@ from .. import whom
 from ..catalog import Question
 from ..state import BACK_DEPTH, State, Step
 from ..turn import Outcome, Turn
-from ..validators import bare, has_phrase
+from ..validators import ANSWERS, asks, bare, has_phrase
 from .base import Dialogue, handles, prompts
 from .document import enter_document, take_photo
 
@@ -54,25 +54,67 @@ def known_answers(d: Dialogue, state: State) -> list[Reply]:
 DIGIT_WORDS = {"1": "mot", "2": "hai", "3": "ba", "4": "bon", "5": "nam"}
 
 
+def _said(text: str) -> str:
+    """The folded message, clause by clause (" | " between), its digits read as words."""
+    said = " | ".join(bare(part) for part in re.split(r"[,.;:!?…]", text))
+    return re.sub(r"\b(\d)\b", lambda m: DIGIT_WORDS.get(m.group(1), m.group(1)), said)  # "1 mình"
+
+
 def in_words(q: Question, text: str) -> bool | None:
     """The answer given in the citizen's words (`yes_words`, `no_words`), when only one side fits.
     A phrase never spans punctuation: "dạ anh, em tự làm" says no "anh em"."""
-    said = " | ".join(bare(part) for part in re.split(r"[,.;:!?…]", text))
-    said = re.sub(r"\b(\d)\b", lambda m: DIGIT_WORDS.get(m.group(1), m.group(1)), said)  # "1 mình"
+    said = _said(text)
     yes, no = has_phrase(said, list(q.yes_words)), has_phrase(said, list(q.no_words))
     return yes if yes != no else None
+
+
+#: Words around an answer that change nothing ("1 mình em thôi ạ"): politeness, "thôi", clause ends.
+ALONE_FILLERS = frozenset(ANSWERS["filler_words"]) | frozenset(ANSWERS["hold_fillers"]) | {"thoi", "|"}
+#: A refusal or a pause ("không làm nữa", "bàn lại đã", "để sau"): with them, no answer in words.
+REFUSALS = list(ANSWERS["cancel_words"]) + list(ANSWERS["refusal_words"])
+
+
+def alone_in_words(q: Question, text: str) -> bool | None:
+    """`in_words`, only when the phrase is the whole message but for politeness ("1 mình em thôi"),
+    and the message has no cancel or refusal ("thôi hủy đi, vợ chồng em bàn lại đã")."""
+    said = _said(text)
+    if has_phrase(said, REFUSALS):
+        return None
+    tokens = said.split()
+    sides = set()
+    for side, phrases in ((True, q.yes_words), (False, q.no_words)):
+        for parts in (p.split() for p in phrases):
+            n = len(parts)
+            if any(
+                tokens[i : i + n] == parts and set(tokens[:i] + tokens[i + n :]) <= ALONE_FILLERS
+                for i in range(len(tokens) - n + 1)
+            ):
+                sides.add(side)
+    return sides.pop() if len(sides) == 1 else None
+
+
+#: "số 2", "chọn 2": a number standing for an option in a clause.
+_NUMBER_ALONE = re.compile(r"(?:(?:chon|chon so|so|em chon|toi chon) )?\d{1,2}")
 
 
 def in_clauses(d: Dialogue, turn: Turn, state: State) -> str | None:
     """The option one clause of the message picks, when the whole says none ("khai thay, ông mất
     hôm kia": the first clause is the option, the second the date noted); None when no clause or
-    two clauses disagreeing pick one. Only a message of several clauses is split."""
+    two clauses disagreeing pick one. Only a message of several clauses is split, never one that
+    asks ("chưa hiểu, 1 là sao?"); a number picks only standing alone in its clause ("mất rồi, 2
+    hôm nay lo đám" picks nothing)."""
+    if "?" in turn.text or asks(turn.text, turn.plain):
+        return None
     parts = [p for p in re.split(r"[,.;:!?…]", turn.text) if p.strip()]
     if len(parts) < 2:
         return None
     picked = set()
     for part in parts:
         clause = dataclasses.replace(turn, text=part.strip(), plain=bare(part), intent=None, parse=None)
+        if d.choice(state, clause) is not None:  # a number: only alone ("2 hôm nay" counts days)
+            rest = " ".join(t for t in clause.plain.split() if t not in ALONE_FILLERS)
+            if not _NUMBER_ALONE.fullmatch(rest):
+                continue
         choice = d.choice_in_words(state, clause)
         if choice is not None:
             picked.add(choice)
@@ -81,9 +123,10 @@ def in_clauses(d: Dialogue, turn: Turn, state: State) -> str | None:
 
 def said_in_words(d: Dialogue, turn: Turn, state: State) -> bool:
     """Whether the pending question's own words answer the message ("1 mình em thôi", which
-    the NLU may read as a cancel): then it is an answer, not a cancel."""
+    the NLU may read as a cancel): then it is an answer, not a cancel. Only the phrase alone, and
+    never with a cancel or a refusal ("thôi không làm nữa, để cả nhà bàn đã" is a cancel)."""
     pending = pending_questions(d, state) if state.step is Step.QUESTION else []
-    return bool(pending) and in_words(d.proc(state).questions[pending[0]], turn.text) is not None
+    return bool(pending) and alone_in_words(d.proc(state).questions[pending[0]], turn.text) is not None
 
 
 @prompts(Step.QUESTION)

@@ -7,7 +7,7 @@ gives them."""
 from __future__ import annotations
 
 import pytest
-from dialogue_kit import Chat, ScriptedNLU
+from dialogue_kit import Chat, FakeContext, ScriptedNLU
 
 from flows.engine import Engine
 from flows.state import State
@@ -32,6 +32,16 @@ SCRIPT = {
     "NGUYEN MINH AN": ("out_of_scope", 0.53),
     "so 5 ngo 10 pho hue ha noi": ("out_of_scope", 0.5),
     "0912 345 678": ("out_of_scope", 0.5),
+    "thôi hủy đi, vợ chồng em bàn lại đã": ("cancel", 0.9),
+    "thôi không làm nữa, để cả nhà bàn đã": ("cancel", 0.9),
+    "thôi em không làm một mình đâu": ("cancel", 0.9),
+    "chưa hiểu, 1 là sao?": ("out_of_scope", 0.5),
+    "mất rồi, 2 hôm nay lo đám": ("out_of_scope", 0.5),
+    "con trai của tôi mới sinh em bé": ("start_procedure", 0.6),
+    "con trai anh mới có em bé": ("start_procedure", 0.6),
+    "con trai út nhà em vừa sinh cháu": ("start_procedure", 0.6),
+    "con gái mẹ mới sinh cháu": ("start_procedure", 0.6),
+    "à nhầm, bé gái": ("out_of_scope", 0.5),
 }
 
 
@@ -204,3 +214,124 @@ async def test_who_it_is_for_is_read_in_its_own_clause(engine):
     reply = await chat.send("đồng ý")
     assert chat.step == "doc" and chat.state["answers"] == {"on_behalf": True}, reply
     assert chat.state["said"]["child_sex"]["value"] == "Nam"
+
+
+# ---- review of walk21: false positives ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "em chụp tiếp nhé",
+        "trang sau bị mờ quá",
+        "còn 1 trang nữa",
+        "ảnh đầu bị ngược",
+        "em gửi rồi đó",
+        "Nguyễn Văn An là chủ nhà",
+        "ảnh số 2 ở phường nào cũng được",
+    ],
+)
+async def test_talk_between_pages_is_no_field_answer(engine, said):
+    """Between a paper's pages only a phone, a date, an ID number or an address's shape is kept
+    for its field: talk of the pages (or a name) is no address."""
+    chat = await _between_pages(engine)
+    reply = await chat.send(said)
+    assert "ghi nhớ" not in reply and not chat.state.get("offered"), reply
+
+
+class _DeathPaper(FakeContext):
+    """The death certificate read with its printed date."""
+
+    async def check_photo(self, attachment, expect):
+        if attachment.path and attachment.path.startswith("baotu"):
+            fields = {"date_of_death": "15/11/2026", "full_name": "NGUYỄN VĂN HÙNG"}
+            return {
+                "quality": {"ok": True, "problems": []},
+                "document": {"type": "giay_bao_tu", "fields": fields},
+            }
+        return await super().check_photo(attachment, expect)
+
+
+async def test_the_papers_date_replaces_a_date_said_in_passing(engine):
+    """ "ông mất hôm kia" noted at the question; the death certificate's printed date is offered
+    at the field instead (as on main): the paper wins."""
+    chat = Chat(engine, _DeathPaper())
+    await _to_question(chat, "nha co nguoi mat")
+    await chat.send("khai thay, ông mất hôm kia")
+    assert chat.state["offered"]["date_of_death"]["value"] == "2026-11-21"
+    await chat.send(photo="baotu.jpg")
+    assert chat.state["offered"]["date_of_death"] == {"value": "2026-11-15", "paper": "Giấy báo tử"}
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "thôi hủy đi, vợ chồng em bàn lại đã",
+        "thôi không làm nữa, để cả nhà bàn đã",
+        "thôi em không làm một mình đâu",
+    ],
+)
+async def test_a_cancel_with_the_questions_words_is_still_a_cancel(engine, said):
+    """The question's own words ("vợ chồng", "cả nhà", "một mình") answer it only when they are
+    the whole message: with a cancel or a refusal it is the cancel, confirmed first."""
+    chat = Chat(engine)
+    await chat.send("anh muốn đăng ký hộ kinh doanh")
+    await chat.send("đồng ý")
+    assert chat.step == "question"
+    await chat.send(said)
+    assert chat.step == "confirm_cancel" and not chat.state.get("answers"), chat.state.get("answers")
+
+
+@pytest.mark.parametrize("said", ["chưa hiểu, 1 là sao?", "mất rồi, 2 hôm nay lo đám"])
+async def test_a_number_inside_a_clause_picks_no_option(engine, said):
+    """A message that asks is never split; a number picks an option only alone in its clause."""
+    chat = Chat(engine)
+    await _to_question(chat, "nha co nguoi mat")
+    reply = await chat.send(said)
+    assert chat.step == "question" and not chat.state.get("answers"), reply
+
+
+@pytest.mark.parametrize(
+    "opening",
+    [
+        "con trai của tôi mới sinh em bé",
+        "con trai anh mới có em bé",
+        "con trai út nhà em vừa sinh cháu",
+        "con gái mẹ mới sinh cháu",
+    ],
+)
+async def test_the_citizens_own_son_or_daughter_is_not_the_babys_sex(engine, opening):
+    """ "con trai anh", "con gái mẹ", "con trai út nhà em": the citizen's child (the parent), not
+    the baby; only a phrase naming the baby ("sinh con trai", "bé gái") is kept."""
+    chat = Chat(engine)
+    await chat.send(opening)
+    assert chat.step == "offer_bundle" and "said" not in chat.state, chat.state
+
+
+async def test_a_sex_corrected_at_its_field_is_not_offered_again_after_going_back(engine):
+    """ "con trai" said first, "Nữ" answered at the field: the said choice is used up; "quay lại"
+    asks the field afresh, never offering "Nam" again."""
+    chat = Chat(engine)
+    await _to_birth_fields(chat, "vợ em mới sinh con trai")
+    await chat.send("NGUYỄN MINH AN")
+    await chat.send("Nữ")
+    assert chat.state["fields"]["child_sex"] == "Nữ" and not chat.state.get("said")
+    reply = await chat.send("quay lại")
+    assert "child_sex" not in chat.state["fields"] and "Lúc nãy" not in reply and "Nam" in reply, reply
+    await chat.send("Nữ")
+    assert chat.state["fields"]["child_sex"] == "Nữ"
+
+
+async def test_a_later_correction_replaces_the_sex_said_first(engine):
+    """ "vợ em mới sinh con trai", then "à nhầm, bé gái" at the question: "Nữ" is offered."""
+    chat = Chat(engine)
+    await _to_question(chat, "vợ em mới sinh con trai")
+    reply = await chat.send("à nhầm, bé gái")
+    assert "giới tính của bé: Nữ" in reply and chat.step == "question", reply
+    assert chat.state["said"]["child_sex"]["value"] == "Nữ"
+    await chat.send("2")
+    await chat.send(photo="paper.jpg")
+    await chat.send(photo="card.jpg")
+    await chat.send("1")
+    asked = await chat.send("NGUYỄN MINH AN")
+    assert "giới tính của bé: Nữ" in asked, asked
