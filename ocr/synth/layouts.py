@@ -314,11 +314,8 @@ class Varied:
 
 VALUE_FACES = [  # another face for the values than the card's labels (sans, condensed, serif, mono)
     (_D + "roboto/unhinted/RobotoCondensed-Regular.ttf", _D + "roboto/unhinted/RobotoCondensed-Bold.ttf"),
-    (_D + "open-sans/OpenSans-Regular.ttf", _D + "open-sans/OpenSans-Bold.ttf"),
-    (_D + "liberation2/LiberationSans-Regular.ttf", _D + "liberation2/LiberationSans-Bold.ttf"),
-    (_D + "dejavu/DejaVuSansCondensed.ttf", _D + "dejavu/DejaVuSansCondensed-Bold.ttf"),
-    (_D + "liberation2/LiberationSerif-Regular.ttf", _D + "liberation2/LiberationSerif-Bold.ttf"),
-    (_D + "liberation2/LiberationMono-Regular.ttf", _D + "liberation2/LiberationMono-Bold.ttf"),
+    *(FONTS[k] for k in ("opensans", "liberation", "dejavu_cond")),
+    *(TYPED[k] for k in ("serif", "typewriter")),
 ]
 EXTRA_SHARE = {"cmnd_front": 0.7, "cccd_front": 0.4, "cancuoc_front": 0.4}
 
