@@ -253,6 +253,9 @@ def values(rows: list[list[dict]], hits: list[dict], reach: float = 6.0) -> dict
     line(s) under it. A name typed on the label's line goes on over the next line when that line
     holds capitals only (an old CMND's "Họ tên: NGUYỄN" / "VĂN AN" on its second dotted line)."""
     words = [w for r in rows for w in r]
+    # a dotted line read as text ("2007200200000" 6 px high): letters or digits far flatter than print
+    flat = 0.4 * _median([w["y1"] - w["y0"] for w in words]) if words else 0
+    words = [w for w in words if w["y1"] - w["y0"] >= flat or len(re.sub(r"[\W_]", "", w["text"])) < 2]
     label_words = {id(rows[h["row"]][i]) for h in hits for i in range(h["w0"], h["w1"])}
     out: dict[str, dict] = {}
     for h in sorted(hits, key=lambda x: -x["score"]):

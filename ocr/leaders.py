@@ -129,3 +129,23 @@ def erase_frames(gray: np.ndarray, line_h: float) -> np.ndarray:
     out = gray.copy()
     out[m > 0] = paper[m > 0]
     return out
+
+
+def undot(crop: np.ndarray) -> np.ndarray:
+    """A value's crop without the dots of the line it is typed on: the small marks in its lower
+    part painted white, and the crop cut after its last print (a run of print joined to its dotted
+    line reads as "10101.103.222..." for "10 - 01 - 1975")."""
+    if crop.size == 0 or min(crop.shape) < 8:
+        return crop
+    _, ink = cv2.threshold(crop, 0, 1, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    h = crop.shape[0]
+    n, lab, st, cen = cv2.connectedComponentsWithStats(ink.astype(np.uint8), connectivity=8)
+    dots = (st[:, 3] <= 0.2 * h) & (st[:, 2] <= 0.25 * h) & (cen[:, 1] > 0.6 * h)
+    dots[0] = False
+    out = crop.copy()
+    out[dots[lab]] = 255
+    keep = np.ones(n, bool)
+    keep[0] = False
+    keep &= ~dots
+    cols = np.flatnonzero(keep[lab].any(axis=0))
+    return out[:, : cols.max() + h // 2] if len(cols) else out

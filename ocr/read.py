@@ -222,6 +222,10 @@ def _digits_again(gray: np.ndarray, ws: list[dict], want: tuple[int, ...] | None
     d = re.sub(r"\D", "", t)
     if (want and len(d) in want) or (not want and parse_date(t)):
         return t, c
+    if not want:  # a date typed on its dotted line, the dots read into it: read without them
+        t, c = tess.ocr(_prep(leaders.undot(crop)), 7, "0123456789/-.")
+        if parse_date(t):
+            return t, c
     return None
 
 

@@ -99,3 +99,36 @@ def test_generator_a_draws_the_new_variation_from_a_stream_of_its_own():
     ex = [x for x in split if x is not None and x.split]
     assert ex, "some old CMND fronts type the family name alone on the label's line"
     assert ex[0].split_name("Họ tên", "NGUYỄN VĂN AN")[1].endswith("AN")
+
+
+def test_a_date_typed_on_its_dotted_line_is_read_without_the_dots():
+    img = np.full((60, 520), 230, np.uint8)
+    cv2.putText(img, "10 - 01 - 1975", (10, 42), cv2.FONT_HERSHEY_SIMPLEX, 1.1, 20, 2)
+    for x in range(5, 515, 9):  # the dots, touching the print's foot and running on after it
+        cv2.circle(img, (x, 46), 2, 60, -1)
+    out = leaders.undot(img)
+    assert out.shape[1] < 360  # cut after the print
+    assert (out[44:50, 300:] < 128).sum() == 0  # no dots left under and after the date
+    assert (out[10:40] < 128).sum() > 0.8 * (img[10:40, : out.shape[1]] < 128).sum()  # digits kept
+
+
+def test_a_dash_glued_to_a_word_in_an_address_is_the_dotted_line():
+    from ocr.address import fix_place
+
+    assert (
+        fix_place("P. Quang -Trung, H. Điện Bàn, T. Quảng Nam")[0]
+        == "P. Quang Trung, H. Điện Bàn, T. Quảng Nam"
+    )
+    assert fix_place("Phường 3, TP. Bà Rịa - Vũng Tàu")[0] == "Phường 3, TP. Bà Rịa - Vũng Tàu"
+
+
+def test_a_dotted_line_read_as_flat_text_is_no_part_of_the_value():
+    dots = _line(100, (560, "TT 2007200200000 -0106"))
+    for w in dots:
+        w["y0"], w["y1"] = 124, 130  # 6 px high under print 30 px high
+    got = _vals(
+        _line(100, (260, "Họ tên:"), (400, "TRẦN")) + dots,
+        _line(150, (262, "QUỐC DŨNG")),
+        _line(200, (260, "Sinh ngày:"), (420, "17/03/1961")),
+    )
+    assert got["full_name"] == "TRẦN QUỐC DŨNG"
