@@ -236,6 +236,22 @@ def _run(band: list[dict], x_from: float, lh: float, label_words: set[int], reac
     return out
 
 
+def _uncovered(words: list[dict], tallest: float) -> list[dict]:
+    """Without the words read inside a taller word of print (a name's stacked marks read as a
+    flat line of their own over the name, "SE ĐC CVD" over "HỒ BÍCH HỒNG TÂM"): a word under 0.6
+    of its height whose height band it lies in, and whose width it mostly shares. A covering box
+    taller than `tallest` (a seal or a photo read as a word) covers nothing."""
+
+    def inside(w: dict, v: dict) -> bool:
+        hw, hv = w["y1"] - w["y0"], v["y1"] - v["y0"]
+        if v is w or hv > tallest or hw >= 0.6 * hv:
+            return False
+        xo = min(w["x1"], v["x1"]) - max(w["x0"], v["x0"])
+        return xo >= 0.5 * (w["x1"] - w["x0"]) and w["y0"] >= v["y0"] - 2 and w["y1"] <= v["y1"] + 2
+
+    return [w for w in words if not any(inside(w, v) for v in words)]
+
+
 def _median(v: list[float]) -> float:
     return sorted(v)[len(v) // 2]
 
@@ -256,6 +272,7 @@ def values(rows: list[list[dict]], hits: list[dict], reach: float = 6.0) -> dict
     # a dotted line read as text ("2007200200000" 6 px high): letters or digits far flatter than print
     flat = 0.4 * _median([w["y1"] - w["y0"] for w in words]) if words else 0
     words = [w for w in words if w["y1"] - w["y0"] >= flat or len(re.sub(r"[\W_]", "", w["text"])) < 2]
+    words = _uncovered(words, 4.0 * flat)  # 1.6 x the median print height
     label_words = {id(rows[h["row"]][i]) for h in hits for i in range(h["w0"], h["w1"])}
     out: dict[str, dict] = {}
     for h in sorted(hits, key=lambda x: -x["score"]):
@@ -281,6 +298,7 @@ def values(rows: list[list[dict]], hits: list[dict], reach: float = 6.0) -> dict
             same = [w for w in same if len(w["text"]) > 1 or w["conf"] > 0.8]
         parts = [same] if same else []
         want = 3 if f in ADDRESS else 2 if f == "full_name" and same else 1
+        skip: set[int] = set()
         last_y = sorted(w["y1"] for w in lab)[len(lab) // 2]  # one mis-boxed word must not move it
         if same:  # typed values set larger than the label: the gap to their next line is theirs
             last_y = max(last_y, _median([w["y1"] for w in same]))
@@ -290,7 +308,10 @@ def values(rows: list[list[dict]], hits: list[dict], reach: float = 6.0) -> dict
             below = [
                 w
                 for w in words
-                if _cy(w) > last_y and w["x1"] > lx0 - 2 * lh and lx0 - 3 * lh <= w["x0"] <= lx0 + 12 * lh
+                if _cy(w) > last_y
+                and id(w) not in skip
+                and w["x1"] > lx0 - 2 * lh
+                and lx0 - 3 * lh <= w["x0"] <= lx0 + 12 * lh
             ]
             if not below:
                 break
@@ -313,18 +334,26 @@ def values(rows: list[list[dict]], hits: list[dict], reach: float = 6.0) -> dict
             ):
                 break  # the next label, its value typed a little off its line (not this field's own)
             under = _run([w for w in line if id(w) not in label_words], start - 1, lh, label_words)
+            if (
+                f == "full_name"
+                and under
+                and not any(len(re.sub(r"[\W\d_]", "", w["text"])) >= 2 for w in under)
+            ):
+                skip |= {id(w) for w in under}
+                continue  # specks or a seal's mark under the label, not the name: look under them
             last_y = max(w["y1"] for w in under) if under else t["y1"]
             if not under or _english(under) or not _fits(f, " ".join(w["text"] for w in under)):
                 continue
             if f == "full_name" and parts and not _name_line(under):
                 break  # the name ends on the label's line (its second dotted line left empty)
-            if f == "full_name" and not any(len(re.sub(r"[^\w]|\d|_", "", w["text"])) >= 2 for w in under):
-                continue  # a speck or a seal's mark under the label, not the name
             if f in ADDRESS:
                 under = [w for w in under if len(w["text"]) > 1 or w["conf"] > 0.8]
                 if not under:
                     continue
             parts.append(under)
+        if f == "full_name" and parts:  # every family name has two letters or more: specks before it
+            while len(parts[0]) > 1 and len(re.sub(r"[\W\d_]", "", parts[0][0]["text"])) < 2:
+                parts[0] = parts[0][1:]
         ws = [w for p in parts for w in p]
         if not ws:
             continue

@@ -132,3 +132,19 @@ def test_a_dotted_line_read_as_flat_text_is_no_part_of_the_value():
         _line(200, (260, "Sinh ngày:"), (420, "17/03/1961")),
     )
     assert got["full_name"] == "TRẦN QUỐC DŨNG"
+
+
+def test_a_name_under_its_label_past_specks_and_its_marks_read_as_a_flat_line():
+    marks = _line(444, (453, "SE ĐC CVD"))
+    for w in marks:
+        w["y1"] = 455  # the stacked marks' band, read as a line of its own inside the name's
+    specks = _line(429, (381, "} j"))
+    got = _vals(
+        _line(370, (404, "Họ, chữ đệm và tên khai sinh:")),
+        _line(400, (378, "Surname, middle name and given name")),
+        specks,
+        marks,
+        _line(445, (453, "HỒ BÍCH HỒNG TÂM")),
+        _line(504, (364, "Ngày, tháng, năm sinh:"), (946, "26/02/2009")),
+    )
+    assert got["full_name"] == "HỒ BÍCH HỒNG TÂM"
