@@ -179,7 +179,7 @@ def _chain(
     """Words right of a label on its line: the first overlaps the label vertically, each next one
     the word before it (so a line printed or photographed a little askew is followed). The first
     word may sit up to `reach` label heights away (a front's value typed far along its line),
-    beyond 6 only when it is print (two letters or digits at least, read with some confidence)."""
+    beyond 6 only when it is print (three letters or digits, or two read with some confidence)."""
     out: list[dict] = []
     for w in sorted(cands, key=lambda w: w["x0"]):
         if w["x1"] <= x_from or _overlap(w, y0, y1) < 0.35:
@@ -200,7 +200,8 @@ def _chain(
 
 
 def _print(w: dict) -> bool:
-    return len(re.sub(r"[\W_]", "", w["text"])) >= 2 and w["conf"] >= 0.5
+    n = len(re.sub(r"[\W_]", "", w["text"]))
+    return n >= 3 or (n == 2 and w["conf"] >= 0.5)
 
 
 _NAME_WORD = re.compile(r"[A-ZÀ-ỸĐ]{2,}[.,]?|[A-ZÀ-ỸĐ][.,]?")

@@ -148,3 +148,10 @@ def test_a_name_under_its_label_past_specks_and_its_marks_read_as_a_flat_line():
         _line(504, (364, "Ngày, tháng, năm sinh:"), (946, "26/02/2009")),
     )
     assert got["full_name"] == "HỒ BÍCH HỒNG TÂM"
+
+
+def test_a_far_first_word_read_with_low_confidence_is_still_the_value():
+    value = _line(100, (1001, "Nghĩa Đô, Hậu Lộc, Thanh Hóa"))
+    value[0]["conf"] = 0.3  # a word of print, read unsure: not a speck
+    got = _vals(_line(100, (260, "Nơi ĐKHK thường trú:")) + value, reach=30)
+    assert got["place_of_residence"].startswith("Nghĩa Đô")
