@@ -203,6 +203,8 @@ def fix_place(text: str) -> tuple[str, float]:
     text = re.sub(r"\s+", " ", text).strip(" .,:;-_|'\"?")
     # an abbreviation's full stop read as a comma ("H, Cam Lâm"): the letter belongs to the next unit
     text = re.sub(r"[„“”*\"]", "", text)
+    # a dash glued to a word's start: the dotted line it is typed on ("P. Quang -Trung")
+    text = re.sub(r"(?<=\s)[-–_]+(?=[^\W\d_])", "", text)
     # an abbreviation read in lower case ("q. Thủy Nguyên")
     text = re.sub(r"(^|,\s*)([xphqt])\.(?=\s)", lambda m: m.group(1) + m.group(2).upper() + ".", text)
     text = _stray_stops(text)

@@ -167,9 +167,19 @@ def _joined(out: list[dict], w: dict) -> bool:
     return bool(out) and out[-1].get("blob") is not None and out[-1].get("blob") == w.get("blob")
 
 
-def _chain(cands: list[dict], y0: float, y1: float, x_from: float, lh: float, label_words: set[int]):
+def _chain(
+    cands: list[dict],
+    y0: float,
+    y1: float,
+    x_from: float,
+    lh: float,
+    label_words: set[int],
+    reach: float = 6.0,
+):
     """Words right of a label on its line: the first overlaps the label vertically, each next one
-    the word before it (so a line printed or photographed a little askew is followed)."""
+    the word before it (so a line printed or photographed a little askew is followed). The first
+    word may sit up to `reach` label heights away (a front's value typed far along its line),
+    beyond 6 only when it is print (three letters or digits, or two read with some confidence)."""
     out: list[dict] = []
     for w in sorted(cands, key=lambda w: w["x0"]):
         if w["x1"] <= x_from or _overlap(w, y0, y1) < 0.35:
@@ -178,14 +188,35 @@ def _chain(cands: list[dict], y0: float, y1: float, x_from: float, lh: float, la
             continue  # a word of the line above or below (lines set close together)
         if id(w) in label_words:
             break
-        if w["x0"] - (max(v["x1"] for v in out) if out else x_from) > (
-            3.0 if out else 6.0
-        ) * lh and not _joined(out, w):
+        gap = w["x0"] - (max(v["x1"] for v in out) if out else x_from)
+        if not out and 6.0 * lh < gap <= reach * lh and not _print(w):
+            continue  # a speck far along the line: look further
+        if gap > (3.0 if out else reach) * lh and not _joined(out, w):
             break
         out.append(w)
         if 0.5 * lh <= w["y1"] - w["y0"] <= 1.4 * lh:  # neither a mark nor a box over two lines
             y0, y1 = w["y0"], w["y1"]  # moves the band
     return out
+
+
+def _print(w: dict) -> bool:
+    n = len(re.sub(r"[\W_]", "", w["text"]))
+    return n >= 3 or (n == 2 and w["conf"] >= 0.5)
+
+
+_NAME_WORD = re.compile(r"[A-ZÀ-ỸĐ]{2,}[.,]?|[A-ZÀ-ỸĐ][.,]?")
+
+
+def _name_line(ws: list[dict]) -> bool:
+    """A line that can go on with a name: words of letters in capitals (most of each word's
+    letters: OCR reads a capital small now and then; a speck's stray dot kept), at least one of
+    two letters or more, five words at most."""
+    texts = [w["text"].strip(".,:;'`\"“”") for w in ws]
+    texts = [t for t in texts if t]
+    caps = [
+        t for t in texts if _NAME_WORD.fullmatch(t.upper()) and sum(c.isupper() for c in t) >= 0.6 * len(t)
+    ]
+    return 0 < len(texts) <= 5 and len(caps) == len(texts) and any(len(t) >= 2 for t in texts)
 
 
 def _run(band: list[dict], x_from: float, lh: float, label_words: set[int], reach: float = 12) -> list[dict]:
@@ -206,6 +237,22 @@ def _run(band: list[dict], x_from: float, lh: float, label_words: set[int], reac
     return out
 
 
+def _uncovered(words: list[dict], tallest: float) -> list[dict]:
+    """Without the words read inside a taller word of print (a name's stacked marks read as a
+    flat line of their own over the name, "SE ĐC CVD" over "HỒ BÍCH HỒNG TÂM"): a word under 0.6
+    of its height whose height band it lies in, and whose width it mostly shares. A covering box
+    taller than `tallest` (a seal or a photo read as a word) covers nothing."""
+
+    def inside(w: dict, v: dict) -> bool:
+        hw, hv = w["y1"] - w["y0"], v["y1"] - v["y0"]
+        if v is w or hv > tallest or hw >= 0.6 * hv:
+            return False
+        xo = min(w["x1"], v["x1"]) - max(w["x0"], v["x0"])
+        return xo >= 0.5 * (w["x1"] - w["x0"]) and w["y0"] >= v["y0"] - 2 and w["y1"] <= v["y1"] + 2
+
+    return [w for w in words if not any(inside(w, v) for v in words)]
+
+
 def _median(v: list[float]) -> float:
     return sorted(v)[len(v) // 2]
 
@@ -217,10 +264,16 @@ def _wrapped(parts: list[list[dict]], lh: float) -> bool:
     return ends[1] >= ends[0] - 5 * lh
 
 
-def values(rows: list[list[dict]], hits: list[dict]) -> dict[str, dict]:
+def values(rows: list[list[dict]], hits: list[dict], reach: float = 6.0) -> dict[str, dict]:
     """{field: {"text", "conf", "words", "lines"}} from the label hits, by geometry alone: the
-    words right of the label on its line, else the line(s) under it."""
+    words right of the label on its line (the first up to `reach` label heights away), else the
+    line(s) under it. A name typed on the label's line goes on over the next line when that line
+    holds capitals only (an old CMND's "Họ tên: NGUYỄN" / "VĂN AN" on its second dotted line)."""
     words = [w for r in rows for w in r]
+    # a dotted line read as text ("2007200200000" 6 px high): letters or digits far flatter than print
+    flat = 0.4 * _median([w["y1"] - w["y0"] for w in words]) if words else 0
+    words = [w for w in words if w["y1"] - w["y0"] >= flat or len(re.sub(r"[\W_]", "", w["text"])) < 2]
+    words = _uncovered(words, 4.0 * flat)  # 1.6 x the median print height
     label_words = {id(rows[h["row"]][i]) for h in hits for i in range(h["w0"], h["w1"])}
     out: dict[str, dict] = {}
     for h in sorted(hits, key=lambda x: -x["score"]):
@@ -232,7 +285,9 @@ def values(rows: list[list[dict]], hits: list[dict]) -> dict[str, dict]:
         lh = max(w["y1"] - w["y0"] for w in lab)
         lx0, lx1 = lab[0]["x0"], lab[-1]["x1"]
         ly0, ly1 = min(w["y0"] for w in lab), max(w["y1"] for w in lab)
-        same = _chain([w for w in words if w["x0"] >= lx1 - 2], ly0, ly1, lx1 - 1, lh, label_words)
+        same = _chain(
+            [w for w in words if w["x0"] >= lx1 - 2], ly0, ly1, lx1 - 1, lh, label_words, max(6.0, reach)
+        )
         same = [w for w in same if re.search(r"[0-9A-Za-zÀ-ỹ]", w["text"])]
         same = same[_english_head(same) :]
         if f in ("sex", "nationality"):  # the value ends the run (an unread English half before it)
@@ -243,7 +298,8 @@ def values(rows: list[list[dict]], hits: list[dict]) -> dict[str, dict]:
         if f in ADDRESS:  # specks read as a lone letter or digit
             same = [w for w in same if len(w["text"]) > 1 or w["conf"] > 0.8]
         parts = [same] if same else []
-        want = 3 if f in ADDRESS else 1
+        want = 3 if f in ADDRESS else 2 if f == "full_name" and same else 1
+        skip: set[int] = set()
         last_y = sorted(w["y1"] for w in lab)[len(lab) // 2]  # one mis-boxed word must not move it
         if same:  # typed values set larger than the label: the gap to their next line is theirs
             last_y = max(last_y, _median([w["y1"] for w in same]))
@@ -253,14 +309,19 @@ def values(rows: list[list[dict]], hits: list[dict]) -> dict[str, dict]:
             below = [
                 w
                 for w in words
-                if _cy(w) > last_y and w["x1"] > lx0 - 2 * lh and lx0 - 3 * lh <= w["x0"] <= lx0 + 12 * lh
+                if _cy(w) > last_y
+                and id(w) not in skip
+                and w["x1"] > lx0 - 2 * lh
+                and lx0 - 3 * lh <= w["x0"] <= lx0 + 12 * lh
             ]
             if not below:
                 break
             t = min(below, key=lambda w: w["y0"])
             # an address goes on over a second line; an old card spaces its lines widely
             vh = max(lh, _median([w["y1"] - w["y0"] for w in parts[-1]])) if parts else lh
-            if t["y0"] - last_y > ((1.8 if f in ADDRESS else 1.0) * vh if parts else 2.2 * lh):
+            if t["y0"] - last_y > (
+                (1.8 if f in ADDRESS or f == "full_name" else 1.0) * vh if parts else 2.2 * lh
+            ):
                 break
             line = [w for w in words if abs(_cy(w) - _cy(t)) < 0.45 * (t["y1"] - t["y0"])]
             start = min(w["x0"] for w in line if lx0 - 3 * lh <= w["x0"] <= lx0 + 12 * lh)
@@ -274,14 +335,26 @@ def values(rows: list[list[dict]], hits: list[dict]) -> dict[str, dict]:
             ):
                 break  # the next label, its value typed a little off its line (not this field's own)
             under = _run([w for w in line if id(w) not in label_words], start - 1, lh, label_words)
+            if (
+                f == "full_name"
+                and under
+                and not any(len(re.sub(r"[\W\d_]", "", w["text"])) >= 2 for w in under)
+            ):
+                skip |= {id(w) for w in under}
+                continue  # specks or a seal's mark under the label, not the name: look under them
             last_y = max(w["y1"] for w in under) if under else t["y1"]
             if not under or _english(under) or not _fits(f, " ".join(w["text"] for w in under)):
                 continue
+            if f == "full_name" and parts and not _name_line(under):
+                break  # the name ends on the label's line (its second dotted line left empty)
             if f in ADDRESS:
                 under = [w for w in under if len(w["text"]) > 1 or w["conf"] > 0.8]
                 if not under:
                     continue
             parts.append(under)
+        if f == "full_name" and parts:  # every family name has two letters or more: specks before it
+            while len(parts[0]) > 1 and len(re.sub(r"[\W\d_]", "", parts[0][0]["text"])) < 2:
+                parts[0] = parts[0][1:]
         ws = [w for p in parts for w in p]
         if not ws:
             continue

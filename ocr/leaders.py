@@ -71,3 +71,81 @@ def erase(gray: np.ndarray, line_h: float) -> np.ndarray:
     out = gray.copy()
     out[m > 0] = paper[m > 0]
     return out
+
+
+def _lines(ink: np.ndarray, length: int, thin: int, vertical: bool) -> np.ndarray:
+    """Thin straight lines of `ink` at least `length` long (a dashed one closed first: a thin
+    frame breaks up in a JPEG), without the parts thicker than `thin` (print, a QR's modules)."""
+    along = (length, 1) if vertical else (1, length)
+    gap = (9, 1) if vertical else (1, 9)
+    across = (1, thin) if vertical else (thin, 1)
+    m = cv2.morphologyEx(ink, cv2.MORPH_CLOSE, np.ones(gap, np.uint8))
+    m = cv2.morphologyEx(m, cv2.MORPH_OPEN, np.ones(along, np.uint8))
+    thick = cv2.dilate(
+        cv2.morphologyEx(m, cv2.MORPH_OPEN, np.ones(across, np.uint8)), np.ones((3, 3), np.uint8)
+    )
+    return m & (1 - thick)
+
+
+def frame_mask(ink: np.ndarray, line_h: float) -> np.ndarray:
+    """Mask (uint8 0/1) of thin rectangular frames in `ink` (0/1): boxes a date is typed in (a
+    form's "Sinh ngày [12] [03] [1975]"), about a line high, drawn on all four sides."""
+    ink = ink.astype(np.uint8)
+    thin = max(4, int(0.12 * line_h))
+    hl = _lines(ink, max(8, int(0.6 * line_h)), thin, False)
+    vl = _lines(ink, max(8, int(0.55 * line_h)), thin, True)
+    both = hl | vl
+    n, lab, st, _ = cv2.connectedComponentsWithStats(both, connectivity=8)
+    out = np.zeros(ink.shape, np.uint8)
+    t = thin
+    for i in range(1, n):
+        x, y, w, h, _a = st[i]
+        if not (0.8 * line_h <= h <= 2.5 * line_h and 0.8 * line_h <= w <= 12 * line_h):
+            continue
+        m = lab[y : y + h, x : x + w] == i
+        mh, mv = m & (hl[y : y + h, x : x + w] > 0), m & (vl[y : y + h, x : x + w] > 0)
+        # straight lines on all four sides (a letter's curves and strokes are not)
+        rows = mh[:t].any(axis=0).mean(), mh[-t:].any(axis=0).mean()
+        cols = mv[:, :t].any(axis=1).mean(), mv[:, -t:].any(axis=1).mean()
+        if min(rows) >= 0.6 and min(cols) >= 0.6:
+            edge = np.ones_like(m)
+            edge[t:-t, t:-t] = False  # the outline only: a digit's stroke touching it stays
+            out[y : y + h, x : x + w][m & edge] = 1
+    return out
+
+
+def erase_frames(gray: np.ndarray, line_h: float) -> np.ndarray:
+    """`gray` with the thin boxes around typed values painted over with the paper around them
+    (a box's sides read as "|", "I" or "1" and joined its digits into one unreadable run)."""
+    if gray.size == 0 or min(gray.shape) < 40:
+        return gray
+    _, ink = cv2.threshold(gray, 0, 1, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    m = frame_mask(ink, line_h)
+    if not m.any():
+        return gray
+    m = cv2.dilate(m, np.ones((3, 3), np.uint8))
+    k = max(3, int(0.3 * line_h)) | 1
+    paper = cv2.dilate(gray, np.ones((k, k), np.uint8))
+    out = gray.copy()
+    out[m > 0] = paper[m > 0]
+    return out
+
+
+def undot(crop: np.ndarray) -> np.ndarray:
+    """A value's crop without the dots of the line it is typed on: the small marks in its lower
+    part painted white, and the crop cut after its last print (a run of print joined to its dotted
+    line reads as "10101.103.222..." for "10 - 01 - 1975")."""
+    if crop.size == 0 or min(crop.shape) < 8:
+        return crop
+    _, ink = cv2.threshold(crop, 0, 1, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    h = crop.shape[0]
+    n, lab, st, cen = cv2.connectedComponentsWithStats(ink.astype(np.uint8), connectivity=8)
+    dots = (st[:, 3] <= 0.2 * h) & (st[:, 2] <= 0.25 * h) & (cen[:, 1] > 0.6 * h)
+    dots[0] = False
+    out = crop.copy()
+    out[dots[lab]] = 255
+    keep = np.ones(n, bool)
+    keep[0] = False
+    keep &= ~dots
+    cols = np.flatnonzero(keep[lab].any(axis=0))
+    return out[:, : cols.max() + h // 2] if len(cols) else out

@@ -25,6 +25,7 @@ from .qr import read_qr, read_qr_corners
 from .values import numeric, parse_date
 
 S = 1.6  # reading scale: the card is warped to CARD_W*S x CARD_H*S pixels
+WIDE_REACH = 20.0  # how far along its line a front's value may be typed, in label heights
 _pool: ThreadPoolExecutor | None = None
 
 
@@ -221,6 +222,10 @@ def _digits_again(gray: np.ndarray, ws: list[dict], want: tuple[int, ...] | None
     d = re.sub(r"\D", "", t)
     if (want and len(d) in want) or (not want and parse_date(t)):
         return t, c
+    if not want:  # a date typed on its dotted line, the dots read into it: read without them
+        t, c = tess.ocr(_prep(leaders.undot(crop)), 7, "0123456789/-.")
+        if parse_date(t):
+            return t, c
     return None
 
 
@@ -282,6 +287,7 @@ def read_card(rgb: np.ndarray, quad, problems: list[str]) -> tuple[dict, dict]:
         cv2.COLOR_RGB2GRAY,
     )
     gray = leaders.erase(gray, 0.045 * gray.shape[0])  # an old CMND's dotted lines
+    gray = leaders.erase_frames(gray, 0.045 * gray.shape[0])  # boxes a date is typed in
     kind, rot, qr_text, rows, hits, kchecks = classify(gray)
     if rot:
         gray = np.ascontiguousarray(gray[::-1, ::-1])
@@ -295,7 +301,8 @@ def read_card(rgb: np.ndarray, quad, problems: list[str]) -> tuple[dict, dict]:
         )
         return doc, {"classify": round((t_cls - t0) * 1000, 1), "read": round((t_cls - t0) * 1000, 1)}
     mrz_fut = pool().submit(read_mrz, gray, rows) if kind in ("cccd_back", "cancuoc_back") else None
-    vals = labels.values(rows, hits)
+    # a front's value may be typed far along its line (not a back: a QR beside its labels)
+    vals = labels.values(rows, hits, WIDE_REACH if kind in orphans.FRONTS else 6.0)
     wanted = sides.carries(kind)
     by_shape = orphans.fill(rows, vals, kind, wanted)
     futs = {f: pool().submit(_value, gray, kind, f, v) for f, v in vals.items() if f in wanted}

@@ -8,7 +8,7 @@ import re
 import cv2
 import numpy as np
 
-from . import tess
+from . import leaders, tess
 
 
 def find_blobs(gray: np.ndarray) -> list[tuple[int, int, int, int]]:
@@ -116,6 +116,8 @@ def read_blob(gray: np.ndarray, box, others=()) -> list[dict]:
     g[mask] = 255
     g = cv2.copyMakeBorder(g, 10, 10, 10, 10, cv2.BORDER_CONSTANT, value=255)
     ws = tess.words(g, 7)
+    if not ws and x1 - x0 > 6 * h:  # print run on into its dotted line: read without the dots
+        ws = tess.words(leaders.undot(g), 7)
     if not ws and x1 - x0 < 2.5 * h:  # a short word alone ("H.", "X."): read as a single word
         ws = tess.words(g, 8)
     for w in ws:  # back to card coordinates

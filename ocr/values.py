@@ -87,6 +87,26 @@ def _split_glued(word: str, vocab: set[str]) -> list[str] | None:
     return None
 
 
+# capitals OCR takes for one another (a typed face's I with serifs read as T, O as Q or D ...)
+_ALIKE = [set("ITLJ1"), set("OQD0"), set("UV"), set("EF"), set("HN"), set("CG")]
+
+
+def _lookalike_surname(word: str) -> str | None:
+    """The one family name that `word` (folded) becomes when one letter is replaced by a letter
+    OCR confuses it with ("MAT" -> MAI), or None (none, or more than one: "MẠC" and "MAI" are
+    both a letter from "MAT", but only MAI by a look-alike)."""
+    fw = _fold(word).upper()
+    found = set()
+    for v in lexicon()["surname"]:
+        fv = _fold(v).upper()
+        if len(fv) != len(fw):
+            continue
+        diff = [(a, b) for a, b in zip(fw, fv) if a != b]
+        if len(diff) == 1 and any(diff[0][0] in g and diff[0][1] in g for g in _ALIKE):
+            found.add(v)
+    return found.pop() if len(found) == 1 else None
+
+
 def fix_name(text: str) -> tuple[str, float]:
     raw = re.sub(r"[^A-ZÀ-Ỹa-zà-ỹĐđ ]", " ", unicodedata.normalize("NFC", text)).upper().split()
     lx = lexicon()
@@ -109,6 +129,11 @@ def fix_name(text: str) -> tuple[str, float]:
             if same:  # family names are a short closed list: a lost mark is put back
                 out.append(max(same, key=lambda v: difflib.SequenceMatcher(None, w, v).ratio()))
                 hits += 1
+                continue
+            alike = _lookalike_surname(w)
+            if alike:  # a real syllable, but a letter OCR confuses away from one family name ("MAT")
+                out.append(alike)
+                hits += 0.5
                 continue
         if address.canon(w) in lx["name_canon"]:  # a listed name, the old tone placement (HOÀ)
             out.append(w)

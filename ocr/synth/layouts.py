@@ -168,6 +168,7 @@ class Writer:
         self.ink: str | None = None  # "typed" or "hand": values drawn unevenly (old CMND)
         # an old CMND's form and its typed values (see Varied): None keeps the plain flow
         self.var: Varied | None = None
+        self.extra: Extra | None = None  # round cards21's further variation (see Extra)
 
     def field(
         self,
@@ -212,6 +213,11 @@ class Writer:
             vx += v.gap()
             xmax -= v.short()
             lines = max(lines, v.lines(vn, lines))
+        ex = self.extra
+        if ex:
+            vx += min(ex.gap(mode), (xmax - vx) * 0.4)
+            fam = ex.face(fam)
+        split = ex.split_name(vn, value) if ex else None
         while True:
             parts = wrap(fl, value, size, bold, xmax - vx, xmax - rest_x, fam)
             if len(parts) <= lines or size < 12:
@@ -219,6 +225,14 @@ class Writer:
             size -= 1
         if len(parts) > lines:  # squeeze onto the lines there are
             parts = parts[: lines - 1] + [" ".join(parts[lines - 1 :])]
+        if split:
+            parts = split
+        if ex and ex.boxes and vn == "Sinh ngày" and value[:1].isdigit():
+            dy = v.rise(self.lh) if v else 0.0
+            if leader:
+                fl.dots(vx - 4, self.xmax, vy)
+            boxed_date(fl, vx, vy + dy, "-".join(reversed(value.replace(" ", "").replace(".", "-").replace("/", "-").split("-"))), size, bold, fill or self.val, fam)  # fmt: skip
+            return
         for i, p in enumerate(parts):
             px = vx if i == 0 else rest_x
             if i:
@@ -296,6 +310,83 @@ class Varied:
 
     def blank_line(self, vn: str, used: int, lines: int) -> bool:
         return vn == "Họ tên" and self.blank and used == 1
+
+
+VALUE_FACES = [  # another face for the values than the card's labels (sans, condensed, serif, mono)
+    (_D + "roboto/unhinted/RobotoCondensed-Regular.ttf", _D + "roboto/unhinted/RobotoCondensed-Bold.ttf"),
+    *(FONTS[k] for k in ("opensans", "liberation", "dejavu_cond")),
+    *(TYPED[k] for k in ("serif", "typewriter")),
+]
+EXTRA_SHARE = {"cmnd_front": 0.7, "cccd_front": 0.4, "cancuoc_front": 0.4}
+
+
+class Extra:
+    """Round cards21: more of what a real front may look like (public facts: "Họ tên" typed on
+    dotted lines, the name going on to the second line; "Sinh ngày" typed with separators or in
+    boxes): the family name alone on the label's line and the rest on the next line, a large gap
+    between a label and its value, the values in another face than the form, the birth date typed
+    in boxes, a seal's ring or a signature near the fields. Drawn from a stream of its own
+    (`extra|id|kind`), so that a seed's other draws stay as they were."""
+
+    def __init__(self, rng: random.Random, kind: str) -> None:
+        self.rng, self.kind = rng, kind
+        cmnd = kind == "cmnd_front"
+        self.split = cmnd and rng.random() < 0.45  # "Họ tên: NGUYỄN" / ".... VĂN AN"
+        self.split_words = rng.choice([1, 1, 2])  # the family name alone, or with a middle name
+        self.wide = rng.uniform(80, 230) if rng.random() < 0.35 else 0.0  # a large gap after the label
+        self.indent = rng.uniform(40, 160) if rng.random() < 0.3 else 0.0  # a next-line value set in
+        self.vfam = rng.choice(VALUE_FACES) if rng.random() < 0.4 else None
+        self.boxes = cmnd and rng.random() < 0.25  # day, month and year each typed in a box
+        self.seal = rng.random() < (0.35 if cmnd else 0.2)  # a red seal's ring near the fields
+        self.sign = rng.random() < (0.25 if cmnd else 0.0)  # a signature stroke near a value
+
+    def gap(self, mode: str) -> float:
+        return self.rng.uniform(0.5, 1.0) * (self.wide if mode == "same" else self.indent)
+
+    def face(self, fam):
+        return self.vfam or fam
+
+    def split_name(self, vn: str, value: str) -> list[str] | None:
+        words = value.split()
+        if not self.split or vn != "Họ tên" or len(words) < 2:
+            return None
+        k = min(self.split_words, len(words) - 1)
+        return [" ".join(words[:k]), " ".join(words[k:])]
+
+    def marks(self, fl: Flow, col: float, top: float, bottom: float) -> None:
+        """The seal's ring (stamped over the photo's edge, reaching the start of the labels) and a
+        signature's stroke (under the last value)."""
+        rng = self.rng
+        if self.seal:
+            r = rng.uniform(55, 85)
+            cx, cy = col - r * rng.uniform(0.5, 1.0), rng.uniform(top + 60, bottom - 40)  # the photo's seal
+            red = (rng.randint(170, 215), rng.randint(40, 80), rng.randint(50, 90))
+            fl.ellipse((cx - r, cy - r, cx + r, cy + r), outline=red, width=rng.uniform(2.0, 3.5))
+            fl.ellipse((cx - r * 0.72, cy - r * 0.72, cx + r * 0.72, cy + r * 0.72), outline=red, width=1.2)
+            fl.text(cx, cy + 6, "★", r * 0.5, False, fill=red, fam=FONTS["dejavu"], anchor="ms")
+        if self.sign:
+            x0, y0 = col + rng.uniform(120, 420), bottom + rng.uniform(28, 45)
+            pts, x = [], x0
+            for i in range(24):
+                x += rng.uniform(4, 9)
+                pts.append(((x) * fl.s, (y0 + 14 * math.sin(i * rng.uniform(0.8, 1.6))) * fl.s))
+            fl.d.line(pts, fill=rng.choice([(30, 40, 140), (20, 20, 30)]), width=max(1, int(2 * fl.s)))
+
+
+def extra(ident: dict, kind: str) -> Extra | None:
+    """Round cards21's variation for this card, or None (its own stream: see Extra)."""
+    r = random.Random(f"extra|{ident['id_number']}|{kind}")
+    return Extra(r, kind) if r.random() < EXTRA_SHARE.get(kind, 0.0) else None
+
+
+def boxed_date(fl: Flow, x: float, y: float, iso: str, size: float, bold: bool, fill, fam) -> float:
+    """A date typed in three boxes (day, month, year), no separators. Returns the x where it ends."""
+    for part in (iso[8:10], iso[5:7], iso[0:4]):
+        w = fl.width(part, size, bold, fam)
+        fl.rect((x - 4, y - size * 1.0, x + w + 4, y + size * 0.3), outline=(90, 90, 110), width=1.2)
+        fl.text(x, y, part, size, bold, fill, fam)
+        x += w + 8 + size * 0.6
+    return x
 
 
 def long_residence(ident: dict) -> float:
@@ -471,6 +562,7 @@ def render_flow(ident: dict, kind: str, rng: random.Random, scale: float, parts)
             fl.text(28 + dx, 498 + dy, "Date of expiry", 14, False, (60, 60, 70))
             fl.text(28 + dx, 530 + dy, _fmt(ident["date_of_expiry"]), 19, False, (15, 15, 15))
         w = Writer(fl, col, top, 985, lsize, vsize, rng)
+        w.extra = extra(ident, kind)
         if new:
             w.field("Số định danh cá nhân", "Personal identification number", ident["id_number"],
                     rng.choice(["same", "next"]), size=vsize + 6, bold=True)  # fmt: skip
@@ -495,6 +587,8 @@ def render_flow(ident: dict, kind: str, rng: random.Random, scale: float, parts)
                 "Nơi thường trú", "Place of residence", ident["place_of_residence"], "same",
                 lines=2 if not long_residence(ident) else 3, narrow=long_residence(ident),
             )  # fmt: skip
+        if w.extra:
+            w.extra.marks(fl, col, top, w.y)
         return fl.img
     if kind == "cmnd_front":
         twelve = rng.random() < 0.35
@@ -524,6 +618,11 @@ def render_flow(ident: dict, kind: str, rng: random.Random, scale: float, parts)
         if not twelve and random.Random(f"varied|{ident['id_number']}").random() < VARIED_SHARE:
             w.var = Varied(random.Random(f"cmnd|{ident['id_number']}|{ident['full_name']}"))
             w.lh = w.var.line_height(w.lh, end + 50, max(w.lsize, w.vsize))
+        w.extra = extra(ident, "cmnd_front") if not twelve else None
+        if w.extra and w.extra.split and not (w.var and w.var.blank):  # the name takes a second line
+            w.lh = min(
+                w.lh, (CARD_H - 18 - end - 50) / (8.5 + (len(w.var.next) + w.var.three if w.var else 0))
+            )
         if twelve:
             w.field("Số", None, ident["id_number"], "same", size=vsize + 8, bold=True, fill=red)
             w.field("Họ và tên", None, ident["full_name"], "same", bold=True, leader=leader)
@@ -557,6 +656,8 @@ def render_flow(ident: dict, kind: str, rng: random.Random, scale: float, parts)
                 leader=leader,
                 fam=typed,
             )
+            if w.extra:
+                w.extra.marks(fl, col + 15, end + 50, w.y)
         return fl.img
     # backs: the MRZ at the bottom, in OCR-B-like monospace
     # the no-expiry spelling is drawn from its own stream (the photo's other draws stay as they were)
