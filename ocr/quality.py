@@ -379,13 +379,21 @@ def assess(rgb: np.ndarray, info: dict, expect: str | None = None) -> dict:
             doc_kind == "paper" and not (too_bright or blurred or pdf_page) and td < T["blank_page_print_max"]
         ):
             # a crisp blank sheet on a table (paper20: it was accepted); a blurred page has no
-            # strokes left either, but it is blurry
-            problems.append("not_document")
+            # strokes left either, but it is blurry. Unless the outline found is the blank part of
+            # a page whose print runs off the frame beside it (paper21: a page cut at its top, its
+            # lower half closed by a tiled floor, was `not_document`)
+            whole = np.ones(gray.shape, bool)
+            cut = cardmod.text_density(gray, None) >= T["page_far_min_density"] and _paper_print_cut(
+                gray, whole, None, ~region, small if small.ndim == 3 else None
+            )
+            problems.append("cropped" if cut else "not_document")
         elif blurred and not too_bright and "too_small" not in problems:
             problems.append("blurry")
         if gb >= T["glare_blob_frac"] and not (too_bright and not blown):
             glare = True
-            if doc_kind == "paper":  # a clipped patch whose print stays dark is readable
+            # a clipped patch whose print stays dark is readable; with a paper asked for, also on
+            # an outline the card finder found (paper21: a flash's lit patch on a wall-dark room)
+            if doc_kind == "paper" or expect == "paper":
                 glare = _paper_glare_washes(gray, clipped, region, m)
             if glare:
                 problems.append("glare")

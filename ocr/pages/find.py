@@ -17,7 +17,7 @@ from .. import card as cardmod
 ASPECT = (1.15, 1.75)  # long/short side of a page outline in a photo (A4 is 1.41; tilt skews it)
 MIN_FRAC = 0.02  # a page far away is found (and judged too_small), not taken for the frame
 CUT_PRINT_MIN = 0.012  # print density in a band along the frame from which the page's print is cut
-GLARE_PRINT_KEPT = 0.3  # print density under a clipped blob / around it: at least this, the print survived
+GLARE_PRINT_KEPT = 0.12  # print density under a clipped blob / around it: at least this, the print survived (paper21: 0.3 → 0.12)
 GLARE_TEXT_SHARE = 0.05  # share of the page's text lines a washed-out blob covers: from this, glare
 GLARE_FAINT = 12  # black-hat levels from which a mark on clipped (noise-free) paper is print still seen
 CUT_GAP = 3  # px past a glare blob's dilated edge where a line's print shows it was cut by the blob
