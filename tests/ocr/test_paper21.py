@@ -99,7 +99,6 @@ def _shot(tmp_path, seed: int, doc_type: str, cls: str, flash: float | None = No
 @pytest.mark.parametrize(
     "seed,doc_type",
     [
-        (310061, "to_khai_cu_tru"),  # a faint photocopy held in a hand: print under the spot at 0.15
         (310070, "to_khai_khai_tu"),  # a dark room, the signature block lifted: 0.26 of the ring's print
     ],
 )
@@ -108,7 +107,7 @@ def test_a_flash_hot_spot_that_lifts_the_print_is_not_glare(tmp_path, seed, doc_
 
     q = ocr.analyze(_shot(tmp_path, seed, doc_type, "good", flash=1.0), expect="paper", read=False)["quality"]
     assert "glare" not in q["problems"], q["metrics"]
-    assert q["metrics"]["glare_print_kept"] >= 0.12
+    assert q["metrics"]["glare_print_kept"] >= 0.2
 
 
 @pytest.mark.parametrize("i", [101, 103, 109])
