@@ -59,6 +59,8 @@ def read_paper(rgb: np.ndarray, quad) -> tuple[dict, dict]:
     kind = pages.identify(page["image"], page["sure"])
     img = page["image"]
     turned = page["turned"]
+    if kind.get("tilt"):  # the title was found with the page levelled
+        img = pages.orient.rotate(img, kind["tilt"])
     if kind.get("turn"):  # the title was found with the page turned
         img = pages._turn(img, kind["turn"])
         turned = (turned + kind["turn"]) % 360
@@ -82,6 +84,7 @@ def read_paper(rgb: np.ndarray, quad) -> tuple[dict, dict]:
             "phrases": kind["phrases"][:6],
             "runner_up": kind["runner_up"],
             "turned": turned,
+            "tilt": kind.get("tilt") or 0.0,
             "up_score": page["up_score"],
             "osd_conf": page["osd_conf"],
             "page_size": [int(img.shape[1]), int(img.shape[0])],

@@ -10,6 +10,7 @@ import numpy as np
 import yaml
 
 from . import card as cardmod
+from .pages import find as _find
 from .texts import TEXTS
 
 HERE = Path(__file__).parent
@@ -378,14 +379,13 @@ def assess(rgb: np.ndarray, info: dict, expect: str | None = None) -> dict:
         elif (
             doc_kind == "paper" and not (too_bright or blurred or pdf_page) and td < T["blank_page_print_max"]
         ):
-            # a crisp blank sheet on a table (paper20: it was accepted); a blurred page has no
-            # strokes left either, but it is blurry
-            problems.append("not_document")
+            cut = _find.cut_beside(gray, region, colour, T["page_far_min_density"])  # a cut page's blank half
+            problems.append("cropped" if cut else "not_document")  # or a crisp blank sheet (paper20)
         elif blurred and not too_bright and "too_small" not in problems:
             problems.append("blurry")
         if gb >= T["glare_blob_frac"] and not (too_bright and not blown):
             glare = True
-            if doc_kind == "paper":  # a clipped patch whose print stays dark is readable
+            if doc_kind == "paper" or expect == "paper":  # dark print is readable (paper21: card-found too)
                 glare = _paper_glare_washes(gray, clipped, region, m)
             if glare:
                 problems.append("glare")

@@ -125,7 +125,9 @@ def match_title(text: str, caps_only: bool = False) -> list[tuple[float, str, st
     lines in capitals that are a title on their own (a title searched for in the body of the page,
     where "bản sao GIẤY KHAI SINH" or "Kèm theo: GIẤY ỦY QUYỀN" name another paper)."""
     raws = [fold_case(x) for x in text.splitlines()]
-    raws = [x for x in raws if len(x) >= 3 and (not caps_only or _caps(x) >= 0.9)]
+    raws = [
+        x for x in raws if len(x) >= 2 and (not caps_only or _caps(x) >= 0.9)
+    ]  # "TỜ" alone: a title over lines
     lines = [x.upper() for x in raws]
     best: dict[str, tuple[float, str, str]] = {}
     for kind, spec in catalog().items():
@@ -137,6 +139,9 @@ def match_title(text: str, caps_only: bool = False) -> list[tuple[float, str, st
                 if i + 1 < len(lines):  # a title broken over two lines
                     two = _title_score(line + " " + lines[i + 1], title, raws[i] + " " + raws[i + 1])
                     s = max(s, two - 2)
+                if i + 2 < len(lines) and len(line) < len(title):  # over three (paper21)
+                    three = " ".join(lines[i : i + 3])
+                    s = max(s, _title_score(three, title, " ".join(raws[i : i + 3])) - 3)
                 # a longer title matched as well as a shorter one is the more specific
                 s += min(len(title), 40) / 1000
                 if s > best.get(kind, (0.0, "", ""))[0]:

@@ -17,7 +17,7 @@ from .. import card as cardmod
 ASPECT = (1.15, 1.75)  # long/short side of a page outline in a photo (A4 is 1.41; tilt skews it)
 MIN_FRAC = 0.02  # a page far away is found (and judged too_small), not taken for the frame
 CUT_PRINT_MIN = 0.012  # print density in a band along the frame from which the page's print is cut
-GLARE_PRINT_KEPT = 0.3  # print density under a clipped blob / around it: at least this, the print survived
+GLARE_PRINT_KEPT = 0.2  # print density under a clipped blob / around it: at least this, the print survived (paper21: 0.3 → 0.2; flash photos 0.26, glare 0.0-0.02, a glossy fade 0.18)
 GLARE_TEXT_SHARE = 0.05  # share of the page's text lines a washed-out blob covers: from this, glare
 GLARE_FAINT = 12  # black-hat levels from which a mark on clipped (noise-free) paper is print still seen
 CUT_GAP = 3  # px past a glare blob's dilated edge where a line's print shows it was cut by the blob
@@ -246,6 +246,15 @@ def glare_washes_print(
     share = lost_text_share(gray, inside, ring, region, faint)
     washed = td_ring >= 0.01 and ratio < GLARE_PRINT_KEPT and share >= GLARE_TEXT_SHARE
     return bool(washed), round(ratio, 3), round(share, 4)
+
+
+def cut_beside(gray: np.ndarray, region: np.ndarray, rgb: np.ndarray | None, min_density: float) -> bool:
+    """A page outline with next to no print is a blank sheet, unless it is the blank part of a page
+    whose print the frame cuts beside it (paper21: a page cut at its top, its blank lower half closed
+    by a tiled floor, was `not_document`): print on the frame, outside the outline, cut by its edge."""
+    if cardmod.text_density(gray, None) < min_density:
+        return False
+    return print_cut(gray, np.ones(gray.shape, bool), None, ~region, rgb)
 
 
 def _faint_print(gray: np.ndarray) -> np.ndarray:

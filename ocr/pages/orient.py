@@ -143,3 +143,40 @@ def upright(img: np.ndarray) -> tuple[np.ndarray, dict]:
         "osd_conf": None if conf is None else round(conf, 2),
     }
     return out, {**notes, "sure": sure}
+
+
+SKEW_MIN = 2.5  # degrees: a page tilted less than this reads as it is
+
+
+def skew(gray: np.ndarray) -> float:
+    """The angle (degrees, counter-clockwise as cv2 turns, within ±45) that brings the page's
+    text lines level, modulo a quarter turn: the rotation whose row or column profile of the
+    print is the most peaked. A page Tesseract cannot read because it lies tilted in the photo
+    (no outline found on a white table, or an outline found on part of it; paper21)."""
+    h, w = gray.shape
+    k = 600 / max(h, w)
+    g = cv2.resize(gray, (max(1, int(w * k)), max(1, int(h * k))), interpolation=cv2.INTER_AREA)
+    ink = cv2.adaptiveThreshold(g, 1, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 15, 12)
+    ink = ink.astype(np.float32)
+    c = (g.shape[1] / 2, g.shape[0] / 2)
+
+    def peaked(a: float) -> float:
+        r = cv2.warpAffine(ink, cv2.getRotationMatrix2D(c, a, 1.0), (g.shape[1], g.shape[0]))
+        return max(float(r.sum(1).var()), float(r.sum(0).var()))
+
+    best = max(np.arange(-44.0, 45.0, 2.0), key=peaked)
+    best = max(np.arange(best - 1.5, best + 1.6, 0.5), key=peaked)
+    return float(best)
+
+
+def rotate(img: np.ndarray, deg: float) -> np.ndarray:
+    """img turned by deg (counter-clockwise as cv2 turns), on a canvas grown to hold it all,
+    the corners filled with white paper."""
+    h, w = img.shape[:2]
+    m = cv2.getRotationMatrix2D((w / 2, h / 2), deg, 1.0)
+    cos, sin = abs(m[0, 0]), abs(m[0, 1])
+    nw, nh = int(h * sin + w * cos), int(h * cos + w * sin)
+    m[0, 2] += nw / 2 - w / 2
+    m[1, 2] += nh / 2 - h / 2
+    fill = (255,) * (1 if img.ndim == 2 else img.shape[2])
+    return cv2.warpAffine(img, m, (nw, nh), flags=cv2.INTER_LINEAR, borderValue=fill)

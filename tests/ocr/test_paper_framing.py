@@ -84,10 +84,17 @@ def test_a_hazy_overexposed_photo_with_no_page_told_from_the_table_is_too_bright
     """The generator's hazy overexposure (paper just under white, print at 4-10 % of its
     contrast, the table washed out as well): no page outline is found and the frame's 5th
     percentile is 0.86-0.89; it was `not_document` (bar 0.9), the hint must be less light."""
+    import sys
+
     from ocr.synth.paper import make_document
 
-    for seed in (41000, 41002):  # two such photos of the development runs (lap, hand-held)
-        data, truth = make_document(seed, "giay_uy_quyen", "too_bright")[0]
+    render = sys.modules["ocr.synth.paper.render"]
+    vary, render.TITLE_VARY = render.TITLE_VARY, 0.0  # the photos as they were (before paper21's
+    try:  # titles: with a varied title, 41002 reads 67 sure words of 148, over the 45 % bar)
+        shots = [make_document(seed, "giay_uy_quyen", "too_bright")[0] for seed in (41000, 41002)]
+    finally:
+        render.TITLE_VARY = vary
+    for seed, (data, _truth) in zip((41000, 41002), shots, strict=True):  # lap, hand-held
         f = tmp_path / "b.jpg"
         f.write_bytes(data)
         q = ocr.analyze(f, expect="paper", read=False)["quality"]

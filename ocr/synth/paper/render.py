@@ -298,22 +298,80 @@ class Pen:
         self.y += self.line_h * 4
 
 
+# Title faces a real form may use beyond the body's families (paper21): condensed, narrow, heavy,
+# light (Debian's fonts-dejavu, fonts-liberation, fonts-open-sans, fonts-roboto, fonts-noto)
+TITLE_FONTS = [
+    T + "dejavu/DejaVuSansCondensed-Bold.ttf",
+    T + "dejavu/DejaVuSerifCondensed-Bold.ttf",
+    T + "liberation/LiberationSansNarrow-Bold.ttf",
+    T + "open-sans/OpenSans-CondBold.ttf",
+    T + "open-sans/OpenSans-ExtraBold.ttf",
+    T + "roboto/unhinted/RobotoTTF/Roboto-Black.ttf",
+    T + "roboto/unhinted/RobotoTTF/Roboto-Medium.ttf",
+    T + "noto/NotoSansDisplay-Bold.ttf",
+    T + "roboto/unhinted/RobotoCondensed-Light.ttf",
+    T + "open-sans/OpenSans-Light.ttf",
+]
+# the share of titles set in one of the ways below (a focused development set raises it)
+TITLE_VARY = 0.35
+
+
 def _title(pen: Pen, title: str, rng: random.Random) -> None:
     """The title as forms print it, and as they vary: bold or not, in the body's font or
-    another, larger or smaller, centred or set a little off centre, a long one over two lines."""
+    another, larger or smaller, centred or set a little off centre, a long one over two lines.
+    Since paper21 (a stream of its own, `_side`: the other draws of a seed are as before), in
+    `TITLE_VARY` of the pages also: another face (condensed, narrow, heavy, light), the body's
+    size or less, spaced letters, red or dark-blue or grey ink, a title of three words or more
+    broken over two lines anywhere, a long one over three."""
+    side = _side(rng)
     k = rng.uniform(1.25, 1.5) if rng.random() < 0.6 else rng.uniform(1.05, 1.8)
     bold = rng.random() < 0.85
     font_path = (pen.bold if bold else pen.reg) if rng.random() < 0.7 else rng.choice(PRINT_FONTS)[int(bold)]
-    fnt = _font(font_path, pen.size * k)
     cx = pen.W / 2 + (rng.uniform(-0.06, 0.06) * pen.W if rng.random() < 0.25 else 0.0)
     words = title.split()
+    vary = side.random() < TITLE_VARY
+    ink, track, parts = (15, 15, 15), 0.0, 0
+    if vary:
+        if side.random() < 0.5:
+            font_path = side.choice(TITLE_FONTS)
+        if side.random() < 0.3:
+            k = side.uniform(0.9, 1.1)  # no bigger than the body
+        if side.random() < 0.25:
+            track = side.uniform(0.12, 0.45)  # spaced letters, in ems
+        if side.random() < 0.35:  # the red of certificates, a dark blue, a grey
+            ink = side.choice([(185, 30, 35), (25, 45, 120), (95, 95, 95)])
+        if len(words) >= 3 and side.random() < 0.4:
+            parts = 3 if len(words) >= 5 and side.random() < 0.3 else 2
+    fnt = _font(font_path, pen.size * k)
     lines = [title]
     if len(words) >= 4 and (rng.random() < 0.2 or fnt.getlength(title) > pen.margin_r - pen.margin_l):
         cut = len(words) // 2 + (len(words) % 2)
         lines = [" ".join(words[:cut]), " ".join(words[cut:])]
+    if parts == 2:
+        cut = side.randint(1, len(words) - 1)
+        lines = [" ".join(words[:cut]), " ".join(words[cut:])]
+    elif parts == 3:
+        a = side.randint(1, len(words) - 2)
+        b = side.randint(a + 1, len(words) - 1)
+        lines = [" ".join(words[:a]), " ".join(words[a:b]), " ".join(words[b:])]
     for t in lines:
-        pen.text(cx, pen.y, t, fnt, anchor="ma")
-        pen.y += pen.line_h * k
+        if track:
+            _spaced(pen, cx, t, fnt, track, ink)
+        else:
+            pen.text(cx, pen.y, t, fnt, fill=ink, anchor="ma")
+        pen.y += pen.line_h * max(k, 1.0)
+
+
+def _spaced(pen: Pen, cx: float, t: str, fnt: ImageFont.FreeTypeFont, track: float, ink) -> None:
+    """A line centred at cx with `track` ems added between its letters."""
+    plain = sum(fnt.getlength(c) for c in t)
+    room = (pen.margin_r - pen.margin_l - plain) / max(1, len(t) - 1)  # kept within the margins
+    gap = max(0.0, min(track * fnt.size, room))
+    width = plain + gap * (len(t) - 1)
+    x = cx - width / 2
+    for c in t:
+        pen.text(x, pen.y, c, fnt, fill=ink)
+        x += fnt.getlength(c) + gap
 
 
 def _side(rng: random.Random) -> random.Random:
