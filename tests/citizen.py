@@ -135,8 +135,10 @@ class Citizen:
             )
         return list(rows)
 
-    async def say(self, text: str | None = None, timeout: float = 20.0, **kw) -> str:
-        """Send and wait until it is applied and every reply delivered; return the new replies joined."""
+    async def say(self, text: str | None = None, timeout: float = 60.0, **kw) -> str:
+        """Send and wait until it is applied and every reply delivered; return the new replies joined.
+        The bound is for "never answered": a turn with a paper photo takes 2-5 s of OCR alone when
+        the suite shares the cores with other work (20 s was exceeded in a loaded run)."""
         event = await self.send(text, **kw)
         await wait_for(lambda: self.processed(event.message_id), timeout=timeout)
         replies = await self.outbound()
