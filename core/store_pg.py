@@ -38,17 +38,6 @@ _CITIZEN_INSERT = (
     " ON CONFLICT DO NOTHING RETURNING id"
 )
 _CITIZEN = "SELECT id FROM citizen WHERE channel = $1 AND external_id = $2"
-# A new citizen's first conversation in one round trip: the citizen inserted, or (known on this
-# channel already: an earlier conversation key) found, then the conversation. No row when the
-# citizen is being inserted by another transaction right now (this statement's snapshot cannot see
-# it): the caller takes the two statements above.
-_NEW_CONV = (
-    "WITH c AS (INSERT INTO citizen (channel, external_id, created_at) VALUES ($2, $4, $3)"
-    " ON CONFLICT DO NOTHING RETURNING id), who AS (SELECT id FROM c UNION ALL"
-    " SELECT id FROM citizen WHERE channel = $2 AND external_id = $4 LIMIT 1)"
-    " INSERT INTO conversation (key, citizen_id, channel, state, inbound_cursor, created_at, updated_at)"
-    f" SELECT $1, id, $2, '{{}}', '0-0', $3, $3 FROM who RETURNING {_COLUMNS}"
-)
 _CONV_INSERT = (
     "INSERT INTO conversation (key, citizen_id, channel, state, inbound_cursor, created_at, updated_at)"
     f" VALUES ($1, $2, $3, '{{}}', '0-0', $4, $4) RETURNING {_COLUMNS}"
@@ -126,9 +115,11 @@ async def conversation_for_turn(
     found = await pg.fetchrow(_TURN, key, channel, message_id)
     if found is not None:
         return TurnRow(*found[:6]), bool(found[6])
-    created = await pg.fetchrow(_NEW_CONV, key, channel, now, user_id)
-    if created is not None:
-        return TurnRow(*created), False
+    # a new conversation: made as a batch of one makes it (the citizen inserted or found) in one
+    # round trip; left out when another transaction is making it or its citizen right now
+    made = await _batch(pg, [(key, channel, user_id, message_id)], now)
+    if key in made:
+        return made[key]
     citizen_id = await pg.fetchval(_CITIZEN_INSERT, channel, user_id, now)
     if citizen_id is None:  # known on this channel already (an earlier conversation key)
         citizen_id = await pg.fetchval(_CITIZEN, channel, user_id)
@@ -137,7 +128,7 @@ async def conversation_for_turn(
 
 # A batch's conversations in one round trip (`conversations_for_batch`): for each (key, channel,
 # user, message) the conversation and whether the message is logged already; the missing ones
-# created as `_NEW_CONV` does (the citizen inserted or found), keys in one statement. This
+# created (the citizen inserted, or found: known on this channel by an earlier key). This
 # statement's snapshot cannot see a conversation or citizen another transaction is inserting right
 # now: that key has no row here (ON CONFLICT waits for the other, then does nothing), and its turn
 # takes `conversation_for_turn`.
@@ -174,7 +165,12 @@ async def conversations_for_batch(
     """The conversations of (key, channel, user_id, message_id), by key, created if new, each
     with whether its message is logged already; a key missing from the answer is left to
     `conversation_for_turn`."""
-    pg = await connection(session)
+    return await _batch(await connection(session), wanted, now)
+
+
+async def _batch(
+    pg: Any, wanted: list[tuple[str, str, str, str]], now: dt.datetime
+) -> dict[str, tuple[TurnRow, bool]]:
     keys, channels, users, messages = (list(column) for column in zip(*wanted, strict=True))
     rows = await pg.fetch(_BATCH, keys, channels, users, messages, now)
     return {row[0]: (TurnRow(*row[1:7]), bool(row[7])) for row in rows}

@@ -24,7 +24,18 @@ from core.texts import Texts
 from places.agencies import Directory
 
 from .catalog import LifeEvent, Procedure, load_catalog, load_life_events
-from .state import COLLECTING, FREE_TEXT, State, Step, menu, position, remember, step_back, supplement
+from .state import (
+    COLLECTING,
+    FREE_TEXT,
+    State,
+    Step,
+    menu,
+    position,
+    remember,
+    step_back,
+    supplement,
+    unanswered,
+)
 from .steps import erase, human, midway, papers, question, survey, switch, withdraw
 from .steps.answers import answer
 from .steps.base import (
@@ -128,7 +139,7 @@ class Engine(Dialogue):
             after.for_whom = after.for_whom or state.for_whom  # still the same person
             said = after.said if after.said is not None else state.said  # "… sinh con trai": the same baby
             answered = {**(state.fields or {}), **(after.fields or {})}  # a step back keeps it answered
-            after.said = {k: v for k, v in (said or {}).items() if k not in answered} or None
+            after.said = unanswered(said, answered)
         if turn.text and state.step not in FREE_TEXT:
             midway.note_choices(self, turn, after)  # "vợ em mới sinh con trai": the baby's sex, kept
         after.calls_self = after.calls_self or state.calls_self  # the same citizen, whatever the step

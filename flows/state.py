@@ -236,9 +236,14 @@ def step_back(state: State) -> State | None:
         return None
     previous = State.from_dict(state.back[-1])
     previous.back = state.back[:-1] or None
-    answered = state.fields or {}  # a choice said in passing, once answered, is not offered again
-    previous.said = {k: v for k, v in (previous.said or {}).items() if k not in answered} or None
+    previous.said = unanswered(previous.said, state.fields)
     return previous
+
+
+def unanswered(said: dict[str, Any] | None, fields: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The choices said in passing (`State.said`) whose fields are not answered: an answered one
+    is not offered again."""
+    return {k: v for k, v in (said or {}).items() if k not in (fields or {})} or None
 
 
 def menu() -> State:

@@ -56,7 +56,7 @@ DIGIT_WORDS = {"1": "mot", "2": "hai", "3": "ba", "4": "bon", "5": "nam"}
 
 def _said(text: str) -> str:
     """The folded message, clause by clause (" | " between), its digits read as words."""
-    said = " | ".join(bare(part) for part in re.split(r"[,.;:!?…]", text))
+    said = " | ".join(bare(part) for part in whom.CLAUSE_END.split(text))
     return re.sub(r"\b(\d)\b", lambda m: DIGIT_WORDS.get(m.group(1), m.group(1)), said)  # "1 mình"
 
 
@@ -105,7 +105,7 @@ def in_clauses(d: Dialogue, turn: Turn, state: State) -> str | None:
     hôm nay lo đám" picks nothing)."""
     if "?" in turn.text or asks(turn.text, turn.plain):
         return None
-    parts = [p for p in re.split(r"[,.;:!?…]", turn.text) if p.strip()]
+    parts = [p for p in whom.CLAUSE_END.split(turn.text) if p.strip()]
     if len(parts) < 2:
         return None
     picked = set()
