@@ -39,8 +39,8 @@ from core.events import InboundEvent  # noqa: E402
 
 class RoundTrips:
     """Counts the statements sent to PostgreSQL (asyncpg: each `execute`/`fetch*` is one round
-    trip, a transaction's BEGIN and COMMIT included) and the commands sent to Redis: figures that
-    do not depend on what else the machine runs."""
+    trip, a transaction's BEGIN and COMMIT included; an `executemany`/`fetchmany`, pipelined, one)
+    and the commands sent to Redis: figures that do not depend on what else the machine runs."""
 
     def __init__(self) -> None:
         import contextvars
@@ -51,6 +51,7 @@ class RoundTrips:
         self.pg = self.redis = 0
         inside: contextvars.ContextVar[bool] = contextvars.ContextVar("inside", default=False)
         execute, _execute, command = pg.Connection.execute, pg.Connection._execute, Redis.execute_command
+        many = pg.Connection._executemany
 
         async def counted_execute(conn, query, *args, **kw):
             self.pg += 1
@@ -65,11 +66,16 @@ class RoundTrips:
                 self.pg += 1
             return await _execute(conn, *args, **kw)
 
+        async def counted_many(conn, *args, **kw):
+            self.pg += 1
+            return await many(conn, *args, **kw)
+
         async def counted_command(client, *args, **kw):
             self.redis += 1
             return await command(client, *args, **kw)
 
         pg.Connection.execute, pg.Connection._execute = counted_execute, counted__execute  # type: ignore[method-assign]
+        pg.Connection._executemany = counted_many  # type: ignore[method-assign]
         Redis.execute_command = counted_command  # type: ignore[method-assign]
 
 

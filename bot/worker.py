@@ -264,10 +264,13 @@ class Worker(BatchMixin):
         async with self.db.session() as s, s.begin():
             return await self._in_transaction(s, entry, event, turn)
 
-    async def _in_transaction(self, s, entry: Entry, event: InboundEvent, turn, known=None) -> bool:
+    async def _in_transaction(
+        self, s, entry: Entry, event: InboundEvent, turn, known=None, later: bool = False
+    ) -> bool:
         """The event's turn inside the transaction `s`: False if it was applied already; raises
         CursorConflict if another worker applied it meanwhile (a lock expired). `known`: the
-        conversation as read for the batch in this transaction (`store.conversations_for_batch`)."""
+        conversation as read for the batch in this transaction (`store.conversations_for_batch`);
+        `later`: its rows may be written with the batch's others (`store.write_later_turns`)."""
         conv, repeated = known or await store.conversation_for_turn(s, event)
         old = conv.inbound_cursor
         if cursor_key(entry.cursor) <= cursor_key(old):
@@ -290,6 +293,7 @@ class Worker(BatchMixin):
             step=outcome.state.saved_step,
             # the reply windows run from the citizen's last message, not from an unfollow
             last_inbound_at=conv.last_inbound_at if event.kind in NOT_A_MESSAGE else utcnow(),
+            later=later,
         )
         if not ok:
             raise CursorConflict(event.conversation_key)
@@ -345,6 +349,8 @@ class Worker(BatchMixin):
         if dialogue:
             try:
                 outcome = await self.engine.handle(ctx, state, event)
+            except store.CursorMoved:
+                raise  # another conversation's held-back turn (`store.write_later_turns`), not this dialogue
             except Exception as exc:
                 metrics.DIALOGUE_ERRORS.inc()
                 log.exception("dialogue failed on %s; apologising", event.dedupe_key)

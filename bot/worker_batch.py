@@ -18,6 +18,7 @@ import asyncio
 import contextlib
 import logging
 import time
+from collections import Counter
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -37,7 +38,7 @@ class DialogueFailed(RuntimeError):
     """The dialogue raised: its transaction is dropped and the event answered with an apology."""
 
 
-class CursorConflict(RuntimeError):
+class CursorConflict(store.CursorMoved):
     """Another worker applied the event first (a lock expired): this transaction is dropped."""
 
 
@@ -138,7 +139,7 @@ class BatchMixin:
                 results.update(await self.apply_batch(batch))
                 break
             except TurnFailed as failed:  # that conversation alone, the others batched again
-                if not isinstance(failed.__cause__, DialogueFailed | CursorConflict):
+                if not isinstance(failed.__cause__, DialogueFailed | store.CursorMoved):
                     if not await self._database_answers():
                         raise  # not that conversation's fault: every job waits for the database
                 del batch[failed.key]
@@ -173,7 +174,12 @@ class BatchMixin:
         started = time.perf_counter()
         todo = [(k, e, await self._prepared(e.event)) for k, es in batch.items() for e in es]
         applied = []
+        # a conversation with one event here has its turn's rows written with the others' at the
+        # end, in one round trip (nothing in the batch reads them before: a conversation's later
+        # events are read after its earlier turns are written, so those are written at once)
+        events = Counter(k for k, _, _ in todo)
         async with self.db.session() as s, s.begin():
+            store.write_turns_later(s)
             # each conversation's first event read (or created) for the whole batch at once; its
             # later events read it again, as the turns before them changed it
             firsts = {event.conversation_key: event for _, _, event in reversed(todo)}
@@ -182,10 +188,16 @@ class BatchMixin:
                 with correlated(event.dedupe_key):
                     try:
                         first = known.pop(event.conversation_key, None)
-                        if await self._in_transaction(s, entry, event, self._turn, first):
+                        later = events[key] == 1
+                        if await self._in_transaction(s, entry, event, self._turn, first, later):
                             applied.append((entry, event))
-                    except Exception as exc:
-                        raise TurnFailed(key, entry.cursor, isinstance(exc, DialogueFailed)) from exc
+                    except Exception as exc:  # a cursor that moved names its own conversation
+                        failed = exc.key if isinstance(exc, store.CursorMoved) else key
+                        raise TurnFailed(failed, entry.cursor, isinstance(exc, DialogueFailed)) from exc
+            try:
+                await store.write_later_turns(s)
+            except store.CursorMoved as exc:
+                raise TurnFailed(exc.key, "", False) from exc
         for entry, event in applied:
             with correlated(event.dedupe_key):
                 self._applied(entry, event, started)

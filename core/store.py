@@ -203,6 +203,39 @@ def _advance_values(
     }
 
 
+class CursorMoved(RuntimeError):
+    """Another worker applied the conversation's event first (a lock expired): the transaction
+    is dropped. `key`: the conversation."""
+
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
+
+
+_LATER = "motcua_later_turns"
+
+
+def write_turns_later(session: AsyncSession) -> None:
+    """From now on in this transaction, `finish_turn(..., later=True)` holds a turn's rows back
+    and `write_later_turns` writes them all in one round trip (PostgreSQL; on SQLite each turn is
+    written at once: nothing to save in-process)."""
+    if _pg(session):
+        session.info[_LATER] = []
+
+
+async def write_later_turns(session: AsyncSession) -> None:
+    """The turns held back in this transaction, written now (before the commit, and before
+    anything in the transaction reads or changes the log across conversations: `erase_citizen`).
+    Raises CursorMoved, naming the first conversation whose cursor moved meanwhile."""
+    held: list[tuple[str, list[Any]]] = session.info.get(_LATER) or []
+    if not held:
+        return
+    session.info[_LATER] = []
+    for (key, _), ok in zip(held, await store_pg.finish_turns(session, [a for _, a in held]), strict=True):
+        if not ok:
+            raise CursorMoved(key)
+
+
 async def finish_turn(
     session: AsyncSession,
     conv: Any,
@@ -215,11 +248,14 @@ async def finish_turn(
     state: dict,
     step: str | None,
     last_inbound_at: dt.datetime,
+    later: bool = False,
 ) -> bool:
     """The end of the worker's turn: the conversation advanced (a compare-and-set on the cursor:
-    False, and nothing written, if another worker applied this event first), the citizen's message
-    logged (`inbound`: the columns of its log row; None for none), the replies logged and
-    queued. On PostgreSQL, one statement (core/store_pg.py `_TURN_ROWS`)."""
+    False, and nothing written, if another worker applied this event first), the citizen's
+    message logged (`inbound`: the columns of its log row; None for none), the replies logged and
+    queued. On PostgreSQL, one statement (core/store_pg.py `_TURN_ROWS`); with `later`, in a
+    transaction `write_turns_later` began, held back for `write_later_turns` (the caller makes
+    sure nothing in the transaction reads this conversation's rows before then; True then)."""
     advance = _advance_values(conv, old_cursor, new_cursor, state, step, last_inbound_at)
     if not _pg(session):
         moved = getattr(await session.execute(_ADVANCE, advance), "rowcount", 0) == 1
@@ -229,8 +265,7 @@ async def finish_turn(
             await _add_replies(session, conv, event, replies, step=step)
         return moved
     rows = _reply_rows(conv, event, replies, step)
-    return await store_pg.finish_turn(
-        session,
+    args = store_pg.turn_args(
         advance,
         None if inbound is None else {**inbound, "created_at": utcnow()},
         conv.channel,
@@ -238,6 +273,11 @@ async def finish_turn(
         event.user_id,
         step,
     )
+    held = session.info.get(_LATER)
+    if later and held is not None:
+        held.append((event.conversation_key, args))
+        return True
+    return await store_pg.finish_turn(session, args)
 
 
 def add_outbound(

@@ -244,25 +244,22 @@ def _args(values: dict[str, Any], names: tuple[str, ...]) -> list[Any]:
     return [_json(values[n]) if n in _JSON_COLUMNS else values[n] for n in names]
 
 
-async def finish_turn(
-    session: AsyncSession,
+def turn_args(
     advance: dict[str, Any],
     inbound: dict[str, Any] | None,
     channel: str,
     replies: list[dict[str, Any]],
     recipient: str,
     reply_step: str | None,
-) -> bool:
-    """A turn's rows in one round trip (`_TURN_ROWS`): the conversation advanced (`advance` as
-    `store._advance_values` builds it; False if its cursor moved meanwhile), the citizen's
-    message (`inbound`, None for none) and the replies (each `values` of `store._outbound_values`
-    with its `created_at` and `payload`)."""
-    pg = await connection(session)
+) -> list[Any]:
+    """The parameters of a turn's rows (`_TURN_ROWS`): the conversation advanced (`advance` as
+    `store._advance_values` builds it), the citizen's message (`inbound`, None for none) and the
+    replies (each `values` of `store._outbound_values` with its `created_at` and `payload`)."""
     logged = _args(inbound, _TURN_INBOUND_ARGS) if inbound is not None else [None] * len(_TURN_INBOUND_ARGS)
     # the citizen's message takes the first position of `msg` (its own columns are parameters)
     rows = ([{"kind": None, "text": None, "attachments": None, "quick_replies": None, "created_at": None,
               "payload": None}] if inbound is not None else []) + replies  # fmt: skip
-    args = [
+    return [
         *_args(advance, _ADVANCE_ARGS),
         inbound is not None,
         channel,
@@ -276,7 +273,22 @@ async def finish_turn(
         recipient,
         reply_step,
     ]
+
+
+async def finish_turn(session: AsyncSession, args: list[Any]) -> bool:
+    """A turn's rows (`turn_args`) in one round trip; False (nothing written) if the
+    conversation's cursor moved meanwhile."""
+    pg = await connection(session)
     return await pg.fetchval(_TURN_ROWS, *args) == 1
+
+
+async def finish_turns(session: AsyncSession, turns: list[list[Any]]) -> list[bool]:
+    """Several turns' rows (`turn_args` each, of different conversations) in ONE round trip: the
+    same statement executed for each, pipelined (asyncpg's `fetchmany`: every Bind/Execute sent
+    at once, one Sync). Per turn, False if its conversation's cursor moved meanwhile (its rows
+    not written; the caller drops the transaction)."""
+    pg = await connection(session)
+    return [r[0] == 1 for r in await pg.fetchmany(_TURN_ROWS, turns)]
 
 
 def _literal(moment: dt.datetime) -> str:

@@ -114,6 +114,7 @@ async def erase_citizen(session: AsyncSession, media: MediaStore, citizen_id: in
     dossier of theirs is purged, the texts and attachments of their conversations are blanked
     (the rows stay: time, direction, step, intent — the redacted log), their display name goes.
     Returns how many dossiers were purged."""
+    await store.write_later_turns(session)  # a batch's held-back turns are in the log to blank too
     actor = f"citizen:{citizen_id}"
     dossiers = (
         await session.execute(

@@ -322,3 +322,59 @@ async def test_a_batch_leaves_out_a_conversation_another_transaction_is_making(d
     async with db.session() as s:
         alone, repeated = await store.conversation_for_turn(s, InboundEvent("zalo", "racing", "r2"))
     assert alone.id == mine.id and not repeated
+
+
+async def test_turns_held_back_for_the_batch_are_written_together_and_blanked_by_an_erasure(db, tmp_path):
+    """A batch's turns held back (`store.write_turns_later`) are written in one round trip at the
+    end, each still checked against its cursor; a citizen's erasure in the same transaction writes
+    them first, so their texts are blanked with the rest (on SQLite each turn is written at once)."""
+    from core.events import InboundEvent
+    from core.media import MediaStore
+    from services.retention import erase_citizen
+
+    now = dt.datetime.now(dt.UTC)
+    events = [InboundEvent("zalo", f"u{i}", f"m{i}", text=f"tin nhắn {i}") for i in range(3)]
+    async with db.session() as s, s.begin():
+        convs = [(await store.conversation_for_turn(s, e))[0] for e in events]
+    turn = dict(replies=[Reply("Dạ")], old_cursor="0-0", state={}, step="menu", last_inbound_at=now)
+
+    def inbound(conv, e):
+        return dict(
+            conversation_id=conv.id, direction="in", author="citizen", channel="zalo", external_id=e.message_id,
+            kind="text", text=e.text, attachments=[], quick_replies=[], step=None, received_at=now,
+            intent="greet", procedure=None, dossier_id=None, confidence=0.9, fallback=False, latency_ms=5,
+            details={},
+        )  # fmt: skip
+
+    async with db.session() as s, s.begin():
+        store.write_turns_later(s)
+        for conv, e in zip(convs, events, strict=True):
+            assert await store.finish_turn(
+                s, conv, e, inbound=inbound(conv, e), new_cursor="1-0", later=True, **turn
+            )
+        await erase_citizen(s, MediaStore(tmp_path), convs[1].citizen_id)
+        await store.write_later_turns(s)
+    async with db.session() as s:
+        texts = dict(
+            (
+                await s.execute(
+                    select(MessageLog.external_id, MessageLog.text).where(MessageLog.direction == "in")
+                )
+            ).all()
+        )
+        assert texts == {"m0": "tin nhắn 0", "m1": "", "m2": "tin nhắn 2"}
+        assert len((await s.execute(select(Outbox))).scalars().all()) == 3
+        assert {c.inbound_cursor for c in (await s.execute(select(Conversation))).scalars()} == {"1-0"}
+
+    if db.engine.dialect.name != "postgresql":
+        return
+    async with db.session() as s, s.begin():  # a cursor that moved meanwhile: named, the turn not written
+        store.write_turns_later(s)
+        for conv, e in zip(convs, events, strict=True):
+            old = "1-0" if e is not events[2] else "0-0"
+            assert await store.finish_turn(
+                s, conv, e, inbound=None, new_cursor="2-0", later=True, **{**turn, "old_cursor": old}
+            )
+        with pytest.raises(store.CursorMoved) as moved:
+            await store.write_later_turns(s)
+        assert moved.value.key == events[2].conversation_key

@@ -213,3 +213,52 @@ async def test_a_photo_turn_does_not_hold_its_batch_lane(production_settings):
         stop.set()
         await running
         await rt.stop()
+
+
+async def test_a_cursor_moved_under_a_held_back_turn_takes_only_its_conversation_out(production_settings):
+    """A conversation with one event in the batch has its turn's rows written with the others' at
+    the batch's end (one pipelined round trip). If another worker applied that event meanwhile (its
+    lock expired), its cursor compare-and-set fails there: the batch is rolled back and run again
+    without it, the others are written once, and that event is not applied a second time."""
+    rt = Runtime(production_settings)
+    rt.add_channel(WebChannel())
+    citizens = [Citizen(rt) for _ in range(4)]
+    for c in citizens:
+        await c.send("Xin chào")
+    worker = _worker(rt)
+    try:
+        await worker.handle_batch(await rt.queue.fetch(worker.consumer, count=32, block_ms=500))
+        second = {c.user: await c.send("Xin chào") for c in citizens}
+        overtaken = citizens[2]
+        jobs = await rt.queue.fetch(worker.consumer, count=32, block_ms=500)
+        assert len(jobs) == 4
+        cursor = (await rt.queue.entries(overtaken.key, after="0-0"))[0].cursor
+        handle = rt.engine.handle
+        dialogues: list[str] = []
+
+        async def another_worker_applies_it_meanwhile(ctx, state, event):
+            dialogues.append(event.user_id)
+            if event.user_id == overtaken.user and dialogues.count(overtaken.user) == 1:
+                async with rt.db.session() as s, s.begin():  # committed while the batch runs
+                    conv = (
+                        await s.execute(select(Conversation).where(Conversation.key == overtaken.key))
+                    ).scalar_one()
+                    conv.inbound_cursor = cursor
+            return await handle(ctx, state, event)
+
+        rt.engine.handle = another_worker_applies_it_meanwhile
+        await worker.handle_batch(jobs)
+
+        assert dialogues.count(overtaken.user) == 1  # taken out: not run again
+        assert all(dialogues.count(c.user) == 2 for c in citizens if c is not overtaken)  # rolled back once
+        for c in citizens:
+            inbound, payloads, now = await _rows(rt, c)
+            expected = [m for m in (inbound[0].external_id, second[c.user].message_id)]
+            if c is overtaken:
+                expected = expected[:1]  # the other worker's turn (a cursor only, in this test)
+            assert [m.external_id for m in inbound] == expected  # once each, in order
+            assert len(payloads) == len(expected)
+            assert now == (cursor if c is overtaken else now) and now != "0-0"
+        assert (await rt.queue.depth())[0] == 0  # every job acknowledged
+    finally:
+        await rt.stop()
