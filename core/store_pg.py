@@ -11,10 +11,11 @@ text; a Python None is written as JSON null, as SQLAlchemy's JSON type does).
 from __future__ import annotations
 
 import datetime as dt
-import json
 from typing import Any, NamedTuple
 
 from sqlalchemy.ext.asyncio import AsyncSession
+
+from core import fastjson
 
 
 class TurnRow(NamedTuple):
@@ -85,7 +86,7 @@ _TURN_INBOUND_ARGS = (
 
 
 def _json(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return fastjson.dumps(value)
 
 
 async def connection(session: AsyncSession) -> Any:
