@@ -14,7 +14,8 @@ the database, redis-server, and this bench process: load generator + fake Zalo A
 memory per 10,000 conversations from the database's table sizes and Redis's used_memory after the
 run. The load generator posts over raw keep-alive connections (`Poster`); `--aiohttp-client` posts
 with aiohttp's client instead, as the figures before 2026-12-07 did (~0.3 ms more CPU per turn on
-the same two cores).
+the same two cores). The Zalo API the replies reach is `bench/lean_zalo.py` (its message endpoints
+only); `--aiohttp-fake` uses the tests' FakeZalo, as the figures before 2026-12-08 did.
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
 from fakes import FakeZalo  # noqa: E402
 from fleet import Fleet, signed, zalo_text  # noqa: E402
+from lean_zalo import LeanZalo  # noqa: E402
 from redis_servers import RedisServer  # noqa: E402
 from support import PG_ADMIN, _migrate, fresh_pg_database  # noqa: E402
 
@@ -348,8 +350,9 @@ async def run(
     tmp: Path,
     watch: bool = False,
     aiohttp_client: bool = False,
+    aiohttp_fake: bool = False,
 ) -> None:
-    fake = await FakeZalo().start()
+    fake: FakeZalo | LeanZalo = await (FakeZalo() if aiohttp_fake else LeanZalo()).start()
     redis = RedisServer(tmp / f"redis-{workers}").start()
     async with fresh_pg_database(PG_ADMIN) as url:
         await _migrate(url)
@@ -425,6 +428,11 @@ def main() -> None:
     ap.add_argument("--saturation", type=float, default=1500.0)
     ap.add_argument("--monitor", action="store_true", help="sample where the saturation's turns wait")
     ap.add_argument(
+        "--aiohttp-fake",
+        action="store_true",
+        help="the tests' FakeZalo as the Zalo API (figures before 2026-12-08)",
+    )
+    ap.add_argument(
         "--aiohttp-client", action="store_true", help="post with aiohttp's client (figures before 2026-12-07)"
     )
     args = ap.parse_args()
@@ -433,7 +441,16 @@ def main() -> None:
         for w in [int(x) for x in args.workers.split(",")]:
             started = time.monotonic()
             asyncio.run(
-                run(w, rates, args.duration, args.saturation, Path(tmp), args.monitor, args.aiohttp_client)
+                run(
+                    w,
+                    rates,
+                    args.duration,
+                    args.saturation,
+                    Path(tmp),
+                    args.monitor,
+                    args.aiohttp_client,
+                    args.aiohttp_fake,
+                )  # fmt: skip
             )
             print(f"  ({time.monotonic() - started:.0f} s)", flush=True)
 
