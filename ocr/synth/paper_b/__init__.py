@@ -76,8 +76,10 @@ def make_pdf(r, typ, mode, path, dry=False):
     return len(doc.pages)
 
 
-def write_set(out_dir, seed=20261207, good=80, bad=30, pdfs=6, log=print, only=None):
-    """only: optional set of file names to (re)write; the others are skipped but labelled the same."""
+def write_set(out_dir, seed=20261207, good=80, bad=30, pdfs=6, log=print, only=None, back=0, curled=0):
+    """only: optional set of file names to (re)write; the others are skipped but labelled the same.
+    back / curled: extra photos drawn from their own streams (see extra.py); with both at 0 the
+    output is byte-identical to the generator before they were added."""
     os.makedirs(out_dir, exist_ok=True)
     master = np.random.default_rng(seed)
     labels = []
@@ -139,7 +141,93 @@ def write_set(out_dir, seed=20261207, good=80, bad=30, pdfs=6, log=print, only=N
         n = make_pdf(r, typ, mode, os.path.join(out_dir, fn), dry=only is not None and fn not in only)
         labels.append({"file": fn, "type": typ, "pages": n, "good": True, "problem": None})
         log("%s %s %s pages=%d" % (fn, typ, mode, n))
+    labels += _write_backs(out_dir, seed, back, log, only)
+    labels += _write_curled(out_dir, seed, curled, log, only)
     with open(os.path.join(out_dir, "labels.jsonl"), "w", encoding="utf-8") as f:
         for lab in labels:
             f.write(json.dumps(lab, ensure_ascii=False) + "\n")
     return labels
+
+
+# ---- optional extras, each from its own stream: the rows above never change ---------
+BACK_TYPES = TYPES + ["other", "other"]
+
+
+def _write_backs(out_dir, seed, n, log, only):
+    from . import extra
+
+    master = np.random.default_rng(extra.sub_seed(seed, "back"))
+    out = []
+    for i in range(n):
+        r = np.random.default_rng(master.integers(1 << 62))
+        P = extra.plan_back(r)
+        fn = "back_%03d.jpg" % i
+        lab = {
+            "file": fn,
+            "type": "other",
+            "pages": 1,
+            "good": False,
+            "problem": "not_document",
+            "side": "back",
+            "show_through": P["strength"],
+        }
+        out.append(lab)
+        if only is not None and fn not in only:
+            continue
+        for _ in range(8):  # the front must be an A4 sheet (portrait or landscape)
+            doc = _build(r, BACK_TYPES[int(r.integers(len(BACK_TYPES)))])
+            if sorted((doc.W, doc.H)) == [210, 297]:
+                break
+        img = extra.shoot_back(r, doc, P)
+        img = _rotate(r, img, 0.15)
+        _save_jpg(img, os.path.join(out_dir, fn), r)
+        log(
+            "%s %s %s %.1f levels (%s, %d g/m2) %dx%d"
+            % (
+                fn,
+                P["setting"],
+                P["mirror"],
+                P["levels"],
+                P["strength"],
+                P["gsm"],
+                img.shape[1],
+                img.shape[0],
+            )
+        )
+    return out
+
+
+def _write_curled(out_dir, seed, n, log, only):
+    from . import extra
+
+    master = np.random.default_rng(extra.sub_seed(seed, "curl"))
+    off = int(master.integers(len(TYPES)))
+    plan = [TYPES[(off + i) % len(TYPES)] for i in range(n)]
+    master.shuffle(plan)
+    out = []
+    for i, typ in enumerate(plan):
+        r = np.random.default_rng(master.integers(1 << 62))
+        doc = _build(r, typ)
+        P = extra.plan_curl(r, (doc.W, doc.H))
+        setup = extra.setup_curl(r, (doc.W, doc.H), P)
+        fn = "curl_%03d.jpg" % i
+        out.append(
+            {
+                "file": fn,
+                "type": typ,
+                "pages": 1,
+                "good": True,
+                "problem": None,
+                "curl": round(float(setup[4]), 4),
+            }
+        )
+        if only is not None and fn not in only:
+            continue
+        img = extra.shoot_curl(r, doc, P, setup)
+        img = _rotate(r, img)
+        _save_jpg(img, os.path.join(out_dir, fn), r)
+        log(
+            "%s %s %s sag=%.3f lift=%.0fmm %dx%d"
+            % (fn, typ, P["kind"], setup[4], setup[5], img.shape[1], img.shape[0])
+        )
+    return out
