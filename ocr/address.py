@@ -205,6 +205,12 @@ def fix_place(text: str) -> tuple[str, float]:
     text = re.sub(r"[„“”*\"]", "", text)
     # a dash glued to a word's start: the dotted line it is typed on ("P. Quang -Trung")
     text = re.sub(r"(?<=\s)[-–_]+(?=[^\W\d_])", "", text)
+    # ... or between two words, no space either side ("Phường-Hòa", "xã-Điện": a name's own
+    # hyphen is printed with spaces, "Bà Rịa - Vũng Tàu"), after a comma read so ("Bàn;- Tỉnh"),
+    # or a dot of it read as a quote before a word ("'Bình")
+    text = re.sub(r"(?<=[^\W\d_])[-–_]+(?=[^\W\d_])", " ", text)
+    text = re.sub(r"(?<=\w)\s*([,;:])\s*[-–_]+\s+(?=\w)", r"\1 ", text)
+    text = re.sub(r"(?<=\s)['`‘’]+(?=[^\W\d_])", "", text)
     # an abbreviation read in lower case ("q. Thủy Nguyên")
     text = re.sub(r"(^|,\s*)([xphqt])\.(?=\s)", lambda m: m.group(1) + m.group(2).upper() + ".", text)
     text = _stray_stops(text)

@@ -17,6 +17,8 @@ import yaml
 
 from core.vietnamese import strip_diacritics
 
+from .valuewords import INTO_DOTS, name_line, name_words, uncovered
+
 ADDRESS = {"place_of_origin", "place_of_residence"}
 DATES = {"date_of_birth", "date_of_issue", "date_of_expiry"}
 
@@ -196,27 +198,24 @@ def _chain(
         out.append(w)
         if 0.5 * lh <= w["y1"] - w["y0"] <= 1.4 * lh:  # neither a mark nor a box over two lines
             y0, y1 = w["y0"], w["y1"]  # moves the band
+    if out:  # the words before the first in its run of print, on its line: a value typed a little
+        # above its label's line had its first word ("Số") just short of the label's band
+        first = out[0]
+        lead = [
+            w
+            for w in cands
+            if _joined([first], w)
+            and x_from < w["x0"] < first["x0"]
+            and id(w) not in label_words
+            and _overlap(w, first["y0"], first["y1"]) >= 0.5
+        ]
+        out = sorted(lead, key=lambda w: w["x0"]) + out
     return out
 
 
 def _print(w: dict) -> bool:
     n = len(re.sub(r"[\W_]", "", w["text"]))
     return n >= 3 or (n == 2 and w["conf"] >= 0.5)
-
-
-_NAME_WORD = re.compile(r"[A-ZÀ-ỸĐ]{2,}[.,]?|[A-ZÀ-ỸĐ][.,]?")
-
-
-def _name_line(ws: list[dict]) -> bool:
-    """A line that can go on with a name: words of letters in capitals (most of each word's
-    letters: OCR reads a capital small now and then; a speck's stray dot kept), at least one of
-    two letters or more, five words at most."""
-    texts = [w["text"].strip(".,:;'`\"“”") for w in ws]
-    texts = [t for t in texts if t]
-    caps = [
-        t for t in texts if _NAME_WORD.fullmatch(t.upper()) and sum(c.isupper() for c in t) >= 0.6 * len(t)
-    ]
-    return 0 < len(texts) <= 5 and len(caps) == len(texts) and any(len(t) >= 2 for t in texts)
 
 
 def _run(band: list[dict], x_from: float, lh: float, label_words: set[int], reach: float = 12) -> list[dict]:
@@ -235,22 +234,6 @@ def _run(band: list[dict], x_from: float, lh: float, label_words: set[int], reac
             break
         out.append(w)
     return out
-
-
-def _uncovered(words: list[dict], tallest: float) -> list[dict]:
-    """Without the words read inside a taller word of print (a name's stacked marks read as a
-    flat line of their own over the name, "SE ĐC CVD" over "HỒ BÍCH HỒNG TÂM"): a word under 0.6
-    of its height whose height band it lies in, and whose width it mostly shares. A covering box
-    taller than `tallest` (a seal or a photo read as a word) covers nothing."""
-
-    def inside(w: dict, v: dict) -> bool:
-        hw, hv = w["y1"] - w["y0"], v["y1"] - v["y0"]
-        if v is w or hv > tallest or hw >= 0.6 * hv:
-            return False
-        xo = min(w["x1"], v["x1"]) - max(w["x0"], v["x0"])
-        return xo >= 0.5 * (w["x1"] - w["x0"]) and w["y0"] >= v["y0"] - 2 and w["y1"] <= v["y1"] + 2
-
-    return [w for w in words if not any(inside(w, v) for v in words)]
 
 
 def _median(v: list[float]) -> float:
@@ -272,8 +255,13 @@ def values(rows: list[list[dict]], hits: list[dict], reach: float = 6.0) -> dict
     words = [w for r in rows for w in r]
     # a dotted line read as text ("2007200200000" 6 px high): letters or digits far flatter than print
     flat = 0.4 * _median([w["y1"] - w["y0"] for w in words]) if words else 0
-    words = [w for w in words if w["y1"] - w["y0"] >= flat or len(re.sub(r"[\W_]", "", w["text"])) < 2]
-    words = _uncovered(words, 4.0 * flat)  # 1.6 x the median print height
+    # ... but a word run into its dotted line ("Minh...") is boxed by Tesseract on the dots alone
+    words = [
+        w
+        for w in words
+        if w["y1"] - w["y0"] >= flat or len(re.sub(r"[\W_]", "", w["text"])) < 2 or INTO_DOTS.match(w["text"])
+    ]
+    words = uncovered(words, 4.0 * flat)  # 1.6 x the median print height
     label_words = {id(rows[h["row"]][i]) for h in hits for i in range(h["w0"], h["w1"])}
     out: dict[str, dict] = {}
     for h in sorted(hits, key=lambda x: -x["score"]):
@@ -290,6 +278,8 @@ def values(rows: list[list[dict]], hits: list[dict], reach: float = 6.0) -> dict
         )
         same = [w for w in same if re.search(r"[0-9A-Za-zÀ-ỹ]", w["text"])]
         same = same[_english_head(same) :]
+        if f == "full_name":
+            same = name_words(same)
         if f in ("sex", "nationality"):  # the value ends the run (an unread English half before it)
             same = same[-(2 if f == "nationality" else 1) :]
         st = " ".join(w["text"] for w in same)
@@ -345,7 +335,7 @@ def values(rows: list[list[dict]], hits: list[dict], reach: float = 6.0) -> dict
             last_y = max(w["y1"] for w in under) if under else t["y1"]
             if not under or _english(under) or not _fits(f, " ".join(w["text"] for w in under)):
                 continue
-            if f == "full_name" and parts and not _name_line(under):
+            if f == "full_name" and parts and not name_line(under):
                 break  # the name ends on the label's line (its second dotted line left empty)
             if f in ADDRESS:
                 under = [w for w in under if len(w["text"]) > 1 or w["conf"] > 0.8]
