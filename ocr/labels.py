@@ -14,6 +14,7 @@ from pathlib import Path
 
 import numpy as np
 import yaml
+from rapidfuzz import fuzz
 
 from core.vietnamese import strip_diacritics
 
@@ -63,6 +64,7 @@ def find_labels(rows: list[list[dict]]) -> list[dict]:
     for ri, row in enumerate(rows):
         toks, idx = _tok_index(row)
         cands = []
+        spans: dict[tuple[int, int], tuple[str, float] | None] = {}  # the same for every label
         for field, vt, full in sp["variants"]:
             target = " ".join(vt)
             n = len(vt)
@@ -70,10 +72,19 @@ def find_labels(rows: list[list[dict]]) -> list[dict]:
                 for m in (n - 1, n, n + 1):
                     if m < 1 or i + m > len(toks):
                         continue
-                    if any(t.isdigit() for t in toks[i : i + m]):
-                        continue  # labels hold no numbers
-                    s = " ".join(toks[i : i + m])
-                    need = 0.9 if _caps(row[idx[i] : idx[i + m - 1] + 1]) else 0.78
+                    if (i, m) not in spans:
+                        spans[i, m] = (
+                            None  # labels hold no numbers
+                            if any(t.isdigit() for t in toks[i : i + m])
+                            else (
+                                " ".join(toks[i : i + m]),
+                                0.9 if _caps(row[idx[i] : idx[i + m - 1] + 1]) else 0.78,
+                            )
+                        )
+                    span = spans[i, m]
+                    if span is None:
+                        continue
+                    s, need = span
                     if len(target) <= 4:
                         sc = 1.0 if s == target and _number_follows(rows, ri, toks[i + m :]) else 0.0
                     else:
@@ -105,10 +116,12 @@ def _ratio(s: str, target: str, need: float) -> float:
     (this loop ran some 4,000 full ratios a card and held the GIL for most of the read)."""
     if 2 * min(len(s), len(target)) / (len(s) + len(target)) < need:
         return 0.0
-    sm = difflib.SequenceMatcher(None, s, target)
-    if sm.quick_ratio() < need:
+    # difflib's matching blocks are a common subsequence, so its ratio is never above the
+    # longest common subsequence's (rapidfuzz's ratio, in C): a bound as exact as quick_ratio's
+    # and cheaper to take
+    if fuzz.ratio(s, target) < 100 * need - 1e-6:
         return 0.0
-    return sm.ratio()
+    return difflib.SequenceMatcher(None, s, target).ratio()
 
 
 def _caps(ws: list[dict]) -> bool:

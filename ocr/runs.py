@@ -22,12 +22,9 @@ def find_blobs(gray: np.ndarray) -> list[tuple[int, int, int, int]]:
     # is no print, and joined to a line running to the edge it made a box too tall to keep
     ink[:2], ink[-2:], ink[:, :2], ink[:, -2:] = 0, 0, 0, 0
     n, lab, st, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
-    big = H * 0.1
-    keep = np.zeros(n, np.uint8)
-    for i in range(1, n):
-        x, y, w, h, a = st[i]
-        if h <= big and w <= W * 0.25 and a >= 3 and not (w > 12 * h and h < 5):
-            keep[i] = 1
+    w, h, a = st[:, 2], st[:, 3], st[:, 4]
+    keep = ((h <= H * 0.1) & (w <= W * 0.25) & (a >= 3) & ~((w > 12 * h) & (h < 5))).astype(np.uint8)
+    keep[0] = 0
     ink = keep[lab]
     gap = max(9, int(H * 0.022))
     m = cv2.dilate(ink, cv2.getStructuringElement(cv2.MORPH_RECT, (gap, max(3, int(H * 0.006)))))

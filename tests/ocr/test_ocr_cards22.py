@@ -143,3 +143,28 @@ def test_a_name_corrected_by_its_marks_is_the_same_in_every_process():
         for seed in range(6)
     }
     assert got == {"TRỊNH XUÂN ĐÔNG"}  # a mark more (a speck's dot under Ô), not a mark changed
+
+
+def test_the_label_matching_bound_keeps_every_label_found():
+    from test_ocr_labels import _line  # tests/ocr is on the path under pytest
+
+    from ocr import labels
+
+    rows = [
+        _line(100, (260, "Họ và tên / Full name:"), (700, "NGUYỄN VĂN AN")),
+        _line(150, (260, "Ngày sinh / Date of birth:"), (700, "01/02/1990")),
+        _line(200, (260, "Quê quản / Place of orlgin:")),  # misread: still the label
+        _line(250, (260, "Nơl thường trú / Place of residence:")),
+        _line(300, (260, "NGUYÊN ANH")),  # capitals: not "Nguyên quán"
+    ]
+    found = {h["field"] for h in labels.find_labels(rows)}
+    assert {"full_name", "date_of_birth", "place_of_origin", "place_of_residence"} <= found
+    assert labels._ratio("que quan", "que quan", 0.78) == 1.0
+    assert labels._ratio("ho va ten", "noi thuong tru", 0.78) == 0.0
+    # the bound never cuts a match difflib makes: its ratio is never above rapidfuzz's
+    import difflib
+
+    from rapidfuzz import fuzz
+
+    for a, b in [("nol thuong tru", "noi thuong tru"), ("quc quan", "que quan"), ("ngay sinh", "ngay, sinh")]:
+        assert difflib.SequenceMatcher(None, a, b).ratio() <= fuzz.ratio(a, b) / 100 + 1e-9
