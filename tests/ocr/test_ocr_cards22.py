@@ -168,3 +168,16 @@ def test_the_label_matching_bound_keeps_every_label_found():
 
     for a, b in [("nol thuong tru", "noi thuong tru"), ("quc quan", "que quan"), ("ngay sinh", "ngay, sinh")]:
         assert difflib.SequenceMatcher(None, a, b).ratio() <= fuzz.ratio(a, b) / 100 + 1e-9
+
+
+def test_a_number_read_with_one_digit_more_is_put_right_only_when_one_number_fits():
+    from ocr.merge import _one_digit_extra
+
+    assert _one_digit_extra("0642094072967", "2004-04-17", "Nam") == "064204072967"
+    assert _one_digit_extra("0642094072967", None, "Nam") is None  # nothing to check it against
+    assert _one_digit_extra("0642094072967", "1990-04-17", "Nam") is None  # no number fits
+
+
+def test_a_chip_front_whose_number_was_read_with_a_digit_more_reads_right(sample):
+    got, want = _card_fields(sample, 23200027, "cancuoc_front")
+    assert got["id_number"] == want["id_number"] == "064204072967"
