@@ -181,3 +181,15 @@ def test_a_number_read_with_one_digit_more_is_put_right_only_when_one_number_fit
 def test_a_chip_front_whose_number_was_read_with_a_digit_more_reads_right(sample):
     got, want = _card_fields(sample, 23200027, "cancuoc_front")
     assert got["id_number"] == want["id_number"] == "064204072967"
+
+
+def test_a_capital_read_as_a_digit_inside_a_unit_name_is_put_back_only_into_a_known_unit():
+    from ocr.address import fix_place
+
+    assert (
+        fix_place("Số 143 Trần Phú, Q. 6ò Vấp, TP. Hồ Chí Minh")[0]
+        == "Số 143 Trần Phú, Q. Gò Vấp, TP. Hồ Chí Minh"
+    )
+    assert fix_place("Xã Tân 8ình, H. Thủy Nguyên")[0] == "Xã Tân Bình, H. Thủy Nguyên"
+    assert fix_place("Số 12 Lê Lợi, Q. 6, TP. Hồ Chí Minh")[0] == "Số 12 Lê Lợi, Q. 6, TP. Hồ Chí Minh"
+    assert fix_place("Phường 12A, Q. 3")[0] == "Phường 12A, Q. 3"  # a number's letter stays
