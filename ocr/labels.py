@@ -18,7 +18,7 @@ from rapidfuzz import fuzz
 
 from core.vietnamese import strip_diacritics
 
-from .valuewords import INTO_DOTS, name_line, name_words, uncovered
+from .valuewords import INTO_DOTS, median, name_line, name_words, uncovered, wrapped
 
 ADDRESS = {"place_of_origin", "place_of_residence"}
 DATES = {"date_of_birth", "date_of_issue", "date_of_expiry"}
@@ -249,17 +249,6 @@ def _run(band: list[dict], x_from: float, lh: float, label_words: set[int], reac
     return out
 
 
-def _median(v: list[float]) -> float:
-    return sorted(v)[len(v) // 2]
-
-
-def _wrapped(parts: list[list[dict]], lh: float) -> bool:
-    """The value's last line runs as far right as the line before it: the text wrapped there and
-    may go on (a long address over three lines); a short last line ends the value."""
-    ends = [max(w["x1"] for w in p) for p in parts[-2:]]
-    return ends[1] >= ends[0] - 5 * lh
-
-
 def values(rows: list[list[dict]], hits: list[dict], reach: float = 6.0) -> dict[str, dict]:
     """{field: {"text", "conf", "words", "lines"}} from the label hits, by geometry alone: the
     words right of the label on its line (the first up to `reach` label heights away), else the
@@ -267,7 +256,7 @@ def values(rows: list[list[dict]], hits: list[dict], reach: float = 6.0) -> dict
     holds capitals only (an old CMND's "Họ tên: NGUYỄN" / "VĂN AN" on its second dotted line)."""
     words = [w for r in rows for w in r]
     # a dotted line read as text ("2007200200000" 6 px high): letters or digits far flatter than print
-    flat = 0.4 * _median([w["y1"] - w["y0"] for w in words]) if words else 0
+    flat = 0.4 * median([w["y1"] - w["y0"] for w in words]) if words else 0
     # ... but a word run into its dotted line ("Minh...") is boxed by Tesseract on the dots alone
     words = [
         w
@@ -305,9 +294,9 @@ def values(rows: list[list[dict]], hits: list[dict], reach: float = 6.0) -> dict
         skip: set[int] = set()
         last_y = sorted(w["y1"] for w in lab)[len(lab) // 2]  # one mis-boxed word must not move it
         if same:  # typed values set larger than the label: the gap to their next line is theirs
-            last_y = max(last_y, _median([w["y1"] for w in same]))
+            last_y = max(last_y, median([w["y1"] for w in same]))
         for _ in range(5):
-            if len(parts) >= want or (len(parts) >= 2 and not _wrapped(parts, lh)):
+            if len(parts) >= want or (len(parts) >= 2 and not wrapped(parts, lh)):
                 break  # a third line only after a second one as long as the first (wrapped)
             below = [
                 w
@@ -321,12 +310,16 @@ def values(rows: list[list[dict]], hits: list[dict], reach: float = 6.0) -> dict
                 break
             t = min(below, key=lambda w: w["y0"])
             # an address goes on over a second line; an old card spaces its lines widely
-            vh = max(lh, _median([w["y1"] - w["y0"] for w in parts[-1]])) if parts else lh
+            vh = max(lh, median([w["y1"] - w["y0"] for w in parts[-1]])) if parts else lh
             if t["y0"] - last_y > (
                 (1.8 if f in ADDRESS or f == "full_name" else 1.0) * vh if parts else 2.2 * lh
             ):
                 break
             line = [w for w in words if abs(_cy(w) - _cy(t)) < 0.45 * (t["y1"] - t["y0"])]
+            # with the rest of their runs of print (one run is one line): the line found from a
+            # speck or a tall capital ("Í", "VŨ") reaches its words set lower ("THU NHUNG")
+            runs_in = {w.get("blob") for w in line} - {None}
+            line += [w for w in words if w.get("blob") in runs_in and not any(w is v for v in line)]
             start = min(w["x0"] for w in line if lx0 - 3 * lh <= w["x0"] <= lx0 + 12 * lh)
             if any(id(w) in label_words and w["x0"] >= start - 1 and w["x0"] < start + 6 * lh for w in line):
                 break  # the next label

@@ -47,3 +47,14 @@ def name_words(ws: list[dict]) -> list[dict]:
         if i and t and sum(c.isupper() for c in t) < 0.6 * len(t):
             return ws[:i]
     return ws
+
+
+def median(v: list[float]) -> float:
+    return sorted(v)[len(v) // 2]
+
+
+def wrapped(parts: list[list[dict]], lh: float) -> bool:
+    """The value's last line runs as far right as the line before it: the text wrapped there and
+    may go on (a long address over three lines); a short last line ends the value."""
+    ends = [max(w["x1"] for w in p) for p in parts[-2:]]
+    return ends[1] >= ends[0] - 5 * lh

@@ -193,3 +193,23 @@ def test_a_capital_read_as_a_digit_inside_a_unit_name_is_put_back_only_into_a_kn
     assert fix_place("Xã Tân 8ình, H. Thủy Nguyên")[0] == "Xã Tân Bình, H. Thủy Nguyên"
     assert fix_place("Số 12 Lê Lợi, Q. 6, TP. Hồ Chí Minh")[0] == "Số 12 Lê Lợi, Q. 6, TP. Hồ Chí Minh"
     assert fix_place("Phường 12A, Q. 3")[0] == "Phường 12A, Q. 3"  # a number's letter stays
+
+
+def test_a_name_line_found_from_a_speck_keeps_the_rest_of_its_run_of_print():
+    label = _line_words(368, 400, "Họ, chữ đệm và tên khai sinh / Surname, middle name and given name:", h=38)
+    run = (395, 409, 690, 450)
+    name = [
+        {"text": "Í", "conf": 0.61, "x0": 382, "y0": 399, "x1": 394, "y1": 432},  # a speck
+        {"text": "VŨ", "conf": 0.93, "x0": 405, "y0": 412, "x1": 454, "y1": 446},  # its tilde: taller
+        {"text": "THU", "conf": 0.93, "x0": 465, "y0": 420, "x1": 537, "y1": 446},
+        {"text": "NHUNG", "conf": 0.92, "x0": 550, "y0": 420, "x1": 678, "y1": 446},
+    ]
+    for w in name:
+        w["h"], w["blob"] = 41, run
+    got = _vals(label, name, _line_words(478, 387, "Ngày, tháng, năm sinh / Date of birth: 04/02/1970"))
+    assert got["full_name"] == "VŨ THU NHUNG"  # before: "VŨ", the line cut at the speck's height
+
+
+def test_a_chip_front_whose_name_line_starts_with_a_speck_reads_its_whole_name(sample):
+    got, want = _card_fields(sample, 23010032, "cancuoc_front")
+    assert got["full_name"] == want["full_name"] == "VŨ THU NHUNG"
