@@ -87,6 +87,17 @@ def _guessed_end(part: str) -> bool:
     return canon(name) not in {canon(v) for v in provinces().values()} and _cut_end(pre, name) is not None
 
 
+_AS_LETTER = str.maketrans("605821", "GOSBZI")  # digits OCR reads for capitals
+
+
+def _letters_for_digits(name: str) -> str:
+    """The digits inside words of letters read as the capitals they look like ("6ò" -> "Gò")."""
+    return " ".join(
+        w.translate(_AS_LETTER) if re.search(r"[^\W\d_]", w) and re.search(r"\d", w) else w
+        for w in name.split()
+    )
+
+
 def _hyphens(parts: list[str]) -> list[str]:
     """A hyphenated name with its hyphen lost ("Bà Rịa Vũng Tàu") or, at the end of the address
     where the province is, read as a comma ("..., Bà Rịa, Vũng Tàu"): written as officially."""
@@ -205,6 +216,12 @@ def fix_place(text: str) -> tuple[str, float]:
     text = re.sub(r"[„“”*\"]", "", text)
     # a dash glued to a word's start: the dotted line it is typed on ("P. Quang -Trung")
     text = re.sub(r"(?<=\s)[-–_]+(?=[^\W\d_])", "", text)
+    # ... or between two words, no space either side ("Phường-Hòa", "xã-Điện": a name's own
+    # hyphen is printed with spaces, "Bà Rịa - Vũng Tàu"), after a comma read so ("Bàn;- Tỉnh"),
+    # or a dot of it read as a quote before a word ("'Bình")
+    text = re.sub(r"(?<=[^\W\d_])[-–_]+(?=[^\W\d_])", " ", text)
+    text = re.sub(r"(?<=\w)\s*([,;:])\s*[-–_]+\s+(?=\w)", r"\1 ", text)
+    text = re.sub(r"(?<=\s)['`‘’]+(?=[^\W\d_])", "", text)
     # an abbreviation read in lower case ("q. Thủy Nguyên")
     text = re.sub(r"(^|,\s*)([xphqt])\.(?=\s)", lambda m: m.group(1) + m.group(2).upper() + ".", text)
     text = _stray_stops(text)
@@ -274,6 +291,12 @@ def fix_place(text: str) -> tuple[str, float]:
         if len(ws) > 1 and not name.replace(" ", "").isdigit():  # "Tiên 1 Du": a speck
             name = " ".join(w for w in ws if len(w) > 1 or w == "-")
         fixed, known = fix_name(name)
+        if re.search(r"\d[^\W\d_]|[^\W\d_]\d", name):  # (a name with digits counts as known)
+            # a capital read as a digit inside a word ("6ò Vấp"): kept only when a known unit comes
+            # out (a district's number, "Q. 6", is a word of its own and never touched)
+            f2, k2 = fix_name(_letters_for_digits(name))
+            if k2 and not re.search(r"\d", f2):
+                fixed, known = f2, True
         if not known and i == len(parts) - 1:  # the last unit with a stray word read after it
             for cut in (1, 2):
                 ws = name.split()

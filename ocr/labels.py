@@ -14,8 +14,11 @@ from pathlib import Path
 
 import numpy as np
 import yaml
+from rapidfuzz import fuzz
 
 from core.vietnamese import strip_diacritics
+
+from .valuewords import INTO_DOTS, median, name_line, name_words, uncovered, wrapped
 
 ADDRESS = {"place_of_origin", "place_of_residence"}
 DATES = {"date_of_birth", "date_of_issue", "date_of_expiry"}
@@ -61,6 +64,7 @@ def find_labels(rows: list[list[dict]]) -> list[dict]:
     for ri, row in enumerate(rows):
         toks, idx = _tok_index(row)
         cands = []
+        spans: dict[tuple[int, int], tuple[str, float] | None] = {}  # the same for every label
         for field, vt, full in sp["variants"]:
             target = " ".join(vt)
             n = len(vt)
@@ -68,10 +72,19 @@ def find_labels(rows: list[list[dict]]) -> list[dict]:
                 for m in (n - 1, n, n + 1):
                     if m < 1 or i + m > len(toks):
                         continue
-                    if any(t.isdigit() for t in toks[i : i + m]):
-                        continue  # labels hold no numbers
-                    s = " ".join(toks[i : i + m])
-                    need = 0.9 if _caps(row[idx[i] : idx[i + m - 1] + 1]) else 0.78
+                    if (i, m) not in spans:
+                        spans[i, m] = (
+                            None  # labels hold no numbers
+                            if any(t.isdigit() for t in toks[i : i + m])
+                            else (
+                                " ".join(toks[i : i + m]),
+                                0.9 if _caps(row[idx[i] : idx[i + m - 1] + 1]) else 0.78,
+                            )
+                        )
+                    span = spans[i, m]
+                    if span is None:
+                        continue
+                    s, need = span
                     if len(target) <= 4:
                         sc = 1.0 if s == target and _number_follows(rows, ri, toks[i + m :]) else 0.0
                     else:
@@ -103,10 +116,12 @@ def _ratio(s: str, target: str, need: float) -> float:
     (this loop ran some 4,000 full ratios a card and held the GIL for most of the read)."""
     if 2 * min(len(s), len(target)) / (len(s) + len(target)) < need:
         return 0.0
-    sm = difflib.SequenceMatcher(None, s, target)
-    if sm.quick_ratio() < need:
+    # difflib's matching blocks are a common subsequence, so its ratio is never above the
+    # longest common subsequence's (rapidfuzz's ratio, in C): a bound as exact as quick_ratio's
+    # and cheaper to take
+    if fuzz.ratio(s, target) < 100 * need - 1e-6:
         return 0.0
-    return sm.ratio()
+    return difflib.SequenceMatcher(None, s, target).ratio()
 
 
 def _caps(ws: list[dict]) -> bool:
@@ -196,27 +211,24 @@ def _chain(
         out.append(w)
         if 0.5 * lh <= w["y1"] - w["y0"] <= 1.4 * lh:  # neither a mark nor a box over two lines
             y0, y1 = w["y0"], w["y1"]  # moves the band
+    if out:  # the words before the first in its run of print, on its line: a value typed a little
+        # above its label's line had its first word ("Số") just short of the label's band
+        first = out[0]
+        lead = [
+            w
+            for w in cands
+            if _joined([first], w)
+            and x_from < w["x0"] < first["x0"]
+            and id(w) not in label_words
+            and _overlap(w, first["y0"], first["y1"]) >= 0.5
+        ]
+        out = sorted(lead, key=lambda w: w["x0"]) + out
     return out
 
 
 def _print(w: dict) -> bool:
     n = len(re.sub(r"[\W_]", "", w["text"]))
     return n >= 3 or (n == 2 and w["conf"] >= 0.5)
-
-
-_NAME_WORD = re.compile(r"[A-ZÀ-ỸĐ]{2,}[.,]?|[A-ZÀ-ỸĐ][.,]?")
-
-
-def _name_line(ws: list[dict]) -> bool:
-    """A line that can go on with a name: words of letters in capitals (most of each word's
-    letters: OCR reads a capital small now and then; a speck's stray dot kept), at least one of
-    two letters or more, five words at most."""
-    texts = [w["text"].strip(".,:;'`\"“”") for w in ws]
-    texts = [t for t in texts if t]
-    caps = [
-        t for t in texts if _NAME_WORD.fullmatch(t.upper()) and sum(c.isupper() for c in t) >= 0.6 * len(t)
-    ]
-    return 0 < len(texts) <= 5 and len(caps) == len(texts) and any(len(t) >= 2 for t in texts)
 
 
 def _run(band: list[dict], x_from: float, lh: float, label_words: set[int], reach: float = 12) -> list[dict]:
@@ -237,33 +249,6 @@ def _run(band: list[dict], x_from: float, lh: float, label_words: set[int], reac
     return out
 
 
-def _uncovered(words: list[dict], tallest: float) -> list[dict]:
-    """Without the words read inside a taller word of print (a name's stacked marks read as a
-    flat line of their own over the name, "SE ĐC CVD" over "HỒ BÍCH HỒNG TÂM"): a word under 0.6
-    of its height whose height band it lies in, and whose width it mostly shares. A covering box
-    taller than `tallest` (a seal or a photo read as a word) covers nothing."""
-
-    def inside(w: dict, v: dict) -> bool:
-        hw, hv = w["y1"] - w["y0"], v["y1"] - v["y0"]
-        if v is w or hv > tallest or hw >= 0.6 * hv:
-            return False
-        xo = min(w["x1"], v["x1"]) - max(w["x0"], v["x0"])
-        return xo >= 0.5 * (w["x1"] - w["x0"]) and w["y0"] >= v["y0"] - 2 and w["y1"] <= v["y1"] + 2
-
-    return [w for w in words if not any(inside(w, v) for v in words)]
-
-
-def _median(v: list[float]) -> float:
-    return sorted(v)[len(v) // 2]
-
-
-def _wrapped(parts: list[list[dict]], lh: float) -> bool:
-    """The value's last line runs as far right as the line before it: the text wrapped there and
-    may go on (a long address over three lines); a short last line ends the value."""
-    ends = [max(w["x1"] for w in p) for p in parts[-2:]]
-    return ends[1] >= ends[0] - 5 * lh
-
-
 def values(rows: list[list[dict]], hits: list[dict], reach: float = 6.0) -> dict[str, dict]:
     """{field: {"text", "conf", "words", "lines"}} from the label hits, by geometry alone: the
     words right of the label on its line (the first up to `reach` label heights away), else the
@@ -271,9 +256,14 @@ def values(rows: list[list[dict]], hits: list[dict], reach: float = 6.0) -> dict
     holds capitals only (an old CMND's "Họ tên: NGUYỄN" / "VĂN AN" on its second dotted line)."""
     words = [w for r in rows for w in r]
     # a dotted line read as text ("2007200200000" 6 px high): letters or digits far flatter than print
-    flat = 0.4 * _median([w["y1"] - w["y0"] for w in words]) if words else 0
-    words = [w for w in words if w["y1"] - w["y0"] >= flat or len(re.sub(r"[\W_]", "", w["text"])) < 2]
-    words = _uncovered(words, 4.0 * flat)  # 1.6 x the median print height
+    flat = 0.4 * median([w["y1"] - w["y0"] for w in words]) if words else 0
+    # ... but a word run into its dotted line ("Minh...") is boxed by Tesseract on the dots alone
+    words = [
+        w
+        for w in words
+        if w["y1"] - w["y0"] >= flat or len(re.sub(r"[\W_]", "", w["text"])) < 2 or INTO_DOTS.match(w["text"])
+    ]
+    words = uncovered(words, 4.0 * flat)  # 1.6 x the median print height
     label_words = {id(rows[h["row"]][i]) for h in hits for i in range(h["w0"], h["w1"])}
     out: dict[str, dict] = {}
     for h in sorted(hits, key=lambda x: -x["score"]):
@@ -290,6 +280,8 @@ def values(rows: list[list[dict]], hits: list[dict], reach: float = 6.0) -> dict
         )
         same = [w for w in same if re.search(r"[0-9A-Za-zÀ-ỹ]", w["text"])]
         same = same[_english_head(same) :]
+        if f == "full_name":
+            same = name_words(same)
         if f in ("sex", "nationality"):  # the value ends the run (an unread English half before it)
             same = same[-(2 if f == "nationality" else 1) :]
         st = " ".join(w["text"] for w in same)
@@ -302,9 +294,9 @@ def values(rows: list[list[dict]], hits: list[dict], reach: float = 6.0) -> dict
         skip: set[int] = set()
         last_y = sorted(w["y1"] for w in lab)[len(lab) // 2]  # one mis-boxed word must not move it
         if same:  # typed values set larger than the label: the gap to their next line is theirs
-            last_y = max(last_y, _median([w["y1"] for w in same]))
+            last_y = max(last_y, median([w["y1"] for w in same]))
         for _ in range(5):
-            if len(parts) >= want or (len(parts) >= 2 and not _wrapped(parts, lh)):
+            if len(parts) >= want or (len(parts) >= 2 and not wrapped(parts, lh)):
                 break  # a third line only after a second one as long as the first (wrapped)
             below = [
                 w
@@ -318,12 +310,16 @@ def values(rows: list[list[dict]], hits: list[dict], reach: float = 6.0) -> dict
                 break
             t = min(below, key=lambda w: w["y0"])
             # an address goes on over a second line; an old card spaces its lines widely
-            vh = max(lh, _median([w["y1"] - w["y0"] for w in parts[-1]])) if parts else lh
+            vh = max(lh, median([w["y1"] - w["y0"] for w in parts[-1]])) if parts else lh
             if t["y0"] - last_y > (
                 (1.8 if f in ADDRESS or f == "full_name" else 1.0) * vh if parts else 2.2 * lh
             ):
                 break
             line = [w for w in words if abs(_cy(w) - _cy(t)) < 0.45 * (t["y1"] - t["y0"])]
+            # with the rest of their runs of print (one run is one line): the line found from a
+            # speck or a tall capital ("Í", "VŨ") reaches its words set lower ("THU NHUNG")
+            runs_in = {w.get("blob") for w in line} - {None}
+            line += [w for w in words if w.get("blob") in runs_in and not any(w is v for v in line)]
             start = min(w["x0"] for w in line if lx0 - 3 * lh <= w["x0"] <= lx0 + 12 * lh)
             if any(id(w) in label_words and w["x0"] >= start - 1 and w["x0"] < start + 6 * lh for w in line):
                 break  # the next label
@@ -345,7 +341,7 @@ def values(rows: list[list[dict]], hits: list[dict], reach: float = 6.0) -> dict
             last_y = max(w["y1"] for w in under) if under else t["y1"]
             if not under or _english(under) or not _fits(f, " ".join(w["text"] for w in under)):
                 continue
-            if f == "full_name" and parts and not _name_line(under):
+            if f == "full_name" and parts and not name_line(under):
                 break  # the name ends on the label's line (its second dotted line left empty)
             if f in ADDRESS:
                 under = [w for w in under if len(w["text"]) > 1 or w["conf"] > 0.8]

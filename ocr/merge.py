@@ -28,6 +28,21 @@ def _without_specks(text: str, good_len: tuple[int, ...]) -> str | None:
     return None
 
 
+def _one_digit_extra(num: str, dob: str | None, sex: str | None) -> str | None:
+    """A 13-digit reading of the 12-digit number: the one number a digit fewer whose province
+    code, century and sex digit and birth year all hold against the date of birth and the sex
+    read elsewhere on the card (None when neither is read, or more than one number fits)."""
+    if not dob or sex not in ("Nam", "Nữ"):
+        return None
+    fits = set()
+    for i in range(len(num)):
+        v = num[:i] + num[i + 1 :]
+        chk = idnum.check_number(v, dob, sex)
+        if chk.get("province_code") == "ok" and chk.get("birth_year") == "ok" and chk.get("sex") == "ok":
+            fits.add(v)
+    return fits.pop() if len(fits) == 1 else None
+
+
 def _mrz_sex_conf(res: dict) -> float:
     """The MRZ's sex letter has no check digit of its own: sure when the composite holds; when
     only the line's structure is confirmed (birth date's check digit, `VNM` in place), sure if the
@@ -232,6 +247,12 @@ def merge(doc: dict, kind: str, qr_text: str | None, mrz_res: dict | None, ocr_r
             F["id_number"] = num = fixed
             doc["confidence"]["id_number"] = 0.8
             checks["id_number_corrected"] = {"ocr": fixed[1:], "by": "leading_zero"}
+    if num and doc["sources"].get("id_number") == "ocr" and kind != "cmnd_front" and len(num) == 13:
+        fixed = _one_digit_extra(num, F.get("date_of_birth"), F.get("sex"))
+        if fixed:  # a speck or a doubled stroke read as one digit more
+            checks["id_number_corrected"] = {"ocr": num, "by": "extra_digit"}
+            F["id_number"] = num = fixed
+            doc["confidence"]["id_number"] = 0.8
     if num and "sex" not in F and kind.endswith("_front") and len(num) == 12:
         # the sex printed but unread: the number's fourth digit says it (Decree 137/2015), when
         # the number holds together (a real province code, the birth year read elsewhere)

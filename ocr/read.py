@@ -25,6 +25,10 @@ from .qr import read_qr, read_qr_corners
 from .values import numeric, parse_date
 
 S = 1.6  # reading scale: the card is warped to CARD_W*S x CARD_H*S pixels
+# the MRZ is read at this fraction of the reading scale: its OCR-B print is set at a standard
+# size (ICAO 9303), some 43 px high at S and 26 px at 0.6, plenty for Tesseract, and a read of
+# the zone costs ~70 ms instead of ~110 (the same check digits held on the development backs)
+MRZ_SCALE = 0.6
 WIDE_REACH = 20.0  # how far along its line a front's value may be typed, in label heights
 _pool: ThreadPoolExecutor | None = None
 
@@ -145,6 +149,7 @@ def read_mrz(gray_card: np.ndarray, rows: list | None = None) -> dict | None:
         g = _crop(gray_card, box, pad=(10, 0))
         if g.size == 0 or min(g.shape) < 8:
             continue
+        g = cv2.resize(g, None, fx=MRZ_SCALE, fy=MRZ_SCALE, interpolation=cv2.INTER_AREA)
         if how == "otsu":
             g = cv2.threshold(g, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)[1]
         elif how != "plain":

@@ -22,12 +22,9 @@ def find_blobs(gray: np.ndarray) -> list[tuple[int, int, int, int]]:
     # is no print, and joined to a line running to the edge it made a box too tall to keep
     ink[:2], ink[-2:], ink[:, :2], ink[:, -2:] = 0, 0, 0, 0
     n, lab, st, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
-    big = H * 0.1
-    keep = np.zeros(n, np.uint8)
-    for i in range(1, n):
-        x, y, w, h, a = st[i]
-        if h <= big and w <= W * 0.25 and a >= 3 and not (w > 12 * h and h < 5):
-            keep[i] = 1
+    w, h, a = st[:, 2], st[:, 3], st[:, 4]
+    keep = ((h <= H * 0.1) & (w <= W * 0.25) & (a >= 3) & ~((w > 12 * h) & (h < 5))).astype(np.uint8)
+    keep[0] = 0
     ink = keep[lab]
     gap = max(9, int(H * 0.022))
     m = cv2.dilate(ink, cv2.getStructuringElement(cv2.MORPH_RECT, (gap, max(3, int(H * 0.006)))))
@@ -35,10 +32,46 @@ def find_blobs(gray: np.ndarray) -> list[tuple[int, int, int, int]]:
     out = []
     for i in range(1, n):
         x, y, w, h, a = st[i]
+        if H * 0.12 < h <= H * 0.3:
+            # two lines or more joined by a mark between them (a seal's ring, a stray dot): the
+            # lines cut apart where rows carry almost none of the print, else dropped as before
+            out += _lines_of(ink[y : y + h, x : x + w] * (lab[y : y + h, x : x + w] == i), x, y, H)
+            continue
         if h < H * 0.012 or h > H * 0.12 or w < max(12, 0.8 * h):
             continue
         out.append((int(x), int(y), int(x + w), int(y + h)))
     return _split_stacked(ink, _join_words(out))
+
+
+def _lines_of(ink: np.ndarray, x: int, y: int, H: int) -> list[tuple[int, int, int, int]]:
+    """The lines of print in a run too tall for one (`ink` 0/1, its box at x, y on a card H
+    high): bands of rows holding a real share of the print, a band of marks set close over (or
+    under) its letters joined to them; [] unless the lines of a line's height hold most of the
+    print (not a QR code or a fingerprint, dense all the way down)."""
+    prof = ink.sum(1).astype(np.float32)
+    full = prof > 0.08 * float(prof.max())
+    bands: list[list[int]] = []
+    for r, f in enumerate(full):
+        if f and bands and bands[-1][1] == r:
+            bands[-1][1] = r + 1
+        elif f:
+            bands.append([r, r + 1])
+    tall = max((b - a for a, b in bands), default=0)
+    joined: list[list[int]] = []
+    for a, b in bands:  # the marks over capitals ("Ễ", "Ồ") and under ("Ụ"): a gap of a few px
+        if joined and a - joined[-1][1] <= 0.25 * tall:
+            joined[-1][1] = b
+        else:
+            joined.append([a, b])
+    out, held = [], 0.0
+    for a, b in joined:
+        if not H * 0.012 <= b - a <= H * 0.12:
+            continue
+        cols = np.flatnonzero(ink[a:b].any(0))
+        if len(cols) and cols[-1] - cols[0] >= max(12, 0.8 * (b - a)):
+            out.append((int(x + cols[0]), int(y + a), int(x + cols[-1] + 1), int(y + b)))
+            held += float(prof[a:b].sum())
+    return out if held >= 0.7 * float(prof.sum()) else []
 
 
 def _join_words(boxes: list[tuple[int, int, int, int]]) -> list[tuple[int, int, int, int]]:

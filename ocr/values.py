@@ -61,9 +61,9 @@ def _best_cached(word: str, key: str, cutoff: float) -> str | None:
     fw = _fold(word)
     same = [v for v in vocab if _fold(v) == fw]  # only the marks differ: OCR's commonest slip
     if same:
-        return max(same, key=lambda v: difflib.SequenceMatcher(None, word, v).ratio())
+        return _closest(word, same)
     best, best_s = None, 0.0
-    for v in vocab:
+    for v in sorted(vocab):  # a tie goes the same way in every process
         sc = (
             0.7 * difflib.SequenceMatcher(None, fw, _fold(v)).ratio()
             + 0.3 * difflib.SequenceMatcher(None, word, v).ratio()
@@ -71,6 +71,20 @@ def _best_cached(word: str, key: str, cutoff: float) -> str | None:
         if sc > best_s:
             best, best_s = v, sc
     return best if best_s >= cutoff else None
+
+
+def _closest(word: str, cands: list[str]) -> str:
+    """The candidate nearest to `word`, letter by letter and then mark by mark (decomposed: "ĐỘNG"
+    is nearer "ĐÔNG", a mark more, than "ĐỒNG", a mark changed), in a fixed order on a tie (the
+    sets' order changed from one process to the next, and so did the name read)."""
+    nfd = unicodedata.normalize("NFD", word)
+    return max(
+        sorted(cands),
+        key=lambda v: (
+            difflib.SequenceMatcher(None, word, v).ratio(),
+            difflib.SequenceMatcher(None, nfd, unicodedata.normalize("NFD", v)).ratio(),
+        ),
+    )
 
 
 def _split_glued(word: str, vocab: set[str]) -> list[str] | None:
@@ -127,7 +141,7 @@ def fix_name(text: str) -> tuple[str, float]:
                 same = [v for v in lx["surname"] if Levenshtein.distance(_fold(v), _fold(w)) == 1]
                 same = same if len(same) == 1 else []
             if same:  # family names are a short closed list: a lost mark is put back
-                out.append(max(same, key=lambda v: difflib.SequenceMatcher(None, w, v).ratio()))
+                out.append(_closest(w, same))
                 hits += 1
                 continue
             alike = _lookalike_surname(w)
