@@ -6,6 +6,8 @@
 
 `--dir` reads DIR/labels.jsonl, one JSON object a line (the format is in ocr/README.md):
     {"file": "x.jpg", "type": CONTRACT_TYPE, "pages": N, "good": true|false, "problem": CODE|null}
+A bad row labelled "side": "back" (the back of a printed page) is its own class `back_side`,
+recalled when "not_document" is among the problems and `metrics.page_side` is "back".
 
 Scored:
 - document type: good photos and PDFs whose recognised type is the labelled one;
@@ -98,13 +100,19 @@ def score(d: Path, verbose: bool = False) -> dict:
                 cpu.append((c1 - c0) * 1000)
             if page is not None:
                 sizes.append(len(encode_page(page)))
+        elif r.get("side") == "back":  # the back of a printed page: its own class (side22)
+            b = bad["back_side"]
+            b[1] += 1
+            b[0] += "not_document" in q["problems"] and q["metrics"].get("page_side") == "back"
         else:
             b = bad[r.get("problem") or "?"]
             b[1] += 1
             b[0] += (r.get("problem") in q["problems"]) if r.get("problem") else (not q["ok"])
         if verbose:
             print(
-                f"{r['file']:44s} want={r['type']}/{r.get('problem')} got={got} {q['problems']} {res['timings_ms'].get('total')} ms"
+                f"{r['file']:44s} want={r['type']}/{r.get('problem')} got={got} {q['problems']}"
+                f"{' side=' + str(q['metrics'].get('page_side')) if r.get('side') else ''}"
+                f" {res['timings_ms'].get('total')} ms"
             )
     return {
         "items": len(rows),
@@ -166,6 +174,7 @@ def main(argv=None) -> int:
     ap.add_argument("--good", type=int, default=44)
     ap.add_argument("--bad", type=int, default=20)
     ap.add_argument("--pdfs", type=int, default=6)
+    ap.add_argument("--back", type=int, default=0, help="photos of the back of a printed page")
     ap.add_argument("--big", type=int, default=6, help="12 MP photos for timing (0: none)")
     ap.add_argument("--json", type=Path)
     ap.add_argument("-v", "--verbose", action="store_true")
@@ -175,9 +184,10 @@ def main(argv=None) -> int:
     else:
         from ocr.synth.paper import write_set
 
-        d = Path(os.environ.get("TMPDIR", "/tmp")) / f"motcua-pages-{a.seed}-{a.good}-{a.bad}-{a.pdfs}"
+        name = f"motcua-pages-{a.seed}-{a.good}-{a.bad}-{a.pdfs}" + (f"-back{a.back}" if a.back else "")
+        d = Path(os.environ.get("TMPDIR", "/tmp")) / name
         if not (d / "labels.jsonl").exists():
-            write_set(d, a.good, a.bad, a.pdfs, a.seed)
+            write_set(d, a.good, a.bad, a.pdfs, a.seed, back=a.back)
     out = {"set": str(d), **score(d, a.verbose)}
     if a.big and not a.dir:
         out["12mp"] = big(a.big, a.seed + 50_000)

@@ -12,6 +12,7 @@ from . import pages
 from .pages import fields as fields_mod
 from .pages import flatten
 from .pages import legible as legible_mod
+from .pages import side as side_mod
 
 
 def paper_type(text: str) -> str:
@@ -116,3 +117,15 @@ def bright_but_legible(rgb: np.ndarray, quad) -> tuple[bool, dict]:
         ok, read_notes = legible_mod.legible(page["image"])
         notes |= read_notes
     return ok, notes | {"legible_ms": round((time.perf_counter() - t0) * 1000, 1)}
+
+
+def mirrored_print(rgb: np.ndarray, quad) -> dict:
+    """Whether a page with next to no print (the verdict's blank-page path) shows the print of its
+    other side through the paper, mirrored (ocr.pages.side): the page flattened at reading
+    resolution and its faint marks read mirrored and as they are. Returns notes for the metrics
+    ({"mirrored", "words_mirrored", "words_plain", "side_ms"})."""
+    t0 = time.perf_counter()
+    flat = rgb if quad is None else flatten.warp_page(rgb, np.asarray(quad, np.float32))
+    g = flat if flat.ndim == 2 else cv2.cvtColor(flat, cv2.COLOR_RGB2GRAY)
+    notes = side_mod.mirrored_print(g)
+    return notes | {"side_ms": round((time.perf_counter() - t0) * 1000, 1)}

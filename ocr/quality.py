@@ -11,6 +11,7 @@ import yaml
 
 from . import card as cardmod
 from .pages import find as _find
+from .pages import side as _side
 from .texts import TEXTS
 
 HERE = Path(__file__).parent
@@ -370,15 +371,15 @@ def assess(rgb: np.ndarray, info: dict, expect: str | None = None) -> dict:
 
             blurred = page_blurred(sharp, ratio, T, crop, m)
         m["page_blurred"] = bool(blurred)
+        look = doc_kind == "paper" and expect == "paper" and not pdf_page  # for a page's back (side22)
+        blank = _side.blank(crop, td, blurred, look, T, m)  # a sheet with no print (paper20, side22)
         if (
             doc_kind == "card"
             and td < T["blank_print_max"]
             and (not blurred or sharp >= T["blank_sharpness"])
         ):
             problems.append("not_document")  # a blank card or sheet: crisp noise, no print at all
-        elif (
-            doc_kind == "paper" and not (too_bright or blurred or pdf_page) and td < T["blank_page_print_max"]
-        ):
+        elif doc_kind == "paper" and not (too_bright or pdf_page) and blank:
             cut = _find.cut_beside(gray, region, colour, T["page_far_min_density"])  # a cut page's blank half
             problems.append("cropped" if cut else "not_document")  # or a crisp blank sheet (paper20)
         elif blurred and not too_bright and "too_small" not in problems:

@@ -19,9 +19,9 @@ from PIL import Image
 
 from . import wear
 from .render import TYPES, render
-from .scene import BAD, photograph
+from .scene import BACK_SIDE, BAD, photograph
 
-__all__ = ["TYPES", "BAD", "make_document", "make_pdf", "write_set", "render", "photograph"]
+__all__ = ["TYPES", "BAD", "BACK_SIDE", "make_document", "make_pdf", "write_set", "render", "photograph"]
 
 
 def _jpeg(img: Image.Image, rng: random.Random, cls: str = "good") -> bytes:
@@ -66,10 +66,19 @@ def make_pdf(seed: int, doc_type: str, photos: bool = False) -> tuple[bytes, int
 
 
 def write_set(
-    out: str | Path, good: int = 44, bad: int = 20, pdfs: int = 6, seed: int = 7000, size=(1200, 1600)
+    out: str | Path,
+    good: int = 44,
+    bad: int = 20,
+    pdfs: int = 6,
+    seed: int = 7000,
+    size=(1200, 1600),
+    back: int = 0,
 ) -> Path:
     """A benchmark set: `good` good photos over the types (first pages, plus later pages of some),
-    `bad` photos of the bad classes, `pdfs` PDF files; labels.jsonl beside them."""
+    `bad` photos of the bad classes, `pdfs` PDF files, `back` photos of the back of a printed page
+    (labelled {"good": false, "problem": "not_document", "side": "back", "show_through", "mirror"};
+    from seeds of their own, so the rest of a set is the same with or without them); labels.jsonl
+    beside them."""
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     rows = []
@@ -101,6 +110,16 @@ def write_set(
         scene = {k: truth[k] for k in ("setting", "stock", "frame", "light")}
         rows.append(
             {"file": name, "type": t, "pages": 1, "good": False, "problem": truth["problem"], **scene}
+        )
+    for i in range(back):
+        t = TYPES[(i * 5 + 2) % len(TYPES)]
+        data, truth = make_document(seed + 30_000 + i, t, BACK_SIDE, size)[0]
+        name = f"back_{i:03d}_{t}.jpg"
+        (out / name).write_bytes(data)
+        keep = ("setting", "stock", "frame", "light", "side", "show_through", "mirror")
+        rows.append(
+            {"file": name, "type": t, "pages": 1, "good": False, "problem": truth["problem"]}
+            | {k: truth[k] for k in keep}
         )
     for i in range(pdfs):
         t = TYPES[(i * 3 + 1) % len(TYPES)]

@@ -22,6 +22,9 @@ BAD = {
     "too_bright": "too_bright",
     "not_document": "not_document",
 }
+# the back of a printed page (side22): not among BAD, so that a set's classes and seeds stay as
+# they were; made only when asked (write_set's `back`), labelled side "back"
+BACK_SIDE = "back_side"
 FLASH_SHARE = 0.2  # good photos with the phone's flash (a focused development set raises it)
 EDGE_SHARE = 0.3  # good photos filling the frame or over its edge by a hair (likewise)
 
@@ -116,12 +119,16 @@ def photograph(
         img = wear.room(rng, w, h)
     else:
         img = wear.plain_table(rng, w, h, setting == "white_table")
+    back = None
+    if cls == BACK_SIDE:  # the sheet turned over: its blank back, the print showing through or not
+        flat, back = wear.back_of(flat, rng)
+    like_good = cls in ("good", BACK_SIDE)  # framed, lit and held as a good photo
     flat, stock = wear.paper_stock(flat, rng)
-    if rng.random() < 0.35:
+    if back is None and rng.random() < 0.35:
         flat = wear.seal(flat, rng)
     aspect = pw / ph
     frame = "normal"
-    if cls == "good" and rng.random() < EDGE_SHARE:
+    if like_good and rng.random() < EDGE_SHARE:
         frame = rng.choice(["fills", "touches"])
     fill = {"too_small": rng.uniform(0.2, 0.36), "cut_off": rng.uniform(0.95, 1.25)}.get(
         cls, rng.uniform(0.6, 0.88)
@@ -202,7 +209,7 @@ def photograph(
     covered = False
     if setting == "hand":
         img = wear.fingers(img, quad, rng)
-    if cls == "good" and frame == "normal" and rng.random() < (0.35 if setting == "hand" else 0.12):
+    if like_good and frame == "normal" and rng.random() < (0.35 if setting == "hand" else 0.12):
         img = wear.corner_cover(img, quad, rng, setting == "hand" or rng.random() < 0.4)
         covered = True
     # light: a gradient, and often the shadow of the phone or the hand over part of the page
@@ -227,13 +234,13 @@ def photograph(
     if cls == "too_bright":
         img = wear.overexpose(img, rng)
     light = "normal"
-    if cls == "good" and rng.random() < 0.18:  # bright but readable (issue 19, fifth pass)
+    if like_good and rng.random() < 0.18:  # bright but readable (issue 19, fifth pass)
         img, light = wear.bright(img, rng), "bright"
-    elif cls == "good" and rng.random() < 0.18:  # not both: a page that bright has no spot left
+    elif like_good and rng.random() < 0.18:  # not both: a page that bright has no spot left
         img, light = wear.light_spot(img, quad, rng), "light_spot"
-    if cls == "good" and rng.random() < FLASH_SHARE and light == "normal":  # the flash lights the page alone
+    if like_good and rng.random() < FLASH_SHARE and light == "normal":  # the flash lights the page alone
         img, light = wear.flash(img, quad, rng), "flash"
-    if cls == "good" and rng.random() < 0.2:
+    if like_good and rng.random() < 0.2:
         img = wear.hard_shadow(img, quad, rng)
     if cls == "glare" and rng.random() < 0.5:  # the flash on glossy paper or a sleeve, over the print
         at = quad.mean(0) + (quad[rng.randrange(4)] - quad.mean(0)) * rng.uniform(0.0, 0.4)
@@ -263,10 +270,12 @@ def photograph(
     nrng = np.random.default_rng(rng.randrange(1 << 30))
     img = img + nrng.standard_normal((h, w, 1), dtype=np.float32) * rng.uniform(1.5, 4.0)
     out = np.clip(img, 0, 255).astype(np.uint8)
-    rot = rng.choice([0, 0, 0, 0, 90, 180, 270]) if cls == "good" else rng.choice([0, 0, 0, 90, 180])
+    rot = rng.choice([0, 0, 0, 0, 90, 180, 270]) if like_good else rng.choice([0, 0, 0, 90, 180])
     if rot:
         out = np.ascontiguousarray(np.rot90(out, rot // 90))
     info = {"cls": cls, "problem": BAD.get(cls), "rotation": rot, "quad": quad.tolist(), "held": held}
+    if back is not None:
+        info |= {"problem": "not_document", "side": "back", **back}
     info["orient"] = "landscape" if pw > ph else "portrait"
     frame = "corner_covered" if covered else frame
     return Image.fromarray(out), {**info, "setting": setting, "stock": stock, "frame": frame, "light": light}

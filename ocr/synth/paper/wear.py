@@ -413,3 +413,27 @@ def _no_paper(rng: random.Random, w: int, h: int, what: str) -> np.ndarray:
             fill=(0, 132, 255) if i % 2 else (235, 236, 240),
         )
     return np.asarray(pil, np.float32)
+
+
+def back_of(page: Image.Image, rng: random.Random) -> tuple[Image.Image, dict]:
+    """The back of a printed page (issue 19, side22): blank paper, the print of the other side
+    showing through it, mirrored (the sheet turned over about its long side, left-right; in one in
+    five top over bottom), blurred by the paper's fibres and faint (typical 70-80 g/m² A4: the
+    show-through keeps 3-18 % of the print's darkness); in one in five no show-through at all
+    (thick paper, a light print). Returns (the back, {"show_through", "mirror"})."""
+    a = np.asarray(page.convert("RGB"), np.float32)
+    h, w = a.shape[:2]
+    strength = 0.0 if rng.random() < 0.2 else rng.uniform(0.03, 0.18)
+    mirror = "lr" if rng.random() < 0.8 else "ud"
+    paper = np.full((h, w, 3), 255.0, np.float32)
+    if strength > 0:
+        dark = 1.0 - a.mean(2) / 255.0  # the print's darkness, its colour lost in the paper
+        dark = dark[:, ::-1] if mirror == "lr" else dark[::-1, :]
+        dark = cv2.GaussianBlur(dark, (0, 0), rng.uniform(0.8, 2.6) * w / 1240)
+        paper *= (1.0 - strength * dark)[..., None]
+    # the paper's own grain, a little: a blank sheet is not a flat field
+    nrng = np.random.default_rng(rng.randrange(1 << 30))
+    grain = cv2.GaussianBlur(nrng.normal(0, 1.5, (h, w)).astype(np.float32), (0, 0), 1.2)
+    paper += grain[..., None]
+    back = Image.fromarray(np.clip(paper, 0, 255).astype(np.uint8))
+    return back, {"show_through": round(strength, 3), "mirror": mirror if strength > 0 else None}
