@@ -19,7 +19,7 @@ import yaml
 
 from .. import tess
 from . import classify as classify_mod
-from . import flatten, orient
+from . import curl, flatten, orient
 
 TITLE_BAND = 0.36  # the title is in the top third of an upright page (lower on a landscape one)
 READ_WIDTH = 1240  # px: the page is read at about 150 dpi
@@ -27,13 +27,15 @@ READ_WIDTH = 1240  # px: the page is read at about 150 dpi
 
 def clean(rgb: np.ndarray, quad=None) -> dict:
     """The page in `quad` (or the whole image when None: a scan or a page filling the frame),
-    flat, upright and evened out. Returns {"image", "turned", "osd_conf", "sure", "ms"}."""
+    flat, evened out, upright, its curl flattened. Returns {"image", "turned", "osd_conf", "sure",
+    "curl", "curl_ms", "ms"}."""
     t0 = time.perf_counter()
     page = flatten.warp_page(rgb, quad) if quad is not None else rgb
     page = flatten.trim_edges(page, 0.008 if quad is not None else 0.0) if quad is not None else page
     even = flatten.even_out(page)
     up, notes = orient.upright(even)
-    return {"image": up, **notes, "ms": round((time.perf_counter() - t0) * 1000, 1)}
+    up, bent = curl.flatten(up)  # text lines bent by a curled page straightened (a flat one kept)
+    return {"image": up, **notes, **bent, "ms": round((time.perf_counter() - t0) * 1000, 1)}
 
 
 def _read(gray: np.ndarray, psm: int = 4) -> str:
