@@ -75,7 +75,10 @@ def main(argv=None) -> int:
     ap.add_argument("--dir", type=Path, help="a set written by write_curled_set")
     ap.add_argument("-v", "--verbose", action="store_true")
     a = ap.parse_args(argv)
-    d = a.dir or Path(os.environ.get("TMPDIR", "/tmp")) / f"motcua-curl-{a.seed}-{a.n}-{a.amount[0]}-{a.amount[1]}"
+    d = (
+        a.dir
+        or Path(os.environ.get("TMPDIR", "/tmp")) / f"motcua-curl-{a.seed}-{a.n}-{a.amount[0]}-{a.amount[1]}"
+    )
     if not (d / "labels.jsonl").exists():
         from ocr.synth.paper import write_curled_set
 
@@ -96,7 +99,12 @@ def main(argv=None) -> int:
         for name, res in runs.items():
             for f, v in res.items():
                 c = v["confs"]
-                per[f][name] = (v["type_ok"], round(sum(c) / max(1, len(c)), 2), v["bend"] and round(v["bend"], 2), v["gate"])
+                per[f][name] = (
+                    v["type_ok"],
+                    round(sum(c) / max(1, len(c)), 2),
+                    v["bend"] and round(v["bend"], 2),
+                    v["gate"],
+                )
         for f, v in sorted(per.items()):
             print(f"{f:44s} off={v['off']} on={v['on']}")
     print(json.dumps(report, ensure_ascii=False, indent=1))

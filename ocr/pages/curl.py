@@ -161,5 +161,8 @@ def flatten(img: np.ndarray) -> tuple[np.ndarray, dict]:
     mapy = dy + np.arange(h, dtype=np.float32)[:, None]
     mapx = np.broadcast_to(np.arange(w, dtype=np.float32)[None, :], (h, w))
     out = cv2.remap(img, np.ascontiguousarray(mapx), mapy, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
-    notes = {"curl": round(f["bend"] / f["line_h"], 2), "curl_ms": round((time.perf_counter() - t0) * 1000, 1)}
+    notes = {
+        "curl": round(f["bend"] / f["line_h"], 2),
+        "curl_ms": round((time.perf_counter() - t0) * 1000, 1),
+    }
     return out, notes

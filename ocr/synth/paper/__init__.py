@@ -21,7 +21,16 @@ from . import wear
 from .render import TYPES, render
 from .scene import BAD, photograph
 
-__all__ = ["TYPES", "BAD", "make_document", "make_pdf", "write_set", "write_curled_set", "render", "photograph"]
+__all__ = [
+    "TYPES",
+    "BAD",
+    "make_document",
+    "make_pdf",
+    "write_set",
+    "write_curled_set",
+    "render",
+    "photograph",
+]
 
 
 def _jpeg(img: Image.Image, rng: random.Random, cls: str = "good") -> bytes:
