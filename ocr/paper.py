@@ -86,6 +86,7 @@ def read_paper(rgb: np.ndarray, quad) -> tuple[dict, dict]:
             "turned": turned,
             "tilt": kind.get("tilt") or 0.0,
             "curl": page.get("curl", 0.0),
+            "reads": kind.get("reads"),
             "up_score": page["up_score"],
             "osd_conf": page["osd_conf"],
             "page_size": [int(img.shape[1]), int(img.shape[0])],
