@@ -10,7 +10,8 @@ A bad row labelled "side": "back" (the back of a printed page) is its own class 
 recalled when "not_document" is among the problems and `metrics.page_side` is "back".
 
 Scored:
-- document type: good photos and PDFs whose recognised type is the labelled one;
+- document type: good photos and PDFs whose recognised type is the labelled one; apart, that of
+  the good photos labelled with a "curl" (the bend's amount: curled pages), `curled_type_accuracy`;
 - wrong-paper detection: each good item presented to a step that asks for another paper (a
   different type chosen by the item's index); detected when ocr.pages.other_paper names a paper.
   Its false alarms: the same items presented to the step of their own type;
@@ -61,6 +62,7 @@ def score(d: Path, verbose: bool = False) -> dict:
     types = sorted(catalog())
     ocr.analyze(d / rows[0]["file"], expect="paper")  # warm up (models loaded in the threads)
     n_good = type_ok = rejected = 0
+    curled = [0, 0]  # good photos labelled with a "curl" (issue 19): typed right, all
     wrong_n = wrong_hit = own_n = own_alarm = 0
     pdf_n = pdf_pages_ok = 0
     bad = defaultdict(lambda: [0, 0])
@@ -78,6 +80,9 @@ def score(d: Path, verbose: bool = False) -> dict:
         if r["good"]:
             n_good += 1
             per_type[r["type"]][1] += 1
+            if "curl" in r:
+                curled[0] += got == r["type"]
+                curled[1] += 1
             if got == r["type"]:
                 type_ok += 1
                 per_type[r["type"]][0] += 1
@@ -118,6 +123,7 @@ def score(d: Path, verbose: bool = False) -> dict:
         "items": len(rows),
         "good": n_good,
         "type_accuracy": type_ok / max(1, n_good),
+        "curled_type_accuracy": curled[0] / curled[1] if curled[1] else None,
         "per_type": {k: f"{v[0]}/{v[1]}" for k, v in sorted(per_type.items())},
         "confusions": {f"{a}->{b}": c for (a, b), c in confusions.most_common(8)},
         "wrong_paper_detected": wrong_hit / max(1, wrong_n),

@@ -86,6 +86,8 @@ def read_paper(rgb: np.ndarray, quad) -> tuple[dict, dict]:
             "runner_up": kind["runner_up"],
             "turned": turned,
             "tilt": kind.get("tilt") or 0.0,
+            "curl": page.get("curl", 0.0),
+            "reads": kind.get("reads"),
             "up_score": page["up_score"],
             "osd_conf": page["osd_conf"],
             "page_size": [int(img.shape[1]), int(img.shape[0])],

@@ -9,6 +9,7 @@ The run-time reader never imports ocr.synth (the generators).
 
 from __future__ import annotations
 
+import re
 import time
 from functools import lru_cache
 from pathlib import Path
@@ -19,7 +20,7 @@ import yaml
 
 from .. import tess
 from . import classify as classify_mod
-from . import flatten, orient
+from . import curl, flatten, orient
 
 TITLE_BAND = 0.36  # the title is in the top third of an upright page (lower on a landscape one)
 READ_WIDTH = 1240  # px: the page is read at about 150 dpi
@@ -27,19 +28,59 @@ READ_WIDTH = 1240  # px: the page is read at about 150 dpi
 
 def clean(rgb: np.ndarray, quad=None) -> dict:
     """The page in `quad` (or the whole image when None: a scan or a page filling the frame),
-    flat, upright and evened out. Returns {"image", "turned", "osd_conf", "sure", "ms"}."""
+    flat, evened out, upright, its curl flattened. Returns {"image", "turned", "osd_conf", "sure",
+    "curl", "curl_ms", "ms"}."""
     t0 = time.perf_counter()
     page = flatten.warp_page(rgb, quad) if quad is not None else rgb
     page = flatten.trim_edges(page, 0.008 if quad is not None else 0.0) if quad is not None else page
     even = flatten.even_out(page)
     up, notes = orient.upright(even)
-    return {"image": up, **notes, "ms": round((time.perf_counter() - t0) * 1000, 1)}
+    up, bent = curl.flatten(up)  # text lines bent by a curled page straightened (a flat one kept)
+    return {"image": up, **notes, **bent, "ms": round((time.perf_counter() - t0) * 1000, 1)}
 
 
-def _read(gray: np.ndarray, psm: int = 4) -> str:
-    g = cv2.copyMakeBorder(gray, 12, 12, 12, 12, cv2.BORDER_CONSTANT, value=255)
-    text, _ = tess.ocr(g, psm)
-    return text
+class Reads:
+    """The Tesseract reads of one page's identification, counted against a budget
+    (thresholds.yml `identify`): the first read of the title band and the read of the body are
+    always made; the further tries (psm 6, the other three ways, levelled, upside down) only
+    while reads are left, and not once the page read as it is shows upright plain text."""
+
+    def __init__(self) -> None:
+        lim = identify_limits()
+        self.left = int(lim["max_reads"])
+        self.done = 0
+        self.upright = False  # the page read as it is gave plenty of confident words
+
+    def read(self, gray: np.ndarray, psm: int = 4) -> tuple[str, float]:
+        self.done += 1
+        self.left -= 1
+        g = cv2.copyMakeBorder(gray, 12, 12, 12, 12, cv2.BORDER_CONSTANT, value=255)
+        return tess.ocr(g, psm)
+
+    def spare(self, n: int = 1) -> bool:
+        """n more tries can be made, one read kept for the body."""
+        return self.left - 1 >= n
+
+    def plain(self, text: str, conf: float) -> bool:
+        """The text read shows an upright page of plain text (words of two letters or more, many
+        and confident): turning it another way finds no title."""
+        lim = identify_limits()
+        return conf >= lim["upright_conf"] and len(_WORDS.findall(text)) >= lim["upright_words"]
+
+    def texty(self, text: str, conf: float) -> bool:
+        """The band read as text at all (a page read sideways or upside down reads as marks or
+        unsure words): only then is it worth reading once more as one block."""
+        lim = identify_limits()
+        return conf >= lim["text_conf"] and len(_WORDS.findall(text)) >= lim["text_words"]
+
+
+_WORDS = re.compile(r"[^\W\d_]{2,}")
+
+
+@lru_cache(maxsize=1)
+def identify_limits() -> dict:
+    path = Path(__file__).resolve().parent.parent / "thresholds.yml"
+    return dict(yaml.safe_load(path.read_text(encoding="utf-8"))["identify"])
 
 
 def _gray(img: np.ndarray) -> np.ndarray:
@@ -49,16 +90,20 @@ def _gray(img: np.ndarray) -> np.ndarray:
     return cv2.resize(g, (int(w * k), int(h * k)), interpolation=cv2.INTER_AREA if k < 1 else cv2.INTER_CUBIC)
 
 
-def _titled(g: np.ndarray, again: bool = True) -> tuple[dict, str]:
+def _titled(g: np.ndarray, reads: Reads, again: bool = True, first: bool = False) -> tuple[dict, str]:
     """(classification, text) of the title band of an upright grey page read at READ_WIDTH.
-    again: read the band once more as one block when no title is found."""
+    again: read the band once more as one block when no title is found (reads left, and the band
+    read as text). first: the
+    page as it is (its read tells whether it is upright plain text)."""
     H = g.shape[0]
-    top = _read(g[: int(H * TITLE_BAND)])
+    top, conf = reads.read(g[: int(H * TITLE_BAND)])
     res = classify_mod.classify(top)
-    if res["by"] != "title" and again:
+    if first and res["by"] != "title":
+        reads.upright = reads.plain(top, conf)
+    if res["by"] != "title" and again and reads.spare() and reads.texty(top, conf):
         # psm 4 sometimes drops a short centred title under a two-column header (seen on a
         # giấy báo tử); psm 6 reads the band as one block and keeps it
-        top6 = _read(g[: int(H * TITLE_BAND)], 6)
+        top6, _ = reads.read(g[: int(H * TITLE_BAND)], 6)
         r6 = classify_mod.classify(top6)
         if r6["by"] == "title":
             return r6, top6
@@ -69,17 +114,19 @@ def _turn(img: np.ndarray, deg: int) -> np.ndarray:
     return np.ascontiguousarray(np.rot90(img, -(deg // 90))) if deg % 360 else img
 
 
-def _four_ways(img: np.ndarray, again: bool = False) -> tuple[dict, str, np.ndarray, int]:
+def _four_ways(img: np.ndarray, reads: Reads, again: bool = False) -> tuple[dict, str, np.ndarray, int]:
     """(classification, title band's text, grey page read, turn) of the page read as it is,
     then, without a title, turned 180°, 90° and 270° clockwise (a quarter turn read once, psm
-    4, unless `again`)."""
+    4, unless `again`), while reads are left and the page did not read as upright plain text."""
     g0 = _gray(img)
-    res, top = _titled(g0)
+    res, top = _titled(g0, reads, first=True)
     if res["by"] == "title":
         return res, top, g0, 0
     for deg in (180, 90, 270):
+        if reads.upright or not reads.spare():
+            break
         gt = _gray(_turn(img, deg)) if deg != 180 else np.ascontiguousarray(g0[::-1, ::-1])
-        r2, top2 = _titled(gt, again or deg == 180)  # a quarter turn: one read (it is rarer)
+        r2, top2 = _titled(gt, reads, again or deg == 180)  # a quarter turn: one read (it is rarer)
         if r2["by"] == "title":
             return r2, top2, gt, deg
     return res, top, g0, 0
@@ -96,31 +143,39 @@ def identify(img: np.ndarray, sure: bool = True) -> dict:
     wrong while sure). A page with no title found any way round whose text lines lie tilted
     (`orient.skew`, 2.5° or more: a page on a white table with no outline found, or an outline
     found on a part of it) is levelled and tried the four ways again; found so, "tilt" gives the
-    degrees the caller turns the page by (`orient.rotate`) before "turn". Adds "text" (what was
-    read) and "ms"."""
+    degrees the caller turns the page by (`orient.rotate`) before "turn". The tries are bounded
+    (`Reads`): none once the page read as it is shows upright plain text (a contract's page 2),
+    and at most thresholds.yml `identify.max_reads` reads in all. Adds "text" (what was read),
+    "reads" and "ms"."""
     t0 = time.perf_counter()
-    res, top, g, turn = _four_ways(img)
+    reads = Reads()
+    res, top, g, turn = _four_ways(img, reads)
     tilt = 0.0
-    if res["by"] != "title":  # perhaps the page lies tilted in the image (paper21)
+    if res["by"] != "title" and not reads.upright and reads.spare(2):  # perhaps tilted (paper21)
         a = orient.skew(g if g.ndim == 2 else _gray(img))
         if abs(a) >= orient.SKEW_MIN:
-            r5, top5, g5, turn5 = _four_ways(orient.rotate(img, a), again=True)
+            r5, top5, g5, turn5 = _four_ways(orient.rotate(img, a), reads, again=True)
             if r5["by"] == "title":
                 res, top, g, turn, tilt = r5, top5, g5, turn5, a
     res["turn"], res["flipped"], res["tilt"] = turn, turn == 180, tilt
     body = ""
     if res["by"] != "title" or res["confidence"] < 0.8:
         H = g.shape[0]
-        body = _read(g[int(H * TITLE_BAND * 0.8) :])
+        body, _ = reads.read(g[int(H * TITLE_BAND * 0.8) :])
         r3 = classify_mod.classify(top, body)
         res = {**r3, "turn": turn, "flipped": turn == 180, "tilt": tilt}
-        if r3["type"] == "other" and turn == 0:  # no title (a contract's page 2) and no phrase:
-            f = np.ascontiguousarray(g[::-1, ::-1])  # perhaps upside down
-            top_f, body_f = _read(f[: int(H * TITLE_BAND)]), _read(f[int(H * TITLE_BAND * 0.8) :])
+        # no title (a contract's page 2) and no phrase: perhaps upside down (two reads)
+        if r3["type"] == "other" and turn == 0 and not reads.upright and reads.left >= 2:
+            f = np.ascontiguousarray(g[::-1, ::-1])
+            (top_f, _), (body_f, _) = (
+                reads.read(f[: int(H * TITLE_BAND)]),
+                reads.read(f[int(H * TITLE_BAND * 0.8) :]),
+            )
             r4 = classify_mod.classify(top_f, body_f)
             if r4["type"] != "other":
                 res, top, body = {**r4, "turn": 180, "flipped": True, "tilt": tilt}, top_f, body_f
     res["text"] = (top + "\n" + body).strip()
+    res["reads"] = reads.done
     res["ms"] = round((time.perf_counter() - t0) * 1000, 1)
     return res
 

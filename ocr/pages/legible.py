@@ -33,6 +33,13 @@ _LETTERS = re.compile(r"[^\W\d_]{2,}")
 
 def body_words(img: np.ndarray) -> tuple[int, int]:
     """(confident words, words) read in the body band of an upright clean page (RGB or grey)."""
+    confs = body_confidences(img)
+    return sum(1 for c in confs if c >= WORD_CONF), len(confs)
+
+
+def body_confidences(img: np.ndarray) -> list[float]:
+    """Tesseract's confidence (0..1) of each word of two letters or more read in the body band of
+    an upright clean page (RGB or grey)."""
     g = img if img.ndim == 2 else cv2.cvtColor(img, cv2.COLOR_RGB2GRAY)
     h, w = g.shape
     k = READ_WIDTH / min(w, h)
@@ -42,9 +49,7 @@ def body_words(img: np.ndarray) -> tuple[int, int]:
     H = g.shape[0]
     band = g[int(H * BAND[0]) : int(H * BAND[1])]
     band = cv2.copyMakeBorder(band, 12, 12, 12, 12, cv2.BORDER_CONSTANT, value=255)
-    ws = [x for x in tess.words(band, 4) if _LETTERS.search(x["text"])]
-    good = sum(1 for x in ws if x["conf"] >= WORD_CONF)
-    return good, len(ws)
+    return [x["conf"] for x in tess.words(band, 4) if _LETTERS.search(x["text"])]
 
 
 def _linear(v: np.ndarray) -> np.ndarray:

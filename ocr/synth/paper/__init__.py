@@ -21,7 +21,17 @@ from . import wear
 from .render import TYPES, render
 from .scene import BACK_SIDE, BAD, photograph
 
-__all__ = ["TYPES", "BAD", "BACK_SIDE", "make_document", "make_pdf", "write_set", "render", "photograph"]
+__all__ = [
+    "TYPES",
+    "BAD",
+    "BACK_SIDE",
+    "make_document",
+    "make_pdf",
+    "write_set",
+    "write_curled_set",
+    "render",
+    "photograph",
+]
 
 
 def _jpeg(img: Image.Image, rng: random.Random, cls: str = "good") -> bytes:
@@ -40,14 +50,16 @@ def make_document(
     cls: str = "good",
     size: tuple[int, int] = (1200, 1600),
     hand: bool | None = None,
+    curled: tuple[float, str] | None = None,
 ) -> list[tuple[bytes, dict]]:
-    """Photos of every page of one generated document, in page order."""
+    """Photos of every page of one generated document, in page order (curled: every page bent
+    so, scene.photograph; the photos are otherwise the seed's own)."""
     rng = random.Random(seed)
     pages = render(doc_type, rng, scale=max(1.0, size[1] / 1754), hand=hand)
     out = []
     for i, pg in enumerate(pages):
         fills = dict(pg.info.get("fills") or {})
-        img, info = photograph(pg, rng, cls, size)
+        img, info = photograph(pg, rng, cls, size, curled)
         info["fills"] = fills
         out.append((_jpeg(img, rng, cls), {"type": doc_type, "page": i + 1, "of": len(pages), **info}))
     return out
@@ -127,7 +139,36 @@ def write_set(
         name = f"doc_{i:03d}_{t}.pdf"
         (out / name).write_bytes(data)
         rows.append({"file": name, "type": t, "pages": n, "good": True, "problem": None})
+    _labels(out, rows)
+    return out
+
+
+def _labels(out: Path, rows: list[dict]) -> None:
     with open(out / "labels.jsonl", "w", encoding="utf-8") as f:
         for r in rows:
             f.write(json.dumps(r, ensure_ascii=False) + "\n")
+
+
+def write_curled_set(
+    out: str | Path, n: int = 24, seed: int = 330_000, amount=(0.025, 0.04), twins: bool = True
+) -> Path:
+    """Good photos of strongly curled pages (issue 19): page `amount` × its height bent, in
+    both shapes by turns ("bow", "edge"), labelled with "curl" (the amount) and "shape"; with
+    `twins`, each seed's photo without the bend beside it ("twin" names it), else the same."""
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    rows = []
+    for i in range(n):
+        t = TYPES[i % len(TYPES)]
+        bend = (round(random.Random(seed + i).uniform(*amount), 4), ("bow", "edge")[i % 2])
+        for kind, curled in (("curl", bend), ("flat", None)) if twins else (("curl", bend),):
+            photos = make_document(seed + i, t, "good", curled=curled)
+            data, truth = photos[(i // len(TYPES)) % len(photos)]
+            name = f"{kind}_{i:03d}_{t}.jpg"
+            (out / name).write_bytes(data)
+            row = {"file": name, "type": t, "pages": 1, "good": True, "problem": None, "page": truth["page"]}
+            if curled is not None:
+                row |= {"curl": bend[0], "shape": bend[1], "twin": f"flat_{i:03d}_{t}.jpg" if twins else None}
+            rows.append(row)
+    _labels(out, rows)
     return out

@@ -56,10 +56,16 @@ def _clutter(img: np.ndarray, rng: random.Random) -> np.ndarray:
 
 def curl(page: np.ndarray, rng: random.Random, amount: float) -> np.ndarray:
     """Bend the page like paper lifted along one edge: rows sag by a smooth bow, with shading."""
+    return bend(page, amount, "bow" if rng.random() < 0.5 else "edge")
+
+
+def bend(page: np.ndarray, amount: float, shape: str) -> np.ndarray:
+    """The page's rows bent by `amount` × its height: "bow" sags in the middle (a page lifted at
+    two sides, or held in a hand), "edge" rises towards one side (lifted along one edge)."""
     h, w = page.shape[:2]
     yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
     u = xx / w
-    bow = amount * h * (np.sin(np.pi * u) if rng.random() < 0.5 else u * u)
+    bow = amount * h * (np.sin(np.pi * u) if shape == "bow" else u * u)
     mapy = yy + bow * (yy / h - 0.5) * 0.8 + bow * 0.3
     out = cv2.remap(page, xx, mapy, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
     shade = 1.0 - 0.35 * amount * 10 * np.abs(np.gradient(bow, axis=1)) * w / h
@@ -86,7 +92,11 @@ def _nothing(rng: random.Random, w: int, h: int) -> tuple[Image.Image, dict]:
 
 
 def photograph(
-    flat: Image.Image, rng: random.Random, cls: str = "good", size: tuple[int, int] = (1200, 1600)
+    flat: Image.Image,
+    rng: random.Random,
+    cls: str = "good",
+    size: tuple[int, int] = (1200, 1600),
+    curled: tuple[float, str] | None = None,
 ) -> tuple[Image.Image, dict]:
     """A phone photo of one flat page. size is (w, h) of the upright frame before any turn.
 
@@ -95,6 +105,9 @@ def photograph(
     of it by a hair (the margin, not the print), held in a hand, on a lap, on white and dark
     tables, tilted up to 25° away from the lens, in warm or cool light, with a flash hot-spot or
     a hard shadow, on grey paper or as a faded photocopy, with a red seal.
+
+    curled: (amount, "bow"|"edge") bends the page that much (a strongly curled set, issue 19);
+    the photo is otherwise the one the seed gives without it (the same draws are made).
     """
     w, h = size
     pw, ph = flat.size
@@ -196,7 +209,12 @@ def photograph(
     cx, cy = quad.mean(0)
     src = np.asarray(flat.resize((max(8, int(cw)), max(8, int(ch))), Image.LANCZOS), np.float32)
     if cls != "cut_off" and rng.random() < (0.7 if setting in ("hand", "lap") else 0.4):
-        src = curl(src, rng, rng.uniform(0.006, 0.02))
+        amount = rng.uniform(0.006, 0.02)
+        shape = "bow" if rng.random() < 0.5 else "edge"  # curl()'s draws, in its order
+        if curled is None:
+            src = bend(src, amount, shape)
+    if curled is not None:
+        src = bend(src, *curled)
     sh, sw = src.shape[:2]
     M = cv2.getPerspectiveTransform(np.float32([[0, 0], [sw, 0], [sw, sh], [0, sh]]), quad)
     page = cv2.warpPerspective(src, M, (w, h), flags=cv2.INTER_LINEAR)
@@ -276,6 +294,8 @@ def photograph(
     info = {"cls": cls, "problem": BAD.get(cls), "rotation": rot, "quad": quad.tolist(), "held": held}
     if back is not None:
         info |= {"problem": "not_document", "side": "back", **back}
+    if curled is not None:
+        info["curl"], info["curl_shape"] = curled
     info["orient"] = "landscape" if pw > ph else "portrait"
     frame = "corner_covered" if covered else frame
     return Image.fromarray(out), {**info, "setting": setting, "stock": stock, "frame": frame, "light": light}
