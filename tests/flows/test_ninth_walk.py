@@ -1,0 +1,127 @@
+"""The ninth walk's fixes (branch walk22): a phone or a date typed at a single photo step is kept
+for its field; "con trai tôi mới sinh em bé" is a grandparent filing on behalf, "vợ em mới sinh"
+a parent; "1, 2 gì cơ?" at a numbered choice explains the options and picks none; "không nhớ số"
+at the deceased's ID number leaves it to the officer. The engine alone with an in-memory Context;
+the NLU's readings scripted as the embedded classifier gives them (`EmbeddedNLU.parse_sync`)."""
+
+from __future__ import annotations
+
+import pytest
+from dialogue_kit import Chat, ScriptedNLU
+
+from flows.engine import Engine
+from flows.state import State
+
+SCRIPT = {
+    "ba muon lam giay khai sinh cho chau noi": ("start_procedure", 0.9),
+    "đồng ý": ("affirm", 1.0),
+    "đúng": ("affirm", 1.0),
+    "hom qua": ("complain", 0.66),
+    "hôm qua": ("complain", 0.54),
+    "09o8 123 456": ("out_of_scope", 0.55),
+    "0912345678": ("out_of_scope", 1.0),
+    "nguyen gia bao": ("out_of_scope", 0.5),
+    "con trai tôi mới sinh em bé": ("start_procedure", 0.72),
+    "con gái tôi mới sinh cháu": ("start_procedure", 0.7),
+    "con trai anh mới có em bé": ("start_procedure", 0.6),
+    "con trai của tôi mới sinh em bé": ("start_procedure", 0.6),
+    "con gái tôi mới sinh": ("start_procedure", 0.7),
+    "vợ em mới sinh": ("start_procedure", 0.73),
+    "vợ tôi vừa sinh": ("start_procedure", 0.42),
+    "con em mới sinh": ("start_procedure", 0.7),
+    "1, 2 gì cơ?": ("out_of_scope", 0.66),
+    "1 2 là gì": ("help", 0.7),
+    "số 1 là sao": ("help", 0.75),
+    "không hiểu 1 2 là sao": ("help", 0.7),
+    "1 nhé": ("affirm", 0.6),
+    "không nhớ số": ("lack_document", 0.82),
+    "ko nho": ("lack_document", 0.69),
+}
+
+
+@pytest.fixture(scope="module")
+def engine() -> Engine:
+    return Engine(ScriptedNLU(SCRIPT), agency_name="UBND phường Thử Nghiệm")
+
+
+async def _at_authorisation(chat: Chat) -> None:
+    """A grandmother's birth registration, on behalf, at the authorisation's photo step (a
+    single photo, no pages yet)."""
+    await chat.send("ba muon lam giay khai sinh cho chau noi")
+    await chat.send("2")  # the birth registration alone
+    await chat.send("đồng ý")  # "cho cháu": on behalf, the question is not asked
+    await chat.send(photo="paper.jpg")
+    await chat.send(photo="card.jpg")
+    await chat.send("1")  # the card's reading is right
+    assert chat.step == "doc" and not chat.state.get("pages"), chat.state
+    assert chat.engine.current_doc(State.from_dict(chat.state)).key == "van_ban_uy_quyen"
+
+
+# ---- 1. a phone or a date typed at a single photo step ------------------------------------
+
+
+@pytest.mark.parametrize(
+    "said,key,value,shown",
+    [
+        ("hom qua", "child_dob", "2026-11-22", "22/11/2026"),
+        ("hôm qua", "child_dob", "2026-11-22", "22/11/2026"),
+        ("09o8 123 456", "parent_phone", "0908123456", "0908123456"),
+    ],
+)
+async def test_a_phone_or_a_date_at_a_single_photo_step_is_kept(engine, said, key, value, shown):
+    chat = Chat(engine)
+    await _at_authorisation(chat)
+    reply = await chat.send(said)
+    assert "Ở bước này mình cần một tấm ảnh" not in reply, reply
+    assert "ghi nhớ" in reply and shown in reply and "văn bản ủy quyền" in reply.lower(), reply
+    assert chat.step == "doc" and chat.state["offered"][key]["value"] == value
+
+
+async def test_the_date_and_phone_kept_at_a_photo_step_are_offered_at_their_fields(engine):
+    chat = Chat(engine)
+    await _at_authorisation(chat)
+    await chat.send("hom qua")
+    await chat.send("09o8 123 456")
+    await chat.send(photo="paper.jpg")  # the authorisation: the fields follow
+    assert chat.step == "field"
+    await chat.send("NGUYỄN GIA BẢO")
+    asked = await chat.send("Nam")
+    assert "Lúc nãy bạn có nhắn" in asked and "22/11/2026" in asked, asked
+    asked = await chat.send("đúng")
+    assert "Lúc nãy bạn có nhắn" in asked and "0908123456" in asked, asked
+    await chat.send("đúng")
+    assert chat.state["fields"]["child_dob"] == "2026-11-22"
+    assert chat.state["fields"]["parent_phone"] == "0908123456"
+
+
+async def test_a_name_at_a_single_photo_step_still_asks_for_the_photo(engine):
+    """Any two words pass the loose name validator: a name is not kept there."""
+    chat = Chat(engine)
+    await _at_authorisation(chat)
+    reply = await chat.send("nguyen gia bao")
+    assert "Ở bước này mình cần một tấm ảnh" in reply and not chat.state.get("offered"), reply
+
+
+async def _at_death_question(chat: Chat) -> None:
+    await chat.send("nha co nguoi mat")
+    await chat.send("2")
+    await chat.send("đồng ý")
+    assert chat.step == "question"
+
+
+# ---- 4. "không nhớ số" at the deceased's ID number ----------------------------------------
+
+
+@pytest.mark.parametrize("said", ["không nhớ số", "ko nho"])
+async def test_the_deceaseds_number_not_remembered_is_left_for_the_officer(engine, said):
+    chat = Chat(engine)
+    await _at_death_question(chat)
+    await chat.send("2")  # a relative
+    await chat.send(photo="paper.jpg")
+    await chat.send(photo="card.jpg")
+    await chat.send("1")
+    asked = await chat.send("nguyen van hung")
+    assert "số căn cước" in asked.lower() and "không nhớ" in asked, asked
+    reply = await chat.send(said)
+    assert "cán bộ sẽ tra cứu" in reply and "qua đời ngày nào" in reply, reply
+    assert chat.state["fields"]["deceased_id"].startswith("(để trống")
