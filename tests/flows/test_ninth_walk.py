@@ -27,6 +27,7 @@ SCRIPT = {
     "con trai của tôi mới sinh em bé": ("start_procedure", 0.6),
     "con gái tôi mới sinh": ("start_procedure", 0.7),
     "vợ em mới sinh": ("start_procedure", 0.73),
+    "vợ em mới sinh con trai": ("start_procedure", 0.55),
     "vợ tôi vừa sinh": ("start_procedure", 0.42),
     "con em mới sinh": ("start_procedure", 0.7),
     "1, 2 gì cơ?": ("out_of_scope", 0.66),
@@ -100,6 +101,64 @@ async def test_a_name_at_a_single_photo_step_still_asks_for_the_photo(engine):
     await _at_authorisation(chat)
     reply = await chat.send("nguyen gia bao")
     assert "Ở bước này mình cần một tấm ảnh" in reply and not chat.state.get("offered"), reply
+
+
+# ---- 2. "con trai tôi mới sinh em bé": whose baby it is -----------------------------------
+
+
+@pytest.mark.parametrize(
+    "opening,on_behalf,whom",
+    [
+        ("con trai tôi mới sinh em bé", True, "cháu"),  # the son had a baby: a grandparent
+        ("con gái tôi mới sinh cháu", True, "cháu"),
+        ("con trai anh mới có em bé", True, "cháu"),
+        ("con trai của tôi mới sinh em bé", True, "cháu"),
+        ("vợ em mới sinh", False, "con"),  # the wife gave birth: the citizen is the father
+        ("vợ tôi vừa sinh", False, "con"),
+    ],
+)
+async def test_who_gave_birth_says_what_the_baby_is_to_the_citizen(engine, opening, on_behalf, whom):
+    chat = Chat(engine)
+    await chat.send(opening)
+    assert chat.step == "offer_bundle", chat.state
+    await chat.send("2")
+    reply = await chat.send("đồng ý")
+    assert chat.step == "doc" and chat.state["answers"] == {"on_behalf": on_behalf}, reply
+    assert f"làm cho {whom}" in reply, reply
+
+
+async def test_the_father_who_says_the_babys_sex_is_not_asked_either(engine):
+    """ "vợ em mới sinh con trai" (the eighth walk's opening): the question is answered (a
+    parent) and the baby's sex is still offered at its field."""
+    chat = Chat(engine)
+    await chat.send("vợ em mới sinh con trai")
+    await chat.send("2")
+    await chat.send("đồng ý")
+    assert chat.step == "doc" and chat.state["answers"] == {"on_behalf": False}
+    await chat.send(photo="paper.jpg")
+    await chat.send(photo="card.jpg")
+    await chat.send("1")
+    asked = await chat.send("NGUYỄN MINH AN")
+    assert "giới tính của bé: Nam" in asked, asked
+
+
+@pytest.mark.parametrize("opening", ["con gái tôi mới sinh"])
+async def test_a_daughter_newly_born_or_giving_birth_is_asked(engine, opening):
+    """ "con gái tôi mới sinh" alone is my newborn daughter or my daughter who gave birth: the
+    question is asked, not answered "Tôi là bố/mẹ bé" on a guess."""
+    chat = Chat(engine)
+    await chat.send(opening)
+    await chat.send("2")
+    await chat.send("đồng ý")
+    assert chat.step == "question" and not chat.state.get("answers"), chat.state.get("answers")
+
+
+async def test_my_newborn_child_is_still_the_citizens_child(engine):
+    chat = Chat(engine)
+    await chat.send("con em mới sinh")
+    await chat.send("2")
+    await chat.send("đồng ý")
+    assert chat.state["answers"] == {"on_behalf": False}
 
 
 async def _at_death_question(chat: Chat) -> None:
