@@ -7,10 +7,17 @@ the NLU's readings scripted as the embedded classifier gives them (`EmbeddedNLU.
 from __future__ import annotations
 
 import pytest
-from dialogue_kit import Chat, ScriptedNLU
+from dialogue_kit import Chat, ScriptedNLU, to_child_name
 
 from flows.engine import Engine
 from flows.state import State
+
+
+@pytest.fixture(scope="module")
+def engine() -> Engine:
+    """The engine over the NLU's readings below."""
+    return Engine(ScriptedNLU(SCRIPT), agency_name="UBND phường Thử Nghiệm")
+
 
 SCRIPT = {
     "ba muon lam giay khai sinh cho chau noi": ("start_procedure", 0.9),
@@ -38,11 +45,6 @@ SCRIPT = {
     "không nhớ số": ("lack_document", 0.82),
     "ko nho": ("lack_document", 0.69),
 }
-
-
-@pytest.fixture(scope="module")
-def engine() -> Engine:
-    return Engine(ScriptedNLU(SCRIPT), agency_name="UBND phường Thử Nghiệm")
 
 
 async def _at_authorisation(chat: Chat) -> None:
@@ -161,11 +163,57 @@ async def test_my_newborn_child_is_still_the_citizens_child(engine):
     assert chat.state["answers"] == {"on_behalf": False}
 
 
+# ---- 3. "1, 2 gì cơ?" at a numbered choice ------------------------------------------------
+
+
 async def _at_death_question(chat: Chat) -> None:
     await chat.send("nha co nguoi mat")
     await chat.send("2")
     await chat.send("đồng ý")
     assert chat.step == "question"
+
+
+@pytest.mark.parametrize("said", ["1, 2 gì cơ?", "1 2 là gì", "số 1 là sao", "không hiểu 1 2 là sao"])
+async def test_asking_what_the_numbers_mean_explains_the_options(engine, said):
+    chat = Chat(engine)
+    await _at_death_question(chat)
+    reply = await chat.send(said)
+    assert chat.step == "question" and not chat.state.get("answers"), chat.state.get("answers")
+    assert "lựa chọn" in reply and "Bạn đi khai thay theo ủy quyền" in reply, reply
+    assert "1. Khai thay gia đình" in reply and "2. Tôi là người thân" in reply, reply
+
+
+@pytest.mark.parametrize("said", ["1, 2 gì cơ?", "số 1 là sao"])
+async def test_asking_what_the_numbers_mean_at_the_menu_picks_nothing(engine, said):
+    chat = Chat(engine)
+    await chat.send("xin chào")
+    reply = await chat.send(said)
+    assert chat.step == "menu" and "lựa chọn" in reply and "1. " in reply, reply
+
+
+async def test_asking_what_the_numbers_mean_at_the_offer_says_what_each_way_includes(engine):
+    chat = Chat(engine)
+    await chat.send("nha co nguoi mat")
+    reply = await chat.send("1 2 là gì")
+    assert chat.step == "offer_bundle" and "trọn gói trực tuyến" in reply and "2. Đăng ký khai tử" in reply, (
+        reply
+    )
+
+
+async def test_asking_what_the_numbers_mean_at_a_choice_field_picks_nothing(engine):
+    chat = Chat(engine)
+    await to_child_name(chat)
+    await chat.send("NGUYỄN MINH AN")
+    reply = await chat.send("1, 2 gì cơ?")
+    assert "child_sex" not in chat.state["fields"] and "lựa chọn" in reply and "1. Nam" in reply, reply
+
+
+@pytest.mark.parametrize("said", ["1", "số 1", "1 nhé"])
+async def test_a_number_still_picks_its_option(engine, said):
+    chat = Chat(engine)
+    await _at_death_question(chat)
+    await chat.send(said)
+    assert chat.state["answers"] == {"on_behalf": True}
 
 
 # ---- 4. "không nhớ số" at the deceased's ID number ----------------------------------------
