@@ -8,7 +8,7 @@ from core.vietnamese import strip_diacritics
 from .. import whom
 from ..state import State, Step
 from ..turn import Outcome, Turn
-from ..validators import ANSWERS, asks, bare, date_after, has_phrase, validate
+from ..validators import ANSWERS, asks, bare, date_after, has_phrase, relative_day, validate
 from .base import YES_WORDS, Dialogue, handles, prompts, show_date
 
 
@@ -143,7 +143,8 @@ def note_answer(d: Dialogue, turn: Turn, state: State, kinds: frozenset[str] = S
     matter ("hôm qua" is read as a complaint); an address only when it has an address's shape
     and the NLU reads nothing else ("còn 1 trang nữa", "em chụp tiếp nhé" are talk of the
     pages), and only with `kinds` all of STRICT (between pages). Names and free text are never
-    taken here; nor in a supplement, whose form was filed already."""
+    taken here; nor in a supplement, whose form was filed already; nor "mai", "hôm nay" as a
+    planned date (a date_any field: the citizen says when the photo comes)."""
     if turn.event.payload or not turn.text or turn.plain in YES_WORDS or state.mode == "supplement":
         return []
     words = bare(turn.text)
@@ -153,7 +154,9 @@ def note_answer(d: Dialogue, turn: Turn, state: State, kinds: frozenset[str] = S
     taken = {**(state.fields or {}), **(state.offered or {}), **(state.said or {})}
     open_fields = [f for f in proc.fields if f.key not in taken and not said_offer(state, proc.key, f.key)]
     address = next((f for f in open_fields if f.validator == "address"), None)
-    tried = [f for f in open_fields if f.validator in kinds]
+    # "mai", "hôm nay" alone at a photo step say when the photo comes, not a planned date (date_any)
+    relative = relative_day(turn.text, today) is not None
+    tried = [f for f in open_fields if f.validator in kinds and not (relative and f.validator == "date_any")]
     shaped = address and kinds == STRICT and turn.intent in ANSWER_LIKE and address_like(words)
     for f in tried + ([address] if address and shaped else []):
         value, problem = validate(f.validator, turn.text, list(f.options), today)

@@ -16,11 +16,15 @@ from flows.state import State
 @pytest.fixture(scope="module")
 def engine() -> Engine:
     """The engine over the NLU's readings below."""
-    return Engine(ScriptedNLU(SCRIPT), agency_name="UBND phường Thử Nghiệm")
+    nlu = ScriptedNLU(SCRIPT)
+    nlu.entities["dang ky tam tru"] = [{"entity": "procedure", "value": "tam_tru", "start": 0, "end": 15}]
+    return Engine(nlu, agency_name="UBND phường Thử Nghiệm")
 
 
 SCRIPT = {
     "ba muon lam giay khai sinh cho chau noi": ("start_procedure", 0.9),
+    "đăng ký tạm trú": ("start_procedure", 0.99),
+    "mai": ("out_of_scope", 0.5),
     "đồng ý": ("affirm", 1.0),
     "đúng": ("affirm", 1.0),
     "hom qua": ("complain", 0.66),
@@ -95,6 +99,20 @@ async def test_the_date_and_phone_kept_at_a_photo_step_are_offered_at_their_fiel
     await chat.send("đúng")
     assert chat.state["fields"]["child_dob"] == "2026-11-22"
     assert chat.state["fields"]["parent_phone"] == "0908123456"
+
+
+@pytest.mark.parametrize("said", ["mai", "hôm nay"])
+async def test_tomorrow_at_a_photo_step_is_no_planned_date(engine, said):
+    """ "mai" at the card step of a residence registration says when the photo comes: it is no
+    "tạm trú đến ngày" (a date_any field); an explicit date would be."""
+    chat = Chat(engine)
+    await chat.send("đăng ký tạm trú")
+    await chat.send("đồng ý")
+    assert chat.step == "doc"
+    reply = await chat.send(said)
+    assert "ghi nhớ" not in reply and not chat.state.get("offered"), reply
+    reply = await chat.send("31/12/2027")
+    assert chat.state["offered"]["stay_until"]["value"] == "2027-12-31", reply
 
 
 async def test_a_name_at_a_single_photo_step_still_asks_for_the_photo(engine):
