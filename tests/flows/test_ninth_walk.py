@@ -191,7 +191,9 @@ async def _at_death_question(chat: Chat) -> None:
     assert chat.step == "question"
 
 
-@pytest.mark.parametrize("said", ["1, 2 gì cơ?", "1 2 là gì", "số 1 là sao", "không hiểu 1 2 là sao"])
+@pytest.mark.parametrize(
+    "said", ["1, 2 gì cơ?", "1 2 là gì", "số 1 là sao", "không hiểu 1 2 là sao", "1 hay 2?"]
+)
 async def test_asking_what_the_numbers_mean_explains_the_options(engine, said):
     chat = Chat(engine)
     await _at_death_question(chat)
