@@ -60,7 +60,8 @@ def said_birth(tokens: list[str]) -> str | None:
     """What the baby is to the citizen when the message opens with who gave birth ("con trai
     tôi mới sinh em bé": a grandchild; "vợ em vừa sinh": the citizen's child), `births` in
     relatives.yml; "" when a birth is said that way but whose baby is not sure ("con gái tôi mới
-    sinh" may be a newborn daughter); None when the message says no such birth."""
+    sinh" may be a newborn daughter); None when the message says no such birth. Whose or when
+    stands between the two ("vợ em sinh", "vợ mới sinh"): folded "vô sinh" is "vo sinh" too."""
     births = data()["births"]
     while (rest := _after(tokens, data()["self_call_lead"])) is not None and rest:
         tokens = rest  # "dạ", "chào cháu": the opening words
@@ -68,9 +69,10 @@ def said_birth(tokens: list[str]) -> str | None:
         rest = _after(tokens, [parent])
         if rest is None:
             continue
-        rest = _skip(_skip(_skip(rest, births["which"]), births["whose"]), births["when"])  # "út nhà em vừa"
-        if not rest or rest[0] not in births["verbs"]:
-            return None
+        said = _skip(_skip(_skip(rest, births["which"]), births["whose"]), births["when"])  # "út nhà em vừa"
+        if said == rest or not said or said[0] not in births["verbs"]:
+            return None  # "vô sinh" (folded "vo sinh"): no whose nor when, no birth said
+        rest = said
         verb, rest = rest[0], rest[1:]
         while (more := _after(rest, births["baby_lead"])) is not None:
             rest = more  # "được 1 bé trai"

@@ -9,8 +9,10 @@ from __future__ import annotations
 import pytest
 from dialogue_kit import Chat, ScriptedNLU, to_child_name
 
+from flows import whom
 from flows.engine import Engine
 from flows.state import State
+from flows.validators import bare as plain
 
 
 @pytest.fixture(scope="module")
@@ -171,6 +173,12 @@ async def test_a_daughter_newly_born_or_giving_birth_is_asked(engine, opening):
     await chat.send("2")
     await chat.send("đồng ý")
     assert chat.step == "question" and not chat.state.get("answers"), chat.state.get("answers")
+
+
+@pytest.mark.parametrize("said", ["vô sinh thì làm khai sinh thế nào", "vợ sinh hoạt ở đâu thì khai ở đó"])
+def test_no_birth_without_whose_or_when(said):
+    """Folded "vô sinh" is "vo sinh": without whose or when between, no one gave birth."""
+    assert whom.said_for(plain(said)) is None
 
 
 async def test_my_newborn_child_is_still_the_citizens_child(engine):
