@@ -36,7 +36,7 @@ from .state import (
     supplement,
     unanswered,
 )
-from .steps import erase, human, midway, papers, question, survey, switch, withdraw
+from .steps import erase, human, midway, offer, papers, question, survey, switch, withdraw
 from .steps.answers import answer
 from .steps.base import (
     ANSWER_INTENTS,
@@ -242,6 +242,11 @@ class Engine(Dialogue):
             or (intent == "request_human" and free_text and self._asks(turn))  # "có ai trực không"
         ):  # "trọn gói" read as asking for a person is the offer's option, not an officer
             return await self.to_human(turn, state)
+        if state.options and step is not Step.START and self.asks_about_numbers(turn):
+            shown = self.prompt(state.copy())  # "1, 2 gì cơ?" where options are numbered: told again
+            if any("\n1. " in r.text for r in shown):
+                full = offer.offer_in_full(self, state) if step is Step.OFFER_BUNDLE else self.prompt(state)
+                return Outcome(state, [Reply(self.say("options_explained"))] + full, "help")
         aside = midway.midway(self, turn, state)  # thanks, "mai em gửi", "chụp thế nào", a stray photo
         if aside is not None:
             return aside

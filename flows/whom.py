@@ -42,9 +42,54 @@ def _context() -> tuple[frozenset[str], frozenset[tuple[str, ...]], frozenset[st
     )
 
 
+def _after(tokens: list[str], phrases: list[str]) -> list[str] | None:
+    """`tokens` without the longest of `phrases` it opens with; None when it opens with none."""
+    for parts in sorted((str(p).split() for p in phrases), key=len, reverse=True):
+        if tokens[: len(parts)] == parts:
+            return tokens[len(parts) :]
+    return None
+
+
+def _skip(tokens: list[str], phrases: list[str]) -> list[str]:
+    """`tokens` without one of `phrases` it may open with."""
+    rest = _after(tokens, phrases)
+    return tokens if rest is None else rest
+
+
+def said_birth(tokens: list[str]) -> str | None:
+    """What the baby is to the citizen when the message opens with who gave birth ("con trai
+    tôi mới sinh em bé": a grandchild; "vợ em vừa sinh": the citizen's child), `births` in
+    relatives.yml; "" when a birth is said that way but whose baby is not sure ("con gái tôi mới
+    sinh" may be a newborn daughter); None when the message says no such birth. Whose or when
+    stands between the two ("vợ em sinh", "vợ mới sinh"): folded "vô sinh" is "vo sinh" too."""
+    births = data()["births"]
+    while (rest := _after(tokens, data()["self_call_lead"])) is not None and rest:
+        tokens = rest  # "dạ", "chào cháu": the opening words
+    for parent, baby in sorted(births["parents"].items(), key=lambda item: -len(item[0].split())):
+        rest = _after(tokens, [parent])
+        if rest is None:
+            continue
+        said = _skip(_skip(_skip(rest, births["which"]), births["whose"]), births["when"])  # "út nhà em vừa"
+        if said == rest or not said or said[0] not in births["verbs"]:
+            return None  # "vô sinh" (folded "vo sinh"): no whose nor when, no birth said
+        rest = said
+        verb, rest = rest[0], rest[1:]
+        while (more := _after(rest, births["baby_lead"])) is not None:
+            rest = more  # "được 1 bé trai"
+        named = _after(rest, births["babies"]) is not None
+        if not named and verb in births["verbs_need_baby"]:
+            return None  # "vợ em có …": no birth said
+        return str(baby) if named or parent not in births["need_baby"] else ""
+    return None
+
+
 def said_for(plain: str) -> str | None:
-    """The relative a folded message names as the one the dossier is for, or None."""
+    """The relative a folded message names as the one the dossier is for, or None. Who gave
+    birth, said first ("con trai tôi mới sinh em bé"), names the baby instead (`said_birth`)."""
     tokens = plain.split()
+    birth = said_birth(tokens)
+    if birth is not None:
+        return birth or None
     before, followers, whose, firsts = _context()
     for i in range(len(tokens)):
         if tokens[i] not in firsts:

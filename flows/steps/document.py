@@ -16,7 +16,7 @@ from ..turn import Outcome, Turn
 from ..validators import ANSWERS, bare, has_phrase, validate
 from . import cards, officer_reply
 from .base import LACK_WORDS, SKIP_WORDS, Dialogue, handles, prompts
-from .field import note_answer
+from .field import PHONES_AND_DATES, note_answer
 
 MAX_RETAKES = 2  # after this many failed retakes a photo is accepted with a warning flag
 ID_CARD_TYPES = {"cccd_front", "cccd_back", "cancuoc_front", "cancuoc_back", "cmnd_front"}
@@ -86,6 +86,11 @@ async def on_document(d: Dialogue, turn: Turn, state: State) -> Outcome:
         relayed = officer_reply.at_photo(d, turn, state, d.paper_name(state, doc))
         if relayed is not None:
             return relayed
+        noted = note_answer(d, turn, state, PHONES_AND_DATES)  # "hôm qua", a phone: kept for its field
+        if noted:
+            return Outcome(
+                state, noted + [Reply(d.say("photo_still_needed", document=d.paper_name(state, doc)))]
+            )
         return Outcome(state, [Reply(d.say("need_photo", document=d.paper_name(state, doc)))])
     replies: list[Reply] = []
     for att in turn.event.attachments:

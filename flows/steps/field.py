@@ -8,7 +8,7 @@ from core.vietnamese import strip_diacritics
 from .. import whom
 from ..state import State, Step
 from ..turn import Outcome, Turn
-from ..validators import ANSWERS, asks, bare, date_after, has_phrase, validate
+from ..validators import ANSWERS, asks, bare, date_after, has_phrase, relative_day, validate
 from .base import YES_WORDS, Dialogue, handles, prompts, show_date
 
 
@@ -115,6 +115,8 @@ def said_offer(state: State, procedure: str, key: str) -> dict[str, str] | None:
 SAID_DATES: dict[str, list[str]] = ANSWERS["said_dates"]
 #: Validators that take only their own kind of answer (a phone, a date): tried on every field.
 STRICT = frozenset({"vn_phone", "id_number", "date_past", "date_any"})
+#: What is kept when typed at a single photo step: an ID number there may be the card's own.
+PHONES_AND_DATES = STRICT - {"id_number"}
 #: Intents a typed answer may carry (a name or an address is often read out of scope).
 ANSWER_LIKE = frozenset({None, "out_of_scope"})
 #: Words of an address's shape ("số 5 ngõ 10 phố Huế"): with a number, an address typed early.
@@ -133,13 +135,17 @@ def address_like(words: str) -> bool:
     )
 
 
-def note_answer(d: Dialogue, turn: Turn, state: State) -> list[Reply]:
-    """A form field's answer typed early, between the pages of a paper ("so 5 ngo 10…", a phone
-    number): kept to be offered at its field to confirm, and said so in one line; nothing when
-    the message answers no open field. A phone, a date, an ID number go to the first field taking
-    them; an address only when it has an address's shape ("còn 1 trang nữa", "em chụp tiếp nhé"
-    are talk of the pages); names and free text are never taken here."""
-    if turn.event.payload or not turn.text or turn.intent not in ANSWER_LIKE or turn.plain in YES_WORDS:
+def note_answer(d: Dialogue, turn: Turn, state: State, kinds: frozenset[str] = STRICT) -> list[Reply]:
+    """A form field's answer typed early at a photo step ("so 5 ngo 10…", a phone number): kept
+    to be offered at its field to confirm, and said so in one line; nothing when the message
+    answers no open field. A value of `kinds` (a phone, a date, an ID number) goes to the first
+    field taking it: those validators take the whole message only, so the NLU's reading does not
+    matter ("hôm qua" is read as a complaint); an address only when it has an address's shape
+    and the NLU reads nothing else ("còn 1 trang nữa", "em chụp tiếp nhé" are talk of the
+    pages), and only with `kinds` all of STRICT (between pages). Names and free text are never
+    taken here; nor in a supplement, whose form was filed already; nor "mai", "hôm nay" as a
+    planned date (a date_any field: the citizen says when the photo comes)."""
+    if turn.event.payload or not turn.text or turn.plain in YES_WORDS or state.mode == "supplement":
         return []
     words = bare(turn.text)
     if asks(turn.text, turn.plain) or has_phrase(words, PAGE_TALK_WORDS):
@@ -148,8 +154,11 @@ def note_answer(d: Dialogue, turn: Turn, state: State) -> list[Reply]:
     taken = {**(state.fields or {}), **(state.offered or {}), **(state.said or {})}
     open_fields = [f for f in proc.fields if f.key not in taken and not said_offer(state, proc.key, f.key)]
     address = next((f for f in open_fields if f.validator == "address"), None)
-    tried = [f for f in open_fields if f.validator in STRICT]
-    for f in tried + ([address] if address and address_like(words) else []):
+    # "mai", "hôm nay" alone at a photo step say when the photo comes, not a planned date (date_any)
+    relative = relative_day(turn.text, today) is not None
+    tried = [f for f in open_fields if f.validator in kinds and not (relative and f.validator == "date_any")]
+    shaped = address and kinds == STRICT and turn.intent in ANSWER_LIKE and address_like(words)
+    for f in tried + ([address] if address and shaped else []):
         value, problem = validate(f.validator, turn.text, list(f.options), today)
         if value and not problem:
             state.offered = {**(state.offered or {}), f.key: {"value": value, "noted": turn.text[:80]}}

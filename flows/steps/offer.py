@@ -25,6 +25,15 @@ def ask_offer(d: Dialogue, state: State) -> list[Reply]:
     return [offer_reply(d, state, d.say("offer_again"))]
 
 
+def offer_in_full(d: Dialogue, state: State) -> list[Reply]:
+    """The offer as first made (the life event's `offer`: what each way includes), for a
+    citizen asking what the options are ("1, 2 là gì")."""
+    event = next((e for e in d.events if (e.procedure, e.single) == (state.bundle, state.single)), None)
+    if event is None or not event.offer:
+        return ask_offer(d, state)
+    return [offer_reply(d, state, event.offer)]
+
+
 @handles(Step.OFFER_BUNDLE)
 async def on_offer(d: Dialogue, turn: Turn, state: State) -> Outcome:
     choice = d.choice_in_words(state, turn)

@@ -14,6 +14,7 @@ from flows.state import State
 
 SCRIPT = {
     "vợ em mới sinh con trai": ("start_procedure", 0.55),
+    "nhà em mới sinh con trai": ("start_procedure", 0.55),
     "nha em moi sinh be gai": ("start_procedure", 0.5),
     "con trai tôi mới sinh em bé": ("start_procedure", 0.5),
     "nha em moi sinh 1 be trai 1 be gai": ("start_procedure", 0.5),
@@ -77,7 +78,7 @@ async def _to_birth_fields(chat: Chat, opening: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "opening,sex", [("vợ em mới sinh con trai", "Nam"), ("nha em moi sinh be gai", "Nữ")]
+    "opening,sex", [("nhà em mới sinh con trai", "Nam"), ("nha em moi sinh be gai", "Nữ")]
 )
 async def test_the_babys_sex_said_first_is_offered_at_its_field(engine, opening, sex):
     chat = Chat(engine)
@@ -101,7 +102,7 @@ async def test_a_son_of_the_citizen_is_not_the_babys_sex(engine):
 
 async def test_the_babys_sex_said_at_the_question_is_noted_and_the_question_asked_again(engine):
     chat = Chat(engine)
-    await _to_question(chat, "vợ em mới sinh con trai")
+    await _to_question(chat, "nhà em mới sinh con trai")
     reply = await chat.send("con trai ạ")
     assert "chưa rõ ý bạn" not in reply and "giới tính của bé: Nam" in reply, reply
     assert chat.step == "question"
@@ -312,7 +313,7 @@ async def test_a_sex_corrected_at_its_field_is_not_offered_again_after_going_bac
     """ "con trai" said first, "Nữ" answered at the field: the said choice is used up; "quay lại"
     asks the field afresh, never offering "Nam" again."""
     chat = Chat(engine)
-    await _to_birth_fields(chat, "vợ em mới sinh con trai")
+    await _to_birth_fields(chat, "nhà em mới sinh con trai")
     await chat.send("NGUYỄN MINH AN")
     await chat.send("Nữ")
     assert chat.state["fields"]["child_sex"] == "Nữ" and not chat.state.get("said")
@@ -323,9 +324,9 @@ async def test_a_sex_corrected_at_its_field_is_not_offered_again_after_going_bac
 
 
 async def test_a_later_correction_replaces_the_sex_said_first(engine):
-    """ "vợ em mới sinh con trai", then "à nhầm, bé gái" at the question: "Nữ" is offered."""
+    """ "nhà em mới sinh con trai", then "à nhầm, bé gái" at the question: "Nữ" is offered."""
     chat = Chat(engine)
-    await _to_question(chat, "vợ em mới sinh con trai")
+    await _to_question(chat, "nhà em mới sinh con trai")
     reply = await chat.send("à nhầm, bé gái")
     assert "giới tính của bé: Nữ" in reply and chat.step == "question", reply
     assert chat.state["said"]["child_sex"]["value"] == "Nữ"
