@@ -18,6 +18,7 @@ from places.agencies import Directory
 
 from .. import calendar
 from ..catalog import Document, LifeEvent, Procedure
+from ..options_asked import asks_about_numbers
 from ..state import COLLECTING, State, Step, menu
 from ..turn import Outcome, Turn
 from ..validators import ANSWERS, bare, has_phrase, spoken_number
@@ -40,8 +41,6 @@ CHOICE_OPENINGS = sorted(ANSWERS["choice_openings"], key=len, reverse=True)
 #: "1 mình", "2 vợ chồng": a count, no option picked (answers.yml count_nouns).
 _COUNTS = "|".join(map(re.escape, ANSWERS["count_nouns"]))
 _COUNTED = re.compile(rf"\d{{1,2}} (?:{_COUNTS})(?: .*)?")
-_OPTION_QUESTION_WORDS = frozenset(ANSWERS["option_question_words"])
-_OPTION_QUESTION_MARKS = frozenset(ANSWERS["option_question_marks"])
 LACK_WORDS = ("khong co", "chua co", "ko co", "k co", "mat roi", "bi mat", "khong tim thay")
 
 
@@ -155,15 +154,8 @@ class Dialogue:
     @staticmethod
     def asks_about_numbers(turn: Turn) -> bool:
         """ "1, 2 gì cơ?", "số 1 là sao", "1 hay 2?": the option numbers asked about, none
-        chosen (answers.yml option_question_words); "1 nhé", "số 1" choose."""
-        if turn.event.payload:
-            return False
-        tokens = turn.plain.split()
-        numbers = [t for t in tokens if t.isdigit() and len(t) <= 2]
-        rest = {t for t in tokens if t not in numbers}
-        if not numbers or not rest or not rest <= _OPTION_QUESTION_WORDS:
-            return False
-        return bool(rest & _OPTION_QUESTION_MARKS) or (len(numbers) > 1 and "?" in turn.text)
+        chosen (`options_asked.asks_about_numbers`); "1 nhé", "số 1", "1 nào" choose."""
+        return not turn.event.payload and asks_about_numbers(turn.plain, turn.text)
 
     @staticmethod
     def choice(state: State, turn: Turn) -> str | None:

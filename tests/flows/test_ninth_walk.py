@@ -200,7 +200,9 @@ async def _at_death_question(chat: Chat) -> None:
 
 
 @pytest.mark.parametrize(
-    "said", ["1, 2 gì cơ?", "1 2 là gì", "số 1 là sao", "không hiểu 1 2 là sao", "1 hay 2?"]
+    "said",
+    ["1, 2 gì cơ?", "1 2 là gì", "số 1 là sao", "không hiểu 1 2 là sao", "1 hay 2?"]
+    + ["1 là cái nào", "2 thế nào", "số 1 là số nào"],  # "nào" asking, not the "let's…" ending
 )
 async def test_asking_what_the_numbers_mean_explains_the_options(engine, said):
     chat = Chat(engine)
@@ -242,6 +244,28 @@ async def test_a_number_still_picks_its_option(engine, said):
     await _at_death_question(chat)
     await chat.send(said)
     assert chat.state["answers"] == {"on_behalf": True}
+
+
+# "nào" is also the "let's…" ending: "1 nào", "chọn 1 nào" choose (the review of walk22).
+LETS_CHOOSE = ["1 nào", "chọn 1 nào", "em chọn số 1 nào"]
+
+
+@pytest.mark.parametrize("said", LETS_CHOOSE)
+async def test_lets_choose_1_picks_it_at_the_question(engine, said):
+    chat = Chat(engine)
+    await _at_death_question(chat)
+    await chat.send(said)
+    assert chat.step == "doc" and chat.state["answers"] == {"on_behalf": True}, chat.state
+
+
+@pytest.mark.parametrize("said", LETS_CHOOSE)
+async def test_lets_choose_1_picks_it_at_the_menu_and_the_offer(engine, said):
+    chat = Chat(engine)
+    await chat.send("xin chào")
+    await chat.send(said)
+    assert chat.step == "offer_bundle" and chat.state["single"] == "khai_sinh", chat.state
+    await chat.send(said)  # the offer's 1: the whole bundle
+    assert chat.step == "consent" and chat.state["procedure"] == "lien_thong_khai_sinh", chat.state
 
 
 # ---- 4. "không nhớ số" at the deceased's ID number ----------------------------------------
