@@ -56,12 +56,17 @@ def _skip(tokens: list[str], phrases: list[str]) -> list[str]:
     return tokens if rest is None else rest
 
 
-def said_birth(tokens: list[str]) -> str | None:
+def said_birth(tokens: list[str], followed: bool = False) -> str | None:
     """What the baby is to the citizen when the message opens with who gave birth ("con trai
     tôi mới sinh em bé": a grandchild; "vợ em vừa sinh": the citizen's child), `births` in
     relatives.yml; "" when a birth is said that way but whose baby is not sure ("con gái tôi mới
-    sinh" may be a newborn daughter); None when the message says no such birth. Whose or when
-    stands between the two ("vợ em sinh", "vợ mới sinh"): folded "vô sinh" is "vo sinh" too."""
+    sinh" alone may be a newborn daughter); None when the message says no such birth. Whose or
+    when stands between the two ("vợ em sinh", "vợ mới sinh"): folded "vô sinh" is "vo sinh"
+    too. A date or a place after the verb is when the relative was born ("vợ tôi sinh năm 1990",
+    `dated`); a time or a purpose after it ("con trai tôi mới sinh hôm qua", "… nên làm khai
+    sinh", or `followed`: more clauses follow) is the citizen's own newborn, and so is a baby
+    unnamed unless whose is `asked_whose` ("con trai em mới sinh"): None, the relative's plain
+    reading."""
     births = data()["births"]
     while (rest := _after(tokens, data()["self_call_lead"])) is not None and rest:
         tokens = rest  # "dạ", "chào cháu": the opening words
@@ -69,25 +74,35 @@ def said_birth(tokens: list[str]) -> str | None:
         rest = _after(tokens, [parent])
         if rest is None:
             continue
-        said = _skip(_skip(_skip(rest, births["which"]), births["whose"]), births["when"])  # "út nhà em vừa"
+        which = _skip(rest, births["which"])
+        whose = _skip(which, births["whose"])
+        said = _skip(whose, births["when"])  # "út nhà em vừa"
         if said == rest or not said or said[0] not in births["verbs"]:
             return None  # "vô sinh" (folded "vo sinh"): no whose nor when, no birth said
-        rest = said
-        verb, rest = rest[0], rest[1:]
+        verb, after = said[0], said[1:]
+        rest = after
         while (more := _after(rest, births["baby_lead"])) is not None:
             rest = more  # "được 1 bé trai"
-        named = _after(rest, births["babies"]) is not None
-        if not named and verb in births["verbs_need_baby"]:
+        if _after(rest, births["babies"]) is not None:
+            return str(baby)
+        if after and (after[0] in births["dated"] or after[0].isdigit()):
+            return None  # "vợ tôi sinh năm 1990", "vợ em sinh ra ở Nghệ An": when she was born
+        if verb in births["verbs_need_baby"]:
             return None  # "vợ em có …": no birth said
-        return str(baby) if named or parent not in births["need_baby"] else ""
+        if parent not in births["need_baby"]:
+            return str(baby)
+        told = followed or not set(after) <= set(births["particles"])
+        asked = " ".join(which[: len(which) - len(whose)]) in births["asked_whose"]
+        return "" if asked and not told else None  # "con trai em mới sinh hôm qua": the citizen's newborn
     return None
 
 
-def said_for(plain: str) -> str | None:
+def said_for(plain: str, followed: bool = False) -> str | None:
     """The relative a folded message names as the one the dossier is for, or None. Who gave
-    birth, said first ("con trai tôi mới sinh em bé"), names the baby instead (`said_birth`)."""
+    birth, said first ("con trai tôi mới sinh em bé"), names the baby instead (`said_birth`;
+    `followed`: the message is a clause with more said after it)."""
     tokens = plain.split()
-    birth = said_birth(tokens)
+    birth = said_birth(tokens, followed)
     if birth is not None:
         return birth or None
     before, followers, whose, firsts = _context()
@@ -114,7 +129,12 @@ def said_for_text(text: str, plain: str) -> str | None:
     """`said_for` of a message (`plain`: it folded), clause by clause when it has punctuation."""
     if not CLAUSE_END.search(text):
         return said_for(plain)
-    return next((found for part in CLAUSE_END.split(text) if (found := said_for(bare(part)))), None)
+    parts = [bare(part) for part in CLAUSE_END.split(text)]
+    for i, part in enumerate(parts):  # "con trai em mới sinh, cần làm giấy khai sinh": more said
+        found = said_for(part, followed=any(parts[i + 1 :]))
+        if found:
+            return found
+    return None
 
 
 def self_relation(plain: str) -> str | None:
