@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import re
+
 from core.events import QuickReply, Reply
 from core.vietnamese import strip_diacritics
 
@@ -125,6 +128,22 @@ ADDRESS_WORDS = list(ANSWERS["address_words"])
 PAGE_TALK_WORDS = list(ANSWERS["page_talk_words"])
 
 
+#: What a date typed at a photo step needs (answers.yml photo_step_dates); a year: 4 digits, or a
+#: date of three parts ("1/2/26").
+PHOTO_STEP_DATES: dict[str, list[str]] = ANSWERS["photo_step_dates"]
+_YEAR = re.compile(r"\b\d{4}\b|\d{1,2}\s*[/.\-]\s*\d{1,2}\s*[/.\-]\s*\d{2,4}")
+
+
+def photo_step_date(validator: str, text: str, today: dt.date) -> bool:
+    """Whether a date field (`validator`) may take `text` typed at a photo step: "hôm qua",
+    "hôm kia" only for a past date; other relative days never ("hôm nay", "mai": when the photo
+    comes); a day and a month ("1 2", "1/2") only with a year or date words ("ngày 1/2")."""
+    words = bare(text)
+    if relative_day(text, today) is not None:
+        return validator == "date_past" and words in PHOTO_STEP_DATES["past"]
+    return bool(_YEAR.search(text)) or has_phrase(words, PHOTO_STEP_DATES["words"])
+
+
 def address_like(words: str) -> bool:
     """Whether folded words have an address's shape: a number (a house, a lane) and a word of
     the street or the place (ngõ, hẻm, đường, phố, phường, xã, thôn…), no talk of pages."""
@@ -143,8 +162,8 @@ def note_answer(d: Dialogue, turn: Turn, state: State, kinds: frozenset[str] = S
     matter ("hôm qua" is read as a complaint); an address only when it has an address's shape
     and the NLU reads nothing else ("còn 1 trang nữa", "em chụp tiếp nhé" are talk of the
     pages), and only with `kinds` all of STRICT (between pages). Names and free text are never
-    taken here; nor in a supplement, whose form was filed already; nor "mai", "hôm nay" as a
-    planned date (a date_any field: the citizen says when the photo comes)."""
+    taken here; nor in a supplement, whose form was filed already; a date only as
+    `photo_step_date` allows ("mai", "hôm nay", "1 2" say when the photo comes, or count)."""
     if turn.event.payload or not turn.text or turn.plain in YES_WORDS or state.mode == "supplement":
         return []
     words = bare(turn.text)
@@ -154,9 +173,12 @@ def note_answer(d: Dialogue, turn: Turn, state: State, kinds: frozenset[str] = S
     taken = {**(state.fields or {}), **(state.offered or {}), **(state.said or {})}
     open_fields = [f for f in proc.fields if f.key not in taken and not said_offer(state, proc.key, f.key)]
     address = next((f for f in open_fields if f.validator == "address"), None)
-    # "mai", "hôm nay" alone at a photo step say when the photo comes, not a planned date (date_any)
-    relative = relative_day(turn.text, today) is not None
-    tried = [f for f in open_fields if f.validator in kinds and not (relative and f.validator == "date_any")]
+    tried = [
+        f
+        for f in open_fields
+        if f.validator in kinds
+        and (not f.validator.startswith("date") or photo_step_date(f.validator, turn.text, today))
+    ]
     shaped = address and kinds == STRICT and turn.intent in ANSWER_LIKE and address_like(words)
     for f in tried + ([address] if address and shaped else []):
         value, problem = validate(f.validator, turn.text, list(f.options), today)
