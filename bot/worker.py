@@ -349,8 +349,8 @@ class Worker(BatchMixin):
         if dialogue:
             try:
                 outcome = await self.engine.handle(ctx, state, event)
-            except store.CursorMoved:
-                raise  # another conversation's held-back turn (`store.write_later_turns`), not this dialogue
+            except (store.CursorMoved, store.HeldTurnsFailed):
+                raise  # the batch's held-back turns (`store.write_later_turns`), not this dialogue
             except Exception as exc:
                 metrics.DIALOGUE_ERRORS.inc()
                 log.exception("dialogue failed on %s; apologising", event.dedupe_key)

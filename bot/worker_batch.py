@@ -191,6 +191,8 @@ class BatchMixin:
                         later = events[key] == 1
                         if await self._in_transaction(s, entry, event, self._turn, first, later):
                             applied.append((entry, event))
+                    except store.HeldTurnsFailed:
+                        raise  # no one conversation's fault: the batch's turns go one by one
                     except Exception as exc:  # a cursor that moved names its own conversation
                         failed = exc.key if isinstance(exc, store.CursorMoved) else key
                         raise TurnFailed(failed, entry.cursor, isinstance(exc, DialogueFailed)) from exc

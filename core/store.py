@@ -212,6 +212,12 @@ class CursorMoved(RuntimeError):
         self.key = key
 
 
+class HeldTurnsFailed(RuntimeError):
+    """Writing the turns held back in a transaction failed (a database error): no one turn can be
+    blamed (least of all the one whose step asked for them to be written: an erasure), so the
+    transaction is dropped and its turns are applied one by one."""
+
+
 _LATER = "motcua_later_turns"
 
 
@@ -226,12 +232,17 @@ def write_turns_later(session: AsyncSession) -> None:
 async def write_later_turns(session: AsyncSession) -> None:
     """The turns held back in this transaction, written now (before the commit, and before
     anything in the transaction reads or changes the log across conversations: `erase_citizen`).
-    Raises CursorMoved, naming the first conversation whose cursor moved meanwhile."""
+    Raises CursorMoved, naming the first conversation whose cursor moved meanwhile, or
+    HeldTurnsFailed on a database error."""
     held: list[tuple[str, list[Any]]] = session.info.get(_LATER) or []
     if not held:
         return
     session.info[_LATER] = []
-    for (key, _), ok in zip(held, await store_pg.finish_turns(session, [a for _, a in held]), strict=True):
+    try:
+        written = await store_pg.finish_turns(session, [a for _, a in held])
+    except Exception as exc:
+        raise HeldTurnsFailed(f"{len(held)} held turns not written: {exc!r}") from exc
+    for (key, _), ok in zip(held, written, strict=True):
         if not ok:
             raise CursorMoved(key)
 

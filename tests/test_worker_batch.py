@@ -262,3 +262,39 @@ async def test_a_cursor_moved_under_a_held_back_turn_takes_only_its_conversation
         assert (await rt.queue.depth())[0] == 0  # every job acknowledged
     finally:
         await rt.stop()
+
+
+async def test_held_turns_that_fail_to_write_are_nobodys_dialogue_fault(production_settings):
+    """The turns held back for the batch's end are written early by a citizen's erasure; if that
+    write fails (here a real database error: a message id longer than its column), the erasure's
+    dialogue is not blamed (no apology, the erasure done): the batch's turns go one by one, and
+    only the turn that cannot be written fails (its job to be redelivered)."""
+    rt = Runtime(production_settings)
+    rt.add_channel(WebChannel())
+    a, eraser = Citizen(rt), Citizen(rt)
+    worker = _worker(rt)
+    try:
+        for who in (a, eraser):
+            await who.send("Xin chào")
+        await eraser.send("Tôi muốn xóa dữ liệu của tôi")
+        await worker.handle_batch(await rt.queue.fetch(worker.consumer, count=32, block_ms=500))
+        await a.send("Xin chào", message_id="x" * 200)  # external_id is 160 characters at most
+        confirm = await eraser.send("1")
+        jobs = await rt.queue.fetch(worker.consumer, count=32, block_ms=500)
+        assert [j.conversation_key for j in jobs] == [a.key, eraser.key]
+        await worker.handle_batch(jobs)
+
+        _, replies, _ = await _rows(rt, eraser)
+        assert any("Đã xóa dữ liệu cá nhân của bạn" in p["text"] for p in replies), [
+            p["text"][:60] for p in replies
+        ]
+        assert rt.engine.text("error") not in [p["text"] for p in replies]
+        async with rt.db.session() as s:
+            said = (
+                await s.execute(select(MessageLog.text).where(MessageLog.external_id == confirm.message_id))
+            ).scalar_one()
+        assert said == ""  # the erasure's own message is blanked too
+        inbound, _, _ = await _rows(rt, a)
+        assert len(inbound) == 1  # a's long id: not written, its job left to be delivered again
+    finally:
+        await rt.stop()
