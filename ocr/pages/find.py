@@ -13,6 +13,7 @@ import cv2
 import numpy as np
 
 from .. import card as cardmod
+from .bent import LOOSE_BELOW, bent_region, edge_regions, whole_region
 
 ASPECT = (1.15, 1.75)  # long/short side of a page outline in a photo (A4 is 1.41; tilt skews it)
 MIN_FRAC = 0.02  # a page far away is found (and judged too_small), not taken for the frame
@@ -70,6 +71,7 @@ def find_page(gray: np.ndarray, rgb: np.ndarray | None = None) -> tuple[np.ndarr
         return frac * support**3 * (0.4 if border else 1.0), frac
 
     best, best_score, best_frac = None, 0.0, 0.0
+    regions: list[tuple[np.ndarray, np.ndarray]] = []  # solid four-sided regions: (hull, loose quad)
     for lv in levels:
         mask = (blur > lv).astype(np.uint8) * 255
         if grey_enough is not None:
@@ -84,11 +86,10 @@ def find_page(gray: np.ndarray, rgb: np.ndarray | None = None) -> tuple[np.ndarr
             hull = cv2.convexHull(c)
             if area < 0.88 * cv2.contourArea(hull):
                 continue  # not solid: the page joined to something else
+            if (r := bent_region(hull, at_border)) is not None:  # four sides, perhaps curves
+                regions.append(r)
             q = _quad_of(hull)
-            if q is None:
-                continue
-            qa = cv2.contourArea(q)
-            if not (0.9 * qa <= cv2.contourArea(hull) <= 1.1 * qa):
+            if q is None or not (0.9 <= cv2.contourArea(hull) / max(1.0, cv2.contourArea(q)) <= 1.1):
                 continue
             q = cardmod.order_quad(cardmod._refine(q, c))
             if not cardmod._card_like(q, ASPECT):
@@ -105,6 +106,9 @@ def find_page(gray: np.ndarray, rgb: np.ndarray | None = None) -> tuple[np.ndarr
             best, best_score, best_frac = q2, sc, frac
     if best is None:
         return None, cardmod.no_outline()
+    if best_frac < LOOSE_BELOW:
+        regions += edge_regions(blur, at_border)
+        best, best_frac = whole_region(best, best_frac, regions, edges)
     return best, {"area_frac": float(best_frac), "touches_border": at_border(best)}
 
 
