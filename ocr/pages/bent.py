@@ -106,7 +106,7 @@ def whole_region(
     c = best.mean(0)
     for hull, lq in sorted(regions, key=lambda r: -cv2.contourArea(r[0])):
         frac = cv2.contourArea(hull) / (w * h)
-        if frac <= best_frac:
+        if frac < max(LOOSE_BELOW, best_frac):  # only a region that makes the page big enough counts
             break
         if cv2.pointPolygonTest(hull, (float(c[0]), float(c[1])), False) < 0:
             continue
