@@ -14,7 +14,20 @@ from .. import card as cardmod
 LOOSE_BELOW = 0.15  # an outline found smaller than this share of the frame may be part of a bent page
 LOOSE_SOLID = 0.85  # a bent page's region fills at least this share of its loose four-sided outline
 LOOSE_ASPECT = 2.2  # long/short side of such a region's minimal area rectangle, at most
+RIDGE_SPAN = 0.8  # a clipped band running this share of the page's extent along it or more ...
+RIDGE_ASPECT = 5.0  # ... and this many times longer than wide is a bend's lit ridge, not a glare
+RIDGE_PRINT_KEPT = 0.05  # under a ridge the print (density inside / around) is lost only below this
 LOOSE_SUPPORT = 0.3  # share of such a region's curved outline stepping against the ground (a bend's shading, a light table)
+
+
+def quad_of(hull: np.ndarray) -> np.ndarray | None:
+    """The hull's four corners, approximated tightly (a flat page's outline), or None."""
+    peri = cv2.arcLength(hull, True)
+    for eps in (0.015, 0.025, 0.04, 0.06):
+        ap = cv2.approxPolyDP(hull, eps * peri, True)
+        if len(ap) == 4:
+            return ap.reshape(4, 2).astype(np.float32)
+    return None
 
 
 def loose_quad(hull: np.ndarray) -> np.ndarray | None:
@@ -113,3 +126,21 @@ def whole_region(
         if _outline_support(smooth, hull) >= LOOSE_SUPPORT:
             return lq, frac
     return best, best_frac
+
+
+def is_ridge(blob: np.ndarray, region: np.ndarray) -> bool:
+    """Whether a clipped blob on a page is the lit ridge of a bend: a long thin band running
+    (nearly) the page's whole extent along it (a lifted edge's fold, a raised middle), where
+    the print is lifted but stays readable, rather than a compact glare washing it out."""
+    ys, xs = np.nonzero(blob)
+    if len(xs) < 20:
+        return False
+    (_c, (a, b), t) = cv2.minAreaRect(np.stack([xs, ys], 1).astype(np.float32))
+    length, width = max(a, b), max(1.0, min(a, b))
+    if length < RIDGE_ASPECT * width:
+        return False
+    ang = np.deg2rad(t if a >= b else t + 90)
+    d = np.array([np.cos(ang), np.sin(ang)])
+    py, px = np.nonzero(region)
+    proj = px * d[0] + py * d[1]
+    return bool(length >= RIDGE_SPAN * float(proj.max() - proj.min()))

@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 import ocr
+from ocr.pages.bent import is_ridge
 from ocr.synth.paper import TYPES, make_document, render
 from ocr.synth.paper.sheet import bend_sheet
 
@@ -61,3 +62,16 @@ def test_a_real_glare_is_still_glare(tmp_path, i):
 def test_a_far_small_page_is_still_too_small(tmp_path, i):
     q = _shot(tmp_path, 352_000 + i, TYPES[(i * 7) % len(TYPES)], "too_small")
     assert "too_small" in q["problems"], q["metrics"]
+
+
+def test_a_long_thin_band_along_the_page_is_a_ridge_and_a_compact_spot_is_not():
+    page = np.zeros((400, 300), bool)
+    page[20:380, 20:280] = True
+    ridge = np.zeros_like(page)
+    ridge[25:375, 140:170] = True  # along the whole page, 30 px wide: a bend's lit fold
+    spot = np.zeros_like(page)
+    spot[150:250, 100:200] = True  # a lamp's reflection
+    short = np.zeros_like(page)
+    short[150:200, 40:160] = True  # a band over part of the page only
+    assert is_ridge(ridge, page)
+    assert not is_ridge(spot, page) and not is_ridge(short, page)
