@@ -13,6 +13,7 @@ import cv2
 import numpy as np
 
 from .. import card as cardmod
+from .bent import LOOSE_BELOW, RIDGE_PRINT_KEPT, bent_region, edge_regions, is_ridge, quad_of, whole_region
 
 ASPECT = (1.15, 1.75)  # long/short side of a page outline in a photo (A4 is 1.41; tilt skews it)
 MIN_FRAC = 0.02  # a page far away is found (and judged too_small), not taken for the frame
@@ -22,15 +23,6 @@ GLARE_TEXT_SHARE = 0.05  # share of the page's text lines a washed-out blob cove
 GLARE_FAINT = 12  # black-hat levels from which a mark on clipped (noise-free) paper is print still seen
 CUT_GAP = 3  # px past a glare blob's dilated edge where a line's print shows it was cut by the blob
 MAX_SAT = 80  # HSV saturation (0..255) above which a pixel is not white paper
-
-
-def _quad_of(hull: np.ndarray) -> np.ndarray | None:
-    peri = cv2.arcLength(hull, True)
-    for eps in (0.015, 0.025, 0.04, 0.06):
-        ap = cv2.approxPolyDP(hull, eps * peri, True)
-        if len(ap) == 4:
-            return ap.reshape(4, 2).astype(np.float32)
-    return None
 
 
 def find_page(gray: np.ndarray, rgb: np.ndarray | None = None) -> tuple[np.ndarray | None, dict]:
@@ -70,6 +62,7 @@ def find_page(gray: np.ndarray, rgb: np.ndarray | None = None) -> tuple[np.ndarr
         return frac * support**3 * (0.4 if border else 1.0), frac
 
     best, best_score, best_frac = None, 0.0, 0.0
+    regions: list[tuple[np.ndarray, np.ndarray]] = []  # solid four-sided regions: (hull, loose quad)
     for lv in levels:
         mask = (blur > lv).astype(np.uint8) * 255
         if grey_enough is not None:
@@ -84,11 +77,10 @@ def find_page(gray: np.ndarray, rgb: np.ndarray | None = None) -> tuple[np.ndarr
             hull = cv2.convexHull(c)
             if area < 0.88 * cv2.contourArea(hull):
                 continue  # not solid: the page joined to something else
-            q = _quad_of(hull)
-            if q is None:
-                continue
-            qa = cv2.contourArea(q)
-            if not (0.9 * qa <= cv2.contourArea(hull) <= 1.1 * qa):
+            if (r := bent_region(hull, at_border)) is not None:  # four sides, perhaps curves
+                regions.append(r)
+            q = quad_of(hull)
+            if q is None or not (0.9 <= cv2.contourArea(hull) / max(1.0, cv2.contourArea(q)) <= 1.1):
                 continue
             q = cardmod.order_quad(cardmod._refine(q, c))
             if not cardmod._card_like(q, ASPECT):
@@ -105,6 +97,9 @@ def find_page(gray: np.ndarray, rgb: np.ndarray | None = None) -> tuple[np.ndarr
             best, best_score, best_frac = q2, sc, frac
     if best is None:
         return None, cardmod.no_outline()
+    if best_frac < LOOSE_BELOW:
+        regions += edge_regions(blur, at_border)
+        best, best_frac = whole_region(best, best_frac, regions, edges)
     return best, {"area_frac": float(best_frac), "touches_border": at_border(best)}
 
 
@@ -244,7 +239,10 @@ def glare_washes_print(
     td_ring = cardmod.text_density(gray, ring) if ring.any() else 0.0
     ratio = td_in / td_ring if td_ring > 0 else 1.0
     share = lost_text_share(gray, inside, ring, region, faint)
-    washed = td_ring >= 0.01 and ratio < GLARE_PRINT_KEPT and share >= GLARE_TEXT_SHARE
+    kept = (
+        RIDGE_PRINT_KEPT if is_ridge(lab == i, region) else GLARE_PRINT_KEPT
+    )  # a bend's lit ridge (curlq22)
+    washed = td_ring >= 0.01 and ratio < kept and share >= GLARE_TEXT_SHARE
     return bool(washed), round(ratio, 3), round(share, 4)
 
 

@@ -51,15 +51,17 @@ def make_document(
     size: tuple[int, int] = (1200, 1600),
     hand: bool | None = None,
     curled: tuple[float, str] | None = None,
+    sheet: tuple[float, str, int] | None = None,
 ) -> list[tuple[bytes, dict]]:
     """Photos of every page of one generated document, in page order (curled: every page bent
-    so, scene.photograph; the photos are otherwise the seed's own)."""
+    so, scene.photograph; sheet: every page's whole sheet bent, its outline too, curlq22; the photos
+    are otherwise the seed's own)."""
     rng = random.Random(seed)
     pages = render(doc_type, rng, scale=max(1.0, size[1] / 1754), hand=hand)
     out = []
     for i, pg in enumerate(pages):
         fills = dict(pg.info.get("fills") or {})
-        img, info = photograph(pg, rng, cls, size, curled)
+        img, info = photograph(pg, rng, cls, size, curled, sheet)
         info["fills"] = fills
         out.append((_jpeg(img, rng, cls), {"type": doc_type, "page": i + 1, "of": len(pages), **info}))
     return out
@@ -150,19 +152,28 @@ def _labels(out: Path, rows: list[dict]) -> None:
 
 
 def write_curled_set(
-    out: str | Path, n: int = 24, seed: int = 330_000, amount=(0.025, 0.04), twins: bool = True
+    out: str | Path,
+    n: int = 24,
+    seed: int = 330_000,
+    amount=(0.025, 0.04),
+    twins: bool = True,
+    sheet: bool = False,
 ) -> Path:
     """Good photos of strongly curled pages (issue 19): page `amount` × its height bent, in
     both shapes by turns ("bow", "edge"), labelled with "curl" (the amount) and "shape"; with
-    `twins`, each seed's photo without the bend beside it ("twin" names it), else the same."""
+    `twins`, each seed's photo without the bend beside it ("twin" names it), else the same.
+    With `sheet` the whole sheet is bent, its outline too, in the shapes "lift", "middle" and
+    "sides" by turns, with a bend's shading (scene.photograph's `sheet`, curlq22)."""
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     rows = []
     for i in range(n):
         t = TYPES[i % len(TYPES)]
-        bend = (round(random.Random(seed + i).uniform(*amount), 4), ("bow", "edge")[i % 2])
+        shapes = ("lift", "middle", "sides") if sheet else ("bow", "edge")
+        bend = (round(random.Random(seed + i).uniform(*amount), 4), shapes[i % len(shapes)])
         for kind, curled in (("curl", bend), ("flat", None)) if twins else (("curl", bend),):
-            photos = make_document(seed + i, t, "good", curled=curled)
+            how = {"sheet": (*curled, seed + 50_000 + i)} if sheet and curled else {"curled": curled}
+            photos = make_document(seed + i, t, "good", **how)
             data, truth = photos[(i // len(TYPES)) % len(photos)]
             name = f"{kind}_{i:03d}_{t}.jpg"
             (out / name).write_bytes(data)

@@ -72,6 +72,39 @@ def bend(page: np.ndarray, amount: float, shape: str) -> np.ndarray:
     return out * np.clip(shade, 0.7, 1.0)[..., None]
 
 
+def _bent_sheet(
+    src: np.ndarray, quad: np.ndarray, sheet: tuple[float, str, int], size: tuple[int, int], frame: str
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(quad, page, mask) of a whole bent sheet warped into the frame; the quad shrunk about its
+    centre when the bent outline would leave the frame (a good photo keeps the page in it)."""
+    from .sheet import bend_sheet
+
+    w, h = size
+    sh, sw = src.shape[:2]
+    canvas, smask, pad = bend_sheet(src, sheet[0], sheet[1], random.Random(sheet[2]))
+    T = np.array([[1, 0, -pad], [0, 1, -pad], [0, 0, 1]], np.float64)
+    ys, xs = np.nonzero(smask > 0.5)
+    pts = np.stack([xs, ys], 1).astype(np.float32)[:: max(1, len(xs) // 4000)]
+    m = (0.015 if frame == "normal" else 0.002) * min(w, h)
+    for _ in range(3):
+        M = cv2.getPerspectiveTransform(np.float32([[0, 0], [sw, 0], [sw, sh], [0, sh]]), quad) @ T
+        p = cv2.perspectiveTransform(pts[None], M)[0]
+        lo, hi = p.min(0), p.max(0)
+        if frame == "touches" or (lo >= m - 1).all() and (hi <= np.array([w, h]) - m + 1).all():
+            break
+        k = min(1.0, (w - 2 * m) / (hi - lo)[0], (h - 2 * m) / (hi - lo)[1]) * 0.995
+        c = (lo + hi) / 2
+        quad = ((quad - c) * k + c).astype(np.float32)
+        lo, hi = (lo - c) * k + c, (hi - c) * k + c
+        quad = (quad + np.maximum(0, m - lo) - np.maximum(0, hi - np.array([w - m, h - m]))).astype(
+            np.float32
+        )
+    M = cv2.getPerspectiveTransform(np.float32([[0, 0], [sw, 0], [sw, sh], [0, sh]]), quad) @ T
+    page = cv2.warpPerspective(canvas, M, (w, h), flags=cv2.INTER_LINEAR)
+    mask = cv2.warpPerspective(smask, M, (w, h), flags=cv2.INTER_LINEAR)[..., None]
+    return quad, page, mask
+
+
 def _nothing(rng: random.Random, w: int, h: int) -> tuple[Image.Image, dict]:
     """A photo with no document in it (bad class not_document)."""
     img, what = wear.blank(rng, w, h)
@@ -97,6 +130,7 @@ def photograph(
     cls: str = "good",
     size: tuple[int, int] = (1200, 1600),
     curled: tuple[float, str] | None = None,
+    sheet: tuple[float, str, int] | None = None,
 ) -> tuple[Image.Image, dict]:
     """A phone photo of one flat page. size is (w, h) of the upright frame before any turn.
 
@@ -108,6 +142,9 @@ def photograph(
 
     curled: (amount, "bow"|"edge") bends the page that much (a strongly curled set, issue 19);
     the photo is otherwise the one the seed gives without it (the same draws are made).
+    sheet: (amount, "lift"|"middle"|"sides", seed) bends the whole sheet, its outline too, with
+    the shading of a bend (sheet.bend_sheet, from its own random stream `seed`; curlq22), kept in
+    the frame; likewise the seed's own photo otherwise.
     """
     w, h = size
     pw, ph = flat.size
@@ -211,14 +248,20 @@ def photograph(
     if cls != "cut_off" and rng.random() < (0.7 if setting in ("hand", "lap") else 0.4):
         amount = rng.uniform(0.006, 0.02)
         shape = "bow" if rng.random() < 0.5 else "edge"  # curl()'s draws, in its order
-        if curled is None:
+        if curled is None and sheet is None:
             src = bend(src, amount, shape)
     if curled is not None:
         src = bend(src, *curled)
     sh, sw = src.shape[:2]
     M = cv2.getPerspectiveTransform(np.float32([[0, 0], [sw, 0], [sw, sh], [0, sh]]), quad)
-    page = cv2.warpPerspective(src, M, (w, h), flags=cv2.INTER_LINEAR)
-    mask = cv2.warpPerspective(np.ones((sh, sw), np.float32), M, (w, h), flags=cv2.INTER_LINEAR)[..., None]
+    if sheet is not None:
+        quad, page, mask = _bent_sheet(src, quad, sheet, (w, h), frame)
+        cx, cy = quad.mean(0)
+    else:
+        page = cv2.warpPerspective(src, M, (w, h), flags=cv2.INTER_LINEAR)
+        mask = cv2.warpPerspective(np.ones((sh, sw), np.float32), M, (w, h), flags=cv2.INTER_LINEAR)[
+            ..., None
+        ]
     drop = cv2.GaussianBlur(mask[..., 0], (0, 0), max(2.0, w / 250))[..., None]
     off = int(max(2, w / 200))
     drop = np.pad(drop, ((off, 0), (off, 0), (0, 0)))[:h, :w]
@@ -296,6 +339,8 @@ def photograph(
         info |= {"problem": "not_document", "side": "back", **back}
     if curled is not None:
         info["curl"], info["curl_shape"] = curled
+    if sheet is not None:
+        info["curl"], info["curl_shape"] = sheet[0], sheet[1]
     info["orient"] = "landscape" if pw > ph else "portrait"
     frame = "corner_covered" if covered else frame
     return Image.fromarray(out), {**info, "setting": setting, "stock": stock, "frame": frame, "light": light}
