@@ -83,6 +83,11 @@ def verify(raw: bytes, body: dict[str, Any], header: str | None, oa_secret: str)
     return hmac.compare_digest(given.strip().lower().encode(), expected.encode())
 
 
+def _head(body: bytes) -> str:
+    """The start of an answer's body, for an error message (decoded only then)."""
+    return body[:800].decode("utf-8", "replace")[:200]
+
+
 def _object(raw: bytes) -> dict[str, Any]:
     try:
         body = fastjson.loads(raw)
@@ -354,17 +359,16 @@ class ZaloChannel(Channel):
                     method, url, headers=headers | {"access_token": token}, **kw
                 ) as r:
                     status, body = r.status, await r.read()
-                    text = body.decode("utf-8", "replace")
             except (TimeoutError, aiohttp.ClientError) as exc:
                 raise RetryLater(f"Zalo {path}: {exc!r}") from exc
             if status == 429 or status >= 500:
-                raise RetryLater(f"Zalo {path}: HTTP {status} {text[:200]}")
+                raise RetryLater(f"Zalo {path}: HTTP {status} {_head(body)}")
             if status >= 400:
-                raise PermanentSendError(f"Zalo {path}: HTTP {status} {text[:200]}")
+                raise PermanentSendError(f"Zalo {path}: HTTP {status} {_head(body)}")
             try:
                 answer = fastjson.loads(body)
             except ValueError as exc:
-                raise RetryLater(f"Zalo {path}: not JSON: {text[:200]}") from exc
+                raise RetryLater(f"Zalo {path}: not JSON: {_head(body)}") from exc
             code = answer.get("error", 0)
             try:
                 code = int(code or 0)

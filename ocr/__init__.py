@@ -75,6 +75,21 @@ def _reduced(rgb, info: dict) -> bool:
     return rgb.ndim == 2 or info["format"] == "pdf" or max(rgb.shape[:2]) < min(full, WORK_MAX_SIDE) * 0.9
 
 
+def _at_reading_size(path, rgb, info: dict, q: dict):
+    """The photo decoded again at reading resolution when the verdict used a reduced decode (its
+    outline `q["quad"]` scaled to match); else `rgb` as it is."""
+    if not _reduced(rgb, info):
+        return rgb
+    import numpy as np
+
+    from . import intake
+
+    img2, _ = intake.load(path, max_side=intake.WORK_MAX_SIDE, draft_min=1400)
+    if q["quad"] is not None:
+        q["quad"] = (np.asarray(q["quad"]) * (img2.width / rgb.shape[1])).tolist()
+    return np.asarray(img2)
+
+
 def _page_side(path, rgb, info: dict, q: dict, metrics: dict):
     """The back of a printed page where a paper is asked (issue 19, side22): a page found with next
     to no print is the wrong side of the sheet (`not_document`, `metrics.page_side` "back"). A page
@@ -83,10 +98,6 @@ def _page_side(path, rgb, info: dict, q: dict, metrics: dict):
     is taken for the back too (`page_side_by` "blank": a citizen sending a blank sheet for a paper
     step has most likely photographed the wrong side). Returns the image (reloaded at reading
     resolution when it was read)."""
-    import numpy as np
-
-    from . import intake
-
     m = q["metrics"]
     # a page found with no print at all is `not_document` (quality.assess), and only that way
     blank = q["quad"] is not None and "not_document" in q["problems"]
@@ -99,10 +110,7 @@ def _page_side(path, rgb, info: dict, q: dict, metrics: dict):
     ):
         from .paper import mirrored_print
 
-        if _reduced(rgb, info):
-            img2, _ = intake.load(path, max_side=intake.WORK_MAX_SIDE, draft_min=1400)
-            q["quad"] = (np.asarray(q["quad"]) * (img2.width / rgb.shape[1])).tolist()
-            rgb = np.asarray(img2)
+        rgb = _at_reading_size(path, rgb, info, q)
         notes = mirrored_print(rgb, q["quad"])
         metrics.update({k: v for k, v in notes.items() if k != "mirrored"})
         if notes["mirrored"]:
@@ -155,11 +163,7 @@ def analyze(
             # too bright only when the text is lost: the page is read before it is refused
             from .paper import bright_but_legible
 
-            if _reduced(rgb, info):
-                img2, _ = intake.load(path, max_side=intake.WORK_MAX_SIDE, draft_min=1400)
-                if q["quad"] is not None:
-                    q["quad"] = (np.asarray(q["quad"]) * (img2.width / rgb.shape[1])).tolist()
-                rgb = np.asarray(img2)
+            rgb = _at_reading_size(path, rgb, info, q)
             legible, notes = bright_but_legible(rgb, q["quad"])
             metrics.update(notes)
             if legible:

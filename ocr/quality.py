@@ -7,12 +7,12 @@ from pathlib import Path
 
 import cv2
 import numpy as np
-import yaml
 
 from . import card as cardmod
 from .pages import find as _find
 from .pages import side as _side
 from .texts import TEXTS
+from .tuning import thresholds
 
 HERE = Path(__file__).parent
 # most important first: the order of hints in a verdict message
@@ -29,11 +29,6 @@ PRIORITY = [
     "glare",
 ]
 CHECK_SIDE = 720  # the frame is examined at this size
-
-
-@lru_cache(maxsize=1)
-def thresholds() -> dict:
-    return yaml.safe_load((HERE / "thresholds.yml").read_text(encoding="utf-8"))
 
 
 @lru_cache(maxsize=1)

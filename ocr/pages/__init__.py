@@ -11,14 +11,12 @@ from __future__ import annotations
 
 import re
 import time
-from functools import lru_cache
-from pathlib import Path
 
 import cv2
 import numpy as np
-import yaml
 
 from .. import tess
+from ..tuning import thresholds
 from . import classify as classify_mod
 from . import curl, flatten, orient
 
@@ -77,10 +75,8 @@ class Reads:
 _WORDS = re.compile(r"[^\W\d_]{2,}")
 
 
-@lru_cache(maxsize=1)
 def identify_limits() -> dict:
-    path = Path(__file__).resolve().parent.parent / "thresholds.yml"
-    return dict(yaml.safe_load(path.read_text(encoding="utf-8"))["identify"])
+    return thresholds()["identify"]
 
 
 def _gray(img: np.ndarray) -> np.ndarray:
@@ -180,10 +176,8 @@ def identify(img: np.ndarray, sure: bool = True) -> dict:
     return res
 
 
-@lru_cache(maxsize=1)
 def wrong_paper_min_conf() -> float:
-    path = Path(__file__).resolve().parent.parent / "thresholds.yml"
-    return float(yaml.safe_load(path.read_text(encoding="utf-8"))["wrong_paper_min_conf"])
+    return float(thresholds()["wrong_paper_min_conf"])
 
 
 def names() -> dict[str, str]:

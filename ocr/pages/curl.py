@@ -13,23 +13,20 @@ curves fit the lines clearly better than straight lines do); a flat page comes o
 from __future__ import annotations
 
 import time
-from functools import lru_cache
-from pathlib import Path
 
 import cv2
 import numpy as np
-import yaml
+
+from ..tuning import thresholds
 
 WORK_WIDTH = 800  # px: the lines are found on the page at this width
 DEG_X, DEG_Y = 3, 1
 ENABLED = True  # the benchmark turns it off to compare (bench/curl.py)
 
 
-@lru_cache(maxsize=1)
 def limits() -> dict:
     """The gate's thresholds (thresholds.yml `curl`)."""
-    path = Path(__file__).resolve().parent.parent / "thresholds.yml"
-    return dict(yaml.safe_load(path.read_text(encoding="utf-8"))["curl"])
+    return thresholds()["curl"]
 
 
 def samples(gray: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
