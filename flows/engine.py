@@ -23,6 +23,7 @@ from core.events import InboundEvent, Reply
 from core.texts import Texts
 from places.agencies import Directory
 
+from .options_asked import asked_option
 from .catalog import LifeEvent, Procedure, load_catalog, load_life_events
 from .state import (
     COLLECTING,
@@ -246,7 +247,9 @@ class Engine(Dialogue):
             shown = self.prompt(state.copy())  # "1, 2 gì cơ?" where options are numbered: told again
             if any("\n1. " in r.text for r in shown):
                 full = offer.offer_in_full(self, state) if step is Step.OFFER_BUNDLE else self.prompt(state)
-                return Outcome(state, [Reply(self.say("options_explained"))] + full, "help")
+                one = asked_option(turn.plain, [r.text for r in shown])  # "1 j", "2 thì sao": that one
+                lead = self.say("option_explained", n=one[0], option=one[1]) if one else self.say("options_explained")
+                return Outcome(state, [Reply(lead)] + full, "help")
         aside = midway.midway(self, turn, state)  # thanks, "mai em gửi", "chụp thế nào", a stray photo
         if aside is not None:
             return aside

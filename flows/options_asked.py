@@ -40,3 +40,16 @@ def asks_which(tokens: list[str]) -> bool:
         if tokens[i - 1] in _WHICH["after"] or set(tokens[:i]) & set(_WHICH["with"]):
             return True
     return False
+
+
+def asked_option(plain: str, shown: list[str]) -> tuple[int, str] | None:
+    """The one option a question about the numbers names ("1 j", "2 thì sao", "số 1 là sao"):
+    its number and its line as shown in `shown` (the step's messages), or None when it names
+    none or more than one ("1 hay 2?", "1, 2 gì cơ?")."""
+    numbers = {int(t) for t in plain.split() if t.isdigit() and len(t) <= 2}
+    if len(numbers) != 1:
+        return None
+    number = numbers.pop()
+    lead = f"{number}. "
+    line = next((ln for text in shown for ln in text.split("\n")[1:] if ln.startswith(lead)), None)
+    return (number, line[len(lead) :]) if line else None

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import yaml
 
-from nlu.text import fold
+from nlu.text import TEENCODE, fold
 
 Result = tuple[str | None, str | None]
 ANSWERS = yaml.safe_load((Path(__file__).resolve().parent / "answers.yml").read_text(encoding="utf-8"))
@@ -30,6 +30,12 @@ def plain(text: str) -> str:
 def bare(text: str) -> str:
     """`plain` without punctuation: the words alone ("Hủy!" -> "huy", "1." -> "1")."""
     return " ".join(re.sub(r"[^\w\s]", " ", plain(text)).split())
+
+
+def spelled_out(words: str) -> str:
+    """Folded words with chat shorthand written in full, as the classifier reads them
+    (nlu.text.TEENCODE): "vk e ms sinh" -> "vo em moi sinh"."""
+    return " ".join(TEENCODE.get(w, w) for w in words.split())
 
 
 #: Up to this many phrases, each is looked for in the message; beyond, the message's runs of words

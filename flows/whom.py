@@ -11,7 +11,7 @@ from typing import Any
 
 import yaml
 
-from .validators import bare
+from .validators import bare, spelled_out
 
 HERE = Path(__file__).resolve().parent
 
@@ -100,8 +100,9 @@ def said_birth(tokens: list[str], followed: bool = False) -> str | None:
 def said_for(plain: str, followed: bool = False) -> str | None:
     """The relative a folded message names as the one the dossier is for, or None. Who gave
     birth, said first ("con trai tôi mới sinh em bé"), names the baby instead (`said_birth`;
-    `followed`: the message is a clause with more said after it)."""
-    tokens = plain.split()
+    `followed`: the message is a clause with more said after it). Chat shorthand is read in
+    full ("vk e ms sinh": "vo em moi sinh")."""
+    tokens = spelled_out(plain).split()
     birth = said_birth(tokens, followed)
     if birth is not None:
         return birth or None

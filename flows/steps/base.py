@@ -21,7 +21,7 @@ from ..catalog import Document, LifeEvent, Procedure
 from ..options_asked import asks_about_numbers
 from ..state import COLLECTING, State, Step, menu
 from ..turn import Outcome, Turn
-from ..validators import ANSWERS, bare, has_phrase, spoken_number
+from ..validators import ANSWERS, bare, has_phrase, spelled_out, spoken_number
 
 Handler = Callable[["Dialogue", Turn, State], Awaitable[Outcome]]
 Prompt = Callable[["Dialogue", State], list[Reply]]
@@ -317,10 +317,16 @@ class Dialogue:
     def life_event_for(self, text: str) -> LifeEvent | None:
         """The life event a message names: one of its phrases, its button or title, or the short
         name of its procedures, as whole words in any order, with or without diacritics. A short
-        message (up to four words: "khai sinh", "co em be") may also be part of a longer phrase."""
+        message (up to four words: "khai sinh", "co em be") may also be part of a longer phrase.
+        Chat shorthand is read in full when the words as typed name none ("vk e ms sinh")."""
         said = bare(text)
         if not said:
             return None
+        found = self._life_event_in(said)
+        full = spelled_out(said)
+        return found if found or full == said else self._life_event_in(full)
+
+    def _life_event_in(self, said: str) -> LifeEvent | None:
         tokens = set(said.split())
         # a phrase can only match when it shares a word with the message
         index = self._life_event_index

@@ -9,6 +9,7 @@ from core.events import QuickReply, Reply
 from core.vietnamese import strip_diacritics
 
 from .. import whom
+from ..names import looks_like_full_name, without_opening
 from ..state import State, Step
 from ..turn import Outcome, Turn
 from ..validators import ANSWERS, asks, bare, date_after, has_phrase, relative_day, validate
@@ -21,6 +22,8 @@ def ask_field(d: Dialogue, state: State) -> list[Reply]:
     if taken:  # the number on the card just confirmed: said, not asked again
         return taken + _next_field(d, state, state.field or 0)
     f = d.proc(state).fields[state.field or 0]
+    if own_name(state, f.key):  # typed at the card's step, the card then read it: not the baby's
+        state.offered = {k: v for k, v in (state.offered or {}).items() if k != f.key} or None
     offer = (state.offered or {}).get(f.key) or said_offer(state, d.proc(state).key, f.key)
     if offer:  # read from a paper, said earlier, given in a dossier left: confirmed, never taken silently
         value = show_date(offer["value"]) if f.validator.startswith("date") else offer["value"]
@@ -52,14 +55,20 @@ async def on_field(d: Dialogue, turn: Turn, state: State) -> Outcome:
     if not raw:
         return Outcome(state, ask_field(d, state))
     offer = (state.offered or {}).get(f.key) or said_offer(state, proc.key, f.key)
-    confirmed = bool(offer) and (raw == "offer_ok" or turn.plain in YES_WORDS or turn.intent == "affirm")
+    confirmed = bool(offer) and (
+        raw == "offer_ok"
+        or turn.plain in YES_WORDS
+        or turn.intent == "affirm"
+        or bare(raw) == bare(str((offer or {}).get("value")))  # "vo" for "Vợ": the offer, as marked
+    )
     if confirmed and offer:
         value, problem = offer["value"], None  # checked by the validator when it was offered
     else:
         if f.validator == "text" and not turn.event.payload and turn.plain in YES_WORDS:
             # "đúng", "có", "ok" answer the question before, not "what paper?" nor "what name?"
             return Outcome(state, [Reply(d.say("field_yes_word", ask=f.ask, example=f.example))])
-        value, problem = validate(f.validator, raw, list(f.options), turn.ctx.now.date())
+        typed = without_opening(raw) if f.validator == "person_name" else raw  # "tên bé là …"
+        value, problem = validate(f.validator, typed, list(f.options), turn.ctx.now.date())
         if problem and f.validator.startswith("date") and f.key in SAID_DATES:  # "mất hôm qua"
             found = date_after(raw, SAID_DATES[f.key], f.validator, turn.ctx.now.date())
             value, problem = (found[0], None) if found else (value, problem)
@@ -103,6 +112,16 @@ def from_card(d: Dialogue, state: State) -> list[Reply]:
         return []
     state.fields = {**(state.fields or {}), f.key: value}
     return [Reply(d.say("field_from_card", label=f.label, value=value))]
+
+
+def own_name(state: State, key: str) -> bool:
+    """Whether the name noted for field `key` at a photo step is the one a card of the dossier
+    reads (a citizen typing their own name at the card's step): not the baby's nor the deceased's.
+    Dropped, the field is only asked; kept, a wrong name would be offered."""
+    noted = (state.offered or {}).get(key) or {}
+    if not noted.get("noted") or not state.id_cards:
+        return False
+    return bare(str(noted["value"])) in {bare(c.get("full_name") or "") for c in state.id_cards.values()}
 
 
 def said_offer(state: State, procedure: str, key: str) -> dict[str, str] | None:
@@ -161,8 +180,9 @@ def note_answer(d: Dialogue, turn: Turn, state: State, kinds: frozenset[str] = S
     field taking it: those validators take the whole message only, so the NLU's reading does not
     matter ("hôm qua" is read as a complaint); an address only when it has an address's shape
     and the NLU reads nothing else ("còn 1 trang nữa", "em chụp tiếp nhé" are talk of the
-    pages), and only with `kinds` all of STRICT (between pages). Names and free text are never
-    taken here; nor in a supplement, whose form was filed already; a date only as
+    pages), and only with `kinds` all of STRICT (between pages). A full name of a person's name
+    field only with a name's shape (`names.looks_like_full_name`: "nguyen gia bao"; any two
+    words would pass the validator); free text never; nor in a supplement, whose form was filed already; a date only as
     `photo_step_date` allows ("mai", "hôm nay", "1 2" say when the photo comes, or count)."""
     if turn.event.payload or not turn.text or turn.plain in YES_WORDS or state.mode == "supplement":
         return []
@@ -180,8 +200,11 @@ def note_answer(d: Dialogue, turn: Turn, state: State, kinds: frozenset[str] = S
         and (not f.validator.startswith("date") or photo_step_date(f.validator, turn.text, today))
     ]
     shaped = address and kinds == STRICT and turn.intent in ANSWER_LIKE and address_like(words)
-    for f in tried + ([address] if address and shaped else []):
-        value, problem = validate(f.validator, turn.text, list(f.options), today)
+    name = without_opening(turn.text)  # "nguyen gia bao", "tên bé là …": the one name asked
+    named = [f for f in open_fields if f.validator == "person_name"] if looks_like_full_name(name) else []
+    for f in tried + ([address] if address and shaped else []) + named[:1]:
+        typed = name if f.validator == "person_name" else turn.text
+        value, problem = validate(f.validator, typed, list(f.options), today)
         if value and not problem:
             state.offered = {**(state.offered or {}), f.key: {"value": value, "noted": turn.text[:80]}}
             shown = show_date(value) if f.validator.startswith("date") else value

@@ -222,16 +222,30 @@ def choices_said(words: str) -> dict[str, tuple[str, str]]:
 def note_choices(d: Dialogue, turn: Turn, after: State) -> None:
     """Keep a choice of the form said in passing ("vợ em mới sinh con trai") for the procedure the
     conversation is now on (or offers), when it has that field and it is not answered: offered at
-    the field to confirm (`State.said`)."""
-    found = choices_said(turn.plain)
-    if not found:
-        return
+    the field to confirm (`State.said`); so is a date said after its words ("bà nội em mất hôm
+    qua": the date of death, answers.yml said_dates)."""
     keys = [k for k in (after.procedure, after.bundle, after.single) if k in d.catalog]
+    note_dates(d, turn, after, keys)
+    found = choices_said(turn.plain)
     for key, (option, _phrase) in found.items():
         if key in (after.fields or {}) or (after.said or {}).get(key, {}).get("value") == option:
             continue  # answered, or said so already ("à nhầm, bé gái" replaces "con trai")
         if any(f.key == key for k in keys for f in d.catalog[k].fields):
             after.said = {**(after.said or {}), key: {"value": option, "noted": turn.text[:80]}}
+
+
+def note_dates(d: Dialogue, turn: Turn, after: State, keys: list[str]) -> None:
+    """A date of SAID_DATES said in passing, kept as `note_choices` keeps a choice. Not at a
+    field (the field takes it itself)."""
+    if after.step is Step.FIELD:
+        return
+    for key, words in SAID_DATES.items():
+        field = next((f for k in keys for f in d.catalog[k].fields if f.key == key), None)
+        if field is None or key in (after.fields or {}) or key in (after.said or {}):
+            continue
+        found = date_after(turn.text, words, field.validator, turn.ctx.now.date())
+        if found:
+            after.said = {**(after.said or {}), key: {"value": found[0], "noted": turn.text[:80]}}
 
 
 #: Words around a choice said alone that change nothing, a correction's too ("à nhầm, bé gái").

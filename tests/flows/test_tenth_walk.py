@@ -1,0 +1,216 @@
+"""The tenth walk's fixes (branch walk23): "1 j", "2 thì sao" explain that one option; a full
+name typed at a photo step is kept for the one name field ("tên bé là …" freed of its opening,
+the citizen's own name, as their card reads it, dropped); "vk e ms sinh" starts the birth; "vo"
+typed to an offered "Vợ" takes the offer; "bà nội em mất hôm qua" offers the date of death. The
+engine alone with an in-memory Context; the NLU's readings scripted as the embedded classifier
+gives them (`EmbeddedNLU.parse_sync` on the merged model)."""
+
+from __future__ import annotations
+
+import pytest
+from dialogue_kit import Chat, ScriptedNLU
+
+from flows.engine import Engine
+from flows.state import State
+
+
+@pytest.fixture(scope="module")
+def engine() -> Engine:
+    return Engine(ScriptedNLU(SCRIPT), agency_name="UBND phường Thử Nghiệm")
+
+
+SCRIPT = {
+    "ba muon lam giay khai sinh cho chau noi": ("start_procedure", 0.9),
+    "xin chào": ("greet", 0.99),
+    "đồng ý": ("affirm", 1.0),
+    "đúng": ("affirm", 1.0),
+    "vk e ms sinh": ("start_procedure", 0.64),
+    "ck e ms mat": ("lack_document", 0.46),
+    "1 j": ("out_of_scope", 0.54),
+    "2 thì sao": ("lack_document", 0.9),
+    "1 là sao ạ": ("help", 0.96),
+    "2 la gi": ("help", 0.82),
+    "1 nha": ("out_of_scope", 0.48),
+    "nguyen gia bao": ("out_of_scope", 0.7),
+    "tran thi mai": ("out_of_scope", 0.31),
+    "pham thi lan anh": ("complain", 0.42),
+    "tên bé là Nguyễn Gia Bảo": ("out_of_scope", 0.79),
+    "ten ba la nguyen thi lan": ("out_of_scope", 0.6),
+    "ho so day": ("check_status", 0.93),
+    "ba noi e mat hom qua r": ("complain", 0.65),
+    "la vo": ("complain", 0.77),
+    "vo": ("complain", 0.93),
+    "ko nho so": ("lack_document", 0.74),
+    "ko nho": ("lack_document", 0.69),
+}
+
+
+async def _at_death_question(chat: Chat) -> None:
+    await chat.send("nha co nguoi mat")
+    await chat.send("2")
+    await chat.send("đồng ý")
+    assert chat.step == "question"
+
+
+# ---- 1. "1 j", "2 thì sao": what that option is ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "said,shown", [("1 j", "số 1 là: Có em bé"), ("2 thì sao", "số 2 là: Có người thân qua đời"), ("1 là sao ạ", "số 1 là")]
+)
+async def test_one_number_asked_about_at_the_menu_explains_that_option(engine, said, shown):
+    chat = Chat(engine)
+    await chat.send("xin chào")
+    reply = await chat.send(said)
+    assert chat.step == "menu" and shown in reply and "các số 1, 2…" not in reply, reply
+    assert "\n1. Có em bé" in reply, reply  # the options again, to choose from
+
+
+async def test_one_number_asked_about_at_the_offer_and_the_question(engine):
+    chat = Chat(engine)
+    await chat.send("nha co nguoi mat")
+    reply = await chat.send("2 thì sao")
+    assert chat.step == "offer_bundle" and "số 2 là: Đăng ký khai tử" in reply, reply
+    assert "trọn gói trực tuyến" in reply, reply  # the offer in full after it
+    await chat.send("2")
+    await chat.send("đồng ý")
+    reply = await chat.send("2 la gi")
+    assert chat.step == "question" and "số 2 là: Tôi là người thân" in reply, reply
+    assert not chat.state.get("answers")
+
+
+@pytest.mark.parametrize("said", ["1 hay 2?", "1, 2 gì cơ?"])
+async def test_two_numbers_asked_about_still_get_the_numbers_explained(engine, said):
+    chat = Chat(engine)
+    await chat.send("xin chào")
+    reply = await chat.send(said)
+    assert "các số 1, 2…" in reply and "số 1 là:" not in reply, reply
+
+
+async def test_one_nha_still_chooses(engine):
+    chat = Chat(engine)
+    await _at_death_question(chat)
+    await chat.send("1 nha")
+    assert chat.state["answers"] == {"on_behalf": True}
+
+
+# ---- 2. a full name typed at a photo step ---------------------------------------------------
+
+
+async def _at_parents_card(chat: Chat) -> None:
+    """A father's birth registration (package) at his card's photo step."""
+    await chat.send("vk e ms sinh")
+    await chat.send("1")
+    await chat.send("đồng ý")
+    await chat.send(photo="paper.jpg")
+    assert chat.step == "doc" and "thẻ căn cước" in chat.engine.current_doc(State.from_dict(chat.state)).name.lower()
+
+
+@pytest.mark.parametrize("said,value", [("nguyen gia bao", "NGUYEN GIA BAO"), ("pham thi lan anh", "PHAM THI LAN ANH")])
+async def test_a_name_typed_at_the_card_step_is_kept_for_the_babys_name(engine, said, value):
+    chat = Chat(engine)
+    await _at_parents_card(chat)
+    reply = await chat.send(said)
+    assert "ghi nhớ họ tên của bé: " + value in reply and "Ở bước này" not in reply, reply
+    await chat.send(photo="card.jpg")
+    asked = await chat.send("1")
+    assert "Lúc nãy bạn có nhắn" in asked and value in asked, asked
+    await chat.send("đúng")
+    assert chat.state["fields"]["child_name"] == value
+
+
+async def test_the_citizens_own_name_typed_at_the_card_step_is_not_the_babys(engine):
+    """ "tran thi mai" typed at the card step, and the card reads TRẦN THỊ MAI: her own name."""
+    chat = Chat(engine)
+    await _at_parents_card(chat)
+    assert "ghi nhớ" in await chat.send("tran thi mai")
+    await chat.send(photo="card.jpg")
+    asked = await chat.send("1")
+    assert "Lúc nãy" not in asked and "Họ và tên dự kiến của bé" in asked, asked
+
+
+async def test_the_deceaseds_name_told_with_its_opening_at_the_card_step(engine):
+    chat = Chat(engine)
+    await _at_death_question(chat)
+    await chat.send("2")
+    await chat.send(photo="paper.jpg")
+    reply = await chat.send("ten ba la nguyen thi lan")
+    assert "họ tên người mất: NGUYEN THI LAN" in reply, reply
+
+
+@pytest.mark.parametrize("said", ["ho so day", "mai em gui", "le na", "nguyen van a"])
+async def test_other_words_at_a_photo_step_are_no_name(engine, said):
+    chat = Chat(engine)
+    await _at_parents_card(chat)
+    reply = await chat.send(said)
+    assert "ghi nhớ" not in reply and not chat.state.get("offered"), reply
+
+
+async def test_a_name_told_with_its_opening_at_the_field_is_the_name_alone(engine):
+    chat = Chat(engine)
+    await _at_parents_card(chat)
+    await chat.send(photo="card.jpg")
+    await chat.send("1")
+    await chat.send("tên bé là Nguyễn Gia Bảo")
+    assert chat.state["fields"]["child_name"] == "NGUYỄN GIA BẢO"
+
+
+@pytest.mark.parametrize(
+    "said,name",
+    [("tên bé là Nguyễn Gia Bảo", "Nguyễn Gia Bảo"), ("be ten nguyen gia bao", "nguyen gia bao"), ("Trần Thị Mai", "Trần Thị Mai")],
+)
+def test_a_names_opening_is_taken_off(said, name):
+    from flows.names import looks_like_full_name, without_opening  # new in walk23
+
+    assert without_opening(said) == name and looks_like_full_name(name)
+
+
+# ---- 3. teencode openings -----------------------------------------------------------------
+
+
+async def test_vk_e_ms_sinh_starts_the_birth_as_the_father(engine):
+    chat = Chat(engine)
+    await chat.send("vk e ms sinh")
+    assert chat.step == "offer_bundle" and chat.state["single"] == "khai_sinh", chat.state
+    await chat.send("2")
+    reply = await chat.send("đồng ý")
+    assert chat.step == "doc" and chat.state["answers"] == {"on_behalf": False}, reply
+
+
+async def test_ck_e_ms_mat_starts_the_death(engine):
+    chat = Chat(engine)
+    await chat.send("ck e ms mat")
+    assert chat.step == "offer_bundle" and chat.state["single"] == "khai_tu", chat.state
+
+
+# ---- 4. the offer typed back; the date of death said at the opening -------------------------
+
+
+async def test_the_offered_relation_typed_back_is_taken_as_offered(engine):
+    chat = Chat(engine)
+    await _at_death_question(chat)
+    await chat.send("la vo")
+    await chat.send(photo="paper.jpg")
+    await chat.send(photo="card.jpg")
+    await chat.send("1")
+    await chat.send("Lê Văn Hùng")
+    await chat.send("ko nho so")
+    asked = await chat.send("21/11/2026")
+    assert "bạn là vợ" in asked and "Vợ" in asked, asked
+    await chat.send("vo")
+    assert chat.state["fields"]["relation"] == "Vợ", chat.state["fields"]
+
+
+async def test_the_date_of_death_said_at_the_opening_is_offered_at_its_field(engine):
+    chat = Chat(engine)
+    await chat.send("ba noi e mat hom qua r")
+    await chat.send("2")
+    await chat.send("đồng ý")
+    await chat.send(photo="paper.jpg")
+    await chat.send(photo="card.jpg")
+    await chat.send("1")
+    await chat.send("Nguyễn Thị Lan")
+    asked = await chat.send("ko nho")
+    assert "Lúc nãy bạn có nhắn" in asked and "22/11/2026" in asked, asked
+    await chat.send("đúng")
+    assert chat.state["fields"]["date_of_death"] == "2026-11-22"
