@@ -23,8 +23,8 @@ from core.events import InboundEvent, Reply
 from core.texts import Texts
 from places.agencies import Directory
 
-from .options_asked import asked_option
 from .catalog import LifeEvent, Procedure, load_catalog, load_life_events
+from .options_asked import asked_option
 from .state import (
     COLLECTING,
     FREE_TEXT,
@@ -248,7 +248,11 @@ class Engine(Dialogue):
             if any("\n1. " in r.text for r in shown):
                 full = offer.offer_in_full(self, state) if step is Step.OFFER_BUNDLE else self.prompt(state)
                 one = asked_option(turn.plain, [r.text for r in shown])  # "1 j", "2 thì sao": that one
-                lead = self.say("option_explained", n=one[0], option=one[1]) if one else self.say("options_explained")
+                lead = (
+                    self.say("option_explained", n=one[0], option=one[1])
+                    if one
+                    else self.say("options_explained")
+                )
                 return Outcome(state, [Reply(lead)] + full, "help")
         aside = midway.midway(self, turn, state)  # thanks, "mai em gửi", "chụp thế nào", a stray photo
         if aside is not None:

@@ -14,7 +14,7 @@ from ..catalog import Document
 from ..state import State, Step
 from ..turn import Outcome, Turn
 from ..validators import ANSWERS, bare, has_phrase, validate
-from . import cards, officer_reply
+from . import cards, officer_reply, papers
 from .base import LACK_WORDS, SKIP_WORDS, Dialogue, handles, prompts
 from .field import PHONES_AND_DATES, note_answer
 
@@ -80,6 +80,11 @@ async def on_document(d: Dialogue, turn: Turn, state: State) -> Outcome:
             )
             if relative is not None and not skip:  # "bà không có căn cước của ông": it is hers that is asked
                 said = d.say("own_card_asked", relative=whom.label(relative))
+                return Outcome(state, [Reply(said)], "lack_document")
+            later = None if skip else papers.later_paper(d, state, turn.plain)  # "chưa có hợp đồng"
+            if later is not None:
+                named = later.name[:1].lower() + later.name[1:]
+                said = d.say("later_paper", paper=named, document=d.paper_name(state, doc))
                 return Outcome(state, [Reply(said)], "lack_document")
             told(d, turn, state, doc)  # "bị mất rồi" for the old card: the reason, offered at its field
             return lack(d, state, doc)

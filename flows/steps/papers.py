@@ -63,6 +63,16 @@ def named_paper(d: Dialogue, state: State, said: str) -> Document | None:
     return best[2] if best else None
 
 
+def later_paper(d: Dialogue, state: State, said: str) -> Document | None:
+    """A paper asked for at a later step, named while the step asks for another ("em chưa có hợp
+    đồng" at the card's step): the lack is of that paper, not of this one."""
+    plan = d.plan(state)
+    paper = named_paper(d, state, said)
+    later = {doc.key for doc in plan[(state.doc or 0) + 1 :]}
+    later |= {a.key for doc in plan[(state.doc or 0) + 1 :] for a in doc.alternatives}
+    return paper if paper is not None and paper.key in later else None
+
+
 def _current_key(d: Dialogue, state: State) -> str:
     """The paper the step asks for: the alternative once the citizen said they lack the paper."""
     doc = d.current_doc(state)

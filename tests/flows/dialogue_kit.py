@@ -176,3 +176,11 @@ async def to_child_name(chat: Chat) -> None:
     await chat.send(photo="paper.jpg")
     await chat.send(photo="card.jpg")
     assert "Họ và tên dự kiến của bé" in await chat.send("1")
+
+
+async def to_death_question(chat: Chat) -> None:
+    """A death registration alone, at the yes/no question (on behalf, or a relative)."""
+    await chat.send("nha co nguoi mat")
+    await chat.send("2")
+    await chat.send("đồng ý")
+    assert chat.step == "question"

@@ -7,7 +7,7 @@ the NLU's readings scripted as the embedded classifier gives them (`EmbeddedNLU.
 from __future__ import annotations
 
 import pytest
-from dialogue_kit import Chat, ScriptedNLU, to_child_name
+from dialogue_kit import Chat, ScriptedNLU, to_child_name, to_death_question
 
 from flows import whom
 from flows.engine import Engine
@@ -228,13 +228,6 @@ async def test_my_newborn_child_is_still_the_citizens_child(engine):
 # ---- 3. "1, 2 gì cơ?" at a numbered choice ------------------------------------------------
 
 
-async def _at_death_question(chat: Chat) -> None:
-    await chat.send("nha co nguoi mat")
-    await chat.send("2")
-    await chat.send("đồng ý")
-    assert chat.step == "question"
-
-
 @pytest.mark.parametrize(
     "said",
     ["1, 2 gì cơ?", "1 2 là gì", "số 1 là sao", "không hiểu 1 2 là sao", "1 hay 2?"]
@@ -242,7 +235,7 @@ async def _at_death_question(chat: Chat) -> None:
 )
 async def test_asking_what_the_numbers_mean_explains_the_options(engine, said):
     chat = Chat(engine)
-    await _at_death_question(chat)
+    await to_death_question(chat)
     reply = await chat.send(said)
     assert chat.step == "question" and not chat.state.get("answers"), chat.state.get("answers")
     assert "lựa chọn" in reply and "Bạn đi khai thay theo ủy quyền" in reply, reply
@@ -277,7 +270,7 @@ async def test_asking_what_the_numbers_mean_at_a_choice_field_picks_nothing(engi
 @pytest.mark.parametrize("said", ["1", "số 1", "1 nhé"])
 async def test_a_number_still_picks_its_option(engine, said):
     chat = Chat(engine)
-    await _at_death_question(chat)
+    await to_death_question(chat)
     await chat.send(said)
     assert chat.state["answers"] == {"on_behalf": True}
 
@@ -289,7 +282,7 @@ LETS_CHOOSE = ["1 nào", "chọn 1 nào", "em chọn số 1 nào"]
 @pytest.mark.parametrize("said", LETS_CHOOSE)
 async def test_lets_choose_1_picks_it_at_the_question(engine, said):
     chat = Chat(engine)
-    await _at_death_question(chat)
+    await to_death_question(chat)
     await chat.send(said)
     assert chat.step == "doc" and chat.state["answers"] == {"on_behalf": True}, chat.state
 
@@ -310,7 +303,7 @@ async def test_lets_choose_1_picks_it_at_the_menu_and_the_offer(engine, said):
 @pytest.mark.parametrize("said", ["không nhớ số", "ko nho"])
 async def test_the_deceaseds_number_not_remembered_is_left_for_the_officer(engine, said):
     chat = Chat(engine)
-    await _at_death_question(chat)
+    await to_death_question(chat)
     await chat.send("2")  # a relative
     await chat.send(photo="paper.jpg")
     await chat.send(photo="card.jpg")

@@ -15,7 +15,7 @@ import pytest
 from flows.engine import Engine
 from flows.steps import human
 from flows.steps.human import _AFTER, _BEFORE, HUMAN_ALONE, HUMAN_PHRASES, asks_for_person
-from flows.validators import ANSWERS, bare, has_phrase
+from flows.validators import ANSWERS, bare, has_phrase, spelled_out
 from nlu.data import load_nlu_data
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -46,6 +46,11 @@ def _scan_life_event(engine: Engine, text: str):
     said = bare(text)
     if not said:
         return None
+    found = _scan_words(engine, said)  # as typed, then chat shorthand in full (walk23)
+    return found or _scan_words(engine, spelled_out(said))
+
+
+def _scan_words(engine: Engine, said: str):
     tokens = set(said.split())
     best = None
     for words, n, e in engine._life_event_phrases:

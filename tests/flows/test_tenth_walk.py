@@ -8,7 +8,7 @@ gives them (`EmbeddedNLU.parse_sync` on the merged model)."""
 from __future__ import annotations
 
 import pytest
-from dialogue_kit import Chat, ScriptedNLU
+from dialogue_kit import Chat, ScriptedNLU, to_death_question
 
 from flows.engine import Engine
 from flows.state import State
@@ -16,12 +16,15 @@ from flows.state import State
 
 @pytest.fixture(scope="module")
 def engine() -> Engine:
-    return Engine(ScriptedNLU(SCRIPT), agency_name="UBND phường Thử Nghiệm")
+    nlu = ScriptedNLU(SCRIPT)
+    nlu.entities["dang ky tam tru"] = [{"entity": "procedure", "value": "tam_tru", "start": 0, "end": 15}]
+    return Engine(nlu, agency_name="UBND phường Thử Nghiệm")
 
 
 SCRIPT = {
     "ba muon lam giay khai sinh cho chau noi": ("start_procedure", 0.9),
     "xin chào": ("greet", 0.99),
+    "đăng ký tạm trú": ("start_procedure", 0.99),
     "đồng ý": ("affirm", 1.0),
     "đúng": ("affirm", 1.0),
     "vk e ms sinh": ("start_procedure", 0.64),
@@ -42,21 +45,20 @@ SCRIPT = {
     "vo": ("complain", 0.93),
     "ko nho so": ("lack_document", 0.74),
     "ko nho": ("lack_document", 0.69),
+    "e chua co hop dong": ("lack_document", 0.99),
 }
-
-
-async def _at_death_question(chat: Chat) -> None:
-    await chat.send("nha co nguoi mat")
-    await chat.send("2")
-    await chat.send("đồng ý")
-    assert chat.step == "question"
 
 
 # ---- 1. "1 j", "2 thì sao": what that option is ---------------------------------------------
 
 
 @pytest.mark.parametrize(
-    "said,shown", [("1 j", "số 1 là: Có em bé"), ("2 thì sao", "số 2 là: Có người thân qua đời"), ("1 là sao ạ", "số 1 là")]
+    "said,shown",
+    [
+        ("1 j", "số 1 là: Có em bé"),
+        ("2 thì sao", "số 2 là: Có người thân qua đời"),
+        ("1 là sao ạ", "số 1 là"),
+    ],
 )
 async def test_one_number_asked_about_at_the_menu_explains_that_option(engine, said, shown):
     chat = Chat(engine)
@@ -89,7 +91,7 @@ async def test_two_numbers_asked_about_still_get_the_numbers_explained(engine, s
 
 async def test_one_nha_still_chooses(engine):
     chat = Chat(engine)
-    await _at_death_question(chat)
+    await to_death_question(chat)
     await chat.send("1 nha")
     assert chat.state["answers"] == {"on_behalf": True}
 
@@ -103,10 +105,15 @@ async def _at_parents_card(chat: Chat) -> None:
     await chat.send("1")
     await chat.send("đồng ý")
     await chat.send(photo="paper.jpg")
-    assert chat.step == "doc" and "thẻ căn cước" in chat.engine.current_doc(State.from_dict(chat.state)).name.lower()
+    assert (
+        chat.step == "doc"
+        and "thẻ căn cước" in chat.engine.current_doc(State.from_dict(chat.state)).name.lower()
+    )
 
 
-@pytest.mark.parametrize("said,value", [("nguyen gia bao", "NGUYEN GIA BAO"), ("pham thi lan anh", "PHAM THI LAN ANH")])
+@pytest.mark.parametrize(
+    "said,value", [("nguyen gia bao", "NGUYEN GIA BAO"), ("pham thi lan anh", "PHAM THI LAN ANH")]
+)
 async def test_a_name_typed_at_the_card_step_is_kept_for_the_babys_name(engine, said, value):
     chat = Chat(engine)
     await _at_parents_card(chat)
@@ -131,7 +138,7 @@ async def test_the_citizens_own_name_typed_at_the_card_step_is_not_the_babys(eng
 
 async def test_the_deceaseds_name_told_with_its_opening_at_the_card_step(engine):
     chat = Chat(engine)
-    await _at_death_question(chat)
+    await to_death_question(chat)
     await chat.send("2")
     await chat.send(photo="paper.jpg")
     reply = await chat.send("ten ba la nguyen thi lan")
@@ -157,7 +164,11 @@ async def test_a_name_told_with_its_opening_at_the_field_is_the_name_alone(engin
 
 @pytest.mark.parametrize(
     "said,name",
-    [("tên bé là Nguyễn Gia Bảo", "Nguyễn Gia Bảo"), ("be ten nguyen gia bao", "nguyen gia bao"), ("Trần Thị Mai", "Trần Thị Mai")],
+    [
+        ("tên bé là Nguyễn Gia Bảo", "Nguyễn Gia Bảo"),
+        ("be ten nguyen gia bao", "nguyen gia bao"),
+        ("Trần Thị Mai", "Trần Thị Mai"),
+    ],
 )
 def test_a_names_opening_is_taken_off(said, name):
     from flows.names import looks_like_full_name, without_opening  # new in walk23
@@ -188,7 +199,7 @@ async def test_ck_e_ms_mat_starts_the_death(engine):
 
 async def test_the_offered_relation_typed_back_is_taken_as_offered(engine):
     chat = Chat(engine)
-    await _at_death_question(chat)
+    await to_death_question(chat)
     await chat.send("la vo")
     await chat.send(photo="paper.jpg")
     await chat.send(photo="card.jpg")
@@ -214,3 +225,18 @@ async def test_the_date_of_death_said_at_the_opening_is_offered_at_its_field(eng
     assert "Lúc nãy bạn có nhắn" in asked and "22/11/2026" in asked, asked
     await chat.send("đúng")
     assert chat.state["fields"]["date_of_death"] == "2026-11-22"
+
+
+# ---- 5. a later paper lacked at an earlier step ----------------------------------------------
+
+
+async def test_lacking_a_later_paper_at_the_card_step_is_not_lacking_the_card(engine):
+    """ "e chua co hop dong" at the card step of a residence registration: the housing proof is
+    asked later; the card is still asked now (it was "bắt buộc phải có Thẻ căn cước")."""
+    chat = Chat(engine)
+    await chat.send("đăng ký tạm trú")
+    await chat.send("đồng ý")
+    assert chat.step == "doc" and chat.engine.current_doc(State.from_dict(chat.state)).key == "cccd"
+    reply = await chat.send("e chua co hop dong")
+    assert "ở bước sau" in reply and "bắt buộc" not in reply and "Thẻ căn cước" in reply, reply
+    assert chat.step == "doc" and not chat.state.get("alt"), chat.state.get("alt")
