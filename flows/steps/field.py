@@ -67,6 +67,8 @@ async def on_field(d: Dialogue, turn: Turn, state: State) -> Outcome:
         if f.validator == "text" and not turn.event.payload and turn.plain in YES_WORDS:
             # "đúng", "có", "ok" answer the question before, not "what paper?" nor "what name?"
             return Outcome(state, [Reply(d.say("field_yes_word", ask=f.ask, example=f.example))])
+        if f.validator == "address" and same_address(turn):  # "giống địa chỉ của em": which one?
+            return Outcome(state, card_address(d, state))
         typed = without_opening(raw) if f.validator == "person_name" else raw  # "tên bé là …"
         value, problem = validate(f.validator, typed, list(f.options), turn.ctx.now.date())
         if problem and f.validator.startswith("date") and f.key in SAID_DATES:  # "mất hôm qua"
@@ -101,6 +103,26 @@ async def on_field(d: Dialogue, turn: Turn, state: State) -> Outcome:
         state.offered = {k: v for k, v in (state.offered or {}).items() if k != f.key} or None
     state.fields = {**(state.fields or {}), f.key: value}
     return Outcome(state, noted + _next_field(d, state, index))
+
+
+def same_address(turn: Turn) -> bool:
+    """ "giống địa chỉ của em", "như trên căn cước": an address referred to, none written (no
+    number in it); answers.yml same_address_words."""
+    words = turn.plain
+    if any(c.isdigit() for c in words) or has_phrase(words, ADDRESS_WORDS):
+        return False  # an address written, if short: "ở cùng bố mẹ ở thôn Đông"
+    return has_phrase(words, ANSWERS["same_address_words"])
+
+
+def card_address(d: Dialogue, state: State) -> list[Reply]:
+    """The address a card of the dossier reads, offered to confirm for the address field asked;
+    with none read, the address asked written out (never the words of reference stored)."""
+    f = d.proc(state).fields[state.field or 0]
+    read = [c["place_of_residence"] for c in (state.id_cards or {}).values() if c.get("place_of_residence")]
+    if not read:
+        return [Reply(d.say("address_written_needed", example=f.example))]
+    state.offered = {**(state.offered or {}), f.key: {"value": read[0], "paper": d.say("field_card_paper")}}
+    return ask_field(d, state)
 
 
 def from_card(d: Dialogue, state: State) -> list[Reply]:

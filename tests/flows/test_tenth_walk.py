@@ -46,6 +46,8 @@ SCRIPT = {
     "ko nho so": ("lack_document", 0.74),
     "ko nho": ("lack_document", 0.69),
     "e chua co hop dong": ("lack_document", 0.99),
+    "giong dia chi cua em": ("ask_location_hours", 0.76),
+    "o cung bo me o thon dong, xa yen phong": ("out_of_scope", 0.42),
 }
 
 
@@ -240,3 +242,44 @@ async def test_lacking_a_later_paper_at_the_card_step_is_not_lacking_the_card(en
     reply = await chat.send("e chua co hop dong")
     assert "ở bước sau" in reply and "bắt buộc" not in reply and "Thẻ căn cước" in reply, reply
     assert chat.step == "doc" and not chat.state.get("alt"), chat.state.get("alt")
+
+
+# ---- 6. an address referred to, not written ------------------------------------------------
+
+
+async def _at_residence_address(chat: Chat) -> None:
+    """The birth package, a parent, up to the baby's residence address."""
+    await _at_parents_card(chat)
+    await chat.send(photo="card.jpg")
+    await chat.send("1")
+    await chat.send("NGUYỄN MINH KHOA")
+    await chat.send("1")
+    assert "địa chỉ nào" in await chat.send("15/11/2026")
+
+
+@pytest.mark.parametrize("said", ["giong dia chi cua em", "như trên căn cước", "o cung bo me"])
+async def test_an_address_referred_to_is_asked_written_when_no_card_reads_one(engine, said):
+    """ "giống địa chỉ của em" was stored as the baby's residence address."""
+    chat = Chat(engine)
+    await _at_residence_address(chat)
+    reply = await chat.send(said)
+    assert "residence_address" not in chat.state["fields"] and "địa chỉ đầy đủ" in reply, reply
+
+
+async def test_an_address_referred_to_offers_the_cards_address(engine):
+    chat = Chat(engine)
+    await _at_residence_address(chat)
+    card = next(iter(chat.state["id_cards"].values()))
+    card["place_of_residence"] = "Số 5 ngõ 10 phố Huế, phường Bạch Mai, thành phố Hà Nội"
+    asked = await chat.send("giong dia chi cua em")
+    assert "Số 5 ngõ 10 phố Huế" in asked and "Nếu đúng" in asked, asked
+    await chat.send("đúng")
+    assert chat.state["fields"]["residence_address"].startswith("Số 5 ngõ 10 phố Huế")
+
+
+@pytest.mark.parametrize("said", ["o cung bo me o thon dong, xa yen phong", "số 5 như trên"])
+async def test_an_address_written_with_those_words_is_kept(engine, said):
+    chat = Chat(engine)
+    await _at_residence_address(chat)
+    await chat.send(said)
+    assert chat.state["fields"]["residence_address"] == said
