@@ -81,11 +81,9 @@ async def on_document(d: Dialogue, turn: Turn, state: State) -> Outcome:
             if relative is not None and not skip:  # "bà không có căn cước của ông": it is hers that is asked
                 said = d.say("own_card_asked", relative=whom.label(relative))
                 return Outcome(state, [Reply(said)], "lack_document")
-            later = None if skip else papers.later_paper(d, state, turn.plain)  # "chưa có hợp đồng"
-            if later is not None:
-                named = later.name[:1].lower() + later.name[1:]
-                said = d.say("later_paper", paper=named, document=d.paper_name(state, doc))
-                return Outcome(state, [Reply(said)], "lack_document")
+            other = None if skip else papers.other_paper_lacked(d, state, turn.plain)  # "chưa có hợp đồng"
+            if other is not None:
+                return Outcome(state, [Reply(other)], "lack_document")
             told(d, turn, state, doc)  # "bị mất rồi" for the old card: the reason, offered at its field
             return lack(d, state, doc)
         relayed = officer_reply.at_photo(d, turn, state, d.paper_name(state, doc))

@@ -63,14 +63,32 @@ def named_paper(d: Dialogue, state: State, said: str) -> Document | None:
     return best[2] if best else None
 
 
-def later_paper(d: Dialogue, state: State, said: str) -> Document | None:
-    """A paper asked for at a later step, named while the step asks for another ("em chưa có hợp
-    đồng" at the card's step): the lack is of that paper, not of this one."""
-    plan = d.plan(state)
+def other_paper_lacked(d: Dialogue, state: State, said: str) -> str | None:
+    """What to say when a lack names another paper than the one the step asks for: one asked at a
+    later step ("em chưa có hợp đồng" at the card's step: asked there), or, at a card's step, a
+    paper the procedure does not list ("chưa có giấy xác nhận tình trạng hôn nhân": not to send).
+    None when the lack is of this step's paper."""
+    plan, current = d.plan(state), d.current_doc(state)
+    document = d.paper_name(state, current)
     paper = named_paper(d, state, said)
-    later = {doc.key for doc in plan[(state.doc or 0) + 1 :]}
-    later |= {a.key for doc in plan[(state.doc or 0) + 1 :] for a in doc.alternatives}
-    return paper if paper is not None and paper.key in later else None
+    later = [p for doc in plan[(state.doc or 0) + 1 :] for p in (doc, *doc.alternatives)]
+    if paper is not None and paper.key in {p.key for p in later}:
+        return d.say("later_paper", paper=paper.name[:1].lower() + paper.name[1:], document=document)
+    if paper is None and current.photo == "id_card" and _names_a_paper(said):
+        return d.say("unlisted_paper", document=document, procedure=d.proc(state).short_name)
+    return None
+
+
+def _names_a_paper(said: str) -> bool:
+    """ "giấy xác nhận …", "giấy đăng ký xe": a paper named ("giấy" and a word of its name after
+    it), no card's words (answers.yml card_words; "giấy tờ tùy thân" is the card)."""
+    if has_phrase(said, ANSWERS["card_words"]):
+        return False
+    tokens = said.split()
+    unnamed = set(ANSWERS["paper_unnamed"])
+    return any(
+        t == "giay" and i + 1 < len(tokens) and tokens[i + 1] not in unnamed for i, t in enumerate(tokens)
+    )
 
 
 def _current_key(d: Dialogue, state: State) -> str:

@@ -18,6 +18,7 @@ from flows.state import State
 def engine() -> Engine:
     nlu = ScriptedNLU(SCRIPT)
     nlu.entities["dang ky tam tru"] = [{"entity": "procedure", "value": "tam_tru", "start": 0, "end": 15}]
+    nlu.entities["chung e moi cuoi"] = [{"entity": "procedure", "value": "ket_hon", "start": 0, "end": 16}]
     return Engine(nlu, agency_name="UBND phường Thử Nghiệm")
 
 
@@ -47,6 +48,11 @@ SCRIPT = {
     "ko nho": ("lack_document", 0.69),
     "e chua co hop dong": ("lack_document", 0.99),
     "giong dia chi cua em": ("ask_location_hours", 0.76),
+    "chung e moi cuoi": ("start_procedure", 0.37),
+    "e chua co giay xac nhan tinh trang hon nhan": ("lack_document", 0.99),
+    "chua co giay": ("lack_document", 0.99),
+    "mat giay to tuy than roi": ("lack_document", 0.98),
+    "ko co the": ("deny", 0.6),
     "o cung bo me o thon dong, xa yen phong": ("out_of_scope", 0.42),
 }
 
@@ -283,3 +289,23 @@ async def test_an_address_written_with_those_words_is_kept(engine, said):
     await _at_residence_address(chat)
     await chat.send(said)
     assert chat.state["fields"]["residence_address"] == said
+
+
+async def test_an_unlisted_paper_lacked_at_the_grooms_card_step_is_not_the_card(engine):
+    """ "e chua co giay xac nhan tinh trang hon nhan" at the groom's card: a paper the marriage
+    does not list; it was answered "bắt buộc phải có Thẻ căn cước của bên nam"."""
+    chat = Chat(engine)
+    await chat.send("chung e moi cuoi")
+    await chat.send("1")
+    assert chat.step == "doc" and chat.state["procedure"] == "ket_hon"
+    reply = await chat.send("e chua co giay xac nhan tinh trang hon nhan")
+    assert "không có trong danh sách" in reply and "bắt buộc" not in reply and "bên nam" in reply, reply
+
+
+@pytest.mark.parametrize("said", ["chua co giay", "mat giay to tuy than roi", "ko co the"])
+async def test_the_card_itself_lacked_is_still_the_card(engine, said):
+    chat = Chat(engine)
+    await chat.send("chung e moi cuoi")
+    await chat.send("1")
+    reply = await chat.send(said)
+    assert "bắt buộc phải có Thẻ căn cước của bên nam" in reply, reply
