@@ -243,6 +243,9 @@ class Engine(Dialogue):
             or (intent == "request_human" and free_text and self._asks(turn))  # "có ai trực không"
         ):  # "trọn gói" read as asking for a person is the offer's option, not an officer
             return await self.to_human(turn, state)
+        if step is Step.DOC and not state.pages and self.asks_about_numbers(turn):
+            # "1, 2 gì cơ?" at a photo step: the numbers of the papers' list and of "Bước 1/3"
+            return Outcome(state, [Reply(self.say("papers_numbered"))] + self.prompt(state), "help")
         if state.options and step is not Step.START and self.asks_about_numbers(turn):
             shown = self.prompt(state.copy())  # "1, 2 gì cơ?" where options are numbered: told again
             if any("\n1. " in r.text for r in shown):

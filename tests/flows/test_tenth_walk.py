@@ -49,6 +49,9 @@ SCRIPT = {
     "e chua co hop dong": ("lack_document", 0.99),
     "giong dia chi cua em": ("ask_location_hours", 0.76),
     "chung e moi cuoi": ("start_procedure", 0.37),
+    "ba gui roi do": ("help", 0.48),
+    "1, 2 gì cơ?": ("out_of_scope", 0.66),
+    "1 2 là gì": ("help", 0.7),
     "e chua co giay xac nhan tinh trang hon nhan": ("lack_document", 0.99),
     "chua co giay": ("lack_document", 0.99),
     "mat giay to tuy than roi": ("lack_document", 0.98),
@@ -309,3 +312,31 @@ async def test_the_card_itself_lacked_is_still_the_card(engine, said):
     await chat.send("1")
     reply = await chat.send(said)
     assert "bắt buộc phải có Thẻ căn cước của bên nam" in reply, reply
+
+
+# ---- 7. at a photo step: "1, 2 gì cơ?", "ba gui roi do" --------------------------------------
+
+
+async def _at_grandmothers_first_photo(chat: Chat) -> None:
+    await chat.send("ba muon lam giay khai sinh cho chau noi")
+    await chat.send("2")
+    await chat.send("đồng ý")
+    assert chat.step == "doc" and not chat.state.get("documents")
+
+
+@pytest.mark.parametrize("said", ["1, 2 gì cơ?", "1 2 là gì"])
+async def test_the_numbers_asked_about_at_a_photo_step_are_the_papers_order(engine, said):
+    """It was "Câu này mình chưa trả lời được ạ" (the ninth walk's open item)."""
+    chat = Chat(engine)
+    await _at_grandmothers_first_photo(chat)
+    reply = await chat.send(said)
+    assert "thứ tự các giấy tờ cần chụp" in reply and "Bước 1/3" in reply, reply
+    assert "chưa trả lời được" not in reply and chat.step == "doc", reply
+
+
+@pytest.mark.parametrize("said", ["ba gui roi do", "em gửi rồi mà"])
+async def test_sent_already_with_no_photo_come_is_told_so(engine, said):
+    chat = Chat(engine)
+    await _at_grandmothers_first_photo(chat)
+    reply = await chat.send(said)
+    assert "chưa thấy ảnh nào đến" in reply, reply
