@@ -82,10 +82,13 @@ async def on_document(d: Dialogue, turn: Turn, state: State) -> Outcome:
                 said = d.say("own_card_asked", relative=whom.label(relative))
                 return Outcome(state, [Reply(said)], "lack_document")
             other = None if skip else papers.other_paper_lacked(d, state, turn.plain)  # "chưa có hợp đồng"
-            if other is not None:
-                return Outcome(state, [Reply(other)], "lack_document")
+            if other is not None and not other[1]:
+                return Outcome(state, [Reply(other[0])], "lack_document")
             told(d, turn, state, doc)  # "bị mất rồi" for the old card: the reason, offered at its field
-            return lack(d, state, doc)
+            lacked = lack(d, state, doc)
+            if other is not None:  # "chưa có căn cước với hợp đồng": the card lacked, the contract later
+                lacked.replies[:0] = [Reply(other[0])]
+            return lacked
         relayed = officer_reply.at_photo(d, turn, state, d.paper_name(state, doc))
         if relayed is not None:
             return relayed

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 
 from core.events import QuickReply, Reply
 from core.vietnamese import strip_diacritics
@@ -59,7 +60,7 @@ async def on_field(d: Dialogue, turn: Turn, state: State) -> Outcome:
         raw == "offer_ok"
         or turn.plain in YES_WORDS
         or turn.intent == "affirm"
-        or bare(raw) == bare(str((offer or {}).get("value")))  # "vo" for "Vợ": the offer, as marked
+        or typed_back(raw, str((offer or {}).get("value")))  # "vo" for "Vợ": the offer, as marked
     )
     if confirmed and offer:
         value, problem = offer["value"], None  # checked by the validator when it was offered
@@ -67,9 +68,10 @@ async def on_field(d: Dialogue, turn: Turn, state: State) -> Outcome:
         if f.validator == "text" and not turn.event.payload and turn.plain in YES_WORDS:
             # "đúng", "có", "ok" answer the question before, not "what paper?" nor "what name?"
             return Outcome(state, [Reply(d.say("field_yes_word", ask=f.ask, example=f.example))])
-        if f.validator == "address" and same_address(turn):  # "giống địa chỉ của em": which one?
+        if f.validator == "address" and same_address(raw):  # "giống địa chỉ của em": which one?
             return Outcome(state, card_address(d, state))
         typed = without_opening(raw) if f.validator == "person_name" else raw  # "tên bé là …"
+        typed = address_typed(raw) if f.validator == "address" else typed  # "như trên căn cước: …"
         value, problem = validate(f.validator, typed, list(f.options), turn.ctx.now.date())
         if problem and f.validator.startswith("date") and f.key in SAID_DATES:  # "mất hôm qua"
             found = date_after(raw, SAID_DATES[f.key], f.validator, turn.ctx.now.date())
@@ -105,13 +107,37 @@ async def on_field(d: Dialogue, turn: Turn, state: State) -> Outcome:
     return Outcome(state, noted + _next_field(d, state, index))
 
 
-def same_address(turn: Turn) -> bool:
-    """ "giống địa chỉ của em", "như trên căn cước": an address referred to, none written (no
-    number in it); answers.yml same_address_words."""
-    words = turn.plain
-    if any(c.isdigit() for c in words) or has_phrase(words, ADDRESS_WORDS):
-        return False  # an address written, if short: "ở cùng bố mẹ ở thôn Đông"
-    return has_phrase(words, ANSWERS["same_address_words"])
+def typed_back(raw: str, offered: str) -> bool:
+    """Whether `raw` is the offered value typed back: the same letters with no marks typed ("vo"
+    for "Vợ", "nguyen gia bao" for "NGUYỄN GIA BẢO"), or the same in any case. Marks typed that
+    differ ("Nguyễn Gia Bão", "phố Huệ" for "phố Huế") or that the offer lacks ("Nguyễn Gia
+    Bảo" for "NGUYEN GIA BAO") are a correction: validated as typed."""
+    if strip_diacritics(raw) == raw:
+        return bare(raw) == bare(offered)
+    return " ".join(unicodedata.normalize("NFC", raw).casefold().split()) == " ".join(
+        unicodedata.normalize("NFC", offered).casefold().split()
+    )
+
+
+def same_address(text: str) -> bool:
+    """ "giống địa chỉ của em", "như trên căn cước", "ở cùng bố mẹ ạ": an address referred to
+    and nothing else, its words (answers.yml same_address_words) and fillers
+    (same_address_fillers) making up the whole message."""
+    words = bare(text)
+    if not has_phrase(words, SAME_ADDRESS):
+        return False
+    for phrase in SAME_ADDRESS:
+        words = f" {words} ".replace(f" {phrase} ", " ").strip()
+    return not set(words.split()) - SAME_ADDRESS_FILLERS
+
+
+def address_typed(raw: str) -> str:
+    """An address written with a reference ("như trên căn cước: Yên Phong, Bắc Ninh",
+    "Giồng Trôm, Bến Tre, giống thẻ"): the parts that are only a reference taken off, the
+    address kept as typed ("ở cùng bố mẹ ở Yên Phong, Bắc Ninh" as it is)."""
+    parts = [p.strip() for p in re.split(r"[:;,]", raw)]
+    kept = [p for p in parts if p and not same_address(p)]
+    return ", ".join(kept) if kept and len(kept) < len([p for p in parts if p]) else raw
 
 
 def card_address(d: Dialogue, state: State) -> list[Reply]:
@@ -163,6 +189,11 @@ STRICT = frozenset({"vn_phone", "id_number", "date_past", "date_any"})
 PHONES_AND_DATES = STRICT - {"id_number"}
 #: Intents a typed answer may carry (a name or an address is often read out of scope).
 ANSWER_LIKE = frozenset({None, "out_of_scope"})
+#: An address referred to, and the words it is said with (answers.yml).
+SAME_ADDRESS = sorted((bare(str(p)) for p in ANSWERS["same_address_words"]), key=len, reverse=True)
+SAME_ADDRESS_FILLERS = {w for p in ANSWERS["same_address_fillers"] for w in bare(str(p)).split()}
+#: Readings a full name typed at a photo step is read with (answers.yml name_guess_intents).
+NAME_GUESS_INTENTS = frozenset(str(i) for i in ANSWERS["name_guess_intents"])
 #: Words of an address's shape ("số 5 ngõ 10 phố Huế"): with a number, an address typed early.
 ADDRESS_WORDS = list(ANSWERS["address_words"])
 #: Talk of the pages and photos ("trang sau bị mờ", "em chụp tiếp"): never a field's answer.
@@ -223,7 +254,9 @@ def note_answer(d: Dialogue, turn: Turn, state: State, kinds: frozenset[str] = S
     ]
     shaped = address and kinds == STRICT and turn.intent in ANSWER_LIKE and address_like(words)
     name = without_opening(turn.text)  # "nguyen gia bao", "tên bé là …": the one name asked
-    named = [f for f in open_fields if f.validator == "person_name"] if looks_like_full_name(name) else []
+    named = (
+        [f for f in open_fields if f.validator == "person_name"] if name_guessed(turn, state, name) else []
+    )
     for f in tried + ([address] if address and shaped else []) + named[:1]:
         typed = name if f.validator == "person_name" else turn.text
         value, problem = validate(f.validator, typed, list(f.options), today)
@@ -232,6 +265,20 @@ def note_answer(d: Dialogue, turn: Turn, state: State, kinds: frozenset[str] = S
             shown = show_date(value) if f.validator.startswith("date") else value
             return [Reply(d.say("date_noted", label=f.label.lower(), value=shown))]
     return []
+
+
+def name_guessed(turn: Turn, state: State, name: str) -> bool:
+    """Whether words typed at a photo step are a full name to keep for the one name field: a
+    name's shape (`names.looks_like_full_name`), read as nothing else by the NLU (answers.yml
+    name_guess_intents: "đang làm thẻ" asks something), and not the name of someone the dossier
+    already knows (a card read, a name given: the father's is not the baby's)."""
+    reading = (turn.parse or {}).get("intent", {}).get("name")  # however confident
+    if (reading and reading not in NAME_GUESS_INTENTS) or not looks_like_full_name(name):
+        return False
+    known = [str(c.get("full_name") or "") for c in (state.id_cards or {}).values()]
+    known += [str(v) for v in (state.fields or {}).values()]
+    known += [str(o.get("value") or "") for o in (state.offered or {}).values()]
+    return bare(name) not in {bare(k) for k in known if k}
 
 
 def _next_field(d: Dialogue, state: State, index: int) -> list[Reply]:

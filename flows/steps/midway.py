@@ -31,6 +31,7 @@ NAMED_FIELD = "child_name"
 HOLD_WORDS = set(ANSWERS["hold_words"])
 HERE_WORDS = set(ANSWERS["here_words"])
 HOLD_FILLERS = set(ANSWERS["hold_fillers"])
+HERE_FILLERS = set(ANSWERS["here_fillers"])
 FINISHED_WORDS = set(ANSWERS["finished_words"])
 ORDER_WORDS = list(ANSWERS["order_words"])
 CALL_WORDS = set(ANSWERS["call_words"])
@@ -106,7 +107,7 @@ def hold_on(d: Dialogue, state: State, words: str) -> Outcome | None:
     """ "đợi em chút", "để e tìm", "ok đợi xíu": the bot waits; "đây ạ" before the photo: it says
     it waits for the photo, or asks the question again in short. The step stays either way."""
     hold = only(words, HOLD_WORDS, HOLD_FILLERS)
-    here = only(words, HERE_WORDS, HOLD_FILLERS) or only(words, FINISHED_WORDS, HOLD_FILLERS)
+    here = only(words, HERE_WORDS, HOLD_FILLERS | HERE_FILLERS) or only(words, FINISHED_WORDS, HOLD_FILLERS)
     if not hold and not here:  # "xong" outside a paper's pages: "đây ạ" (between pages: the step's)
         return None
     photo = state.step in PHOTO_STEPS
@@ -114,10 +115,24 @@ def hold_on(d: Dialogue, state: State, words: str) -> Outcome | None:
     key = ("hold" if hold else "here") + ("_photo" if photo else "_answer")
     if photo and state.pages:  # between the pages of a paper: the next page, or "xong"
         return Outcome(state, [Reply(d.say("hold_page"))] + d.prompt(state), "hold")
-    replies = [Reply(d.say(key, document=document))]
+    before = previous_paper(d, state) if photo and not hold else None
+    if before is not None:  # "gửi rồi mà" right after a paper's photo: that one came, this one is asked
+        key = "here_photo_after"
+    replies = [Reply(d.say(key, document=document, previous=before or ""))]
     if not hold and not photo:  # "đây ạ" where a question is pending: the question, in short
         replies += d.again(state)
     return Outcome(state, replies, "hold")
+
+
+def previous_paper(d: Dialogue, state: State) -> str | None:
+    """The name of the paper asked just before this photo step, when its photo came (a "gửi
+    rồi" then is likely of it), or None."""
+    index = state.doc or 0
+    plan = d.plan(state)
+    if state.step is not Step.DOC or index == 0 or index > len(plan):
+        return None
+    before = plan[index - 1]
+    return d.paper_name(state, before) if before.key in (state.documents or []) else None
 
 
 def own_relation(d: Dialogue, state: State, words: str) -> Outcome | None:

@@ -63,32 +63,60 @@ def named_paper(d: Dialogue, state: State, said: str) -> Document | None:
     return best[2] if best else None
 
 
-def other_paper_lacked(d: Dialogue, state: State, said: str) -> str | None:
+def other_paper_lacked(d: Dialogue, state: State, said: str) -> tuple[str, bool] | None:
     """What to say when a lack names another paper than the one the step asks for: one asked at a
     later step ("em chưa có hợp đồng" at the card's step: asked there), or, at a card's step, a
-    paper the procedure does not list ("chưa có giấy xác nhận tình trạng hôn nhân": not to send).
-    None when the lack is of this step's paper."""
+    paper the procedure does not list ("chưa có giấy xác nhận tình trạng hôn nhân": not to send);
+    and whether the step's own paper is lacked too ("chưa có căn cước với hợp đồng": the card is
+    handled as lacked, the line said before). None when the lack is of this step's paper alone."""
     plan, current = d.plan(state), d.current_doc(state)
     document = d.paper_name(state, current)
     paper = named_paper(d, state, said)
     later = [p for doc in plan[(state.doc or 0) + 1 :] for p in (doc, *doc.alternatives)]
     if paper is not None and paper.key in {p.key for p in later}:
-        return d.say("later_paper", paper=paper.name[:1].lower() + paper.name[1:], document=document)
-    if paper is None and current.photo == "id_card" and _names_a_paper(said):
-        return d.say("unlisted_paper", document=document, procedure=d.proc(state).short_name)
+        name = paper.name[:1].lower() + paper.name[1:]
+        if _names_current(d, state, said):
+            return d.say("later_paper_too", paper=name), True
+        return d.say("later_paper", paper=name, document=document), False
+    if paper is None and current.photo == "id_card" and _names_a_paper(d, said):
+        return d.say("unlisted_paper", document=document, procedure=d.proc(state).short_name), False
     return None
 
 
-def _names_a_paper(said: str) -> bool:
-    """ "giấy xác nhận …", "giấy đăng ký xe": a paper named ("giấy" and a word of its name after
-    it), no card's words (answers.yml card_words; "giấy tờ tùy thân" is the card)."""
-    if has_phrase(said, ANSWERS["card_words"]):
+def _names_current(d: Dialogue, state: State, said: str) -> bool:
+    """Whether a message names the paper the step asks for (a card by any of answers.yml
+    card_words)."""
+    doc = d.current_doc(state)
+    names = [
+        n for p in (doc, *doc.alternatives) for n in (*p.words, bare(p.name.split("(")[0].split("—")[0]))
+    ]
+    words = list(ANSWERS["card_words"]) if doc.photo == "id_card" else []
+    return has_phrase(said, [n for n in names + words if n])
+
+
+def _names_a_paper(d: Dialogue, said: str) -> bool:
+    """ "giấy xác nhận tình trạng hôn nhân", "giấy khai sinh": a paper named, of some procedure
+    of the catalog (a name or a word of it opening with "giấy") or of answers.yml other_papers,
+    and no card's words (answers.yml card_words; "giấy tờ tùy thân" is the card). "chưa có giấy
+    đâu", "mất hết giấy má", "mới có giấy hẹn" name none: the card is what is lacked."""
+    if has_phrase(said, ANSWERS["card_words"]) or "giay" not in said.split():
         return False
-    tokens = said.split()
-    unnamed = set(ANSWERS["paper_unnamed"])
-    return any(
-        t == "giay" and i + 1 < len(tokens) and tokens[i + 1] not in unnamed for i, t in enumerate(tokens)
-    )
+    return has_phrase(said, _known_papers(d))
+
+
+def _known_papers(d: Dialogue) -> list[str]:
+    """The papers' names a citizen may say: those of every procedure opening with "giấy" (not a
+    mere "giấy gốc": answers.yml paper_generic), and answers.yml other_papers."""
+    generic = set(ANSWERS["paper_generic"])
+    names = {
+        n
+        for proc in d.catalog.values()
+        for doc in proc.documents
+        for p in (doc, *doc.alternatives)
+        for n in (*p.words, bare(p.name.split("(")[0].split("—")[0]))
+        if n.split()[:1] == ["giay"] and n not in generic
+    }
+    return sorted(names | {bare(str(n)) for n in ANSWERS["other_papers"]})
 
 
 def _current_key(d: Dialogue, state: State) -> str:

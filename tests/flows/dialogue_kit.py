@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 from core.events import Attachment, InboundEvent
 from flows.engine import Engine
+from flows.state import State
 from flows.validators import plain
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -184,3 +185,16 @@ async def to_death_question(chat: Chat) -> None:
     await chat.send("2")
     await chat.send("đồng ý")
     assert chat.step == "question"
+
+
+async def to_authorisation(chat: Chat) -> None:
+    """A grandmother's birth registration, on behalf, at the authorisation's photo step (a
+    single photo, no pages yet)."""
+    await chat.send("ba muon lam giay khai sinh cho chau noi")
+    await chat.send("2")  # the birth registration alone
+    await chat.send("đồng ý")  # "cho cháu": on behalf, the question is not asked
+    await chat.send(photo="paper.jpg")
+    await chat.send(photo="card.jpg")
+    await chat.send("1")  # the card's reading is right
+    assert chat.step == "doc" and not chat.state.get("pages"), chat.state
+    assert chat.engine.current_doc(State.from_dict(chat.state)).key == "van_ban_uy_quyen"

@@ -7,11 +7,10 @@ the NLU's readings scripted as the embedded classifier gives them (`EmbeddedNLU.
 from __future__ import annotations
 
 import pytest
-from dialogue_kit import Chat, ScriptedNLU, to_child_name, to_death_question
+from dialogue_kit import Chat, ScriptedNLU, to_authorisation, to_child_name, to_death_question
 
 from flows import whom
 from flows.engine import Engine
-from flows.state import State
 from flows.validators import bare as plain
 
 
@@ -66,19 +65,6 @@ SCRIPT = {
 }
 
 
-async def _at_authorisation(chat: Chat) -> None:
-    """A grandmother's birth registration, on behalf, at the authorisation's photo step (a
-    single photo, no pages yet)."""
-    await chat.send("ba muon lam giay khai sinh cho chau noi")
-    await chat.send("2")  # the birth registration alone
-    await chat.send("đồng ý")  # "cho cháu": on behalf, the question is not asked
-    await chat.send(photo="paper.jpg")
-    await chat.send(photo="card.jpg")
-    await chat.send("1")  # the card's reading is right
-    assert chat.step == "doc" and not chat.state.get("pages"), chat.state
-    assert chat.engine.current_doc(State.from_dict(chat.state)).key == "van_ban_uy_quyen"
-
-
 # ---- 1. a phone or a date typed at a single photo step ------------------------------------
 
 
@@ -95,7 +81,7 @@ async def _at_authorisation(chat: Chat) -> None:
 )
 async def test_a_phone_or_a_date_at_a_single_photo_step_is_kept(engine, said, key, value, shown):
     chat = Chat(engine)
-    await _at_authorisation(chat)
+    await to_authorisation(chat)
     reply = await chat.send(said)
     assert "Ở bước này mình cần một tấm ảnh" not in reply, reply
     assert "ghi nhớ" in reply and shown in reply and "văn bản ủy quyền" in reply.lower(), reply
@@ -104,7 +90,7 @@ async def test_a_phone_or_a_date_at_a_single_photo_step_is_kept(engine, said, ke
 
 async def test_the_date_and_phone_kept_at_a_photo_step_are_offered_at_their_fields(engine):
     chat = Chat(engine)
-    await _at_authorisation(chat)
+    await to_authorisation(chat)
     await chat.send("hom qua")
     await chat.send("09o8 123 456")
     await chat.send(photo="paper.jpg")  # the authorisation: the fields follow
@@ -140,9 +126,19 @@ async def test_a_name_or_a_bare_day_at_a_single_photo_step_still_asks_for_the_ph
     there (a full name is since walk23: tests/flows/test_tenth_walk.py). "hôm nay" there
     says when the photo comes, "1 2" may count pages: no date of birth (the review of walk22)."""
     chat = Chat(engine)
-    await _at_authorisation(chat)
+    await to_authorisation(chat)
     reply = await chat.send(said)
     assert "Ở bước này mình cần một tấm ảnh" in reply and not chat.state.get("offered"), reply
+
+
+async def test_a_full_name_at_a_single_photo_step_still_asks_for_the_photo(engine):
+    """ "nguyen gia bao" (the guard above before walk23): since walk23 a full name there is kept
+    for the one name field, to confirm there; the photo is still asked, and nothing else kept."""
+    chat = Chat(engine)
+    await to_authorisation(chat)
+    reply = await chat.send("nguyen gia bao")
+    assert "Bạn gửi giúp mình ảnh" in reply and "ủy quyền" in reply.lower(), reply
+    assert chat.step == "doc" and set(chat.state["offered"]) == {"child_name"}, chat.state["offered"]
 
 
 # ---- 2. "con trai tôi mới sinh em bé": whose baby it is -----------------------------------
