@@ -65,6 +65,7 @@ SCRIPT = {
     "1 2 là gì": ("help", 0.7),
     "e chua co giay xac nhan tinh trang hon nhan": ("lack_document", 0.99),
     "chua co giay": ("lack_document", 0.99),
+    "chưa có giấy tờ nha": ("lack_document", 1.0),
     "mat giay to tuy than roi": ("lack_document", 0.98),
     "ko co the": ("deny", 0.6),
     "o cung bo me o thon dong, xa yen phong": ("out_of_scope", 0.42),
@@ -345,7 +346,9 @@ async def test_an_unlisted_paper_lacked_at_the_grooms_card_step_is_not_the_card(
     assert "không có trong danh sách" in reply and "bắt buộc" not in reply and "bên nam" in reply, reply
 
 
-@pytest.mark.parametrize("said", ["chua co giay", "mat giay to tuy than roi", "ko co the"])
+@pytest.mark.parametrize(
+    "said", ["chua co giay", "mat giay to tuy than roi", "ko co the", "chưa có giấy tờ nha"]
+)
 async def test_the_card_itself_lacked_is_still_the_card(engine, said):
     chat = Chat(engine)
     await chat.send("chung e moi cuoi")
