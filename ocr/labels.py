@@ -29,13 +29,13 @@ DATES = {"date_of_birth", "date_of_issue", "date_of_expiry"}
 @lru_cache(maxsize=1)
 def spec() -> dict:
     data = yaml.safe_load((Path(__file__).resolve().parent / "card_labels.yml").read_text(encoding="utf-8"))
-    variants = []  # (field, tokens, full)
+    variants = []  # (field, tokens, bonus): both halves, the Vietnamese alone, the English alone
     for field, labels in data["fields"].items():
         for lab in labels:
-            vn = lab.split(" / ")[0]
-            variants.append((field, tokens(lab), True))
-            if vn != lab:
-                variants.append((field, tokens(vn), False))
+            vn, _, en = lab.partition(" / ")
+            variants.append((field, tokens(lab), 0.05))
+            if en:  # the English alone only when no Vietnamese label of the field is read at all
+                variants += [(field, tokens(vn), 0.0), (field, tokens(en), -0.3)]
     data["variants"] = variants
     data["english"] = [tokens(e) for e in data["english_only"]]
     return data
@@ -67,7 +67,7 @@ def find_labels(rows: list[list[dict]]) -> list[dict]:
         toks, idx = _tok_index(row)
         cands = []
         spans: dict[tuple[int, int], tuple[str, float] | None] = {}  # the same for every label
-        for field, vt, full in sp["variants"]:
+        for field, vt, bonus in sp["variants"]:
             target = " ".join(vt)
             n = len(vt)
             for i in range(len(toks)):
@@ -93,9 +93,7 @@ def find_labels(rows: list[list[dict]]) -> list[dict]:
                         sc = _ratio(s, target, need)
                     if sc >= need:
                         # longer labels win over their prefixes ("Ngày, tháng, năm sinh" > "Ngày")
-                        cands.append(
-                            (sc + 0.02 * len(target) ** 0.5 + (0.05 if full else 0), field, i, i + m)
-                        )
+                        cands.append((sc + 0.02 * len(target) ** 0.5 + bonus, field, i, i + m))
         cands.sort(reverse=True)
         used: set[int] = set()
         for sc, field, a, b in cands:

@@ -149,3 +149,14 @@ def test_the_english_half_under_the_label_garbled_is_not_the_name():
     words += _phrase("HOÀNG ANH ĐỨC CƯỜNG", 455, 428, 470, step=90)
     v = _values(words)
     assert v["full_name"]["text"] == "HOÀNG ANH ĐỨC CƯỜNG"
+
+
+def test_the_english_half_alone_is_the_label_when_the_vietnamese_is_unread():
+    """ "Có giá trị đến:" not read at all (print over the guilloche), "Date of expiry" under it
+    read: the English half is the label; with the Vietnamese half read it is never taken."""
+    words = _phrase("Date of expiry", 37, 768, 790, step=50)
+    words += _phrase("10/02/2027", 40, 813, 837, step=150)
+    assert _values(words)["date_of_expiry"]["text"] == "10/02/2027"
+    words += _phrase("Có giá trị đến:", 37, 735, 760, step=45)
+    hits = labels.find_labels(runs.rows_of(words))
+    assert [h["row"] for h in hits if h["field"] == "date_of_expiry"] == [0]
