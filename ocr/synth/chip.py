@@ -30,7 +30,7 @@ class Chip:
         self.off = rng.uniform(0.1, 0.35) if rng.random() < 0.5 else 0.0  # value off its label's line
         self.long_origin = rng.random() < 0.45
         self.origin_same = rng.random() < 0.6  # the place of origin on its label's line, wrapping
-        self.right = rng.random() < 0.25  # a short value at the right end of its label's line
+        self.right = rng.random() < 0.25  # a short value (not the number) at the right end of its line
         self.tint = rng.random() < 0.5
         self.low = rng.uniform(0.5, 0.8) if rng.random() < 0.35 else 0.0  # printed/scanned smaller
 

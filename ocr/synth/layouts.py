@@ -223,7 +223,7 @@ class Writer:
         ch = self.chip
         if ch:
             rest_x = ch.rest_x(self.x, vx, rest_x)
-            if ch.right and mode == "same" and "," not in value:  # at the right end of the line
+            if ch.right and mode == "same" and "," not in value and vn != "Số":  # the line's right end
                 vx = max(vx, xmax - fl.width(value, size, bold, fam) - rng.uniform(0, 12))
         while True:
             parts = wrap(fl, value, size, bold, xmax - vx, xmax - rest_x, fam)
