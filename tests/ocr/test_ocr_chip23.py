@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import cv2
 import numpy as np
+import pytest
 
 import ocr
 from ocr import address, labels, read, runs, valuewords
@@ -57,28 +58,52 @@ def test_whiter_lifts_the_ground_to_white():
     assert out[0, 0] == 255 and out[10, 7] < 40
 
 
-def test_an_address_wrapped_under_its_value_far_right_of_the_label():
-    """The place of origin on its label's line, far right, its second line starting under the
-    value's first word (not under the label)."""
-    words = _phrase("Quê quán / Place of origin:", 400, 577, 600, step=50)
-    words += _phrase("Làng An Bình, Quang Trung, Kiến", 930, 570, 605, step=90)
-    words += _phrase("Thụy, Hải Phòng", 930, 624, 660, step=90)
-    words += _phrase("Nơi thường trú / Place of residence:", 400, 690, 715, step=50)
-    words += _phrase("Tổ 5, Khu phố 6,", 980, 680, 715, step=90)
-    v = _values(words)
-    assert v["place_of_origin"]["text"] == "Làng An Bình, Quang Trung, Kiến Thụy, Hải Phòng"
+# the card's phrases, one a line: text | x0 y0 y1 (its words' step); the field; its value
+ADDRESS_CASES = {
+    # the place of origin on its label's line, far right, its second line starting under the
+    # value's first word (not under the label)
+    "wrapped under its value": (
+        """Quê quán / Place of origin: | 400 577 600 50
+        Làng An Bình, Quang Trung, Kiến | 930 570 605 90
+        Thụy, Hải Phòng | 930 624 660 90
+        Nơi thường trú / Place of residence: | 400 690 715 50
+        Tổ 5, Khu phố 6, | 980 680 715 90""",
+        "place_of_origin",
+        "Làng An Bình, Quang Trung, Kiến Thụy, Hải Phòng",
+    ),
+    # the expiry label under the photo (left of the label column) beside a residence's second
+    # line is not the next label
+    "a label left of the column": (
+        """Nơi thường trú / Place of residence: | 410 660 690 50
+        Phường Long Hải, Quận Hải Châu, | 870 658 698 90
+        Thành phố Đà Nẵng | 446 712 750 90
+        Có giá trị đến: | 40 738 762 45
+        20/03/2040 | 40 820 845 150""",
+        "place_of_residence",
+        "Phường Long Hải, Quận Hải Châu, Thành phố Đà Nẵng",
+    ),
+    # the English half under the label, garbled, is not the address's second line
+    "an English half under the label": (
+        """Quê quán: | 450 546 580 60
+        Ấp 1, Xã Long Hải, Quận Hải Châu, TP. Đà Nẵng | 595 543 580 80
+        Piạce of ockoin | 457 582 604 45
+        Nơi thường trú: | 450 619 647 60
+        Số 22 Phan Đình Phùng, | 653 612 650 80""",
+        "place_of_origin",
+        "Ấp 1, Xã Long Hải, Quận Hải Châu, TP. Đà Nẵng",
+    ),
+}
 
 
-def test_a_label_left_of_the_column_does_not_end_an_address():
-    """The expiry label under the photo (left of the label column) beside a residence's second line
-    is not the next label."""
-    words = _phrase("Nơi thường trú / Place of residence:", 410, 660, 690, step=50)
-    words += _phrase("Phường Long Hải, Quận Hải Châu,", 870, 658, 698, step=90)
-    words += _phrase("Thành phố Đà Nẵng", 446, 712, 750, step=90)
-    words += _phrase("Có giá trị đến:", 40, 738, 762, step=45)
-    words += _phrase("20/03/2040", 40, 820, 845, step=150)
-    v = _values(words)
-    assert v["place_of_residence"]["text"] == "Phường Long Hải, Quận Hải Châu, Thành phố Đà Nẵng"
+@pytest.mark.parametrize("case", sorted(ADDRESS_CASES))
+def test_an_address_over_two_lines(case):
+    phrases, field, value = ADDRESS_CASES[case]
+    words = []
+    for line in phrases.splitlines():
+        text, nums = line.strip().split(" | ")
+        x0, y0, y1, step = map(int, nums.split())
+        words += _phrase(text, x0, y0, y1, step=step)
+    assert _values(words)[field]["text"] == value
 
 
 def test_the_labels_own_words_are_not_the_next_label():
@@ -114,14 +139,7 @@ def test_an_english_half_with_its_end_garbled_is_not_the_value():
     assert not labels._english([{"text": "Phường"}, {"text": "Tân"}], 0.86, start=True)
 
 
-def test_an_english_half_under_the_label_garbled_is_not_an_address_line():
-    words = _phrase("Quê quán:", 450, 546, 580, step=60)
-    words += _phrase("Ấp 1, Xã Long Hải, Quận Hải Châu, TP. Đà Nẵng", 595, 543, 580, step=80)
-    words += _phrase("Piạce of ockoin", 457, 582, 604, step=45)
-    words += _phrase("Nơi thường trú:", 450, 619, 647, step=60)
-    words += _phrase("Số 22 Phan Đình Phùng,", 653, 612, 650, step=80)
-    v = _values(words)
-    assert v["place_of_origin"]["text"] == "Ấp 1, Xã Long Hải, Quận Hải Châu, TP. Đà Nẵng"
+def test_a_line_of_marks_is_garbled():
     assert valuewords.garbled([{"text": "Í£"}, {"text": "©;"}, {"text": "sC.24@-,“c"}])
     assert not valuewords.garbled([{"text": "Nẵng"}])
 
