@@ -276,6 +276,9 @@ def fix_place(text: str) -> tuple[str, float]:
         m = re.match(r"^(\w+(?: \w+)?) (\d+[A-Za-z]?)$", p)
         if m and folded(m.group(1)).lower() in NUMBERED:  # "Tố 1" -> "Tổ 1"
             p = f"{NUMBERED[folded(m.group(1)).lower()]} {m.group(2)}"
+        m = re.match(r"^(\w+ \w+ \w+) (?=\w)", p)
+        if m and folded(m.group(1)).lower() in NUMBERED:  # "Tố dân phố Phú Lộc": a named group
+            p = NUMBERED[folded(m.group(1)).lower()] + p[m.end(1) :]
         m = re.match(r"^\d (\D.*)$", p)
         if m and i > 0 and _known(m.group(1).split()):
             p = m.group(1)  # a speck read as a digit before a unit (house numbers come first)

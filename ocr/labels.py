@@ -18,7 +18,9 @@ from rapidfuzz import fuzz
 
 from core.vietnamese import strip_diacritics
 
-from .valuewords import INTO_DOTS, median, name_line, name_words, uncovered, wrapped
+from .valuewords import INTO_DOTS, garbled, median, name_line, name_words, starts_under, uncovered, wrapped
+from .valuewords import cy as _cy
+from .valuewords import overlap as _overlap
 
 ADDRESS = {"place_of_origin", "place_of_residence"}
 DATES = {"date_of_birth", "date_of_issue", "date_of_expiry"}
@@ -27,13 +29,13 @@ DATES = {"date_of_birth", "date_of_issue", "date_of_expiry"}
 @lru_cache(maxsize=1)
 def spec() -> dict:
     data = yaml.safe_load((Path(__file__).resolve().parent / "card_labels.yml").read_text(encoding="utf-8"))
-    variants = []  # (field, tokens, full)
+    variants = []  # (field, tokens, bonus): both halves, the Vietnamese alone, the English alone
     for field, labels in data["fields"].items():
         for lab in labels:
-            vn = lab.split(" / ")[0]
-            variants.append((field, tokens(lab), True))
-            if vn != lab:
-                variants.append((field, tokens(vn), False))
+            vn, _, en = lab.partition(" / ")
+            variants.append((field, tokens(lab), 0.05))
+            if en:  # the English alone only when no Vietnamese label of the field is read at all
+                variants += [(field, tokens(vn), 0.0), (field, tokens(en), -0.3)]
     data["variants"] = variants
     data["english"] = [tokens(e) for e in data["english_only"]]
     return data
@@ -65,7 +67,7 @@ def find_labels(rows: list[list[dict]]) -> list[dict]:
         toks, idx = _tok_index(row)
         cands = []
         spans: dict[tuple[int, int], tuple[str, float] | None] = {}  # the same for every label
-        for field, vt, full in sp["variants"]:
+        for field, vt, bonus in sp["variants"]:
             target = " ".join(vt)
             n = len(vt)
             for i in range(len(toks)):
@@ -91,9 +93,7 @@ def find_labels(rows: list[list[dict]]) -> list[dict]:
                         sc = _ratio(s, target, need)
                     if sc >= need:
                         # longer labels win over their prefixes ("Ngày, tháng, năm sinh" > "Ngày")
-                        cands.append(
-                            (sc + 0.02 * len(target) ** 0.5 + (0.05 if full else 0), field, i, i + m)
-                        )
+                        cands.append((sc + 0.02 * len(target) ** 0.5 + bonus, field, i, i + m))
         cands.sort(reverse=True)
         used: set[int] = set()
         for sc, field, a, b in cands:
@@ -138,28 +138,33 @@ def _number_follows(rows: list[list[dict]], ri: int, rest: list[str]) -> bool:
     return len(re.sub(r"\D", "", after)) >= 8
 
 
-def _english(ws: list[dict]) -> bool:
+def _english(ws: list[dict], need: float = 0.8, start: bool = False) -> bool:
+    """The words are an English half (`start`: two or more words that begin one, its last words
+    read as one garbled word, "Plạce eo" for "Place of origin:")."""
     toks = [t for w in ws for t in tokens(w["text"])]
     s = " ".join(toks)
-    return bool(toks) and any(
-        difflib.SequenceMatcher(None, s, " ".join(e)).ratio() >= 0.8 for e in spec()["english"]
-    )
+    if not toks or (start and (len(toks) < 2 or len(s) < 6)):
+        return False
+    for e in (" ".join(e) for e in spec()["english"]):
+        for c in [e[:n] for n in range(len(s) - 2, min(len(s) + 3, len(e)))] if start else [e]:
+            if difflib.SequenceMatcher(None, s, c).ratio() >= need:
+                return True
+    return False
 
 
 def _english_head(ws: list[dict]) -> int:
     """How many words at the start of a value are the label's English half, read on the label's
-    line (garbled too: "Ploce oƒ orlgín", "7 Surname, rniddle name"), with a stray mark before it."""
+    line (garbled: "Ploce oƒ orlgín", "7 Surname, rniddle name", "Plạce eo"), a stray mark before it."""
     lead = 0
     while lead < len(ws) and len(re.sub(r"\W", "", ws[lead]["text"])) <= 1:
         lead += 1
     for k in range(len(ws), lead, -1):  # a short one ("No.") would match a name ("NGÔ")
         if len("".join(t for w in ws[lead:k] for t in tokens(w["text"]))) >= 5 and _english(ws[lead:k]):
             return k
+    for k in range(min(len(ws) - 1, lead + 3), lead + 1, -1):  # its end garbled into one word
+        if _english(ws[lead:k], 0.86, start=True):
+            return k
     return 0
-
-
-def _cy(w: dict) -> float:
-    return (w["y0"] + w["y1"]) / 2
 
 
 def _fits(f: str, text: str) -> bool:
@@ -168,11 +173,6 @@ def _fits(f: str, text: str) -> bool:
         return False  # one or two words (the line under it is another field)
     need = 8 if f == "id_number" else 6 if f in DATES else 0
     return len(re.sub(r"\D", "", text)) >= need or (f == "date_of_expiry" and "khong" in fold(text))
-
-
-def _overlap(w: dict, y0: float, y1: float) -> float:
-    """Vertical overlap of a word with the span y0..y1, as a share of the smaller height."""
-    return max(0.0, min(w["y1"], y1) - max(w["y0"], y0)) / max(1.0, min(w["y1"] - w["y0"], y1 - y0))
 
 
 def _joined(out: list[dict], w: dict) -> bool:
@@ -298,13 +298,16 @@ def values(rows: list[list[dict]], hits: list[dict], reach: float = 6.0) -> dict
         for _ in range(5):
             if len(parts) >= want or (len(parts) >= 2 and not wrapped(parts, lh)):
                 break  # a third line only after a second one as long as the first (wrapped)
+            vx = min(w["x0"] for w in parts[0]) if parts else lx0  # a wrapped value's start
             below = [
                 w
                 for w in words
                 if _cy(w) > last_y
                 and id(w) not in skip
                 and w["x1"] > lx0 - 2 * lh
-                and lx0 - 3 * lh <= w["x0"] <= lx0 + 12 * lh
+                and starts_under(w["x0"], lx0, lh, vx)
+                # not print on the label's own line right of it (the next column's label set lower)
+                and not (w["x0"] >= lx1 and _overlap(w, ly0, ly1) >= 0.5)
             ]
             if not below:
                 break
@@ -320,12 +323,12 @@ def values(rows: list[list[dict]], hits: list[dict], reach: float = 6.0) -> dict
             # speck or a tall capital ("Í", "VŨ") reaches its words set lower ("THU NHUNG")
             runs_in = {w.get("blob") for w in line} - {None}
             line += [w for w in words if w.get("blob") in runs_in and not any(w is v for v in line)]
-            start = min(w["x0"] for w in line if lx0 - 3 * lh <= w["x0"] <= lx0 + 12 * lh)
-            if any(id(w) in label_words and w["x0"] >= start - 1 and w["x0"] < start + 6 * lh for w in line):
+            start = min(w["x0"] for w in line if starts_under(w["x0"], lx0, lh, vx))
+            if any(id(w) in label_words - own and start - 1 <= w["x0"] < start + 6 * lh for w in line):
                 break  # the next label
             if any(
                 id(w) in label_words - own
-                and w["x0"] < start + 6 * lh
+                and lx0 - 3 * lh <= w["x0"] < start + 6 * lh  # not a label left of the column
                 and _overlap(w, t["y0"], t["y1"]) >= 0.3
                 for w in words
             ):
@@ -341,6 +344,9 @@ def values(rows: list[list[dict]], hits: list[dict], reach: float = 6.0) -> dict
             last_y = max(w["y1"] for w in under) if under else t["y1"]
             if not under or _english(under) or not _fits(f, " ".join(w["text"] for w in under)):
                 continue
+            english = abs(start - lx0) <= 1.5 * lh and _english(under, 0.6)  # garbled: "FUL NƯNE"
+            if english or (f in ADDRESS and parts and garbled(under)):
+                continue  # the label's English half under it ("Piạce of ockoin"), or marks
             if f == "full_name" and parts and not name_line(under):
                 break  # the name ends on the label's line (its second dotted line left empty)
             if f in ADDRESS:

@@ -56,6 +56,14 @@ NUMBERED = {
     "doi": "Đội",
     "khu pho": "Khu phố",
 }
+# ... and those spelled in three words (lexicon/local_types.txt: "Tổ dân phố")
+NUMBERED.update(
+    {
+        strip_diacritics(t).lower(): t
+        for t in (LEXICON.parent / "local_types.txt").read_text(encoding="utf-8").splitlines()
+        if t and not t.startswith("#")
+    }
+)
 # old tone placement (hoà, thuỷ) and new (hòa, thủy) are both correct spellings
 _TONE = {
     "oà": "òa", "oá": "óa", "oả": "ỏa", "oã": "õa", "oạ": "ọa",

@@ -58,3 +58,24 @@ def wrapped(parts: list[list[dict]], lh: float) -> bool:
     may go on (a long address over three lines); a short last line ends the value."""
     ends = [max(w["x1"] for w in p) for p in parts[-2:]]
     return ends[1] >= ends[0] - 5 * lh
+
+
+def starts_under(x: float, lx0: float, lh: float, vx: float) -> bool:
+    """A line under a label starts under it, or (a value wrapped) under the value's first word."""
+    return lx0 - 3 * lh <= x <= lx0 + 12 * lh or abs(x - vx) <= 3 * lh
+
+
+def garbled(ws: list[dict]) -> bool:
+    """No word of two letters or more and no number in a line: marks and a pattern read as text."""
+    return not any(
+        re.fullmatch(r"[^\W\d_]{2,}[.,]?|\d+[^\W\d_]?(/\d+)*[.,]?", w["text"].strip("\"'“”‘’()")) for w in ws
+    )
+
+
+def cy(w: dict) -> float:
+    return (w["y0"] + w["y1"]) / 2
+
+
+def overlap(w: dict, y0: float, y1: float) -> float:
+    """Vertical overlap of a word with the span y0..y1, as a share of the smaller height."""
+    return max(0.0, min(w["y1"], y1) - max(w["y0"], y0)) / max(1.0, min(w["y1"] - w["y0"], y1 - y0))

@@ -15,6 +15,7 @@ import random
 from PIL import Image, ImageDraw, ImageFont
 
 from ..layout import CARD_H, CARD_W
+from . import chip as chipmod
 
 _D = "/usr/share/fonts/truetype/"
 FONTS = {  # family: (regular, bold)
@@ -169,6 +170,7 @@ class Writer:
         # an old CMND's form and its typed values (see Varied): None keeps the plain flow
         self.var: Varied | None = None
         self.extra: Extra | None = None  # round cards21's further variation (see Extra)
+        self.chip = None  # round chip23's variation of the chip front (chip.Chip)
 
     def field(
         self,
@@ -218,6 +220,11 @@ class Writer:
             vx += min(ex.gap(mode), (xmax - vx) * 0.4)
             fam = ex.face(fam)
         split = ex.split_name(vn, value) if ex else None
+        ch = self.chip
+        if ch:
+            rest_x = ch.rest_x(self.x, vx, rest_x)
+            if ch.right and mode == "same" and "," not in value and vn != "Số":  # the line's right end
+                vx = max(vx, xmax - fl.width(value, size, bold, fam) - rng.uniform(0, 12))
         while True:
             parts = wrap(fl, value, size, bold, xmax - vx, xmax - rest_x, fam)
             if len(parts) <= lines or size < 12:
@@ -241,6 +248,8 @@ class Writer:
             if leader:
                 fl.dots(px - 4, self.xmax, vy)
             dy = v.rise(self.lh) if v else 0.0
+            if ch:
+                dy += ch.rise(self.lsize)
             if self.ink:
                 fl.uneven(px, vy + dy, p, size, bold, fill or self.val, fam, self.ink)
             else:
@@ -534,6 +543,9 @@ def render_flow(ident: dict, kind: str, rng: random.Random, scale: float, parts)
     bg = background(rng, kind)
     fl = Flow(scale, bg, rng, rng.choice(sorted(FONTS)))
     guilloche(fl, rng, bg)
+    ch = chipmod.chip(ident, kind)
+    if ch:
+        ch.background(fl.img, scale)
     astyle = rng.choice(["bare", "full", "full", "abbr", "2025"])
     for f in ("place_of_origin", "place_of_residence"):
         ident[f] = restyle_address(
@@ -541,6 +553,8 @@ def render_flow(ident: dict, kind: str, rng: random.Random, scale: float, parts)
         )
     if kind in ("cccd_front", "cancuoc_back") and long_residence(ident):
         ident["place_of_residence"] = long_address(ident, ident["place_of_residence"])
+    if ch:
+        ident["place_of_origin"] = ch.origin(ident["place_of_origin"])
     dx, dy = rng.uniform(-12, 12), rng.uniform(-8, 8)
     col = 255 + rng.uniform(-15, 25) + dx
     top = 150 + rng.uniform(-10, 15) + dy
@@ -563,6 +577,9 @@ def render_flow(ident: dict, kind: str, rng: random.Random, scale: float, parts)
             fl.text(28 + dx, 530 + dy, _fmt(ident["date_of_expiry"]), 19, False, (15, 15, 15))
         w = Writer(fl, col, top, 985, lsize, vsize, rng)
         w.extra = extra(ident, kind)
+        w.chip = ch
+        if ch and ch.pitch:
+            w.lh = max(lsize, vsize) * ch.pitch
         if new:
             w.field("Số định danh cá nhân", "Personal identification number", ident["id_number"],
                     rng.choice(["same", "next"]), size=vsize + 6, bold=True)  # fmt: skip
@@ -580,16 +597,16 @@ def render_flow(ident: dict, kind: str, rng: random.Random, scale: float, parts)
             w.field("Nơi đăng ký khai sinh", "Place of birth", ident["place_of_origin"],
                     rng.choice(["same", "next"]), lines=2)  # fmt: skip
         else:
-            w.field(
-                "Quê quán", "Place of origin", ident["place_of_origin"], rng.choice(["same", "next"]), lines=2
-            )
+            mode = rng.choice(["same", "next"])
+            w.field("Quê quán", "Place of origin", ident["place_of_origin"],
+                    "same" if ch and ch.origin_same else mode, lines=2)  # fmt: skip
             w.field(
                 "Nơi thường trú", "Place of residence", ident["place_of_residence"], "same",
                 lines=2 if not long_residence(ident) else 3, narrow=long_residence(ident),
             )  # fmt: skip
         if w.extra:
             w.extra.marks(fl, col, top, w.y)
-        return fl.img
+        return ch.finish(fl.img) if ch else fl.img
     if kind == "cmnd_front":
         twelve = rng.random() < 0.35
         if twelve:
