@@ -120,6 +120,28 @@ def _paper_glare_washes(gray: np.ndarray, clipped: np.ndarray, region: np.ndarra
     return washed
 
 
+def _clipped_blob(gray: np.ndarray, T: dict) -> float:
+    """The largest blob of clipped pixels, as a share of the frame."""
+    clipped = (gray >= T["glare_level"]).astype(np.uint8)
+    if not clipped.any():
+        return 0.0
+    n, _lab, stats, _ = cv2.connectedComponentsWithStats(clipped, connectivity=8)
+    return float(stats[1:, cv2.CC_STAT_AREA].max()) / clipped.size if n > 1 else 0.0
+
+
+def _not_an_id_card(small: np.ndarray, region: np.ndarray, T: dict, m: dict) -> bool:
+    """A card-shaped thing in colours no ID card has: much of it saturated (a loyalty card, a
+    picture on a screen) or dark (a screen's bezel, a bank card). ID cards are light and pale."""
+    if small.ndim != 3:
+        return False
+    hsv = cv2.cvtColor(small, cv2.COLOR_RGB2HSV)[::2, ::2][region[::2, ::2]]
+    if not hsv.size:
+        return False
+    m["object_sat_p75"] = round(float(np.percentile(hsv[:, 1], 75)) / 255, 3)
+    m["object_dark_share"] = round(float((hsv[:, 2] < 0.3 * 255).mean()), 3)
+    return m["object_sat_p75"] >= T["object_sat_p75"] or m["object_dark_share"] >= T["object_dark_share"]
+
+
 def _card_fills_frame(gray: np.ndarray, T: dict) -> bool:
     """No outline, a light frame full of print: a card held too close (its edges out of frame)."""
     return float(gray.mean()) > 0.45 * 255 and cardmod.text_density(gray, None) >= T["card_print_min_density"]
@@ -271,7 +293,21 @@ def assess(rgb: np.ndarray, info: dict, expect: str | None = None) -> dict:
     washed = clip >= T["bright_clip_frac"] and p1 >= T["bright_ink_p1"]
     # or most of a card blown to white, whatever is left of its print (a glare clips a patch)
     blown = quad is not None and doc_kind == "card" and expect != "paper" and clip >= T["bright_clip_card"]
-    too_bright = washed or blown
+    # or (notdoc23) a card under a veil of light: bright all over and its print lifted to a light
+    # grey, clipped or not (some print must still show: a blank sheet is no document)
+    hazy = (
+        quad is not None
+        and doc_kind == "card"
+        and expect != "paper"
+        and lum >= T["bright_haze_mean"]
+        and p1 >= T["bright_haze_ink_p1"]
+        and (cardmod.text_density(gray, region) >= T["bright_haze_min_print"] or clip >= T["bright_haze_clip"])
+    )
+    too_bright = washed or blown or hazy
+    if quad is None and expect != "paper" and not too_bright and vals.size:
+        # no card told from a frame washed out all over, or a card lost in a lamp's light (one
+        # clipped blob over much of the frame): too much light, not "no document" (notdoc23)
+        too_bright = float(p5) >= T["bright_frame_p5"] or _clipped_blob(gray, T) >= T["bright_frame_blob"]
     if expect == "paper" and not too_bright and vals.size:
         # a page: its paper clipped where the text is, and the print lifted to grey (pages/find)
         from .pages.find import washed_print
@@ -370,6 +406,7 @@ def assess(rgb: np.ndarray, info: dict, expect: str | None = None) -> dict:
         blank = _side.blank(crop, td, blurred, look, T, m)  # a sheet with no print (paper20, side22)
         if (
             doc_kind == "card"
+            and not too_bright  # a card blown out shows no print either (notdoc23)
             and td < T["blank_print_max"]
             and (not blurred or sharp >= T["blank_sharpness"])
         ):
@@ -377,6 +414,15 @@ def assess(rgb: np.ndarray, info: dict, expect: str | None = None) -> dict:
         elif doc_kind == "paper" and not (too_bright or pdf_page) and blank:
             cut = _find.cut_beside(gray, region, colour, T["page_far_min_density"])  # a cut page's blank half
             problems.append("cropped" if cut else "not_document")  # or a crisp blank sheet (paper20)
+        elif (
+            blurred
+            and not too_bright
+            and doc_kind == "card"
+            and expect != "paper"
+            and "too_small" not in problems
+            and _not_an_id_card(small, region, T, m)
+        ):
+            problems.append("not_document")  # a screen, a loyalty or bank card out of focus (notdoc23)
         elif blurred and not too_bright and "too_small" not in problems:
             problems.append("blurry")
         if gb >= T["glare_blob_frac"] and not (too_bright and not blown):
