@@ -313,8 +313,8 @@ def overexpose(style: str, img: np.ndarray, quad: np.ndarray, rng: random.Random
         a = rng.uniform(0.12, 0.25)
         return img * a + (rng.uniform(215, 240) - 240 * a) + rng.uniform(10, 25)
     if style == "bright_table":  # a light card on a light table, both blown out
-        return img * rng.uniform(1.5, 2.1) + rng.uniform(10, 50)
+        return img * rng.uniform(1.5, 2.1) + rng.uniform(60, 110)
     # dark_ground: the card blown to white, its print lifted by the tone curve
-    img = img * rng.uniform(2.2, 3.2)
-    knee = rng.uniform(160, 210)
-    return np.minimum(img, knee + np.maximum(0.0, img - knee) * rng.uniform(0.3, 0.6)) + rng.uniform(20, 50)
+    img = img * rng.uniform(3.0, 4.5)
+    knee = rng.uniform(150, 190)
+    return np.minimum(img, knee + np.maximum(0.0, img - knee) * rng.uniform(0.3, 0.6)) + rng.uniform(30, 60)
