@@ -129,6 +129,12 @@ def _clipped_blob(gray: np.ndarray, T: dict) -> float:
     return float(stats[1:, cv2.CC_STAT_AREA].max()) / clipped.size if n > 1 else 0.0
 
 
+def _faint_print(gray: np.ndarray, region: np.ndarray, T: dict) -> float:
+    """The density of print however faint (strokes a little darker than their ground, after a
+    light blur that keeps sensor noise out): a washed-out card still shows some, a blank sheet none."""
+    return cardmod.text_density(cv2.GaussianBlur(gray, (0, 0), 1.0), region, T["bright_haze_print_level"])
+
+
 def _not_an_id_card(small: np.ndarray, region: np.ndarray, T: dict, m: dict) -> bool:
     """A card-shaped thing in colours no ID card has: much of it saturated (a loyalty card, a
     picture on a screen) or dark (a screen's bezel, a bank card). ID cards are light and pale."""
@@ -301,7 +307,7 @@ def assess(rgb: np.ndarray, info: dict, expect: str | None = None) -> dict:
         and expect != "paper"
         and lum >= T["bright_haze_mean"]
         and p1 >= T["bright_haze_ink_p1"]
-        and (cardmod.text_density(gray, region) >= T["bright_haze_min_print"] or clip >= T["bright_haze_clip"])
+        and (_faint_print(gray, region, T) >= T["bright_haze_min_print"] or clip >= T["bright_haze_clip"])
     )
     too_bright = washed or blown or hazy
     if quad is None and expect != "paper" and not too_bright and vals.size:
