@@ -34,7 +34,7 @@ _BOLD = "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"
 
 def pick(rng: random.Random, kinds: tuple[str, ...]) -> str | None:
     """One of `kinds` for about NEW_SHARE of the seeds, else None; `rng` is not advanced."""
-    side = random.Random(hash(rng.getstate()))
+    side = random.Random(repr(rng.getstate()[1]))  # a str seed is hashed with SHA-512: the same in every process
     return side.choice(kinds) if side.random() < NEW_SHARE else None
 
 

@@ -32,6 +32,7 @@ def _verdict(tmp_path, seed: int, cls: str, variant: str | None, expect: str | N
         (26102000, "haze"),  # ... its print faint enough to read as none: was a blank card
         (26102005, "haze"),  # no card told from the washed-out frame: was not_document
         (26102000, "lamp"),  # a lamp's blob over the card, no card found: was not_document
+        (26320210, "haze"),  # a haze whose faint print the card's stroke check did not see: was a blank card
     ],
 )
 def test_overexposed_card_is_too_bright(tmp_path, seed, variant):
@@ -96,8 +97,12 @@ def test_a_light_card_on_a_light_table_is_not_too_bright():
 def test_older_kinds_keep_their_photos():
     """A seed whose photo takes an older kind is drawn exactly as before notdoc23 (the choice of
     a new kind does not advance the seed's random state)."""
-    for seed in (26000100, 26000101, 26000103):
+    kept = 0
+    for seed in range(26000100, 26000106):
         for cls in ("not_document", "too_bright"):
             a, ta = make_sample(seed, "cccd_front", cls, (800, 600))
-            b, _ = make_sample(seed, "cccd_front", cls, (800, 600), variant="old")
-            assert ta["variant"] is None and a == b
+            if ta["variant"] is None:
+                b, _ = make_sample(seed, "cccd_front", cls, (800, 600), variant="old")
+                assert a == b
+                kept += 1
+    assert 2 <= kept <= 10  # about half keep an older kind
