@@ -315,7 +315,8 @@ def assess(rgb: np.ndarray, info: dict, expect: str | None = None) -> dict:
         # clipped blob over much of the frame): too much light, not "no document" (notdoc23)
         # (a light card on a light table, its print dark, is readable: never refused for light)
         too_bright = (
-            float(p5) >= T["bright_frame_p5"] and (clip >= T["bright_clip_card"] or p1 >= T["bright_haze_ink_p1"])
+            float(p5) >= T["bright_frame_p5"]
+            and (clip >= T["bright_clip_card"] or p1 >= T["bright_haze_ink_p1"])
         ) or _clipped_blob(gray, T) >= T["bright_frame_blob"]
     if expect == "paper" and not too_bright and vals.size:
         # a page: its paper clipped where the text is, and the print lifted to grey (pages/find)

@@ -374,7 +374,9 @@ def photograph(
         return small, info
     # since notdoc23 about half of the overexposed photos take one of scenes.TOO_BRIGHT
     kinds = {"too_bright": scenes.TOO_BRIGHT, "not_document": scenes.NOT_DOCUMENT}.get(cls, ())
-    picked = (variant if variant != "old" else None) if variant else scenes.pick(rng, kinds) if kinds else None
+    picked = (
+        (variant if variant != "old" else None) if variant else scenes.pick(rng, kinds) if kinds else None
+    )
     style = picked if cls == "too_bright" else None
     if cls == "not_document":
         img = _not_document(rng, w, h, picked)

@@ -34,7 +34,9 @@ _BOLD = "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"
 
 def pick(rng: random.Random, kinds: tuple[str, ...]) -> str | None:
     """One of `kinds` for about NEW_SHARE of the seeds, else None; `rng` is not advanced."""
-    side = random.Random(repr(rng.getstate()[1]))  # a str seed is hashed with SHA-512: the same in every process
+    side = random.Random(
+        repr(rng.getstate()[1])
+    )  # a str seed is hashed with SHA-512: the same in every process
     return side.choice(kinds) if side.random() < NEW_SHARE else None
 
 
@@ -67,7 +69,11 @@ def _face(rng, w, h, d, pil):
         ex, ey = cx + sx * fw * 0.2, cy - fh * 0.05
         d.ellipse((ex - fw * 0.09, ey - fh * 0.035, ex + fw * 0.09, ey + fh * 0.035), fill=(240, 240, 235))
         d.ellipse((ex - fw * 0.04, ey - fh * 0.035, ex + fw * 0.04, ey + fh * 0.035), fill=(35, 25, 20))
-        d.line((ex - fw * 0.1, ey - fh * 0.09, ex + fw * 0.1, ey - fh * 0.1), fill=hair, width=max(2, int(w / 150)))
+        d.line(
+            (ex - fw * 0.1, ey - fh * 0.09, ex + fw * 0.1, ey - fh * 0.1),
+            fill=hair,
+            width=max(2, int(w / 150)),
+        )
     shade = tuple(max(0, c - 35) for c in skin)
     d.line((cx, cy, cx - fw * 0.04, cy + fh * 0.12), fill=shade, width=max(2, int(w / 200)))
     d.chord((cx - fw * 0.15, cy + fh * 0.16, cx + fw * 0.15, cy + fh * 0.28), 0, 180, fill=(170, 70, 70))
@@ -89,7 +95,9 @@ def _room(rng, w, h, d, pil):
     d.rectangle((dx, h * 0.15, dx + w * 0.12, fy), fill=_rgb(rng, 70, 140))
     d.ellipse((dx + w * 0.095, h * 0.5, dx + w * 0.11, h * 0.52), fill=(200, 180, 80))
     sx = w * rng.uniform(0.25, 0.5)
-    d.rounded_rectangle((sx, fy - h * 0.2, sx + w * 0.3, fy + h * 0.08), radius=int(w / 60), fill=_rgb(rng, 40, 160))
+    d.rounded_rectangle(
+        (sx, fy - h * 0.2, sx + w * 0.3, fy + h * 0.08), radius=int(w / 60), fill=_rgb(rng, 40, 160)
+    )
 
 
 def _floor(rng, w, h, d, pil):
@@ -116,7 +124,9 @@ def _hand(rng, w, h, d, pil):
     for i in range(4):
         fx = cx - pw / 2 + pw * (0.12 + 0.25 * i)
         top = cy - pw * (0.5 + rng.uniform(0.6, 0.95))
-        d.rounded_rectangle((fx - pw * 0.1, top, fx + pw * 0.1, cy - pw * 0.3), radius=int(pw * 0.1), fill=skin)
+        d.rounded_rectangle(
+            (fx - pw * 0.1, top, fx + pw * 0.1, cy - pw * 0.3), radius=int(pw * 0.1), fill=skin
+        )
     d.rounded_rectangle(
         (cx - pw * 1.05, cy - pw * 0.15, cx - pw * 0.4, cy + pw * 0.1), radius=int(pw * 0.1), fill=skin
     )
@@ -237,7 +247,9 @@ def _ceiling(rng, w, h, d, pil):
     d.rectangle((0, 0, w, h), fill=(rng.randint(200, 235),) * 3)
     lx, ly = w * rng.uniform(0.3, 0.7), h * rng.uniform(0.3, 0.7)
     if rng.random() < 0.5:  # a tube light
-        d.rounded_rectangle((lx - w * 0.25, ly - h * 0.025, lx + w * 0.25, ly + h * 0.025), radius=6, fill=(255,) * 3)
+        d.rounded_rectangle(
+            (lx - w * 0.25, ly - h * 0.025, lx + w * 0.25, ly + h * 0.025), radius=6, fill=(255,) * 3
+        )
     else:  # a round lamp
         r = w * rng.uniform(0.05, 0.1)
         d.ellipse((lx - r, ly - r, lx + r, ly + r), fill=(255, 255, 250))
@@ -304,7 +316,10 @@ def overexpose(style: str, img: np.ndarray, quad: np.ndarray, rng: random.Random
         s = cw * rng.uniform(0.45, 0.8)
         yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
         field = np.exp(-(((xx - c[0]) ** 2 + (yy - c[1]) ** 2) / (2 * s * s)))
-        return img * (1.2 + field[..., None] * rng.uniform(1.0, 2.0)) + (field * rng.uniform(120, 220))[..., None]
+        return (
+            img * (1.2 + field[..., None] * rng.uniform(1.0, 2.0))
+            + (field * rng.uniform(120, 220))[..., None]
+        )
     if style == "bloom":  # overexposed, the highlights bleeding over the print around them
         img = img * rng.uniform(1.6, 2.2)
         over = np.maximum(0.0, img - 220)
