@@ -9,6 +9,7 @@ import cv2
 import numpy as np
 
 from . import card as cardmod
+from . import exposure as _exposure
 from .pages import find as _find
 from .pages import side as _side
 from .texts import TEXTS
@@ -120,39 +121,6 @@ def _paper_glare_washes(gray: np.ndarray, clipped: np.ndarray, region: np.ndarra
     return washed
 
 
-def _clipped_blob(gray: np.ndarray, T: dict) -> float:
-    """The largest blob of clipped pixels, as a share of the frame."""
-    clipped = (gray >= T["glare_level"]).astype(np.uint8)
-    if not clipped.any():
-        return 0.0
-    n, _lab, stats, _ = cv2.connectedComponentsWithStats(clipped, connectivity=8)
-    return float(stats[1:, cv2.CC_STAT_AREA].max()) / clipped.size if n > 1 else 0.0
-
-
-def _faint_print(gray: np.ndarray, region: np.ndarray, T: dict) -> float:
-    """The density of print however faint (strokes a little darker than their ground, after a
-    light blur that keeps sensor noise out): a washed-out card still shows some, a blank sheet none."""
-    return cardmod.text_density(cv2.GaussianBlur(gray, (0, 0), 1.0), region, T["bright_haze_print_level"])
-
-
-def _not_an_id_card(small: np.ndarray, region: np.ndarray, T: dict, m: dict) -> bool:
-    """A card-shaped thing in colours no ID card has: much of it saturated (a loyalty card, a
-    picture on a screen) or dark (a screen's bezel, a bank card). ID cards are light and pale."""
-    if small.ndim != 3:
-        return False
-    hsv = cv2.cvtColor(small, cv2.COLOR_RGB2HSV)[::2, ::2][region[::2, ::2]]
-    if not hsv.size:
-        return False
-    m["object_sat_p75"] = round(float(np.percentile(hsv[:, 1], 75)) / 255, 3)
-    m["object_dark_share"] = round(float((hsv[:, 2] < 0.3 * 255).mean()), 3)
-    return m["object_sat_p75"] >= T["object_sat_p75"] or m["object_dark_share"] >= T["object_dark_share"]
-
-
-def _card_fills_frame(gray: np.ndarray, T: dict) -> bool:
-    """No outline, a light frame full of print: a card held too close (its edges out of frame)."""
-    return float(gray.mean()) > 0.45 * 255 and cardmod.text_density(gray, None) >= T["card_print_min_density"]
-
-
 def _paper_without_outline(
     gray: np.ndarray, g2: np.ndarray, clipped: np.ndarray, T: dict, m: dict
 ) -> list[str]:
@@ -241,7 +209,7 @@ def assess(rgb: np.ndarray, info: dict, expect: str | None = None) -> dict:
                 )
                 inner = bool(ring.any()) and float(br["mask"][ring].mean()) >= 0.8
             elif expect == "id_card":
-                inner = _card_fills_frame(gray, T)  # the box is inside a card too close to the lens
+                inner = _exposure.card_fills_frame(gray, T)  # the box is inside a card too close to the lens
         # a page far away (paper20: one held in a hand) shows little print at this scale
         least = T["page_far_min_density"] if doc_kind == "paper" else T["min_text_density"]
         if td_q < least or inner:
@@ -297,27 +265,14 @@ def assess(rgb: np.ndarray, info: dict, expect: str | None = None) -> dict:
     # Too bright means blown out: much of the document clipped to white AND its print washed out
     # (even the darkest pixels are light). A bright mean alone is not a fault: white paper is bright.
     washed = clip >= T["bright_clip_frac"] and p1 >= T["bright_ink_p1"]
-    # or most of a card blown to white, whatever is left of its print (a glare clips a patch)
-    blown = quad is not None and doc_kind == "card" and expect != "paper" and clip >= T["bright_clip_card"]
-    # or (notdoc23) a card under a veil of light: bright all over and its print lifted to a light
-    # grey, clipped or not (some print must still show: a blank sheet is no document)
-    hazy = (
-        quad is not None
-        and doc_kind == "card"
-        and expect != "paper"
-        and lum >= T["bright_haze_mean"]
-        and p1 >= T["bright_haze_ink_p1"]
-        and (_faint_print(gray, region, T) >= T["bright_haze_min_print"] or clip >= T["bright_haze_clip"])
-    )
+    # or most of a card blown to white, whatever is left of its print (a glare clips a patch); or
+    # (notdoc23) a card under a veil of light; or, no card found, a frame washed out
+    card_view = quad is not None and doc_kind == "card" and expect != "paper"
+    blown = card_view and clip >= T["bright_clip_card"]
+    hazy = card_view and _exposure.hazy_card(gray, region, lum, p1, clip, T)
     too_bright = washed or blown or hazy
     if quad is None and expect != "paper" and not too_bright and vals.size:
-        # no card told from a frame washed out all over, or a card lost in a lamp's light (one
-        # clipped blob over much of the frame): too much light, not "no document" (notdoc23)
-        # (a light card on a light table, its print dark, is readable: never refused for light)
-        too_bright = (
-            float(p5) >= T["bright_frame_p5"]
-            and (clip >= T["bright_clip_card"] or p1 >= T["bright_haze_ink_p1"])
-        ) or _clipped_blob(gray, T) >= T["bright_frame_blob"]
+        too_bright = _exposure.washed_frame(gray, float(p1), float(p5), clip, T)  # not "no document"
     if expect == "paper" and not too_bright and vals.size:
         # a page: its paper clipped where the text is, and the print lifted to grey (pages/find)
         from .pages.find import washed_print
@@ -385,7 +340,7 @@ def assess(rgb: np.ndarray, info: dict, expect: str | None = None) -> dict:
             and (expect != "paper" or _paper_print_cut(gray, br["mask"]))
         ):
             problems.append("cropped")
-        elif expect == "id_card" and _card_fills_frame(gray, T):
+        elif expect == "id_card" and _exposure.card_fills_frame(gray, T):
             problems.append("cropped")  # a card too close: its print fills the frame
         elif expect == "paper" and td >= T["page_fill_min_density"] and float(p95) > T["page_fill_min_p95"]:
             doc_kind = "paper"  # a page filling the frame (or one not told from a table as light)
@@ -424,17 +379,10 @@ def assess(rgb: np.ndarray, info: dict, expect: str | None = None) -> dict:
         elif doc_kind == "paper" and not (too_bright or pdf_page) and blank:
             cut = _find.cut_beside(gray, region, colour, T["page_far_min_density"])  # a cut page's blank half
             problems.append("cropped" if cut else "not_document")  # or a crisp blank sheet (paper20)
-        elif (
-            blurred
-            and not too_bright
-            and doc_kind == "card"
-            and expect != "paper"
-            and "too_small" not in problems
-            and _not_an_id_card(small, region, T, m)
-        ):
-            problems.append("not_document")  # a screen, a loyalty or bank card out of focus (notdoc23)
         elif blurred and not too_bright and "too_small" not in problems:
-            problems.append("blurry")
+            # a screen, a loyalty or bank card out of focus is no document (notdoc23)
+            odd = doc_kind == "card" and expect != "paper" and _exposure.not_an_id_card(small, region, T, m)
+            problems.append("not_document" if odd else "blurry")
         if gb >= T["glare_blob_frac"] and not (too_bright and not blown):
             glare = True
             if doc_kind == "paper" or expect == "paper":  # dark print is readable (paper21: card-found too)
