@@ -375,7 +375,8 @@ def assess(rgb: np.ndarray, info: dict, expect: str | None = None) -> dict:
             and td < T["blank_print_max"]
             and (not blurred or sharp >= T["blank_sharpness"])
         ):
-            problems.append("not_document")  # a blank card or sheet: crisp noise, no print at all
+            # a blank card or sheet: crisp noise, no print at all (cut by the frame or not: notdoc23)
+            problems[:] = [p for p in problems if p != "cropped"] + ["not_document"]
         elif doc_kind == "paper" and not (too_bright or pdf_page) and blank:
             cut = _find.cut_beside(gray, region, colour, T["page_far_min_density"])  # a cut page's blank half
             problems.append("cropped" if cut else "not_document")  # or a crisp blank sheet (paper20)
