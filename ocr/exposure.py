@@ -44,9 +44,13 @@ def washed_frame(gray: np.ndarray, p1: float, p5: float, clip: float, T: dict) -
     ) or clipped_blob(gray, T) >= T["bright_frame_blob"]
 
 
-def not_an_id_card(small: np.ndarray, region: np.ndarray, T: dict, m: dict) -> bool:
-    """A card-shaped thing in colours no ID card has: much of it saturated (a loyalty card, a
-    picture on a screen) or dark (a screen's bezel, a bank card). ID cards are light and pale."""
+def not_an_id_card(small: np.ndarray, region: np.ndarray, ratio: float, td: float, T: dict, m: dict) -> bool:
+    """A card-shaped thing judged blurry that is no ID card: crisp (`ratio`, the blur ratio, high)
+    with its few edges and next to no print (`td`: a screen's plain window), or in colours no ID
+    card has: much of it saturated (a loyalty card, a picture on a screen) or dark (a screen's
+    bezel, a bank card). ID cards are light and pale, and carry print all over."""
+    if ratio >= T["object_crisp_ratio"] and td < T["object_sparse_print"]:
+        return True
     if small.ndim != 3:
         return False
     hsv = cv2.cvtColor(small, cv2.COLOR_RGB2HSV)[::2, ::2][region[::2, ::2]]

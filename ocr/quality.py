@@ -9,7 +9,7 @@ import cv2
 import numpy as np
 
 from . import card as cardmod
-from . import exposure as _exposure
+from . import exposure as _ex
 from .pages import find as _find
 from .pages import side as _side
 from .texts import TEXTS
@@ -209,7 +209,7 @@ def assess(rgb: np.ndarray, info: dict, expect: str | None = None) -> dict:
                 )
                 inner = bool(ring.any()) and float(br["mask"][ring].mean()) >= 0.8
             elif expect == "id_card":
-                inner = _exposure.card_fills_frame(gray, T)  # the box is inside a card too close to the lens
+                inner = _ex.card_fills_frame(gray, T)  # the box is inside a card too close to the lens
         # a page far away (paper20: one held in a hand) shows little print at this scale
         least = T["page_far_min_density"] if doc_kind == "paper" else T["min_text_density"]
         if td_q < least or inner:
@@ -269,10 +269,10 @@ def assess(rgb: np.ndarray, info: dict, expect: str | None = None) -> dict:
     # (notdoc23) a card under a veil of light; or, no card found, a frame washed out
     card_view = quad is not None and doc_kind == "card" and expect != "paper"
     blown = card_view and clip >= T["bright_clip_card"]
-    hazy = card_view and _exposure.hazy_card(gray, region, lum, p1, clip, T)
+    hazy = card_view and _ex.hazy_card(gray, region, lum, p1, clip, T)
     too_bright = washed or blown or hazy
     if quad is None and expect != "paper" and not too_bright and vals.size:
-        too_bright = _exposure.washed_frame(gray, float(p1), float(p5), clip, T)  # not "no document"
+        too_bright = _ex.washed_frame(gray, float(p1), float(p5), clip, T)  # not "no document"
     if expect == "paper" and not too_bright and vals.size:
         # a page: its paper clipped where the text is, and the print lifted to grey (pages/find)
         from .pages.find import washed_print
@@ -340,7 +340,7 @@ def assess(rgb: np.ndarray, info: dict, expect: str | None = None) -> dict:
             and (expect != "paper" or _paper_print_cut(gray, br["mask"]))
         ):
             problems.append("cropped")
-        elif expect == "id_card" and _exposure.card_fills_frame(gray, T):
+        elif expect == "id_card" and _ex.card_fills_frame(gray, T):
             problems.append("cropped")  # a card too close: its print fills the frame
         elif expect == "paper" and td >= T["page_fill_min_density"] and float(p95) > T["page_fill_min_p95"]:
             doc_kind = "paper"  # a page filling the frame (or one not told from a table as light)
@@ -382,7 +382,7 @@ def assess(rgb: np.ndarray, info: dict, expect: str | None = None) -> dict:
             problems.append("cropped" if cut else "not_document")  # or a crisp blank sheet (paper20)
         elif blurred and not too_bright and "too_small" not in problems:
             # a screen, a loyalty or bank card out of focus is no document (notdoc23)
-            odd = doc_kind == "card" and expect != "paper" and _exposure.not_an_id_card(small, region, T, m)
+            odd = card_view and _ex.not_an_id_card(small, region, ratio, td, T, m)
             problems.append("not_document" if odd else "blurry")
         if gb >= T["glare_blob_frac"] and not (too_bright and not blown):
             glare = True
