@@ -321,11 +321,12 @@ def border_region(gray: np.ndarray, max_frac: float = 0.8) -> dict:
     return best
 
 
-def text_density(gray: np.ndarray, mask: np.ndarray | None = None) -> float:
-    """Share of pixels in thin dark strokes on a lighter ground (print-like texture)."""
+def text_density(gray: np.ndarray, mask: np.ndarray | None = None, level: int = 35) -> float:
+    """Share of pixels in thin dark strokes on a lighter ground (print-like texture); `level`: how
+    much darker than their surroundings the strokes are (a lower one finds faint print)."""
     k = max(7, int(round(min(gray.shape) / 60)) | 1)
     bh = cv2.morphologyEx(gray, cv2.MORPH_BLACKHAT, cv2.getStructuringElement(cv2.MORPH_RECT, (k, k)))
-    strokes = (bh > 35).astype(np.uint8)
+    strokes = (bh > level).astype(np.uint8)
     # long straight lines (tile joints, table edges, ruled lines) are not print
     L = max(25, max(gray.shape) // 20)
     lines = cv2.morphologyEx(strokes, cv2.MORPH_OPEN, np.ones((1, L), np.uint8)) | cv2.morphologyEx(

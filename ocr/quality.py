@@ -9,6 +9,7 @@ import cv2
 import numpy as np
 
 from . import card as cardmod
+from . import exposure as _ex
 from .pages import find as _find
 from .pages import side as _side
 from .texts import TEXTS
@@ -120,11 +121,6 @@ def _paper_glare_washes(gray: np.ndarray, clipped: np.ndarray, region: np.ndarra
     return washed
 
 
-def _card_fills_frame(gray: np.ndarray, T: dict) -> bool:
-    """No outline, a light frame full of print: a card held too close (its edges out of frame)."""
-    return float(gray.mean()) > 0.45 * 255 and cardmod.text_density(gray, None) >= T["card_print_min_density"]
-
-
 def _paper_without_outline(
     gray: np.ndarray, g2: np.ndarray, clipped: np.ndarray, T: dict, m: dict
 ) -> list[str]:
@@ -213,7 +209,7 @@ def assess(rgb: np.ndarray, info: dict, expect: str | None = None) -> dict:
                 )
                 inner = bool(ring.any()) and float(br["mask"][ring].mean()) >= 0.8
             elif expect == "id_card":
-                inner = _card_fills_frame(gray, T)  # the box is inside a card too close to the lens
+                inner = _ex.card_fills_frame(gray, T)  # the box is inside a card too close to the lens
         # a page far away (paper20: one held in a hand) shows little print at this scale
         least = T["page_far_min_density"] if doc_kind == "paper" else T["min_text_density"]
         if td_q < least or inner:
@@ -269,9 +265,14 @@ def assess(rgb: np.ndarray, info: dict, expect: str | None = None) -> dict:
     # Too bright means blown out: much of the document clipped to white AND its print washed out
     # (even the darkest pixels are light). A bright mean alone is not a fault: white paper is bright.
     washed = clip >= T["bright_clip_frac"] and p1 >= T["bright_ink_p1"]
-    # or most of a card blown to white, whatever is left of its print (a glare clips a patch)
-    blown = quad is not None and doc_kind == "card" and expect != "paper" and clip >= T["bright_clip_card"]
-    too_bright = washed or blown
+    # or most of a card blown to white, whatever is left of its print (a glare clips a patch); or
+    # (notdoc23) a card under a veil of light; or, no card found, a frame washed out
+    card_view = quad is not None and doc_kind == "card" and expect != "paper"
+    blown = card_view and clip >= T["bright_clip_card"]
+    hazy = card_view and _ex.hazy_card(gray, region, lum, p1, clip, T)
+    too_bright = washed or blown or hazy
+    if quad is None and expect != "paper" and not too_bright and vals.size:
+        too_bright = _ex.washed_frame(gray, float(p1), float(p5), clip, T)  # not "no document"
     if expect == "paper" and not too_bright and vals.size:
         # a page: its paper clipped where the text is, and the print lifted to grey (pages/find)
         from .pages.find import washed_print
@@ -339,7 +340,7 @@ def assess(rgb: np.ndarray, info: dict, expect: str | None = None) -> dict:
             and (expect != "paper" or _paper_print_cut(gray, br["mask"]))
         ):
             problems.append("cropped")
-        elif expect == "id_card" and _card_fills_frame(gray, T):
+        elif expect == "id_card" and _ex.card_fills_frame(gray, T):
             problems.append("cropped")  # a card too close: its print fills the frame
         elif expect == "paper" and td >= T["page_fill_min_density"] and float(p95) > T["page_fill_min_p95"]:
             doc_kind = "paper"  # a page filling the frame (or one not told from a table as light)
@@ -370,15 +371,19 @@ def assess(rgb: np.ndarray, info: dict, expect: str | None = None) -> dict:
         blank = _side.blank(crop, td, blurred, look, T, m)  # a sheet with no print (paper20, side22)
         if (
             doc_kind == "card"
+            and not too_bright  # a card blown out shows no print either (notdoc23)
             and td < T["blank_print_max"]
             and (not blurred or sharp >= T["blank_sharpness"])
         ):
-            problems.append("not_document")  # a blank card or sheet: crisp noise, no print at all
+            # a blank card or sheet: crisp noise, no print at all (cut by the frame or not: notdoc23)
+            problems[:] = [p for p in problems if p != "cropped"] + ["not_document"]
         elif doc_kind == "paper" and not (too_bright or pdf_page) and blank:
             cut = _find.cut_beside(gray, region, colour, T["page_far_min_density"])  # a cut page's blank half
             problems.append("cropped" if cut else "not_document")  # or a crisp blank sheet (paper20)
         elif blurred and not too_bright and "too_small" not in problems:
-            problems.append("blurry")
+            # a screen, a loyalty or bank card out of focus is no document (notdoc23)
+            odd = card_view and _ex.not_an_id_card(small, region, ratio, td, T, m)
+            problems.append("not_document" if odd else "blurry")
         if gb >= T["glare_blob_frac"] and not (too_bright and not blown):
             glare = True
             if doc_kind == "paper" or expect == "paper":  # dark print is readable (paper21: card-found too)

@@ -26,10 +26,12 @@ def make_sample(
     size: tuple[int, int] = (1600, 1200),
     fmt: str = "jpeg",
     title: str | None = None,
+    variant: str | None = None,
 ) -> tuple[bytes, dict]:
     """One photo as encoded bytes plus its truth:
     {"kind", "cls", "expect_problems", "fields", "quad"}. kind may be "paper" (`title`: a page
-    with this title, of no contract type, instead of a random contract title)."""
+    with this title, of no contract type, instead of a random contract title; `variant`: see
+    photo.photograph)."""
     rng = random.Random(seed)
     if kind == "paper":
         flat = photo.paper_page(rng, 0.8, title)
@@ -37,7 +39,9 @@ def make_sample(
     else:
         ident = cards.identity(rng, kind)
         flat = cards.render(ident, kind, rng, scale=max(1.0, size[0] * 0.7 / 1000))
-    img, info = photo.photograph(flat, rng, cls, size, doc="paper" if kind == "paper" else "card")
+    img, info = photo.photograph(
+        flat, rng, cls, size, doc="paper" if kind == "paper" else "card", variant=variant
+    )
     if fmt == "jpeg":
         data = photo.to_jpeg(img, rng)
     else:
@@ -53,6 +57,7 @@ def make_sample(
         "expect_problems": sorted(EXPECTED[cls]),
         "fields": cards.truth_fields(ident, kind) if ident and cls != "not_document" else {},
         "quad": info["quad"],
+        "variant": info.get("variant"),
     }
     return data, truth
 

@@ -9,7 +9,7 @@ import cv2
 import numpy as np
 from PIL import Image, ImageDraw
 
-from . import cards
+from . import cards, scenes
 
 BAD_CLASSES = [
     "blurry",
@@ -112,9 +112,12 @@ def _quad(rng, w, h, cw_frac, cls, aspect):
     return pts.astype(np.float32)
 
 
-def _not_document(rng: random.Random, w: int, h: int) -> np.ndarray:
-    """A scene with no document: a face-like selfie, sky/landscape, food plate, or a room."""
+def _not_document(rng: random.Random, w: int, h: int, new: str | None = None) -> np.ndarray:
+    """A scene with no document: a face-like selfie, sky/landscape, food plate, or a room (and,
+    since notdoc23, for about half of the seeds one of scenes.NOT_DOCUMENT)."""
     img = background(rng, w, h)
+    if new:
+        return scenes.not_document(new, rng, w, h, img)
     kind = rng.choice(
         [
             "landscape",
@@ -354,8 +357,11 @@ def photograph(
     cls: str = "good",
     size: tuple[int, int] = (1600, 1200),
     doc: str = "card",
+    variant: str | None = None,
 ) -> tuple[Image.Image, dict]:
     """Photograph `flat` (a card or a page) onto a background with the defect of `cls`.
+    variant: one of scenes.NOT_DOCUMENT or scenes.TOO_BRIGHT for those classes ("old": one of
+    the kinds drawn before notdoc23; None: drawn from the seed).
 
     Returns the photo and {"quad": 4x2 corners in photo pixels or None, "cls": cls}.
     """
@@ -366,11 +372,19 @@ def photograph(
         small = photo.resize((w0, w0 * 3 // 4), Image.LANCZOS)
         info["cls"] = cls
         return small, info
+    # since notdoc23 about half of the overexposed photos take one of scenes.TOO_BRIGHT
+    kinds = {"too_bright": scenes.TOO_BRIGHT, "not_document": scenes.NOT_DOCUMENT}.get(cls, ())
+    picked = (
+        (variant if variant != "old" else None) if variant else scenes.pick(rng, kinds) if kinds else None
+    )
+    style = picked if cls == "too_bright" else None
     if cls == "not_document":
-        img = _not_document(rng, w, h)
+        img = _not_document(rng, w, h, picked)
         quad = None
     else:
         img = background(rng, w, h)
+        own = scenes.ground(style, rng, w, h) if style else None
+        img = img if own is None else own
         aspect = flat.width / flat.height
         if doc == "paper":
             cw_frac = {"too_small_card": rng.uniform(0.12, 0.2)}.get(cls, rng.uniform(0.45, 0.6))
@@ -402,8 +416,10 @@ def photograph(
     gain = {"too_dark": rng.uniform(0.1, 0.27), "too_bright": rng.uniform(1.9, 3.0)}.get(
         cls, rng.uniform(0.8, 1.02)
     )
-    img = img * (light * gain)[..., None]
-    if cls == "too_bright":
+    img = img * (light * (1.0 if style else gain))[..., None]
+    if style and quad is not None:
+        img = scenes.overexpose(style, img, quad, rng)
+    elif cls == "too_bright":
         if rng.random() < 0.5:
             img = img + rng.uniform(30, 80)
         else:  # the camera's tone curve rolls off into the highlights: the print lifts to grey
@@ -445,7 +461,7 @@ def photograph(
         noise = noise[..., None]
     img = img + noise
     out = Image.fromarray(np.clip(img, 0, 255).astype(np.uint8))
-    return out, {"quad": None if quad is None else quad.tolist(), "cls": cls}
+    return out, {"quad": None if quad is None else quad.tolist(), "cls": cls, "variant": picked}
 
 
 def to_jpeg(img: Image.Image, rng: random.Random, exif_orientation: int | None = None) -> bytes:
