@@ -154,17 +154,29 @@ async def test_nothing_lost_or_doubled_under_worker_kill_redis_restart_and_datab
                         replies[row.recipient].append((row.id, texts))
                     return applied, replies, [r.status for r in rows]
 
-                async def settled() -> bool:
+                async def settled() -> tuple[bool, tuple[int, int]]:
                     applied, replies, statuses = await expected()
-                    done = sum(map(len, applied.values())) >= CITIZENS * len(TEXTS)
+                    n_applied = sum(map(len, applied.values()))
+                    n_sent = statuses.count("sent")
                     delivered = all(
                         _repeats(fake.texts(u), rows, orphaned) is not None for u, rows in replies.items()
                     )
-                    return done and set(statuses) == {"sent"} and delivered
+                    done = n_applied >= CITIZENS * len(TEXTS) and set(statuses) == {"sent"} and delivered
+                    return done, (n_applied, n_sent)
 
-                deadline = loop.time() + max(90.0, CITIZENS * 0.8)  # the backlog of a loaded machine
-                while not await settled():
-                    if loop.time() > deadline:
+                # The backlog of a loaded machine drains slowly (a make test beside other work at load
+                # 15 left 4 of 400 messages unapplied after a fixed 90 s): the wait is stopped only when
+                # nothing moves for that long, or after a bound no loaded machine needs.
+                patience = max(90.0, CITIZENS * 0.8)
+                give_up = loop.time() + 10 * patience
+                last, moved = (-1, -1), loop.time()
+                while True:
+                    done, progress = await settled()
+                    if done:
+                        break
+                    if progress != last:
+                        last, moved = progress, loop.time()
+                    if loop.time() > min(moved + patience, give_up):
                         raise AssertionError(await _diagnosis(expected, fake, fleet, db, orphaned))
                     await asyncio.sleep(0.5)
                 await asyncio.sleep(3)  # a while longer: nothing more arrives later (a resent reply would)
