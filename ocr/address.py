@@ -14,6 +14,7 @@ import unicodedata
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
+from .addrends import PROVINCE_PREFIXES, junk_breaks, province_by_unit
 from .unitnames import (
     CITIES,
     LOCAL,
@@ -212,6 +213,8 @@ def fix_place(text: str) -> tuple[str, float]:
     from a cut end, a guess the citizen and the officer are to check)."""
     text = unicodedata.normalize("NFC", text).replace("\u2044", "/")  # a fraction slash ("45⁄45")
     text = re.sub(r"\s+", " ", text).strip(" .,:;-_|'\"?")
+    broke = junk_breaks(text)  # a pen stroke read as symbols between words
+    broke, text = broke != text, broke
     # an abbreviation's full stop read as a comma ("H, Cam Lâm"): the letter belongs to the next unit
     text = re.sub(r"[„“”*\"]", "", text)
     # a dash glued to a word's start: the dotted line it is typed on ("P. Quang -Trung")
@@ -314,6 +317,14 @@ def fix_place(text: str) -> tuple[str, float]:
         hits += known
         out.append(f"{pre} {fixed}".strip())
     out = _marks_by_context(out)
+    if broke and len(out) >= 3 and not _known(out[-1].split()):
+        pre, name = split_prefix(out[-2])  # the stroke's tail after the province (or its start)
+        if pre in PROVINCE_PREFIXES or canon(name) in {canon(v) for v in provinces().values()}:
+            guessed = _guessed_end(out[-2])
+            out = [*out[:-2], _province_end(out[-2])]
+    ends = province_by_unit(out, [_known(p.split()) or bool(re.search(r"\d", p)) for p in out])
+    if ends:  # the province lost under a stroke, named by its district: a guess too
+        out, guessed = ends, True
     if guessed:  # the province completed from a cut end: a guess, for the citizen to check
         return ", ".join(out), 0.0
     return ", ".join(out), (hits / len(out) if out else 0.0)

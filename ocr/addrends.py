@@ -1,0 +1,76 @@
+"""An address's province lost under a mark (an officer's signature stroke across the end of the
+address: "Tỉnh Wm==ãã—", "TP. Hà vwx^/"): its district or commune, read before it, names it
+when the units' list puts that unit in one province only. A guess, which the caller flags for
+the citizen to check."""
+
+from __future__ import annotations
+
+import re
+
+from .unitnames import CITIES, canon, folded, provinces, split_prefix, within
+
+# symbols a pen stroke is read as, between letters (never inside a house number: digits round it)
+_JUNK = re.compile(r"(?<=[^\W\d_])\s*[/\\^`@¬§¡£=~|—]+[^\w\s]*\s*(?=\S)")
+
+
+def junk_breaks(text: str) -> str:
+    """A stroke's symbols between words read as a break between two parts ("Gò Vập/`Š Chí Minh")."""
+    return _JUNK.sub(", ", text)
+
+
+def _province_of(name: str) -> str | None:
+    """The one province the unit `name` is in (a district first: the province whose units share
+    the most with the district's own), or None."""
+    key = canon(name).lower()
+    if not key:
+        return None
+    w = within()
+    inner = w.get(key, set())
+    cands = []
+    for prov in set(provinces().values()):
+        units = w.get(canon(prov).lower(), set())
+        if canon(name) in units:
+            cands.append((len(units & inner), prov))
+    if not cands:
+        return None
+    cands.sort(reverse=True)
+    if len(cands) == 1 or (cands[0][0] >= 3 and cands[0][0] >= 2 * cands[1][0]):
+        return cands[0][1]
+    return None
+
+
+def _prefix(garbled: str, unit_pre: str, prov: str) -> str:
+    """The province's type word: as read when it was, else in the district's style (in full,
+    abbreviated or none)."""
+    pre, _ = split_prefix(garbled)
+    if pre in ("Tỉnh", "Thành phố", "T.", "TP."):
+        return pre
+    f = folded(garbled)
+    city = folded(prov) in CITIES
+    if re.match(r"^\W*(th)?[aà]nh ph", f):
+        return "Thành phố"
+    if not unit_pre:
+        return ""
+    full = len(unit_pre) > 3
+    return ("Thành phố" if full else "TP.") if city else ("Tỉnh" if full else "T.")
+
+
+PROVINCE_PREFIXES = ("Tỉnh", "Thành phố", "T.", "TP.")
+
+
+def province_by_unit(parts: list[str], known: list[bool]) -> list[str] | None:
+    """The parts with the province put back from the unit before it (a district or commune in one
+    province only), when the one or two parts after that unit are no known unit at all (`known`:
+    per part), or None."""
+    provs = {canon(v) for v in provinces().values()}
+    for j in (len(parts) - 2, len(parts) - 3):
+        if j < 0 or any(known[j + 1 :]) or canon(split_prefix(parts[-1])[1]) in provs:
+            return None
+        unit_pre, unit = split_prefix(parts[j])
+        if unit_pre in PROVINCE_PREFIXES:
+            return None
+        prov = _province_of(unit) if known[j] else None
+        if prov:
+            garbled = " ".join(parts[j + 1 :])
+            return [*parts[: j + 1], f"{_prefix(garbled, unit_pre, prov)} {prov}".strip()]
+    return None
