@@ -8,6 +8,7 @@ import cv2
 import numpy as np
 
 MIN_DOTS = 8
+FAINT_DOT_CONTRAST = 25  # grey levels a faint leader dot is darker than the paper round it
 
 
 def _on_beat(d: float, step: float) -> bool:
@@ -62,7 +63,13 @@ def erase(gray: np.ndarray, line_h: float) -> np.ndarray:
     if gray.size == 0 or min(gray.shape) < 40:
         return gray
     _, ink = cv2.threshold(gray, 0, 1, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
-    m = leader_mask(ink, max(2, int(0.16 * line_h)))
+    max_dot = max(2, int(0.16 * line_h))
+    m = leader_mask(ink, max_dot)
+    # dots printed faint, lighter than Otsu's ink (a date read with its dotted line:
+    # "2021-12-10" for 21-12-1961): small marks darker than the paper right round them
+    k = (2 * max_dot + 1) | 1
+    dark = cv2.morphologyEx(gray, cv2.MORPH_BLACKHAT, np.ones((k, k), np.uint8))
+    m |= leader_mask((dark >= FAINT_DOT_CONTRAST).astype(np.uint8), max_dot)
     if not m.any():
         return gray
     m = cv2.dilate(m, np.ones((5, 5), np.uint8))

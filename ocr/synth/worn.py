@@ -11,6 +11,8 @@ from __future__ import annotations
 import math
 import random
 
+from PIL import Image, ImageChops, ImageDraw
+
 _D = "/usr/share/fonts/truetype/"
 FACES = [  # more faces for the typed or printed values (Debian's font packages)
     (_D + "noto/NotoSerif-Regular.ttf", _D + "noto/NotoSerif-Bold.ttf"),
@@ -80,8 +82,13 @@ class Worn:
             th = rng.uniform(0, 2 * math.pi)
             cx, cy = px - r * math.cos(th), py - r * math.sin(th)
             red = (rng.randint(170, 215), rng.randint(40, 80), rng.randint(50, 90))
-            fl.ellipse((cx - r, cy - r, cx + r, cy + r), outline=red, width=rng.uniform(2.0, 3.5))
-            fl.ellipse((cx - r * 0.72, cy - r * 0.72, cx + r * 0.72, cy + r * 0.72), outline=red, width=1.2)
+            # stamped ink over the print: multiplied, so the print under the ring stays dark
+            layer = Image.new("RGB", fl.img.size, (255, 255, 255))
+            d, s = ImageDraw.Draw(layer), fl.s
+            for k, wd in ((1.0, rng.uniform(2.0, 3.5)), (0.72, 1.2)):
+                box = [(cx - r * k) * s, (cy - r * k) * s, (cx + r * k) * s, (cy + r * k) * s]
+                d.ellipse(box, outline=red, width=max(1, int(wd * s)))
+            fl.img.paste(ImageChops.multiply(fl.img, layer))
         if self.sign and spans:
             addr = [s for s in spans if s[0] == "Nơi ĐKHK thường trú"] or [
                 s for s in spans if s[0] == "Nguyên quán"

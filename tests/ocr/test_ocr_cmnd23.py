@@ -1,0 +1,99 @@
+"""Issue 12, round cmnd23: the old CMND front's reader made general against what generator B's
+misses were summarised as (faint leader dots, a seal's ring over a value, a signature over the
+province, a slashed zero), each fix on a unit input that failed before."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+import pytest
+
+from ocr import leaders, seals
+from ocr.address import fix_place
+from ocr.values import numeric
+
+LINE_H = 45.0
+
+
+def _paper(h: int = 400, w: int = 900) -> np.ndarray:
+    return np.full((h, w, 3), (225, 232, 236), np.uint8)
+
+
+def _ring_card() -> tuple[np.ndarray, np.ndarray]:
+    """A value in black crossed by a seal's thin red ring that also touches a red bold number."""
+    img = _paper()
+    cv2.putText(img, "123456789", (330, 90), cv2.FONT_HERSHEY_SIMPLEX, 1.6, (40, 40, 200)[::-1], 6)
+    cv2.putText(img, "THANH VAN", (250, 230), cv2.FONT_HERSHEY_SIMPLEX, 1.4, (20, 20, 20), 3)
+    ring = np.zeros(img.shape[:2], np.uint8)
+    cv2.circle(ring, (300, 170), 95, 1, 4)
+    img[ring > 0] = (200, 60, 70)  # RGB red over the value's first letters
+    return img, ring
+
+
+def test_a_seal_ring_is_found_and_only_the_ring():
+    img, ring = _ring_card()
+    m = seals.ring_mask(img, LINE_H)
+    assert m[ring > 0].mean() > 0.8  # the ring
+    number = np.zeros_like(ring)
+    cv2.putText(number, "123456789", (330, 90), cv2.FONT_HERSHEY_SIMPLEX, 1.6, 1, 6)
+    far = (number > 0) & (cv2.dilate(ring, np.ones((9, 9), np.uint8)) == 0)
+    assert m[far].mean() < 0.02  # the red number it touches stays
+
+
+def test_a_seal_ring_is_painted_over_and_the_value_stays():
+    img, ring = _ring_card()
+    gray = cv2.cvtColor(img, cv2.COLOR_RGB2GRAY)
+    out = seals.erase(img, gray, LINE_H)
+    assert out[ring > 0].mean() > 200  # the ring over the paper gone
+    text = (gray < 60) & (ring == 0)
+    assert (out[text] < 60).mean() > 0.95  # the black value untouched
+
+
+def test_a_filled_red_emblem_is_no_ring():
+    img = _paper()
+    cv2.circle(img, (200, 200), 90, (200, 40, 40), -1)
+    assert not seals.ring_mask(img, LINE_H).any()
+
+
+def test_faint_leader_dots_are_erased():
+    """Dots lighter than Otsu's cut between the paper and dark print (they joined a date:
+    "2021-12-10" for 21-12-1961) are found by their contrast with the paper round them."""
+    g = np.full((200, 900), 205, np.uint8)
+    cv2.putText(g, "21 - 12 - 1961", (40, 80), cv2.FONT_HERSHEY_SIMPLEX, 1.3, 20, 3)
+    for x in range(30, 880, 11):
+        cv2.circle(g, (x, 92), 2, 172, -1)  # 33 levels darker than the paper, far above the ink
+    _, ink = cv2.threshold(g, 0, 1, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    assert ink[88:97, 400:880].sum() == 0  # Otsu misses them
+    out = leaders.erase(g, LINE_H)
+    assert out[88:97, 400:880].min() > 190
+    assert out[50:80, 40:300].min() < 60  # the date stays
+
+
+@pytest.mark.parametrize(
+    ("read", "want"),
+    [
+        # the province under a signature, its district names it
+        ("Xóm 9, Phường An Khánh, Quận Hoài Đức, đành phổWỳ/Mồj^/", "Xóm 9, Phường An Khánh, Quận Hoài Đức, Thành phố Hà Nội"),
+        ("Số 115/41 Lê Lợi, H. Cam Lâm, T. đqh Wờâ/^", "Số 115/41 Lê Lợi, H. Cam Lâm, T. Khánh Hòa"),
+        ("Ấp 4, Xã Mỹ Đức, Huyện Hoài Đức, Thành phố", "Ấp 4, Xã Mỹ Đức, Huyện Hoài Đức, Thành phố Hà Nội"),
+        # the stroke's symbols between two parts, or after the province
+        ("Số 154 Phan Đình Phùng, Gò Vập/`Š Chí Minh", "Số 154 Phan Đình Phùng, Gò Vấp, Hồ Chí Minh"),
+        ("Số 192 Quang Trung, Q. Cầu Giấy, TP. Hà Nộ/VÂ", "Số 192 Quang Trung, Q. Cầu Giấy, TP. Hà Nội"),
+        ("Ấp 5, Xã Trung Hòa, Huyện Hậu Lộc, Tỉnh Thanh/HÕg`", "Ấp 5, Xã Trung Hòa, Huyện Hậu Lộc, Tỉnh Thanh Hóa"),
+        # untouched: a clean address, one ending with its district, a house number's slash
+        ("Thôn 3, X. Tân Hòa, H. Hậu Lộc, T. Thanh Hóa", "Thôn 3, X. Tân Hòa, H. Hậu Lộc, T. Thanh Hóa"),
+        ("Số 174 Quang Trung, Hậu Lộc", "Số 174 Quang Trung, Hậu Lộc"),
+        ("Số 12/4 Lê Lợi, Phường 5, Quận 3, TP. Hồ Chí Minh", "Số 12/4 Lê Lợi, Phường 5, Quận 3, TP. Hồ Chí Minh"),
+    ],
+)  # fmt: skip
+def test_a_province_lost_under_a_stroke(read, want):
+    assert fix_place(read)[0] == want
+
+
+def test_a_province_put_back_is_a_guess():
+    assert fix_place("Số 115/41 Lê Lợi, H. Cam Lâm, T. đqh Wờâ/^")[1] == 0.0
+    assert fix_place("Thôn 3, X. Tân Hòa, H. Hậu Lộc, T. Thanh Hóa")[1] == 1.0
+
+
+def test_a_slashed_zero_is_a_zero():
+    assert numeric("01-Ø7-2006") == "01-07-2006"
