@@ -16,32 +16,58 @@ def ring_mask(rgb: np.ndarray, line_h: float) -> np.ndarray:
     t = thresholds()
     c = rgb.astype(np.int16)
     r, g, b = c[..., 0], c[..., 1], c[..., 2]
-    red = ((r - np.maximum(g, b)) >= t["seal_red_excess"]).astype(np.uint8)
+    excess = r - np.maximum(g, b)
+    red = (excess >= t["seal_red_excess"]).astype(np.uint8)
     if not red.any():
         return red
-    red = cv2.dilate(red, np.ones((3, 3), np.uint8))  # a ring broken up by the JPEG's colour
-    n, lab, st, _ = cv2.connectedComponentsWithStats(red, connectivity=8)
+    # without the filled red (an emblem's disc, which a ring touching it would join)
+    k = max(5, int(0.25 * line_h)) | 1
+    filled = cv2.morphologyEx(red, cv2.MORPH_OPEN, np.ones((k, k), np.uint8))
+    red &= 1 - cv2.dilate(filled, np.ones((5, 5), np.uint8))
+    joined = cv2.dilate(red, np.ones((7, 7), np.uint8))  # a ring broken up by the JPEG's colour
+    n, lab, st, _ = cv2.connectedComponentsWithStats(joined, connectivity=8)
+    # arcs (a ring is broken where it crosses print): longer than a line either way, thin
+    span, fill = st[:, 2:4].max(axis=1), st[:, 4] / np.maximum(1, st[:, 2] * st[:, 3])
+    arcs = (span >= t["seal_min_span_lines"] * line_h) & (fill <= t["seal_max_fill"])
+    arcs[0] = False
     out = np.zeros(red.shape, np.uint8)
+    if not arcs.any():
+        return out
+    ys, xs = np.nonzero(arcs[lab] & (red > 0))  # the arcs' own points, together
+    pts = np.column_stack([xs, ys]).astype(np.float64)
     lo, hi = t["seal_radius_lines"][0] * line_h, t["seal_radius_lines"][1] * line_h
-    for i in range(1, n):
-        x, y, w, h, a = st[i]
-        # a ring (or an arc of one) spans lines both ways and fills little of its box
-        if min(w, h) < t["seal_min_span_lines"] * line_h or a > t["seal_max_fill"] * w * h:
-            continue
-        ys, xs = np.nonzero(lab[y : y + h, x : x + w] == i)
-        pts = np.column_stack([xs + x, ys + y]).astype(np.float64)
-        for _ in range(2):  # a second ring joined to the first
-            ring = _circle(pts, lo, hi, t["seal_min_on_circle"])
-            if ring is None:
-                break
-            on = pts[ring].astype(int)
-            out[on[:, 1], on[:, 0]] = 1  # only the ring: red print it touches (a number) stays
-            pts = pts[~ring]
+    for _ in range(3):  # a seal or two, each a ring
+        ring = _circle(pts, lo, hi, t["seal_min_on_circle"])
+        if ring is None:
+            break
+        on = pts[ring[0]].astype(int)
+        out[on[:, 1], on[:, 0]] = 1  # only the ring: red print it touches (a number) stays
+        _inner(out, excess >= t["seal_red_excess"] // 2, ring[1], t["seal_min_on_circle"] / 2)
+        pts = pts[~ring[0]]
     return out
 
 
-def _circle(pts: np.ndarray, lo: float, hi: float, min_cover: float) -> np.ndarray | None:
-    """Which of `pts` lie on the circle (radius lo..hi) that most of them fit, found by trying
+def _inner(out: np.ndarray, faint: np.ndarray, circle: tuple, min_cover: float) -> None:
+    """A seal's inner ring, thinner and fainter, concentric with the outer one (a Vietnamese seal:
+    its legend between two circles): the radius inside the outer one that most faintly red
+    points lie on, added to `out` when it is covered along `min_cover` of its length."""
+    cx, cy, r = circle
+    ys, xs = np.nonzero(faint)
+    d = np.hypot(xs - cx, ys - cy)
+    sel = (d >= 0.45 * r) & (d <= 0.9 * r)
+    if sel.sum() < 30:
+        return
+    xs, ys, d = xs[sel], ys[sel], d[sel]
+    hist = np.bincount(np.round(d).astype(int))
+    r2 = int(np.argmax(np.convolve(hist, np.ones(3), "same")))
+    near = np.abs(d - r2) <= 2.5
+    ang = np.arctan2(ys[near] - cy, xs[near] - cx)
+    if len(np.unique(np.floor((ang + np.pi) / (2 * np.pi) * 180))) / 180 >= min_cover:
+        out[ys[near], xs[near]] = 1
+
+
+def _circle(pts: np.ndarray, lo: float, hi: float, min_cover: float) -> tuple | None:
+    """(which of `pts` lie on the circle, the circle) (radius lo..hi) that most of them fit, found by trying
     circles through three of them (RANSAC, a fixed seed: the same photo reads the same), when
     that circle is covered along at least `min_cover` of its length; else None."""
     if len(pts) < 30:
@@ -67,7 +93,7 @@ def _circle(pts: np.ndarray, lo: float, hi: float, min_cover: float) -> np.ndarr
     if cover < min_cover:
         return None
     band = float(np.percentile(d[near], 95)) + 1.5
-    return d <= band
+    return d <= band, (cx, cy, r)
 
 
 def _through(p: np.ndarray) -> tuple[float, float, float] | None:
@@ -83,13 +109,20 @@ def _through(p: np.ndarray) -> tuple[float, float, float] | None:
 
 
 def erase(rgb: np.ndarray, gray: np.ndarray, line_h: float) -> np.ndarray:
-    """`gray` with the seal rings of `rgb` painted over with the paper around them."""
+    """`gray` with the seal rings of `rgb` painted over: the ring's red over the paper with the
+    paper around it; elsewhere along the ring (its soft edges, print it crosses) the red channel,
+    in which red ink is light and print under it stays dark."""
     m = ring_mask(rgb, line_h)
     if not m.any():
         return gray
-    m = cv2.dilate(m, np.ones((5, 5), np.uint8))  # the ring's soft edges, less red than its middle
+    m = cv2.dilate(m, np.ones((5, 5), np.uint8)) > 0  # the ring's soft edges, less red than its middle
     k = max(3, int(0.3 * line_h)) | 1
     paper = cv2.dilate(gray, np.ones((k, k), np.uint8))
+    c = rgb.astype(np.int16)
+    # red ink over the paper (light in the red channel), not over print (dark in every channel)
+    reddish = (c[..., 0] - np.maximum(c[..., 1], c[..., 2])) >= thresholds()["seal_red_excess"] // 2
+    reddish &= c[..., 0] >= 128
     out = gray.copy()
-    out[m > 0] = paper[m > 0]
+    out[m] = np.maximum(gray, rgb[..., 0])[m]
+    out[m & reddish] = paper[m & reddish]
     return out
