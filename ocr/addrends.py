@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from .unitnames import CITIES, canon, folded, provinces, split_prefix, within
+from .unitnames import CITIES, canon, folded, name_key, provinces, split_prefix, within
 
 # symbols a pen stroke is read as, between letters (never inside a house number: digits round it)
 _JUNK = re.compile(r"(?<=[^\W\d_])\s*[/\\^`@¬§¡£=~|—]+[^\w\s]*\s*(?=\S)")
@@ -74,3 +74,26 @@ def province_by_unit(parts: list[str], known: list[bool]) -> list[str] | None:
             garbled = " ".join(parts[j + 1 :])
             return [*parts[: j + 1], f"{_prefix(garbled, unit_pre, prov)} {prov}".strip()]
     return None
+
+
+def lone_prefixes(parts: list[str]) -> list[str]:
+    """A unit's type word cut from its name by a comma read in a stroke ("Tỉnh, An Giang")."""
+    out: list[str] = []
+    for p in parts:
+        if out and split_prefix(out[-1])[0] and not split_prefix(out[-1])[1] and out[-1] != p:
+            out[-1] = f"{out[-1]} {p}"
+        else:
+            out.append(p)
+    return out
+
+
+def speck_before_province(parts: list[str], known: list[bool]) -> list[str]:
+    """A short unknown part read before a bare province ("H. Hậu Lộc, VẦ, Thanh Hóa"): its
+    abbreviation under a stroke, "T." or "TP."."""
+    if len(parts) < 3 or known[-2] or split_prefix(parts[-1])[0]:
+        return parts
+    prov = provinces().get(name_key(parts[-1]))
+    speck = re.sub(r"\W", "", parts[-2])
+    if not prov or not 1 <= len(speck) <= 3 or any(ch.isdigit() for ch in speck):
+        return parts
+    return [*parts[:-2], f"{'TP.' if folded(prov) in CITIES else 'T.'} {prov}"]

@@ -14,7 +14,7 @@ import unicodedata
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
-from .addrends import PROVINCE_PREFIXES, junk_breaks, province_by_unit
+from .addrends import PROVINCE_PREFIXES, junk_breaks, lone_prefixes, province_by_unit, speck_before_province
 from .unitnames import (
     CITIES,
     LOCAL,
@@ -240,7 +240,7 @@ def fix_place(text: str) -> tuple[str, float]:
     parts = [p.strip(" .:;_|'\"„“”*") if not re.search(r"\b[A-Za-z]{1,2}\.$", p.strip()) else p.strip()
              for p in re.split(r",", text)]  # fmt: skip
     parts = [p for p in parts if re.search(r"[0-9A-Za-zÀ-ỹĐđ]", p)]
-    parts = _hyphens(parts)
+    parts = _hyphens(lone_prefixes(parts))
     if len(parts) >= 3 and re.fullmatch(r"[1lI|!]", parts[-2]) and name_key(parts[-1]) in provinces():
         parts[-2:] = [f"T. {parts[-1]}"]  # "T." read as a digit and its stop as a comma
     cut: list[str] = []
@@ -322,7 +322,9 @@ def fix_place(text: str) -> tuple[str, float]:
         if pre in PROVINCE_PREFIXES or canon(name) in {canon(v) for v in provinces().values()}:
             guessed = _guessed_end(out[-2])
             out = [*out[:-2], _province_end(out[-2])]
-    ends = province_by_unit(out, [_known(p.split()) or bool(re.search(r"\d", p)) for p in out])
+    known = [_known(p.split()) or bool(re.search(r"\d", p)) for p in out]
+    out = speck_before_province(out, known)
+    ends = province_by_unit(out, known[: len(out)])
     if ends:  # the province lost under a stroke, named by its district: a guess too
         out, guessed = ends, True
     if guessed:  # the province completed from a cut end: a guess, for the citizen to check

@@ -86,6 +86,9 @@ def test_faint_leader_dots_are_erased():
         ("Số 154 Phan Đình Phùng, Gò Vập/`Š Chí Minh", "Số 154 Phan Đình Phùng, Gò Vấp, Hồ Chí Minh"),
         ("Số 192 Quang Trung, Q. Cầu Giấy, TP. Hà Nộ/VÂ", "Số 192 Quang Trung, Q. Cầu Giấy, TP. Hà Nội"),
         ("Ấp 5, Xã Trung Hòa, Huyện Hậu Lộc, Tỉnh Thanh/HÕg`", "Ấp 5, Xã Trung Hòa, Huyện Hậu Lộc, Tỉnh Thanh Hóa"),
+        # a type word cut from its name, a speck for the province's abbreviation
+        ("Thị trấn Trung Hòa, Huyện Long Xuyên, Tỉnh, An Giang", "Thị trấn Trung Hòa, Huyện Long Xuyên, Tỉnh An Giang"),
+        ("Tổ 3, P. Đại Đồng, H. Hậu Lộc, VẦ, Thanh Hóa", "Tổ 3, P. Đại Đồng, H. Hậu Lộc, T. Thanh Hóa"),
         # untouched: a clean address, one ending with its district, a house number's slash
         ("Thôn 3, X. Tân Hòa, H. Hậu Lộc, T. Thanh Hóa", "Thôn 3, X. Tân Hòa, H. Hậu Lộc, T. Thanh Hóa"),
         ("Số 174 Quang Trung, Hậu Lộc", "Số 174 Quang Trung, Hậu Lộc"),
