@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from .unitnames import CITIES, canon, folded, name_key, provinces, split_prefix, within
+from .unitnames import CITIES, canon, folded, name_key, provinces, split_prefix, syllables, within
 
 # symbols a pen stroke is read as, between letters (never inside a house number: digits round it)
 _JUNK = re.compile(r"(?<=[^\W\d_])\s*[/\\^`@¬§¡£=~|—]+[^\w\s]*\s*(?=\S)")
@@ -55,6 +55,13 @@ def _prefix(garbled: str, unit_pre: str, prov: str) -> str:
     return ("Thành phố" if full else "TP.") if city else ("Tỉnh" if full else "T.")
 
 
+def _legible(parts: list[str]) -> bool:
+    """Whether every word after the type words is a real syllable (a name cut at the line's end,
+    "T. Hà", is print read right: not replaced by a guess)."""
+    words = [w for p in parts for w in split_prefix(p)[1].split()]
+    return bool(words) and all(canon(w).lower() in syllables() for w in words)
+
+
 PROVINCE_PREFIXES = ("Tỉnh", "Thành phố", "T.", "TP.")
 
 
@@ -67,7 +74,7 @@ def province_by_unit(parts: list[str], known: list[bool]) -> list[str] | None:
         if j < 0 or any(known[j + 1 :]) or canon(split_prefix(parts[-1])[1]) in provs:
             return None
         unit_pre, unit = split_prefix(parts[j])
-        if unit_pre in PROVINCE_PREFIXES:
+        if unit_pre in PROVINCE_PREFIXES or _legible(parts[j + 1 :]):
             return None
         prov = _province_of(unit) if known[j] else None
         if prov:
