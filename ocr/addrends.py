@@ -13,9 +13,18 @@ from .unitnames import CITIES, canon, folded, name_key, provinces, split_prefix,
 _JUNK = re.compile(r"(?<=[^\W\d_])\s*[/\\^`@¬§¡£=~|—]+[^\w\s]*\s*(?=\S)")
 
 
+def _break(m: re.Match) -> str:
+    """", " for a stroke's symbols; a "/" in a house, alley or hamlet number ("123A/45", "12B/3",
+    "Ấp 3A/1": its token has a digit, or a digit follows) stays as printed."""
+    token = re.split(r"[\s,]", m.string[: m.start()])[-1]
+    if "/" in m.group() and (re.search(r"\d", token) or m.string[m.end() : m.end() + 1].isdigit()):
+        return m.group()
+    return ", "
+
+
 def junk_breaks(text: str) -> str:
     """A stroke's symbols between words read as a break between two parts ("Gò Vập/`Š Chí Minh")."""
-    return _JUNK.sub(", ", text)
+    return _JUNK.sub(_break, text)
 
 
 def _province_of(name: str) -> str | None:

@@ -106,3 +106,18 @@ def test_a_province_put_back_is_a_guess():
 
 def test_a_slashed_zero_is_a_zero():
     assert numeric("01-Ø7-2006") == "01-07-2006"
+
+
+@pytest.mark.parametrize(
+    "addr",
+    [
+        "Số 123A/45 Nguyễn Trãi, Phường 2, Quận 5, TP. Hồ Chí Minh",
+        "Hẻm 12B/3 Trần Hưng Đạo, Phường 2, Quận 5, TP. Hồ Chí Minh",
+        "Ấp 3A/1, Xã Tân Hòa, Huyện Châu Thành, Tỉnh Tiền Giang",
+        "Khu phố 3A/2, Phường Linh Trung, Thành phố Thủ Đức, Thành phố Hồ Chí Minh",
+    ],
+)
+def test_a_house_or_hamlet_number_slash_after_a_letter_is_no_stroke(addr):
+    """Review of cmnd23: a "/" after a letter was taken for a pen stroke's break ("Số 123A, 45 ...",
+    "Hẻm 12B, Trần Hưng Đạo": the 3 lost), at confidence 1.0."""
+    assert fix_place(addr)[0] == addr
