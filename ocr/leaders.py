@@ -7,8 +7,11 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+from .tuning import thresholds
+
 MIN_DOTS = 8
-FAINT_DOT_CONTRAST = 25  # grey levels a faint leader dot is darker than the paper round it
+FAINT_DOT_CONTRAST = thresholds()["faint_dot_contrast"]
+SOLID_LINES = thresholds()["faint_dot_solid_lines"]
 
 
 def _on_beat(d: float, step: float) -> bool:
@@ -58,18 +61,32 @@ def leader_mask(ink: np.ndarray, max_dot: int) -> np.ndarray:
     return keep[lab]
 
 
+def _faint_marks(gray: np.ndarray, ink: np.ndarray, t: float, max_dot: int, line_h: float) -> np.ndarray:
+    """Small marks FAINT_DOT_CONTRAST darker than the paper round them, lighter than Otsu's ink
+    (cut at `t`), with paper all round (no ink within a dot's size: a letter's foot, the
+    portrait's dark edge, whose noise made a row of "dots" read as "0255210"), and not in or
+    next to a solid dark region (the portrait, the emblem)."""
+    k = (2 * max_dot + 1) | 1
+    dark = cv2.morphologyEx(gray, cv2.MORPH_BLACKHAT, np.ones((k, k), np.uint8))
+    cand = (dark >= FAINT_DOT_CONTRAST) & (gray > t)
+    near = cv2.dilate(ink.astype(np.uint8), np.ones((k + 2, k + 2), np.uint8)) > 0
+    s = max(3, int(SOLID_LINES * line_h)) | 1
+    solid = cv2.morphologyEx(ink.astype(np.uint8), cv2.MORPH_OPEN, np.ones((s, s), np.uint8))
+    if solid.any():
+        near |= cv2.dilate(solid, np.ones((2 * s + 1, 2 * s + 1), np.uint8)) > 0
+    return (cand & ~near).astype(np.uint8)
+
+
 def erase(gray: np.ndarray, line_h: float) -> np.ndarray:
     """`gray` with its leader dots painted over with the paper around them."""
     if gray.size == 0 or min(gray.shape) < 40:
         return gray
-    _, ink = cv2.threshold(gray, 0, 1, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    t, ink = cv2.threshold(gray, 0, 1, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
     max_dot = max(2, int(0.16 * line_h))
     m = leader_mask(ink, max_dot)
     # dots printed faint, lighter than Otsu's ink (a date read with its dotted line:
     # "2021-12-10" for 21-12-1961): small marks darker than the paper right round them
-    k = (2 * max_dot + 1) | 1
-    dark = cv2.morphologyEx(gray, cv2.MORPH_BLACKHAT, np.ones((k, k), np.uint8))
-    m |= leader_mask((dark >= FAINT_DOT_CONTRAST).astype(np.uint8), max_dot)
+    m |= leader_mask(_faint_marks(gray, ink, t, max_dot, line_h), max_dot)
     if not m.any():
         return gray
     m = cv2.dilate(m, np.ones((5, 5), np.uint8))

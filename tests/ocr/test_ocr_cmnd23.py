@@ -121,3 +121,21 @@ def test_a_house_or_hamlet_number_slash_after_a_letter_is_no_stroke(addr):
     """Review of cmnd23: a "/" after a letter was taken for a pen stroke's break ("Số 123A, 45 ...",
     "Hẻm 12B, Trần Hưng Đạo": the 3 lost), at confidence 1.0."""
     assert fix_place(addr)[0] == addr
+
+
+@pytest.mark.parametrize(
+    ("seed", "field"),
+    [(20200006, "place_of_origin"), (28900000, "place_of_residence"), (28900002, "date_of_birth")],
+)
+def test_faint_dots_leave_unworn_old_fronts_as_they_were_read(seed, field, tmp_path, monkeypatch):
+    """Review of cmnd23: the faint-dot pass took marks touching a letter's foot ("Hòa" lost from
+    "Hòa Bình, ...") and the noise along the portrait's dark edge ("... Hồ Chí Minh 0255210") for
+    dotted rows, and lost a birth date, on cards not drawn worn."""
+    import ocr
+    from ocr.synth import make_sample, worn
+
+    monkeypatch.setattr(worn, "SHARE", 0.0)
+    data, truth = make_sample(seed, "cmnd_front", "good", (1600, 1200))
+    p = tmp_path / f"{seed}.jpg"
+    p.write_bytes(data)
+    assert ocr.analyze(p, expect="id_card")["document"]["fields"].get(field) == truth["fields"][field]
