@@ -532,7 +532,9 @@ def _fmt(iso: str, sep: str = "/") -> str:
     return iso if not iso[:1].isdigit() else f"{iso[8:10]}{sep}{iso[5:7]}{sep}{iso[0:4]}"
 
 
-def render_flow(ident: dict, kind: str, rng: random.Random, scale: float, parts) -> Image.Image:
+def render_flow(
+    ident: dict, kind: str, rng: random.Random, scale: float, parts, seed: int | None = None
+) -> Image.Image:
     """One side of a card, laid out freely (see the module's doc). `parts` is cards.py (emblem,
     photo, QR, MRZ). `ident`'s addresses (and an old CMND's number) are rewritten as printed."""
     from .. import mrz as mrzmod
@@ -625,7 +627,7 @@ def render_flow(ident: dict, kind: str, rng: random.Random, scale: float, parts)
             w.var = Varied(random.Random(f"cmnd|{ident['id_number']}|{ident['full_name']}"))
             w.lh = w.var.line_height(w.lh, end + 50, max(w.lsize, w.vsize))
         w.extra = extra(ident, "cmnd_front") if not twelve else None
-        w.worn = worn.worn(ident, bg) if not twelve else None
+        w.worn = worn.worn(ident, bg, seed) if not twelve else None
         if w.worn:
             w.worn.guilloche(fl, end + 50, CARD_H - 10)
         if w.extra and w.extra.split and not (w.var and w.var.blank):  # the name takes a second line

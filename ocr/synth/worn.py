@@ -22,6 +22,7 @@ FACES = [  # more faces for the typed or printed values (Debian's font packages)
     (_D + "noto/NotoSerif-Italic.ttf", _D + "noto/NotoSerif-BoldItalic.ttf"),
 ]
 SHARE = 0.6  # flowing 9-digit CMND fronts drawn worn
+MIN_SEED = 24000000  # ... among the cards of these seeds on (every older seed's photo as before)
 
 
 class Worn:
@@ -107,6 +108,9 @@ class Worn:
             fl.d.line(pts, fill=col, width=max(1, int(rng.uniform(1.5, 2.6) * fl.s)))
 
 
-def worn(ident: dict, bg) -> Worn | None:
+def worn(ident: dict, bg, seed: int | None) -> Worn | None:
+    """SHARE of the cards of seeds from MIN_SEED on drawn worn (a card drawn without a seed not)."""
+    if seed is None or seed < MIN_SEED:
+        return None
     r = random.Random(f"worn|{ident['id_number']}")
     return Worn(r, bg) if r.random() < SHARE else None
