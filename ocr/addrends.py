@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import re
 
-from .unitnames import CITIES, canon, folded, name_key, provinces, split_prefix, syllables, within
+from .tuning import thresholds
+from .unitnames import CITIES, LOCAL, canon, folded, name_key, provinces, split_prefix, syllables, within
 
 # symbols a pen stroke is read as, between letters (never inside a house number: digits round it)
 _JUNK = re.compile(r"(?<=[^\W\d_])\s*[/\\^`@¬§¡£=~|—]+[^\w\s]*\s*(?=\S)")
@@ -103,6 +104,11 @@ def lone_prefixes(parts: list[str]) -> list[str]:
     return out
 
 
+def _plausible_name(word: str) -> bool:
+    """A word a hamlet or village might be named: a syllable written as a name ("Ba", "Mới")."""
+    return len(word) > 1 and word[0].isupper() and word[1:].islower() and canon(word).lower() in syllables()
+
+
 def speck_before_province(parts: list[str], known: list[bool]) -> list[str]:
     """A short unknown part read before a bare province ("H. Hậu Lộc, VẦ, Thanh Hóa"): its
     abbreviation under a stroke, "T." or "TP."."""
@@ -111,5 +117,9 @@ def speck_before_province(parts: list[str], known: list[bool]) -> list[str]:
     prov = provinces().get(name_key(parts[-1]))
     speck = re.sub(r"\W", "", parts[-2])
     if not prov or not 1 <= len(speck) <= 3 or any(ch.isdigit() for ch in speck):
+        return parts
+    # a hamlet or group read right is not a speck ("Tổ 5, Ấp B, Bình Dương", "KP B"): one token
+    # only, no type word, no name a unit might have ("Ba": a syllable written as a name is)
+    if len(parts[-2].split()) > 1 or folded(speck).lower() in (*LOCAL, *thresholds()["local_type_abbreviations"]) or _plausible_name(speck):
         return parts
     return [*parts[:-2], f"{'TP.' if folded(prov) in CITIES else 'T.'} {prov}"]

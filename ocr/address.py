@@ -82,6 +82,15 @@ def _cut_end(pre: str, name: str) -> str | None:
     return ends[0] if len(ends) == 1 else None
 
 
+def _fragment(read: str, fixed: str) -> bool:
+    """Whether `read` is only the last words of `fixed` (its first ones lost: "Chí Minh")..."""
+    r, f = folded(read).lower().split(), folded(fixed).lower().split()
+    if 0 < len(r) < len(f):
+        return f[-len(r) :] == r
+    # ... or a word of it a speck in place of the name's ("Š Chí Minh": no letter of "Hồ")
+    return len(r) == len(f) and any(not set(a) & set(b) for a, b in zip(r, f))
+
+
 def _guessed_end(part: str) -> bool:
     """Whether `part`, an address's last, is a province completed from its cut beginning."""
     pre, name = split_prefix(part)
@@ -287,8 +296,9 @@ def fix_place(text: str) -> tuple[str, float]:
             hits += 1
             continue
         if i == len(parts) - 1 and i > 0:
-            guessed = _guessed_end(p)
+            guessed, read = _guessed_end(p), p
             p = _province_end(p)
+            guessed = guessed or _fragment(split_prefix(read)[1], split_prefix(p)[1])
         pre, name = split_prefix(p)
         ws = name.split()
         if len(ws) > 1 and not name.replace(" ", "").isdigit():  # "Tiên 1 Du": a speck
@@ -300,6 +310,8 @@ def fix_place(text: str) -> tuple[str, float]:
             f2, k2 = fix_name(_letters_for_digits(name))
             if k2 and not re.search(r"\d", f2):
                 fixed, known = f2, True
+        if known and i == len(parts) - 1 and i > 0 and _fragment(name, fixed):
+            guessed = True  # the province completed from its end ("Š Chí Minh"): a guess
         if not known and i == len(parts) - 1:  # the last unit with a stray word read after it
             for cut in (1, 2):
                 ws = name.split()
@@ -329,4 +341,4 @@ def fix_place(text: str) -> tuple[str, float]:
         out, guessed = ends, True
     if guessed:  # the province completed from a cut end: a guess, for the citizen to check
         return ", ".join(out), 0.0
-    return ", ".join(out), (hits / len(out) if out else 0.0)
+    return ", ".join(out), (min(1.0, hits / len(out)) if out else 0.0)

@@ -150,3 +150,25 @@ def test_cards_of_spent_seeds_are_drawn_as_before_the_worn_fronts(seed, monkeypa
     drawn = np.asarray(render_card(seed, "cmnd_front")[0])
     monkeypatch.setattr(worn, "SHARE", 0.0)
     assert np.array_equal(drawn, np.asarray(render_card(seed, "cmnd_front")[0]))
+
+
+@pytest.mark.parametrize(
+    "addr", ["Tổ 5, Ấp B, Bình Dương", "Thôn Ba, Ấp C, Đồng Nai", "Tổ 5, Ba, Bình Dương", "Tổ 5, Ấp, Bình Dương"]
+)
+def test_a_hamlet_before_a_bare_province_is_no_speck(addr):
+    """Review of cmnd23: a hamlet read right was taken for a speck of "T." ("Tổ 5, T. Bình
+    Dương", at confidence 1.5)."""
+    text, conf = fix_place(addr)
+    assert text == addr and conf <= 1.0
+
+
+def test_a_group_abbreviated_before_a_province_is_no_speck():
+    assert fix_place("Số 3, KP B, Hồ Chí Minh")[0].startswith("Số 3, KP")
+
+
+def test_a_province_completed_from_its_last_words_is_a_guess():
+    assert fix_place("Số 154 Phan Đình Phùng, Gò Vập/`Š Chí Minh") == (
+        "Số 154 Phan Đình Phùng, Gò Vấp, Hồ Chí Minh",
+        0.0,
+    )
+    assert fix_place("Số 192 Quang Trung, Q. Cầu Giấy, TP. Hà Nộ")[1] == 1.0  # a letter lost: read
