@@ -14,16 +14,19 @@ from .tuning import thresholds
 def ring_mask(rgb: np.ndarray, line_h: float) -> np.ndarray:
     """Mask (uint8 0/1) of the thin, wide red outlines in `rgb` (a seal's rings)."""
     t = thresholds()
-    c = rgb.astype(np.int16)
-    r, g, b = c[..., 0], c[..., 1], c[..., 2]
-    excess = r - np.maximum(g, b)
-    red = (excess >= t["seal_red_excess"]).astype(np.uint8)
-    if not red.any():
-        return red
+    lo, hi = t["seal_radius_lines"][0] * line_h, t["seal_radius_lines"][1] * line_h
+    least = t["seal_min_on_circle"] * 2 * np.pi * lo  # red points a ring's arcs have at the least
+    if _red(rgb[::4, ::4], t).sum() * 16 < least:  # a quick look at every 16th pixel first
+        return np.zeros(rgb.shape[:2], np.uint8)
+    red = _red(rgb, t)
+    if red.sum() < least:
+        return np.zeros(red.shape, np.uint8)
     # without the filled red (an emblem's disc, which a ring touching it would join)
     k = max(5, int(0.25 * line_h)) | 1
     filled = cv2.morphologyEx(red, cv2.MORPH_OPEN, np.ones((k, k), np.uint8))
     red &= 1 - cv2.dilate(filled, np.ones((5, 5), np.uint8))
+    if red.sum() < least:
+        return np.zeros(red.shape, np.uint8)
     joined = cv2.dilate(red, np.ones((7, 7), np.uint8))  # a ring broken up by the JPEG's colour
     n, lab, st, _ = cv2.connectedComponentsWithStats(joined, connectivity=8)
     # arcs (a ring is broken where it crosses print): longer than a line either way, thin
@@ -35,16 +38,26 @@ def ring_mask(rgb: np.ndarray, line_h: float) -> np.ndarray:
         return out
     ys, xs = np.nonzero(arcs[lab] & (red > 0))  # the arcs' own points, together
     pts = np.column_stack([xs, ys]).astype(np.float64)
-    lo, hi = t["seal_radius_lines"][0] * line_h, t["seal_radius_lines"][1] * line_h
+    c = rgb.astype(np.int16)
+    faint = c[..., 0] - np.maximum(c[..., 1], c[..., 2]) >= t["seal_red_excess"] // 2
+    green_of_red = c[..., 1] / np.maximum(1, c[..., 0])
     for _ in range(3):  # a seal or two, each a ring
         ring = _circle(pts, lo, hi, t["seal_min_on_circle"])
         if ring is None:
             break
         on = pts[ring[0]].astype(int)
-        out[on[:, 1], on[:, 0]] = 1  # only the ring: red print it touches (a number) stays
-        _inner(out, excess >= t["seal_red_excess"] // 2, ring[1], t["seal_min_on_circle"] / 2)
         pts = pts[~ring[0]]
+        if np.percentile(green_of_red[on[:, 1], on[:, 0]], 25) > t["seal_max_green_of_red"]:
+            continue  # skin's red (a face's outline on a 2021 or 2024 front), not a stamp's
+        out[on[:, 1], on[:, 0]] = 1  # only the ring: red print it touches (a number) stays
+        _inner(out, faint, ring[1], t["seal_min_on_circle"] / 2)
     return out
+
+
+def _red(rgb: np.ndarray, t: dict) -> np.ndarray:
+    """Mask (uint8 0/1) of red: red over green and blue."""
+    c = rgb.astype(np.int16)
+    return (c[..., 0] - np.maximum(c[..., 1], c[..., 2]) >= t["seal_red_excess"]).astype(np.uint8)
 
 
 def _inner(out: np.ndarray, faint: np.ndarray, circle: tuple, min_cover: float) -> None:
@@ -52,7 +65,9 @@ def _inner(out: np.ndarray, faint: np.ndarray, circle: tuple, min_cover: float) 
     its legend between two circles): the radius inside the outer one that most faintly red
     points lie on, added to `out` when it is covered along `min_cover` of its length."""
     cx, cy, r = circle
-    ys, xs = np.nonzero(faint)
+    x0, y0 = max(0, int(cx - r)), max(0, int(cy - r))
+    ys, xs = np.nonzero(faint[y0 : int(cy + r) + 1, x0 : int(cx + r) + 1])  # within the ring's box
+    ys, xs = ys + y0, xs + x0
     d = np.hypot(xs - cx, ys - cy)
     sel = (d >= 0.45 * r) & (d <= 0.9 * r)
     if sel.sum() < 30:
@@ -73,7 +88,7 @@ def _circle(pts: np.ndarray, lo: float, hi: float, min_cover: float) -> tuple | 
     if len(pts) < 30:
         return None
     rng = np.random.default_rng(0)
-    sub = pts[rng.choice(len(pts), min(len(pts), 3000), replace=False)]
+    sub = pts[rng.choice(len(pts), min(len(pts), 3000), replace=False)]  # capped work
     best, best_n = None, 0
     for _ in range(250):
         p = sub[rng.choice(len(sub), 3, replace=False)]

@@ -172,3 +172,25 @@ def test_a_province_completed_from_its_last_words_is_a_guess():
         0.0,
     )
     assert fix_place("Số 192 Quang Trung, Q. Cầu Giấy, TP. Hà Nộ")[1] == 1.0  # a letter lost: read
+
+
+def test_a_portrait_face_is_no_seal_ring(tmp_path, monkeypatch):
+    """Review of cmnd23: a 2021 front's face (red over green and blue too) had its outline fitted
+    as a seal's ring and painted over; a stamp's red has low green, skin has not."""
+    import ocr
+    import ocr.read
+    from ocr.synth import make_sample
+
+    found = []
+    erase = ocr.read.seals.erase
+
+    def spy(rgb, gray, line_h):
+        found.append(int(seals.ring_mask(rgb, line_h).sum()))
+        return erase(rgb, gray, line_h)
+
+    monkeypatch.setattr(ocr.read.seals, "erase", spy)
+    data, _ = make_sample(25400000, "cccd_front", "good", (1600, 1200))
+    p = tmp_path / "front.jpg"
+    p.write_bytes(data)
+    ocr.analyze(p, expect="id_card")
+    assert found == [0]
