@@ -15,8 +15,8 @@ _JUNK = re.compile(r"(?<=[^\W\d_])\s*[/\\^`@¬§¡£=~|—]+[^\w\s]*\s*(?=\S)")
 
 
 def _break(m: re.Match) -> str:
-    """", " for a stroke's symbols; a "/" in a house, alley or hamlet number ("123A/45", "12B/3",
-    "Ấp 3A/1": its token has a digit, or a digit follows) stays as printed."""
+    """A stroke's symbols become a comma; a "/" in a house, alley or hamlet number ("123A/45",
+    "12B/3", "Ấp 3A/1": its token has a digit, or a digit follows) stays as printed."""
     token = re.split(r"[\s,]", m.string[: m.start()])[-1]
     if "/" in m.group() and (re.search(r"\d", token) or m.string[m.end() : m.end() + 1].isdigit()):
         return m.group()
@@ -120,6 +120,10 @@ def speck_before_province(parts: list[str], known: list[bool]) -> list[str]:
         return parts
     # a hamlet or group read right is not a speck ("Tổ 5, Ấp B, Bình Dương", "KP B"): one token
     # only, no type word, no name a unit might have ("Ba": a syllable written as a name is)
-    if len(parts[-2].split()) > 1 or folded(speck).lower() in (*LOCAL, *thresholds()["local_type_abbreviations"]) or _plausible_name(speck):
+    if (
+        len(parts[-2].split()) > 1
+        or folded(speck).lower() in (*LOCAL, *thresholds()["local_type_abbreviations"])
+        or _plausible_name(speck)
+    ):
         return parts
     return [*parts[:-2], f"{'TP.' if folded(prov) in CITIES else 'T.'} {prov}"]

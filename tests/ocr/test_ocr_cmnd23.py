@@ -153,7 +153,8 @@ def test_cards_of_spent_seeds_are_drawn_as_before_the_worn_fronts(seed, monkeypa
 
 
 @pytest.mark.parametrize(
-    "addr", ["Tổ 5, Ấp B, Bình Dương", "Thôn Ba, Ấp C, Đồng Nai", "Tổ 5, Ba, Bình Dương", "Tổ 5, Ấp, Bình Dương"]
+    "addr",
+    ["Tổ 5, Ấp B, Bình Dương", "Thôn Ba, Ấp C, Đồng Nai", "Tổ 5, Ba, Bình Dương", "Tổ 5, Ấp, Bình Dương"],
 )
 def test_a_hamlet_before_a_bare_province_is_no_speck(addr):
     """Review of cmnd23: a hamlet read right was taken for a speck of "T." ("Tổ 5, T. Bình
