@@ -14,6 +14,7 @@ import unicodedata
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
+from .addrends import PROVINCE_PREFIXES, junk_breaks, lone_prefixes, province_by_unit, speck_before_province
 from .unitnames import (
     CITIES,
     LOCAL,
@@ -79,6 +80,15 @@ def _cut_end(pre: str, name: str) -> str | None:
     city = pre in ("TP.", "Thành phố")
     ends = [v for k, v in provinces().items() if k.startswith(name_key(name) + " ") and (k in CITIES) == city]
     return ends[0] if len(ends) == 1 else None
+
+
+def _fragment(read: str, fixed: str) -> bool:
+    """Whether `read` is only the last words of `fixed` (its first ones lost: "Chí Minh")..."""
+    r, f = folded(read).lower().split(), folded(fixed).lower().split()
+    if 0 < len(r) < len(f):
+        return f[-len(r) :] == r
+    # ... or a word of it a speck in place of the name's ("Š Chí Minh": no letter of "Hồ")
+    return len(r) == len(f) and any(not set(a) & set(b) for a, b in zip(r, f))
 
 
 def _guessed_end(part: str) -> bool:
@@ -212,6 +222,8 @@ def fix_place(text: str) -> tuple[str, float]:
     from a cut end, a guess the citizen and the officer are to check)."""
     text = unicodedata.normalize("NFC", text).replace("\u2044", "/")  # a fraction slash ("45⁄45")
     text = re.sub(r"\s+", " ", text).strip(" .,:;-_|'\"?")
+    broke = junk_breaks(text)  # a pen stroke read as symbols between words
+    broke, text = broke != text, broke
     # an abbreviation's full stop read as a comma ("H, Cam Lâm"): the letter belongs to the next unit
     text = re.sub(r"[„“”*\"]", "", text)
     # a dash glued to a word's start: the dotted line it is typed on ("P. Quang -Trung")
@@ -237,7 +249,7 @@ def fix_place(text: str) -> tuple[str, float]:
     parts = [p.strip(" .:;_|'\"„“”*") if not re.search(r"\b[A-Za-z]{1,2}\.$", p.strip()) else p.strip()
              for p in re.split(r",", text)]  # fmt: skip
     parts = [p for p in parts if re.search(r"[0-9A-Za-zÀ-ỹĐđ]", p)]
-    parts = _hyphens(parts)
+    parts = _hyphens(lone_prefixes(parts))
     if len(parts) >= 3 and re.fullmatch(r"[1lI|!]", parts[-2]) and name_key(parts[-1]) in provinces():
         parts[-2:] = [f"T. {parts[-1]}"]  # "T." read as a digit and its stop as a comma
     cut: list[str] = []
@@ -287,8 +299,9 @@ def fix_place(text: str) -> tuple[str, float]:
             hits += 1
             continue
         if i == len(parts) - 1 and i > 0:
-            guessed = _guessed_end(p)
+            guessed, read = _guessed_end(p), p
             p = _province_end(p)
+            guessed = guessed or _fragment(split_prefix(read)[1], split_prefix(p)[1])
         pre, name = split_prefix(p)
         ws = name.split()
         if len(ws) > 1 and not name.replace(" ", "").isdigit():  # "Tiên 1 Du": a speck
@@ -300,6 +313,8 @@ def fix_place(text: str) -> tuple[str, float]:
             f2, k2 = fix_name(_letters_for_digits(name))
             if k2 and not re.search(r"\d", f2):
                 fixed, known = f2, True
+        if known and i == len(parts) - 1 and i > 0 and _fragment(name, fixed):
+            guessed = True  # the province completed from its end ("Š Chí Minh"): a guess
         if not known and i == len(parts) - 1:  # the last unit with a stray word read after it
             for cut in (1, 2):
                 ws = name.split()
@@ -317,6 +332,16 @@ def fix_place(text: str) -> tuple[str, float]:
         hits += known
         out.append(f"{pre} {fixed}".strip())
     out = _marks_by_context(out)
+    if broke and len(out) >= 3 and not _known(out[-1].split()):
+        pre, name = split_prefix(out[-2])  # the stroke's tail after the province (or its start)
+        if pre in PROVINCE_PREFIXES or canon(name) in {canon(v) for v in provinces().values()}:
+            guessed = _guessed_end(out[-2])
+            out = [*out[:-2], _province_end(out[-2])]
+    known = [_known(p.split()) or bool(re.search(r"\d", p)) for p in out]
+    out = speck_before_province(out, known)
+    ends = province_by_unit(out, known[: len(out)])
+    if ends:  # the province lost under a stroke, named by its district: a guess too
+        out, guessed = ends, True
     if guessed:  # the province completed from a cut end: a guess, for the citizen to check
         return ", ".join(out), 0.0
-    return ", ".join(out), (hits / len(out) if out else 0.0)
+    return ", ".join(out), (min(1.0, hits / len(out)) if out else 0.0)

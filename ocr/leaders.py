@@ -7,7 +7,11 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+from .tuning import thresholds
+
 MIN_DOTS = 8
+FAINT_DOT_CONTRAST = thresholds()["faint_dot_contrast"]
+SOLID_LINES = thresholds()["faint_dot_solid_lines"]
 
 
 def _on_beat(d: float, step: float) -> bool:
@@ -57,12 +61,44 @@ def leader_mask(ink: np.ndarray, max_dot: int) -> np.ndarray:
     return keep[lab]
 
 
+def _faint_marks(gray: np.ndarray, ink: np.ndarray, t: float, max_dot: int, line_h: float) -> np.ndarray:
+    """Small marks FAINT_DOT_CONTRAST darker than the paper round them, lighter than Otsu's ink
+    (cut at `t`) on the whole, with paper all round (no other ink within half a dot's size: a
+    letter's foot, the portrait's dark edge, whose noise made a row of "dots" read as
+    "0255210"), and not in or next to a solid dark region (the portrait, the emblem)."""
+    k = (2 * max_dot + 1) | 1
+    dark = cv2.morphologyEx(gray, cv2.MORPH_BLACKHAT, np.ones((k, k), np.uint8))
+    cand = (dark >= FAINT_DOT_CONTRAST).astype(np.uint8)
+    n, lab = cv2.connectedComponents(cand, connectivity=8)
+    area = np.maximum(1, np.bincount(lab.ravel(), minlength=n))
+    light = np.bincount(lab.ravel(), weights=gray.ravel().astype(np.float64), minlength=n) / area > t
+    # other ink this near a mark (another mark's or none's): no paper all round it
+    ring = np.ones((2 * max(2, max_dot // 2) + 1,) * 2, np.uint8)
+    own = (lab + 1).astype(np.float32)
+    mark = (ink > 0) | (cand > 0)  # a faint line (a date's box) counts too
+    hi = cv2.dilate(np.where(mark, own, 0).astype(np.float32), ring)
+    lo = cv2.erode(np.where(mark, own, np.float32(n + 1)).astype(np.float32), ring)
+    near = (((hi > own) | (lo < own)) & (cand > 0)).astype(np.uint8)
+    s = max(3, int(SOLID_LINES * line_h)) | 1
+    solid = cv2.morphologyEx(ink.astype(np.uint8), cv2.MORPH_OPEN, np.ones((s, s), np.uint8))
+    if solid.any():
+        near |= cv2.dilate(solid, np.ones((2 * s + 1, 2 * s + 1), np.uint8))
+    touched = np.bincount(lab.ravel(), weights=near.ravel().astype(np.float64), minlength=n) > 0
+    keep = light & ~touched
+    keep[0] = False
+    return keep[lab].astype(np.uint8)
+
+
 def erase(gray: np.ndarray, line_h: float) -> np.ndarray:
     """`gray` with its leader dots painted over with the paper around them."""
     if gray.size == 0 or min(gray.shape) < 40:
         return gray
-    _, ink = cv2.threshold(gray, 0, 1, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
-    m = leader_mask(ink, max(2, int(0.16 * line_h)))
+    t, ink = cv2.threshold(gray, 0, 1, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    max_dot = max(2, int(0.16 * line_h))
+    m = leader_mask(ink, max_dot)
+    # dots printed faint, lighter than Otsu's ink (a date read with its dotted line:
+    # "2021-12-10" for 21-12-1961): small marks darker than the paper right round them
+    m |= leader_mask(_faint_marks(gray, ink, t, max_dot, line_h), max_dot)
     if not m.any():
         return gray
     m = cv2.dilate(m, np.ones((5, 5), np.uint8))

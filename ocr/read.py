@@ -12,7 +12,7 @@ import numpy as np
 
 from . import card as cardmod
 from . import kind as sides
-from . import labels, leaders, mrz, orphans, runs, tess, twice
+from . import labels, leaders, mrz, orphans, runs, seals, tess, twice
 from .layout import (
     CARD_H,
     CARD_W,
@@ -287,10 +287,10 @@ def _value(gray: np.ndarray, kind: str, field: str, v: dict) -> tuple[str, float
 
 def read_card(rgb: np.ndarray, quad, problems: list[str]) -> tuple[dict, dict]:
     t0 = time.perf_counter()
-    gray = cv2.cvtColor(
-        cardmod.warp(rgb, np.asarray(quad, np.float32), (int(CARD_W * S), int(CARD_H * S))),
-        cv2.COLOR_RGB2GRAY,
-    )
+    warped = cardmod.warp(rgb, np.asarray(quad, np.float32), (int(CARD_W * S), int(CARD_H * S)))
+    gray = cv2.cvtColor(warped, cv2.COLOR_RGB2GRAY)
+    if warped.ndim == 3:  # a seal's ring over the values (a grey decode has no colour to tell it)
+        gray = seals.erase(warped, gray, 0.045 * gray.shape[0])
     gray = leaders.erase(gray, 0.045 * gray.shape[0])  # an old CMND's dotted lines
     gray = leaders.erase_frames(gray, 0.045 * gray.shape[0])  # boxes a date is typed in
     kind, rot, qr_text, rows, hits, kchecks = classify(gray)

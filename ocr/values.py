@@ -173,7 +173,7 @@ def fix_name(text: str) -> tuple[str, float]:
 fix_place = address.fix_place  # kept here for the callers of values
 
 
-_LOOKS = str.maketrans("IlT|!ODQSBZG", "171110005826")
+_LOOKS = str.maketrans("IlT|!ODQSBZGØø", "17111000582600")  # Ø: a monospace face's slashed zero
 
 
 def numeric(text: str) -> str:
@@ -186,7 +186,7 @@ def numeric(text: str) -> str:
         digits = sum(c.isdigit() for c in run)
         return run.translate(_LOOKS) if digits and digits >= len(run) - digits else run
 
-    return re.sub(r"[0-9IlT|!ODQSBZG]+", fix, text)
+    return re.sub(r"[0-9IlT|!ODQSBZGØø]+", fix, text)
 
 
 def parse_date(text: str) -> str | None:

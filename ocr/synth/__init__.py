@@ -38,7 +38,7 @@ def make_sample(
         ident = None
     else:
         ident = cards.identity(rng, kind)
-        flat = cards.render(ident, kind, rng, scale=max(1.0, size[0] * 0.7 / 1000))
+        flat = cards.render(ident, kind, rng, scale=max(1.0, size[0] * 0.7 / 1000), seed=seed)
     img, info = photo.photograph(
         flat, rng, cls, size, doc="paper" if kind == "paper" else "card", variant=variant
     )
@@ -65,4 +65,4 @@ def make_sample(
 def render_card(seed: int, kind: str, scale: float = 1.0) -> tuple[Image.Image, dict]:
     rng = random.Random(seed)
     ident = cards.identity(rng, kind)
-    return cards.render(ident, kind, rng, scale), cards.truth_fields(ident, kind)
+    return cards.render(ident, kind, rng, scale, seed), cards.truth_fields(ident, kind)

@@ -266,16 +266,19 @@ def _header(c: _Canvas, x_center: float, title: str, subtitle: str):
 FLOW_SHARE = 0.6  # share of cards drawn with the flowing layouts (layouts.py)
 
 
-def render(ident: dict, kind: str, rng: random.Random, scale: float = 1.0) -> Image.Image:
+def render(
+    ident: dict, kind: str, rng: random.Random, scale: float = 1.0, seed: int | None = None
+) -> Image.Image:
     """Render one side of a card at CARD_W*scale pixels wide: the fixed template, or (FLOW_SHARE of
     the cards) a flowing layout, which rewrites `ident`'s addresses as printed. The template is
-    drawn either way so that `rng` moves on as before (a seed's photo keeps its geometry)."""
+    drawn either way so that `rng` moves on as before (a seed's photo keeps its geometry). `seed`:
+    the card's seed (some old fronts of seeds from worn.MIN_SEED on are drawn worn)."""
     img = _render_template(ident, kind, rng, scale)
     lr = random.Random(f"{kind}|{ident['id_number']}|{ident['full_name']}|{ident['date_of_birth']}")
     if lr.random() < FLOW_SHARE:
         from . import layouts
 
-        return layouts.render_flow(ident, kind, lr, scale, sys.modules[__name__])
+        return layouts.render_flow(ident, kind, lr, scale, sys.modules[__name__], seed)
     return img
 
 

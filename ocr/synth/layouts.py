@@ -16,6 +16,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from ..layout import CARD_H, CARD_W
 from . import chip as chipmod
+from . import worn
 
 _D = "/usr/share/fonts/truetype/"
 FONTS = {  # family: (regular, bold)
@@ -121,10 +122,9 @@ class Flow:
             cx += f.getlength(ch) / self.s + (rng.uniform(-0.6, 1.2) if ink == "hand" else 0.0)
         return cx
 
-    def dots(self, x0, x1, y, fill=(90, 90, 110)) -> None:
-        step = 7
+    def dots(self, x0, x1, y, fill=(90, 90, 110), r: float = 0.9) -> None:
+        step, r = 7, r * self.s
         for x in range(int(x0), int(x1), step):
-            r = 0.9 * self.s
             self.d.ellipse(
                 [x * self.s - r, (y + 2) * self.s - r, x * self.s + r, (y + 2) * self.s + r], fill=fill
             )
@@ -171,6 +171,8 @@ class Writer:
         self.var: Varied | None = None
         self.extra: Extra | None = None  # round cards21's further variation (see Extra)
         self.chip = None  # round chip23's variation of the chip front (chip.Chip)
+        self.worn = None  # round cmnd23's worn old CMND (worn.Worn)
+        self.spans: list[tuple] = []  # (label, line, x0, x1, baseline) of each value line written
 
     def field(
         self,
@@ -225,6 +227,9 @@ class Writer:
             rest_x = ch.rest_x(self.x, vx, rest_x)
             if ch.right and mode == "same" and "," not in value and vn != "Số":  # the line's right end
                 vx = max(vx, xmax - fl.width(value, size, bold, fam) - rng.uniform(0, 12))
+        wn = self.worn
+        if wn:
+            fam, fill = wn.face(fam), fill or wn.fill
         while True:
             parts = wrap(fl, value, size, bold, xmax - vx, xmax - rest_x, fam)
             if len(parts) <= lines or size < 12:
@@ -237,7 +242,7 @@ class Writer:
         if ex and ex.boxes and vn == "Sinh ngày" and value[:1].isdigit():
             dy = v.rise(self.lh) if v else 0.0
             if leader:
-                fl.dots(vx - 4, self.xmax, vy)
+                fl.dots(vx - 4, self.xmax, vy, *(wn.dots() if wn else ()))
             boxed_date(fl, vx, vy + dy, "-".join(reversed(value.replace(" ", "").replace(".", "-").replace("/", "-").split("-"))), size, bold, fill or self.val, fam)  # fmt: skip
             return
         for i, p in enumerate(parts):
@@ -246,17 +251,18 @@ class Writer:
                 self.y += self.lh * 0.95
                 vy = self.y
             if leader:
-                fl.dots(px - 4, self.xmax, vy)
-            dy = v.rise(self.lh) if v else 0.0
+                fl.dots(px - 4, self.xmax, vy, *(wn.dots() if wn else ()))
+            dy = (v.rise(self.lh) if v else 0.0) + (wn.rise(self.lh) if wn else 0.0)
             if ch:
                 dy += ch.rise(self.lsize)
             if self.ink:
-                fl.uneven(px, vy + dy, p, size, bold, fill or self.val, fam, self.ink)
+                end = fl.uneven(px, vy + dy, p, size, bold, fill or self.val, fam, self.ink)
             else:
-                fl.text(px, vy + dy, p, size, bold, fill or self.val, fam)
+                end = fl.text(px, vy + dy, p, size, bold, fill or self.val, fam)
+            self.spans.append((vn, i, px, end, vy + dy))
         if v and leader and v.blank_line(vn, len(parts), lines):  # the form's empty dotted line
             self.y += self.lh * 0.95
-            fl.dots(rest_x - 4, self.xmax, self.y)
+            fl.dots(rest_x - 4, self.xmax, self.y, *(wn.dots() if wn else ()))
 
     def pair(self, a: tuple, b: tuple, split: float) -> None:
         """Two fields on one line (Giới tính ... Quốc tịch)."""
@@ -535,7 +541,9 @@ def _fmt(iso: str, sep: str = "/") -> str:
     return iso if not iso[:1].isdigit() else f"{iso[8:10]}{sep}{iso[5:7]}{sep}{iso[0:4]}"
 
 
-def render_flow(ident: dict, kind: str, rng: random.Random, scale: float, parts) -> Image.Image:
+def render_flow(
+    ident: dict, kind: str, rng: random.Random, scale: float, parts, seed: int | None = None
+) -> Image.Image:
     """One side of a card, laid out freely (see the module's doc). `parts` is cards.py (emblem,
     photo, QR, MRZ). `ident`'s addresses (and an old CMND's number) are rewritten as printed."""
     from .. import mrz as mrzmod
@@ -636,6 +644,9 @@ def render_flow(ident: dict, kind: str, rng: random.Random, scale: float, parts)
             w.var = Varied(random.Random(f"cmnd|{ident['id_number']}|{ident['full_name']}"))
             w.lh = w.var.line_height(w.lh, end + 50, max(w.lsize, w.vsize))
         w.extra = extra(ident, "cmnd_front") if not twelve else None
+        w.worn = worn.worn(ident, bg, seed) if not twelve else None
+        if w.worn:
+            w.worn.guilloche(fl, end + 50, CARD_H - 10)
         if w.extra and w.extra.split and not (w.var and w.var.blank):  # the name takes a second line
             w.lh = min(
                 w.lh, (CARD_H - 18 - end - 50) / (8.5 + (len(w.var.next) + w.var.three if w.var else 0))
@@ -675,6 +686,8 @@ def render_flow(ident: dict, kind: str, rng: random.Random, scale: float, parts)
             )
             if w.extra:
                 w.extra.marks(fl, col + 15, end + 50, w.y)
+            if w.worn:
+                w.worn.marks(fl, w.spans, w.vsize)
         return fl.img
     # backs: the MRZ at the bottom, in OCR-B-like monospace
     # the no-expiry spelling is drawn from its own stream (the photo's other draws stay as they were)
