@@ -89,15 +89,17 @@ def _circle(pts: np.ndarray, lo: float, hi: float, min_cover: float) -> tuple | 
         return None
     rng = np.random.default_rng(0)
     sub = pts[rng.choice(len(pts), min(len(pts), 3000), replace=False)]  # capped work
-    best, best_n = None, 0
-    for _ in range(250):
-        p = sub[rng.choice(len(sub), 3, replace=False)]
-        c = _through(p)
-        if c is None or not lo <= c[2] <= hi:
-            continue
-        k = int((np.abs(np.hypot(sub[:, 0] - c[0], sub[:, 1] - c[1]) - c[2]) <= 2.5).sum())
-        if k > best_n:
-            best, best_n = c, k
+    trio = sub[np.stack([rng.choice(len(sub), 3, replace=False) for _ in range(250)])]
+    cx, cy, r = _through_all(trio)
+    ok = np.isfinite(r) & (lo <= r) & (r <= hi)
+    best = None
+    if ok.any():  # the points each tried circle passes within 2.5 px of; the first best wins
+        at = np.flatnonzero(ok)
+        near = np.abs(np.hypot(sub[:, 0] - cx[at, None], sub[:, 1] - cy[at, None]) - r[at, None]) <= 2.5
+        k = near.sum(axis=1)
+        if k.max() > 0:
+            j = at[int(np.argmax(k))]
+            best = (float(cx[j]), float(cy[j]), float(r[j]))
     if best is None:
         return None
     cx, cy, r = best
@@ -111,16 +113,17 @@ def _circle(pts: np.ndarray, lo: float, hi: float, min_cover: float) -> tuple | 
     return d <= band, (cx, cy, r)
 
 
-def _through(p: np.ndarray) -> tuple[float, float, float] | None:
-    """The circle through three points (cx, cy, r), or None when they are in a line."""
-    (x1, y1), (x2, y2), (x3, y3) = p
+def _through_all(p: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The circles (cx, cy, r) through each triple of points of `p` (n, 3, 2); r is NaN where the
+    three are in a line."""
+    x1, y1, x2, y2, x3, y3 = (p[:, i, j] for i in range(3) for j in range(2))
     dd = 2 * (x1 * (y2 - y3) + x2 * (y3 - y1) + x3 * (y1 - y2))
-    if abs(dd) < 1e-6:
-        return None
+    line = np.abs(dd) < 1e-6
+    dd = np.where(line, 1.0, dd)
     s1, s2, s3 = x1 * x1 + y1 * y1, x2 * x2 + y2 * y2, x3 * x3 + y3 * y3
     cx = (s1 * (y2 - y3) + s2 * (y3 - y1) + s3 * (y1 - y2)) / dd
     cy = (s1 * (x3 - x2) + s2 * (x1 - x3) + s3 * (x2 - x1)) / dd
-    return cx, cy, float(np.hypot(x1 - cx, y1 - cy))
+    return cx, cy, np.where(line, np.nan, np.hypot(x1 - cx, y1 - cy))
 
 
 def erase(rgb: np.ndarray, gray: np.ndarray, line_h: float) -> np.ndarray:
