@@ -171,6 +171,10 @@ def analyze(
                 q["ok"], q["doc_kind"] = not q["problems"], "paper"
         if expect == "paper" and q["doc_kind"] == "paper" and info["format"] != "pdf":
             rgb = _page_side(path, rgb, info, q, metrics)
+        # (mendn23) a card under a veil of light is refused only when it cannot be read
+        haze = read and expect != "paper" and suspect and bool(q["metrics"].get("haze_suspect"))
+        if haze:
+            q["problems"], q["ok"] = [], True
         if read and q["quad"] is not None and (set(q["problems"]) <= {"glare"} or dark):
             if q["doc_kind"] == "card" and expect != "paper":
                 from . import read as reader
@@ -201,7 +205,11 @@ def analyze(
                     and q["metrics"].get("text_density", 0.0)
                     < quality.thresholds()["card_few_lines_max_density"]
                 )
-                if (
+                from .exposure import legible_card
+
+                if haze and not legible_card(doc):
+                    q["problems"], q["ok"], doc = ["too_bright"], False, None
+                elif (
                     doc["type"] == "other"
                     and not doc["checks"].get("type_scores")
                     and (sparse or dark or few)

@@ -35,6 +35,20 @@ def hazy_card(gray: np.ndarray, region: np.ndarray, lum: float, p1: float, clip:
     )
 
 
+def legible_card(doc: dict) -> bool:
+    """(mendn23) A card read under haze holds: its QR or MRZ checks out, or its ID number passes its
+    format and province checks (the old CMND: its nine digits). A citizen is never told to retake a photo an officer could read."""
+    checks = doc.get("checks", {})
+    mrz = checks.get("mrz") or {}
+    idn = checks.get("id_number") or {}
+    return (
+        checks.get("qr") == "ok"
+        or bool(mrz.get("id_number") and mrz.get("composite"))
+        or idn.get("format") == "cmnd9"  # the old CMND's nine digits carry no province code
+        or (idn.get("format") == "ok" and idn.get("province_code") == "ok")
+    )
+
+
 def washed_frame(gray: np.ndarray, p1: float, p5: float, clip: float, T: dict) -> bool:
     """No card told from a frame washed out all over (a light card on a light table, its print
     lifted or the frame clipped: a readable one, its print dark, is never refused for light), or a

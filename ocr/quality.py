@@ -271,6 +271,8 @@ def assess(rgb: np.ndarray, info: dict, expect: str | None = None) -> dict:
     blown = card_view and clip >= T["bright_clip_card"]
     hazy = card_view and _ex.hazy_card(gray, region, lum, p1, clip, T)
     too_bright = washed or blown or hazy
+    # (mendn23) haze alone is a suspect: the card is read first and refused only when unreadable
+    m["haze_suspect"] = bool(hazy and not (washed or blown))
     if quad is None and expect != "paper" and not too_bright and vals.size:
         too_bright = _ex.washed_frame(gray, float(p1), float(p5), clip, T)  # not "no document"
     if expect == "paper" and not too_bright and vals.size:
