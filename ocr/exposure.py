@@ -62,17 +62,33 @@ def not_an_id_card(small: np.ndarray, region: np.ndarray, ratio: float, td: floa
     """A card-shaped thing judged blurry that is no ID card: crisp (`ratio`, the blur ratio, high)
     with its few edges and next to no print (`td`: a screen's plain window), or in colours no ID
     card has: much of it saturated (a loyalty card, a picture on a screen) or dark (a screen's
-    bezel, a bank card). ID cards are light and pale, and carry print all over."""
+    bezel, a bank card). ID cards are light and pale, and carry print all over. On a grey decode the colours are left to `colour_unseen` (taken from a small colour decode)."""
     if ratio >= T["object_crisp_ratio"] and td < T["object_sparse_print"]:
         return True
     if small.ndim != 3:
+        m["object_colour_unseen"] = True
         return False
-    hsv = cv2.cvtColor(small, cv2.COLOR_RGB2HSV)[::2, ::2][region[::2, ::2]]
-    if not hsv.size:
+    return odd_colours(small, region, T, m)
+
+
+def odd_colours(rgb: np.ndarray, region: np.ndarray, T: dict, m: dict) -> bool:
+    """Much of the region saturated or dark, measured after a grey-world white balance (mendn23: a
+    card under a warm lamp is not a coloured card)."""
+    px = rgb[::2, ::2][region[::2, ::2]].astype(np.float32)
+    if not px.size:
         return False
+    px *= px.mean() / np.maximum(px.mean(axis=0), 1.0)
+    hsv = cv2.cvtColor(np.clip(px, 0, 255).astype(np.uint8).reshape(-1, 1, 3), cv2.COLOR_RGB2HSV).reshape(-1, 3)
     m["object_sat_p75"] = round(float(np.percentile(hsv[:, 1], 75)) / 255, 3)
     m["object_dark_share"] = round(float((hsv[:, 2] < 0.3 * 255).mean()), 3)
     return m["object_sat_p75"] >= T["object_sat_p75"] or m["object_dark_share"] >= T["object_dark_share"]
+
+
+def odd_colours_at(rgb: np.ndarray, quad: np.ndarray, T: dict, m: dict) -> bool:
+    """`odd_colours` of the card `quad` (in `rgb`'s pixels) of a small colour decode."""
+    region = np.zeros(rgb.shape[:2], np.uint8)
+    cv2.fillConvexPoly(region, np.round(quad).astype(np.int32), 1)
+    return odd_colours(rgb, region.astype(bool), T, m)
 
 
 def card_fills_frame(gray: np.ndarray, T: dict) -> bool:

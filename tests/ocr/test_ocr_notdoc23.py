@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import random
 
+import cv2
 import numpy as np
 import pytest
 from PIL import Image
@@ -80,6 +81,28 @@ def test_card_shaped_thing_in_no_id_colours_is_not_document(tmp_path, seed, vari
     q = _verdict(tmp_path, seed, "not_document", variant)
     assert "not_document" in q["problems"], q["metrics"]
     assert "blurry" not in q["problems"]
+
+
+@pytest.mark.parametrize("seed,variant", [(26100000, "monitor"), (26100002, "plastic")])
+def test_card_shaped_thing_in_colours_at_12mp_is_not_document(tmp_path, seed, variant):
+    # (mendn23) a 12 MP JPEG is decoded grey for the verdict: its colours were not seen (blurry)
+    data, _ = make_sample(seed, KINDS[seed % 5], "not_document", (4000, 3000), variant=variant)
+    p = tmp_path / "big.jpg"
+    p.write_bytes(data)
+    q = ocr.analyze(p, expect="id_card", read=False)["quality"]
+    assert q["problems"] == ["not_document"], q["metrics"]
+
+
+@pytest.mark.parametrize("seed", [27400010, 27400011, 27400012, 27400013, 27400014])
+def test_soft_card_under_warm_light_stays_blurry(tmp_path, seed):
+    # (mendn23) a blurred real card under a warm lamp was not_document by its colours
+    data, _ = make_sample(seed, KINDS[seed % 5], "good")
+    a = np.asarray(Image.open(io.BytesIO(data)).convert("RGB")).astype(np.float32)
+    a = cv2.GaussianBlur(a, (0, 0), 2.5) * [1.08, 0.93, 0.68]
+    p = tmp_path / "warm.jpg"
+    Image.fromarray(np.clip(a, 0, 255).astype(np.uint8)).save(p, quality=90)
+    q = ocr.analyze(p, expect="id_card", read=False)["quality"]
+    assert q["problems"] == ["blurry"], q["metrics"]
 
 
 @pytest.mark.parametrize("variant", scenes.NOT_DOCUMENT)
