@@ -178,7 +178,10 @@ def analyze(
             small3 = np.asarray(intake.load(path, max_side=400, draft_min=300)[0])
             k3 = small3.shape[1] / rgb.shape[1]
             if odd_colours_at(small3, np.asarray(q["quad"], np.float32) * k3, quality.thresholds(), metrics):
-                q["problems"] = sorted({p if p != "blurry" else "not_document" for p in q["problems"]}, key=quality.PRIORITY.index)
+                q["problems"] = sorted(
+                    {p if p != "blurry" else "not_document" for p in q["problems"]},
+                    key=quality.PRIORITY.index,
+                )
                 q["ok"] = False
         # (mendn23) a card under a veil of light is refused only when it cannot be read
         haze = read and expect != "paper" and suspect and bool(q["metrics"].get("haze_suspect"))

@@ -78,7 +78,9 @@ def odd_colours(rgb: np.ndarray, region: np.ndarray, T: dict, m: dict) -> bool:
     if not px.size:
         return False
     px *= px.mean() / np.maximum(px.mean(axis=0), 1.0)
-    hsv = cv2.cvtColor(np.clip(px, 0, 255).astype(np.uint8).reshape(-1, 1, 3), cv2.COLOR_RGB2HSV).reshape(-1, 3)
+    hsv = cv2.cvtColor(np.clip(px, 0, 255).astype(np.uint8).reshape(-1, 1, 3), cv2.COLOR_RGB2HSV).reshape(
+        -1, 3
+    )
     m["object_sat_p75"] = round(float(np.percentile(hsv[:, 1], 75)) / 255, 3)
     m["object_dark_share"] = round(float((hsv[:, 2] < 0.3 * 255).mean()), 3)
     return m["object_sat_p75"] >= T["object_sat_p75"] or m["object_dark_share"] >= T["object_dark_share"]

@@ -265,14 +265,12 @@ def assess(rgb: np.ndarray, info: dict, expect: str | None = None) -> dict:
     # Too bright means blown out: much of the document clipped to white AND its print washed out
     # (even the darkest pixels are light). A bright mean alone is not a fault: white paper is bright.
     washed = clip >= T["bright_clip_frac"] and p1 >= T["bright_ink_p1"]
-    # or most of a card blown to white, whatever is left of its print (a glare clips a patch); or
-    # (notdoc23) a card under a veil of light; or, no card found, a frame washed out
+    # or most of a card blown to white, whatever is left of its print (a glare clips a patch); or (notdoc23)
+    # a card under a veil of light (alone: a suspect, read first, mendn23); or, no card, a frame washed out
     card_view = quad is not None and doc_kind == "card" and expect != "paper"
     blown = card_view and clip >= T["bright_clip_card"]
     hazy = card_view and _ex.hazy_card(gray, region, lum, p1, clip, T)
-    too_bright = washed or blown or hazy
-    # (mendn23) haze alone is a suspect: the card is read first and refused only when unreadable
-    m["haze_suspect"] = bool(hazy and not (washed or blown))
+    too_bright, m["haze_suspect"] = washed or blown or hazy, bool(hazy and not (washed or blown))
     if quad is None and expect != "paper" and not too_bright and vals.size:
         too_bright = _ex.washed_frame(gray, float(p1), float(p5), clip, T)  # not "no document"
     if expect == "paper" and not too_bright and vals.size:
