@@ -4,11 +4,17 @@
 # hash covers nlu/config.yml, nlu/domain.yml and nlu/data/*.yml; the training time in seconds is
 # written beside it (train_seconds) for `python -m bot nlu compare`.
 #
-# Usage: tools/rasa/model.sh   (from anywhere; builds the venv with tools/rasa/venv.sh if needed)
+# Usage: tools/rasa/model.sh   (from anywhere; builds the venv with tools/rasa/venv.sh if needed;
+# concurrent calls wait for one another on $MOTCUA_CACHE/rasa-models/.lock)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 cache=${MOTCUA_CACHE:-$HOME/.cache/motcua}
 export RASA_TELEMETRY_ENABLED=false
+# One build at a time: a second caller (CI's `make test-rasa` while .ci/run's early training, or a
+# session's, still runs) waits here and then finds the model made by the first.
+mkdir -p "$cache/rasa-models"
+exec 9>"$cache/rasa-models/.lock"
+flock 9
 venv=$("$root/tools/rasa/venv.sh")
 hash=$(cat "$root/nlu/config.yml" "$root/nlu/domain.yml" "$root"/nlu/data/*.yml | sha1sum | cut -c1-16)
 out="$cache/rasa-models/$hash"
