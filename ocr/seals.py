@@ -13,20 +13,26 @@ from .tuning import thresholds
 
 def ring_mask(rgb: np.ndarray, line_h: float) -> np.ndarray:
     """Mask (uint8 0/1) of the thin, wide red outlines in `rgb` (a seal's rings)."""
+    return _rings(rgb, line_h)[0]
+
+
+def _rings(rgb: np.ndarray, line_h: float) -> tuple[np.ndarray, np.ndarray | None]:
+    """(`ring_mask`, `redness(rgb)` or None when a quick look found too little red to compute it)."""
     t = thresholds()
     lo, hi = t["seal_radius_lines"][0] * line_h, t["seal_radius_lines"][1] * line_h
     least = t["seal_min_on_circle"] * 2 * np.pi * lo  # red points a ring's arcs have at the least
-    if _red(rgb[::4, ::4], t).sum() * 16 < least:  # a quick look at every 16th pixel first
-        return np.zeros(rgb.shape[:2], np.uint8)
-    red = _red(rgb, t)
+    if (redness(rgb[::4, ::4]) >= t["seal_red_excess"]).sum() * 16 < least:  # every 16th pixel first
+        return np.zeros(rgb.shape[:2], np.uint8), None
+    excess = redness(rgb)
+    red = (excess >= t["seal_red_excess"]).astype(np.uint8)
     if red.sum() < least:
-        return np.zeros(red.shape, np.uint8)
+        return np.zeros(red.shape, np.uint8), excess
     # without the filled red (an emblem's disc, which a ring touching it would join)
     k = max(5, int(0.25 * line_h)) | 1
     filled = cv2.morphologyEx(red, cv2.MORPH_OPEN, np.ones((k, k), np.uint8))
     red &= 1 - cv2.dilate(filled, np.ones((5, 5), np.uint8))
     if red.sum() < least:
-        return np.zeros(red.shape, np.uint8)
+        return np.zeros(red.shape, np.uint8), excess
     joined = cv2.dilate(red, np.ones((7, 7), np.uint8))  # a ring broken up by the JPEG's colour
     n, lab, st, _ = cv2.connectedComponentsWithStats(joined, connectivity=8)
     # arcs (a ring is broken where it crosses print): longer than a line either way, thin
@@ -35,29 +41,28 @@ def ring_mask(rgb: np.ndarray, line_h: float) -> np.ndarray:
     arcs[0] = False
     out = np.zeros(red.shape, np.uint8)
     if not arcs.any():
-        return out
+        return out, excess
     ys, xs = np.nonzero(arcs[lab] & (red > 0))  # the arcs' own points, together
     pts = np.column_stack([xs, ys]).astype(np.float64)
-    c = rgb.astype(np.int16)
-    faint = c[..., 0] - np.maximum(c[..., 1], c[..., 2]) >= t["seal_red_excess"] // 2
-    green_of_red = c[..., 1] / np.maximum(1, c[..., 0])
+    faint = excess >= t["seal_red_excess"] // 2
     for _ in range(3):  # a seal or two, each a ring
         ring = _circle(pts, lo, hi, t["seal_min_on_circle"])
         if ring is None:
             break
         on = pts[ring[0]].astype(int)
         pts = pts[~ring[0]]
-        if np.percentile(green_of_red[on[:, 1], on[:, 0]], 25) > t["seal_max_green_of_red"]:
+        c = rgb[on[:, 1], on[:, 0]].astype(np.float64)
+        if np.percentile(c[:, 1] / np.maximum(1, c[:, 0]), 25) > t["seal_max_green_of_red"]:
             continue  # skin's red (a face's outline on a 2021 or 2024 front), not a stamp's
         out[on[:, 1], on[:, 0]] = 1  # only the ring: red print it touches (a number) stays
         _inner(out, faint, ring[1], t["seal_min_on_circle"] / 2)
-    return out
+    return out, excess
 
 
-def _red(rgb: np.ndarray, t: dict) -> np.ndarray:
-    """Mask (uint8 0/1) of red: red over green and blue."""
+def redness(rgb: np.ndarray) -> np.ndarray:
+    """Red over green and blue, per pixel (int16)."""
     c = rgb.astype(np.int16)
-    return (c[..., 0] - np.maximum(c[..., 1], c[..., 2]) >= t["seal_red_excess"]).astype(np.uint8)
+    return c[..., 0] - np.maximum(c[..., 1], c[..., 2])
 
 
 def _inner(out: np.ndarray, faint: np.ndarray, circle: tuple, min_cover: float) -> None:
@@ -130,16 +135,14 @@ def erase(rgb: np.ndarray, gray: np.ndarray, line_h: float) -> np.ndarray:
     """`gray` with the seal rings of `rgb` painted over: the ring's red over the paper with the
     paper around it; elsewhere along the ring (its soft edges, print it crosses) the red channel,
     in which red ink is light and print under it stays dark."""
-    m = ring_mask(rgb, line_h)
-    if not m.any():
+    m, excess = _rings(rgb, line_h)
+    if excess is None or not m.any():
         return gray
     m = cv2.dilate(m, np.ones((5, 5), np.uint8)) > 0  # the ring's soft edges, less red than its middle
     k = max(3, int(0.3 * line_h)) | 1
     paper = cv2.dilate(gray, np.ones((k, k), np.uint8))
-    c = rgb.astype(np.int16)
     # red ink over the paper (light in the red channel), not over print (dark in every channel)
-    reddish = (c[..., 0] - np.maximum(c[..., 1], c[..., 2])) >= thresholds()["seal_red_excess"] // 2
-    reddish &= c[..., 0] >= 128
+    reddish = (excess >= thresholds()["seal_red_excess"] // 2) & (rgb[..., 0] >= 128)
     out = gray.copy()
     out[m] = np.maximum(gray, rgb[..., 0])[m]
     out[m & reddish] = paper[m & reddish]
