@@ -20,7 +20,11 @@ ROUTE_HEADERS = {
     "/webhooks/messenger": "Content-Type: application/json\r\nX-Hub-Signature-256: sha256=00\r\n",
     "/officer/login": "Content-Type: application/x-www-form-urlencoded\r\n",
 }
-MARGIN_S = 3.0
+# The cut-off must come long before the client's own 40 s limit (a server without the timeout
+# holds the connection until then), but not within a few seconds of it: on a loaded 2-core
+# machine (load 18 beside other jobs) the first answer of a fresh server came after 10.9 s.
+MARGIN_S = 15.0
+CLIENT_LIMIT_S = 40.0
 JSON = "Content-Type: application/json\r\n"
 
 
@@ -67,7 +71,7 @@ async def _trickle_body(base: str, path: str, ip: str, every: float = 0.4) -> tu
 
     reading = asyncio.create_task(read_all())
     try:
-        while not reading.done() and time.monotonic() - start < 40:
+        while not reading.done() and time.monotonic() - start < CLIENT_LIMIT_S:
             try:
                 writer.write(b"a")
                 await writer.drain()
