@@ -96,6 +96,7 @@ class State:
     offered: dict[str, dict[str, str]] | None = None
     field: int | None = None
     editing: bool | None = None
+    back_to: int | None = None  # an earlier field asked again mid-form ("à nhầm, ngày sinh…"): then this one
     # where the dossier is filed (a deployment of several offices): the 2025 commune, the agency
     commune: str | None = None
     agency: str | None = None

@@ -6,6 +6,7 @@ from __future__ import annotations
 from core.events import Attachment, Reply
 from core.vietnamese import strip_diacritics
 
+from .. import corrections
 from ..state import State, Step
 from ..turn import Outcome, Turn
 from ..validators import ANSWERS, bare, has_phrase, validate
@@ -66,9 +67,9 @@ async def on_reuse(d: Dialogue, turn: Turn, state: State) -> Outcome:
 
 
 @prompts(Step.ID_CONFIRM)
-def id_confirm_reply(d: Dialogue, state: State) -> list[Reply]:
+def id_confirm_reply(d: Dialogue, state: State, lead: str | None = None) -> list[Reply]:
     read = state.id_read or {}
-    lines = [d.say("id_read")]
+    lines = [lead or d.say("id_read")]
     for name, value in read.items():
         lines.append(f"- {field_label(name)}: {show_date(value) if name.startswith('date_') else value}")
     other = other_sex(d, state)
@@ -94,6 +95,11 @@ async def on_id_confirm(d: Dialogue, turn: Turn, state: State) -> Outcome:
         if turn.event.attachments:
             return await on_document(d, turn, state)
         return Outcome(state, [Reply(d.say("id_retake_ask"))] + d.prompt(state))
+    told = (
+        None if d.choice(state, turn) else await said_wrong(d, turn, state)
+    )  # "sai tên", "tên là … mới đúng"
+    if told:
+        return told
     if choice == "ok":
         assert state.dossier_id is not None and state.id_doc and state.id_read is not None
         if other_sex(d, state):  # kept as said; the officer sees it was pointed out and confirmed
@@ -112,6 +118,30 @@ async def on_id_confirm(d: Dialogue, turn: Turn, state: State) -> Outcome:
         state.fixing = choice.split(":", 1)[1]
         return Outcome(state, d.enter(state, Step.ID_FIX))
     return Outcome(state, id_confirm_reply(d, state))
+
+
+async def said_wrong(d: Dialogue, turn: Turn, state: State) -> Outcome | None:
+    """A line of the reading said wrong in words, not by its number: with its value ("tên là
+    Nguyễn Thị Hoa mới đúng", read as affirm) corrected at once; without ("sai tên") that line
+    asked; no line named ("k đúng", "chưa đúng") which one asked. None: not said wrong."""
+    words = turn.plain
+    line = corrections.named(
+        words, {k: v for k, v in ANSWERS["id_field_words"].items() if k in (state.id_read or {})}
+    )
+    wrong = corrections.says_wrong(words) or turn.intent == "deny"
+    if line is not None:
+        value = corrections.value_after(turn.text, line[1])
+        options = list(d.texts.get("id_fields.options").get(line[0], []))
+        _, problem = validate(ID_FIELD_VALIDATORS[line[0]], value, options, turn.ctx.now.date())
+        state.fixing = line[0]
+        if value and not problem:
+            return await fix_field(d, turn, state, value)
+        if wrong or value:  # "ten sai", "tên là Hoa": that line asked
+            return Outcome(state, d.enter(state, Step.ID_FIX), "deny")
+        state.fixing = None
+    if wrong and not turn.event.payload:
+        return Outcome(state, id_confirm_reply(d, state, d.say("id_which_wrong")), "deny")
+    return None
 
 
 def other_sex(d: Dialogue, state: State) -> str | None:
@@ -137,11 +167,18 @@ def _example(d: Dialogue, name: str) -> str:
 
 @handles(Step.ID_FIX)
 async def on_id_fix(d: Dialogue, turn: Turn, state: State) -> Outcome:
+    return await fix_field(d, turn, state, turn.text)
+
+
+async def fix_field(d: Dialogue, turn: Turn, state: State, text: str) -> Outcome:
+    """The line being fixed (`state.fixing`) typed as `text`: checked, kept, the reading shown
+    again; a value that does not pass is asked again at that line."""
     name = state.fixing
     assert name and state.id_read is not None and state.dossier_id is not None
     options = list(d.texts.get("id_fields.options").get(name, []))
-    value, problem = validate(ID_FIELD_VALIDATORS[name], turn.text, options, turn.ctx.now.date())
+    value, problem = validate(ID_FIELD_VALIDATORS[name], text, options, turn.ctx.now.date())
     if problem:
+        state.step = Step.ID_FIX
         return Outcome(state, [Reply(d.invalid(problem, _example(d, name), options))])
     read = state.id_read.get(name) or ""
     if value and read and value != read and bare(value) == bare(read) and value == strip_diacritics(value):

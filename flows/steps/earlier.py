@@ -1,0 +1,56 @@
+"""An earlier field corrected at a later one: "à nhầm, ngày sinh là 12/3 chứ không phải 13/2"
+typed when the address is asked. A field already answered is named (its label's words before
+"của", or answers.yml field_words by validator) with words saying it was wrong (wrong_words):
+its value, told after its name and valid, is kept at once and the field being asked is asked
+again; told without a valid value, that field is asked again, then the form goes on where it was
+(`state.back_to`)."""
+
+from __future__ import annotations
+
+from core.events import Reply
+
+from .. import corrections
+from ..catalog import FormField
+from ..state import State
+from ..turn import Turn
+from ..validators import ANSWERS, bare, validate
+from .base import Dialogue, show_date
+
+
+def mentions(f: FormField) -> list[str]:
+    """How a citizen names field `f`: "Ngày sinh của bé" -> "ngay sinh", and by its validator."""
+    core = bare(f.label.split("(")[0]).split(" cua ")[0]
+    return [core] + [str(w) for w in ANSWERS["field_words"].get(f.validator, [])]
+
+
+async def corrected(d: Dialogue, turn: Turn, state: State) -> list[Reply] | None:
+    """The lead of the reply when the message corrects an earlier field (the caller asks the
+    field that is then current), or None: the message answers the field asked."""
+    if turn.event.payload or not turn.text or not corrections.says_wrong(turn.plain):
+        return None
+    fields = d.proc(state).fields
+    index = state.field or 0
+    done = {
+        i: mentions(f)
+        for i, f in enumerate(fields[:index])
+        if f.key in (state.fields or {}) and f.key != "phone"
+    }
+    own = corrections.named(turn.plain, {str(index): mentions(fields[index])})
+    found = corrections.named(turn.plain, {str(i): words for i, words in done.items()})
+    if found is None or (own is not None and len(own[1]) >= len(found[1])):
+        return None  # "nhầm địa chỉ" at the address: an answer to the field asked
+    earlier = fields[int(found[0])]
+    text = corrections.value_after(turn.text, found[1])
+    value, problem = validate(earlier.validator, text, list(earlier.options), turn.ctx.now.date())
+    label = earlier.label[:1].lower() + earlier.label[1:]
+    if text and not problem:
+        await turn.ctx.audit(
+            "field_corrected_later",
+            {"field": earlier.key, "label": earlier.label, "before": (state.fields or {}).get(earlier.key)},
+            state.dossier_id,
+        )
+        state.fields = {**(state.fields or {}), earlier.key: value}
+        shown = show_date(str(value)) if earlier.validator.startswith("date") else value
+        return [Reply(d.say("field_fixed_later", label=label, value=shown))]
+    state.back_to, state.field = index, int(found[0])
+    return [Reply(d.say("field_again_later", label=label))]
