@@ -84,6 +84,7 @@ class State:
     id_cards: dict[str, dict[str, str]] | None = None
     id_doc: str | None = None
     id_read: dict[str, str] | None = None
+    id_sure: list[str] | None = None  # the lines of `id_read` read by the card's QR or MRZ, not OCR
     fixing: str | None = None
     pages: list[dict[str, Any]] | None = None  # the pages of the current paper received so far
     # a page that looks like another paper, awaiting an answer; at ADD_PHOTO, the dossier waiting

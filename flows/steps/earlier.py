@@ -1,6 +1,6 @@
 """An earlier field corrected at a later one: "à nhầm, ngày sinh là 12/3 chứ không phải 13/2"
 typed when the address is asked. A field already answered is named (its label's words before
-"của", or answers.yml field_words by validator) with words saying it was wrong (wrong_words):
+"của", or answers.yml field_words by key and by validator) with words saying it was wrong (wrong_words):
 its value, told after its name and valid, is kept at once and the field being asked is asked
 again; told without a valid value, that field is asked again, then the form goes on where it was
 (`state.back_to`)."""
@@ -20,7 +20,8 @@ from .base import Dialogue, show_date
 def mentions(f: FormField) -> list[str]:
     """How a citizen names field `f`: "Ngày sinh của bé" -> "ngay sinh", and by its validator."""
     core = bare(f.label.split("(")[0]).split(" cua ")[0]
-    return [core] + [str(w) for w in ANSWERS["field_words"].get(f.validator, [])]
+    words = ANSWERS["field_words"]
+    return [core] + [str(w) for w in words.get(f.key, [])] + [str(w) for w in words.get(f.validator, [])]
 
 
 async def corrected(d: Dialogue, turn: Turn, state: State) -> list[Reply] | None:
@@ -30,11 +31,7 @@ async def corrected(d: Dialogue, turn: Turn, state: State) -> list[Reply] | None
         return None
     fields = d.proc(state).fields
     index = state.field or 0
-    done = {
-        i: mentions(f)
-        for i, f in enumerate(fields[:index])
-        if f.key in (state.fields or {}) and f.key != "phone"
-    }
+    done = {i: mentions(f) for i, f in enumerate(fields[:index]) if f.key in (state.fields or {})}
     own = corrections.named(turn.plain, {str(index): mentions(fields[index])})
     found = corrections.named(turn.plain, {str(i): words for i, words in done.items()})
     if found is None or (own is not None and len(own[1]) >= len(found[1])):

@@ -72,6 +72,15 @@ def id_confirm_reply(d: Dialogue, state: State, lead: str | None = None) -> list
     lines = [lead or d.say("id_read")]
     for name, value in read.items():
         lines.append(f"- {field_label(name)}: {show_date(value) if name.startswith('date_') else value}")
+    sure = [n for n in state.id_sure or [] if n in read]
+    if sure and len(sure) < len(read):  # the lines read by OCR only are the ones to check
+        lines.append(
+            d.say(
+                "id_sure",
+                sure=", ".join(field_label(n).lower() for n in sure),
+                check=", ".join(field_label(n).lower() for n in read if n not in sure),
+            )
+        )
     other = other_sex(d, state)
     if other:  # the groom's card reads "Nữ": kindly said, the citizen decides
         document = d.document(d.proc(state), state.id_doc or "").name
@@ -89,8 +98,8 @@ async def on_id_confirm(d: Dialogue, turn: Turn, state: State) -> Outcome:
     choice = d.yes_no(state, turn, yes="ok", no=None)
     if turn.event.attachments or choice == "retake" or has_phrase(turn.plain, ANSWERS["retake_words"]):
         # another photo instead of this reading (a blurred line, the wrong side of the card)
-        state.id_doc = state.id_read = None
-        state.nulls -= {"id_doc", "id_read"}
+        state.id_doc = state.id_read = state.id_sure = None
+        state.nulls -= {"id_doc", "id_read", "id_sure"}
         state.step = Step.DOC
         if turn.event.attachments:
             return await on_document(d, turn, state)
@@ -110,8 +119,8 @@ async def on_id_confirm(d: Dialogue, turn: Turn, state: State) -> Outcome:
             )
         await turn.ctx.confirm_reading(state.dossier_id, state.id_doc, state.id_read)
         state.id_cards = {**(state.id_cards or {}), state.id_doc: dict(state.id_read)}
-        state.id_doc = state.id_read = None
-        state.nulls -= {"id_doc", "id_read"}
+        state.id_doc = state.id_read = state.id_sure = None
+        state.nulls -= {"id_doc", "id_read", "id_sure"}
         state.doc = (state.doc or 0) + 1
         return Outcome(state, enter_document(d, state), "affirm")
     if choice and choice.startswith("fix:"):
@@ -135,7 +144,12 @@ async def said_wrong(d: Dialogue, turn: Turn, state: State) -> Outcome | None:
         _, problem = validate(ID_FIELD_VALIDATORS[line[0]], value, options, turn.ctx.now.date())
         state.fixing = line[0]
         if value and not problem:
-            return await fix_field(d, turn, state, value)
+            before = state.id_read.get(line[0]) if state.id_read else None
+            fixed = await fix_field(d, turn, state, value)
+            if fixed.state.step is Step.ID_CONFIRM and (state.id_read or {}).get(line[0]) != before:
+                said = d.say("id_fixed_in_words", label=field_label(line[0]).lower())
+                fixed.replies.insert(0, Reply(said))
+            return fixed
         if wrong or value:  # "ten sai", "tên là Hoa": that line asked
             return Outcome(state, d.enter(state, Step.ID_FIX), "deny")
         state.fixing = None
@@ -193,5 +207,6 @@ async def fix_field(d: Dialogue, turn: Turn, state: State, text: str) -> Outcome
         state.dossier_id,
     )
     state.id_read[name] = value or ""
+    state.id_sure = [n for n in state.id_sure or [] if n != name] or None  # now as typed
     state.fixing = None
     return Outcome(state, d.enter(state, Step.ID_CONFIRM))

@@ -26,6 +26,8 @@ SCRIPT = {
     "sai tên": ("deny", 0.99),
     "ten sai": ("deny", 1.0),
     "ko phai ten em": ("deny", 1.0),
+    "dia chi sai": ("deny", 0.88),
+    "Số 5 ngõ 10 phố Huế, phường Bạch Mai, thành phố Hà Nội": ("out_of_scope", 0.82),
     "sai ngay sinh": ("deny", 0.97),
     "tên là Nguyễn Thị Hoa mới đúng": ("affirm", 0.9),
     "sai ten, ten la nguyen thi hoa": ("out_of_scope", 0.32),
@@ -49,6 +51,14 @@ SCRIPT = {
     "hom qua e lam do roi": ("check_status", 0.36),
     "e muon lam tiep": ("start_procedure", 0.98),
     "alo": ("greet", 1.0),
+    "ten e la Nguyen Thi Hoa": ("out_of_scope", 0.38),
+    "ten cua e la nguyen thi hoa chu ko phai hoe": ("deny", 0.49),
+    "sai ngay sinh, 20/10/1991": ("deny", 0.78),
+    "ba noi e mat hom qua r": ("complain", 0.65),
+    "Lê Thị Lan": ("complain", 0.59),
+    "ko nho": ("lack_document", 0.69),
+    "5/12": ("out_of_scope", 1.0),
+    "a nham, ba mat ngay 6/12 chu ko phai 5/12": ("deny", 0.86),
 }
 
 # A card read by OCR only (no QR, no MRZ): the name misread "HOE" for "HOA".
@@ -62,10 +72,15 @@ READ = {
 
 class OcrCardContext(FakeContext):
     async def check_photo(self, attachment, expect):
-        if (attachment.path or "").startswith("ocrcard"):
+        path = attachment.path or ""
+        if path.startswith(("ocrcard", "qrcard")):
+            sources = {
+                k: "ocr" if path.startswith("ocrcard") or k == "place_of_residence" else "qr" for k in READ
+            }
+            fields = {**READ, "full_name": "NGUYỄN THỊ HOA"} if path.startswith("qrcard") else dict(READ)
             return {
                 "quality": {"ok": True, "problems": []},
-                "document": {"type": "cccd_front", "fields": dict(READ), "sources": {k: "ocr" for k in READ}},
+                "document": {"type": "cccd_front", "fields": fields, "sources": sources},
             }
         return await super().check_photo(attachment, expect)
 
@@ -75,6 +90,8 @@ def engine() -> Engine:
     nlu = ScriptedNLU(SCRIPT)
     entity = [{"entity": "procedure", "value": "lien_thong_khai_sinh", "start": 0, "end": 20}]
     nlu.entities["nha e moi sinh em be"] = entity
+    death = [{"entity": "procedure", "value": "lien_thong_khai_tu", "start": 0, "end": 41}]
+    nlu.entities["a nham, ba mat ngay 6/12 chu ko phai 5/12"] = death
     return Engine(nlu, agency_name="UBND phường Thử Nghiệm")
 
 
@@ -112,6 +129,7 @@ async def test_the_right_name_told_with_mới_đúng_corrects_it_and_confirms_no
     chat = await to_card_reading(engine)
     reply = await chat.send("tên là Nguyễn Thị Hoa mới đúng")  # read as affirm 0.90
     assert chat.step == "id_confirm" and "NGUYỄN THỊ HOA" in reply and "HOE" not in reply, reply
+    assert reply.startswith("Dạ, mình đã sửa họ và tên theo lời bạn"), reply
     assert not chat.ctx.confirmed
     assert (
         "id_field_corrected",
@@ -121,30 +139,27 @@ async def test_the_right_name_told_with_mới_đúng_corrects_it_and_confirms_no
     assert next(iter(chat.ctx.confirmed.values()))["full_name"] == "NGUYỄN THỊ HOA"
 
 
-async def test_wrong_name_then_the_name_told_after_a_comma(engine):
-    chat = await to_card_reading(engine)
-    reply = await chat.send("sai ten, ten la nguyen thi hoa")
-    assert chat.step == "id_confirm" and "NGUYEN THI HOA" in reply, reply
-
-
-async def test_a_date_of_birth_told_as_right_is_taken(engine):
-    chat = await to_card_reading(engine)
-    reply = await chat.send("ngày sinh là 20/10/1991 mới đúng")
-    assert chat.step == "id_confirm" and "20/10/1991" in reply and not chat.ctx.confirmed, reply
-
-
 @pytest.mark.parametrize(
-    "said,line",
+    "said,shown",
     [
-        ("sai tên", "họ và tên"),
-        ("ten sai", "họ và tên"),
-        ("ko phai ten em", "họ và tên"),
-        ("sai ngay sinh", "ngày sinh"),
+        ("sai ten, ten la nguyen thi hoa", "Họ và tên: NGUYEN THI HOA"),
+        ("ngày sinh là 20/10/1991 mới đúng", "Ngày sinh: 20/10/1991"),  # read as affirm 0.53
+        ("ten e la Nguyen Thi Hoa", "Họ và tên: NGUYEN THI HOA"),
+        ("ten cua e la nguyen thi hoa chu ko phai hoe", "Họ và tên: NGUYEN THI HOA"),
+        ("sai ngay sinh, 20/10/1991", "Ngày sinh: 20/10/1991"),
     ],
 )
-async def test_a_line_said_wrong_is_asked_at_once(engine, said, line):
+async def test_a_line_told_in_chat_words_is_corrected(engine, said, shown):
     chat = await to_card_reading(engine)
     reply = await chat.send(said)
+    assert chat.step == "id_confirm" and shown in reply and not chat.ctx.confirmed, reply
+
+
+@pytest.mark.parametrize("said", ["sai tên", "ten sai", "ko phai ten em", "sai ngay sinh"])
+async def test_a_line_said_wrong_is_asked_at_once(engine, said):
+    chat = await to_card_reading(engine)
+    reply = await chat.send(said)
+    line = "ngày sinh" if "sinh" in said else "họ và tên"
     assert chat.step == "id_fix" and f"Bạn nhập {line} đúng" in reply, reply
     if line == "họ và tên":
         reply = await chat.send("Nguyễn Thị Hoa")
@@ -158,6 +173,26 @@ async def test_not_right_with_no_line_named_asks_which_line(engine, said):
     assert chat.step == "id_confirm" and "dòng nào chưa đúng" in reply, reply
     assert "3. Sửa họ và tên" in reply, reply  # the lines to choose from, numbered as before
     assert not chat.ctx.confirmed
+
+
+async def test_the_lines_read_by_the_qr_are_said_sure_and_the_ocr_line_is_the_one_to_check(engine):
+    chat = await to_photos(engine, OcrCardContext())
+    await chat.send(photo="paper.jpg")
+    reply = await chat.send(photo="qrcard.jpg")
+    assert "số định danh cá nhân, họ và tên, ngày sinh mình đọc từ mã trên thẻ" in reply, reply
+    assert "so lại với thẻ dòng nơi thường trú" in reply, reply
+    await chat.send("dia chi sai")  # deny 0.88: that line asked
+    reply = await chat.send("Số 5 ngõ 10 phố Huế, phường Bạch Mai, thành phố Hà Nội")
+    assert chat.step == "id_confirm" and "phố Huế" in reply, reply
+    await chat.send("ok")
+    assert next(iter(chat.ctx.confirmed.values()))["place_of_residence"].startswith("Số 5 ngõ 10")
+
+
+async def test_a_card_read_by_ocr_only_says_nothing_is_sure(engine):
+    chat = await to_card_reading(engine)
+    assert not chat.state.get("id_sure")
+    reply = await chat.send("k đúng")
+    assert "chắc chắn" not in reply, reply
 
 
 # ---- 1. an earlier field corrected at a later one -------------------------------------------
@@ -199,6 +234,23 @@ async def test_the_name_corrected_at_a_later_field(engine):
     reply = await chat.send("a nham ten be la Nguyen Gia Huy")  # read as cancel 0.52
     assert chat.step == "field" and "NGUYEN GIA HUY" in reply, reply
     assert chat.state["fields"]["child_name"] == "NGUYEN GIA HUY"
+
+
+async def test_the_date_of_death_corrected_at_the_relation(engine):
+    chat = Chat(engine)
+    await chat.send("ba noi e mat hom qua r")
+    await chat.send("1")  # the package
+    await chat.send("đồng ý")
+    await chat.send(photo="paper.jpg")
+    await chat.send(photo="card.jpg")
+    await chat.send("1")  # the card's reading is right
+    await chat.send("Lê Thị Lan")
+    await chat.send("ko nho")  # the ID number left for the officer; the date said is offered
+    reply = await chat.send("5/12")
+    assert "quan hệ với người mất" in reply, reply
+    reply = await chat.send("a nham, ba mat ngay 6/12 chu ko phai 5/12")
+    assert "đã sửa ngày mất thành: 06/12/2025" in reply and "quan hệ với người mất" in reply, reply
+    assert chat.state["fields"]["date_of_death"] == "2025-12-06" and "relation" not in chat.state["fields"]
 
 
 # ---- 1. "1 tấm thôi à" at a photo step, "vo dang lam the" ------------------------------------
