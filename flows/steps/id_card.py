@@ -73,7 +73,9 @@ def id_confirm_reply(d: Dialogue, state: State, lead: str | None = None) -> list
     for name, value in read.items():
         lines.append(f"- {field_label(name)}: {show_date(value) if name.startswith('date_') else value}")
     sure = [n for n in state.id_sure or [] if n in read]
-    if sure and len(sure) < len(read):  # the lines read by OCR only are the ones to check
+    if sure and len(sure) == len(read):  # all from the QR: nothing misread; whose card it is
+        lines.append(d.say("id_all_sure"))
+    elif sure:  # the lines read by OCR only are the ones to check
         lines.append(
             d.say(
                 "id_sure",

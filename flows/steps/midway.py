@@ -79,6 +79,8 @@ def midway(d: Dialogue, turn: Turn, state: State) -> Outcome | None:
         return Outcome(state, [Reply(d.say("finished_idle"))], "thank")  # "xong" with nothing pending
     if step not in COLLECTING:
         return None
+    if asks_photo_count(state, words) and step is not Step.DOC:  # before the photos: said at each
+        return Outcome(state, [Reply(d.say("photo_count_later"))] + d.again(state), "help")
     if asks_photo_count(state, words):  # "1 tấm thôi à": how many photos this paper takes
         doc = d.current_doc(state)
         key = "card" if doc.photo == "id_card" else {1: "one", "many": "many"}.get(doc.pages, "fixed")
@@ -110,8 +112,9 @@ def midway(d: Dialogue, turn: Turn, state: State) -> Outcome | None:
 
 
 def asks_photo_count(state: State, words: str) -> bool:
-    """ "1 tấm thôi à", "chụp mấy tấm" at a photo step: how many photos (its "thôi" no cancel)."""
-    return state.step is Step.DOC and not state.pages and has_phrase(words, PHOTO_COUNT_WORDS)
+    """ "1 tấm thôi à", "chụp mấy tấm" in a dossier: how many photos (its "thôi" no cancel, its
+    "1" no option chosen). Not between a paper's pages (the step's own), nor where text is typed."""
+    return state.step in COLLECTING - FREE_TEXT and not state.pages and has_phrase(words, PHOTO_COUNT_WORDS)
 
 
 def hold_on(d: Dialogue, state: State, words: str) -> Outcome | None:

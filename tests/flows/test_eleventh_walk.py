@@ -73,11 +73,10 @@ READ = {
 class OcrCardContext(FakeContext):
     async def check_photo(self, attachment, expect):
         path = attachment.path or ""
-        if path.startswith(("ocrcard", "qrcard")):
-            sources = {
-                k: "ocr" if path.startswith("ocrcard") or k == "place_of_residence" else "qr" for k in READ
-            }
-            fields = {**READ, "full_name": "NGUYỄN THỊ HOA"} if path.startswith("qrcard") else dict(READ)
+        if path.startswith(("ocrcard", "qrcard", "allqr")):
+            ocr = {"ocrcard": set(READ), "qrcard.": {"place_of_residence"}}.get(path[:7], set())
+            sources = {k: "ocr" if k in ocr else "qr" for k in READ}
+            fields = dict(READ) if path.startswith("ocrcard") else {**READ, "full_name": "NGUYỄN THỊ HOA"}
             return {
                 "quality": {"ok": True, "problems": []},
                 "document": {"type": "cccd_front", "fields": fields, "sources": sources},
@@ -188,6 +187,13 @@ async def test_the_lines_read_by_the_qr_are_said_sure_and_the_ocr_line_is_the_on
     assert next(iter(chat.ctx.confirmed.values()))["place_of_residence"].startswith("Số 5 ngõ 10")
 
 
+async def test_a_card_read_all_by_the_qr_asks_only_whose_card_it_is(engine):
+    chat = await to_photos(engine, OcrCardContext())
+    await chat.send(photo="paper.jpg")
+    reply = await chat.send(photo="allqr.jpg")
+    assert "đọc từ mã trên thẻ nên khớp với thẻ" in reply and "so lại" not in reply, reply
+
+
 async def test_a_card_read_by_ocr_only_says_nothing_is_sure(engine):
     chat = await to_card_reading(engine)
     assert not chat.state.get("id_sure")
@@ -264,6 +270,27 @@ async def test_how_many_photos_at_a_photo_step_is_answered_not_a_cancel(engine, 
     await chat.send(photo="paper.jpg")
     reply = await chat.send(said)
     assert chat.step == "doc" and "mặt trước của thẻ" in reply, reply
+
+
+async def test_how_many_photos_before_the_photos_chooses_nothing(engine):
+    chat = Chat(engine)
+    await chat.send("nha e moi sinh em be")
+    await chat.send("1")
+    reply = await chat.send("1 tam thoi a")  # at the consent: "1" is no "Đồng ý"
+    assert chat.step == "consent" and "đến bước chụp từng giấy" in reply, reply
+    chat = await to_card_reading(engine)
+    reply = await chat.send("1 tấm thôi à")  # at the reading: "1" is no "Đúng hết"
+    assert chat.step == "id_confirm" and not chat.ctx.confirmed, reply
+
+
+async def test_a_third_photo_with_no_card_is_kept_and_said_to_be_no_card(engine):
+    chat = await to_photos(engine)
+    await chat.send(photo="paper.jpg")
+    for _ in range(2):
+        reply = await chat.send(photo="paper.jpg")  # a paper at the card's step
+        assert "không phải thẻ căn cước" in reply, reply
+    reply = await chat.send(photo="paper.jpg")
+    assert "chưa nhận ra thẻ căn cước trong ảnh này" in reply and "chưa thật rõ" not in reply, reply
 
 
 async def test_thoi_alone_at_a_photo_step_still_asks_to_cancel(engine):
