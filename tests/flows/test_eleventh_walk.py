@@ -336,3 +336,21 @@ async def test_back_the_next_day_with_a_hello_is_still_asked_then_hom_qua_lam_do
     chat.ctx.idle_seconds = 10
     reply = await chat.send("hôm qua em làm dở")
     assert chat.step == "doc" and "Bước 2/2" in reply, reply
+
+
+async def test_hom_qua_lam_do_with_nothing_begun_says_so_and_shows_the_menu(engine):
+    chat = Chat(engine)
+    reply = await chat.send("hôm qua em làm dở")  # a new conversation (another phone)
+    assert "không thấy hồ sơ nào bạn đang làm dở" in reply and "\n1. Có em bé" in reply, reply
+    chat.state["last_code"] = "DEMO-261123-0001"  # one filed before
+    reply = await chat.send("hom qua e lam do roi")
+    assert chat.step == "menu" and "mã DEMO-261123-0001" in reply, reply
+
+
+async def test_hom_qua_lam_do_after_a_cancel_the_next_day(engine):
+    chat = await to_photos(engine)
+    await chat.send("thoi")
+    await chat.send("1")  # cancel it; the survey follows
+    chat.ctx.idle_seconds = 26 * 3600
+    reply = await chat.send("hom qua e lam do roi")
+    assert chat.step == "menu" and "không thấy hồ sơ nào bạn đang làm dở" in reply, reply
