@@ -8,6 +8,7 @@ again; told without a valid value, that field is asked again, then the form goes
 from __future__ import annotations
 
 from core.events import Reply
+from core.vietnamese import strip_diacritics
 
 from .. import corrections
 from ..catalog import FormField
@@ -48,6 +49,12 @@ async def corrected(d: Dialogue, turn: Turn, state: State) -> list[Reply] | None
         )
         state.fields = {**(state.fields or {}), earlier.key: value}
         shown = show_date(str(value)) if earlier.validator.startswith("date") else value
-        return [Reply(d.say("field_fixed_later", label=label, value=shown))]
+        note = ""
+        if earlier.validator == "person_name" and strip_diacritics(str(value)) == str(value):
+            await turn.ctx.audit(
+                "name_without_marks", {"field": earlier.key, "label": earlier.label}, state.dossier_id
+            )
+            note = " " + d.say("name_plain_later")  # the officer asks how it is written, as at the field
+        return [Reply(d.say("field_fixed_later", label=label, value=shown, note=note))]
     state.back_to, state.field = index, int(found[0])
     return [Reply(d.say("field_again_later", label=label))]

@@ -240,6 +240,7 @@ async def test_the_name_corrected_at_a_later_field(engine):
     reply = await chat.send("a nham ten be la Nguyen Gia Huy")  # read as cancel 0.52
     assert chat.step == "field" and "NGUYEN GIA HUY" in reply, reply
     assert chat.state["fields"]["child_name"] == "NGUYEN GIA HUY"
+    assert "chưa có dấu" in reply and "name_without_marks" in [a for a, _, _ in chat.ctx.audits], reply
 
 
 async def test_the_date_of_death_corrected_at_the_relation(engine):
