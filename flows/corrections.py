@@ -6,6 +6,8 @@ words typed kept as they are, between value_openings and value_endings)."""
 
 from __future__ import annotations
 
+import re
+
 from .validators import ANSWERS, bare, has_phrase
 
 WRONG_WORDS: list[str] = [str(w) for w in ANSWERS["wrong_words"]]
@@ -31,6 +33,15 @@ def named(words: str, names: dict[str, list[str]]) -> tuple[str, list[str]] | No
         return None
     _, key, phrase = max(found, key=lambda f: f[0])
     return key, phrase
+
+
+def named_wrong(text: str, names: dict[str, list[str]]) -> tuple[str, list[str]] | None:
+    """The line said wrong when several are named ("ngày sinh đúng, tên sai": the name): the one
+    named in the part of the message (between commas, "còn", "nhưng") that says wrong; else
+    the line named in the whole message, as `named`."""
+    parts = [bare(p) for p in re.split(r"[,;.]| còn | con | nhưng | nhung ", text)]
+    said = [named(p, names) for p in parts if says_wrong(p)]
+    return next((n for n in said if n is not None), None) or named(bare(text), names)
 
 
 def value_after(text: str, phrase: list[str]) -> str:

@@ -264,8 +264,9 @@ class Engine(Dialogue):
             return aside
         if switching is not None:
             return switching
-        if self._asks_help(turn, free_text):
-            return Outcome(state, [Reply(self.say("help"))] + self.again(state), "help")
+        if self._asks_help(turn, free_text):  # "là sao" at the card's reading: what to answer there
+            key = "help_id_confirm" if step is Step.ID_CONFIRM else "help"
+            return Outcome(state, [Reply(self.say(key))] + self.again(state), "help")
         faq = self._faq(turn, state)
         paper = papers.explain_paper(self, turn, state, this_one=faq is None)  # "giấy báo tử là gì"
         if paper is not None:

@@ -136,8 +136,8 @@ async def said_wrong(d: Dialogue, turn: Turn, state: State) -> Outcome | None:
     Nguyễn Thị Hoa mới đúng", read as affirm) corrected at once; without ("sai tên") that line
     asked; no line named ("k đúng", "chưa đúng") which one asked. None: not said wrong."""
     words = turn.plain
-    line = corrections.named(
-        words, {k: v for k, v in ANSWERS["id_field_words"].items() if k in (state.id_read or {})}
+    line = corrections.named_wrong(
+        turn.text, {k: v for k, v in ANSWERS["id_field_words"].items() if k in (state.id_read or {})}
     )
     wrong = corrections.says_wrong(words) or turn.intent == "deny"
     if line is not None:

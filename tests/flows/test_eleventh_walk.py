@@ -55,6 +55,11 @@ SCRIPT = {
     "ten cua e la nguyen thi hoa chu ko phai hoe": ("deny", 0.49),
     "sai ngay sinh, 20/10/1991": ("deny", 0.78),
     "ba noi e mat hom qua r": ("complain", 0.65),
+    "ngay sinh dung, ten sai": ("deny", 0.91),
+    "tên chị là Nguyễn Thị Hoà": ("out_of_scope", 0.46),
+    "la sao": ("help", 1.0),
+    "e ko hieu": ("help", 0.98),
+    "ko biet": ("help", 0.98),
     "Lê Thị Lan": ("complain", 0.59),
     "ko nho": ("lack_document", 0.69),
     "5/12": ("out_of_scope", 1.0),
@@ -144,6 +149,7 @@ async def test_the_right_name_told_with_mới_đúng_corrects_it_and_confirms_no
         ("sai ten, ten la nguyen thi hoa", "Họ và tên: NGUYEN THI HOA"),
         ("ngày sinh là 20/10/1991 mới đúng", "Ngày sinh: 20/10/1991"),  # read as affirm 0.53
         ("ten e la Nguyen Thi Hoa", "Họ và tên: NGUYEN THI HOA"),
+        ("tên chị là Nguyễn Thị Hoà", "Họ và tên: NGUYỄN THỊ HOÀ"),
         ("ten cua e la nguyen thi hoa chu ko phai hoe", "Họ và tên: NGUYEN THI HOA"),
         ("sai ngay sinh, 20/10/1991", "Ngày sinh: 20/10/1991"),
     ],
@@ -154,11 +160,13 @@ async def test_a_line_told_in_chat_words_is_corrected(engine, said, shown):
     assert chat.step == "id_confirm" and shown in reply and not chat.ctx.confirmed, reply
 
 
-@pytest.mark.parametrize("said", ["sai tên", "ten sai", "ko phai ten em", "sai ngay sinh"])
+@pytest.mark.parametrize(
+    "said", ["sai tên", "ten sai", "ko phai ten em", "sai ngay sinh", "ngay sinh dung, ten sai"]
+)
 async def test_a_line_said_wrong_is_asked_at_once(engine, said):
     chat = await to_card_reading(engine)
     reply = await chat.send(said)
-    line = "ngày sinh" if "sinh" in said else "họ và tên"
+    line = "ngày sinh" if said == "sai ngay sinh" else "họ và tên"
     assert chat.step == "id_fix" and f"Bạn nhập {line} đúng" in reply, reply
     if line == "họ và tên":
         reply = await chat.send("Nguyễn Thị Hoa")
@@ -199,6 +207,14 @@ async def test_a_card_read_by_ocr_only_says_nothing_is_sure(engine):
     assert not chat.state.get("id_sure")
     reply = await chat.send("k đúng")
     assert "chắc chắn" not in reply, reply
+
+
+@pytest.mark.parametrize("said", ["la sao", "e ko hieu", "ko biet"])
+async def test_not_understanding_the_reading_is_told_what_to_answer(engine, said):
+    chat = await to_card_reading(engine)
+    reply = await chat.send(said)
+    assert chat.step == "id_confirm" and "so từng dòng bên dưới với thẻ" in reply, reply
+    assert "Họ và tên: NGUYỄN THỊ HOE" in reply and not chat.ctx.confirmed, reply
 
 
 # ---- 1. an earlier field corrected at a later one -------------------------------------------
