@@ -28,8 +28,8 @@ def mentions(f: FormField) -> list[str]:
 async def corrected(d: Dialogue, turn: Turn, state: State) -> list[Reply] | None:
     """The lead of the reply when the message corrects an earlier field (the caller asks the
     field that is then current), or None: the message answers the field asked."""
-    if turn.event.payload or not turn.text or not corrections.says_wrong(turn.plain):
-        return None
+    if turn.event.payload or not turn.text or state.editing or not corrections.says_wrong(turn.plain):
+        return None  # an edit from the summary asks one field and goes back there
     fields = d.proc(state).fields
     index = state.field or 0
     done = {i: mentions(f) for i, f in enumerate(fields[:index]) if f.key in (state.fields or {})}
