@@ -44,27 +44,28 @@ def named_wrong(text: str, names: dict[str, list[str]]) -> tuple[str, list[str]]
     return next((n for n in said if n is not None), None) or named(bare(text), names)
 
 
-def value_after(text: str, phrase: list[str]) -> str:
+def value_after(text: str, phrase: list[str], commas: bool = True) -> str:
     """The words typed after the field's name `phrase` (folded words), without the words it is
     told with ("là", "đúng là") and those ending it ("chứ không phải …", "mới đúng"): "" when
-    none. "ngày sinh là 12/3 chứ không phải 13/2" -> "12/3"."""
+    none. "ngày sinh là 12/3 chứ không phải 13/2" -> "12/3". A comma ends it unless `commas` is
+    False (an address: "Số 7 ngõ 10, phường Bạch Mai, Hà Nội")."""
     typed = text.replace(",", " , ").split()
     folded = [bare(w) for w in typed]
     for start in _found(folded, phrase):
-        value = _value(_skip_openings(list(zip(typed, folded, strict=True))[start + len(phrase) :]))
+        value = _value(_skip_openings(list(zip(typed, folded, strict=True))[start + len(phrase) :]), commas)
         if value and bare(value).split()[: len(phrase)] != phrase:  # "sai tên, tên là …": the second
             return value
     return ""
 
 
-def _value(rest: list[tuple[str, str]]) -> str:
+def _value(rest: list[tuple[str, str]], commas: bool) -> str:
     kept: list[str] = []
     for i, (word, _) in enumerate(rest):
         ahead = [f for _, f in rest[i:] if f]
-        if word in {",", ";", "."} or any(ahead[: len(e)] == e for e in _ENDINGS):
+        if word in ({",", ";", "."} if commas else {";"}) or any(ahead[: len(e)] == e for e in _ENDINGS):
             break
         kept.append(word)
-    return " ".join(kept).strip(" .,:;!?")
+    return " ".join(kept).replace(" , ", ", ").strip(" .,:;!?")
 
 
 def _found(folded: list[str], phrase: list[str]) -> list[int]:

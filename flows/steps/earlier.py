@@ -38,7 +38,7 @@ async def corrected(d: Dialogue, turn: Turn, state: State) -> list[Reply] | None
     if found is None or (own is not None and len(own[1]) >= len(found[1])):
         return None  # "nhầm địa chỉ" at the address: an answer to the field asked
     earlier = fields[int(found[0])]
-    text = corrections.value_after(turn.text, found[1])
+    text = corrections.value_after(turn.text, found[1], commas=earlier.validator != "address")
     value, problem = validate(earlier.validator, text, list(earlier.options), turn.ctx.now.date())
     label = earlier.label[:1].lower() + earlier.label[1:]
     if text and not problem:
@@ -50,11 +50,12 @@ async def corrected(d: Dialogue, turn: Turn, state: State) -> list[Reply] | None
         state.fields = {**(state.fields or {}), earlier.key: value}
         shown = show_date(str(value)) if earlier.validator.startswith("date") else value
         note = ""
-        if earlier.validator == "person_name" and strip_diacritics(str(value)) == str(value):
+        kind = {"person_name": "name", "address": "address"}.get(earlier.validator)
+        if kind and strip_diacritics(str(value)) == str(value):  # the officer asks how it is written
             await turn.ctx.audit(
-                "name_without_marks", {"field": earlier.key, "label": earlier.label}, state.dossier_id
+                f"{kind}_without_marks", {"field": earlier.key, "label": earlier.label}, state.dossier_id
             )
-            note = " " + d.say("name_plain_later")  # the officer asks how it is written, as at the field
+            note = " " + d.say(f"{kind}_plain_later")
         return [Reply(d.say("field_fixed_later", label=label, value=shown, note=note))]
     state.back_to, state.field = index, int(found[0])
     return [Reply(d.say("field_again_later", label=label))]

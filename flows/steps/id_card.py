@@ -141,7 +141,7 @@ async def said_wrong(d: Dialogue, turn: Turn, state: State) -> Outcome | None:
     )
     wrong = corrections.says_wrong(words) or turn.intent == "deny"
     if line is not None:
-        value = corrections.value_after(turn.text, line[1])
+        value = corrections.value_after(turn.text, line[1], commas=not line[0].startswith("place_"))
         options = list(d.texts.get("id_fields.options").get(line[0], []))
         _, problem = validate(ID_FIELD_VALIDATORS[line[0]], value, options, turn.ctx.now.date())
         state.fixing = line[0]

@@ -58,6 +58,9 @@ SCRIPT = {
     "ngay sinh dung, ten sai": ("deny", 0.91),
     "tên chị là Nguyễn Thị Hoà": ("out_of_scope", 0.46),
     "la sao": ("help", 1.0),
+    "dang ky tam tru": ("start_procedure", 0.96),
+    "xong": ("ask_processing_time", 0.62),
+    "sai dia chi roi, dia chi la So 7 ngo 10 pho Hue, phuong Bach Mai, Ha Noi": ("ask_location_hours", 0.4),
     "e ko hieu": ("help", 0.98),
     "ko biet": ("help", 0.98),
     "Lê Thị Lan": ("complain", 0.59),
@@ -94,6 +97,7 @@ def engine() -> Engine:
     nlu = ScriptedNLU(SCRIPT)
     entity = [{"entity": "procedure", "value": "lien_thong_khai_sinh", "start": 0, "end": 20}]
     nlu.entities["nha e moi sinh em be"] = entity
+    nlu.entities["dang ky tam tru"] = [{"entity": "procedure", "value": "tam_tru", "start": 0, "end": 15}]
     death = [{"entity": "procedure", "value": "lien_thong_khai_tu", "start": 0, "end": 41}]
     nlu.entities["a nham, ba mat ngay 6/12 chu ko phai 5/12"] = death
     return Engine(nlu, agency_name="UBND phường Thử Nghiệm")
@@ -274,6 +278,21 @@ async def test_the_date_of_death_corrected_at_the_relation(engine):
     reply = await chat.send("a nham, ba mat ngay 6/12 chu ko phai 5/12")
     assert "đã sửa ngày mất thành: 06/12/2025" in reply and "quan hệ với người mất" in reply, reply
     assert chat.state["fields"]["date_of_death"] == "2025-12-06" and "relation" not in chat.state["fields"]
+
+
+async def test_an_address_corrected_at_a_later_field_keeps_its_commas(engine):
+    chat = Chat(engine)
+    for said in ["dang ky tam tru", "đồng ý"]:
+        await chat.send(said)
+    await chat.send(photo="card.jpg")
+    await chat.send("1")  # the card's reading is right
+    await chat.send(photo="paper.jpg")  # the CT01 form
+    await chat.send(photo="paper.jpg")  # the housing proof, one page
+    await chat.send("xong")
+    await chat.send("Số 5 ngõ 10 phố Huế, phường Bạch Mai, thành phố Hà Nội")
+    reply = await chat.send("sai dia chi roi, dia chi la So 7 ngo 10 pho Hue, phuong Bach Mai, Ha Noi")
+    assert chat.state["fields"]["new_address"] == "So 7 ngo 10 pho Hue, phuong Bach Mai, Ha Noi", reply
+    assert "Địa chỉ này chưa có dấu" in reply and "đến ngày nào" in reply, reply
 
 
 # ---- 1. "1 tấm thôi à" at a photo step, "vo dang lam the" ------------------------------------
