@@ -198,7 +198,7 @@ class Engine(Dialogue):
         step, intent, words = state.step, turn.intent, turn.plain
         idle = turn.ctx.idle_seconds
         if step in COLLECTING and idle is not None and idle > RESUME_AFTER_S and not turn.event.payload:
-            if not human.goes_on(turn, state):  # a photo of the step asked: taken as it comes
+            if not human.goes_on(self, turn, state):  # a photo of the step asked: taken, the dossier said
                 return human.ask_resume(self, turn, state)
         if step is Step.DOC and state.pages and has_phrase(words, ANSWERS["done_words"]):
             return None  # "xong" after the pages of a paper: the step finishes the document

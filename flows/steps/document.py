@@ -217,8 +217,7 @@ async def take_photo(d: Dialogue, turn: Turn, state: State, att: Attachment) -> 
         }
         if fields:
             state.id_doc, state.id_read = doc.key, fields
-            sources = (reading or {}).get("sources") or {}  # a line read by the QR or MRZ is sure
-            state.id_sure = [k for k in fields if sources.get(k) in {"qr", "mrz"}] or None
+            state.id_sure = [k for k in fields if cards.confirmed(reading).get(k) is True] or None
             return replies + d.enter(state, Step.ID_CONFIRM)
         replies.append(Reply(d.say("id_not_read")))
     state.doc = (state.doc or 0) + 1

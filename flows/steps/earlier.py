@@ -28,18 +28,24 @@ def mentions(f: FormField) -> list[str]:
 async def corrected(d: Dialogue, turn: Turn, state: State) -> list[Reply] | None:
     """The lead of the reply when the message corrects an earlier field (the caller asks the
     field that is then current), or None: the message answers the field asked."""
-    if turn.event.payload or not turn.text or state.editing or not corrections.says_wrong(turn.plain):
+    if turn.event.payload or not turn.text or state.editing or not corrections.says_wrong(turn.text):
         return None  # an edit from the summary asks one field and goes back there
     fields = d.proc(state).fields
     index = state.field or 0
-    done = {i: mentions(f) for i, f in enumerate(fields[:index]) if f.key in (state.fields or {})}
+    done = {  # named where it is said wrong: not "SHB (Sài Gòn…), tên Lê Văn Hùng" at the bank account
+        str(i): [p for p in mentions(f) if corrections.said_of(turn.text, p.split())]
+        for i, f in enumerate(fields[:index])
+        if f.key in (state.fields or {})
+    }
     own = corrections.named(turn.plain, {str(index): mentions(fields[index])})
-    found = corrections.named(turn.plain, {str(i): words for i, words in done.items()})
+    found = corrections.named(turn.plain, {i: words for i, words in done.items() if words})
     if found is None or (own is not None and len(own[1]) >= len(found[1])):
         return None  # "nhầm địa chỉ" at the address: an answer to the field asked
     earlier = fields[int(found[0])]
     text = corrections.value_after(turn.text, found[1], commas=earlier.validator != "address")
     value, problem = validate(earlier.validator, text, list(earlier.options), turn.ctx.now.date())
+    if earlier.validator == "person_name" and not corrections.a_name(text):
+        problem = problem or "name_too_short"  # any words pass the validator: a name's shape is asked
     label = earlier.label[:1].lower() + earlier.label[1:]
     if text and not problem:
         await turn.ctx.audit(

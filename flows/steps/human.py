@@ -24,8 +24,9 @@ def _no_variants(phrases: list[str]) -> list[str]:
 #: Asking for a person in a phrase of a message ("admin có đó không", "gặp nhân viên").
 HUMAN_PHRASES = _no_variants(list(ANSWERS["human_words"]))
 #: ... or in a short one, the whole message but a call before and particles after ("co ai o do ko").
-RESUME_WORDS = list(ANSWERS["resume_words"])
 HUMAN_ALONE = _no_variants(list(ANSWERS["human_alone"]))
+#: Said back after a pause: the dossier begun is meant ("hôm qua em làm dở", "làm tiếp").
+RESUME_WORDS = list(ANSWERS["resume_words"])
 _ALONE = phrase_set(tuple(HUMAN_ALONE))
 _BEFORE, _AFTER = set(ANSWERS["human_before"]), set(ANSWERS["human_after"])
 _PARENT = re.compile(r"\b(?:" + "|".join(map(re.escape, ANSWERS["parent_words"])) + r")\b")
@@ -70,9 +71,13 @@ def hand_back(d: Dialogue, state: State) -> tuple[State, list[Reply]]:
     return resumed, [Reply(d.say("bot_back"))] + d.prompt(resumed)
 
 
-def goes_on(turn: Turn, state: State) -> bool:
-    """Back after a long pause with the photo the step asks for: taken, nothing asked first."""
-    return bool(turn.event.attachments) and state.step in {Step.DOC, Step.REUSE}
+def goes_on(d: Dialogue, turn: Turn, state: State) -> bool:
+    """Back after a long pause with the photo the step asks for: taken, nothing asked first, but
+    the dossier it goes into said (the citizen may have come for something else)."""
+    if not (turn.event.attachments and state.step in {Step.DOC, Step.REUSE}):
+        return False
+    turn.notes.append(Reply(d.say("resume_photo", procedure=d.proc(state).short_name)))
+    return True
 
 
 def ask_resume(d: Dialogue, turn: Turn, state: State) -> Outcome:

@@ -111,6 +111,8 @@ async def on_id_confirm(d: Dialogue, turn: Turn, state: State) -> Outcome:
     )  # "sai tên", "tên là … mới đúng"
     if told:
         return told
+    if choice is None and corrections.says_right(turn.text):  # "đúng rồi ko sai", "k cần sửa gì"
+        choice = "ok"
     if choice == "ok":
         assert state.dossier_id is not None and state.id_doc and state.id_read is not None
         if other_sex(d, state):  # kept as said; the officer sees it was pointed out and confirmed
@@ -134,30 +136,37 @@ async def on_id_confirm(d: Dialogue, turn: Turn, state: State) -> Outcome:
 async def said_wrong(d: Dialogue, turn: Turn, state: State) -> Outcome | None:
     """A line of the reading said wrong in words, not by its number: with its value ("tên là
     Nguyễn Thị Hoa mới đúng", read as affirm) corrected at once; without ("sai tên") that line
-    asked; no line named ("k đúng", "chưa đúng") which one asked. None: not said wrong."""
-    words = turn.plain
+    asked; no line named ("k đúng", "chưa đúng") which one asked. None: not said wrong, nor a
+    value told that differs from the reading ("đúng rồi, tên vợ em đó", "ngày sinh cũng đúng")."""
+    wrong = corrections.says_wrong(turn.text) or (
+        turn.intent == "deny" and not corrections.says_right(turn.text)
+    )
     line = corrections.named_wrong(
         turn.text, {k: v for k, v in ANSWERS["id_field_words"].items() if k in (state.id_read or {})}
     )
-    wrong = corrections.says_wrong(words) or turn.intent == "deny"
     if line is not None:
-        value = corrections.value_after(turn.text, line[1], commas=not line[0].startswith("place_"))
-        options = list(d.texts.get("id_fields.options").get(line[0], []))
-        _, problem = validate(ID_FIELD_VALIDATORS[line[0]], value, options, turn.ctx.now.date())
-        state.fixing = line[0]
-        if value and not problem:
-            before = state.id_read.get(line[0]) if state.id_read else None
+        name = line[0]
+        value, told = corrections.value_told(turn.text, line[1], commas=not name.startswith("place_"))
+        options = list(d.texts.get("id_fields.options").get(name, []))
+        checked, problem = validate(ID_FIELD_VALIDATORS[name], value, options, turn.ctx.now.date())
+        before = (state.id_read or {}).get(name)
+        state.fixing = name
+        if value and not problem and _a_value(name, value) and checked != before:
             fixed = await fix_field(d, turn, state, value)
-            if fixed.state.step is Step.ID_CONFIRM and (state.id_read or {}).get(line[0]) != before:
-                said = d.say("id_fixed_in_words", label=field_label(line[0]).lower())
-                fixed.replies.insert(0, Reply(said))
+            if fixed.state.step is Step.ID_CONFIRM and (state.id_read or {}).get(name) != before:
+                fixed.replies.insert(0, Reply(d.say("id_fixed_in_words", label=field_label(name).lower())))
             return fixed
-        if wrong or value:  # "ten sai", "tên là Hoa": that line asked
+        if wrong or (value and told and checked != before):  # "ten sai", "tên là Hoa": that line asked
             return Outcome(state, d.enter(state, Step.ID_FIX), "deny")
         state.fixing = None
     if wrong and not turn.event.payload:
         return Outcome(state, id_confirm_reply(d, state, d.say("id_which_wrong")), "deny")
     return None
+
+
+def _a_value(name: str, value: str) -> bool:
+    """A name told must have a name's shape ("tên vợ em đó" has none)."""
+    return not name.endswith("name") or corrections.a_name(value)
 
 
 def other_sex(d: Dialogue, state: State) -> str | None:

@@ -263,7 +263,9 @@ async def test_the_name_corrected_at_a_later_field(engine):
     assert "chưa có dấu" in reply and "name_without_marks" in [a for a, _, _ in chat.ctx.audits], reply
 
 
-async def test_the_date_of_death_corrected_at_the_relation(engine):
+async def to_relation(engine: Engine) -> Chat:
+    """A grandmother's death, the package, up to the relation (the deceased's name given, her ID
+    number left for the officer, the date of death told)."""
     chat = Chat(engine)
     await chat.send("ba noi e mat hom qua r")
     await chat.send("1")  # the package
@@ -275,6 +277,11 @@ async def test_the_date_of_death_corrected_at_the_relation(engine):
     await chat.send("ko nho")  # the ID number left for the officer; the date said is offered
     reply = await chat.send("5/12")
     assert "quan hệ với người mất" in reply, reply
+    return chat
+
+
+async def test_the_date_of_death_corrected_at_the_relation(engine):
+    chat = await to_relation(engine)
     reply = await chat.send("a nham, ba mat ngay 6/12 chu ko phai 5/12")
     assert "đã sửa ngày mất thành: 06/12/2025" in reply and "quan hệ với người mất" in reply, reply
     assert chat.state["fields"]["date_of_death"] == "2025-12-06" and "relation" not in chat.state["fields"]
