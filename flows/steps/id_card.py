@@ -151,7 +151,7 @@ async def said_wrong(d: Dialogue, turn: Turn, state: State) -> Outcome | None:
         checked, problem = validate(ID_FIELD_VALIDATORS[name], value, options, turn.ctx.now.date())
         before = (state.id_read or {}).get(name)
         state.fixing = name
-        if value and not problem and _a_value(name, value) and checked != before:
+        if value and not problem and _a_value(name, value, told or wrong) and checked != before:
             fixed = await fix_field(d, turn, state, value)
             if fixed.state.step is Step.ID_CONFIRM and (state.id_read or {}).get(name) != before:
                 fixed.replies.insert(0, Reply(d.say("id_fixed_in_words", label=field_label(name).lower())))
@@ -164,9 +164,14 @@ async def said_wrong(d: Dialogue, turn: Turn, state: State) -> Outcome | None:
     return None
 
 
-def _a_value(name: str, value: str) -> bool:
-    """A name told must have a name's shape ("tên vợ em đó" has none)."""
-    return not name.endswith("name") or corrections.a_name(value)
+def _a_value(name: str, value: str, said: bool) -> bool:
+    """Whether words after a line's name are its value: a name's shape for a name ("tên vợ em
+    đó" has none); a date, a number or an option as typed; free words (a place, "hết hạn 2035
+    mà") only told as a value ("là", ":") or said wrong."""
+    validator = ID_FIELD_VALIDATORS[name]
+    if validator == "person_name":
+        return corrections.a_name(value)
+    return said or validator in {"date_past", "id_number", "choice"}
 
 
 def other_sex(d: Dialogue, state: State) -> str | None:

@@ -39,6 +39,8 @@ REVIEW = {
     "sửa lại tên bé thành Nguyễn Gia Huy": ("out_of_scope", 0.5832),
     "e nham ngay sinh cua be, la 12/11": ("check_status", 0.5607),
     "con trai": ("out_of_scope", 0.8),
+    "e muon doi the can cuoc": ("start_procedure", 0.99),
+    "ok, hết hạn 2035 mà": ("nlu_fallback", 0.3),
 }
 
 
@@ -47,6 +49,9 @@ def engine() -> Engine:
     nlu = ScriptedNLU({**SCRIPT, **REVIEW})
     entity = [{"entity": "procedure", "value": "lien_thong_khai_sinh", "start": 0, "end": 20}]
     nlu.entities["nha e moi sinh em be"] = entity
+    nlu.entities["e muon doi the can cuoc"] = [
+        {"entity": "procedure", "value": "can_cuoc", "start": 0, "end": 23}
+    ]
     return Engine(nlu, agency_name="UBND phường Thử Nghiệm")
 
 
@@ -147,6 +152,25 @@ async def test_no_then_a_line_said_wrong_still_asks_that_line(engine):
     chat = await to_card_reading(engine)
     reply = await chat.send("ko, sai ten")
     assert chat.step == "id_fix" and "Bạn nhập họ và tên đúng" in reply and not chat.ctx.confirmed, reply
+
+
+class ExpiryContext(FakeContext):
+    """The old card of a renewal, read by OCR with its expiry date."""
+
+    async def check_photo(self, attachment, expect):
+        fields = {**READ, "date_of_expiry": "2035-10-20"}
+        document = {"type": "cccd_front", "fields": fields, "sources": {k: "ocr" for k in fields}}
+        return {"quality": {"ok": True, "problems": []}, "document": document}
+
+
+async def test_free_words_after_a_line_s_name_are_no_value_unless_told_so(engine):
+    chat = Chat(engine, ExpiryContext())
+    await chat.send("e muon doi the can cuoc")
+    await chat.send("đồng ý")
+    await chat.send(photo="card.jpg")
+    assert chat.step == "id_confirm"
+    reply = await chat.send("ok, hết hạn 2035 mà")
+    assert chat.state["id_read"]["date_of_expiry"] == "2035-10-20" and "đã sửa" not in reply, reply
 
 
 # ---- the lines said sure: those the OCR confirms ------------------------------------------------
