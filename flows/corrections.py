@@ -6,6 +6,7 @@ words typed kept as they are, between value_openings and value_endings)."""
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -43,16 +44,26 @@ def tokens(text: str) -> list[Token]:
 def _spans(toks: list[Token], phrases: list[str], marked: bool = True) -> list[tuple[int, int]]:
     """Where `phrases` (folded) occur in `toks`, [start, end); `marked`: a word typed with marks
     counts only as the wrong word's marked spelling ("Sài" is no "sai")."""
+    by_first = _by_first(tuple(phrases))
     found = []
-    for phrase in phrases:
-        words = phrase.split()
-        for i in range(len(toks) - len(words) + 1):
+    for i, (_, first) in enumerate(toks):
+        for words in by_first.get(first, ()):
             here = toks[i : i + len(words)]
-            if [f for _, f in here] == words and all(
+            if tuple(f for _, f in here) == words and all(
                 not marked or strip_diacritics(t) == t or _MARKED.get(f, t) == t for t, f in here
             ):
                 found.append((i, i + len(words)))
     return found
+
+
+@functools.lru_cache(maxsize=64)
+def _by_first(phrases: tuple[str, ...]) -> dict[str, list[tuple[str, ...]]]:
+    """`phrases` split in words, by their first word (a message's words looked up, not scanned)."""
+    index: dict[str, list[tuple[str, ...]]] = {}
+    for phrase in phrases:
+        words = tuple(phrase.split())
+        index.setdefault(words[0], []).append(words)
+    return index
 
 
 def wrong_spans(toks: list[Token]) -> list[tuple[int, int]]:
