@@ -198,7 +198,8 @@ class Engine(Dialogue):
         step, intent, words = state.step, turn.intent, turn.plain
         idle = turn.ctx.idle_seconds
         if step in COLLECTING and idle is not None and idle > RESUME_AFTER_S and not turn.event.payload:
-            return human.ask_resume(self, turn, state)
+            if not human.goes_on(self, turn, state):  # a photo of the step asked: taken, the dossier said
+                return human.ask_resume(self, turn, state)
         if step is Step.DOC and state.pages and has_phrase(words, ANSWERS["done_words"]):
             return None  # "xong" after the pages of a paper: the step finishes the document
         if step is Step.CONFIRM_ERASE:
@@ -222,6 +223,7 @@ class Engine(Dialogue):
                     and not self._answers(turn, state)
                     # "thôi để mai làm tiếp": a pause (midway keeps the dossier), not a cancel
                     and not has_phrase(words, midway.LATER_WORDS)
+                    and not midway.asks_photo_count(state, words)  # "1 tấm thôi à"
                 )
             )
         ):
@@ -262,8 +264,9 @@ class Engine(Dialogue):
             return aside
         if switching is not None:
             return switching
-        if self._asks_help(turn, free_text):
-            return Outcome(state, [Reply(self.say("help"))] + self.again(state), "help")
+        if self._asks_help(turn, free_text):  # "là sao" at the card's reading: what to answer there
+            key = "help_id_confirm" if step is Step.ID_CONFIRM else "help"
+            return Outcome(state, [Reply(self.say(key))] + self.again(state), "help")
         faq = self._faq(turn, state)
         paper = papers.explain_paper(self, turn, state, this_one=faq is None)  # "giấy báo tử là gì"
         if paper is not None:

@@ -13,11 +13,12 @@ from pathlib import Path
 
 from core.vietnamese import strip_diacritics
 
-from .validators import ANSWERS, bare
+from .validators import ANSWERS, bare, has_phrase
 
 #: A name of this many words at most is looked for; two words only written with capitals.
 _MOST_WORDS = 5
 _OPENINGS = sorted((str(p).split() for p in ANSWERS["name_openings"]), key=len, reverse=True)
+_NOT_NAME = [str(p) for p in ANSWERS["not_name_phrases"]]
 _UNIT_TYPES = sorted((str(p).split() for p in ANSWERS["unit_type_words"]), key=len, reverse=True)
 
 
@@ -102,7 +103,8 @@ def looks_like_full_name(text: str) -> bool:
     """Whether `text` (an opening already taken off) is a Vietnamese full name: a family name,
     then name syllables only, three to five words ("nguyen gia bao", "Trần Thị Mai"), or two
     written with capitals ("Lê Na"). "ho so day", "mai anh gui", "đang làm thẻ" are not: not
-    every word is a name's (with its marks, when typed with them); nor a place's name
+    every word is a name's (with its marks, when typed with them); nor words of chat typed
+    without marks ("vo dang lam the": answers.yml not_name_phrases); nor a place's name
     ("Ninh Bình", "Hồ Chí Minh") or words opening with an address's ("đường Trần Hưng Đạo")."""
     words = text.split()
     if not 2 <= len(words) <= _MOST_WORDS or not all(w.isalpha() for w in words):
@@ -111,4 +113,6 @@ def looks_like_full_name(text: str) -> bool:
         return False
     if _opens_with_a_place_word(words[0]) or is_place(text):
         return False
+    if strip_diacritics(text) == text and has_phrase(bare(text), _NOT_NAME):
+        return False  # "vo dang lam the" is "vợ đang làm thẻ", though each word may be a name's
     return _in(words[:1], _syllables("surnames.txt")) and _in(words[1:], _syllables("given.txt"))

@@ -84,6 +84,7 @@ class State:
     id_cards: dict[str, dict[str, str]] | None = None
     id_doc: str | None = None
     id_read: dict[str, str] | None = None
+    id_sure: list[str] | None = None  # the lines of `id_read` read by the card's QR or MRZ, not OCR
     fixing: str | None = None
     pages: list[dict[str, Any]] | None = None  # the pages of the current paper received so far
     # a page that looks like another paper, awaiting an answer; at ADD_PHOTO, the dossier waiting
@@ -96,6 +97,7 @@ class State:
     offered: dict[str, dict[str, str]] | None = None
     field: int | None = None
     editing: bool | None = None
+    back_to: int | None = None  # an earlier field asked again mid-form ("à nhầm, ngày sinh…"): then this one
     # where the dossier is filed (a deployment of several offices): the 2025 commune, the agency
     commune: str | None = None
     agency: str | None = None

@@ -112,3 +112,12 @@ def ask_reuse(d: Dialogue, state: State) -> list[Reply]:
     """The reuse question again (after help, a question answered in passing, a hold-on)."""
     doc = d.current_doc(state)
     return offer(d, state, doc) or d.enter(state, Step.DOC)
+
+
+def confirmed(reading: dict[str, Any] | None) -> dict[str, Any]:
+    """The lines of a card's reading confirmed from the card itself (ocr/merge.py
+    checks.confirmed: its QR, an MRZ whose check digits hold, OCR agreeing with one of them), said
+    sure to the citizen; a reading without that check: its QR's lines alone (an MRZ line may be
+    misread)."""
+    checks, sources = (reading or {}).get("checks") or {}, (reading or {}).get("sources") or {}
+    return checks["confirmed"] if "confirmed" in checks else {k: s == "qr" for k, s in sources.items()}

@@ -204,11 +204,9 @@ async def take_photo(d: Dialogue, turn: Turn, state: State, att: Attachment) -> 
     state.documents.append(doc.key)
     if flagged:
         state.flags.append(doc.key)
-    replies = [
-        Reply(
-            d.say("photo_accepted_with_warning" if flagged else "photo_ok", document=d.paper_name(state, doc))
-        )
-    ]
+    other = {"not_id_card", "not_document"} & set(problems)  # clear, but no card seen: said so
+    key = ("photo_accepted_not_card" if other else "photo_accepted_with_warning") if flagged else "photo_ok"
+    replies = [Reply(d.say(key, document=d.paper_name(state, doc)))]
     state.retakes = 0
     if doc.photo == "id_card":  # kept for a change of mind to another procedure (steps/switch.py)
         meta = {"path": att.path, "content_type": att.content_type, "size": att.size, "sha256": att.sha256}
@@ -219,6 +217,7 @@ async def take_photo(d: Dialogue, turn: Turn, state: State, att: Attachment) -> 
         }
         if fields:
             state.id_doc, state.id_read = doc.key, fields
+            state.id_sure = [k for k in fields if cards.confirmed(reading).get(k) is True] or None
             return replies + d.enter(state, Step.ID_CONFIRM)
         replies.append(Reply(d.say("id_not_read")))
     state.doc = (state.doc or 0) + 1

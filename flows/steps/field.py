@@ -14,6 +14,7 @@ from ..names import looks_like_full_name, without_opening
 from ..state import State, Step
 from ..turn import Outcome, Turn
 from ..validators import ANSWERS, asks, bare, date_after, has_phrase, relative_day, validate
+from . import earlier
 from .base import YES_WORDS, Dialogue, handles, prompts, show_date
 
 
@@ -55,6 +56,9 @@ async def on_field(d: Dialogue, turn: Turn, state: State) -> Outcome:
     raw = turn.event.payload or turn.text
     if not raw:
         return Outcome(state, ask_field(d, state))
+    fixed = await earlier.corrected(d, turn, state)  # "à nhầm, ngày sinh là 12/3 chứ không phải 13/2"
+    if fixed:
+        return Outcome(state, fixed + ask_field(d, state))
     offer = (state.offered or {}).get(f.key) or said_offer(state, proc.key, f.key)
     confirmed = bool(offer) and (
         raw == "offer_ok"
@@ -288,7 +292,7 @@ def _next_field(d: Dialogue, state: State, index: int) -> list[Reply]:
         state.editing = None
         state.field = len(fields)
         return d.enter(state, Step.SUMMARY)
-    state.field = index + 1
+    state.field, state.back_to = (index + 1, None) if state.back_to is None else (state.back_to, None)
     if state.field < len(fields):
         return ask_field(d, state)
     return d.enter(state, Step.SUMMARY)

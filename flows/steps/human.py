@@ -25,6 +25,8 @@ def _no_variants(phrases: list[str]) -> list[str]:
 HUMAN_PHRASES = _no_variants(list(ANSWERS["human_words"]))
 #: ... or in a short one, the whole message but a call before and particles after ("co ai o do ko").
 HUMAN_ALONE = _no_variants(list(ANSWERS["human_alone"]))
+#: Said back after a pause: the dossier begun is meant ("hôm qua em làm dở", "làm tiếp").
+RESUME_WORDS = list(ANSWERS["resume_words"])
 _ALONE = phrase_set(tuple(HUMAN_ALONE))
 _BEFORE, _AFTER = set(ANSWERS["human_before"]), set(ANSWERS["human_after"])
 _PARENT = re.compile(r"\b(?:" + "|".join(map(re.escape, ANSWERS["parent_words"])) + r")\b")
@@ -69,11 +71,34 @@ def hand_back(d: Dialogue, state: State) -> tuple[State, list[Reply]]:
     return resumed, [Reply(d.say("bot_back"))] + d.prompt(resumed)
 
 
+def goes_on(d: Dialogue, turn: Turn, state: State) -> bool:
+    """Back after a long pause with the photo the step asks for: taken, nothing asked first, but
+    the dossier it goes into said (the citizen may have come for something else)."""
+    if not (turn.event.attachments and state.step in {Step.DOC, Step.REUSE}):
+        return False
+    turn.notes.append(Reply(d.say("resume_photo", procedure=d.proc(state).short_name)))
+    return True
+
+
 def ask_resume(d: Dialogue, turn: Turn, state: State) -> Outcome:
-    """A citizen back after a long pause, in the middle of a dossier: continue or restart?"""
+    """A citizen back after a long pause, in the middle of a dossier: continue or restart? Not
+    asked when the message says which ("hôm qua em làm dở", "làm tiếp")."""
+    if says_resume(turn, state):
+        lead = d.say("resume_going_on", procedure=d.proc(state).short_name)
+        return Outcome(state, [Reply(lead)] + d.prompt(state), turn.intent)
     new = d.pause(state, Step.RESUME)
     lead = d.say("resume", procedure=d.proc(state).short_name)
     return Outcome(new, [_resume_choice(d, new, lead)], turn.intent)
+
+
+def says_resume(turn: Turn, state: State) -> bool:
+    """ "hôm qua em làm dở", "e muốn làm tiếp": the dossier begun, to go on with (not a new
+    procedure named, nor "làm lại")."""
+    return (
+        has_phrase(turn.plain, RESUME_WORDS)
+        and not has_phrase(turn.plain, ["lam lai", "lam moi", "tu dau"])
+        and not (turn.procedures and state.procedure not in turn.procedures)
+    )
 
 
 def _resume_choice(d: Dialogue, state: State, lead: str) -> Reply:
@@ -86,7 +111,7 @@ def _resume_choice(d: Dialogue, state: State, lead: str) -> Reply:
 async def on_resume(d: Dialogue, turn: Turn, state: State) -> Outcome:
     paused = state.paused or menu()
     choice = d.choice(state, turn)
-    if choice is None and turn.intent == "affirm":
+    if choice is None and (turn.intent == "affirm" or says_resume(turn, paused)):
         choice = "continue"
     if choice == "restart" and paused.mode == "supplement":
         choice = "continue"  # a supplement is for a filed dossier: there is nothing to restart

@@ -11,7 +11,7 @@ from core.events import Reply
 from ..catalog import LifeEvent
 from ..state import State, Step, menu
 from ..turn import Outcome, Turn
-from ..validators import has_phrase
+from ..validators import ANSWERS, has_phrase
 from .answers import answer
 from .base import ANSWER_INTENTS, Dialogue, handles, prompts
 from .consent import reconsider, start_procedure
@@ -83,7 +83,7 @@ async def on_start(d: Dialogue, turn: Turn, state: State) -> Outcome:
     if turn.event.attachments:
         return await photo_at_menu(d, turn, menu())
     routed = await _typed(d, turn, menu())
-    return routed or welcome(d, turn, "greet")
+    return routed or nothing_begun(d, turn, menu()) or welcome(d, turn, "greet")
 
 
 @handles(Step.MENU)
@@ -105,7 +105,16 @@ async def on_menu(d: Dialogue, turn: Turn, state: State) -> Outcome:
     routed = await _typed(d, turn, state)
     if routed:
         return routed
-    return Outcome(state, [d.menu(state, d.say("not_understood"))])
+    return nothing_begun(d, turn, state) or Outcome(state, [d.menu(state, d.say("not_understood"))])
+
+
+def nothing_begun(d: Dialogue, turn: Turn, state: State) -> Outcome | None:
+    """ "hôm qua em làm dở" with no dossier begun here (cancelled, filed, or another phone): said
+    so, the dossier filed last named, and the menu to begin again; None for other words."""
+    if not has_phrase(turn.plain, ANSWERS["resume_words"]):
+        return None
+    filed = d.say("resume_nothing_filed", code=state.last_code) if state.last_code else ""
+    return Outcome(state, [d.menu(state, d.say("resume_nothing", filed=filed))])
 
 
 async def route_free_text(d: Dialogue, turn: Turn, state: State) -> Outcome | None:

@@ -35,6 +35,7 @@ HERE_FILLERS = set(ANSWERS["here_fillers"])
 FINISHED_WORDS = set(ANSWERS["finished_words"])
 ORDER_WORDS = list(ANSWERS["order_words"])
 CALL_WORDS = set(ANSWERS["call_words"])
+PHOTO_COUNT_WORDS = list(ANSWERS["photo_count_words"])
 #: Steps that wait for a photo (a hold-on there is answered about the photo).
 PHOTO_STEPS = frozenset({Step.DOC, Step.REUSE})
 #: Steps that wait for words or a choice, where a photo is not what is asked.
@@ -78,6 +79,13 @@ def midway(d: Dialogue, turn: Turn, state: State) -> Outcome | None:
         return Outcome(state, [Reply(d.say("finished_idle"))], "thank")  # "xong" with nothing pending
     if step not in COLLECTING:
         return None
+    if asks_photo_count(state, words) and step is not Step.DOC:  # before the photos: said at each
+        return Outcome(state, [Reply(d.say("photo_count_later"))] + d.again(state), "help")
+    if asks_photo_count(state, words):  # "1 tấm thôi à": how many photos this paper takes
+        doc = d.current_doc(state)
+        key = "card" if doc.photo == "id_card" else {1: "one", "many": "many"}.get(doc.pages, "fixed")
+        said = d.say(f"photo_count_{key}", document=d.paper_name(state, doc), n=doc.pages)
+        return Outcome(state, [Reply(said)] + d.again(state), "help")
     waiting = hold_on(d, state, words)
     if waiting is not None:
         return waiting
@@ -101,6 +109,12 @@ def midway(d: Dialogue, turn: Turn, state: State) -> Outcome | None:
     return Outcome(
         state, [Reply(d.say(key, procedure=procedure))], "thank" if key == "midway_thank" else "goodbye"
     )
+
+
+def asks_photo_count(state: State, words: str) -> bool:
+    """ "1 tấm thôi à", "chụp mấy tấm" in a dossier: how many photos (its "thôi" no cancel, its
+    "1" no option chosen). Not between a paper's pages (the step's own), nor where text is typed."""
+    return state.step in COLLECTING - FREE_TEXT and not state.pages and has_phrase(words, PHOTO_COUNT_WORDS)
 
 
 def hold_on(d: Dialogue, state: State, words: str) -> Outcome | None:
