@@ -102,7 +102,7 @@ def merge(doc: dict, kind: str, qr_text: str | None, mrz_res: dict | None, ocr_r
         checks["qr"] = qc.get("format", "unknown")
         if "addresses" in qf:
             printed = {f: t for f, (t, _) in ocr_raw.items()}
-            qf.update(assign_addresses(qf.pop("addresses"), printed))
+            qf.update(assign_addresses(qf.pop("addresses"), printed, qf.get("id_number")))
         for f, v in qf.items():
             add(f, v, "qr", 1.0)
     elif kind in ("cccd_front", "cancuoc_back"):

@@ -10,13 +10,15 @@ numbers are addresses (which address is which is settled against the printed tex
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import re
 import unicodedata
 
 from core.vietnamese import strip_diacritics
 
-from .values import parse_date
+from . import idnum, unitnames
+from .values import lexicon, parse_date
 
 
 def read_qr(gray):
@@ -65,12 +67,66 @@ def read_qr_corners(gray) -> str | None:
     return None
 
 
-def _is_date(p: str) -> bool:
-    return bool(re.fullmatch(r"\d{8}", p)) and parse_date(p) is not None
+_NOT_NAME = {"viet nam", "khong", "kinh", "khong thoi han"}  # nationality, religion, ethnicity ...
+_ABBR = {"tp", "tt", "tx", "p", "q", "h", "x", "t"}  # "TP.", "H.", "X." ...
+# the first word of an address: a unit's type ("Thành phố", "Thị xã" ...) or a village's, a street's
+_TYPES = {"thôn", "xóm", "ấp", "tổ", "bản", "khóm", "đội", "khu", "đường", "ngõ", "ngách", "hẻm", "kiệt", "số",
+          "làng", "buôn", "sóc", "xã", "phường", "quận", "huyện", "tỉnh", "thành", "thị"}  # fmt: skip
+_FOLDED_TYPES = {strip_diacritics(t): t for t in _TYPES}
+
+
+def _date(p: str) -> str | None:
+    """A date field: ddmmyyyy (the 2021 QR), dd/mm/yyyy, or year first (yyyymmdd, yyyy-mm-dd)."""
+    if re.fullmatch(r"\d{8}", p):
+        return parse_date(p) or parse_date(f"{p[6:8]}/{p[4:6]}/{p[0:4]}")
+    if re.fullmatch(r"\d{1,2}[/.\-]\d{1,2}[/.\-]\d{4}", p):
+        return parse_date(p)
+    m = re.fullmatch(r"(\d{4})[/.\-](\d{1,2})[/.\-](\d{1,2})", p)
+    return parse_date(f"{m[3]}/{m[2]}/{m[1]}") if m else None
+
+
+def _address_like(p: str) -> bool:
+    """A part that is an address: commas, a house number, a unit's or a village's type word first
+    ("Xã", "TP.", "Thôn"; compared with its marks, so the name "Tô Văn Huệ" is no "Tổ"; in a part
+    without marks only when its first word is no family name), or a province's name alone."""
+    if "," in p or re.search(r"\d", p):
+        return True
+    first = p.split()[0].lower()
+    if first.rstrip(".") in _ABBR and first.endswith(".") or first.rstrip(".") == "tp":
+        return True
+    if strip_diacritics(p) == p:  # no marks: "NGO VAN AN" is a name, "Thon Dong" an address
+        if first in {strip_diacritics(w).lower() for w in lexicon()["surname"]}:
+            return False
+        first = first if first not in _FOLDED_TYPES else _FOLDED_TYPES[first]
+    return first in _TYPES or unitnames.name_key(p) in unitnames.provinces()
+
+
+def _order_dates(dates: list[tuple[str, int]], no_expiry: bool) -> list[tuple[str, int, str]]:
+    """Birth is the earliest date; an issue date is never in the future, so a later date (or one
+    the age rule allows from an earlier one) is the expiry; of the rest, the latest is the issue
+    (an old CMND's issue date, when given, is earlier)."""
+    dates = sorted(dates)
+    if not dates:
+        return []
+    out = [(dates[0][0], dates[0][1], "date_of_birth")]
+    rest = dates[1:]
+    today = dt.date.today().isoformat()
+    if rest and not no_expiry and len(rest) >= 2:
+        last, prev = rest[-1][0], rest[-2][0]
+        if last > today or last in idnum.expected_expiry(dates[0][0], prev):
+            out.append((last, rest[-1][1], "date_of_expiry"))
+            rest = rest[:-1]
+    elif rest and not no_expiry and rest[-1][0] > today:
+        out.append((rest[-1][0], rest[-1][1], "date_of_expiry"))
+        rest = rest[:-1]
+    if rest:
+        out.append((rest[-1][0], rest[-1][1], "date_of_issue"))
+    return out
 
 
 def parse_qr(text: str) -> tuple[dict, dict]:
-    """Fields and checks of a card QR payload; extra addresses under "addresses"."""
+    """Fields and checks of a card QR payload; extra addresses under "addresses". Fields of other
+    shapes (nationality, ethnicity, empty ones) are passed over."""
     parts = [unicodedata.normalize("NFC", p).strip() for p in text.split("|")]
     checks: dict = {"fields": len(parts)}
     f: dict = {}
@@ -78,39 +134,54 @@ def parse_qr(text: str) -> tuple[dict, dict]:
         checks["format"] = "unknown"
         return f, checks
     order: list[str] = []
-    dates = []
-    addresses = []
+    dates, twelve, nine, addresses = [], [], [], []
+    no_expiry = False
     for i, p in enumerate(parts):
+        fold = unitnames.name_key(p)
+        kind = "?"
         if not p:
-            order.append("")
-        elif re.fullmatch(r"\d{12}", p) and "id_number" not in f:
-            f["id_number"] = p
-            order.append("id_number")
-        elif re.fullmatch(r"\d{9}(\d{3})?", p) and "old_id_number" not in f:
-            f["old_id_number"] = p
-            order.append("old_id_number")
-        elif _is_date(p):
-            dates.append((parse_date(p), i))
-            order.append("date")
-        elif p in ("Nam", "Nữ"):
-            f["sex"] = p
-            order.append("sex")
+            kind = ""
+        elif re.fullmatch(r"\d{12}", p):
+            twelve.append((p, i))
+            kind = "number"
+        elif re.fullmatch(r"\d{9}", p):
+            nine.append((p, i))
+            kind = "old_id_number"
+        elif _date(p):
+            dates.append((_date(p), i))
+            kind = "date"
+        elif fold in ("nam", "nu"):
+            f["sex"], kind = ("Nam" if fold == "nam" else "Nữ"), "sex"
+        elif fold == "khong thoi han":
+            f["date_of_expiry"], kind, no_expiry = idnum.NO_EXPIRY, "date_of_expiry", True
+        elif fold in _NOT_NAME:
+            kind = "?"
         elif (
             "full_name" not in f
             and re.fullmatch(r"[^\W\d_]+( [^\W\d_]+){1,6}", p)
             and strip_diacritics(p).replace(" ", "").isascii()
+            and not _address_like(p)
         ):
-            f["full_name"] = p.upper()
-            order.append("full_name")
-        elif re.search(r"[^\W\d_]", p):
+            f["full_name"], kind = p.upper(), "full_name"
+        elif re.search(r"[^\W\d_]", p) and _address_like(p):
             addresses.append(p)
-            order.append("address")
-        else:
-            order.append("?")
-    names = ["date_of_birth", "date_of_issue", "date_of_expiry"]
-    for (d, i), name in zip(sorted(dates), names):
+            kind = "address"
+        order.append(kind)
+    for d, i, name in _order_dates(dates, no_expiry):
         f[name] = d
         order[i] = name
+    if twelve:  # the number agrees with the birth year and the sex; an old 12-digit CMND need not
+        fits = [
+            (p, i)
+            for p, i in twelve
+            if all(v == "ok" for v in idnum.check_number(p, f.get("date_of_birth"), f.get("sex")).values())
+        ]
+        p, i = (fits or twelve)[0]
+        f["id_number"], order[i] = p, "id_number"
+        nine += [x for x in twelve if x[1] != i]
+    if nine:
+        p, i = sorted(nine, key=lambda x: len(x[0]))[0]
+        f["old_id_number"], order[i] = p, "old_id_number"
     if addresses:
         f["place_of_residence"] = addresses[0]
         if len(addresses) > 1:
@@ -121,19 +192,60 @@ def parse_qr(text: str) -> tuple[dict, dict]:
     return f, checks
 
 
-def _sim(a: str, b: str) -> float:
-    return difflib.SequenceMatcher(None, strip_diacritics(a).lower(), strip_diacritics(b).lower()).ratio()
+def _fold(s: str) -> str:
+    return " ".join(re.sub(r"[^a-z0-9]+", " ", strip_diacritics(s).lower()).split())
 
 
-def assign_addresses(addresses: list[str], printed: dict[str, str]) -> dict[str, str]:
-    """Which QR address is the residence and which the place of origin/birth registration: the
-    assignment that best agrees with the printed values (in QR order when nothing was read)."""
+def _units(a: str) -> list[str]:
+    return [u for u in (_fold(x) for x in a.split(",")) if u]
+
+
+def _contained(part: str, text: str) -> float:
+    """How much of `part` is found in `text`, in order, in runs of 3 characters or more (0.5 for an
+    empty part: nothing to tell either way)."""
+    if not part:
+        return 0.5
+    sm = difflib.SequenceMatcher(None, part, text, autojunk=False)
+    return sum(m.size for m in sm.get_matching_blocks() if m.size >= 3) / len(part)
+
+
+def _province_of_birth(addr: str, id_number: str | None) -> bool:
+    """Does the address end in the province where the birth was registered (the number's first
+    three digits, Decree 137/2015)?"""
+    prov = idnum.PROVINCES.get((id_number or "")[:3])
+    units = _units(addr)
+    return bool(prov and units and _fold(prov) in units[-1])
+
+
+def assign_addresses(
+    addresses: list[str], printed: dict[str, str], id_number: str | None = None
+) -> dict[str, str]:
+    """Which QR address is the residence and which the place of origin/birth registration. Each
+    address is told by what sets it apart from the others (units they share say nothing: two
+    addresses in one commune differ by a village or a house number) and how much of that is found
+    in the printed residence and the printed origin (the 2024 back prints the residence only);
+    without print, the address in the province of the number's birth registration is the origin;
+    else the QR's order (residence first)."""
     keys = ["place_of_residence", "place_of_origin"]
     if len(addresses) < 2:
         return {keys[0]: addresses[0]} if addresses else {}
-    a, b = addresses[0], addresses[1]
-    straight = _sim(a, printed.get(keys[0], "")) + _sim(b, printed.get(keys[1], ""))
-    swapped = _sim(b, printed.get(keys[0], "")) + _sim(a, printed.get(keys[1], ""))
-    if swapped > straight + 0.1:
-        a, b = b, a
-    return {keys[0]: a, keys[1]: b}
+    res, org = (_fold(printed.get(k) or "") for k in keys)
+    units = [_units(a) for a in addresses]
+    own = []
+    for i, us in enumerate(units):
+        others = {u for j, vs in enumerate(units) if j != i for u in vs}
+        own.append(" ".join(u for u in us if u not in others))
+
+    def score(r: int, o: int) -> float:
+        s = 0.0
+        if res:
+            s += _contained(own[r], res) - _contained(own[o], res)
+        if org:
+            s += _contained(own[o], org) - _contained(own[r], org)
+        if _province_of_birth(addresses[o], id_number) != _province_of_birth(addresses[r], id_number):
+            s += 0.05 if _province_of_birth(addresses[o], id_number) else -0.05
+        return s - 0.001 * (r + o) - 0.0005 * (r > o)
+
+    pairs = [(r, o) for r in range(len(addresses)) for o in range(len(addresses)) if r != o]
+    r, o = max(pairs, key=lambda ro: score(*ro))
+    return {keys[0]: addresses[r], keys[1]: addresses[o]}
