@@ -158,3 +158,24 @@ def english_lead(text: str) -> str:
             if max(difflib.SequenceMatcher(None, s, e).ratio() for e in _EN_WINDOWS) >= 0.55:
                 return " ".join(words[k:])
     return text
+
+
+def english_tail(text: str) -> str:
+    """Without a label's English half read after the address (the line under it pulled in,
+    "…, Đà Nẵng Placeofodgn, T572 3E"): from a run of one to three words whose letters are
+    nearly those of "Place of origin/residence/birth registration" (≥ 0.75) on, once two of the
+    address's units have been read."""
+    import difflib
+
+    words = text.split()
+    halves = [e.replace(" ", "") for e in _PLACE_EN]
+    for i in range(1, len(words)):
+        if " ".join(words[:i]).count(",") < 2:
+            continue
+        for k in (1, 2, 3):
+            s = re.sub(r"[^a-z]", "", folded(" ".join(words[i : i + k])))
+            if len(s) >= 6 and any(
+                difflib.SequenceMatcher(None, s, h[: len(s) + 2]).ratio() >= 0.75 for h in halves
+            ):
+                return " ".join(words[:i]).rstrip(" ,;")
+    return text

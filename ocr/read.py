@@ -312,7 +312,9 @@ def read_card(rgb: np.ndarray, quad, problems: list[str]) -> tuple[dict, dict]:
     by_shape = orphans.fill(rows, vals, kind, wanted)
     futs = {f: pool().submit(_value, gray, kind, f, v) for f, v in vals.items() if f in wanted}
     # a field whose label was not found: the fixed position of the one known layout, trusted less
-    fall = {f: pool().submit(_field_ocr, gray, kind, f) for f in set(FIELDS[kind]) - set(futs)}
+    # (not the 2024 back's place of birth registration: real cards print it on the front only)
+    guess = set(FIELDS[kind]) - set(futs) - ({"place_of_origin"} if kind == "cancuoc_back" else set())
+    fall = {f: pool().submit(_field_ocr, gray, kind, f) for f in guess}
     ocr_raw = {f: fu.result() for f, fu in futs.items()}
     for f, fu in fall.items():
         t, c = fu.result()

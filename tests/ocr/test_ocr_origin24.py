@@ -100,6 +100,21 @@ def test_the_english_half_read_garbled_before_an_address_is_cut(read, want):
     assert fix_place(read)[0] == want
 
 
+@pytest.mark.parametrize(
+    "read,want",
+    [
+        (
+            "Ấp Bắc, Thanh Xuân, Hải Châu, Đà Nẵng Placeofodgn, T572 3E",
+            "Ấp Bắc, Thanh Xuân, Hải Châu, Đà Nẵng",
+        ),
+        ("Thôn Nam, Xã Mỹ Đức, Tỉnh Hà Tĩnh Place of residence", "Thôn Nam, Xã Mỹ Đức, Tỉnh Hà Tĩnh"),
+        ("Số 12 Place Vendôme, Quận 1, TP. Hồ Chí Minh", "Số 12 Place Vendôme, Quận 1, TP. Hồ Chí Minh"),
+    ],
+)
+def test_the_english_half_of_the_label_under_read_after_an_address_is_cut(read, want):
+    assert fix_place(read)[0] == want
+
+
 def test_generator_a_2024_qr_told_right_for_new_seeds():
     """Generator A's widened 2024 QR (seeds from qr24.MIN_SEED on): with the printed residence,
     every payload gives the card's number, birth, sex, name, residence and origin."""
@@ -129,3 +144,18 @@ def test_cards_of_spent_seeds_are_drawn_as_before_the_2024_qr(seed, monkeypatch)
     drawn = np.asarray(render_card(seed, "cancuoc_back")[0])
     monkeypatch.setattr(qr24, "MIN_SEED", 10**12)
     assert np.array_equal(drawn, np.asarray(render_card(seed, "cancuoc_back")[0]))
+
+
+def test_a_2024_back_whose_qr_is_not_decoded_gives_no_guessed_origin(tmp_path):
+    """The place of birth registration is printed on the 2024 front only: a back whose QR does not
+    decode (small, soft) has no origin to read, and none is guessed from a fixed box."""
+    import ocr
+    from ocr.synth import make_sample
+
+    data, truth = make_sample(29710510, "cancuoc_back", "good", (1024, 768))
+    p = tmp_path / "back.jpg"
+    p.write_bytes(data)
+    doc = ocr.analyze(p, expect="id_card")["document"]
+    assert doc["type"] == "cancuoc_back" and doc["checks"]["qr"] == "unreadable"
+    assert "place_of_origin" not in doc["fields"]
+    assert doc["fields"]["id_number"] == truth["fields"]["id_number"]
