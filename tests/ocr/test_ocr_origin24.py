@@ -159,3 +159,23 @@ def test_a_2024_back_whose_qr_is_not_decoded_gives_no_guessed_origin(tmp_path):
     assert doc["type"] == "cancuoc_back" and doc["checks"]["qr"] == "unreadable"
     assert "place_of_origin" not in doc["fields"]
     assert doc["fields"]["id_number"] == truth["fields"]["id_number"]
+
+
+def test_a_digit_misread_once_is_outvoted():
+    assert (
+        idnum.vote([("125270667", 0.89), ("125270067", 0.94), ("125270067", 0.94)], (9, 12))[0] == "125270067"
+    )
+    assert idnum.vote([("079012345678", 0.9), ("079012345679", 0.8)], (12,))[0] == "079012345678"
+    assert idnum.vote([("12345", 0.9), ("0790123456789", 0.9)], (12,)) is None
+
+
+def test_an_old_fronts_number_read_again_and_voted(tmp_path):
+    """A typed 0 read as 6 on the line ("125270667"); read again from its crop, as it is and
+    larger, the digit is outvoted."""
+    import ocr
+    from ocr.synth import make_sample
+
+    data, truth = make_sample(29720042, "cmnd_front", "good", (1600, 1200))
+    p = tmp_path / "cmnd.jpg"
+    p.write_bytes(data)
+    assert ocr.analyze(p, expect="id_card")["document"]["fields"]["id_number"] == truth["fields"]["id_number"]
