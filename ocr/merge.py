@@ -9,7 +9,7 @@ import re
 
 from . import idnum
 from .layout import DIGIT_FIELDS
-from .qr import assign_addresses, parse_qr
+from .qr import assign_addresses, lone_address, parse_qr
 from .values import _fold, _sex, fix_name, fix_place, numeric, parse_date, parse_date_repaired
 
 NATIONALITY = "Việt Nam"
@@ -100,9 +100,12 @@ def merge(doc: dict, kind: str, qr_text: str | None, mrz_res: dict | None, ocr_r
     if qr_text is not None:
         qf, qc = parse_qr(qr_text)
         checks["qr"] = qc.get("format", "unknown")
+        printed = {f: t for f, (t, _) in ocr_raw.items()}
         if "addresses" in qf:
-            printed = {f: t for f, (t, _) in ocr_raw.items()}
             qf.update(assign_addresses(qf.pop("addresses"), printed, qf.get("id_number")))
+        elif kind == "cancuoc_back" and "place_of_residence" in qf:  # one address: which is it?
+            key = lone_address(qf["place_of_residence"], printed.get("place_of_residence"))
+            qf[key] = qf.pop("place_of_residence")
         for f, v in qf.items():
             add(f, v, "qr", 1.0)
     elif kind in ("cccd_front", "cancuoc_back"):

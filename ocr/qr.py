@@ -249,3 +249,34 @@ def assign_addresses(
     pairs = [(r, o) for r in range(len(addresses)) for o in range(len(addresses)) if r != o]
     r, o = max(pairs, key=lambda ro: score(*ro))
     return {keys[0]: addresses[r], keys[1]: addresses[o]}
+
+
+_TYPE_FOLDS = {
+    "xa",
+    "phuong",
+    "thi",
+    "tran",
+    "huyen",
+    "quan",
+    "tinh",
+    "thanh",
+    "pho",
+    "tp",
+    "so",
+    "to",
+    "thon",
+}
+
+
+def lone_address(addr: str, printed_residence: str | None) -> str:
+    """The one address of a 2024 QR (order unconfirmed): the residence, unless the residence
+    printed beside it is read cleanly (four words or more of three letters or more that are
+    syllables of units' names) and shares almost none of its names (under 0.2 of its words, type words aside): then it is
+    the place of birth registration."""
+    mine = [w for w in _fold(addr).split() if w not in _TYPE_FOLDS and not w.isdigit()]
+    seen = _fold(printed_residence or "").split()
+    clean = [w for w in seen if len(w) >= 3 and w in {strip_diacritics(s) for s in unitnames.syllables()}]
+    if not mine or len(clean) < 4:
+        return "place_of_residence"
+    found = sum(w in seen for w in mine) / len(mine)
+    return "place_of_origin" if found < 0.2 else "place_of_residence"

@@ -179,3 +179,25 @@ def test_an_old_fronts_number_read_again_and_voted(tmp_path):
     p = tmp_path / "cmnd.jpg"
     p.write_bytes(data)
     assert ocr.analyze(p, expect="id_card")["document"]["fields"]["id_number"] == truth["fields"]["id_number"]
+
+
+def test_a_2024_qrs_lone_address_unlike_the_printed_residence_is_the_origin():
+    """A 2024 QR with one address (its order unconfirmed): when the residence printed beside it
+    is read cleanly and is another place, the QR's address is the place of birth registration
+    and the residence comes from the print; a garbled print proves nothing."""
+    from ocr.merge import merge
+    from ocr.qr import lone_address
+
+    qr = "026093047064||Ưng Hoàng Hiệp|05011993|Nam|Xã An Bình, Huyện Yên Lạc, Tỉnh Vĩnh Phúc|01022025"
+    printed = {"place_of_residence": ("Số 12 Lê Lợi, Huyện Hải Hậu, Tỉnh Nam Định", 0.9)}
+    doc: dict = {"fields": {}, "sources": {}, "confidence": {}, "checks": {}}
+    merge(doc, "cancuoc_back", qr, None, printed)
+    assert doc["fields"]["place_of_origin"] == "Xã An Bình, Huyện Yên Lạc, Tỉnh Vĩnh Phúc"
+    assert doc["fields"]["place_of_residence"] == "Số 12 Lê Lợi, Huyện Hải Hậu, Tỉnh Nam Định"
+    addr = "Số 12 Lê Lợi, Huyện Hải Hậu, Tỉnh Nam Định"
+    assert lone_address(addr, "S6 12 Lê Lọi, Huyên Hái Hậu, Tinh Nam Đinh") == "place_of_residence"
+    assert lone_address(addr, "Sô l2 Le Lo, Hu Ha Hu, Ti Nm Dnh") == "place_of_residence"
+    assert lone_address(addr, None) == "place_of_residence"
+    doc = {"fields": {}, "sources": {}, "confidence": {}, "checks": {}}
+    merge(doc, "cccd_front", qr, None, printed)  # the 2021 QR's one address is the residence
+    assert doc["fields"]["place_of_residence"].startswith("Xã An Bình")
