@@ -101,6 +101,14 @@ def _address_like(p: str) -> bool:
     return first in _TYPES or unitnames.name_key(p) in unitnames.provinces()
 
 
+def _surname_first(p: str) -> bool:
+    """Does the part begin with a family name ("Nguyễn", or "NGUYEN" written without marks)?"""
+    first, surnames = p.split()[0], lexicon()["surname"]
+    if strip_diacritics(first) != first:
+        return first.upper() in surnames
+    return first.upper() in {strip_diacritics(w) for w in surnames}
+
+
 def _order_dates(dates: list[tuple[str, int]], no_expiry: bool) -> list[tuple[str, int, str]]:
     """Birth is the earliest date; an issue date is never in the future, so a later date (or one
     the age rule allows from an earlier one) is the expiry; of the rest, the latest is the issue
@@ -124,17 +132,53 @@ def _order_dates(dates: list[tuple[str, int]], no_expiry: bool) -> list[tuple[st
     return out
 
 
+_ORDER_2021 = ["id_number", "old_id_number", "full_name", "date_of_birth", "sex", "address", "date_of_issue"]
+
+
+def _as_2021(parts: list[str]) -> dict | None:
+    """The 2021 chip QR, whose order is known (`id12|old9|name|ddmmyyyy|sex|address|ddmmyyyy`):
+    read by position when every field has its shape there, so that a name spelled like a
+    province ("Lâm Đồng") or an address without type words stays what its place says."""
+    if len(parts) != 7:
+        return None
+    num, old, name, dob, sex, addr, issue = parts
+    d, i = (parse_date(x) if re.fullmatch(r"\d{8}", x) else None for x in (dob, issue))
+    if not (
+        d
+        and i
+        and re.fullmatch(r"\d{12}", num)
+        and re.fullmatch(r"(\d{9}|\d{12})?", old)
+        and unitnames.name_key(sex) in ("nam", "nu")
+        and re.fullmatch(r"[^\W\d_]+([ '.-]+[^\W\d_]+)*", name)
+        and re.search(r"[^\W\d_]", addr)
+    ):
+        return None
+    sx = "Nam" if unitnames.name_key(sex) == "nam" else "Nữ"
+    fits = [all(v == "ok" for v in idnum.check_number(n, d, sx).values()) for n in (num, old)]
+    if len(old) == 12 and fits == [False, True]:  # the number second: not the 2021 order
+        return None
+    f = {"id_number": num, "full_name": name.upper(), "date_of_birth": d, "sex": sx}
+    f |= {"place_of_residence": addr, "date_of_issue": i} | ({"old_id_number": old} if old else {})
+    return f
+
+
 def parse_qr(text: str) -> tuple[dict, dict]:
-    """Fields and checks of a card QR payload; extra addresses under "addresses". Fields of other
-    shapes (nationality, ethnicity, empty ones) are passed over."""
+    """Fields and checks of a card QR payload; extra addresses under "addresses". A payload of
+    the 2021 card's shape is read by position; any other by the shape of each field (fields of
+    other shapes, nationality, ethnicity, empty ones, are passed over)."""
     parts = [unicodedata.normalize("NFC", p).strip() for p in text.split("|")]
     checks: dict = {"fields": len(parts)}
     f: dict = {}
     if len(parts) < 5:
         checks["format"] = "unknown"
         return f, checks
+    known = _as_2021(parts)
+    if known is not None:
+        checks["order"] = [k if parts[n] else "" for n, k in enumerate(_ORDER_2021)]
+        checks["format"] = "ok"
+        return known, checks
     order: list[str] = []
-    dates, twelve, nine, addresses = [], [], [], []
+    dates, twelve, nine, addresses, names = [], [], [], [], []
     no_expiry = False
     for i, p in enumerate(parts):
         fold = unitnames.name_key(p)
@@ -157,12 +201,11 @@ def parse_qr(text: str) -> tuple[dict, dict]:
         elif fold in _NOT_NAME:
             kind = "?"
         elif (
-            "full_name" not in f
-            and re.fullmatch(r"[^\W\d_]+( [^\W\d_]+){1,6}", p)
+            re.fullmatch(r"[^\W\d_]+( [^\W\d_]+){1,6}", p)
             and strip_diacritics(p).replace(" ", "").isascii()
             and not _address_like(p)
         ):
-            f["full_name"], kind = p.upper(), "full_name"
+            names.append((p, i))
         elif re.search(r"[^\W\d_]", p) and _address_like(p):
             addresses.append(p)
             kind = "address"
@@ -170,6 +213,9 @@ def parse_qr(text: str) -> tuple[dict, dict]:
     for d, i, name in _order_dates(dates, no_expiry):
         f[name] = d
         order[i] = name
+    if names:  # of the parts shaped like a name, one that begins with a family name (not "Phật giáo")
+        p, i = next((x for x in names if _surname_first(x[0])), names[0])
+        f["full_name"], order[i] = p.upper(), "full_name"
     if twelve:  # the number agrees with the birth year and the sex; an old 12-digit CMND need not
         fits = [
             (p, i)
@@ -226,9 +272,18 @@ def assign_addresses(
     in the printed residence and the printed origin (the 2024 back prints the residence only);
     without print, the address in the province of the number's birth registration is the origin;
     else the QR's order (residence first)."""
+    return told_addresses(addresses, printed, id_number)[0]
+
+
+def told_addresses(
+    addresses: list[str], printed: dict[str, str], id_number: str | None = None
+) -> tuple[dict[str, str], bool]:
+    """`assign_addresses`, and whether the print decided it (by a margin of 0.2 of an address's
+    own part found): when only the province of birth registration or the QR's order did, the
+    roles are a guess, not to be reported as confirmed."""
     keys = ["place_of_residence", "place_of_origin"]
     if len(addresses) < 2:
-        return {keys[0]: addresses[0]} if addresses else {}
+        return ({keys[0]: addresses[0]} if addresses else {}), True
     res, org = (_fold(printed.get(k) or "") for k in keys)
     units = [_units(a) for a in addresses]
     own = []
@@ -236,19 +291,25 @@ def assign_addresses(
         others = {u for j, vs in enumerate(units) if j != i for u in vs}
         own.append(" ".join(u for u in us if u not in others))
 
-    def score(r: int, o: int) -> float:
+    def printed_score(r: int, o: int) -> float:
         s = 0.0
         if res:
             s += _contained(own[r], res) - _contained(own[o], res)
         if org:
             s += _contained(own[o], org) - _contained(own[r], org)
+        return s
+
+    def score(r: int, o: int) -> float:
+        s = printed_score(r, o)
         if _province_of_birth(addresses[o], id_number) != _province_of_birth(addresses[r], id_number):
             s += 0.05 if _province_of_birth(addresses[o], id_number) else -0.05
         return s - 0.001 * (r + o) - 0.0005 * (r > o)
 
     pairs = [(r, o) for r in range(len(addresses)) for o in range(len(addresses)) if r != o]
     r, o = max(pairs, key=lambda ro: score(*ro))
-    return {keys[0]: addresses[r], keys[1]: addresses[o]}
+    margin = printed_score(r, o) - max(printed_score(*ro) for ro in pairs if ro != (r, o))
+    same = _fold(addresses[r]) == _fold(addresses[o])  # one place twice: no role to guess
+    return {keys[0]: addresses[r], keys[1]: addresses[o]}, margin >= 0.2 or same
 
 
 _TYPE_FOLDS = {
