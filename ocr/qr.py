@@ -91,6 +91,11 @@ def _address_like(p: str) -> bool:
     without marks only when its first word is no family name), or a province's name alone."""
     if "," in p or re.search(r"\d", p):
         return True
+    return _typed(p) or unitnames.name_key(p) in unitnames.provinces()
+
+
+def _typed(p: str) -> bool:
+    """Does the part begin with a unit's or a village's type word ("Xã", "TP.", "Thôn")?"""
     first = p.split()[0].lower()
     if first.rstrip(".") in _ABBR and first.endswith(".") or first.rstrip(".") == "tp":
         return True
@@ -98,7 +103,7 @@ def _address_like(p: str) -> bool:
         if first in {strip_diacritics(w).lower() for w in lexicon()["surname"]}:
             return False
         first = first if first not in _FOLDED_TYPES else _FOLDED_TYPES[first]
-    return first in _TYPES or unitnames.name_key(p) in unitnames.provinces()
+    return first in _TYPES
 
 
 def _surname_first(p: str) -> bool:
@@ -107,6 +112,11 @@ def _surname_first(p: str) -> bool:
     if strip_diacritics(first) != first:
         return first.upper() in surnames
     return first.upper() in {strip_diacritics(w) for w in surnames}
+
+
+def _province_named(p: str) -> bool:
+    """A province's name alone, without its type word, that is also a person's ("Cao Bằng")."""
+    return bool(re.fullmatch(r"[^\W\d_]+( [^\W\d_]+){1,6}", p)) and _surname_first(p) and not _typed(p)
 
 
 def _order_dates(dates: list[tuple[str, int]], no_expiry: bool) -> list[tuple[str, int, str]]:
@@ -213,6 +223,9 @@ def parse_qr(text: str) -> tuple[dict, dict]:
     for d, i, name in _order_dates(dates, no_expiry):
         f[name] = d
         order[i] = name
+    if not names:  # no other name: a province's name that begins with a family name ("Lâm Đồng")
+        names = [(p, i) for i, p in enumerate(parts) if order[i] == "address" and _province_named(p)][:1]
+        addresses = [a for a in addresses if (a, parts.index(a)) not in names]
     if names:  # of the parts shaped like a name, one that begins with a family name (not "Phật giáo")
         p, i = next((x for x in names if _surname_first(x[0])), names[0])
         f["full_name"], order[i] = p.upper(), "full_name"
@@ -278,9 +291,9 @@ def assign_addresses(
 def told_addresses(
     addresses: list[str], printed: dict[str, str], id_number: str | None = None
 ) -> tuple[dict[str, str], bool]:
-    """`assign_addresses`, and whether the print decided it (by a margin of 0.2 of an address's
-    own part found): when only the province of birth registration or the QR's order did, the
-    roles are a guess, not to be reported as confirmed."""
+    """`assign_addresses`, and whether the print decided it (the chosen address's own part half
+    found in it or more, by a margin of 0.2 over the other roles): when only the province of birth
+    registration or the QR's order did, the roles are a guess, not to be reported as confirmed."""
     keys = ["place_of_residence", "place_of_origin"]
     if len(addresses) < 2:
         return ({keys[0]: addresses[0]} if addresses else {}), True
@@ -308,8 +321,11 @@ def told_addresses(
     pairs = [(r, o) for r in range(len(addresses)) for o in range(len(addresses)) if r != o]
     r, o = max(pairs, key=lambda ro: score(*ro))
     margin = printed_score(r, o) - max(printed_score(*ro) for ro in pairs if ro != (r, o))
+    # the print decides when the chosen address's own part is mostly found in it (a line read
+    # elsewhere, "Thắng, năm cấp, 21/08/2024", shares a syllable or two with any address)
+    found = max(_contained(own[r], res) if res else 0.0, _contained(own[o], org) if org else 0.0)
     same = _fold(addresses[r]) == _fold(addresses[o])  # one place twice: no role to guess
-    return {keys[0]: addresses[r], keys[1]: addresses[o]}, margin >= 0.2 or same
+    return {keys[0]: addresses[r], keys[1]: addresses[o]}, (margin >= 0.2 and found >= 0.5) or same
 
 
 _TYPE_FOLDS = {
