@@ -127,3 +127,55 @@ def speck_before_province(parts: list[str], known: list[bool]) -> list[str]:
     ):
         return parts
     return [*parts[:-2], f"{'TP.' if folded(prov) in CITIES else 'T.'} {prov}"]
+
+
+_PLACE_EN = ("place of origin", "place of residence", "place of birth registration")
+_EN_WINDOWS = {
+    " ".join(ws[i:j])
+    for e in _PLACE_EN
+    for ws in [e.split()]
+    for i in range(len(ws))
+    for j in range(i + 1, len(ws) + 1)
+}
+_TYPE_WORDS = {"thôn", "xóm", "ấp", "tổ", "khu", "khóm", "bản", "làng", "số", "xã", "phường", "thị", "huyện", "quận", "tỉnh", "thành"}  # fmt: skip
+
+
+def english_lead(text: str) -> str:
+    """Without a place label's English half read garbled before the address ("Phace o1 sgm Thôn
+    Nam, …", "of otgio, Xóm Trung, …"): up to three words, most of them no syllable of a unit's
+    name, like a part of "Place of origin/residence/birth registration" (≥ 0.55), before a
+    unit's or a village's type word."""
+    import difflib
+
+    words = text.split()
+    for k in range(1, min(4, len(words))):
+        head, nxt = words[:k], words[k].strip(".,").lower()
+        if nxt not in _TYPE_WORDS or any(w.strip(".,:").lower() in _TYPE_WORDS for w in head):
+            continue
+        strange = sum(canon(w.strip(".,:;")).lower() not in syllables() for w in head)
+        s = " ".join(re.sub(r"[^a-z0-9]+", " ", folded(" ".join(head))).split())
+        if 2 * strange > k and len(s) >= 4:
+            if max(difflib.SequenceMatcher(None, s, e).ratio() for e in _EN_WINDOWS) >= 0.55:
+                return " ".join(words[k:])
+    return text
+
+
+def english_tail(text: str) -> str:
+    """Without a label's English half read after the address (the line under it pulled in,
+    "…, Đà Nẵng Placeofodgn, T572 3E"): from a run of one to three words whose letters are
+    nearly those of "Place of origin/residence/birth registration" (≥ 0.75) on, once two of the
+    address's units have been read."""
+    import difflib
+
+    words = text.split()
+    halves = [e.replace(" ", "") for e in _PLACE_EN]
+    for i in range(1, len(words)):
+        if " ".join(words[:i]).count(",") < 2:
+            continue
+        for k in (1, 2, 3):
+            s = re.sub(r"[^a-z]", "", folded(" ".join(words[i : i + k])))
+            if len(s) >= 6 and any(
+                difflib.SequenceMatcher(None, s, h[: len(s) + 2]).ratio() >= 0.75 for h in halves
+            ):
+                return " ".join(words[:i]).rstrip(" ,;")
+    return text

@@ -14,7 +14,15 @@ import unicodedata
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
-from .addrends import PROVINCE_PREFIXES, junk_breaks, lone_prefixes, province_by_unit, speck_before_province
+from .addrends import (
+    PROVINCE_PREFIXES,
+    english_lead,
+    english_tail,
+    junk_breaks,
+    lone_prefixes,
+    province_by_unit,
+    speck_before_province,
+)
 from .unitnames import (
     CITIES,
     LOCAL,
@@ -221,7 +229,7 @@ def fix_place(text: str) -> tuple[str, float]:
     share of the parts that are known units or house numbers; 0 when its province was completed
     from a cut end, a guess the citizen and the officer are to check)."""
     text = unicodedata.normalize("NFC", text).replace("\u2044", "/")  # a fraction slash ("45⁄45")
-    text = re.sub(r"\s+", " ", text).strip(" .,:;-_|'\"?")
+    text = english_tail(english_lead(re.sub(r"\s+", " ", text).strip(" .,:;-_|'\"?")))
     broke = junk_breaks(text)  # a pen stroke read as symbols between words
     broke, text = broke != text, broke
     # an abbreviation's full stop read as a comma ("H, Cam Lâm"): the letter belongs to the next unit

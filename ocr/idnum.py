@@ -100,3 +100,23 @@ def check_expiry(dob: str | None, issue: str | None, expiry: str | None) -> str 
     if not cands:
         return None
     return "ok" if expiry in cands else "mismatch"
+
+
+def vote(reads: list[tuple[str, float]], want: tuple[int, ...]) -> tuple[str, float] | None:
+    """One number from several reads of its print ((digits, confidence)): of the reads of a
+    wanted length, the length most of them have; with three or more, each digit the one most
+    reads give (a digit misread once is outvoted); with fewer, the most confident read. None
+    when no read has a wanted length."""
+    ok = [(d, c) for d, c in reads if len(d) in want]
+    if not ok:
+        return None
+    n = max(want, key=lambda L: (sum(len(d) == L for d, _ in ok), L))
+    same = [(d, c) for d, c in ok if len(d) == n]
+    if len(same) < 3:
+        return max(same, key=lambda x: x[1])
+    digits = ""
+    for i in range(n):
+        col = [d[i] for d, _ in same]
+        digits += max(sorted(set(col)), key=lambda x: (col.count(x), sum(c for d, c in same if d[i] == x)))
+    agree = [c for d, c in same if d == digits]
+    return digits, max(agree) if agree else min(c for _, c in same)

@@ -9,11 +9,12 @@ import re
 
 from . import idnum
 from .layout import DIGIT_FIELDS
-from .qr import assign_addresses, parse_qr
+from .qr import lone_address, parse_qr, told_addresses
 from .values import _fold, _sex, fix_name, fix_place, numeric, parse_date, parse_date_repaired
 
 NATIONALITY = "Việt Nam"
 OCR_ONLY_MAX = 0.85
+QR_GUESS = 0.7  # a QR value whose role (residence or origin) is a guess
 
 
 def _without_specks(text: str, good_len: tuple[int, ...]) -> str | None:
@@ -100,11 +101,18 @@ def merge(doc: dict, kind: str, qr_text: str | None, mrz_res: dict | None, ocr_r
     if qr_text is not None:
         qf, qc = parse_qr(qr_text)
         checks["qr"] = qc.get("format", "unknown")
+        printed = {f: t for f, (t, _) in ocr_raw.items()}
+        guessed: set[str] = set()  # a QR address whose role nothing printed decided: not confirmed
         if "addresses" in qf:
-            printed = {f: t for f, (t, _) in ocr_raw.items()}
-            qf.update(assign_addresses(qf.pop("addresses"), printed))
+            roles, sure = told_addresses(qf.pop("addresses"), printed, qf.get("id_number"))
+            qf.update(roles)
+            guessed |= set() if sure else set(roles)
+        elif kind == "cancuoc_back" and "place_of_residence" in qf:  # one address: which is it?
+            key = lone_address(qf["place_of_residence"], printed.get("place_of_residence"))
+            qf[key] = qf.pop("place_of_residence")
+            guessed |= {key} - {"place_of_residence"}
         for f, v in qf.items():
-            add(f, v, "qr", 1.0)
+            add(f, v, "qr", QR_GUESS if f in guessed else 1.0)
     elif kind in ("cccd_front", "cancuoc_back"):
         checks["qr"] = "unreadable"
     if mrz_res is not None:
@@ -196,10 +204,10 @@ def merge(doc: dict, kind: str, qr_text: str | None, mrz_res: dict | None, ocr_r
                 alt = [x for x in lst[1:] if x[2] > 0.85]
                 if alt:
                     v, src, c = alt[0]
-        # confirmed from the card: read from the QR, from an MRZ whose check digits hold, or
+        # confirmed from the card: read from the QR (a role not guessed), from an MRZ whose check digits hold, or
         # OCR'd and agreeing with one of them; an OCR value on its own stays below OCR_ONLY_MAX
         # so that the dialogue asks the citizen to check it
-        if (src == "qr") or (src == "mrz" and c >= 0.9) or agree.get(f) == "ok":
+        if (src in ("qr", "mrz") and c >= 0.9) or agree.get(f) == "ok":
             confirmed.append(f)
         elif src == "ocr":
             c = min(c, OCR_ONLY_MAX)

@@ -234,6 +234,23 @@ def _digits_again(gray: np.ndarray, ws: list[dict], want: tuple[int, ...] | None
     return None
 
 
+def _number_voted(gray: np.ndarray, v: dict, want: tuple[int, ...]) -> tuple[str, float] | None:
+    """The number read again from its crop, as it is and 1.5 times larger, with the digit
+    whitelist, and each digit voted over the three reads (idnum.vote)."""
+    crop = labels.value_crop(gray, v["words"])
+    if crop.size == 0 or min(crop.shape) < 8:
+        return None
+    big = cv2.resize(crop, None, fx=1.5, fy=1.5, interpolation=cv2.INTER_CUBIC)
+    plain = re.sub(r"\D", "", v["text"])
+    reads = [(plain if len(plain) in want else re.sub(r"\D", "", numeric(v["text"])), v["conf"])]
+    reads += [
+        (re.sub(r"\D", "", t), c) for t, c in (tess.ocr(_prep(g), 7, "0123456789") for g in (crop, big))
+    ]
+    from .idnum import vote
+
+    return vote(reads, want)
+
+
 _HOUSE = re.compile(r"^[A-Z0-9]*\d[A-Z0-9]*[,.]?$|^[A-Z]{1,2}[,.]?$")
 _LOOKALIKES = set("ZSOILBGDQT")  # letters OCR reads for digits
 _SUFFIXED = re.compile(r"^\d+[A-Z]\d*$")  # a printed letter suffix: "12A", "5B", "5B2"
@@ -278,6 +295,8 @@ def _value(gray: np.ndarray, kind: str, field: str, v: dict) -> tuple[str, float
         want = (9, 12) if kind == "cmnd_front" else (12,)
         if not {len(re.sub(r"\D", "", t)) for t in (text, numeric(text))} & set(want):
             return _digits_again(gray, v["words"], want) or (text, conf * 0.5)
+        if kind in ("cancuoc_front", "cmnd_front"):  # printed only here: two more reads outvote a digit
+            return _number_voted(gray, v, want) or (text, conf)
     elif field in DIGIT_FIELDS and not parse_date(text) and re.search(r"\d", text):
         if parse_date(numeric(text)):  # letters read for digits ("196Z": a slanted 7, or a 2?)
             return _digits_again(gray, v["words"], None) or (text, conf)
@@ -312,7 +331,9 @@ def read_card(rgb: np.ndarray, quad, problems: list[str]) -> tuple[dict, dict]:
     by_shape = orphans.fill(rows, vals, kind, wanted)
     futs = {f: pool().submit(_value, gray, kind, f, v) for f, v in vals.items() if f in wanted}
     # a field whose label was not found: the fixed position of the one known layout, trusted less
-    fall = {f: pool().submit(_field_ocr, gray, kind, f) for f in set(FIELDS[kind]) - set(futs)}
+    # (not the 2024 back's place of birth registration: real cards print it on the front only)
+    guess = set(FIELDS[kind]) - set(futs) - ({"place_of_origin"} if kind == "cancuoc_back" else set())
+    fall = {f: pool().submit(_field_ocr, gray, kind, f) for f in guess}
     ocr_raw = {f: fu.result() for f, fu in futs.items()}
     for f, fu in fall.items():
         t, c = fu.result()

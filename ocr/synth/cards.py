@@ -15,6 +15,7 @@ from PIL import Image, ImageDraw, ImageFont
 from .. import idnum, mrz
 from ..layout import CARD_H, CARD_W, FIELDS, QR_BOX
 from . import names as N
+from . import qr24
 
 FONT_DIR = "/usr/share/fonts/truetype/dejavu/"
 KINDS = ["cccd_front", "cccd_back", "cancuoc_front", "cancuoc_back", "cmnd_front"]
@@ -115,6 +116,8 @@ def identity(rng: random.Random, kind: str = "cccd_front") -> dict:
 
 
 def qr_payload(ident: dict, kind: str) -> str:
+    if kind == "cancuoc_back" and ident.get("_qr24"):  # seeds from qr24.MIN_SEED on
+        return ident["_qr24"].payload(ident)
     d = lambda iso: iso[8:10] + iso[5:7] + iso[0:4]  # noqa: E731
     fields = [
         ident["id_number"],
@@ -273,7 +276,11 @@ def render(
     the cards) a flowing layout, which rewrites `ident`'s addresses as printed. The template is
     drawn either way so that `rng` moves on as before (a seed's photo keeps its geometry). `seed`:
     the card's seed (some old fronts of seeds from worn.MIN_SEED on are drawn worn)."""
-    img = _render_template(ident, kind, rng, scale)
+    plan = qr24.plan(ident, kind, seed)
+    if plan:
+        plan.widen(ident)
+        ident["_qr24"] = plan
+    img = _render_template(ident, kind, rng, scale, origin_on_back=not qr24.applies(seed))
     lr = random.Random(f"{kind}|{ident['id_number']}|{ident['full_name']}|{ident['date_of_birth']}")
     if lr.random() < FLOW_SHARE:
         from . import layouts
@@ -282,7 +289,9 @@ def render(
     return img
 
 
-def _render_template(ident: dict, kind: str, rng: random.Random, scale: float = 1.0) -> Image.Image:
+def _render_template(
+    ident: dict, kind: str, rng: random.Random, scale: float = 1.0, origin_on_back: bool = True
+) -> Image.Image:
     F = FIELDS[kind]
     if kind == "cmnd_front":
         bg = (rng.randint(200, 215), rng.randint(225, 238), rng.randint(228, 240))
@@ -396,8 +405,11 @@ def _render_template(ident: dict, kind: str, rng: random.Random, scale: float = 
             _qr(c, qr_payload(ident, kind), QR_BOX["cancuoc_back"])
             c.text(212, 44, "Nơi cư trú / Place of residence:", 17, "", lab)
             c.value(F["place_of_residence"], ident["place_of_residence"], "")
-            c.text(212, 124, "Nơi đăng ký khai sinh / Place of birth:", 17, "", lab)
-            c.value(F["place_of_origin"], ident["place_of_origin"], "")
+            if origin_on_back:
+                c.text(212, 124, "Nơi đăng ký khai sinh / Place of birth:", 17, "", lab)
+                c.value(F["place_of_origin"], ident["place_of_origin"], "")
+            else:  # printed on the front only (qr24): the draws of its two lines kept
+                rng.uniform(-c.line, c.line), rng.uniform(-c.line, c.line)
             c.text(212, 206, "Ngày, tháng, năm cấp / Date of issue:", 17, "", lab)
             c.value(F["date_of_issue"], _fmt(ident["date_of_issue"]), "")
             c.text(212, 248, "Ngày, tháng, năm hết hạn / Date of expiry:", 17, "", lab)
