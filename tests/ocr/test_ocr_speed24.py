@@ -22,8 +22,8 @@ def _read(tmp_path, monkeypatch, seed: int, kind: str, worn: bool = False) -> di
     if worn:
         monkeypatch.setattr(cards, "FLOW_SHARE", 1.0)
         monkeypatch.setattr(wornmod, "SHARE", 1.0)
-    seen: dict = {"faint": [], "ring": []}
-    erase, seal_erase = ocr.read.leaders.erase, ocr.read.seals.erase
+    seen: dict = {"faint": [], "ring": [], "frames": 0}
+    erase, seal_erase, frames = ocr.read.leaders.erase, ocr.read.seals.erase, ocr.read.leaders.erase_frames
 
     def spy(gray, line_h, faint=True):
         seen["faint"].append(faint)
@@ -33,7 +33,12 @@ def _read(tmp_path, monkeypatch, seed: int, kind: str, worn: bool = False) -> di
         seen["ring"].append(int(seals.ring_mask(rgb, line_h).sum()))
         return seal_erase(rgb, gray, line_h)
 
+    def frames_spy(gray, line_h):
+        seen["frames"] += 1
+        return frames(gray, line_h)
+
     monkeypatch.setattr(ocr.read.leaders, "erase", spy)
+    monkeypatch.setattr(ocr.read.leaders, "erase_frames", frames_spy)
     monkeypatch.setattr(ocr.read.seals, "erase", seal_spy)
     data, _ = make_sample(seed, kind, "good", (1600, 1200))
     p = tmp_path / f"{kind}.jpg"
@@ -46,14 +51,14 @@ def test_an_old_cmnd_front_with_a_ring_keeps_both_erasers(tmp_path, monkeypatch)
     """A worn CMND front (a seal's ring over a value, faint dotted lines) has no QR: its ring is
     still found and painted, and its faint dots still looked for."""
     seen = _read(tmp_path, monkeypatch, 30250003, "cmnd_front", worn=True)
-    assert seen["faint"] == [True]
+    assert seen["faint"] == [True] and seen["frames"] == 1
     assert seen["ring"] and seen["ring"][0] > 0
     assert seen["out"]["document"]["type"] == "cmnd_front"
 
 
-def test_a_chip_front_with_its_qr_skips_the_faint_dots(tmp_path, monkeypatch):
+def test_a_chip_front_with_its_qr_skips_the_faint_dots_and_date_boxes(tmp_path, monkeypatch):
     seen = _read(tmp_path, monkeypatch, 30250001, "cccd_front")
-    assert seen["faint"] == [False]
+    assert seen["faint"] == [False] and seen["frames"] == 0
     assert seen["out"]["document"]["type"] == "cccd_front"
 
 
@@ -111,3 +116,26 @@ def test_the_2024_backs_qr_corner_is_tried_first(monkeypatch):
     calls.clear()
     qr.read_qr_corners(card)
     assert left_first == 1 < len(calls)
+
+
+def test_the_reading_decode_started_ahead_is_the_one_read(tmp_path, monkeypatch):
+    """A JPEG the verdict saw reduced is decoded at reading resolution on the pool while the verdict
+    is computed; the card is read from that decode (the same call as before, not a second one), and
+    none is started when nothing is to be read."""
+    import ocr
+    from ocr import intake
+    from ocr.synth import make_sample
+
+    data, _ = make_sample(
+        30250001, "cccd_front", "good", (2400, 1800)
+    )  # decoded at 1/2, grey, for the verdict
+    p = tmp_path / "front.jpg"
+    p.write_bytes(data)
+    calls = []
+    load0 = intake.load
+    monkeypatch.setattr(intake, "load", lambda *a, **k: calls.append(k.get("max_side")) or load0(*a, **k))
+    assert ocr.analyze(p, expect="id_card")["document"]["type"] == "cccd_front"
+    assert sorted(calls) == [intake.CHECK_MAX_SIDE, intake.WORK_MAX_SIDE]
+    calls.clear()
+    ocr.analyze(p, expect="id_card", read=False)
+    assert calls == [intake.CHECK_MAX_SIDE]
