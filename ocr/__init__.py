@@ -262,7 +262,7 @@ def analyze(
                 from .paper import read_paper
 
                 if _reduced(rgb, info):  # the page is cleaned from the reading resolution
-                    img2, _ = intake.load(path, max_side=intake.WORK_MAX_SIDE, draft_min=1400)
+                    img2, _ = _reading_decode(path, ahead)
                     q["quad"] = (np.asarray(q["quad"]) * (img2.width / rgb.shape[1])).tolist()
                     rgb = np.asarray(img2)
                 doc, rt = read_paper(rgb, q["quad"])
@@ -271,7 +271,7 @@ def analyze(
             from .paper import read_paper
 
             if _reduced(rgb, info):
-                rgb = np.asarray(intake.load(path, max_side=intake.WORK_MAX_SIDE, draft_min=1400)[0])
+                rgb = np.asarray(_reading_decode(path, ahead)[0])
             doc, rt = read_paper(rgb, None)  # a page filling the frame
             timings.update(rt)
         if doc is not None and "pages" in info:

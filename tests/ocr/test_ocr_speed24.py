@@ -139,3 +139,20 @@ def test_the_reading_decode_started_ahead_is_the_one_read(tmp_path, monkeypatch)
     calls.clear()
     ocr.analyze(p, expect="id_card", read=False)
     assert calls == [intake.CHECK_MAX_SIDE]
+
+
+def test_a_decode_started_ahead_is_not_done_again(tmp_path, monkeypatch):
+    """Every branch that reads at reading resolution (the card's, a paper's) takes the decode
+    started ahead when there is one, and decodes itself only when there is none."""
+    from concurrent.futures import Future
+
+    import ocr
+    from ocr import intake
+
+    calls = []
+    monkeypatch.setattr(intake, "load", lambda *a, **k: calls.append(k) or ("now", {}))
+    fut: Future = Future()
+    fut.set_result(("ahead", {}))
+    assert ocr._reading_decode("x.jpg", fut)[0] == "ahead" and not calls
+    assert ocr._reading_decode("x.jpg", None)[0] == "now"
+    assert calls == [{"max_side": intake.WORK_MAX_SIDE, "draft_min": 1400}]
