@@ -12,6 +12,7 @@ Stable interface for the dialogue and the CLI:
 from __future__ import annotations
 
 import logging
+import os
 import time
 from pathlib import Path
 from typing import Any
@@ -90,12 +91,27 @@ def _at_reading_size(path, rgb, info: dict, q: dict):
     return np.asarray(img2)
 
 
+# (speed24 review) the decode ahead only where it has a core of its own: on two cores it moved
+# ~20 ms of the read's decode into the verdict (12 MP p50 31 -> 40 ms) with no gain in total
+AHEAD_MIN_CPUS = 3
+
+
+def _cpus() -> int:
+    """CPUs this process may run on (a container's or taskset's limit, not the machine's)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not Linux
+        return os.cpu_count() or 1
+
+
 def _decode_ahead(path, rgb, info: dict, expect: str | None, read: bool):
     """(speed24) The decode at reading resolution of a JPEG the verdict saw reduced, started on the
-    reading pool while the verdict is computed (Pillow lets go of the GIL while it decodes: ~30-50
-    ms of a 12 MP read's wall time off); None when there is nothing to read or no such decode. A
-    photo refused after all has paid it for nothing (its verdict is not later for it)."""
+    reading pool while the verdict is computed (Pillow lets go of the GIL while it decodes); None
+    when there is nothing to read, no such decode, or fewer than AHEAD_MIN_CPUS CPUs (it would
+    share the verdict's cores). A photo refused after all has paid it for nothing."""
     if not read or expect == "paper" or info["format"] != "jpeg" or not _reduced(rgb, info):
+        return None
+    if _cpus() < AHEAD_MIN_CPUS:
         return None
     from . import intake
     from .read import pool
@@ -104,10 +120,12 @@ def _decode_ahead(path, rgb, info: dict, expect: str | None, read: bool):
 
 
 def _reading_decode(path, ahead):
-    """The photo at reading resolution: the decode started ahead, else one now."""
+    """The photo at reading resolution: the decode started ahead, else one now. A decode ahead
+    still queued (the pool busy with other reads' work) is called off and done here at once
+    rather than waited for behind that work."""
     from . import intake
 
-    if ahead is not None:
+    if ahead is not None and not ahead.cancel():
         return ahead.result()
     return intake.load(path, max_side=intake.WORK_MAX_SIDE, draft_min=1400)
 
@@ -153,6 +171,7 @@ def analyze(
     keep_page: for a paper, add the cleaned page (RGB array) under "_page".
     """
     t0 = time.perf_counter()
+    ahead = None
     try:
         from . import intake, quality
 
@@ -292,3 +311,6 @@ def analyze(
     except Exception as e:  # never raise on bad input
         log.exception("ocr.analyze failed on %s", path)
         return _failed(path, "unreadable_file", t0, detail=f"{type(e).__name__}: {e}")
+    finally:
+        if ahead is not None:
+            ahead.cancel()  # not used (a refused photo, nothing read): not left queued on the pool
