@@ -32,7 +32,7 @@ def main(argv=None) -> None:
     if a.noqr:
         merge0 = read.merge
         read.merge = lambda doc, kind, qr_text, mrz_res, raw: merge0(doc, kind, None, mrz_res, raw)
-        read.read_qr_corners = lambda gray: None
+        read.read_qr_corners = lambda gray, **_: None
     tot: dict = {}
     ok: dict = {}
     whole = 0

@@ -22,13 +22,27 @@ def _on_beat(d: float, step: float) -> bool:
 def leader_mask(ink: np.ndarray, max_dot: int) -> np.ndarray:
     """Mask (uint8 0/1) of the components of `ink` (0/1) that are leader dots."""
     n, lab, st, cen = cv2.connectedComponentsWithStats(ink.astype(np.uint8), connectivity=8)
+    keep = _dots_in_rows(st, cen, _dot_sized(st, max_dot), max_dot)
+    if not keep.any():
+        return np.zeros(ink.shape, np.uint8)
+    return keep[lab]
+
+
+def _dot_sized(st: np.ndarray, max_dot: int) -> np.ndarray:
+    """Which components (stats of connectedComponentsWithStats) are round dots (a comma is taller
+    than wide); never the background, 0."""
     w, h, a = st[:, 2], st[:, 3], st[:, 4]
-    # round dots (a comma is taller than wide)
     sel = (w <= max_dot) & (h <= max_dot) & (a >= 1) & (w >= 0.6 * h) & (w <= 1.7 * h)
     sel[0] = False
+    return sel
+
+
+def _dots_in_rows(st: np.ndarray, cen: np.ndarray, sel: np.ndarray, max_dot: int) -> np.ndarray:
+    """(n,) uint8: which of the components `sel` are dots evenly spaced along one row."""
+    n = len(st)
     small = np.flatnonzero(sel)
     if len(small) < MIN_DOTS:
-        return np.zeros(ink.shape, np.uint8)
+        return np.zeros(n, np.uint8)
     small = small[np.argsort(cen[small, 1])]
     keep = np.zeros(n, np.uint8)
     tol = max(1.5, 0.5 * max_dot)
@@ -56,49 +70,57 @@ def leader_mask(ink: np.ndarray, max_dot: int) -> np.ndarray:
             right = k + 1 < len(order) and _on_beat(x[k + 1] - x[k], med)
             if left or right:
                 keep[i] = 1
-    if not keep.any():
-        return np.zeros(ink.shape, np.uint8)
-    return keep[lab]
+    return keep
 
 
-def _faint_marks(gray: np.ndarray, ink: np.ndarray, t: float, max_dot: int, line_h: float) -> np.ndarray:
-    """Small marks FAINT_DOT_CONTRAST darker than the paper round them, lighter than Otsu's ink
-    (cut at `t`) on the whole, with paper all round (no other ink within half a dot's size: a
-    letter's foot, the portrait's dark edge, whose noise made a row of "dots" read as
-    "0255210"), and not in or next to a solid dark region (the portrait, the emblem)."""
+def _faint_dots(gray: np.ndarray, ink: np.ndarray, t: float, max_dot: int, line_h: float) -> np.ndarray:
+    """Mask (uint8 0/1) of the faint leader dots: small marks FAINT_DOT_CONTRAST darker than the
+    paper round them, lighter than Otsu's ink (cut at `t`) on the whole, with paper all round (no
+    other ink within half a dot's size: a letter's foot, the portrait's dark edge, whose noise made
+    a row of "dots" read as "0255210"), not in or next to a solid dark region (the portrait, the
+    emblem), evenly spaced along a row (`leader_mask`'s test). The tests of paper round a mark are
+    made on the dot-sized light marks only, each in its own small window (speed24: the same marks
+    as whole-card dilations of every mark, ~4x quicker)."""
     k = (2 * max_dot + 1) | 1
     dark = cv2.morphologyEx(gray, cv2.MORPH_BLACKHAT, np.ones((k, k), np.uint8))
     cand = (dark >= FAINT_DOT_CONTRAST).astype(np.uint8)
-    n, lab = cv2.connectedComponents(cand, connectivity=8)
-    if n <= 1:
-        return np.zeros(gray.shape, np.uint8)
+    n, lab, st, cen = cv2.connectedComponentsWithStats(cand, connectivity=8)
+    none = np.zeros(gray.shape, np.uint8)
+    sel = _dot_sized(st, max_dot)
+    if sel.sum() < MIN_DOTS:  # too few to make a row whatever the rest says
+        return none
     # per-mark sums over the candidates' pixels only (the whole card's pixels cost ~50 ms a card)
     ys, xs = np.nonzero(cand)
     labs = lab[ys, xs]
     area = np.maximum(1, np.bincount(labs, minlength=n))
-    light = np.bincount(labs, weights=gray[ys, xs], minlength=n) / area > t
-    # other ink this near a mark (another mark's or none's): no paper all round it
-    ring = np.ones((2 * max(2, max_dot // 2) + 1,) * 2, np.uint8)
-    own = (lab + 1).astype(np.float32)
-    mark = (ink > 0) | (cand > 0)  # a faint line (a date's box) counts too
-    hi = cv2.dilate(np.where(mark, own, np.float32(0)), ring)
-    lo = cv2.erode(np.where(mark, own, np.float32(n + 1)), ring)
-    mine = own[ys, xs]
-    near = (hi[ys, xs] > mine) | (lo[ys, xs] < mine)
+    sel &= np.bincount(labs, weights=gray[ys, xs], minlength=n) / area > t
+    if sel.sum() < MIN_DOTS:
+        return none
+    r = max(2, max_dot // 2)  # other ink this near a mark (another mark's or none's): no paper all round
+    mark = ((ink > 0) | (cand > 0)).astype(np.uint8)  # a faint line (a date's box) counts too
     s = max(3, int(SOLID_LINES * line_h)) | 1
     solid = cv2.morphologyEx(ink.astype(np.uint8), cv2.MORPH_OPEN, np.ones((s, s), np.uint8))
-    if solid.any():
-        near |= cv2.dilate(solid, np.ones((2 * s + 1, 2 * s + 1), np.uint8))[ys, xs] > 0
-    touched = np.bincount(labs, weights=near, minlength=n) > 0
-    keep = light & ~touched
-    keep[0] = False
-    out = np.zeros(gray.shape, np.uint8)
-    out[ys, xs] = keep[labs]
-    return out
+    near_ink, near_solid = np.ones((2 * r + 1,) * 2, np.uint8), np.ones((2 * s + 1,) * 2, np.uint8)
+    has_solid = bool(solid.any())
+    H, W = gray.shape
+    for i in np.flatnonzero(sel):
+        x, y, w, h = st[i, :4]
+        for rad, img, kern, other in ((r, mark, near_ink, True), (s, solid, near_solid, False)):
+            if not other and not has_solid:
+                continue
+            y0, y1, x0, x1 = max(0, y - rad), min(H, y + h + rad), max(0, x - rad), min(W, x + w + rad)
+            own = (lab[y0:y1, x0:x1] == i).astype(np.uint8)
+            hit = cv2.dilate(own, kern) & img[y0:y1, x0:x1]
+            if (hit & (1 - own)).any() if other else hit.any():
+                sel[i] = False
+                break
+    keep = _dots_in_rows(st, cen, sel, max_dot)
+    return keep[lab] if keep.any() else none
 
 
-def erase(gray: np.ndarray, line_h: float) -> np.ndarray:
-    """`gray` with its leader dots painted over with the paper around them."""
+def erase(gray: np.ndarray, line_h: float, faint: bool = True) -> np.ndarray:
+    """`gray` with its leader dots painted over with the paper around them (the faint ones too
+    unless `faint` is False: a card that is no old CMND front has no dotted lines to print faint)."""
     if gray.size == 0 or min(gray.shape) < 40:
         return gray
     t, ink = cv2.threshold(gray, 0, 1, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
@@ -106,7 +128,8 @@ def erase(gray: np.ndarray, line_h: float) -> np.ndarray:
     m = leader_mask(ink, max_dot)
     # dots printed faint, lighter than Otsu's ink (a date read with its dotted line:
     # "2021-12-10" for 21-12-1961): small marks darker than the paper right round them
-    m |= leader_mask(_faint_marks(gray, ink, t, max_dot, line_h), max_dot)
+    if faint:
+        m |= _faint_dots(gray, ink, t, max_dot, line_h)
     if not m.any():
         return gray
     m = cv2.dilate(m, np.ones((5, 5), np.uint8))

@@ -38,15 +38,18 @@ def read_qr(gray):
     return None
 
 
-def read_qr_corners(gray) -> str | None:
+def read_qr_corners(gray, left_first: bool = False) -> str | None:
     """A second try for a QR the whole card did not give: each top corner alone (the QR is printed
     in a top corner on both sides that carry one), rescaled (zxing wants 3-8 px a module: a small,
     soft QR is brought up, a coarse one down), as it is, sharpened, or binarised with a local
-    threshold."""
+    threshold. The right corner is tried first (the 2021 chip front's QR), the left one first with
+    `left_first` (the 2024 back's): a card has one QR, so the order only saves the other corner's
+    dozen tries."""
     import cv2
 
     H, W = gray.shape
-    for x0, x1 in ((int(W * 0.55), W), (0, int(W * 0.45))):
+    corners = [(int(W * 0.55), W), (0, int(W * 0.45))]
+    for x0, x1 in corners[::-1] if left_first else corners:
         crop = gray[: int(H * 0.6), x0:x1]
         for f in (1.5, 0.75, 2.5, 3.0):
             up = cv2.resize(

@@ -36,7 +36,7 @@ def _values(words: list[dict]) -> dict:
 def _no_qr(monkeypatch) -> None:
     merge0 = read.merge
     monkeypatch.setattr(read, "merge", lambda doc, kind, qr, mrz, raw: merge0(doc, kind, None, mrz, raw))
-    monkeypatch.setattr(read, "read_qr_corners", lambda gray: None)
+    monkeypatch.setattr(read, "read_qr_corners", lambda gray, **_: None)
 
 
 def test_a_line_on_a_tinted_patterned_ground_is_read(tmp_path, monkeypatch):
