@@ -1,0 +1,113 @@
+"""(verdict24) A card small in the frame: the card rather than the sheet, book or tile it lies on,
+and a light card whose outline is too faint to be found on a light ground."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from . import cardcut
+from .card import ID1_ASPECT, _sides, find_quad, order_quad, text_density
+
+
+def quad_mask(shape, quad: np.ndarray) -> np.ndarray:
+    """The pixels inside `quad` (moved from quality.py)."""
+    m = np.zeros(shape, np.uint8)
+    cv2.fillConvexPoly(m, quad.astype(np.int32), 1)
+    return m.astype(bool)
+
+
+INNER_SUPPORT = 0.85  # an outline within the one found, taken as a card of its own: this clear ...
+INNER_MAX_SHARE = 0.45  # ... and at most this share of the outer outline's area
+
+
+def card_within(seen: list[tuple[np.ndarray, float, float]], outer: np.ndarray, outer_frac: float):
+    """(verdict24) A clear outline of an ID card's proportions lying within the outline found and
+    much smaller than it (a card on a sheet of paper, on a book, on a tile whose joints outline
+    more than the card): returned as (quad, area share of the frame), the largest such; else None.
+    Whether it is the card (its print) is the verdict's to judge."""
+    best, best_score = None, 0.0
+    for q, frac, support in seen:
+        if frac > INNER_MAX_SHARE * outer_frac:
+            continue
+        if min(cv2.pointPolygonTest(outer.reshape(-1, 1, 2), (float(x), float(y)), True) for x, y in q) < -3:
+            continue
+        if frac * support**2 > best_score:
+            best, best_score = (order_quad(q), float(frac)), frac * support**2
+    return best
+
+
+def prefer_inner(
+    gray: np.ndarray, quad: np.ndarray, notes: dict, min_print: float
+) -> tuple[np.ndarray, dict]:
+    """(verdict24) The card rather than what it lies on: an ID card's outline within the one found
+    (`notes["inner"]`, see `_card_within`) is taken when it carries an ID card's print (`min_print`)
+    and the outline around it is no card: it runs off the frame (a sheet, a book, a table's
+    edge), or it is nearly bare beyond the inner one (a tile's joints, a tray)."""
+    iq, ifrac = notes["inner"]  # from card_within
+    inner = np.zeros(gray.shape, np.uint8)
+    cv2.fillConvexPoly(inner, np.round(iq).astype(np.int32), 1)
+    td_in = text_density(gray, inner.astype(bool))
+    if td_in < min_print:
+        return quad, notes
+    if not notes["touches_border"]:
+        outer = np.zeros(gray.shape, np.uint8)
+        cv2.fillConvexPoly(outer, np.round(quad).astype(np.int32), 1)
+        ring = (outer > 0) & ~cv2.dilate(inner, np.ones((9, 9), np.uint8)).astype(bool)
+        if text_density(gray, ring) >= 0.5 * td_in:
+            return quad, notes  # print all round: a card with a box of its own inside
+    h, w = gray.shape
+    m = 0.006 * max(w, h)
+    border = bool((iq.min() <= m) or (iq[:, 0].max() >= w - 1 - m) or (iq[:, 1].max() >= h - 1 - m))
+    return iq, {"area_frac": ifrac, "touches_border": border, "outer_frac": notes["area_frac"]}
+
+
+def faint_card(gray: np.ndarray, max_frac: float, min_print: float) -> tuple[np.ndarray, dict] | None:
+    """(verdict24) A small card not told from what it lies on (a light card on a sheet of paper or
+    a light cloth: its outline steps by a few grey levels only), looked for on the frame with its
+    local contrast raised (CLAHE): an outline of an ID card's proportions, wholly inside the frame,
+    under `max_frac` of it and carrying an ID card's print (`min_print`, on the plain frame)."""
+    eq = cv2.createCLAHE(clipLimit=4.0, tileGridSize=(8, 8)).apply(gray)
+    q, notes = find_quad(eq, ID1_ASPECT)
+    if q is None or notes["touches_border"] or notes["area_frac"] >= max_frac:
+        return None
+    mask = np.zeros(gray.shape, np.uint8)
+    cv2.fillConvexPoly(mask, np.round(q).astype(np.int32), 1)
+    td_in = text_density(gray, mask.astype(bool))
+    if td_in < min_print:
+        return None
+    # bare round it (a quarter of its short side out): a box inside a card cut by the frame (its
+    # QR, photo, print block) has the card's print round it (ring/inside 0.38-0.92 on A's cut
+    # cards; a card on a plain sheet 0-0.14)
+    r = max(3, round(0.25 * _sides(q)[1]))
+    ring = cv2.dilate(mask, np.ones((2 * r + 1, 2 * r + 1), np.uint8)).astype(bool) & ~cv2.dilate(
+        mask, np.ones((7, 7), np.uint8)
+    ).astype(bool)
+    if text_density(gray, ring) >= FAINT_RING_PRINT * td_in:
+        return None
+    return q, {"area_frac": notes["area_frac"], "touches_border": False, "faint": True}
+
+
+FAINT_RING_PRINT = 0.25
+
+
+def refine(gray: np.ndarray, quad, notes: dict, doc_kind, expect, problems: list, T: dict, m: dict):
+    """The verdict's card after the finder: the card within a larger outline (`prefer_inner`), or,
+    none found, a faint small card (`faint_card`). Returns (quad, notes, doc_kind)."""
+    if expect == "paper" or min(gray.shape) < 32 or "too_small" in problems:
+        return quad, notes, doc_kind
+    if quad is not None and doc_kind == "card" and notes.get("seen"):
+        inner = card_within(notes["seen"], order_quad(quad), notes["area_frac"])
+        if inner is not None:
+            quad, notes = prefer_inner(gray, quad, notes | {"inner": inner}, T["card_print_min_density"])
+    elif quad is None:
+        faint = faint_card(gray, T["min_card_area_frac"], T["card_print_min_density"])
+        if faint is not None:
+            (quad, notes), doc_kind = faint, "card"
+            m["card_faint"] = True
+    return quad, notes, doc_kind
+
+
+def runs_off_frame(gray: np.ndarray, quad: np.ndarray, notes: dict) -> bool:
+    """`cardcut.runs_off_frame`, never for a faint card (its ground is as light as it, by definition)."""
+    return not notes.get("faint") and cardcut.runs_off_frame(gray, quad)
