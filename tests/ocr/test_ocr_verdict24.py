@@ -14,7 +14,7 @@ import pytest
 import ocr
 from ocr import card as cardmod
 from ocr import quality, smallcard
-from ocr.synth import make_sample, scenes24
+from ocr.synth import KINDS, make_sample, scenes24
 
 
 def _verdict(tmp_path, seed: int, kind: str, cls: str) -> dict:
@@ -143,3 +143,32 @@ def test_a_box_inside_a_printed_card_is_not_taken_for_the_card():
         assert n2["area_frac"] == notes["area_frac"]  # print all round the box: the outer card kept
     q = quality.assess(np.dstack([gray] * 3), {"width": 800, "height": 600}, expect="id_card")
     assert "too_small" not in q["problems"], q
+
+
+def _soft(tmp_path, data: bytes, cast=(1.0, 1.0, 1.0)) -> dict:
+    import io
+
+    from PIL import Image
+
+    a = np.asarray(Image.open(io.BytesIO(data)).convert("RGB")).astype(np.float32)
+    a = cv2.GaussianBlur(a, (0, 0), 2.5) * np.float32(cast)
+    p = tmp_path / "soft.jpg"
+    Image.fromarray(np.clip(a, 0, 255).astype(np.uint8)).save(p, quality=90)
+    return ocr.analyze(p, expect="id_card", read=False)["quality"]
+
+
+@pytest.mark.parametrize("seed", [30740000, 30740008, 30740013, 30740017])
+def test_a_one_colour_card_out_of_focus_is_not_document(tmp_path, seed):
+    # a card-shaped thing of one colour, no ID card's: the grey-world balance on itself made it grey (`blurry`)
+    data, _ = make_sample(seed, KINDS[seed % 5], "not_document", variant="onecolour")
+    q = _soft(tmp_path, data)
+    assert "not_document" in q["problems"], q["metrics"]
+
+
+@pytest.mark.parametrize("seed", [30750006, 30750008, 30750009])
+@pytest.mark.parametrize("cast", [(1.08, 0.93, 0.68), (1.15, 0.82, 0.5), (0.8, 0.95, 1.15)])
+def test_a_soft_card_on_a_coloured_table_under_a_cast_stays_blurry(tmp_path, seed, cast):
+    # balancing by the whole frame alone made these (a coloured table, a lamp's cast) not_document
+    data, _ = make_sample(seed, KINDS[seed % 5], "good")
+    q = _soft(tmp_path, data, cast)
+    assert q["problems"] == ["blurry"], q["metrics"]
