@@ -30,8 +30,12 @@ def card_within(seen: list[tuple[np.ndarray, float, float]], outer: np.ndarray, 
     for q, frac, support in seen:
         if frac > INNER_MAX_SHARE * outer_frac:
             continue
-        if min(cv2.pointPolygonTest(outer.reshape(-1, 1, 2), (float(x), float(y)), True) for x, y in q) < -3:
-            continue
+        cx, cy = q.mean(0)
+        if (
+            cv2.pointPolygonTest(outer.reshape(-1, 1, 2).astype(np.float32), (float(cx), float(cy)), False)
+            < 0
+        ):
+            continue  # its centre within (an outline of tile joints or table edges may cut across it)
         if frac * support**2 > best_score:
             best, best_score = (order_quad(q), float(frac)), frac * support**2
     return best
@@ -96,8 +100,10 @@ def refine(gray: np.ndarray, quad, notes: dict, doc_kind, expect, problems: list
     none found, a faint small card (`faint_card`). Returns (quad, notes, doc_kind)."""
     if expect == "paper" or min(gray.shape) < 32 or "too_small" in problems:
         return quad, notes, doc_kind
-    if quad is not None and doc_kind == "card" and notes.get("seen"):
-        inner = card_within(notes["seen"], order_quad(quad), notes["area_frac"])
+    if quad is not None and doc_kind == "card":
+        inner = card_within(notes.get("seen", []), order_quad(quad), notes["area_frac"])
+        if inner is None and text_density(gray, quad_mask(gray.shape, quad)) < T["card_print_min_density"]:
+            inner = search_within(gray, quad)  # too little print for a card: a tile, a tray, a mat?
         if inner is not None:
             quad, notes = prefer_inner(gray, quad, notes | {"inner": inner}, T["card_print_min_density"])
     elif quad is None:
@@ -106,6 +112,23 @@ def refine(gray: np.ndarray, quad, notes: dict, doc_kind, expect, problems: list
             (quad, notes), doc_kind = faint, "card"
             m["card_faint"] = True
     return quad, notes, doc_kind
+
+
+def search_within(gray: np.ndarray, outer: np.ndarray):
+    """An ID card's outline inside `outer` looked for on its own (the finder stops at the first clear
+    outline of a good size: a floor tile round a far card), as (quad in the frame, area share) or None."""
+    x0, y0 = np.floor(outer.min(0)).astype(int).clip(0)
+    x1, y1 = np.ceil(outer.max(0)).astype(int)
+    crop = gray[y0 : y1 + 1, x0 : x1 + 1]
+    if min(crop.shape) < 32:
+        return None
+    q, n = find_quad(crop, ID1_ASPECT)
+    if q is None or n["touches_border"]:
+        return None
+    frac = n["area_frac"] * crop.size / gray.size
+    return card_within(
+        [(q + np.float32([x0, y0]), frac, 1.0)], order_quad(outer), cv2.contourArea(outer) / gray.size
+    )
 
 
 def runs_off_frame(gray: np.ndarray, quad: np.ndarray, notes: dict) -> bool:
