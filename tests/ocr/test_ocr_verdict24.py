@@ -80,7 +80,11 @@ def test_new_seeds_take_the_new_scenes():
         (30700021, "cccd_back", "sheet"),  # a light card on a plain sheet cut by the frame: was `cropped`
         (30700004, "cmnd_front", "sheet"),  # on a pink sheet: was `not_document`
         (30700039, "cmnd_front", "sheet"),  # its faint outline found, then taken as cut: was `cropped`
-        (30750509, "cmnd_front", None),  # a floor tile's outline (cutting across the card) taken: was `blurry`
+        (
+            30750509,
+            "cmnd_front",
+            None,
+        ),  # a floor tile's outline (cutting across the card) taken: was `blurry`
     ],
 )
 def test_small_card_on_a_sheet_or_tile_is_too_small(tmp_path, seed, kind, variant):
