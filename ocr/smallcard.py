@@ -77,6 +77,10 @@ def faint_card(gray: np.ndarray, max_frac: float, min_print: float) -> tuple[np.
         return None
     mask = np.zeros(gray.shape, np.uint8)
     cv2.fillConvexPoly(mask, np.round(q).astype(np.int32), 1)
+    h, w = gray.shape
+    gap = float(min(q[:, 0].min(), q[:, 1].min(), w - 1 - q[:, 0].max(), h - 1 - q[:, 1].max()))
+    if notes["area_frac"] >= FAINT_NEAR_SIZE and gap < FAINT_MARGIN * min(h, w):
+        return None  # a large one near the frame's edge: a part of a card the frame cuts
     td_in = text_density(gray, mask.astype(bool))
     if td_in < min_print:
         return None
@@ -93,6 +97,8 @@ def faint_card(gray: np.ndarray, max_frac: float, min_print: float) -> tuple[np.
 
 
 FAINT_RING_PRINT = 0.25
+FAINT_NEAR_SIZE = 0.12  # a faint outline this large (a card of a good size) ...
+FAINT_MARGIN = 0.04  # ... is kept only this far (share of the frame's short side) from the frame's edge
 
 
 def refine(gray: np.ndarray, quad, notes: dict, doc_kind, expect, problems: list, T: dict, m: dict):
@@ -107,7 +113,7 @@ def refine(gray: np.ndarray, quad, notes: dict, doc_kind, expect, problems: list
         if inner is not None:
             quad, notes = prefer_inner(gray, quad, notes | {"inner": inner}, T["card_print_min_density"])
     elif quad is None:
-        faint = faint_card(gray, T["min_card_area_frac"], T["card_print_min_density"])
+        faint = faint_card(gray, T["faint_card_max_area"], T["card_print_min_density"])
         if faint is not None:
             (quad, notes), doc_kind = faint, "card"
             m["card_faint"] = True
