@@ -54,12 +54,13 @@ def prefer_inner(
     td_in = text_density(gray, inner.astype(bool))
     if td_in < min_print:
         return quad, notes
-    if not notes["touches_border"]:
-        outer = np.zeros(gray.shape, np.uint8)
-        cv2.fillConvexPoly(outer, np.round(quad).astype(np.int32), 1)
-        ring = (outer > 0) & ~cv2.dilate(inner, np.ones((9, 9), np.uint8)).astype(bool)
-        if text_density(gray, ring) >= 0.5 * td_in:
-            return quad, notes  # print all round: a card with a box of its own inside
+    # print all round: a card with a box of its own inside (its chip, a print block), also when the
+    # card runs off the frame (review: a cut card's chip was taken for a far card, `too_small`)
+    outer = np.zeros(gray.shape, np.uint8)
+    cv2.fillConvexPoly(outer, np.round(quad).astype(np.int32), 1)
+    ring = (outer > 0) & ~cv2.dilate(inner, np.ones((9, 9), np.uint8)).astype(bool)
+    if text_density(gray, ring) >= 0.5 * td_in:
+        return quad, notes
     h, w = gray.shape
     m = 0.006 * max(w, h)
     border = bool((iq.min() <= m) or (iq[:, 0].max() >= w - 1 - m) or (iq[:, 1].max() >= h - 1 - m))
@@ -93,10 +94,23 @@ def faint_card(gray: np.ndarray, max_frac: float, min_print: float) -> tuple[np.
     ).astype(bool)
     if text_density(gray, ring) >= FAINT_RING_PRINT * td_in:
         return None
+    # (review) nor print over the frame beyond it: a faint card lies on a plain light ground; a box
+    # bare round it (a chip) inside a card filling or cut by the frame has the card's print beyond
+    # (beyond/inside: faint cards on sheets and light grounds 0-0.015, boxes in cards 0.12-1.6), over
+    # the frame as light as the ground round it (not a textured table beyond a sheet)
+    ground = float(np.median(gray[ring]))
+    smooth = cv2.blur(gray, (31, 31)).astype(np.float32)
+    beyond = (np.abs(smooth - ground) < FAINT_GROUND_TOL) & ~cv2.dilate(
+        mask, np.ones((15, 15), np.uint8)
+    ).astype(bool)
+    if beyond.mean() > 0.05 and text_density(gray, beyond) >= FAINT_BEYOND_PRINT * td_in:
+        return None
     return q, {"area_frac": notes["area_frac"], "touches_border": False, "faint": True}
 
 
 FAINT_RING_PRINT = 0.25
+FAINT_GROUND_TOL = 30  # (review) grey levels: the frame beyond of the ground's tone (a sheet, a card) ...
+FAINT_BEYOND_PRINT = 0.05  # (review) print over the rest of the frame, share of the faint card's own
 FAINT_NEAR_SIZE = 0.12  # a faint outline this large (a card of a good size) ...
 FAINT_MARGIN = 0.04  # ... is kept only this far (share of the frame's short side) from the frame's edge
 
