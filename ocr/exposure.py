@@ -77,13 +77,36 @@ def odd_colours(rgb: np.ndarray, region: np.ndarray, T: dict, m: dict) -> bool:
     px = rgb[::2, ::2][region[::2, ::2]].astype(np.float32)
     if not px.size:
         return False
+    raw = px.copy()
     px *= px.mean() / np.maximum(px.mean(axis=0), 1.0)
-    hsv = cv2.cvtColor(np.clip(px, 0, 255).astype(np.uint8).reshape(-1, 1, 3), cv2.COLOR_RGB2HSV).reshape(
-        -1, 3
-    )
+    hsv = _hsv(px)
     m["object_sat_p75"] = round(float(np.percentile(hsv[:, 1], 75)) / 255, 3)
     m["object_dark_share"] = round(float((hsv[:, 2] < 0.3 * 255).mean()), 3)
+    r, g, b = np.maximum(raw.mean(axis=0), 1.0)
+    m["object_tint"] = round(float(np.log(g / np.sqrt(r * b))), 3)  # green (+) or magenta (-) of its mean
+    if (
+        m["object_sat_p75"] < T["object_sat_p75"]
+        and region.mean() < T["object_frame_share"]
+        and abs(m["object_tint"]) >= T["object_off_light"]
+    ):
+        # (verdict24) an object of mostly one colour is balanced to grey by its own mean. A lamp's
+        # cast lies on the line from blue to orange (green about the mean of red and blue); an
+        # object's own colour off it (green, magenta, red, yellow, violet) is no cast: coloured
+        # when it stays so both as seen and balanced by the whole frame
+        whole = rgb[::4, ::4].reshape(-1, 3).astype(np.float32)
+        gain = whole.mean() / np.maximum(whole.mean(axis=0), 1.0)
+        sat_raw = float(np.percentile(_hsv(raw)[:, 1], 75)) / 255
+        sat_frame = float(np.percentile(_hsv(raw * gain)[:, 1], 75)) / 255
+        m["object_sat_frame"] = round(min(sat_raw, sat_frame), 3)
+        if m["object_sat_frame"] >= T["object_sat_p75"]:
+            return True
     return m["object_sat_p75"] >= T["object_sat_p75"] or m["object_dark_share"] >= T["object_dark_share"]
+
+
+def _hsv(px: np.ndarray) -> np.ndarray:
+    return cv2.cvtColor(np.clip(px, 0, 255).astype(np.uint8).reshape(-1, 1, 3), cv2.COLOR_RGB2HSV).reshape(
+        -1, 3
+    )
 
 
 def odd_colours_at(rgb: np.ndarray, quad: np.ndarray, T: dict, m: dict) -> bool:

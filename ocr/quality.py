@@ -10,8 +10,10 @@ import numpy as np
 
 from . import card as cardmod
 from . import exposure as _ex
+from . import smallcard as _small
 from .pages import find as _find
 from .pages import side as _side
+from .smallcard import quad_mask as _quad_mask
 from .texts import TEXTS
 from .tuning import thresholds
 
@@ -72,12 +74,6 @@ def sharpness(gray: np.ndarray, ignore_clipped: bool = False, presmooth: float =
     lam, lam_b = _lam_min(*grads[0]), _lam_min(*grads[1])
     lam_s = lam if presmooth <= 0 else _lam_min(*grads[2])
     return lam / (c * c) / 4.0, lam_s / max(1e-6, lam_b)
-
-
-def _quad_mask(shape, quad: np.ndarray) -> np.ndarray:
-    m = np.zeros(shape, np.uint8)
-    cv2.fillConvexPoly(m, quad.astype(np.int32), 1)
-    return m.astype(bool)
 
 
 def _paper_print_cut(
@@ -223,6 +219,7 @@ def assess(rgb: np.ndarray, info: dict, expect: str | None = None) -> dict:
         # paper20: `too_small`): a page far away lies wholly in the frame
         if notes["touches_border"] or box_in_print(gray, qmask, cardmod.text_density(gray, qmask)):
             quad, doc_kind, notes = None, None, cardmod.no_outline()
+    quad, notes, doc_kind = _small.refine(gray, quad, notes, doc_kind, expect, problems, T, m)
     m["card_found"] = quad is not None
     m["card_area_frac"] = round(notes["area_frac"], 4)
     if quad is not None:
@@ -355,7 +352,7 @@ def assess(rgb: np.ndarray, info: dict, expect: str | None = None) -> dict:
             problems.append("cropped")  # a page meeting the frame only with its blank margin is whole
         elif paper and _paper_cut_beyond(gray, region, quad, T, colour):
             problems.append("cropped")  # the outline stops short of the frame, the page runs on over it
-        elif doc_kind == "card" and not paper and cardmod.runs_off_frame(gray, quad):
+        elif doc_kind == "card" and not paper and _small.runs_off_frame(gray, quad, notes):
             problems.append("cropped")  # found by an inner line: the card goes on past the frame
         elif notes["area_frac"] < min_area:
             problems.append("too_small")

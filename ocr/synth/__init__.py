@@ -40,7 +40,7 @@ def make_sample(
         ident = cards.identity(rng, kind)
         flat = cards.render(ident, kind, rng, scale=max(1.0, size[0] * 0.7 / 1000), seed=seed)
     img, info = photo.photograph(
-        flat, rng, cls, size, doc="paper" if kind == "paper" else "card", variant=variant
+        flat, rng, cls, size, doc="paper" if kind == "paper" else "card", variant=variant, seed=seed
     )
     if fmt == "jpeg":
         data = photo.to_jpeg(img, rng)

@@ -9,7 +9,7 @@ import cv2
 import numpy as np
 from PIL import Image, ImageDraw
 
-from . import cards, scenes
+from . import cards, scenes, scenes24
 
 BAD_CLASSES = [
     "blurry",
@@ -358,6 +358,7 @@ def photograph(
     size: tuple[int, int] = (1600, 1200),
     doc: str = "card",
     variant: str | None = None,
+    seed: int | None = None,
 ) -> tuple[Image.Image, dict]:
     """Photograph `flat` (a card or a page) onto a background with the defect of `cls`.
     variant: one of scenes.NOT_DOCUMENT or scenes.TOO_BRIGHT for those classes ("old": one of
@@ -374,11 +375,24 @@ def photograph(
         return small, info
     # since notdoc23 about half of the overexposed photos take one of scenes.TOO_BRIGHT
     kinds = {"too_bright": scenes.TOO_BRIGHT, "not_document": scenes.NOT_DOCUMENT}.get(cls, ())
+    # since verdict24, for seeds from scenes24.MIN_SEED on, about half of the far cards and of the
+    # non-documents take one of scenes24's kinds (older seeds: as before)
+    new24 = {"too_small_card": scenes24.SMALL, "not_document": scenes24.NOT_DOCUMENT}.get(cls, ())
+    picked24 = (
+        (variant if variant in new24 else None)
+        if variant
+        else scenes24.pick(rng, new24, seed)
+        if new24
+        else None
+    )
     picked = (
         (variant if variant != "old" else None) if variant else scenes.pick(rng, kinds) if kinds else None
     )
+    picked = picked24 or picked
     style = picked if cls == "too_bright" else None
-    if cls == "not_document":
+    if cls == "not_document" and picked24:
+        img, quad = scenes24.not_document(picked24, rng, w, h, background(rng, w, h)), None
+    elif cls == "not_document":
         img = _not_document(rng, w, h, picked)
         quad = None
     else:
@@ -392,7 +406,13 @@ def photograph(
             cw_frac = {"too_small_card": rng.uniform(0.14, 0.27), "cropped": rng.uniform(0.55, 0.85)}.get(
                 cls, rng.uniform(0.5, 0.88)
             )
+        if picked24:  # a far card in a busier scene (verdict24)
+            cw_frac = scenes24.card_width(rng, w, h, aspect)
         quad = _quad(rng, w, h, cw_frac, cls, aspect)
+        if picked24 == "angle":
+            quad = scenes24.steep(rng, quad, w, h)
+        if picked24:
+            img = scenes24.ground(picked24, rng, img, quad)
         # re-render so the card has about one source pixel per photo pixel
         src = flat
         target_w = float(np.linalg.norm(quad[1] - quad[0]))
@@ -409,6 +429,8 @@ def photograph(
         sh_mask = np.pad(sh_mask, ((off, 0), (off, 0), (0, 0)))[:h, :w]
         img = img * (1 - 0.35 * sh_mask)
         img = img * (1 - mask) + card * mask
+        if picked24:
+            img = scenes24.over(picked24, rng, img, quad)
     # lighting: smooth gradient + exposure
     gx = np.linspace(rng.uniform(0.85, 1.0), rng.uniform(0.9, 1.0), w, dtype=np.float32)
     gy = np.linspace(rng.uniform(0.88, 1.0), rng.uniform(0.9, 1.0), h, dtype=np.float32)
