@@ -231,7 +231,32 @@ def _digits_again(gray: np.ndarray, ws: list[dict], want: tuple[int, ...] | None
         t, c = tess.ocr(_prep(leaders.undot(crop)), 7, "0123456789/-.")
         if parse_date(t):
             return t, c
+        # ... or typed wide apart, its runs read in part: its whole line, the gaps closed up
+        return _band_date(gray, ws)
     return None
+
+
+def _date_after_label(gray: np.ndarray, rows: list, hits: list[dict], field: str) -> tuple[str, float] | None:
+    """A date whose label was read but no value after it (its runs read as "13:0", too few digits
+    to be a date): the label's line right of it read whole (`_digits_again`'s last try)."""
+    h = next((h for h in hits if h["field"] == field), None)
+    if h is None:
+        return None
+    lab = rows[h["row"]][h["w0"] : h["w1"]]
+    y0, y1 = min(w["y0"] for w in lab), max(w["y1"] for w in lab)
+    got = _band_date(gray, [{"x0": lab[-1]["x1"] + (y1 - y0) // 2, "y0": y0, "y1": y1}])
+    return (got[0], got[1] * 0.8) if got else None
+
+
+def _band_date(gray: np.ndarray, ws: list[dict]) -> tuple[str, float] | None:
+    band = leaders.typed_band(gray, ws)  # binarised: its dots painted white, paper noise stretched
+    if band.size == 0 or min(band.shape) < 8:
+        return None
+    bw = cv2.threshold(band, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)[1]
+    t, c = tess.ocr(
+        cv2.copyMakeBorder(bw, 10, 10, 10, 10, cv2.BORDER_CONSTANT, value=255), 7, "0123456789/-."
+    )
+    return (t, c * 0.9) if parse_date(t) else None
 
 
 _HOUSE = re.compile(r"^[A-Z0-9]*\d[A-Z0-9]*[,.]?$|^[A-Z]{1,2}[,.]?$")
@@ -317,6 +342,11 @@ def read_card(rgb: np.ndarray, quad, problems: list[str]) -> tuple[dict, dict]:
     for f, fu in fall.items():
         t, c = fu.result()
         ocr_raw[f] = (t, c * 0.5)
+    for f in [f for f in fall if f == "date_of_birth" and kind == "cmnd_front"]:
+        got = _date_after_label(gray, rows, hits, f)  # its label read, its value not
+        if got:
+            ocr_raw[f] = got
+            del fall[f]
     mrz_res = mrz_fut.result() if mrz_fut is not None else None
     t_ocr = time.perf_counter()
     merge(doc, kind, qr_text, mrz_res, ocr_raw)

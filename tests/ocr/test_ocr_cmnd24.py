@@ -120,3 +120,56 @@ def test_new_seeds_draw_the_wider_forms():
     assert any(w.track for w in drawn) and any(w.next for w in drawn)
     parts = drawn[0].split("Nguyên quán", "X. Tân Phú, H. Điện Bàn, T. Quảng Nam", lambda t: True)
     assert parts is None or " ".join(parts) == "X. Tân Phú, H. Điện Bàn, T. Quảng Nam"
+
+
+def _w(text: str, x0: int, x1: int, y0: int = 100, y1: int = 130) -> dict:
+    return {"text": text, "conf": 0.9, "x0": x0, "y0": y0, "x1": x1, "y1": y1, "h": y1 - y0}
+
+
+def test_a_date_typed_right_after_its_label_keeps_its_first_digits():
+    """ "Sinh ngày:27 / 06 / 2000": Tesseract read the label with the day as one word
+    ("ngày:27"); the day was taken for part of the label and lost ("06 /2000", no date)."""
+    from ocr import labels
+    from ocr.values import parse_date
+
+    rows = [
+        [
+            _w("Họ", 100, 140, 20, 50),
+            _w("tên:", 150, 210, 20, 50),
+            _w("LÊ", 240, 290, 20, 50),
+            _w("AN", 300, 350, 20, 50),
+        ],
+        [
+            _w("Sinh", 100, 170),
+            _w("ngày:27", 180, 320),
+            _w("/", 350, 360),
+            _w("06", 390, 430),
+            _w("/2000", 460, 560),
+        ],
+    ]
+    vals = labels.values(rows, labels.find_labels(rows), 20.0)
+    assert parse_date(vals["date_of_birth"]["text"]) == "2000-06-27"
+
+
+def _typed_wide(text: str) -> np.ndarray:
+    from PIL import Image, ImageDraw, ImageFont
+
+    img = Image.new("L", (1200, 90), 205)
+    d = ImageDraw.Draw(img)
+    f = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", 34)
+    x = 40.0
+    for ch in text:
+        d.text((x, 62), ch, font=f, fill=30, anchor="ls")
+        x += f.getlength(ch) + (14 if ch != " " else 0)
+    return np.asarray(img).copy()
+
+
+def test_a_date_typed_wide_apart_is_read_whole():
+    """A typewriter's wide spacing split "2 5 . 0 9 . 1 9 5 1" into runs, and only some were
+    read ("22-1", "09"): the date's line is read again whole, its gaps closed up."""
+    from ocr import read
+    from ocr.values import parse_date
+
+    gray = _typed_wide("2 5 . 0 9 . 1 9 5 1")
+    got = read._digits_again(gray, [_w("22-1", 38, 150, 36, 64)], None)
+    assert got and parse_date(got[0]) == "1951-09-25"
