@@ -27,11 +27,12 @@ def leader_mask(ink: np.ndarray, max_dot: int) -> np.ndarray:
     """Mask (uint8 0/1) of the components of `ink` (0/1) that are leader dots."""
     n, lab, st, cen = cv2.connectedComponentsWithStats(ink.astype(np.uint8), connectivity=8)
     w, h, a = st[:, 2], st[:, 3], st[:, 4]
-    # round dots (a comma is taller than wide); a faint dot that Otsu's cut or the JPEG left one
-    # or two pixels of has no shape to tell (1 x 2)
-    round_ = ((w >= 0.6 * h) & (w <= 1.7 * h)) | (np.maximum(w, h) <= 2)
-    sel = (w <= max_dot) & (h <= max_dot) & (a >= 1) & round_
-    sel[0] = False
+    size = (w <= max_dot) & (h <= max_dot) & (a >= 1)
+    sel = size & (w >= 0.6 * h) & (w <= 1.7 * h)  # round dots (a comma is taller than wide)
+    # a faint dot that Otsu's cut or the JPEG left two pixels of has no shape to tell (1 x 2):
+    # taken only on a row the round dots make, on its beat (JPEG specks are everywhere)
+    tiny = size & ~sel & (np.maximum(w, h) <= 2)
+    sel[0] = tiny[0] = False
     small = np.flatnonzero(sel)
     if len(small) < MIN_DOTS:
         return np.zeros(ink.shape, np.uint8)
@@ -62,6 +63,15 @@ def leader_mask(ink: np.ndarray, max_dot: int) -> np.ndarray:
             right = k + 1 < len(order) and _on_beat(x[k + 1] - x[k], med)
             if left or right:
                 keep[i] = 1
+        kept = np.sort(cen[[i for i in order if keep[i]], 0])
+        on_row = np.flatnonzero(tiny & (np.abs(cen[:, 1] - float(np.median(cen[g, 1]))) <= tol))
+        if len(kept) and len(on_row):
+            j = np.searchsorted(kept, cen[on_row, 0])
+            near = np.minimum(
+                np.abs(cen[on_row, 0] - kept[np.clip(j - 1, 0, len(kept) - 1)]),
+                np.abs(kept[np.clip(j, 0, len(kept) - 1)] - cen[on_row, 0]),
+            )
+            keep[on_row[[_on_beat(d, med) for d in near]]] = 1
     if not keep.any():
         return np.zeros(ink.shape, np.uint8)
     return keep[lab]

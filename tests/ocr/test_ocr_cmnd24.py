@@ -27,11 +27,9 @@ def _dotted_row(tiny: bool) -> tuple[np.ndarray, list[tuple[int, int]], np.ndarr
     for x in range(90, 1380, 11):
         if any(x0 - 4 <= x <= x1 + 4 for x0, x1 in words):
             continue  # under a word
-        if tiny:
-            if rng.random() < 0.5:
-                ink[y + 3 : y + 5, x] = 1  # 1 x 2
-            else:
-                ink[y + 3, x : x + 2] = 1  # 2 x 1
+        if tiny:  # 1 x 1, 2 x 2, 1 x 2 or 2 x 1 pixels
+            kind = rng.integers(4)
+            ink[y + 3 : y + 3 + (kind in (1, 2)) + 1, x : x + (kind in (1, 3)) + 1] = 1
         else:
             cv2.circle(ink, (x, y + 4), 1, 1, -1)
         seen.append((x, y + 4))
