@@ -20,7 +20,7 @@ def _on_beat(d: float, step: float) -> bool:
     to the beat (the dots of a line a value is typed on, seen between its words: the ones under
     the letters are hidden, so two seen may be many steps apart)."""
     n = round(d / step)
-    return 1 <= n <= FAR and abs(d - n * step) <= (0.3 if n <= 3 else 0.2) * step
+    return 1 <= n <= FAR and abs(d - n * step) <= (0.3 if n <= 3 else 0.2 if n <= 8 else 0.1) * step
 
 
 def leader_mask(ink: np.ndarray, max_dot: int) -> np.ndarray:
