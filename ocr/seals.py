@@ -157,7 +157,7 @@ def erase(rgb: np.ndarray, gray: np.ndarray, line_h: float) -> np.ndarray:
     box = excess[y0:y1, x0:x1]
     if min(box.shape) >= 9:
         around = cv2.medianBlur(np.clip(box + 128, 0, 255).astype(np.uint8), 9).astype(np.int16) - 128
-        reddish[y0:y1, x0:x1] |= (box - around >= half) & (rgb[y0:y1, x0:x1, 0] >= 128)
+        reddish[y0:y1, x0:x1] |= (box - around >= half) & (rgb[y0:y1, x0:x1, 0] >= 0.55 * paper[y0:y1, x0:x1])
     out = gray.copy()
     out[m] = np.maximum(gray, rgb[..., 0])[m]
     out[m & reddish] = paper[m & reddish]
