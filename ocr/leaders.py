@@ -15,12 +15,20 @@ FAINT_DOT_CONTRAST = thresholds()["faint_dot_contrast"]
 SOLID_LINES = thresholds()["faint_dot_solid_lines"]
 
 
-def _on_beat(d: float, step: float) -> bool:
-    """One, two or three steps of the run apart (a dot may be lost), or up to FAR steps, closer
+def _on_beat(d: float, step: float, far: int = FAR) -> bool:
+    """One, two or three steps of the run apart (a dot may be lost), or up to `far` steps, closer
     to the beat (the dots of a line a value is typed on, seen between its words: the ones under
     the letters are hidden, so two seen may be many steps apart)."""
     n = round(d / step)
-    return 1 <= n <= FAR and abs(d - n * step) <= (0.3 if n <= 3 else 0.2 if n <= 8 else 0.1) * step
+    return 1 <= n <= far and abs(d - n * step) <= (0.3 if n <= 3 else 0.2 if n <= 8 else 0.1) * step
+
+
+def _roofed(ink: np.ndarray, lab: np.ndarray, st: np.ndarray, i: int, reach: int) -> bool:
+    """Print right above mark `i` (within `reach` rows, over its columns): the tone dot under a
+    letter ("Ị", "Ọ", "ạ"), not a leader dot seen between two typed words."""
+    x, y, w = st[i, 0], st[i, 1], st[i, 2]
+    above = lab[max(0, y - reach) : y, max(0, x - 1) : x + w + 1]
+    return bool(((above != i) & (ink[max(0, y - reach) : y, max(0, x - 1) : x + w + 1] > 0)).any())
 
 
 def leader_mask(ink: np.ndarray, max_dot: int) -> np.ndarray:
@@ -59,8 +67,9 @@ def leader_mask(ink: np.ndarray, max_dot: int) -> np.ndarray:
         order = sorted(g, key=lambda i: cen[i, 0])
         x = [cen[i, 0] for i in order]
         for k, i in enumerate(order):
-            left = k > 0 and _on_beat(x[k] - x[k - 1], med)
-            right = k + 1 < len(order) and _on_beat(x[k + 1] - x[k], med)
+            far = 3 if _roofed(ink, lab, st, i, max_dot) else FAR  # far on the beat: between words
+            left = k > 0 and _on_beat(x[k] - x[k - 1], med, far)
+            right = k + 1 < len(order) and _on_beat(x[k + 1] - x[k], med, far)
             if left or right:
                 keep[i] = 1
         kept = np.sort(cen[[i for i in order if keep[i]], 0])
@@ -71,7 +80,8 @@ def leader_mask(ink: np.ndarray, max_dot: int) -> np.ndarray:
                 np.abs(cen[on_row, 0] - kept[np.clip(j - 1, 0, len(kept) - 1)]),
                 np.abs(kept[np.clip(j, 0, len(kept) - 1)] - cen[on_row, 0]),
             )
-            keep[on_row[[_on_beat(d, med) for d in near]]] = 1
+            far = [3 if _roofed(ink, lab, st, i, max_dot) else FAR for i in on_row]
+            keep[on_row[[_on_beat(d, med, f) for d, f in zip(near, far)]]] = 1
     if not keep.any():
         return np.zeros(ink.shape, np.uint8)
     return keep[lab]

@@ -295,12 +295,28 @@ def _house_number(gray: np.ndarray, v: dict) -> str:
     return v["text"]
 
 
+def _unglued(kind: str, field: str, v: dict) -> str:
+    """The value without the digits split off its label's last word (`valuewords.glued_tail`) when
+    it is whole without them: "ngày1 27 / 06 /2000" is the label's colon read as a 1, not a day
+    (with it "1 27 06 /2000" parsed as 12-06-2000)."""
+    ws = v.get("words") or []
+    if len(ws) < 2 or not ws[0].get("glued"):
+        return v["text"]
+    rest = " ".join(w["text"] for w in ws[1:])
+    whole = len(re.sub(r"\D", "", rest)) in _id_lengths(kind) if field == "id_number" else parse_date(rest)
+    return rest if whole else v["text"]
+
+
+def _id_lengths(kind: str) -> tuple[int, ...]:
+    return (9, 12) if kind == "cmnd_front" else (12,)
+
+
 def _value(gray: np.ndarray, kind: str, field: str, v: dict) -> tuple[str, float]:
-    text, conf = v["text"], v["conf"]
+    text, conf = _unglued(kind, field, v), v["conf"]
     if field in ("place_of_residence", "place_of_origin"):
         return _house_number(gray, v), conf
     if field == "id_number":
-        want = (9, 12) if kind == "cmnd_front" else (12,)
+        want = _id_lengths(kind)
         if not {len(re.sub(r"\D", "", t)) for t in (text, numeric(text))} & set(want):
             return _digits_again(gray, v["words"], want) or (text, conf * 0.5)
     elif field in DIGIT_FIELDS and not parse_date(text) and re.search(r"\d", text):
