@@ -18,6 +18,7 @@ from rapidfuzz import fuzz
 
 from core.vietnamese import strip_diacritics
 
+from . import valuewords
 from .valuewords import INTO_DOTS, garbled, median, name_line, name_words, starts_under, uncovered, wrapped
 from .valuewords import cy as _cy
 from .valuewords import overlap as _overlap
@@ -275,9 +276,10 @@ def values(rows: list[list[dict]], hits: list[dict], reach: float = 6.0) -> dict
         lh = max(w["y1"] - w["y0"] for w in lab)
         lx0, lx1 = lab[0]["x0"], lab[-1]["x1"]
         ly0, ly1 = min(w["y0"] for w in lab), max(w["y1"] for w in lab)
-        same = _chain(
-            [w for w in words if w["x0"] >= lx1 - 2], ly0, ly1, lx1 - 1, lh, label_words, max(6.0, reach)
-        )
+        tail = valuewords.glued_tail(lab[-1]) if f in DATES or f == "id_number" else None  # "ngày:27"
+        lx1 = tail["x0"] if tail else lx1
+        cands = [w for w in words if w["x0"] >= lx1 - 2] + ([tail] if tail else [])
+        same = _chain(cands, ly0, ly1, lx1 - 1, lh, label_words, max(6.0, reach))
         same = [w for w in same if re.search(r"[0-9A-Za-zÀ-ỹ]", w["text"])]
         same = same[_english_head(same) :]
         if f == "full_name":

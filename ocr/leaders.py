@@ -10,36 +10,63 @@ import numpy as np
 from .tuning import thresholds
 
 MIN_DOTS = 8
+FAR = 15  # steps between two dots of one dotted line with print over it between them
 FAINT_DOT_CONTRAST = thresholds()["faint_dot_contrast"]
 SOLID_LINES = thresholds()["faint_dot_solid_lines"]
 
 
-def _on_beat(d: float, step: float) -> bool:
-    """One, two or three steps of the run apart (a dot may be lost)."""
-    return any(abs(d - n * step) <= 0.3 * step for n in (1, 2, 3))
+def _on_beat(d: float, step: float, far: int = FAR) -> bool:
+    """One, two or three steps of the run apart (a dot may be lost), or up to `far` steps, closer
+    to the beat (the dots of a line a value is typed on, seen between its words: the ones under
+    the letters are hidden, so two seen may be many steps apart)."""
+    n = round(d / step)
+    return 1 <= n <= far and abs(d - n * step) <= (0.3 if n <= 3 else 0.2 if n <= 8 else 0.1) * step
+
+
+def _roofed(ink: np.ndarray, lab: np.ndarray, st: np.ndarray, i: int, reach: int) -> bool:
+    """Print right above mark `i` (within `reach` rows, over its columns): the tone dot under a
+    letter ("Ị", "Ọ", "ạ"), not a leader dot seen between two typed words."""
+    x, y, w = st[i, 0], st[i, 1], st[i, 2]
+    above = lab[max(0, y - reach) : y, max(0, x - 1) : x + w + 1]
+    return bool(((above != i) & (ink[max(0, y - reach) : y, max(0, x - 1) : x + w + 1] > 0)).any())
 
 
 def leader_mask(ink: np.ndarray, max_dot: int) -> np.ndarray:
     """Mask (uint8 0/1) of the components of `ink` (0/1) that are leader dots."""
     n, lab, st, cen = cv2.connectedComponentsWithStats(ink.astype(np.uint8), connectivity=8)
-    keep = _dots_in_rows(st, cen, _dot_sized(st, max_dot), max_dot)
+    sel, tiny = _dot_sized(st, max_dot)
+    keep = _dots_in_rows(st, cen, sel, tiny, max_dot, (ink, lab))
     if not keep.any():
         return np.zeros(ink.shape, np.uint8)
     return keep[lab]
 
 
-def _dot_sized(st: np.ndarray, max_dot: int) -> np.ndarray:
+def _dot_sized(st: np.ndarray, max_dot: int) -> tuple[np.ndarray, np.ndarray]:
     """Which components (stats of connectedComponentsWithStats) are round dots (a comma is taller
-    than wide); never the background, 0."""
+    than wide), and which are specks of one or two pixels (a faint dot that Otsu's cut or the JPEG
+    left two pixels of has no shape to tell); never the background, 0."""
     w, h, a = st[:, 2], st[:, 3], st[:, 4]
-    sel = (w <= max_dot) & (h <= max_dot) & (a >= 1) & (w >= 0.6 * h) & (w <= 1.7 * h)
-    sel[0] = False
-    return sel
+    size = (w <= max_dot) & (h <= max_dot) & (a >= 1)
+    sel = size & (w >= 0.6 * h) & (w <= 1.7 * h)
+    tiny = size & ~sel & (np.maximum(w, h) <= 2)
+    sel[0] = tiny[0] = False
+    return sel, tiny
 
 
-def _dots_in_rows(st: np.ndarray, cen: np.ndarray, sel: np.ndarray, max_dot: int) -> np.ndarray:
-    """(n,) uint8: which of the components `sel` are dots evenly spaced along one row."""
+def _dots_in_rows(
+    st: np.ndarray,
+    cen: np.ndarray,
+    sel: np.ndarray,
+    tiny: np.ndarray,
+    max_dot: int,
+    roof: tuple[np.ndarray, np.ndarray],
+) -> np.ndarray:
+    """(n,) uint8: which of the components `sel` are dots evenly spaced along one row, and which
+    specks `tiny` lie on such a row's beat (JPEG specks are everywhere: only on a row the round
+    dots make). `roof` (the print and the components' labels) tells a tone dot under a letter,
+    which is a leader dot only near the next one."""
     n = len(st)
+    ink, lab = roof
     small = np.flatnonzero(sel)
     if len(small) < MIN_DOTS:
         return np.zeros(n, np.uint8)
@@ -66,10 +93,21 @@ def _dots_in_rows(st: np.ndarray, cen: np.ndarray, sel: np.ndarray, max_dot: int
         order = sorted(g, key=lambda i: cen[i, 0])
         x = [cen[i, 0] for i in order]
         for k, i in enumerate(order):
-            left = k > 0 and _on_beat(x[k] - x[k - 1], med)
-            right = k + 1 < len(order) and _on_beat(x[k + 1] - x[k], med)
+            far = 3 if _roofed(ink, lab, st, i, max_dot) else FAR  # far on the beat: between words
+            left = k > 0 and _on_beat(x[k] - x[k - 1], med, far)
+            right = k + 1 < len(order) and _on_beat(x[k + 1] - x[k], med, far)
             if left or right:
                 keep[i] = 1
+        kept = np.sort(cen[[i for i in order if keep[i]], 0])
+        on_row = np.flatnonzero(tiny & (np.abs(cen[:, 1] - float(np.median(cen[g, 1]))) <= tol))
+        if len(kept) and len(on_row):
+            j = np.searchsorted(kept, cen[on_row, 0])
+            near = np.minimum(
+                np.abs(cen[on_row, 0] - kept[np.clip(j - 1, 0, len(kept) - 1)]),
+                np.abs(kept[np.clip(j, 0, len(kept) - 1)] - cen[on_row, 0]),
+            )
+            far = [3 if _roofed(ink, lab, st, i, max_dot) else FAR for i in on_row]
+            keep[on_row[[_on_beat(d, med, f) for d, f in zip(near, far)]]] = 1
     return keep
 
 
@@ -86,14 +124,16 @@ def _faint_dots(gray: np.ndarray, ink: np.ndarray, t: float, max_dot: int, line_
     cand = (dark >= FAINT_DOT_CONTRAST).astype(np.uint8)
     n, lab, st, cen = cv2.connectedComponentsWithStats(cand, connectivity=8)
     none = np.zeros(gray.shape, np.uint8)
-    sel = _dot_sized(st, max_dot)
+    sel, tiny = _dot_sized(st, max_dot)
     if sel.sum() < MIN_DOTS:  # too few to make a row whatever the rest says
         return none
     # per-mark sums over the candidates' pixels only (the whole card's pixels cost ~50 ms a card)
     ys, xs = np.nonzero(cand)
     labs = lab[ys, xs]
     area = np.maximum(1, np.bincount(labs, minlength=n))
-    sel &= np.bincount(labs, weights=gray[ys, xs], minlength=n) / area > t
+    light = np.bincount(labs, weights=gray[ys, xs], minlength=n) / area > t
+    sel &= light
+    tiny &= light
     if sel.sum() < MIN_DOTS:
         return none
     r = max(2, max_dot // 2)  # other ink this near a mark (another mark's or none's): no paper all round
@@ -103,7 +143,7 @@ def _faint_dots(gray: np.ndarray, ink: np.ndarray, t: float, max_dot: int, line_
     near_ink, near_solid = np.ones((2 * r + 1,) * 2, np.uint8), np.ones((2 * s + 1,) * 2, np.uint8)
     has_solid = bool(solid.any())
     H, W = gray.shape
-    for i in np.flatnonzero(sel):
+    for i in np.flatnonzero(sel | tiny):
         x, y, w, h = st[i, :4]
         for rad, img, kern, other in ((r, mark, near_ink, True), (s, solid, near_solid, False)):
             if not other and not has_solid:
@@ -112,9 +152,9 @@ def _faint_dots(gray: np.ndarray, ink: np.ndarray, t: float, max_dot: int, line_
             own = (lab[y0:y1, x0:x1] == i).astype(np.uint8)
             hit = cv2.dilate(own, kern) & img[y0:y1, x0:x1]
             if (hit & (1 - own)).any() if other else hit.any():
-                sel[i] = False
+                sel[i] = tiny[i] = False
                 break
-    keep = _dots_in_rows(st, cen, sel, max_dot)
+    keep = _dots_in_rows(st, cen, sel, tiny, max_dot, ((sel | tiny)[lab], lab))
     return keep[lab] if keep.any() else none
 
 
@@ -216,3 +256,33 @@ def undot(crop: np.ndarray) -> np.ndarray:
     keep &= ~dots
     cols = np.flatnonzero(keep[lab].any(axis=0))
     return out[:, : cols.max() + h // 2] if len(cols) else out
+
+
+def typed_band(gray: np.ndarray, ws: list[dict], gap: float = 4.0, close: float = 0.4) -> np.ndarray:
+    """A typed value's line from its first word read to the end of its print (the words `ws`
+    read of it may be a part: a typewriter's wide spacing split "2 5 . 0 9 . 1 9 5 1" into runs,
+    some unread), its dotted line taken out (`undot`), ending at the first blank `gap` line
+    heights wide, and every blank wider than `close` of a line closed up to that: the characters
+    set together as Tesseract reads them best."""
+    x0, y0 = min(w["x0"] for w in ws), min(w["y0"] for w in ws)
+    y1 = max(w["y1"] for w in ws)
+    h = max(1, y1 - y0)
+    H, W = gray.shape
+    band = gray[max(0, y0 - h // 3) : min(H, y1 + h // 4), max(0, x0 - h // 2) :]
+    if band.size == 0 or min(band.shape) < 8:
+        return band
+    band = undot(band)
+    _, ink = cv2.threshold(band, 0, 1, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    cols = ink.sum(axis=0) > 0
+    keep, blank, seen = [], 0, False
+    for x, c in enumerate(cols):
+        if c:
+            seen, blank = True, 0
+        else:
+            blank += 1
+            if seen and blank > gap * h:
+                break
+            if blank > close * h:
+                continue  # closed up
+        keep.append(x)
+    return band[:, keep] if keep else band

@@ -10,9 +10,9 @@ from concurrent.futures import ThreadPoolExecutor
 import cv2
 import numpy as np
 
+from . import bandread, labels, leaders, mrz, orphans, runs, seals, tess, twice
 from . import card as cardmod
 from . import kind as sides
-from . import labels, leaders, mrz, orphans, runs, seals, tess, twice
 from .layout import (
     CARD_H,
     CARD_W,
@@ -231,6 +231,8 @@ def _digits_again(gray: np.ndarray, ws: list[dict], want: tuple[int, ...] | None
         t, c = tess.ocr(_prep(leaders.undot(crop)), 7, "0123456789/-.")
         if parse_date(t):
             return t, c
+        # ... or typed wide apart, its runs read in part: its whole line, the gaps closed up
+        return bandread.band_date(gray, ws)
     return None
 
 
@@ -287,12 +289,28 @@ def _house_number(gray: np.ndarray, v: dict) -> str:
     return v["text"]
 
 
+def _unglued(kind: str, field: str, v: dict) -> str:
+    """The value without the digits split off its label's last word (`valuewords.glued_tail`) when
+    it is whole without them: "ngày1 27 / 06 /2000" is the label's colon read as a 1, not a day
+    (with it "1 27 06 /2000" parsed as 12-06-2000)."""
+    ws = v.get("words") or []
+    if len(ws) < 2 or not ws[0].get("glued"):
+        return v["text"]
+    rest = " ".join(w["text"] for w in ws[1:])
+    whole = len(re.sub(r"\D", "", rest)) in _id_lengths(kind) if field == "id_number" else parse_date(rest)
+    return rest if whole else v["text"]
+
+
+def _id_lengths(kind: str) -> tuple[int, ...]:
+    return (9, 12) if kind == "cmnd_front" else (12,)
+
+
 def _value(gray: np.ndarray, kind: str, field: str, v: dict) -> tuple[str, float]:
-    text, conf = v["text"], v["conf"]
+    text, conf = _unglued(kind, field, v), v["conf"]
     if field in ("place_of_residence", "place_of_origin"):
         return _house_number(gray, v), conf
     if field == "id_number":
-        want = (9, 12) if kind == "cmnd_front" else (12,)
+        want = _id_lengths(kind)
         if not {len(re.sub(r"\D", "", t)) for t in (text, numeric(text))} & set(want):
             return _digits_again(gray, v["words"], want) or (text, conf * 0.5)
         if kind in ("cancuoc_front", "cmnd_front"):  # printed only here: two more reads outvote a digit
@@ -321,8 +339,9 @@ def read_card(rgb: np.ndarray, quad, problems: list[str]) -> tuple[dict, dict]:
     if rot:
         gray = np.ascontiguousarray(gray[::-1, ::-1])
     if qr_text is None and kind in ("cccd_front", "cancuoc_back"):
-        # a small or soft QR: its corner alone, rescaled (the 2024 back's QR is in its left corner)
-        qr_text = read_qr_corners(gray, left_first=True) if kind == "cancuoc_back" else read_qr_corners(gray)
+        # a small or soft QR: its corner alone, rescaled; the right one first on both sides (the
+        # facts put the 2024 back's QR top right too; generator A's template draws it top left)
+        qr_text = read_qr_corners(gray)
     t_cls = time.perf_counter()
     doc = {"type": kind, "fields": {}, "sources": {}, "confidence": {}, "checks": dict(kchecks)}
     if kind == "other":  # how much print it carries: a paper has many lines, a bank card few
@@ -344,6 +363,11 @@ def read_card(rgb: np.ndarray, quad, problems: list[str]) -> tuple[dict, dict]:
     for f, fu in fall.items():
         t, c = fu.result()
         ocr_raw[f] = (t, c * 0.5)
+    for f in [f for f in fall if f == "date_of_birth" and kind == "cmnd_front"]:
+        got = bandread.date_after_label(gray, rows, hits, f)  # its label read, its value not
+        if got:
+            ocr_raw[f] = got
+            del fall[f]
     mrz_res = mrz_fut.result() if mrz_fut is not None else None
     t_ocr = time.perf_counter()
     merge(doc, kind, qr_text, mrz_res, ocr_raw)

@@ -44,7 +44,6 @@ def _rings(rgb: np.ndarray, line_h: float) -> tuple[np.ndarray, np.ndarray | Non
         return out, excess
     ys, xs = np.nonzero(arcs[lab] & (red > 0))  # the arcs' own points, together
     pts = np.column_stack([xs, ys]).astype(np.float64)
-    faint = excess >= t["seal_red_excess"] // 2
     for _ in range(3):  # a seal or two, each a ring
         ring = _circle(pts, lo, hi, t["seal_min_on_circle"])
         if ring is None:
@@ -55,7 +54,7 @@ def _rings(rgb: np.ndarray, line_h: float) -> tuple[np.ndarray, np.ndarray | Non
         if np.percentile(c[:, 1] / np.maximum(1, c[:, 0]), 25) > t["seal_max_green_of_red"]:
             continue  # skin's red (a face's outline on a 2021 or 2024 front), not a stamp's
         out[on[:, 1], on[:, 0]] = 1  # only the ring: red print it touches (a number) stays
-        _inner(out, faint, ring[1], t["seal_min_on_circle"] / 2)
+        _inner(out, rgb, ring[1], t["seal_min_on_circle"] / 2)
     return out, excess
 
 
@@ -66,13 +65,27 @@ def redness(rgb: np.ndarray) -> np.ndarray:
     return cv2.subtract(r, cv2.max(g, b))
 
 
-def _inner(out: np.ndarray, faint: np.ndarray, circle: tuple, min_cover: float) -> None:
+def _signed_redness(rgb: np.ndarray) -> np.ndarray:
+    """Red over green and blue with its sign (int16), for a ring's box only: a ring stamped on a
+    bluish card is less red than the card by itself, and told by its contrast with the card."""
+    c = rgb.astype(np.int16)
+    return c[..., 0] - np.maximum(c[..., 1], c[..., 2])
+
+
+def _inner(out: np.ndarray, rgb: np.ndarray, circle: tuple, min_cover: float) -> None:
     """A seal's inner ring, thinner and fainter, concentric with the outer one (a Vietnamese seal:
     its legend between two circles): the radius inside the outer one that most faintly red
-    points lie on, added to `out` when it is covered along `min_cover` of its length."""
+    points lie on, added to `out` when it is covered along `min_cover` of its length. Faintly red:
+    half the red excess, or that much redder than the card right round it (a thin ring on a
+    bluish card stays below the card's own red by itself)."""
     cx, cy, r = circle
     x0, y0 = max(0, int(cx - r)), max(0, int(cy - r))
-    ys, xs = np.nonzero(faint[y0 : int(cy + r) + 1, x0 : int(cx + r) + 1])  # within the ring's box
+    box = _signed_redness(rgb[y0 : int(cy + r) + 1, x0 : int(cx + r) + 1])  # within the ring's box
+    if box.size == 0 or min(box.shape) < 9:
+        return
+    half = thresholds()["seal_red_excess"] // 2
+    around = cv2.medianBlur(np.clip(box + 128, 0, 255).astype(np.uint8), 9).astype(np.int16) - 128
+    ys, xs = np.nonzero((box >= half) | (box - around >= half))
     ys, xs = ys + y0, xs + x0
     d = np.hypot(xs - cx, ys - cy)
     sel = (d >= 0.45 * r) & (d <= 0.9 * r)
@@ -142,8 +155,17 @@ def erase(rgb: np.ndarray, gray: np.ndarray, line_h: float) -> np.ndarray:
     m = cv2.dilate(m, np.ones((5, 5), np.uint8)) > 0  # the ring's soft edges, less red than its middle
     k = max(3, int(0.3 * line_h)) | 1
     paper = cv2.dilate(gray, np.ones((k, k), np.uint8))
-    # red ink over the paper (light in the red channel), not over print (dark in every channel)
-    reddish = (excess >= thresholds()["seal_red_excess"] // 2) & (rgb[..., 0] >= 128)
+    # red ink over the paper (light in the red channel, or redder than the card round it: a
+    # stamp multiplied over a bluish card darkens its red channel too), not over print (dark in
+    # every channel, no redder than the card)
+    half = thresholds()["seal_red_excess"] // 2
+    reddish = (excess >= half) & (rgb[..., 0] >= 128)
+    ys, xs = np.nonzero(m)
+    y0, y1, x0, x1 = ys.min(), ys.max() + 1, xs.min(), xs.max() + 1
+    box = _signed_redness(rgb[y0:y1, x0:x1])
+    if min(box.shape) >= 9:
+        around = cv2.medianBlur(np.clip(box + 128, 0, 255).astype(np.uint8), 9).astype(np.int16) - 128
+        reddish[y0:y1, x0:x1] |= (box - around >= half) & (rgb[y0:y1, x0:x1, 0] >= 0.55 * paper[y0:y1, x0:x1])
     out = gray.copy()
     out[m] = np.maximum(gray, rgb[..., 0])[m]
     out[m & reddish] = paper[m & reddish]

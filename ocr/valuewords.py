@@ -79,3 +79,14 @@ def cy(w: dict) -> float:
 def overlap(w: dict, y0: float, y1: float) -> float:
     """Vertical overlap of a word with the span y0..y1, as a share of the smaller height."""
     return max(0.0, min(w["y1"], y1) - max(w["y0"], y0)) / max(1.0, min(w["y1"] - w["y0"], y1 - y0))
+
+
+def glued_tail(w: dict) -> dict | None:
+    """The digits a label's last word ends with ("ngày:27", "Sinhngày12-03-1985": a value typed
+    right after its label, no space between), as a word of their own at their share of the
+    word's box; None when it has none."""
+    m = re.search(r"(?<=[^\W\d_]|:)[:.]?(\d[\d/.\-]*)$", w["text"])
+    if not m or m.start(1) < 3:
+        return None
+    x0 = w["x0"] + (w["x1"] - w["x0"]) * m.start(1) / len(w["text"])
+    return {**w, "text": m.group(1), "x0": int(x0), "glued": True}

@@ -16,6 +16,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from ..layout import CARD_H, CARD_W
 from . import chip as chipmod
+from . import wide as widemod
 from . import worn
 
 _D = "/usr/share/fonts/truetype/"
@@ -172,6 +173,7 @@ class Writer:
         self.extra: Extra | None = None  # round cards21's further variation (see Extra)
         self.chip = None  # round chip23's variation of the chip front (chip.Chip)
         self.worn = None  # round cmnd23's worn old CMND (worn.Worn)
+        self.wide = None  # round cmnd24's wider typing of an old CMND's values (wide.Wide)
         self.spans: list[tuple] = []  # (label, line, x0, x1, baseline) of each value line written
 
     def field(
@@ -205,6 +207,9 @@ class Writer:
             return
         if v and v.next_line(vn):
             mode = "next"
+        wd = self.wide
+        if wd and wd.next_line(vn):
+            mode = "next"
         if mode == "same":
             vx, vy = xe + rng.uniform(8, 18), self.y - (self.lsize * 1.05 if en_line else 0)
         else:
@@ -237,6 +242,10 @@ class Writer:
             size -= 1
         if len(parts) > lines:  # squeeze onto the lines there are
             parts = parts[: lines - 1] + [" ".join(parts[lines - 1 :])]
+        if wd and lines == 2 and len(parts) <= 2:  # the address broken at another place
+            alt = wd.split(vn, value, lambda t: fl.width(t, size, bold, fam) <= xmax - vx)
+            if alt and fl.width(alt[1], size, bold, fam) <= xmax - rest_x:
+                parts = alt
         if split:
             parts = split
         if ex and ex.boxes and vn == "Sinh ngày" and value[:1].isdigit():
@@ -255,7 +264,9 @@ class Writer:
             dy = (v.rise(self.lh) if v else 0.0) + (wn.rise(self.lh) if wn else 0.0)
             if ch:
                 dy += ch.rise(self.lsize)
-            if self.ink:
+            if wd and wd.track and vn == "Sinh ngày":
+                end = wd.spaced(fl, px, vy + dy, p, size, bold, fill or self.val, fam)
+            elif self.ink:
                 end = fl.uneven(px, vy + dy, p, size, bold, fill or self.val, fam, self.ink)
             else:
                 end = fl.text(px, vy + dy, p, size, bold, fill or self.val, fam)
@@ -645,6 +656,10 @@ def render_flow(
             w.lh = w.var.line_height(w.lh, end + 50, max(w.lsize, w.vsize))
         w.extra = extra(ident, "cmnd_front") if not twelve else None
         w.worn = worn.worn(ident, bg, seed) if not twelve else None
+        w.wide = widemod.wide(ident, seed) if not twelve else None
+        if w.wide and w.wide.extra_lines():  # values moved to their next dotted line: all fit
+            n = 8.5 + w.wide.extra_lines() + (len(w.var.next) + w.var.three + w.var.blank if w.var else 0)
+            w.lh = min(w.lh, max(1.25 * max(w.lsize, w.vsize), (CARD_H - 18 - end - 50) / n))
         if w.worn:
             w.worn.guilloche(fl, end + 50, CARD_H - 10)
         if w.extra and w.extra.split and not (w.var and w.var.blank):  # the name takes a second line
@@ -670,7 +685,9 @@ def render_flow(
             w.field(
                 "Sinh ngày",
                 None,
-                _fmt(ident["date_of_birth"], w.var.sep if w.var else sep),
+                w.wide.date(ident["date_of_birth"])
+                if w.wide
+                else _fmt(ident["date_of_birth"], w.var.sep if w.var else sep),
                 leader=leader,
                 fam=typed,
             )
