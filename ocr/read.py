@@ -10,7 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 import cv2
 import numpy as np
 
-from . import bandread, labels, leaders, mrz, orphans, runs, seals, tess, twice
+from . import bandread, idnum, labels, leaders, mrz, orphans, runs, seals, tess, twice
 from . import card as cardmod
 from . import kind as sides
 from .layout import (
@@ -197,11 +197,12 @@ def read_lines(gray: np.ndarray) -> list[list[dict]]:
     return runs.rows_of(words)
 
 
-def classify(gray: np.ndarray):
+def classify(gray: np.ndarray, qr: tuple | None = None):
     """(type, rotated180, qr_text, rows, label hits, checks): the side from all the evidence on
-    it (ocr/kind.py); the QR only tells which way up the card is (it is printed in the top half)."""
+    it (ocr/kind.py); the QR only tells which way up the card is (it is printed in the top half).
+    `qr`: `read_qr`'s result when the caller has it already (else it is read here)."""
     H, W = gray.shape
-    qr = read_qr(gray)
+    qr = qr if qr is not None else read_qr(gray)
     rot, text = False, None
     if qr is not None:
         text, (cx, cy) = qr
@@ -248,9 +249,7 @@ def _number_voted(gray: np.ndarray, v: dict, want: tuple[int, ...]) -> tuple[str
     reads += [
         (re.sub(r"\D", "", t), c) for t, c in (tess.ocr(_prep(g), 7, "0123456789") for g in (crop, big))
     ]
-    from .idnum import vote
-
-    return vote(reads, want)
+    return idnum.vote(reads, want)
 
 
 _HOUSE = re.compile(r"^[A-Z0-9]*\d[A-Z0-9]*[,.]?$|^[A-Z]{1,2}[,.]?$")
@@ -331,11 +330,12 @@ def read_card(rgb: np.ndarray, quad, problems: list[str]) -> tuple[dict, dict]:
     # an old CMND's dotted lines, and the boxes a date is typed in; on a card with a QR (a chip
     # front or a 2024 back, never an old CMND front) the dotted lines printed faint and the boxes
     # are not looked for (speed24: ~30 and ~15 ms of a card's CPU)
-    old_form = read_qr(gray) is None
+    qr = read_qr(gray)
+    old_form = qr is None
     gray = leaders.erase(gray, 0.045 * gray.shape[0], faint=old_form)
     if old_form:
         gray = leaders.erase_frames(gray, 0.045 * gray.shape[0])
-    kind, rot, qr_text, rows, hits, kchecks = classify(gray)
+    kind, rot, qr_text, rows, hits, kchecks = classify(gray, qr)  # a QR found is not read twice
     if rot:
         gray = np.ascontiguousarray(gray[::-1, ::-1])
     if qr_text is None and kind in ("cccd_front", "cancuoc_back"):
@@ -363,11 +363,11 @@ def read_card(rgb: np.ndarray, quad, problems: list[str]) -> tuple[dict, dict]:
     for f, fu in fall.items():
         t, c = fu.result()
         ocr_raw[f] = (t, c * 0.5)
-    for f in [f for f in fall if f == "date_of_birth" and kind == "cmnd_front"]:
-        got = bandread.date_after_label(gray, rows, hits, f)  # its label read, its value not
+    if kind == "cmnd_front" and "date_of_birth" in fall:  # its label read, its value not
+        got = bandread.date_after_label(gray, rows, hits, "date_of_birth")
         if got:
-            ocr_raw[f] = got
-            del fall[f]
+            ocr_raw["date_of_birth"] = got
+            del fall["date_of_birth"]
     mrz_res = mrz_fut.result() if mrz_fut is not None else None
     t_ocr = time.perf_counter()
     merge(doc, kind, qr_text, mrz_res, ocr_raw)

@@ -72,6 +72,13 @@ def _signed_redness(rgb: np.ndarray) -> np.ndarray:
     return c[..., 0] - np.maximum(c[..., 1], c[..., 2])
 
 
+def _redder_than_round(box: np.ndarray) -> np.ndarray:
+    """How much redder each pixel of a signed redness `box` is than the card right round it
+    (a 9 px median)."""
+    around = cv2.medianBlur(np.clip(box + 128, 0, 255).astype(np.uint8), 9).astype(np.int16) - 128
+    return box - around
+
+
 def _inner(out: np.ndarray, rgb: np.ndarray, circle: tuple, min_cover: float) -> None:
     """A seal's inner ring, thinner and fainter, concentric with the outer one (a Vietnamese seal:
     its legend between two circles): the radius inside the outer one that most faintly red
@@ -84,8 +91,7 @@ def _inner(out: np.ndarray, rgb: np.ndarray, circle: tuple, min_cover: float) ->
     if box.size == 0 or min(box.shape) < 9:
         return
     half = thresholds()["seal_red_excess"] // 2
-    around = cv2.medianBlur(np.clip(box + 128, 0, 255).astype(np.uint8), 9).astype(np.int16) - 128
-    ys, xs = np.nonzero((box >= half) | (box - around >= half))
+    ys, xs = np.nonzero((box >= half) | (_redder_than_round(box) >= half))
     ys, xs = ys + y0, xs + x0
     d = np.hypot(xs - cx, ys - cy)
     sel = (d >= 0.45 * r) & (d <= 0.9 * r)
@@ -164,8 +170,9 @@ def erase(rgb: np.ndarray, gray: np.ndarray, line_h: float) -> np.ndarray:
     y0, y1, x0, x1 = ys.min(), ys.max() + 1, xs.min(), xs.max() + 1
     box = _signed_redness(rgb[y0:y1, x0:x1])
     if min(box.shape) >= 9:
-        around = cv2.medianBlur(np.clip(box + 128, 0, 255).astype(np.uint8), 9).astype(np.int16) - 128
-        reddish[y0:y1, x0:x1] |= (box - around >= half) & (rgb[y0:y1, x0:x1, 0] >= 0.55 * paper[y0:y1, x0:x1])
+        reddish[y0:y1, x0:x1] |= (_redder_than_round(box) >= half) & (
+            rgb[y0:y1, x0:x1, 0] >= 0.55 * paper[y0:y1, x0:x1]
+        )
     out = gray.copy()
     out[m] = np.maximum(gray, rgb[..., 0])[m]
     out[m & reddish] = paper[m & reddish]
